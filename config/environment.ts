@@ -1,0 +1,162 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { defaults, supportedLocales } from './defaults';
+
+/**
+ * The validated configuration. Built once at start from the environment over the
+ * defaults; a bad value stops the start with one line naming the variable.
+ */
+export interface Config {
+  /** `undefined` means: run an embedded PostgreSQL under `dataDir/pg`. */
+  databaseUrl: string | undefined;
+  port: number;
+  dataDir: string;
+  smtpUrl: string | undefined;
+  sessionSecret: string;
+  /** 32-byte key for AES-256-GCM encryption of personal data. */
+  dataKey: Buffer;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  defaultLocale: (typeof supportedLocales)[number];
+  /** Embedded database with demo data: secrets may be generated, the demo sign-in is shown. */
+  demoMode: boolean;
+  /** Password of the embedded cluster's superuser (embedded mode only). */
+  embeddedDatabasePassword: string | undefined;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`${variable}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const blankToUndefined = (value: unknown) => (value === '' ? undefined : value);
+
+const postgresUrl = z
+  .string()
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return url.protocol === 'postgres:' || url.protocol === 'postgresql:';
+    } catch {
+      return false;
+    }
+  }, 'must be a postgres:// or postgresql:// URL, e.g. postgres://user:pass@127.0.0.1:5432/mediation');
+
+const smtpUrl = z.string().refine((value) => {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'smtp:' || url.protocol === 'smtps:';
+  } catch {
+    return false;
+  }
+}, 'must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example.gov.cn:587');
+
+const dataKey = z
+  .string()
+  .refine(
+    (value) => /^[0-9a-fA-F]{64}$/.test(value) || Buffer.from(value, 'base64').length === 32,
+    'must be 32 bytes, as 64 hex digits or base64 (generate one with: openssl rand -hex 32)',
+  );
+
+const environmentSchema = z.object({
+  DATABASE_URL: z.preprocess(blankToUndefined, postgresUrl.optional()),
+  PORT: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ error: 'must be a whole number between 0 and 65535' })
+      .int('must be a whole number between 0 and 65535')
+      .min(0, 'must be a whole number between 0 and 65535')
+      .max(65535, 'must be a whole number between 0 and 65535')
+      .default(defaults.port),
+  ),
+  DATA_DIR: z.preprocess(blankToUndefined, z.string().default(defaults.dataDir)),
+  SMTP_URL: z.preprocess(blankToUndefined, smtpUrl.optional()),
+  SESSION_SECRET: z.preprocess(
+    blankToUndefined,
+    z.string().min(32, 'must be at least 32 characters (generate one with: openssl rand -hex 32)').optional(),
+  ),
+  DATA_KEY: z.preprocess(blankToUndefined, dataKey.optional()),
+  LOG_LEVEL: z.preprocess(
+    blankToUndefined,
+    z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+        error: 'must be one of fatal, error, warn, info, debug, trace, silent',
+      })
+      .default(defaults.logLevel),
+  ),
+  DEFAULT_LOCALE: z.preprocess(
+    blankToUndefined,
+    z.enum(supportedLocales, { error: `must be one of ${supportedLocales.join(', ')}` }).default(defaults.defaultLocale),
+  ),
+});
+
+function parseDataKey(value: string): Buffer {
+  return /^[0-9a-fA-F]{64}$/.test(value) ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');
+}
+
+/**
+ * Secrets for embedded/demo mode: generated on the first start and kept under
+ * DATA_DIR (mode 0600), so sessions and encrypted data survive a restart.
+ */
+interface GeneratedSecrets {
+  sessionSecret: string;
+  dataKey: string;
+  databasePassword: string;
+}
+
+function loadOrCreateGeneratedSecrets(dataDir: string): GeneratedSecrets {
+  const file = path.join(dataDir, 'secrets.json');
+  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as GeneratedSecrets;
+  fs.mkdirSync(dataDir, { recursive: true });
+  const generated: GeneratedSecrets = {
+    sessionSecret: randomBytes(32).toString('hex'),
+    dataKey: randomBytes(32).toString('hex'),
+    databasePassword: randomBytes(18).toString('base64url'),
+  };
+  fs.writeFileSync(file, `${JSON.stringify(generated, null, 2)}\n`, { mode: 0o600 });
+  return generated;
+}
+
+/** Reads and validates the environment. Throws ConfigError naming the first bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(String(issue.path[0]), issue.message);
+  }
+  const values = parsed.data;
+  const dataDir = path.resolve(values.DATA_DIR);
+  const embedded = values.DATABASE_URL === undefined;
+
+  let sessionSecret = values.SESSION_SECRET;
+  let key = values.DATA_KEY;
+  let embeddedDatabasePassword: string | undefined;
+  if (!embedded) {
+    if (!sessionSecret) throw new ConfigError('SESSION_SECRET', 'is required when DATABASE_URL is set');
+    if (!key) throw new ConfigError('DATA_KEY', 'is required when DATABASE_URL is set');
+  } else {
+    const generated = loadOrCreateGeneratedSecrets(dataDir);
+    sessionSecret ??= generated.sessionSecret;
+    key ??= generated.dataKey;
+    embeddedDatabasePassword = generated.databasePassword;
+  }
+
+  return {
+    databaseUrl: values.DATABASE_URL,
+    port: values.PORT,
+    dataDir,
+    smtpUrl: values.SMTP_URL,
+    sessionSecret: sessionSecret as string,
+    dataKey: parseDataKey(key as string),
+    logLevel: values.LOG_LEVEL,
+    defaultLocale: values.DEFAULT_LOCALE,
+    demoMode: embedded,
+    embeddedDatabasePassword,
+  };
+}

@@ -1,0 +1,7 @@
+import { CreateUnitTreeAndGrids1764140000000 } from './1764140000000-CreateUnitTreeAndGrids';
+
+/**
+ * Every migration, oldest first. Listed (not globbed) so that the app, the CLI and
+ * the tests run exactly the same set whether they load TypeScript or compiled code.
+ */
+export const migrations = [CreateUnitTreeAndGrids1764140000000];

@@ -1,0 +1,27 @@
+import 'reflect-metadata';
+import { ConfigError, loadConfig } from '../../config/environment';
+import { seedDemoOrganisation } from '../demo/seed-demo';
+import { createDataSource, runPendingMigrations } from '../shared/db/data-source';
+
+/** `npm run seed:demo`: the demo organisation on the DATABASE_URL server (migrating first). */
+async function main() {
+  const config = loadConfig(process.env);
+  if (!config.databaseUrl) {
+    process.stdout.write('No DATABASE_URL: `npm start` seeds the embedded database by itself.\n');
+    return;
+  }
+  const db = createDataSource(config.databaseUrl);
+  await db.initialize();
+  try {
+    await runPendingMigrations(db);
+    const seeded = await seedDemoOrganisation(db);
+    process.stdout.write(seeded ? 'Demo organisation seeded.\n' : 'Demo organisation already present; nothing written.\n');
+  } finally {
+    await db.destroy();
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error instanceof ConfigError ? 'Configuration error: ' : ''}${error.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,29 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { Grid } from '../units/grid.entity';
+import { Unit } from '../units/unit.entity';
+import { type DemoUnit, demoOrganisation } from './demo-organisation';
+
+async function insertUnit(tx: EntityManager, demo: DemoUnit, parentId: string | null): Promise<void> {
+  const unit = await tx.save(
+    Unit,
+    tx.create(Unit, { code: demo.code, nameZh: demo.nameZh, nameEn: demo.nameEn, kind: demo.kind, parentId }),
+  );
+  for (const [suffix, nameZh, nameEn] of demo.grids ?? []) {
+    await tx.save(Grid, tx.create(Grid, { code: `${demo.code}-${suffix}`, nameZh, nameEn, communityId: unit.id }));
+  }
+  for (const child of demo.children ?? []) await insertUnit(tx, child, unit.id);
+}
+
+/**
+ * Seeds the demo organisation in one transaction, once: returns false (and writes
+ * nothing) when the district is already there.
+ */
+export async function seedDemoOrganisation(db: DataSource): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    // serialise concurrent first starts against one database
+    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['seed-demo']);
+    if (await tx.exists(Unit, { where: { code: demoOrganisation.code } })) return false;
+    await insertUnit(tx, demoOrganisation, null);
+    return true;
+  });
+}

@@ -1,0 +1,82 @@
+import http from 'node:http';
+import path from 'node:path';
+import type { DataSource } from 'typeorm';
+import type { Config } from '../config/environment';
+import { defaults } from '../config/defaults';
+import { createApp } from './app';
+import { seedDemoOrganisation } from './demo/seed-demo';
+import { createDataSource, runPendingMigrations } from './shared/db/data-source';
+import { type EmbeddedDatabase, startEmbeddedDatabase } from './shared/db/embedded-database';
+import { createI18n } from './shared/i18n/i18n';
+import type { Logger } from './shared/logger';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  db: DataSource;
+  /** Stop accepting, let in-flight requests finish, then close the database. */
+  stop(): Promise<void>;
+}
+
+/** How long in-flight requests get to finish on shutdown before their sockets are closed. */
+const drainTimeoutMs = 5000;
+
+/**
+ * Brings the whole app up: the database (embedded unless DATABASE_URL is set),
+ * pending migrations, demo data in demo mode, then the HTTP server.
+ */
+export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+  let embedded: EmbeddedDatabase | undefined;
+  let databaseUrl = config.databaseUrl;
+  if (!databaseUrl) {
+    embedded = await startEmbeddedDatabase({
+      clusterDir: path.join(config.dataDir, 'pg'),
+      databaseName: defaults.embeddedDatabaseName,
+      password: config.embeddedDatabasePassword as string,
+      logger,
+    });
+    databaseUrl = embedded.url;
+    logger.info({ dir: path.join(config.dataDir, 'pg') }, 'embedded PostgreSQL started');
+  }
+
+  const db = createDataSource(databaseUrl);
+  try {
+    await db.initialize();
+    const ran = await runPendingMigrations(db);
+    if (ran.length > 0) logger.info({ migrations: ran }, 'migrations applied');
+    if (config.demoMode) {
+      const seeded = await seedDemoOrganisation(db);
+      if (seeded) logger.info('demo organisation seeded');
+    }
+  } catch (error) {
+    if (db.isInitialized) await db.destroy();
+    await embedded?.stop();
+    throw error;
+  }
+
+  const i18n = await createI18n(config.defaultLocale);
+  const app = createApp({ config, db, logger, i18n });
+  const server = http.createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const force = setTimeout(() => server.closeAllConnections(), drainTimeoutMs);
+      await closed;
+      clearTimeout(force);
+      await db.destroy();
+      await embedded?.stop();
+    })();
+    return stopping;
+  };
+
+  return { url: `http://localhost:${port}`, port, db, stop };
+}

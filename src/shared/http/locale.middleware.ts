@@ -1,0 +1,20 @@
+import type { RequestHandler } from 'express';
+import type { i18n as I18n } from 'i18next';
+import { type Locale, localeCookie, resolveLocale } from '../i18n/i18n';
+
+/** Sets req.locale and req.t, and exposes them to templates. */
+export function localeMiddleware(i18n: I18n, fallback: Locale): RequestHandler {
+  return (req, res, next) => {
+    req.locale = resolveLocale({
+      cookie: req.cookies?.[localeCookie],
+      userPreference: res.locals.currentUser?.locale,
+      acceptLanguage: (...languages) => req.acceptsLanguages(...languages),
+      fallback,
+    });
+    req.t = i18n.getFixedT(req.locale);
+    res.locals.locale = req.locale;
+    res.locals.htmlLang = req.locale;
+    res.locals._t = req.t;
+    next();
+  };
+}

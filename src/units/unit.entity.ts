@@ -1,0 +1,58 @@
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+/** 区中心 · 街镇中心 · 居村委工作站 · 行政机关 · 人民法院/诉调对接中心 */
+export const unitKinds = ['district', 'street', 'community', 'department', 'court'] as const;
+export type UnitKind = (typeof unitKinds)[number];
+
+/** People's-mediation levels, lowest first: 小事不出楼组，大事不出社区. */
+export const mediationLevels = ['community', 'street', 'district'] as const;
+export type MediationLevel = (typeof mediationLevels)[number];
+
+/**
+ * A unit of the three-level linkage network (三级联动). `path` is an ltree of the ids
+ * from the root down to this unit, maintained by a database trigger, so that
+ * "this unit and everything under it" is one indexed query (`path <@ :path`).
+ */
+@Entity({ name: 'units' })
+export class Unit {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Index({ unique: true })
+  @Column({ type: 'varchar', length: 32 })
+  code!: string;
+
+  @Column({ name: 'name_zh', type: 'varchar', length: 200 })
+  nameZh!: string;
+
+  @Column({ name: 'name_en', type: 'varchar', length: 200 })
+  nameEn!: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  kind!: UnitKind;
+
+  @Column({ name: 'parent_id', type: 'uuid', nullable: true })
+  parentId!: string | null;
+
+  @ManyToOne(() => Unit, { nullable: true })
+  @JoinColumn({ name: 'parent_id' })
+  parent?: Unit | null;
+
+  /** Set by the `units_set_path` trigger; never written by the app. */
+  @Column({ type: 'ltree', insert: false, update: false })
+  path!: string;
+
+  @Column({ type: 'boolean', default: true })
+  active!: boolean;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}
+
+/** The people's-mediation level of a unit, or null for departments and courts. */
+export function mediationLevelOf(kind: UnitKind): MediationLevel | null {
+  return (mediationLevels as readonly string[]).includes(kind) ? (kind as MediationLevel) : null;
+}

@@ -1,6 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { defaults, supportedLocales } from './defaults';
 
@@ -37,16 +37,14 @@ export class ConfigError extends Error {
 
 const blankToUndefined = (value: unknown) => (value === '' ? undefined : value);
 
-const postgresUrl = z
-  .string()
-  .refine((value) => {
-    try {
-      const url = new URL(value);
-      return url.protocol === 'postgres:' || url.protocol === 'postgresql:';
-    } catch {
-      return false;
-    }
-  }, 'must be a postgres:// or postgresql:// URL, e.g. postgres://user:pass@127.0.0.1:5432/mediation');
+const postgresUrl = z.string().refine((value) => {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'postgres:' || url.protocol === 'postgresql:';
+  } catch {
+    return false;
+  }
+}, 'must be a postgres:// or postgresql:// URL, e.g. postgres://user:pass@127.0.0.1:5432/mediation');
 
 const smtpUrl = z.string().refine((value) => {
   try {
@@ -92,7 +90,9 @@ const environmentSchema = z.object({
   ),
   DEFAULT_LOCALE: z.preprocess(
     blankToUndefined,
-    z.enum(supportedLocales, { error: `must be one of ${supportedLocales.join(', ')}` }).default(defaults.defaultLocale),
+    z
+      .enum(supportedLocales, { error: `must be one of ${supportedLocales.join(', ')}` })
+      .default(defaults.defaultLocale),
   ),
 });
 

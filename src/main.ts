@@ -24,7 +24,8 @@ async function main() {
   });
 
   const lines = [`Grand mediation is running at ${server.url}`];
-  if (config.demoMode) lines.push(`Demo mode (embedded PostgreSQL under ${config.dataDir}).`, demoAccountsHint);
+  if (config.demoMode)
+    lines.push(`Demo mode (embedded PostgreSQL under ${config.dataDir}).`, demoAccountsHint);
   process.stdout.write(`\n${lines.join('\n')}\n\n`);
 
   let signalled = false;

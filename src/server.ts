@@ -1,8 +1,8 @@
 import http from 'node:http';
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
-import type { Config } from '../config/environment';
 import { defaults } from '../config/defaults';
+import type { Config } from '../config/environment';
 import { createApp } from './app';
 import { seedDemoOrganisation } from './demo/seed-demo';
 import { createDataSource, runPendingMigrations } from './shared/db/data-source';
@@ -68,9 +68,12 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const stop = () => {
     stopping ??= (async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // keep-alive sockets go idle as their last response is sent: close them as they do
+      const sweep = setInterval(() => server.closeIdleConnections(), 50);
       server.closeIdleConnections();
       const force = setTimeout(() => server.closeAllConnections(), drainTimeoutMs);
       await closed;
+      clearInterval(sweep);
       clearTimeout(force);
       await db.destroy();
       await embedded?.stop();

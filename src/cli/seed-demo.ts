@@ -15,7 +15,9 @@ async function main() {
   try {
     await runPendingMigrations(db);
     const seeded = await seedDemoOrganisation(db);
-    process.stdout.write(seeded ? 'Demo organisation seeded.\n' : 'Demo organisation already present; nothing written.\n');
+    process.stdout.write(
+      seeded ? 'Demo organisation seeded.\n' : 'Demo organisation already present; nothing written.\n',
+    );
   } finally {
     await db.destroy();
   }

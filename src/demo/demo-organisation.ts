@@ -128,4 +128,5 @@ export const demoOrganisation: DemoUnit = {
 };
 
 /** Printed at start in demo mode. */
-export const demoAccountsHint = 'Demo data: the Minhang district organisation (闵行区) with its 13 sub-centres.';
+export const demoAccountsHint =
+  'Demo data: the Minhang district organisation (闵行区) with its 13 sub-centres.';

@@ -9,7 +9,10 @@ async function insertUnit(tx: EntityManager, demo: DemoUnit, parentId: string | 
     tx.create(Unit, { code: demo.code, nameZh: demo.nameZh, nameEn: demo.nameEn, kind: demo.kind, parentId }),
   );
   for (const [suffix, nameZh, nameEn] of demo.grids ?? []) {
-    await tx.save(Grid, tx.create(Grid, { code: `${demo.code}-${suffix}`, nameZh, nameEn, communityId: unit.id }));
+    await tx.save(
+      Grid,
+      tx.create(Grid, { code: `${demo.code}-${suffix}`, nameZh, nameEn, communityId: unit.id }),
+    );
   }
   for (const child of demo.children ?? []) await insertUnit(tx, child, unit.id);
 }

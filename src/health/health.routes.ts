@@ -6,7 +6,10 @@ import { migrationsAreCurrent } from '../shared/db/data-source';
  * /healthz: the process answers. /readyz: the database answers and its schema is
  * current, so a load balancer may send traffic.
  */
-export function healthRoutes(db: DataSource, extraChecks: Record<string, () => Promise<string>> = {}): Router {
+export function healthRoutes(
+  db: DataSource,
+  extraChecks: Record<string, () => Promise<string>> = {},
+): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

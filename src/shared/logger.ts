@@ -10,7 +10,10 @@ export function createLogger(level: string, options: { pretty?: boolean } = {}):
     base: undefined,
     redact: { paths: ['req.headers.cookie', 'req.headers.authorization', 'password'], censor: '[redacted]' },
     transport: pretty
-      ? { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } }
+      ? {
+          target: 'pino-pretty',
+          options: { colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' },
+        }
       : undefined,
   });
 }

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { localeCookie, supportedLocales } from '../shared/i18n/i18n';
 import { parseOrThrow } from '../shared/http/validate';
+import { localeCookie, supportedLocales } from '../shared/i18n/i18n';
 
 const oneYearMs = 365 * 24 * 3600 * 1000;
 
@@ -20,7 +20,12 @@ export function localeRoutes(): Router {
   const router = Router();
   router.post('/locale', (req, res) => {
     const { locale, returnTo } = parseOrThrow(chooseLocaleSchema, req.body);
-    res.cookie(localeCookie, locale, { maxAge: oneYearMs, httpOnly: true, sameSite: 'lax', secure: req.secure });
+    res.cookie(localeCookie, locale, {
+      maxAge: oneYearMs,
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: req.secure,
+    });
     res.redirect(303, returnTo ?? '/');
   });
   return router;

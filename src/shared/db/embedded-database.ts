@@ -62,7 +62,9 @@ export async function startEmbeddedDatabase(options: {
     fs.mkdirSync(path.dirname(options.clusterDir), { recursive: true });
     log?.info({ dir: options.clusterDir }, 'initialising the embedded PostgreSQL cluster');
     await cluster.initialise().catch((error: unknown) => {
-      throw new Error(`could not initialise the embedded PostgreSQL in ${options.clusterDir}: ${String(error)}`);
+      throw new Error(
+        `could not initialise the embedded PostgreSQL in ${options.clusterDir}: ${String(error)}`,
+      );
     });
   }
   await cluster.start().catch((error: unknown) => {

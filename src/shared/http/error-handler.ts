@@ -37,7 +37,10 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
     appError = new AppError('internal', 500);
   }
 
-  const message = req.t(`errors.${appError.code}`, { ...appError.params, defaultValue: req.t('errors.internal') });
+  const message = req.t(`errors.${appError.code}`, {
+    ...appError.params,
+    defaultValue: req.t('errors.internal'),
+  });
   const details = translateDetails(req, appError.details);
   if (res.headersSent) return;
   res.status(appError.status);

@@ -5,7 +5,7 @@ import { type Locale, supportedLocales } from '../../../config/defaults';
 import { localesDir } from '../paths';
 
 export type { TFunction };
-export { supportedLocales, type Locale };
+export { type Locale, supportedLocales };
 
 /** Cookie holding the language a visitor chose with the language switch. */
 export const localeCookie = 'lang';

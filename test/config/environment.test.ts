@@ -1,0 +1,111 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ConfigError, loadConfig } from '../../config/environment';
+
+const hexKey = 'a'.repeat(64);
+const secret = 's'.repeat(40);
+
+function tempDataDir() {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'gm-config-'));
+}
+
+function expectConfigError(env: NodeJS.ProcessEnv, variable: string, pattern?: RegExp) {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).variable).toBe(variable);
+    expect((error as Error).message.startsWith(`${variable}: `)).toBe(true);
+    if (pattern) expect((error as Error).message).toMatch(pattern);
+    return;
+  }
+  throw new Error(`expected a ConfigError for ${variable}`);
+}
+
+describe('configuration from the environment', () => {
+  it('with nothing set, then it runs embedded in demo mode on the defaults, generating secrets once', () => {
+    const dataDir = tempDataDir();
+
+    const first = loadConfig({ DATA_DIR: dataDir });
+    const second = loadConfig({ DATA_DIR: dataDir });
+
+    expect(first).toMatchObject({
+      databaseUrl: undefined,
+      port: 3000,
+      demoMode: true,
+      defaultLocale: 'zh-CN',
+    });
+    expect(first.logLevel).toBe('info');
+    expect(first.dataKey).toHaveLength(32);
+    expect(first.sessionSecret.length).toBeGreaterThanOrEqual(32);
+    expect(second.sessionSecret).toBe(first.sessionSecret);
+    expect(second.dataKey.equals(first.dataKey)).toBe(true);
+    expect(fs.statSync(path.join(dataDir, 'secrets.json')).mode & 0o077).toBe(0);
+  });
+
+  it('when the environment sets values, then they override the defaults', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://app:pw@db.internal:5432/mediation',
+      PORT: '8080',
+      SESSION_SECRET: secret,
+      DATA_KEY: hexKey,
+      LOG_LEVEL: 'warn',
+      DEFAULT_LOCALE: 'en',
+      SMTP_URL: 'smtp://mail.internal:25',
+    });
+
+    expect(config).toMatchObject({
+      databaseUrl: 'postgres://app:pw@db.internal:5432/mediation',
+      port: 8080,
+      logLevel: 'warn',
+      defaultLocale: 'en',
+      smtpUrl: 'smtp://mail.internal:25',
+      demoMode: false,
+    });
+    expect(config.dataKey.equals(Buffer.from(hexKey, 'hex'))).toBe(true);
+  });
+
+  it('accepts a base64 DATA_KEY', () => {
+    const key = Buffer.alloc(32, 9);
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://x@h/db',
+      SESSION_SECRET: secret,
+      DATA_KEY: key.toString('base64'),
+    });
+    expect(config.dataKey.equals(key)).toBe(true);
+  });
+
+  it.each([
+    [{ DATABASE_URL: 'not-a-url' }, 'DATABASE_URL', /postgres:\/\//],
+    [{ DATABASE_URL: 'mysql://x@h/db' }, 'DATABASE_URL', /postgres/],
+    [{ PORT: 'eighty' }, 'PORT', /whole number/],
+    [{ PORT: '70000' }, 'PORT', /65535/],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', /one of/],
+    [{ DEFAULT_LOCALE: 'fr' }, 'DEFAULT_LOCALE', /zh-CN, en/],
+    [{ SMTP_URL: 'mail.example' }, 'SMTP_URL', /smtp:\/\//],
+    [{ SESSION_SECRET: 'short' }, 'SESSION_SECRET', /32/],
+    [{ DATA_KEY: 'abc' }, 'DATA_KEY', /32 bytes/],
+  ])('when %o, then the start stops naming %s', (env, variable, pattern) => {
+    expectConfigError({ DATA_DIR: tempDataDir(), ...env }, variable, pattern);
+  });
+
+  it('with DATABASE_URL, then SESSION_SECRET and DATA_KEY are required (nothing is generated)', () => {
+    const dataDir = tempDataDir();
+    expectConfigError(
+      { DATA_DIR: dataDir, DATABASE_URL: 'postgres://x@h/db', DATA_KEY: hexKey },
+      'SESSION_SECRET',
+    );
+    expectConfigError(
+      { DATA_DIR: dataDir, DATABASE_URL: 'postgres://x@h/db', SESSION_SECRET: secret },
+      'DATA_KEY',
+    );
+    expect(fs.existsSync(path.join(dataDir, 'secrets.json'))).toBe(false);
+  });
+
+  it('treats blank values as unset', () => {
+    const config = loadConfig({ DATA_DIR: tempDataDir(), PORT: '', DATABASE_URL: '' });
+    expect(config.port).toBe(3000);
+    expect(config.demoMode).toBe(true);
+  });
+});

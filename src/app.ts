@@ -1,28 +1,38 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import cookieParser from 'cookie-parser';
-import express, { type Express } from 'express';
+import express, { type Express, Router } from 'express';
 import { engine } from 'express-handlebars';
 import helmet from 'helmet';
 import type { i18n as I18n } from 'i18next';
 import { pinoHttp } from 'pino-http';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config/environment';
+import { mountRoutes, type RouteSpec } from './access/route-table';
+import { authenticate } from './auth/authenticate.middleware';
+import { csrfProtection } from './auth/csrf';
+import { sessionMiddleware } from './auth/session.middleware';
+import type { Services } from './composition-root';
 import { healthRoutes } from './health/health.routes';
+import { routeTable } from './routes';
+import type { Clock } from './shared/clock';
 import { errorHandler, notFoundHandler } from './shared/http/error-handler';
 import { localeMiddleware } from './shared/http/locale.middleware';
+import { buildOpenApiDocument } from './shared/http/openapi';
 import './shared/http/request-context';
 import { viewHelpers } from './shared/http/view-helpers';
 import type { Logger } from './shared/logger';
 import { publicDir, templatesDir } from './shared/paths';
-import { homeRoutes } from './web/home.routes';
-import { localeRoutes } from './web/locale.routes';
+import { unitName } from './units/unit.presenter';
+import { navigationFor } from './web/navigation';
 
 export interface AppDependencies {
   config: Config;
   db: DataSource;
   logger: Logger;
   i18n: I18n;
+  services: Services;
+  clock: Clock;
 }
 
 const vendorAssets: Record<string, string> = {
@@ -30,9 +40,25 @@ const vendorAssets: Record<string, string> = {
   'htmx.min.js': require.resolve('htmx.org/dist/htmx.min.js'),
 };
 
+/** Routes mounted before sessions (probes and documents must not create sessions). */
+function sessionlessRoutes(db: DataSource, apiRoutes: RouteSpec[]): RouteSpec[] {
+  const openApi = buildOpenApiDocument(apiRoutes);
+  return [
+    ...healthRoutes(db),
+    {
+      method: 'get',
+      path: '/api/openapi.json',
+      access: 'public',
+      handler: (_req, res) => {
+        res.json(openApi);
+      },
+    },
+  ];
+}
+
 /** The Express app, without listen(): the server and the tests both build it here. */
-export function createApp(deps: AppDependencies): Express {
-  const { config, db, logger, i18n } = deps;
+export function createApp(deps: AppDependencies): Express & { routes: RouteSpec[] } {
+  const { config, db, logger, i18n, services, clock } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -84,7 +110,6 @@ export function createApp(deps: AppDependencies): Express {
       strictTransportSecurity: false,
     }),
   );
-
   app.use(cookieParser());
   app.use(localeMiddleware(i18n, config.defaultLocale));
 
@@ -94,21 +119,35 @@ export function createApp(deps: AppDependencies): Express {
     });
   }
   app.use('/static', express.static(publicDir, { maxAge: '1h', index: false }));
-
-  app.use(healthRoutes(db));
+  const routes = routeTable(services, config, clock);
+  const early = sessionlessRoutes(db, routes);
+  app.use(mountRoutes(Router(), early));
 
   app.use(express.urlencoded({ extended: false, limit: '1mb' }));
   app.use(express.json({ limit: '1mb' }));
+  app.use(sessionMiddleware(config, db));
+  app.use(authenticate({ actors: services.actors, tokens: services.tokens, clock }));
+  app.use(localeMiddleware(i18n, config.defaultLocale)); // again: the user's own preference now counts
+  const csrf = csrfProtection(config);
+  app.use(csrf.protect);
+  app.use(csrf.provideToken);
   app.use((req, res, next) => {
     res.locals.currentPath = req.originalUrl;
     res.locals.demoMode = config.demoMode;
+    res.locals.navigation = navigationFor(req.actor, req.path, req.t);
+    if (req.actor) {
+      res.locals.currentUser = {
+        displayName: req.actor.displayName,
+        unitName: unitName({ nameZh: req.actor.unitNameZh, nameEn: req.actor.unitNameEn }, req.locale),
+        roleLabel: req.t(`roles.${req.actor.role}`),
+      };
+    }
     next();
   });
 
-  app.use(localeRoutes());
-  app.use(homeRoutes());
+  app.use(mountRoutes(Router(), routes));
 
   app.use(notFoundHandler);
   app.use(errorHandler);
-  return app;
+  return Object.assign(app, { routes: [...early, ...routes] });
 }

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from '../config/environment';
-import { demoAccountsHint } from './demo/demo-organisation';
+import { demoAccounts, demoPassword } from './demo/demo-accounts';
 import { startServer } from './server';
 import { createLogger } from './shared/logger';
 
@@ -24,8 +24,12 @@ async function main() {
   });
 
   const lines = [`Grand mediation is running at ${server.url}`];
-  if (config.demoMode)
-    lines.push(`Demo mode (embedded PostgreSQL under ${config.dataDir}).`, demoAccountsHint);
+  if (config.demoMode) {
+    lines.push(
+      `Demo mode (embedded PostgreSQL under ${config.dataDir}).`,
+      `Sign in as ${demoAccounts.map((account) => account.username).join(', ')} with password ${demoPassword}`,
+    );
+  }
   process.stdout.write(`\n${lines.join('\n')}\n\n`);
 
   let signalled = false;

@@ -4,7 +4,9 @@ import type { DataSource } from 'typeorm';
 import { defaults } from '../config/defaults';
 import type { Config } from '../config/environment';
 import { createApp } from './app';
+import { buildServices } from './composition-root';
 import { seedDemoOrganisation } from './demo/seed-demo';
+import { systemClock } from './shared/clock';
 import { createDataSource, runPendingMigrations } from './shared/db/data-source';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from './shared/db/embedded-database';
 import { createI18n } from './shared/i18n/i18n';
@@ -55,7 +57,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   }
 
   const i18n = await createI18n(config.defaultLocale);
-  const app = createApp({ config, db, logger, i18n });
+  const services = buildServices({ db, config, clock: systemClock });
+  const app = createApp({ config, db, logger, i18n, services, clock: systemClock });
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,6 +1,9 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { Grid } from '../units/grid.entity';
 import { Unit } from '../units/unit.entity';
+import { hashPassword } from '../users/password';
+import { User } from '../users/user.entity';
+import { demoAccounts, demoPassword } from './demo-accounts';
 import { type DemoUnit, demoOrganisation } from './demo-organisation';
 
 async function insertUnit(tx: EntityManager, demo: DemoUnit, parentId: string | null): Promise<void> {
@@ -17,9 +20,31 @@ async function insertUnit(tx: EntityManager, demo: DemoUnit, parentId: string | 
   for (const child of demo.children ?? []) await insertUnit(tx, child, unit.id);
 }
 
+async function insertDemoAccounts(tx: EntityManager): Promise<void> {
+  // the demo password is deliberately simple and not subject to the password rule
+  const passwordHash = await hashPassword(demoPassword);
+  for (const account of demoAccounts) {
+    const unit = await tx.findOneOrFail(Unit, { where: { code: account.unitCode } });
+    await tx.save(
+      User,
+      tx.create(User, {
+        username: account.username,
+        displayName: account.displayName,
+        email: `${account.username}@demo.minhang.example`,
+        role: account.role,
+        unitId: unit.id,
+        locale: 'zh-CN',
+        passwordHash,
+        mustChangePassword: false,
+        passwordChangedAt: new Date(),
+      }),
+    );
+  }
+}
+
 /**
- * Seeds the demo organisation in one transaction, once: returns false (and writes
- * nothing) when the district is already there.
+ * Seeds the demo organisation and the demo accounts in one transaction, once:
+ * returns false (and writes nothing) when the district is already there.
  */
 export async function seedDemoOrganisation(db: DataSource): Promise<boolean> {
   return db.transaction(async (tx) => {
@@ -27,6 +52,7 @@ export async function seedDemoOrganisation(db: DataSource): Promise<boolean> {
     await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['seed-demo']);
     if (await tx.exists(Unit, { where: { code: demoOrganisation.code } })) return false;
     await insertUnit(tx, demoOrganisation, null);
+    await insertDemoAccounts(tx);
     return true;
   });
 }

@@ -58,6 +58,16 @@ export class UnitRepository {
     return (await manager.findOneOrFail(Unit, { where: { id: saved.id } })) as Unit;
   }
 
+  /** Active sub-units and active users of a unit: what stops it being deactivated. */
+  async countActiveDependants(id: string, tx?: EntityManager): Promise<{ children: number; users: number }> {
+    const rows: Array<{ children: number; users: number }> = await this.manager(tx).query(
+      `SELECT (SELECT count(*) FROM units WHERE parent_id = $1 AND active)::int AS children,
+              (SELECT count(*) FROM users WHERE unit_id = $1 AND active)::int AS users`,
+      [id],
+    );
+    return rows[0];
+  }
+
   findGridsOfCommunity(communityId: string, tx?: EntityManager): Promise<Grid[]> {
     return this.manager(tx).find(Grid, { where: { communityId }, order: { code: 'ASC' } });
   }

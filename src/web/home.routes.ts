@@ -1,10 +1,17 @@
-import { Router } from 'express';
+import type { RouteSpec } from '../access/route-table';
 
-/** The landing page. The mediator's dashboard (我的工作台) will replace it. */
-export function homeRoutes(): Router {
-  const router = Router();
-  router.get('/', (req, res) => {
-    res.render('home/index', { title: req.t('home.title') });
-  });
-  return router;
+/** The start page. The mediator's dashboard (我的工作台) will fill it. */
+export function homeRoutes(): RouteSpec[] {
+  return [
+    {
+      method: 'get',
+      path: '/',
+      access: 'signedIn',
+      handler: (req, res) => {
+        const flash = req.session.flash;
+        delete req.session.flash;
+        res.render('home/index', { title: req.t('home.title'), flash: flash ? req.t(flash) : null });
+      },
+    },
+  ];
 }

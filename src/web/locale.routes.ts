@@ -1,5 +1,5 @@
-import { Router } from 'express';
 import { z } from 'zod';
+import type { RouteSpec } from '../access/route-table';
 import { parseOrThrow } from '../shared/http/validate';
 import { localeCookie, supportedLocales } from '../shared/i18n/i18n';
 
@@ -16,17 +16,23 @@ const chooseLocaleSchema = z.object({
 });
 
 /** The language switch: a small form in the page header, working without JavaScript. */
-export function localeRoutes(): Router {
-  const router = Router();
-  router.post('/locale', (req, res) => {
-    const { locale, returnTo } = parseOrThrow(chooseLocaleSchema, req.body);
-    res.cookie(localeCookie, locale, {
-      maxAge: oneYearMs,
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: req.secure,
-    });
-    res.redirect(303, returnTo ?? '/');
-  });
-  return router;
+export function localeRoutes(): RouteSpec[] {
+  return [
+    {
+      method: 'post',
+      path: '/locale',
+      access: 'public',
+      duringPasswordChange: true,
+      handler: (req, res) => {
+        const { locale, returnTo } = parseOrThrow(chooseLocaleSchema, req.body);
+        res.cookie(localeCookie, locale, {
+          maxAge: oneYearMs,
+          httpOnly: true,
+          sameSite: 'lax',
+          secure: req.secure,
+        });
+        res.redirect(303, returnTo ?? '/');
+      },
+    },
+  ];
 }

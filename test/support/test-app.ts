@@ -1,7 +1,8 @@
-import type { Express } from 'express';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../../config/environment';
 import { createApp } from '../../src/app';
+import { buildServices, type Services } from '../../src/composition-root';
+import type { Clock } from '../../src/shared/clock';
 import { createI18n } from '../../src/shared/i18n/i18n';
 import { createLogger } from '../../src/shared/logger';
 import { openTestDataSource } from './test-database';
@@ -23,10 +24,23 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   };
 }
 
+/** A clock the test moves by hand. */
+export class TestClock implements Clock {
+  private offsetMs = 0;
+  now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+  advanceMinutes(minutes: number): void {
+    this.offsetMs += minutes * 60 * 1000;
+  }
+}
+
 export interface TestApp {
-  app: Express;
+  app: ReturnType<typeof createApp>;
   db: DataSource;
   config: Config;
+  clock: TestClock;
+  services: Services;
   close(): Promise<void>;
 }
 
@@ -34,7 +48,16 @@ export interface TestApp {
 export async function startTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
   const { db, url, close } = await openTestDataSource();
   const config = testConfig({ databaseUrl: url, ...overrides });
+  const clock = new TestClock();
   const i18n = await createI18n(config.defaultLocale);
-  const app = createApp({ config, db, logger: createLogger('silent', { pretty: false }), i18n });
-  return { app, db, config, close };
+  const services = buildServices({ db, config, clock });
+  const app = createApp({
+    config,
+    db,
+    logger: createLogger('silent', { pretty: false }),
+    i18n,
+    services,
+    clock,
+  });
+  return { app, db, config, clock, services, close };
 }

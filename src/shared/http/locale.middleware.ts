@@ -7,7 +7,7 @@ export function localeMiddleware(i18n: I18n, fallback: Locale): RequestHandler {
   return (req, res, next) => {
     req.locale = resolveLocale({
       cookie: req.cookies?.[localeCookie],
-      userPreference: res.locals.currentUser?.locale,
+      userPreference: req.actor?.locale,
       acceptLanguage: (...languages) => req.acceptsLanguages(...languages),
       fallback,
     });

@@ -1,4 +1,5 @@
 import type { TFunction } from 'i18next';
+import type { Actor } from '../../access/actor';
 import type { Locale } from '../i18n/i18n';
 
 declare global {
@@ -9,6 +10,21 @@ declare global {
       locale: Locale;
       /** Translate in the request's language. */
       t: TFunction;
+      /** The signed-in user, by session cookie or bearer token. */
+      actor?: Actor;
+      /** How the caller authenticated. */
+      authenticatedBy?: 'session' | 'bearer';
     }
+  }
+}
+
+declare module 'express-session' {
+  interface SessionData {
+    userId: string;
+    signedInAt: number;
+    lastSeenAt: number;
+    /** Marks an anonymous session that holds a CSRF binding (the sign-in form). */
+    anonymous: boolean;
+    flash: string;
   }
 }

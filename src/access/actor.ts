@@ -1,0 +1,16 @@
+import type { Role } from '../users/user.entity';
+
+/** The signed-in user as the policy sees them: who, in which role, at which place in the unit tree. */
+export interface Actor {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  unitId: string;
+  /** ltree path of the user's unit. */
+  unitPath: string;
+  unitNameZh: string;
+  unitNameEn: string;
+  locale: 'zh-CN' | 'en';
+  mustChangePassword: boolean;
+}

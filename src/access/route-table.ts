@@ -1,0 +1,77 @@
+import type { Request, RequestHandler, Router } from 'express';
+import type { z } from 'zod';
+import { ForbiddenError, UnauthenticatedError } from '../shared/errors';
+import { wantsJson } from '../shared/http/error-handler';
+import type { Actor } from './actor';
+import { type Action, policy } from './policy';
+
+/**
+ * Every route states its access decision; the app mounts routes only through
+ * `mountRoutes`, and a test walks this table (every route × every role × in and
+ * out of scope), so a route without a decision cannot slip in.
+ *
+ * - `public`: anyone (the sign-in form, health).
+ * - `signedIn`: any signed-in user (their own account, the start page).
+ * - `{ action }`: the policy's role check happens here; when the route names a
+ *   `record`, the service asks the policy about that record (404 when the caller
+ *   may not see it, 403 when they may see but not act).
+ */
+export type Access = 'public' | 'signedIn' | { action: Action };
+
+export interface RouteSpec {
+  method: 'get' | 'post';
+  path: string;
+  access: Access;
+  /** The route parameter naming a record whose visibility the service checks. */
+  record?: { param: string; kind: 'unit' | 'user' };
+  /** Still reachable while the user must change an admin-set password. */
+  duringPasswordChange?: boolean;
+  /** For the OpenAPI document (API routes only). */
+  api?: {
+    summary: string;
+    body?: z.ZodType;
+    query?: z.ZodType;
+    response?: z.ZodType;
+    tag: string;
+  };
+  /** Middleware before the handler (e.g. throttling), then the handler itself. */
+  handler: RequestHandler | RequestHandler[];
+}
+
+/** The signed-in caller; the guard has already made sure there is one. */
+export function actorOf(req: Request): Actor {
+  if (!req.actor) throw new UnauthenticatedError();
+  return req.actor;
+}
+
+/** The request's origin for the audit log. */
+export function originOf(req: Request) {
+  return { actor: req.actor ? { id: req.actor.id, username: req.actor.username } : null, ip: req.ip ?? null };
+}
+
+function guard(spec: RouteSpec): RequestHandler {
+  return (req, res, next) => {
+    if (spec.access === 'public') return next();
+    const actor = req.actor;
+    if (!actor) {
+      if (wantsJson(req)) return next(new UnauthenticatedError());
+      const returnTo = req.method === 'GET' ? `?returnTo=${encodeURIComponent(req.originalUrl)}` : '';
+      return res.redirect(303, `/login${returnTo}`);
+    }
+    if (actor.mustChangePassword && !spec.duringPasswordChange) {
+      if (wantsJson(req)) return next(new ForbiddenError('password_change_required'));
+      return res.redirect(303, '/account/password');
+    }
+    if (spec.access === 'signedIn' || spec.record) return next();
+    if (!policy.can(actor, spec.access.action)) return next(new ForbiddenError());
+    next();
+  };
+}
+
+export function mountRoutes(router: Router, specs: RouteSpec[]): Router {
+  for (const spec of specs) {
+    const handlers = Array.isArray(spec.handler) ? spec.handler : [spec.handler];
+    router[spec.method](spec.path, guard(spec), ...handlers);
+  }
+  return router;
+}

@@ -1,0 +1,52 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { type DataSource, IsNull, MoreThan } from 'typeorm';
+import type { AuditService, RequestOrigin } from '../audit/audit.service';
+import type { Clock } from '../shared/clock';
+import { ApiToken } from './api-token.entity';
+
+/** How long a bearer token lives. */
+export const apiTokenLifetimeHours = 12;
+
+function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** Bearer tokens for systems: issued at API sign-in, stored hashed, expiring, revocable. */
+export class ApiTokenService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  async issue(userId: string): Promise<{ token: string; expiresAt: Date }> {
+    const token = `gm_${randomBytes(32).toString('base64url')}`;
+    const expiresAt = new Date(this.clock.now().getTime() + apiTokenLifetimeHours * 3600 * 1000);
+    await this.db.manager.insert(ApiToken, { userId, tokenHash: hashToken(token), expiresAt });
+    return { token, expiresAt };
+  }
+
+  /** The user id a live token belongs to, or null. */
+  async resolve(token: string): Promise<string | null> {
+    const found = await this.db.manager.findOne(ApiToken, {
+      where: { tokenHash: hashToken(token), revokedAt: IsNull(), expiresAt: MoreThan(this.clock.now()) },
+    });
+    return found?.userId ?? null;
+  }
+
+  async revoke(token: string, origin: RequestOrigin): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.update(
+        ApiToken,
+        { tokenHash: hashToken(token), revokedAt: IsNull() },
+        { revokedAt: this.clock.now() },
+      );
+      await this.audit.record(origin, { action: 'auth.signed_out', details: { channel: 'api' } }, tx);
+    });
+  }
+
+  /** Every token of a user, e.g. when the account is deactivated or its password reset. */
+  async revokeAllOf(userId: string, tx = this.db.manager): Promise<void> {
+    await tx.update(ApiToken, { userId, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
+  }
+}

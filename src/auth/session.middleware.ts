@@ -1,0 +1,36 @@
+import connectPgSimple from 'connect-pg-simple';
+import session from 'express-session';
+import type { Pool } from 'pg';
+import type { DataSource } from 'typeorm';
+import { defaults } from '../../config/defaults';
+import type { Config } from '../../config/environment';
+
+export const sessionCookieName = 'gm.sid';
+export const sessionTimeouts = {
+  idleMs: defaults.session.idleTimeoutMinutes * 60 * 1000,
+  absoluteMs: defaults.session.absoluteTimeoutHours * 3600 * 1000,
+};
+
+/**
+ * Browser sessions kept in PostgreSQL (connect-pg-simple, table user_sessions) on
+ * the app's own pool. The cookie is HttpOnly, SameSite=Lax, Secure behind HTTPS,
+ * and rolls with activity; the idle and absolute limits are enforced server-side too.
+ */
+export function sessionMiddleware(config: Config, db: DataSource) {
+  const PgStore = connectPgSimple(session);
+  const pool = (db.driver as unknown as { master: Pool }).master;
+  return session({
+    name: sessionCookieName,
+    secret: config.sessionSecret,
+    store: new PgStore({
+      pool,
+      tableName: 'user_sessions',
+      createTableIfMissing: false,
+      pruneSessionInterval: 15 * 60,
+    }),
+    resave: false,
+    rolling: true,
+    saveUninitialized: false,
+    cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: sessionTimeouts.idleMs },
+  });
+}

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { unitKinds } from './unit.entity';
+
+const name = z.string().trim().min(1, 'validation.required').max(200, 'validation.too_big');
+
+export const newUnitSchema = z.object({
+  code: z
+    .string()
+    .trim()
+    .min(1, 'validation.required')
+    .max(32, 'validation.too_big')
+    .regex(/^[A-Za-z0-9-]+$/, 'validation.code_format')
+    .transform((code) => code.toUpperCase()),
+  nameZh: name,
+  nameEn: name,
+  kind: z.enum(unitKinds, { error: 'validation.invalid_value' }),
+  parentId: z.uuid({ error: 'validation.required' }),
+});
+
+export const unitChangesSchema = z.object({
+  nameZh: name,
+  nameEn: name,
+  /** Absent for the district (the root does not move). */
+  parentId: z.uuid({ error: 'validation.required' }).optional(),
+});
+
+export const activeSchema = z.object({
+  active: z.enum(['true', 'false']).transform((value) => value === 'true'),
+});
+
+export const unitViewSchema = z
+  .object({
+    id: z.uuid(),
+    code: z.string(),
+    name: z.string(),
+    nameZh: z.string(),
+    nameEn: z.string(),
+    kind: z.enum(unitKinds),
+    parentId: z.uuid().nullable(),
+    level: z.enum(['community', 'street', 'district']).nullable(),
+    active: z.boolean(),
+  })
+  .meta({ id: 'Unit' });
+
+export const unitListSchema = z.object({ items: z.array(unitViewSchema) }).meta({ id: 'UnitList' });

@@ -1,0 +1,168 @@
+import { type DataSource, QueryFailedError } from 'typeorm';
+import type { Actor } from '../access/actor';
+import { policy } from '../access/policy';
+import type { AuditService } from '../audit/audit.service';
+import { ForbiddenError, NotFoundError, RuleViolationError, ValidationError } from '../shared/errors';
+import type { Unit, UnitKind } from './unit.entity';
+import type { UnitRepository } from './unit.repository';
+
+/** Where each kind of unit may hang: the shape of the three-level network. */
+export const allowedParentKinds: Record<UnitKind, readonly UnitKind[]> = {
+  district: [],
+  street: ['district'],
+  community: ['street'],
+  department: ['district'],
+  court: ['district'],
+};
+
+export interface NewUnit {
+  code: string;
+  nameZh: string;
+  nameEn: string;
+  kind: UnitKind;
+  parentId: string;
+}
+
+export interface UnitChanges {
+  nameZh: string;
+  nameEn: string;
+  /** Omitted: stays where it is. */
+  parentId?: string;
+}
+
+/** The unit tree as people see it (any signed-in user) and as admins change it (audited). */
+export class UnitService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly units: UnitRepository,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** The units of the caller's district, as a tree in path order. */
+  async listVisible(actor: Actor): Promise<Unit[]> {
+    if (!policy.can(actor, 'unit.list')) throw new ForbiddenError();
+    const all = await this.units.findAll();
+    return all.filter((unit) => policy.canSee(actor, { kind: 'unit', path: unit.path }));
+  }
+
+  /** Units the admin manages (their own subtree). */
+  async listManaged(actor: Actor): Promise<Unit[]> {
+    if (!policy.can(actor, 'unit.manage', { kind: 'units' })) throw new ForbiddenError();
+    return this.units.findSubtree(actor.unitId);
+  }
+
+  async getManaged(actor: Actor, id: string): Promise<Unit> {
+    const unit = await this.units.findById(id);
+    if (!unit || !policy.canSee(actor, { kind: 'unit', path: unit.path })) throw new NotFoundError();
+    if (!policy.can(actor, 'unit.manage', { kind: 'unit', path: unit.path })) throw new ForbiddenError();
+    return unit;
+  }
+
+  /** A parent the admin manages and where this kind of unit may hang; a field error otherwise. */
+  private async assertParent(
+    actor: Actor,
+    kind: UnitKind,
+    parentId: string,
+    tx = this.db.manager,
+  ): Promise<Unit> {
+    const parent = await this.units.findById(parentId, tx);
+    if (!parent || !policy.can(actor, 'unit.manage', { kind: 'unit', path: parent.path })) {
+      throw new ValidationError([{ field: 'parentId', message: 'validation.unit_not_assignable' }]);
+    }
+    if (!allowedParentKinds[kind].includes(parent.kind)) {
+      throw new RuleViolationError('validation_failed', [
+        {
+          field: 'parentId',
+          message: 'validation.parent_kind_not_allowed',
+          params: { kind, parentKind: parent.kind },
+        },
+      ]);
+    }
+    return parent;
+  }
+
+  async create(actor: Actor, ip: string | null, input: NewUnit): Promise<Unit> {
+    if (input.kind === 'district') {
+      throw new RuleViolationError('validation_failed', [
+        { field: 'kind', message: 'validation.parent_kind_not_allowed' },
+      ]);
+    }
+    return this.db.transaction(async (tx) => {
+      await this.assertParent(actor, input.kind, input.parentId, tx);
+      if (await this.units.findByCode(input.code, tx)) {
+        throw new RuleViolationError('validation_failed', [
+          { field: 'code', message: 'validation.code_taken' },
+        ]);
+      }
+      const unit = await this.units.save(input, tx);
+      await this.audit.record(
+        { actor: { id: actor.id, username: actor.username }, ip },
+        { action: 'unit.created', target: { type: 'unit', id: unit.id }, details: { ...input } },
+        tx,
+      );
+      return unit;
+    });
+  }
+
+  /** Rename, and move under another parent (its subtree moves with it). */
+  async update(actor: Actor, ip: string | null, id: string, changes: UnitChanges): Promise<void> {
+    const unit = await this.getManaged(actor, id);
+    const target = {
+      nameZh: changes.nameZh,
+      nameEn: changes.nameEn,
+      parentId: changes.parentId ?? unit.parentId,
+    };
+    const moving = unit.parentId !== target.parentId;
+    if (moving && (unit.parentId === null || target.parentId === null)) {
+      throw new RuleViolationError('validation_failed', [
+        { field: 'parentId', message: 'validation.parent_kind_not_allowed' },
+      ]);
+    }
+    try {
+      await this.db.transaction(async (tx) => {
+        if (moving) await this.assertParent(actor, unit.kind, target.parentId as string, tx);
+        const changed: Record<string, { from: unknown; to: unknown }> = {};
+        for (const key of ['nameZh', 'nameEn', 'parentId'] as const) {
+          if (unit[key] !== target[key]) changed[key] = { from: unit[key], to: target[key] };
+        }
+        if (Object.keys(changed).length === 0) return;
+        await this.units.save({ ...unit, ...target }, tx);
+        await this.audit.record(
+          { actor: { id: actor.id, username: actor.username }, ip },
+          {
+            action: moving ? 'unit.moved' : 'unit.renamed',
+            target: { type: 'unit', id },
+            details: { changed },
+          },
+          tx,
+        );
+      });
+    } catch (error) {
+      // the path trigger refuses a move under the unit's own subtree
+      if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23514') {
+        throw new RuleViolationError('validation_failed', [
+          { field: 'parentId', message: 'validation.cannot_move_under_itself' },
+        ]);
+      }
+      throw error;
+    }
+  }
+
+  async setActive(actor: Actor, ip: string | null, id: string, active: boolean): Promise<void> {
+    const unit = await this.getManaged(actor, id);
+    if (unit.active === active) return;
+    await this.db.transaction(async (tx) => {
+      if (!active) {
+        const busy = await this.units.countActiveDependants(id, tx);
+        if (busy.children > 0 || busy.users > 0)
+          throw new RuleViolationError('unit_still_in_use', undefined, busy);
+      }
+      await this.units.save({ ...unit, active }, tx);
+      await this.audit.record(
+        { actor: { id: actor.id, username: actor.username }, ip },
+        { action: active ? 'unit.activated' : 'unit.deactivated', target: { type: 'unit', id } },
+        tx,
+      );
+    });
+  }
+}

@@ -1,0 +1,40 @@
+import { Algorithm, hash, verify } from '@node-rs/argon2';
+
+/** argon2id with the OWASP-recommended minimum (19 MiB, 2 passes). */
+const argonOptions = { algorithm: Algorithm.Argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 };
+
+export function hashPassword(password: string): Promise<string> {
+  return hash(password, argonOptions);
+}
+
+export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
+  try {
+    return await verify(passwordHash, password);
+  } catch {
+    return false;
+  }
+}
+
+/** A hash of nothing, verified when the account does not exist, so timing does not reveal that. */
+let decoyHash: Promise<string> | undefined;
+export async function verifyAgainstDecoy(password: string): Promise<void> {
+  decoyHash ??= hashPassword('decoy-password-never-matches');
+  await verifyPassword(await decoyHash, password);
+}
+
+/**
+ * The password rule (等保 level 2/3 practice): at least 8 characters, at least three
+ * of the four classes — lower case, upper case, digits, symbols — and not the user name.
+ * Returns the locale key of the first problem, or null.
+ */
+export function passwordProblem(password: string, username?: string): string | null {
+  if (password.length < 8) return 'validation.password_too_short';
+  if (password.length > 128) return 'validation.password_too_long';
+  const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((pattern) =>
+    pattern.test(password),
+  ).length;
+  if (classes < 3) return 'validation.password_too_simple';
+  if (username && password.toLowerCase().includes(username.toLowerCase()))
+    return 'validation.password_contains_username';
+  return null;
+}

@@ -1,0 +1,78 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { User } from './user.entity';
+
+export interface UserListQuery {
+  /** ltree path: users of units within it. */
+  scopePath: string;
+  q?: string;
+  unitId?: string;
+  role?: string;
+  page: number;
+  pageSize: number;
+}
+
+/** The only code that queries users. */
+export class UserRepository {
+  constructor(private readonly db: DataSource) {}
+
+  private manager(tx?: EntityManager) {
+    return tx ?? this.db.manager;
+  }
+
+  findById(id: string, tx?: EntityManager): Promise<User | null> {
+    return this.manager(tx).findOne(User, { where: { id }, relations: { unit: true } });
+  }
+
+  /** Case-insensitive, as people type their names. */
+  findByUsername(username: string, tx?: EntityManager): Promise<User | null> {
+    return this.manager(tx)
+      .createQueryBuilder(User, 'user')
+      .leftJoinAndSelect('user.unit', 'unit')
+      .where('lower(user.username) = lower(:username)', { username })
+      .getOne();
+  }
+
+  /** The row locked for the rest of the transaction (sign-in counters). */
+  lockForUpdate(id: string, tx: EntityManager): Promise<User | null> {
+    return tx
+      .createQueryBuilder(User, 'user')
+      .setLock('pessimistic_write')
+      .where('user.id = :id', { id })
+      .getOne();
+  }
+
+  async list(query: UserListQuery): Promise<{ items: User[]; total: number }> {
+    const builder = this.manager()
+      .createQueryBuilder(User, 'user')
+      .innerJoinAndSelect('user.unit', 'unit')
+      .where('unit.path <@ :scope::ltree', { scope: query.scopePath });
+    if (query.q) {
+      builder.andWhere('(user.username ILIKE :q OR user.displayName ILIKE :q OR user.email ILIKE :q)', {
+        q: `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
+      });
+    }
+    if (query.unitId) builder.andWhere('user.unitId = :unitId', { unitId: query.unitId });
+    if (query.role) builder.andWhere('user.role = :role', { role: query.role });
+    const [items, total] = await builder
+      .orderBy('unit.path')
+      .addOrderBy('user.username')
+      .skip((query.page - 1) * query.pageSize)
+      .take(query.pageSize)
+      .getManyAndCount();
+    return { items, total };
+  }
+
+  async save(user: Partial<User>, tx?: EntityManager): Promise<User> {
+    const manager = this.manager(tx);
+    return manager.save(User, manager.create(User, user));
+  }
+
+  /** Ends every browser session of a user (the session store's rows carry the user id). */
+  async deleteSessionsOf(userId: string, tx?: EntityManager): Promise<void> {
+    await this.manager(tx).query(`DELETE FROM user_sessions WHERE sess->>'userId' = $1`, [userId]);
+  }
+
+  update(id: string, changes: Partial<User>, tx?: EntityManager): Promise<unknown> {
+    return this.manager(tx).update(User, { id }, changes);
+  }
+}

@@ -22,8 +22,16 @@ export interface RouteSpec {
   method: 'get' | 'post';
   path: string;
   access: Access;
-  /** The route parameter naming a record whose visibility the service checks. */
-  record?: { param: string; kind: 'unit' | 'user' };
+  /**
+   * The record the route acts on: before anything else (even input validation),
+   * `authorize` loads it and asks the policy — 404 when the caller may not see it,
+   * 403 when they may see but not act — so nothing about it leaks.
+   */
+  record?: {
+    param: string;
+    kind: 'unit' | 'user';
+    authorize: (actor: Actor, id: string) => Promise<unknown>;
+  };
   /** Still reachable while the user must change an admin-set password. */
   duringPasswordChange?: boolean;
   /** For the OpenAPI document (API routes only). */
@@ -50,7 +58,7 @@ export function originOf(req: Request) {
 }
 
 function guard(spec: RouteSpec): RequestHandler {
-  return (req, res, next) => {
+  return async (req, res, next) => {
     if (spec.access === 'public') return next();
     const actor = req.actor;
     if (!actor) {
@@ -62,7 +70,11 @@ function guard(spec: RouteSpec): RequestHandler {
       if (wantsJson(req)) return next(new ForbiddenError('password_change_required'));
       return res.redirect(303, '/account/password');
     }
-    if (spec.access === 'signedIn' || spec.record) return next();
+    if (spec.record) {
+      await spec.record.authorize(actor, String(req.params[spec.record.param]));
+      return next();
+    }
+    if (spec.access === 'signedIn') return next();
     if (!policy.can(actor, spec.access.action)) return next(new ForbiddenError());
     next();
   };

@@ -50,7 +50,7 @@ export class SignInService {
     channel: 'web' | 'api',
   ): Promise<User> {
     const user = await this.users.findByUsername(username);
-    if (!user || !user.active) {
+    if (!user?.active) {
       await verifyAgainstDecoy(password);
       await this.audit.record(origin, {
         action: 'auth.sign_in_failed',

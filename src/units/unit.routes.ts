@@ -87,7 +87,7 @@ export function unitRoutes(units: UnitService): RouteSpec[] {
       method: 'get',
       path: '/admin/units/:id',
       access: { action: 'unit.manage' },
-      record: { param: 'id', kind: 'unit' },
+      record: { param: 'id', kind: 'unit', authorize: (actor, id) => units.getManaged(actor, id) },
       handler: async (req, res) => {
         const actor = actorOf(req);
         const unit = await units.getManaged(actor, String(req.params.id));
@@ -106,7 +106,7 @@ export function unitRoutes(units: UnitService): RouteSpec[] {
       method: 'post',
       path: '/admin/units/:id',
       access: { action: 'unit.manage' },
-      record: { param: 'id', kind: 'unit' },
+      record: { param: 'id', kind: 'unit', authorize: (actor, id) => units.getManaged(actor, id) },
       handler: async (req, res) => {
         const actor = actorOf(req);
         const id = String(req.params.id);
@@ -132,7 +132,7 @@ export function unitRoutes(units: UnitService): RouteSpec[] {
       method: 'post',
       path: '/admin/units/:id/active',
       access: { action: 'unit.manage' },
-      record: { param: 'id', kind: 'unit' },
+      record: { param: 'id', kind: 'unit', authorize: (actor, id) => units.getManaged(actor, id) },
       handler: async (req, res) => {
         const { active } = parseOrThrow(activeSchema, req.body);
         await units.setActive(actorOf(req), req.ip ?? null, String(req.params.id), active);

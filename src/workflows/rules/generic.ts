@@ -1,0 +1,58 @@
+import type { DisputeRules, DisputeType } from './dispute-rules.types';
+import {
+  firstRulesEffectiveFrom,
+  generalMediationByAnalogy,
+  generalPeopleMediation,
+  judicialConfirmationApplies,
+  judicialTrackMediation,
+  peopleMediationFailureNote,
+} from './shared-rules';
+
+/**
+ * The types without a law of their own: the general people's-mediation rules apply
+ * (人民调解工作若干规定 §33: normally within one month; 人民调解法 §26 on failure).
+ */
+export const genericDisputeTypes = [
+  'neighbourhood',
+  'family',
+  'property_management',
+  'environmental',
+  'consumer',
+  'other',
+] as const satisfies readonly DisputeType[];
+export type GenericDisputeType = (typeof genericDisputeTypes)[number];
+
+/** Version 1 of the generic rules for one type; they differ only in `type`. */
+export function genericRules(type: GenericDisputeType): DisputeRules {
+  return {
+    type,
+    version: 1,
+    effectiveFrom: firstRulesEffectiveFrom,
+    firstClass: false,
+    // The department, if any, is chosen when the case is transferred.
+    administrativeBody: null,
+    deadlines: {
+      people: generalPeopleMediation,
+      administrative: generalMediationByAnalogy,
+      judicial: judicialTrackMediation,
+    },
+    // Family agreements on status (marriage, adoption) are not confirmed by the court,
+    // but their property and maintenance terms are, so confirmation is offered.
+    judicialConfirmation: judicialConfirmationApplies,
+    // 人民调解法 §26 names arbitration, administrative and judicial routes; a lawsuit is the usual one here.
+    failureGuidance: ['litigation', 'arbitration', 'other'],
+    representativeCap: null,
+    hearingWhenMajorityObjects: null,
+    failureNote: peopleMediationFailureNote,
+  };
+}
+
+/** Every generic type with its versions; the Record type makes the list exhaustive. */
+export const genericRulesByType: Record<GenericDisputeType, readonly DisputeRules[]> = {
+  neighbourhood: [genericRules('neighbourhood')],
+  family: [genericRules('family')],
+  property_management: [genericRules('property_management')],
+  environmental: [genericRules('environmental')],
+  consumer: [genericRules('consumer')],
+  other: [genericRules('other')],
+};

@@ -1,0 +1,53 @@
+import type { LegalSource } from './dispute-rules.types';
+import { legalInstrument } from './legal-source';
+import type { PetitionDeadline, PetitionRules } from './petition-rules.types';
+
+/** 信访工作条例 (2022), in force from 2022-05-01. Its periods are in days: calendar days. */
+const petitionRegulations = legalInstrument({
+  zh: '信访工作条例',
+  en: 'Regulations on Petition Work (2022)',
+});
+
+/** Administrative periods: no suspension stops them, and expiry makes the case overdue, never failed. */
+const calendarDays = (
+  days: number,
+  runsFrom: PetitionDeadline['runsFrom'],
+  source: LegalSource,
+): PetitionDeadline => ({
+  days,
+  basis: 'calendar',
+  source,
+  runsFrom,
+  pausedBy: [],
+  expiryCountsAsFailure: false,
+});
+
+export const petitionRules: readonly PetitionRules[] = [
+  {
+    version: 1,
+    effectiveFrom: '2022-05-01',
+    // §22 binds the petition bureaus, §23 every other body receiving a petition directly.
+    decideAndNotify: calendarDays(15, 'petition_received', petitionRegulations.article(22, 23)),
+    conclude: calendarDays(60, 'petition_accepted', petitionRegulations.article(34)),
+    extension: {
+      maxTimes: 1,
+      maxDays: 30,
+      requiresApproval: true,
+      notifyPetitioner: true,
+      source: petitionRegulations.article(34),
+    },
+    reviewRequestWindow: calendarDays(30, 'reply_received', petitionRegulations.article(35)),
+    reviewDecision: calendarDays(30, 'review_requested', petitionRegulations.article(35)),
+    recheckRequestWindow: calendarDays(30, 'review_opinion_received', petitionRegulations.article(36)),
+    // §36: the recheck body may hold a hearing; the hearing's time is not counted.
+    recheckDecision: {
+      ...calendarDays(30, 'recheck_requested', petitionRegulations.article(36)),
+      pausedBy: ['hearing'],
+    },
+    recheckIsFinal: { source: petitionRegulations.article(36) },
+    representativeCap: { max: 5, source: petitionRegulations.article(20) },
+    // The regulations cap representatives at 5 (§20); from 5 people a visit is treated as a group petition.
+    groupPetitionThreshold: { minPeople: 5, source: petitionRegulations.article(20) },
+    duplicateUpwardNotAccepted: { source: petitionRegulations.article(19) },
+  },
+];

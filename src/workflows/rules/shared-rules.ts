@@ -1,0 +1,100 @@
+import type { DisputeRules, LegalSource, StageDeadline } from './dispute-rules.types';
+import { byAnalogy, legalInstrument, together } from './legal-source';
+
+/**
+ * What several dispute types share: the general people's-mediation rules, the court's
+ * mediation track and judicial confirmation. The per-type files use these and set only
+ * what their own law changes.
+ */
+
+export const peopleMediationLaw = legalInstrument({ zh: '人民调解法', en: 'People’s Mediation Law' });
+export const peopleMediationProvisions = legalInstrument({
+  zh: '人民调解工作若干规定',
+  en: 'Several Provisions on People’s Mediation Work (Ministry of Justice, 2002)',
+});
+export const civilProcedureLaw = legalInstrument({ zh: '民事诉讼法', en: 'Civil Procedure Law (2023)' });
+/** The SPC rules on mediation by court-invited mediators (委派调解 before filing, 委托调解 after). */
+export const invitedMediationProvisions = legalInstrument({
+  zh: '最高人民法院关于人民法院特邀调解的规定',
+  en: 'SPC Provisions on Specially Invited Mediation by People’s Courts (Fa Shi [2016] No. 14)',
+});
+
+/**
+ * Version 1 of every table. Its articles are cited as numbered in the Civil Procedure Law
+ * as revised in 2023, in force from 2024-01-01 (§85 counting, §205/§206 confirmation).
+ */
+export const firstRulesEffectiveFrom = '2024-01-01';
+
+/**
+ * 人民调解工作若干规定 §33: a committee normally concludes a dispute within one month,
+ * taken as 30 calendar days. A working target, not a bar: expiry is not failure, and any
+ * suspension stops it because the month is meant for the mediation itself.
+ */
+export const generalPeopleMediation: StageDeadline = {
+  days: 30,
+  basis: 'calendar',
+  source: peopleMediationProvisions.article(33),
+  pausedBy: ['appraisal', 'hearing', 'other'],
+  expiryCountsAsFailure: false,
+};
+
+/** For a track the law gives no period: the general month, marked as borrowed (参照). */
+export const generalMediationByAnalogy: StageDeadline = {
+  ...generalPeopleMediation,
+  source: byAnalogy(generalPeopleMediation.source),
+};
+
+/**
+ * The judicial track: mediation delegated or entrusted by the court runs 30 days, longer
+ * only with both parties' consent, so suspensions do not stop it and expiry sends the
+ * dispute back to the court's own procedure rather than counting as failed mediation.
+ */
+export const judicialTrackMediation: StageDeadline = {
+  days: 30,
+  basis: 'calendar',
+  source: invitedMediationProvisions.name,
+  pausedBy: [],
+  expiryCountsAsFailure: false,
+};
+
+/**
+ * 人民调解法 §33, 民事诉讼法 §205: both parties apply jointly within 30 days of the
+ * agreement taking effect. Missing the window ends the option, not the agreement.
+ */
+export const judicialConfirmationWindow: StageDeadline = {
+  days: 30,
+  basis: 'calendar',
+  source: together(peopleMediationLaw.article(33), civilProcedureLaw.article(205)),
+  pausedBy: [],
+  expiryCountsAsFailure: false,
+};
+
+/** The court's side: a special-procedure case is decided within 30 days of filing (§187), by a ruling (§206). */
+export const judicialConfirmationDecision: StageDeadline = {
+  days: 30,
+  basis: 'calendar',
+  source: civilProcedureLaw.article(187, 206),
+  pausedBy: [],
+  expiryCountsAsFailure: false,
+};
+
+export const judicialConfirmationApplies: DisputeRules['judicialConfirmation'] = {
+  applies: true,
+  applicationWindow: judicialConfirmationWindow,
+};
+
+/**
+ * For disputes with the government about requisition or expropriation: the agreement is
+ * an administrative one, outside the civil special procedure, so the court does not
+ * confirm it. The window is kept so that every table has the same shape.
+ */
+export const judicialConfirmationExcluded: DisputeRules['judicialConfirmation'] = {
+  applies: false,
+  applicationWindow: judicialConfirmationWindow,
+};
+
+/** 人民调解法 §26: failed mediation is closed and the parties are told their other remedies. */
+export const peopleMediationFailureNote: LegalSource = {
+  zh: `调解不成的，应当终止调解，并告知当事人可以依法通过仲裁、行政、司法等途径维护自己的权利（${peopleMediationLaw.article(26).zh}）。`,
+  en: `When mediation fails it is closed, and the parties are told they may seek arbitration, administrative or judicial remedies (${peopleMediationLaw.article(26).en}).`,
+};

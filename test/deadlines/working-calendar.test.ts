@@ -1,0 +1,88 @@
+import {
+  officialCalendar,
+  officiallyCoveredYears,
+  todayInShanghai,
+  WorkingCalendar,
+} from '../../src/deadlines/working-calendar';
+
+describe('the working calendar (official holidays and 调休 from chinese-days)', () => {
+  it('when asked about 2026 National Day, then 1–7 October are public holidays and the adjusted Saturday 10 October is a working day', () => {
+    for (const day of ['01', '02', '03', '04', '05', '06', '07']) {
+      expect(officialCalendar.isWorkingDay(`2026-10-${day}`)).toBe(false);
+      expect(officialCalendar.isPublicHoliday(`2026-10-${day}`)).toBe(true);
+    }
+    expect(officialCalendar.isWorkingDay('2026-10-08')).toBe(true);
+    expect(officialCalendar.isWorkingDay('2026-09-20')).toBe(true); // a Sunday worked for National Day
+    expect(officialCalendar.isWorkingDay('2026-10-10')).toBe(true); // a Saturday worked for National Day
+    expect(officialCalendar.isPublicHoliday('2026-10-10')).toBe(false);
+  });
+
+  it('when asked about the 2026 Spring Festival, then 15–23 February are off and the Saturdays 14 and 28 February are worked', () => {
+    expect(officialCalendar.isWorkingDay('2026-02-14')).toBe(true);
+    for (let day = 15; day <= 23; day++) expect(officialCalendar.isWorkingDay(`2026-02-${day}`)).toBe(false);
+    expect(officialCalendar.isWorkingDay('2026-02-24')).toBe(true);
+    expect(officialCalendar.isWorkingDay('2026-02-28')).toBe(true);
+  });
+
+  it('when a day is an ordinary weekend, then it is a public holiday in the sense of §85; an ordinary weekday is a working day', () => {
+    expect(officialCalendar.isPublicHoliday('2026-03-07')).toBe(true); // Saturday
+    expect(officialCalendar.isPublicHoliday('2026-03-08')).toBe(true); // Sunday
+    expect(officialCalendar.isWorkingDay('2026-03-09')).toBe(true); // Monday
+  });
+
+  it('when asked which years the data cover, then 2004 to 2026 are covered, with the 2025 holidays too', () => {
+    const years = officiallyCoveredYears();
+
+    expect(years[0]).toBe(2004);
+    expect(years).toEqual(expect.arrayContaining([2024, 2025, 2026]));
+    expect(officialCalendar.coversYear(2025)).toBe(true);
+    expect(officialCalendar.coversYear(2026)).toBe(true);
+    expect(officialCalendar.isWorkingDay('2025-10-08')).toBe(false); // 2025 National Day ran 1–8 October
+    expect(officialCalendar.isWorkingDay('2025-09-28')).toBe(true); // a Sunday worked in 2025
+  });
+
+  it('when a year is not in the official data, then it is reported uncovered and falls back to Monday–Friday', () => {
+    expect(officialCalendar.coversYear(2099)).toBe(false);
+    expect(officialCalendar.isWorkingDay('2099-10-01')).toBe(true); // a Thursday: nothing known about that year
+    expect(officialCalendar.isWorkingDay('2099-10-03')).toBe(false); // a Saturday
+  });
+
+  it('when an administrator overrides days, then the overrides win over the official data', () => {
+    const calendar = new WorkingCalendar({
+      overrides: [
+        { date: '2026-10-08', working: false },
+        { date: '2026-10-03', working: true },
+      ],
+    });
+
+    expect(calendar.isWorkingDay('2026-10-08')).toBe(false);
+    expect(calendar.isWorkingDay('2026-10-03')).toBe(true);
+    expect(calendar.isWorkingDay('2026-10-09')).toBe(true);
+    expect(officialCalendar.isWorkingDay('2026-10-08')).toBe(true); // the official calendar is untouched
+  });
+
+  it('when overrides are added later, then the newer entry for a date wins and declared years count as covered', () => {
+    const before = new WorkingCalendar({ overrides: [{ date: '2099-01-01', working: true }] });
+
+    const after = before.withOverrides([{ date: '2099-01-01', working: false }], [2099]);
+
+    expect(before.isWorkingDay('2099-01-01')).toBe(true);
+    expect(after.isWorkingDay('2099-01-01')).toBe(false);
+    expect(before.coversYear(2099)).toBe(false);
+    expect(after.coversYear(2099)).toBe(true);
+  });
+
+  it('when given something that is not a real YYYY-MM-DD day, then it refuses', () => {
+    expect(() => officialCalendar.isWorkingDay('2026-02-30')).toThrow(RangeError);
+    expect(() => officialCalendar.isWorkingDay('2026-2-3')).toThrow(RangeError);
+    expect(() => new WorkingCalendar({ overrides: [{ date: '10/01/2026', working: false }] })).toThrow(
+      RangeError,
+    );
+  });
+
+  it('when it is past 16:00 UTC, then it is already the next day in Shanghai', () => {
+    expect(todayInShanghai(new Date('2026-09-30T15:59:59Z'))).toBe('2026-09-30');
+    expect(todayInShanghai(new Date('2026-09-30T16:00:00Z'))).toBe('2026-10-01');
+    expect(todayInShanghai(new Date('2026-12-31T16:30:00Z'))).toBe('2027-01-01');
+  });
+});

@@ -1,5 +1,6 @@
 import { CreateUnitTreeAndGrids1764140000000 } from './1764140000000-CreateUnitTreeAndGrids';
 import { CreateUsersSessionsTokensAndAuditLog1764140100000 } from './1764140100000-CreateUsersSessionsTokensAndAuditLog';
+import { CreateCasesPetitionsAndTheirEventChains1764140200000 } from './1764140200000-CreateCasesPetitionsAndTheirEventChains';
 
 /**
  * Every migration, oldest first. Listed (not globbed) so that the app, the CLI and
@@ -8,4 +9,5 @@ import { CreateUsersSessionsTokensAndAuditLog1764140100000 } from './17641401000
 export const migrations = [
   CreateUnitTreeAndGrids1764140000000,
   CreateUsersSessionsTokensAndAuditLog1764140100000,
+  CreateCasesPetitionsAndTheirEventChains1764140200000,
 ];

@@ -3,7 +3,9 @@ import type { Config } from '../config/environment';
 import type { RouteSpec } from './access/route-table';
 import { auditRoutes } from './audit/audit.routes';
 import { authRoutes } from './auth/auth.routes';
+import { caseRoutes } from './cases/case.routes';
 import type { Services } from './composition-root';
+import { escalationRoutes } from './escalations/escalation.routes';
 import type { Clock } from './shared/clock';
 import { unitRoutes } from './units/unit.routes';
 import { userRoutes } from './users/user.routes';
@@ -29,6 +31,8 @@ export function routeTable(services: Services, config: Config, clock: Clock): Ro
     ...unitRoutes(services.units),
     ...userRoutes(services.users, services.units),
     ...auditRoutes(services.audit),
+    ...caseRoutes(services.cases, services.caseWorkflow),
+    ...escalationRoutes(services.escalations),
   ];
 }
 

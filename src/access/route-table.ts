@@ -29,7 +29,7 @@ export interface RouteSpec {
    */
   record?: {
     param: string;
-    kind: 'unit' | 'user';
+    kind: 'unit' | 'user' | 'case' | 'escalation';
     authorize: (actor: Actor, id: string) => Promise<unknown>;
   };
   /** Still reachable while the user must change an admin-set password. */
@@ -70,10 +70,8 @@ function guard(spec: RouteSpec): RequestHandler {
       if (wantsJson(req)) return next(new ForbiddenError('password_change_required'));
       return res.redirect(303, '/account/password');
     }
-    if (spec.record) {
-      await spec.record.authorize(actor, String(req.params[spec.record.param]));
-      return next();
-    }
+    // a record first: 404 for what the caller may not see, before any other answer
+    if (spec.record) await spec.record.authorize(actor, String(req.params[spec.record.param]));
     if (spec.access === 'signedIn') return next();
     if (!policy.can(actor, spec.access.action)) return next(new ForbiddenError());
     next();

@@ -14,6 +14,14 @@ export class UnitRepository {
     return this.manager(tx).findOne(Unit, { where: { id } });
   }
 
+  findByIds(ids: string[], tx?: EntityManager): Promise<Unit[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.manager(tx)
+      .createQueryBuilder(Unit, 'unit')
+      .where('unit.id = ANY(:ids::uuid[])', { ids })
+      .getMany();
+  }
+
   findByCode(code: string, tx?: EntityManager): Promise<Unit | null> {
     return this.manager(tx).findOne(Unit, { where: { code } });
   }
@@ -43,6 +51,32 @@ export class UnitRepository {
          SELECT 1 FROM units u, units a WHERE u.id = $1 AND a.id = $2 AND u.path <@ a.path
        ) AS within`,
       [unitId, ancestorId],
+    );
+    return rows[0]?.within === true;
+  }
+
+  /** The district (root) a unit belongs to. */
+  findDistrictOf(unitId: string, tx?: EntityManager): Promise<Unit | null> {
+    return this.manager(tx)
+      .createQueryBuilder(Unit, 'unit')
+      .where('unit.path = subpath((SELECT u.path FROM units u WHERE u.id = :unitId), 0, 1)', { unitId })
+      .getOne();
+  }
+
+  /** The parent of a unit (one level up the tree), or null for a district. */
+  async findParentOf(unitId: string, tx?: EntityManager): Promise<Unit | null> {
+    const unit = await this.findById(unitId, tx);
+    return unit?.parentId ? this.findById(unit.parentId, tx) : null;
+  }
+
+  /** True when the grid block lies in a community within the unit's subtree. */
+  async isGridWithin(gridId: string, unitId: string, tx?: EntityManager): Promise<boolean> {
+    const rows: Array<{ within: boolean }> = await this.manager(tx).query(
+      `SELECT EXISTS (
+         SELECT 1 FROM grids g JOIN units c ON c.id = g.community_id, units u
+         WHERE g.id = $1 AND u.id = $2 AND g.active AND c.path <@ u.path
+       ) AS within`,
+      [gridId, unitId],
     );
     return rows[0]?.within === true;
   }

@@ -23,6 +23,14 @@ export class UserRepository {
     return this.manager(tx).findOne(User, { where: { id }, relations: { unit: true } });
   }
 
+  findByIds(ids: string[], tx?: EntityManager): Promise<User[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.manager(tx)
+      .createQueryBuilder(User, 'user')
+      .where('user.id = ANY(:ids::uuid[])', { ids })
+      .getMany();
+  }
+
   /** Case-insensitive, as people type their names. */
   findByUsername(username: string, tx?: EntityManager): Promise<User | null> {
     return this.manager(tx)

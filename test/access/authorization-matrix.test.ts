@@ -2,7 +2,7 @@ import request from 'supertest';
 import type { RouteSpec } from '../../src/access/route-table';
 import { type Role, roles } from '../../src/users/user.entity';
 import { apiToken, Browser, createUser } from '../support/auth';
-import { createDistrictTree } from '../support/factories';
+import { createCase, createDistrictTree, createEscalation, linkCaseToAgent } from '../support/factories';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -16,18 +16,35 @@ const rolesAllowed: Record<string, readonly Role[]> = {
   'unit.manage': ['admin'],
   'user.manage': ['admin'],
   'audit.view': ['admin'],
+  'case.register': ['mediator', 'supervisor'],
+  'case.list': ['mediator', 'supervisor', 'petition_agent'],
+  'case.view': ['mediator', 'supervisor', 'petition_agent'],
+  'case.act': ['mediator', 'supervisor'],
+  'party.reveal': ['mediator', 'supervisor'],
+  'escalation.list': ['supervisor'],
+  'escalation.review': ['supervisor'],
 };
 
 /** Static assets are not routes with access decisions. */
 const isAsset = (path: string) => path.startsWith('/static/');
 
+type RecordKind = NonNullable<RouteSpec['record']>['kind'];
+interface Scope {
+  records: Record<RecordKind, string>;
+  /** Values for the other route parameters that belong to that record (a case's party). */
+  params: Record<string, string>;
+}
 interface Fixture {
-  inScope: Record<'unit' | 'user', string>;
-  outOfScope: Record<'unit' | 'user', string>;
+  inScope: Scope;
+  outOfScope: Scope;
 }
 
-function pathFor(spec: RouteSpec, recordId: string | undefined) {
-  return spec.path.replace(/:(\w+)/g, () => recordId ?? '00000000-0000-4000-8000-000000000000');
+function pathFor(spec: RouteSpec, scope: Scope) {
+  return spec.path.replace(/:(\w+)/g, (_match, name: string) =>
+    spec.record && name === spec.record.param
+      ? scope.records[spec.record.kind]
+      : (scope.params[name] ?? '00000000-0000-4000-8000-000000000000'),
+  );
 }
 
 function listExpressRoutes(stack: unknown[]): Array<{ method: string; path: string }> {
@@ -52,6 +69,7 @@ describe('authorisation matrix (route table × role × scope)', () => {
   const browsers = new Map<Role, Browser>();
   const tokens = new Map<Role, string>();
   const usernames = new Map<Role, string>();
+  const userIds = new Map<Role, string>();
 
   async function signInAs(role: Role) {
     const browser = new Browser(testApp.app);
@@ -69,16 +87,37 @@ describe('authorisation matrix (route table × role × scope)', () => {
     for (const role of roles) {
       const user = await createUser(testApp.db, { role, unitId: home.district.id });
       usernames.set(role, user.username);
+      userIds.set(role, user.id);
     }
+    const scopeIn = async (tree: typeof home, mediatorId: string, agentId: string): Promise<Scope> => {
+      const dispute = await createCase(testApp.services, mediatorId, { unitId: tree.district.id });
+      await linkCaseToAgent(testApp.db, dispute.id, agentId, tree.district.id);
+      const [party] = await testApp.services.cases.partiesOf(dispute.id);
+      return {
+        records: {
+          unit: tree.community.id,
+          user: (await createUser(testApp.db, { role: 'mediator', unitId: tree.community.id })).id,
+          case: dispute.id,
+          escalation: await createEscalation(testApp.db, dispute.id, tree.street.id, tree.district.id),
+        },
+        params: { partyId: party.id },
+      };
+    };
+    const outsiderMediator = await createUser(testApp.db, {
+      role: 'mediator',
+      unitId: elsewhere.district.id,
+    });
+    const outsiderAgent = await createUser(testApp.db, {
+      role: 'petition_agent',
+      unitId: elsewhere.district.id,
+    });
     fixture = {
-      inScope: {
-        unit: home.community.id,
-        user: (await createUser(testApp.db, { role: 'mediator', unitId: home.community.id })).id,
-      },
-      outOfScope: {
-        unit: elsewhere.community.id,
-        user: (await createUser(testApp.db, { role: 'mediator', unitId: elsewhere.community.id })).id,
-      },
+      inScope: await scopeIn(
+        home,
+        userIds.get('mediator') as string,
+        userIds.get('petition_agent') as string,
+      ),
+      outOfScope: await scopeIn(elsewhere, outsiderMediator.id, outsiderAgent.id),
     };
     for (const role of roles) await signInAs(role);
   });
@@ -99,8 +138,8 @@ describe('authorisation matrix (route table × role × scope)', () => {
     expect(actions.filter((action) => !(action in rolesAllowed))).toEqual([]);
   });
 
-  async function call(spec: RouteSpec, role: Role | null, recordId: string | undefined) {
-    const path = pathFor(spec, recordId);
+  async function call(spec: RouteSpec, role: Role | null, scope: Scope) {
+    const path = pathFor(spec, scope);
     const isApi = path.startsWith('/api/');
     if (role === null) {
       if (isApi) return request(testApp.app)[spec.method](path).set('Accept', 'application/json');
@@ -130,7 +169,7 @@ describe('authorisation matrix (route table × role × scope)', () => {
   it('anonymous callers reach only public routes', async () => {
     const failures: string[] = [];
     for (const spec of routes) {
-      const response = await call(spec, null, fixture.inScope[spec.record?.kind ?? 'unit']);
+      const response = await call(spec, null, fixture.inScope);
       const label = `${spec.method.toUpperCase()} ${spec.path}: ${response.status}`;
       if (spec.access === 'public' && [401, 403].includes(response.status))
         failures.push(`${label} — public`);
@@ -150,10 +189,7 @@ describe('authorisation matrix (route table × role × scope)', () => {
         const allowedRole = spec.access === 'signedIn' || rolesAllowed[spec.access.action]?.includes(role);
         const scopes: Array<'in' | 'out'> = spec.record ? ['in', 'out'] : ['in'];
         for (const scope of scopes) {
-          const recordId = spec.record
-            ? (scope === 'in' ? fixture.inScope : fixture.outOfScope)[spec.record.kind]
-            : undefined;
-          const response = await call(spec, role, recordId);
+          const response = await call(spec, role, scope === 'in' ? fixture.inScope : fixture.outOfScope);
           const label = `${spec.method.toUpperCase()} ${spec.path} (${scope} scope): ${response.status}`;
           if (deniedAnonymously(response.status, response.headers.location)) {
             failures.push(`${label} — treated as signed out`);

@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import type { Case } from '../../src/cases/case.entity';
+import type { RegisterCaseInput } from '../../src/cases/case.schemas';
+import type { Services } from '../../src/composition-root';
 import { type Unit, type UnitKind } from '../../src/units/unit.entity';
 import { UnitRepository } from '../../src/units/unit.repository';
 
@@ -30,4 +33,73 @@ export async function createDistrictTree(db: DataSource) {
   const farCommunity = await createUnit(db, { kind: 'community', parentId: otherStreet.id });
   const department = await createUnit(db, { kind: 'department', parentId: district.id });
   return { district, street, otherStreet, community, neighbour, farCommunity, department };
+}
+
+/** A dispute registered through the real service by `registeredBy` (a mediator or supervisor). */
+export async function createCase(
+  services: Services,
+  registeredById: string,
+  fields: Partial<RegisterCaseInput> = {},
+): Promise<Case> {
+  const actor = await services.actors.load(registeredById);
+  if (!actor) throw new Error('no such actor');
+  return services.cases.register(
+    actor,
+    { actor: null, ip: null },
+    {
+      type: 'neighbourhood',
+      title: `测试纠纷 ${uniqueSuffix()}`,
+      description: '楼上漏水引发的邻里纠纷。',
+      source: 'walk_in',
+      parties: [
+        {
+          role: 'applicant',
+          kind: 'person',
+          name: `申请人${uniqueSuffix()}`,
+          idNumber: '310104199001011234',
+          phone: '13900001111',
+        },
+        { role: 'respondent', kind: 'person', name: `被申请人${uniqueSuffix()}` },
+      ],
+      ...fields,
+    },
+  );
+}
+
+/** A petition followed by `agentId`, linked to `caseId` (so the agent may see the case). */
+export async function linkCaseToAgent(
+  db: DataSource,
+  caseId: string,
+  agentId: string,
+  unitId: string,
+): Promise<void> {
+  const [{ district_id: districtId }] = await db.query('SELECT district_id FROM cases WHERE id = $1', [
+    caseId,
+  ]);
+  const [petition] = await db.query(
+    `INSERT INTO petitions (number, district_id, subject, content, received_on, holding_unit_id, held_unit_ids,
+       agent_id, state, rules_version, machine_version, snapshot)
+     VALUES ($1, $2, '测试信访', '内容', CURRENT_DATE, $3, ARRAY[$3]::uuid[], $4, 'registered', 1, 1, '{}')
+     RETURNING id`,
+    [`T-XF-${uniqueSuffix()}`, districtId, unitId, agentId],
+  );
+  await db.query('INSERT INTO petition_case_links (petition_id, case_id) VALUES ($1, $2)', [
+    petition.id,
+    caseId,
+  ]);
+}
+
+/** A pending hand-off record of a case into `toUnitId`. */
+export async function createEscalation(
+  db: DataSource,
+  caseId: string,
+  fromUnitId: string,
+  toUnitId: string,
+): Promise<string> {
+  const [row] = await db.query(
+    `INSERT INTO escalations (case_id, event_seq, kind, from_unit_id, to_unit_id, reason_code, reason, sessions_held, days_held, created_at)
+     VALUES ($1, 1, 'ESCALATE', $2, $3, 'other', '测试', 0, 0, now()) RETURNING id`,
+    [caseId, fromUnitId, toUnitId],
+  );
+  return row.id;
 }

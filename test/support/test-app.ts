@@ -54,10 +54,24 @@ export async function startTestApp(overrides: Partial<Config> = {}): Promise<Tes
   const app = createApp({
     config,
     db,
-    logger: createLogger('silent', { pretty: false }),
+    logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', { pretty: false }),
     i18n,
     services,
     clock,
   });
   return { app, db, config, clock, services, close };
+}
+
+/** A fresh app (new services, nothing in memory) on the same database: what a restart leaves. */
+export async function rebuildApp(testApp: TestApp) {
+  const i18n = await createI18n(testApp.config.defaultLocale);
+  const services = buildServices({ db: testApp.db, config: testApp.config, clock: testApp.clock });
+  return createApp({
+    config: testApp.config,
+    db: testApp.db,
+    logger: createLogger('silent', { pretty: false }),
+    i18n,
+    services,
+    clock: testApp.clock,
+  });
 }

@@ -1,8 +1,28 @@
 import { AuditEntry } from '../../audit/audit-entry.entity';
 import { ApiToken } from '../../auth/api-token.entity';
+import { Case } from '../../cases/case.entity';
+import { Agreement, MediationSession } from '../../cases/mediation-record.entity';
+import { Party } from '../../cases/party.entity';
+import { Escalation } from '../../escalations/escalation.entity';
+import { OutboxMessage } from '../../notifications/outbox';
 import { Grid } from '../../units/grid.entity';
 import { Unit } from '../../units/unit.entity';
 import { User } from '../../users/user.entity';
+import { CaseEventRecord, PetitionEventRecord } from '../../workflows/workflow-event.entity';
 
 /** Every entity the data source maps; each domain adds its own here. */
-export const entities = [Unit, Grid, User, ApiToken, AuditEntry];
+export const entities = [
+  Unit,
+  Grid,
+  User,
+  ApiToken,
+  AuditEntry,
+  Case,
+  Party,
+  CaseEventRecord,
+  PetitionEventRecord,
+  MediationSession,
+  Agreement,
+  Escalation,
+  OutboxMessage,
+];

@@ -1,0 +1,463 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Actor } from '../access/actor';
+import { policy } from '../access/policy';
+import type { AuditService } from '../audit/audit.service';
+import { dueDate } from '../deadlines/period';
+import { daysBetween } from '../deadlines/plain-date';
+import { todayInShanghai, type WorkingCalendar } from '../deadlines/working-calendar';
+import { Escalation } from '../escalations/escalation.entity';
+import { enqueueNotifications, type Notification } from '../notifications/outbox';
+import type { Clock } from '../shared/clock';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  RuleViolationError,
+  ValidationError,
+} from '../shared/errors';
+import { type MediationLevel, mediationLevelOf, type Unit } from '../units/unit.entity';
+import type { UnitRepository } from '../units/unit.repository';
+import type { UserRepository } from '../users/user.repository';
+import {
+  type CaseContext,
+  type CaseEvent,
+  caseEventProbes,
+  caseMachine,
+  caseStatePath,
+} from '../workflows/case.machine';
+import { applyEvent, type PersistedState } from '../workflows/machine-runner';
+import { rulesFor } from '../workflows/rules';
+import type { DisputeRules, Track } from '../workflows/rules/dispute-rules.types';
+import type { Case } from './case.entity';
+import type { CaseRepository } from './case.repository';
+import type { CaseEventInput } from './case.schemas';
+import { pauseClock, resumeClock, startMediationClock, withReading } from './case-deadline';
+import { Agreement, MediationSession } from './mediation-record.entity';
+
+const unitKindForTrack: Record<Exclude<Track, 'people'>, Unit['kind']> = {
+  administrative: 'department',
+  judicial: 'court',
+};
+
+/** Events after which the case is in a (new) mediation stage with its own period. */
+const startsMediationStage = new Set([
+  'ACCEPT',
+  'ESCALATE',
+  'RETURN_DOWN',
+  'TRANSFER',
+  'CONFIRMATION_REJECTED',
+  'RESUME_MEDIATION',
+]);
+
+/**
+ * THE write path for cases (STYLE.md habit 3): every workflow event, in one
+ * transaction — lock the case and check its version, ask the policy, resolve the
+ * payload, step the statechart, append the chained event, update the snapshot and
+ * its columns, write the escalation/session/agreement record, queue notifications,
+ * commit. Any failure writes nothing.
+ */
+export class CaseWorkflowService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly cases: CaseRepository,
+    private readonly units: UnitRepository,
+    private readonly users: UserRepository,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    private readonly calendar: () => WorkingCalendar,
+  ) {}
+
+  async apply(actor: Actor, ip: string | null, caseId: string, input: CaseEventInput): Promise<Case> {
+    if (!/^[0-9a-f-]{36}$/i.test(caseId)) throw new NotFoundError();
+    return this.db.transaction(async (tx) => {
+      const row = await this.cases.lockById(caseId, tx);
+      if (!row) throw new NotFoundError();
+      const resource = await this.cases.accessResource(row, tx);
+      if (!policy.canSee(actor, resource)) throw new NotFoundError();
+      if (row.version !== input.expectedVersion) {
+        throw new ConflictError('stale_version', {
+          currentVersion: row.version,
+          expectedVersion: input.expectedVersion,
+        });
+      }
+      if (!policy.canSendCaseEvent(actor, input.type, resource)) throw new ForbiddenError('event_forbidden');
+
+      const now = this.clock.now();
+      const today = todayInShanghai(now);
+      const calendar = this.calendar();
+      const rules = rulesFor(row.type, row.rulesVersion);
+      const context = row.snapshot.context;
+      const holdingUnit = await this.units.findById(row.holdingUnitId, tx);
+      if (!holdingUnit) throw new Error(`case ${row.id} is held by a missing unit`);
+
+      const event = await this.resolve(input, row, context, holdingUnit, rules, today, calendar, tx);
+      const stepped = applyEvent(caseMachine, row.snapshot, event, { candidates: caseEventProbes(today) });
+      const next = stepped.next.context as CaseContext;
+      const toState = caseStatePath(stepped.next.value);
+
+      if (input.type === 'ACCEPT') await this.assertOneActiveForum(row, holdingUnit, tx);
+
+      const { expectedVersion: _version, ...submitted } = input;
+      const payload: Record<string, unknown> = { ...submitted, ...event };
+      const record = await this.cases.appendEvent(
+        {
+          caseId: row.id,
+          type: input.type,
+          actorId: actor.id,
+          actorName: actor.displayName,
+          unitId: actor.unitId,
+          at: now,
+          payload,
+          fromState: stepped.from,
+          toState,
+        },
+        tx,
+      );
+
+      const changes = this.columnsAfter(row, stepped.next, toState, input.type, rules, today, calendar, now);
+      await this.cases.updateCase(row.id, changes, tx);
+      await this.writeSideRecords(tx, row, event, record.seq, actor, holdingUnit, context, next, today, now);
+      await enqueueNotifications(tx, this.notificationsFor(row, event, next, actor));
+      return { ...row, ...changes } as Case;
+    });
+  }
+
+  /** Turns the API payload into the machine's event, resolving names and target units. */
+  private async resolve(
+    input: CaseEventInput,
+    row: Case,
+    context: CaseContext,
+    holdingUnit: Unit,
+    rules: DisputeRules,
+    today: string,
+    calendar: WorkingCalendar,
+    tx: EntityManager,
+  ): Promise<CaseEvent> {
+    const { expectedVersion: _version, ...payload } = input;
+    switch (payload.type) {
+      case 'ACCEPT': {
+        if (payload.track === 'people') {
+          const level = payload.level ?? mediationLevelOf(holdingUnit.kind);
+          if (!level) throw new ValidationError([{ field: 'level', message: 'validation.required' }]);
+          const unit = await this.peoplesUnitAt(holdingUnit, level, tx);
+          return { type: 'ACCEPT', track: 'people', level, unitId: unit.id };
+        }
+        const unit = await this.unitOfKind(
+          payload.unitId,
+          unitKindForTrack[payload.track],
+          holdingUnit,
+          'unitId',
+          tx,
+        );
+        return { type: 'ACCEPT', track: payload.track, unitId: unit.id };
+      }
+      case 'ASSIGN': {
+        const mediator = payload.mediatorId
+          ? await this.users.findById(payload.mediatorId, tx)
+          : payload.mediatorUsername
+            ? await this.users.findByUsername(payload.mediatorUsername, tx)
+            : null;
+        const field = payload.mediatorId || !payload.mediatorUsername ? 'mediatorId' : 'mediatorUsername';
+        if (!payload.mediatorId && !payload.mediatorUsername)
+          throw new ValidationError([{ field, message: 'validation.required' }]);
+        if (!mediator?.active || mediator.role !== 'mediator' || mediator.unitId !== row.holdingUnitId) {
+          throw new RuleViolationError('validation_failed', [
+            { field, message: 'validation.mediator_not_in_unit' },
+          ]);
+        }
+        return { type: 'ASSIGN', mediatorId: mediator.id };
+      }
+      case 'ESCALATE': {
+        const level = context.level;
+        const above: Record<MediationLevel, MediationLevel | null> = {
+          community: 'street',
+          street: 'district',
+          district: null,
+        };
+        const target =
+          level && above[level]
+            ? await this.peoplesUnitAt(holdingUnit, above[level] as MediationLevel, tx).catch(() => null)
+            : null;
+        // no unit above: the machine refuses the event (isBelowDistrictLevel) with the allowed list
+        return {
+          type: 'ESCALATE',
+          reasonCode: payload.reasonCode,
+          reason: payload.reason,
+          unitId: target?.id ?? holdingUnit.id,
+        };
+      }
+      case 'RETURN_DOWN': {
+        const target = payload.unitId
+          ? await this.units.findById(payload.unitId, tx)
+          : await this.unitThatEscalatedTo(row.id, holdingUnit.id, tx);
+        if (
+          !target ||
+          target.parentId !== holdingUnit.id ||
+          !mediationLevelOf(target.kind) ||
+          !target.active
+        ) {
+          throw new ValidationError([{ field: 'unitId', message: 'validation.return_down_target' }]);
+        }
+        return { type: 'RETURN_DOWN', instructions: payload.instructions, unitId: target.id };
+      }
+      case 'TRANSFER': {
+        if (payload.toTrack === 'people') {
+          const unit = await this.units.findById(payload.unitId, tx);
+          const level = unit ? mediationLevelOf(unit.kind) : null;
+          if (!unit?.active || !level || !(await this.sameDistrict(unit, holdingUnit, tx))) {
+            throw new ValidationError([{ field: 'unitId', message: 'validation.transfer_target' }]);
+          }
+          return { type: 'TRANSFER', toTrack: 'people', level, unitId: unit.id, reason: payload.reason };
+        }
+        const unit = await this.unitOfKind(
+          payload.unitId,
+          unitKindForTrack[payload.toTrack],
+          holdingUnit,
+          'unitId',
+          tx,
+        );
+        return { type: 'TRANSFER', toTrack: payload.toTrack, unitId: unit.id, reason: payload.reason };
+      }
+      case 'REACH_AGREEMENT': {
+        // 人民调解法 §33: apply jointly within 30 days of the agreement taking effect (a written one: on signing, today)
+        const window = rules.judicialConfirmation;
+        const confirmable = window.applies && payload.form === 'written' && context.track === 'people';
+        const confirmationWindowEndsOn = confirmable
+          ? dueDate(today, window.applicationWindow.days, window.applicationWindow.basis, calendar)
+          : null;
+        return {
+          type: 'REACH_AGREEMENT',
+          form: payload.form,
+          terms: payload.terms,
+          performBy: payload.performBy,
+          confirmationWindowEndsOn,
+        };
+      }
+      case 'REQUEST_JUDICIAL_CONFIRMATION': {
+        const court = await this.unitOfKind(payload.court, 'court', holdingUnit, 'court', tx);
+        if (payload.appliedOn > today)
+          throw new ValidationError([{ field: 'appliedOn', message: 'validation.date_in_future' }]);
+        return { type: 'REQUEST_JUDICIAL_CONFIRMATION', court: court.id, appliedOn: payload.appliedOn };
+      }
+      default:
+        return payload as CaseEvent;
+    }
+  }
+
+  /** The people's-mediation unit at `level` on the holding unit's line: itself or an ancestor. */
+  private async peoplesUnitAt(holdingUnit: Unit, level: MediationLevel, tx: EntityManager): Promise<Unit> {
+    let unit: Unit | null = holdingUnit;
+    if (!mediationLevelOf(holdingUnit.kind)) unit = await this.units.findDistrictOf(holdingUnit.id, tx);
+    while (unit && unit.kind !== level)
+      unit = unit.parentId ? await this.units.findById(unit.parentId, tx) : null;
+    if (!unit?.active) throw new ValidationError([{ field: 'level', message: 'validation.level_not_above' }]);
+    return unit;
+  }
+
+  private async unitOfKind(
+    id: string | undefined,
+    kind: Unit['kind'],
+    holdingUnit: Unit,
+    field: string,
+    tx: EntityManager,
+  ) {
+    const unit = id ? await this.units.findById(id, tx) : null;
+    if (!unit?.active || unit.kind !== kind || !(await this.sameDistrict(unit, holdingUnit, tx))) {
+      throw new ValidationError([{ field, message: `validation.unit_must_be_${kind}` }]);
+    }
+    return unit;
+  }
+
+  private async sameDistrict(a: Unit, b: Unit, tx: EntityManager): Promise<boolean> {
+    return a.path.split('.')[0] === b.path.split('.')[0] || (await this.units.isWithin(a.id, b.id, tx));
+  }
+
+  /** RETURN_DOWN without a unit: back to the unit that escalated the case here. */
+  private async unitThatEscalatedTo(caseId: string, unitId: string, tx: EntityManager): Promise<Unit | null> {
+    const last = await tx.findOne(Escalation, {
+      where: { caseId, toUnitId: unitId, kind: 'ESCALATE' },
+      order: { createdAt: 'DESC' },
+    });
+    return last ? this.units.findById(last.fromUnitId, tx) : null;
+  }
+
+  /** 一案一处: a dispute accepted by one forum is not accepted in parallel by another. */
+  private async assertOneActiveForum(row: Case, holdingUnit: Unit, tx: EntityManager) {
+    const parties = await this.cases.partiesOf(row.id, tx);
+    const related = [row.id, ...(row.masterCaseId ? [row.masterCaseId] : [])];
+    const [conflict] = await this.cases.findActiveForumsFor(parties, related, tx);
+    if (!conflict) return;
+    const forum = await this.units.findById(conflict.holding_unit_id, tx);
+    throw new RuleViolationError('already_in_forum', undefined, {
+      number: conflict.number,
+      unit: forum?.nameZh ?? holdingUnit.nameZh,
+      unitEn: forum?.nameEn ?? holdingUnit.nameEn,
+    });
+  }
+
+  /** The queryable columns, in step with the new snapshot. */
+  private columnsAfter(
+    row: Case,
+    snapshot: PersistedState<CaseContext>,
+    toState: string,
+    eventType: string,
+    rules: DisputeRules,
+    today: string,
+    calendar: WorkingCalendar,
+    now: Date,
+  ): Partial<Case> {
+    const next = snapshot.context;
+    const holdingUnitId = next.holdingUnitId;
+    let deadline = row.deadline;
+    if (!toState.startsWith('mediation.')) deadline = null;
+    else if (startsMediationStage.has(eventType) && next.track)
+      deadline = startMediationClock(rules, next.track, today, calendar);
+    else if (deadline && eventType === 'SUSPEND' && next.track && next.suspendedReason) {
+      deadline = pauseClock(deadline, rules, next.track, next.suspendedReason, today, calendar);
+    } else if (deadline && eventType === 'RESUME') deadline = resumeClock(deadline, today, calendar);
+    else if (deadline) deadline = withReading(deadline, today, calendar);
+    const closing = toState === 'closed' && row.state !== 'closed';
+    return {
+      snapshot,
+      version: row.version + 1,
+      state: toState,
+      outcome: next.outcome,
+      track: next.track,
+      level: next.level,
+      holdingUnitId,
+      heldUnitIds: row.heldUnitIds.includes(holdingUnitId)
+        ? row.heldUnitIds
+        : [...row.heldUnitIds, holdingUnitId],
+      mediatorId: next.mediatorId,
+      deadline,
+      deadlineDue: deadline?.due ?? null,
+      overdue: deadline ? deadline.due < today : false,
+      screenedAt: row.screenedAt ?? (['ACCEPT', 'DECLINE', 'REFER_OUT'].includes(eventType) ? now : null),
+      acceptedAt: eventType === 'ACCEPT' ? (row.acceptedAt ?? now) : row.acceptedAt,
+      closedAt: toState === 'closed' ? (closing ? now : row.closedAt) : null,
+      resolvedLevel: toState === 'closed' && next.outcome === 'resolved' ? next.level : null,
+      updatedAt: now,
+    };
+  }
+
+  private async writeSideRecords(
+    tx: EntityManager,
+    row: Case,
+    event: CaseEvent,
+    seq: number,
+    actor: Actor,
+    holdingUnit: Unit,
+    before: CaseContext,
+    after: CaseContext,
+    today: string,
+    now: Date,
+  ) {
+    switch (event.type) {
+      case 'LOG_SESSION':
+        await tx.insert(MediationSession, {
+          caseId: row.id,
+          eventSeq: seq,
+          kind: event.kind,
+          heldAt: new Date(event.heldAt),
+          place: event.place ?? null,
+          attendees: event.attendees ?? null,
+          minutes: event.minutes,
+          recordedBy: actor.id,
+        });
+        return;
+      case 'REACH_AGREEMENT':
+        await tx.update(Agreement, { caseId: row.id, status: 'active' }, { status: 'superseded' });
+        await tx.insert(Agreement, {
+          caseId: row.id,
+          eventSeq: seq,
+          form: event.form,
+          terms: event.terms,
+          performBy: event.performBy ?? null,
+          reachedOn: today,
+          confirmationWindowEndsOn: event.confirmationWindowEndsOn,
+        });
+        return;
+      case 'CONFIRMED':
+        await tx.update(
+          Agreement,
+          { caseId: row.id, status: 'active' },
+          { judiciallyConfirmed: true, rulingNo: event.rulingNo ?? null },
+        );
+        return;
+      case 'FULFILLED':
+      case 'BREACHED':
+        await tx.update(
+          Agreement,
+          { caseId: row.id, status: 'active' },
+          { status: event.type === 'FULFILLED' ? 'fulfilled' : 'breached' },
+        );
+        return;
+      case 'RESUME_MEDIATION':
+      case 'CONFIRMATION_REJECTED':
+        await tx.update(Agreement, { caseId: row.id, status: 'active' }, { status: 'superseded' });
+        return;
+      case 'ESCALATE':
+      case 'RETURN_DOWN':
+      case 'TRANSFER': {
+        const heldSince = await this.heldSince(row.id, holdingUnit.id, row.createdAt, tx);
+        await tx.insert(Escalation, {
+          caseId: row.id,
+          eventSeq: seq,
+          kind: event.type,
+          fromUnitId: holdingUnit.id,
+          toUnitId: after.holdingUnitId,
+          fromLevel: before.level,
+          toLevel: after.level,
+          fromTrack: before.track,
+          toTrack: after.track,
+          reasonCode: event.type === 'ESCALATE' ? event.reasonCode : null,
+          reason:
+            event.type === 'ESCALATE'
+              ? event.reason
+              : event.type === 'RETURN_DOWN'
+                ? event.instructions
+                : event.reason,
+          sessionsHeld: await tx.count(MediationSession, { where: { caseId: row.id } }),
+          daysHeld: Math.max(0, daysBetween(todayInShanghai(heldSince), today)),
+          byUserId: actor.id,
+          status: 'pending',
+          createdAt: now,
+        });
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  /** When the current holding unit received the case (its last hand-off in, else registration). */
+  private async heldSince(
+    caseId: string,
+    unitId: string,
+    registeredAt: Date,
+    tx: EntityManager,
+  ): Promise<Date> {
+    const lastIn = await tx.findOne(Escalation, {
+      where: { caseId, toUnitId: unitId },
+      order: { createdAt: 'DESC' },
+    });
+    return lastIn?.createdAt ?? registeredAt;
+  }
+
+  private notificationsFor(row: Case, event: CaseEvent, next: CaseContext, actor: Actor): Notification[] {
+    const subject = { subjectType: 'case' as const, subjectId: row.id };
+    const payload = { number: row.number, title: row.title, event: event.type, by: actor.displayName };
+    switch (event.type) {
+      case 'ASSIGN':
+        return [{ kind: 'case.assigned', recipientUserId: next.mediatorId, ...subject, payload }];
+      case 'ESCALATE':
+      case 'RETURN_DOWN':
+      case 'TRANSFER':
+        return [{ kind: 'case.handed_off', recipientUnitId: next.holdingUnitId, ...subject, payload }];
+      case 'REOPEN':
+        return [{ kind: 'case.reopened', recipientUnitId: next.holdingUnitId, ...subject, payload }];
+      default:
+        return [];
+    }
+  }
+}

@@ -1,0 +1,146 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { MediationLevel } from '../units/unit.entity';
+import type { CaseContext, CaseOutcome } from '../workflows/case.machine';
+import type { PersistedState } from '../workflows/machine-runner';
+import type { DisputeType, Track } from '../workflows/rules/dispute-rules.types';
+
+export const caseSources = [
+  'walk_in',
+  'hotline_12345',
+  'grid_patrol',
+  'petition',
+  'police_110',
+  'court_referral',
+  'other',
+] as const;
+export type CaseSource = (typeof caseSources)[number];
+
+/** The deadline of the current stage, as API.md shapes it, plus what recomputing it needs. */
+export interface CaseDeadline {
+  due: string;
+  basis: 'calendar' | 'working';
+  days: number;
+  paused: boolean;
+  source: { zh: string; en: string };
+  startedOn: string;
+  pauses: Array<{ from: string; to?: string }>;
+  warningOn: string;
+}
+
+/**
+ * A dispute case (纠纷案件). Its workflow state lives in `snapshot` (the statechart's
+ * value and context); the columns beside it repeat what lists and figures query,
+ * written in the same transaction as every event.
+ */
+@Entity({ name: 'cases' })
+export class Case {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ type: 'varchar', length: 24 })
+  number!: string;
+
+  @Column({ name: 'district_id', type: 'uuid' })
+  districtId!: string;
+
+  @Column({ type: 'varchar', length: 32 })
+  type!: DisputeType;
+
+  @Column({ type: 'varchar', length: 200 })
+  title!: string;
+
+  @Column({ type: 'text' })
+  description!: string;
+
+  @Column({ type: 'varchar', length: 20 })
+  source!: CaseSource;
+
+  @Column({ name: 'registered_unit_id', type: 'uuid' })
+  registeredUnitId!: string;
+
+  @Column({ name: 'registered_by', type: 'uuid', nullable: true })
+  registeredBy!: string | null;
+
+  @Column({ name: 'holding_unit_id', type: 'uuid' })
+  holdingUnitId!: string;
+
+  /** Every unit that has held the case: they may still see it. */
+  @Column({ name: 'held_unit_ids', type: 'uuid', array: true })
+  heldUnitIds!: string[];
+
+  @Column({ name: 'grid_id', type: 'uuid', nullable: true })
+  gridId!: string | null;
+
+  @Column({ name: 'occurred_on', type: 'date', nullable: true })
+  occurredOn!: string | null;
+
+  @Column({ name: 'amount_in_dispute', type: 'numeric', precision: 16, scale: 2, nullable: true })
+  amountInDispute!: string | null;
+
+  @Column({ name: 'group_size', type: 'integer', nullable: true })
+  groupSize!: number | null;
+
+  @Column({ name: 'master_case_id', type: 'uuid', nullable: true })
+  masterCaseId!: string | null;
+
+  @Column({ type: 'varchar', length: 40 })
+  state!: string;
+
+  @Column({ type: 'varchar', length: 24, nullable: true })
+  outcome!: CaseOutcome | null;
+
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  track!: Track | null;
+
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  level!: MediationLevel | null;
+
+  @Column({ name: 'registered_level', type: 'varchar', length: 16, nullable: true })
+  registeredLevel!: MediationLevel | null;
+
+  /** The level at which a resolved case was resolved (就地化解率). */
+  @Column({ name: 'resolved_level', type: 'varchar', length: 16, nullable: true })
+  resolvedLevel!: MediationLevel | null;
+
+  @Column({ name: 'mediator_id', type: 'uuid', nullable: true })
+  mediatorId!: string | null;
+
+  @Column({ name: 'rules_version', type: 'integer' })
+  rulesVersion!: number;
+
+  @Column({ name: 'machine_version', type: 'integer' })
+  machineVersion!: number;
+
+  @Column({ type: 'jsonb' })
+  snapshot!: PersistedState<CaseContext>;
+
+  @Column({ type: 'integer', default: 0 })
+  version!: number;
+
+  @Column({ type: 'jsonb', nullable: true })
+  deadline!: CaseDeadline | null;
+
+  @Column({ name: 'deadline_due', type: 'date', nullable: true })
+  deadlineDue!: string | null;
+
+  @Column({ type: 'boolean', default: false })
+  overdue!: boolean;
+
+  @Column({ type: 'boolean', default: false })
+  imported!: boolean;
+
+  @Column({ name: 'screened_at', type: 'timestamptz', nullable: true })
+  screenedAt!: Date | null;
+
+  @Column({ name: 'accepted_at', type: 'timestamptz', nullable: true })
+  acceptedAt!: Date | null;
+
+  @Column({ name: 'closed_at', type: 'timestamptz', nullable: true })
+  closedAt!: Date | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

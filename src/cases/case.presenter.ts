@@ -1,0 +1,97 @@
+import { todayInShanghai, type WorkingCalendar } from '../deadlines/working-calendar';
+import type { Locale } from '../shared/i18n/i18n';
+import type { Unit } from '../units/unit.entity';
+import { unitName } from '../units/unit.presenter';
+import type { User } from '../users/user.entity';
+import type { CaseEventRecord } from '../workflows/workflow-event.entity';
+import type { Case } from './case.entity';
+import { presentDeadline } from './case-deadline';
+import type { Party } from './party.entity';
+
+/** A party as every list and case body shows it: ID and phone masked. */
+export function presentParty(party: Party) {
+  return {
+    id: party.id,
+    role: party.role,
+    kind: party.kind,
+    name: party.name,
+    idNumber: party.idNumberMasked,
+    phone: party.phoneMasked,
+    address: party.address,
+    representative: party.representative,
+  };
+}
+
+export interface CaseViewDeps {
+  units: Map<string, Unit>;
+  users: Map<string, User>;
+  calendar: WorkingCalendar;
+  now: Date;
+  locale: Locale;
+}
+
+function unitRef(id: string | null, deps: CaseViewDeps) {
+  if (!id) return null;
+  const unit = deps.units.get(id);
+  return unit
+    ? { id, code: unit.code, name: unitName(unit, deps.locale), kind: unit.kind }
+    : { id, code: null, name: null, kind: null };
+}
+
+/** The API's view of a case (API.md `GET /cases/:id`). */
+export function presentCase(
+  row: Case,
+  deps: CaseViewDeps,
+  extra: { allowedEvents?: string[]; parties?: Party[] } = {},
+) {
+  const today = todayInShanghai(deps.now);
+  const deadline = row.deadline ? presentDeadline(row.deadline, today, deps.calendar) : null;
+  const mediator = row.mediatorId ? deps.users.get(row.mediatorId) : undefined;
+  return {
+    id: row.id,
+    number: row.number,
+    type: row.type,
+    title: row.title,
+    description: row.description,
+    source: row.source,
+    state: row.state,
+    outcome: row.outcome,
+    track: row.track,
+    level: row.level,
+    holdingUnit: unitRef(row.holdingUnitId, deps),
+    registeredUnit: unitRef(row.registeredUnitId, deps),
+    mediator: row.mediatorId ? { id: row.mediatorId, displayName: mediator?.displayName ?? null } : null,
+    deadline,
+    overdue: deadline?.overdue ?? false,
+    confirmationWindowEndsOn: row.snapshot.context.confirmationWindowEndsOn,
+    judiciallyConfirmed: row.snapshot.context.judiciallyConfirmed,
+    gridId: row.gridId,
+    occurredOn: row.occurredOn,
+    amountInDispute: row.amountInDispute === null ? null : Number(row.amountInDispute),
+    groupSize: row.groupSize,
+    masterCaseId: row.masterCaseId,
+    imported: row.imported,
+    version: row.version,
+    ...(extra.allowedEvents ? { allowedEvents: extra.allowedEvents } : {}),
+    ...(extra.parties ? { parties: extra.parties.map(presentParty) } : {}),
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+/** One timeline entry (API.md `GET /cases/:id/events`). */
+export function presentCaseEvent(event: CaseEventRecord, deps: Pick<CaseViewDeps, 'units' | 'locale'>) {
+  const unit = event.unitId ? deps.units.get(event.unitId) : undefined;
+  return {
+    seq: event.seq,
+    type: event.type,
+    actor: event.actorId ? { id: event.actorId, displayName: event.actorName } : null,
+    unit: event.unitId ? { id: event.unitId, name: unit ? unitName(unit, deps.locale) : null } : null,
+    at: event.at.toISOString(),
+    payload: event.payload,
+    fromState: event.fromState,
+    toState: event.toState,
+    prevHash: event.prevHash,
+    hash: event.hash,
+  };
+}

@@ -1,0 +1,109 @@
+import type { RouteSpec } from '../access/route-table';
+import { actorOf, originOf } from '../access/route-table';
+import { parseOrThrow } from '../shared/http/validate';
+import { presentCaseEvent, presentParty } from './case.presenter';
+import { caseEventSchema, caseListQuerySchema, registerCaseSchema } from './case.schemas';
+import type { CaseService } from './case.service';
+import type { CaseWorkflowService } from './case-workflow.service';
+
+/** The dispute case API (API.md "Resources"). */
+export function caseRoutes(cases: CaseService, workflow: CaseWorkflowService): RouteSpec[] {
+  const record = {
+    param: 'id',
+    kind: 'case' as const,
+    authorize: (actor: Parameters<CaseService['getVisible']>[0], id: string) => cases.getVisible(actor, id),
+  };
+  return [
+    {
+      method: 'post',
+      path: '/api/v1/cases',
+      access: { action: 'case.register' },
+      api: { tag: 'cases', summary: 'Register a dispute', body: registerCaseSchema },
+      handler: async (req, res) => {
+        const input = parseOrThrow(registerCaseSchema, req.body);
+        const actor = actorOf(req);
+        const row = await cases.register(actor, originOf(req), input);
+        res.status(201).json(await cases.present(actor, row, req.locale));
+      },
+    },
+    {
+      method: 'get',
+      path: '/api/v1/cases',
+      access: { action: 'case.list' },
+      api: { tag: 'cases', summary: 'Cases the caller may see, filtered', query: caseListQuerySchema },
+      handler: async (req, res) => {
+        const query = parseOrThrow(caseListQuerySchema, req.query);
+        const { items, total } = await cases.list(actorOf(req), query);
+        res.json({
+          items: await cases.presentList(items, req.locale),
+          total,
+          page: query.page,
+          pageSize: query.pageSize,
+        });
+      },
+    },
+    {
+      method: 'get',
+      path: '/api/v1/cases/:id',
+      access: { action: 'case.view' },
+      record,
+      api: { tag: 'cases', summary: 'One case, with the events the caller may send now' },
+      handler: async (req, res) => {
+        const actor = actorOf(req);
+        const { row } = await cases.getVisible(actor, String(req.params.id));
+        res.json(await cases.present(actor, row, req.locale));
+      },
+    },
+    {
+      method: 'post',
+      path: '/api/v1/cases/:id/events',
+      access: { action: 'case.act' },
+      record,
+      api: { tag: 'cases', summary: 'Send a workflow event (with expectedVersion)', body: caseEventSchema },
+      handler: async (req, res) => {
+        const input = parseOrThrow(caseEventSchema, req.body);
+        const actor = actorOf(req);
+        const row = await workflow.apply(actor, req.ip ?? null, String(req.params.id), input);
+        res.json(await cases.present(actor, row, req.locale));
+      },
+    },
+    {
+      method: 'get',
+      path: '/api/v1/cases/:id/events',
+      access: { action: 'case.view' },
+      record,
+      api: { tag: 'cases', summary: 'The timeline, with its hash chain' },
+      handler: async (req, res) => {
+        const events = await cases.timeline(actorOf(req), String(req.params.id));
+        const units = await cases.unitsById(events.flatMap((event) => (event.unitId ? [event.unitId] : [])));
+        res.json({ items: events.map((event) => presentCaseEvent(event, { units, locale: req.locale })) });
+      },
+    },
+    {
+      method: 'get',
+      path: '/api/v1/cases/:id/verify',
+      access: { action: 'case.view' },
+      record,
+      api: { tag: 'cases', summary: 'Verify the case’s hash chain' },
+      handler: async (req, res) => {
+        res.json(await cases.verify(actorOf(req), String(req.params.id)));
+      },
+    },
+    {
+      method: 'get',
+      path: '/api/v1/cases/:id/parties/:partyId',
+      access: { action: 'party.reveal' },
+      record,
+      api: { tag: 'cases', summary: 'A party with ID and phone number unmasked (audited)' },
+      handler: async (req, res) => {
+        const revealed = await cases.revealParty(
+          actorOf(req),
+          originOf(req),
+          String(req.params.id),
+          String(req.params.partyId),
+        );
+        res.json({ ...presentParty(revealed.party), idNumber: revealed.idNumber, phone: revealed.phone });
+      },
+    },
+  ];
+}

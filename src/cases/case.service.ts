@@ -1,0 +1,270 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Actor } from '../access/actor';
+import { type CaseResource, policy } from '../access/policy';
+import type { AuditService, RequestOrigin } from '../audit/audit.service';
+import { todayInShanghai, type WorkingCalendar } from '../deadlines/working-calendar';
+import type { Clock } from '../shared/clock';
+import { maskIdNumber, maskPhone, type PersonalDataCipher } from '../shared/crypto/personal-data';
+import { nextRecordNumber } from '../shared/db/record-numbers';
+import { ForbiddenError, NotFoundError, RuleViolationError, ValidationError } from '../shared/errors';
+import type { Locale } from '../shared/i18n/i18n';
+import type { Unit } from '../units/unit.entity';
+import { mediationLevelOf } from '../units/unit.entity';
+import type { UnitRepository } from '../units/unit.repository';
+import type { UserRepository } from '../users/user.repository';
+import { caseEventProbes, caseMachine, caseMachineVersion } from '../workflows/case.machine';
+import { verifyChain } from '../workflows/event-chain';
+import { allowedEvents, startMachine } from '../workflows/machine-runner';
+import { rulesFor } from '../workflows/rules';
+import type { Case } from './case.entity';
+import { type CaseViewDeps, presentCase } from './case.presenter';
+import type { CaseRepository } from './case.repository';
+import type { CaseListQuery, PartyInput, RegisterCaseInput } from './case.schemas';
+import type { Party } from './party.entity';
+
+/** A case the caller may see, with what the policy needs to decide about it. */
+export interface VisibleCase {
+  row: Case;
+  resource: CaseResource;
+}
+
+/**
+ * Registering disputes and reading them: lists, one case, its timeline, its chain,
+ * a party unmasked. Changes after registration go through CaseWorkflowService.
+ */
+export class CaseService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly cases: CaseRepository,
+    private readonly units: UnitRepository,
+    private readonly users: UserRepository,
+    private readonly cipher: PersonalDataCipher,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    private readonly calendar: () => WorkingCalendar,
+  ) {}
+
+  /** Units by id, for presenting references. */
+  async unitsById(ids: string[]): Promise<Map<string, Unit>> {
+    return new Map((await this.units.findByIds([...new Set(ids)])).map((unit) => [unit.id, unit]));
+  }
+
+  private async viewDeps(rows: Case[], locale: Locale): Promise<CaseViewDeps> {
+    const [units, users] = await Promise.all([
+      this.unitsById(rows.flatMap((row) => [row.holdingUnitId, row.registeredUnitId])),
+      this.users.findByIds([...new Set(rows.flatMap((row) => (row.mediatorId ? [row.mediatorId] : [])))]),
+    ]);
+    return {
+      units,
+      users: new Map(users.map((user) => [user.id, user])),
+      calendar: this.calendar(),
+      now: this.clock.now(),
+      locale,
+    };
+  }
+
+  /** One case as the API shows it to this actor: masked parties and the events they may send now. */
+  async present(actor: Actor, row: Case, locale: Locale) {
+    const resource = await this.cases.accessResource(row);
+    const [deps, parties] = await Promise.all([this.viewDeps([row], locale), this.cases.partiesOf(row.id)]);
+    return presentCase(row, deps, { allowedEvents: this.allowedEvents(actor, row, resource), parties });
+  }
+
+  async presentList(rows: Case[], locale: Locale) {
+    const deps = await this.viewDeps(rows, locale);
+    return rows.map((row) => presentCase(row, deps));
+  }
+
+  /** The events this actor may send to this case now: the statechart's and the policy's answer together. */
+  allowedEvents(actor: Actor, row: Case, resource: CaseResource): string[] {
+    const today = todayInShanghai(this.clock.now());
+    return allowedEvents(caseMachine, row.snapshot, caseEventProbes(today)).filter((type) =>
+      policy.canSendCaseEvent(actor, type, resource),
+    );
+  }
+
+  /** A case the actor may see, or 404 — never revealing that it exists. */
+  async getVisible(actor: Actor, id: string, tx?: EntityManager): Promise<VisibleCase> {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) throw new NotFoundError();
+    const row = await this.cases.findById(id, tx);
+    if (!row) throw new NotFoundError();
+    const resource = await this.cases.accessResource(row, tx);
+    if (!policy.canSee(actor, resource)) throw new NotFoundError();
+    return { row, resource };
+  }
+
+  list(actor: Actor, query: CaseListQuery) {
+    return this.cases.list(policy.caseVisibility(actor), query);
+  }
+
+  partiesOf(caseId: string) {
+    return this.cases.partiesOf(caseId);
+  }
+
+  async timeline(actor: Actor, id: string) {
+    await this.getVisible(actor, id);
+    return this.cases.eventsOf(id);
+  }
+
+  async verify(actor: Actor, id: string) {
+    await this.getVisible(actor, id);
+    const events = await this.cases.eventsOf(id);
+    return verifyChain(events.map((event) => ({ ...event, ownerId: event.caseId })));
+  }
+
+  /** A party's ID and phone number in clear, for those who act on the case; every view is audited. */
+  async revealParty(actor: Actor, origin: RequestOrigin, caseId: string, partyId: string) {
+    const { resource } = await this.getVisible(actor, caseId);
+    const party = await this.cases.findParty(caseId, partyId);
+    if (!party) throw new NotFoundError();
+    if (!policy.can(actor, 'party.reveal', resource)) throw new ForbiddenError();
+    await this.audit.record(origin, {
+      action: 'party.revealed',
+      target: { type: 'party', id: party.id },
+      details: {
+        caseId,
+        fields: ['idNumber', 'phone'].filter((field) =>
+          field === 'idNumber' ? party.idNumberEncrypted : party.phoneEncrypted,
+        ),
+      },
+    });
+    return {
+      party,
+      idNumber: party.idNumberEncrypted ? this.cipher.decrypt(party.idNumberEncrypted) : null,
+      phone: party.phoneEncrypted ? this.cipher.decrypt(party.phoneEncrypted) : null,
+    };
+  }
+
+  /** The rows to store for parties: personal numbers encrypted, hashed and masked. */
+  sealParties(parties: PartyInput[]): Array<Partial<Party>> {
+    return parties.map((party, position) => ({
+      position,
+      role: party.role,
+      kind: party.kind,
+      name: party.name,
+      idNumberEncrypted: party.idNumber ? this.cipher.encrypt(party.idNumber) : null,
+      idNumberHash: party.idNumber ? this.cipher.hash('id', party.idNumber) : null,
+      idNumberMasked: party.idNumber ? maskIdNumber(party.idNumber) : null,
+      phoneEncrypted: party.phone ? this.cipher.encrypt(party.phone) : null,
+      phoneHash: party.phone ? this.cipher.hash('phone', party.phone) : null,
+      phoneMasked: party.phone ? maskPhone(party.phone) : null,
+      address: party.address ?? null,
+      representative: party.representative ?? false,
+      nameHash: this.cipher.hash('name', party.name),
+    }));
+  }
+
+  /**
+   * Registers a dispute at the caller's unit (or a unit a supervisor oversees), in
+   * state `registered`, with a gap-free number, its parties sealed and a first
+   * event starting its chain.
+   */
+  async register(actor: Actor, origin: RequestOrigin, input: RegisterCaseInput): Promise<Case> {
+    const unitId = input.unitId ?? actor.unitId;
+    const rules = rulesFor(input.type);
+    const cap = rules.representativeCap;
+    if (cap) {
+      for (const role of ['applicant', 'respondent'] as const) {
+        const representatives = input.parties.filter(
+          (party) => party.role === role && party.representative,
+        ).length;
+        if (representatives > cap.max) {
+          throw new RuleViolationError(
+            'representatives_over_cap',
+            [{ field: 'parties', message: 'validation.representatives_over_cap', params: { max: cap.max } }],
+            {
+              max: cap.max,
+              source: cap.source.zh,
+            },
+          );
+        }
+      }
+    }
+
+    return this.db.transaction(async (tx) => {
+      const unit = await this.units.findById(unitId, tx);
+      if (!unit?.active)
+        throw new ValidationError([{ field: 'unitId', message: 'validation.unit_not_assignable' }]);
+      if (!policy.canRegisterAt(actor, unit.path, unit.id)) {
+        throw new ValidationError([{ field: 'unitId', message: 'validation.unit_not_assignable' }]);
+      }
+      const district = await this.units.findDistrictOf(unit.id, tx);
+      if (!district) throw new Error(`no district above unit ${unit.id}`);
+      if (input.gridId && !(await this.units.isGridWithin(input.gridId, unit.id, tx))) {
+        throw new ValidationError([{ field: 'gridId', message: 'validation.grid_not_in_unit' }]);
+      }
+      if (input.masterCaseId) {
+        const master = await this.getVisible(actor, input.masterCaseId, tx).catch(() => null);
+        if (!master || master.row.masterCaseId) {
+          throw new ValidationError([{ field: 'masterCaseId', message: 'validation.master_case_invalid' }]);
+        }
+      }
+
+      const now = this.clock.now();
+      const year = Number(todayInShanghai(now).slice(0, 4));
+      const number = await nextRecordNumber(tx, { name: 'case', prefix: district.code }, district.id, year);
+      const initial = startMachine(caseMachine, {
+        type: input.type,
+        rules: {
+          judicialConfirmationApplies: rules.judicialConfirmation.applies,
+          failureGuidance: rules.failureGuidance,
+        },
+        holdingUnitId: unit.id,
+      });
+      const row = await this.cases.saveCase(
+        {
+          number,
+          districtId: district.id,
+          type: input.type,
+          title: input.title,
+          description: input.description,
+          source: input.source,
+          registeredUnitId: unit.id,
+          registeredBy: actor.id,
+          holdingUnitId: unit.id,
+          heldUnitIds: [unit.id],
+          gridId: input.gridId ?? null,
+          occurredOn: input.occurredOn ?? null,
+          amountInDispute: input.amountInDispute === undefined ? null : String(input.amountInDispute),
+          groupSize: input.groupSize ?? null,
+          masterCaseId: input.masterCaseId ?? null,
+          state: 'registered',
+          registeredLevel: mediationLevelOf(unit.kind),
+          rulesVersion: rules.version,
+          machineVersion: caseMachineVersion,
+          snapshot: initial,
+          version: 0,
+          createdAt: now,
+          updatedAt: now,
+        },
+        tx,
+      );
+      await this.cases.insertParties(
+        this.sealParties(input.parties).map((party) => ({ ...party, caseId: row.id })),
+        tx,
+      );
+      await this.cases.appendEvent(
+        {
+          caseId: row.id,
+          type: 'REGISTERED',
+          actorId: actor.id,
+          actorName: actor.displayName,
+          unitId: actor.unitId,
+          at: now,
+          payload: {
+            type: input.type,
+            title: input.title,
+            source: input.source,
+            unitId: unit.id,
+            parties: input.parties.map((party) => ({ role: party.role, kind: party.kind, name: party.name })),
+            rulesVersion: rules.version,
+          },
+          fromState: null,
+          toState: 'registered',
+        },
+        tx,
+      );
+      return row;
+    });
+  }
+}

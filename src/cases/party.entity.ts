@@ -1,0 +1,66 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+export const partyRoles = ['applicant', 'respondent', 'third_party'] as const;
+export type PartyRole = (typeof partyRoles)[number] | 'petitioner';
+export const partyKinds = ['person', 'organisation'] as const;
+export type PartyKind = (typeof partyKinds)[number];
+
+/**
+ * A party (当事人) of a case, or a petitioner (信访人) of a petition. ID and phone
+ * numbers are stored only encrypted, hashed and masked.
+ */
+@Entity({ name: 'parties' })
+export class Party {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ name: 'case_id', type: 'uuid', nullable: true })
+  caseId!: string | null;
+
+  @Column({ name: 'petition_id', type: 'uuid', nullable: true })
+  petitionId!: string | null;
+
+  /** Order as entered: the first applicant is the one named first in documents. */
+  @Column({ type: 'integer' })
+  position!: number;
+
+  @Column({ type: 'varchar', length: 16 })
+  role!: PartyRole;
+
+  @Column({ type: 'varchar', length: 16 })
+  kind!: PartyKind;
+
+  @Column({ type: 'varchar', length: 200 })
+  name!: string;
+
+  @Column({ name: 'id_number_encrypted', type: 'text', nullable: true })
+  idNumberEncrypted!: string | null;
+
+  @Column({ name: 'id_number_hash', type: 'char', length: 64, nullable: true })
+  idNumberHash!: string | null;
+
+  @Column({ name: 'id_number_masked', type: 'varchar', length: 32, nullable: true })
+  idNumberMasked!: string | null;
+
+  @Column({ name: 'phone_encrypted', type: 'text', nullable: true })
+  phoneEncrypted!: string | null;
+
+  @Column({ name: 'phone_hash', type: 'char', length: 64, nullable: true })
+  phoneHash!: string | null;
+
+  @Column({ name: 'phone_masked', type: 'varchar', length: 32, nullable: true })
+  phoneMasked!: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  address!: string | null;
+
+  @Column({ type: 'boolean', default: false })
+  representative!: boolean;
+
+  /** Keyed hash of the normalised name, for finding the same parties elsewhere. */
+  @Column({ name: 'name_hash', type: 'char', length: 64 })
+  nameHash!: string;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+}

@@ -1,7 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../access/actor';
 import { policy } from '../access/policy';
-import type { AuditService } from '../audit/audit.service';
 import { dueDate } from '../deadlines/period';
 import { daysBetween } from '../deadlines/plain-date';
 import { todayInShanghai, type WorkingCalendar } from '../deadlines/working-calendar';
@@ -62,12 +61,11 @@ export class CaseWorkflowService {
     private readonly cases: CaseRepository,
     private readonly units: UnitRepository,
     private readonly users: UserRepository,
-    private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly calendar: () => WorkingCalendar,
   ) {}
 
-  async apply(actor: Actor, ip: string | null, caseId: string, input: CaseEventInput): Promise<Case> {
+  async apply(actor: Actor, caseId: string, input: CaseEventInput): Promise<Case> {
     if (!/^[0-9a-f-]{36}$/i.test(caseId)) throw new NotFoundError();
     return this.db.transaction(async (tx) => {
       const row = await this.cases.lockById(caseId, tx);

@@ -22,7 +22,7 @@ export function caseRoutes(cases: CaseService, workflow: CaseWorkflowService): R
       handler: async (req, res) => {
         const input = parseOrThrow(registerCaseSchema, req.body);
         const actor = actorOf(req);
-        const row = await cases.register(actor, originOf(req), input);
+        const row = await cases.register(actor, input);
         res.status(201).json(await cases.present(actor, row, req.locale));
       },
     },
@@ -63,7 +63,7 @@ export function caseRoutes(cases: CaseService, workflow: CaseWorkflowService): R
       handler: async (req, res) => {
         const input = parseOrThrow(caseEventSchema, req.body);
         const actor = actorOf(req);
-        const row = await workflow.apply(actor, req.ip ?? null, String(req.params.id), input);
+        const row = await workflow.apply(actor, String(req.params.id), input);
         res.json(await cases.present(actor, row, req.locale));
       },
     },

@@ -159,7 +159,7 @@ export class CaseService {
    * state `registered`, with a gap-free number, its parties sealed and a first
    * event starting its chain.
    */
-  async register(actor: Actor, origin: RequestOrigin, input: RegisterCaseInput): Promise<Case> {
+  async register(actor: Actor, input: RegisterCaseInput): Promise<Case> {
     const unitId = input.unitId ?? actor.unitId;
     const rules = rulesFor(input.type);
     const cap = rules.representativeCap;

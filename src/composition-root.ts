@@ -55,7 +55,6 @@ export function buildServices(deps: {
       caseRepository,
       unitRepository,
       userRepository,
-      audit,
       clock,
       calendar,
     ),

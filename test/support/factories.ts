@@ -43,27 +43,23 @@ export async function createCase(
 ): Promise<Case> {
   const actor = await services.actors.load(registeredById);
   if (!actor) throw new Error('no such actor');
-  return services.cases.register(
-    actor,
-    { actor: null, ip: null },
-    {
-      type: 'neighbourhood',
-      title: `测试纠纷 ${uniqueSuffix()}`,
-      description: '楼上漏水引发的邻里纠纷。',
-      source: 'walk_in',
-      parties: [
-        {
-          role: 'applicant',
-          kind: 'person',
-          name: `申请人${uniqueSuffix()}`,
-          idNumber: '310104199001011234',
-          phone: '13900001111',
-        },
-        { role: 'respondent', kind: 'person', name: `被申请人${uniqueSuffix()}` },
-      ],
-      ...fields,
-    },
-  );
+  return services.cases.register(actor, {
+    type: 'neighbourhood',
+    title: `测试纠纷 ${uniqueSuffix()}`,
+    description: '楼上漏水引发的邻里纠纷。',
+    source: 'walk_in',
+    parties: [
+      {
+        role: 'applicant',
+        kind: 'person',
+        name: `申请人${uniqueSuffix()}`,
+        idNumber: '310104199001011234',
+        phone: '13900001111',
+      },
+      { role: 'respondent', kind: 'person', name: `被申请人${uniqueSuffix()}` },
+    ],
+    ...fields,
+  });
 }
 
 /** A petition followed by `agentId`, linked to `caseId` (so the agent may see the case). */

@@ -26,7 +26,7 @@ export class CreateCasesPetitionsAndTheirEventChains1764140200000 implements Mig
     await db.query(`
       CREATE TABLE cases (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-        number varchar(24) NOT NULL,
+        number varchar(48) NOT NULL,
         district_id uuid NOT NULL REFERENCES units(id),
         type varchar(32) NOT NULL,
         title varchar(200) NOT NULL,
@@ -202,7 +202,7 @@ export class CreateCasesPetitionsAndTheirEventChains1764140200000 implements Mig
     await db.query(`
       CREATE TABLE petitions (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-        number varchar(24) NOT NULL,
+        number varchar(48) NOT NULL,
         district_id uuid NOT NULL REFERENCES units(id),
         subject varchar(200) NOT NULL,
         content text NOT NULL,

@@ -9,6 +9,9 @@ import { CaseService } from './cases/case.service';
 import { CaseWorkflowService } from './cases/case-workflow.service';
 import { officialCalendar, type WorkingCalendar } from './deadlines/working-calendar';
 import { EscalationService } from './escalations/escalation.service';
+import { PetitionRepository } from './petitions/petition.repository';
+import { PetitionService } from './petitions/petition.service';
+import { PetitionWorkflowService } from './petitions/petition-workflow.service';
 import type { Clock } from './shared/clock';
 import { PersonalDataCipher } from './shared/crypto/personal-data';
 import { UnitRepository } from './units/unit.repository';
@@ -28,9 +31,20 @@ export function buildServices(deps: {
   const unitRepository = new UnitRepository(db);
   const userRepository = new UserRepository(db);
   const caseRepository = new CaseRepository(db);
+  const petitionRepository = new PetitionRepository(db);
   const cipher = new PersonalDataCipher(config.dataKey);
   const audit = new AuditService(db, clock);
   const tokens = new ApiTokenService(db, audit, clock);
+  const cases = new CaseService(
+    db,
+    caseRepository,
+    unitRepository,
+    userRepository,
+    cipher,
+    audit,
+    clock,
+    calendar,
+  );
   return {
     audit,
     tokens,
@@ -40,16 +54,7 @@ export function buildServices(deps: {
     signIn: new SignInService(db, userRepository, audit, clock),
     units: new UnitService(db, unitRepository, audit),
     users: new UserService(db, userRepository, unitRepository, tokens, audit, clock),
-    cases: new CaseService(
-      db,
-      caseRepository,
-      unitRepository,
-      userRepository,
-      cipher,
-      audit,
-      clock,
-      calendar,
-    ),
+    cases,
     caseWorkflow: new CaseWorkflowService(
       db,
       caseRepository,
@@ -59,6 +64,16 @@ export function buildServices(deps: {
       calendar,
     ),
     escalations: new EscalationService(db, unitRepository, audit, clock),
+    petitions: new PetitionService(db, petitionRepository, unitRepository, cases, clock, calendar),
+    petitionWorkflow: new PetitionWorkflowService(
+      db,
+      petitionRepository,
+      unitRepository,
+      userRepository,
+      cases,
+      clock,
+      calendar,
+    ),
   };
 }
 

@@ -6,6 +6,7 @@ import { authRoutes } from './auth/auth.routes';
 import { caseRoutes } from './cases/case.routes';
 import type { Services } from './composition-root';
 import { escalationRoutes } from './escalations/escalation.routes';
+import { petitionRoutes } from './petitions/petition.routes';
 import type { Clock } from './shared/clock';
 import { unitRoutes } from './units/unit.routes';
 import { userRoutes } from './users/user.routes';
@@ -33,6 +34,7 @@ export function routeTable(services: Services, config: Config, clock: Clock): Ro
     ...auditRoutes(services.audit),
     ...caseRoutes(services.cases, services.caseWorkflow),
     ...escalationRoutes(services.escalations),
+    ...petitionRoutes(services.petitions, services.petitionWorkflow),
   ];
 }
 

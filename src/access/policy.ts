@@ -22,12 +22,18 @@ export const actions = [
   'party.reveal', // a party's ID and phone number unmasked (audited)
   'escalation.list', // hand-offs into one's subtree
   'escalation.review', // endorse or question a hand-off
+  'petition.register', // register a petition (信访) at one's unit
+  'petition.list', // the petitions one may see
+  'petition.view', // one petition, its timeline, its visits
+  'petition.act', // send a petition event (which events: canSendPetitionEvent)
+  'petition.visit', // log a visit with the petitioner (the agent's job)
 ] as const;
 export type Action = (typeof actions)[number];
 
 /** A record the policy reasons about, reduced to what access depends on. */
 export type Resource =
   | CaseResource
+  | PetitionResource
   | { kind: 'unit'; path: string }
   | { kind: 'user'; unitPath: string }
   | { kind: 'units' }
@@ -45,6 +51,32 @@ export interface CaseResource {
   linkedAgentIds: string[];
 }
 
+/** A petition as access sees it. */
+export interface PetitionResource {
+  kind: 'petition';
+  holdingUnitId: string;
+  holdingUnitPath: string;
+  heldUnitPaths: string[];
+  agentId: string | null;
+  registeredBy: string | null;
+}
+
+/** 信访工作条例: decisions on a petition are taken by the holding unit (a supervisor there or above). */
+const petitionDecisions: readonly string[] = [
+  'ACCEPT',
+  'DECLINE',
+  'FORWARD',
+  'EXTEND',
+  'REPLY',
+  'REVIEW_DECIDED',
+  'RECHECK_DECIDED',
+  'CLOSE',
+  'ASSIGN_AGENT',
+  'LINK_CASE',
+];
+/** What an agent does for the petitioner: ask for 复查/复核, and take legal claims to mediation (诉访分离). */
+const agentPetitionEvents: readonly string[] = ['LINK_CASE', 'REQUEST_REVIEW', 'REQUEST_RECHECK'];
+
 /** Roles allowed each action at all; scope is checked separately. */
 const rolesFor: Record<Action, readonly Role[]> = {
   'unit.list': ['admin', 'supervisor', 'mediator', 'petition_agent'],
@@ -58,6 +90,11 @@ const rolesFor: Record<Action, readonly Role[]> = {
   'party.reveal': ['mediator', 'supervisor'],
   'escalation.list': ['supervisor'],
   'escalation.review': ['supervisor'],
+  'petition.register': ['petition_agent', 'supervisor'],
+  'petition.list': ['petition_agent', 'supervisor'],
+  'petition.view': ['petition_agent', 'supervisor'],
+  'petition.act': ['petition_agent', 'supervisor'],
+  'petition.visit': ['petition_agent'],
 };
 
 /** Events a supervisor sends: reassigning (ASSIGN) and reopening (REOPEN) — not the mediation itself. */
@@ -67,6 +104,11 @@ const supervisorEvents: readonly string[] = ['ASSIGN', 'REOPEN'];
 export type CaseVisibility =
   | { kind: 'subtree'; path: string }
   | { kind: 'unit'; unitId: string }
+  | { kind: 'agent'; agentId: string }
+  | { kind: 'none' };
+
+export type PetitionVisibility =
+  | { kind: 'subtree'; path: string }
   | { kind: 'agent'; agentId: string }
   | { kind: 'none' };
 
@@ -83,6 +125,13 @@ export function districtPathOf(actor: Actor): string {
 export const policy = {
   canSee(actor: Actor, resource: Resource): boolean {
     switch (resource.kind) {
+      case 'petition':
+        // a supervisor: anything held in their subtree; an agent: the petitions they follow or registered
+        if (actor.role === 'supervisor')
+          return resource.heldUnitPaths.some((path) => isWithinPath(path, actor.unitPath));
+        if (actor.role === 'petition_agent')
+          return resource.agentId === actor.id || resource.registeredBy === actor.id;
+        return false;
       case 'case':
         // a supervisor: anything held, now or before, in their subtree; a mediator: what their
         // unit holds or has held; an agent: cases linked to their petitions
@@ -152,6 +201,31 @@ export const policy = {
     if (!this.can(actor, 'case.list')) return { kind: 'none' };
     if (actor.role === 'supervisor') return { kind: 'subtree', path: actor.unitPath };
     if (actor.role === 'mediator') return { kind: 'unit', unitId: actor.unitId };
+    return { kind: 'agent', agentId: actor.id };
+  },
+
+  /** May this actor send this event to this petition (the statechart then decides if it fits now)? */
+  canSendPetitionEvent(actor: Actor, eventType: string, resource: PetitionResource): boolean {
+    if (!this.can(actor, 'petition.act', resource)) return false;
+    if (actor.role === 'supervisor') {
+      return isWithinPath(resource.holdingUnitPath, actor.unitPath) && petitionDecisions.includes(eventType);
+    }
+    return agentPetitionEvents.includes(eventType);
+  },
+
+  /** Visits are logged by the agent who follows (or registered) the petition. */
+  canLogVisit(actor: Actor, resource: PetitionResource): boolean {
+    return this.can(actor, 'petition.visit', resource);
+  },
+
+  canRegisterPetitionAt(actor: Actor, unitPath: string, unitId: string): boolean {
+    if (!this.can(actor, 'petition.register')) return false;
+    return actor.role === 'supervisor' ? isWithinPath(unitPath, actor.unitPath) : unitId === actor.unitId;
+  },
+
+  petitionVisibility(actor: Actor): PetitionVisibility {
+    if (!this.can(actor, 'petition.list')) return { kind: 'none' };
+    if (actor.role === 'supervisor') return { kind: 'subtree', path: actor.unitPath };
     return { kind: 'agent', agentId: actor.id };
   },
 

@@ -29,7 +29,7 @@ export interface RouteSpec {
    */
   record?: {
     param: string;
-    kind: 'unit' | 'user' | 'case' | 'escalation';
+    kind: 'unit' | 'user' | 'case' | 'escalation' | 'petition';
     authorize: (actor: Actor, id: string) => Promise<unknown>;
   };
   /** Still reachable while the user must change an admin-set password. */

@@ -37,7 +37,7 @@ export class Case {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
-  @Column({ type: 'varchar', length: 24 })
+  @Column({ type: 'varchar', length: 48 })
   number!: string;
 
   @Column({ name: 'district_id', type: 'uuid' })

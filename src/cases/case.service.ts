@@ -14,7 +14,7 @@ import type { UnitRepository } from '../units/unit.repository';
 import type { UserRepository } from '../users/user.repository';
 import { caseEventProbes, caseMachine, caseMachineVersion } from '../workflows/case.machine';
 import { verifyChain } from '../workflows/event-chain';
-import { allowedEvents, startMachine } from '../workflows/machine-runner';
+import { allowedEvents, applyEvent, startMachine } from '../workflows/machine-runner';
 import { rulesFor } from '../workflows/rules';
 import type { Case } from './case.entity';
 import { type CaseViewDeps, presentCase } from './case.presenter';
@@ -106,10 +106,20 @@ export class CaseService {
     return this.cases.eventsOf(id);
   }
 
-  async verify(actor: Actor, id: string) {
-    await this.getVisible(actor, id);
-    const events = await this.cases.eventsOf(id);
-    return verifyChain(events.map((event) => ({ ...event, ownerId: event.caseId })));
+  /**
+   * The case's chain, checked also against the case's own count of its events (one
+   * per version, plus registration) so that a cut-off tail shows; the row and the
+   * events are read in one snapshot, so an event appended meanwhile is not a break.
+   */
+  verify(actor: Actor, id: string) {
+    return this.db.transaction('REPEATABLE READ', async (tx) => {
+      const { row } = await this.getVisible(actor, id, tx);
+      const events = await this.cases.eventsOf(id, tx);
+      return verifyChain(
+        events.map((event) => ({ ...event, ownerId: event.caseId })),
+        { events: row.version + 1 },
+      );
+    });
   }
 
   /** A party's ID and phone number in clear, for those who act on the case; every view is audited. */
@@ -159,7 +169,38 @@ export class CaseService {
    * state `registered`, with a gap-free number, its parties sealed and a first
    * event starting its chain.
    */
-  async register(actor: Actor, input: RegisterCaseInput): Promise<Case> {
+  register(actor: Actor, input: RegisterCaseInput): Promise<Case> {
+    return this.db.transaction((tx) =>
+      this.registerWithin(tx, actor, input, {
+        mayRegisterAt: (unit) => policy.canRegisterAt(actor, unit.path, unit.id),
+      }),
+    );
+  }
+
+  /**
+   * 诉访分离: a dispute opened from a petition (the petition's write path has asked the
+   * policy), at the petition's unit, with source `petition`, submitted straight to screening.
+   */
+  openForPetition(
+    tx: EntityManager,
+    actor: Actor,
+    unitId: string,
+    input: Omit<RegisterCaseInput, 'source' | 'unitId' | 'masterCaseId'>,
+  ): Promise<Case> {
+    return this.registerWithin(
+      tx,
+      actor,
+      { ...input, unitId, source: 'petition' },
+      { mayRegisterAt: () => true, submit: true },
+    );
+  }
+
+  private async registerWithin(
+    tx: EntityManager,
+    actor: Actor,
+    input: RegisterCaseInput,
+    options: { mayRegisterAt: (unit: Unit) => boolean; submit?: boolean },
+  ): Promise<Case> {
     const unitId = input.unitId ?? actor.unitId;
     const rules = rulesFor(input.type);
     const cap = rules.representativeCap;
@@ -181,11 +222,11 @@ export class CaseService {
       }
     }
 
-    return this.db.transaction(async (tx) => {
+    {
       const unit = await this.units.findById(unitId, tx);
       if (!unit?.active)
         throw new ValidationError([{ field: 'unitId', message: 'validation.unit_not_assignable' }]);
-      if (!policy.canRegisterAt(actor, unit.path, unit.id)) {
+      if (!options.mayRegisterAt(unit)) {
         throw new ValidationError([{ field: 'unitId', message: 'validation.unit_not_assignable' }]);
       }
       const district = await this.units.findDistrictOf(unit.id, tx);
@@ -211,6 +252,7 @@ export class CaseService {
         },
         holdingUnitId: unit.id,
       });
+      const submitted = options.submit ? applyEvent(caseMachine, initial, { type: 'SUBMIT' }).next : null;
       const row = await this.cases.saveCase(
         {
           number,
@@ -228,12 +270,12 @@ export class CaseService {
           amountInDispute: input.amountInDispute === undefined ? null : String(input.amountInDispute),
           groupSize: input.groupSize ?? null,
           masterCaseId: input.masterCaseId ?? null,
-          state: 'registered',
+          state: submitted ? 'screening' : 'registered',
           registeredLevel: mediationLevelOf(unit.kind),
           rulesVersion: rules.version,
           machineVersion: caseMachineVersion,
-          snapshot: initial,
-          version: 0,
+          snapshot: submitted ?? initial,
+          version: submitted ? 1 : 0,
           createdAt: now,
           updatedAt: now,
         },
@@ -264,7 +306,23 @@ export class CaseService {
         },
         tx,
       );
+      if (submitted) {
+        await this.cases.appendEvent(
+          {
+            caseId: row.id,
+            type: 'SUBMIT',
+            actorId: actor.id,
+            actorName: actor.displayName,
+            unitId: actor.unitId,
+            at: now,
+            payload: { type: 'SUBMIT' },
+            fromState: 'registered',
+            toState: 'screening',
+          },
+          tx,
+        );
+      }
       return row;
-    });
+    }
   }
 }

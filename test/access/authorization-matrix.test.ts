@@ -23,6 +23,11 @@ const rolesAllowed: Record<string, readonly Role[]> = {
   'party.reveal': ['mediator', 'supervisor'],
   'escalation.list': ['supervisor'],
   'escalation.review': ['supervisor'],
+  'petition.register': ['petition_agent', 'supervisor'],
+  'petition.list': ['petition_agent', 'supervisor'],
+  'petition.view': ['petition_agent', 'supervisor'],
+  'petition.act': ['petition_agent', 'supervisor'],
+  'petition.visit': ['petition_agent'],
 };
 
 /** Static assets are not routes with access decisions. */
@@ -91,7 +96,7 @@ describe('authorisation matrix (route table × role × scope)', () => {
     }
     const scopeIn = async (tree: typeof home, mediatorId: string, agentId: string): Promise<Scope> => {
       const dispute = await createCase(testApp.services, mediatorId, { unitId: tree.district.id });
-      await linkCaseToAgent(testApp.db, dispute.id, agentId, tree.district.id);
+      const petition = await linkCaseToAgent(testApp.services, testApp.db, dispute.id, agentId);
       const [party] = await testApp.services.cases.partiesOf(dispute.id);
       return {
         records: {
@@ -99,6 +104,7 @@ describe('authorisation matrix (route table × role × scope)', () => {
           user: (await createUser(testApp.db, { role: 'mediator', unitId: tree.community.id })).id,
           case: dispute.id,
           escalation: await createEscalation(testApp.db, dispute.id, tree.street.id, tree.district.id),
+          petition,
         },
         params: { partyId: party.id },
       };

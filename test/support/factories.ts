@@ -62,27 +62,25 @@ export async function createCase(
   });
 }
 
-/** A petition followed by `agentId`, linked to `caseId` (so the agent may see the case). */
+/** A petition registered by the agent `agentId` (so they follow it), linked to `caseId`. */
 export async function linkCaseToAgent(
+  services: Services,
   db: DataSource,
   caseId: string,
   agentId: string,
-  unitId: string,
-): Promise<void> {
-  const [{ district_id: districtId }] = await db.query('SELECT district_id FROM cases WHERE id = $1', [
-    caseId,
-  ]);
-  const [petition] = await db.query(
-    `INSERT INTO petitions (number, district_id, subject, content, received_on, holding_unit_id, held_unit_ids,
-       agent_id, state, rules_version, machine_version, snapshot)
-     VALUES ($1, $2, '测试信访', '内容', CURRENT_DATE, $3, ARRAY[$3]::uuid[], $4, 'registered', 1, 1, '{}')
-     RETURNING id`,
-    [`T-XF-${uniqueSuffix()}`, districtId, unitId, agentId],
-  );
+): Promise<string> {
+  const agent = await services.actors.load(agentId);
+  if (!agent) throw new Error('no such agent');
+  const petition = await services.petitions.register(agent, {
+    subject: `测试信访 ${uniqueSuffix()}`,
+    content: '信访人反映的问题。',
+    petitioners: [{ kind: 'person', name: `信访人${uniqueSuffix()}` }],
+  });
   await db.query('INSERT INTO petition_case_links (petition_id, case_id) VALUES ($1, $2)', [
     petition.id,
     caseId,
   ]);
+  return petition.id;
 }
 
 /** A pending hand-off record of a case into `toUnitId`. */

@@ -5,6 +5,7 @@ import { Agreement, MediationSession } from '../../cases/mediation-record.entity
 import { Party } from '../../cases/party.entity';
 import { Escalation } from '../../escalations/escalation.entity';
 import { OutboxMessage } from '../../notifications/outbox';
+import { Petition, PetitionVisit } from '../../petitions/petition.entity';
 import { Grid } from '../../units/grid.entity';
 import { Unit } from '../../units/unit.entity';
 import { User } from '../../users/user.entity';
@@ -25,4 +26,6 @@ export const entities = [
   Agreement,
   Escalation,
   OutboxMessage,
+  Petition,
+  PetitionVisit,
 ];

@@ -1,0 +1,201 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Actor } from '../access/actor';
+import { policy } from '../access/policy';
+import type { CaseService } from '../cases/case.service';
+import { todayInShanghai, type WorkingCalendar } from '../deadlines/working-calendar';
+import { enqueueNotifications } from '../notifications/outbox';
+import type { Clock } from '../shared/clock';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  RuleViolationError,
+  ValidationError,
+} from '../shared/errors';
+import type { UnitRepository } from '../units/unit.repository';
+import type { UserRepository } from '../users/user.repository';
+import { appendToLog } from '../workflows/event-log';
+import { applyEvent } from '../workflows/machine-runner';
+import {
+  type PetitionEvent,
+  petitionEventProbes,
+  petitionMachine,
+  petitionStatePath,
+} from '../workflows/petition.machine';
+import { petitionRulesFor } from '../workflows/rules';
+import type { Petition } from './petition.entity';
+import type { PetitionRepository } from './petition.repository';
+import type { PetitionEventInput } from './petition.schemas';
+import { clocksAfter, isPetitionOverdue } from './petition-clocks';
+
+/**
+ * The write path for petitions, the same shape as the case's: lock and version
+ * check, policy, resolve the payload, step the statechart, append the chained event,
+ * update snapshot, clocks and flags, side effects (a case opened and linked, an
+ * agent told), commit — or nothing at all.
+ */
+export class PetitionWorkflowService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly petitions: PetitionRepository,
+    private readonly units: UnitRepository,
+    private readonly users: UserRepository,
+    private readonly cases: CaseService,
+    private readonly clock: Clock,
+    private readonly calendar: () => WorkingCalendar,
+  ) {}
+
+  async apply(actor: Actor, petitionId: string, input: PetitionEventInput): Promise<Petition> {
+    if (!/^[0-9a-f-]{36}$/i.test(petitionId)) throw new NotFoundError();
+    return this.db.transaction(async (tx) => {
+      const row = await this.petitions.lockById(petitionId, tx);
+      if (!row) throw new NotFoundError();
+      const resource = await this.petitions.accessResource(row, tx);
+      if (!policy.canSee(actor, resource)) throw new NotFoundError();
+      if (row.version !== input.expectedVersion) {
+        throw new ConflictError('stale_version', {
+          currentVersion: row.version,
+          expectedVersion: input.expectedVersion,
+        });
+      }
+      if (!policy.canSendPetitionEvent(actor, input.type, resource))
+        throw new ForbiddenError('event_forbidden');
+
+      const now = this.clock.now();
+      const today = todayInShanghai(now);
+      const calendar = this.calendar();
+      const rules = petitionRulesFor(row.rulesVersion);
+      const event = await this.resolve(actor, row, input, today, calendar, tx);
+      const stepped = applyEvent(petitionMachine, row.snapshot, event, {
+        candidates: petitionEventProbes(today),
+      });
+      const toState = petitionStatePath(stepped.next.value);
+
+      const { expectedVersion: _version, ...submitted } = input;
+      await appendToLog(tx, 'petition', row.id, {
+        type: input.type,
+        actorId: actor.id,
+        actorName: actor.displayName,
+        unitId: actor.unitId,
+        at: now,
+        payload: { ...submitted, ...event },
+        fromState: stepped.from,
+        toState,
+      });
+      if (event.type === 'LINK_CASE') await this.petitions.linkCase(row.id, event.caseId, tx);
+
+      const dueDates = clocksAfter(input.type, row.dueDates, rules, today, calendar, {
+        days: input.type === 'EXTEND' ? input.days : undefined,
+        requestedOn:
+          input.type === 'REQUEST_REVIEW' || input.type === 'REQUEST_RECHECK' ? input.requestedOn : undefined,
+      });
+      const context = stepped.next.context;
+      const forwardedTo = context.forwardedToUnitId;
+      const changes: Partial<Petition> = {
+        snapshot: stepped.next,
+        state: toState,
+        version: row.version + 1,
+        agentId: context.agentId,
+        dueDates,
+        overdue: isPetitionOverdue(toState, dueDates, today),
+        heldUnitIds:
+          forwardedTo && !row.heldUnitIds.includes(forwardedTo)
+            ? [...row.heldUnitIds, forwardedTo]
+            : row.heldUnitIds,
+        updatedAt: now,
+      };
+      await this.petitions.update(row.id, changes, tx);
+      if (event.type === 'ASSIGN_AGENT') {
+        await enqueueNotifications(tx, [
+          {
+            kind: 'petition.assigned',
+            recipientUserId: event.agentId,
+            subjectType: 'petition',
+            subjectId: row.id,
+            payload: { number: row.number, subject: row.subject, by: actor.displayName },
+          },
+        ]);
+      }
+      return { ...row, ...changes } as Petition;
+    });
+  }
+
+  private async resolve(
+    actor: Actor,
+    row: Petition,
+    input: PetitionEventInput,
+    today: string,
+    calendar: WorkingCalendar,
+    tx: EntityManager,
+  ): Promise<PetitionEvent> {
+    const { expectedVersion: _version, ...payload } = input;
+    const rules = petitionRulesFor(row.rulesVersion);
+    switch (payload.type) {
+      case 'REPLY':
+        return {
+          type: 'REPLY',
+          opinion: payload.opinion,
+          reviewRequestWindowEndsOn: clocksAfter('REPLY', {}, rules, today, calendar, {}).reviewRequest
+            ?.due as string,
+        };
+      case 'REVIEW_DECIDED':
+        return {
+          type: 'REVIEW_DECIDED',
+          opinion: payload.opinion,
+          recheckRequestWindowEndsOn: clocksAfter('REVIEW_DECIDED', {}, rules, today, calendar, {})
+            .recheckRequest?.due as string,
+        };
+      case 'REQUEST_REVIEW':
+      case 'REQUEST_RECHECK':
+        if (payload.requestedOn > today)
+          throw new ValidationError([{ field: 'requestedOn', message: 'validation.date_in_future' }]);
+        return payload;
+      case 'FORWARD': {
+        const target = await this.units.findById(payload.toUnitId, tx);
+        if (
+          !target?.active ||
+          target.id === row.holdingUnitId ||
+          target.path.split('.')[0] !== (await this.districtLabel(row, tx))
+        ) {
+          throw new ValidationError([{ field: 'toUnitId', message: 'validation.transfer_target' }]);
+        }
+        return { type: 'FORWARD', toUnitId: target.id, reason: payload.reason };
+      }
+      case 'ASSIGN_AGENT': {
+        const agent = payload.agentId
+          ? await this.users.findById(payload.agentId, tx)
+          : payload.agentUsername
+            ? await this.users.findByUsername(payload.agentUsername, tx)
+            : null;
+        if (!agent?.active || agent.role !== 'petition_agent') {
+          throw new RuleViolationError('validation_failed', [
+            { field: payload.agentId ? 'agentId' : 'agentUsername', message: 'validation.agent_required' },
+          ]);
+        }
+        return { type: 'ASSIGN_AGENT', agentId: agent.id };
+      }
+      case 'LINK_CASE': {
+        if (payload.caseId) {
+          // linking an existing dispute: the actor must be able to see it
+          const found = await this.cases.getVisible(actor, payload.caseId, tx).catch(() => null);
+          if (!found) throw new ValidationError([{ field: 'caseId', message: 'validation.case_not_found' }]);
+          return { type: 'LINK_CASE', caseId: found.row.id };
+        }
+        const opened = await this.cases.openForPetition(
+          tx,
+          actor,
+          row.holdingUnitId,
+          payload.openCase as NonNullable<typeof payload.openCase>,
+        );
+        return { type: 'LINK_CASE', caseId: opened.id };
+      }
+      default:
+        return payload as PetitionEvent;
+    }
+  }
+
+  private async districtLabel(row: Petition, tx: EntityManager): Promise<string> {
+    const unit = await this.units.findById(row.holdingUnitId, tx);
+    return unit?.path.split('.')[0] ?? '';
+  }
+}

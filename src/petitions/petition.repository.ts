@@ -1,0 +1,161 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { PetitionResource, PetitionVisibility } from '../access/policy';
+import { Party } from '../cases/party.entity';
+import { Petition, PetitionVisit } from './petition.entity';
+import type { PetitionListQuery } from './petition.schemas';
+
+/** The only code that queries petitions, petitioners, visits and links to cases. */
+export class PetitionRepository {
+  constructor(private readonly db: DataSource) {}
+
+  private manager(tx?: EntityManager) {
+    return tx ?? this.db.manager;
+  }
+
+  findById(id: string, tx?: EntityManager): Promise<Petition | null> {
+    return this.manager(tx).findOne(Petition, { where: { id } });
+  }
+
+  lockById(id: string, tx: EntityManager): Promise<Petition | null> {
+    return tx
+      .createQueryBuilder(Petition, 'p')
+      .setLock('pessimistic_write')
+      .where('p.id = :id', { id })
+      .getOne();
+  }
+
+  async accessResource(
+    row: Pick<Petition, 'holdingUnitId' | 'heldUnitIds' | 'agentId' | 'registeredBy'>,
+    tx?: EntityManager,
+  ): Promise<PetitionResource> {
+    const paths: Array<{ id: string; path: string }> = await this.manager(tx).query(
+      'SELECT id, path::text AS path FROM units WHERE id = ANY($1::uuid[])',
+      [row.heldUnitIds],
+    );
+    return {
+      kind: 'petition',
+      holdingUnitId: row.holdingUnitId,
+      holdingUnitPath: paths.find((unit) => unit.id === row.holdingUnitId)?.path ?? '',
+      heldUnitPaths: paths.map((unit) => unit.path),
+      agentId: row.agentId,
+      registeredBy: row.registeredBy,
+    };
+  }
+
+  async list(
+    visibility: PetitionVisibility,
+    query: PetitionListQuery,
+  ): Promise<{ items: Petition[]; total: number }> {
+    const builder = this.manager().createQueryBuilder(Petition, 'p');
+    switch (visibility.kind) {
+      case 'none':
+        return { items: [], total: 0 };
+      case 'subtree':
+        builder.where(
+          'EXISTS (SELECT 1 FROM units hu WHERE hu.id = ANY(p.held_unit_ids) AND hu.path <@ :scope::ltree)',
+          {
+            scope: visibility.path,
+          },
+        );
+        break;
+      case 'agent':
+        builder.where('(p.agent_id = :agentId OR p.registered_by = :agentId)', {
+          agentId: visibility.agentId,
+        });
+        break;
+    }
+    if (query.state)
+      builder.andWhere('(p.state = :state OR p.state LIKE :prefix)', {
+        state: query.state,
+        prefix: `${query.state}.%`,
+      });
+    if (query.overdue !== undefined) builder.andWhere('p.overdue = :overdue', { overdue: query.overdue });
+    if (query.flag === 'repeat') builder.andWhere('p.flag_repeat');
+    if (query.flag === 'group') builder.andWhere('p.flag_group');
+    if (query.flag === 'skipLevel') builder.andWhere('p.flag_skip_level');
+    if (query.unitId) {
+      builder.andWhere(
+        'p.holding_unit_id IN (SELECT su.id FROM units su WHERE su.path <@ (SELECT r.path FROM units r WHERE r.id = :unitId))',
+        {
+          unitId: query.unitId,
+        },
+      );
+    }
+    if (query.q) {
+      const like = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      builder.andWhere(
+        `((p.number || ' ' || p.subject || ' ' || p.content) ILIKE :like
+          OR EXISTS (SELECT 1 FROM parties sp WHERE sp.petition_id = p.id AND sp.name ILIKE :like))`,
+        { like },
+      );
+    }
+    const [items, total] = await builder
+      .orderBy('p.received_on', 'DESC')
+      .addOrderBy('p.number', 'DESC')
+      .skip((query.page - 1) * query.pageSize)
+      .take(query.pageSize)
+      .getManyAndCount();
+    return { items, total };
+  }
+
+  save(row: Partial<Petition>, tx: EntityManager): Promise<Petition> {
+    return tx.save(Petition, tx.create(Petition, row));
+  }
+
+  async update(id: string, changes: Partial<Petition>, tx: EntityManager): Promise<void> {
+    await tx.update(Petition, { id }, changes as object);
+  }
+
+  async insertPetitioners(
+    petitionId: string,
+    people: Array<Partial<Party>>,
+    tx: EntityManager,
+  ): Promise<void> {
+    await tx.insert(
+      Party,
+      people.map((person) => ({ ...person, role: 'petitioner' as const, petitionId })),
+    );
+  }
+
+  petitionersOf(petitionId: string, tx?: EntityManager): Promise<Party[]> {
+    return this.manager(tx).find(Party, { where: { petitionId }, order: { position: 'ASC' } });
+  }
+
+  /** Has any of these people (by ID hash, else name hash) petitioned in this district before? */
+  async hasEarlierPetitions(districtId: string, keys: string[], tx: EntityManager): Promise<boolean> {
+    if (keys.length === 0) return false;
+    const rows: Array<{ found: boolean }> = await tx.query(
+      `SELECT EXISTS (
+         SELECT 1 FROM parties pa JOIN petitions pe ON pe.id = pa.petition_id
+         WHERE pe.district_id = $1 AND COALESCE(pa.id_number_hash, 'name:' || pa.name_hash) = ANY($2::text[])
+       ) AS found`,
+      [districtId, keys],
+    );
+    return rows[0]?.found === true;
+  }
+
+  async linkCase(petitionId: string, caseId: string, tx: EntityManager): Promise<void> {
+    await tx.query(
+      'INSERT INTO petition_case_links (petition_id, case_id) VALUES ($1, $2) ON CONFLICT DO NOTHING',
+      [petitionId, caseId],
+    );
+  }
+
+  async linkedCases(
+    petitionId: string,
+  ): Promise<Array<{ id: string; number: string; state: string; outcome: string | null; title: string }>> {
+    return this.manager().query(
+      `SELECT c.id, c.number, c.state, c.outcome, c.title FROM petition_case_links l JOIN cases c ON c.id = l.case_id
+       WHERE l.petition_id = $1 ORDER BY l.created_at`,
+      [petitionId],
+    );
+  }
+
+  async insertVisit(visit: Partial<PetitionVisit>, tx: EntityManager): Promise<PetitionVisit> {
+    return tx.save(PetitionVisit, tx.create(PetitionVisit, visit));
+  }
+
+  visitsOf(petitionId: string): Promise<PetitionVisit[]> {
+    return this.manager().find(PetitionVisit, { where: { petitionId }, order: { visitedAt: 'DESC' } });
+  }
+}

@@ -1,0 +1,159 @@
+import type { Actor } from '../access/actor';
+import type { RouteSpec } from '../access/route-table';
+import { actorOf } from '../access/route-table';
+import { parseOrThrow } from '../shared/http/validate';
+import type { PetitionVisit } from './petition.entity';
+import {
+  petitionEventSchema,
+  petitionListQuerySchema,
+  registerPetitionSchema,
+  visitSchema,
+} from './petition.schemas';
+import type { PetitionService } from './petition.service';
+import type { PetitionWorkflowService } from './petition-workflow.service';
+
+function presentVisit(visit: PetitionVisit) {
+  return {
+    id: visit.id,
+    agentId: visit.agentId,
+    visitedAt: visit.visitedAt.toISOString(),
+    place: visit.place,
+    metWith: visit.metWith,
+    summary: visit.summary,
+    demands: visit.demands,
+    mood: visit.mood,
+    risk: visit.risk,
+    promises: visit.promises,
+    nextVisitOn: visit.nextVisitOn,
+    createdAt: visit.createdAt.toISOString(),
+  };
+}
+
+/** The petition API (API.md "Resources": petitions, petition events, visits). */
+export function petitionRoutes(petitions: PetitionService, workflow: PetitionWorkflowService): RouteSpec[] {
+  const record = {
+    param: 'id',
+    kind: 'petition' as const,
+    authorize: (actor: Actor, id: string) => petitions.getVisible(actor, id),
+  };
+  return [
+    {
+      method: 'post',
+      path: '/api/v1/petitions',
+      access: { action: 'petition.register' },
+      api: { tag: 'petitions', summary: 'Register a petition (信访)', body: registerPetitionSchema },
+      handler: async (req, res) => {
+        const actor = actorOf(req);
+        const row = await petitions.register(actor, parseOrThrow(registerPetitionSchema, req.body));
+        res.status(201).json(await petitions.present(actor, row, req.locale));
+      },
+    },
+    {
+      method: 'get',
+      path: '/api/v1/petitions',
+      access: { action: 'petition.list' },
+      api: { tag: 'petitions', summary: 'Petitions the caller may see', query: petitionListQuerySchema },
+      handler: async (req, res) => {
+        const actor = actorOf(req);
+        const query = parseOrThrow(petitionListQuerySchema, req.query);
+        const { items, total } = await petitions.list(actor, query);
+        const shown = await Promise.all(
+          items.map((row) => petitions.present(actor, row, req.locale, { detail: false })),
+        );
+        res.json({ items: shown, total, page: query.page, pageSize: query.pageSize });
+      },
+    },
+    {
+      method: 'get',
+      path: '/api/v1/petitions/:id',
+      access: { action: 'petition.view' },
+      record,
+      api: { tag: 'petitions', summary: 'One petition: clocks, flags, linked cases, allowed events' },
+      handler: async (req, res) => {
+        const actor = actorOf(req);
+        const { row } = await petitions.getVisible(actor, String(req.params.id));
+        res.json(await petitions.present(actor, row, req.locale));
+      },
+    },
+    {
+      method: 'post',
+      path: '/api/v1/petitions/:id/events',
+      access: { action: 'petition.act' },
+      record,
+      api: {
+        tag: 'petitions',
+        summary: 'Send a petition event (with expectedVersion)',
+        body: petitionEventSchema,
+      },
+      handler: async (req, res) => {
+        const actor = actorOf(req);
+        const row = await workflow.apply(
+          actor,
+          String(req.params.id),
+          parseOrThrow(petitionEventSchema, req.body),
+        );
+        res.json(await petitions.present(actor, row, req.locale));
+      },
+    },
+    {
+      method: 'get',
+      path: '/api/v1/petitions/:id/events',
+      access: { action: 'petition.view' },
+      record,
+      api: { tag: 'petitions', summary: 'The petition’s timeline, hash-chained' },
+      handler: async (req, res) => {
+        const events = await petitions.timeline(actorOf(req), String(req.params.id));
+        res.json({
+          items: events.map((event) => ({
+            seq: event.seq,
+            type: event.type,
+            actor: event.actorId ? { id: event.actorId, displayName: event.actorName } : null,
+            unitId: event.unitId,
+            at: event.at.toISOString(),
+            payload: event.payload,
+            fromState: event.fromState,
+            toState: event.toState,
+            prevHash: event.prevHash,
+            hash: event.hash,
+          })),
+        });
+      },
+    },
+    {
+      method: 'get',
+      path: '/api/v1/petitions/:id/verify',
+      access: { action: 'petition.view' },
+      record,
+      api: { tag: 'petitions', summary: 'Verify the petition’s hash chain' },
+      handler: async (req, res) => {
+        res.json(await petitions.verify(actorOf(req), String(req.params.id)));
+      },
+    },
+    {
+      method: 'post',
+      path: '/api/v1/petitions/:id/visits',
+      access: { action: 'petition.visit' },
+      record,
+      api: { tag: 'petitions', summary: 'Log a visit with the petitioner', body: visitSchema },
+      handler: async (req, res) => {
+        const visit = await petitions.logVisit(
+          actorOf(req),
+          String(req.params.id),
+          parseOrThrow(visitSchema, req.body),
+        );
+        res.status(201).json(presentVisit(visit));
+      },
+    },
+    {
+      method: 'get',
+      path: '/api/v1/petitions/:id/visits',
+      access: { action: 'petition.view' },
+      record,
+      api: { tag: 'petitions', summary: 'The visits logged, newest first' },
+      handler: async (req, res) => {
+        const visits = await petitions.visits(actorOf(req), String(req.params.id));
+        res.json({ items: visits.map(presentVisit) });
+      },
+    },
+  ];
+}

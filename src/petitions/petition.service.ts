@@ -1,0 +1,272 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Actor } from '../access/actor';
+import { type PetitionResource, policy } from '../access/policy';
+import { presentParty } from '../cases/case.presenter';
+import type { CaseService } from '../cases/case.service';
+import { todayInShanghai, type WorkingCalendar } from '../deadlines/working-calendar';
+import type { Clock } from '../shared/clock';
+import { nextRecordNumber } from '../shared/db/record-numbers';
+import { NotFoundError, RuleViolationError, ValidationError } from '../shared/errors';
+import type { Locale } from '../shared/i18n/i18n';
+import { mediationLevels, type Unit } from '../units/unit.entity';
+import { unitName } from '../units/unit.presenter';
+import type { UnitRepository } from '../units/unit.repository';
+import { appendToLog, readLog, verifyLog } from '../workflows/event-log';
+import { allowedEvents, startMachine } from '../workflows/machine-runner';
+import { petitionEventProbes, petitionMachine, petitionMachineVersion } from '../workflows/petition.machine';
+import { petitionRulesFor } from '../workflows/rules';
+import type { Petition, PetitionVisit } from './petition.entity';
+import type { PetitionRepository } from './petition.repository';
+import type { PetitionListQuery, RegisterPetitionInput, VisitInput } from './petition.schemas';
+import { currentPetitionClock, isPetitionOverdue, startPetitionClock } from './petition-clocks';
+
+export interface VisiblePetition {
+  row: Petition;
+  resource: PetitionResource;
+}
+
+const levelRank = (kind: Unit['kind']) => (mediationLevels as readonly string[]).indexOf(kind);
+
+/**
+ * Petitions (信访) as registered and read, and the agent's visits. Events go through
+ * PetitionWorkflowService.
+ */
+export class PetitionService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly petitions: PetitionRepository,
+    private readonly units: UnitRepository,
+    private readonly cases: CaseService,
+    private readonly clock: Clock,
+    private readonly calendar: () => WorkingCalendar,
+  ) {}
+
+  async getVisible(actor: Actor, id: string, tx?: EntityManager): Promise<VisiblePetition> {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) throw new NotFoundError();
+    const row = await this.petitions.findById(id, tx);
+    if (!row) throw new NotFoundError();
+    const resource = await this.petitions.accessResource(row, tx);
+    if (!policy.canSee(actor, resource)) throw new NotFoundError();
+    return { row, resource };
+  }
+
+  list(actor: Actor, query: PetitionListQuery) {
+    return this.petitions.list(policy.petitionVisibility(actor), query);
+  }
+
+  async register(actor: Actor, input: RegisterPetitionInput): Promise<Petition> {
+    const rules = petitionRulesFor();
+    const representatives = input.petitioners.filter((person) => person.representative).length;
+    if (representatives > rules.representativeCap.max) {
+      throw new RuleViolationError(
+        'representatives_over_cap',
+        [
+          {
+            field: 'petitioners',
+            message: 'validation.representatives_over_cap',
+            params: { max: rules.representativeCap.max },
+          },
+        ],
+        { max: rules.representativeCap.max, source: rules.representativeCap.source.zh },
+      );
+    }
+    return this.db.transaction(async (tx) => {
+      const unit = await this.units.findById(input.unitId ?? actor.unitId, tx);
+      if (!unit?.active || !policy.canRegisterPetitionAt(actor, unit.path, unit.id)) {
+        throw new ValidationError([{ field: 'unitId', message: 'validation.unit_not_assignable' }]);
+      }
+      const district = await this.units.findDistrictOf(unit.id, tx);
+      if (!district) throw new Error(`no district above unit ${unit.id}`);
+      const now = this.clock.now();
+      const today = todayInShanghai(now);
+      const receivedOn = input.receivedOn ?? today;
+      if (receivedOn > today)
+        throw new ValidationError([{ field: 'receivedOn', message: 'validation.date_in_future' }]);
+
+      const sealed = this.cases.sealParties(
+        input.petitioners.map((person) => ({ ...person, role: 'applicant' as const })),
+      );
+      const keys = sealed.map((person) => person.idNumberHash ?? `name:${person.nameHash}`);
+      const people = Math.max(input.groupSize ?? 0, input.petitioners.length);
+      const flagSkipLevel = await this.skipsLevels(unit, input.localUnitId, tx);
+
+      const number = await nextRecordNumber(
+        tx,
+        { name: 'petition', prefix: `${district.code}-XF` },
+        district.id,
+        Number(today.slice(0, 4)),
+      );
+      const row = await this.petitions.save(
+        {
+          number,
+          districtId: district.id,
+          subject: input.subject,
+          content: input.content,
+          groupSize: input.groupSize ?? null,
+          receivedOn,
+          holdingUnitId: unit.id,
+          heldUnitIds: [unit.id],
+          registeredBy: actor.id,
+          agentId: actor.role === 'petition_agent' ? actor.id : null,
+          state: 'registered',
+          rulesVersion: rules.version,
+          machineVersion: petitionMachineVersion,
+          snapshot: startMachine(petitionMachine, { holdingUnitId: unit.id }),
+          version: 0,
+          flagRepeat: await this.petitions.hasEarlierPetitions(district.id, keys, tx),
+          flagGroup: people >= rules.groupPetitionThreshold.minPeople,
+          flagSkipLevel,
+          dueDates: { decision: startPetitionClock(rules.decideAndNotify, receivedOn, this.calendar()) },
+          createdAt: now,
+          updatedAt: now,
+        },
+        tx,
+      );
+      if (actor.role === 'petition_agent') {
+        row.snapshot = { ...row.snapshot, context: { ...row.snapshot.context, agentId: actor.id } };
+        await this.petitions.update(row.id, { snapshot: row.snapshot }, tx);
+      }
+      await this.petitions.insertPetitioners(row.id, sealed, tx);
+      await appendToLog(tx, 'petition', row.id, {
+        type: 'REGISTERED',
+        actorId: actor.id,
+        actorName: actor.displayName,
+        unitId: actor.unitId,
+        at: now,
+        payload: {
+          subject: input.subject,
+          receivedOn,
+          unitId: unit.id,
+          petitioners: input.petitioners.map((person) => person.name),
+        },
+        fromState: null,
+        toState: 'registered',
+      });
+      return row;
+    });
+  }
+
+  /** 越级访: received two or more levels above where the matter belongs. */
+  private async skipsLevels(
+    receiving: Unit,
+    localUnitId: string | undefined,
+    tx: EntityManager,
+  ): Promise<boolean> {
+    if (!localUnitId) return false;
+    const local = await this.units.findById(localUnitId, tx);
+    if (!local || !(await this.units.isWithin(local.id, receiving.id, tx))) {
+      throw new ValidationError([{ field: 'localUnitId', message: 'validation.local_unit_not_below' }]);
+    }
+    const receivingRank = levelRank(receiving.kind);
+    const localRank = levelRank(local.kind);
+    return receivingRank >= 0 && localRank >= 0 && receivingRank - localRank >= 2;
+  }
+
+  /** A visit logged by the agent, on the petition's timeline (chained) and in its visit list. */
+  async logVisit(actor: Actor, petitionId: string, input: VisitInput): Promise<PetitionVisit> {
+    return this.db.transaction(async (tx) => {
+      const row = await this.petitions.lockById(petitionId, tx);
+      if (!row) throw new NotFoundError();
+      const resource = await this.petitions.accessResource(row, tx);
+      if (!policy.canSee(actor, resource)) throw new NotFoundError();
+      if (!policy.canLogVisit(actor, resource)) throw new RuleViolationError('event_forbidden');
+      const visit = await this.petitions.insertVisit(
+        {
+          petitionId,
+          agentId: actor.id,
+          visitedAt: new Date(input.visitedAt),
+          place: input.place,
+          metWith: input.metWith,
+          summary: input.summary,
+          demands: input.demands ?? null,
+          mood: input.mood ?? null,
+          risk: input.risk ?? null,
+          promises: input.promises ?? null,
+          nextVisitOn: input.nextVisitOn ?? null,
+        },
+        tx,
+      );
+      await appendToLog(tx, 'petition', petitionId, {
+        type: 'VISIT_LOGGED',
+        actorId: actor.id,
+        actorName: actor.displayName,
+        unitId: actor.unitId,
+        at: this.clock.now(),
+        payload: { visitId: visit.id, ...input },
+        fromState: row.state,
+        toState: row.state,
+      });
+      if (input.nextVisitOn) await this.petitions.update(petitionId, { nextVisitOn: input.nextVisitOn }, tx);
+      return visit;
+    });
+  }
+
+  async visits(actor: Actor, petitionId: string) {
+    await this.getVisible(actor, petitionId);
+    return this.petitions.visitsOf(petitionId);
+  }
+
+  async timeline(actor: Actor, petitionId: string) {
+    await this.getVisible(actor, petitionId);
+    return readLog(this.db.manager, 'petition', petitionId);
+  }
+
+  async verify(actor: Actor, petitionId: string) {
+    await this.getVisible(actor, petitionId);
+    return verifyLog(this.db.manager, 'petition', petitionId);
+  }
+
+  allowedEvents(actor: Actor, row: Petition, resource: PetitionResource): string[] {
+    const today = todayInShanghai(this.clock.now());
+    return allowedEvents(petitionMachine, row.snapshot, petitionEventProbes(today)).filter((type) =>
+      policy.canSendPetitionEvent(actor, type, resource),
+    );
+  }
+
+  /** A petition as the API shows it (API.md: dueDates and flags), petitioners masked. */
+  async present(
+    actor: Actor,
+    row: Petition,
+    locale: Locale,
+    options: { detail: boolean } = { detail: true },
+  ) {
+    const today = todayInShanghai(this.clock.now());
+    const unit = await this.units.findById(row.holdingUnitId);
+    const current = currentPetitionClock(row.state, row.dueDates);
+    const base = {
+      id: row.id,
+      number: row.number,
+      subject: row.subject,
+      state: row.state,
+      receivedOn: row.receivedOn,
+      holdingUnit: unit ? { id: unit.id, code: unit.code, name: unitName(unit, locale) } : null,
+      agentId: row.agentId,
+      groupSize: row.groupSize,
+      flags: { repeat: row.flagRepeat, group: row.flagGroup, skipLevel: row.flagSkipLevel },
+      dueDates: row.dueDates,
+      currentDue: current,
+      overdue: isPetitionOverdue(row.state, row.dueDates, today),
+      extended: row.snapshot.context.extended,
+      nextVisitOn: row.nextVisitOn,
+      version: row.version,
+      createdAt: row.createdAt.toISOString(),
+      updatedAt: row.updatedAt.toISOString(),
+    };
+    if (!options.detail) return base;
+    const resource = await this.petitions.accessResource(row);
+    const [petitioners, linkedCases] = await Promise.all([
+      this.petitions.petitionersOf(row.id),
+      this.petitions.linkedCases(row.id),
+    ]);
+    return {
+      ...base,
+      content: row.content,
+      petitioners: petitioners.map((person) => {
+        const { role: _role, ...shown } = presentParty(person);
+        return shown;
+      }),
+      linkedCases,
+      allowedEvents: this.allowedEvents(actor, row, resource),
+    };
+  }
+}

@@ -54,8 +54,15 @@ export interface ChainVerification {
   firstBrokenSeq?: number;
 }
 
-/** Checks a whole chain, in seq order as stored: numbering, links and hashes. */
-export function verifyChain(events: ChainedEvent[]): ChainVerification {
+/**
+ * Checks a whole chain, in seq order as stored: numbering, links and hashes.
+ *
+ * A chain alone cannot show that its last events were cut off, nor tell a forged
+ * event appended at the end from a real one. `expected.events` — how many events the
+ * owner's row says it has (a case: its version + 1) — anchors the chain's length: a
+ * missing tail is reported at the first missing seq, an extra one at the first extra.
+ */
+export function verifyChain(events: ChainedEvent[], expected: { events?: number } = {}): ChainVerification {
   let previous = genesisHash;
   for (let index = 0; index < events.length; index++) {
     const event = events[index];
@@ -64,6 +71,13 @@ export function verifyChain(events: ChainedEvent[]): ChainVerification {
       return { valid: false, events: events.length, firstBrokenSeq: Math.min(event.seq, expectedSeq) };
     }
     previous = event.hash;
+  }
+  if (expected.events !== undefined && expected.events !== events.length) {
+    return {
+      valid: false,
+      events: events.length,
+      firstBrokenSeq: Math.min(events.length, expected.events) + 1,
+    };
   }
   return { valid: true, events: events.length };
 }

@@ -15,6 +15,21 @@ export const defaults = {
   },
   /** Name of the database the embedded PostgreSQL cluster serves the app from. */
   embeddedDatabaseName: 'mediation',
+  /** Notifications (outbox → mail) and their worker. */
+  notifications: {
+    /** The sender of every mail; its domain also names each Message-ID. */
+    mailFrom: '"大调解 Grand mediation" <no-reply@grand-mediation.local>',
+    /** How often each worker process looks for mail to send when there was none. */
+    pollIntervalMs: 1000,
+    /** A failed send is retried after 30 s, 1 min, 2 min … (at most an hour apart), 10 tries in all. */
+    retry: { baseDelayMs: 30_000, maxDelayMs: 60 * 60_000, maxAttempts: 10 },
+    /** Digests go out once a day, at the first run of the digest job from this hour (Asia/Shanghai). */
+    digestHour: 8,
+    /** Connection, greeting and socket timeouts towards the SMTP server. */
+    smtpTimeoutMs: 15_000,
+  },
+  /** Deadline timers: the sweep re-reads every open clock from the calendar (holiday changes). */
+  timers: { sweepCron: '7 * * * *' },
 } as const;
 
 export const supportedLocales = ['zh-CN', 'en'] as const;

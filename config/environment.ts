@@ -14,6 +14,10 @@ export interface Config {
   port: number;
   dataDir: string;
   smtpUrl: string | undefined;
+  /** Sender of every mail (MAIL_FROM). */
+  mailFrom: string;
+  /** Where users reach the app: links in mails start here (PUBLIC_URL, default http://localhost:PORT). */
+  publicUrl: string;
   sessionSecret: string;
   /** 32-byte key for AES-256-GCM encryption of personal data. */
   dataKey: Buffer;
@@ -55,6 +59,15 @@ const smtpUrl = z.string().refine((value) => {
   }
 }, 'must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example.gov.cn:587');
 
+const httpUrl = z.string().refine((value) => {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}, 'must be an http:// or https:// URL, e.g. https://tiaojie.minhang.gov.cn');
+
 const dataKey = z
   .string()
   .refine(
@@ -75,6 +88,14 @@ const environmentSchema = z.object({
   ),
   DATA_DIR: z.preprocess(blankToUndefined, z.string().default(defaults.dataDir)),
   SMTP_URL: z.preprocess(blankToUndefined, smtpUrl.optional()),
+  MAIL_FROM: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/@[^\s@>]+>?\s*$/, 'must be an address, e.g. "大调解" <no-reply@minhang.gov.cn>')
+      .default(defaults.notifications.mailFrom),
+  ),
+  PUBLIC_URL: z.preprocess(blankToUndefined, httpUrl.optional()),
   SESSION_SECRET: z.preprocess(
     blankToUndefined,
     z.string().min(32, 'must be at least 32 characters (generate one with: openssl rand -hex 32)').optional(),
@@ -152,6 +173,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: values.PORT,
     dataDir,
     smtpUrl: values.SMTP_URL,
+    mailFrom: values.MAIL_FROM,
+    publicUrl: (values.PUBLIC_URL ?? `http://localhost:${values.PORT}`).replace(/\/+$/, ''),
     sessionSecret: sessionSecret as string,
     dataKey: parseDataKey(key as string),
     logLevel: values.LOG_LEVEL,

@@ -59,10 +59,15 @@ export class CreateCasesPetitionsAndTheirEventChains1764140200000 implements Mig
         screened_at timestamptz,
         accepted_at timestamptz,
         closed_at timestamptz,
+        -- closed within the deadline of the stage it closed in (on-time closure rate)
+        closed_on_time boolean,
         created_at timestamptz NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);
     await db.query('CREATE UNIQUE INDEX cases_number_key ON cases (number)');
+    await db.query(
+      'CREATE INDEX cases_registered_unit_created_idx ON cases (registered_unit_id, created_at)',
+    );
     await db.query('CREATE INDEX cases_holding_unit_state_idx ON cases (holding_unit_id, state)');
     await db.query('CREATE INDEX cases_held_unit_ids_gin ON cases USING gin (held_unit_ids)');
     await db.query('CREATE INDEX cases_mediator_idx ON cases (mediator_id) WHERE mediator_id IS NOT NULL');

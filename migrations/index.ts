@@ -1,6 +1,11 @@
 import { CreateUnitTreeAndGrids1764140000000 } from './1764140000000-CreateUnitTreeAndGrids';
 import { CreateUsersSessionsTokensAndAuditLog1764140100000 } from './1764140100000-CreateUsersSessionsTokensAndAuditLog';
 import { CreateCasesPetitionsAndTheirEventChains1764140200000 } from './1764140200000-CreateCasesPetitionsAndTheirEventChains';
+import { CreateCaseAttachments1764140300000 } from './1764140300000-CreateCaseAttachments';
+import { CreateNotificationPreferencesAndDigests1764140400000 } from './1764140400000-CreateNotificationPreferencesAndDigests';
+import { CreateDeadlineTimers1764140410000 } from './1764140410000-CreateDeadlineTimers';
+import { InstallJobQueueSchema1764140420000 } from './1764140420000-InstallJobQueueSchema';
+import { IndexCaseFiguresByRegistrationPeriod1764140900000 } from './1764140900000-IndexCaseFiguresByRegistrationPeriod';
 
 /**
  * Every migration, oldest first. Listed (not globbed) so that the app, the CLI and
@@ -10,4 +15,9 @@ export const migrations = [
   CreateUnitTreeAndGrids1764140000000,
   CreateUsersSessionsTokensAndAuditLog1764140100000,
   CreateCasesPetitionsAndTheirEventChains1764140200000,
+  CreateCaseAttachments1764140300000,
+  CreateNotificationPreferencesAndDigests1764140400000,
+  CreateDeadlineTimers1764140410000,
+  InstallJobQueueSchema1764140420000,
+  IndexCaseFiguresByRegistrationPeriod1764140900000,
 ];

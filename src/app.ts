@@ -19,6 +19,7 @@ import type { Clock } from './shared/clock';
 import { errorHandler, notFoundHandler } from './shared/http/error-handler';
 import { localeMiddleware } from './shared/http/locale.middleware';
 import { buildOpenApiDocument } from './shared/http/openapi';
+import { rejectNulCharacters } from './shared/http/reject-nul.middleware';
 import './shared/http/request-context';
 import { viewHelpers } from './shared/http/view-helpers';
 import type { Logger } from './shared/logger';
@@ -33,18 +34,25 @@ export interface AppDependencies {
   i18n: I18n;
   services: Services;
   clock: Clock;
+  /** More checks for /readyz, e.g. the background worker's state (the server adds it). */
+  readinessChecks?: Record<string, () => Promise<string>>;
 }
 
 const vendorAssets: Record<string, string> = {
   'pico.min.css': require.resolve('@picocss/pico/css/pico.min.css'),
   'htmx.min.js': require.resolve('htmx.org/dist/htmx.min.js'),
+  'echarts.min.js': require.resolve('echarts/dist/echarts.min.js'),
 };
 
 /** Routes mounted before sessions (probes and documents must not create sessions). */
-function sessionlessRoutes(db: DataSource, apiRoutes: RouteSpec[]): RouteSpec[] {
+function sessionlessRoutes(
+  db: DataSource,
+  apiRoutes: RouteSpec[],
+  readinessChecks: Record<string, () => Promise<string>> = {},
+): RouteSpec[] {
   const openApi = buildOpenApiDocument(apiRoutes);
   return [
-    ...healthRoutes(db),
+    ...healthRoutes(db, readinessChecks),
     {
       method: 'get',
       path: '/api/openapi.json',
@@ -74,6 +82,9 @@ export function createApp(deps: AppDependencies): Express & { routes: RouteSpec[
     }),
   );
   app.set('view engine', 'hbs');
+  // templates and partials are read and compiled once per process, not on every request
+  // (Express turns this on only under NODE_ENV=production; nothing here reloads templates live)
+  app.enable('view cache');
   app.set('views', path.join(templatesDir, 'pages'));
 
   app.use(
@@ -120,15 +131,19 @@ export function createApp(deps: AppDependencies): Express & { routes: RouteSpec[
   }
   app.use('/static', express.static(publicDir, { maxAge: '1h', index: false }));
   const routes = routeTable(services, config, clock);
-  const early = sessionlessRoutes(db, routes);
+  const early = sessionlessRoutes(db, routes, deps.readinessChecks);
   app.use(mountRoutes(Router(), early));
 
   app.use(express.urlencoded({ extended: false, limit: '1mb' }));
   app.use(express.json({ limit: '1mb' }));
+  app.use(rejectNulCharacters);
   app.use(sessionMiddleware(config, db));
   app.use(authenticate({ actors: services.actors, tokens: services.tokens, clock }));
   app.use(localeMiddleware(i18n, config.defaultLocale)); // again: the user's own preference now counts
   const csrf = csrfProtection(config);
+  const uploads = Router();
+  for (const spec of routes) if (spec.multipart) uploads[spec.method](spec.path, csrf.deferToUpload);
+  app.use(uploads);
   app.use(csrf.protect);
   app.use(csrf.provideToken);
   app.use((req, res, next) => {

@@ -4,16 +4,33 @@ import { AuditService } from './audit/audit.service';
 import { ActorLoader } from './auth/actor-loader';
 import { ApiTokenService } from './auth/api-token.service';
 import { SignInService } from './auth/sign-in.service';
+import { AttachmentRepository } from './cases/attachment.repository';
+import { AttachmentService } from './cases/attachment.service';
+import { AttachmentStorage } from './cases/attachment.storage';
 import { CaseRepository } from './cases/case.repository';
 import { CaseService } from './cases/case.service';
+import { CaseDashboardService } from './cases/case-dashboard.service';
+import { CaseFileService } from './cases/case-file.service';
 import { CaseWorkflowService } from './cases/case-workflow.service';
 import { officialCalendar, type WorkingCalendar } from './deadlines/working-calendar';
 import { EscalationService } from './escalations/escalation.service';
+import { CaseImportService } from './imports/case-import.service';
+import { NotificationDigestService } from './notifications/notification-digest.service';
+import { NotificationPreferenceService } from './notifications/notification-preference.service';
+import { OutboxRepository } from './notifications/outbox.repository';
+import { OutboxAdminService } from './notifications/outbox-admin.service';
 import { PetitionRepository } from './petitions/petition.repository';
 import { PetitionService } from './petitions/petition.service';
 import { PetitionWorkflowService } from './petitions/petition-workflow.service';
 import type { Clock } from './shared/clock';
 import { PersonalDataCipher } from './shared/crypto/personal-data';
+import { JobQueue } from './shared/jobs/job-queue';
+import { StatsRepository } from './stats/stats.repository';
+import { StatsService } from './stats/stats.service';
+import { SupervisionRepository } from './supervision/supervision.repository';
+import { SupervisionService } from './supervision/supervision.service';
+import { DeadlineTimerRepository } from './timers/deadline-timer.repository';
+import { DeadlineTimerService } from './timers/deadline-timer.service';
 import { UnitRepository } from './units/unit.repository';
 import { UnitService } from './units/unit.service';
 import { UserRepository } from './users/user.repository';
@@ -35,6 +52,10 @@ export function buildServices(deps: {
   const cipher = new PersonalDataCipher(config.dataKey);
   const audit = new AuditService(db, clock);
   const tokens = new ApiTokenService(db, audit, clock);
+  // pg-boss on the app's database: the write path queues timer jobs in its own transactions
+  const jobs = new JobQueue(JobQueue.connectionStringOf(db));
+  const timers = new DeadlineTimerService(db, new DeadlineTimerRepository(db), jobs, clock, calendar);
+  const outbox = new OutboxRepository(db);
   const cases = new CaseService(
     db,
     caseRepository,
@@ -45,6 +66,37 @@ export function buildServices(deps: {
     clock,
     calendar,
   );
+  const caseWorkflow = new CaseWorkflowService(
+    db,
+    caseRepository,
+    unitRepository,
+    userRepository,
+    clock,
+    calendar,
+    timers,
+  );
+  const attachmentRepository = new AttachmentRepository(db);
+  const caseWebServices = {
+    caseFiles: new CaseFileService(
+      cases,
+      caseRepository,
+      unitRepository,
+      userRepository,
+      attachmentRepository,
+      cipher,
+      audit,
+      clock,
+      calendar,
+    ),
+    caseDashboard: new CaseDashboardService(caseRepository, unitRepository, userRepository, clock, calendar),
+    attachments: new AttachmentService(
+      cases,
+      caseWorkflow,
+      attachmentRepository,
+      new AttachmentStorage(config.dataDir),
+      clock,
+    ),
+  };
   return {
     audit,
     tokens,
@@ -55,16 +107,27 @@ export function buildServices(deps: {
     units: new UnitService(db, unitRepository, audit),
     users: new UserService(db, userRepository, unitRepository, tokens, audit, clock),
     cases,
-    caseWorkflow: new CaseWorkflowService(
+    caseWorkflow,
+    ...caseWebServices,
+    escalations: new EscalationService(db, unitRepository, audit, clock),
+    stats: new StatsService(new StatsRepository(db), unitRepository, clock),
+    supervision: new SupervisionService(new SupervisionRepository(db, caseRepository), audit, clock),
+    imports: new CaseImportService(db, unitRepository, audit, clock, calendar),
+    jobs,
+    timers,
+    outbox,
+    notificationPreferences: new NotificationPreferenceService(db),
+    digests: new NotificationDigestService(db, outbox, clock),
+    outboxAdmin: new OutboxAdminService(db, outbox, audit),
+    petitions: new PetitionService(
       db,
-      caseRepository,
+      petitionRepository,
       unitRepository,
+      cases,
       userRepository,
       clock,
       calendar,
     ),
-    escalations: new EscalationService(db, unitRepository, audit, clock),
-    petitions: new PetitionService(db, petitionRepository, unitRepository, cases, clock, calendar),
     petitionWorkflow: new PetitionWorkflowService(
       db,
       petitionRepository,

@@ -3,11 +3,20 @@ import type { Config } from '../config/environment';
 import type { RouteSpec } from './access/route-table';
 import { auditRoutes } from './audit/audit.routes';
 import { authRoutes } from './auth/auth.routes';
+import { attachmentRoutes } from './cases/attachment.routes';
 import { caseRoutes } from './cases/case.routes';
+import { caseWebRoutes } from './cases/case.web.routes';
 import type { Services } from './composition-root';
 import { escalationRoutes } from './escalations/escalation.routes';
+import { escalationWebRoutes } from './escalations/escalation.web.routes';
+import { importRoutes } from './imports/import.routes';
+import { notificationRoutes } from './notifications/notification.routes';
 import { petitionRoutes } from './petitions/petition.routes';
+import { petitionWebRoutes } from './petitions/petition.web.routes';
 import type { Clock } from './shared/clock';
+import { statsRoutes } from './stats/stats.routes';
+import { statsWebRoutes } from './stats/stats.web.routes';
+import { supervisionRoutes } from './supervision/supervision.routes';
 import { unitRoutes } from './units/unit.routes';
 import { userRoutes } from './users/user.routes';
 import { homeRoutes } from './web/home.routes';
@@ -19,7 +28,7 @@ import { localeRoutes } from './web/locale.routes';
  */
 export function routeTable(services: Services, config: Config, clock: Clock): RouteSpec[] {
   return [
-    ...homeRoutes(),
+    ...homeRoutes(services.caseDashboard),
     ...localeRoutes(),
     ...authRoutes({
       signIn: services.signIn,
@@ -33,8 +42,25 @@ export function routeTable(services: Services, config: Config, clock: Clock): Ro
     ...userRoutes(services.users, services.units),
     ...auditRoutes(services.audit),
     ...caseRoutes(services.cases, services.caseWorkflow),
+    ...caseWebRoutes({
+      cases: services.cases,
+      files: services.caseFiles,
+      workflow: services.caseWorkflow,
+      units: services.units,
+    }),
+    ...attachmentRoutes(services.attachments, services.cases, services.caseFiles, config),
     ...escalationRoutes(services.escalations),
+    ...escalationWebRoutes(services.escalations, services.stats, services.units),
+    ...statsRoutes(services.stats),
+    ...statsWebRoutes(services.stats, services.units),
+    ...supervisionRoutes(services.supervision, services.units),
+    ...importRoutes(services.imports, config),
+    ...notificationRoutes({
+      preferences: services.notificationPreferences,
+      outboxAdmin: services.outboxAdmin,
+    }),
     ...petitionRoutes(services.petitions, services.petitionWorkflow),
+    ...petitionWebRoutes(services.petitions, services.petitionWorkflow, services.units, clock),
   ];
 }
 

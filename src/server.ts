@@ -11,12 +11,13 @@ import { createDataSource, runPendingMigrations } from './shared/db/data-source'
 import { type EmbeddedDatabase, startEmbeddedDatabase } from './shared/db/embedded-database';
 import { createI18n } from './shared/i18n/i18n';
 import type { Logger } from './shared/logger';
+import { type RunningWorker, startWorker } from './worker';
 
 export interface RunningServer {
   url: string;
   port: number;
   db: DataSource;
-  /** Stop accepting, let in-flight requests finish, then close the database. */
+  /** Stop accepting, let in-flight requests and the worker's work in hand finish, then close the database. */
   stop(): Promise<void>;
 }
 
@@ -58,12 +59,36 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
 
   const i18n = await createI18n(config.defaultLocale);
   const services = buildServices({ db, config, clock: systemClock });
-  const app = createApp({ config, db, logger, i18n, services, clock: systemClock });
-  const server = http.createServer(app);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, () => resolve());
+  // the background worker (outbox → mail, deadline timers, digests): after the migrations
+  let worker: RunningWorker;
+  try {
+    worker = await startWorker({ db, config, logger, clock: systemClock, services, i18n });
+  } catch (error) {
+    await db.destroy();
+    await embedded?.stop();
+    throw error;
+  }
+  const app = createApp({
+    config,
+    db,
+    logger,
+    i18n,
+    services,
+    clock: systemClock,
+    readinessChecks: { worker: () => worker.readiness() },
   });
+  const server = http.createServer(app);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, () => resolve());
+    });
+  } catch (error) {
+    await worker.stop();
+    await db.destroy();
+    await embedded?.stop();
+    throw error;
+  }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
 
@@ -75,7 +100,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       const sweep = setInterval(() => server.closeIdleConnections(), 50);
       server.closeIdleConnections();
       const force = setTimeout(() => server.closeAllConnections(), drainTimeoutMs);
-      await closed;
+      // the worker finishes the mail or job in hand meanwhile; both are done before the database goes
+      await Promise.all([closed, worker.stop()]);
       clearInterval(sweep);
       clearTimeout(force);
       await db.destroy();

@@ -20,6 +20,7 @@ export const actions = [
   'case.view', // one case, its timeline, its chain
   'case.act', // send a workflow event to a case (which events: canSendCaseEvent)
   'party.reveal', // a party's ID and phone number unmasked (audited)
+  'attachment.add', // add evidence or a document to a case (listed on its timeline)
   'escalation.list', // hand-offs into one's subtree
   'escalation.review', // endorse or question a hand-off
   'petition.register', // register a petition (信访) at one's unit
@@ -27,6 +28,10 @@ export const actions = [
   'petition.view', // one petition, its timeline, its visits
   'petition.act', // send a petition event (which events: canSendPetitionEvent)
   'petition.visit', // log a visit with the petitioner (the agent's job)
+  'stats.view', // the figures of one's subtree
+  'supervision.view', // the overdue list and the chain check of one's subtree
+  'import.cases', // load historic cases from an older system
+  'outbox.manage', // see mail that could not be delivered, and send it again (audited)
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -38,7 +43,8 @@ export type Resource =
   | { kind: 'user'; unitPath: string }
   | { kind: 'units' }
   | { kind: 'users' }
-  | { kind: 'audit' };
+  | { kind: 'audit' }
+  | { kind: 'outbox' };
 
 /** A case as access sees it: who holds it, who has held it, which agents follow it. */
 export interface CaseResource {
@@ -88,6 +94,7 @@ const rolesFor: Record<Action, readonly Role[]> = {
   'case.view': ['mediator', 'supervisor', 'petition_agent'],
   'case.act': ['mediator', 'supervisor'],
   'party.reveal': ['mediator', 'supervisor'],
+  'attachment.add': ['mediator', 'supervisor'],
   'escalation.list': ['supervisor'],
   'escalation.review': ['supervisor'],
   'petition.register': ['petition_agent', 'supervisor'],
@@ -95,6 +102,10 @@ const rolesFor: Record<Action, readonly Role[]> = {
   'petition.view': ['petition_agent', 'supervisor'],
   'petition.act': ['petition_agent', 'supervisor'],
   'petition.visit': ['petition_agent'],
+  'stats.view': ['supervisor', 'admin'],
+  'supervision.view': ['supervisor'],
+  'import.cases': ['admin'],
+  'outbox.manage': ['admin'],
 };
 
 /** Events a supervisor sends: reassigning (ASSIGN) and reopening (REOPEN) — not the mediation itself. */
@@ -149,6 +160,7 @@ export const policy = {
       case 'units':
       case 'users':
       case 'audit':
+      case 'outbox':
         return true;
       default:
         return false;
@@ -173,7 +185,9 @@ export const policy = {
         );
       case 'case.act':
       case 'party.reveal':
-        // acting on a case, or unmasking its parties: the holding unit's people, or a supervisor over it
+      case 'attachment.add':
+        // acting on a case, unmasking its parties or adding to its file: the holding unit's people,
+        // or a supervisor over it
         return (
           resource.kind === 'case' &&
           (resource.holdingUnitId === actor.unitId ||
@@ -227,6 +241,20 @@ export const policy = {
     if (!this.can(actor, 'petition.list')) return { kind: 'none' };
     if (actor.role === 'supervisor') return { kind: 'subtree', path: actor.unitPath };
     return { kind: 'agent', agentId: actor.id };
+  },
+
+  /** The subtree whose figures the actor reads by default: a supervisor's own, an admin's own. */
+  statsScopeOf(actor: Actor): string {
+    return actor.unitPath;
+  },
+
+  canSeeStatsOf(actor: Actor, unitPath: string): boolean {
+    return this.can(actor, 'stats.view') && isWithinPath(unitPath, actor.unitPath);
+  },
+
+  /** Historic cases may be imported into units the admin manages. */
+  canImportInto(actor: Actor, unitPath: string): boolean {
+    return this.can(actor, 'import.cases') && isWithinPath(unitPath, actor.unitPath);
   },
 
   /** May this supervisor review a hand-off into this unit? */

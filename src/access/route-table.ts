@@ -32,6 +32,11 @@ export interface RouteSpec {
     kind: 'unit' | 'user' | 'case' | 'escalation' | 'petition';
     authorize: (actor: Actor, id: string) => Promise<unknown>;
   };
+  /**
+   * The route takes a multipart body (a file upload): it parses the body itself, after
+   * the guard, and checks the CSRF token then (see auth/csrf.ts).
+   */
+  multipart?: true;
   /** Still reachable while the user must change an admin-set password. */
   duringPasswordChange?: boolean;
   /** For the OpenAPI document (API routes only). */

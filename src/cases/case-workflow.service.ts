@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../access/actor';
-import { policy } from '../access/policy';
+import { type Action, policy } from '../access/policy';
 import { dueDate } from '../deadlines/period';
 import { daysBetween } from '../deadlines/plain-date';
 import { todayInShanghai, type WorkingCalendar } from '../deadlines/working-calendar';
@@ -14,6 +14,7 @@ import {
   RuleViolationError,
   ValidationError,
 } from '../shared/errors';
+import type { DeadlineTimerService } from '../timers/deadline-timer.service';
 import { type MediationLevel, mediationLevelOf, type Unit } from '../units/unit.entity';
 import type { UnitRepository } from '../units/unit.repository';
 import type { UserRepository } from '../users/user.repository';
@@ -32,6 +33,24 @@ import type { CaseRepository } from './case.repository';
 import type { CaseEventInput } from './case.schemas';
 import { pauseClock, resumeClock, startMediationClock, withReading } from './case-deadline';
 import { Agreement, MediationSession } from './mediation-record.entity';
+
+/** Actions recorded on a case's chain that are not workflow events (the statechart knows nothing of them). */
+export type RecordedAction = {
+  type: 'ATTACHMENT_ADDED';
+  payload: {
+    attachmentId: string;
+    fileName: string;
+    contentType: string;
+    sizeBytes: number;
+    sha256: string;
+    description?: string;
+  };
+};
+
+/** The policy action each recorded action needs. */
+const recordedActionPolicy: Record<RecordedAction['type'], Action> = {
+  ATTACHMENT_ADDED: 'attachment.add',
+};
 
 const unitKindForTrack: Record<Exclude<Track, 'people'>, Unit['kind']> = {
   administrative: 'department',
@@ -53,7 +72,7 @@ const startsMediationStage = new Set([
  * transaction — lock the case and check its version, ask the policy, resolve the
  * payload, step the statechart, append the chained event, update the snapshot and
  * its columns, write the escalation/session/agreement record, queue notifications,
- * commit. Any failure writes nothing.
+ * start/move/cancel the deadline timer, commit. Any failure writes nothing.
  */
 export class CaseWorkflowService {
   constructor(
@@ -63,6 +82,8 @@ export class CaseWorkflowService {
     private readonly users: UserRepository,
     private readonly clock: Clock,
     private readonly calendar: () => WorkingCalendar,
+    /** Starts, moves or cancels the stage's deadline timer in the event's transaction (issue 7). */
+    private readonly timers?: Pick<DeadlineTimerService, 'reconcileIn'>,
   ) {}
 
   async apply(actor: Actor, caseId: string, input: CaseEventInput): Promise<Case> {
@@ -116,7 +137,49 @@ export class CaseWorkflowService {
       await this.cases.updateCase(row.id, changes, tx);
       await this.writeSideRecords(tx, row, event, record.seq, actor, holdingUnit, context, next, today, now);
       await enqueueNotifications(tx, this.notificationsFor(row, event, next, actor));
+      await this.timers?.reconcileIn(tx, 'case', row.id);
       return { ...row, ...changes } as Case;
+    });
+  }
+
+  /**
+   * Appends a recorded action (not a state change, so not a statechart event) to the
+   * case's chain: under the case's row lock, with the policy's say on `action`, and with
+   * `alsoWrite` storing its own row in the same transaction. The state stays as it is
+   * (fromState = toState); the version moves on like for any event, since it counts the
+   * case's events (the chain's length is checked against it: version + 1).
+   */
+  async recordAction<T>(
+    actor: Actor,
+    caseId: string,
+    action: RecordedAction,
+    alsoWrite: (tx: EntityManager, seq: number) => Promise<T>,
+  ): Promise<T> {
+    if (!/^[0-9a-f-]{36}$/i.test(caseId)) throw new NotFoundError();
+    return this.db.transaction(async (tx) => {
+      const row = await this.cases.lockById(caseId, tx);
+      if (!row) throw new NotFoundError();
+      const resource = await this.cases.accessResource(row, tx);
+      if (!policy.canSee(actor, resource)) throw new NotFoundError();
+      if (!policy.can(actor, recordedActionPolicy[action.type], resource)) throw new ForbiddenError();
+      const now = this.clock.now();
+      const record = await this.cases.appendEvent(
+        {
+          caseId: row.id,
+          type: action.type,
+          actorId: actor.id,
+          actorName: actor.displayName,
+          unitId: actor.unitId,
+          at: now,
+          payload: action.payload,
+          fromState: row.state,
+          toState: row.state,
+        },
+        tx,
+      );
+      const written = await alsoWrite(tx, record.seq);
+      await this.cases.updateCase(row.id, { version: row.version + 1, updatedAt: now }, tx);
+      return written;
     });
   }
 
@@ -333,6 +396,15 @@ export class CaseWorkflowService {
       screenedAt: row.screenedAt ?? (['ACCEPT', 'DECLINE', 'REFER_OUT'].includes(eventType) ? now : null),
       acceptedAt: eventType === 'ACCEPT' ? (row.acceptedAt ?? now) : row.acceptedAt,
       closedAt: toState === 'closed' ? (closing ? now : row.closedAt) : null,
+      // a case closed with no stage clock running (e.g. after an agreement) counts as on time
+      closedOnTime:
+        toState === 'closed'
+          ? closing
+            ? row.deadline
+              ? row.deadline.due >= today
+              : true
+            : row.closedOnTime
+          : null,
       resolvedLevel: toState === 'closed' && next.outcome === 'resolved' ? next.level : null,
       updatedAt: now,
     };

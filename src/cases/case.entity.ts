@@ -138,6 +138,10 @@ export class Case {
   @Column({ name: 'closed_at', type: 'timestamptz', nullable: true })
   closedAt!: Date | null;
 
+  /** Closed within the deadline of its last stage (null while open, or closed with no deadline running). */
+  @Column({ name: 'closed_on_time', type: 'boolean', nullable: true })
+  closedOnTime!: boolean | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -1,10 +1,17 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import type { CaseResource, CaseVisibility } from '../access/policy';
 import { genesisHash, hashEvent } from '../workflows/event-chain';
 import { CaseEventRecord } from '../workflows/workflow-event.entity';
 import { Case } from './case.entity';
 import type { CaseListQuery } from './case.schemas';
+import { Agreement } from './mediation-record.entity';
 import { Party } from './party.entity';
+
+/** A running deadline whose last day is before :today (the clock not stopped). */
+const overdueSql = `(c.deadline_due < :today::date AND NOT coalesce((c.deadline->>'paused')::boolean, false))`;
+/** A running deadline not yet overdue whose warning day (80 % of the period) has come. */
+const dueSoonSql = `(c.deadline_due >= :today::date AND (c.deadline->>'warningOn')::date <= :today::date
+  AND NOT coalesce((c.deadline->>'paused')::boolean, false))`;
 
 export interface NewCaseEvent {
   caseId: string;
@@ -44,49 +51,85 @@ export class CaseRepository {
     row: Pick<Case, 'id' | 'holdingUnitId' | 'heldUnitIds'>,
     tx?: EntityManager,
   ): Promise<CaseResource> {
-    const [paths, agents]: [Array<{ id: string; path: string }>, Array<{ agent_id: string }>] =
-      await Promise.all([
-        this.manager(tx).query('SELECT id, path::text AS path FROM units WHERE id = ANY($1::uuid[])', [
-          row.heldUnitIds,
-        ]),
-        this.manager(tx).query(
-          `SELECT DISTINCT p.agent_id FROM petition_case_links l JOIN petitions p ON p.id = l.petition_id
-         WHERE l.case_id = $1 AND p.agent_id IS NOT NULL`,
-          [row.id],
-        ),
-      ]);
+    // one round trip (it runs on every read and every event of a case)
+    const [found]: Array<{ paths: Array<{ id: string; path: string }> | null; agents: string[] }> =
+      await this.manager(tx).query(
+        `SELECT (SELECT json_agg(json_build_object('id', u.id, 'path', u.path::text))
+                 FROM units u WHERE u.id = ANY($1::uuid[])) AS paths,
+              ARRAY(SELECT DISTINCT p.agent_id::text FROM petition_case_links l JOIN petitions p ON p.id = l.petition_id
+                    WHERE l.case_id = $2 AND p.agent_id IS NOT NULL) AS agents`,
+        [row.heldUnitIds, row.id],
+      );
+    const paths = found?.paths ?? [];
     return {
       kind: 'case',
       holdingUnitId: row.holdingUnitId,
       holdingUnitPath: paths.find((unit) => unit.id === row.holdingUnitId)?.path ?? '',
       heldUnitIds: row.heldUnitIds,
       heldUnitPaths: paths.map((unit) => unit.path),
-      linkedAgentIds: agents.map((agent) => agent.agent_id),
+      linkedAgentIds: found?.agents ?? [],
     };
   }
 
-  async list(visibility: CaseVisibility, query: CaseListQuery): Promise<{ items: Case[]; total: number }> {
-    const builder = this.manager().createQueryBuilder(Case, 'c');
+  /** Narrows a query to the cases the visibility allows (false: none at all). */
+  private async scoped(visibility: CaseVisibility, builder: SelectQueryBuilder<Case>): Promise<boolean> {
     switch (visibility.kind) {
       case 'none':
-        return { items: [], total: 0 };
+        return false;
       case 'unit':
-        builder.where(':unitId = ANY(c.held_unit_ids)', { unitId: visibility.unitId });
-        break;
-      case 'subtree':
-        builder.where(
-          'EXISTS (SELECT 1 FROM units hu WHERE hu.id = ANY(c.held_unit_ids) AND hu.path <@ :scope::ltree)',
-          { scope: visibility.path },
+        // `@>` and `&&` (not `= ANY`, not EXISTS over the array) so that cases_held_unit_ids_gin can serve it
+        builder.where('c.held_unit_ids @> ARRAY[:unitId]::uuid[]', { unitId: visibility.unitId });
+        return true;
+      case 'subtree': {
+        // the subtree's ids as a value, not a subquery: the planner then sees how much of the table
+        // they cover (a workstation: the GIN index; the whole district: a sequential scan)
+        const units: Array<{ id: string }> = await this.manager().query(
+          'SELECT id FROM units WHERE path <@ $1::ltree',
+          [visibility.path],
         );
-        break;
+        builder.where('c.held_unit_ids && :scopeIds::uuid[]', { scopeIds: units.map((unit) => unit.id) });
+        return true;
+      }
       case 'agent':
         builder.where(
           `EXISTS (SELECT 1 FROM petition_case_links l JOIN petitions p ON p.id = l.petition_id
                    WHERE l.case_id = c.id AND p.agent_id = :agentId)`,
           { agentId: visibility.agentId },
         );
-        break;
+        return true;
     }
+  }
+
+  /**
+   * Narrows a query to the cases the actor's place holds NOW (a mediator: their unit; a
+   * supervisor: their subtree; an agent: their linked cases): what waits for them.
+   */
+  private async heldNow(visibility: CaseVisibility, builder: SelectQueryBuilder<Case>): Promise<boolean> {
+    switch (visibility.kind) {
+      case 'unit':
+        builder.where('c.holding_unit_id = :unitId', { unitId: visibility.unitId });
+        return true;
+      case 'subtree':
+        builder.where('c.holding_unit_id IN (SELECT hu.id FROM units hu WHERE hu.path <@ :scope::ltree)', {
+          scope: visibility.path,
+        });
+        return true;
+      default:
+        return this.scoped(visibility, builder);
+    }
+  }
+
+  /**
+   * The filtered, sorted, paged list. `today` (Asia/Shanghai) decides what is overdue:
+   * a deadline whose last day has passed and whose clock is not stopped.
+   */
+  async list(
+    visibility: CaseVisibility,
+    query: CaseListQuery,
+    today: string,
+  ): Promise<{ items: Case[]; total: number }> {
+    const builder = this.manager().createQueryBuilder(Case, 'c');
+    if (!(await this.scoped(visibility, builder))) return { items: [], total: 0 };
     if (query.state)
       builder.andWhere('(c.state = :state OR c.state LIKE :statePrefix)', {
         state: query.state,
@@ -95,12 +138,18 @@ export class CaseRepository {
     if (query.type) builder.andWhere('c.type = :type', { type: query.type });
     if (query.track) builder.andWhere('c.track = :track', { track: query.track });
     if (query.level) builder.andWhere('c.level = :level', { level: query.level });
-    if (query.overdue !== undefined) builder.andWhere('c.overdue = :overdue', { overdue: query.overdue });
+    if (query.mediatorId) builder.andWhere('c.mediator_id = :mediatorId', { mediatorId: query.mediatorId });
+    if (query.overdue === true) builder.andWhere(`${overdueSql}`, { today });
+    if (query.overdue === false) builder.andWhere(`NOT (${overdueSql})`, { today });
     if (query.unitId) {
-      builder.andWhere(
-        'c.holding_unit_id IN (SELECT su.id FROM units su WHERE su.path <@ (SELECT r.path FROM units r WHERE r.id = :unitId))',
-        { unitId: query.unitId },
+      // the subtree's ids as a value (as in `scoped`): a subquery here planned as one GIN scan per unit
+      const units: Array<{ id: string }> = await this.manager().query(
+        'SELECT su.id FROM units su, units r WHERE r.id = $1 AND su.path <@ r.path',
+        [query.unitId],
       );
+      builder.andWhere('c.holding_unit_id = ANY(:unitIds::uuid[])', {
+        unitIds: units.map((unit) => unit.id),
+      });
     }
     if (query.from)
       builder.andWhere(`c.created_at >= (:from::date)::timestamp AT TIME ZONE 'Asia/Shanghai'`, {
@@ -118,13 +167,202 @@ export class CaseRepository {
         { like },
       );
     }
+    switch (query.sort) {
+      case 'oldest':
+        builder.orderBy('c.created_at', 'ASC').addOrderBy('c.number', 'ASC');
+        break;
+      case 'due':
+        builder
+          .orderBy('c.deadline_due', 'ASC', 'NULLS LAST')
+          .addOrderBy('c.created_at', 'ASC')
+          .addOrderBy('c.number', 'ASC');
+        break;
+      case 'updated':
+        builder.orderBy('c.updated_at', 'DESC').addOrderBy('c.number', 'DESC');
+        break;
+      default:
+        builder.orderBy('c.created_at', 'DESC').addOrderBy('c.number', 'DESC');
+    }
     const [items, total] = await builder
-      .orderBy('c.created_at', 'DESC')
-      .addOrderBy('c.number', 'DESC')
       .skip((query.page - 1) * query.pageSize)
       .take(query.pageSize)
       .getManyAndCount();
     return { items, total };
+  }
+
+  /** Cases the actor's place holds now in the given states, oldest first, and how many per state. */
+  async waitingIn(
+    visibility: CaseVisibility,
+    states: readonly string[],
+    limit: number,
+  ): Promise<{ items: Case[]; counts: Record<string, number> }> {
+    const builder = this.manager().createQueryBuilder(Case, 'c');
+    if (!(await this.heldNow(visibility, builder))) return { items: [], counts: {} };
+    builder.andWhere('c.state IN (:...states)', { states });
+    const counted = await builder
+      .clone()
+      .select('c.state', 'state')
+      .addSelect('count(*)::int', 'count')
+      .groupBy('c.state')
+      .getRawMany<{ state: string; count: number }>();
+    const items = await builder.orderBy('c.created_at', 'ASC').limit(limit).getMany();
+    return { items, counts: Object.fromEntries(counted.map((row) => [row.state, row.count])) };
+  }
+
+  /**
+   * Open cases with a running deadline, nearest first: those assigned to `mediatorId`, or
+   * (without one) all the actor's place holds now; with how many are overdue and due soon
+   * (the warning date, 80 % of the period, has come).
+   */
+  async byDeadline(
+    visibility: CaseVisibility,
+    options: { mediatorId?: string; today: string; limit: number; onlyPressing: boolean },
+  ): Promise<{ items: Case[]; overdue: number; dueSoon: number; open: number }> {
+    const builder = this.manager().createQueryBuilder(Case, 'c');
+    if (!(await this.heldNow(visibility, builder))) return { items: [], overdue: 0, dueSoon: 0, open: 0 };
+    builder.andWhere(`c.state <> 'closed'`);
+    if (options.mediatorId)
+      builder.andWhere('c.mediator_id = :mediatorId', { mediatorId: options.mediatorId });
+    const [counts] = await builder
+      .clone()
+      .select('count(*)::int', 'open')
+      .addSelect(`count(*) FILTER (WHERE ${overdueSql})::int`, 'overdue')
+      .addSelect(`count(*) FILTER (WHERE ${dueSoonSql})::int`, 'dueSoon')
+      .setParameters({ today: options.today })
+      .getRawMany<{ open: number; overdue: number; dueSoon: number }>();
+    if (options.onlyPressing) builder.andWhere(`(${overdueSql} OR ${dueSoonSql})`, { today: options.today });
+    const items = await builder
+      .orderBy('c.deadline_due', 'ASC', 'NULLS LAST')
+      .addOrderBy('c.created_at', 'ASC')
+      .limit(options.limit)
+      .getMany();
+    return { items, ...counts };
+  }
+
+  /** Hand-offs (上报, 交办, 移交) into the actor's place, latest first. */
+  async handOffsInto(
+    visibility: CaseVisibility,
+    limit: number,
+  ): Promise<
+    Array<{
+      id: string;
+      caseId: string;
+      number: string;
+      title: string;
+      kind: string;
+      reasonCode: string | null;
+      reason: string;
+      fromUnitId: string;
+      toUnitId: string;
+      status: string;
+      createdAt: Date;
+      state: string;
+    }>
+  > {
+    let scope: string;
+    let param: string;
+    if (visibility.kind === 'unit') {
+      scope = 'e.to_unit_id = $1';
+      param = visibility.unitId;
+    } else if (visibility.kind === 'subtree') {
+      scope = 'e.to_unit_id IN (SELECT tu.id FROM units tu WHERE tu.path <@ $1::ltree)';
+      param = visibility.path;
+    } else {
+      return [];
+    }
+    const rows: Array<Record<string, unknown>> = await this.manager().query(
+      `SELECT e.id, e.case_id, c.number, c.title, c.state, e.kind, e.reason_code, e.reason,
+              e.from_unit_id, e.to_unit_id, e.status, e.created_at
+       FROM escalations e JOIN cases c ON c.id = e.case_id
+       WHERE ${scope}
+       ORDER BY (e.status = 'pending') DESC, e.created_at DESC
+       LIMIT $2`,
+      [param, limit],
+    );
+    return rows.map((row) => ({
+      id: row.id as string,
+      caseId: row.case_id as string,
+      number: row.number as string,
+      title: row.title as string,
+      state: row.state as string,
+      kind: row.kind as string,
+      reasonCode: (row.reason_code as string | null) ?? null,
+      reason: row.reason as string,
+      fromUnitId: row.from_unit_id as string,
+      toUnitId: row.to_unit_id as string,
+      status: row.status as string,
+      createdAt: row.created_at as Date,
+    }));
+  }
+
+  /** The cases the actor may see that changed last, each with its latest event. */
+  async recentActivity(
+    visibility: CaseVisibility,
+    limit: number,
+  ): Promise<Array<{ row: Case; event: CaseEventRecord }>> {
+    const builder = this.manager().createQueryBuilder(Case, 'c');
+    if (!(await this.scoped(visibility, builder))) return [];
+    const rows = await builder.orderBy('c.updated_at', 'DESC').limit(limit).getMany();
+    if (rows.length === 0) return [];
+    const events: CaseEventRecord[] = await this.manager()
+      .createQueryBuilder(CaseEventRecord, 'e')
+      .where('e.case_id = ANY(:ids::uuid[])', { ids: rows.map((row) => row.id) })
+      .andWhere('e.seq = (SELECT max(l.seq) FROM case_events l WHERE l.case_id = e.case_id)')
+      .getMany();
+    const byCase = new Map(events.map((event) => [event.caseId, event]));
+    return rows.flatMap((row) => {
+      const event = byCase.get(row.id);
+      return event ? [{ row, event }] : [];
+    });
+  }
+
+  /**
+   * Open cases the actor may see that look like the dispute being registered: the same
+   * applicant and respondent (by ID number, else by name), a party with the same ID
+   * number, or a similar title at the same unit (pg_trgm).
+   */
+  async findPossibleDuplicates(
+    visibility: CaseVisibility,
+    probe: {
+      applicantKeys: string[];
+      respondentKeys: string[];
+      idHashes: string[];
+      title: string;
+      unitId: string;
+    },
+  ): Promise<Array<{ row: Case; sameParties: boolean; sameIdNumber: boolean; similarTitle: boolean }>> {
+    const builder = this.manager().createQueryBuilder(Case, 'c');
+    if (!(await this.scoped(visibility, builder))) return [];
+    const partyKey = `COALESCE(p.id_number_hash, 'name:' || p.name_hash)`;
+    const sameParties = `(cardinality(:applicantKeys::text[]) > 0 AND cardinality(:respondentKeys::text[]) > 0
+      AND EXISTS (SELECT 1 FROM parties p WHERE p.case_id = c.id AND p.role = 'applicant' AND ${partyKey} = ANY(:applicantKeys::text[]))
+      AND EXISTS (SELECT 1 FROM parties p WHERE p.case_id = c.id AND p.role = 'respondent' AND ${partyKey} = ANY(:respondentKeys::text[])))`;
+    const sameIdNumber = `EXISTS (SELECT 1 FROM parties p WHERE p.case_id = c.id AND p.id_number_hash = ANY(:idHashes::text[]))`;
+    const similarTitle = `(c.holding_unit_id = :unitId AND similarity(c.title, :title) > 0.4)`;
+    builder
+      .andWhere(`c.state <> 'closed'`)
+      .andWhere(`(${sameParties} OR ${sameIdNumber} OR ${similarTitle})`)
+      .addSelect(sameParties, 'same_parties')
+      .addSelect(sameIdNumber, 'same_id_number')
+      .addSelect(similarTitle, 'similar_title')
+      .setParameters(probe)
+      .orderBy('c.created_at', 'DESC')
+      .limit(10);
+    const { entities, raw } = await builder.getRawAndEntities<{
+      c_id: string;
+      same_parties: boolean;
+      same_id_number: boolean;
+      similar_title: boolean;
+    }>();
+    return entities.map((row) => {
+      const flags = raw.find((item) => item.c_id === row.id);
+      return {
+        row,
+        sameParties: flags?.same_parties === true,
+        sameIdNumber: flags?.same_id_number === true,
+        similarTitle: flags?.similar_title === true,
+      };
+    });
   }
 
   saveCase(row: Partial<Case>, tx: EntityManager): Promise<Case> {
@@ -161,8 +399,58 @@ export class CaseRepository {
     return record;
   }
 
+  /** The case's current agreement (the latest not superseded by a new round of mediation), if any. */
+  latestAgreementOf(caseId: string, tx?: EntityManager): Promise<Agreement | null> {
+    return this.manager(tx)
+      .createQueryBuilder(Agreement, 'a')
+      .where('a.case_id = :caseId', { caseId })
+      .andWhere(`a.status <> 'superseded'`)
+      .orderBy('a.event_seq', 'DESC')
+      .getOne();
+  }
+
   eventsOf(caseId: string, tx?: EntityManager): Promise<CaseEventRecord[]> {
     return this.manager(tx).find(CaseEventRecord, { where: { caseId }, order: { seq: 'ASC' } });
+  }
+
+  /** Cases in number order after `afterNumber`, `limit` at a time: what an audit of every chain walks through. */
+  pageByNumber(
+    afterNumber: string | null,
+    limit: number,
+    tx?: EntityManager,
+    scopePath?: string,
+  ): Promise<Array<Pick<Case, 'id' | 'number' | 'version'>>> {
+    const builder = this.manager(tx)
+      .createQueryBuilder(Case, 'c')
+      .select(['c.id', 'c.number', 'c.version'])
+      .where('TRUE')
+      .orderBy('c.number', 'ASC')
+      .take(limit);
+    if (afterNumber !== null) builder.andWhere('c.number > :afterNumber', { afterNumber });
+    if (scopePath) {
+      // held, now or before, within the subtree
+      builder.andWhere(
+        'EXISTS (SELECT 1 FROM units hu WHERE hu.id = ANY(c.held_unit_ids) AND hu.path <@ :scope::ltree)',
+        {
+          scope: scopePath,
+        },
+      );
+    }
+    return builder.getMany();
+  }
+
+  /** The events of several cases at once, by case, each in seq order. */
+  async eventsOfCases(caseIds: string[], tx?: EntityManager): Promise<Map<string, CaseEventRecord[]>> {
+    const byCase = new Map<string, CaseEventRecord[]>(caseIds.map((id) => [id, []]));
+    if (caseIds.length === 0) return byCase;
+    const events = await this.manager(tx)
+      .createQueryBuilder(CaseEventRecord, 'e')
+      .where('e.case_id = ANY(:caseIds)', { caseIds })
+      .orderBy('e.case_id', 'ASC')
+      .addOrderBy('e.seq', 'ASC')
+      .getMany();
+    for (const event of events) byCase.get(event.caseId)?.push(event);
+    return byCase;
   }
 
   /**

@@ -182,6 +182,8 @@ export const caseEventSchema = z
   .meta({ id: 'CaseEvent' });
 export type CaseEventInput = z.infer<typeof caseEventSchema>;
 
+export const caseListSorts = ['newest', 'oldest', 'due', 'updated'] as const;
+
 export const caseListQuerySchema = z.object({
   state: z.string().max(40).optional(),
   type: z.enum(disputeTypes).optional(),
@@ -192,9 +194,13 @@ export const caseListQuerySchema = z.object({
     .enum(['true', 'false'])
     .transform((value) => value === 'true')
     .optional(),
+  /** Cases this mediator is assigned to (the dashboard's "my cases"). */
+  mediatorId: z.uuid().optional(),
   q: z.string().trim().max(100).optional(),
   from: date.optional(),
   to: date.optional(),
+  /** newest registered first (default), oldest first, nearest deadline first, last changed first. */
+  sort: z.enum(caseListSorts).default('newest'),
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(20),
 });

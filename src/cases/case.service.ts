@@ -8,6 +8,7 @@ import { maskIdNumber, maskPhone, type PersonalDataCipher } from '../shared/cryp
 import { nextRecordNumber } from '../shared/db/record-numbers';
 import { ForbiddenError, NotFoundError, RuleViolationError, ValidationError } from '../shared/errors';
 import type { Locale } from '../shared/i18n/i18n';
+import type { Grid } from '../units/grid.entity';
 import type { Unit } from '../units/unit.entity';
 import { mediationLevelOf } from '../units/unit.entity';
 import type { UnitRepository } from '../units/unit.repository';
@@ -21,6 +22,12 @@ import { type CaseViewDeps, presentCase } from './case.presenter';
 import type { CaseRepository } from './case.repository';
 import type { CaseListQuery, PartyInput, RegisterCaseInput } from './case.schemas';
 import type { Party } from './party.entity';
+
+/** What the intake form shows before saving: look-alike cases and forums already handling the parties. */
+export interface IntakeReview {
+  duplicates: Array<{ row: Case; sameParties: boolean; sameIdNumber: boolean; similarTitle: boolean }>;
+  forums: Array<{ caseId: string; number: string; unit: Unit | null; visible: boolean }>;
+}
 
 /** A case the caller may see, with what the policy needs to decide about it. */
 export interface VisibleCase {
@@ -63,6 +70,11 @@ export class CaseService {
     };
   }
 
+  /** What presenting these cases needs (units, mediators, calendar, now), for the web's view models. */
+  viewDepsFor(rows: Case[], locale: Locale): Promise<CaseViewDeps> {
+    return this.viewDeps(rows, locale);
+  }
+
   /** One case as the API shows it to this actor: masked parties and the events they may send now. */
   async present(actor: Actor, row: Case, locale: Locale) {
     const resource = await this.cases.accessResource(row);
@@ -94,7 +106,7 @@ export class CaseService {
   }
 
   list(actor: Actor, query: CaseListQuery) {
-    return this.cases.list(policy.caseVisibility(actor), query);
+    return this.cases.list(policy.caseVisibility(actor), query, todayInShanghai(this.clock.now()));
   }
 
   partiesOf(caseId: string) {
@@ -143,6 +155,96 @@ export class CaseService {
       idNumber: party.idNumberEncrypted ? this.cipher.decrypt(party.idNumberEncrypted) : null,
       phone: party.phoneEncrypted ? this.cipher.decrypt(party.phoneEncrypted) : null,
     };
+  }
+
+  /** Every case matching the filter (up to `max`), for an export: the list's query run page by page. */
+  async listAll(actor: Actor, query: CaseListQuery, max = 10000): Promise<Case[]> {
+    const rows: Case[] = [];
+    for (let page = 1; rows.length < max; page++) {
+      const { items } = await this.list(actor, { ...query, page, pageSize: 200 });
+      rows.push(...items);
+      if (items.length < 200) break;
+    }
+    return rows.slice(0, max);
+  }
+
+  /** What the intake form offers: the units this actor may register at, and the grid blocks under them. */
+  async intakeOptions(
+    actor: Actor,
+  ): Promise<{ units: Unit[]; grids: Array<{ grid: Grid; community: Unit }> }> {
+    const subtree = await this.units.findSubtree(actor.unitId);
+    const units = subtree.filter((unit) => unit.active && policy.canRegisterAt(actor, unit.path, unit.id));
+    const grids = await this.units.findGridsWithin(actor.unitId);
+    const byId = new Map(subtree.map((unit) => [unit.id, unit]));
+    return {
+      units,
+      grids: grids.flatMap((grid) => {
+        const community = byId.get(grid.communityId);
+        return community ? [{ grid, community }] : [];
+      }),
+    };
+  }
+
+  /**
+   * Before registering (DOMAIN.md "One active forum per dispute"): open cases the actor
+   * may see that look like this dispute, and the forums (committee, department, court)
+   * that have already accepted a dispute between the same parties — named even when the
+   * case itself is not the actor's to see, as the workflow names it on ACCEPT.
+   */
+  async reviewIntake(actor: Actor, input: RegisterCaseInput): Promise<IntakeReview> {
+    const keyOf = (party: PartyInput) =>
+      party.idNumber
+        ? this.cipher.hash('id', party.idNumber)
+        : `name:${this.cipher.hash('name', party.name)}`;
+    const applicantKeys = input.parties.filter((party) => party.role === 'applicant').map(keyOf);
+    const respondentKeys = input.parties.filter((party) => party.role === 'respondent').map(keyOf);
+    const idHashes = input.parties.flatMap((party) =>
+      party.idNumber ? [this.cipher.hash('id', party.idNumber)] : [],
+    );
+    const duplicates = await this.cases.findPossibleDuplicates(policy.caseVisibility(actor), {
+      applicantKeys,
+      respondentKeys,
+      idHashes,
+      title: input.title,
+      unitId: input.unitId ?? actor.unitId,
+    });
+    const forums = await this.cases.findActiveForumsFor(
+      input.parties.map((party) => ({
+        role: party.role,
+        idNumberHash: party.idNumber ? this.cipher.hash('id', party.idNumber) : null,
+        nameHash: this.cipher.hash('name', party.name),
+      })),
+      [],
+    );
+    const forumUnits = await this.unitsById(forums.map((forum) => forum.holding_unit_id));
+    const visibleForums = await Promise.all(
+      forums.map(async (forum) => {
+        const row = await this.cases.findById(forum.id);
+        const visible = row ? policy.canSee(actor, await this.cases.accessResource(row)) : false;
+        return {
+          caseId: forum.id,
+          number: forum.number,
+          unit: forumUnits.get(forum.holding_unit_id) ?? null,
+          visible,
+        };
+      }),
+    );
+    return { duplicates, forums: visibleForums };
+  }
+
+  /**
+   * The intake form's one call: shows the review when it finds possible duplicates or
+   * another forum (unless the mediator has seen them and confirmed), else registers.
+   */
+  async intake(
+    actor: Actor,
+    input: RegisterCaseInput,
+    options: { confirmed: boolean; checkOnly: boolean },
+  ): Promise<{ registered: Case | null; review: IntakeReview }> {
+    const review = await this.reviewIntake(actor, input);
+    const found = review.duplicates.length > 0 || review.forums.length > 0;
+    if (options.checkOnly || (found && !options.confirmed)) return { registered: null, review };
+    return { registered: await this.register(actor, input), review };
   }
 
   /** The rows to store for parties: personal numbers encrypted, hashed and masked. */

@@ -13,6 +13,8 @@ export interface EscalationQuery {
   unitId?: string;
   reasonCode?: string;
   kind?: string;
+  from?: string;
+  to?: string;
   page: number;
   pageSize: number;
 }
@@ -35,6 +37,14 @@ export class EscalationService {
     if (query.status) builder.andWhere('e.status = :status', { status: query.status });
     if (query.reasonCode) builder.andWhere('e.reason_code = :reasonCode', { reasonCode: query.reasonCode });
     if (query.kind) builder.andWhere('e.kind = :kind', { kind: query.kind });
+    if (query.from)
+      builder.andWhere(`e.created_at >= (:from::date)::timestamp AT TIME ZONE 'Asia/Shanghai'`, {
+        from: query.from,
+      });
+    if (query.to)
+      builder.andWhere(`e.created_at < (:to::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'`, {
+        to: query.to,
+      });
     if (query.unitId) {
       builder.andWhere('tu.path <@ (SELECT r.path FROM units r WHERE r.id = :unitId)', {
         unitId: query.unitId,
@@ -46,6 +56,30 @@ export class EscalationService {
       .take(query.pageSize)
       .getManyAndCount();
     return { items, total };
+  }
+
+  /** The review queue as the page shows it: each hand-off with its case and the units' names. */
+  async listForReview(actor: Actor, query: EscalationQuery) {
+    const { items, total } = await this.list(actor, query);
+    const caseIds = [...new Set(items.map((item) => item.caseId))];
+    const unitIds = [...new Set(items.flatMap((item) => [item.fromUnitId, item.toUnitId]))];
+    const [cases, units] = await Promise.all([
+      caseIds.length
+        ? (this.db.query('SELECT id, number, title, type, state FROM cases WHERE id = ANY($1::uuid[])', [
+            caseIds,
+          ]) as Promise<Array<{ id: string; number: string; title: string; type: string; state: string }>>)
+        : Promise.resolve([]),
+      this.units.findByIds(unitIds),
+    ]);
+    return {
+      total,
+      items: items.map((item) => ({
+        escalation: item,
+        case: cases.find((row) => row.id === item.caseId) ?? null,
+        fromUnit: units.find((unit) => unit.id === item.fromUnitId) ?? null,
+        toUnit: units.find((unit) => unit.id === item.toUnitId) ?? null,
+      })),
+    };
   }
 
   /** A hand-off the supervisor may review, or 404. */

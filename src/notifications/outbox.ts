@@ -1,9 +1,13 @@
 import { Column, CreateDateColumn, Entity, type EntityManager, PrimaryGeneratedColumn } from 'typeorm';
+import type { NotificationKind, UnitAudience } from './notification-kinds';
 
 /**
  * A notification to send, written in the same transaction as the event that
  * causes it; the notifications worker drains the table (at-least-once, one
- * Message-ID per row).
+ * Message-ID per row). A row addressed to a unit is expanded, when it is sent, into
+ * one row per person (`parentId`); each person's row is then mailed, put in their
+ * daily digest, or dropped as they chose (`delivery`). A digest is itself a row
+ * (kind `digest`). See src/notifications/CONTEXT.md.
  */
 @Entity({ name: 'outbox' })
 export class OutboxMessage {
@@ -11,7 +15,7 @@ export class OutboxMessage {
   id!: string;
 
   @Column({ type: 'varchar', length: 40 })
-  kind!: string;
+  kind!: NotificationKind | 'digest';
 
   @Column({ name: 'recipient_user_id', type: 'uuid', nullable: true })
   recipientUserId!: string | null;
@@ -21,7 +25,8 @@ export class OutboxMessage {
   recipientUnitId!: string | null;
 
   @Column({ name: 'subject_type', type: 'varchar', length: 16 })
-  subjectType!: 'case' | 'petition';
+  /** `user` for a digest (its subject is the person it is for). */
+  subjectType!: 'case' | 'petition' | 'user';
 
   @Column({ name: 'subject_id', type: 'uuid' })
   subjectId!: string;
@@ -43,12 +48,40 @@ export class OutboxMessage {
 
   @Column({ name: 'failed_at', type: 'timestamptz', nullable: true })
   failedAt!: Date | null;
+
+  /** Who of `recipientUnitId` hears it (else the kind's rule). */
+  @Column({ name: 'unit_audience', type: 'varchar', length: 12, nullable: true })
+  unitAudience!: UnitAudience | null;
+
+  /** The unit- or multi-addressed row this person's row was expanded from. */
+  @Column({ name: 'parent_id', type: 'bigint', nullable: true })
+  parentId!: string | null;
+
+  /** What became of it: expanded (`fanout`), mailed, put in a digest, or nothing (`none`: off, no address). */
+  @Column({ type: 'varchar', length: 12, nullable: true })
+  delivery!: 'fanout' | 'mail' | 'digest' | 'none' | null;
+
+  /** The digest that listed it (for `delivery = 'digest'`; `sentAt` is then when it went into it). */
+  @Column({ name: 'digest_id', type: 'bigint', nullable: true })
+  digestId!: string | null;
+
+  @Column({ name: 'message_id', type: 'varchar', length: 200, nullable: true })
+  messageId!: string | null;
+
+  @Column({ name: 'sent_to', type: 'varchar', length: 254, nullable: true })
+  sentTo!: string | null;
+
+  /** Not before this (backoff after a failed send). */
+  @Column({ name: 'next_attempt_at', type: 'timestamptz', nullable: true })
+  nextAttemptAt!: Date | null;
 }
 
 export interface Notification {
-  kind: 'case.assigned' | 'case.handed_off' | 'escalation.questioned' | 'petition.assigned' | 'case.reopened';
+  kind: NotificationKind;
   recipientUserId?: string | null;
   recipientUnitId?: string | null;
+  /** Who of the unit hears it; default: the kind's rule (src/notifications/notification-kinds.ts). */
+  unitAudience?: UnitAudience;
   subjectType: 'case' | 'petition';
   subjectId: string;
   payload: Record<string, unknown>;
@@ -63,6 +96,7 @@ export async function enqueueNotifications(tx: EntityManager, notifications: Not
       kind: notification.kind,
       recipientUserId: notification.recipientUserId ?? null,
       recipientUnitId: notification.recipientUnitId ?? null,
+      unitAudience: notification.unitAudience ?? null,
       subjectType: notification.subjectType,
       subjectId: notification.subjectId,
       payload: notification.payload as object,

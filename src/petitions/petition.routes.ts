@@ -57,9 +57,7 @@ export function petitionRoutes(petitions: PetitionService, workflow: PetitionWor
         const actor = actorOf(req);
         const query = parseOrThrow(petitionListQuerySchema, req.query);
         const { items, total } = await petitions.list(actor, query);
-        const shown = await Promise.all(
-          items.map((row) => petitions.present(actor, row, req.locale, { detail: false })),
-        );
+        const shown = await Promise.all(items.map((row) => petitions.summary(row, req.locale)));
         res.json({ items: shown, total, page: query.page, pageSize: query.pageSize });
       },
     },

@@ -11,6 +11,7 @@ import type { Locale } from '../shared/i18n/i18n';
 import { mediationLevels, type Unit } from '../units/unit.entity';
 import { unitName } from '../units/unit.presenter';
 import type { UnitRepository } from '../units/unit.repository';
+import type { UserRepository } from '../users/user.repository';
 import { appendToLog, readLog, verifyLog } from '../workflows/event-log';
 import { allowedEvents, startMachine } from '../workflows/machine-runner';
 import { petitionEventProbes, petitionMachine, petitionMachineVersion } from '../workflows/petition.machine';
@@ -37,6 +38,7 @@ export class PetitionService {
     private readonly petitions: PetitionRepository,
     private readonly units: UnitRepository,
     private readonly cases: CaseService,
+    private readonly users: UserRepository,
     private readonly clock: Clock,
     private readonly calendar: () => WorkingCalendar,
   ) {}
@@ -196,9 +198,24 @@ export class PetitionService {
         fromState: row.state,
         toState: row.state,
       });
-      if (input.nextVisitOn) await this.petitions.update(petitionId, { nextVisitOn: input.nextVisitOn }, tx);
+      // a visit is a change to the petition like any other: its version moves on
+      await this.petitions.update(
+        petitionId,
+        {
+          version: row.version + 1,
+          updatedAt: this.clock.now(),
+          ...(input.nextVisitOn ? { nextVisitOn: input.nextVisitOn } : {}),
+        },
+        tx,
+      );
       return visit;
     });
+  }
+
+  /** Petition agents who may be assigned to this petition: the active agents of its district. */
+  async assignableAgents(row: Petition) {
+    const district = await this.units.findDistrictOf(row.holdingUnitId);
+    return district ? this.users.findActiveByRoleWithin('petition_agent', district.path) : [];
   }
 
   async visits(actor: Actor, petitionId: string) {
@@ -211,9 +228,12 @@ export class PetitionService {
     return readLog(this.db.manager, 'petition', petitionId);
   }
 
-  async verify(actor: Actor, petitionId: string) {
-    await this.getVisible(actor, petitionId);
-    return verifyLog(this.db.manager, 'petition', petitionId);
+  /** The chain, checked against the petition's own count (every event bumps its version), in one snapshot. */
+  verify(actor: Actor, petitionId: string) {
+    return this.db.transaction('REPEATABLE READ', async (tx) => {
+      const { row } = await this.getVisible(actor, petitionId, tx);
+      return verifyLog(tx, 'petition', petitionId, { events: row.version + 1 });
+    });
   }
 
   allowedEvents(actor: Actor, row: Petition, resource: PetitionResource): string[] {
@@ -223,13 +243,8 @@ export class PetitionService {
     );
   }
 
-  /** A petition as the API shows it (API.md: dueDates and flags), petitioners masked. */
-  async present(
-    actor: Actor,
-    row: Petition,
-    locale: Locale,
-    options: { detail: boolean } = { detail: true },
-  ) {
+  /** The list view of a petition: no petitioners, no allowed events. */
+  async summary(row: Petition, locale: Locale) {
     const today = todayInShanghai(this.clock.now());
     const unit = await this.units.findById(row.holdingUnitId);
     const current = currentPetitionClock(row.state, row.dueDates);
@@ -252,7 +267,12 @@ export class PetitionService {
       createdAt: row.createdAt.toISOString(),
       updatedAt: row.updatedAt.toISOString(),
     };
-    if (!options.detail) return base;
+    return base;
+  }
+
+  /** One petition as the API shows it (API.md: dueDates and flags), petitioners masked. */
+  async present(actor: Actor, row: Petition, locale: Locale) {
+    const base = await this.summary(row, locale);
     const resource = await this.petitions.accessResource(row);
     const [petitioners, linkedCases] = await Promise.all([
       this.petitions.petitionersOf(row.id),

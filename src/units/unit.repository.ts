@@ -106,6 +106,22 @@ export class UnitRepository {
     return this.manager(tx).find(Grid, { where: { communityId }, order: { code: 'ASC' } });
   }
 
+  findGridById(id: string, tx?: EntityManager): Promise<Grid | null> {
+    return this.manager(tx).findOne(Grid, { where: { id } });
+  }
+
+  /** Active grid blocks of the communities within a unit's subtree, in tree order. */
+  findGridsWithin(unitId: string, tx?: EntityManager): Promise<Grid[]> {
+    return this.manager(tx)
+      .createQueryBuilder(Grid, 'g')
+      .innerJoin(Unit, 'c', 'c.id = g.community_id')
+      .where('g.active')
+      .andWhere('c.path <@ (SELECT u.path FROM units u WHERE u.id = :unitId)', { unitId })
+      .orderBy('c.path')
+      .addOrderBy('g.code')
+      .getMany();
+  }
+
   saveGrid(grid: Partial<Grid>, tx?: EntityManager): Promise<Grid> {
     const manager = this.manager(tx);
     return manager.save(Grid, manager.create(Grid, grid));

@@ -20,7 +20,12 @@ export class UserRepository {
   }
 
   findById(id: string, tx?: EntityManager): Promise<User | null> {
-    return this.manager(tx).findOne(User, { where: { id }, relations: { unit: true } });
+    // one query (findOne with `relations` costs two): every authenticated request loads its user here
+    return this.manager(tx)
+      .createQueryBuilder(User, 'user')
+      .leftJoinAndSelect('user.unit', 'unit')
+      .where('user.id = :id', { id })
+      .getOne();
   }
 
   findByIds(ids: string[], tx?: EntityManager): Promise<User[]> {
@@ -28,6 +33,16 @@ export class UserRepository {
     return this.manager(tx)
       .createQueryBuilder(User, 'user')
       .where('user.id = ANY(:ids::uuid[])', { ids })
+      .getMany();
+  }
+
+  /** Active users of a role in units within a subtree, by name. */
+  findActiveByRoleWithin(role: string, scopePath: string): Promise<User[]> {
+    return this.manager()
+      .createQueryBuilder(User, 'user')
+      .innerJoinAndSelect('user.unit', 'unit')
+      .where('user.role = :role AND user.active AND unit.path <@ :scope::ltree', { role, scope: scopePath })
+      .orderBy('user.displayName')
       .getMany();
   }
 

@@ -1,16 +1,21 @@
 import type { RouteSpec } from '../access/route-table';
+import { actorOf } from '../access/route-table';
+import { dashboardView } from '../cases/case.view-model';
+import type { CaseDashboardService } from '../cases/case-dashboard.service';
 
-/** The start page. The mediator's dashboard (我的工作台) will fill it. */
-export function homeRoutes(): RouteSpec[] {
+/** The start page: the dashboard (我的工作台) — what needs the signed-in user now. */
+export function homeRoutes(dashboard: CaseDashboardService): RouteSpec[] {
   return [
     {
       method: 'get',
       path: '/',
       access: 'signedIn',
-      handler: (req, res) => {
+      handler: async (req, res) => {
         const flash = req.session.flash;
         delete req.session.flash;
-        res.render('home/index', { title: req.t('home.title'), flash: flash ? req.t(flash) : null });
+        const actor = actorOf(req);
+        const view = dashboardView(await dashboard.forActor(actor), actor, { t: req.t, locale: req.locale });
+        res.render('home/index', { ...view, flash: flash ? req.t(flash) : null });
       },
     },
   ];

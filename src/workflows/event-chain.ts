@@ -13,6 +13,7 @@ export interface ChainedEvent {
   seq: number;
   type: string;
   actorId: string | null;
+  actorName?: string | null;
   unitId: string | null;
   at: Date;
   payload: unknown;
@@ -39,6 +40,8 @@ export function hashEvent(event: Omit<ChainedEvent, 'hash'>): string {
     seq: event.seq,
     type: event.type,
     actorId: event.actorId,
+    // the name shown on the timeline is part of the record too
+    actorName: event.actorName ?? null,
     unitId: event.unitId,
     at: event.at.toISOString(),
     payload: event.payload,

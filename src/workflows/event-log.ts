@@ -62,8 +62,16 @@ export async function readLog<K extends LogKind>(
   })) as unknown as RecordOf<K>[];
 }
 
-/** Verifies an owner's whole chain as stored. */
-export async function verifyLog(tx: EntityManager, kind: LogKind, ownerId: string) {
+/** Verifies an owner's whole chain as stored, against the number of events the owner's row says it has. */
+export async function verifyLog(
+  tx: EntityManager,
+  kind: LogKind,
+  ownerId: string,
+  expected: { events?: number } = {},
+) {
   const events = await readLog(tx, kind, ownerId);
-  return verifyChain(events.map((event) => ({ ...event, ownerId })));
+  return verifyChain(
+    events.map((event) => ({ ...event, ownerId })),
+    expected,
+  );
 }

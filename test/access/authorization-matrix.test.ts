@@ -21,6 +21,7 @@ const rolesAllowed: Record<string, readonly Role[]> = {
   'case.view': ['mediator', 'supervisor', 'petition_agent'],
   'case.act': ['mediator', 'supervisor'],
   'party.reveal': ['mediator', 'supervisor'],
+  'attachment.add': ['mediator', 'supervisor'],
   'escalation.list': ['supervisor'],
   'escalation.review': ['supervisor'],
   'petition.register': ['petition_agent', 'supervisor'],
@@ -28,6 +29,11 @@ const rolesAllowed: Record<string, readonly Role[]> = {
   'petition.view': ['petition_agent', 'supervisor'],
   'petition.act': ['petition_agent', 'supervisor'],
   'petition.visit': ['petition_agent'],
+  'stats.view': ['supervisor', 'admin'],
+  'supervision.view': ['supervisor'],
+  'import.cases': ['admin'],
+  // issue 7: mail that could not be delivered is an administrator's to see and resend
+  'outbox.manage': ['admin'],
 };
 
 /** Static assets are not routes with access decisions. */
@@ -98,6 +104,14 @@ describe('authorisation matrix (route table × role × scope)', () => {
       const dispute = await createCase(testApp.services, mediatorId, { unitId: tree.district.id });
       const petition = await linkCaseToAgent(testApp.services, testApp.db, dispute.id, agentId);
       const [party] = await testApp.services.cases.partiesOf(dispute.id);
+      const registeredBy = await testApp.services.actors.load(mediatorId);
+      if (!registeredBy) throw new Error('no mediator');
+      const attachment = await testApp.services.attachments.add(
+        registeredBy,
+        dispute.id,
+        { originalName: '证据.txt', content: Buffer.from('借条照片的说明') },
+        undefined,
+      );
       return {
         records: {
           unit: tree.community.id,
@@ -106,7 +120,7 @@ describe('authorisation matrix (route table × role × scope)', () => {
           escalation: await createEscalation(testApp.db, dispute.id, tree.street.id, tree.district.id),
           petition,
         },
-        params: { partyId: party.id },
+        params: { partyId: party.id, attachmentId: attachment.id },
       };
     };
     const outsiderMediator = await createUser(testApp.db, {

@@ -2,7 +2,8 @@ import request from 'supertest';
 import { demoPassword } from '../../src/demo/demo-accounts';
 import { seedDemoOrganisation } from '../../src/demo/seed-demo';
 import { UnitRepository } from '../../src/units/unit.repository';
-import { apiToken } from '../support/auth';
+import { apiToken, createUser } from '../support/auth';
+import { createDistrictTree } from '../support/factories';
 import { rebuildApp, startTestApp, type TestApp } from '../support/test-app';
 
 describe('a labour dispute from a 莘庄镇 workstation to closure, by the demo accounts through the API', () => {
@@ -159,5 +160,30 @@ describe('a labour dispute from a 莘庄镇 workstation to closure, by the demo 
     expect(
       (await request(restarted).get(`/api/v1/cases/${caseId}/verify`).set(as('mediator'))).body.valid,
     ).toBe(true);
+  });
+});
+
+describe('bad input never reaches the database', () => {
+  it('a NUL character in a field is a 400 naming the field, not a 500', async () => {
+    const testApp = await startTestApp();
+    try {
+      const tree = await createDistrictTree(testApp.db);
+      const mediator = await createUser(testApp.db, { role: 'mediator', unitId: tree.community.id });
+      const token = await apiToken(testApp.app, mediator.username);
+      const response = await request(testApp.app)
+        .post('/api/v1/cases')
+        .set('Authorization', `Bearer ${token}`)
+        .send({
+          type: 'other',
+          title: 'a\u0000b',
+          description: 'x',
+          source: 'walk_in',
+          parties: [{ role: 'applicant', kind: 'person', name: 'x' }],
+        });
+      expect(response.status).toBe(400);
+      expect(response.body.error.details).toEqual([expect.objectContaining({ field: 'title' })]);
+    } finally {
+      await testApp.close();
+    }
   });
 });

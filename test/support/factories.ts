@@ -97,3 +97,10 @@ export async function createEscalation(
   );
   return row.id;
 }
+
+/** A district tree (createDistrictTree) with a court (人民法院 / 诉调对接中心) under the district too. */
+export async function createDistrictTreeWithCourt(db: DataSource) {
+  const tree = await createDistrictTree(db);
+  const court = await createUnit(db, { kind: 'court', parentId: tree.district.id });
+  return { ...tree, court };
+}

@@ -14,6 +14,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     port: 0,
     dataDir: '/tmp/gm-test-data',
     smtpUrl: undefined,
+    mailFrom: '"大调解 test" <no-reply@test.example>',
+    publicUrl: 'http://mediation.test',
     sessionSecret: 'test-session-secret-that-is-long-enough-0123456789',
     dataKey: Buffer.alloc(32, 7),
     logLevel: 'silent',

@@ -1,9 +1,11 @@
 import { AuditEntry } from '../../audit/audit-entry.entity';
 import { ApiToken } from '../../auth/api-token.entity';
+import { CaseAttachment } from '../../cases/attachment.entity';
 import { Case } from '../../cases/case.entity';
 import { Agreement, MediationSession } from '../../cases/mediation-record.entity';
 import { Party } from '../../cases/party.entity';
 import { Escalation } from '../../escalations/escalation.entity';
+import { NotificationPreference } from '../../notifications/notification-preference.entity';
 import { OutboxMessage } from '../../notifications/outbox';
 import { Petition, PetitionVisit } from '../../petitions/petition.entity';
 import { Grid } from '../../units/grid.entity';
@@ -24,8 +26,10 @@ export const entities = [
   PetitionEventRecord,
   MediationSession,
   Agreement,
+  CaseAttachment,
   Escalation,
   OutboxMessage,
+  NotificationPreference,
   Petition,
   PetitionVisit,
 ];

@@ -1,6 +1,43 @@
 import type { Request, Response } from 'express';
 import { AppError } from '../errors';
 
+/** What a form shows again after a failed submission: what was typed, and each message by its field. */
+export interface FormFailure {
+  values: Record<string, unknown>;
+  errors: Record<string, string>;
+  formError: string;
+  status: number;
+}
+
+/**
+ * The failure of a form's action on the user's input (400, 409, 422 …), ready to show
+ * next to the fields; anything else (403, 404, a bug) is rethrown for the error handler.
+ * Passwords are never sent back.
+ */
+export function formFailure(req: Request, error: unknown): FormFailure {
+  if (!(error instanceof AppError) || error.status >= 500 || error.status === 404 || error.status === 403)
+    throw error;
+  const errors: Record<string, string> = {};
+  for (const detail of error.details ?? []) {
+    const field = detail.field || '_form';
+    errors[field] ??= req.t(detail.message, { ...detail.params, defaultValue: detail.message });
+  }
+  const values = Object.fromEntries(
+    Object.entries((req.body ?? {}) as Record<string, unknown>).filter(
+      ([key]) => !/password|_csrf/i.test(key),
+    ),
+  );
+  return {
+    values,
+    errors,
+    formError: req.t(`errors.${error.code}`, {
+      ...error.params,
+      defaultValue: req.t('errors.validation_failed'),
+    }),
+    status: error.status,
+  };
+}
+
 /**
  * Runs a form's action; when it fails on the user's input, re-renders the form
  * with each message next to its field and everything typed kept (passwords
@@ -16,25 +53,8 @@ export async function submitForm(
     await action();
     return true;
   } catch (error) {
-    if (!(error instanceof AppError) || error.status >= 500 || error.status === 404 || error.status === 403)
-      throw error;
-    const errors: Record<string, string> = {};
-    for (const detail of error.details ?? []) {
-      const field = detail.field || '_form';
-      errors[field] ??= req.t(detail.message, { ...detail.params, defaultValue: detail.message });
-    }
-    const values = Object.fromEntries(
-      Object.entries((req.body ?? {}) as Record<string, unknown>).filter(([key]) => !/password/i.test(key)),
-    );
-    res.status(error.status).render(form.view, {
-      ...(await form.viewModel()),
-      values,
-      errors,
-      formError: req.t(`errors.${error.code}`, {
-        ...error.params,
-        defaultValue: req.t('errors.validation_failed'),
-      }),
-    });
+    const { values, errors, formError, status } = formFailure(req, error);
+    res.status(status).render(form.view, { ...(await form.viewModel()), values, errors, formError });
     return false;
   }
 }

@@ -7,7 +7,10 @@ export function localeMiddleware(i18n: I18n, fallback: Locale): RequestHandler {
   return (req, res, next) => {
     req.locale = resolveLocale({
       cookie: req.cookies?.[localeCookie],
-      userPreference: req.actor?.locale,
+      // a system calling the API says which language it wants in Accept-Language (API.md); a
+      // browser always sends one, so for people the account's preference comes first
+      userPreference:
+        req.authenticatedBy === 'bearer' && req.headers['accept-language'] ? undefined : req.actor?.locale,
       acceptLanguage: (...languages) => req.acceptsLanguages(...languages),
       fallback,
     });

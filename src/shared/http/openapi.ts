@@ -7,6 +7,21 @@ import type { RouteSpec } from '../../access/route-table';
  */
 export function buildOpenApiDocument(specs: RouteSpec[]) {
   const paths: Record<string, Record<string, unknown>> = {};
+  const components: Record<string, unknown> = {};
+  /** A zod schema as OpenAPI 3.1 JSON Schema; named schemas (`.meta({id})`) go to components. */
+  const schemaOf = (schema: z.ZodType, io: 'input' | 'output') => {
+    const {
+      $schema: _dialect,
+      $defs,
+      ...rest
+    } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown> & {
+      $defs?: Record<string, unknown>;
+    };
+    const relink = (value: unknown) =>
+      JSON.parse(JSON.stringify(value).replaceAll('"#/$defs/', '"#/components/schemas/'));
+    for (const [name, definition] of Object.entries($defs ?? {})) components[name] ??= relink(definition);
+    return relink(rest);
+  };
   const errorSchema = {
     type: 'object',
     properties: {
@@ -40,7 +55,7 @@ export function buildOpenApiDocument(specs: RouteSpec[]) {
           ? {
               description: 'OK',
               content: {
-                'application/json': { schema: z.toJSONSchema(spec.api.response, { io: 'output' }) },
+                'application/json': { schema: schemaOf(spec.api.response, 'output') },
               },
             }
           : { description: 'Done' },
@@ -50,11 +65,11 @@ export function buildOpenApiDocument(specs: RouteSpec[]) {
     if (spec.api.body) {
       operation.requestBody = {
         required: true,
-        content: { 'application/json': { schema: z.toJSONSchema(spec.api.body, { io: 'input' }) } },
+        content: { 'application/json': { schema: schemaOf(spec.api.body, 'input') } },
       };
     }
     if (spec.api.query) {
-      const query = z.toJSONSchema(spec.api.query, { io: 'input' }) as {
+      const query = schemaOf(spec.api.query, 'input') as {
         properties?: Record<string, unknown>;
       };
       for (const [name, schema] of Object.entries(query.properties ?? {})) {
@@ -68,7 +83,7 @@ export function buildOpenApiDocument(specs: RouteSpec[]) {
     openapi: '3.1.0',
     info: { title: 'Grand mediation (大调解) case management API', version: '1' },
     servers: [{ url: '/' }],
-    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    components: { schemas: components, securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     paths,
   };
 }

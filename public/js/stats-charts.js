@@ -1,0 +1,50 @@
+// Draws the statistics charts with ECharts (served by the app) from the JSON the page
+// carries in a data attribute (escaped by the template like any other text). Without JavaScript the table above shows the same figures.
+(() => {
+  function start() {
+    const source = document.getElementById('stats-data');
+    if (!source || typeof echarts === 'undefined') return;
+    const data = JSON.parse(source.dataset.json || '{}');
+    const draw = (id, option) => {
+      const element = document.getElementById(id);
+      if (!element) return;
+      const chart = echarts.init(element, null, { renderer: 'svg' });
+      chart.setOption({ animation: false, tooltip: { trigger: 'axis' }, grid: { containLabel: true, left: 8, right: 8 }, ...option });
+      window.addEventListener('resize', () => chart.resize());
+      element.dataset.rendered = 'true';
+    };
+    draw('chart-monthly', {
+      legend: {},
+      xAxis: { type: 'category', data: data.monthly.map((row) => row.month) },
+      yAxis: { type: 'value' },
+      series: [
+        { name: data.labels.received, type: 'bar', data: data.monthly.map((row) => row.received) },
+        { name: data.labels.closed, type: 'line', data: data.monthly.map((row) => row.closed) },
+      ],
+    });
+    draw('chart-by-type', {
+      legend: {},
+      xAxis: { type: 'category', data: data.byType.map((row) => row.name), axisLabel: { interval: 0, rotate: 30 } },
+      yAxis: { type: 'value' },
+      series: [
+        { name: data.labels.received, type: 'bar', data: data.byType.map((row) => row.received) },
+        { name: data.labels.closed, type: 'bar', data: data.byType.map((row) => row.closed) },
+      ],
+    });
+    draw('chart-by-level', {
+      tooltip: { trigger: 'item' },
+      series: [{ type: 'pie', radius: ['35%', '70%'], data: data.byLevel.map((row) => ({ name: row.name, value: row.closed })) }],
+    });
+    draw('chart-by-unit', {
+      legend: {},
+      xAxis: { type: 'value', axisLabel: { formatter: (value) => `${Math.round(value * 100)}%` } },
+      yAxis: { type: 'category', data: data.byUnit.map((row) => row.name) },
+      series: [
+        { name: data.labels.escalation, type: 'bar', data: data.byUnit.map((row) => row.escalation) },
+        { name: data.labels.questioned, type: 'bar', data: data.byUnit.map((row) => row.questioned) },
+      ],
+    });
+  }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+  else start();
+})();

@@ -1,0 +1,65 @@
+import { stringify } from 'csv-stringify/sync';
+import type { TFunction } from 'i18next';
+import { formatMoment, formatPlainDate } from '../shared/format';
+import type { Locale } from '../shared/i18n/i18n';
+import type { Case } from './case.entity';
+import type { presentCase } from './case.presenter';
+
+/** Excel opens a UTF-8 CSV as UTF-8 only when it starts with a byte order mark. */
+const byteOrderMark = '\uFEFF';
+
+/**
+ * A cell Excel would read as a formula (=, +, -, @, tab, carriage return) is prefixed
+ * with an apostrophe: a party's name must never run as a formula on a supervisor's PC.
+ */
+export function neutraliseFormula(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+/** The case list as CSV (Excel-friendly UTF-8 with BOM), headed and labelled in the reader's language. */
+export function casesCsv(
+  rows: Array<{ row: Case; presented: ReturnType<typeof presentCase> }>,
+  { t, locale }: { t: TFunction; locale: Locale },
+): string {
+  const header = [
+    t('cases.number'),
+    t('cases.title'),
+    t('cases.type'),
+    t('cases.source'),
+    t('cases.state'),
+    t('cases.outcome'),
+    t('cases.track'),
+    t('cases.level'),
+    t('cases.holdingUnit'),
+    t('cases.registeredUnit'),
+    t('cases.mediator'),
+    t('caseExport.deadlineDue'),
+    t('caseExport.overdue'),
+    t('caseExport.amount'),
+    t('cases.groupSize'),
+    t('caseExport.registeredAt'),
+    t('caseExport.closedAt'),
+  ];
+  const body = rows.map(({ row, presented }) =>
+    [
+      presented.number,
+      presented.title,
+      t(`disputeTypes.${presented.type}`),
+      t(`sources.${presented.source}`),
+      t(`caseStates.${presented.state.replace('.', '_')}`),
+      presented.outcome ? t(`caseOutcomes.${presented.outcome}`) : '',
+      presented.track ? t(`tracks.${presented.track}`) : '',
+      presented.level ? t(`levels.${presented.level}`) : '',
+      presented.holdingUnit?.name ?? '',
+      presented.registeredUnit?.name ?? '',
+      presented.mediator?.displayName ?? '',
+      presented.deadline ? formatPlainDate(presented.deadline.due, locale) : '',
+      presented.deadline ? (presented.overdue ? t('cases.yes') : t('cases.no')) : '',
+      presented.amountInDispute === null ? '' : presented.amountInDispute.toFixed(2),
+      presented.groupSize === null ? '' : String(presented.groupSize),
+      formatMoment(row.createdAt, locale),
+      row.closedAt ? formatMoment(row.closedAt, locale) : '',
+    ].map(neutraliseFormula),
+  );
+  return byteOrderMark + stringify([header, ...body], { record_delimiter: 'windows' });
+}

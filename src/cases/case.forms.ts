@@ -1,0 +1,135 @@
+import { caseEventSchema } from './case.schemas';
+
+/**
+ * The edge between HTML forms and the case schemas: a form sends strings (blank for
+ * an untouched field, `on` for a ticked box, `2026-11-20T10:00` for a local time);
+ * the schemas in case.schemas.ts expect the API's types. These functions convert,
+ * and keep only the fields the schema knows, so the same zod schemas validate both
+ * the API and the forms.
+ */
+
+type FormBody = Record<string, unknown>;
+
+const text = (value: unknown): string | undefined => {
+  if (typeof value !== 'string') return undefined;
+  const trimmed = value.trim();
+  return trimmed === '' ? undefined : trimmed;
+};
+
+/** A whole number typed in a form; anything else is passed on for the schema to reject by name. */
+const wholeNumber = (value: unknown): number | string | undefined => {
+  const typed = text(value);
+  if (typed === undefined) return undefined;
+  return /^\d+$/.test(typed) ? Number(typed) : typed;
+};
+
+/** An amount: digits with an optional decimal part and thousands separators (42,000.50). */
+const amount = (value: unknown): number | string | undefined => {
+  const typed = text(value)?.replace(/[,，\s]/g, '');
+  if (typed === undefined) return undefined;
+  return /^\d+(\.\d{1,2})?$/.test(typed) ? Number(typed) : typed;
+};
+
+/** `<input type="datetime-local">` gives Asia/Shanghai wall time without a zone: add it. */
+export const localDateTimeToIso = (value: unknown): string | undefined => {
+  const typed = text(value);
+  if (typed === undefined) return undefined;
+  const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(:\d{2})?$/.exec(typed);
+  return match ? `${match[1]}T${match[2]}${match[3] ?? ':00'}+08:00` : typed;
+};
+
+const dateTimeFields = new Set(['heldAt', 'visitedAt']);
+
+/** The fields each event's schema accepts, read from the schema itself. */
+const eventFields = new Map<string, string[]>(
+  caseEventSchema.options.map((option) => [
+    String((option.shape.type as unknown as { value: string }).value),
+    Object.keys(option.shape),
+  ]),
+);
+
+/** A workflow event form → the input `caseEventSchema` validates. */
+export function caseEventFromForm(body: FormBody): Record<string, unknown> {
+  const type = text(body.type) ?? '';
+  const fields = eventFields.get(type);
+  if (!fields) return { type };
+  const input: Record<string, unknown> = {};
+  for (const field of fields) {
+    const raw = body[field];
+    if (field === 'type') input.type = type;
+    else if (field === 'expectedVersion') input.expectedVersion = wholeNumber(raw);
+    else if (dateTimeFields.has(field)) input[field] = localDateTimeToIso(raw);
+    else input[field] = text(raw);
+  }
+  return input;
+}
+
+/** The party fields of the intake form, as typed (for showing the rows again). */
+export interface PartyRow {
+  role: string;
+  kind: string;
+  name: string;
+  idNumber: string;
+  phone: string;
+  address: string;
+  representative: boolean;
+}
+
+/**
+ * The party rows of the intake form (`parties.0.name`, `parties.0.role` …), in order.
+ * Rows left entirely blank are dropped (unless kept for editing), so an added but
+ * unused row is no error.
+ */
+export function partyRowsFromForm(body: FormBody, options: { keepBlank?: boolean } = {}): PartyRow[] {
+  const indexes = new Set<number>();
+  for (const key of Object.keys(body)) {
+    const match = /^parties\.(\d{1,3})\.(\w+)$/.exec(key);
+    if (match) indexes.add(Number(match[1]));
+  }
+  return [...indexes]
+    .sort((a, b) => a - b)
+    .map((index) => {
+      const value = (field: string) => {
+        const raw = body[`parties.${index}.${field}`];
+        return typeof raw === 'string' ? raw : '';
+      };
+      return {
+        role: value('role'),
+        kind: value('kind'),
+        name: value('name'),
+        idNumber: value('idNumber'),
+        phone: value('phone'),
+        address: value('address'),
+        representative: value('representative') !== '',
+      };
+    })
+    .filter(
+      (row) =>
+        options.keepBlank ||
+        [row.name, row.idNumber, row.phone, row.address].some((field) => field.trim() !== ''),
+    );
+}
+
+/** The intake form → the input `registerCaseSchema` validates (with `parties.N.field` errors matching the rows). */
+export function registerCaseFromForm(body: FormBody, rows: PartyRow[]): Record<string, unknown> {
+  return {
+    type: text(body.type),
+    title: text(body.title),
+    description: text(body.description),
+    source: text(body.source),
+    unitId: text(body.unitId),
+    gridId: text(body.gridId),
+    occurredOn: text(body.occurredOn),
+    amountInDispute: amount(body.amountInDispute),
+    groupSize: wholeNumber(body.groupSize),
+    parties: rows.map((row) => ({
+      role: text(row.role),
+      kind: text(row.kind),
+      name: text(row.name),
+      idNumber: text(row.idNumber),
+      phone: text(row.phone),
+      address: text(row.address),
+      ...(row.representative ? { representative: true } : {}),
+    })),
+  };
+}

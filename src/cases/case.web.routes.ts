@@ -1,0 +1,259 @@
+import type { Request, Response } from 'express';
+import type { Actor } from '../access/actor';
+import type { RouteSpec } from '../access/route-table';
+import { actorOf, originOf } from '../access/route-table';
+import { ConflictError } from '../shared/errors';
+import { formFailure } from '../shared/http/forms';
+import { parseOrThrow } from '../shared/http/validate';
+import type { UnitService } from '../units/unit.service';
+import { caseEventFromForm, partyRowsFromForm, registerCaseFromForm } from './case.forms';
+import { caseEventSchema, caseListQuerySchema, registerCaseSchema } from './case.schemas';
+import type { CaseService } from './case.service';
+import {
+  agreementDocumentView,
+  blankParties,
+  type CasePageOptions,
+  caseListView,
+  casePageView,
+  type IntakeState,
+  intakeView,
+  revealedPartyView,
+} from './case.view-model';
+import { casesCsv } from './case-export';
+import type { CaseFileService } from './case-file.service';
+import type { CaseWorkflowService } from './case-workflow.service';
+
+export interface CaseWebDeps {
+  cases: CaseService;
+  files: CaseFileService;
+  workflow: CaseWorkflowService;
+  units: UnitService;
+}
+
+/** A list filter from the query string: blank fields (an untouched select) are no filter. */
+function listQuery(req: Request) {
+  const given = Object.fromEntries(
+    Object.entries(req.query).filter(([, value]) => typeof value === 'string' && value.trim() !== ''),
+  );
+  return parseOrThrow(caseListQuerySchema, given);
+}
+
+const context = (req: Request) => ({ t: req.t, locale: req.locale });
+
+/**
+ * The mediators' pages for disputes (issue 5): the list with its filters and CSV
+ * export, intake with the duplicate check, the case page with the actions this user
+ * may take, the party reveal and the printable agreement. Every handler validates,
+ * calls one service, and renders or redirects; who may do what is the policy's.
+ */
+export function caseWebRoutes({ cases, files, workflow, units }: CaseWebDeps): RouteSpec[] {
+  const record = {
+    param: 'id',
+    kind: 'case' as const,
+    authorize: (actor: Actor, id: string) => cases.getVisible(actor, id),
+  };
+
+  async function renderCsv(req: Request, res: Response) {
+    const query = listQuery(req);
+    const rows = await cases.listAll(actorOf(req), query);
+    const presented = await cases.presentList(rows, req.locale);
+    const csv = casesCsv(
+      rows.map((row, index) => ({ row, presented: presented[index] })),
+      context(req),
+    );
+    const name = `cases-${new Date().toISOString().slice(0, 10)}.csv`;
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="${name}"`);
+    res.send(csv);
+  }
+
+  async function renderIntake(req: Request, res: Response, state: IntakeState, status = 200) {
+    const actor = actorOf(req);
+    const options = await cases.intakeOptions(actor);
+    res
+      .status(status)
+      .render('cases/new', intakeView(state, { ...options, actorUnitId: actor.unitId }, context(req)));
+  }
+
+  async function renderCase(
+    req: Request,
+    res: Response,
+    options: Omit<CasePageOptions, 'actorId'>,
+    status = 200,
+  ) {
+    const actor = actorOf(req);
+    const file = await files.open(actor, String(req.params.id));
+    res
+      .status(status)
+      .render('cases/show', casePageView(file, { ...options, actorId: actor.id }, context(req)));
+  }
+
+  return [
+    {
+      method: 'get',
+      path: '/cases',
+      access: { action: 'case.list' },
+      handler: async (req, res) => {
+        const actor = actorOf(req);
+        const query = listQuery(req);
+        const [result, visibleUnits] = await Promise.all([
+          cases.list(actor, query),
+          units.listVisible(actor),
+        ]);
+        const deps = await cases.viewDepsFor(result.items, req.locale);
+        res.render('cases/list', {
+          title: req.t('cases.listTitle'),
+          ...caseListView(query, result, deps, visibleUnits, context(req)),
+        });
+      },
+    },
+    {
+      method: 'get',
+      path: '/cases.csv',
+      access: { action: 'case.list' },
+      handler: renderCsv,
+    },
+    {
+      method: 'get',
+      path: '/api/v1/exports/cases.csv',
+      access: { action: 'case.list' },
+      api: {
+        tag: 'cases',
+        summary: 'The filtered case list as CSV (Excel-friendly UTF-8 with BOM)',
+        query: caseListQuerySchema,
+      },
+      handler: renderCsv,
+    },
+    {
+      method: 'get',
+      path: '/cases/new',
+      access: { action: 'case.register' },
+      handler: async (req, res) => {
+        await renderIntake(req, res, { values: {}, rows: blankParties(), errors: {} });
+      },
+    },
+    {
+      method: 'post',
+      path: '/cases',
+      access: { action: 'case.register' },
+      handler: async (req, res) => {
+        const body = (req.body ?? {}) as Record<string, unknown>;
+        const intent = typeof body.intent === 'string' ? body.intent : 'save';
+        const values = { ...body };
+        // adding or removing a party row: the form again, as typed, nothing checked yet
+        if (intent === 'addParty' || intent.startsWith('removeParty-')) {
+          const rows = partyRowsFromForm(body, { keepBlank: true });
+          if (intent === 'addParty') rows.push({ ...blankParties()[1], role: 'third_party' });
+          else rows.splice(Number(intent.slice('removeParty-'.length)), 1);
+          return renderIntake(req, res, {
+            values,
+            rows: rows.length > 0 ? rows : blankParties(),
+            errors: {},
+          });
+        }
+        const rows = partyRowsFromForm(body);
+        try {
+          const input = parseOrThrow(registerCaseSchema, registerCaseFromForm(body, rows));
+          const { registered, review } = await cases.intake(actorOf(req), input, {
+            confirmed: intent === 'confirm',
+            checkOnly: intent === 'check',
+          });
+          if (registered) return res.redirect(303, `/cases/${registered.id}?registered=1`);
+          await renderIntake(req, res, { values, rows, errors: {}, review, checked: true });
+        } catch (error) {
+          const failure = formFailure(req, error);
+          await renderIntake(
+            req,
+            res,
+            {
+              values,
+              rows: rows.length > 0 ? rows : blankParties(),
+              errors: failure.errors,
+              formError: failure.formError,
+            },
+            failure.status,
+          );
+        }
+      },
+    },
+    {
+      method: 'get',
+      path: '/cases/:id',
+      access: { action: 'case.view' },
+      record,
+      handler: async (req, res) => {
+        const saved =
+          typeof req.query.saved === 'string' && /^[A-Z_]{3,40}$/.test(req.query.saved)
+            ? req.query.saved
+            : undefined;
+        await renderCase(req, res, {
+          timeline: req.query.timeline === 'important' ? 'important' : 'all',
+          saved: req.query.registered === '1' ? 'REGISTERED' : saved,
+          uploaded: typeof req.query.uploaded === 'string' ? req.query.uploaded.slice(0, 255) : undefined,
+        });
+      },
+    },
+    {
+      method: 'post',
+      path: '/cases/:id/events',
+      access: { action: 'case.act' },
+      record,
+      handler: async (req, res) => {
+        const id = String(req.params.id);
+        const body = (req.body ?? {}) as Record<string, unknown>;
+        const formKey = typeof body.formKey === 'string' ? body.formKey : String(body.type ?? '');
+        try {
+          const input = parseOrThrow(caseEventSchema, caseEventFromForm(body));
+          await workflow.apply(actorOf(req), id, input);
+          res.redirect(303, `/cases/${id}?saved=${input.type}`);
+        } catch (error) {
+          const failure = formFailure(req, error);
+          await renderCase(
+            req,
+            res,
+            {
+              timeline: 'all',
+              stale: error instanceof ConflictError,
+              failure: {
+                formKey,
+                values: failure.values,
+                errors: failure.errors,
+                formError: failure.formError,
+              },
+            },
+            failure.status,
+          );
+        }
+      },
+    },
+    {
+      method: 'post',
+      path: '/cases/:id/parties/:partyId/reveal',
+      access: { action: 'party.reveal' },
+      record,
+      handler: async (req, res) => {
+        const actor = actorOf(req);
+        const revealed = await cases.revealParty(
+          actor,
+          originOf(req),
+          String(req.params.id),
+          String(req.params.partyId),
+        );
+        const { row } = await cases.getVisible(actor, String(req.params.id));
+        res.setHeader('Cache-Control', 'no-store');
+        res.render('cases/party', revealedPartyView(row, revealed, context(req)));
+      },
+    },
+    {
+      method: 'get',
+      path: '/cases/:id/agreement',
+      access: { action: 'case.view' },
+      record,
+      handler: async (req, res) => {
+        const document = await files.agreementDocument(actorOf(req), originOf(req), String(req.params.id));
+        res.setHeader('Cache-Control', 'no-store');
+        res.render('../documents/agreement', agreementDocumentView(document, context(req)));
+      },
+    },
+  ];
+}

@@ -1,0 +1,422 @@
+import { parse } from 'csv-parse/sync';
+import type { DataSource, EntityManager } from 'typeorm';
+import { z } from 'zod';
+import type { Actor } from '../access/actor';
+import { policy } from '../access/policy';
+import type { AuditService } from '../audit/audit.service';
+import { caseSources } from '../cases/case.entity';
+import { dueDate } from '../deadlines/period';
+import { todayInShanghai, type WorkingCalendar } from '../deadlines/working-calendar';
+import type { Clock } from '../shared/clock';
+import { AppError, ForbiddenError } from '../shared/errors';
+import { mediationLevelOf, mediationLevels, type Unit } from '../units/unit.entity';
+import type { UnitRepository } from '../units/unit.repository';
+import {
+  type CaseContext,
+  type CaseOutcome,
+  caseMachine,
+  caseMachineVersion,
+} from '../workflows/case.machine';
+import { genesisHash, hashEvent } from '../workflows/event-chain';
+import { startMachine } from '../workflows/machine-runner';
+import { rulesFor } from '../workflows/rules';
+import { type DayBasis, disputeTypes, tracks } from '../workflows/rules/dispute-rules.types';
+
+/** The columns of the historic import (API.md "Historic import (CSV)"), in order. */
+export const importColumns = [
+  'number',
+  'type',
+  'title',
+  'source',
+  'unitCode',
+  'registeredOn',
+  'screenedOn',
+  'screening',
+  'track',
+  'level',
+  'closedOn',
+  'outcome',
+] as const;
+const requiredColumns = ['type', 'title', 'source', 'unitCode', 'registeredOn'];
+
+const blank = (value: unknown) => (value === '' ? undefined : value);
+const date = z.preprocess(blank, z.iso.date({ error: 'validation.date' }).optional());
+const outcomes = [
+  'resolved',
+  'unresolved',
+  'withdrawn',
+  'not_accepted',
+  'referred_out',
+  'enforcement_referred',
+] as const;
+
+const rowSchema = z
+  .object({
+    number: z.preprocess(blank, z.string().trim().max(48, 'validation.too_big').optional()),
+    type: z.enum(disputeTypes, { error: 'validation.invalid_value' }),
+    title: z.string().trim().min(1, 'validation.required').max(200, 'validation.too_big'),
+    source: z.enum(caseSources, { error: 'validation.invalid_value' }),
+    unitCode: z.string().trim().min(1, 'validation.required'),
+    registeredOn: z.iso.date({ error: 'validation.date' }),
+    screenedOn: date,
+    screening: z.preprocess(
+      blank,
+      z.enum(['accepted', 'declined', 'referred_out'], { error: 'validation.invalid_value' }).optional(),
+    ),
+    track: z.preprocess(blank, z.enum(tracks, { error: 'validation.invalid_value' }).optional()),
+    level: z.preprocess(blank, z.enum(mediationLevels, { error: 'validation.invalid_value' }).optional()),
+    closedOn: date,
+    outcome: z.preprocess(blank, z.enum(outcomes, { error: 'validation.invalid_value' }).optional()),
+  })
+  .superRefine((row, ctx) => {
+    const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (row.screenedOn && row.screenedOn < row.registeredOn)
+      issue('screenedOn', 'validation.import_before_registration');
+    if (row.closedOn && row.closedOn < row.registeredOn)
+      issue('closedOn', 'validation.import_before_registration');
+    if (Boolean(row.closedOn) !== Boolean(row.outcome))
+      issue(row.closedOn ? 'outcome' : 'closedOn', 'validation.import_closed_needs_outcome');
+    if (row.screening === 'accepted' && !row.track) issue('track', 'validation.required');
+    if (row.track === 'people' && !row.level) issue('level', 'validation.required');
+    if (row.screening === 'declined' && row.outcome && row.outcome !== 'not_accepted')
+      issue('outcome', 'validation.import_outcome_mismatch');
+    if (row.screening === 'referred_out' && row.outcome && row.outcome !== 'referred_out')
+      issue('outcome', 'validation.import_outcome_mismatch');
+    if (
+      row.screening !== 'accepted' &&
+      row.outcome &&
+      !['not_accepted', 'referred_out', 'withdrawn'].includes(row.outcome)
+    ) {
+      issue('screening', 'validation.import_outcome_mismatch');
+    }
+  });
+type ImportRow = z.infer<typeof rowSchema>;
+
+export type ImportRowError = { row: number; column: string; message: string };
+
+/** What one import computes once and reuses across its rows. */
+interface RowMemo {
+  initialContext: Map<string, CaseContext>;
+  dueDates: Map<string, string>;
+}
+
+/** 422 with one line per bad cell: nothing was imported. */
+export class ImportRejectedError extends AppError {
+  constructor(details: ImportRowError[]) {
+    super('import_rejected', 422, details.slice(0, 1000), { count: details.length });
+  }
+}
+
+const atShanghaiMidnight = (day: string) => new Date(`${day}T00:00:00+08:00`);
+const chunk = <T>(items: T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, index) =>
+    items.slice(index * size, (index + 1) * size),
+  );
+
+/**
+ * Historic cases from an older system (API.md): all rows or none, a per-row error
+ * report, each case marked `imported` with one chained `IMPORTED` event, counted in
+ * the figures like any other case. Rows are validated first, then written in bulk.
+ */
+export class CaseImportService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly units: UnitRepository,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    private readonly calendar: () => WorkingCalendar,
+  ) {}
+
+  async importCsv(actor: Actor, ip: string | null, csv: string): Promise<{ imported: number }> {
+    if (!policy.can(actor, 'import.cases')) throw new ForbiddenError();
+    const { rows, errors } = this.parse(csv);
+    const today = todayInShanghai(this.clock.now());
+    const unitsByCode = new Map(
+      (await this.units.findSubtree(actor.unitId)).map((unit) => [unit.code, unit]),
+    );
+    const existing = await this.existingNumbers(
+      rows.flatMap((row) => (row.data?.number ? [row.data.number] : [])),
+    );
+    const seen = new Set<string>();
+    for (const { line, data } of rows) {
+      if (!data) continue;
+      const unit = unitsByCode.get(data.unitCode.toUpperCase());
+      if (!unit?.active || !policy.canImportInto(actor, unit.path))
+        errors.push({ row: line, column: 'unitCode', message: 'validation.unit_not_assignable' });
+      if (data.registeredOn > today)
+        errors.push({ row: line, column: 'registeredOn', message: 'validation.date_in_future' });
+      if (data.closedOn && data.closedOn > today)
+        errors.push({ row: line, column: 'closedOn', message: 'validation.date_in_future' });
+      if (data.number && (existing.has(data.number) || seen.has(data.number)))
+        errors.push({ row: line, column: 'number', message: 'validation.code_taken' });
+      if (data.number) seen.add(data.number);
+    }
+    if (errors.length > 0) throw new ImportRejectedError(errors.sort((a, b) => a.row - b.row));
+
+    const valid = rows.map((row) => ({
+      line: row.line,
+      data: row.data as ImportRow,
+      unit: unitsByCode.get((row.data as ImportRow).unitCode.toUpperCase()) as Unit,
+    }));
+    await this.db.transaction(async (tx) => {
+      const districts = new Map<string, Unit>();
+      for (const { unit } of valid) {
+        const district = unit.path.split('.')[0];
+        if (!districts.has(district))
+          districts.set(district, (await this.units.findDistrictOf(unit.id, tx)) as Unit);
+      }
+      const numbers = await this.allocateNumbers(tx, valid, districts);
+      const now = this.clock.now();
+      const calendar = this.calendar();
+      const memo: RowMemo = { initialContext: new Map(), dueDates: new Map() };
+      const caseRows = valid.map(({ data, unit }, index) =>
+        this.caseRow(
+          data,
+          unit,
+          districts.get(unit.path.split('.')[0]) as Unit,
+          numbers[index],
+          calendar,
+          now,
+          memo,
+        ),
+      );
+      for (const part of chunk(caseRows, 500)) {
+        await tx.query(
+          `INSERT INTO cases (id, number, district_id, type, title, description, source, registered_unit_id, registered_by,
+             holding_unit_id, held_unit_ids, state, outcome, track, level, registered_level, resolved_level, rules_version,
+             machine_version, snapshot, version, imported, screened_at, accepted_at, closed_at, closed_on_time, created_at, updated_at)
+           SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, number varchar, district_id uuid, type varchar, title varchar,
+             description text, source varchar, registered_unit_id uuid, registered_by uuid, holding_unit_id uuid, held_unit_ids uuid[],
+             state varchar, outcome varchar, track varchar, level varchar, registered_level varchar, resolved_level varchar,
+             rules_version int, machine_version int, snapshot jsonb, version int, imported boolean, screened_at timestamptz,
+             accepted_at timestamptz, closed_at timestamptz, closed_on_time boolean, created_at timestamptz, updated_at timestamptz)`,
+          [JSON.stringify(part.map((row) => ({ ...row, registered_by: actor.id })))],
+        );
+      }
+      const events = caseRows.map((row, index) => {
+        const event = {
+          ownerId: row.id,
+          seq: 1,
+          type: 'IMPORTED',
+          actorId: actor.id,
+          actorName: actor.displayName,
+          unitId: actor.unitId,
+          at: now,
+          payload: { ...valid[index].data, number: row.number },
+          fromState: null,
+          toState: row.state,
+          prevHash: genesisHash,
+        };
+        return { ...event, hash: hashEvent(event) };
+      });
+      for (const part of chunk(events, 1000)) {
+        await tx.query(
+          `INSERT INTO case_events (case_id, seq, type, actor_id, actor_name, unit_id, at, payload, from_state, to_state, prev_hash, hash)
+           SELECT r.owner_id, r.seq, r.type, r.actor_id, $2, r.unit_id, r.at, r.payload, r.from_state, r.to_state, r.prev_hash, r.hash
+           FROM jsonb_to_recordset($1::jsonb) AS r(owner_id uuid, seq int, type varchar, actor_id uuid, unit_id uuid, at timestamptz,
+             payload jsonb, from_state varchar, to_state varchar, prev_hash char(64), hash char(64))`,
+          [
+            JSON.stringify(
+              part.map((event) => ({
+                owner_id: event.ownerId,
+                seq: event.seq,
+                type: event.type,
+                actor_id: event.actorId,
+                unit_id: event.unitId,
+                at: event.at.toISOString(),
+                payload: event.payload,
+                from_state: event.fromState,
+                to_state: event.toState,
+                prev_hash: event.prevHash,
+                hash: event.hash,
+              })),
+            ),
+            actor.displayName,
+          ],
+        );
+      }
+      await this.audit.record(
+        { actor: { id: actor.id, username: actor.username }, ip },
+        { action: 'cases.imported', details: { rows: valid.length } },
+        tx,
+      );
+    });
+    return { imported: valid.length };
+  }
+
+  /** Parses and validates every row; unknown or missing columns are reported on the header row (1). */
+  private parse(csv: string): { rows: Array<{ line: number; data?: ImportRow }>; errors: ImportRowError[] } {
+    const errors: ImportRowError[] = [];
+    if (csv.includes('\u0000'))
+      throw new ImportRejectedError([{ row: 1, column: '', message: 'validation.nul_character' }]);
+    let records: string[][];
+    try {
+      records = parse(csv, { bom: true, skip_empty_lines: true, relax_column_count: false, trim: true });
+    } catch (error) {
+      throw new ImportRejectedError([
+        { row: (error as { lines?: number }).lines ?? 1, column: '', message: 'validation.csv_malformed' },
+      ]);
+    }
+    const [header = [], ...body] = records;
+    for (const column of header) {
+      if (!(importColumns as readonly string[]).includes(column))
+        errors.push({ row: 1, column, message: 'validation.unknown_column' });
+    }
+    for (const column of requiredColumns) {
+      if (!header.includes(column)) errors.push({ row: 1, column, message: 'validation.missing_column' });
+    }
+    if (errors.length > 0) throw new ImportRejectedError(errors);
+    if (body.length === 0)
+      throw new ImportRejectedError([{ row: 1, column: '', message: 'validation.import_empty' }]);
+    const rows = body.map((cells, index) => {
+      const line = index + 2;
+      const record = Object.fromEntries(header.map((column, position) => [column, cells[position] ?? '']));
+      const parsed = rowSchema.safeParse(record);
+      if (parsed.success) return { line, data: parsed.data };
+      for (const issue of parsed.error.issues) {
+        errors.push({
+          row: line,
+          column: String(issue.path[0] ?? ''),
+          message: issue.message.startsWith('validation.') ? issue.message : `validation.${issue.code}`,
+        });
+      }
+      return { line };
+    });
+    return { rows, errors };
+  }
+
+  private async existingNumbers(numbers: string[]): Promise<Set<string>> {
+    if (numbers.length === 0) return new Set();
+    const rows: Array<{ number: string }> = await this.db.query(
+      'SELECT number FROM cases WHERE number = ANY($1::text[])',
+      [numbers],
+    );
+    return new Set(rows.map((row) => row.number));
+  }
+
+  /** Numbers for rows without one: a block per district and year, from the same gap-free counter. */
+  private async allocateNumbers(
+    tx: EntityManager,
+    rows: Array<{ data: ImportRow; unit: Unit }>,
+    districts: Map<string, Unit>,
+  ): Promise<string[]> {
+    const wanted = new Map<string, { district: Unit; year: number; count: number }>();
+    for (const { data, unit } of rows) {
+      if (data.number) continue;
+      const district = districts.get(unit.path.split('.')[0]) as Unit;
+      const year = Number(data.registeredOn.slice(0, 4));
+      const key = `${district.id}:${year}`;
+      const entry = wanted.get(key) ?? { district, year, count: 0 };
+      entry.count += 1;
+      wanted.set(key, entry);
+    }
+    const next = new Map<string, number>();
+    for (const [key, { district, year, count }] of wanted) {
+      const [{ last_seq: last }] = await tx.query(
+        `INSERT INTO record_numbers (series, district_id, year, last_seq) VALUES ('case', $1, $2, $3)
+         ON CONFLICT (series, district_id, year) DO UPDATE SET last_seq = record_numbers.last_seq + $3 RETURNING last_seq`,
+        [district.id, year, count],
+      );
+      next.set(key, last - count + 1);
+    }
+    return rows.map(({ data, unit }) => {
+      if (data.number) return data.number;
+      const district = districts.get(unit.path.split('.')[0]) as Unit;
+      const year = Number(data.registeredOn.slice(0, 4));
+      const key = `${district.id}:${year}`;
+      const seq = next.get(key) as number;
+      next.set(key, seq + 1);
+      return `${district.code}-${year}-${String(seq).padStart(6, '0')}`;
+    });
+  }
+
+  /** The stored case: snapshot and columns as the workflow would have left them. */
+  private caseRow(
+    data: ImportRow,
+    unit: Unit,
+    district: Unit,
+    number: string,
+    calendar: WorkingCalendar,
+    now: Date,
+    memo: RowMemo,
+  ) {
+    const rules = rulesFor(data.type);
+    // the statechart's initial context differs per type only (and the unit, set below): start it once per type
+    let initialContext = memo.initialContext.get(data.type);
+    if (!initialContext) {
+      initialContext = startMachine(caseMachine, {
+        type: data.type,
+        rules: {
+          judicialConfirmationApplies: rules.judicialConfirmation.applies,
+          failureGuidance: rules.failureGuidance,
+        },
+        holdingUnitId: unit.id,
+      }).context;
+      memo.initialContext.set(data.type, initialContext);
+    }
+    const initial = { context: { ...initialContext, holdingUnitId: unit.id } };
+    const stageDue = (from: string, days: number, basis: DayBasis) => {
+      const key = `${from}|${days}|${basis}`;
+      let due = memo.dueDates.get(key);
+      if (due === undefined) {
+        due = dueDate(from, days, basis, calendar);
+        memo.dueDates.set(key, due);
+      }
+      return due;
+    };
+    const accepted = data.screening === 'accepted';
+    const closedOn =
+      data.closedOn ?? (data.screening && !accepted ? (data.screenedOn ?? data.registeredOn) : undefined);
+    const outcome: CaseOutcome | null =
+      (data.outcome as CaseOutcome | undefined) ??
+      (data.screening === 'declined'
+        ? 'not_accepted'
+        : data.screening === 'referred_out'
+          ? 'referred_out'
+          : null);
+    const state = closedOn ? 'closed' : accepted ? 'mediation.awaitingMediator' : 'screening';
+    const track = accepted ? (data.track ?? null) : null;
+    const level = track === 'people' ? (data.level ?? null) : null;
+    const stage = track ? rules.deadlines[track] : null;
+    const onTime =
+      state === 'closed' && stage && closedOn
+        ? closedOn <= stageDue(data.screenedOn ?? data.registeredOn, stage.days, stage.basis)
+        : state === 'closed'
+          ? true
+          : null;
+    return {
+      id: crypto.randomUUID(),
+      number,
+      district_id: district.id,
+      type: data.type,
+      title: data.title,
+      description: data.title,
+      source: data.source,
+      registered_unit_id: unit.id,
+      holding_unit_id: unit.id,
+      held_unit_ids: [unit.id],
+      state,
+      outcome: state === 'closed' ? outcome : null,
+      track,
+      level,
+      registered_level: mediationLevelOf(unit.kind),
+      resolved_level: state === 'closed' && outcome === 'resolved' ? level : null,
+      rules_version: rules.version,
+      machine_version: caseMachineVersion,
+      snapshot: {
+        value: state === 'mediation.awaitingMediator' ? { mediation: 'awaitingMediator' } : state,
+        context: { ...initial.context, track, level, outcome: state === 'closed' ? outcome : null },
+      },
+      version: 0,
+      imported: true,
+      screened_at: data.screening
+        ? atShanghaiMidnight(data.screenedOn ?? data.registeredOn).toISOString()
+        : null,
+      accepted_at: accepted ? atShanghaiMidnight(data.screenedOn ?? data.registeredOn).toISOString() : null,
+      closed_at: closedOn ? atShanghaiMidnight(closedOn).toISOString() : null,
+      closed_on_time: onTime,
+      created_at: atShanghaiMidnight(data.registeredOn).toISOString(),
+      updated_at: now.toISOString(),
+    };
+  }
+}

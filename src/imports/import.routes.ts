@@ -1,0 +1,80 @@
+import express from 'express';
+import multer from 'multer';
+import type { Config } from '../../config/environment';
+import type { RouteSpec } from '../access/route-table';
+import { actorOf } from '../access/route-table';
+import { csrfProtection } from '../auth/csrf';
+import { AppError, ValidationError } from '../shared/errors';
+import type { CaseImportService } from './case-import.service';
+import { importColumns } from './case-import.service';
+
+/** 20 MB holds well over 100,000 historic rows. */
+const maxCsvBytes = 20 * 1024 * 1024;
+const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: maxCsvBytes, files: 1 } });
+
+/** Historic import: the API (text/csv body) and the admin page (file upload). */
+export function importRoutes(imports: CaseImportService, config: Config): RouteSpec[] {
+  const csrf = csrfProtection(config);
+  const pageModel = (extra: Record<string, unknown> = {}) => ({ columns: importColumns.join(','), ...extra });
+  return [
+    {
+      method: 'post',
+      path: '/api/v1/imports/cases',
+      access: { action: 'import.cases' },
+      api: { tag: 'imports', summary: 'Import historic cases from CSV (all rows or none)' },
+      handler: [
+        express.text({ type: ['text/csv', 'application/csv', 'text/plain'], limit: maxCsvBytes }),
+        async (req, res) => {
+          if (typeof req.body !== 'string' || req.body.length === 0) {
+            throw new ValidationError([{ field: 'body', message: 'validation.csv_required' }]);
+          }
+          res.status(201).json(await imports.importCsv(actorOf(req), req.ip ?? null, req.body));
+        },
+      ],
+    },
+    {
+      method: 'get',
+      path: '/admin/import',
+      access: { action: 'import.cases' },
+      handler: (req, res) => {
+        res.render('admin/import', { title: req.t('admin.import.title'), ...pageModel() });
+      },
+    },
+    {
+      method: 'post',
+      path: '/admin/import',
+      access: { action: 'import.cases' },
+      multipart: true,
+      handler: [
+        upload.single('file'),
+        csrf.protectUpload,
+        async (req, res) => {
+          const csv = req.file?.buffer.toString('utf8') ?? '';
+          try {
+            if (!csv) throw new ValidationError([{ field: 'file', message: 'validation.csv_required' }]);
+            const result = await imports.importCsv(actorOf(req), req.ip ?? null, csv);
+            res.render('admin/import', {
+              title: req.t('admin.import.title'),
+              ...pageModel({ imported: result.imported }),
+            });
+          } catch (error) {
+            if (!(error instanceof AppError) || error.status >= 500) throw error;
+            res.status(error.status).render('admin/import', {
+              title: req.t('admin.import.title'),
+              ...pageModel({
+                formError: req.t(`errors.${error.code}`, {
+                  ...error.params,
+                  defaultValue: req.t('errors.validation_failed'),
+                }),
+                rowErrors: (error.details ?? []).map((detail) => ({
+                  ...detail,
+                  message: req.t(detail.message, { defaultValue: detail.message }),
+                })),
+              }),
+            });
+          }
+        },
+      ],
+    },
+  ];
+}

@@ -1,0 +1,105 @@
+import type { Role } from '../users/user.entity';
+
+/** Everything the app tells people about, one kind per reason (issue 7, "who hears what"). */
+export const notificationKinds = [
+  'case.assigned',
+  'case.handed_off',
+  'case.reopened',
+  'escalation.questioned',
+  'petition.assigned',
+  'deadline.warning',
+  'deadline.overdue',
+] as const;
+export type NotificationKind = (typeof notificationKinds)[number];
+
+export function isNotificationKind(value: string): value is NotificationKind {
+  return (notificationKinds as readonly string[]).includes(value);
+}
+
+/** How a person receives a kind: a mail each time, one mail a day listing them, or not at all. */
+export const deliveries = ['immediate', 'digest', 'off'] as const;
+export type Delivery = (typeof deliveries)[number];
+
+/**
+ * Who of a unit hears a notice addressed to the unit: its active mediators plus the
+ * supervisors over it (`members`), or only those supervisors (`supervisors`). "The
+ * supervisors over it" are the nearest ones: of the unit itself, else of the closest
+ * unit above that has any — the people who review hand-offs into it.
+ */
+export type UnitAudience = 'members' | 'supervisors';
+
+export interface KindRule {
+  /** Who hears it when it is addressed to a unit (a row may say otherwise). */
+  unitAudience: UnitAudience;
+  /** For someone who has not chosen. */
+  defaultDelivery: Delivery;
+  /** Where a role's default differs (a supervisor, who hears of every clock in the unit, reads warnings in the digest). */
+  defaultFor?: Partial<Record<Role, Delivery>>;
+  /** May not be turned off (it may still go in the digest). */
+  mandatory: boolean;
+  /** `templates/email/kinds/<template>.{html,text}.hbs`. */
+  template: string;
+}
+
+/** The table of kinds: read by the preferences page, the dispatcher and the templates. */
+export const kindRules: Record<NotificationKind, KindRule> = {
+  // the mediator the case was given to
+  'case.assigned': {
+    unitAudience: 'members',
+    defaultDelivery: 'immediate',
+    mandatory: false,
+    template: 'case-assigned',
+  },
+  // the receiving unit's mediators and its supervisor (who reviews the hand-off)
+  'case.handed_off': {
+    unitAudience: 'members',
+    defaultDelivery: 'immediate',
+    mandatory: false,
+    template: 'case-handed-off',
+  },
+  'case.reopened': {
+    unitAudience: 'members',
+    defaultDelivery: 'immediate',
+    mandatory: false,
+    template: 'case-reopened',
+  },
+  // the mediator whose hand-off a supervisor questioned
+  'escalation.questioned': {
+    unitAudience: 'members',
+    defaultDelivery: 'immediate',
+    mandatory: false,
+    template: 'escalation-questioned',
+  },
+  'petition.assigned': {
+    unitAudience: 'members',
+    defaultDelivery: 'immediate',
+    mandatory: false,
+    template: 'petition-assigned',
+  },
+  // the holder and the supervisor, at 80 % of the period (the supervisor: in the digest, unless they choose)
+  'deadline.warning': {
+    unitAudience: 'supervisors',
+    defaultDelivery: 'immediate',
+    defaultFor: { supervisor: 'digest' },
+    mandatory: false,
+    template: 'deadline-warning',
+  },
+  // the holder and the supervisor, once the period has run out: cannot be turned off
+  'deadline.overdue': {
+    unitAudience: 'supervisors',
+    defaultDelivery: 'immediate',
+    mandatory: true,
+    template: 'deadline-overdue',
+  },
+};
+
+/** What a user receives of a kind, given what they chose (if anything). */
+export function effectiveDelivery(
+  kind: NotificationKind,
+  role: Role,
+  chosen: Delivery | undefined,
+): Delivery {
+  const rule = kindRules[kind];
+  const delivery = chosen ?? rule.defaultFor?.[role] ?? rule.defaultDelivery;
+  return rule.mandatory && delivery === 'off' ? 'immediate' : delivery;
+}

@@ -1,0 +1,297 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { runQuery } from '../shared/db/structured-query';
+import type { UnitAudience } from './notification-kinds';
+import { OutboxMessage } from './outbox';
+
+/** The person a row is for, as the dispatcher needs them. */
+export interface Recipient {
+  id: string;
+  displayName: string;
+  email: string | null;
+  locale: 'zh-CN' | 'en';
+  role: 'admin' | 'supervisor' | 'mediator' | 'petition_agent';
+  active: boolean;
+}
+
+/** What a notice is about, as a mail names it. */
+export interface SubjectSummary {
+  type: 'case' | 'petition';
+  id: string;
+  number: string;
+  title: string;
+}
+
+/** A row that failed for good, as the admin page lists it. */
+export interface FailedRow {
+  id: string;
+  kind: string;
+  createdAt: Date;
+  failedAt: Date;
+  attempts: number;
+  lastError: string | null;
+  recipient: string | null;
+  email: string | null;
+  subjectNumber: string | null;
+}
+
+/** The only code that queries the outbox, digests and who hears a unit's notices. */
+export class OutboxRepository {
+  constructor(private readonly db: DataSource) {}
+
+  private manager(tx?: EntityManager) {
+    return tx ?? this.db.manager;
+  }
+
+  /**
+   * The oldest row due for handling, locked until the transaction ends; a row another
+   * worker holds is skipped (FOR UPDATE SKIP LOCKED), so each row has one sender at a time.
+   * Digest items wait for their digest; rows in backoff wait for their time.
+   */
+  claimNext(tx: EntityManager, now: Date): Promise<OutboxMessage | null> {
+    return tx
+      .createQueryBuilder(OutboxMessage, 'o')
+      .setLock('pessimistic_write')
+      .setOnLocked('skip_locked')
+      .where('o.sentAt IS NULL AND o.failedAt IS NULL')
+      .andWhere(`(o.delivery IS NULL OR o.delivery <> 'digest')`)
+      .andWhere('(o.nextAttemptAt IS NULL OR o.nextAttemptAt <= :now)', { now })
+      .orderBy('o.id', 'ASC')
+      .limit(1)
+      .getOne();
+  }
+
+  /** One row per person, expanded from `parent`; the parent is done (`fanout`). */
+  async expand(tx: EntityManager, parent: OutboxMessage, userIds: string[], now: Date): Promise<void> {
+    if (userIds.length > 0) {
+      await tx.insert(
+        OutboxMessage,
+        userIds.map((userId) => ({
+          kind: parent.kind,
+          recipientUserId: userId,
+          recipientUnitId: null,
+          subjectType: parent.subjectType,
+          subjectId: parent.subjectId,
+          payload: parent.payload as object,
+          parentId: parent.id,
+          createdAt: parent.createdAt,
+        })),
+      );
+    }
+    await tx.update(
+      OutboxMessage,
+      { id: parent.id },
+      userIds.length > 0
+        ? { delivery: 'fanout', sentAt: now }
+        : { delivery: 'none', sentAt: now, lastError: 'no recipients' },
+    );
+  }
+
+  /** The row is done without a mail of its own: turned off, or nobody to send it to. */
+  async markNotMailed(tx: EntityManager, id: string, now: Date, reason: string | null): Promise<void> {
+    await tx.update(OutboxMessage, { id }, { delivery: 'none', sentAt: now, lastError: reason });
+  }
+
+  /** The row waits for the recipient's next digest. */
+  async markForDigest(tx: EntityManager, id: string): Promise<void> {
+    await tx.update(OutboxMessage, { id }, { delivery: 'digest' });
+  }
+
+  /** Sent: in the same transaction that held the row while the mail went out. */
+  async markSent(
+    tx: EntityManager,
+    id: string,
+    sent: { at: Date; messageId: string; to: string; attempts: number },
+  ): Promise<void> {
+    await tx.update(
+      OutboxMessage,
+      { id },
+      {
+        delivery: 'mail',
+        sentAt: sent.at,
+        messageId: sent.messageId,
+        sentTo: sent.to,
+        attempts: sent.attempts,
+        nextAttemptAt: null,
+      },
+    );
+  }
+
+  /** A failed attempt: try again at `retryAt`, or give up (`failedAt`). */
+  async markAttemptFailed(
+    tx: EntityManager,
+    id: string,
+    failure: { attempts: number; error: string; retryAt: Date | null; failedAt: Date | null },
+  ): Promise<void> {
+    await tx.update(
+      OutboxMessage,
+      { id },
+      {
+        attempts: failure.attempts,
+        lastError: failure.error.slice(0, 2000),
+        nextAttemptAt: failure.retryAt,
+        failedAt: failure.failedAt,
+      },
+    );
+  }
+
+  findRecipient(userId: string, tx?: EntityManager): Promise<Recipient | null> {
+    return this.manager(tx)
+      .query(
+        `SELECT id, display_name AS "displayName", email, locale, role, active FROM users WHERE id = $1`,
+        [userId],
+      )
+      .then((rows: Recipient[]) => rows[0] ?? null);
+  }
+
+  /**
+   * The people of a unit who hear its notices, resolved now: its active mediators
+   * (`members` only) and the nearest supervisors over it — of the unit itself, else of
+   * the closest unit above that has any.
+   */
+  async unitRecipients(unitId: string, audience: UnitAudience, tx?: EntityManager): Promise<string[]> {
+    const rows: Array<{ id: string }> = await this.manager(tx).query(
+      `WITH target AS (SELECT path FROM units WHERE id = $1),
+            nearest AS (
+              SELECT max(nlevel(su.path)) AS depth
+              FROM users s JOIN units su ON su.id = s.unit_id, target
+              WHERE s.role = 'supervisor' AND s.active AND su.path @> target.path
+            )
+       SELECT u.id FROM users u JOIN units uu ON uu.id = u.unit_id, target, nearest
+       WHERE u.active AND (
+         ($2 = 'members' AND u.role = 'mediator' AND u.unit_id = $1)
+         OR (u.role = 'supervisor' AND uu.path @> target.path AND nlevel(uu.path) = nearest.depth)
+       )
+       ORDER BY u.username`,
+      [unitId, audience],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /** Number and title of the cases and petitions these rows are about. */
+  async subjects(
+    refs: Array<{ subjectType: string; subjectId: string }>,
+    tx?: EntityManager,
+  ): Promise<Map<string, SubjectSummary>> {
+    const ids = (type: string) => [
+      ...new Set(refs.filter((ref) => ref.subjectType === type).map((ref) => ref.subjectId)),
+    ];
+    const [cases, petitions]: [SubjectSummary[], SubjectSummary[]] = await Promise.all([
+      ids('case').length === 0
+        ? []
+        : this.manager(tx).query(
+            `SELECT 'case' AS type, id, number, title FROM cases WHERE id = ANY($1::uuid[])`,
+            [ids('case')],
+          ),
+      ids('petition').length === 0
+        ? []
+        : this.manager(tx).query(
+            `SELECT 'petition' AS type, id, number, subject AS title FROM petitions WHERE id = ANY($1::uuid[])`,
+            [ids('petition')],
+          ),
+    ]);
+    return new Map([...cases, ...petitions].map((subject) => [`${subject.type}:${subject.id}`, subject]));
+  }
+
+  /** People with items waiting for a digest. */
+  async usersWithDigestItems(): Promise<string[]> {
+    const rows: Array<{ user_id: string }> = await this.db.query(
+      `SELECT DISTINCT recipient_user_id AS user_id FROM outbox
+       WHERE delivery = 'digest' AND digest_id IS NULL AND sent_at IS NULL`,
+    );
+    return rows.map((row) => row.user_id);
+  }
+
+  /**
+   * Today's digest for one person, if they have none yet: the digest row (unique per
+   * person and day, so two workers cannot both make one), its items, and the outbox
+   * row that mails it. Null when today's digest exists already or nothing waits.
+   */
+  async assembleDigest(
+    tx: EntityManager,
+    userId: string,
+    date: string,
+    now: Date,
+  ): Promise<{ outboxId: string; items: number } | null> {
+    const {
+      rows: [digest],
+    } = await runQuery<{ id: string }>(
+      tx,
+      `INSERT INTO notification_digests (user_id, digest_date, created_at) VALUES ($1, $2, $3)
+       ON CONFLICT (user_id, digest_date) DO NOTHING RETURNING id`,
+      [userId, date, now],
+    );
+    if (!digest) return null;
+    const items = await runQuery(
+      tx,
+      `UPDATE outbox SET digest_id = $2, sent_at = $3
+       WHERE recipient_user_id = $1 AND delivery = 'digest' AND digest_id IS NULL AND sent_at IS NULL`,
+      [userId, digest.id, now],
+    );
+    if (items.affected === 0) {
+      await runQuery(tx, 'DELETE FROM notification_digests WHERE id = $1', [digest.id]);
+      return null;
+    }
+    const {
+      rows: [row],
+    } = await runQuery<{ id: string }>(
+      tx,
+      `INSERT INTO outbox (kind, recipient_user_id, subject_type, subject_id, payload, created_at)
+       VALUES ('digest', $1, 'user', $1, $2, $3) RETURNING id`,
+      [userId, { digestId: digest.id, date, count: items.affected }, now],
+    );
+    return { outboxId: row.id, items: items.affected };
+  }
+
+  digestItems(digestId: string, tx?: EntityManager): Promise<OutboxMessage[]> {
+    return this.manager(tx).find(OutboxMessage, { where: { digestId }, order: { id: 'ASC' } });
+  }
+
+  /** Rows that failed for good, for recipients within `scopePath` (the admin's subtree). */
+  async listFailed(scopePath: string, limit: number): Promise<FailedRow[]> {
+    return this.db.query(
+      `SELECT o.id, o.kind, o.created_at AS "createdAt", o.failed_at AS "failedAt", o.attempts,
+              o.last_error AS "lastError", u.display_name AS recipient, u.email,
+              COALESCE(c.number, p.number) AS "subjectNumber"
+       FROM outbox o
+       JOIN users u ON u.id = o.recipient_user_id
+       JOIN units uu ON uu.id = u.unit_id
+       LEFT JOIN cases c ON o.subject_type = 'case' AND c.id = o.subject_id
+       LEFT JOIN petitions p ON o.subject_type = 'petition' AND p.id = o.subject_id
+       WHERE o.failed_at IS NOT NULL AND uu.path <@ $1::ltree
+       ORDER BY o.failed_at DESC, o.id DESC
+       LIMIT $2`,
+      [scopePath, limit],
+    );
+  }
+
+  /** How many rows wait, and how many failed for good (within `scopePath`, or all). */
+  async counts(scopePath?: string): Promise<{ pending: number; failed: number }> {
+    const [row]: Array<{ pending: number; failed: number }> = await this.db.query(
+      `SELECT count(*) FILTER (WHERE o.sent_at IS NULL AND o.failed_at IS NULL
+                                 AND (o.delivery IS NULL OR o.delivery <> 'digest'))::int AS pending,
+              count(*) FILTER (WHERE o.failed_at IS NOT NULL)::int AS failed
+       FROM outbox o
+       WHERE (o.sent_at IS NULL OR o.failed_at IS NOT NULL)
+         AND ($1::ltree IS NULL OR EXISTS (
+           SELECT 1 FROM users u JOIN units uu ON uu.id = u.unit_id
+           WHERE u.id = o.recipient_user_id AND uu.path <@ $1::ltree))`,
+      [scopePath ?? null],
+    );
+    return row;
+  }
+
+  /** The row, locked, if its recipient is within `scopePath`. */
+  async lockInScope(tx: EntityManager, id: string, scopePath: string): Promise<OutboxMessage | null> {
+    const rows: Array<{ id: string }> = await tx.query(
+      `SELECT o.id FROM outbox o JOIN users u ON u.id = o.recipient_user_id JOIN units uu ON uu.id = u.unit_id
+       WHERE o.id = $1 AND uu.path <@ $2::ltree FOR UPDATE OF o`,
+      [id, scopePath],
+    );
+    return rows.length === 0 ? null : tx.findOne(OutboxMessage, { where: { id } });
+  }
+
+  /** Back in the queue with a fresh set of attempts (the last error stays until it is sent). */
+  async requeue(tx: EntityManager, id: string): Promise<void> {
+    await tx.update(OutboxMessage, { id }, { failedAt: null, attempts: 0, nextAttemptAt: null });
+  }
+}

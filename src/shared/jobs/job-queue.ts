@@ -1,0 +1,118 @@
+import PgBoss from 'pg-boss';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Logger } from '../logger';
+
+/** pg-boss's tables live here (installed by migration 1764140420000). */
+export const jobSchema = 'pgboss';
+
+/** Every queue the app uses, with its pg-boss policy and retry settings. */
+export const queues = {
+  /** One job per open clock (singleton key per subject and clock): wakes the timer when it is due. */
+  deadlineTimer: {
+    name: 'deadline-timer',
+    // stately: at most one waiting job per key, so a clock never has two timers queued
+    options: { policy: 'stately', retryLimit: 5, retryDelay: 30, retryBackoff: true },
+  },
+  /** Re-reads every open clock from the calendar (holiday-table changes) and fires what is due. */
+  deadlineSweep: {
+    name: 'deadline-sweep',
+    options: { policy: 'singleton', retryLimit: 2, retryDelay: 60, expireInSeconds: 30 * 60 },
+  },
+  /** Assembles the daily digests. */
+  notificationDigest: {
+    name: 'notification-digest',
+    options: { policy: 'singleton', retryLimit: 2, retryDelay: 60 },
+  },
+} satisfies Record<string, { name: string; options: Omit<PgBoss.Queue, 'name'> }>;
+
+/**
+ * The app's pg-boss, on the app's database. Two ways in:
+ *
+ * - `sendIn(tx, …)` / `cancelIn(tx, …)`: queue or cancel a job *inside the caller's
+ *   TypeORM transaction* (pg-boss's `db` option on the transaction's connection), so
+ *   the job exists exactly when the change that wants it commits. Works whether or
+ *   not this process runs a worker (the tables come from a migration).
+ * - `start()` then `boss.work()` / `boss.schedule()`, and `stop()`: the worker side,
+ *   with a small pool of its own.
+ */
+export class JobQueue {
+  /** Never started: only builds and runs SQL on the connection it is handed. */
+  private readonly sender: PgBoss;
+  private running: PgBoss | undefined;
+
+  constructor(private readonly connectionString: string) {
+    this.sender = new PgBoss({ connectionString, schema: jobSchema });
+  }
+
+  /** The connection string of a data source made by `createDataSource`. */
+  static connectionStringOf(db: DataSource): string {
+    const url = (db.options as { url?: string }).url;
+    if (!url) throw new Error('the data source has no url: build it with createDataSource(url)');
+    return url;
+  }
+
+  /** pg-boss's database interface over the caller's transaction. */
+  static inTransaction(tx: EntityManager): PgBoss.Db {
+    const runner = tx.queryRunner;
+    if (!runner?.isTransactionActive) throw new Error('JobQueue.inTransaction needs a transaction');
+    return {
+      executeSql: async (text, values) => ({ rows: (await runner.query(text, values, true)).records ?? [] }),
+    };
+  }
+
+  /** Queues a job in the caller's transaction; null when its singleton key already has one waiting. */
+  sendIn(tx: EntityManager, queue: string, data: object, options: PgBoss.SendOptions = {}) {
+    return this.sender.send(queue, data, { ...options, db: JobQueue.inTransaction(tx) });
+  }
+
+  /** Cancels a waiting job in the caller's transaction (a no-op for one already done). */
+  cancelIn(tx: EntityManager, queue: string, id: string) {
+    return this.sender.cancel(queue, id, { db: JobQueue.inTransaction(tx) });
+  }
+
+  /** The started pg-boss (after `start()`). */
+  get boss(): PgBoss {
+    if (!this.running) throw new Error('the job queue has not been started');
+    return this.running;
+  }
+
+  get isStarted(): boolean {
+    return this.running !== undefined;
+  }
+
+  /**
+   * Starts pg-boss (it migrates its tables if a newer version needs it) and creates the
+   * app's queues. `cron: false` leaves out pg-boss's scheduler (tests call the jobs directly).
+   */
+  async start(logger: Logger, options: { cron: boolean }): Promise<PgBoss> {
+    const boss = new PgBoss({
+      connectionString: this.connectionString,
+      schema: jobSchema,
+      max: 4,
+      application_name: 'grand-mediation-jobs',
+      schedule: options.cron,
+    });
+    boss.on('error', (error) => logger.error({ err: error }, 'job queue error'));
+    await boss.start();
+    try {
+      // the migration created them; these settings are the current ones
+      for (const queue of Object.values(queues)) {
+        await boss.createQueue(queue.name, { name: queue.name, ...queue.options });
+        await boss.updateQueue(queue.name, { name: queue.name, ...queue.options });
+      }
+    } catch (error) {
+      await boss.stop({ graceful: false, wait: true });
+      throw error;
+    }
+    this.running = boss;
+    return boss;
+  }
+
+  async stop(): Promise<void> {
+    const boss = this.running;
+    if (!boss) return;
+    this.running = undefined;
+    // graceful: a job being handled gets a few seconds; one cut off is failed and retried elsewhere
+    await boss.stop({ graceful: true, timeout: 3000, wait: true });
+  }
+}

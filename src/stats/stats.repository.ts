@@ -1,0 +1,194 @@
+import type { DataSource } from 'typeorm';
+import type { StatsQuery } from './stats.schemas';
+
+export interface CaseCounts {
+  received: number;
+  screened: number;
+  closed: number;
+  closedOnTime: number;
+  closedAfterMediation: number;
+  resolvedAfterMediation: number;
+  resolved: number;
+  resolvedAtRegisteredLevel: number;
+  accepted: number;
+  escalatedCases: number;
+  overdue: number;
+  medianDaysToClose: number | null;
+}
+
+export interface EscalationCounts {
+  handOffs: number;
+  reviewed: number;
+  questioned: number;
+}
+
+export interface AgreementCounts {
+  due: number;
+  fulfilled: number;
+}
+
+/**
+ * The figures' counts, each one SQL aggregate over an indexed subtree filter: the
+ * cases registered in the unit's subtree in the period (by registration date,
+ * Asia/Shanghai), narrowed by type, level and track.
+ */
+export class StatsRepository {
+  constructor(private readonly db: DataSource) {}
+
+  private caseFilter(query: StatsQuery & { scopePath: string }, params: unknown[]): string {
+    params.push(query.scopePath);
+    const clauses = [
+      `c.registered_unit_id IN (SELECT u.id FROM units u WHERE u.path <@ $${params.length}::ltree)`,
+    ];
+    if (query.from) {
+      params.push(query.from);
+      clauses.push(`c.created_at >= ($${params.length}::date)::timestamp AT TIME ZONE 'Asia/Shanghai'`);
+    }
+    if (query.to) {
+      params.push(query.to);
+      clauses.push(`c.created_at < ($${params.length}::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'`);
+    }
+    for (const column of ['type', 'level', 'track'] as const) {
+      if (query[column]) {
+        params.push(query[column]);
+        clauses.push(`c.${column} = $${params.length}`);
+      }
+    }
+    return clauses.join(' AND ');
+  }
+
+  /**
+   * The escalated cases are one set probed by hash (`c.id IN (…)`), not an EXISTS per case:
+   * a district-year is ~90,000 cases at city scale (test/bench).
+   */
+  async caseCounts(query: StatsQuery & { scopePath: string }): Promise<CaseCounts> {
+    const params: unknown[] = [];
+    const where = this.caseFilter(query, params);
+    const [row] = await this.db.query(
+      `SELECT
+         count(*)::int AS received,
+         count(*) FILTER (WHERE c.screened_at IS NOT NULL)::int AS screened,
+         count(*) FILTER (WHERE c.state = 'closed')::int AS closed,
+         count(*) FILTER (WHERE c.state = 'closed' AND c.closed_on_time)::int AS closed_on_time,
+         count(*) FILTER (WHERE c.state = 'closed' AND c.accepted_at IS NOT NULL)::int AS closed_after_mediation,
+         count(*) FILTER (WHERE c.state = 'closed' AND c.accepted_at IS NOT NULL AND c.outcome = 'resolved')::int AS resolved_after_mediation,
+         count(*) FILTER (WHERE c.state = 'closed' AND c.outcome = 'resolved')::int AS resolved,
+         count(*) FILTER (WHERE c.state = 'closed' AND c.outcome = 'resolved'
+                          AND c.resolved_level IS NOT DISTINCT FROM c.registered_level)::int AS resolved_at_registered_level,
+         count(*) FILTER (WHERE c.accepted_at IS NOT NULL)::int AS accepted,
+         count(*) FILTER (WHERE c.id IN (SELECT e.case_id FROM escalations e WHERE e.kind = 'ESCALATE'))::int AS escalated_cases,
+         count(*) FILTER (WHERE c.state <> 'closed' AND c.overdue)::int AS overdue,
+         percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM (c.closed_at - c.created_at)) / 86400)
+           FILTER (WHERE c.state = 'closed' AND c.closed_at IS NOT NULL) AS median_days_to_close
+       FROM cases c WHERE ${where}`,
+      params,
+    );
+    return {
+      received: row.received,
+      screened: row.screened,
+      closed: row.closed,
+      closedOnTime: row.closed_on_time,
+      closedAfterMediation: row.closed_after_mediation,
+      resolvedAfterMediation: row.resolved_after_mediation,
+      resolved: row.resolved,
+      resolvedAtRegisteredLevel: row.resolved_at_registered_level,
+      accepted: row.accepted,
+      escalatedCases: row.escalated_cases,
+      overdue: row.overdue,
+      medianDaysToClose: row.median_days_to_close === null ? null : Number(row.median_days_to_close),
+    };
+  }
+
+  async agreementCounts(query: StatsQuery & { scopePath: string }, today: string): Promise<AgreementCounts> {
+    const params: unknown[] = [];
+    const where = this.caseFilter(query, params);
+    params.push(today);
+    const [row] = await this.db.query(
+      `SELECT count(*) FILTER (WHERE a.perform_by < $${params.length}::date AND a.status <> 'superseded')::int AS due,
+              count(*) FILTER (WHERE a.perform_by < $${params.length}::date AND a.status = 'fulfilled')::int AS fulfilled
+       FROM agreements a JOIN cases c ON c.id = a.case_id WHERE ${where}`,
+      params,
+    );
+    return { due: row.due, fulfilled: row.fulfilled };
+  }
+
+  /** Hand-offs of the selected cases, overall and per unit that handed them off. */
+  async escalationCounts(query: StatsQuery & { scopePath: string }): Promise<{
+    overall: EscalationCounts;
+    byUnit: Array<EscalationCounts & { unitId: string; held: number }>;
+  }> {
+    const params: unknown[] = [];
+    const where = this.caseFilter(query, params);
+    const rows: Array<{
+      unit_id: string;
+      hand_offs: number;
+      reviewed: number;
+      questioned: number;
+      held: number;
+    }> = await this.db.query(
+      `WITH selected AS (SELECT c.id, c.held_unit_ids FROM cases c WHERE ${where}),
+       held AS (SELECT unnest(s.held_unit_ids) AS unit_id, count(*)::int AS held FROM selected s GROUP BY 1),
+       handed AS (
+         SELECT e.from_unit_id AS unit_id, count(*)::int AS hand_offs,
+                count(*) FILTER (WHERE e.status <> 'pending')::int AS reviewed,
+                count(*) FILTER (WHERE e.status = 'questioned')::int AS questioned
+         FROM escalations e JOIN selected s ON s.id = e.case_id GROUP BY e.from_unit_id)
+       SELECT h.unit_id, h.held, COALESCE(x.hand_offs, 0) AS hand_offs, COALESCE(x.reviewed, 0) AS reviewed,
+              COALESCE(x.questioned, 0) AS questioned
+       FROM held h LEFT JOIN handed x ON x.unit_id = h.unit_id
+       ORDER BY hand_offs DESC, h.held DESC`,
+      params,
+    );
+    const overall = rows.reduce(
+      (sum, row) => ({
+        handOffs: sum.handOffs + row.hand_offs,
+        reviewed: sum.reviewed + row.reviewed,
+        questioned: sum.questioned + row.questioned,
+      }),
+      { handOffs: 0, reviewed: 0, questioned: 0 },
+    );
+    return {
+      overall,
+      byUnit: rows.map((row) => ({
+        unitId: row.unit_id,
+        held: row.held,
+        handOffs: row.hand_offs,
+        reviewed: row.reviewed,
+        questioned: row.questioned,
+      })),
+    };
+  }
+
+  /** Received and closed per month (Asia/Shanghai), for the chart. */
+  async monthly(
+    query: StatsQuery & { scopePath: string },
+  ): Promise<Array<{ month: string; received: number; closed: number }>> {
+    const params: unknown[] = [];
+    const where = this.caseFilter(query, params);
+    return this.db.query(
+      `SELECT to_char(date_trunc('month', c.created_at AT TIME ZONE 'Asia/Shanghai'), 'YYYY-MM') AS month,
+              count(*)::int AS received,
+              count(*) FILTER (WHERE c.state = 'closed')::int AS closed
+       FROM cases c WHERE ${where} GROUP BY 1 ORDER BY 1`,
+      params,
+    );
+  }
+
+  /** Counts by type, and where closed cases ended by level. */
+  async breakdowns(query: StatsQuery & { scopePath: string }) {
+    const params: unknown[] = [];
+    const where = this.caseFilter(query, params);
+    const byType: Array<{ type: string; received: number; closed: number }> = await this.db.query(
+      `SELECT c.type, count(*)::int AS received, count(*) FILTER (WHERE c.state = 'closed')::int AS closed
+       FROM cases c WHERE ${where} GROUP BY c.type ORDER BY received DESC`,
+      params,
+    );
+    const byLevel: Array<{ level: string | null; track: string | null; closed: number; resolved: number }> =
+      await this.db.query(
+        `SELECT c.level, c.track, count(*)::int AS closed, count(*) FILTER (WHERE c.outcome = 'resolved')::int AS resolved
+       FROM cases c WHERE ${where} AND c.state = 'closed' GROUP BY c.level, c.track ORDER BY closed DESC`,
+        params,
+      );
+    return { byType, byLevel };
+  }
+}

@@ -1,0 +1,38 @@
+import type { Actor } from '../access/actor';
+import { policy } from '../access/policy';
+import type { AuditService } from '../audit/audit.service';
+import { daysBetween } from '../deadlines/plain-date';
+import { todayInShanghai } from '../deadlines/working-calendar';
+import type { Clock } from '../shared/clock';
+import { ForbiddenError } from '../shared/errors';
+import type { SupervisionRepository } from './supervision.repository';
+
+/** A supervisor's tools over their subtree: the overdue list and the audit-chain check. */
+export class SupervisionService {
+  constructor(
+    private readonly supervision: SupervisionRepository,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  async overdue(actor: Actor) {
+    if (!policy.can(actor, 'supervision.view')) throw new ForbiddenError();
+    const today = todayInShanghai(this.clock.now());
+    const rows = await this.supervision.overdueWithin(actor.unitPath);
+    return rows.map((row) => ({ ...row, daysLate: daysBetween(row.deadline_due, today) }));
+  }
+
+  /** Verifies every chain in the subtree; the check itself is audited. */
+  async verifySubtree(actor: Actor, ip: string | null) {
+    if (!policy.can(actor, 'supervision.view')) throw new ForbiddenError();
+    const result = await this.supervision.verifyWithin(actor.unitPath);
+    await this.audit.record(
+      { actor: { id: actor.id, username: actor.username }, ip },
+      {
+        action: 'chains.verified',
+        details: { checked: result.checked, broken: result.broken.map((row) => row.number) },
+      },
+    );
+    return result;
+  }
+}

@@ -1,0 +1,342 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { CaseDeadline } from '../cases/case.entity';
+import { type ClockReading, type DeadlineClock, readClock } from '../deadlines/clock';
+import { todayInShanghai, type WorkingCalendar } from '../deadlines/working-calendar';
+import { enqueueNotifications, type Notification } from '../notifications/outbox';
+import type { PetitionDueDates } from '../petitions/petition.entity';
+import { currentPetitionClock } from '../petitions/petition-clocks';
+import type { Clock } from '../shared/clock';
+import { JobQueue, queues } from '../shared/jobs/job-queue';
+import { petitionRulesFor } from '../workflows/rules';
+import type { DayBasis } from '../workflows/rules/dispute-rules.types';
+import type { PetitionRules } from '../workflows/rules/petition-rules.types';
+import type {
+  CaseClockRow,
+  DeadlineTimerRepository,
+  PetitionClockRow,
+  TimedSubjectType,
+  TimerKey,
+  TimerRow,
+} from './deadline-timer.repository';
+import { planTimer } from './timer-plan';
+
+/** The clock a subject runs now (at most one), as a timer needs it. */
+interface OpenClock {
+  clock: string;
+  deadline: DeadlineClock;
+  /** The dates stored with the subject, to move when the calendar moved them. */
+  stored: { due: string; warningOn?: string; paused?: boolean };
+  source: { zh: string; en: string };
+}
+
+/** A case or a petition, locked, with its running clock and who hears about it. */
+interface LockedSubject {
+  type: TimedSubjectType;
+  id: string;
+  number: string;
+  title: string;
+  open: OpenClock | null;
+  /** The holder (assigned mediator, petition agent), if any. */
+  holderId: string | null;
+  holdingUnitId: string;
+  /** Moves the stored dates to the reading (a holiday-table change). */
+  store(tx: EntityManager, reading: ClockReading): Promise<void>;
+}
+
+/** Which rule each petition clock comes from (信访工作条例), for its day basis. */
+const petitionRuleOf: Record<string, keyof PetitionRules> = {
+  decision: 'decideAndNotify',
+  conclusion: 'conclude',
+  reviewRequest: 'reviewRequestWindow',
+  reviewDecision: 'reviewDecision',
+  recheckRequest: 'recheckRequestWindow',
+  recheckDecision: 'recheckDecision',
+};
+
+export type TimerOutcome = 'warned' | 'overdue' | 'scheduled' | 'removed' | 'none';
+
+/**
+ * Deadline timers (计时提醒): for each open clock, a row in `deadline_timers` and one
+ * pg-boss job (singleton key `<subject>:<id>:<clock>`) that wakes it when its next
+ * notice is due — the 80 % warning, then the overdue flag and notice.
+ *
+ * - The write path calls `reconcileIn(tx, …)` in the event's own transaction: the timer
+ *   row and its job are written, moved or cancelled with the event, or not at all.
+ * - The job calls `reconcile(…, { raise: true })`: it locks the subject, re-reads the
+ *   clock from today's calendar, raises what is due (guarded: `claimNotice` updates the
+ *   row only if that notice has not gone out, so two processes raise it once), queues
+ *   the notices in the outbox in the same transaction, and schedules its next wake-up.
+ * - The sweep (hourly, and at start) reconciles every open clock: it moves deadlines a
+ *   holiday-table change moved, creates timers for clocks that have none (imports,
+ *   petitions, whose write path does not call here), and raises anything a lost or late
+ *   job missed.
+ */
+export class DeadlineTimerService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly timers: DeadlineTimerRepository,
+    private readonly jobs: JobQueue,
+    private readonly clock: Clock,
+    private readonly calendar: () => WorkingCalendar,
+  ) {}
+
+  /** Brings a subject's timer in line with its clock, inside the caller's transaction (no notices raised). */
+  async reconcileIn(
+    tx: EntityManager,
+    subjectType: TimedSubjectType,
+    subjectId: string,
+  ): Promise<TimerOutcome> {
+    return this.reconcileLocked(tx, subjectType, subjectId, { raise: false });
+  }
+
+  /** Wakes a subject's timer: re-reads its clock, raises what is due, schedules the next wake-up. */
+  reconcile(
+    subjectType: TimedSubjectType,
+    subjectId: string,
+    options: { raise: boolean; currentJobId?: string } = { raise: true },
+  ): Promise<TimerOutcome> {
+    return this.db.transaction((tx) => this.reconcileLocked(tx, subjectType, subjectId, options));
+  }
+
+  /** Every open clock, reconciled and raised: how many it checked, how many notices it raised, what failed. */
+  async sweep(): Promise<{
+    checked: number;
+    raised: number;
+    failures: Array<{ subjectType: TimedSubjectType; subjectId: string; err: unknown }>;
+  }> {
+    let checked = 0;
+    let raised = 0;
+    const failures: Array<{ subjectType: TimedSubjectType; subjectId: string; err: unknown }> = [];
+    const subjects: Array<[TimedSubjectType, string[]]> = [
+      ['case', await this.timers.caseIdsToSweep()],
+      ['petition', await this.timers.petitionIdsToSweep()],
+    ];
+    for (const [type, ids] of subjects) {
+      for (const id of ids) {
+        checked++;
+        try {
+          const outcome = await this.reconcile(type, id, { raise: true });
+          if (outcome === 'warned' || outcome === 'overdue') raised++;
+        } catch (error) {
+          // one broken clock (e.g. a malformed pause) must not stop the others
+          failures.push({ subjectType: type, subjectId: id, err: error });
+        }
+      }
+    }
+    return { checked, raised, failures };
+  }
+
+  /** Asks a worker to sweep soon (e.g. after the holiday table changed). */
+  async requestSweepIn(tx: EntityManager): Promise<void> {
+    await this.jobs.sendIn(tx, queues.deadlineSweep.name, {});
+  }
+
+  private async reconcileLocked(
+    tx: EntityManager,
+    subjectType: TimedSubjectType,
+    subjectId: string,
+    options: { raise: boolean; currentJobId?: string },
+  ): Promise<TimerOutcome> {
+    // the subject first, then its timers: the same order as the write path
+    const subject =
+      subjectType === 'case'
+        ? this.caseSubject(await this.timers.lockCase(tx, subjectId))
+        : this.petitionSubject(await this.timers.lockPetition(tx, subjectId));
+    const existing = await this.timers.lockTimersOf(tx, subjectType, subjectId);
+    const open = subject?.open ?? null;
+
+    let outcome: TimerOutcome = 'none';
+    for (const stale of existing.filter((timer) => timer.clock !== open?.clock)) {
+      // the stage ended (or the petition moved to another clock): its job goes too
+      await this.cancelJob(tx, stale, options.currentJobId);
+      await this.timers.deleteTimer(tx, stale);
+      outcome = 'removed';
+    }
+    if (!subject || !open) return outcome;
+
+    const now = this.clock.now();
+    const today = todayInShanghai(now);
+    const reading = readClock(open.deadline, today, this.calendar());
+    if (
+      reading.due !== open.stored.due ||
+      (open.stored.warningOn !== undefined && reading.warningOn !== open.stored.warningOn) ||
+      (open.stored.paused !== undefined && reading.paused !== open.stored.paused)
+    ) {
+      await subject.store(tx, reading);
+    }
+
+    const key: TimerKey = { subjectType, subjectId, clock: open.clock };
+    const previous = existing.find((timer) => timer.clock === open.clock) ?? null;
+    // first the flags as the new reading leaves them (a notice whose day lies ahead again may go again)
+    const settled = planTimer(previous, reading, today, now, { raise: false });
+    let row: TimerRow = {
+      ...key,
+      startedOn: open.deadline.startedOn,
+      warningOn: reading.warningOn,
+      dueOn: reading.due,
+      paused: reading.paused,
+      warnedAt: settled.warnedAt,
+      overdueAt: settled.overdueAt,
+      fireAt: previous?.fireAt ?? null,
+      jobId: previous?.jobId ?? null,
+    };
+    await this.timers.saveTimer(tx, row, now);
+    if (!reading.overdue) await this.timers.setOverdue(tx, subjectType, subjectId, false);
+
+    let fireAt = settled.fireAt;
+    if (options.raise) {
+      const raised = planTimer(settled, reading, today, now, { raise: true });
+      if (raised.raise) {
+        // the flag: set only where it is not set yet
+        if (raised.raise === 'overdue') await this.timers.setOverdue(tx, subjectType, subjectId, true);
+        // the notice: only if this period's has not gone out (the guard two processes meet at)
+        if (await this.timers.claimNotice(tx, key, raised.raise, now)) {
+          await enqueueNotifications(tx, this.noticesFor(subject, open, reading, raised.raise));
+          outcome = raised.raise === 'overdue' ? 'overdue' : 'warned';
+        }
+        const stored = await this.timers.findTimer(key, tx);
+        row = { ...row, warnedAt: stored?.warnedAt ?? null, overdueAt: stored?.overdueAt ?? null };
+        fireAt = planTimer(row, reading, today, now, { raise: false }).fireAt;
+      }
+    }
+    await this.schedule(tx, row, fireAt, options.currentJobId);
+    return outcome === 'none' ? 'scheduled' : outcome;
+  }
+
+  /**
+   * Points the timer's job at `fireAt`: unchanged if its waiting job already does;
+   * otherwise the old job is cancelled and a new one queued, in this transaction.
+   */
+  private async schedule(tx: EntityManager, timer: TimerRow, fireAt: Date | null, currentJobId?: string) {
+    const unchanged =
+      timer.jobId !== null &&
+      timer.jobId !== currentJobId &&
+      (timer.fireAt?.getTime() ?? null) === (fireAt?.getTime() ?? null);
+    if (unchanged) return;
+    await this.cancelJob(tx, timer, currentJobId);
+    let jobId: string | null = null;
+    if (fireAt) {
+      jobId = await this.jobs.sendIn(
+        tx,
+        queues.deadlineTimer.name,
+        { subjectType: timer.subjectType, subjectId: timer.subjectId, clock: timer.clock },
+        { singletonKey: singletonKeyOf(timer), startAfter: this.realTimeOf(fireAt) },
+      );
+    }
+    await this.timers.saveTimer(tx, { ...timer, fireAt, jobId }, this.clock.now());
+  }
+
+  private async cancelJob(tx: EntityManager, timer: TimerRow, currentJobId?: string) {
+    if (timer.jobId && timer.jobId !== currentJobId)
+      await this.jobs.cancelIn(tx, queues.deadlineTimer.name, timer.jobId);
+  }
+
+  /**
+   * The job queue runs on the database's clock; the app's clock may be set apart from
+   * it (tests). A moment on the app's clock becomes the same distance from now there.
+   */
+  private realTimeOf(moment: Date): Date {
+    const ahead = moment.getTime() - this.clock.now().getTime();
+    return new Date(Date.now() + Math.max(0, ahead));
+  }
+
+  private caseSubject(row: CaseClockRow | null): LockedSubject | null {
+    if (!row) return null;
+    const deadline = row.deadline;
+    const running = deadline !== null && row.state.startsWith('mediation.');
+    return {
+      type: 'case',
+      id: row.id,
+      number: row.number,
+      title: row.title,
+      holderId: row.mediatorId,
+      holdingUnitId: row.holdingUnitId,
+      open: running
+        ? {
+            clock: 'mediation',
+            deadline: {
+              startedOn: deadline.startedOn,
+              days: deadline.days,
+              basis: deadline.basis,
+              pauses: deadline.pauses,
+            },
+            stored: { due: deadline.due, warningOn: deadline.warningOn, paused: deadline.paused },
+            source: deadline.source,
+          }
+        : null,
+      store: async (tx, reading) => {
+        if (!deadline) return;
+        const moved: CaseDeadline = {
+          ...deadline,
+          due: reading.due,
+          warningOn: reading.warningOn,
+          paused: reading.paused,
+        };
+        await this.timers.setCaseDeadline(tx, row.id, moved);
+      },
+    };
+  }
+
+  private petitionSubject(row: PetitionClockRow | null): LockedSubject | null {
+    if (!row) return null;
+    const dueDates: PetitionDueDates = row.dueDates ?? {};
+    const current = currentPetitionClock(row.state, dueDates);
+    const clock = current
+      ? (Object.entries(dueDates).find(([, value]) => value === current)?.[0] ?? null)
+      : null;
+    const rule = clock ? petitionRulesFor(row.rulesVersion)[petitionRuleOf[clock]] : undefined;
+    const basis: DayBasis = (rule as { basis?: DayBasis } | undefined)?.basis ?? 'calendar';
+    return {
+      type: 'petition',
+      id: row.id,
+      number: row.number,
+      title: row.subject,
+      holderId: row.agentId,
+      holdingUnitId: row.holdingUnitId,
+      open:
+        current && clock
+          ? {
+              clock,
+              deadline: { startedOn: current.startedOn, days: current.days, basis, pauses: [] },
+              stored: { due: current.due },
+              source: current.source,
+            }
+          : null,
+      store: async (tx, reading) => {
+        if (clock) await this.timers.setPetitionDue(tx, row.id, clock, reading.due);
+      },
+    };
+  }
+
+  /** The holder and the supervisor(s) over the holding unit; a case with no mediator yet: the unit's mediators too. */
+  private noticesFor(
+    subject: LockedSubject,
+    open: OpenClock,
+    reading: ClockReading,
+    notice: 'warning' | 'overdue',
+  ): Notification[] {
+    return [
+      {
+        kind: notice === 'overdue' ? 'deadline.overdue' : 'deadline.warning',
+        recipientUserId: subject.holderId,
+        recipientUnitId: subject.holdingUnitId,
+        unitAudience: subject.type === 'case' && !subject.holderId ? 'members' : 'supervisors',
+        subjectType: subject.type,
+        subjectId: subject.id,
+        payload: {
+          number: subject.number,
+          title: subject.title,
+          clock: open.clock,
+          due: reading.due,
+          warningOn: reading.warningOn,
+          source: open.source,
+        },
+      },
+    ];
+  }
+}
+
+/** One waiting job per subject and clock. */
+export function singletonKeyOf(key: TimerKey): string {
+  return `${key.subjectType}:${key.subjectId}:${key.clock}`;
+}

@@ -1,0 +1,180 @@
+import type { i18n as I18n } from 'i18next';
+import type { DataSource } from 'typeorm';
+import { defaults } from '../config/defaults';
+import type { Config } from '../config/environment';
+import type { Services } from './composition-root';
+import { MailRenderer } from './notifications/mail-renderer';
+import { createMailer, mailDomainOf } from './notifications/mailer';
+import { OutboxDispatcher, type RetryPolicy } from './notifications/outbox-dispatcher';
+import type { Clock } from './shared/clock';
+import { queues } from './shared/jobs/job-queue';
+import type { Logger } from './shared/logger';
+import type { TimedSubjectType } from './timers/deadline-timer.repository';
+
+export interface WorkerOptions {
+  /** How long the mail loop sleeps when nothing was due. */
+  pollIntervalMs: number;
+  retry: RetryPolicy;
+  /** pg-boss's scheduler (the hourly sweep and digest jobs). Tests call those jobs directly. */
+  cron: boolean;
+  /** How often each pg-boss worker asks for a due timer job (seconds, at least 0.5). */
+  jobPollingSeconds: number;
+  /** From this hour (Asia/Shanghai) the day's digests are made. */
+  digestHour: number;
+}
+
+export type WorkerState = 'running' | 'stopping' | 'stopped';
+
+/** On stop, a mail being sent gets this long before it is cut off (and retried later, by any process). */
+const sendGraceMs = 2000;
+
+export interface RunningWorker {
+  readonly mailer: 'smtp' | 'files';
+  state(): WorkerState;
+  /** For /readyz: a short description while healthy; throws when not. */
+  readiness(): Promise<string>;
+  /** Sends what is due now, without waiting for the loop (tests; after an admin's retry). */
+  drainNow(): Promise<number>;
+  /** Stops taking work, lets the mail and job in hand finish (bounded), then returns. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The background worker of one app process: the mail loop (outbox → mail) and the
+ * pg-boss workers for deadline timers, the sweep and the daily digest. Any number of
+ * processes may run it on one database: rows are claimed with SKIP LOCKED, jobs by
+ * pg-boss, and every notice is guarded in the database (see DeadlineTimerService).
+ * Started after the migrations, stopped before the database.
+ */
+export async function startWorker(deps: {
+  db: DataSource;
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  services: Services;
+  i18n: I18n;
+  options?: Partial<WorkerOptions>;
+}): Promise<RunningWorker> {
+  const { db, config, services, clock } = deps;
+  const logger = deps.logger.child({ component: 'worker' });
+  const options: WorkerOptions = {
+    pollIntervalMs: defaults.notifications.pollIntervalMs,
+    retry: defaults.notifications.retry,
+    cron: true,
+    jobPollingSeconds: 2,
+    digestHour: defaults.notifications.digestHour,
+    ...deps.options,
+  };
+
+  const mailer = createMailer({
+    smtpUrl: config.smtpUrl,
+    dataDir: config.dataDir,
+    mailFrom: config.mailFrom,
+    timeoutMs: defaults.notifications.smtpTimeoutMs,
+  });
+  // a mail server that hangs must not hold up a shutdown for long
+  const stopping = new AbortController();
+  const dispatcher = new OutboxDispatcher(db, {
+    outbox: services.outbox,
+    preferences: services.notificationPreferences,
+    renderer: new MailRenderer(deps.i18n, config.publicUrl),
+    mailer,
+    clock,
+    logger,
+    retry: options.retry,
+    mailDomain: mailDomainOf(config.mailFrom),
+    signal: stopping.signal,
+  });
+
+  const boss = await services.jobs.start(logger, { cron: options.cron });
+  try {
+    const polling = { pollingIntervalSeconds: options.jobPollingSeconds, batchSize: 1 };
+    await boss.work<{ subjectType: TimedSubjectType; subjectId: string }>(
+      queues.deadlineTimer.name,
+      polling,
+      async ([job]) =>
+        ({
+          outcome: await services.timers.reconcile(job.data.subjectType, job.data.subjectId, {
+            raise: true,
+            currentJobId: job.id,
+          }),
+        }) as object,
+    );
+    await boss.work(queues.deadlineSweep.name, polling, async () => {
+      const result = await services.timers.sweep();
+      for (const failure of result.failures) logger.error(failure, 'deadline timer could not be reconciled');
+      logger.info({ checked: result.checked, raised: result.raised }, 'deadline sweep done');
+      return { checked: result.checked, raised: result.raised };
+    });
+    await boss.work(queues.notificationDigest.name, polling, async () => ({
+      made: await services.digests.assembleDue(options.digestHour),
+    }));
+    if (options.cron) {
+      await boss.schedule(
+        queues.deadlineSweep.name,
+        defaults.timers.sweepCron,
+        {},
+        { tz: defaults.timeZone },
+      );
+      await boss.schedule(queues.notificationDigest.name, '0 * * * *', {}, { tz: defaults.timeZone });
+      // one sweep now: whatever came due while no worker ran
+      await boss.send(queues.deadlineSweep.name, {});
+    }
+  } catch (error) {
+    await services.jobs.stop();
+    mailer.close();
+    throw error;
+  }
+
+  let state: WorkerState = 'running';
+  let loopError: Error | null = null;
+  let wake: (() => void) | null = null;
+  const loop = (async () => {
+    while (state === 'running') {
+      try {
+        await dispatcher.drain(() => state !== 'running');
+        loopError = null;
+      } catch (error) {
+        // the database, not a mail server (those failures are recorded on their rows)
+        loopError = error as Error;
+        logger.error({ err: error }, 'outbox dispatch failed');
+      }
+      if (state !== 'running') break;
+      // after a database error, give it a few seconds rather than a busy loop of failures
+      const pause = loopError ? Math.max(options.pollIntervalMs, 5000) : options.pollIntervalMs;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, pause);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wake = null;
+    }
+  })();
+  logger.info({ mail: mailer.kind }, 'worker started');
+
+  return {
+    mailer: mailer.kind,
+    state: () => state,
+    readiness: async () => {
+      if (state !== 'running') throw new Error(`worker ${state}`);
+      if (loopError) throw new Error(`outbox: ${loopError.message}`);
+      if (!services.jobs.isStarted) throw new Error('job queue stopped');
+      return `running (mail: ${mailer.kind})`;
+    },
+    drainNow: () => dispatcher.drain(),
+    stop: async () => {
+      if (state !== 'running') return;
+      state = 'stopping';
+      (wake as (() => void) | null)?.();
+      const grace = setTimeout(() => stopping.abort(), sendGraceMs);
+      await loop;
+      clearTimeout(grace);
+      await services.jobs.stop();
+      mailer.close();
+      state = 'stopped';
+      logger.info('worker stopped');
+    },
+  };
+}

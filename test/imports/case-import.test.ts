@@ -1,0 +1,151 @@
+import request from 'supertest';
+import { Case } from '../../src/cases/case.entity';
+import { apiToken, Browser, createUser } from '../support/auth';
+import { createDistrictTree } from '../support/factories';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+const header =
+  'number,type,title,source,unitCode,registeredOn,screenedOn,screening,track,level,closedOn,outcome';
+
+describe('historic import (POST /api/v1/imports/cases)', () => {
+  let testApp: TestApp;
+  let tree: Awaited<ReturnType<typeof createDistrictTree>>;
+  let adminToken: string;
+  let adminUsername: string;
+
+  beforeAll(async () => {
+    testApp = await startTestApp();
+    tree = await createDistrictTree(testApp.db);
+    const admin = await createUser(testApp.db, { role: 'admin', unitId: tree.district.id });
+    adminUsername = admin.username;
+    adminToken = await apiToken(testApp.app, admin.username);
+  });
+  afterAll(() => testApp.close());
+
+  const importCsv = (csv: string) =>
+    request(testApp.app)
+      .post('/api/v1/imports/cases')
+      .set('Authorization', `Bearer ${adminToken}`)
+      .set('Content-Type', 'text/csv')
+      .send(csv);
+
+  it('imports every row, marked imported, each with one chained IMPORTED event, counted in the figures', async () => {
+    const csv = [
+      `\uFEFF${header}`,
+      `,neighbourhood,楼上漏水,walk_in,${tree.community.code},2010-03-01,2010-03-02,accepted,people,community,2010-03-20,resolved`,
+      `,labour,拖欠工资,hotline_12345,${tree.street.code},2010-05-10,2010-05-11,accepted,people,street,2010-07-30,unresolved`,
+      `HIST-0001,family,赡养纠纷,walk_in,${tree.community.code},2010-06-01,2010-06-02,declined,,,2010-06-02,not_accepted`,
+      `,consumer,预付卡退费,other,${tree.community.code},2010-08-01,,,,,,`,
+    ].join('\n');
+
+    const response = await importCsv(csv);
+
+    expect(response.status).toBe(201);
+    expect(response.body).toEqual({ imported: 4 });
+    const imported = await testApp.db
+      .getRepository(Case)
+      .find({ where: { imported: true, districtId: tree.district.id } });
+    expect(imported).toHaveLength(4);
+    const byTitle = Object.fromEntries(imported.map((row) => [row.title, row]));
+    expect(byTitle.楼上漏水).toMatchObject({
+      state: 'closed',
+      outcome: 'resolved',
+      level: 'community',
+      resolvedLevel: 'community',
+      closedOnTime: true,
+    });
+    expect(byTitle.拖欠工资).toMatchObject({
+      state: 'closed',
+      outcome: 'unresolved',
+      closedOnTime: false,
+    });
+    expect(byTitle.赡养纠纷).toMatchObject({
+      number: 'HIST-0001',
+      state: 'closed',
+      outcome: 'not_accepted',
+    });
+    expect(byTitle.预付卡退费).toMatchObject({ state: 'screening', outcome: null });
+    expect(byTitle.楼上漏水.number).toMatch(/-2010-\d{6}$/);
+
+    const supervisor = await createUser(testApp.db, { role: 'supervisor', unitId: tree.district.id });
+    const token = await apiToken(testApp.app, supervisor.username);
+    const verify = await request(testApp.app)
+      .get(`/api/v1/cases/${byTitle.拖欠工资.id}/verify`)
+      .set('Authorization', `Bearer ${token}`);
+    expect(verify.body).toEqual({ valid: true, events: 1 });
+    const stats = await request(testApp.app)
+      .get('/api/v1/stats?from=2010-01-01&to=2010-12-31')
+      .set('Authorization', `Bearer ${token}`);
+    expect(stats.status).toBe(200);
+    expect(stats.body.received).toBe(4);
+    expect(stats.body.closureRate).toEqual({ value: 0.75, numerator: 3, denominator: 4 });
+    expect(stats.body.handlingRate).toEqual({ value: 0.75, numerator: 3, denominator: 4 });
+    expect(stats.body.mediationSuccessRate).toEqual({ value: 0.5, numerator: 1, denominator: 2 });
+    expect(stats.body.lowestLevelResolutionRate).toEqual({ value: 1, numerator: 1, denominator: 1 });
+  });
+
+  it('imports nothing when any row is wrong, and names each row and column, in the caller’s language', async () => {
+    const before = await testApp.db.getRepository(Case).count();
+    const csv = [
+      header,
+      `,neighbourhood,好的一行,walk_in,${tree.community.code},2011-03-01,,,,,,`,
+      `,weather,坏类型,walk_in,${tree.community.code},2011-03-01,,,,,,`,
+      `,neighbourhood,坏单位,walk_in,NO-SUCH-UNIT,2011-03-01,,,,,,`,
+      `,neighbourhood,缺结果,walk_in,${tree.community.code},2011-03-01,2011-03-02,accepted,people,community,2011-03-09,`,
+    ].join('\n');
+
+    const response = await importCsv(csv).set('Accept-Language', 'en');
+
+    expect(response.status).toBe(422);
+    expect(response.body.error.code).toBe('import_rejected');
+    expect(response.body.error.details).toEqual([
+      { row: 3, column: 'type', message: 'is not one of the allowed values' },
+      { row: 4, column: 'unitCode', message: 'choose an active unit you manage' },
+      { row: 5, column: 'outcome', message: 'closing date and outcome go together' },
+    ]);
+    expect(await testApp.db.getRepository(Case).count()).toBe(before);
+  });
+
+  it('refuses unknown columns on the header row', async () => {
+    const response = await importCsv(
+      `${header},colour\n,neighbourhood,x,walk_in,${tree.community.code},2011-03-01,,,,,,,red`,
+    );
+    expect(response.status).toBe(422);
+    expect(response.body.error.details).toEqual([expect.objectContaining({ row: 1, column: 'colour' })]);
+  });
+
+  it('refuses a unit outside the admin’s subtree', async () => {
+    const elsewhere = await createDistrictTree(testApp.db);
+    const response = await importCsv(
+      `${header}\n,neighbourhood,x,walk_in,${elsewhere.community.code},2011-03-01,,,,,,`,
+    );
+    expect(response.status).toBe(422);
+    expect(response.body.error.details[0]).toMatchObject({ row: 2, column: 'unitCode' });
+  });
+
+  it('the admin page takes a CSV file upload', async () => {
+    const browser = new Browser(testApp.app);
+    await browser.signIn(adminUsername);
+    const page = await browser.get('/admin/import');
+    expect(page.status).toBe(200);
+    const uploaded = await browser.agent
+      .post('/admin/import')
+      .field('_csrf', browser.csrf)
+      .attach(
+        'file',
+        Buffer.from(`${header}\n,other,上传的一件,walk_in,${tree.community.code},2012-01-05,,,,,,`),
+        'cases.csv',
+      );
+    expect(uploaded.status).toBe(200);
+    expect(uploaded.text).toContain('已导入 1 件历史案件');
+
+    const forged = await browser.agent
+      .post('/admin/import')
+      .attach(
+        'file',
+        Buffer.from(`${header}\n,other,伪造,walk_in,${tree.community.code},2012-01-05,,,,,,`),
+        'cases.csv',
+      );
+    expect(forged.status).toBe(403);
+  });
+});

@@ -1,0 +1,125 @@
+import request from 'supertest';
+import { apiToken, createUser } from '../support/auth';
+import { createCase, createDistrictTree } from '../support/factories';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+describe('the figures supervisors watch (GET /api/v1/stats)', () => {
+  let testApp: TestApp;
+  let tree: Awaited<ReturnType<typeof createDistrictTree>>;
+  const tokens: Record<string, string> = {};
+  let communityMediatorId: string;
+  let streetMediatorId: string;
+
+  beforeAll(async () => {
+    testApp = await startTestApp();
+    tree = await createDistrictTree(testApp.db);
+    const users = {
+      community: await createUser(testApp.db, { role: 'mediator', unitId: tree.community.id }),
+      street: await createUser(testApp.db, { role: 'mediator', unitId: tree.street.id }),
+      streetSupervisor: await createUser(testApp.db, { role: 'supervisor', unitId: tree.street.id }),
+      districtSupervisor: await createUser(testApp.db, { role: 'supervisor', unitId: tree.district.id }),
+      mediatorElsewhere: await createUser(testApp.db, { role: 'mediator', unitId: tree.farCommunity.id }),
+    };
+    communityMediatorId = users.community.id;
+    streetMediatorId = users.street.id;
+    for (const [key, user] of Object.entries(users)) tokens[key] = await apiToken(testApp.app, user.username);
+  });
+  afterAll(() => testApp.close());
+
+  const as = (key: string) => ({ Authorization: `Bearer ${tokens[key]}` });
+  async function send(key: string, caseId: string, event: Record<string, unknown>) {
+    const current = await request(testApp.app).get(`/api/v1/cases/${caseId}`).set(as(key));
+    const response = await request(testApp.app)
+      .post(`/api/v1/cases/${caseId}/events`)
+      .set(as(key))
+      .send({ expectedVersion: current.body.version, ...event });
+    if (response.status !== 200) throw new Error(`${event.type}: ${response.status} ${response.text}`);
+    return response.body;
+  }
+
+  it('counts received, handled, closed, resolved where registered, escalated and questioned — each with its parts', async () => {
+    const resolved = await createCase(testApp.services, communityMediatorId, { type: 'neighbourhood' });
+    const escalated = await createCase(testApp.services, communityMediatorId, { type: 'labour' });
+    const declined = await createCase(testApp.services, communityMediatorId, { type: 'family' });
+    await createCase(testApp.services, communityMediatorId, { type: 'consumer' }); // still registered
+
+    for (const id of [resolved.id, escalated.id]) {
+      await send('community', id, { type: 'SUBMIT' });
+      await send('community', id, { type: 'ACCEPT', track: 'people', level: 'community' });
+      await send('community', id, { type: 'ASSIGN', mediatorId: communityMediatorId });
+    }
+    await send('community', resolved.id, {
+      type: 'REACH_AGREEMENT',
+      form: 'oral',
+      terms: '修好水管并赔偿 500 元',
+    });
+    await send('community', resolved.id, { type: 'FULFILLED' });
+    await send('community', escalated.id, {
+      type: 'ESCALATE',
+      reasonCode: 'multi_party',
+      reason: '涉及多家用人单位',
+    });
+    await send('community', declined.id, { type: 'SUBMIT' });
+    await send('community', declined.id, { type: 'DECLINE', reason: '不属于人民调解范围' });
+
+    const queue = await request(testApp.app)
+      .get('/api/v1/escalations?status=pending')
+      .set(as('streetSupervisor'));
+    const handOff = queue.body.items.find((item: { caseId: string }) => item.caseId === escalated.id);
+    const questioned = await request(testApp.app)
+      .post(`/api/v1/escalations/${handOff.id}/review`)
+      .set(as('streetSupervisor'))
+      .send({ decision: 'questioned', comment: '只开过一次调解会，应先在社区继续调解。' });
+    expect(questioned.status).toBe(200);
+    const again = await request(testApp.app)
+      .post(`/api/v1/escalations/${handOff.id}/review`)
+      .set(as('streetSupervisor'))
+      .send({ decision: 'endorsed' });
+    expect(again.status).toBe(422);
+    await send('street', escalated.id, { type: 'ASSIGN', mediatorId: streetMediatorId });
+
+    const figures = await request(testApp.app)
+      .get(`/api/v1/stats?unitId=${tree.street.id}`)
+      .set(as('districtSupervisor'));
+    expect(figures.status).toBe(200);
+    expect(figures.body).toMatchObject({
+      received: 4,
+      handlingRate: { numerator: 3, denominator: 4, value: 0.75 },
+      closureRate: { numerator: 2, denominator: 4, value: 0.5 },
+      onTimeClosureRate: { numerator: 2, denominator: 2 },
+      mediationSuccessRate: { numerator: 1, denominator: 1, value: 1 },
+      lowestLevelResolutionRate: { numerator: 1, denominator: 1 },
+      escalationRate: { numerator: 1, denominator: 2, value: 0.5 },
+      questionedEscalationRate: { numerator: 1, denominator: 1, value: 1 },
+      overdueCount: 0,
+    });
+    expect(figures.body.medianDaysToClose).toBe(0);
+    expect(figures.body.byUnit).toEqual(
+      expect.arrayContaining([
+        {
+          unitId: tree.community.id,
+          escalationRate: { numerator: 1, denominator: 4, value: 0.25 },
+          questionedRate: { numerator: 1, denominator: 1, value: 1 },
+        },
+      ]),
+    );
+
+    const byType = await request(testApp.app)
+      .get(`/api/v1/stats?unitId=${tree.street.id}&type=labour`)
+      .set(as('districtSupervisor'));
+    expect(byType.body.received).toBe(1);
+  });
+
+  it('a supervisor reads their own subtree only; mediators read none', async () => {
+    const elsewhere = await request(testApp.app)
+      .get(`/api/v1/stats?unitId=${tree.otherStreet.id}`)
+      .set(as('streetSupervisor'));
+    expect(elsewhere.status).toBe(404);
+    expect((await request(testApp.app).get('/api/v1/stats').set(as('mediatorElsewhere'))).status).toBe(403);
+    const bad = await request(testApp.app)
+      .get('/api/v1/stats?from=2026-02-01&to=2026-01-01')
+      .set(as('streetSupervisor'));
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details[0].field).toBe('to');
+  });
+});

@@ -1,0 +1,190 @@
+import { buildServices, type Services } from '../../src/composition-root';
+import { readClock } from '../../src/deadlines/clock';
+import { officialCalendar, type WorkingCalendar } from '../../src/deadlines/working-calendar';
+import { startOfShanghaiDay } from '../../src/timers/timer-plan';
+import { createUser } from '../support/auth';
+import { createCase, createDistrictTree } from '../support/factories';
+import { sendEvents } from '../support/mail';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+interface JobRow {
+  id: string;
+  state: string;
+  start_after: Date;
+}
+interface TimerRow {
+  due_on: string;
+  warning_on: string;
+  paused: boolean;
+  fire_at: Date | null;
+  job_id: string | null;
+}
+
+/** Issue 7: one pg-boss job per open clock, moved and cancelled with the clock, in the event's transaction. */
+describe('deadline timers of cases and petitions', () => {
+  let testApp: TestApp;
+  let services: Services;
+  // the holiday table as the app reads it: a test changes it like an administrator would
+  let calendar: WorkingCalendar = officialCalendar;
+
+  beforeAll(async () => {
+    testApp = await startTestApp();
+    services = buildServices({
+      db: testApp.db,
+      config: testApp.config,
+      clock: testApp.clock,
+      calendar: () => calendar,
+    });
+  });
+  afterAll(() => testApp.close());
+
+  const jobsOf = (caseId: string): Promise<JobRow[]> =>
+    testApp.db.query(
+      `SELECT id, state::text AS state, start_after FROM pgboss.job
+       WHERE name = 'deadline-timer' AND singleton_key = $1 ORDER BY created_on, id`,
+      [`case:${caseId}:mediation`],
+    );
+  const timerOf = async (caseId: string): Promise<TimerRow | undefined> =>
+    (
+      await testApp.db.query(
+        `SELECT to_char(due_on, 'YYYY-MM-DD') AS due_on, to_char(warning_on, 'YYYY-MM-DD') AS warning_on,
+                paused, fire_at, job_id
+         FROM deadline_timers WHERE subject_type = 'case' AND subject_id = $1`,
+        [caseId],
+      )
+    )[0];
+
+  async function acceptedCase() {
+    const tree = await createDistrictTree(testApp.db);
+    const mediator = await createUser(testApp.db, { role: 'mediator', unitId: tree.community.id });
+    const dispute = await createCase(services, mediator.id);
+    await sendEvents(
+      services,
+      testApp.db,
+      mediator.id,
+      dispute.id,
+      { type: 'SUBMIT' },
+      { type: 'ACCEPT', track: 'people', level: 'community' },
+      { type: 'ASSIGN', mediatorId: mediator.id },
+    );
+    return { dispute, mediator };
+  }
+
+  it('when a stage starts, then one job keyed by case and clock waits for the warning day; suspending cancels it, resuming queues it again, closing cancels it', async () => {
+    const { dispute, mediator } = await acceptedCase();
+
+    const timer = (await timerOf(dispute.id)) as TimerRow;
+    const [job] = await jobsOf(dispute.id);
+    expect(await jobsOf(dispute.id)).toHaveLength(1);
+    expect(job.state).toBe('created');
+    expect(timer.job_id).toBe(job.id);
+    expect(timer.fire_at).toEqual(startOfShanghaiDay(timer.warning_on));
+    expect(Math.abs(job.start_after.getTime() - startOfShanghaiDay(timer.warning_on).getTime())).toBeLessThan(
+      60_000,
+    );
+
+    await sendEvents(services, testApp.db, mediator.id, dispute.id, { type: 'SUSPEND', reason: 'other' });
+    expect(await timerOf(dispute.id)).toMatchObject({ paused: true, fire_at: null, job_id: null });
+    expect((await jobsOf(dispute.id)).map((row) => row.state)).toEqual(['cancelled']);
+
+    await sendEvents(services, testApp.db, mediator.id, dispute.id, { type: 'RESUME' });
+    const resumed = await jobsOf(dispute.id);
+    expect(resumed.map((row) => row.state)).toEqual(['cancelled', 'created']);
+    expect((await timerOf(dispute.id))?.job_id).toBe(resumed[1].id);
+
+    await sendEvents(services, testApp.db, mediator.id, dispute.id, { type: 'WITHDRAW', by: 'applicant' });
+    expect(await timerOf(dispute.id)).toBeUndefined();
+    expect((await jobsOf(dispute.id)).map((row) => row.state)).toEqual(['cancelled', 'cancelled']);
+  });
+
+  it('when the holiday table changes, then the sweep moves the open deadline of the case with it', async () => {
+    const { dispute } = await acceptedCase();
+    const before = (await timerOf(dispute.id)) as TimerRow;
+    const [stored] = await testApp.db.query('SELECT deadline FROM cases WHERE id = $1', [dispute.id]);
+
+    // the administrator declares the last day of the period a day off (民事诉讼法 §85: it ends on the next working day)
+    calendar = officialCalendar.withOverrides([{ date: before.due_on, working: false }]);
+    try {
+      const today = stored.deadline.startedOn;
+      const expected = readClock(
+        { startedOn: today, days: stored.deadline.days, basis: stored.deadline.basis, pauses: [] },
+        today,
+        calendar,
+      ).due;
+      expect(expected > before.due_on).toBe(true);
+
+      const result = await services.timers.sweep();
+      expect(result.failures).toEqual([]);
+
+      expect((await timerOf(dispute.id))?.due_on).toBe(expected);
+      const [moved] = await testApp.db.query(
+        `SELECT to_char(deadline_due, 'YYYY-MM-DD') AS deadline_due, deadline FROM cases WHERE id = $1`,
+        [dispute.id],
+      );
+      expect(moved.deadline_due).toBe(expected);
+      expect(moved.deadline.due).toBe(expected);
+    } finally {
+      calendar = officialCalendar;
+    }
+  });
+
+  it('when a petition’s decision period (信访工作条例 §22, 15 days) runs out, then the sweep flags it overdue once and tells its agent', async () => {
+    const tree = await createDistrictTree(testApp.db);
+    const agent = await createUser(testApp.db, { role: 'petition_agent', unitId: tree.street.id });
+    const supervisor = await createUser(testApp.db, { role: 'supervisor', unitId: tree.street.id });
+    const petition = await services.petitions.register(
+      (await services.actors.load(agent.id)) as NonNullable<Awaited<ReturnType<Services['actors']['load']>>>,
+      {
+        subject: '小区加装电梯意见不一',
+        content: '信访人反映加装电梯事宜。',
+        petitioners: [{ kind: 'person', name: '赵六' }],
+      },
+    );
+
+    await services.timers.sweep();
+    const [timer] = await testApp.db.query(
+      `SELECT clock, fire_at FROM deadline_timers WHERE subject_type = 'petition' AND subject_id = $1`,
+      [petition.id],
+    );
+    expect(timer.clock).toBe('decision');
+    expect(timer.fire_at).not.toBeNull();
+
+    testApp.clock.advanceMinutes(40 * 24 * 60);
+    try {
+      await Promise.all([services.timers.sweep(), services.timers.sweep()]);
+      const [flag] = await testApp.db.query('SELECT overdue FROM petitions WHERE id = $1', [petition.id]);
+      expect(flag.overdue).toBe(true);
+      const notices = await testApp.db.query(
+        `SELECT recipient_user_id, recipient_unit_id, unit_audience, payload FROM outbox
+         WHERE subject_type = 'petition' AND subject_id = $1 AND kind = 'deadline.overdue'`,
+        [petition.id],
+      );
+      expect(notices).toHaveLength(1);
+      expect(notices[0]).toMatchObject({
+        recipient_user_id: agent.id,
+        recipient_unit_id: tree.street.id,
+        unit_audience: 'supervisors',
+        payload: { clock: 'decision', number: petition.number },
+      });
+      expect(
+        await services.outbox.unitRecipients(notices[0].recipient_unit_id, notices[0].unit_audience),
+      ).toEqual([supervisor.id]);
+    } finally {
+      testApp.clock.advanceMinutes(-40 * 24 * 60);
+    }
+  });
+
+  it('when a case has a clock but no timer (an import, or before this feature), then the sweep gives it one', async () => {
+    const { dispute } = await acceptedCase();
+    await testApp.db.query(`DELETE FROM deadline_timers WHERE subject_id = $1`, [dispute.id]);
+    await testApp.db.query(`UPDATE pgboss.job SET state = 'cancelled' WHERE singleton_key = $1`, [
+      `case:${dispute.id}:mediation`,
+    ]);
+
+    await services.timers.sweep();
+
+    const timer = await timerOf(dispute.id);
+    expect(timer?.job_id).toBeTruthy();
+    expect((await jobsOf(dispute.id)).filter((job) => job.state === 'created')).toHaveLength(1);
+  });
+});

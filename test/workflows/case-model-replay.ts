@@ -1,0 +1,325 @@
+import { todayInShanghai } from '../../src/deadlines/working-calendar';
+import { type CaseEvent, caseStatePath, caseStatePaths } from '../../src/workflows/case.machine';
+import { rulesFor } from '../../src/workflows/rules';
+import type { DisputeType } from '../../src/workflows/rules/dispute-rules.types';
+import {
+  type ApiClient,
+  type CaseTeam,
+  type CaseView,
+  createCaseTeam,
+  openApiClient,
+  registration,
+} from '../cases/case-api';
+import { startTestApp, type TestApp } from '../support/test-app';
+import {
+  allDefinitions,
+  buildCaseModel,
+  type CaseSnapshot,
+  coveringPaths,
+  definitionsTaken,
+  type ModelPath,
+  type ModelUnit,
+  modelMediatorOf,
+  modelStateKey,
+  modelUnits,
+  replayInMachine,
+  stateLabel,
+  stepLabel,
+  transitionLabel,
+  variantLabel,
+} from './case-model';
+
+/**
+ * Model-based tests of the case workflow (issue 4), shared by case.model-based.test.ts
+ * (the four first-class dispute types) and case.model-based.generic.test.ts (the
+ * generic ones), so that Jest runs the two halves side by side. For each type the case
+ * statechart is explored with @xstate/graph (case-model.ts), paths are chosen that
+ * together reach every state and take every transition the type's rules allow, and
+ * each path is replayed through the HTTP API against PostgreSQL, by the users the
+ * policy requires. After every step the API must show what the machine says, one
+ * version further, with an intact hash chain one event longer.
+ */
+
+const today = todayInShanghai(new Date());
+
+/** The judicial-confirmation part of the machine, which land and demolition agreements never reach. */
+const confirmationDefinitions = [
+  'agreement.awaitingFulfilment · case.agreement.awaitingFulfilment:BREACHED#0',
+  'agreement.awaitingFulfilment · case.agreement.awaitingFulfilment:REQUEST_JUDICIAL_CONFIRMATION#0',
+  'agreement.judicialConfirmation · case.agreement.judicialConfirmation:CONFIRMATION_REJECTED#0',
+  'agreement.judicialConfirmation · case.agreement.judicialConfirmation:CONFIRMED#0',
+];
+
+function describePath(path: ModelPath): string {
+  const types = path.steps.map((step) => step.event.type);
+  const reopenings = types.filter((type) => type === 'REOPEN').length;
+  return `${types.length} events, ${reopenings} reopenings: ${types.slice(0, 6).join(' → ')} …`;
+}
+
+/** The API's request body for a model event: what a client sends, naming real units and users. */
+function requestBody(
+  event: CaseEvent,
+  team: CaseTeam,
+  context: { escalatedFrom: Map<ModelUnit, ModelUnit>; holding: ModelUnit; today: string },
+): Record<string, unknown> {
+  const unitId = (unit: string) => team.units[unit as ModelUnit].id;
+  switch (event.type) {
+    case 'ACCEPT':
+      return event.track === 'people'
+        ? { type: 'ACCEPT', track: 'people', level: event.level }
+        : { type: 'ACCEPT', track: event.track, unitId: unitId(event.unitId) };
+    case 'ASSIGN':
+      return { type: 'ASSIGN', mediatorUsername: team.mediators[context.holding].user.username };
+    case 'ESCALATE':
+      // the API finds the unit above itself
+      return { type: 'ESCALATE', reasonCode: event.reasonCode, reason: event.reason };
+    case 'RETURN_DOWN':
+      // back to the unit that escalated the case here the API finds itself; elsewhere it is named
+      return context.escalatedFrom.get(context.holding) === event.unitId
+        ? { type: 'RETURN_DOWN', instructions: event.instructions }
+        : { type: 'RETURN_DOWN', instructions: event.instructions, unitId: unitId(event.unitId) };
+    case 'TRANSFER':
+      return { type: 'TRANSFER', toTrack: event.toTrack, unitId: unitId(event.unitId), reason: event.reason };
+    case 'REACH_AGREEMENT':
+      return { type: 'REACH_AGREEMENT', form: event.form, terms: event.terms, performBy: event.performBy };
+    case 'REQUEST_JUDICIAL_CONFIRMATION':
+      return { type: 'REQUEST_JUDICIAL_CONFIRMATION', court: unitId(event.court), appliedOn: context.today };
+    default:
+      return { ...event };
+  }
+}
+
+/** What the API must show after a step, per the machine and the type's rules. */
+function expectedView(snapshot: CaseSnapshot, team: CaseTeam, type: DisputeType) {
+  const context = snapshot.context;
+  const state = caseStatePath(snapshot.value);
+  const inMediation = state.startsWith('mediation.');
+  const stage = inMediation && context.track ? rulesFor(type).deadlines[context.track] : null;
+  const mediatorAt = modelUnits.find((unit) => modelMediatorOf(unit) === context.mediatorId);
+  const mediator = mediatorAt ? team.mediators[mediatorAt].user.id : null;
+  return {
+    state,
+    track: context.track,
+    level: context.level,
+    outcome: context.outcome,
+    holdingUnit: team.units[context.holdingUnitId as ModelUnit].id,
+    mediator,
+    confirmable: context.confirmationWindowEndsOn !== null,
+    judiciallyConfirmed: context.judiciallyConfirmed,
+    deadline: stage
+      ? {
+          days: stage.days,
+          basis: stage.basis,
+          source: stage.source,
+          paused: state === 'mediation.suspended' && stage.pausedBy.includes('appraisal'),
+        }
+      : null,
+  };
+}
+
+function actualView(body: CaseView) {
+  return {
+    state: body.state,
+    track: body.track,
+    level: body.level,
+    outcome: body.outcome,
+    holdingUnit: body.holdingUnit?.id,
+    mediator: body.mediator?.id ?? null,
+    confirmable: body.confirmationWindowEndsOn !== null,
+    judiciallyConfirmed: body.judiciallyConfirmed,
+    deadline: body.deadline
+      ? {
+          days: body.deadline.days,
+          basis: body.deadline.basis,
+          source: body.deadline.source,
+          paused: body.deadline.paused,
+        }
+      : null,
+  };
+}
+
+/**
+ * The model-based specs of one dispute type: the paths generated for it, checked against
+ * the machine's definition and the type's rules, then each replayed through the API.
+ */
+export function specifyCaseWorkflowFromModel(type: DisputeType): void {
+  const model = buildCaseModel(type, today);
+  const paths = coveringPaths(model);
+  const rules = rulesFor(type);
+
+  describe('the generated paths', () => {
+    it('when taken together, then they reach every reachable state and take every reachable transition', () => {
+      const states = new Set<string>([stateLabel(model.initial)]);
+      const transitions = new Set<string>();
+      const variants = new Set<string>();
+      const definitions = new Set<string>();
+      for (const path of paths) {
+        const snapshots = replayInMachine(model, path);
+        path.steps.forEach((step, index) => {
+          const before = index === 0 ? model.initial : snapshots[index - 1];
+          const after = snapshots[index];
+          expect(modelStateKey(after)).toBe(modelStateKey(step.after));
+          states.add(stateLabel(after));
+          transitions.add(transitionLabel(before, step.event, after));
+          const variant = variantLabel(before, step.event, after);
+          if (variant) variants.add(variant);
+          for (const definition of definitionsTaken(before, step.event)) definitions.add(definition);
+        });
+      }
+
+      expect([...states].sort()).toEqual([...model.reachableStates].sort());
+      expect([...transitions].sort()).toEqual([...model.reachableTransitions].sort());
+      expect([...variants].sort()).toEqual([...model.reachableVariants].sort());
+      expect([...definitions].sort()).toEqual([...model.reachableDefinitions].sort());
+    });
+
+    it('when the type’s rules are read, then exactly the machine’s transitions they allow are reachable', () => {
+      const everyDefinition = allDefinitions();
+      const reachableStatePaths = new Set(
+        [...model.reachableStates].map((label) => label.replace(/\(.*\)$/, '')),
+      );
+
+      if (rules.judicialConfirmation.applies) {
+        expect([...model.reachableDefinitions].sort()).toEqual(everyDefinition);
+        expect([...reachableStatePaths].sort()).toEqual([...caseStatePaths].sort());
+        expect(model.reachableStates).toContain('closed(enforcement_referred)');
+      } else {
+        // 土地/征收 agreements are administrative: no judicial confirmation, so no enforcement on breach
+        expect([...model.reachableDefinitions].sort()).toEqual(
+          everyDefinition.filter((definition) => !confirmationDefinitions.includes(definition)),
+        );
+        expect([...reachableStatePaths].sort()).toEqual(
+          caseStatePaths.filter((path) => path !== 'agreement.judicialConfirmation').sort(),
+        );
+        expect(model.reachableStates).not.toContain('closed(enforcement_referred)');
+      }
+      for (const outcome of ['resolved', 'unresolved', 'withdrawn', 'not_accepted', 'referred_out']) {
+        expect(model.reachableStates).toContain(`closed(${outcome})`);
+      }
+      const guidances = [...model.reachableVariants]
+        .map((label) => /^FAIL\[(\w+)\]$/.exec(label)?.[1])
+        .filter((guidance): guidance is string => guidance !== undefined);
+      expect(new Set(guidances)).toEqual(new Set(rules.failureGuidance));
+      for (const transfer of [
+        'people→administrative',
+        'people→judicial',
+        'administrative→judicial',
+        'administrative→people',
+        'judicial→people',
+      ]) {
+        expect(model.reachableVariants).toContain(`TRANSFER[${transfer}]`);
+      }
+    });
+  });
+
+  describe('replayed through the API on PostgreSQL', () => {
+    let testApp: TestApp;
+    let team: CaseTeam;
+    let api: ApiClient;
+
+    beforeAll(async () => {
+      testApp = await startTestApp();
+      team = await createCaseTeam(testApp);
+      api = await openApiClient(testApp);
+    });
+    afterAll(async () => {
+      await api.close();
+      await testApp.close();
+    });
+
+    it.each(paths.map((path, index) => [index + 1, describePath(path), path] as const))(
+      'path %i (%s): after every step the API shows the machine’s state, one version on, with a valid chain; every hand-off awaits review',
+      async (_index, _description, path) => {
+        const registered = await api.call(
+          team.mediators.community,
+          'POST',
+          '/api/v1/cases',
+          registration({ type }),
+        );
+        expect(registered.status).toBe(201);
+        expect(registered.body).toMatchObject({ state: 'registered', version: 0 });
+        const caseId: string = registered.body.id;
+        const verify = () =>
+          api.call<{ valid: boolean; events: number }>(
+            team.supervisor,
+            'GET',
+            `/api/v1/cases/${caseId}/verify`,
+          );
+        expect((await verify()).body).toEqual({ valid: true, events: 1 });
+
+        const expectedSnapshots = replayInMachine(model, path);
+        const escalatedFrom = new Map<ModelUnit, ModelUnit>();
+        let version = 0;
+        for (const [index, step] of path.steps.entries()) {
+          const before = index === 0 ? model.initial : expectedSnapshots[index - 1];
+          const after = expectedSnapshots[index];
+          const label = `step ${index + 1}: ${stepLabel(before, step.event, after)}`;
+          const holding = before.context.holdingUnitId as ModelUnit;
+          const actor = step.event.type === 'REOPEN' ? team.supervisor : team.mediators[holding];
+          const appToday = todayInShanghai(testApp.clock.now());
+
+          const response = await api.call(actor, 'POST', `/api/v1/cases/${caseId}/events`, {
+            expectedVersion: version,
+            ...requestBody(step.event, team, { escalatedFrom, holding, today: appToday }),
+          });
+
+          expect({ label, status: response.status, error: response.body.error }).toEqual({
+            label,
+            status: 200,
+            error: undefined,
+          });
+          expect({ label, ...actualView(response.body) }).toEqual({
+            label,
+            ...expectedView(after, team, type),
+          });
+          expect({ label, version: response.body.version }).toEqual({ label, version: version + 1 });
+          version = response.body.version;
+          const verification = await verify();
+          expect({ label, ...verification.body }).toEqual({ label, valid: true, events: index + 2 });
+
+          if (step.event.type === 'ESCALATE') {
+            escalatedFrom.set(after.context.holdingUnitId as ModelUnit, holding);
+          }
+        }
+
+        const timeline = await api.call<{ items: Array<{ type: string; toState: string }> }>(
+          team.supervisor,
+          'GET',
+          `/api/v1/cases/${caseId}/events`,
+        );
+        expect(timeline.body.items.map((event) => event.type)).toEqual([
+          'REGISTERED',
+          ...path.steps.map((step) => step.event.type),
+        ]);
+        expect(timeline.body.items.map((event) => event.toState)).toEqual([
+          'registered',
+          ...expectedSnapshots.map((snapshot) => caseStatePath(snapshot.value)),
+        ]);
+
+        // every hand-off left a record awaiting review by a supervisor over the receiving unit
+        const handOffs = await testApp.db.query(
+          `SELECT event_seq AS "eventSeq", kind, from_unit_id AS "from", to_unit_id AS "to", status
+           FROM escalations WHERE case_id = $1 ORDER BY event_seq`,
+          [caseId],
+        );
+        expect(handOffs).toEqual(
+          path.steps.flatMap(({ event }, index) => {
+            if (!['ESCALATE', 'RETURN_DOWN', 'TRANSFER'].includes(event.type)) return [];
+            const before = index === 0 ? model.initial : expectedSnapshots[index - 1];
+            const unitOf = (snapshot: CaseSnapshot) =>
+              team.units[snapshot.context.holdingUnitId as ModelUnit].id;
+            return [
+              {
+                eventSeq: index + 2,
+                kind: event.type,
+                from: unitOf(before),
+                to: unitOf(expectedSnapshots[index]),
+                status: 'pending',
+              },
+            ];
+          }),
+        );
+      },
+    );
+  });
+}

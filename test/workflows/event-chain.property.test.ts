@@ -1,0 +1,293 @@
+import fc from 'fast-check';
+import { caseStatePaths } from '../../src/workflows/case.machine';
+import {
+  type ChainedEvent,
+  canonicalJson,
+  genesisHash,
+  hashEvent,
+  verifyChain,
+} from '../../src/workflows/event-chain';
+
+/**
+ * The audit chain (DOMAIN.md "The audit trail") as properties: whatever history is
+ * recorded, the intact chain verifies, and whatever is done to the stored rows
+ * afterwards — without recomputing every later hash — is found, at or before the
+ * first position that was tampered with.
+ */
+
+type EventBody = Omit<ChainedEvent, 'ownerId' | 'seq' | 'prevHash' | 'hash'>;
+
+const eventTypes = [
+  'REGISTERED',
+  'SUBMIT',
+  'ACCEPT',
+  'ASSIGN',
+  'LOG_SESSION',
+  'ESCALATE',
+  'REACH_AGREEMENT',
+  'FULFILLED',
+  'REOPEN',
+] as const;
+const states = [null, ...caseStatePaths];
+
+const payloadArb = fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 2 }), {
+  maxKeys: 5,
+  noNullPrototype: true,
+});
+const instantArb = fc.date({
+  min: new Date('2024-01-01T00:00:00Z'),
+  max: new Date('2026-12-31T23:59:59Z'),
+  noInvalidDate: true,
+});
+const bodyArb: fc.Arbitrary<EventBody> = fc.record({
+  type: fc.constantFrom(...eventTypes),
+  actorId: fc.option(fc.uuid(), { nil: null }),
+  unitId: fc.option(fc.uuid(), { nil: null }),
+  at: instantArb,
+  payload: payloadArb,
+  fromState: fc.constantFrom(...states),
+  toState: fc.constantFrom(...caseStatePaths),
+});
+
+/** Appends `body` after `previous` exactly as the repository does. */
+function chained(ownerId: string, previous: ChainedEvent | undefined, body: EventBody): ChainedEvent {
+  const unsigned = {
+    ...body,
+    ownerId,
+    seq: (previous?.seq ?? 0) + 1,
+    prevHash: previous?.hash ?? genesisHash,
+  };
+  return { ...unsigned, hash: hashEvent(unsigned) };
+}
+
+function buildChain(ownerId: string, bodies: EventBody[]): ChainedEvent[] {
+  const chain: ChainedEvent[] = [];
+  for (const body of bodies) chain.push(chained(ownerId, chain.at(-1), body));
+  return chain;
+}
+
+const chainArb = fc
+  .record({ ownerId: fc.uuid(), bodies: fc.array(bodyArb, { minLength: 1, maxLength: 12 }) })
+  .map(({ ownerId, bodies }) => buildChain(ownerId, bodies));
+
+/** A tampered copy of the chain and the first position (1-based) that differs from the original. */
+interface Tampering {
+  what: string;
+  events: ChainedEvent[];
+  firstTampered: number;
+  /** The last event cut off, or a well-chained one appended: nothing before it changed. */
+  onlyAtTheTail: boolean;
+}
+
+const alterableFields = [
+  'payload',
+  'type',
+  'actorId',
+  'unitId',
+  'at',
+  'fromState',
+  'toState',
+  'ownerId',
+  'seq',
+  'prevHash',
+  'hash',
+] as const;
+
+/** A value for `field` that differs from the one stored (as the hash would see it). */
+function otherValueArb(event: ChainedEvent, field: (typeof alterableFields)[number]): fc.Arbitrary<unknown> {
+  const differs = (value: unknown) => canonicalJson(value) !== canonicalJson(event[field]);
+  switch (field) {
+    case 'payload':
+      return fc
+        .oneof(
+          payloadArb,
+          fc.jsonValue().map((value) => ({ ...(event.payload as object), amount: value })),
+        )
+        .filter(differs);
+    case 'type':
+      return fc.constantFrom(...eventTypes).filter(differs);
+    case 'actorId':
+    case 'unitId':
+    case 'ownerId':
+      return fc.option(fc.uuid(), { nil: null }).filter(differs);
+    case 'at':
+      return fc
+        .integer({ min: -86_400_000, max: 86_400_000 })
+        .filter((ms) => ms !== 0)
+        .map((ms) => new Date(event.at.getTime() + ms));
+    case 'fromState':
+    case 'toState':
+      return fc.constantFrom(...states).filter(differs);
+    case 'seq':
+      return fc.integer({ min: 1, max: 50 }).filter(differs);
+    case 'prevHash':
+    case 'hash':
+      return fc
+        .string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 64, maxLength: 64 })
+        .filter(differs);
+  }
+}
+
+function tamperingArb(chain: ChainedEvent[]): fc.Arbitrary<Tampering> {
+  const n = chain.length;
+  const index = fc.nat({ max: n - 1 });
+  const ownerId = chain[0].ownerId;
+
+  const alteration = fc
+    .record({ at: index, field: fc.constantFrom(...alterableFields) })
+    .chain(({ at, field }) =>
+      otherValueArb(chain[at], field).map(
+        (value): Tampering => ({
+          what: `${field} of event ${at + 1} altered`,
+          events: chain.map((event, i) => (i === at ? { ...event, [field]: value } : event)),
+          firstTampered: at + 1,
+          onlyAtTheTail: false,
+        }),
+      ),
+    );
+
+  const removal = index.map(
+    (at): Tampering => ({
+      what: `event ${at + 1} removed`,
+      events: chain.filter((_, i) => i !== at),
+      firstTampered: at + 1,
+      onlyAtTheTail: at === n - 1,
+    }),
+  );
+
+  // the strongest insertion that does not rewrite history: a forged event correctly
+  // chained to its predecessor, the events after it left as they were stored
+  const insertion = fc.record({ at: fc.nat({ max: n }), body: bodyArb }).map(
+    ({ at, body }): Tampering => ({
+      what: `forged event inserted at ${at + 1}`,
+      events: [...chain.slice(0, at), chained(ownerId, chain[at - 1], body), ...chain.slice(at)],
+      firstTampered: at + 1,
+      onlyAtTheTail: at === n,
+    }),
+  );
+
+  const duplication = fc.record({ from: index, to: fc.nat({ max: n }) }).map(
+    ({ from, to }): Tampering => ({
+      what: `event ${from + 1} copied to ${to + 1}`,
+      events: [...chain.slice(0, to), chain[from], ...chain.slice(to)],
+      // a copy put just before its original only differs from the next position on
+      firstTampered: to === from ? from + 2 : to + 1,
+      onlyAtTheTail: false,
+    }),
+  );
+
+  const reordering =
+    n < 2
+      ? null
+      : fc
+          .record({ a: index, b: index })
+          .filter(({ a, b }) => a !== b)
+          .map(({ a, b }): Tampering => {
+            const [first, second] = a < b ? [a, b] : [b, a];
+            const events = [...chain];
+            [events[first], events[second]] = [events[second], events[first]];
+            return {
+              what: `events ${first + 1} and ${second + 1} swapped`,
+              events,
+              firstTampered: first + 1,
+              onlyAtTheTail: false,
+            };
+          });
+
+  return reordering
+    ? fc.oneof(alteration, removal, insertion, duplication, reordering)
+    : fc.oneof(alteration, removal, insertion, duplication);
+}
+
+const tamperedChainArb = chainArb.chain((chain) =>
+  tamperingArb(chain).map((tampering) => ({ chain, tampering })),
+);
+
+const runs = { numRuns: 400 };
+
+/** JSON as jsonb gives it back: object keys shorter first, then in byte order. */
+function asJsonbReturnsIt(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(asJsonbReturnsIt);
+  if (value === null || typeof value !== 'object') return JSON.parse(JSON.stringify(value ?? null));
+  const keys = Object.keys(value).sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
+  return Object.fromEntries(
+    keys.map((key) => [key, asJsonbReturnsIt((value as Record<string, unknown>)[key])]),
+  );
+}
+
+describe('the audit chain, for any history', () => {
+  it('when no event was touched, then the chain verifies with its number of events', () => {
+    fc.assert(
+      fc.property(chainArb, (chain) => {
+        expect(verifyChain(chain)).toEqual({ valid: true, events: chain.length });
+        expect(verifyChain(chain, { events: chain.length })).toEqual({ valid: true, events: chain.length });
+      }),
+      runs,
+    );
+  });
+
+  it('when the events come back from jsonb with their keys in its order, then the chain still verifies', () => {
+    fc.assert(
+      fc.property(chainArb, (chain) => {
+        const stored = chain.map((event) => ({
+          ...event,
+          payload: asJsonbReturnsIt(event.payload),
+          at: new Date(event.at.toISOString()),
+        }));
+
+        expect(verifyChain(stored, { events: chain.length })).toEqual({ valid: true, events: chain.length });
+      }),
+      runs,
+    );
+  });
+
+  it('when any event is altered, removed, inserted, duplicated or moved, then verification fails at or before the first tampered position', () => {
+    fc.assert(
+      fc.property(tamperedChainArb, ({ chain, tampering }) => {
+        const result = verifyChain(tampering.events, { events: chain.length });
+
+        expect(result.valid).toBe(false);
+        expect(result.events).toBe(tampering.events.length);
+        expect(result.firstBrokenSeq).toBeGreaterThanOrEqual(1);
+        expect(result.firstBrokenSeq).toBeLessThanOrEqual(tampering.firstTampered);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('when the owner’s count of events is not given, then only a cut-off or extended tail can go unnoticed', () => {
+    fc.assert(
+      fc.property(tamperedChainArb, ({ tampering }) => {
+        fc.pre(!tampering.onlyAtTheTail);
+        const result = verifyChain(tampering.events);
+
+        expect(result.valid).toBe(false);
+        expect(result.firstBrokenSeq).toBeLessThanOrEqual(tampering.firstTampered);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('when the last event is cut off or a well-chained event is appended, then only the owner’s count shows it', () => {
+    fc.assert(
+      fc.property(chainArb, bodyArb, (chain, body) => {
+        const cut = chain.slice(0, -1);
+        const extended = [...chain, chained(chain[0].ownerId, chain.at(-1), body)];
+
+        expect(verifyChain(cut).valid).toBe(true);
+        expect(verifyChain(extended).valid).toBe(true);
+        expect(verifyChain(cut, { events: chain.length })).toEqual({
+          valid: false,
+          events: chain.length - 1,
+          firstBrokenSeq: chain.length,
+        });
+        expect(verifyChain(extended, { events: chain.length })).toEqual({
+          valid: false,
+          events: chain.length + 1,
+          firstBrokenSeq: chain.length + 1,
+        });
+      }),
+      runs,
+    );
+  });
+});

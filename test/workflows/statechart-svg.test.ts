@@ -1,0 +1,81 @@
+import { caseMachine, caseStatePaths } from '../../src/workflows/case.machine';
+import { escapeXml, renderStatechartSvg } from '../../src/workflows/statechart-svg';
+
+const labels = {
+  stateLabel: (path: string) => `state:${path}`,
+  eventLabel: (type: string) => `event:${type}`,
+  title: 'The case workflow',
+  description: 'Where the case is',
+};
+
+describe('the statechart drawn as SVG from the case machine', () => {
+  it('draws every state of the machine, and the current one highlighted', () => {
+    const svg = renderStatechartSvg(caseMachine, {
+      ...labels,
+      current: 'mediation.inProgress',
+      allowedEvents: [],
+    });
+    for (const path of [...caseStatePaths, 'mediation', 'agreement']) {
+      expect(svg).toContain(`data-state="${path}"`);
+    }
+    expect(svg).toMatch(/<g class="sc-node sc-current" data-state="mediation\.inProgress">/);
+    expect(svg).toMatch(/<g class="sc-node sc-compound sc-active" data-state="mediation">/);
+    expect(svg).toMatch(
+      /^<svg class="statechart" xmlns="http:\/\/www\.w3\.org\/2000\/svg" viewBox="0 0 480 \d+" role="img"/,
+    );
+    expect(svg).toContain('<title id="statechart-title">The case workflow</title>');
+  });
+
+  it('marks only the transitions the user may take now, and their targets', () => {
+    const svg = renderStatechartSvg(caseMachine, {
+      ...labels,
+      current: 'mediation.inProgress',
+      allowedEvents: ['REACH_AGREEMENT', 'SUSPEND', 'LOG_SESSION', 'WITHDRAW'],
+    });
+    const marked = [...svg.matchAll(/<path class="sc-edge sc-next"[^>]*><title>([^<]*)<\/title>/g)].map(
+      (m) => m[1],
+    );
+    expect(marked.sort()).toEqual(['event:REACH_AGREEMENT', 'event:SUSPEND', 'event:WITHDRAW / event:FAIL']);
+    expect(svg).toMatch(/<g class="sc-node sc-compound sc-next" data-state="agreement">/);
+    expect(svg).toMatch(/<g class="sc-node sc-next" data-state="mediation\.suspended">/);
+    expect(svg).toMatch(/<g class="sc-node sc-next" data-state="closed">/);
+    expect(svg).not.toMatch(/<g class="sc-node sc-next" data-state="screening">/);
+    // a step that keeps the case where it is (a session) is named under the current state
+    expect(svg).toContain('↻ state:mediation.inProgress: event:LOG_SESSION');
+    // the labels of marked transitions name only the events allowed (FAIL is not)
+    expect(svg).toContain('>event:WITHDRAW</text>');
+  });
+
+  it('with nothing allowed, nothing is marked', () => {
+    const svg = renderStatechartSvg(caseMachine, { ...labels, current: 'closed', allowedEvents: [] });
+    expect(svg).not.toContain('sc-edge sc-next');
+    expect(svg).not.toMatch(/class="sc-node[^"]*sc-next/);
+  });
+
+  it('escapes every text it draws', () => {
+    const svg = renderStatechartSvg(caseMachine, {
+      current: 'registered',
+      allowedEvents: ['SUBMIT'],
+      stateLabel: () => '<script>alert(1)</script>',
+      eventLabel: () => '"><img src=x onerror=alert(2)>',
+      title: '</title><script>alert(3)</script>',
+      description: "&'",
+    });
+    expect(svg).not.toMatch(/<script|<img/);
+    expect(svg).toContain('&#60;script&#62;alert(1)&#60;/script&#62;');
+    expect(svg).toContain('&#38;&#39;');
+    expect(escapeXml(`<>&"'`)).toBe('&#60;&#62;&#38;&#34;&#39;');
+  });
+
+  it('long labels are wrapped onto two lines rather than overflowing their box', () => {
+    const svg = renderStatechartSvg(caseMachine, {
+      ...labels,
+      stateLabel: (path) =>
+        path === 'agreement.judicialConfirmation' ? 'Judicial confirmation by the court' : path,
+      current: 'registered',
+      allowedEvents: [],
+    });
+    const node = svg.match(/data-state="agreement\.judicialConfirmation">.*?<\/g>/)?.[0] ?? '';
+    expect(node.match(/<tspan/g)).toHaveLength(2);
+  });
+});

@@ -37,6 +37,8 @@
     });
     draw('chart-by-unit', {
       legend: {},
+      // room on the right for the last value label ("100%")
+      grid: { containLabel: true, left: 8, right: 32 },
       xAxis: { type: 'value', axisLabel: { formatter: (value) => `${Math.round(value * 100)}%` } },
       yAxis: { type: 'category', data: data.byUnit.map((row) => row.name) },
       series: [

@@ -22,10 +22,22 @@ export function escalationWebRoutes(
   stats: StatsService,
   units: UnitService,
 ): RouteSpec[] {
-  async function pageModel(actor: Actor, rawQuery: Record<string, unknown>, locale: Locale, t: TFunction) {
+  /** `failedId`: the hand-off whose review was just refused, to show the message at its form. */
+  async function pageModel(
+    actor: Actor,
+    rawQuery: Record<string, unknown>,
+    locale: Locale,
+    t: TFunction,
+    failedId?: string,
+  ) {
+    // the filter form sends every field, the blank ones too: a blank field filters nothing, and
+    // a blank status (「全部」) shows every decision; without any status, those awaiting review
+    const given = Object.fromEntries(
+      Object.entries(rawQuery).filter(([, value]) => typeof value === 'string' && value !== ''),
+    );
     const query = escalationQuerySchema
       .catch(escalationQuerySchema.parse({}))
-      .parse({ status: 'pending', ...rawQuery, pageSize: 50 });
+      .parse({ ...(rawQuery.status === undefined ? { status: 'pending' } : {}), ...given, pageSize: 50 });
     const [{ items, total }, figures, visibleUnits] = await Promise.all([
       escalations.listForReview(actor, query),
       stats.figures(actor, { from: query.from, to: query.to }),
@@ -33,14 +45,18 @@ export function escalationWebRoutes(
     ]);
     const names = new Map(visibleUnits.map((unit) => [unit.id, unitName(unit, locale)]));
     return {
+      failedShown: failedId !== undefined && items.some(({ escalation }) => escalation.id === failedId),
       title: t('escalations.title'),
       total,
       filters: { ...query, status: query.status ?? '' },
-      statusOptions: ['pending', 'endorsed', 'questioned'].map((status) => ({
-        value: status,
-        label: t(`escalations.statuses.${status}`),
-        selected: status === query.status,
-      })),
+      statusOptions: [
+        { value: '', label: t('escalations.allStatuses'), selected: query.status === undefined },
+        ...['pending', 'endorsed', 'questioned'].map((status) => ({
+          value: status,
+          label: t(`escalations.statuses.${status}`),
+          selected: status === query.status,
+        })),
+      ],
       reasonOptions: escalationReasonCodes.map((code) => ({
         value: code,
         label: t(`escalationReasons.${code}`),
@@ -80,6 +96,7 @@ export function escalationWebRoutes(
         status: escalation.status,
         statusLabel: t(`escalations.statuses.${escalation.status}`),
         pending: escalation.status === 'pending',
+        failed: escalation.id === failedId,
         reviewComment: escalation.reviewComment,
         case: dispute ? { id: dispute.id, number: dispute.number, title: dispute.title } : null,
       })),
@@ -110,7 +127,7 @@ export function escalationWebRoutes(
       handler: async (req, res) => {
         const view = {
           view: 'supervision/escalations',
-          viewModel: () => pageModel(actorOf(req), {}, req.locale, req.t),
+          viewModel: () => pageModel(actorOf(req), {}, req.locale, req.t, String(req.params.id)),
         };
         const ok = await submitForm(req, res, view, async () => {
           const review = parseOrThrow(reviewSchema, {

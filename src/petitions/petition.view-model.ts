@@ -86,5 +86,7 @@ export function visitViewModel(visit: PetitionVisit, locale: Locale, t: TFunctio
     riskLabel: visit.risk ? t(`petitions.risks.${visit.risk}`) : null,
     riskClass: visit.risk ? `risk-${visit.risk}` : '',
     nextVisitText: visit.nextVisitOn ? formatPlainDate(visit.nextVisitOn, locale) : null,
+    /** whether the visit's footer (mood · risk · next visit) has anything to show */
+    hasFacts: Boolean(visit.mood || visit.risk || visit.nextVisitOn),
   };
 }

@@ -1,0 +1,54 @@
+import 'reflect-metadata';
+import http from 'node:http';
+import express from 'express';
+import { loadConfig } from '../../config/environment';
+import { startServer } from '../../src/server';
+import { createLogger } from '../../src/shared/logger';
+
+/**
+ * The app under test, in a process of its own (forked by run.ts), so that the load
+ * generator does not share its event loop and its RSS is its own: `startServer` as
+ * `npm start` runs it (DATABASE_URL, PORT 0, LOG_LEVEL silent), plus a bare Express
+ * "hello" route on a second port of the same process, the baseline for the case page.
+ */
+export type AppMessage =
+  | { kind: 'ready'; url: string; helloUrl: string }
+  | { kind: 'usage'; maxRssMb: number; rssMb: number }
+  | { kind: 'error'; message: string };
+
+async function main() {
+  const config = loadConfig(process.env);
+  const server = await startServer(config, createLogger('silent', { pretty: false }));
+
+  const hello = express();
+  hello.get('/hello', (_req, res) => {
+    res.send('hello');
+  });
+  const helloServer = http.createServer(hello);
+  await new Promise<void>((resolve) => helloServer.listen(0, '127.0.0.1', resolve));
+  const address = helloServer.address();
+  const helloPort = typeof address === 'object' && address ? address.port : 0;
+
+  const send = (message: AppMessage) => process.send?.(message);
+  send({ kind: 'ready', url: `http://127.0.0.1:${server.port}`, helloUrl: `http://127.0.0.1:${helloPort}` });
+  process.on('message', (message: { kind: string }) => {
+    if (message.kind === 'usage') {
+      send({
+        kind: 'usage',
+        maxRssMb: process.resourceUsage().maxRSS / 1024,
+        rssMb: process.memoryUsage.rss() / 1024 / 1024,
+      });
+    } else if (message.kind === 'stop') {
+      helloServer.close();
+      server.stop().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    }
+  });
+}
+
+main().catch((error: Error) => {
+  process.send?.({ kind: 'error', message: error.stack ?? error.message } satisfies AppMessage);
+  process.exit(1);
+});

@@ -1,0 +1,245 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** The figures of one run, as written to the JSON file (the keys of issue 8 and more). */
+export interface BenchReport {
+  startedAt: string;
+  cpus: number;
+  cpuModel: string;
+  memoryGb: number;
+  node: string;
+  postgres: string;
+  database: 'embedded' | 'external';
+  cases: number;
+  clients: number;
+  city: { units: number; communities: number; grids: number; users: number };
+  generated: {
+    cases: number;
+    openCases: number;
+    events: number;
+    parties: number;
+    sessions: number;
+    agreements: number;
+    escalations: number;
+    seconds: number;
+    indexSeconds: number;
+    vacuumSeconds: number;
+    databaseSizeMb: number;
+  };
+  pgbench: { available: boolean; note: string; latencyMs: number | null };
+  pgbenchTps8: number | null;
+  eventsPerSec: { c1: number; c8: number; c32: number };
+  eventLatencyMs: Record<'c1' | 'c8' | 'c32' | 'paced8', { p50: number; p95: number; p99: number }>;
+  eventPacedRate: number;
+  eventP99Ms8: number;
+  eventErrors: number;
+  listP50Ms: number;
+  listP95Ms: number;
+  searchP50Ms: number;
+  searchP95Ms: number;
+  statsP50Ms: number;
+  statsP95Ms: number;
+  statsYear: string;
+  extra: Record<string, { p50: number; p95: number; what: string }>;
+  pageRps: number;
+  helloRps: number;
+  pageLatencyP99Ms: number;
+  importSeconds: number;
+  importRows: number;
+  peakRssMb: number;
+  /** The peak before the historic import: the app under the request load alone. */
+  peakRssBeforeImportMb: number;
+  runSeconds: number;
+  phases: Record<string, number>;
+  /** The machine's 1-minute load average as each phase started (other work on a shared machine). */
+  loadAverages: Record<string, number>;
+  baseline: { file: string; cases: number; listP95Ms: number; searchP95Ms: number } | null;
+  targets: Array<{ target: string; measured: string; met: boolean | null }>;
+}
+
+const round1 = (value: number) => Math.round(value * 10) / 10;
+
+/** The issue's targets, each checked against this run (and the 100k baseline for growth). */
+export function evaluateTargets(report: BenchReport): BenchReport['targets'] {
+  const targets: BenchReport['targets'] = [];
+  const tps = report.pgbenchTps8;
+  targets.push({
+    target: `events/s at ${report.clients} clients ≥ 0.5 × pgbench tpcb-like TPS`,
+    measured: tps
+      ? `${report.eventsPerSec.c8} vs ${round1(tps)} → ${(report.eventsPerSec.c8 / tps).toFixed(2)}×`
+      : 'no pgbench',
+    met: tps ? report.eventsPerSec.c8 >= 0.5 * tps : null,
+  });
+  targets.push({
+    target: 'event p99 ≤ 25 ms at half that rate',
+    measured: `${report.eventP99Ms8} ms at ${report.eventPacedRate}/s`,
+    met: report.eventP99Ms8 <= 25,
+  });
+  targets.push({
+    target: 'list p95 ≤ 50 ms (workstation mediator: listP95Ms)',
+    measured: `${report.listP95Ms} ms`,
+    met: report.listP95Ms <= 50,
+  });
+  targets.push({
+    target: 'search p95 ≤ 50 ms (workstation mediator: searchP95Ms)',
+    measured: `${report.searchP95Ms} ms`,
+    met: report.searchP95Ms <= 50,
+  });
+  for (const [key, label] of [
+    ['streetList', 'list p95 ≤ 50 ms (street sub-centre supervisor)'],
+    ['streetSearch', 'search p95 ≤ 50 ms (street sub-centre supervisor)'],
+  ] as const) {
+    const figure = report.extra[key];
+    if (figure) targets.push({ target: label, measured: `${figure.p95} ms`, met: figure.p95 <= 50 });
+  }
+  const base = report.baseline;
+  if (base && report.cases > base.cases) {
+    const list = report.listP95Ms / base.listP95Ms;
+    const search = report.searchP95Ms / base.searchP95Ms;
+    targets.push({
+      target: `list and search p95 grow ≤ 1.5× from ${base.cases} cases`,
+      measured: `list ${list.toFixed(2)}×, search ${search.toFixed(2)}×`,
+      met: list <= 1.5 && search <= 1.5,
+    });
+  } else {
+    targets.push({
+      target: 'list and search p95 grow ≤ 1.5× from 100,000 to 1,000,000 cases',
+      measured: 'needs a --cases 1000000 run (with a 100,000 run as baseline)',
+      met: null,
+    });
+  }
+  targets.push({
+    target: 'statistics for a district-year p95 ≤ 200 ms',
+    measured: `${report.statsP95Ms} ms (${report.statsYear})`,
+    met: report.statsP95Ms <= 200,
+  });
+  targets.push({
+    target: 'case page ≥ 0.3 × bare "hello" rate',
+    measured: `${report.pageRps} vs ${report.helloRps} req/s → ${(report.pageRps / report.helloRps).toFixed(2)}×`,
+    met: report.pageRps >= 0.3 * report.helloRps,
+  });
+  targets.push({
+    target: `${report.importRows}-row import ≤ 10 s`,
+    measured: `${report.importSeconds} s`,
+    met: report.importSeconds <= 10,
+  });
+  targets.push({
+    target: 'app RSS ≤ 250 MB under load',
+    measured: `${report.peakRssMb} MB peak (${report.peakRssBeforeImportMb} MB before the import)`,
+    met: report.peakRssMb <= 250,
+  });
+  return targets;
+}
+
+const mark = (met: boolean | null) => (met === null ? 'n/a' : met ? 'met' : '**not met**');
+
+export function markdown(report: BenchReport): string {
+  const rows: Array<[string, string]> = [
+    ['machine', `${report.cpus} CPUs (${report.cpuModel}), ${report.memoryGb} GB, Node ${report.node}`],
+    ['PostgreSQL', `${report.postgres} (${report.database})`],
+    [
+      'city',
+      `${report.city.units} units (${report.city.communities} workstations), ${report.city.grids} grid blocks, ${report.city.users} users`,
+    ],
+    [
+      'cases generated',
+      `${report.generated.cases} (${report.generated.openCases} open), ${report.generated.events} events, ${report.generated.parties} parties — ${report.generated.seconds} s + indexes ${report.generated.indexSeconds} s + vacuum ${report.generated.vacuumSeconds} s, ${report.generated.databaseSizeMb} MB`,
+    ],
+    [
+      `pgbench tpcb-like, ${report.clients} clients (pgbenchTps8)`,
+      report.pgbenchTps8 === null ? report.pgbench.note : `${round1(report.pgbenchTps8)} TPS`,
+    ],
+    ['events/s, 1 client (p50/p95/p99 ms)', `${report.eventsPerSec.c1} (${fmt(report.eventLatencyMs.c1)})`],
+    [
+      `events/s, ${report.clients} clients (p50/p95/p99 ms)`,
+      `${report.eventsPerSec.c8} (${fmt(report.eventLatencyMs.c8)})`,
+    ],
+    [
+      'events/s, 32 clients (p50/p95/p99 ms)',
+      `${report.eventsPerSec.c32} (${fmt(report.eventLatencyMs.c32)})`,
+    ],
+    [
+      `event latency at ${report.eventPacedRate}/s, ${report.clients} clients (eventP99Ms8)`,
+      `${fmt(report.eventLatencyMs.paced8)} ms`,
+    ],
+    [
+      'case list with filters, workstation mediator p50/p95 (listP95Ms)',
+      `${report.listP50Ms} / ${report.listP95Ms} ms`,
+    ],
+    [
+      'full-text search q=工资, workstation mediator p50/p95 (searchP95Ms)',
+      `${report.searchP50Ms} / ${report.searchP95Ms} ms`,
+    ],
+    [
+      `statistics for the district, ${report.statsYear} p50/p95 (statsP95Ms)`,
+      `${report.statsP50Ms} / ${report.statsP95Ms} ms`,
+    ],
+    ...Object.values(report.extra).map((item): [string, string] => [
+      item.what,
+      `${item.p50} / ${item.p95} ms`,
+    ]),
+    [
+      'case page GET /api/v1/cases/:id (pageRps)',
+      `${report.pageRps} req/s (p99 ${report.pageLatencyP99Ms} ms)`,
+    ],
+    ['bare Express "hello" (helloRps)', `${report.helloRps} req/s`],
+    [`historic import, ${report.importRows} rows (importSeconds)`, `${report.importSeconds} s`],
+    [
+      'app peak RSS (peakRssMb)',
+      `${report.peakRssMb} MB (${report.peakRssBeforeImportMb} MB before the import)`,
+    ],
+    ['whole run', `${report.runSeconds} s`],
+    [
+      'load average during the measurements (min–max)',
+      (() => {
+        const values = Object.values(report.loadAverages);
+        return values.length ? `${Math.min(...values)}–${Math.max(...values)} on ${report.cpus} CPUs` : 'n/a';
+      })(),
+    ],
+  ];
+  const lines = [
+    `### ${report.cases.toLocaleString('en')} cases, ${report.clients} clients — ${report.startedAt}`,
+    '',
+    '| figure | value |',
+    '|---|---|',
+    ...rows.map(([name, value]) => `| ${name} | ${value} |`),
+    '',
+    '| target | measured | |',
+    '|---|---|---|',
+    ...report.targets.map((item) => `| ${item.target} | ${item.measured} | ${mark(item.met)} |`),
+    '',
+  ];
+  return lines.join('\n');
+}
+
+function fmt(latency: { p50: number; p95: number; p99: number }): string {
+  return `${latency.p50} / ${latency.p95} / ${latency.p99}`;
+}
+
+/** The latest earlier run at 100,000 cases in the output folder: the base for the growth target. */
+export function findBaseline(
+  dir: string,
+  explicit: string | undefined,
+  cases: number,
+): BenchReport['baseline'] {
+  const files = explicit
+    ? [explicit]
+    : fs.existsSync(dir)
+      ? fs
+          .readdirSync(dir)
+          .filter((name) => name.endsWith('.json'))
+          .sort()
+          .reverse()
+          .map((name) => path.join(dir, name))
+      : [];
+  for (const file of files) {
+    try {
+      const earlier = JSON.parse(fs.readFileSync(file, 'utf8')) as BenchReport;
+      if (explicit || (earlier.cases === 100_000 && cases > 100_000))
+        return { file, cases: earlier.cases, listP95Ms: earlier.listP95Ms, searchP95Ms: earlier.searchP95Ms };
+    } catch {
+      // not one of ours
+    }
+  }
+  return null;
+}

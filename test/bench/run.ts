@@ -1,0 +1,499 @@
+import 'reflect-metadata';
+import { type ChildProcess, fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { Client } from 'pg';
+import { demoPassword } from '../../src/demo/demo-accounts';
+import { PersonalDataCipher } from '../../src/shared/crypto/personal-data';
+import { createDataSource, runPendingMigrations } from '../../src/shared/db/data-source';
+import type { AppMessage } from './app-process';
+import { dropSecondaryIndexes, loadCases, loadedTables, rebuildIndexes } from './cases';
+import { buildCity } from './city';
+import { historicCsv, historicRows } from './import-csv';
+import { closedLoop, type LoadResult, pacedLoop, request, requestJson } from './load';
+import { runPgbench } from './pgbench';
+import { startBenchServer } from './postgres';
+import { Rng } from './random';
+import { type BenchReport, evaluateTargets, findBaseline, markdown } from './report';
+
+/**
+ * `npm run bench -- --cases N --clients C --out FILE`: a city-scale benchmark of the app
+ * against the database's own limit, in one run on one machine (issue 8). See README.md
+ * beside this file for what each figure means.
+ */
+interface Options {
+  cases: number;
+  clients: number;
+  out: string;
+  baseline?: string;
+  seconds: number;
+  seed: number;
+  /** Measure only these phases (events, reads, page, hello, import); all by default. */
+  phases: Set<string>;
+  /** Stop after starting the app and wait for Ctrl-C, printing where everything is: for investigating. */
+  hold: boolean;
+}
+
+function parseOptions(argv: string[]): Options {
+  const options: Options = {
+    cases: 100_000,
+    clients: 8,
+    out: path.join('var', 'bench', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`),
+    seconds: 15,
+    seed: 20091,
+    phases: new Set(['events', 'reads', 'page', 'hello', 'import']),
+    hold: false,
+  };
+  for (let index = 0; index < argv.length; index++) {
+    const [flag, inline] = argv[index].split('=', 2);
+    const value = () => inline ?? argv[++index];
+    const count = (text: string) => {
+      const number = Number(text.replace(/[_,]/g, ''));
+      if (!Number.isInteger(number) || number < 1)
+        throw new Error(`${flag}: a whole number ≥ 1, not "${text}"`);
+      return number;
+    };
+    switch (flag) {
+      case '--cases':
+        options.cases = count(value());
+        break;
+      case '--clients':
+        options.clients = count(value());
+        break;
+      case '--out':
+        options.out = value();
+        break;
+      case '--baseline':
+        options.baseline = value();
+        break;
+      case '--seconds':
+        options.seconds = count(value());
+        break;
+      case '--seed':
+        options.seed = count(value());
+        break;
+      case '--phases':
+        options.phases = new Set(value().split(','));
+        break;
+      case '--hold':
+        options.hold = true;
+        break;
+      default:
+        throw new Error(
+          `unknown option ${flag} (known: --cases N --clients C --out FILE --baseline FILE --seconds S --seed N --phases events,reads,page,hello,import --hold)`,
+        );
+    }
+  }
+  return options;
+}
+
+const runStarted = Date.now();
+const log = (line: string) =>
+  process.stderr.write(
+    `[bench ${String(Math.round((Date.now() - runStarted) / 1000)).padStart(4)} s] ${line}\n`,
+  );
+
+function startApp(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string; helloUrl: string }> {
+  const child = fork(path.join(__dirname, 'app-process.js'), [], {
+    env,
+    // e.g. BENCH_APP_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the app
+    execArgv: (process.env.BENCH_APP_NODE_OPTIONS ?? '').split(' ').filter(Boolean),
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`the app exited with code ${code} before it was ready`)));
+    child.on('message', (message: AppMessage) => {
+      if (message.kind === 'ready') resolve({ child, url: message.url, helloUrl: message.helloUrl });
+      if (message.kind === 'error') reject(new Error(`the app did not start: ${message.message}`));
+    });
+  });
+}
+
+function appUsage(child: ChildProcess): Promise<{ maxRssMb: number; rssMb: number }> {
+  return new Promise((resolve) => {
+    const onMessage = (message: AppMessage) => {
+      if (message.kind !== 'usage') return;
+      child.off('message', onMessage);
+      resolve({ maxRssMb: message.maxRssMb, rssMb: message.rssMb });
+    };
+    child.on('message', onMessage);
+    child.send({ kind: 'usage' });
+  });
+}
+
+async function main() {
+  const options = parseOptions(process.argv.slice(2));
+  const phases: Record<string, number> = {};
+  const loadAverages: Record<string, number> = {};
+  const phase = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    const started = Date.now();
+    // other work on the machine shows here: the 1-minute load average as each phase starts
+    loadAverages[name] = Math.round(os.loadavg()[0] * 100) / 100;
+    log(`${name} … (load average ${loadAverages[name]})`);
+    try {
+      return await work();
+    } finally {
+      phases[name] = Math.round((Date.now() - started) / 100) / 10;
+      log(`${name}: ${phases[name]} s`);
+    }
+  };
+  const rng = new Rng(options.seed);
+  const dataKey = randomBytes(32).toString('hex');
+  const cipher = new PersonalDataCipher(Buffer.from(dataKey, 'hex'));
+  const nowMs = Date.now();
+
+  const server = await phase('start PostgreSQL', () => startBenchServer(log));
+  let app: { child: ChildProcess; url: string; helloUrl: string } | undefined;
+  try {
+    // ---- the city --------------------------------------------------------------------
+    const dataSource = createDataSource(server.appUrl, { poolSize: 2, applicationName: 'bench-loader' });
+    await dataSource.initialize();
+    const client = new Client({ connectionString: server.appUrl, application_name: 'bench-loader' });
+    await client.connect();
+    const postgres = (await client.query<{ server_version: string }>('SHOW server_version')).rows[0]
+      .server_version;
+    await phase('migrate', () => runPendingMigrations(dataSource));
+    const city = await phase('build the city', () => buildCity(dataSource, client, rng));
+    await dataSource.destroy();
+    log(
+      `city: ${city.counts.units} units, ${city.counts.communities} workstations, ${city.counts.grids} grid blocks, ${city.counts.users} users`,
+    );
+
+    await client.query('SET synchronous_commit = off');
+    // the generated rows are consistent by construction: skip the per-row foreign-key checks if allowed
+    await client
+      .query(`SET session_replication_role = replica`)
+      .catch(() => log('(foreign keys stay checked during the load)'));
+    const indexes = await dropSecondaryIndexes(client);
+    const benchCases = Math.max(64, 1 + options.clients + 32);
+    const loaded = await phase(`generate and load ${options.cases} cases`, () =>
+      loadCases(client, city, cipher, rng, { count: options.cases, benchCases, nowMs, log }),
+    );
+    await client.query('SET session_replication_role = DEFAULT').catch(() => undefined);
+    const indexStarted = Date.now();
+    await phase('rebuild indexes', () => rebuildIndexes(client, indexes));
+    loaded.indexSeconds = (Date.now() - indexStarted) / 1000;
+    const vacuumStarted = Date.now();
+    await phase('vacuum analyze', async () => {
+      for (const table of [...loadedTables, 'units', 'grids', 'users', 'record_numbers'])
+        await client.query(`VACUUM (ANALYZE) ${table}`);
+    });
+    const vacuumSeconds = (Date.now() - vacuumStarted) / 1000;
+    const size = await client.query<{ mb: number }>(
+      'SELECT pg_database_size(current_database()) / 1048576 AS mb',
+    );
+    const samples = await client.query<{ id: string }>(
+      'SELECT id FROM cases TABLESAMPLE SYSTEM (5) LIMIT 2000',
+    );
+    const pageIds = samples.rows.map((row) => row.id);
+    const statsYear = String(new Date(nowMs).getUTCFullYear() - 1);
+    const xz = await client.query<{ id: string }>(`SELECT id FROM units WHERE code = 'MH-XZ'`);
+    await client.end();
+    log(
+      `loaded ${loaded.cases} cases, ${loaded.events} events, ${loaded.parties} parties, ${loaded.sessions} sessions, ${loaded.agreements} agreements, ${loaded.escalations} escalations (${size.rows[0].mb} MB)`,
+    );
+
+    // ---- the limit -------------------------------------------------------------------
+    const pgbench = await phase('pgbench', () => runPgbench(server.pgbenchUrl, options.clients, 20));
+    log(`pgbench: ${pgbench.tps ?? 'n/a'} TPS (${pgbench.note})`);
+
+    // ---- the app ---------------------------------------------------------------------
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gm-bench-app-'));
+    app = await phase('start the app', () =>
+      startApp({
+        ...process.env,
+        DATABASE_URL: server.appUrl,
+        SESSION_SECRET: randomBytes(32).toString('hex'),
+        DATA_KEY: dataKey,
+        PORT: '0',
+        LOG_LEVEL: 'silent',
+        DATA_DIR: dataDir,
+      }),
+    );
+    const base = app.url;
+    const login = async (username: string) =>
+      (
+        await requestJson<{ token: string }>(`${base}/api/v1/auth/login`, {
+          method: 'POST',
+          json: { username, password: demoPassword },
+        })
+      ).token;
+    const tokens = {
+      mediator: await login('mediator'),
+      supervisor: await login('supervisor'),
+      street: await login('supervisor.street'),
+      admin: await login('admin'),
+    };
+
+    if (options.hold) {
+      process.stdout.write(
+        `${JSON.stringify({ app: base, hello: app.helloUrl, database: server.appUrl, tokens, benchCases: loaded.benchCaseIds.slice(0, 3), pageIds: pageIds.slice(0, 3) }, null, 2)}\nkill -INT ${process.pid} to stop\n`,
+      );
+      await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+      return;
+    }
+
+    // warm up (JIT, pool, caches) before anything is timed
+    await closedLoop(options.clients, 3, async (i) => {
+      const id = pageIds[(i * 7919 + Math.floor(performance.now())) % pageIds.length];
+      return (await request(`${base}/api/v1/cases/${id}`, { token: tokens.supervisor })).status === 200;
+    });
+
+    // events: LOG_SESSION on the bench mediator's own cases, one case per client
+    const versions = new Map<string, number>();
+    const refresh = async (id: string) => {
+      const body = await requestJson<{ version: number }>(`${base}/api/v1/cases/${id}`, {
+        token: tokens.mediator,
+      });
+      versions.set(id, body.version);
+    };
+    let eventErrors = 0;
+    const logSession = (ids: string[]) => async (client: number) => {
+      const id = ids[client];
+      const answer = await request(`${base}/api/v1/cases/${id}/events`, {
+        method: 'POST',
+        token: tokens.mediator,
+        json: {
+          type: 'LOG_SESSION',
+          expectedVersion: versions.get(id),
+          kind: 'session',
+          heldAt: new Date().toISOString(),
+          minutes: '双方当事人到场，调解员听取陈述并释法说理，约定下次调解时间。',
+          place: '莘松居委人民调解室',
+        },
+      });
+      if (answer.status === 200) {
+        versions.set(id, (JSON.parse(answer.body) as { version: number }).version);
+        return true;
+      }
+      eventErrors++;
+      if (eventErrors <= 3) log(`event answered ${answer.status}: ${answer.body.slice(0, 200)}`);
+      await refresh(id);
+      return false;
+    };
+    const ids = loaded.benchCaseIds;
+    const sets = {
+      c1: ids.slice(0, 1),
+      c8: ids.slice(1, 1 + options.clients),
+      c32: ids.slice(1 + options.clients, 1 + options.clients + 32),
+    };
+    const skipped: LoadResult = {
+      requests: 0,
+      errors: 0,
+      seconds: 0,
+      perSecond: 0,
+      p50: NaN,
+      p95: NaN,
+      p99: NaN,
+      max: NaN,
+    };
+    const events: Record<string, LoadResult> = { c1: skipped, c8: skipped, c32: skipped, paced8: skipped };
+    let pacedRate = 0;
+    if (options.phases.has('events')) {
+      for (const id of ids) await refresh(id);
+      events.c1 = await phase('events, 1 client', () => closedLoop(1, options.seconds, logSession(sets.c1)));
+      events.c8 = await phase(`events, ${options.clients} clients`, () =>
+        closedLoop(options.clients, options.seconds, logSession(sets.c8)),
+      );
+      events.c32 = await phase('events, 32 clients', () =>
+        closedLoop(32, options.seconds, logSession(sets.c32)),
+      );
+      pacedRate = Math.max(1, Math.round(events.c8.perSecond / 2));
+      events.paced8 = await phase(`events at ${pacedRate}/s, ${options.clients} clients`, () =>
+        pacedLoop(options.clients, options.seconds, pacedRate, logSession(sets.c8)),
+      );
+    }
+    for (const [name, result] of Object.entries(events))
+      log(
+        `events ${name}: ${result.perSecond}/s, p50 ${result.p50} p95 ${result.p95} p99 ${result.p99} ms, ${result.errors} errors`,
+      );
+
+    // reads: one client, each request waiting for the last (latency, not throughput)
+    const readSeconds = Math.max(5, Math.round(options.seconds * 0.7));
+    const rotating = (token: string, paths: string[]) => {
+      let next = 0;
+      return async () => (await request(`${base}${paths[next++ % paths.length]}`, { token })).status === 200;
+    };
+    const read = (name: string, token: string, paths: string[]) =>
+      options.phases.has('reads')
+        ? phase(name, () => closedLoop(1, readSeconds, rotating(token, paths), 400))
+        : Promise.resolve(skipped);
+    const streetList = [
+      '/api/v1/cases?state=mediation&page=1&pageSize=20',
+      '/api/v1/cases?type=labour&state=closed&page=1&pageSize=20',
+      '/api/v1/cases?type=neighbourhood&sort=updated&page=1&pageSize=20',
+      `/api/v1/cases?level=community&state=agreement&unitId=${xz.rows[0].id}&page=1&pageSize=20`,
+      '/api/v1/cases?track=people&type=family&page=2&pageSize=20',
+    ];
+    // the headline list and search: a workstation mediator's own cases ("what waits for me"),
+    // the list most used day to day; the sub-centre's and the district's scopes are reported beside
+    const list = await read('list (workstation mediator, filters)', tokens.mediator, [
+      '/api/v1/cases?state=mediation&page=1&pageSize=20',
+      '/api/v1/cases?state=closed&type=neighbourhood&page=1&pageSize=20',
+      '/api/v1/cases?state=agreement&sort=due&page=1&pageSize=20',
+      '/api/v1/cases?type=labour&page=1&pageSize=20',
+    ]);
+    const search = await read('search q=工资 (workstation mediator)', tokens.mediator, [
+      `/api/v1/cases?q=${encodeURIComponent('工资')}&page=1&pageSize=20`,
+    ]);
+    const stats = await read(`statistics ${statsYear} (district supervisor)`, tokens.supervisor, [
+      `/api/v1/stats?from=${statsYear}-01-01&to=${statsYear}-12-31`,
+    ]);
+    const extra: BenchReport['extra'] = {};
+    const extraRead = async (key: string, what: string, token: string, paths: string[]) => {
+      const result = await read(what, token, paths);
+      extra[key] = { p50: result.p50, p95: result.p95, what: `${what} p50/p95` };
+    };
+    await extraRead('streetList', 'list (street sub-centre supervisor, filters)', tokens.street, streetList);
+    await extraRead('streetSearch', 'search q=工资 (street sub-centre supervisor)', tokens.street, [
+      `/api/v1/cases?q=${encodeURIComponent('工资')}&page=1&pageSize=20`,
+    ]);
+    await extraRead(
+      'districtList',
+      'list (district supervisor, filters)',
+      tokens.supervisor,
+      streetList.slice(0, 3),
+    );
+    await extraRead('districtSearch', 'search q=拖欠工资 (district supervisor)', tokens.supervisor, [
+      `/api/v1/cases?q=${encodeURIComponent('拖欠工资')}&page=1&pageSize=20`,
+    ]);
+    log(`list p95 ${list.p95} ms, search p95 ${search.p95} ms, stats p95 ${stats.p95} ms`);
+
+    // the case page against a bare "hello", same process, same connections
+    let nextPage = 0;
+    const noLoad = { requests: { average: NaN }, latency: { p99: NaN }, non2xx: 0 };
+    const page = !options.phases.has('page')
+      ? noLoad
+      : await phase('case page (autocannon)', () =>
+          autocannon({
+            url: base,
+            connections: options.clients,
+            duration: options.seconds,
+            headers: { authorization: `Bearer ${tokens.supervisor}`, accept: 'application/json' },
+            requests: [
+              {
+                method: 'GET',
+                setupRequest: (req) => ({
+                  ...req,
+                  path: `/api/v1/cases/${pageIds[nextPage++ % pageIds.length]}`,
+                }),
+              },
+            ],
+          }),
+        );
+    const hello = !options.phases.has('hello')
+      ? noLoad
+      : await phase('bare hello (autocannon)', () =>
+          autocannon({
+            url: `${app?.helloUrl}/hello`,
+            connections: options.clients,
+            duration: options.seconds,
+          }),
+        );
+    log(
+      `page ${page.requests.average} req/s (${page.non2xx} non-2xx), hello ${hello.requests.average} req/s`,
+    );
+
+    // the historic import, as the demo admin
+    // the peak so far: the app under request load, before the import's one big request
+    const beforeImport = await appUsage(app.child);
+    let importSeconds = Number.NaN;
+    if (options.phases.has('import')) {
+      const csv = historicCsv(city, rng);
+      const importStarted = performance.now();
+      const imported = await phase(`import ${historicRows} rows`, () =>
+        request(`${base}/api/v1/imports/cases`, {
+          method: 'POST',
+          token: tokens.admin,
+          text: csv,
+          contentType: 'text/csv',
+        }),
+      );
+      importSeconds = Math.round((performance.now() - importStarted) / 10) / 100;
+      if (imported.status !== 201)
+        throw new Error(`the import answered ${imported.status}: ${imported.body.slice(0, 500)}`);
+    }
+
+    const usage = await appUsage(app.child);
+    const round = (value: number) => Math.round(value * 10) / 10;
+    const report: BenchReport = {
+      startedAt: new Date(runStarted).toISOString(),
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? 'unknown',
+      memoryGb: Math.round(os.totalmem() / 1024 ** 3),
+      node: process.version,
+      postgres,
+      database: server.kind,
+      cases: options.cases,
+      clients: options.clients,
+      city: city.counts,
+      generated: {
+        cases: loaded.cases,
+        openCases: loaded.openCases,
+        events: loaded.events,
+        parties: loaded.parties,
+        sessions: loaded.sessions,
+        agreements: loaded.agreements,
+        escalations: loaded.escalations,
+        seconds: round(loaded.generateSeconds),
+        indexSeconds: round(loaded.indexSeconds),
+        vacuumSeconds: round(vacuumSeconds),
+        databaseSizeMb: Number(size.rows[0].mb),
+      },
+      pgbench: { available: pgbench.available, note: pgbench.note, latencyMs: pgbench.latencyMs },
+      pgbenchTps8: pgbench.tps,
+      eventsPerSec: { c1: events.c1.perSecond, c8: events.c8.perSecond, c32: events.c32.perSecond },
+      eventLatencyMs: {
+        c1: { p50: events.c1.p50, p95: events.c1.p95, p99: events.c1.p99 },
+        c8: { p50: events.c8.p50, p95: events.c8.p95, p99: events.c8.p99 },
+        c32: { p50: events.c32.p50, p95: events.c32.p95, p99: events.c32.p99 },
+        paced8: { p50: events.paced8.p50, p95: events.paced8.p95, p99: events.paced8.p99 },
+      },
+      eventPacedRate: pacedRate,
+      eventP99Ms8: events.paced8.p99,
+      eventErrors,
+      listP50Ms: list.p50,
+      listP95Ms: list.p95,
+      searchP50Ms: search.p50,
+      searchP95Ms: search.p95,
+      statsP50Ms: stats.p50,
+      statsP95Ms: stats.p95,
+      statsYear,
+      extra,
+      pageRps: round(page.requests.average),
+      helloRps: round(hello.requests.average),
+      pageLatencyP99Ms: page.latency.p99,
+      importSeconds,
+      importRows: historicRows,
+      peakRssMb: round(usage.maxRssMb),
+      peakRssBeforeImportMb: round(beforeImport.maxRssMb),
+      runSeconds: 0,
+      phases,
+      loadAverages,
+      baseline: findBaseline(path.dirname(options.out), options.baseline, options.cases),
+      targets: [],
+    };
+    app.child.send({ kind: 'stop' });
+    await new Promise((resolve) => app?.child.once('exit', resolve));
+    app = undefined;
+    report.runSeconds = Math.round((Date.now() - runStarted) / 1000);
+    report.targets = evaluateTargets(report);
+    fs.mkdirSync(path.dirname(options.out), { recursive: true });
+    fs.writeFileSync(options.out, `${JSON.stringify(report, null, 2)}\n`);
+    process.stdout.write(`\n${markdown(report)}\nJSON: ${options.out}\n`);
+  } finally {
+    if (app) app.child.kill('SIGTERM');
+    await server.stop().catch((error: Error) => log(`stopping PostgreSQL: ${error.message}`));
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: Error) => {
+    process.stderr.write(`benchmark failed: ${error.stack ?? error.message}\n`);
+    process.exit(1);
+  },
+);

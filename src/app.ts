@@ -10,7 +10,7 @@ import type { DataSource } from 'typeorm';
 import type { Config } from '../config/environment';
 import { mountRoutes, type RouteSpec } from './access/route-table';
 import { authenticate } from './auth/authenticate.middleware';
-import { csrfProtection } from './auth/csrf';
+import { csrfProtection, isBearerRequest } from './auth/csrf';
 import { sessionMiddleware } from './auth/session.middleware';
 import type { Services } from './composition-root';
 import { healthRoutes } from './health/health.routes';
@@ -137,8 +137,12 @@ export function createApp(deps: AppDependencies): Express & { routes: RouteSpec[
   app.use(express.urlencoded({ extended: false, limit: '1mb' }));
   app.use(express.json({ limit: '1mb' }));
   app.use(rejectNulCharacters);
-  app.use(sessionMiddleware(config, db));
-  app.use(authenticate({ actors: services.actors, tokens: services.tokens, clock }));
+  const sessions = sessionMiddleware(config, db);
+  // an API call with a bearer token has no browser session: none is created or looked up for it
+  app.use((req, res, next) =>
+    isBearerRequest(req) && req.path.startsWith('/api/') ? next() : sessions(req, res, next),
+  );
+  app.use(authenticate({ actors: services.actors, clock }));
   app.use(localeMiddleware(i18n, config.defaultLocale)); // again: the user's own preference now counts
   const csrf = csrfProtection(config);
   const uploads = Router();
@@ -147,6 +151,7 @@ export function createApp(deps: AppDependencies): Express & { routes: RouteSpec[
   app.use(csrf.protect);
   app.use(csrf.provideToken);
   app.use((req, res, next) => {
+    if (req.path.startsWith('/api/')) return next(); // no page is rendered for the API
     res.locals.currentPath = req.originalUrl;
     res.locals.demoMode = config.demoMode;
     res.locals.navigation = navigationFor(req.actor, req.path, req.t);

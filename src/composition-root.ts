@@ -102,7 +102,7 @@ export function buildServices(deps: {
     tokens,
     cipher,
     calendar,
-    actors: new ActorLoader(userRepository),
+    actors: new ActorLoader(userRepository, clock),
     signIn: new SignInService(db, userRepository, audit, clock),
     units: new UnitService(db, unitRepository, audit),
     users: new UserService(db, userRepository, unitRepository, tokens, audit, clock),

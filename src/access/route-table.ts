@@ -51,6 +51,25 @@ export interface RouteSpec {
   handler: RequestHandler | RequestHandler[];
 }
 
+declare global {
+  namespace Express {
+    interface Request {
+      /** What the route's `record.authorize` answered: the record the guard has checked. */
+      authorizedRecord?: unknown;
+    }
+  }
+}
+
+/**
+ * The record the guard loaded and checked for this request (a route with a `record`):
+ * the handler works on it instead of reading it again. `T` is what that route's
+ * `authorize` returns.
+ */
+export function authorizedRecordOf<T>(req: Request): T {
+  if (req.authorizedRecord === undefined) throw new Error(`${req.method} ${req.path} names no record`);
+  return req.authorizedRecord as T;
+}
+
 /** The signed-in caller; the guard has already made sure there is one. */
 export function actorOf(req: Request): Actor {
   if (!req.actor) throw new UnauthenticatedError();
@@ -76,7 +95,8 @@ function guard(spec: RouteSpec): RequestHandler {
       return res.redirect(303, '/account/password');
     }
     // a record first: 404 for what the caller may not see, before any other answer
-    if (spec.record) await spec.record.authorize(actor, String(req.params[spec.record.param]));
+    if (spec.record)
+      req.authorizedRecord = await spec.record.authorize(actor, String(req.params[spec.record.param]));
     if (spec.access === 'signedIn') return next();
     if (!policy.can(actor, spec.access.action)) return next(new ForbiddenError());
     next();

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { type DataSource, IsNull, MoreThan } from 'typeorm';
+import { type DataSource, IsNull } from 'typeorm';
 import type { AuditService, RequestOrigin } from '../audit/audit.service';
 import type { Clock } from '../shared/clock';
 import { ApiToken } from './api-token.entity';
@@ -7,7 +7,8 @@ import { ApiToken } from './api-token.entity';
 /** How long a bearer token lives. */
 export const apiTokenLifetimeHours = 12;
 
-function hashToken(token: string): string {
+/** What is stored of a token, and what a presented token is looked up by. */
+export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
@@ -24,14 +25,6 @@ export class ApiTokenService {
     const expiresAt = new Date(this.clock.now().getTime() + apiTokenLifetimeHours * 3600 * 1000);
     await this.db.manager.insert(ApiToken, { userId, tokenHash: hashToken(token), expiresAt });
     return { token, expiresAt };
-  }
-
-  /** The user id a live token belongs to, or null. */
-  async resolve(token: string): Promise<string | null> {
-    const found = await this.db.manager.findOne(ApiToken, {
-      where: { tokenHash: hashToken(token), revokedAt: IsNull(), expiresAt: MoreThan(this.clock.now()) },
-    });
-    return found?.userId ?? null;
   }
 
   async revoke(token: string, origin: RequestOrigin): Promise<void> {

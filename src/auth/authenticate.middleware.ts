@@ -1,7 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { Clock } from '../shared/clock';
 import type { ActorLoader } from './actor-loader';
-import type { ApiTokenService } from './api-token.service';
 import { isBearerRequest } from './csrf';
 import { sessionTimeouts } from './session.middleware';
 
@@ -10,16 +9,11 @@ import { sessionTimeouts } from './session.middleware';
  * A session idle for more than 30 minutes, or older than 12 hours, is ended here,
  * whatever the cookie says.
  */
-export function authenticate(deps: {
-  actors: ActorLoader;
-  tokens: ApiTokenService;
-  clock: Clock;
-}): RequestHandler {
+export function authenticate(deps: { actors: ActorLoader; clock: Clock }): RequestHandler {
   return async (req, res, next) => {
     if (isBearerRequest(req)) {
       const token = (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '').trim();
-      const userId = token ? await deps.tokens.resolve(token) : null;
-      const actor = userId ? await deps.actors.load(userId) : null;
+      const actor = token ? await deps.actors.loadByToken(token) : null;
       if (actor) {
         req.actor = actor;
         req.authenticatedBy = 'bearer';

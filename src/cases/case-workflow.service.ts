@@ -89,10 +89,9 @@ export class CaseWorkflowService {
   async apply(actor: Actor, caseId: string, input: CaseEventInput): Promise<Case> {
     if (!/^[0-9a-f-]{36}$/i.test(caseId)) throw new NotFoundError();
     return this.db.transaction(async (tx) => {
-      const row = await this.cases.lockById(caseId, tx);
-      if (!row) throw new NotFoundError();
-      const resource = await this.cases.accessResource(row, tx);
-      if (!policy.canSee(actor, resource)) throw new NotFoundError();
+      const locked = await this.cases.lockForEvent(caseId, tx);
+      if (!locked || !policy.canSee(actor, locked.resource)) throw new NotFoundError();
+      const { row, resource, head } = locked;
       if (row.version !== input.expectedVersion) {
         throw new ConflictError('stale_version', {
           currentVersion: row.version,
@@ -131,6 +130,7 @@ export class CaseWorkflowService {
           toState,
         },
         tx,
+        head,
       );
 
       const changes = this.columnsAfter(row, stepped.next, toState, input.type, rules, today, calendar, now);
@@ -157,10 +157,9 @@ export class CaseWorkflowService {
   ): Promise<T> {
     if (!/^[0-9a-f-]{36}$/i.test(caseId)) throw new NotFoundError();
     return this.db.transaction(async (tx) => {
-      const row = await this.cases.lockById(caseId, tx);
-      if (!row) throw new NotFoundError();
-      const resource = await this.cases.accessResource(row, tx);
-      if (!policy.canSee(actor, resource)) throw new NotFoundError();
+      const locked = await this.cases.lockForEvent(caseId, tx);
+      if (!locked || !policy.canSee(actor, locked.resource)) throw new NotFoundError();
+      const { row, resource, head } = locked;
       if (!policy.can(actor, recordedActionPolicy[action.type], resource)) throw new ForbiddenError();
       const now = this.clock.now();
       const record = await this.cases.appendEvent(
@@ -176,6 +175,7 @@ export class CaseWorkflowService {
           toState: row.state,
         },
         tx,
+        head,
       );
       const written = await alsoWrite(tx, record.seq);
       await this.cases.updateCase(row.id, { version: row.version + 1, updatedAt: now }, tx);

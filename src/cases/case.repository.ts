@@ -25,6 +25,39 @@ export interface NewCaseEvent {
   toState: string;
 }
 
+/** The last link of a case's hash chain. */
+export interface ChainHead {
+  seq: number;
+  hash: string;
+}
+
+/** A case with what the policy needs to decide about it. */
+export interface CaseWithAccess {
+  row: Case;
+  resource: CaseResource;
+}
+
+interface AccessRow {
+  access_paths: Array<{ id: string; path: string }> | null;
+  access_agents: string[] | null;
+}
+
+function caseResource(row: Pick<Case, 'holdingUnitId' | 'heldUnitIds'>, found: AccessRow): CaseResource {
+  const paths = found.access_paths ?? [];
+  return {
+    kind: 'case',
+    holdingUnitId: row.holdingUnitId,
+    holdingUnitPath: paths.find((unit) => unit.id === row.holdingUnitId)?.path ?? '',
+    heldUnitIds: row.heldUnitIds,
+    heldUnitPaths: paths.map((unit) => unit.path),
+    linkedAgentIds: found.access_agents ?? [],
+  };
+}
+
+function withAccess(row: Case, raw: AccessRow): CaseWithAccess {
+  return { row, resource: caseResource(row, raw) };
+}
+
 /** The only code that queries cases, their parties and their events. */
 export class CaseRepository {
   constructor(private readonly db: DataSource) {}
@@ -41,9 +74,53 @@ export class CaseRepository {
     return this.manager(tx).findOne(Case, { where: { number } });
   }
 
-  /** The case row locked until the transaction ends: concurrent events on one case queue here. */
-  lockById(id: string, tx: EntityManager): Promise<Case | null> {
-    return tx.createQueryBuilder(Case, 'c').setLock('pessimistic_write').where('c.id = :id', { id }).getOne();
+  /**
+   * The case and what the policy needs to decide about it, in one round trip: every case
+   * read and every event asks this first (the route guard), so it is one query, not two.
+   */
+  async findWithAccess(id: string, tx?: EntityManager): Promise<CaseWithAccess | null> {
+    const { entities, raw } = await this.withAccessColumns(this.manager(tx).createQueryBuilder(Case, 'c'))
+      .where('c.id = :id', { id })
+      .getRawAndEntities();
+    return entities[0] ? withAccess(entities[0], raw[0]) : null;
+  }
+
+  /**
+   * The case locked until the transaction ends (concurrent events on one case queue
+   * here), with its access data and the head of its hash chain: what an event needs
+   * before it can be decided and appended, in one round trip.
+   */
+  async lockForEvent(
+    id: string,
+    tx: EntityManager,
+  ): Promise<(CaseWithAccess & { head: ChainHead | null }) | null> {
+    const { entities, raw } = await this.withAccessColumns(tx.createQueryBuilder(Case, 'c'))
+      .addSelect(
+        `(SELECT json_build_object('seq', e.seq, 'hash', e.hash) FROM case_events e
+           WHERE e.case_id = c.id ORDER BY e.seq DESC LIMIT 1)`,
+        'chain_head',
+      )
+      .setLock('pessimistic_write')
+      .where('c.id = :id', { id })
+      .getRawAndEntities();
+    if (!entities[0]) return null;
+    const head = raw[0].chain_head as ChainHead | null;
+    return { ...withAccess(entities[0], raw[0]), head };
+  }
+
+  /** The unit paths (now and before) and the linked petitions' agents, as selected columns. */
+  private withAccessColumns(builder: SelectQueryBuilder<Case>): SelectQueryBuilder<Case> {
+    return builder
+      .addSelect(
+        `(SELECT json_agg(json_build_object('id', u.id, 'path', u.path::text))
+            FROM units u WHERE u.id = ANY(c.held_unit_ids))`,
+        'access_paths',
+      )
+      .addSelect(
+        `ARRAY(SELECT DISTINCT p.agent_id::text FROM petition_case_links l JOIN petitions p ON p.id = l.petition_id
+                WHERE l.case_id = c.id AND p.agent_id IS NOT NULL)`,
+        'access_agents',
+      );
   }
 
   /** What the policy needs to decide about a case: unit paths now and before, linked agents. */
@@ -52,23 +129,16 @@ export class CaseRepository {
     tx?: EntityManager,
   ): Promise<CaseResource> {
     // one round trip (it runs on every read and every event of a case)
-    const [found]: Array<{ paths: Array<{ id: string; path: string }> | null; agents: string[] }> =
-      await this.manager(tx).query(
-        `SELECT (SELECT json_agg(json_build_object('id', u.id, 'path', u.path::text))
-                 FROM units u WHERE u.id = ANY($1::uuid[])) AS paths,
-              ARRAY(SELECT DISTINCT p.agent_id::text FROM petition_case_links l JOIN petitions p ON p.id = l.petition_id
-                    WHERE l.case_id = $2 AND p.agent_id IS NOT NULL) AS agents`,
-        [row.heldUnitIds, row.id],
-      );
-    const paths = found?.paths ?? [];
-    return {
-      kind: 'case',
-      holdingUnitId: row.holdingUnitId,
-      holdingUnitPath: paths.find((unit) => unit.id === row.holdingUnitId)?.path ?? '',
-      heldUnitIds: row.heldUnitIds,
-      heldUnitPaths: paths.map((unit) => unit.path),
-      linkedAgentIds: found?.agents ?? [],
-    };
+    const [found]: Array<{ paths: AccessRow['access_paths']; agents: string[] }> = await this.manager(
+      tx,
+    ).query(
+      `SELECT (SELECT json_agg(json_build_object('id', u.id, 'path', u.path::text))
+               FROM units u WHERE u.id = ANY($1::uuid[])) AS paths,
+            ARRAY(SELECT DISTINCT p.agent_id::text FROM petition_case_links l JOIN petitions p ON p.id = l.petition_id
+                  WHERE l.case_id = $2 AND p.agent_id IS NOT NULL) AS agents`,
+      [row.heldUnitIds, row.id],
+    );
+    return caseResource(row, { access_paths: found?.paths ?? null, access_agents: found?.agents ?? [] });
   }
 
   /** Narrows a query to the cases the visibility allows (false: none at all). */
@@ -385,12 +455,20 @@ export class CaseRepository {
     return this.manager().findOne(Party, { where: { id: partyId, caseId } });
   }
 
-  /** Appends one event to the case's chain; the caller holds the case's row lock. */
-  async appendEvent(event: NewCaseEvent, tx: EntityManager): Promise<CaseEventRecord> {
-    const last = await tx.findOne(CaseEventRecord, {
-      where: { caseId: event.caseId },
-      order: { seq: 'DESC' },
-    });
+  /**
+   * Appends one event to the case's chain; the caller holds the case's row lock. `head`
+   * is the chain's last link when the caller read it under that lock (`lockForEvent`),
+   * else it is read here.
+   */
+  async appendEvent(
+    event: NewCaseEvent,
+    tx: EntityManager,
+    head?: ChainHead | null,
+  ): Promise<CaseEventRecord> {
+    const last =
+      head !== undefined
+        ? head
+        : await tx.findOne(CaseEventRecord, { where: { caseId: event.caseId }, order: { seq: 'DESC' } });
     const seq = (last?.seq ?? 0) + 1;
     const prevHash = last?.hash ?? genesisHash;
     const hash = hashEvent({ ...event, ownerId: event.caseId, seq, prevHash });

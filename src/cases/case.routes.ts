@@ -1,9 +1,9 @@
 import type { RouteSpec } from '../access/route-table';
-import { actorOf, originOf } from '../access/route-table';
+import { actorOf, authorizedRecordOf, originOf } from '../access/route-table';
 import { parseOrThrow } from '../shared/http/validate';
 import { presentCaseEvent, presentParty } from './case.presenter';
 import { caseEventSchema, caseListQuerySchema, registerCaseSchema } from './case.schemas';
-import type { CaseService } from './case.service';
+import type { CaseService, VisibleCase } from './case.service';
 import type { CaseWorkflowService } from './case-workflow.service';
 
 /** The dispute case API (API.md "Resources"). */
@@ -49,9 +49,8 @@ export function caseRoutes(cases: CaseService, workflow: CaseWorkflowService): R
       record,
       api: { tag: 'cases', summary: 'One case, with the events the caller may send now' },
       handler: async (req, res) => {
-        const actor = actorOf(req);
-        const { row } = await cases.getVisible(actor, String(req.params.id));
-        res.json(await cases.present(actor, row, req.locale));
+        const { row, resource } = authorizedRecordOf<VisibleCase>(req);
+        res.json(await cases.present(actorOf(req), row, req.locale, resource));
       },
     },
     {
@@ -64,7 +63,7 @@ export function caseRoutes(cases: CaseService, workflow: CaseWorkflowService): R
         const input = parseOrThrow(caseEventSchema, req.body);
         const actor = actorOf(req);
         const row = await workflow.apply(actor, String(req.params.id), input);
-        res.json(await cases.present(actor, row, req.locale));
+        res.json(await cases.present(actor, row, req.locale, authorizedRecordOf<VisibleCase>(req).resource));
       },
     },
     {

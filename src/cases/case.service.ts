@@ -19,7 +19,7 @@ import { allowedEvents, applyEvent, startMachine } from '../workflows/machine-ru
 import { rulesFor } from '../workflows/rules';
 import type { Case } from './case.entity';
 import { type CaseViewDeps, presentCase } from './case.presenter';
-import type { CaseRepository } from './case.repository';
+import type { CaseRepository, CaseWithAccess } from './case.repository';
 import type { CaseListQuery, PartyInput, RegisterCaseInput } from './case.schemas';
 import type { Party } from './party.entity';
 
@@ -30,10 +30,8 @@ export interface IntakeReview {
 }
 
 /** A case the caller may see, with what the policy needs to decide about it. */
-export interface VisibleCase {
-  row: Case;
-  resource: CaseResource;
-}
+/** A case the actor may see, with the access data that decided it. */
+export type VisibleCase = CaseWithAccess;
 
 /**
  * Registering disputes and reading them: lists, one case, its timeline, its chain,
@@ -75,9 +73,16 @@ export class CaseService {
     return this.viewDeps(rows, locale);
   }
 
-  /** One case as the API shows it to this actor: masked parties and the events they may send now. */
-  async present(actor: Actor, row: Case, locale: Locale) {
-    const resource = await this.cases.accessResource(row);
+  /**
+   * One case as the API shows it to this actor: masked parties and the events they may
+   * send now. `known` is the case's access data as the route's guard read it: still
+   * right unless the case has changed hands since (then it is read again).
+   */
+  async present(actor: Actor, row: Case, locale: Locale, known?: CaseResource) {
+    const resource =
+      known && sameMembers(known.heldUnitIds, row.heldUnitIds) && known.holdingUnitId === row.holdingUnitId
+        ? known
+        : await this.cases.accessResource(row);
     const [deps, parties] = await Promise.all([this.viewDeps([row], locale), this.cases.partiesOf(row.id)]);
     return presentCase(row, deps, { allowedEvents: this.allowedEvents(actor, row, resource), parties });
   }
@@ -98,11 +103,9 @@ export class CaseService {
   /** A case the actor may see, or 404 — never revealing that it exists. */
   async getVisible(actor: Actor, id: string, tx?: EntityManager): Promise<VisibleCase> {
     if (!/^[0-9a-f-]{36}$/i.test(id)) throw new NotFoundError();
-    const row = await this.cases.findById(id, tx);
-    if (!row) throw new NotFoundError();
-    const resource = await this.cases.accessResource(row, tx);
-    if (!policy.canSee(actor, resource)) throw new NotFoundError();
-    return { row, resource };
+    const found = await this.cases.findWithAccess(id, tx);
+    if (!found || !policy.canSee(actor, found.resource)) throw new NotFoundError();
+    return found;
   }
 
   list(actor: Actor, query: CaseListQuery) {
@@ -427,4 +430,8 @@ export class CaseService {
       return row;
     }
   }
+}
+
+function sameMembers(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((item) => b.includes(item));
 }

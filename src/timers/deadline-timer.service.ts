@@ -39,6 +39,8 @@ interface LockedSubject {
   /** The holder (assigned mediator, petition agent), if any. */
   holderId: string | null;
   holdingUnitId: string;
+  /** The subject's overdue flag as stored. */
+  overdue: boolean;
   /** Moves the stored dates to the reading (a holiday-table change). */
   store(tx: EntityManager, reading: ClockReading): Promise<void>;
 }
@@ -180,8 +182,9 @@ export class DeadlineTimerService {
       fireAt: previous?.fireAt ?? null,
       jobId: previous?.jobId ?? null,
     };
-    await this.timers.saveTimer(tx, row, now);
-    if (!reading.overdue) await this.timers.setOverdue(tx, subjectType, subjectId, false);
+    // most events leave the timer as it was (a session logged): nothing to write then
+    if (!previous || !sameTimer(previous, row)) await this.timers.saveTimer(tx, row, now);
+    if (!reading.overdue && subject.overdue) await this.timers.setOverdue(tx, subjectType, subjectId, false);
 
     let fireAt = settled.fireAt;
     if (options.raise) {
@@ -251,6 +254,7 @@ export class DeadlineTimerService {
       title: row.title,
       holderId: row.mediatorId,
       holdingUnitId: row.holdingUnitId,
+      overdue: row.overdue,
       open: running
         ? {
             clock: 'mediation',
@@ -293,6 +297,7 @@ export class DeadlineTimerService {
       title: row.subject,
       holderId: row.agentId,
       holdingUnitId: row.holdingUnitId,
+      overdue: row.overdue,
       open:
         current && clock
           ? {
@@ -339,4 +344,18 @@ export class DeadlineTimerService {
 /** One waiting job per subject and clock. */
 export function singletonKeyOf(key: TimerKey): string {
   return `${key.subjectType}:${key.subjectId}:${key.clock}`;
+}
+
+function sameTimer(a: TimerRow, b: TimerRow): boolean {
+  const time = (date: Date | null) => date?.getTime() ?? null;
+  return (
+    a.startedOn === b.startedOn &&
+    a.warningOn === b.warningOn &&
+    a.dueOn === b.dueOn &&
+    a.paused === b.paused &&
+    time(a.warnedAt) === time(b.warnedAt) &&
+    time(a.overdueAt) === time(b.overdueAt) &&
+    time(a.fireAt) === time(b.fireAt) &&
+    a.jobId === b.jobId
+  );
 }

@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { ApiToken } from '../auth/api-token.entity';
 import { User } from './user.entity';
 
 export interface UserListQuery {
@@ -25,6 +26,22 @@ export class UserRepository {
       .createQueryBuilder(User, 'user')
       .leftJoinAndSelect('user.unit', 'unit')
       .where('user.id = :id', { id })
+      .getOne();
+  }
+
+  /**
+   * The user a live bearer token belongs to, with their unit, in one query: every API
+   * call made with a token is authenticated here (the token's SHA-256, not the token).
+   */
+  findByLiveTokenHash(tokenHash: string, now: Date): Promise<User | null> {
+    return this.manager()
+      .createQueryBuilder(User, 'user')
+      .leftJoinAndSelect('user.unit', 'unit')
+      .innerJoin(ApiToken, 'token', 'token.user_id = user.id')
+      .where('token.token_hash = :tokenHash AND token.revoked_at IS NULL AND token.expires_at > :now', {
+        tokenHash,
+        now,
+      })
       .getOne();
   }
 

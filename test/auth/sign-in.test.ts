@@ -272,6 +272,24 @@ describe('signing in', () => {
     ).toBe(401);
   });
 
+  it('a deactivated user’s token stops working at once, and API calls with a token start no browser session', async () => {
+    const user = await createUser(testApp.db, { role: 'mediator', unitId });
+    const login = await request(testApp.app)
+      .post('/api/v1/auth/login')
+      .send({ username: user.username, password: testPassword });
+    const auth = { Authorization: `Bearer ${login.body.token}` };
+    const sessionsBefore = await testApp.db.query('SELECT count(*)::int AS n FROM user_sessions');
+    const me = await request(testApp.app).get('/api/v1/me').set(auth);
+    expect(me.status).toBe(200);
+    expect(me.headers['set-cookie'] ?? []).not.toEqual(
+      expect.arrayContaining([expect.stringContaining(sessionCookieName)]),
+    );
+    expect(await testApp.db.query('SELECT count(*)::int AS n FROM user_sessions')).toEqual(sessionsBefore);
+
+    await testApp.db.query('UPDATE users SET active = false WHERE id = $1', [user.id]);
+    expect((await request(testApp.app).get('/api/v1/me').set(auth)).status).toBe(401);
+  });
+
   it('API errors are JSON in the caller’s language, naming the field', async () => {
     const response = await request(testApp.app)
       .post('/api/v1/auth/login')

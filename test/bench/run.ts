@@ -96,11 +96,26 @@ const log = (line: string) =>
     `[bench ${String(Math.round((Date.now() - runStarted) / 1000)).padStart(4)} s] ${line}\n`,
   );
 
+/**
+ * The Node options `npm start` runs the app with (package.json's start script, e.g. the
+ * young generation's size), so that the benchmark measures the app as it is deployed.
+ */
+function startNodeOptions(): string[] {
+  const packageJson = JSON.parse(fs.readFileSync(path.resolve('package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const flags = /\bnode((?:\s+--\S+)*)\s+dist\/src\/main\.js/.exec(packageJson.scripts.start)?.[1] ?? '';
+  return flags.split(/\s+/).filter(Boolean);
+}
+
 function startApp(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string; helloUrl: string }> {
   const child = fork(path.join(__dirname, 'app-process.js'), [], {
     env,
-    // e.g. BENCH_APP_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the app
-    execArgv: (process.env.BENCH_APP_NODE_OPTIONS ?? '').split(' ').filter(Boolean),
+    // as npm start runs it; plus e.g. BENCH_APP_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it
+    execArgv: [
+      ...startNodeOptions(),
+      ...(process.env.BENCH_APP_NODE_OPTIONS ?? '').split(' ').filter(Boolean),
+    ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {
@@ -233,6 +248,10 @@ async function main() {
         `${JSON.stringify({ app: base, hello: app.helloUrl, database: server.appUrl, tokens, benchCases: loaded.benchCaseIds.slice(0, 3), pageIds: pageIds.slice(0, 3) }, null, 2)}\nkill -INT ${process.pid} to stop\n`,
       );
       await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+      // a graceful stop, so that a profiler in the app (BENCH_APP_NODE_OPTIONS) writes its file
+      app.child.send({ kind: 'stop' });
+      await new Promise((resolve) => app?.child.once('exit', resolve));
+      app = undefined;
       return;
     }
 

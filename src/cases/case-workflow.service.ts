@@ -7,13 +7,7 @@ import { todayInShanghai, type WorkingCalendar } from '../deadlines/working-cale
 import { Escalation } from '../escalations/escalation.entity';
 import { enqueueNotifications, type Notification } from '../notifications/outbox';
 import type { Clock } from '../shared/clock';
-import {
-  ConflictError,
-  ForbiddenError,
-  NotFoundError,
-  RuleViolationError,
-  ValidationError,
-} from '../shared/errors';
+import { ForbiddenError, NotFoundError, RuleViolationError, ValidationError } from '../shared/errors';
 import type { DeadlineTimerService } from '../timers/deadline-timer.service';
 import { type MediationLevel, mediationLevelOf, type Unit } from '../units/unit.entity';
 import type { UnitRepository } from '../units/unit.repository';
@@ -25,6 +19,7 @@ import {
   caseMachine,
   caseStatePath,
 } from '../workflows/case.machine';
+import { admitEvent } from '../workflows/event-admission';
 import { applyEvent, type PersistedState } from '../workflows/machine-runner';
 import { rulesFor } from '../workflows/rules';
 import type { DisputeRules, Track } from '../workflows/rules/dispute-rules.types';
@@ -90,15 +85,10 @@ export class CaseWorkflowService {
     if (!/^[0-9a-f-]{36}$/i.test(caseId)) throw new NotFoundError();
     return this.db.transaction(async (tx) => {
       const locked = await this.cases.lockForEvent(caseId, tx);
-      if (!locked || !policy.canSee(actor, locked.resource)) throw new NotFoundError();
-      const { row, resource, head } = locked;
-      if (row.version !== input.expectedVersion) {
-        throw new ConflictError('stale_version', {
-          currentVersion: row.version,
-          expectedVersion: input.expectedVersion,
-        });
-      }
-      if (!policy.canSendCaseEvent(actor, input.type, resource)) throw new ForbiddenError('event_forbidden');
+      admitEvent(actor, locked, input.expectedVersion, (resource) =>
+        policy.canSendCaseEvent(actor, input.type, resource),
+      );
+      const { row, head } = locked;
 
       const now = this.clock.now();
       const today = todayInShanghai(now);

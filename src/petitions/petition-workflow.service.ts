@@ -5,15 +5,10 @@ import type { CaseService } from '../cases/case.service';
 import { todayInShanghai, type WorkingCalendar } from '../deadlines/working-calendar';
 import { enqueueNotifications } from '../notifications/outbox';
 import type { Clock } from '../shared/clock';
-import {
-  ConflictError,
-  ForbiddenError,
-  NotFoundError,
-  RuleViolationError,
-  ValidationError,
-} from '../shared/errors';
+import { NotFoundError, RuleViolationError, ValidationError } from '../shared/errors';
 import type { UnitRepository } from '../units/unit.repository';
 import type { UserRepository } from '../users/user.repository';
+import { admitEvent } from '../workflows/event-admission';
 import { appendToLog } from '../workflows/event-log';
 import { applyEvent } from '../workflows/machine-runner';
 import {
@@ -48,18 +43,12 @@ export class PetitionWorkflowService {
   async apply(actor: Actor, petitionId: string, input: PetitionEventInput): Promise<Petition> {
     if (!/^[0-9a-f-]{36}$/i.test(petitionId)) throw new NotFoundError();
     return this.db.transaction(async (tx) => {
-      const row = await this.petitions.lockById(petitionId, tx);
-      if (!row) throw new NotFoundError();
-      const resource = await this.petitions.accessResource(row, tx);
-      if (!policy.canSee(actor, resource)) throw new NotFoundError();
-      if (row.version !== input.expectedVersion) {
-        throw new ConflictError('stale_version', {
-          currentVersion: row.version,
-          expectedVersion: input.expectedVersion,
-        });
-      }
-      if (!policy.canSendPetitionEvent(actor, input.type, resource))
-        throw new ForbiddenError('event_forbidden');
+      const found = await this.petitions.lockById(petitionId, tx);
+      const locked = found ? { row: found, resource: await this.petitions.accessResource(found, tx) } : null;
+      admitEvent(actor, locked, input.expectedVersion, (resource) =>
+        policy.canSendPetitionEvent(actor, input.type, resource),
+      );
+      const { row } = locked;
 
       const now = this.clock.now();
       const today = todayInShanghai(now);

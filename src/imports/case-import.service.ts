@@ -108,16 +108,15 @@ export class ImportRejectedError extends AppError {
 }
 
 const atShanghaiMidnight = (day: string) => new Date(`${day}T00:00:00+08:00`);
-const chunk = <T>(items: T[], size: number): T[][] =>
-  Array.from({ length: Math.ceil(items.length / size) }, (_, index) =>
-    items.slice(index * size, (index + 1) * size),
-  );
 
 /**
  * Historic cases from an older system (API.md): all rows or none, a per-row error
  * report, each case marked `imported` with one chained `IMPORTED` event, counted in
  * the figures like any other case. Rows are validated first, then written in bulk.
  */
+/** Rows built and written per statement. */
+const importBatchSize = 500;
+
 export class CaseImportService {
   constructor(
     private readonly db: DataSource,
@@ -169,18 +168,21 @@ export class CaseImportService {
       const now = this.clock.now();
       const calendar = this.calendar();
       const memo: RowMemo = { initialContext: new Map(), dueDates: new Map() };
-      const caseRows = valid.map(({ data, unit }, index) =>
-        this.caseRow(
-          data,
-          unit,
-          districts.get(unit.path.split('.')[0]) as Unit,
-          numbers[index],
-          calendar,
-          now,
-          memo,
-        ),
-      );
-      for (const part of chunk(caseRows, 500)) {
+      // the rows and their chained events are built and written 500 at a time, so that a
+      // big file's derived rows (snapshots, payloads) are never all in memory at once
+      for (let from = 0; from < valid.length; from += importBatchSize) {
+        const batch = valid.slice(from, from + importBatchSize);
+        const caseRows = batch.map(({ data, unit }, index) =>
+          this.caseRow(
+            data,
+            unit,
+            districts.get(unit.path.split('.')[0]) as Unit,
+            numbers[from + index],
+            calendar,
+            now,
+            memo,
+          ),
+        );
         await tx.query(
           `INSERT INTO cases (id, number, district_id, type, title, description, source, registered_unit_id, registered_by,
              holding_unit_id, held_unit_ids, state, outcome, track, level, registered_level, resolved_level, rules_version,
@@ -190,26 +192,24 @@ export class CaseImportService {
              state varchar, outcome varchar, track varchar, level varchar, registered_level varchar, resolved_level varchar,
              rules_version int, machine_version int, snapshot jsonb, version int, imported boolean, screened_at timestamptz,
              accepted_at timestamptz, closed_at timestamptz, closed_on_time boolean, created_at timestamptz, updated_at timestamptz)`,
-          [JSON.stringify(part.map((row) => ({ ...row, registered_by: actor.id })))],
+          [JSON.stringify(caseRows.map((row) => ({ ...row, registered_by: actor.id })))],
         );
-      }
-      const events = caseRows.map((row, index) => {
-        const event = {
-          ownerId: row.id,
-          seq: 1,
-          type: 'IMPORTED',
-          actorId: actor.id,
-          actorName: actor.displayName,
-          unitId: actor.unitId,
-          at: now,
-          payload: { ...valid[index].data, number: row.number },
-          fromState: null,
-          toState: row.state,
-          prevHash: genesisHash,
-        };
-        return { ...event, hash: hashEvent(event) };
-      });
-      for (const part of chunk(events, 1000)) {
+        const events = caseRows.map((row, index) => {
+          const event = {
+            ownerId: row.id,
+            seq: 1,
+            type: 'IMPORTED',
+            actorId: actor.id,
+            actorName: actor.displayName,
+            unitId: actor.unitId,
+            at: now,
+            payload: { ...batch[index].data, number: row.number },
+            fromState: null,
+            toState: row.state,
+            prevHash: genesisHash,
+          };
+          return { ...event, hash: hashEvent(event) };
+        });
         await tx.query(
           `INSERT INTO case_events (case_id, seq, type, actor_id, actor_name, unit_id, at, payload, from_state, to_state, prev_hash, hash)
            SELECT r.owner_id, r.seq, r.type, r.actor_id, $2, r.unit_id, r.at, r.payload, r.from_state, r.to_state, r.prev_hash, r.hash
@@ -217,7 +217,7 @@ export class CaseImportService {
              payload jsonb, from_state varchar, to_state varchar, prev_hash char(64), hash char(64))`,
           [
             JSON.stringify(
-              part.map((event) => ({
+              events.map((event) => ({
                 owner_id: event.ownerId,
                 seq: event.seq,
                 type: event.type,

@@ -1,14 +1,14 @@
 import type { Request, Response } from 'express';
 import type { Actor } from '../access/actor';
 import type { RouteSpec } from '../access/route-table';
-import { actorOf, originOf } from '../access/route-table';
+import { actorOf, authorizedRecordOf, originOf } from '../access/route-table';
 import { ConflictError } from '../shared/errors';
 import { formFailure } from '../shared/http/forms';
 import { parseOrThrow } from '../shared/http/validate';
 import type { UnitService } from '../units/unit.service';
 import { caseEventFromForm, partyRowsFromForm, registerCaseFromForm } from './case.forms';
 import { caseEventSchema, caseListQuerySchema, registerCaseSchema } from './case.schemas';
-import type { CaseService } from './case.service';
+import type { CaseService, VisibleCase } from './case.service';
 import {
   agreementDocumentView,
   blankParties,
@@ -239,7 +239,7 @@ export function caseWebRoutes({ cases, files, workflow, units }: CaseWebDeps): R
           String(req.params.id),
           String(req.params.partyId),
         );
-        const { row } = await cases.getVisible(actor, String(req.params.id));
+        const { row } = authorizedRecordOf<VisibleCase>(req);
         res.setHeader('Cache-Control', 'no-store');
         res.render('cases/party', revealedPartyView(row, revealed, context(req)));
       },

@@ -1,6 +1,6 @@
 import type { Actor } from '../access/actor';
 import type { RouteSpec } from '../access/route-table';
-import { actorOf } from '../access/route-table';
+import { actorOf, authorizedRecordOf } from '../access/route-table';
 import { parseOrThrow } from '../shared/http/validate';
 import type { PetitionVisit } from './petition.entity';
 import {
@@ -9,7 +9,7 @@ import {
   registerPetitionSchema,
   visitSchema,
 } from './petition.schemas';
-import type { PetitionService } from './petition.service';
+import type { PetitionService, VisiblePetition } from './petition.service';
 import type { PetitionWorkflowService } from './petition-workflow.service';
 
 function presentVisit(visit: PetitionVisit) {
@@ -68,9 +68,8 @@ export function petitionRoutes(petitions: PetitionService, workflow: PetitionWor
       record,
       api: { tag: 'petitions', summary: 'One petition: clocks, flags, linked cases, allowed events' },
       handler: async (req, res) => {
-        const actor = actorOf(req);
-        const { row } = await petitions.getVisible(actor, String(req.params.id));
-        res.json(await petitions.present(actor, row, req.locale));
+        const { row } = authorizedRecordOf<VisiblePetition>(req);
+        res.json(await petitions.present(actorOf(req), row, req.locale));
       },
     },
     {

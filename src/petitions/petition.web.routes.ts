@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import type { Actor } from '../access/actor';
 import type { RouteSpec } from '../access/route-table';
-import { actorOf } from '../access/route-table';
+import { actorOf, authorizedRecordOf } from '../access/route-table';
 import { todayInShanghai } from '../deadlines/working-calendar';
 import type { Clock } from '../shared/clock';
 import { submitForm } from '../shared/http/forms';
@@ -15,7 +15,7 @@ import {
   registerPetitionSchema,
   visitSchema,
 } from './petition.schemas';
-import type { PetitionService } from './petition.service';
+import type { PetitionService, VisiblePetition } from './petition.service';
 import { petitionViewModel, visitViewModel } from './petition.view-model';
 import type { PetitionWorkflowService } from './petition-workflow.service';
 
@@ -207,7 +207,7 @@ export function petitionWebRoutes(
       access: { action: 'petition.visit' },
       record,
       handler: async (req, res) => {
-        const { row } = await petitions.getVisible(actorOf(req), String(req.params.id));
+        const { row } = authorizedRecordOf<VisiblePetition>(req);
         res.render('petitions/visit', {
           title: req.t('petitions.logVisit'),
           petition: { id: row.id, number: row.number, subject: row.subject },
@@ -222,7 +222,7 @@ export function petitionWebRoutes(
       record,
       handler: async (req, res) => {
         const id = String(req.params.id);
-        const { row } = await petitions.getVisible(actorOf(req), id);
+        const { row } = authorizedRecordOf<VisiblePetition>(req);
         const view = {
           view: 'petitions/visit',
           viewModel: () => ({
@@ -253,7 +253,7 @@ export function petitionWebRoutes(
       access: { action: 'petition.act' },
       record,
       handler: async (req, res) => {
-        const { row } = await petitions.getVisible(actorOf(req), String(req.params.id));
+        const { row } = authorizedRecordOf<VisiblePetition>(req);
         res.render('petitions/link', {
           title: req.t('petitions.linkCase'),
           petition: { id: row.id, number: row.number, subject: row.subject, version: row.version },
@@ -269,7 +269,7 @@ export function petitionWebRoutes(
       record,
       handler: async (req, res) => {
         const id = String(req.params.id);
-        const { row } = await petitions.getVisible(actorOf(req), id);
+        const { row } = authorizedRecordOf<VisiblePetition>(req);
         const view = {
           view: 'petitions/link',
           viewModel: () => ({

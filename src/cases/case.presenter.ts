@@ -8,8 +8,14 @@ import type { Case } from './case.entity';
 import { presentDeadline } from './case-deadline';
 import type { Party } from './party.entity';
 
+/** What a case body shows of a party (ID and phone only as stored masked). */
+export type ShownParty = Pick<
+  Party,
+  'id' | 'role' | 'kind' | 'name' | 'idNumberMasked' | 'phoneMasked' | 'address' | 'representative'
+>;
+
 /** A party as every list and case body shows it: ID and phone masked. */
-export function presentParty(party: Party) {
+export function presentParty(party: ShownParty) {
   return {
     id: party.id,
     role: party.role,
@@ -23,8 +29,8 @@ export function presentParty(party: Party) {
 }
 
 export interface CaseViewDeps {
-  units: Map<string, Unit>;
-  users: Map<string, User>;
+  units: Map<string, Pick<Unit, 'code' | 'nameZh' | 'nameEn' | 'kind'>>;
+  users: Map<string, Pick<User, 'displayName'>>;
   calendar: WorkingCalendar;
   now: Date;
   locale: Locale;
@@ -42,7 +48,7 @@ function unitRef(id: string | null, deps: CaseViewDeps) {
 export function presentCase(
   row: Case,
   deps: CaseViewDeps,
-  extra: { allowedEvents?: string[]; parties?: Party[] } = {},
+  extra: { allowedEvents?: string[]; parties?: ShownParty[] } = {},
 ) {
   const today = todayInShanghai(deps.now);
   const deadline = row.deadline ? presentDeadline(row.deadline, today, deps.calendar) : null;

@@ -1,8 +1,11 @@
 import type { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import type { CaseResource, CaseVisibility } from '../access/policy';
+import type { Unit } from '../units/unit.entity';
+import type { User } from '../users/user.entity';
 import { genesisHash, hashEvent } from '../workflows/event-chain';
 import { CaseEventRecord } from '../workflows/workflow-event.entity';
 import { Case } from './case.entity';
+import type { ShownParty } from './case.presenter';
 import type { CaseListQuery } from './case.schemas';
 import { Agreement } from './mediation-record.entity';
 import { Party } from './party.entity';
@@ -51,6 +54,25 @@ function caseResource(row: Pick<Case, 'holdingUnitId' | 'heldUnitIds'>, found: A
     heldUnitIds: row.heldUnitIds,
     heldUnitPaths: paths.map((unit) => unit.path),
     linkedAgentIds: found.access_agents ?? [],
+  };
+}
+
+/** What a case's body shows besides its own row. */
+export interface CaseView {
+  units: Array<{ id: string } & Pick<Unit, 'code' | 'nameZh' | 'nameEn' | 'kind'>>;
+  mediator: Pick<User, 'id' | 'displayName'> | null;
+  parties: ShownParty[];
+}
+
+function caseView(raw: {
+  view_units?: CaseView['units'] | null;
+  view_mediator?: CaseView['mediator'];
+  view_parties?: ShownParty[] | null;
+}): CaseView {
+  return {
+    units: raw.view_units ?? [],
+    mediator: raw.view_mediator ?? null,
+    parties: raw.view_parties ?? [],
   };
 }
 
@@ -106,6 +128,49 @@ export class CaseRepository {
     if (!entities[0]) return null;
     const head = raw[0].chain_head as ChainHead | null;
     return { ...withAccess(entities[0], raw[0]), head };
+  }
+
+  /**
+   * A case with its access data and what its body shows (units, mediator, masked
+   * parties), in one round trip: the case read of `GET /api/v1/cases/:id`.
+   */
+  async findForView(id: string): Promise<(CaseWithAccess & { view: CaseView }) | null> {
+    const { entities, raw } = await this.withViewColumns(
+      this.withAccessColumns(this.manager().createQueryBuilder(Case, 'c')),
+    )
+      .where('c.id = :id', { id })
+      .getRawAndEntities();
+    return entities[0] ? { ...withAccess(entities[0], raw[0]), view: caseView(raw[0]) } : null;
+  }
+
+  /** What a case's body shows besides its own row (units, mediator, masked parties): one query. */
+  async viewOf(row: Pick<Case, 'id'>, tx?: EntityManager): Promise<CaseView> {
+    const { raw } = await this.withViewColumns(this.manager(tx).createQueryBuilder(Case, 'c').select('c.id'))
+      .where('c.id = :id', { id: row.id })
+      .getRawAndEntities();
+    return caseView(raw[0] ?? {});
+  }
+
+  private withViewColumns(builder: SelectQueryBuilder<Case>): SelectQueryBuilder<Case> {
+    return builder
+      .addSelect(
+        `(SELECT json_agg(json_build_object('id', u.id, 'code', u.code, 'nameZh', u.name_zh,
+                                            'nameEn', u.name_en, 'kind', u.kind))
+            FROM units u WHERE u.id IN (c.holding_unit_id, c.registered_unit_id))`,
+        'view_units',
+      )
+      .addSelect(
+        `(SELECT json_build_object('id', m.id, 'displayName', m.display_name) FROM users m WHERE m.id = c.mediator_id)`,
+        'view_mediator',
+      )
+      .addSelect(
+        `(SELECT json_agg(json_build_object('id', p.id, 'role', p.role, 'kind', p.kind, 'name', p.name,
+                                            'idNumberMasked', p.id_number_masked, 'phoneMasked', p.phone_masked,
+                                            'address', p.address, 'representative', p.representative)
+                          ORDER BY p.position)
+            FROM parties p WHERE p.case_id = c.id)`,
+        'view_parties',
+      );
   }
 
   /** The unit paths (now and before) and the linked petitions' agents, as selected columns. */

@@ -2,6 +2,7 @@ import type { RouteSpec } from '../access/route-table';
 import { actorOf, authorizedRecordOf, originOf } from '../access/route-table';
 import { parseOrThrow } from '../shared/http/validate';
 import { presentCaseEvent, presentParty } from './case.presenter';
+import type { CaseView } from './case.repository';
 import { caseEventSchema, caseListQuerySchema, registerCaseSchema } from './case.schemas';
 import type { CaseService, VisibleCase } from './case.service';
 import type { CaseWorkflowService } from './case-workflow.service';
@@ -46,11 +47,12 @@ export function caseRoutes(cases: CaseService, workflow: CaseWorkflowService): R
       method: 'get',
       path: '/api/v1/cases/:id',
       access: { action: 'case.view' },
-      record,
+      // the case with everything its body shows, read once by the guard
+      record: { ...record, authorize: (actor, id) => cases.getVisibleForView(actor, id) },
       api: { tag: 'cases', summary: 'One case, with the events the caller may send now' },
       handler: async (req, res) => {
-        const { row, resource } = authorizedRecordOf<VisibleCase>(req);
-        res.json(await cases.present(actorOf(req), row, req.locale, resource));
+        const { row, resource, view } = authorizedRecordOf<VisibleCase & { view: CaseView }>(req);
+        res.json(await cases.present(actorOf(req), row, req.locale, resource, view));
       },
     },
     {

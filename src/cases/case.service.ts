@@ -19,7 +19,7 @@ import { allowedEvents, applyEvent, startMachine } from '../workflows/machine-ru
 import { rulesFor } from '../workflows/rules';
 import type { Case } from './case.entity';
 import { type CaseViewDeps, presentCase } from './case.presenter';
-import type { CaseRepository, CaseWithAccess } from './case.repository';
+import type { CaseRepository, CaseView, CaseWithAccess } from './case.repository';
 import type { CaseListQuery, PartyInput, RegisterCaseInput } from './case.schemas';
 import type { Party } from './party.entity';
 
@@ -78,13 +78,31 @@ export class CaseService {
    * send now. `known` is the case's access data as the route's guard read it: still
    * right unless the case has changed hands since (then it is read again).
    */
-  async present(actor: Actor, row: Case, locale: Locale, known?: CaseResource) {
+  async present(actor: Actor, row: Case, locale: Locale, known?: CaseResource, shown?: CaseView) {
     const resource =
       known && sameMembers(known.heldUnitIds, row.heldUnitIds) && known.holdingUnitId === row.holdingUnitId
         ? known
         : await this.cases.accessResource(row);
-    const [deps, parties] = await Promise.all([this.viewDeps([row], locale), this.cases.partiesOf(row.id)]);
-    return presentCase(row, deps, { allowedEvents: this.allowedEvents(actor, row, resource), parties });
+    const view = shown ?? (await this.cases.viewOf(row));
+    const deps: CaseViewDeps = {
+      units: new Map(view.units.map((unit) => [unit.id, unit])),
+      users: new Map(view.mediator ? [[view.mediator.id, view.mediator]] : []),
+      calendar: this.calendar(),
+      now: this.clock.now(),
+      locale,
+    };
+    return presentCase(row, deps, {
+      allowedEvents: this.allowedEvents(actor, row, resource),
+      parties: view.parties,
+    });
+  }
+
+  /** A case the actor may see with what its body shows, or 404: `GET /api/v1/cases/:id` in one query. */
+  async getVisibleForView(actor: Actor, id: string): Promise<VisibleCase & { view: CaseView }> {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) throw new NotFoundError();
+    const found = await this.cases.findForView(id);
+    if (!found || !policy.canSee(actor, found.resource)) throw new NotFoundError();
+    return found;
   }
 
   async presentList(rows: Case[], locale: Locale) {

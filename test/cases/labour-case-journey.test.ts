@@ -88,6 +88,19 @@ describe('a labour dispute from a 莘庄镇 workstation to closure, by the demo 
       minutes: '双方到场，公司称资金周转困难，未达成一致。',
     });
     expect(session.body.state).toBe('mediation.inProgress');
+    // the case read answers exactly what the event answered for that version: units by
+    // name, the mediator, the parties masked in their order, the events allowed now
+    const read = await request(testApp.app).get(`/api/v1/cases/${caseId}`).set(as('mediator'));
+    expect(read.status).toBe(200);
+    expect(read.body).toEqual(session.body);
+    expect(read.body.holdingUnit).toMatchObject({ code: expect.any(String), name: expect.any(String) });
+    expect(read.body.mediator).toMatchObject({ displayName: expect.any(String) });
+    expect(read.body.parties.map((party: { name: string }) => party.name)).toEqual([
+      '王建国',
+      '上海某餐饮管理有限公司',
+    ]);
+    expect(read.body.parties[0]).toMatchObject({ idNumber: '310***********1234', phone: '138****5678' });
+    expect(read.body.allowedEvents).toContain('LOG_SESSION');
 
     const escalated = await send('mediator', caseId, {
       type: 'ESCALATE',

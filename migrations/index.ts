@@ -6,6 +6,8 @@ import { CreateNotificationPreferencesAndDigests1764140400000 } from './17641404
 import { CreateDeadlineTimers1764140410000 } from './1764140410000-CreateDeadlineTimers';
 import { InstallJobQueueSchema1764140420000 } from './1764140420000-InstallJobQueueSchema';
 import { IndexCaseFiguresByRegistrationPeriod1764140900000 } from './1764140900000-IndexCaseFiguresByRegistrationPeriod';
+import { IndexCaseSearchByCharacterBigrams1764141000000 } from './1764141000000-IndexCaseSearchByCharacterBigrams';
+import { CoverHandOffFiguresByCase1764141100000 } from './1764141100000-CoverHandOffFiguresByCase';
 
 /**
  * Every migration, oldest first. Listed (not globbed) so that the app, the CLI and
@@ -20,4 +22,6 @@ export const migrations = [
   CreateDeadlineTimers1764140410000,
   InstallJobQueueSchema1764140420000,
   IndexCaseFiguresByRegistrationPeriod1764140900000,
+  IndexCaseSearchByCharacterBigrams1764141000000,
+  CoverHandOffFiguresByCase1764141100000,
 ];

@@ -24,7 +24,7 @@ import { applyEvent, type PersistedState } from '../workflows/machine-runner';
 import { rulesFor } from '../workflows/rules';
 import type { DisputeRules, Track } from '../workflows/rules/dispute-rules.types';
 import type { Case } from './case.entity';
-import type { CaseRepository } from './case.repository';
+import type { CaseRepository, HoldingUnit } from './case.repository';
 import type { CaseEventInput } from './case.schemas';
 import { pauseClock, resumeClock, startMediationClock, withReading } from './case-deadline';
 import { Agreement, MediationSession } from './mediation-record.entity';
@@ -78,7 +78,7 @@ export class CaseWorkflowService {
     private readonly clock: Clock,
     private readonly calendar: () => WorkingCalendar,
     /** Starts, moves or cancels the stage's deadline timer in the event's transaction (issue 7). */
-    private readonly timers?: Pick<DeadlineTimerService, 'reconcileIn'>,
+    private readonly timers?: Pick<DeadlineTimerService, 'reconcileCaseIn'>,
   ) {}
 
   async apply(actor: Actor, caseId: string, input: CaseEventInput): Promise<Case> {
@@ -88,14 +88,13 @@ export class CaseWorkflowService {
       admitEvent(actor, locked, input.expectedVersion, (resource) =>
         policy.canSendCaseEvent(actor, input.type, resource),
       );
-      const { row, head } = locked;
+      const { row, head, holdingUnit } = locked;
 
       const now = this.clock.now();
       const today = todayInShanghai(now);
       const calendar = this.calendar();
       const rules = rulesFor(row.type, row.rulesVersion);
       const context = row.snapshot.context;
-      const holdingUnit = await this.units.findById(row.holdingUnitId, tx);
       if (!holdingUnit) throw new Error(`case ${row.id} is held by a missing unit`);
 
       const event = await this.resolve(input, row, context, holdingUnit, rules, today, calendar, tx);
@@ -127,8 +126,9 @@ export class CaseWorkflowService {
       await this.cases.updateCase(row.id, changes, tx);
       await this.writeSideRecords(tx, row, event, record.seq, actor, holdingUnit, context, next, today, now);
       await enqueueNotifications(tx, this.notificationsFor(row, event, next, actor));
-      await this.timers?.reconcileIn(tx, 'case', row.id);
-      return { ...row, ...changes } as Case;
+      const updated = { ...row, ...changes } as Case;
+      await this.timers?.reconcileCaseIn(tx, updated);
+      return updated;
     });
   }
 
@@ -178,7 +178,7 @@ export class CaseWorkflowService {
     input: CaseEventInput,
     row: Case,
     context: CaseContext,
-    holdingUnit: Unit,
+    holdingUnit: HoldingUnit,
     rules: DisputeRules,
     today: string,
     calendar: WorkingCalendar,
@@ -296,8 +296,12 @@ export class CaseWorkflowService {
   }
 
   /** The people's-mediation unit at `level` on the holding unit's line: itself or an ancestor. */
-  private async peoplesUnitAt(holdingUnit: Unit, level: MediationLevel, tx: EntityManager): Promise<Unit> {
-    let unit: Unit | null = holdingUnit;
+  private async peoplesUnitAt(
+    holdingUnit: HoldingUnit,
+    level: MediationLevel,
+    tx: EntityManager,
+  ): Promise<HoldingUnit> {
+    let unit: HoldingUnit | null = holdingUnit;
     if (!mediationLevelOf(holdingUnit.kind)) unit = await this.units.findDistrictOf(holdingUnit.id, tx);
     while (unit && unit.kind !== level)
       unit = unit.parentId ? await this.units.findById(unit.parentId, tx) : null;
@@ -308,7 +312,7 @@ export class CaseWorkflowService {
   private async unitOfKind(
     id: string | undefined,
     kind: Unit['kind'],
-    holdingUnit: Unit,
+    holdingUnit: HoldingUnit,
     field: string,
     tx: EntityManager,
   ) {
@@ -319,7 +323,7 @@ export class CaseWorkflowService {
     return unit;
   }
 
-  private async sameDistrict(a: Unit, b: Unit, tx: EntityManager): Promise<boolean> {
+  private async sameDistrict(a: HoldingUnit, b: HoldingUnit, tx: EntityManager): Promise<boolean> {
     return a.path.split('.')[0] === b.path.split('.')[0] || (await this.units.isWithin(a.id, b.id, tx));
   }
 
@@ -333,7 +337,7 @@ export class CaseWorkflowService {
   }
 
   /** 一案一处: a dispute accepted by one forum is not accepted in parallel by another. */
-  private async assertOneActiveForum(row: Case, holdingUnit: Unit, tx: EntityManager) {
+  private async assertOneActiveForum(row: Case, holdingUnit: HoldingUnit, tx: EntityManager) {
     const parties = await this.cases.partiesOf(row.id, tx);
     const related = [row.id, ...(row.masterCaseId ? [row.masterCaseId] : [])];
     const [conflict] = await this.cases.findActiveForumsFor(parties, related, tx);
@@ -406,7 +410,7 @@ export class CaseWorkflowService {
     event: CaseEvent,
     seq: number,
     actor: Actor,
-    holdingUnit: Unit,
+    holdingUnit: HoldingUnit,
     before: CaseContext,
     after: CaseContext,
     today: string,

@@ -34,10 +34,12 @@ export function caseRoutes(cases: CaseService, workflow: CaseWorkflowService): R
       api: { tag: 'cases', summary: 'Cases the caller may see, filtered', query: caseListQuerySchema },
       handler: async (req, res) => {
         const query = parseOrThrow(caseListQuerySchema, req.query);
-        const { items, total } = await cases.list(actorOf(req), query);
+        const { items, total, totalIsLowerBound } = await cases.list(actorOf(req), query);
         res.json({
           items: await cases.presentList(items, req.locale),
           total,
+          // more than `total` cases match: broad scopes count up to a cap (CaseRepository.list)
+          ...(totalIsLowerBound ? { totalIsLowerBound } : {}),
           page: query.page,
           pageSize: query.pageSize,
         });

@@ -126,14 +126,17 @@ export function caseRowView(
 /** The list's filters as options, and links that keep the filter (bookmarkable, shareable). */
 export function caseListView(
   query: CaseListQuery,
-  result: { items: Parameters<typeof presentCase>[0][]; total: number },
+  result: { items: Parameters<typeof presentCase>[0][]; total: number; totalIsLowerBound?: boolean },
   deps: CaseViewDeps,
   units: Unit[],
   context: ViewContext,
 ) {
   const { t } = context;
   const params = listParams(query);
+  // a lower bound (more matches than the list counts): the pages go on while pages are full
+  const many = result.totalIsLowerBound === true;
   const pages = Math.max(1, Math.ceil(result.total / query.pageSize));
+  const hasNext = many ? result.items.length === query.pageSize : query.page < pages;
   const pageUrl = (page: number) => {
     const next = new URLSearchParams(params);
     if (page > 1) next.set('page', String(page));
@@ -153,6 +156,9 @@ export function caseListView(
   return {
     query: { ...query, overdue: query.overdue === true },
     total: result.total,
+    totalText: many
+      ? t('cases.listLeadMoreThan', { n: new Intl.NumberFormat(context.locale).format(result.total) })
+      : t('cases.listLead', { n: result.total }),
     rows: result.items.map((row) => caseRowView(row, deps, context)),
     filters: {
       states: stateOptions,
@@ -171,9 +177,11 @@ export function caseListView(
     },
     page: query.page,
     pages,
-    pageText: t('cases.pageOf', { page: query.page, pages }),
+    pageText: many
+      ? t('cases.pageNumber', { page: query.page })
+      : t('cases.pageOf', { page: query.page, pages }),
     previousUrl: query.page > 1 ? pageUrl(query.page - 1) : null,
-    nextUrl: query.page < pages ? pageUrl(query.page + 1) : null,
+    nextUrl: hasNext ? pageUrl(query.page + 1) : null,
     exportUrl: `/cases.csv${exportParams.toString() ? `?${exportParams}` : ''}`,
   };
 }

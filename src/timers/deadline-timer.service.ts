@@ -62,7 +62,7 @@ export type TimerOutcome = 'warned' | 'overdue' | 'scheduled' | 'removed' | 'non
  * pg-boss job (singleton key `<subject>:<id>:<clock>`) that wakes it when its next
  * notice is due — the 80 % warning, then the overdue flag and notice.
  *
- * - The write path calls `reconcileIn(tx, …)` in the event's own transaction: the timer
+ * - The write path calls `reconcileCaseIn(tx, …)` in the event's own transaction: the timer
  *   row and its job are written, moved or cancelled with the event, or not at all.
  * - The job calls `reconcile(…, { raise: true })`: it locks the subject, re-reads the
  *   clock from today's calendar, raises what is due (guarded: `claimNotice` updates the
@@ -82,13 +82,13 @@ export class DeadlineTimerService {
     private readonly calendar: () => WorkingCalendar,
   ) {}
 
-  /** Brings a subject's timer in line with its clock, inside the caller's transaction (no notices raised). */
-  async reconcileIn(
-    tx: EntityManager,
-    subjectType: TimedSubjectType,
-    subjectId: string,
-  ): Promise<TimerOutcome> {
-    return this.reconcileLocked(tx, subjectType, subjectId, { raise: false });
+  /**
+   * Brings a case's timer in line with its clock, inside the write path's transaction (no
+   * notices raised). The write path holds the case's row lock and passes the case as it
+   * now stands, so it is not read again.
+   */
+  async reconcileCaseIn(tx: EntityManager, current: CaseClockRow): Promise<TimerOutcome> {
+    return this.reconcileLocked(tx, 'case', current.id, { raise: false, current });
   }
 
   /** Wakes a subject's timer: re-reads its clock, raises what is due, schedules the next wake-up. */
@@ -137,12 +137,12 @@ export class DeadlineTimerService {
     tx: EntityManager,
     subjectType: TimedSubjectType,
     subjectId: string,
-    options: { raise: boolean; currentJobId?: string },
+    options: { raise: boolean; currentJobId?: string; current?: CaseClockRow },
   ): Promise<TimerOutcome> {
     // the subject first, then its timers: the same order as the write path
     const subject =
       subjectType === 'case'
-        ? this.caseSubject(await this.timers.lockCase(tx, subjectId))
+        ? this.caseSubject(options.current ?? (await this.timers.lockCase(tx, subjectId)))
         : this.petitionSubject(await this.timers.lockPetition(tx, subjectId));
     const existing = await this.timers.lockTimersOf(tx, subjectType, subjectId);
     const open = subject?.open ?? null;

@@ -1,0 +1,183 @@
+import { policy } from '../../src/access/policy';
+import { CaseRepository, caseListLimits } from '../../src/cases/case.repository';
+import { caseListQuerySchema } from '../../src/cases/case.schemas';
+import { caseListView } from '../../src/cases/case.view-model';
+import { demoPassword } from '../../src/demo/demo-accounts';
+import { seedDemoOrganisation } from '../../src/demo/seed-demo';
+import { createI18n } from '../../src/shared/i18n/i18n';
+import { Browser } from '../support/auth';
+import { actorNamed } from '../support/case-steps';
+import { createCase } from '../support/factories';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+const query = (fields: Record<string, string> = {}) => caseListQuerySchema.parse(fields);
+
+describe('the case list: capped totals and search by character bigrams', () => {
+  let testApp: TestApp;
+  let mediator: Browser;
+
+  beforeAll(async () => {
+    testApp = await startTestApp({ demoMode: true });
+    await seedDemoOrganisation(testApp.db);
+    mediator = new Browser(testApp.app);
+    await mediator.signIn('mediator', demoPassword);
+  });
+  afterAll(() => testApp.close());
+
+  it('counts exactly up to the limit, and beyond it answers the limit as a lower bound', async () => {
+    const actor = await actorNamed(testApp.services, testApp.db, 'mediator');
+    for (let i = 0; i < 3; i++) await createCase(testApp.services, actor.id, { type: 'environmental' });
+    const repository = new CaseRepository(testApp.db);
+    const visibility = policy.caseVisibility(actor);
+    const filter = query({ type: 'environmental', pageSize: '2' });
+
+    const exact = await repository.list(visibility, filter, '2026-01-01', { ...caseListLimits, count: 3 });
+    expect(exact).toMatchObject({ total: 3, totalIsLowerBound: false });
+    expect(exact.items).toHaveLength(2);
+
+    const capped = await repository.list(visibility, filter, '2026-01-01', { ...caseListLimits, count: 2 });
+    expect(capped).toMatchObject({ total: 2, totalIsLowerBound: true });
+    expect(capped.items).toHaveLength(2);
+
+    // the pages go on past the counted rows
+    const second = await repository.list(visibility, { ...filter, page: 2 }, '2026-01-01', {
+      ...caseListLimits,
+      count: 2,
+    });
+    expect(second.items).toHaveLength(1);
+    expect(second.items[0].id).not.toBe(capped.items[0].id);
+  });
+
+  it('when the total is a lower bound, the page says "more than" in both languages and the pager follows full pages', async () => {
+    const i18n = await createI18n('zh-CN');
+    const actor = await actorNamed(testApp.services, testApp.db, 'mediator');
+    const rows = [
+      await createCase(testApp.services, actor.id, { type: 'consumer' }),
+      await createCase(testApp.services, actor.id, { type: 'consumer' }),
+    ];
+    const deps = await testApp.services.cases.viewDepsFor(rows, 'zh-CN');
+    const filter = query({ type: 'consumer', pageSize: '2', page: '3' });
+    const view = (locale: 'zh-CN' | 'en', items = rows) =>
+      caseListView(filter, { items, total: 10000, totalIsLowerBound: true }, deps, [], {
+        t: i18n.getFixedT(locale),
+        locale,
+      });
+
+    const zh = view('zh-CN');
+    expect(zh.totalText).toBe('超过 10,000 件');
+    expect(zh.pageText).toBe('第 3 页');
+    expect(zh.nextUrl).toBe('/cases?type=consumer&pageSize=2&page=4');
+    expect(zh.previousUrl).toBe('/cases?type=consumer&pageSize=2&page=2');
+    const en = view('en');
+    expect(en.totalText).toBe('Cases found: more than 10,000');
+    expect(en.pageText).toBe('Page 3');
+    // a page that is not full is the last one
+    expect(view('en', rows.slice(0, 1)).nextUrl).toBeNull();
+
+    const exact = caseListView(filter, { items: rows, total: 6 }, deps, [], {
+      t: i18n.getFixedT('zh-CN'),
+      locale: 'zh-CN',
+    });
+    expect(exact.totalText).toBe('共 6 件');
+    expect(exact.pageText).toBe('第 3 / 3 页');
+    expect(exact.nextUrl).toBeNull();
+  });
+
+  it('finds two-character terms in titles, facts and party names, and nothing that merely shares the characters', async () => {
+    const actor = await actorNamed(testApp.services, testApp.db, 'mediator');
+    const inTitle = await createCase(testApp.services, actor.id, { type: 'labour', title: '拖欠工资纠纷甲' });
+    const inFacts = await createCase(testApp.services, actor.id, {
+      type: 'labour',
+      title: '劳动纠纷乙',
+      description: '公司三个月未发工资。',
+    });
+    const inParty = await createCase(testApp.services, actor.id, {
+      title: '合同纠纷丙',
+      parties: [
+        { role: 'applicant', kind: 'person', name: '司马工资' },
+        { role: 'respondent', kind: 'organisation', name: '某某公司' },
+      ],
+    });
+    // 工 and 资 both occur, but never side by side
+    const apart = await createCase(testApp.services, actor.id, {
+      title: '工地材料费用纠纷',
+      description: '投资款',
+    });
+
+    const found = await mediator.get(`/api/v1/cases?q=${encodeURIComponent('工资')}&pageSize=200`);
+    expect(found.status).toBe(200);
+    const numbers = found.body.items.map((item: { number: string }) => item.number);
+    expect(numbers).toEqual(expect.arrayContaining([inTitle.number, inFacts.number, inParty.number]));
+    expect(numbers).not.toContain(apart.number);
+    expect(found.body.total).toBe(found.body.items.length);
+
+    // a supervisor's subtree asks the bigram index of the cases too: the same answer
+    const supervisor = await actorNamed(testApp.services, testApp.db, 'supervisor');
+    const wide = await new CaseRepository(testApp.db).list(
+      policy.caseVisibility(supervisor),
+      query({ q: '工资', pageSize: '200' }),
+      '2026-01-01',
+    );
+    const wideIds = wide.items.map((row) => row.id);
+    expect(wideIds).toEqual(expect.arrayContaining([inTitle.id, inFacts.id, inParty.id]));
+    expect(wideIds).not.toContain(apart.id);
+
+    // one character: no index, the same answer as before
+    const one = await mediator.get(`/api/v1/cases?q=${encodeURIComponent('丙')}&pageSize=200`);
+    expect(one.body.items.map((item: { number: string }) => item.number)).toContain(inParty.number);
+  });
+
+  it('a term in more party names than the list reads as ids is matched case by case, with the same answer', async () => {
+    const actor = await actorNamed(testApp.services, testApp.db, 'mediator');
+    const named = async (name: string) =>
+      createCase(testApp.services, actor.id, {
+        title: '买卖合同纠纷',
+        parties: [
+          { role: 'applicant', kind: 'person', name },
+          { role: 'respondent', kind: 'person', name: '王某' },
+        ],
+      });
+    const first = await named('上官秋月');
+    const second = await named('上官明月');
+    const neither = await named('欧阳明月');
+    const repository = new CaseRepository(testApp.db);
+    const visibility = policy.caseVisibility(actor);
+    const search = query({ q: '上官', pageSize: '200' });
+    for (const partyMatches of [1, 1000]) {
+      const found = await repository.list(visibility, search, '2026-01-01', {
+        ...caseListLimits,
+        partyMatches,
+      });
+      const ids = found.items.map((row) => row.id);
+      expect(ids).toEqual(expect.arrayContaining([first.id, second.id]));
+      expect(ids).not.toContain(neither.id);
+      expect(found).toMatchObject({ total: found.items.length, totalIsLowerBound: false });
+    }
+  });
+
+  it('matches Latin letters regardless of case, and LIKE wildcards only literally', async () => {
+    const actor = await actorNamed(testApp.services, testApp.db, 'mediator');
+    const upper = await createCase(testApp.services, actor.id, { title: 'KTV噪音扰民' });
+    const percent = await createCase(testApp.services, actor.id, { title: '违约金按50%计算' });
+    const plain = await createCase(testApp.services, actor.id, { title: '违约金按500元计算' });
+
+    const lower = await mediator.get(`/api/v1/cases?q=${encodeURIComponent('ktv')}&pageSize=200`);
+    expect(lower.body.items.map((item: { number: string }) => item.number)).toContain(upper.number);
+    const mixed = await mediator.get(`/api/v1/cases?q=${encodeURIComponent('Tv')}&pageSize=200`);
+    expect(mixed.body.items.map((item: { number: string }) => item.number)).toContain(upper.number);
+
+    const literal = await mediator.get(`/api/v1/cases?q=${encodeURIComponent('0%')}&pageSize=200`);
+    const numbers = literal.body.items.map((item: { number: string }) => item.number);
+    expect(numbers).toContain(percent.number);
+    expect(numbers).not.toContain(plain.number);
+  });
+
+  it('the bigrams the index holds are the lower-cased pairs of adjacent characters', async () => {
+    const [row] = await testApp.db.query(
+      `SELECT text_bigrams('拖欠工资 Ab') AS pairs, text_bigrams('工') AS single, text_bigrams('') AS empty`,
+    );
+    expect([...row.pairs].sort()).toEqual([' a', 'ab', '工资', '拖欠', '欠工', '资 '].sort());
+    expect(row.single).toEqual([]);
+    expect(row.empty).toEqual([]);
+  });
+});

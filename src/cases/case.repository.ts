@@ -23,7 +23,12 @@ export interface CaseListLimits {
   /** a search term in more party names than this is matched case by case, not by a list of ids */
   partyMatches: number;
 }
-export const caseListLimits: CaseListLimits = { count: 10000, partyMatches: 1000 };
+/**
+ * 1,000: a list counts its matches exactly while that is cheap. Beyond a thousand matches
+ * nobody pages through them (they narrow the filter), and counting a sub-centre's
+ * 10,000 took 0.4–0.5 s at 1,000,000 cases against 35–55 ms for 1,000 (test/bench).
+ */
+export const caseListLimits: CaseListLimits = { count: 1000, partyMatches: 1000 };
 
 /** One page of the case list; `totalIsLowerBound`: more than `total` cases match. */
 export interface CaseListPage {

@@ -8,6 +8,7 @@ import { InstallJobQueueSchema1764140420000 } from './1764140420000-InstallJobQu
 import { IndexCaseFiguresByRegistrationPeriod1764140900000 } from './1764140900000-IndexCaseFiguresByRegistrationPeriod';
 import { IndexCaseSearchByCharacterBigrams1764141000000 } from './1764141000000-IndexCaseSearchByCharacterBigrams';
 import { CoverHandOffFiguresByCase1764141100000 } from './1764141100000-CoverHandOffFiguresByCase';
+import { IndexAgreementFiguresByDayReached1764141200000 } from './1764141200000-IndexAgreementFiguresByDayReached';
 
 /**
  * Every migration, oldest first. Listed (not globbed) so that the app, the CLI and
@@ -24,4 +25,5 @@ export const migrations = [
   IndexCaseFiguresByRegistrationPeriod1764140900000,
   IndexCaseSearchByCharacterBigrams1764141000000,
   CoverHandOffFiguresByCase1764141100000,
+  IndexAgreementFiguresByDayReached1764141200000,
 ];

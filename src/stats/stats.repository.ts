@@ -101,14 +101,27 @@ export class StatsRepository {
     };
   }
 
+  /**
+   * The agreements of the selected cases: the cases picked first (one index-only scan), then
+   * the agreements reached since the period began probed against them by hash. An agreement
+   * is never reached before its case was registered (a trigger sees to it), so that range
+   * holds every agreement of a case registered in the period; without it this joined every
+   * agreement ever made (≈ 800,000 at city scale: 300–460 ms, the slowest figure).
+   */
   async agreementCounts(query: StatsQuery & { scopePath: string }, today: string): Promise<AgreementCounts> {
     const params: unknown[] = [];
     const where = this.caseFilter(query, params);
+    let reached = '';
+    if (query.from) {
+      params.push(query.from);
+      reached = `a.reached_on >= $${params.length}::date AND`;
+    }
     params.push(today);
     const [row] = await this.db.query(
-      `SELECT count(*) FILTER (WHERE a.perform_by < $${params.length}::date AND a.status <> 'superseded')::int AS due,
+      `WITH selected AS MATERIALIZED (SELECT c.id FROM cases c WHERE ${where})
+       SELECT count(*) FILTER (WHERE a.perform_by < $${params.length}::date AND a.status <> 'superseded')::int AS due,
               count(*) FILTER (WHERE a.perform_by < $${params.length}::date AND a.status = 'fulfilled')::int AS fulfilled
-       FROM agreements a JOIN cases c ON c.id = a.case_id WHERE ${where}`,
+       FROM agreements a WHERE ${reached} a.case_id IN (SELECT s.id FROM selected s)`,
       params,
     );
     return { due: row.due, fulfilled: row.fulfilled };

@@ -1,4 +1,6 @@
 import request from 'supertest';
+import { addDays } from '../../src/deadlines/plain-date';
+import { todayInShanghai } from '../../src/deadlines/working-calendar';
 import { apiToken, createUser } from '../support/auth';
 import { createCase, createDistrictTree } from '../support/factories';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -7,6 +9,7 @@ describe('the figures supervisors watch (GET /api/v1/stats)', () => {
   let testApp: TestApp;
   let tree: Awaited<ReturnType<typeof createDistrictTree>>;
   const tokens: Record<string, string> = {};
+  const usernames: Record<string, string> = {};
   let communityMediatorId: string;
   let streetMediatorId: string;
 
@@ -22,7 +25,10 @@ describe('the figures supervisors watch (GET /api/v1/stats)', () => {
     };
     communityMediatorId = users.community.id;
     streetMediatorId = users.street.id;
-    for (const [key, user] of Object.entries(users)) tokens[key] = await apiToken(testApp.app, user.username);
+    for (const [key, user] of Object.entries(users)) {
+      usernames[key] = user.username;
+      tokens[key] = await apiToken(testApp.app, user.username);
+    }
   });
   afterAll(() => testApp.close());
 
@@ -108,6 +114,48 @@ describe('the figures supervisors watch (GET /api/v1/stats)', () => {
       .get(`/api/v1/stats?unitId=${tree.street.id}&type=labour`)
       .set(as('districtSupervisor'));
     expect(byType.body.received).toBe(1);
+  });
+
+  it('counts the agreements due and fulfilled of the cases registered in the period; no agreement predates its case', async () => {
+    const today = todayInShanghai(testApp.clock.now());
+    const agreed = [];
+    for (const title of ['邻里漏水赔偿', '物业费分期', '装修噪音补偿']) {
+      const row = await createCase(testApp.services, communityMediatorId, {
+        type: 'property_management',
+        title,
+      });
+      await send('community', row.id, { type: 'SUBMIT' });
+      await send('community', row.id, { type: 'ACCEPT', track: 'people', level: 'community' });
+      await send('community', row.id, { type: 'ASSIGN', mediatorId: communityMediatorId });
+      await send('community', row.id, {
+        type: 'REACH_AGREEMENT',
+        form: 'oral',
+        terms: '当日履行',
+        performBy: today,
+      });
+      agreed.push(row);
+    }
+    await send('community', agreed[0].id, { type: 'FULFILLED' });
+    testApp.clock.advanceMinutes(2 * 24 * 60); // the day to perform by has passed
+    // (and the bearer tokens with it: 12 hours)
+    for (const key of Object.keys(tokens)) tokens[key] = await apiToken(testApp.app, usernames[key]);
+
+    const period = `from=${today}&to=${today}&unitId=${tree.street.id}&type=property_management`;
+    const figures = await request(testApp.app).get(`/api/v1/stats?${period}`).set(as('districtSupervisor'));
+    expect(figures.body.agreementFulfilmentRate).toMatchObject({ numerator: 1, denominator: 3 });
+    const before = await request(testApp.app)
+      .get(
+        `/api/v1/stats?from=2020-01-01&to=${addDays(today, -1)}&unitId=${tree.street.id}&type=property_management`,
+      )
+      .set(as('districtSupervisor'));
+    expect(before.body.agreementFulfilmentRate).toMatchObject({ numerator: 0, denominator: 0 });
+
+    await expect(
+      testApp.db.query('UPDATE agreements SET reached_on = $2 WHERE case_id = $1', [
+        agreed[1].id,
+        addDays(today, -1),
+      ]),
+    ).rejects.toThrow(/before its case was registered/);
   });
 
   it('a supervisor reads their own subtree only; mediators read none', async () => {

@@ -249,39 +249,51 @@ export class CaseImportService {
     const errors: ImportRowError[] = [];
     if (csv.includes('\u0000'))
       throw new ImportRejectedError([{ row: 1, column: '', message: 'validation.nul_character' }]);
-    let records: string[][];
+    // each record is checked as it is parsed (on_record), so the file's cells are never all
+    // held twice over — as strings and as rows — in a big import (memory, test/bench)
+    let line = 1;
+    let rows: Array<{ line: number; data?: ImportRow }>;
+    const headerIsWrong = () => errors.length > 0 && errors[0].row === 1;
     try {
-      records = parse(csv, { bom: true, skip_empty_lines: true, relax_column_count: false, trim: true });
+      rows = parse<{ line: number; data?: ImportRow }, Record<string, string>>(csv, {
+        bom: true,
+        skip_empty_lines: true,
+        relax_column_count: false,
+        trim: true,
+        columns: (header: string[]) => {
+          for (const column of header) {
+            if (!(importColumns as readonly string[]).includes(column))
+              errors.push({ row: 1, column, message: 'validation.unknown_column' });
+          }
+          for (const column of requiredColumns) {
+            if (!header.includes(column))
+              errors.push({ row: 1, column, message: 'validation.missing_column' });
+          }
+          return header;
+        },
+        on_record: (record) => {
+          line += 1;
+          if (headerIsWrong()) return null; // rows under a wrong header mean nothing
+          const parsed = rowSchema.safeParse(record);
+          if (parsed.success) return { line, data: parsed.data };
+          for (const issue of parsed.error.issues) {
+            errors.push({
+              row: line,
+              column: String(issue.path[0] ?? ''),
+              message: issue.message.startsWith('validation.') ? issue.message : `validation.${issue.code}`,
+            });
+          }
+          return { line };
+        },
+      });
     } catch (error) {
       throw new ImportRejectedError([
         { row: (error as { lines?: number }).lines ?? 1, column: '', message: 'validation.csv_malformed' },
       ]);
     }
-    const [header = [], ...body] = records;
-    for (const column of header) {
-      if (!(importColumns as readonly string[]).includes(column))
-        errors.push({ row: 1, column, message: 'validation.unknown_column' });
-    }
-    for (const column of requiredColumns) {
-      if (!header.includes(column)) errors.push({ row: 1, column, message: 'validation.missing_column' });
-    }
-    if (errors.length > 0) throw new ImportRejectedError(errors);
-    if (body.length === 0)
+    if (headerIsWrong()) throw new ImportRejectedError(errors);
+    if (rows.length === 0)
       throw new ImportRejectedError([{ row: 1, column: '', message: 'validation.import_empty' }]);
-    const rows = body.map((cells, index) => {
-      const line = index + 2;
-      const record = Object.fromEntries(header.map((column, position) => [column, cells[position] ?? '']));
-      const parsed = rowSchema.safeParse(record);
-      if (parsed.success) return { line, data: parsed.data };
-      for (const issue of parsed.error.issues) {
-        errors.push({
-          row: line,
-          column: String(issue.path[0] ?? ''),
-          message: issue.message.startsWith('validation.') ? issue.message : `validation.${issue.code}`,
-        });
-      }
-      return { line };
-    });
     return { rows, errors };
   }
 

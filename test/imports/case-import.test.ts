@@ -114,6 +114,27 @@ describe('historic import (POST /api/v1/imports/cases)', () => {
     expect(response.body.error.details).toEqual([expect.objectContaining({ row: 1, column: 'colour' })]);
   });
 
+  it('refuses a missing column, a file with no rows and broken quoting, each on the row it lies in', async () => {
+    const withoutTitle = header.replace(',title', '');
+    const missing = await importCsv(
+      `${withoutTitle}\n,neighbourhood,walk_in,${tree.community.code},2011-03-01,,,,,,`,
+    );
+    expect(missing.status).toBe(422);
+    expect(missing.body.error.details).toEqual([expect.objectContaining({ row: 1, column: 'title' })]);
+
+    const empty = await importCsv(`${header}\n`);
+    expect(empty.status).toBe(422);
+    expect(empty.body.error.details).toEqual([
+      expect.objectContaining({ row: 1, message: expect.any(String) }),
+    ]);
+
+    const broken = await importCsv(
+      `${header}\n,neighbourhood,好的一行,walk_in,${tree.community.code},2011-03-01,,,,,,\n,neighbourhood,"未闭合的引号,walk_in,${tree.community.code},2011-03-01,,,,,,`,
+    );
+    expect(broken.status).toBe(422);
+    expect(broken.body.error.details[0]).toMatchObject({ row: 3, column: '' });
+  });
+
   it('refuses a unit outside the admin’s subtree', async () => {
     const elsewhere = await createDistrictTree(testApp.db);
     const response = await importCsv(

@@ -100,9 +100,14 @@ describe('notification mails, through a real SMTP server', () => {
       'the supervisor’s mail',
       () => smtp.to(districtSupervisor.email as string)[0],
     );
-    await worker.drainNow();
-
-    const rows = await outboxRows(dispute.id, 'case.handed_off');
+    // a mail reaches the SMTP server before the worker's transaction marks its row sent
+    const rows = await waitFor('the hand-off rows marked', async () => {
+      const found = await outboxRows(dispute.id, 'case.handed_off');
+      return found.length >= 3 && found.every((row: { delivery: string | null }) => row.delivery)
+        ? found
+        : null;
+    });
+    await worker.drainNow(); // nothing else is due: no second mail can follow
     // the unit's row, expanded when sent into one row (one Message-ID) per person
     expect(rows.map((row: { delivery: string }) => row.delivery).sort()).toEqual(['fanout', 'mail', 'mail']);
     expect(

@@ -249,11 +249,19 @@ export class CaseRepository {
       case 'subtree': {
         // the subtree's ids as a value, not a subquery: the planner then sees how much of the table
         // they cover (a workstation: the GIN index; the whole district: a sequential scan)
-        const units: Array<{ id: string }> = await this.manager().query(
-          'SELECT id FROM units WHERE path <@ $1::ltree',
+        const units: Array<{ id: string; district_id: string }> = await this.manager().query(
+          `SELECT u.id, d.id AS district_id FROM units u JOIN units d ON d.path = subpath(u.path, 0, 1)
+           WHERE u.path <@ $1::ltree`,
           [visibility.path],
         );
         builder.where('c.held_unit_ids && :scopeIds::uuid[]', { scopeIds: units.map((unit) => unit.id) });
+        // a case stays in its district whoever holds it (hand-offs and transfers never leave it),
+        // and a subtree lies in one district (the root of its paths), so this narrows nothing; it
+        // lets the planner walk cases_created_at_idx (district_id, created_at DESC) newest-first
+        // to the page instead of sorting the scope's ≈ 75,000 cases at city scale (a sub-centre's
+        // list: ≈ 500 → 1.4–26 ms at 1,000,000 cases). An equality: `= ANY` loses the order.
+        if (units[0])
+          builder.andWhere('c.district_id = :scopeDistrictId', { scopeDistrictId: units[0].district_id });
         return true;
       }
       case 'agent':

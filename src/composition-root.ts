@@ -109,7 +109,7 @@ export function buildServices(deps: {
     cases,
     caseWorkflow,
     ...caseWebServices,
-    escalations: new EscalationService(db, unitRepository, audit, clock),
+    escalations: new EscalationService(db, unitRepository, caseRepository, audit, clock),
     stats: new StatsService(new StatsRepository(db), unitRepository, clock),
     supervision: new SupervisionService(new SupervisionRepository(db, caseRepository), audit, clock),
     imports: new CaseImportService(db, unitRepository, audit, clock, calendar),

@@ -49,6 +49,9 @@ export interface NewCaseEvent {
   toState: string;
 }
 
+/** A case as other lists name it. */
+export type CaseSummary = Pick<Case, 'id' | 'number' | 'title' | 'type' | 'state'>;
+
 /** The last link of a case's hash chain. */
 export interface ChainHead {
   seq: number;
@@ -114,6 +117,15 @@ export class CaseRepository {
 
   findById(id: string, tx?: EntityManager): Promise<Case | null> {
     return this.manager(tx).findOne(Case, { where: { id } });
+  }
+
+  /** Number, title, type and state of each case: what a list of other records (hand-offs) names a case by. */
+  summariesOf(ids: string[]): Promise<CaseSummary[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.manager().query(
+      'SELECT id, number, title, type, state FROM cases WHERE id = ANY($1::uuid[])',
+      [ids],
+    );
   }
 
   findByNumber(number: string, tx?: EntityManager): Promise<Case | null> {

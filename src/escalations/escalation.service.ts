@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { Actor } from '../access/actor';
 import { policy } from '../access/policy';
 import type { AuditService } from '../audit/audit.service';
+import type { CaseRepository } from '../cases/case.repository';
 import { enqueueNotifications } from '../notifications/outbox';
 import type { Clock } from '../shared/clock';
 import { ForbiddenError, NotFoundError, RuleViolationError } from '../shared/errors';
@@ -24,6 +25,7 @@ export class EscalationService {
   constructor(
     private readonly db: DataSource,
     private readonly units: UnitRepository,
+    private readonly cases: CaseRepository,
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
@@ -64,11 +66,7 @@ export class EscalationService {
     const caseIds = [...new Set(items.map((item) => item.caseId))];
     const unitIds = [...new Set(items.flatMap((item) => [item.fromUnitId, item.toUnitId]))];
     const [cases, units] = await Promise.all([
-      caseIds.length
-        ? (this.db.query('SELECT id, number, title, type, state FROM cases WHERE id = ANY($1::uuid[])', [
-            caseIds,
-          ]) as Promise<Array<{ id: string; number: string; title: string; type: string; state: string }>>)
-        : Promise.resolve([]),
+      this.cases.summariesOf(caseIds),
       this.units.findByIds(unitIds),
     ]);
     return {

@@ -1,4 +1,5 @@
 import type { TFunction } from 'i18next';
+import { daysLeftText } from '../deadlines/days-left.presenter';
 import { daysBetween } from '../deadlines/plain-date';
 import { todayInShanghai } from '../deadlines/working-calendar';
 import { formatAmount, formatBytes, formatMoment, formatPlainDate } from '../shared/format';
@@ -69,13 +70,10 @@ export function deadlineView(
       : t('deadlines.pausedPlain');
   } else if (deadline.overdue) {
     tone = 'overdue';
-    status = t('deadlines.overdueBy', { n: deadline.overdueBy ?? 0 });
+    status = daysLeftText(-(deadline.overdueBy ?? 0), t);
   } else {
     tone = today >= deadline.warningOn ? 'soon' : 'ok';
-    status =
-      deadline.daysLeft === 0
-        ? t('deadlines.dueToday')
-        : t('deadlines.daysLeft', { n: deadline.daysLeft ?? 0 });
+    status = daysLeftText(deadline.daysLeft ?? 0, t);
   }
   return {
     due: deadline.due,

@@ -1,4 +1,5 @@
 import type { TFunction } from 'i18next';
+import { daysLeftText } from '../deadlines/days-left.presenter';
 import { daysBetween } from '../deadlines/plain-date';
 import { formatMoment, formatPlainDate } from '../shared/format';
 import type { Locale } from '../shared/i18n/i18n';
@@ -35,8 +36,7 @@ export function presentClock(
     days: clock.days,
     current,
     status: left < 0 ? 'overdue' : left <= 3 ? 'soon' : 'ok',
-    remaining:
-      left < 0 ? t('petitions.overdueBy', { count: -left }) : t('petitions.daysLeft', { count: left }),
+    remaining: daysLeftText(left, t),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { RouteSpec } from '../access/route-table';
 import { actorOf, originOf } from '../access/route-table';
+import { daysLeftText } from '../deadlines/days-left.presenter';
 import { formatPlainDate } from '../shared/format';
 import { unitName } from '../units/unit.presenter';
 import type { UnitService } from '../units/unit.service';
@@ -28,7 +29,7 @@ export function supervisionRoutes(supervision: SupervisionService, units: UnitSe
             ...row,
             unit: names.get(row.holding_unit_id) ?? '',
             due: formatPlainDate(row.deadline_due, req.locale),
-            late: req.t('petitions.overdueBy', { count: row.daysLate }),
+            late: daysLeftText(-row.daysLate, req.t),
           })),
         });
       },

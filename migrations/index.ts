@@ -9,6 +9,7 @@ import { IndexCaseFiguresByRegistrationPeriod1764140900000 } from './17641409000
 import { IndexCaseSearchByCharacterBigrams1764141000000 } from './1764141000000-IndexCaseSearchByCharacterBigrams';
 import { CoverHandOffFiguresByCase1764141100000 } from './1764141100000-CoverHandOffFiguresByCase';
 import { IndexAgreementFiguresByDayReached1764141200000 } from './1764141200000-IndexAgreementFiguresByDayReached';
+import { IndexDistrictCasesByLastChangeAndDueDate1764141300000 } from './1764141300000-IndexDistrictCasesByLastChangeAndDueDate';
 
 /**
  * Every migration, oldest first. Listed (not globbed) so that the app, the CLI and
@@ -26,4 +27,5 @@ export const migrations = [
   IndexCaseSearchByCharacterBigrams1764141000000,
   CoverHandOffFiguresByCase1764141100000,
   IndexAgreementFiguresByDayReached1764141200000,
+  IndexDistrictCasesByLastChangeAndDueDate1764141300000,
 ];

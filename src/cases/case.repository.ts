@@ -231,22 +231,12 @@ export class CaseRepository {
       );
   }
 
-  /** What the policy needs to decide about a case: unit paths now and before, linked agents. */
-  async accessResource(
-    row: Pick<Case, 'id' | 'holdingUnitId' | 'heldUnitIds'>,
-    tx?: EntityManager,
-  ): Promise<CaseResource> {
-    // one round trip (it runs on every read and every event of a case)
-    const [found]: Array<{ paths: AccessRow['access_paths']; agents: string[] }> = await this.manager(
-      tx,
-    ).query(
-      `SELECT (SELECT json_agg(json_build_object('id', u.id, 'path', u.path::text))
-               FROM units u WHERE u.id = ANY($1::uuid[])) AS paths,
-            ARRAY(SELECT DISTINCT p.agent_id::text FROM petition_case_links l JOIN petitions p ON p.id = l.petition_id
-                  WHERE l.case_id = $2 AND p.agent_id IS NOT NULL) AS agents`,
-      [row.heldUnitIds, row.id],
-    );
-    return caseResource(row, { access_paths: found?.paths ?? null, access_agents: found?.agents ?? [] });
+  /** What the policy needs to decide about a case as it stands: unit paths now and before, linked agents. */
+  async accessResource(row: Pick<Case, 'id' | 'holdingUnitId' | 'heldUnitIds'>): Promise<CaseResource> {
+    const { raw } = await this.withAccessColumns(this.manager().createQueryBuilder(Case, 'c').select('c.id'))
+      .where('c.id = :id', { id: row.id })
+      .getRawAndEntities();
+    return caseResource(row, raw[0] ?? { access_paths: null, access_agents: null });
   }
 
   /** Narrows a query to the cases the visibility allows (false: none at all). */

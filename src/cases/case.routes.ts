@@ -2,9 +2,8 @@ import type { RouteSpec } from '../access/route-table';
 import { actorOf, authorizedRecordOf, originOf } from '../access/route-table';
 import { parseOrThrow } from '../shared/http/validate';
 import { presentCaseEvent, presentParty } from './case.presenter';
-import type { CaseView } from './case.repository';
 import { caseEventSchema, caseListQuerySchema, registerCaseSchema } from './case.schemas';
-import type { CaseService, VisibleCase } from './case.service';
+import type { CaseService, VisibleCase, VisibleCaseView } from './case.service';
 import type { CaseWorkflowService } from './case-workflow.service';
 
 /** The dispute case API (API.md "Resources"). */
@@ -53,7 +52,7 @@ export function caseRoutes(cases: CaseService, workflow: CaseWorkflowService): R
       record: { ...record, authorize: (actor, id) => cases.getVisibleForView(actor, id) },
       api: { tag: 'cases', summary: 'One case, with the events the caller may send now' },
       handler: async (req, res) => {
-        const { row, resource, view } = authorizedRecordOf<VisibleCase & { view: CaseView }>(req);
+        const { row, resource, view } = authorizedRecordOf<VisibleCaseView>(req);
         res.json(await cases.present(actorOf(req), row, req.locale, resource, view));
       },
     },

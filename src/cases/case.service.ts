@@ -29,9 +29,11 @@ export interface IntakeReview {
   forums: Array<{ caseId: string; number: string; unit: Unit | null; visible: boolean }>;
 }
 
-/** A case the caller may see, with what the policy needs to decide about it. */
 /** A case the actor may see, with the access data that decided it. */
 export type VisibleCase = CaseWithAccess;
+
+/** A visible case with what its body shows (units, mediator, masked parties). */
+export type VisibleCaseView = VisibleCase & { view: CaseView };
 
 /**
  * Registering disputes and reading them: lists, one case, its timeline, its chain,
@@ -59,13 +61,11 @@ export class CaseService {
       this.unitsById(rows.flatMap((row) => [row.holdingUnitId, row.registeredUnitId])),
       this.users.findByIds([...new Set(rows.flatMap((row) => (row.mediatorId ? [row.mediatorId] : [])))]),
     ]);
-    return {
-      units,
-      users: new Map(users.map((user) => [user.id, user])),
-      calendar: this.calendar(),
-      now: this.clock.now(),
-      locale,
-    };
+    return this.depsWith(units, new Map(users.map((user) => [user.id, user])), locale);
+  }
+
+  private depsWith(units: CaseViewDeps['units'], users: CaseViewDeps['users'], locale: Locale): CaseViewDeps {
+    return { units, users, calendar: this.calendar(), now: this.clock.now(), locale };
   }
 
   /** What presenting these cases needs (units, mediators, calendar, now), for the web's view models. */
@@ -84,25 +84,17 @@ export class CaseService {
         ? known
         : await this.cases.accessResource(row);
     const view = shown ?? (await this.cases.viewOf(row));
-    const deps: CaseViewDeps = {
-      units: new Map(view.units.map((unit) => [unit.id, unit])),
-      users: new Map(view.mediator ? [[view.mediator.id, view.mediator]] : []),
-      calendar: this.calendar(),
-      now: this.clock.now(),
-      locale,
-    };
-    return presentCase(row, deps, {
+    const units = new Map(view.units.map((unit) => [unit.id, unit]));
+    const users = new Map(view.mediator ? [[view.mediator.id, view.mediator]] : []);
+    return presentCase(row, this.depsWith(units, users, locale), {
       allowedEvents: this.allowedEvents(actor, row, resource),
       parties: view.parties,
     });
   }
 
   /** A case the actor may see with what its body shows, or 404: `GET /api/v1/cases/:id` in one query. */
-  async getVisibleForView(actor: Actor, id: string): Promise<VisibleCase & { view: CaseView }> {
-    if (!/^[0-9a-f-]{36}$/i.test(id)) throw new NotFoundError();
-    const found = await this.cases.findForView(id);
-    if (!found || !policy.canSee(actor, found.resource)) throw new NotFoundError();
-    return found;
+  getVisibleForView(actor: Actor, id: string): Promise<VisibleCaseView> {
+    return this.visibleOr404(actor, id, () => this.cases.findForView(id));
   }
 
   async presentList(rows: Case[], locale: Locale) {
@@ -119,9 +111,17 @@ export class CaseService {
   }
 
   /** A case the actor may see, or 404 — never revealing that it exists. */
-  async getVisible(actor: Actor, id: string, tx?: EntityManager): Promise<VisibleCase> {
+  getVisible(actor: Actor, id: string, tx?: EntityManager): Promise<VisibleCase> {
+    return this.visibleOr404(actor, id, () => this.cases.findWithAccess(id, tx));
+  }
+
+  private async visibleOr404<T extends VisibleCase>(
+    actor: Actor,
+    id: string,
+    read: () => Promise<T | null>,
+  ): Promise<T> {
     if (!/^[0-9a-f-]{36}$/i.test(id)) throw new NotFoundError();
-    const found = await this.cases.findWithAccess(id, tx);
+    const found = await read();
     if (!found || !policy.canSee(actor, found.resource)) throw new NotFoundError();
     return found;
   }
@@ -240,8 +240,8 @@ export class CaseService {
     const forumUnits = await this.unitsById(forums.map((forum) => forum.holding_unit_id));
     const visibleForums = await Promise.all(
       forums.map(async (forum) => {
-        const row = await this.cases.findById(forum.id);
-        const visible = row ? policy.canSee(actor, await this.cases.accessResource(row)) : false;
+        const found = await this.cases.findWithAccess(forum.id);
+        const visible = found ? policy.canSee(actor, found.resource) : false;
         return {
           caseId: forum.id,
           number: forum.number,

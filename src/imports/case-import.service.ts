@@ -253,7 +253,7 @@ export class CaseImportService {
     // held twice over — as strings and as rows — in a big import (memory, test/bench)
     let line = 1;
     let rows: Array<{ line: number; data?: ImportRow }>;
-    const headerIsWrong = () => errors.length > 0 && errors[0].row === 1;
+    let headerIsWrong = false;
     try {
       rows = parse<{ line: number; data?: ImportRow }, Record<string, string>>(csv, {
         bom: true,
@@ -269,11 +269,12 @@ export class CaseImportService {
             if (!header.includes(column))
               errors.push({ row: 1, column, message: 'validation.missing_column' });
           }
+          headerIsWrong = errors.length > 0;
           return header;
         },
         on_record: (record) => {
           line += 1;
-          if (headerIsWrong()) return null; // rows under a wrong header mean nothing
+          if (headerIsWrong) return null; // rows under a wrong header mean nothing
           const parsed = rowSchema.safeParse(record);
           if (parsed.success) return { line, data: parsed.data };
           for (const issue of parsed.error.issues) {
@@ -291,7 +292,7 @@ export class CaseImportService {
         { row: (error as { lines?: number }).lines ?? 1, column: '', message: 'validation.csv_malformed' },
       ]);
     }
-    if (headerIsWrong()) throw new ImportRejectedError(errors);
+    if (headerIsWrong) throw new ImportRejectedError(errors);
     if (rows.length === 0)
       throw new ImportRejectedError([{ row: 1, column: '', message: 'validation.import_empty' }]);
     return { rows, errors };

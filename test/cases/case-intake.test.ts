@@ -1,9 +1,9 @@
 import { demoPassword } from '../../src/demo/demo-accounts';
-import { seedDemoOrganisation } from '../../src/demo/seed-demo';
 import { Browser } from '../support/auth';
 import { actorNamed, send } from '../support/case-steps';
+import { startDemoApp } from '../support/demo-app';
 import { createCase } from '../support/factories';
-import { startTestApp, type TestApp } from '../support/test-app';
+import type { TestApp } from '../support/test-app';
 
 /** An intake form as a browser sends it: two parties, everything valid. */
 function intakeForm(overrides: Record<string, string> = {}): Record<string, string> {
@@ -36,10 +36,7 @@ describe('intake: registering a dispute in the browser', () => {
   let mediator: Browser;
 
   beforeAll(async () => {
-    testApp = await startTestApp({ demoMode: true });
-    await seedDemoOrganisation(testApp.db);
-    mediator = new Browser(testApp.app);
-    await mediator.signIn('mediator', demoPassword);
+    ({ testApp, browser: mediator } = await startDemoApp('mediator'));
   });
   afterAll(() => testApp.close());
 

@@ -2,13 +2,12 @@ import { policy } from '../../src/access/policy';
 import { CaseRepository, caseListLimits } from '../../src/cases/case.repository';
 import { caseListQuerySchema } from '../../src/cases/case.schemas';
 import { caseListView } from '../../src/cases/case.view-model';
-import { demoPassword } from '../../src/demo/demo-accounts';
-import { seedDemoOrganisation } from '../../src/demo/seed-demo';
 import { createI18n } from '../../src/shared/i18n/i18n';
 import { Browser } from '../support/auth';
 import { actorNamed } from '../support/case-steps';
+import { startDemoApp } from '../support/demo-app';
 import { createCase } from '../support/factories';
-import { startTestApp, type TestApp } from '../support/test-app';
+import type { TestApp } from '../support/test-app';
 
 const query = (fields: Record<string, string> = {}) => caseListQuerySchema.parse(fields);
 
@@ -17,10 +16,7 @@ describe('the case list: capped totals and search by character bigrams', () => {
   let mediator: Browser;
 
   beforeAll(async () => {
-    testApp = await startTestApp({ demoMode: true });
-    await seedDemoOrganisation(testApp.db);
-    mediator = new Browser(testApp.app);
-    await mediator.signIn('mediator', demoPassword);
+    ({ testApp, browser: mediator } = await startDemoApp('mediator'));
   });
   afterAll(() => testApp.close());
 

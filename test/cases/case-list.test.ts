@@ -1,10 +1,10 @@
 import request from 'supertest';
 import { demoPassword } from '../../src/demo/demo-accounts';
-import { seedDemoOrganisation } from '../../src/demo/seed-demo';
 import { apiToken, Browser } from '../support/auth';
 import { actorNamed, caseInState, send } from '../support/case-steps';
+import { startDemoApp } from '../support/demo-app';
 import { createCase, linkCaseToAgent } from '../support/factories';
-import { startTestApp, type TestApp } from '../support/test-app';
+import type { TestApp } from '../support/test-app';
 
 /** HTML with its attribute escapes undone, as a browser reads the links. */
 const decoded = (html: string) => html.replace(/&#x3D;/g, '=').replace(/&amp;/g, '&');
@@ -14,10 +14,7 @@ describe('the case list, its CSV export and the dashboard', () => {
   let mediator: Browser;
 
   beforeAll(async () => {
-    testApp = await startTestApp({ demoMode: true });
-    await seedDemoOrganisation(testApp.db);
-    mediator = new Browser(testApp.app);
-    await mediator.signIn('mediator', demoPassword);
+    ({ testApp, browser: mediator } = await startDemoApp('mediator'));
   });
   afterAll(() => testApp.close());
 

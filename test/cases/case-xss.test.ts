@@ -1,8 +1,7 @@
-import { demoPassword } from '../../src/demo/demo-accounts';
-import { seedDemoOrganisation } from '../../src/demo/seed-demo';
 import { Browser } from '../support/auth';
 import { actorNamed, caseInState } from '../support/case-steps';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { startDemoApp } from '../support/demo-app';
+import type { TestApp } from '../support/test-app';
 
 /** Breaks out of text, of a quoted attribute and of a textarea, then tries a script and an event handler. */
 const payload = `</textarea>"'><script>alert(1)</script><img src=x onerror=alert(2)>`;
@@ -21,10 +20,7 @@ describe('an XSS payload typed into the intake and session forms shows as text a
   let mediator: Browser;
 
   beforeAll(async () => {
-    testApp = await startTestApp({ demoMode: true });
-    await seedDemoOrganisation(testApp.db);
-    mediator = new Browser(testApp.app);
-    await mediator.signIn('mediator', demoPassword);
+    ({ testApp, browser: mediator } = await startDemoApp('mediator'));
   });
   afterAll(() => testApp.close());
 

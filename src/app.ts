@@ -16,7 +16,7 @@ import type { Services } from './composition-root';
 import { healthRoutes } from './health/health.routes';
 import { routeTable } from './routes';
 import type { Clock } from './shared/clock';
-import { errorHandler, notFoundHandler } from './shared/http/error-handler';
+import { errorHandler, isApiRequest, notFoundHandler } from './shared/http/error-handler';
 import { localeMiddleware } from './shared/http/locale.middleware';
 import { buildOpenApiDocument } from './shared/http/openapi';
 import { rejectNulCharacters } from './shared/http/reject-nul.middleware';
@@ -140,7 +140,7 @@ export function createApp(deps: AppDependencies): Express & { routes: RouteSpec[
   const sessions = sessionMiddleware(config, db);
   // an API call with a bearer token has no browser session: none is created or looked up for it
   app.use((req, res, next) =>
-    isBearerRequest(req) && req.path.startsWith('/api/') ? next() : sessions(req, res, next),
+    isBearerRequest(req) && isApiRequest(req) ? next() : sessions(req, res, next),
   );
   app.use(authenticate({ actors: services.actors, clock }));
   app.use(localeMiddleware(i18n, config.defaultLocale)); // again: the user's own preference now counts
@@ -151,7 +151,7 @@ export function createApp(deps: AppDependencies): Express & { routes: RouteSpec[
   app.use(csrf.protect);
   app.use(csrf.provideToken);
   app.use((req, res, next) => {
-    if (req.path.startsWith('/api/')) return next(); // no page is rendered for the API
+    if (isApiRequest(req)) return next(); // no page is rendered for the API
     res.locals.currentPath = req.originalUrl;
     res.locals.demoMode = config.demoMode;
     res.locals.navigation = navigationFor(req.actor, req.path, req.t);

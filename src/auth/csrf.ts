@@ -1,6 +1,7 @@
 import { doubleCsrf } from 'csrf-csrf';
 import type { Request, RequestHandler } from 'express';
 import type { Config } from '../../config/environment';
+import { isApiRequest } from '../shared/http/error-handler';
 import { sessionCookieName } from './session.middleware';
 
 /** Calls with a bearer token carry no ambient credential, so CSRF cannot reach them. */
@@ -10,7 +11,7 @@ export function isBearerRequest(req: Request): boolean {
 
 /** An API call carrying no session cookie has no ambient credential a forged request could ride on. */
 function isCookielessApiCall(req: Request): boolean {
-  return req.path.startsWith('/api/') && !req.cookies?.[sessionCookieName];
+  return isApiRequest(req) && !req.cookies?.[sessionCookieName];
 }
 
 function isMultipart(req: Request): boolean {
@@ -58,7 +59,7 @@ export function csrfProtection(config: Config) {
    * such as a form shown again with its errors); binds anonymous visitors to a session first.
    */
   const provideToken: RequestHandler = (req, res, next) => {
-    if (isBearerRequest(req) || req.path.startsWith('/api/')) return next();
+    if (isBearerRequest(req) || isApiRequest(req)) return next();
     if (!req.session.userId) req.session.anonymous = true;
     res.locals.csrfToken = generateCsrfToken(req, res, { cookieOptions: { secure: req.secure } });
     next();

@@ -1,9 +1,14 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { AppError, type ErrorDetail, NotFoundError } from '../errors';
 
+/** A call to the JSON API (`/api/…`), wherever the router that sees it is mounted. */
+export function isApiRequest(req: Request): boolean {
+  return req.originalUrl.startsWith('/api/');
+}
+
 /** API calls (and htmx/fetch callers asking for JSON) get JSON; people get a page. */
 export function wantsJson(req: Request): boolean {
-  return req.originalUrl.startsWith('/api/') || req.accepts(['html', 'json']) === 'json';
+  return isApiRequest(req) || req.accepts(['html', 'json']) === 'json';
 }
 
 function translateDetails(req: Request, details: ErrorDetail[] | undefined) {

@@ -2,6 +2,7 @@ import type { Request, RequestHandler, Router } from 'express';
 import type { z } from 'zod';
 import { ForbiddenError, UnauthenticatedError } from '../shared/errors';
 import { wantsJson } from '../shared/http/error-handler';
+import { parseOrThrow } from '../shared/http/validate';
 import type { Actor } from './actor';
 import { type Action, policy } from './policy';
 
@@ -31,6 +32,15 @@ export interface RouteSpec {
     param: string;
     kind: 'unit' | 'user' | 'case' | 'escalation' | 'petition';
     authorize: (actor: Actor, id: string) => Promise<unknown>;
+    /**
+     * The handler's own write reads the record under its row lock and answers 404 / 409 /
+     * 403 from there (workflows/event-admission.ts), so the guard does not read it first
+     * when the caller's role may take the action: one round trip less on the busiest
+     * write. The guard still reads it first when it is about to answer 403 for the role
+     * (404 comes first), and the handler parses its body with `parseCheckedBody`, which
+     * asks `authorize` before answering 400.
+     */
+    checkedByHandler?: true;
   };
   /**
    * The route takes a multipart body (a file upload): it parses the body itself, after
@@ -94,13 +104,29 @@ function guard(spec: RouteSpec): RequestHandler {
       if (wantsJson(req)) return next(new ForbiddenError('password_change_required'));
       return res.redirect(303, '/account/password');
     }
+    const roleMay = spec.access === 'signedIn' || policy.can(actor, spec.access.action);
     // a record first: 404 for what the caller may not see, before any other answer
-    if (spec.record)
+    if (spec.record && !(spec.record.checkedByHandler && roleMay))
       req.authorizedRecord = await spec.record.authorize(actor, String(req.params[spec.record.param]));
-    if (spec.access === 'signedIn') return next();
-    if (!policy.can(actor, spec.access.action)) return next(new ForbiddenError());
+    if (!roleMay) return next(new ForbiddenError());
     next();
   };
+}
+
+/**
+ * The body of a route whose handler checks its record (`checkedByHandler`), parsed; a
+ * malformed one answers 404 when the caller may not see the record (a 400 would tell
+ * that it exists), else 400 naming the fields.
+ */
+export async function parseCheckedBody<Schema extends z.ZodType>(
+  req: Request,
+  record: NonNullable<RouteSpec['record']>,
+  schema: Schema,
+): Promise<z.output<Schema>> {
+  const parsed = schema.safeParse(req.body);
+  if (parsed.success) return parsed.data;
+  await record.authorize(actorOf(req), String(req.params[record.param]));
+  return parseOrThrow(schema, req.body);
 }
 
 export function mountRoutes(router: Router, specs: RouteSpec[]): Router {

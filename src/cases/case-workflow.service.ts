@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../access/actor';
-import { type Action, policy } from '../access/policy';
+import { type Action, type CaseResource, policy } from '../access/policy';
 import { dueDate } from '../deadlines/period';
 import { daysBetween } from '../deadlines/plain-date';
 import { todayInShanghai, type WorkingCalendar } from '../deadlines/working-calendar';
@@ -24,7 +24,7 @@ import { applyEvent, type PersistedState } from '../workflows/machine-runner';
 import { rulesFor } from '../workflows/rules';
 import type { DisputeRules, Track } from '../workflows/rules/dispute-rules.types';
 import type { Case } from './case.entity';
-import type { CaseRepository, HoldingUnit } from './case.repository';
+import type { CaseRepository, CaseView, HoldingUnit } from './case.repository';
 import type { CaseEventInput } from './case.schemas';
 import { pauseClock, resumeClock, startMediationClock, withReading } from './case-deadline';
 import { Agreement, MediationSession } from './mediation-record.entity';
@@ -51,6 +51,15 @@ const unitKindForTrack: Record<Exclude<Track, 'people'>, Unit['kind']> = {
   administrative: 'department',
   judicial: 'court',
 };
+
+/** What answering an event needs besides the case after it (see `applyForAnswer`). */
+export interface AppliedCaseEvent {
+  row: Case;
+  /** The access data as the event found it (`CaseService.present` re-reads it if the hand-off changed it). */
+  resource: CaseResource;
+  /** What the body shows, when the event left units and mediator as they were. */
+  view?: CaseView;
+}
 
 /** Events after which the case is in a (new) mediation stage with its own period. */
 const startsMediationStage = new Set([
@@ -82,6 +91,16 @@ export class CaseWorkflowService {
   ) {}
 
   async apply(actor: Actor, caseId: string, input: CaseEventInput): Promise<Case> {
+    return (await this.applyForAnswer(actor, caseId, input)).row;
+  }
+
+  /**
+   * `apply`, with what the API's answer shows read under the same row lock: the case's
+   * access data as the event found it and, when the event left the units and the
+   * mediator as they were (a session logged, a follow-up), what its body shows — so
+   * that answering does not read the case again.
+   */
+  async applyForAnswer(actor: Actor, caseId: string, input: CaseEventInput): Promise<AppliedCaseEvent> {
     if (!/^[0-9a-f-]{36}$/i.test(caseId)) throw new NotFoundError();
     return this.db.transaction(async (tx) => {
       const locked = await this.cases.lockForEvent(caseId, tx);
@@ -128,7 +147,11 @@ export class CaseWorkflowService {
       await enqueueNotifications(tx, this.notificationsFor(row, event, next, actor));
       const updated = { ...row, ...changes } as Case;
       await this.timers?.reconcileCaseIn(tx, updated);
-      return updated;
+      const shownAsBefore =
+        updated.holdingUnitId === row.holdingUnitId &&
+        updated.registeredUnitId === row.registeredUnitId &&
+        updated.mediatorId === row.mediatorId;
+      return { row: updated, resource: locked.resource, view: shownAsBefore ? locked.view : undefined };
     });
   }
 

@@ -145,14 +145,19 @@ export class CaseRepository {
 
   /**
    * The case locked until the transaction ends (concurrent events on one case queue
-   * here), with its access data and the head of its hash chain: what an event needs
-   * before it can be decided and appended, in one round trip.
+   * here), with its access data, the head of its hash chain and what its body shows:
+   * what an event needs before it can be decided and appended, and what the answer
+   * shows when the event leaves units and mediator as they were, in one round trip.
    */
   async lockForEvent(
     id: string,
     tx: EntityManager,
-  ): Promise<(CaseWithAccess & { head: ChainHead | null; holdingUnit: HoldingUnit | null }) | null> {
-    const { entities, raw } = await this.withAccessColumns(tx.createQueryBuilder(Case, 'c'))
+  ): Promise<
+    (CaseWithAccess & { head: ChainHead | null; holdingUnit: HoldingUnit | null; view: CaseView }) | null
+  > {
+    const { entities, raw } = await this.withViewColumns(
+      this.withAccessColumns(tx.createQueryBuilder(Case, 'c')),
+    )
       .addSelect(
         `(SELECT json_build_object('seq', e.seq, 'hash', e.hash) FROM case_events e
            WHERE e.case_id = c.id ORDER BY e.seq DESC LIMIT 1)`,
@@ -170,7 +175,7 @@ export class CaseRepository {
     if (!entities[0]) return null;
     const head = raw[0].chain_head as ChainHead | null;
     const holdingUnit = raw[0].holding_unit as HoldingUnit | null;
-    return { ...withAccess(entities[0], raw[0]), head, holdingUnit };
+    return { ...withAccess(entities[0], raw[0]), head, holdingUnit, view: caseView(raw[0]) };
   }
 
   /**

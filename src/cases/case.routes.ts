@@ -1,5 +1,5 @@
 import type { RouteSpec } from '../access/route-table';
-import { actorOf, authorizedRecordOf, originOf } from '../access/route-table';
+import { actorOf, authorizedRecordOf, originOf, parseCheckedBody } from '../access/route-table';
 import { parseOrThrow } from '../shared/http/validate';
 import { presentCaseEvent, presentParty } from './case.presenter';
 import { caseEventSchema, caseListQuerySchema, registerCaseSchema } from './case.schemas';
@@ -60,13 +60,14 @@ export function caseRoutes(cases: CaseService, workflow: CaseWorkflowService): R
       method: 'post',
       path: '/api/v1/cases/:id/events',
       access: { action: 'case.act' },
-      record,
+      // the event's transaction reads the case under its lock and answers 404 / 409 / 403
+      record: { ...record, checkedByHandler: true },
       api: { tag: 'cases', summary: 'Send a workflow event (with expectedVersion)', body: caseEventSchema },
       handler: async (req, res) => {
-        const input = parseOrThrow(caseEventSchema, req.body);
+        const input = await parseCheckedBody(req, record, caseEventSchema);
         const actor = actorOf(req);
-        const row = await workflow.apply(actor, String(req.params.id), input);
-        res.json(await cases.present(actor, row, req.locale, authorizedRecordOf<VisibleCase>(req).resource));
+        const { row, resource, view } = await workflow.applyForAnswer(actor, String(req.params.id), input);
+        res.json(await cases.present(actor, row, req.locale, resource, view));
       },
     },
     {

@@ -10,6 +10,7 @@ import { IndexCaseSearchByCharacterBigrams1764141000000 } from './1764141000000-
 import { CoverHandOffFiguresByCase1764141100000 } from './1764141100000-CoverHandOffFiguresByCase';
 import { IndexAgreementFiguresByDayReached1764141200000 } from './1764141200000-IndexAgreementFiguresByDayReached';
 import { IndexDistrictCasesByLastChangeAndDueDate1764141300000 } from './1764141300000-IndexDistrictCasesByLastChangeAndDueDate';
+import { IndexCaseScopesByStateAndType1764141400000 } from './1764141400000-IndexCaseScopesByStateAndType';
 
 /**
  * Every migration, oldest first. Listed (not globbed) so that the app, the CLI and
@@ -28,4 +29,5 @@ export const migrations = [
   CoverHandOffFiguresByCase1764141100000,
   IndexAgreementFiguresByDayReached1764141200000,
   IndexDistrictCasesByLastChangeAndDueDate1764141300000,
+  IndexCaseScopesByStateAndType1764141400000,
 ];

@@ -2,6 +2,7 @@ import type { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import type { CaseResource, CaseVisibility } from '../access/policy';
 import type { Unit } from '../units/unit.entity';
 import type { User } from '../users/user.entity';
+import { caseStatePaths } from '../workflows/case.machine';
 import { genesisHash, hashEvent } from '../workflows/event-chain';
 import { CaseEventRecord } from '../workflows/workflow-event.entity';
 import { Case } from './case.entity';
@@ -250,7 +251,7 @@ export class CaseRepository {
       case 'none':
         return false;
       case 'unit':
-        // `@>` and `&&` (not `= ANY`, not EXISTS over the array) so that cases_held_unit_ids_gin can serve it
+        // `@>` and `&&` (not `= ANY`, not EXISTS over the array) so that cases_scope_state_type_gin can serve it
         builder.where('c.held_unit_ids @> ARRAY[:unitId]::uuid[]', { unitId: visibility.unitId });
         return true;
       case 'subtree': {
@@ -312,11 +313,14 @@ export class CaseRepository {
   ): Promise<CaseListPage> {
     const builder = this.manager().createQueryBuilder(Case, 'c');
     if (!(await this.scoped(visibility, builder))) return { items: [], total: 0, totalIsLowerBound: false };
-    if (query.state)
-      builder.andWhere('(c.state = :state OR c.state LIKE :statePrefix)', {
-        state: query.state,
-        statePrefix: `${query.state}.%`,
-      });
+    if (query.state) {
+      // the statechart's states the filter names (itself, or a stage's sub-states) as an `= ANY`,
+      // which cases_scope_state_type_gin intersects with the scope; `LIKE 'mediation.%'` it cannot
+      const states = caseStatePaths.filter(
+        (path) => path === query.state || path.startsWith(`${query.state}.`),
+      );
+      builder.andWhere('c.state = ANY(:states::text[])', { states });
+    }
     if (query.type) builder.andWhere('c.type = :type', { type: query.type });
     if (query.track) builder.andWhere('c.track = :track', { track: query.track });
     if (query.level) builder.andWhere('c.level = :level', { level: query.level });

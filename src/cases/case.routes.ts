@@ -3,7 +3,7 @@ import { actorOf, authorizedRecordOf, originOf, parseCheckedBody } from '../acce
 import { parseOrThrow } from '../shared/http/validate';
 import { presentCaseEvent, presentParty } from './case.presenter';
 import { caseEventSchema, caseListQuerySchema, registerCaseSchema } from './case.schemas';
-import type { CaseService, VisibleCase, VisibleCaseView } from './case.service';
+import type { CaseService, VisibleCaseView } from './case.service';
 import type { CaseWorkflowService } from './case-workflow.service';
 
 /** The dispute case API (API.md "Resources"). */

@@ -3,7 +3,7 @@ import { demoPassword } from '../../src/demo/demo-accounts';
 import { seedDemoOrganisation } from '../../src/demo/seed-demo';
 import { UnitRepository } from '../../src/units/unit.repository';
 import { apiToken, createUser } from '../support/auth';
-import { createDistrictTree } from '../support/factories';
+import { createCase, createDistrictTree } from '../support/factories';
 import { rebuildApp, startTestApp, type TestApp } from '../support/test-app';
 
 describe('a labour dispute from a 莘庄镇 workstation to closure, by the demo accounts through the API', () => {
@@ -177,6 +177,37 @@ describe('a labour dispute from a 莘庄镇 workstation to closure, by the demo 
 });
 
 describe('bad input never reaches the database', () => {
+  it('an event for a case the caller may not see is a 404, well-formed or not; for one they see, a malformed event is a 400; neither writes', async () => {
+    const testApp = await startTestApp();
+    try {
+      const tree = await createDistrictTree(testApp.db);
+      const mediator = await createUser(testApp.db, { role: 'mediator', unitId: tree.community.id });
+      const outsider = await createUser(testApp.db, { role: 'mediator', unitId: tree.farCommunity.id });
+      const dispute = await createCase(testApp.services, mediator.id);
+      const post = async (username: string, body: Record<string, unknown>) =>
+        request(testApp.app)
+          .post(`/api/v1/cases/${dispute.id}/events`)
+          .set('Authorization', `Bearer ${await apiToken(testApp.app, username)}`)
+          .send(body);
+
+      expect((await post(outsider.username, { type: 'SUBMIT', expectedVersion: 0 })).status).toBe(404);
+      expect((await post(outsider.username, { type: 'SUBMIT', expectedVersion: 'x' })).status).toBe(404);
+      const malformed = await post(mediator.username, { type: 'SUBMIT', expectedVersion: 'x' });
+      expect(malformed.status).toBe(400);
+      expect(malformed.body.error.details).toEqual([expect.objectContaining({ field: 'expectedVersion' })]);
+
+      const [row] = await testApp.db.query('SELECT version, state FROM cases WHERE id = $1', [dispute.id]);
+      expect(row).toEqual({ version: 0, state: 'registered' });
+      const [events] = await testApp.db.query(
+        'SELECT count(*)::int AS n FROM case_events WHERE case_id = $1',
+        [dispute.id],
+      );
+      expect(events.n).toBe(1);
+    } finally {
+      await testApp.close();
+    }
+  });
+
   it('a NUL character in a field is a 400 naming the field, not a 500', async () => {
     const testApp = await startTestApp();
     try {

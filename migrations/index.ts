@@ -11,6 +11,7 @@ import { CoverHandOffFiguresByCase1764141100000 } from './1764141100000-CoverHan
 import { IndexAgreementFiguresByDayReached1764141200000 } from './1764141200000-IndexAgreementFiguresByDayReached';
 import { IndexDistrictCasesByLastChangeAndDueDate1764141300000 } from './1764141300000-IndexDistrictCasesByLastChangeAndDueDate';
 import { IndexCaseScopesByStateAndType1764141400000 } from './1764141400000-IndexCaseScopesByStateAndType';
+import { NotifyWhenActorsChange1764141500000 } from './1764141500000-NotifyWhenActorsChange';
 
 /**
  * Every migration, oldest first. Listed (not globbed) so that the app, the CLI and
@@ -30,4 +31,5 @@ export const migrations = [
   IndexAgreementFiguresByDayReached1764141200000,
   IndexDistrictCasesByLastChangeAndDueDate1764141300000,
   IndexCaseScopesByStateAndType1764141400000,
+  NotifyWhenActorsChange1764141500000,
 ];

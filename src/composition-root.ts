@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config/environment';
 import { AuditService } from './audit/audit.service';
+import { ActorCache } from './auth/actor-cache';
 import { ActorLoader } from './auth/actor-loader';
 import { ApiTokenService } from './auth/api-token.service';
 import { SignInService } from './auth/sign-in.service';
@@ -45,13 +46,15 @@ export function buildServices(deps: {
 }) {
   const { db, clock, config } = deps;
   const calendar = deps.calendar ?? (() => officialCalendar);
-  const unitRepository = new UnitRepository(db);
-  const userRepository = new UserRepository(db);
+  // who is calling, kept between requests while the database's change notices arrive (ActorCache)
+  const actorCache = new ActorCache(clock);
+  const unitRepository = new UnitRepository(db, actorCache);
+  const userRepository = new UserRepository(db, actorCache);
   const caseRepository = new CaseRepository(db);
   const petitionRepository = new PetitionRepository(db);
   const cipher = new PersonalDataCipher(config.dataKey);
   const audit = new AuditService(db, clock);
-  const tokens = new ApiTokenService(db, audit, clock);
+  const tokens = new ApiTokenService(db, audit, clock, actorCache);
   // pg-boss on the app's database: the write path queues timer jobs in its own transactions
   const jobs = new JobQueue(JobQueue.connectionStringOf(db));
   const timers = new DeadlineTimerService(db, new DeadlineTimerRepository(db), jobs, clock, calendar);
@@ -102,7 +105,8 @@ export function buildServices(deps: {
     tokens,
     cipher,
     calendar,
-    actors: new ActorLoader(userRepository, clock),
+    actorCache,
+    actors: new ActorLoader(userRepository, clock, actorCache),
     signIn: new SignInService(db, userRepository, audit, clock),
     units: new UnitService(db, unitRepository, audit),
     users: new UserService(db, userRepository, unitRepository, tokens, audit, clock),

@@ -59,11 +59,14 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
 
   const i18n = await createI18n(config.defaultLocale);
   const services = buildServices({ db, config, clock: systemClock });
+  // who is calling is kept in memory while the database's change notices arrive (ActorCache)
+  await services.actorCache.listen(databaseUrl, logger);
   // the background worker (outbox → mail, deadline timers, digests): after the migrations
   let worker: RunningWorker;
   try {
     worker = await startWorker({ db, config, logger, clock: systemClock, services, i18n });
   } catch (error) {
+    await services.actorCache.stop();
     await db.destroy();
     await embedded?.stop();
     throw error;
@@ -85,6 +88,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     });
   } catch (error) {
     await worker.stop();
+    await services.actorCache.stop();
     await db.destroy();
     await embedded?.stop();
     throw error;
@@ -104,6 +108,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       await Promise.all([closed, worker.stop()]);
       clearInterval(sweep);
       clearTimeout(force);
+      await services.actorCache.stop();
       await db.destroy();
       await embedded?.stop();
     })();

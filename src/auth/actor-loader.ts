@@ -2,22 +2,34 @@ import type { Actor } from '../access/actor';
 import type { Clock } from '../shared/clock';
 import type { User } from '../users/user.entity';
 import type { UserRepository } from '../users/user.repository';
+import type { ActorCache } from './actor-cache';
 import { hashToken } from './api-token.service';
 
-/** Builds the policy's view of a user from their account and unit; null for unknown or inactive users. */
+/**
+ * Builds the policy's view of a user from their account and unit; null for unknown or
+ * inactive users. Every authenticated request asks here: the answers are kept in an
+ * `ActorCache` that the database's change notices keep true.
+ */
 export class ActorLoader {
   constructor(
     private readonly users: UserRepository,
     private readonly clock: Clock,
+    private readonly cache: ActorCache,
   ) {}
 
-  async load(userId: string): Promise<Actor | null> {
-    return actorOf(await this.users.findById(userId));
+  load(userId: string): Promise<Actor | null> {
+    return this.cache.lookup(`user:${userId}`, async () => ({
+      actor: actorOf(await this.users.findById(userId)),
+    }));
   }
 
   /** The actor behind a live (unexpired, unrevoked) bearer token, in one query; null otherwise. */
-  async loadByToken(token: string): Promise<Actor | null> {
-    return actorOf(await this.users.findByLiveTokenHash(hashToken(token), this.clock.now()));
+  loadByToken(token: string): Promise<Actor | null> {
+    const tokenHash = hashToken(token);
+    return this.cache.lookup(`token:${tokenHash}`, async () => {
+      const found = await this.users.findByLiveTokenHash(tokenHash, this.clock.now());
+      return { actor: actorOf(found?.user ?? null), expiresAt: found?.expiresAt };
+    });
   }
 }
 

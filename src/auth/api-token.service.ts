@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { type DataSource, IsNull } from 'typeorm';
 import type { AuditService, RequestOrigin } from '../audit/audit.service';
 import type { Clock } from '../shared/clock';
+import type { ActorCache } from './actor-cache';
 import { ApiToken } from './api-token.entity';
 
 /** How long a bearer token lives. */
@@ -18,6 +19,8 @@ export class ApiTokenService {
     private readonly db: DataSource,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    /** Told of every revocation, so that the token stops working here at once (ActorCache). */
+    private readonly actors?: Pick<ActorCache, 'forgetAll'>,
   ) {}
 
   async issue(userId: string): Promise<{ token: string; expiresAt: Date }> {
@@ -36,10 +39,12 @@ export class ApiTokenService {
       );
       await this.audit.record(origin, { action: 'auth.signed_out', details: { channel: 'api' } }, tx);
     });
+    this.actors?.forgetAll();
   }
 
   /** Every token of a user, e.g. when the account is deactivated or its password reset. */
   async revokeAllOf(userId: string, tx = this.db.manager): Promise<void> {
     await tx.update(ApiToken, { userId, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
+    this.actors?.forgetAll();
   }
 }

@@ -1,10 +1,15 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import type { ActorCache } from '../auth/actor-cache';
 import { Grid } from './grid.entity';
 import { Unit } from './unit.entity';
 
 /** The only code that queries units and grid blocks. */
 export class UnitRepository {
-  constructor(private readonly db: DataSource) {}
+  /** `actors`: told of every change made here (a user's unit is part of who they are: ActorCache). */
+  constructor(
+    private readonly db: DataSource,
+    private readonly actors?: Pick<ActorCache, 'forgetAll'>,
+  ) {}
 
   private manager(tx?: EntityManager) {
     return tx ?? this.db.manager;
@@ -88,6 +93,7 @@ export class UnitRepository {
   async save(unit: Partial<Unit>, tx?: EntityManager): Promise<Unit> {
     const manager = this.manager(tx);
     const saved = await manager.save(Unit, manager.create(Unit, unit));
+    this.actors?.forgetAll();
     // path is computed by the database trigger: read it back
     return (await manager.findOneOrFail(Unit, { where: { id: saved.id } })) as Unit;
   }

@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import type { ActorCache } from '../auth/actor-cache';
 import { ApiToken } from '../auth/api-token.entity';
 import { User } from './user.entity';
 
@@ -14,7 +15,11 @@ export interface UserListQuery {
 
 /** The only code that queries users. */
 export class UserRepository {
-  constructor(private readonly db: DataSource) {}
+  /** `actors`: told of every change made here, so that who is calling is read afresh (ActorCache). */
+  constructor(
+    private readonly db: DataSource,
+    private readonly actors?: Pick<ActorCache, 'forgetAll'>,
+  ) {}
 
   private manager(tx?: EntityManager) {
     return tx ?? this.db.manager;
@@ -33,16 +38,18 @@ export class UserRepository {
    * The user a live bearer token belongs to, with their unit, in one query: every API
    * call made with a token is authenticated here (the token's SHA-256, not the token).
    */
-  findByLiveTokenHash(tokenHash: string, now: Date): Promise<User | null> {
-    return this.manager()
+  async findByLiveTokenHash(tokenHash: string, now: Date): Promise<{ user: User; expiresAt: Date } | null> {
+    const { entities, raw } = await this.manager()
       .createQueryBuilder(User, 'user')
       .leftJoinAndSelect('user.unit', 'unit')
       .innerJoin(ApiToken, 'token', 'token.user_id = user.id')
+      .addSelect('token.expires_at', 'token_expires_at')
       .where('token.token_hash = :tokenHash AND token.revoked_at IS NULL AND token.expires_at > :now', {
         tokenHash,
         now,
       })
-      .getOne();
+      .getRawAndEntities<{ token_expires_at: Date }>();
+    return entities[0] ? { user: entities[0], expiresAt: new Date(raw[0].token_expires_at) } : null;
   }
 
   findByIds(ids: string[], tx?: EntityManager): Promise<User[]> {
@@ -104,7 +111,9 @@ export class UserRepository {
 
   async save(user: Partial<User>, tx?: EntityManager): Promise<User> {
     const manager = this.manager(tx);
-    return manager.save(User, manager.create(User, user));
+    const saved = await manager.save(User, manager.create(User, user));
+    this.actors?.forgetAll();
+    return saved;
   }
 
   /** Ends every browser session of a user (the session store's rows carry the user id). */
@@ -112,7 +121,8 @@ export class UserRepository {
     await this.manager(tx).query(`DELETE FROM user_sessions WHERE sess->>'userId' = $1`, [userId]);
   }
 
-  update(id: string, changes: Partial<User>, tx?: EntityManager): Promise<unknown> {
-    return this.manager(tx).update(User, { id }, changes);
+  async update(id: string, changes: Partial<User>, tx?: EntityManager): Promise<void> {
+    await this.manager(tx).update(User, { id }, changes);
+    this.actors?.forgetAll();
   }
 }

@@ -53,15 +53,15 @@ export async function startTestApp(overrides: Partial<Config> = {}): Promise<Tes
   const clock = new TestClock();
   const i18n = await createI18n(config.defaultLocale);
   const services = buildServices({ db, config, clock });
-  const app = createApp({
-    config,
-    db,
-    logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', { pretty: false }),
-    i18n,
-    services,
-    clock,
-  });
-  return { app, db, config, clock, services, close };
+  const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', { pretty: false });
+  // as the server runs it: who is calling kept in memory, the database's change notices keeping it true
+  await services.actorCache.listen(url, logger);
+  const app = createApp({ config, db, logger, i18n, services, clock });
+  const closeAll = async () => {
+    await services.actorCache.stop();
+    await close();
+  };
+  return { app, db, config, clock, services, close: closeAll };
 }
 
 /** A fresh app (new services, nothing in memory) on the same database: what a restart leaves. */

@@ -146,7 +146,7 @@ export class CaseWorkflowService {
       await this.writeSideRecords(tx, row, event, record.seq, actor, holdingUnit, context, next, today, now);
       await enqueueNotifications(tx, this.notificationsFor(row, event, next, actor));
       const updated = { ...row, ...changes } as Case;
-      await this.timers?.reconcileCaseIn(tx, updated);
+      await this.timers?.reconcileCaseIn(tx, updated, locked.timers);
       const shownAsBefore =
         updated.holdingUnitId === row.holdingUnitId &&
         updated.registeredUnitId === row.registeredUnitId &&

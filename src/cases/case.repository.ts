@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import type { CaseResource, CaseVisibility } from '../access/policy';
+import { caseTimersColumn, type TimerRow, timersFromJson } from '../timers/deadline-timer.repository';
 import type { Unit } from '../units/unit.entity';
 import type { User } from '../users/user.entity';
 import { caseStatePaths } from '../workflows/case.machine';
@@ -146,7 +147,8 @@ export class CaseRepository {
 
   /**
    * The case locked until the transaction ends (concurrent events on one case queue
-   * here), with its access data, the head of its hash chain and what its body shows:
+   * here), with its access data, the head of its hash chain, its deadline timers (safe
+   * to read under the case's lock: see `caseTimersColumn`) and what its body shows:
    * what an event needs before it can be decided and appended, and what the answer
    * shows when the event leaves units and mediator as they were, in one round trip.
    */
@@ -154,7 +156,13 @@ export class CaseRepository {
     id: string,
     tx: EntityManager,
   ): Promise<
-    (CaseWithAccess & { head: ChainHead | null; holdingUnit: HoldingUnit | null; view: CaseView }) | null
+    | (CaseWithAccess & {
+        head: ChainHead | null;
+        holdingUnit: HoldingUnit | null;
+        view: CaseView;
+        timers: TimerRow[];
+      })
+    | null
   > {
     const { entities, raw } = await this.withViewColumns(
       this.withAccessColumns(tx.createQueryBuilder(Case, 'c')),
@@ -170,13 +178,20 @@ export class CaseRepository {
             FROM units hu WHERE hu.id = c.holding_unit_id)`,
         'holding_unit',
       )
+      .addSelect(caseTimersColumn, 'case_timers')
       .setLock('pessimistic_write')
       .where('c.id = :id', { id })
       .getRawAndEntities();
     if (!entities[0]) return null;
     const head = raw[0].chain_head as ChainHead | null;
     const holdingUnit = raw[0].holding_unit as HoldingUnit | null;
-    return { ...withAccess(entities[0], raw[0]), head, holdingUnit, view: caseView(raw[0]) };
+    return {
+      ...withAccess(entities[0], raw[0]),
+      head,
+      holdingUnit,
+      view: caseView(raw[0]),
+      timers: timersFromJson(raw[0].case_timers),
+    };
   }
 
   /**

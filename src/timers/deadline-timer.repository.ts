@@ -55,6 +55,37 @@ const timerColumns = `subject_type AS "subjectType", subject_id AS "subjectId", 
   fire_at AS "fireAt", job_id AS "jobId"`;
 
 /**
+ * A case's timers as one json column of a query on `cases` (alias `c`), for a read that
+ * locks the case: every writer of a case's timers holds the case's row lock first (the
+ * order below), so under it they are as the locking read found them. `timersFromJson`
+ * turns the column back into rows like `lockTimersOf`'s (times to the millisecond, as the
+ * driver reads them).
+ */
+export const caseTimersColumn = `(SELECT json_agg(json_build_object(
+    'subjectType', t.subject_type, 'subjectId', t.subject_id, 'clock', t.clock,
+    'startedOn', to_char(t.started_on, 'YYYY-MM-DD'), 'warningOn', to_char(t.warning_on, 'YYYY-MM-DD'),
+    'dueOn', to_char(t.due_on, 'YYYY-MM-DD'), 'paused', t.paused,
+    'warnedAt', floor(extract(epoch FROM t.warned_at) * 1000), 'overdueAt', floor(extract(epoch FROM t.overdue_at) * 1000),
+    'fireAt', floor(extract(epoch FROM t.fire_at) * 1000), 'jobId', t.job_id) ORDER BY t.clock)
+  FROM deadline_timers t WHERE t.subject_type = 'case' AND t.subject_id = c.id)`;
+
+type TimerJson = Omit<TimerRow, 'warnedAt' | 'overdueAt' | 'fireAt'> & {
+  warnedAt: number | null;
+  overdueAt: number | null;
+  fireAt: number | null;
+};
+
+export function timersFromJson(rows: TimerJson[] | null): TimerRow[] {
+  const at = (ms: number | null) => (ms === null ? null : new Date(ms));
+  return (rows ?? []).map((row) => ({
+    ...row,
+    warnedAt: at(row.warnedAt),
+    overdueAt: at(row.overdueAt),
+    fireAt: at(row.fireAt),
+  }));
+}
+
+/**
  * The only code that queries deadline timers, and the few columns of cases and
  * petitions a timer reads and flags. Subjects are always locked before their timers
  * (the write path's order too), so a timer and an event on its case never deadlock.

@@ -87,8 +87,12 @@ export class DeadlineTimerService {
    * notices raised). The write path holds the case's row lock and passes the case as it
    * now stands, so it is not read again.
    */
-  async reconcileCaseIn(tx: EntityManager, current: CaseClockRow): Promise<TimerOutcome> {
-    return this.reconcileLocked(tx, 'case', current.id, { raise: false, current });
+  async reconcileCaseIn(
+    tx: EntityManager,
+    current: CaseClockRow,
+    timers?: TimerRow[],
+  ): Promise<TimerOutcome> {
+    return this.reconcileLocked(tx, 'case', current.id, { raise: false, current, timers });
   }
 
   /** Wakes a subject's timer: re-reads its clock, raises what is due, schedules the next wake-up. */
@@ -137,14 +141,15 @@ export class DeadlineTimerService {
     tx: EntityManager,
     subjectType: TimedSubjectType,
     subjectId: string,
-    options: { raise: boolean; currentJobId?: string; current?: CaseClockRow },
+    /** `current` and `timers`: the case and its timers as the caller read them under the case's row lock. */
+    options: { raise: boolean; currentJobId?: string; current?: CaseClockRow; timers?: TimerRow[] },
   ): Promise<TimerOutcome> {
     // the subject first, then its timers: the same order as the write path
     const subject =
       subjectType === 'case'
         ? this.caseSubject(options.current ?? (await this.timers.lockCase(tx, subjectId)))
         : this.petitionSubject(await this.timers.lockPetition(tx, subjectId));
-    const existing = await this.timers.lockTimersOf(tx, subjectType, subjectId);
+    const existing = options.timers ?? (await this.timers.lockTimersOf(tx, subjectType, subjectId));
     const open = subject?.open ?? null;
 
     let outcome: TimerOutcome = 'none';

@@ -97,6 +97,22 @@ describe('deadline timers of cases and petitions', () => {
     expect((await jobsOf(dispute.id)).map((row) => row.state)).toEqual(['cancelled', 'cancelled']);
   });
 
+  it('when a session is logged, then the timer and its job stay as they were: nothing is written or queued', async () => {
+    const { dispute, mediator } = await acceptedCase();
+    const timerRow = (id: string) =>
+      testApp.db.query('SELECT updated_at, fire_at, job_id FROM deadline_timers WHERE subject_id = $1', [id]);
+    const before = await timerRow(dispute.id);
+    const jobsBefore = await jobsOf(dispute.id);
+    await sendEvents(services, testApp.db, mediator.id, dispute.id, {
+      type: 'LOG_SESSION',
+      kind: 'session',
+      heldAt: testApp.clock.now().toISOString(),
+      minutes: '双方到场，调解员释法说理。',
+    });
+    expect(await timerRow(dispute.id)).toEqual(before);
+    expect(await jobsOf(dispute.id)).toEqual(jobsBefore);
+  });
+
   it('when the holiday table changes, then the sweep moves the open deadline of the case with it', async () => {
     const { dispute } = await acceptedCase();
     const before = (await timerOf(dispute.id)) as TimerRow;

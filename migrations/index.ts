@@ -12,6 +12,7 @@ import { IndexAgreementFiguresByDayReached1764141200000 } from './1764141200000-
 import { IndexDistrictCasesByLastChangeAndDueDate1764141300000 } from './1764141300000-IndexDistrictCasesByLastChangeAndDueDate';
 import { IndexCaseScopesByStateAndType1764141400000 } from './1764141400000-IndexCaseScopesByStateAndType';
 import { NotifyWhenActorsChange1764141500000 } from './1764141500000-NotifyWhenActorsChange';
+import { PairCharactersInOneLoop1764141600000 } from './1764141600000-PairCharactersInOneLoop';
 
 /**
  * Every migration, oldest first. Listed (not globbed) so that the app, the CLI and
@@ -32,4 +33,5 @@ export const migrations = [
   IndexDistrictCasesByLastChangeAndDueDate1764141300000,
   IndexCaseScopesByStateAndType1764141400000,
   NotifyWhenActorsChange1764141500000,
+  PairCharactersInOneLoop1764141600000,
 ];

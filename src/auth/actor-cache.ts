@@ -67,7 +67,8 @@ export class ActorCache {
         now + this.options.maxAgeMs,
         found.expiresAt?.getTime() ?? Number.POSITIVE_INFINITY,
       );
-      this.entries.set(key, { actor: found.actor, until });
+      // one object answers many requests: frozen, so that none can change it for the others
+      this.entries.set(key, { actor: Object.freeze(found.actor), until });
     }
     return found.actor;
   }

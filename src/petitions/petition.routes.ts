@@ -1,6 +1,6 @@
 import type { Actor } from '../access/actor';
 import type { RouteSpec } from '../access/route-table';
-import { actorOf, authorizedRecordOf } from '../access/route-table';
+import { actorOf, authorizedRecordOf, parseCheckedBody } from '../access/route-table';
 import { parseOrThrow } from '../shared/http/validate';
 import type { PetitionVisit } from './petition.entity';
 import {
@@ -76,7 +76,8 @@ export function petitionRoutes(petitions: PetitionService, workflow: PetitionWor
       method: 'post',
       path: '/api/v1/petitions/:id/events',
       access: { action: 'petition.act' },
-      record,
+      // the event's transaction reads the petition under its lock and answers 404 / 409 / 403
+      record: { ...record, checkedByHandler: true },
       api: {
         tag: 'petitions',
         summary: 'Send a petition event (with expectedVersion)',
@@ -84,11 +85,8 @@ export function petitionRoutes(petitions: PetitionService, workflow: PetitionWor
       },
       handler: async (req, res) => {
         const actor = actorOf(req);
-        const row = await workflow.apply(
-          actor,
-          String(req.params.id),
-          parseOrThrow(petitionEventSchema, req.body),
-        );
+        const input = await parseCheckedBody(req, record, petitionEventSchema);
+        const row = await workflow.apply(actor, String(req.params.id), input);
         res.json(await petitions.present(actor, row, req.locale));
       },
     },

@@ -85,20 +85,20 @@ export class ActorCache {
    */
   async listen(databaseUrl: string, logger: Logger, retryMs = 5000): Promise<void> {
     if (this.stopped) return;
+    const retryLater = (error: unknown, what: string) => {
+      logger.warn({ err: error }, `actor cache: ${what}; reading every request from the database`);
+      if (this.stopped) return;
+      this.reconnect = setTimeout(() => {
+        this.listen(databaseUrl, logger, retryMs).catch(() => undefined);
+      }, retryMs);
+    };
     const client = new Client({ connectionString: databaseUrl, application_name: 'grand-mediation actors' });
     const lost = (error?: Error) => {
       if (this.listener !== client) return;
       this.listener = undefined;
       this.forgetAll();
       client.end().catch(() => undefined);
-      if (this.stopped) return;
-      logger.warn(
-        { err: error },
-        'actor cache: change notices lost; reading every request from the database',
-      );
-      this.reconnect = setTimeout(() => {
-        this.listen(databaseUrl, logger, retryMs).catch(() => undefined);
-      }, retryMs);
+      retryLater(error, 'change notices lost');
     };
     try {
       await client.connect();
@@ -108,14 +108,7 @@ export class ActorCache {
       await client.query(`LISTEN ${actorsChangedChannel}`);
     } catch (error) {
       await client.end().catch(() => undefined);
-      if (!this.stopped)
-        this.reconnect = setTimeout(() => {
-          this.listen(databaseUrl, logger, retryMs).catch(() => undefined);
-        }, retryMs);
-      logger.warn(
-        { err: error },
-        'actor cache: could not listen for changes; reading every request from the database',
-      );
+      retryLater(error, 'could not listen for changes');
       return;
     }
     // whatever changed before now was not kept (nothing is kept while not listening)

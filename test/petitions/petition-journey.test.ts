@@ -2,7 +2,7 @@ import request from 'supertest';
 import { demoPassword } from '../../src/demo/demo-accounts';
 import { seedDemoOrganisation } from '../../src/demo/seed-demo';
 import { UnitRepository } from '../../src/units/unit.repository';
-import { apiToken } from '../support/auth';
+import { apiToken, createUser } from '../support/auth';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 describe('a petition followed by its agent, decided by supervisors (信访工作条例)', () => {
@@ -197,6 +197,33 @@ describe('a petition followed by its agent, decided by supervisors (信访工作
     expect(refused.body.error.code).toBe('representatives_over_cap');
     const after = await request(testApp.app).get('/api/v1/petitions').set(as('agent'));
     expect(after.body.total).toBe(before.body.total);
+  });
+
+  it('an event for a petition the caller may not see is a 404, well-formed or not; a malformed one for a petition they may act on is a 400; neither writes', async () => {
+    const registered = await request(testApp.app)
+      .post('/api/v1/petitions')
+      .set(as('agent'))
+      .send({ subject: '物业费争议', content: '业主反映物业费上涨。', petitioners: [petitioner('王芳')] });
+    const id = registered.body.id;
+    const [elsewhere] = await testApp.db.query(
+      `SELECT id FROM units WHERE kind = 'street' AND id <> $1 ORDER BY code LIMIT 1`,
+      [xinzhuangId],
+    );
+    const outsider = await createUser(testApp.db, { role: 'supervisor', unitId: elsewhere.id });
+    const outsiderToken = await apiToken(testApp.app, outsider.username);
+    const post = (token: string, body: Record<string, unknown>) =>
+      request(testApp.app)
+        .post(`/api/v1/petitions/${id}/events`)
+        .set('Authorization', `Bearer ${token}`)
+        .send(body);
+
+    expect((await post(outsiderToken, { type: 'ACCEPT', expectedVersion: 0 })).status).toBe(404);
+    expect((await post(outsiderToken, { type: 'ACCEPT', expectedVersion: 'x' })).status).toBe(404);
+    const malformed = await post(tokens['supervisor.street'], { type: 'ACCEPT', expectedVersion: 'x' });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error.details).toEqual([expect.objectContaining({ field: 'expectedVersion' })]);
+    const after = await request(testApp.app).get(`/api/v1/petitions/${id}`).set(as('agent'));
+    expect(after.body).toMatchObject({ version: 0, state: 'registered' });
   });
 
   it('a mediator sees no petitions and cannot register one', async () => {

@@ -13,6 +13,7 @@ import { IndexDistrictCasesByLastChangeAndDueDate1764141300000 } from './1764141
 import { IndexCaseScopesByStateAndType1764141400000 } from './1764141400000-IndexCaseScopesByStateAndType';
 import { NotifyWhenActorsChange1764141500000 } from './1764141500000-NotifyWhenActorsChange';
 import { PairCharactersInOneLoop1764141600000 } from './1764141600000-PairCharactersInOneLoop';
+import { IndexHandOffFiguresByDay1764141700000 } from './1764141700000-IndexHandOffFiguresByDay';
 
 /**
  * Every migration, oldest first. Listed (not globbed) so that the app, the CLI and
@@ -34,4 +35,5 @@ export const migrations = [
   IndexCaseScopesByStateAndType1764141400000,
   NotifyWhenActorsChange1764141500000,
   PairCharactersInOneLoop1764141600000,
+  IndexHandOffFiguresByDay1764141700000,
 ];

@@ -42,7 +42,7 @@ export class StatsService {
 
   async figures(actor: Actor, query: StatsQuery) {
     const scope = await this.scopeOf(actor, query.unitId);
-    const scoped = { ...query, scopePath: scope.path };
+    const scoped = { ...query, scopeUnitIds: await this.stats.unitIdsUnder(scope.path) };
     const today = todayInShanghai(this.clock.now());
     const [cases, agreements, escalations] = await Promise.all([
       this.stats.caseCounts(scoped),
@@ -81,7 +81,7 @@ export class StatsService {
   /** The series the statistics page charts. */
   async series(actor: Actor, query: StatsQuery) {
     const scope = await this.scopeOf(actor, query.unitId);
-    const scoped = { ...query, scopePath: scope.path };
+    const scoped = { ...query, scopeUnitIds: await this.stats.unitIdsUnder(scope.path) };
     const [monthly, breakdowns] = await Promise.all([
       this.stats.monthly(scoped),
       this.stats.breakdowns(scoped),

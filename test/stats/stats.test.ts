@@ -116,6 +116,56 @@ describe('the figures supervisors watch (GET /api/v1/stats)', () => {
     expect(byType.body.received).toBe(1);
   });
 
+  it('counts the hand-offs of the cases registered in the period, made then or later; no hand-off predates its case', async () => {
+    const registeredOn = todayInShanghai(testApp.clock.now());
+    const row = await createCase(testApp.services, communityMediatorId, {
+      type: 'medical',
+      title: '术后感染赔偿',
+    });
+    await send('community', row.id, { type: 'SUBMIT' });
+    await send('community', row.id, { type: 'ACCEPT', track: 'people', level: 'community' });
+    await send('community', row.id, { type: 'ASSIGN', mediatorId: communityMediatorId });
+    testApp.clock.advanceMinutes(3 * 24 * 60); // handed up three days after it was registered
+    for (const key of Object.keys(tokens)) tokens[key] = await apiToken(testApp.app, usernames[key]);
+    await send('community', row.id, {
+      type: 'ESCALATE',
+      reasonCode: 'needs_department',
+      reason: '需要卫生健康部门参与鉴定',
+    });
+
+    const period = `from=${registeredOn}&to=${registeredOn}&unitId=${tree.street.id}&type=medical`;
+    const figures = await request(testApp.app).get(`/api/v1/stats?${period}`).set(as('districtSupervisor'));
+    expect(figures.status).toBe(200);
+    expect(figures.body).toMatchObject({
+      received: 1,
+      escalationRate: { numerator: 1, denominator: 1, value: 1 },
+    });
+    expect(figures.body.byUnit).toEqual(
+      expect.arrayContaining([
+        {
+          unitId: tree.community.id,
+          escalationRate: { numerator: 1, denominator: 1, value: 1 },
+          questionedRate: { numerator: 0, denominator: 0, value: null },
+        },
+      ]),
+    );
+    // the day of the hand-off counts what was registered then, not the hand-off
+    const handOffDay = todayInShanghai(testApp.clock.now());
+    const later = await request(testApp.app)
+      .get(`/api/v1/stats?from=${handOffDay}&to=${handOffDay}&unitId=${tree.street.id}&type=medical`)
+      .set(as('districtSupervisor'));
+    expect(later.body).toMatchObject({ received: 0, escalationRate: { numerator: 0, denominator: 0 } });
+    expect(later.body.byUnit).toEqual([]);
+
+    await expect(
+      testApp.db.query(
+        `UPDATE escalations SET created_at = c.created_at - interval '1 day' FROM cases c
+         WHERE c.id = escalations.case_id AND c.id = $1`,
+        [row.id],
+      ),
+    ).rejects.toThrow(/before its case was registered/);
+  });
+
   it('counts the agreements due and fulfilled of the cases registered in the period; no agreement predates its case', async () => {
     const today = todayInShanghai(testApp.clock.now());
     const agreed = [];

@@ -5,8 +5,9 @@ import { dueDate } from '../deadlines/period';
 import { daysBetween } from '../deadlines/plain-date';
 import { todayInShanghai, type WorkingCalendar } from '../deadlines/working-calendar';
 import { Escalation } from '../escalations/escalation.entity';
-import { enqueueNotifications, type Notification } from '../notifications/outbox';
+import { type Notification, outboxRows } from '../notifications/outbox';
 import type { Clock } from '../shared/clock';
+import type { PendingInsert } from '../shared/db/write-batch';
 import { ForbiddenError, NotFoundError, RuleViolationError, ValidationError } from '../shared/errors';
 import type { DeadlineTimerService } from '../timers/deadline-timer.service';
 import { type MediationLevel, mediationLevelOf, type Unit } from '../units/unit.entity';
@@ -24,7 +25,7 @@ import { applyEvent, type PersistedState } from '../workflows/machine-runner';
 import { rulesFor } from '../workflows/rules';
 import type { DisputeRules, Track } from '../workflows/rules/dispute-rules.types';
 import type { Case } from './case.entity';
-import type { CaseRepository, CaseView, HoldingUnit } from './case.repository';
+import { type CaseRepository, type CaseView, type HoldingUnit, nextSeq } from './case.repository';
 import type { CaseEventInput } from './case.schemas';
 import { pauseClock, resumeClock, startMediationClock, withReading } from './case-deadline';
 import { Agreement, MediationSession } from './mediation-record.entity';
@@ -125,7 +126,24 @@ export class CaseWorkflowService {
 
       const { expectedVersion: _version, ...submitted } = input;
       const payload: Record<string, unknown> = { ...submitted, ...event };
-      const record = await this.cases.appendEvent(
+      const changes = this.columnsAfter(row, stepped.next, toState, input.type, rules, today, calendar, now);
+      const seq = nextSeq(head);
+      const sideRecords = await this.sideRecords(
+        tx,
+        row,
+        event,
+        seq,
+        actor,
+        holdingUnit,
+        context,
+        next,
+        today,
+        now,
+      );
+      const notices = outboxRows(this.notificationsFor(row, event, next, actor));
+      // the event, the case's new columns and the rows the event adds: one statement
+      await this.cases.recordEvent(
+        tx,
         {
           caseId: row.id,
           type: input.type,
@@ -137,14 +155,10 @@ export class CaseWorkflowService {
           fromState: stepped.from,
           toState,
         },
-        tx,
         head,
+        changes,
+        notices ? [...sideRecords, notices] : sideRecords,
       );
-
-      const changes = this.columnsAfter(row, stepped.next, toState, input.type, rules, today, calendar, now);
-      await this.cases.updateCase(row.id, changes, tx);
-      await this.writeSideRecords(tx, row, event, record.seq, actor, holdingUnit, context, next, today, now);
-      await enqueueNotifications(tx, this.notificationsFor(row, event, next, actor));
       const updated = { ...row, ...changes } as Case;
       await this.timers?.reconcileCaseIn(tx, updated, locked.timers);
       const shownAsBefore =
@@ -427,7 +441,12 @@ export class CaseWorkflowService {
     };
   }
 
-  private async writeSideRecords(
+  /**
+   * The rows an event adds besides itself (a session, a hand-off), for the event's one
+   * statement; what it changes in rows that exist already (the case's agreement) is
+   * written here, in the event's transaction, first.
+   */
+  private async sideRecords(
     tx: EntityManager,
     row: Case,
     event: CaseEvent,
@@ -438,21 +457,26 @@ export class CaseWorkflowService {
     after: CaseContext,
     today: string,
     now: Date,
-  ) {
+  ): Promise<PendingInsert[]> {
     switch (event.type) {
       case 'LOG_SESSION':
-        await tx.insert(MediationSession, {
-          caseId: row.id,
-          eventSeq: seq,
-          kind: event.kind,
-          heldAt: new Date(event.heldAt),
-          place: event.place ?? null,
-          attendees: event.attendees ?? null,
-          minutes: event.minutes,
-          recordedBy: actor.id,
-        });
-        return;
+        return [
+          {
+            into: MediationSession,
+            values: {
+              caseId: row.id,
+              eventSeq: seq,
+              kind: event.kind,
+              heldAt: new Date(event.heldAt),
+              place: event.place ?? null,
+              attendees: event.attendees ?? null,
+              minutes: event.minutes,
+              recordedBy: actor.id,
+            },
+          },
+        ];
       case 'REACH_AGREEMENT':
+        // the agreement before goes first: only one is active at a time
         await tx.update(Agreement, { caseId: row.id, status: 'active' }, { status: 'superseded' });
         await tx.insert(Agreement, {
           caseId: row.id,
@@ -463,14 +487,14 @@ export class CaseWorkflowService {
           reachedOn: today,
           confirmationWindowEndsOn: event.confirmationWindowEndsOn,
         });
-        return;
+        return [];
       case 'CONFIRMED':
         await tx.update(
           Agreement,
           { caseId: row.id, status: 'active' },
           { judiciallyConfirmed: true, rulingNo: event.rulingNo ?? null },
         );
-        return;
+        return [];
       case 'FULFILLED':
       case 'BREACHED':
         await tx.update(
@@ -478,42 +502,46 @@ export class CaseWorkflowService {
           { caseId: row.id, status: 'active' },
           { status: event.type === 'FULFILLED' ? 'fulfilled' : 'breached' },
         );
-        return;
+        return [];
       case 'RESUME_MEDIATION':
       case 'CONFIRMATION_REJECTED':
         await tx.update(Agreement, { caseId: row.id, status: 'active' }, { status: 'superseded' });
-        return;
+        return [];
       case 'ESCALATE':
       case 'RETURN_DOWN':
       case 'TRANSFER': {
         const heldSince = await this.heldSince(row.id, holdingUnit.id, row.createdAt, tx);
-        await tx.insert(Escalation, {
-          caseId: row.id,
-          eventSeq: seq,
-          kind: event.type,
-          fromUnitId: holdingUnit.id,
-          toUnitId: after.holdingUnitId,
-          fromLevel: before.level,
-          toLevel: after.level,
-          fromTrack: before.track,
-          toTrack: after.track,
-          reasonCode: event.type === 'ESCALATE' ? event.reasonCode : null,
-          reason:
-            event.type === 'ESCALATE'
-              ? event.reason
-              : event.type === 'RETURN_DOWN'
-                ? event.instructions
-                : event.reason,
-          sessionsHeld: await tx.count(MediationSession, { where: { caseId: row.id } }),
-          daysHeld: Math.max(0, daysBetween(todayInShanghai(heldSince), today)),
-          byUserId: actor.id,
-          status: 'pending',
-          createdAt: now,
-        });
-        return;
+        const sessionsHeld = await tx.count(MediationSession, { where: { caseId: row.id } });
+        const handOff: PendingInsert<Escalation> = {
+          into: Escalation,
+          values: {
+            caseId: row.id,
+            eventSeq: seq,
+            kind: event.type,
+            fromUnitId: holdingUnit.id,
+            toUnitId: after.holdingUnitId,
+            fromLevel: before.level,
+            toLevel: after.level,
+            fromTrack: before.track,
+            toTrack: after.track,
+            reasonCode: event.type === 'ESCALATE' ? event.reasonCode : null,
+            reason:
+              event.type === 'ESCALATE'
+                ? event.reason
+                : event.type === 'RETURN_DOWN'
+                  ? event.instructions
+                  : event.reason,
+            sessionsHeld,
+            daysHeld: Math.max(0, daysBetween(todayInShanghai(heldSince), today)),
+            byUserId: actor.id,
+            status: 'pending',
+            createdAt: now,
+          },
+        };
+        return [handOff];
       }
       default:
-        return;
+        return [];
     }
   }
 

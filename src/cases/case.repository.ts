@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import type { CaseResource, CaseVisibility } from '../access/policy';
+import { type PendingInsert, WriteBatch } from '../shared/db/write-batch';
 import { caseTimersColumn, type TimerRow, timersFromJson } from '../timers/deadline-timer.repository';
 import type { Unit } from '../units/unit.entity';
 import type { User } from '../users/user.entity';
@@ -107,6 +108,21 @@ function caseView(raw: {
 
 function withAccess(row: Case, raw: AccessRow): CaseWithAccess {
   return { row, resource: caseResource(row, raw) };
+}
+
+/** The number the next event of a chain takes: one after its last link (`head`), or 1. */
+export function nextSeq(head: ChainHead | null): number {
+  return (head?.seq ?? 0) + 1;
+}
+
+/** The event as the next link of its case's chain: its number, the link before, its own hash. */
+function chainedAfter(
+  event: NewCaseEvent,
+  last: ChainHead | null,
+): NewCaseEvent & ChainHead & { prevHash: string } {
+  const seq = nextSeq(last);
+  const prevHash = last?.hash ?? genesisHash;
+  return { ...event, seq, prevHash, hash: hashEvent({ ...event, ownerId: event.caseId, seq, prevHash }) };
 }
 
 /** The only code that queries cases, their parties and their events. */
@@ -665,11 +681,30 @@ export class CaseRepository {
       head !== undefined
         ? head
         : await tx.findOne(CaseEventRecord, { where: { caseId: event.caseId }, order: { seq: 'DESC' } });
-    const seq = (last?.seq ?? 0) + 1;
-    const prevHash = last?.hash ?? genesisHash;
-    const hash = hashEvent({ ...event, ownerId: event.caseId, seq, prevHash });
-    const record = tx.create(CaseEventRecord, { ...event, seq, prevHash, hash });
+    const record = tx.create(CaseEventRecord, chainedAfter(event, last));
     await tx.save(CaseEventRecord, record);
+    return record;
+  }
+
+  /**
+   * A workflow event's writes in one statement (`WriteBatch`): the event appended after
+   * `head` (the chain's last link, read under the case's row lock by `lockForEvent`), the
+   * case's columns as the event left them, and the rows the event adds besides (a session,
+   * a hand-off, notices to send: numbered `nextSeq(head)`). Answers the appended event.
+   */
+  async recordEvent(
+    tx: EntityManager,
+    event: NewCaseEvent,
+    head: ChainHead | null,
+    changes: Partial<Case>,
+    alsoInsert: PendingInsert[],
+  ): Promise<CaseEventRecord> {
+    const record = tx.create(CaseEventRecord, chainedAfter(event, head));
+    const batch = new WriteBatch(tx)
+      .insert({ into: CaseEventRecord, values: record })
+      .update(Case, { id: event.caseId }, changes);
+    for (const row of alsoInsert) batch.insert(row);
+    await batch.run();
     return record;
   }
 

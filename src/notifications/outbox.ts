@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, type EntityManager, PrimaryGeneratedColumn } from 'typeorm';
+import { type PendingInsert, WriteBatch } from '../shared/db/write-batch';
 import type { NotificationKind, UnitAudience } from './notification-kinds';
 
 /**
@@ -89,17 +90,23 @@ export interface Notification {
 
 /** Queues notifications inside the caller's transaction. */
 export async function enqueueNotifications(tx: EntityManager, notifications: Notification[]): Promise<void> {
-  if (notifications.length === 0) return;
-  await tx.insert(
-    OutboxMessage,
-    notifications.map((notification) => ({
+  const rows = outboxRows(notifications);
+  if (rows) await new WriteBatch(tx).insert(rows).run();
+}
+
+/** The outbox rows that queue these notifications, for a write path that batches its inserts (`WriteBatch`). */
+export function outboxRows(notifications: Notification[]): PendingInsert<OutboxMessage> | null {
+  if (notifications.length === 0) return null;
+  return {
+    into: OutboxMessage,
+    values: notifications.map((notification) => ({
       kind: notification.kind,
       recipientUserId: notification.recipientUserId ?? null,
       recipientUnitId: notification.recipientUnitId ?? null,
       unitAudience: notification.unitAudience ?? null,
       subjectType: notification.subjectType,
       subjectId: notification.subjectId,
-      payload: notification.payload as object,
+      payload: notification.payload,
     })),
-  );
+  };
 }

@@ -1,0 +1,73 @@
+import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+
+/** A row to insert, named by its entity (so TypeORM maps its columns and values as `insert` does). */
+export interface PendingInsert<T extends ObjectLiteral = ObjectLiteral> {
+  into: EntityTarget<T>;
+  values: Partial<T> | Array<Partial<T>>;
+}
+
+/**
+ * INSERTs and UPDATEs built by TypeORM as `insert` and `update` build them, sent to
+ * PostgreSQL as ONE statement — each part a data-modifying `WITH` of one `SELECT 1` —
+ * in one round trip instead of one each. Found by the city-scale benchmark: on these
+ * machines each round trip to PostgreSQL costs a millisecond or more of waking processes,
+ * whatever the statement does, and a logged session was six of them.
+ *
+ * Only for writes that do not depend on one another: every part sees the database as it
+ * was before the statement, none sees the rows another part writes, no two parts may
+ * touch the same row, and the parts run in no set order (serial ids are not handed out
+ * in the order the parts were added). A constraint checked at the end of the statement (a foreign key)
+ * sees them all. Either every part is written or, on an error, none.
+ */
+export class WriteBatch {
+  private readonly parts: Array<[string, unknown[]]> = [];
+
+  constructor(private readonly tx: EntityManager) {}
+
+  insert<T extends ObjectLiteral>(row: PendingInsert<T>): this {
+    this.parts.push(
+      this.tx
+        .createQueryBuilder()
+        .insert()
+        .into(row.into)
+        .values(row.values as QueryDeepPartialEntity<T>)
+        .getQueryAndParameters(),
+    );
+    return this;
+  }
+
+  update<T extends ObjectLiteral>(
+    entity: EntityTarget<T>,
+    where: Record<string, unknown>,
+    set: Partial<T>,
+  ): this {
+    this.parts.push(
+      this.tx
+        .createQueryBuilder()
+        .update(entity)
+        .set(set as QueryDeepPartialEntity<T>)
+        .where(where)
+        .getQueryAndParameters(),
+    );
+    return this;
+  }
+
+  /** Sends what was added, as one statement in the caller's transaction. */
+  async run(): Promise<void> {
+    const parts = this.parts.splice(0);
+    if (parts.length === 0) return;
+    if (parts.length === 1) {
+      await this.tx.query(parts[0][0], parts[0][1]);
+      return;
+    }
+    const parameters: unknown[] = [];
+    const withs = parts.map(([sql, values], index) => {
+      const offset = parameters.length;
+      parameters.push(...values);
+      // TypeORM numbers each part's parameters from $1; in one statement they follow on
+      return `w${index} AS (${sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`)})`;
+    });
+    await this.tx.query(`WITH ${withs.join(', ')} SELECT 1`, parameters);
+  }
+}

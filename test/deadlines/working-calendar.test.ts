@@ -85,4 +85,16 @@ describe('the working calendar (official holidays and 调休 from chinese-days)'
     expect(todayInShanghai(new Date('2026-09-30T16:00:00Z'))).toBe('2026-10-01');
     expect(todayInShanghai(new Date('2026-12-31T16:30:00Z'))).toBe('2027-01-01');
   });
+
+  it('answers the date the time-zone database gives, in the summer-time years (1986–1991) and since', () => {
+    const zone = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', dateStyle: 'short' });
+    const step = (7 * 60 + 13) * 60 * 1000; // 7 h 13 min: every hour of the day, over the years
+    for (let ms = Date.UTC(1985, 0, 1); ms < Date.UTC(2040, 0, 1); ms += step) {
+      const at = new Date(ms);
+      if (todayInShanghai(at) !== zone.format(at))
+        throw new Error(`${at.toISOString()}: ${todayInShanghai(at)}`);
+    }
+    expect(todayInShanghai(new Date('1991-07-01T15:30:00Z'))).toBe('1991-07-02'); // summer time: UTC+9
+    expect(todayInShanghai(new Date('1992-07-01T15:30:00Z'))).toBe('1992-07-01');
+  });
 });

@@ -19,6 +19,7 @@ import {
   caseEventProbes,
   caseMachine,
   caseStatePath,
+  handOffReason,
 } from '../workflows/case.machine';
 import { admitEvent } from '../workflows/event-admission';
 import { applyEvent, type PersistedState } from '../workflows/machine-runner';
@@ -525,12 +526,7 @@ export class CaseWorkflowService {
             fromTrack: before.track,
             toTrack: after.track,
             reasonCode: event.type === 'ESCALATE' ? event.reasonCode : null,
-            reason:
-              event.type === 'ESCALATE'
-                ? event.reason
-                : event.type === 'RETURN_DOWN'
-                  ? event.instructions
-                  : event.reason,
+            reason: handOffReason(event),
             sessionsHeld,
             daysHeld: Math.max(0, daysBetween(todayInShanghai(heldSince), today)),
             byUserId: actor.id,

@@ -130,6 +130,14 @@ export type CaseEvent =
 
 export type CaseEventType = CaseEvent['type'];
 
+/** An event that hands a case to another unit: up, back down, or across to another track. */
+export type HandOffEvent = Extract<CaseEvent, { type: 'ESCALATE' | 'RETURN_DOWN' | 'TRANSFER' }>;
+
+/** What a hand-off record gives as its reason: the escalation's reason, the instructions sent down with a return, the transfer's reason. */
+export function handOffReason(event: HandOffEvent): string {
+  return event.type === 'RETURN_DOWN' ? event.instructions : event.reason;
+}
+
 /** 委派调解: the tracks a case may be transferred to, from each track. */
 export const allowedTransfers: Record<Track, readonly Track[]> = {
   people: ['administrative', 'judicial'],

@@ -7,6 +7,7 @@ import {
   type CaseEvent,
   caseMachine,
   caseStatePath,
+  handOffReason,
 } from '../../src/workflows/case.machine';
 import { applyEvent, type PersistedState, startMachine } from '../../src/workflows/machine-runner';
 import { rulesFor } from '../../src/workflows/rules';
@@ -756,12 +757,7 @@ function runTemplate(spec: TemplateSpec, type: DisputeType, open: boolean): Temp
           fromTrack: before.track,
           toTrack: after.track,
           reasonCode: event.type === 'ESCALATE' ? event.reasonCode : null,
-          reason:
-            event.type === 'ESCALATE'
-              ? event.reason
-              : event.type === 'RETURN_DOWN'
-                ? event.instructions
-                : event.reason,
+          reason: handOffReason(event),
           sessionsHeld: run.sessions.length,
           daysHeld: step.day - holdSince,
           day: step.day,

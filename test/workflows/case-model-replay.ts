@@ -298,13 +298,14 @@ export function specifyCaseWorkflowFromModel(type: DisputeType): void {
 
         // every hand-off left a record awaiting review by a supervisor over the receiving unit
         const handOffs = await testApp.db.query(
-          `SELECT event_seq AS "eventSeq", kind, from_unit_id AS "from", to_unit_id AS "to", status
+          `SELECT event_seq AS "eventSeq", kind, from_unit_id AS "from", to_unit_id AS "to", reason, status
            FROM escalations WHERE case_id = $1 ORDER BY event_seq`,
           [caseId],
         );
         expect(handOffs).toEqual(
           path.steps.flatMap(({ event }, index) => {
-            if (!['ESCALATE', 'RETURN_DOWN', 'TRANSFER'].includes(event.type)) return [];
+            if (event.type !== 'ESCALATE' && event.type !== 'RETURN_DOWN' && event.type !== 'TRANSFER')
+              return [];
             const before = index === 0 ? model.initial : expectedSnapshots[index - 1];
             const unitOf = (snapshot: CaseSnapshot) =>
               team.units[snapshot.context.holdingUnitId as ModelUnit].id;
@@ -314,6 +315,8 @@ export function specifyCaseWorkflowFromModel(type: DisputeType): void {
                 kind: event.type,
                 from: unitOf(before),
                 to: unitOf(expectedSnapshots[index]),
+                // a return down gives the instructions sent with it as its reason
+                reason: event.type === 'RETURN_DOWN' ? event.instructions : event.reason,
                 status: 'pending',
               },
             ];

@@ -17,8 +17,9 @@ export interface PendingInsert<T extends ObjectLiteral = ObjectLiteral> {
  * Only for writes that do not depend on one another: every part sees the database as it
  * was before the statement, none sees the rows another part writes, no two parts may
  * touch the same row, and the parts run in no set order (serial ids are not handed out
- * in the order the parts were added). A constraint checked at the end of the statement (a foreign key)
- * sees them all. Either every part is written or, on an error, none.
+ * in the order the parts were added). A constraint checked at the end of the statement
+ * (a foreign key) sees them all. Either every part is written or, on an error, none.
+ * Generated values (ids, defaults) are not read back into the objects passed in.
  */
 export class WriteBatch {
   private readonly parts: Array<[string, unknown[]]> = [];

@@ -19,7 +19,7 @@ import {
   caseEventProbes,
   caseMachine,
   caseStatePath,
-  handOffReason,
+  handOffRecordOf,
 } from '../workflows/case.machine';
 import { admitEvent } from '../workflows/event-admission';
 import { applyEvent, type PersistedState } from '../workflows/machine-runner';
@@ -518,15 +518,9 @@ export class CaseWorkflowService {
           values: {
             caseId: row.id,
             eventSeq: seq,
-            kind: event.type,
             fromUnitId: holdingUnit.id,
             toUnitId: after.holdingUnitId,
-            fromLevel: before.level,
-            toLevel: after.level,
-            fromTrack: before.track,
-            toTrack: after.track,
-            reasonCode: event.type === 'ESCALATE' ? event.reasonCode : null,
-            reason: handOffReason(event),
+            ...handOffRecordOf(event, before, after),
             sessionsHeld,
             daysHeld: Math.max(0, daysBetween(todayInShanghai(heldSince), today)),
             byUserId: actor.id,

@@ -7,7 +7,7 @@ import {
   type CaseEvent,
   caseMachine,
   caseStatePath,
-  handOffReason,
+  handOffRecordOf,
 } from '../../src/workflows/case.machine';
 import { applyEvent, type PersistedState, startMachine } from '../../src/workflows/machine-runner';
 import { rulesFor } from '../../src/workflows/rules';
@@ -749,15 +749,9 @@ function runTemplate(spec: TemplateSpec, type: DisputeType, open: boolean): Temp
       case 'TRANSFER':
         run.escalations.push({
           seq,
-          kind: event.type,
           from: holding,
           to: varOfSentinel(after.holdingUnitId) as Var,
-          fromLevel: before.level,
-          toLevel: after.level,
-          fromTrack: before.track,
-          toTrack: after.track,
-          reasonCode: event.type === 'ESCALATE' ? event.reasonCode : null,
-          reason: handOffReason(event),
+          ...handOffRecordOf(event, before, after),
           sessionsHeld: run.sessions.length,
           daysHeld: step.day - holdSince,
           day: step.day,

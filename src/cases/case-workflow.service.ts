@@ -5,6 +5,7 @@ import { dueDate } from '../deadlines/period';
 import { daysBetween } from '../deadlines/plain-date';
 import { todayInShanghai, type WorkingCalendar } from '../deadlines/working-calendar';
 import { Escalation } from '../escalations/escalation.entity';
+import { handOffRecordOf } from '../escalations/hand-off-record';
 import { type Notification, outboxRows } from '../notifications/outbox';
 import type { Clock } from '../shared/clock';
 import type { PendingInsert } from '../shared/db/write-batch';
@@ -19,7 +20,6 @@ import {
   caseEventProbes,
   caseMachine,
   caseStatePath,
-  handOffRecordOf,
 } from '../workflows/case.machine';
 import { admitEvent } from '../workflows/event-admission';
 import { applyEvent, type PersistedState } from '../workflows/machine-runner';

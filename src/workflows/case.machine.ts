@@ -130,26 +130,6 @@ export type CaseEvent =
 
 export type CaseEventType = CaseEvent['type'];
 
-/** An event that hands a case to another unit: up, back down, or across to another track. */
-export type HandOffEvent = Extract<CaseEvent, { type: 'ESCALATE' | 'RETURN_DOWN' | 'TRANSFER' }>;
-
-/**
- * What a hand-off record keeps of the event and of the case before and after it: the
- * kind, the levels and tracks, and the reason (the escalation's or transfer's reason, the
- * instructions sent down with a return).
- */
-export function handOffRecordOf(event: HandOffEvent, before: CaseContext, after: CaseContext) {
-  return {
-    kind: event.type,
-    fromLevel: before.level,
-    toLevel: after.level,
-    fromTrack: before.track,
-    toTrack: after.track,
-    reasonCode: event.type === 'ESCALATE' ? event.reasonCode : null,
-    reason: event.type === 'RETURN_DOWN' ? event.instructions : event.reason,
-  };
-}
-
 /** 委派调解: the tracks a case may be transferred to, from each track. */
 export const allowedTransfers: Record<Track, readonly Track[]> = {
   people: ['administrative', 'judicial'],

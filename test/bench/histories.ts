@@ -1,13 +1,13 @@
 import { dueDate } from '../../src/deadlines/period';
 import { addDays } from '../../src/deadlines/plain-date';
 import { officialCalendar } from '../../src/deadlines/working-calendar';
+import { handOffRecordOf } from '../../src/escalations/hand-off-record';
 import type { MediationLevel } from '../../src/units/unit.entity';
 import {
   type CaseContext,
   type CaseEvent,
   caseMachine,
   caseStatePath,
-  handOffRecordOf,
 } from '../../src/workflows/case.machine';
 import { applyEvent, type PersistedState, startMachine } from '../../src/workflows/machine-runner';
 import { rulesFor } from '../../src/workflows/rules';

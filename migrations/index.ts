@@ -14,6 +14,7 @@ import { IndexCaseScopesByStateAndType1764141400000 } from './1764141400000-Inde
 import { NotifyWhenActorsChange1764141500000 } from './1764141500000-NotifyWhenActorsChange';
 import { PairCharactersInOneLoop1764141600000 } from './1764141600000-PairCharactersInOneLoop';
 import { IndexHandOffFiguresByDay1764141700000 } from './1764141700000-IndexHandOffFiguresByDay';
+import { IndexCaseSelectionForHandOffFigures1764141800000 } from './1764141800000-IndexCaseSelectionForHandOffFigures';
 
 /**
  * Every migration, oldest first. Listed (not globbed) so that the app, the CLI and
@@ -36,4 +37,5 @@ export const migrations = [
   NotifyWhenActorsChange1764141500000,
   PairCharactersInOneLoop1764141600000,
   IndexHandOffFiguresByDay1764141700000,
+  IndexCaseSelectionForHandOffFigures1764141800000,
 ];

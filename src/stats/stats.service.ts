@@ -44,10 +44,10 @@ export class StatsService {
     const scope = await this.scopeOf(actor, query.unitId);
     const scoped = { ...query, scopeUnitIds: await this.stats.unitIdsUnder(scope.path) };
     const today = todayInShanghai(this.clock.now());
-    const [cases, agreements, escalations] = await Promise.all([
+    const [cases, agreements, handOffs] = await Promise.all([
       this.stats.caseCounts(scoped),
       this.stats.agreementCounts(scoped, today),
-      this.stats.escalationCounts(scoped),
+      this.stats.handOffFigures(scoped),
     ]);
     return {
       scope: {
@@ -65,12 +65,12 @@ export class StatsService {
       mediationSuccessRate: ratio(cases.resolvedAfterMediation, cases.closedAfterMediation),
       agreementFulfilmentRate: ratio(agreements.fulfilled, agreements.due),
       lowestLevelResolutionRate: ratio(cases.resolvedAtRegisteredLevel, cases.resolved),
-      escalationRate: ratio(cases.escalatedCases, cases.accepted),
-      questionedEscalationRate: ratio(escalations.overall.questioned, escalations.overall.reviewed),
+      escalationRate: ratio(handOffs.escalatedCases, cases.accepted),
+      questionedEscalationRate: ratio(handOffs.overall.questioned, handOffs.overall.reviewed),
       overdueCount: cases.overdue,
       medianDaysToClose:
         cases.medianDaysToClose === null ? null : Math.round(cases.medianDaysToClose * 10) / 10,
-      byUnit: escalations.byUnit.map((unit) => ({
+      byUnit: handOffs.byUnit.map((unit) => ({
         unitId: unit.unitId,
         escalationRate: ratio(unit.handOffs, unit.held),
         questionedRate: ratio(unit.questioned, unit.reviewed),

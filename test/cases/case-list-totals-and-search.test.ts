@@ -3,10 +3,10 @@ import { CaseRepository, caseListLimits } from '../../src/cases/case.repository'
 import { caseListQuerySchema } from '../../src/cases/case.schemas';
 import { caseListView } from '../../src/cases/case.view-model';
 import { createI18n } from '../../src/shared/i18n/i18n';
-import { Browser } from '../support/auth';
+import { Browser, createUser } from '../support/auth';
 import { actorNamed } from '../support/case-steps';
 import { startDemoApp } from '../support/demo-app';
-import { createCase } from '../support/factories';
+import { createCase, createDistrictTree } from '../support/factories';
 import type { TestApp } from '../support/test-app';
 
 const query = (fields: Record<string, string> = {}) => caseListQuerySchema.parse(fields);
@@ -148,6 +148,58 @@ describe('the case list: capped totals and search by character bigrams', () => {
       expect(ids).toEqual(expect.arrayContaining([first.id, second.id]));
       expect(ids).not.toContain(neither.id);
       expect(found).toMatchObject({ total: found.items.length, totalIsLowerBound: false });
+    }
+  });
+
+  it('a term in more cases than the count reads is found by walking the list in its order: the same pages, newest first', async () => {
+    const mediatorActor = await actorNamed(testApp.services, testApp.db, 'mediator');
+    const term = `欠薪${Date.now().toString(36)}`;
+    const matching = [];
+    for (let i = 0; i < 5; i++)
+      matching.push(await createCase(testApp.services, mediatorActor.id, { title: `${term}纠纷${i}` }));
+    const newestFirst = [...matching].reverse().map((row) => row.id);
+    const supervisor = await actorNamed(testApp.services, testApp.db, 'supervisor');
+    const repository = new CaseRepository(testApp.db);
+    const pages = async (count: number) => {
+      const limits = { ...caseListLimits, count };
+      const seen: string[] = [];
+      for (let page = 1; page <= 3; page++) {
+        const found = await repository.list(
+          policy.caseVisibility(supervisor),
+          query({ q: term, pageSize: '2', page: String(page) }),
+          '2026-01-01',
+          limits,
+        );
+        seen.push(...found.items.map((row) => row.id));
+        if (page === 1) expect(found.totalIsLowerBound).toBe(count < 5);
+      }
+      return seen;
+    };
+    // counted in full: the bigram index; beyond the count: walked newest first
+    expect(await pages(1000)).toEqual(newestFirst);
+    expect(await pages(2)).toEqual(newestFirst);
+  });
+
+  it("a district supervisor's list and search hold the cases of the district's units, and none of another district's", async () => {
+    const here = await createDistrictTree(testApp.db);
+    const there = await createDistrictTree(testApp.db);
+    const people = async (tree: typeof here) => ({
+      mediator: await createUser(testApp.db, { role: 'mediator', unitId: tree.farCommunity.id }),
+      supervisor: await createUser(testApp.db, { role: 'supervisor', unitId: tree.district.id }),
+    });
+    const ours = await people(here);
+    const theirs = await people(there);
+    const term = `漏雨${Date.now().toString(36)}`;
+    const inOurs = await createCase(testApp.services, ours.mediator.id, { title: `${term}纠纷` });
+    const inTheirs = await createCase(testApp.services, theirs.mediator.id, { title: `${term}纠纷` });
+    const actor = await actorNamed(testApp.services, testApp.db, ours.supervisor.username);
+    const repository = new CaseRepository(testApp.db);
+    for (const filter of [query({ q: term }), query({ type: 'neighbourhood', pageSize: '200' })]) {
+      const ids = (await repository.list(policy.caseVisibility(actor), filter, '2026-01-01')).items.map(
+        (row) => row.id,
+      );
+      expect(ids).toContain(inOurs.id);
+      expect(ids).not.toContain(inTheirs.id);
     }
   });
 

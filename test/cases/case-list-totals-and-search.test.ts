@@ -178,6 +178,14 @@ describe('the case list: capped totals and search by character bigrams', () => {
     // counted in full: the bigram index; beyond the count: walked newest first
     expect(await pages(1000)).toEqual(newestFirst);
     expect(await pages(2)).toEqual(newestFirst);
+    // past the rows the list walks to, the index again: the same cases in the same order
+    const deep = await repository.list(
+      policy.caseVisibility(supervisor),
+      query({ q: term, pageSize: '200' }),
+      '2026-01-01',
+      { ...caseListLimits, count: 2 },
+    );
+    expect(deep.items.map((row) => row.id)).toEqual(newestFirst);
   });
 
   it("a district supervisor's list and search hold the cases of the district's units, and none of another district's", async () => {

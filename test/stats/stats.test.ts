@@ -109,6 +109,16 @@ describe('the figures supervisors watch (GET /api/v1/stats)', () => {
         },
       ]),
     );
+    // most hand-offs first, then most cases held, units alike in both by id: the same order on every request
+    type UnitFigure = { unitId: string; escalationRate: { numerator: number; denominator: number } };
+    const listed: UnitFigure[] = figures.body.byUnit;
+    const ordered = [...listed].sort(
+      (a, b) =>
+        b.escalationRate.numerator - a.escalationRate.numerator ||
+        b.escalationRate.denominator - a.escalationRate.denominator ||
+        (a.unitId < b.unitId ? -1 : 1),
+    );
+    expect(listed.map((unit) => unit.unitId)).toEqual(ordered.map((unit) => unit.unitId));
 
     const byType = await request(testApp.app)
       .get(`/api/v1/stats?unitId=${tree.street.id}&type=labour`)

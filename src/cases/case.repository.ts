@@ -415,6 +415,8 @@ export class CaseRepository {
         .offset((query.page - 1) * query.pageSize)
         .limit(query.pageSize)
         .getMany();
+    let items: Case[];
+    let counted: number;
     if (walked) {
       // A term of several characters is in the cases that have all its bigrams, which the
       // planner takes for independent: 拖欠工资 (拖欠, 欠工, 工资) it expects in 31 of a
@@ -423,12 +425,10 @@ export class CaseRepository {
       // testing each case (2 ms for that page), few by the bigram index.
       // The walk tests about (rows to the page's end) × (cases ÷ matches) cases: near the first
       // pages, a term in more cases than the count reads costs it little; deep pages take the index.
-      const counted = await this.countUpTo(builder, limits.count);
+      counted = await this.countUpTo(builder, limits.count);
       const shallow = query.page * query.pageSize <= walkedRowsAtMost;
-      const items = await page(counted > limits.count && shallow ? walked : builder);
-      return { items, total: Math.min(counted, limits.count), totalIsLowerBound: counted > limits.count };
-    }
-    const [items, counted] = await Promise.all([page(builder), this.countUpTo(builder, limits.count)]);
+      items = await page(counted > limits.count && shallow ? walked : builder);
+    } else [items, counted] = await Promise.all([page(builder), this.countUpTo(builder, limits.count)]);
     return { items, total: Math.min(counted, limits.count), totalIsLowerBound: counted > limits.count };
   }
 

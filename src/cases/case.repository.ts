@@ -421,13 +421,18 @@ export class CaseRepository {
       // A term of several characters is in the cases that have all its bigrams, which the
       // planner takes for independent: 拖欠工资 (拖欠, 欠工, 工资) it expects in 31 of a
       // million cases, and fetches and sorts all 72,000 that match (1.3 s). So the capped
-      // count comes first: many matches are found soonest by walking the list's order and
-      // testing each case (2 ms for that page), few by the bigram index.
-      // The walk tests about (rows to the page's end) × (cases ÷ matches) cases: near the first
-      // pages, a term in more cases than the count reads costs it little; deep pages take the index.
-      counted = await this.countUpTo(builder, limits.count);
+      // count comes first, reading the matches' ids: when it read them all, the page is
+      // sorted from those; when there are more, they are found soonest by walking the list's
+      // order and testing each case (2 ms for that page). The walk tests about (rows to the
+      // page's end) × (cases ÷ matches) cases, so past `walkedRowsAtMost` the index serves.
+      const ids = await this.matchingIdsUpTo(builder, limits.count);
+      counted = ids.length;
       const shallow = query.page * query.pageSize <= walkedRowsAtMost;
-      items = await page(counted > limits.count && shallow ? walked : builder);
+      if (counted <= limits.count) {
+        const among = this.manager().createQueryBuilder(Case, 'c').where('c.id = ANY(:ids::uuid[])', { ids });
+        this.sorted(among, query.sort);
+        items = await page(among);
+      } else items = await page(shallow ? walked : builder);
     } else [items, counted] = await Promise.all([page(builder), this.countUpTo(builder, limits.count)]);
     return { items, total: Math.min(counted, limits.count), totalIsLowerBound: counted > limits.count };
   }
@@ -515,6 +520,17 @@ export class CaseRepository {
       parameters,
     );
     return row?.n ?? 0;
+  }
+
+  /** The ids of the cases the list's filter matches, no more than `limit` + 1 (as `countUpTo`). */
+  private async matchingIdsUpTo(builder: SelectQueryBuilder<Case>, limit: number): Promise<string[]> {
+    const rows: Array<{ id: string }> = await builder
+      .clone()
+      .select('c.id', 'id')
+      .orderBy()
+      .limit(limit + 1)
+      .getRawMany();
+    return rows.map((row) => row.id);
   }
 
   /** Cases the actor's place holds now in the given states, oldest first, and how many per state. */

@@ -399,9 +399,9 @@ export class CaseRepository {
       builder.andWhere(`c.created_at < (:to::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'`, {
         to: query.to,
       });
+    const search = query.q ? await this.searchOf(query.q, limits.partyMatches) : undefined;
     // one unit's own cases are few enough to match one by one; asking the bigram index
     // as well costs more there (工资 is in 144,000 of 1,000,000 cases: 60 ms to read)
-    const search = query.q ? await this.searchOf(query.q, limits.partyMatches) : undefined;
     const byIndex = visibility.kind !== 'unit';
     // the same filter with each case's text tested one by one, for a page walked to in the
     // list's order (below)
@@ -504,17 +504,20 @@ export class CaseRepository {
   }
 
   /**
-   * How many rows the list's filter matches, counting no further than `limit` + 1: an
-   * exact total costs a read of every match (a sub-centre's 77,000 cases, the district's
-   * million), a capped one stops early, and more than `limit` is told as such.
+   * The list's filter, unordered, stopping at `limit` + 1 matches: an exact total costs a
+   * read of every match (a sub-centre's 77,000 cases, the district's million), a capped one
+   * stops early, and more than `limit` is told as such.
    */
-  private async countUpTo(builder: SelectQueryBuilder<Case>, limit: number): Promise<number> {
-    const matching = builder
+  private matchesUpTo(builder: SelectQueryBuilder<Case>, limit: number): SelectQueryBuilder<Case> {
+    return builder
       .clone()
-      .select('1')
       .orderBy()
       .limit(limit + 1);
-    const [sql, parameters] = matching.getQueryAndParameters();
+  }
+
+  /** How many cases the list's filter matches, no more than `limit` + 1. */
+  private async countUpTo(builder: SelectQueryBuilder<Case>, limit: number): Promise<number> {
+    const [sql, parameters] = this.matchesUpTo(builder, limit).select('1').getQueryAndParameters();
     const [row]: Array<{ n: number }> = await this.manager().query(
       `SELECT count(*)::int AS n FROM (${sql}) AS matching`,
       parameters,
@@ -522,13 +525,10 @@ export class CaseRepository {
     return row?.n ?? 0;
   }
 
-  /** The ids of the cases the list's filter matches, no more than `limit` + 1 (as `countUpTo`). */
+  /** The ids of the cases the list's filter matches, no more than `limit` + 1. */
   private async matchingIdsUpTo(builder: SelectQueryBuilder<Case>, limit: number): Promise<string[]> {
-    const rows: Array<{ id: string }> = await builder
-      .clone()
+    const rows: Array<{ id: string }> = await this.matchesUpTo(builder, limit)
       .select('c.id', 'id')
-      .orderBy()
-      .limit(limit + 1)
       .getRawMany();
     return rows.map((row) => row.id);
   }

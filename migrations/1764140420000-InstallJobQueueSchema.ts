@@ -1,4 +1,4 @@
-import PgBoss from 'pg-boss';
+import { getConstructionPlans } from 'pg-boss';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
@@ -13,7 +13,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * this migration runs outside TypeORM's; each step can be run again.
  */
 /** The queues as first created (pg-boss's option names); `create_queue` leaves an existing one alone. */
-const queuesAtInstall = {
+export const queuesAtInstall = {
   'deadline-timer': { policy: 'stately', retryLimit: 5, retryDelay: 30, retryBackoff: true },
   'deadline-sweep': { policy: 'singleton', retryLimit: 2, retryDelay: 60, expireInSeconds: 1800 },
   'notification-digest': { policy: 'singleton', retryLimit: 2, retryDelay: 60 },
@@ -27,9 +27,9 @@ export class InstallJobQueueSchema1764140420000 implements MigrationInterface {
     const [{ installed }]: Array<{ installed: boolean }> = await db.query(
       `SELECT to_regclass('pgboss.version') IS NOT NULL AS installed`,
     );
-    if (!installed) await db.query(PgBoss.getConstructionPlans('pgboss'));
+    if (!installed) await db.query(getConstructionPlans('pgboss'));
     for (const [name, options] of Object.entries(queuesAtInstall)) {
-      await db.query('SELECT pgboss.create_queue($1, $2::json)', [name, JSON.stringify(options)]);
+      await db.query('SELECT pgboss.create_queue($1, $2::jsonb)', [name, JSON.stringify(options)]);
     }
   }
 

@@ -1,8 +1,10 @@
+import './shared/runtime/refuse-unsupported-node';
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from '../config/environment';
 import { demoAccounts, demoPassword } from './demo/demo-accounts';
 import { startServer } from './server';
 import { createLogger } from './shared/logger';
+import { runtimeRequirement } from './shared/runtime/node-runtime';
 
 /** `npm start`: validate the configuration, bring everything up, stop cleanly on a signal. */
 async function main() {
@@ -18,12 +20,16 @@ async function main() {
   }
 
   const logger = createLogger(config.logLevel);
+  logger.info(
+    { node: process.version, required: runtimeRequirement().engines },
+    `running on Node.js ${process.version}`,
+  );
   const server = await startServer(config, logger).catch((error: Error) => {
     logger.fatal({ err: error }, `could not start: ${error.message}`);
     process.exit(1);
   });
 
-  const lines = [`Grand mediation is running at ${server.url}`];
+  const lines = [`Grand mediation is running at ${server.url} (Node.js ${process.version})`];
   if (config.demoMode) {
     lines.push(
       `Demo mode (embedded PostgreSQL under ${config.dataDir}).`,

@@ -1,3 +1,4 @@
+import '../shared/runtime/refuse-unsupported-node';
 import 'reflect-metadata';
 import fs from 'node:fs';
 import path from 'node:path';

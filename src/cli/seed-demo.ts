@@ -1,3 +1,4 @@
+import '../shared/runtime/refuse-unsupported-node';
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from '../../config/environment';
 import { seedDemoOrganisation } from '../demo/seed-demo';

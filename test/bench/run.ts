@@ -1,3 +1,4 @@
+import '../../src/shared/runtime/refuse-unsupported-node';
 import 'reflect-metadata';
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

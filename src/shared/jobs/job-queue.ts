@@ -1,4 +1,4 @@
-import PgBoss from 'pg-boss';
+import { type Db, PgBoss, type Queue, type SendOptions, type UpdateQueueOptions } from 'pg-boss';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from '../logger';
 
@@ -23,26 +23,29 @@ export const queues = {
     name: 'notification-digest',
     options: { policy: 'singleton', retryLimit: 2, retryDelay: 60 },
   },
-} satisfies Record<string, { name: string; options: Omit<PgBoss.Queue, 'name'> }>;
+} satisfies Record<string, { name: string; options: Omit<Queue, 'name'> }>;
 
 /**
  * The app's pg-boss, on the app's database. Two ways in:
  *
  * - `sendIn(tx, …)` / `cancelIn(tx, …)`: queue or cancel a job *inside the caller's
- *   TypeORM transaction* (pg-boss's `db` option on the transaction's connection), so
- *   the job exists exactly when the change that wants it commits. Works whether or
- *   not this process runs a worker (the tables come from a migration).
+ *   TypeORM transaction*, so the job exists exactly when the change that wants it
+ *   commits. Works whether or not this process runs a worker (the tables come from a
+ *   migration).
  * - `start()` then `boss.work()` / `boss.schedule()`, and `stop()`: the worker side,
  *   with a small pool of its own.
+ *
+ * Since pg-boss 11 an instance looks a queue up (its table and policy) through its
+ * own database before it sends, and an instance never started has none. So each
+ * `sendIn`/`cancelIn` uses a pg-boss that is never started and whose only database is
+ * the caller's transaction: the look-up runs on the connection the transaction already
+ * holds. Looking it up through the app's pool instead could wait for a connection that
+ * every other waiting transaction holds, with none given back.
  */
 export class JobQueue {
-  /** Never started: only builds and runs SQL on the connection it is handed. */
-  private readonly sender: PgBoss;
   private running: PgBoss | undefined;
 
-  constructor(private readonly connectionString: string) {
-    this.sender = new PgBoss({ connectionString, schema: jobSchema });
-  }
+  constructor(private readonly connectionString: string) {}
 
   /** The connection string of a data source made by `createDataSource`. */
   static connectionStringOf(db: DataSource): string {
@@ -52,7 +55,7 @@ export class JobQueue {
   }
 
   /** pg-boss's database interface over the caller's transaction. */
-  static inTransaction(tx: EntityManager): PgBoss.Db {
+  static inTransaction(tx: EntityManager): Db {
     const runner = tx.queryRunner;
     if (!runner?.isTransactionActive) throw new Error('JobQueue.inTransaction needs a transaction');
     return {
@@ -61,13 +64,13 @@ export class JobQueue {
   }
 
   /** Queues a job in the caller's transaction; null when its singleton key already has one waiting. */
-  sendIn(tx: EntityManager, queue: string, data: object, options: PgBoss.SendOptions = {}) {
-    return this.sender.send(queue, data, { ...options, db: JobQueue.inTransaction(tx) });
+  sendIn(tx: EntityManager, queue: string, data: object, options: SendOptions = {}) {
+    return senderIn(tx).send(queue, data, options);
   }
 
   /** Cancels a waiting job in the caller's transaction (a no-op for one already done). */
   cancelIn(tx: EntityManager, queue: string, id: string) {
-    return this.sender.cancel(queue, id, { db: JobQueue.inTransaction(tx) });
+    return senderIn(tx).cancel(queue, id);
   }
 
   /** The started pg-boss (after `start()`). */
@@ -92,16 +95,16 @@ export class JobQueue {
       application_name: 'grand-mediation-jobs',
       schedule: options.cron,
     });
-    boss.on('error', (error) => logger.error({ err: error }, 'job queue error'));
+    boss.on('error', (error: Error) => logger.error({ err: error }, 'job queue error'));
     await boss.start();
     try {
       // the migration created them; these settings are the current ones
       for (const queue of Object.values(queues)) {
-        await boss.createQueue(queue.name, { name: queue.name, ...queue.options });
-        await boss.updateQueue(queue.name, { name: queue.name, ...queue.options });
+        await boss.createQueue(queue.name, queue.options);
+        await boss.updateQueue(queue.name, updatable(queue.options));
       }
     } catch (error) {
-      await boss.stop({ graceful: false, wait: true });
+      await boss.stop({ graceful: false });
       throw error;
     }
     this.running = boss;
@@ -113,6 +116,16 @@ export class JobQueue {
     if (!boss) return;
     this.running = undefined;
     // graceful: a job being handled gets a few seconds; one cut off is failed and retried elsewhere
-    await boss.stop({ graceful: true, timeout: 3000, wait: true });
+    await boss.stop({ graceful: true, timeout: 3000 });
   }
+}
+
+/** What `updateQueue` may change: pg-boss fixes a queue's policy when the queue is created. */
+function updatable({ policy: _fixedAtCreation, ...options }: Omit<Queue, 'name'>): UpdateQueueOptions {
+  return options;
+}
+
+/** A pg-boss that is never started and runs every statement in the caller's transaction. */
+function senderIn(tx: EntityManager): PgBoss {
+  return new PgBoss({ db: JobQueue.inTransaction(tx), schema: jobSchema });
 }

@@ -15,7 +15,7 @@ import { NotifyWhenActorsChange1764141500000 } from './1764141500000-NotifyWhenA
 import { PairCharactersInOneLoop1764141600000 } from './1764141600000-PairCharactersInOneLoop';
 import { IndexHandOffFiguresByDay1764141700000 } from './1764141700000-IndexHandOffFiguresByDay';
 import { IndexCaseSelectionForHandOffFigures1764141800000 } from './1764141800000-IndexCaseSelectionForHandOffFigures';
-import { ReinstallJobQueueForPgBoss121764141900000 } from './1764141900000-ReinstallJobQueueForPgBoss12';
+import { ReinstallOutdatedJobQueueSchema1764141900000 } from './1764141900000-ReinstallOutdatedJobQueueSchema';
 
 /**
  * Every migration, oldest first. Listed (not globbed) so that the app, the CLI and
@@ -39,5 +39,5 @@ export const migrations = [
   PairCharactersInOneLoop1764141600000,
   IndexHandOffFiguresByDay1764141700000,
   IndexCaseSelectionForHandOffFigures1764141800000,
-  ReinstallJobQueueForPgBoss121764141900000,
+  ReinstallOutdatedJobQueueSchema1764141900000,
 ];

@@ -1,4 +1,4 @@
-import { ReinstallJobQueueForPgBoss121764141900000 } from '../../migrations/1764141900000-ReinstallJobQueueForPgBoss12';
+import { ReinstallOutdatedJobQueueSchema1764141900000 } from '../../migrations/1764141900000-ReinstallOutdatedJobQueueSchema';
 import { buildServices, type Services } from '../../src/composition-root';
 import { createUser } from '../support/auth';
 import { createCase, createDistrictTree } from '../support/factories';
@@ -19,7 +19,7 @@ describe('the job queue after the move to pg-boss 12', () => {
   const runUpgrade = async () => {
     const runner = testApp.db.createQueryRunner();
     try {
-      await new ReinstallJobQueueForPgBoss121764141900000().up(runner);
+      await new ReinstallOutdatedJobQueueSchema1764141900000().up(runner);
     } finally {
       await runner.release();
     }

@@ -17,8 +17,8 @@ import { queuesAtInstall } from './1764140420000-InstallJobQueueSchema';
  */
 const firstVersionPgBoss12Migrates = 25;
 
-export class ReinstallJobQueueForPgBoss121764141900000 implements MigrationInterface {
-  name = 'ReinstallJobQueueForPgBoss121764141900000';
+export class ReinstallOutdatedJobQueueSchema1764141900000 implements MigrationInterface {
+  name = 'ReinstallOutdatedJobQueueSchema1764141900000';
   transaction = false;
 
   async up(db: QueryRunner): Promise<void> {

@@ -24,15 +24,8 @@ describe('the job queue after the move to pg-boss 12', () => {
       await runner.release();
     }
   };
-  const waitingJobs = async (caseId: string): Promise<number> =>
-    (
-      await testApp.db.query(
-        `SELECT count(*)::int AS n FROM pgboss.job WHERE singleton_key = $1 AND state = 'created'`,
-        [`case:${caseId}:mediation`],
-      )
-    )[0].n;
-
-  it('when the schema is pg-boss 10’s (version 24), then it is reinstalled, and the sweep queues each open timer’s job again', async () => {
+  /** A case accepted at a workstation: its mediation clock has a timer and a waiting job. */
+  async function caseWithOpenClock() {
     const tree = await createDistrictTree(testApp.db);
     const mediator = await createUser(testApp.db, { role: 'mediator', unitId: tree.community.id });
     const dispute = await createCase(services, mediator.id);
@@ -44,6 +37,18 @@ describe('the job queue after the move to pg-boss 12', () => {
       { type: 'SUBMIT' },
       { type: 'ACCEPT', track: 'people', level: 'community' },
     );
+    return dispute;
+  }
+  const waitingJobs = async (caseId: string): Promise<number> =>
+    (
+      await testApp.db.query(
+        `SELECT count(*)::int AS n FROM pgboss.job WHERE singleton_key = $1 AND state = 'created'`,
+        [`case:${caseId}:mediation`],
+      )
+    )[0].n;
+
+  it('when the schema is pg-boss 10’s (version 24), then it is reinstalled, and the sweep queues each open timer’s job again', async () => {
+    const dispute = await caseWithOpenClock();
     expect(await waitingJobs(dispute.id)).toBe(1);
     // what pg-boss 10 left: its version number, a job row pg-boss 12 will not read
     await testApp.db.query('UPDATE pgboss.version SET version = 24');
@@ -70,17 +75,7 @@ describe('the job queue after the move to pg-boss 12', () => {
   });
 
   it('when the schema is already pg-boss 12’s, then the upgrade leaves the waiting jobs alone', async () => {
-    const tree = await createDistrictTree(testApp.db);
-    const mediator = await createUser(testApp.db, { role: 'mediator', unitId: tree.community.id });
-    const dispute = await createCase(services, mediator.id);
-    await sendEvents(
-      services,
-      testApp.db,
-      mediator.id,
-      dispute.id,
-      { type: 'SUBMIT' },
-      { type: 'ACCEPT', track: 'people', level: 'community' },
-    );
+    const dispute = await caseWithOpenClock();
 
     await runUpgrade();
 

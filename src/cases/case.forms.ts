@@ -120,6 +120,8 @@ export function registerCaseFromForm(body: FormBody, rows: PartyRow[]): Record<s
     unitId: text(body.unitId),
     gridId: text(body.gridId),
     occurredOn: text(body.occurredOn),
+    receivedOn: text(body.receivedOn),
+    knewOn: text(body.knewOn),
     amountInDispute: amount(body.amountInDispute),
     groupSize: wholeNumber(body.groupSize),
     parties: rows.map((row) => ({

@@ -73,6 +73,8 @@ export function presentCase(
     judiciallyConfirmed: row.snapshot.context.judiciallyConfirmed,
     gridId: row.gridId,
     occurredOn: row.occurredOn,
+    receivedOn: row.receivedOn,
+    knewOn: row.knewOn,
     amountInDispute: row.amountInDispute === null ? null : Number(row.amountInDispute),
     groupSize: row.groupSize,
     masterCaseId: row.masterCaseId,

@@ -52,6 +52,10 @@ export const registerCaseSchema = z
     unitId: z.uuid({ error: 'validation.invalid_value' }).optional(),
     gridId: z.uuid({ error: 'validation.invalid_value' }).optional(),
     occurredOn: date.optional(),
+    /** The day the mediation organisation received the application; default today, not in the future (劳动争议调解仲裁法 §14). */
+    receivedOn: date.optional(),
+    /** Labour: the day the worker knew or should have known of the infringement (§27's limitation). */
+    knewOn: date.optional(),
     amountInDispute: z
       .number({ error: 'validation.number' })
       .nonnegative('validation.too_small')

@@ -17,6 +17,7 @@ import { caseEventProbes, caseMachine, caseMachineVersion } from '../workflows/c
 import { verifyChain } from '../workflows/event-chain';
 import { allowedEvents, applyEvent, startMachine } from '../workflows/machine-runner';
 import { rulesFor } from '../workflows/rules';
+import { applicationDateErrors } from './application-dates';
 import type { Case } from './case.entity';
 import { type CaseViewDeps, presentCase } from './case.presenter';
 import type { CaseRepository, CaseView, CaseWithAccess } from './case.repository';
@@ -192,13 +193,14 @@ export class CaseService {
   /** What the intake form offers: the units this actor may register at, and the grid blocks under them. */
   async intakeOptions(
     actor: Actor,
-  ): Promise<{ units: Unit[]; grids: Array<{ grid: Grid; community: Unit }> }> {
+  ): Promise<{ units: Unit[]; grids: Array<{ grid: Grid; community: Unit }>; today: string }> {
     const subtree = await this.units.findSubtree(actor.unitId);
     const units = subtree.filter((unit) => unit.active && policy.canRegisterAt(actor, unit.path, unit.id));
     const grids = await this.units.findGridsWithin(actor.unitId);
     const byId = new Map(subtree.map((unit) => [unit.id, unit]));
     return {
       units,
+      today: todayInShanghai(this.clock.now()),
       grids: grids.flatMap((grid) => {
         const community = byId.get(grid.communityId);
         return community ? [{ grid, community }] : [];
@@ -326,6 +328,10 @@ export class CaseService {
   ): Promise<Case> {
     const unitId = input.unitId ?? actor.unitId;
     const rules = rulesFor(input.type);
+    const now = this.clock.now();
+    const today = todayInShanghai(now);
+    const dateErrors = applicationDateErrors(input, rules, today);
+    if (dateErrors.length > 0) throw new RuleViolationError('validation_failed', dateErrors);
     const cap = rules.representativeCap;
     if (cap) {
       for (const role of ['applicant', 'respondent'] as const) {
@@ -364,8 +370,7 @@ export class CaseService {
         }
       }
 
-      const now = this.clock.now();
-      const year = Number(todayInShanghai(now).slice(0, 4));
+      const year = Number(today.slice(0, 4));
       const number = await nextRecordNumber(tx, { name: 'case', prefix: district.code }, district.id, year);
       const initial = startMachine(caseMachine, {
         type: input.type,
@@ -390,6 +395,8 @@ export class CaseService {
           heldUnitIds: [unit.id],
           gridId: input.gridId ?? null,
           occurredOn: input.occurredOn ?? null,
+          receivedOn: input.receivedOn ?? today,
+          knewOn: input.knewOn ?? null,
           amountInDispute: input.amountInDispute === undefined ? null : String(input.amountInDispute),
           groupSize: input.groupSize ?? null,
           masterCaseId: input.masterCaseId ?? null,

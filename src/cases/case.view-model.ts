@@ -212,11 +212,17 @@ export interface IntakeState {
 /** The intake form: options, the party rows as typed (with their errors), and the duplicate review. */
 export function intakeView(
   state: IntakeState,
-  options: { units: Unit[]; grids: Array<{ grid: Grid; community: Unit }>; actorUnitId: string },
+  options: {
+    units: Unit[];
+    grids: Array<{ grid: Grid; community: Unit }>;
+    actorUnitId: string;
+    today: string;
+  },
   context: ViewContext,
 ) {
   const { t, locale } = context;
-  const values = state.values;
+  // the application is taken to have come in today unless the mediator says otherwise
+  const values: Record<string, unknown> = { receivedOn: options.today, ...state.values };
   const rows = state.rows.length > 0 ? state.rows : blankParties();
   const depthOf = (unit: Unit) => unit.path.split('.').length - 1;
   const chosenUnit = (values.unitId as string | undefined) || options.actorUnitId;

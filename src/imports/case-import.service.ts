@@ -186,12 +186,14 @@ export class CaseImportService {
         await tx.query(
           `INSERT INTO cases (id, number, district_id, type, title, description, source, registered_unit_id, registered_by,
              holding_unit_id, held_unit_ids, state, outcome, track, level, registered_level, resolved_level, rules_version,
-             machine_version, snapshot, version, imported, screened_at, accepted_at, closed_at, closed_on_time, created_at, updated_at)
+             machine_version, snapshot, version, imported, screened_at, accepted_at, closed_at, closed_on_time, created_at, updated_at,
+             received_on)
            SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, number varchar, district_id uuid, type varchar, title varchar,
              description text, source varchar, registered_unit_id uuid, registered_by uuid, holding_unit_id uuid, held_unit_ids uuid[],
              state varchar, outcome varchar, track varchar, level varchar, registered_level varchar, resolved_level varchar,
              rules_version int, machine_version int, snapshot jsonb, version int, imported boolean, screened_at timestamptz,
-             accepted_at timestamptz, closed_at timestamptz, closed_on_time boolean, created_at timestamptz, updated_at timestamptz)`,
+             accepted_at timestamptz, closed_at timestamptz, closed_on_time boolean, created_at timestamptz, updated_at timestamptz,
+             received_on date)`,
           [JSON.stringify(caseRows.map((row) => ({ ...row, registered_by: actor.id })))],
         );
         const events = caseRows.map((row, index) => {
@@ -430,6 +432,8 @@ export class CaseImportService {
       closed_on_time: onTime,
       created_at: atShanghaiMidnight(data.registeredOn).toISOString(),
       updated_at: now.toISOString(),
+      // the older system registered an application the day it came in
+      received_on: data.registeredOn,
     };
   }
 }

@@ -17,6 +17,7 @@ import { IndexHandOffFiguresByDay1764141700000 } from './1764141700000-IndexHand
 import { IndexCaseSelectionForHandOffFigures1764141800000 } from './1764141800000-IndexCaseSelectionForHandOffFigures';
 import { RecordWhenApplicationsAreReceivedAndClaimsKnown1764142100000 } from './1764142100000-RecordWhenApplicationsAreReceivedAndClaimsKnown';
 import { KeyDepartmentsByTheBodyTheyAre1764142110000 } from './1764142110000-KeyDepartmentsByTheBodyTheyAre';
+import { GiveCaseSnapshotsTheRulesTheirStatechartNowReads1764142120000 } from './1764142120000-GiveCaseSnapshotsTheRulesTheirStatechartNowReads';
 
 /**
  * Every migration, oldest first. Listed (not globbed) so that the app, the CLI and
@@ -42,4 +43,5 @@ export const migrations = [
   IndexCaseSelectionForHandOffFigures1764141800000,
   RecordWhenApplicationsAreReceivedAndClaimsKnown1764142100000,
   KeyDepartmentsByTheBodyTheyAre1764142110000,
+  GiveCaseSnapshotsTheRulesTheirStatechartNowReads1764142120000,
 ];

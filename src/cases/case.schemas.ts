@@ -152,6 +152,17 @@ export const caseEventSchema = z
         guidance: z.enum(failureGuidances, { error: 'validation.invalid_value' }),
       }),
       z.strictObject({
+        type: z.literal('EXTEND_PERIOD'),
+        ...version,
+        /** Days of the period's own basis (working days for medical); the law sets no cap, this form does (a sanity bound). */
+        days: z
+          .number({ error: 'validation.number' })
+          .int('validation.whole_number')
+          .min(1, 'validation.too_small')
+          .max(90, 'validation.extension_days_max'),
+        reason: text,
+      }),
+      z.strictObject({
         type: z.literal('WITHDRAW'),
         ...version,
         by: z.enum(['applicant', 'respondent', 'both'], { error: 'validation.invalid_value' }),

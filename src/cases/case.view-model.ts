@@ -20,6 +20,7 @@ import type { CaseListQuery } from './case.schemas';
 import { caseListSorts } from './case.schemas';
 import type { IntakeReview } from './case.service';
 import { type ActionFailure, actionFormsView, type FieldSpec, fieldOf } from './case-actions.view-model';
+import { caseClocksView } from './case-clocks.view-model';
 import type { Dashboard } from './case-dashboard.service';
 import type { CaseFile, DocumentParty } from './case-file.service';
 import { partyKinds, partyRoles } from './party.entity';
@@ -594,6 +595,7 @@ export function casePageView(file: CaseFile, options: CasePageOptions, context: 
       grid,
       deadline: deadlineView(presented.deadline, row.snapshot.context.suspendedReason, file.today, context),
       confirmation: confirmationView(file, context),
+      clocks: caseClocksView(file, context),
     },
     parties: file.parties.map((party) => ({
       id: party.id,

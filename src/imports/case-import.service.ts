@@ -16,6 +16,7 @@ import {
   type CaseOutcome,
   caseMachine,
   caseMachineVersion,
+  caseRulesExcerpt,
 } from '../workflows/case.machine';
 import { genesisHash, hashEvent } from '../workflows/event-chain';
 import { startMachine } from '../workflows/machine-runner';
@@ -361,10 +362,7 @@ export class CaseImportService {
     if (!initialContext) {
       initialContext = startMachine(caseMachine, {
         type: data.type,
-        rules: {
-          judicialConfirmationApplies: rules.judicialConfirmation.applies,
-          failureGuidance: rules.failureGuidance,
-        },
+        rules: caseRulesExcerpt(rules),
         holdingUnitId: unit.id,
       }).context;
       memo.initialContext.set(data.type, initialContext);

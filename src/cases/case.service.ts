@@ -477,7 +477,7 @@ export class CaseService {
           tx,
         );
       }
-      await this.timers?.reconcileCaseIn(tx, row);
+      if (deadline) await this.timers?.reconcileCaseIn(tx, row);
       return row;
     }
   }

@@ -173,6 +173,8 @@ function formsFor(event: string, file: CaseFile, t: TFunction, locale: Locale): 
               label: t('actionForms.department'),
               required: true,
               options: unitOptions(ofKind('department')),
+              // a department screening a case (one transferred to it: 医疗 §40) accepts it itself
+              initial: file.holdingUnit.kind === 'department' ? file.holdingUnit.id : undefined,
             },
           ],
         });

@@ -285,11 +285,12 @@ export class DeadlineTimerService {
   private caseSubject(row: CaseClockRow | null): LockedSubject | null {
     if (!row) return null;
     const open: OpenClock[] = [];
+    const rules = rulesFor(row.type, row.rulesVersion);
     const deadline = row.deadline;
     // a stage's period runs while the case is open: mediation, or a department's decision in screening
     if (deadline !== null && row.state !== 'closed') {
       const clock = deadline.clock ?? 'mediation';
-      const stage = row.track ? rulesFor(row.type, row.rulesVersion).deadlines[row.track] : null;
+      const stage = row.track ? rules.deadlines[row.track] : null;
       const counted: DeadlineClock = {
         startedOn: deadline.startedOn,
         days: deadline.days,
@@ -325,7 +326,6 @@ export class DeadlineTimerService {
       });
     }
     // a labour dispute's arbitration limitation runs anew once mediation ended without settling it (§27)
-    const rules = rulesFor(row.type, row.rulesVersion);
     const limitation = rules.arbitrationLimitation;
     const today = todayInShanghai(this.clock.now());
     const running = limitation ? readLimitation(row, limitation, today, this.calendar()) : null;

@@ -68,6 +68,7 @@ export function buildServices(deps: {
     audit,
     clock,
     calendar,
+    timers,
   );
   const caseWorkflow = new CaseWorkflowService(
     db,

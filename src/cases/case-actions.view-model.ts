@@ -84,6 +84,7 @@ const displayOrder = [
   'DECLINE',
   'REFER_OUT',
   'FAIL',
+  'EXTEND_PERIOD',
   'WITHDRAW',
   'REOPEN',
 ];
@@ -172,6 +173,8 @@ function formsFor(event: string, file: CaseFile, t: TFunction, locale: Locale): 
               label: t('actionForms.department'),
               required: true,
               options: unitOptions(ofKind('department')),
+              // a department screening a case (one transferred to it: 医疗 §40) accepts it itself
+              initial: file.holdingUnit.kind === 'department' ? file.holdingUnit.id : undefined,
             },
           ],
         });
@@ -199,6 +202,21 @@ function formsFor(event: string, file: CaseFile, t: TFunction, locale: Locale): 
     case 'DECLINE':
       return [{ ...base, key: event, fields: [reason()] }];
     case 'REFER_OUT':
+      if (context.track !== null) {
+        // from mediation: only to arbitration, once the labour period has run out (劳动争议调解仲裁法 §14)
+        const source = file.period.stage?.source;
+        return [
+          {
+            ...base,
+            key: event,
+            title: t('actionForms.referToArbitration', {
+              source: source ? (locale === 'en' ? source.en : source.zh) : '',
+            }),
+            prominent: true,
+            fields: [{ kind: 'hidden', name: 'agency', initial: 'arbitration' }, reason()],
+          },
+        ];
+      }
       return [
         {
           ...base,
@@ -383,12 +401,24 @@ function formsFor(event: string, file: CaseFile, t: TFunction, locale: Locale): 
         ],
       }));
     }
-    case 'FAIL':
+    case 'FAIL': {
+      const expired = file.period.failedByExpiry && file.row.deadline && file.period.stage;
       return [
         {
           ...base,
           key: event,
-          notes: [locale === 'en' ? file.rules.failureNote.en : file.rules.failureNote.zh],
+          prominent: Boolean(expired),
+          notes: [
+            ...(expired
+              ? [
+                  t('actionForms.failedByExpiry', {
+                    due: file.row.deadline?.due,
+                    source: locale === 'en' ? file.period.stage?.source.en : file.period.stage?.source.zh,
+                  }),
+                ]
+              : []),
+            locale === 'en' ? file.rules.failureNote.en : file.rules.failureNote.zh,
+          ],
           fields: [
             {
               kind: 'select',
@@ -401,6 +431,35 @@ function formsFor(event: string, file: CaseFile, t: TFunction, locale: Locale): 
           ],
         },
       ];
+    }
+    case 'EXTEND_PERIOD': {
+      const extension = file.period.stage?.extensionByAgreement;
+      const basis = file.row.deadline?.basis ?? 'working';
+      return [
+        {
+          ...base,
+          key: event,
+          description: extension
+            ? t('actionForms.extendAgreed', {
+                source: locale === 'en' ? extension.source.en : extension.source.zh,
+              })
+            : undefined,
+          prominent: file.period.failedByExpiry,
+          fields: [
+            {
+              kind: 'number',
+              name: 'days',
+              label: t('actionForms.extendDays'),
+              required: true,
+              hint: t(
+                basis === 'working' ? 'actionForms.extendDaysWorking' : 'actionForms.extendDaysCalendar',
+              ),
+            },
+            reason('actionForms.extendReason'),
+          ],
+        },
+      ];
+    }
     case 'WITHDRAW':
       return [
         {

@@ -1,32 +1,116 @@
 import { readClock } from '../deadlines/clock';
 import type { PlainDate } from '../deadlines/plain-date';
 import type { WorkingCalendar } from '../deadlines/working-calendar';
-import type { DisputeRules, Track } from '../workflows/rules/dispute-rules.types';
+import type { DisputeRules, StageDeadline, Track } from '../workflows/rules/dispute-rules.types';
 import type { CaseDeadline } from './case.entity';
 
+/** What starting a stage's clock needs to know of the case besides the rule. */
+export interface ClockStart {
+  today: PlainDate;
+  /** The day the mediation organisation received the application (`Case.receivedOn`). */
+  receivedOn: PlainDate;
+  /** The clock running before the event, if any. */
+  current: CaseDeadline | null;
+}
+
 /**
- * The mediation deadline of a case's current stage: started on acceptance and on
- * every hand-off (the receiving level has its own period), paused while suspended
- * for a reason the type's rules do not count (医疗: appraisal), dropped when the
- * case leaves mediation.
+ * The mediation deadline of a case's current stage, when a stage starts (acceptance, a
+ * hand-off, mediation resumed after an agreement). Most periods start that day: the
+ * receiving level has its own. A period that counts from the application received
+ * (劳动争议调解仲裁法 §14) starts on `receivedOn` and is not restarted: the clock already
+ * running on it goes on as it is. The clock is paused while suspended for a reason the
+ * type's rules do not count (医疗: appraisal), and dropped when the case leaves mediation.
  */
 export function startMediationClock(
   rules: DisputeRules,
   track: Track,
-  today: PlainDate,
+  start: ClockStart,
   calendar: WorkingCalendar,
 ): CaseDeadline {
   const stage = rules.deadlines[track];
+  const fromApplication = stage.countsFrom === 'application_received';
+  const startedOn = fromApplication ? start.receivedOn : start.today;
+  const current = start.current;
+  if (fromApplication && current && isSamePeriod(current, stage, startedOn)) {
+    return withReading(current, start.today, calendar);
+  }
+  return newClock(stage, startedOn, 'mediation', start.today, calendar);
+}
+
+/**
+ * The administrative body's period to decide whether it accepts the case (医疗纠纷预防和
+ * 处理条例 §40: 5 working days from receiving the application), running while the case waits
+ * in screening at that department; ACCEPT starts the mediation clock instead, DECLINE ends it.
+ */
+export function startAcceptanceClock(
+  stage: StageDeadline,
+  receivedOn: PlainDate,
+  today: PlainDate,
+  calendar: WorkingCalendar,
+): CaseDeadline {
+  return newClock(stage, receivedOn, 'acceptance', today, calendar);
+}
+
+/** Whether a department is the type's administrative body and must decide acceptance within a period. */
+export function acceptancePeriodAt(
+  rules: Pick<DisputeRules, 'administrativeBody' | 'administrativeAcceptance'>,
+  unit: { kind: string; departmentKey?: string | null },
+): StageDeadline | null {
+  const body = rules.administrativeBody;
+  return unit.kind === 'department' && body && unit.departmentKey === body.departmentKey
+    ? rules.administrativeAcceptance
+    : null;
+}
+
+/**
+ * The parties agreed to a longer period (医疗纠纷预防和处理条例 §38): the due date moves on by
+ * `days` of the period's own basis (working days for medical), from where it was — also
+ * when it had already run out.
+ */
+export function extendClock(
+  deadline: CaseDeadline,
+  days: number,
+  today: PlainDate,
+  calendar: WorkingCalendar,
+): CaseDeadline {
+  return withReading(
+    {
+      ...deadline,
+      days: deadline.days + days,
+      extensions: [...(deadline.extensions ?? []), { days, agreedOn: today }],
+    },
+    today,
+    calendar,
+  );
+}
+
+function isSamePeriod(current: CaseDeadline, stage: StageDeadline, startedOn: PlainDate): boolean {
+  return (
+    (current.clock ?? 'mediation') === 'mediation' &&
+    current.startedOn === startedOn &&
+    current.basis === stage.basis &&
+    current.source.zh === stage.source.zh
+  );
+}
+
+function newClock(
+  stage: StageDeadline,
+  startedOn: PlainDate,
+  clock: 'mediation' | 'acceptance',
+  today: PlainDate,
+  calendar: WorkingCalendar,
+): CaseDeadline {
   return withReading(
     {
       days: stage.days,
       basis: stage.basis,
       source: stage.source,
-      startedOn: today,
+      startedOn,
       pauses: [],
-      due: today,
-      warningOn: today,
+      due: startedOn,
+      warningOn: startedOn,
       paused: false,
+      clock,
     },
     today,
     calendar,
@@ -78,9 +162,13 @@ export function presentDeadline(deadline: CaseDeadline, today: PlainDate, calend
     calendar,
   );
   return {
+    /** `mediation`, or the administrative body's period to decide acceptance (医疗 §40). */
+    clock: deadline.clock ?? 'mediation',
     due: reading.due,
     basis: deadline.basis,
     days: deadline.days,
+    /** Days the parties agreed to add (医疗 §38), included in `days`. */
+    extendedBy: (deadline.extensions ?? []).reduce((sum, extension) => sum + extension.days, 0),
     paused: reading.paused,
     source: deadline.source,
     warningOn: reading.warningOn,

@@ -18,6 +18,7 @@ import type { AttachmentRepository } from './attachment.repository';
 import type { Case } from './case.entity';
 import type { CaseRepository } from './case.repository';
 import type { CaseService } from './case.service';
+import { type StagePeriodToday, stagePeriodToday } from './case-period';
 import type { Agreement } from './mediation-record.entity';
 import type { Party } from './party.entity';
 
@@ -43,6 +44,8 @@ export interface CaseFile {
   /** Where the dispute arose (网格), with its community. */
   grid: { grid: Grid; community: Unit | null } | null;
   rules: DisputeRules;
+  /** The stage's period as it stands today: run out, and what that means under the rule. */
+  period: StagePeriodToday;
   today: string;
   now: Date;
   calendar: WorkingCalendar;
@@ -114,6 +117,8 @@ export class CaseFileService {
     ];
     const named = await this.users.findByIds([...new Set(userIds)]);
     const now = this.clock.now();
+    const rules = rulesFor(row.type, row.rulesVersion);
+    const calendar = this.calendar();
     return {
       row,
       resource,
@@ -131,10 +136,11 @@ export class CaseFileService {
       mediators,
       agreement,
       grid: grid ? { grid, community: allUnits.find((unit) => unit.id === grid.communityId) ?? null } : null,
-      rules: rulesFor(row.type, row.rulesVersion),
+      rules,
+      period: stagePeriodToday(row, rules, todayInShanghai(now), calendar),
       today: todayInShanghai(now),
       now,
-      calendar: this.calendar(),
+      calendar,
     };
   }
 

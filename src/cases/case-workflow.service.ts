@@ -25,10 +25,19 @@ import { admitEvent } from '../workflows/event-admission';
 import { applyEvent, type PersistedState } from '../workflows/machine-runner';
 import { rulesFor } from '../workflows/rules';
 import type { DisputeRules, Track } from '../workflows/rules/dispute-rules.types';
-import type { Case } from './case.entity';
+import type { Case, CaseDeadline } from './case.entity';
 import { type CaseRepository, type CaseView, type HoldingUnit, nextSeq } from './case.repository';
 import type { CaseEventInput } from './case.schemas';
-import { pauseClock, resumeClock, startMediationClock, withReading } from './case-deadline';
+import {
+  acceptancePeriodAt,
+  extendClock,
+  pauseClock,
+  resumeClock,
+  startAcceptanceClock,
+  startMediationClock,
+  withReading,
+} from './case-deadline';
+import { assertAdmittedAsPeriodStands, type StagePeriodToday, stagePeriodToday } from './case-period';
 import { Agreement, MediationSession } from './mediation-record.entity';
 
 /** Actions recorded on a case's chain that are not workflow events (the statechart knows nothing of them). */
@@ -118,8 +127,14 @@ export class CaseWorkflowService {
       const context = row.snapshot.context;
       if (!holdingUnit) throw new Error(`case ${row.id} is held by a missing unit`);
 
-      const event = await this.resolve(input, row, context, holdingUnit, rules, today, calendar, tx);
-      const stepped = applyEvent(caseMachine, row.snapshot, event, { candidates: caseEventProbes(today) });
+      // a period run out that counts as failed mediation leaves only FAIL and an agreed extension
+      const period = stagePeriodToday(row, rules, today, calendar);
+      assertAdmittedAsPeriodStands(input.type, period);
+
+      const event = await this.resolve(input, row, context, holdingUnit, rules, today, calendar, tx, period);
+      const stepped = applyEvent(caseMachine, row.snapshot, event, {
+        candidates: caseEventProbes(today, { periodRunOut: period.runOut }),
+      });
       const next = stepped.next.context as CaseContext;
       const toState = caseStatePath(stepped.next.value);
 
@@ -127,7 +142,8 @@ export class CaseWorkflowService {
 
       const { expectedVersion: _version, ...submitted } = input;
       const payload: Record<string, unknown> = { ...submitted, ...event };
-      const changes = this.columnsAfter(row, stepped.next, toState, input.type, rules, today, calendar, now);
+      const deadline = await this.deadlineAfter(row, event, next, toState, rules, today, calendar, tx);
+      const changes = this.columnsAfter(row, stepped.next, toState, input.type, deadline, today, now);
       const seq = nextSeq(head);
       const sideRecords = await this.sideRecords(
         tx,
@@ -221,9 +237,13 @@ export class CaseWorkflowService {
     today: string,
     calendar: WorkingCalendar,
     tx: EntityManager,
+    period: StagePeriodToday,
   ): Promise<CaseEvent> {
     const { expectedVersion: _version, ...payload } = input;
     switch (payload.type) {
+      case 'REFER_OUT':
+        // from mediation only once the period has run out (劳动争议调解仲裁法 §14): the machine's guard reads it
+        return { ...payload, periodRunOut: period.runOut };
       case 'ACCEPT': {
         if (payload.track === 'people') {
           const level = payload.level ?? mediationLevelOf(holdingUnit.kind);
@@ -388,27 +408,62 @@ export class CaseWorkflowService {
     });
   }
 
+  /**
+   * The case's clock after the event. In mediation: a new stage's period (from the
+   * application, for labour, where a hand-off restarts nothing), paused, resumed, or
+   * extended by agreement. In screening at the type's administrative body after a
+   * transfer: the body's period to decide acceptance (医疗 §40), which any way out of
+   * screening ends. Elsewhere none.
+   */
+  private async deadlineAfter(
+    row: Case,
+    event: CaseEvent,
+    next: CaseContext,
+    toState: string,
+    rules: DisputeRules,
+    today: string,
+    calendar: WorkingCalendar,
+    tx: EntityManager,
+  ): Promise<CaseDeadline | null> {
+    const current = row.deadline;
+    if (toState === 'registered' || toState === 'screening') {
+      if (event.type === 'TRANSFER') {
+        const department = await this.units.findById(next.holdingUnitId, tx);
+        const period = department ? acceptancePeriodAt(rules, department) : null;
+        return period ? startAcceptanceClock(period, today, today, calendar) : null;
+      }
+      return current?.clock === 'acceptance' ? withReading(current, today, calendar) : null;
+    }
+    if (!toState.startsWith('mediation.')) return null;
+    if (startsMediationStage.has(event.type) && next.track) {
+      const mediation = current?.clock === 'acceptance' ? null : current;
+      return startMediationClock(
+        rules,
+        next.track,
+        { today, receivedOn: row.receivedOn, current: mediation },
+        calendar,
+      );
+    }
+    if (!current) return null;
+    if (event.type === 'SUSPEND' && next.track && next.suspendedReason)
+      return pauseClock(current, rules, next.track, next.suspendedReason, today, calendar);
+    if (event.type === 'RESUME') return resumeClock(current, today, calendar);
+    if (event.type === 'EXTEND_PERIOD') return extendClock(current, event.days, today, calendar);
+    return withReading(current, today, calendar);
+  }
+
   /** The queryable columns, in step with the new snapshot. */
   private columnsAfter(
     row: Case,
     snapshot: PersistedState<CaseContext>,
     toState: string,
     eventType: string,
-    rules: DisputeRules,
+    deadline: CaseDeadline | null,
     today: string,
-    calendar: WorkingCalendar,
     now: Date,
   ): Partial<Case> {
     const next = snapshot.context;
     const holdingUnitId = next.holdingUnitId;
-    let deadline = row.deadline;
-    if (!toState.startsWith('mediation.')) deadline = null;
-    else if (startsMediationStage.has(eventType) && next.track)
-      deadline = startMediationClock(rules, next.track, today, calendar);
-    else if (deadline && eventType === 'SUSPEND' && next.track && next.suspendedReason) {
-      deadline = pauseClock(deadline, rules, next.track, next.suspendedReason, today, calendar);
-    } else if (deadline && eventType === 'RESUME') deadline = resumeClock(deadline, today, calendar);
-    else if (deadline) deadline = withReading(deadline, today, calendar);
     const closing = toState === 'closed' && row.state !== 'closed';
     return {
       snapshot,

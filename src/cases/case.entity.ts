@@ -19,12 +19,21 @@ export type CaseSource = (typeof caseSources)[number];
 export interface CaseDeadline {
   due: string;
   basis: 'calendar' | 'working';
+  /** The period in force: the rule's days plus every agreed extension. */
   days: number;
   paused: boolean;
   source: { zh: string; en: string };
   startedOn: string;
   pauses: Array<{ from: string; to?: string }>;
   warningOn: string;
+  /**
+   * Which period this is: the stage's mediation period (absent in rows written before
+   * there were others), or the administrative body's period to decide whether it accepts
+   * the case (医疗纠纷预防和处理条例 §40), running while the case waits in screening there.
+   */
+  clock?: 'mediation' | 'acceptance';
+  /** Extensions the parties agreed to (医疗纠纷预防和处理条例 §38), in order. */
+  extensions?: Array<{ days: number; agreedOn: string }>;
 }
 
 /**
@@ -73,6 +82,14 @@ export class Case {
 
   @Column({ name: 'occurred_on', type: 'date', nullable: true })
   occurredOn!: string | null;
+
+  /** The day the mediation organisation received the application (劳动争议调解仲裁法 §14 counts from it). */
+  @Column({ name: 'received_on', type: 'date' })
+  receivedOn!: string;
+
+  /** Labour: the day the worker knew or should have known of the infringement (the §27 limitation runs from it). */
+  @Column({ name: 'knew_on', type: 'date', nullable: true })
+  knewOn!: string | null;
 
   @Column({ name: 'amount_in_dispute', type: 'numeric', precision: 16, scale: 2, nullable: true })
   amountInDispute!: string | null;

@@ -39,6 +39,7 @@ export const localDateTimeToIso = (value: unknown): string | undefined => {
 };
 
 const dateTimeFields = new Set(['heldAt', 'visitedAt']);
+const wholeNumberFields = new Set(['days']);
 
 /** The fields each event's schema accepts, read from the schema itself. */
 const eventFields = new Map<string, string[]>(
@@ -59,6 +60,7 @@ export function caseEventFromForm(body: FormBody): Record<string, unknown> {
     if (field === 'type') input.type = type;
     else if (field === 'expectedVersion') input.expectedVersion = wholeNumber(raw);
     else if (dateTimeFields.has(field)) input[field] = localDateTimeToIso(raw);
+    else if (wholeNumberFields.has(field)) input[field] = wholeNumber(raw);
     else input[field] = text(raw);
   }
   return input;
@@ -120,6 +122,8 @@ export function registerCaseFromForm(body: FormBody, rows: PartyRow[]): Record<s
     unitId: text(body.unitId),
     gridId: text(body.gridId),
     occurredOn: text(body.occurredOn),
+    receivedOn: text(body.receivedOn),
+    knewOn: text(body.knewOn),
     amountInDispute: amount(body.amountInDispute),
     groupSize: wholeNumber(body.groupSize),
     parties: rows.map((row) => ({

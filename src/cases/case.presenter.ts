@@ -3,7 +3,9 @@ import type { Locale } from '../shared/i18n/i18n';
 import type { Unit } from '../units/unit.entity';
 import { unitName } from '../units/unit.presenter';
 import type { User } from '../users/user.entity';
+import { rulesFor } from '../workflows/rules';
 import type { CaseEventRecord } from '../workflows/workflow-event.entity';
+import { readLimitation } from './arbitration-limitation';
 import type { Case } from './case.entity';
 import { presentDeadline } from './case-deadline';
 import type { Party } from './party.entity';
@@ -52,6 +54,7 @@ export function presentCase(
 ) {
   const today = todayInShanghai(deps.now);
   const deadline = row.deadline ? presentDeadline(row.deadline, today, deps.calendar) : null;
+  const limitation = presentLimitation(row, today, deps.calendar);
   const mediator = row.mediatorId ? deps.users.get(row.mediatorId) : undefined;
   return {
     id: row.id,
@@ -73,6 +76,9 @@ export function presentCase(
     judiciallyConfirmed: row.snapshot.context.judiciallyConfirmed,
     gridId: row.gridId,
     occurredOn: row.occurredOn,
+    receivedOn: row.receivedOn,
+    knewOn: row.knewOn,
+    arbitrationLimitation: limitation,
     amountInDispute: row.amountInDispute === null ? null : Number(row.amountInDispute),
     groupSize: row.groupSize,
     masterCaseId: row.masterCaseId,
@@ -83,6 +89,20 @@ export function presentCase(
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
+}
+
+/**
+ * A labour dispute's arbitration limitation (劳动争议调解仲裁法 §27) as the API shows it:
+ * `interrupted` while the case is under way, `running` from the day mediation ended
+ * without settling it, `lapsed`, or `lapsed_before_application`; null where no limitation
+ * is kept (another type, `knewOn` not recorded, the dispute settled).
+ */
+function presentLimitation(row: Case, today: string, calendar: WorkingCalendar) {
+  const rule = rulesFor(row.type, row.rulesVersion).arbitrationLimitation;
+  const reading = rule ? readLimitation(row, rule, today, calendar) : null;
+  if (!rule || !reading) return null;
+  const { clock: _clock, ...shown } = reading;
+  return { ...shown, source: rule.source };
 }
 
 /** One timeline entry (API.md `GET /cases/:id/events`). */

@@ -52,6 +52,10 @@ export const registerCaseSchema = z
     unitId: z.uuid({ error: 'validation.invalid_value' }).optional(),
     gridId: z.uuid({ error: 'validation.invalid_value' }).optional(),
     occurredOn: date.optional(),
+    /** The day the mediation organisation received the application; default today, not in the future (劳动争议调解仲裁法 §14). */
+    receivedOn: date.optional(),
+    /** Labour: the day the worker knew or should have known of the infringement (§27's limitation). */
+    knewOn: date.optional(),
     amountInDispute: z
       .number({ error: 'validation.number' })
       .nonnegative('validation.too_small')
@@ -146,6 +150,17 @@ export const caseEventSchema = z
         ...version,
         reason: text,
         guidance: z.enum(failureGuidances, { error: 'validation.invalid_value' }),
+      }),
+      z.strictObject({
+        type: z.literal('EXTEND_PERIOD'),
+        ...version,
+        /** Days of the period's own basis (working days for medical); the law sets no cap, this form does (a sanity bound). */
+        days: z
+          .number({ error: 'validation.number' })
+          .int('validation.whole_number')
+          .min(1, 'validation.too_small')
+          .max(90, 'validation.extension_days_max'),
+        reason: text,
       }),
       z.strictObject({
         type: z.literal('WITHDRAW'),

@@ -8,19 +8,28 @@ import { maskIdNumber, maskPhone, type PersonalDataCipher } from '../shared/cryp
 import { nextRecordNumber } from '../shared/db/record-numbers';
 import { ForbiddenError, NotFoundError, RuleViolationError, ValidationError } from '../shared/errors';
 import type { Locale } from '../shared/i18n/i18n';
+import type { DeadlineTimerService } from '../timers/deadline-timer.service';
 import type { Grid } from '../units/grid.entity';
 import type { Unit } from '../units/unit.entity';
 import { mediationLevelOf } from '../units/unit.entity';
 import type { UnitRepository } from '../units/unit.repository';
 import type { UserRepository } from '../users/user.repository';
-import { caseEventProbes, caseMachine, caseMachineVersion } from '../workflows/case.machine';
+import {
+  caseEventProbes,
+  caseMachine,
+  caseMachineVersion,
+  caseRulesExcerpt,
+} from '../workflows/case.machine';
 import { verifyChain } from '../workflows/event-chain';
 import { allowedEvents, applyEvent, startMachine } from '../workflows/machine-runner';
 import { rulesFor } from '../workflows/rules';
+import { applicationDateErrors } from './application-dates';
 import type { Case } from './case.entity';
 import { type CaseViewDeps, presentCase } from './case.presenter';
 import type { CaseRepository, CaseView, CaseWithAccess } from './case.repository';
 import type { CaseListQuery, PartyInput, RegisterCaseInput } from './case.schemas';
+import { acceptancePeriodAt, startAcceptanceClock } from './case-deadline';
+import { isAdmittedAsPeriodStands, stagePeriodToday } from './case-period';
 import type { Party } from './party.entity';
 
 /** What the intake form shows before saving: look-alike cases and forums already handling the parties. */
@@ -49,6 +58,8 @@ export class CaseService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly calendar: () => WorkingCalendar,
+    /** Gives a clock started at registration (the health bureau's §40 period) its timer, in the registration's transaction. */
+    private readonly timers?: Pick<DeadlineTimerService, 'reconcileCaseIn'>,
   ) {}
 
   /** Units by id, for presenting references. */
@@ -102,11 +113,20 @@ export class CaseService {
     return rows.map((row) => presentCase(row, deps));
   }
 
-  /** The events this actor may send to this case now: the statechart's and the policy's answer together. */
+  /**
+   * The events this actor may send to this case now: the statechart's and the policy's
+   * answer together, as the period stands today (run out and counted as failed: only FAIL
+   * and an agreed extension; run out and opening arbitration: REFER_OUT too).
+   */
   allowedEvents(actor: Actor, row: Case, resource: CaseResource): string[] {
     const today = todayInShanghai(this.clock.now());
-    return allowedEvents(caseMachine, row.snapshot, caseEventProbes(today)).filter((type) =>
-      policy.canSendCaseEvent(actor, type, resource),
+    const period = stagePeriodToday(row, rulesFor(row.type, row.rulesVersion), today, this.calendar());
+    return allowedEvents(
+      caseMachine,
+      row.snapshot,
+      caseEventProbes(today, { periodRunOut: period.runOut }),
+    ).filter(
+      (type) => isAdmittedAsPeriodStands(type, period) && policy.canSendCaseEvent(actor, type, resource),
     );
   }
 
@@ -192,13 +212,14 @@ export class CaseService {
   /** What the intake form offers: the units this actor may register at, and the grid blocks under them. */
   async intakeOptions(
     actor: Actor,
-  ): Promise<{ units: Unit[]; grids: Array<{ grid: Grid; community: Unit }> }> {
+  ): Promise<{ units: Unit[]; grids: Array<{ grid: Grid; community: Unit }>; today: string }> {
     const subtree = await this.units.findSubtree(actor.unitId);
     const units = subtree.filter((unit) => unit.active && policy.canRegisterAt(actor, unit.path, unit.id));
     const grids = await this.units.findGridsWithin(actor.unitId);
     const byId = new Map(subtree.map((unit) => [unit.id, unit]));
     return {
       units,
+      today: todayInShanghai(this.clock.now()),
       grids: grids.flatMap((grid) => {
         const community = byId.get(grid.communityId);
         return community ? [{ grid, community }] : [];
@@ -326,6 +347,10 @@ export class CaseService {
   ): Promise<Case> {
     const unitId = input.unitId ?? actor.unitId;
     const rules = rulesFor(input.type);
+    const now = this.clock.now();
+    const today = todayInShanghai(now);
+    const dateErrors = applicationDateErrors(input, rules, today);
+    if (dateErrors.length > 0) throw new RuleViolationError('validation_failed', dateErrors);
     const cap = rules.representativeCap;
     if (cap) {
       for (const role of ['applicant', 'respondent'] as const) {
@@ -364,18 +389,20 @@ export class CaseService {
         }
       }
 
-      const now = this.clock.now();
-      const year = Number(todayInShanghai(now).slice(0, 4));
+      const year = Number(today.slice(0, 4));
       const number = await nextRecordNumber(tx, { name: 'case', prefix: district.code }, district.id, year);
       const initial = startMachine(caseMachine, {
         type: input.type,
-        rules: {
-          judicialConfirmationApplies: rules.judicialConfirmation.applies,
-          failureGuidance: rules.failureGuidance,
-        },
+        rules: caseRulesExcerpt(rules),
         holdingUnitId: unit.id,
       });
       const submitted = options.submit ? applyEvent(caseMachine, initial, { type: 'SUBMIT' }).next : null;
+      const receivedOn = input.receivedOn ?? today;
+      // registered at the type's administrative body: it decides within its period whether it accepts (医疗 §40)
+      const acceptance = acceptancePeriodAt(rules, unit);
+      const deadline = acceptance
+        ? startAcceptanceClock(acceptance, receivedOn, today, this.calendar())
+        : null;
       const row = await this.cases.saveCase(
         {
           number,
@@ -390,6 +417,11 @@ export class CaseService {
           heldUnitIds: [unit.id],
           gridId: input.gridId ?? null,
           occurredOn: input.occurredOn ?? null,
+          receivedOn,
+          knewOn: input.knewOn ?? null,
+          deadline,
+          deadlineDue: deadline?.due ?? null,
+          overdue: deadline ? deadline.due < today : false,
           amountInDispute: input.amountInDispute === undefined ? null : String(input.amountInDispute),
           groupSize: input.groupSize ?? null,
           masterCaseId: input.masterCaseId ?? null,
@@ -445,6 +477,7 @@ export class CaseService {
           tx,
         );
       }
+      if (deadline) await this.timers?.reconcileCaseIn(tx, row);
       return row;
     }
   }

@@ -20,6 +20,7 @@ import type { CaseListQuery } from './case.schemas';
 import { caseListSorts } from './case.schemas';
 import type { IntakeReview } from './case.service';
 import { type ActionFailure, actionFormsView, type FieldSpec, fieldOf } from './case-actions.view-model';
+import { caseClocksView } from './case-clocks.view-model';
 import type { Dashboard } from './case-dashboard.service';
 import type { CaseFile, DocumentParty } from './case-file.service';
 import { partyKinds, partyRoles } from './party.entity';
@@ -212,11 +213,17 @@ export interface IntakeState {
 /** The intake form: options, the party rows as typed (with their errors), and the duplicate review. */
 export function intakeView(
   state: IntakeState,
-  options: { units: Unit[]; grids: Array<{ grid: Grid; community: Unit }>; actorUnitId: string },
+  options: {
+    units: Unit[];
+    grids: Array<{ grid: Grid; community: Unit }>;
+    actorUnitId: string;
+    today: string;
+  },
   context: ViewContext,
 ) {
   const { t, locale } = context;
-  const values = state.values;
+  // the application is taken to have come in today unless the mediator says otherwise
+  const values: Record<string, unknown> = { receivedOn: options.today, ...state.values };
   const rows = state.rows.length > 0 ? state.rows : blankParties();
   const depthOf = (unit: Unit) => unit.path.split('.').length - 1;
   const chosenUnit = (values.unitId as string | undefined) || options.actorUnitId;
@@ -588,6 +595,7 @@ export function casePageView(file: CaseFile, options: CasePageOptions, context: 
       grid,
       deadline: deadlineView(presented.deadline, row.snapshot.context.suspendedReason, file.today, context),
       confirmation: confirmationView(file, context),
+      clocks: caseClocksView(file, context),
     },
     parties: file.parties.map((party) => ({
       id: party.id,

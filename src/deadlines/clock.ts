@@ -59,7 +59,8 @@ export function warningDayCount(days: number): number {
 export function readClock(clock: DeadlineClock, today: PlainDate, calendar: WorkingCalendar): ClockReading {
   assertPlainDate(today, 'today');
   const pauses = closedPauses(clock, today);
-  const isPaused: NotCounted = (date) => pauses.some(({ from, to }) => date >= from && date < to);
+  const isPaused: NotCounted | undefined =
+    pauses.length === 0 ? undefined : (date) => pauses.some(({ from, to }) => date >= from && date < to);
 
   const due = dueDate(clock.startedOn, clock.days, clock.basis, calendar, isPaused);
   const base: ClockReadingBase = {

@@ -32,6 +32,8 @@ export function nthCountedDay(
 ): PlainDate {
   assertPlainDate(startedOn, 'startedOn');
   assertDayCount(count);
+  // every day counts: no need to walk a year's days one by one (the limitation of 劳动 §27)
+  if (basis === 'calendar' && notCounted === neverPaused) return addDays(startedOn, count);
   const isCounted = (date: PlainDate) =>
     !notCounted(date) && (basis === 'calendar' || calendar.isWorkingDay(date));
   let day = startedOn;

@@ -53,3 +53,16 @@ export function weekdayOf(date: PlainDate): number {
 export function yearOf(date: PlainDate): number {
   return Number(date.slice(0, 4));
 }
+
+/**
+ * The same day `years` later (earlier when negative), as a period counted in years ends
+ * (民事诉讼法 §85: on the corresponding day of the last year). 29 February, in a year
+ * without one, becomes 28 February: the month's last day.
+ */
+export function sameDayYearsLater(date: PlainDate, years: number): PlainDate {
+  assertPlainDate(date);
+  const year = yearOf(date) + years;
+  const monthDay = date.slice(4);
+  const candidate = `${String(year).padStart(4, '0')}${monthDay}`;
+  return isPlainDate(candidate) ? candidate : `${String(year).padStart(4, '0')}-02-28`;
+}

@@ -1,4 +1,5 @@
 import type { UnitKind } from '../units/unit.entity';
+import type { DepartmentKey } from '../workflows/rules/dispute-rules.types';
 
 /**
  * The demo organisation: Minhang district (闵行区) as described in the seed study —
@@ -12,6 +13,8 @@ export interface DemoUnit {
   nameZh: string;
   nameEn: string;
   kind: UnitKind;
+  /** A department's administrative body, as the rules key it. */
+  departmentKey?: DepartmentKey;
   children?: DemoUnit[];
   /** Grid blocks (网格) of a community: [code suffix, Chinese, English]. */
   grids?: Array<[string, string, string]>;
@@ -99,24 +102,28 @@ export const demoOrganisation: DemoUnit = {
       nameZh: '区人力资源和社会保障局',
       nameEn: 'District Human Resources and Social Security Bureau',
       kind: 'department',
+      departmentKey: 'human_resources',
     },
     {
       code: 'MH-WJW',
       nameZh: '区卫生健康委员会',
       nameEn: 'District Health Commission',
       kind: 'department',
+      departmentKey: 'health',
     },
     {
       code: 'MH-FWZS',
       nameZh: '区房屋征收事务中心',
       nameEn: 'District Housing Expropriation Affairs Centre',
       kind: 'department',
+      departmentKey: 'housing_expropriation',
     },
     {
       code: 'MH-GHZY',
       nameZh: '区规划和自然资源局',
       nameEn: 'District Planning and Natural Resources Bureau',
       kind: 'department',
+      departmentKey: 'planning_resources',
     },
     {
       code: 'MH-FY',

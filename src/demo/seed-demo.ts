@@ -9,7 +9,14 @@ import { type DemoUnit, demoOrganisation } from './demo-organisation';
 async function insertUnit(tx: EntityManager, demo: DemoUnit, parentId: string | null): Promise<void> {
   const unit = await tx.save(
     Unit,
-    tx.create(Unit, { code: demo.code, nameZh: demo.nameZh, nameEn: demo.nameEn, kind: demo.kind, parentId }),
+    tx.create(Unit, {
+      code: demo.code,
+      nameZh: demo.nameZh,
+      nameEn: demo.nameEn,
+      kind: demo.kind,
+      departmentKey: demo.departmentKey ?? null,
+      parentId,
+    }),
   );
   for (const [suffix, nameZh, nameEn] of demo.grids ?? []) {
     await tx.save(

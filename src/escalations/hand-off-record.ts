@@ -14,7 +14,8 @@ export function handOffRecordOf(event: HandOffEvent, before: CaseContext, after:
     fromLevel: before.level,
     toLevel: after.level,
     fromTrack: before.track,
-    toTrack: after.track,
+    // a transfer awaiting the department's decision (医疗 §40) has no track yet: it is on its way to the one named
+    toTrack: event.type === 'TRANSFER' ? event.toTrack : after.track,
     reasonCode: event.type === 'ESCALATE' ? event.reasonCode : null,
     reason: event.type === 'RETURN_DOWN' ? event.instructions : event.reason,
   };

@@ -4,7 +4,13 @@ import { z } from 'zod';
 import type { Actor } from '../access/actor';
 import { policy } from '../access/policy';
 import type { AuditService } from '../audit/audit.service';
-import { caseSources } from '../cases/case.entity';
+import { type CaseDeadline, caseSources } from '../cases/case.entity';
+import {
+  acceptancePeriodAt,
+  startAcceptanceClock,
+  startMediationClock,
+  withReading,
+} from '../cases/case-deadline';
 import { dueDate } from '../deadlines/period';
 import { todayInShanghai, type WorkingCalendar } from '../deadlines/working-calendar';
 import type { Clock } from '../shared/clock';
@@ -16,6 +22,7 @@ import {
   type CaseOutcome,
   caseMachine,
   caseMachineVersion,
+  caseRulesExcerpt,
 } from '../workflows/case.machine';
 import { genesisHash, hashEvent } from '../workflows/event-chain';
 import { startMachine } from '../workflows/machine-runner';
@@ -98,6 +105,8 @@ export type ImportRowError = { row: number; column: string; message: string };
 interface RowMemo {
   initialContext: Map<string, CaseContext>;
   dueDates: Map<string, string>;
+  /** The clocks of open rows, by type, track (or acceptance) and start day. */
+  clocks: Map<string, CaseDeadline | null>;
 }
 
 /** 422 with one line per bad cell: nothing was imported. */
@@ -167,7 +176,8 @@ export class CaseImportService {
       const numbers = await this.allocateNumbers(tx, valid, districts);
       const now = this.clock.now();
       const calendar = this.calendar();
-      const memo: RowMemo = { initialContext: new Map(), dueDates: new Map() };
+      const memo: RowMemo = { initialContext: new Map(), dueDates: new Map(), clocks: new Map() };
+      const today = todayInShanghai(now);
       // the rows and their chained events are built and written 500 at a time, so that a
       // big file's derived rows (snapshots, payloads) are never all in memory at once
       for (let from = 0; from < valid.length; from += importBatchSize) {
@@ -180,18 +190,21 @@ export class CaseImportService {
             numbers[from + index],
             calendar,
             now,
+            today,
             memo,
           ),
         );
         await tx.query(
           `INSERT INTO cases (id, number, district_id, type, title, description, source, registered_unit_id, registered_by,
              holding_unit_id, held_unit_ids, state, outcome, track, level, registered_level, resolved_level, rules_version,
-             machine_version, snapshot, version, imported, screened_at, accepted_at, closed_at, closed_on_time, created_at, updated_at)
+             machine_version, snapshot, version, imported, screened_at, accepted_at, closed_at, closed_on_time, created_at, updated_at,
+             received_on, deadline, deadline_due, overdue)
            SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, number varchar, district_id uuid, type varchar, title varchar,
              description text, source varchar, registered_unit_id uuid, registered_by uuid, holding_unit_id uuid, held_unit_ids uuid[],
              state varchar, outcome varchar, track varchar, level varchar, registered_level varchar, resolved_level varchar,
              rules_version int, machine_version int, snapshot jsonb, version int, imported boolean, screened_at timestamptz,
-             accepted_at timestamptz, closed_at timestamptz, closed_on_time boolean, created_at timestamptz, updated_at timestamptz)`,
+             accepted_at timestamptz, closed_at timestamptz, closed_on_time boolean, created_at timestamptz, updated_at timestamptz,
+             received_on date, deadline jsonb, deadline_due date, overdue boolean)`,
           [JSON.stringify(caseRows.map((row) => ({ ...row, registered_by: actor.id })))],
         );
         const events = caseRows.map((row, index) => {
@@ -351,6 +364,7 @@ export class CaseImportService {
     number: string,
     calendar: WorkingCalendar,
     now: Date,
+    today: string,
     memo: RowMemo,
   ) {
     const rules = rulesFor(data.type);
@@ -359,10 +373,7 @@ export class CaseImportService {
     if (!initialContext) {
       initialContext = startMachine(caseMachine, {
         type: data.type,
-        rules: {
-          judicialConfirmationApplies: rules.judicialConfirmation.applies,
-          failureGuidance: rules.failureGuidance,
-        },
+        rules: caseRulesExcerpt(rules),
         holdingUnitId: unit.id,
       }).context;
       memo.initialContext.set(data.type, initialContext);
@@ -391,12 +402,35 @@ export class CaseImportService {
     const track = accepted ? (data.track ?? null) : null;
     const level = track === 'people' ? (data.level ?? null) : null;
     const stage = track ? rules.deadlines[track] : null;
+    // the stage began on acceptance — or, for a period counted from the application (劳动 §14), on receipt
+    const stageStart = (from: NonNullable<typeof stage>) =>
+      from.countsFrom === 'application_received' ? data.registeredOn : (data.screenedOn ?? data.registeredOn);
     const onTime =
       state === 'closed' && stage && closedOn
-        ? closedOn <= stageDue(data.screenedOn ?? data.registeredOn, stage.days, stage.basis)
+        ? closedOn <= stageDue(stageStart(stage), stage.days, stage.basis)
         : state === 'closed'
           ? true
           : null;
+    // an open case gets the clock the workflow would have started, read today: the sweep then
+    // gives it a timer, warns and flags it overdue like any other (a historic case often is)
+    const clockKey = `${data.type}|${state}|${track}|${unit.departmentKey}|${data.registeredOn}|${data.screenedOn}`;
+    let deadline: CaseDeadline | null = memo.clocks.get(clockKey) ?? null;
+    if (!memo.clocks.has(clockKey)) {
+      const acceptance = acceptancePeriodAt(rules, unit);
+      deadline =
+        state === 'mediation.awaitingMediator' && track
+          ? startMediationClock(
+              rules,
+              track,
+              { today: data.screenedOn ?? data.registeredOn, receivedOn: data.registeredOn, current: null },
+              calendar,
+            )
+          : state === 'screening' && acceptance
+            ? startAcceptanceClock(acceptance, data.registeredOn, data.registeredOn, calendar)
+            : null;
+      if (deadline) deadline = withReading(deadline, today, calendar);
+      memo.clocks.set(clockKey, deadline);
+    }
     return {
       id: crypto.randomUUID(),
       number,
@@ -430,6 +464,11 @@ export class CaseImportService {
       closed_on_time: onTime,
       created_at: atShanghaiMidnight(data.registeredOn).toISOString(),
       updated_at: now.toISOString(),
+      // the older system registered an application the day it came in
+      received_on: data.registeredOn,
+      deadline,
+      deadline_due: deadline?.due ?? null,
+      overdue: deadline ? deadline.due < today : false,
     };
   }
 }

@@ -9,6 +9,7 @@ export const notificationKinds = [
   'petition.assigned',
   'deadline.warning',
   'deadline.overdue',
+  'limitation.warning',
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 
@@ -90,6 +91,13 @@ export const kindRules: Record<NotificationKind, KindRule> = {
     defaultDelivery: 'immediate',
     mandatory: true,
     template: 'deadline-overdue',
+  },
+  // a labour case's mediator and supervisor, 30 days before the worker's arbitration limitation ends (§27)
+  'limitation.warning': {
+    unitAudience: 'supervisors',
+    defaultDelivery: 'immediate',
+    mandatory: false,
+    template: 'limitation-warning',
   },
 };
 

@@ -2,6 +2,8 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { CaseDeadline } from '../cases/case.entity';
 import type { PetitionDueDates } from '../petitions/petition.entity';
 import { runQuery } from '../shared/db/structured-query';
+import type { CaseOutcome } from '../workflows/case.machine';
+import type { Track } from '../workflows/rules/dispute-rules.types';
 
 export type TimedSubjectType = 'case' | 'petition';
 
@@ -24,16 +26,23 @@ export interface TimerRow extends TimerKey {
   jobId: string | null;
 }
 
-/** A case as its timer reads it. */
+/** A case as its timers read it: its stage's clock, and what a labour limitation runs from (§27). */
 export interface CaseClockRow {
   id: string;
   number: string;
   title: string;
+  type: string;
+  rulesVersion: number;
   state: string;
+  track: Track | null;
+  outcome: CaseOutcome | null;
   deadline: CaseDeadline | null;
   mediatorId: string | null;
   holdingUnitId: string;
   overdue: boolean;
+  receivedOn: string;
+  knewOn: string | null;
+  closedAt: Date | null;
 }
 
 /** A petition as its timer reads it. */
@@ -167,8 +176,10 @@ export class DeadlineTimerRepository {
   lockCase(tx: EntityManager, id: string): Promise<CaseClockRow | null> {
     return tx
       .query(
-        `SELECT id, number, title, state, deadline, mediator_id AS "mediatorId",
-                holding_unit_id AS "holdingUnitId", overdue
+        `SELECT id, number, title, type, rules_version AS "rulesVersion", state, track, outcome, deadline,
+                mediator_id AS "mediatorId", holding_unit_id AS "holdingUnitId", overdue,
+                to_char(received_on, 'YYYY-MM-DD') AS "receivedOn", to_char(knew_on, 'YYYY-MM-DD') AS "knewOn",
+                closed_at AS "closedAt"
          FROM cases WHERE id = $1 FOR UPDATE`,
         [id],
       )
@@ -222,10 +233,14 @@ export class DeadlineTimerRepository {
     );
   }
 
-  /** Cases with a running clock, or with a timer left over: what the sweep looks at. */
+  /**
+   * Open cases with a running clock (a mediation stage, or a department deciding whether it
+   * accepts), or with a timer (a labour limitation's is made by the event that closes the
+   * case): what the sweep looks at.
+   */
   async caseIdsToSweep(): Promise<string[]> {
     const rows: Array<{ id: string }> = await this.db.query(
-      `SELECT id FROM cases WHERE deadline IS NOT NULL AND state LIKE 'mediation.%'
+      `SELECT id FROM cases WHERE deadline IS NOT NULL AND state <> 'closed'
        UNION SELECT subject_id FROM deadline_timers WHERE subject_type = 'case'`,
     );
     return rows.map((row) => row.id);

@@ -1,13 +1,16 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { readLimitation } from '../cases/arbitration-limitation';
 import type { CaseDeadline } from '../cases/case.entity';
 import { type ClockReading, type DeadlineClock, readClock } from '../deadlines/clock';
+import { addDays } from '../deadlines/plain-date';
 import { todayInShanghai, type WorkingCalendar } from '../deadlines/working-calendar';
+import type { NotificationKind } from '../notifications/notification-kinds';
 import { enqueueNotifications, type Notification } from '../notifications/outbox';
 import type { PetitionDueDates } from '../petitions/petition.entity';
 import { currentPetitionClock } from '../petitions/petition-clocks';
 import type { Clock } from '../shared/clock';
 import { JobQueue, queues } from '../shared/jobs/job-queue';
-import { petitionRulesFor } from '../workflows/rules';
+import { petitionRulesFor, rulesFor } from '../workflows/rules';
 import type { DayBasis } from '../workflows/rules/dispute-rules.types';
 import type { PetitionRules } from '../workflows/rules/petition-rules.types';
 import type {
@@ -20,29 +23,38 @@ import type {
 } from './deadline-timer.repository';
 import { planTimer } from './timer-plan';
 
-/** The clock a subject runs now (at most one), as a timer needs it. */
+/** A clock a subject runs now, as a timer needs it. */
 interface OpenClock {
   clock: string;
   deadline: DeadlineClock;
-  /** The dates stored with the subject, to move when the calendar moved them. */
-  stored: { due: string; warningOn?: string; paused?: boolean };
+  /** The dates stored with the subject, to move when the calendar moved them (nothing stored: none). */
+  stored: { due: string; warningOn?: string; paused?: boolean } | null;
   source: { zh: string; en: string };
+  /** Its reading today; a clock that warns otherwise than at 80 % (a limitation) says so here. */
+  read(today: string, calendar: WorkingCalendar): ClockReading;
+  /** A stage's period flags the subject overdue once it runs out; a limitation only tells. */
+  flagsOverdue: boolean;
+  /** The kind of notice for each moment (null: nothing to say then). */
+  notices: { warning: NotificationKind; overdue: NotificationKind | null };
+  /** Said in the notice besides the dates (what expiry means under the rule). */
+  payload: Record<string, unknown>;
+  /** Moves the stored dates to the reading (a holiday-table change). */
+  store(tx: EntityManager, reading: ClockReading): Promise<void>;
 }
 
-/** A case or a petition, locked, with its running clock and who hears about it. */
+/** A case or a petition, locked, with its running clocks and who hears about them. */
 interface LockedSubject {
   type: TimedSubjectType;
   id: string;
   number: string;
   title: string;
-  open: OpenClock | null;
+  /** A case: its stage's period (mediation, or a department's acceptance) and a labour limitation; a petition: one clock. */
+  open: OpenClock[];
   /** The holder (assigned mediator, petition agent), if any. */
   holderId: string | null;
   holdingUnitId: string;
   /** The subject's overdue flag as stored. */
   overdue: boolean;
-  /** Moves the stored dates to the reading (a holiday-table change). */
-  store(tx: EntityManager, reading: ClockReading): Promise<void>;
 }
 
 /** Which rule each petition clock comes from (信访工作条例), for its day basis. */
@@ -150,26 +162,46 @@ export class DeadlineTimerService {
         ? this.caseSubject(options.current ?? (await this.timers.lockCase(tx, subjectId)))
         : this.petitionSubject(await this.timers.lockPetition(tx, subjectId));
     const existing = options.timers ?? (await this.timers.lockTimersOf(tx, subjectType, subjectId));
-    const open = subject?.open ?? null;
+    const open = subject?.open ?? [];
 
     let outcome: TimerOutcome = 'none';
-    for (const stale of existing.filter((timer) => timer.clock !== open?.clock)) {
+    for (const stale of existing.filter((timer) => !open.some((clock) => clock.clock === timer.clock))) {
       // the stage ended (or the petition moved to another clock): its job goes too
       await this.cancelJob(tx, stale, options.currentJobId);
       await this.timers.deleteTimer(tx, stale);
       outcome = 'removed';
     }
-    if (!subject || !open) return outcome;
+    if (!subject || open.length === 0) return outcome;
+    let raisedAny: TimerOutcome = 'none';
+    for (const clock of open) {
+      const result = await this.reconcileClock(tx, subject, clock, existing, options);
+      if (result === 'overdue' || (result === 'warned' && raisedAny !== 'overdue')) raisedAny = result;
+    }
+    return raisedAny === 'none' ? 'scheduled' : raisedAny;
+  }
 
+  /** One open clock of a locked subject: its stored dates moved, its flags and job set, what is due raised. */
+  private async reconcileClock(
+    tx: EntityManager,
+    subject: LockedSubject,
+    open: OpenClock,
+    existing: TimerRow[],
+    options: { raise: boolean; currentJobId?: string },
+  ): Promise<TimerOutcome> {
+    const subjectType = subject.type;
+    const subjectId = subject.id;
+    let outcome: TimerOutcome = 'none';
     const now = this.clock.now();
     const today = todayInShanghai(now);
-    const reading = readClock(open.deadline, today, this.calendar());
+    const reading = open.read(today, this.calendar());
+    const stored = open.stored;
     if (
-      reading.due !== open.stored.due ||
-      (open.stored.warningOn !== undefined && reading.warningOn !== open.stored.warningOn) ||
-      (open.stored.paused !== undefined && reading.paused !== open.stored.paused)
+      stored &&
+      (reading.due !== stored.due ||
+        (stored.warningOn !== undefined && reading.warningOn !== stored.warningOn) ||
+        (stored.paused !== undefined && reading.paused !== stored.paused))
     ) {
-      await subject.store(tx, reading);
+      await open.store(tx, reading);
     }
 
     const key: TimerKey = { subjectType, subjectId, clock: open.clock };
@@ -189,14 +221,16 @@ export class DeadlineTimerService {
     };
     // most events leave the timer as it was (a session logged): nothing to write then
     if (!previous || !sameTimer(previous, row)) await this.timers.saveTimer(tx, row, now);
-    if (!reading.overdue && subject.overdue) await this.timers.setOverdue(tx, subjectType, subjectId, false);
+    if (open.flagsOverdue && !reading.overdue && subject.overdue)
+      await this.timers.setOverdue(tx, subjectType, subjectId, false);
 
     let fireAt = settled.fireAt;
     if (options.raise) {
       const raised = planTimer(settled, reading, today, now, { raise: true });
       if (raised.raise) {
         // the flag: set only where it is not set yet
-        if (raised.raise === 'overdue') await this.timers.setOverdue(tx, subjectType, subjectId, true);
+        if (raised.raise === 'overdue' && open.flagsOverdue)
+          await this.timers.setOverdue(tx, subjectType, subjectId, true);
         // the notice: only if this period's has not gone out (the guard two processes meet at)
         if (await this.timers.claimNotice(tx, key, raised.raise, now)) {
           await enqueueNotifications(tx, this.noticesFor(subject, open, reading, raised.raise));
@@ -208,7 +242,7 @@ export class DeadlineTimerService {
       }
     }
     await this.schedule(tx, row, fireAt, options.currentJobId);
-    return outcome === 'none' ? 'scheduled' : outcome;
+    return outcome;
   }
 
   /**
@@ -250,8 +284,68 @@ export class DeadlineTimerService {
 
   private caseSubject(row: CaseClockRow | null): LockedSubject | null {
     if (!row) return null;
+    const open: OpenClock[] = [];
+    const rules = rulesFor(row.type, row.rulesVersion);
     const deadline = row.deadline;
-    const running = deadline !== null && row.state.startsWith('mediation.');
+    // a stage's period runs while the case is open: mediation, or a department's decision in screening
+    if (deadline !== null && row.state !== 'closed') {
+      const clock = deadline.clock ?? 'mediation';
+      const stage = row.track ? rules.deadlines[row.track] : null;
+      const counted: DeadlineClock = {
+        startedOn: deadline.startedOn,
+        days: deadline.days,
+        basis: deadline.basis,
+        pauses: deadline.pauses,
+      };
+      open.push({
+        clock,
+        deadline: counted,
+        stored: { due: deadline.due, warningOn: deadline.warningOn, paused: deadline.paused },
+        source: deadline.source,
+        read: (today, calendar) => readClock(counted, today, calendar),
+        flagsOverdue: true,
+        notices: { warning: 'deadline.warning', overdue: 'deadline.overdue' },
+        // what running out means under the rule (医疗 §38/§40: failed; 劳动 §14: arbitration open)
+        payload:
+          clock === 'mediation' && stage
+            ? {
+                countsAsFailure: stage.expiryCountsAsFailure,
+                extendable: stage.extensionByAgreement !== undefined,
+                opensArbitration: stage.expiryOpensArbitration === true,
+              }
+            : {},
+        store: async (tx, reading) => {
+          const moved: CaseDeadline = {
+            ...deadline,
+            due: reading.due,
+            warningOn: reading.warningOn,
+            paused: reading.paused,
+          };
+          await this.timers.setCaseDeadline(tx, row.id, moved);
+        },
+      });
+    }
+    // a labour dispute's arbitration limitation runs anew once mediation ended without settling it (§27)
+    const limitation = rules.arbitrationLimitation;
+    const today = todayInShanghai(this.clock.now());
+    const running = limitation ? readLimitation(row, limitation, today, this.calendar()) : null;
+    if (limitation && running?.clock) {
+      const counted = running.clock;
+      open.push({
+        clock: 'arbitrationLimitation',
+        deadline: counted,
+        stored: null,
+        source: limitation.source,
+        read: (on, calendar) => {
+          const reading = readClock(counted, on, calendar);
+          return { ...reading, warningOn: addDays(reading.due, -limitation.warnDaysBefore) };
+        },
+        flagsOverdue: false,
+        notices: { warning: 'limitation.warning', overdue: null },
+        payload: { knewOn: row.knewOn, runsFrom: running.runsFrom },
+        store: async () => {},
+      });
+    }
     return {
       type: 'case',
       id: row.id,
@@ -260,29 +354,7 @@ export class DeadlineTimerService {
       holderId: row.mediatorId,
       holdingUnitId: row.holdingUnitId,
       overdue: row.overdue,
-      open: running
-        ? {
-            clock: 'mediation',
-            deadline: {
-              startedOn: deadline.startedOn,
-              days: deadline.days,
-              basis: deadline.basis,
-              pauses: deadline.pauses,
-            },
-            stored: { due: deadline.due, warningOn: deadline.warningOn, paused: deadline.paused },
-            source: deadline.source,
-          }
-        : null,
-      store: async (tx, reading) => {
-        if (!deadline) return;
-        const moved: CaseDeadline = {
-          ...deadline,
-          due: reading.due,
-          warningOn: reading.warningOn,
-          paused: reading.paused,
-        };
-        await this.timers.setCaseDeadline(tx, row.id, moved);
-      },
+      open,
     };
   }
 
@@ -295,6 +367,23 @@ export class DeadlineTimerService {
       : null;
     const rule = clock ? petitionRulesFor(row.rulesVersion)[petitionRuleOf[clock]] : undefined;
     const basis: DayBasis = (rule as { basis?: DayBasis } | undefined)?.basis ?? 'calendar';
+    const open: OpenClock[] = [];
+    if (current && clock) {
+      const counted: DeadlineClock = { startedOn: current.startedOn, days: current.days, basis, pauses: [] };
+      open.push({
+        clock,
+        deadline: counted,
+        stored: { due: current.due },
+        source: current.source,
+        read: (today, calendar) => readClock(counted, today, calendar),
+        flagsOverdue: true,
+        notices: { warning: 'deadline.warning', overdue: 'deadline.overdue' },
+        payload: {},
+        store: async (tx, reading) => {
+          await this.timers.setPetitionDue(tx, row.id, clock, reading.due);
+        },
+      });
+    }
     return {
       type: 'petition',
       id: row.id,
@@ -303,18 +392,7 @@ export class DeadlineTimerService {
       holderId: row.agentId,
       holdingUnitId: row.holdingUnitId,
       overdue: row.overdue,
-      open:
-        current && clock
-          ? {
-              clock,
-              deadline: { startedOn: current.startedOn, days: current.days, basis, pauses: [] },
-              stored: { due: current.due },
-              source: current.source,
-            }
-          : null,
-      store: async (tx, reading) => {
-        if (clock) await this.timers.setPetitionDue(tx, row.id, clock, reading.due);
-      },
+      open,
     };
   }
 
@@ -325,9 +403,11 @@ export class DeadlineTimerService {
     reading: ClockReading,
     notice: 'warning' | 'overdue',
   ): Notification[] {
+    const kind = open.notices[notice];
+    if (!kind) return [];
     return [
       {
-        kind: notice === 'overdue' ? 'deadline.overdue' : 'deadline.warning',
+        kind,
         recipientUserId: subject.holderId,
         recipientUnitId: subject.holdingUnitId,
         unitAudience: subject.type === 'case' && !subject.holderId ? 'members' : 'supervisors',
@@ -340,6 +420,7 @@ export class DeadlineTimerService {
           due: reading.due,
           warningOn: reading.warningOn,
           source: open.source,
+          ...open.payload,
         },
       },
     ];

@@ -8,6 +8,7 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
+import type { DepartmentKey } from '../workflows/rules/dispute-rules.types';
 
 /** 区中心 · 街镇中心 · 居村委工作站 · 行政机关 · 人民法院/诉调对接中心 */
 export const unitKinds = ['district', 'street', 'community', 'department', 'court'] as const;
@@ -53,6 +54,10 @@ export class Unit {
 
   @Column({ type: 'boolean', default: true })
   active!: boolean;
+
+  /** A department's administrative body, as the rules tables key it (`health` = 卫健委); null otherwise. */
+  @Column({ name: 'department_key', type: 'varchar', length: 32, nullable: true })
+  departmentKey!: DepartmentKey | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -6,7 +6,7 @@ export function unitName(unit: Pick<Unit, 'nameZh' | 'nameEn'>, locale: Locale):
   return locale === 'en' ? unit.nameEn : unit.nameZh;
 }
 
-/** The API's view of a unit (API.md: id, code, name, kind, parentId, level). */
+/** The API's view of a unit (API.md: id, code, name, kind, parentId, level; a department's body as `departmentKey`). */
 export function presentUnit(unit: Unit, locale: Locale) {
   return {
     id: unit.id,
@@ -17,6 +17,7 @@ export function presentUnit(unit: Unit, locale: Locale) {
     kind: unit.kind,
     parentId: unit.parentId,
     level: mediationLevelOf(unit.kind),
+    departmentKey: unit.departmentKey ?? null,
     active: unit.active,
   };
 }

@@ -1,11 +1,22 @@
+import type { TFunction } from 'i18next';
 import type { RouteSpec } from '../access/route-table';
 import { actorOf } from '../access/route-table';
 import { submitForm } from '../shared/http/forms';
 import { parseOrThrow } from '../shared/http/validate';
+import { departmentKeys } from '../workflows/rules/dispute-rules.types';
 import { unitKinds } from './unit.entity';
 import { depthOf, presentUnit, unitName, unitOptions } from './unit.presenter';
 import { activeSchema, newUnitSchema, unitChangesSchema, unitListSchema } from './unit.schemas';
 import type { UnitService } from './unit.service';
+
+/** The administrative bodies a department may be, as select options. */
+function bodyOptions(t: TFunction, selected: unknown) {
+  return departmentKeys.map((key) => ({
+    value: key,
+    label: t(`departmentKeys.${key}`),
+    selected: key === selected,
+  }));
+}
 
 /** The unit tree: read by everyone (API), managed by admins (pages). */
 export function unitRoutes(units: UnitService): RouteSpec[] {
@@ -52,6 +63,7 @@ export function unitRoutes(units: UnitService): RouteSpec[] {
           kinds: unitKinds
             .filter((kind) => kind !== 'district')
             .map((kind) => ({ value: kind, label: req.t(`unitKinds.${kind}`) })),
+          bodies: bodyOptions(req.t, null),
           values: {},
         });
       },
@@ -74,6 +86,7 @@ export function unitRoutes(units: UnitService): RouteSpec[] {
                 label: req.t(`unitKinds.${kind}`),
                 selected: kind === req.body?.kind,
               })),
+            bodies: bodyOptions(req.t, req.body?.departmentKey),
           };
         };
         let createdId = '';
@@ -97,6 +110,8 @@ export function unitRoutes(units: UnitService): RouteSpec[] {
           unit: { ...presentUnit(unit, req.locale), kindLabel: req.t(`unitKinds.${unit.kind}`) },
           parents: unitOptions(managed, req.locale, unit.parentId),
           isRoot: unit.parentId === null,
+          isDepartment: unit.kind === 'department',
+          bodies: bodyOptions(req.t, unit.departmentKey),
           values: { nameZh: unit.nameZh, nameEn: unit.nameEn },
           saved: req.query.saved === '1',
         });
@@ -120,6 +135,8 @@ export function unitRoutes(units: UnitService): RouteSpec[] {
             req.body?.parentId ?? unit.parentId,
           ),
           isRoot: unit.parentId === null,
+          isDepartment: unit.kind === 'department',
+          bodies: bodyOptions(req.t, req.body?.departmentKey),
         });
         const ok = await submitForm(req, res, { view: 'admin/unit-edit', viewModel }, async () => {
           const changes = parseOrThrow(unitChangesSchema, req.body);

@@ -1,7 +1,13 @@
 import { z } from 'zod';
+import { departmentKeys } from '../workflows/rules/dispute-rules.types';
 import { unitKinds } from './unit.entity';
 
 const name = z.string().trim().min(1, 'validation.required').max(200, 'validation.too_big');
+/** Which administrative body a department is (blank: none, or not a department). */
+const departmentKey = z.preprocess(
+  (value) => (value === '' ? undefined : value),
+  z.enum(departmentKeys, { error: 'validation.invalid_value' }).optional(),
+);
 
 export const newUnitSchema = z.object({
   code: z
@@ -15,6 +21,7 @@ export const newUnitSchema = z.object({
   nameEn: name,
   kind: z.enum(unitKinds, { error: 'validation.invalid_value' }),
   parentId: z.uuid({ error: 'validation.required' }),
+  departmentKey,
 });
 
 export const unitChangesSchema = z.object({
@@ -22,6 +29,8 @@ export const unitChangesSchema = z.object({
   nameEn: name,
   /** Absent for the district (the root does not move). */
   parentId: z.uuid({ error: 'validation.required' }).optional(),
+  /** Departments only; blank clears it. */
+  departmentKey,
 });
 
 export const activeSchema = z.object({
@@ -38,6 +47,7 @@ export const unitViewSchema = z
     kind: z.enum(unitKinds),
     parentId: z.uuid().nullable(),
     level: z.enum(['community', 'street', 'district']).nullable(),
+    departmentKey: z.enum(departmentKeys).nullable(),
     active: z.boolean(),
   })
   .meta({ id: 'Unit' });

@@ -3,6 +3,7 @@ import type { Actor } from '../access/actor';
 import { policy } from '../access/policy';
 import type { AuditService } from '../audit/audit.service';
 import { ForbiddenError, NotFoundError, RuleViolationError, ValidationError } from '../shared/errors';
+import type { DepartmentKey } from '../workflows/rules/dispute-rules.types';
 import type { Unit, UnitKind } from './unit.entity';
 import type { UnitRepository } from './unit.repository';
 
@@ -21,6 +22,8 @@ export interface NewUnit {
   nameEn: string;
   kind: UnitKind;
   parentId: string;
+  /** Which administrative body a department is (the rules' `departmentKey`). */
+  departmentKey?: DepartmentKey;
 }
 
 export interface UnitChanges {
@@ -28,6 +31,17 @@ export interface UnitChanges {
   nameEn: string;
   /** Omitted: stays where it is. */
   parentId?: string;
+  /** A department's body; omitted or blank: none. */
+  departmentKey?: DepartmentKey;
+}
+
+/** Only a department is an administrative body: a key on any other unit is a field error. */
+function assertDepartmentKeyFits(kind: UnitKind, departmentKey: DepartmentKey | undefined) {
+  if (departmentKey && kind !== 'department') {
+    throw new RuleViolationError('validation_failed', [
+      { field: 'departmentKey', message: 'validation.department_key_on_department' },
+    ]);
+  }
 }
 
 /** The unit tree as people see it (any signed-in user) and as admins change it (audited). */
@@ -87,6 +101,7 @@ export class UnitService {
         { field: 'kind', message: 'validation.parent_kind_not_allowed' },
       ]);
     }
+    assertDepartmentKeyFits(input.kind, input.departmentKey);
     return this.db.transaction(async (tx) => {
       await this.assertParent(actor, input.kind, input.parentId, tx);
       if (await this.units.findByCode(input.code, tx)) {
@@ -94,7 +109,7 @@ export class UnitService {
           { field: 'code', message: 'validation.code_taken' },
         ]);
       }
-      const unit = await this.units.save(input, tx);
+      const unit = await this.units.save({ ...input, departmentKey: input.departmentKey ?? null }, tx);
       await this.audit.record(
         { actor: { id: actor.id, username: actor.username }, ip },
         { action: 'unit.created', target: { type: 'unit', id: unit.id }, details: { ...input } },
@@ -107,10 +122,12 @@ export class UnitService {
   /** Rename, and move under another parent (its subtree moves with it). */
   async update(actor: Actor, ip: string | null, id: string, changes: UnitChanges): Promise<void> {
     const unit = await this.getManaged(actor, id);
+    assertDepartmentKeyFits(unit.kind, changes.departmentKey);
     const target = {
       nameZh: changes.nameZh,
       nameEn: changes.nameEn,
       parentId: changes.parentId ?? unit.parentId,
+      departmentKey: changes.departmentKey ?? null,
     };
     const moving = unit.parentId !== target.parentId;
     if (moving && (unit.parentId === null || target.parentId === null)) {
@@ -122,7 +139,7 @@ export class UnitService {
       await this.db.transaction(async (tx) => {
         if (moving) await this.assertParent(actor, unit.kind, target.parentId as string, tx);
         const changed: Record<string, { from: unknown; to: unknown }> = {};
-        for (const key of ['nameZh', 'nameEn', 'parentId'] as const) {
+        for (const key of ['nameZh', 'nameEn', 'parentId', 'departmentKey'] as const) {
           if (unit[key] !== target[key]) changed[key] = { from: unit[key], to: target[key] };
         }
         if (Object.keys(changed).length === 0) return;
@@ -130,7 +147,11 @@ export class UnitService {
         await this.audit.record(
           { actor: { id: actor.id, username: actor.username }, ip },
           {
-            action: moving ? 'unit.moved' : 'unit.renamed',
+            action: moving
+              ? 'unit.moved'
+              : changed.nameZh || changed.nameEn
+                ? 'unit.renamed'
+                : 'unit.body_changed',
             target: { type: 'unit', id },
             details: { changed },
           },

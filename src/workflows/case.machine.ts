@@ -2,10 +2,12 @@ import { and, assign, not, type StateValue, setup } from 'xstate';
 import type { MediationLevel } from '../units/unit.entity';
 import { statePathOf } from './machine-runner';
 import {
+  type DisputeRules,
   type DisputeType,
   type FailureGuidance,
   failureGuidances,
   type Track,
+  tracks,
 } from './rules/dispute-rules.types';
 
 /**
@@ -34,6 +36,25 @@ export type SuspensionReason = 'appraisal' | 'hearing' | 'other';
 export interface CaseRulesExcerpt {
   judicialConfirmationApplies: boolean;
   failureGuidance: FailureGuidance[];
+  /** Tracks whose period the parties may agree to extend (医疗纠纷预防和处理条例 §38: the people's). */
+  extendableTracks: Track[];
+  /** Tracks whose period, once run out, lets a party go to arbitration (劳动争议调解仲裁法 §14). */
+  arbitrationOnceExpiredTracks: Track[];
+  /** The administrative body decides whether it takes a case handed to it (医疗纠纷预防和处理条例 §40). */
+  departmentDecidesAcceptance: boolean;
+}
+
+/** What the machine reads of a type's rules, as the registration copies it into the context. */
+export function caseRulesExcerpt(rules: DisputeRules): CaseRulesExcerpt {
+  return {
+    judicialConfirmationApplies: rules.judicialConfirmation.applies,
+    failureGuidance: [...rules.failureGuidance],
+    extendableTracks: tracks.filter((track) => rules.deadlines[track].extensionByAgreement !== undefined),
+    arbitrationOnceExpiredTracks: tracks.filter(
+      (track) => rules.deadlines[track].expiryOpensArbitration === true,
+    ),
+    departmentDecidesAcceptance: rules.administrativeAcceptance !== null,
+  };
 }
 
 export interface CaseMachineInput {
@@ -63,6 +84,8 @@ export interface CaseContext {
   suspendedReason: SuspensionReason | null;
   sessionsHeld: number;
   followUpsRecorded: number;
+  /** How many extensions of a period the parties agreed to (医疗纠纷预防和处理条例 §38); only counts. */
+  extensionsAgreed: number;
 }
 
 /**
@@ -80,6 +103,8 @@ export type CaseEvent =
       type: 'REFER_OUT';
       agency: 'arbitration' | 'court' | 'police' | 'reconsideration' | 'other';
       reason: string;
+      /** Whether the stage's period had run out when it was sent: the service reads the case's clock today. */
+      periodRunOut: boolean;
     }
   | { type: 'ASSIGN'; mediatorId: string }
   | {
@@ -118,6 +143,7 @@ export type CaseEvent =
   | { type: 'TRANSFER'; toTrack: 'people'; level: MediationLevel; unitId: string; reason: string }
   | { type: 'TRANSFER'; toTrack: 'administrative' | 'judicial'; unitId: string; reason: string }
   | { type: 'FAIL'; reason: string; guidance: FailureGuidance }
+  | { type: 'EXTEND_PERIOD'; days: number; reason: string }
   | { type: 'WITHDRAW'; by: 'applicant' | 'respondent' | 'both'; note?: string }
   | { type: 'REQUEST_JUDICIAL_CONFIRMATION'; court: string; appliedOn: string }
   | { type: 'CONFIRMED'; rulingNo?: string }
@@ -168,6 +194,21 @@ export const caseMachine = setup({
       allowedTransfers[context.track].includes(event.toTrack),
     isGuidanceOfferedForType: ({ context, event }) =>
       event.type === 'FAIL' && context.rules.failureGuidance.includes(event.guidance),
+    // 医疗纠纷预防和处理条例 §38: the committee and both sides may agree to extend; §40 gives the bureau no such thing
+    isPeriodExtendableOnTrack: ({ context }) =>
+      context.track !== null && context.rules.extendableTracks.includes(context.track),
+    // 劳动争议调解仲裁法 §14: no agreement within the period → a party may apply for arbitration
+    isArbitrationOpenAfterPeriod: ({ context, event }) =>
+      event.type === 'REFER_OUT' &&
+      event.agency === 'arbitration' &&
+      event.periodRunOut &&
+      context.track !== null &&
+      context.rules.arbitrationOnceExpiredTracks.includes(context.track),
+    // 医疗纠纷预防和处理条例 §40: the health bureau decides within 5 working days whether it accepts
+    isTransferForDepartmentToDecide: ({ context, event }) =>
+      event.type === 'TRANSFER' &&
+      event.toTrack === 'administrative' &&
+      context.rules.departmentDecidesAcceptance,
     isWrittenPeoplesAgreement: ({ context }) =>
       context.agreementForm === 'written' && context.track === 'people',
     judicialConfirmationApplies: ({ context }) => context.rules.judicialConfirmationApplies,
@@ -226,6 +267,12 @@ export const caseMachine = setup({
         : {},
     ),
     countFollowUp: assign(({ context }) => ({ followUpsRecorded: context.followUpsRecorded + 1 })),
+    countExtension: assign(({ context }) => ({ extensionsAgreed: context.extensionsAgreed + 1 })),
+    handToDepartmentForDecision: assign(({ event }) =>
+      event.type === 'TRANSFER'
+        ? { track: null, level: null, holdingUnitId: event.unitId, mediatorId: null }
+        : {},
+    ),
     recordJudicialConfirmation: assign({ judiciallyConfirmed: true }),
     reopen: assign({ ...clearedAgreement, outcome: null, track: null, level: null, mediatorId: null }),
   },
@@ -235,8 +282,10 @@ export const caseMachine = setup({
   context: ({ input }) => ({
     type: input.type,
     rules: {
-      judicialConfirmationApplies: input.rules.judicialConfirmationApplies,
+      ...input.rules,
       failureGuidance: [...input.rules.failureGuidance],
+      extendableTracks: [...input.rules.extendableTracks],
+      arbitrationOnceExpiredTracks: [...input.rules.arbitrationOnceExpiredTracks],
     },
     track: null,
     level: null,
@@ -247,6 +296,7 @@ export const caseMachine = setup({
     suspendedReason: null,
     sessionsHeld: 0,
     followUpsRecorded: 0,
+    extensionsAgreed: 0,
   }),
   initial: 'registered',
   states: {
@@ -287,6 +337,16 @@ export const caseMachine = setup({
           target: 'closed',
           actions: { type: 'recordOutcome', params: { outcome: 'unresolved' } },
         },
+        // The parties agree to a longer period, also once it has run out (then only this or FAIL
+        // is left: the service's gate, src/cases/case-period.ts); the service moves the due date.
+        EXTEND_PERIOD: { guard: 'isPeriodExtendableOnTrack', actions: 'countExtension' },
+        // Labour: once the period has run out without agreement, a party takes the dispute to
+        // arbitration — referred out, so the forum stays taken (one active forum per dispute).
+        REFER_OUT: {
+          guard: 'isArbitrationOpenAfterPeriod',
+          target: 'closed',
+          actions: { type: 'recordOutcome', params: { outcome: 'referred_out' } },
+        },
       },
       states: {
         awaitingMediator: {
@@ -310,7 +370,15 @@ export const caseMachine = setup({
               target: 'awaitingMediator',
               actions: 'moveDownOneLevel',
             },
-            TRANSFER: { guard: 'isAllowedTransfer', target: 'awaitingMediator', actions: 'recordTransfer' },
+            TRANSFER: [
+              // medical → the health bureau: it decides first whether it accepts (§40), in screening
+              {
+                guard: and(['isAllowedTransfer', 'isTransferForDepartmentToDecide']),
+                target: '#case.screening',
+                actions: 'handToDepartmentForDecision',
+              },
+              { guard: 'isAllowedTransfer', target: 'awaitingMediator', actions: 'recordTransfer' },
+            ],
           },
         },
         // the deadline clock stops here (the service pauses it on entering this state)
@@ -398,12 +466,16 @@ export function caseStatePath(value: StateValue): CaseStatePath {
 
 /**
  * Probe events for `allowedEvents()`: one per event type, plus one per value of
- * every payload field a guard reads (TRANSFER's `toTrack`, FAIL's `guidance`).
- * Dates a guard compares are `today` (YYYY-MM-DD, Asia/Shanghai): a confirmation
- * applied for today is what the button in front of the user would send. Ids are
- * placeholders: no guard reads them.
+ * every payload field a guard reads (TRANSFER's `toTrack`, FAIL's `guidance`,
+ * REFER_OUT's `agency`). Dates a guard compares are `today` (YYYY-MM-DD, Asia/Shanghai):
+ * a confirmation applied for today is what the button in front of the user would send;
+ * whether the stage's period has run out is the case's clock read today (`clock`), as
+ * the service resolves REFER_OUT. Ids are placeholders: no guard reads them.
  */
-export function caseEventProbes(today: string): CaseEvent[] {
+export function caseEventProbes(
+  today: string,
+  clock: { periodRunOut: boolean } = { periodRunOut: false },
+): CaseEvent[] {
   const unitId = 'probe-unit';
   return [
     { type: 'SUBMIT' },
@@ -411,7 +483,8 @@ export function caseEventProbes(today: string): CaseEvent[] {
     { type: 'ACCEPT', track: 'administrative', unitId },
     { type: 'ACCEPT', track: 'judicial', unitId },
     { type: 'DECLINE', reason: 'probe' },
-    { type: 'REFER_OUT', agency: 'other', reason: 'probe' },
+    { type: 'REFER_OUT', agency: 'other', reason: 'probe', periodRunOut: clock.periodRunOut },
+    { type: 'REFER_OUT', agency: 'arbitration', reason: 'probe', periodRunOut: clock.periodRunOut },
     { type: 'ASSIGN', mediatorId: 'probe-mediator' },
     { type: 'LOG_SESSION', kind: 'session', heldAt: today, minutes: 'probe' },
     { type: 'SUSPEND', reason: 'other' },
@@ -423,6 +496,7 @@ export function caseEventProbes(today: string): CaseEvent[] {
     { type: 'TRANSFER', toTrack: 'administrative', unitId, reason: 'probe' },
     { type: 'TRANSFER', toTrack: 'judicial', unitId, reason: 'probe' },
     ...failureGuidances.map((guidance): CaseEvent => ({ type: 'FAIL', reason: 'probe', guidance })),
+    { type: 'EXTEND_PERIOD', days: 1, reason: 'probe' },
     { type: 'WITHDRAW', by: 'both' },
     { type: 'REQUEST_JUDICIAL_CONFIRMATION', court: 'probe-court', appliedOn: today },
     { type: 'CONFIRMED' },

@@ -94,6 +94,7 @@ const caseColumns = [
   'closed_on_time',
   'created_at',
   'updated_at',
+  'received_on',
 ] as const;
 const partyColumns = [
   'id',
@@ -227,7 +228,13 @@ class Instantiator {
       const rules = rulesFor(type);
       const [start, ...rest] = ops;
       if (start.op !== 'start') throw new Error('a clock starts with start');
-      deadline = startMediationClock(rules, start.track, addDays(createdDay, start.day), officialCalendar);
+      // the generated applications are registered the day they come in: a labour period counts from then
+      deadline = startMediationClock(
+        rules,
+        start.track,
+        { today: addDays(createdDay, start.day), receivedOn: createdDay, current: null },
+        officialCalendar,
+      );
       for (const op of rest) {
         const on = addDays(createdDay, op.day);
         const pauses: CaseDeadline['pauses'] =
@@ -530,6 +537,7 @@ class Instantiator {
         closedOnTime,
         new Date(createdMs).toISOString(),
         new Date(lastMs).toISOString(),
+        dayOfMs(createdMs), // applications are registered the day they come in
       ]),
     );
     if (plan.bench) this.benchIds.push(caseId);

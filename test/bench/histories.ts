@@ -7,6 +7,7 @@ import {
   type CaseContext,
   type CaseEvent,
   caseMachine,
+  caseRulesExcerpt,
   caseStatePath,
 } from '../../src/workflows/case.machine';
 import { applyEvent, type PersistedState, startMachine } from '../../src/workflows/machine-runner';
@@ -269,7 +270,12 @@ const decline = (d: number): Step => ({
 });
 const referOut = (d: number): Step => ({
   day: d,
-  event: () => ({ type: 'REFER_OUT', agency: 'arbitration', reason: '已申请劳动仲裁。' }),
+  event: () => ({
+    type: 'REFER_OUT',
+    agency: 'arbitration',
+    reason: '已申请劳动仲裁。',
+    periodRunOut: false,
+  }),
 });
 const reopen = (d: number): Step => ({
   day: d,
@@ -606,10 +612,7 @@ function runTemplate(spec: TemplateSpec, type: DisputeType, open: boolean): Temp
   const registeredUnit: Var = spec.registerAt === 'street' ? 'S' : 'C';
   let state: PersistedState<CaseContext> = startMachine(caseMachine, {
     type,
-    rules: {
-      judicialConfirmationApplies: rules.judicialConfirmation.applies,
-      failureGuidance: rules.failureGuidance,
-    },
+    rules: caseRulesExcerpt(rules),
     holdingUnitId: sentinel(registeredUnit),
   });
   const registration: TemplateEvent = {

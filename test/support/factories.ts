@@ -5,13 +5,21 @@ import type { RegisterCaseInput } from '../../src/cases/case.schemas';
 import type { Services } from '../../src/composition-root';
 import { type Unit, type UnitKind } from '../../src/units/unit.entity';
 import { UnitRepository } from '../../src/units/unit.repository';
+import type { DepartmentKey } from '../../src/workflows/rules/dispute-rules.types';
 
 const uniqueSuffix = () => randomBytes(3).toString('hex').toUpperCase();
 
 /** A unit built for one test; codes are unique so tests never collide. */
 export function createUnit(
   db: DataSource,
-  fields: { kind: UnitKind; parentId?: string | null; code?: string; nameZh?: string; nameEn?: string },
+  fields: {
+    kind: UnitKind;
+    parentId?: string | null;
+    code?: string;
+    nameZh?: string;
+    nameEn?: string;
+    departmentKey?: DepartmentKey;
+  },
 ): Promise<Unit> {
   const code = fields.code ?? `T-${fields.kind.slice(0, 3).toUpperCase()}-${uniqueSuffix()}`;
   return new UnitRepository(db).save({
@@ -20,6 +28,7 @@ export function createUnit(
     parentId: fields.parentId ?? null,
     nameZh: fields.nameZh ?? `测试单位${code}`,
     nameEn: fields.nameEn ?? `Test unit ${code}`,
+    departmentKey: fields.departmentKey ?? null,
   });
 }
 

@@ -1,5 +1,10 @@
 import { todayInShanghai } from '../../src/deadlines/working-calendar';
-import { type CaseEvent, caseStatePath, caseStatePaths } from '../../src/workflows/case.machine';
+import {
+  type CaseEvent,
+  caseRulesExcerpt,
+  caseStatePath,
+  caseStatePaths,
+} from '../../src/workflows/case.machine';
 import { rulesFor } from '../../src/workflows/rules';
 import type { DisputeType } from '../../src/workflows/rules/dispute-rules.types';
 import {
@@ -49,6 +54,22 @@ const confirmationDefinitions = [
   'agreement.judicialConfirmation · case.agreement.judicialConfirmation:CONFIRMATION_REJECTED#0',
   'agreement.judicialConfirmation · case.agreement.judicialConfirmation:CONFIRMED#0',
 ];
+const mediationLeaves = ['mediation.awaitingMediator', 'mediation.inProgress', 'mediation.suspended'];
+/** Extending a period by agreement (医疗 §38): only types with an extendable track reach it. */
+const extensionDefinitions = mediationLeaves.map((leaf) => `${leaf} · case.mediation:EXTEND_PERIOD#0`);
+/** Referral to arbitration from mediation needs a run-out period (劳动 §14): time does not pass in the model. */
+const arbitrationDefinitions = mediationLeaves.map((leaf) => `${leaf} · case.mediation:REFER_OUT#0`);
+/** A transfer the department decides on first (医疗 §40): only types whose body decides acceptance. */
+const departmentDecisionDefinitions = ['mediation.inProgress · case.mediation.inProgress:TRANSFER#0'];
+/** The events after which a stage's period starts again (an agreed extension ends with its stage). */
+const startsStage = new Set([
+  'ACCEPT',
+  'ESCALATE',
+  'RETURN_DOWN',
+  'TRANSFER',
+  'CONFIRMATION_REJECTED',
+  'RESUME_MEDIATION',
+]);
 
 function describePath(path: ModelPath): string {
   const types = path.steps.map((step) => step.event.type);
@@ -84,13 +105,16 @@ function requestBody(
       return { type: 'REACH_AGREEMENT', form: event.form, terms: event.terms, performBy: event.performBy };
     case 'REQUEST_JUDICIAL_CONFIRMATION':
       return { type: 'REQUEST_JUDICIAL_CONFIRMATION', court: unitId(event.court), appliedOn: context.today };
+    case 'REFER_OUT':
+      // whether the period has run out is the API's to read from the case's clock
+      return { type: 'REFER_OUT', agency: event.agency, reason: event.reason };
     default:
       return { ...event };
   }
 }
 
-/** What the API must show after a step, per the machine and the type's rules. */
-function expectedView(snapshot: CaseSnapshot, team: CaseTeam, type: DisputeType) {
+/** What the API must show after a step, per the machine and the type's rules (and the days agreed to add to the stage). */
+function expectedView(snapshot: CaseSnapshot, team: CaseTeam, type: DisputeType, extendedBy: number) {
   const context = snapshot.context;
   const state = caseStatePath(snapshot.value);
   const inMediation = state.startsWith('mediation.');
@@ -108,7 +132,7 @@ function expectedView(snapshot: CaseSnapshot, team: CaseTeam, type: DisputeType)
     judiciallyConfirmed: context.judiciallyConfirmed,
     deadline: stage
       ? {
-          days: stage.days,
+          days: stage.days + extendedBy,
           basis: stage.basis,
           source: stage.source,
           paused: state === 'mediation.suspended' && stage.pausedBy.includes('appraisal'),
@@ -179,14 +203,22 @@ export function specifyCaseWorkflowFromModel(type: DisputeType): void {
         [...model.reachableStates].map((label) => label.replace(/\(.*\)$/, '')),
       );
 
+      const excerpt = caseRulesExcerpt(rules);
+      const unreachable = [
+        ...arbitrationDefinitions,
+        ...(excerpt.extendableTracks.length === 0 ? extensionDefinitions : []),
+        ...(excerpt.departmentDecidesAcceptance ? [] : departmentDecisionDefinitions),
+      ];
+      for (const definition of unreachable) expect(everyDefinition).toContain(definition);
+      const reachableByRules = everyDefinition.filter((definition) => !unreachable.includes(definition));
       if (rules.judicialConfirmation.applies) {
-        expect([...model.reachableDefinitions].sort()).toEqual(everyDefinition);
+        expect([...model.reachableDefinitions].sort()).toEqual(reachableByRules);
         expect([...reachableStatePaths].sort()).toEqual([...caseStatePaths].sort());
         expect(model.reachableStates).toContain('closed(enforcement_referred)');
       } else {
         // 土地/征收 agreements are administrative: no judicial confirmation, so no enforcement on breach
         expect([...model.reachableDefinitions].sort()).toEqual(
-          everyDefinition.filter((definition) => !confirmationDefinitions.includes(definition)),
+          reachableByRules.filter((definition) => !confirmationDefinitions.includes(definition)),
         );
         expect([...reachableStatePaths].sort()).toEqual(
           caseStatePaths.filter((path) => path !== 'agreement.judicialConfirmation').sort(),
@@ -250,6 +282,7 @@ export function specifyCaseWorkflowFromModel(type: DisputeType): void {
         const expectedSnapshots = replayInMachine(model, path);
         const escalatedFrom = new Map<ModelUnit, ModelUnit>();
         let version = 0;
+        let extendedBy = 0;
         for (const [index, step] of path.steps.entries()) {
           const before = index === 0 ? model.initial : expectedSnapshots[index - 1];
           const after = expectedSnapshots[index];
@@ -257,6 +290,8 @@ export function specifyCaseWorkflowFromModel(type: DisputeType): void {
           const holding = before.context.holdingUnitId as ModelUnit;
           const actor = step.event.type === 'REOPEN' ? team.supervisor : team.mediators[holding];
           const appToday = todayInShanghai(testApp.clock.now());
+          if (startsStage.has(step.event.type)) extendedBy = 0;
+          if (step.event.type === 'EXTEND_PERIOD') extendedBy += step.event.days;
 
           const response = await api.call(actor, 'POST', `/api/v1/cases/${caseId}/events`, {
             expectedVersion: version,
@@ -270,7 +305,7 @@ export function specifyCaseWorkflowFromModel(type: DisputeType): void {
           });
           expect({ label, ...actualView(response.body) }).toEqual({
             label,
-            ...expectedView(after, team, type),
+            ...expectedView(after, team, type, extendedBy),
           });
           expect({ label, version: response.body.version }).toEqual({ label, version: version + 1 });
           version = response.body.version;

@@ -10,6 +10,7 @@ import {
   type CaseMachineInput,
   caseEventProbes,
   caseMachine,
+  caseRulesExcerpt,
   caseStatePath,
 } from '../../src/workflows/case.machine';
 import { rulesFor } from '../../src/workflows/rules';
@@ -51,10 +52,7 @@ export function modelInput(type: DisputeType): CaseMachineInput {
   const rules = rulesFor(type);
   return {
     type,
-    rules: {
-      judicialConfirmationApplies: rules.judicialConfirmation.applies,
-      failureGuidance: rules.failureGuidance,
-    },
+    rules: caseRulesExcerpt(rules),
     holdingUnitId: 'community',
   };
 }
@@ -69,6 +67,9 @@ function acceptableLevels(holding: ModelUnit): MediationLevel[] {
  * The events a user could send in this state, as the service would hand them to the
  * machine: one per probe, with the probe's placeholders replaced by what the API
  * resolves in this state, and a second form of agreement (oral) besides the probe's.
+ * Time does not pass in the model: no period ever runs out (`periodRunOut` is false), so
+ * what only a run-out period allows (labour's referral to arbitration from mediation)
+ * is specified by the deadline specs instead (test/cases/law-clocks.test.ts).
  */
 export function modelEvents(type: DisputeType, today: PlainDate) {
   const rules = rulesFor(type);
@@ -150,6 +151,8 @@ export function modelEvents(type: DisputeType, today: PlainDate) {
           ];
         case 'CONFIRMED':
           return [{ type: 'CONFIRMED', rulingNo: '(2026)沪0112民特1号' }];
+        case 'EXTEND_PERIOD':
+          return [{ type: 'EXTEND_PERIOD', days: 5, reason: '双方同意因补充材料延长调解期限。' }];
         default:
           return [probe];
       }

@@ -88,6 +88,7 @@ describe('the dispute case statechart', () => {
         type: 'REFER_OUT',
         agency: 'arbitration',
         reason: '劳动仲裁',
+        periodRunOut: false,
       });
 
       expect(pathOf(state)).toBe('closed');

@@ -29,7 +29,13 @@ describe('the machine runner', () => {
     it('when a case starts, then it returns the initial value and a context that survives JSON unchanged', () => {
       const started = startMachine(caseMachine, {
         type: 'labour',
-        rules: { judicialConfirmationApplies: true, failureGuidance: ['arbitration'] },
+        rules: {
+          judicialConfirmationApplies: true,
+          failureGuidance: ['arbitration'],
+          extendableTracks: [],
+          arbitrationOnceExpiredTracks: [],
+          departmentDecidesAcceptance: false,
+        },
         holdingUnitId: 'community-1',
       });
 

@@ -21,12 +21,18 @@ export type PersistedPetition = PersistedState<PetitionContext>;
 export const rulesWithConfirmation: CaseRulesExcerpt = {
   judicialConfirmationApplies: true,
   failureGuidance: ['arbitration', 'litigation', 'payment_order', 'other'],
+  extendableTracks: [],
+  arbitrationOnceExpiredTracks: [],
+  departmentDecidesAcceptance: false,
 };
 
 /** A type whose agreements do not go to judicial confirmation. */
 export const rulesWithoutConfirmation: CaseRulesExcerpt = {
   judicialConfirmationApplies: false,
   failureGuidance: ['administrative_ruling', 'litigation'],
+  extendableTracks: [],
+  arbitrationOnceExpiredTracks: [],
+  departmentDecidesAcceptance: false,
 };
 
 export function newCase(input: Partial<CaseMachineInput> = {}): PersistedCase {

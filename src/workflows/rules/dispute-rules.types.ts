@@ -32,8 +32,45 @@ export interface StageDeadline {
   source: LegalSource;
   /** Suspension reasons whose time is not counted (e.g. medical appraisal 鉴定). */
   pausedBy: Array<'appraisal' | 'hearing' | 'other'>;
-  /** Once expired the mediation counts as failed (医疗纠纷预防和处理条例 §38). */
+  /**
+   * Once expired the mediation counts as failed (医疗纠纷预防和处理条例 §38, §40): the only
+   * steps left are recording the failure, or an extension the parties agree to where the
+   * rule allows one.
+   */
   expiryCountsAsFailure: boolean;
+  /**
+   * Day 0 of the period (民事诉讼法 §85: not counted). `stage_start` (the default): the day
+   * the case enters this stage — acceptance, and again on every hand-off, the receiving
+   * unit getting a period of its own. `application_received`: the day the mediation
+   * organisation received the application (the case's `receivedOn`), whatever happens
+   * after — hand-offs do not restart it (劳动争议调解仲裁法 §14).
+   */
+  countsFrom?: 'stage_start' | 'application_received';
+  /**
+   * The parties and the mediators may agree to extend the period (医疗纠纷预防和处理条例
+   * §38), as often as they agree, by days of the period's basis. Absent: the law allows no
+   * extension on this track (§40 for the health bureau's mediation).
+   */
+  extensionByAgreement?: { source: LegalSource };
+  /**
+   * Once the period has run out without agreement, a party may apply for arbitration
+   * (劳动争议调解仲裁法 §14): the case may then be referred to arbitration from mediation.
+   */
+  expiryOpensArbitration?: boolean;
+}
+
+/**
+ * A limitation period the parties must know of (劳动争议调解仲裁法 §27): so many years from
+ * the day the claimant knew or should have known of the infringement, interrupted by the
+ * application for mediation and running anew, in full, from the day the mediation ends.
+ */
+export interface LimitationPeriod {
+  years: number;
+  /** The warning goes out this many days before its last day (not at 80 %: a year is long). */
+  warnDaysBefore: number;
+  source: LegalSource;
+  /** What the law adds, shown with it (§27 ¶3, ¶4: suspension; wage arrears while employed). */
+  note: LegalSource;
 }
 
 export const failureGuidances = [
@@ -44,6 +81,18 @@ export const failureGuidances = [
   'other',
 ] as const;
 export type FailureGuidance = (typeof failureGuidances)[number];
+
+/**
+ * The administrative bodies the rules name, by key: a department unit carries the key of
+ * the body it is (人社局, 卫健委, 房屋征收部门, 规划和自然资源局).
+ */
+export const departmentKeys = [
+  'human_resources',
+  'health',
+  'housing_expropriation',
+  'planning_resources',
+] as const;
+export type DepartmentKey = (typeof departmentKeys)[number];
 
 export const tracks = ['people', 'administrative', 'judicial'] as const;
 export type Track = (typeof tracks)[number];
@@ -57,7 +106,7 @@ export interface DisputeRules {
   /** Whether the four named types' dedicated rules apply (else: generic). */
   firstClass: boolean;
   /** The administrative body for the administrative track; `departmentKey` matches a department unit's role. */
-  administrativeBody: { departmentKey: string; zh: string; en: string } | null;
+  administrativeBody: { departmentKey: DepartmentKey; zh: string; en: string } | null;
   /** Mediation deadline per track (judicial: the court's own procedure). */
   deadlines: Record<Track, StageDeadline>;
   /** Whether a written people's-mediation agreement may go to judicial confirmation (人民调解法 §33). */
@@ -70,4 +119,13 @@ export interface DisputeRules {
   hearingWhenMajorityObjects: { source: LegalSource } | null;
   /** Free text shown to mediators: what the law says happens next on failure. */
   failureNote: LegalSource;
+  /**
+   * The period within which the administrative body decides whether it accepts a case for
+   * administrative mediation (医疗纠纷预防和处理条例 §40: 5 working days). It runs at a
+   * department whose key is the body's `departmentKey`, from the application's receipt (a
+   * case registered there) or the transfer, until it accepts or declines. Null: no such period.
+   */
+  administrativeAcceptance: StageDeadline | null;
+  /** The arbitration limitation the claimant must keep (labour §27); null where none applies here. */
+  arbitrationLimitation: LimitationPeriod | null;
 }

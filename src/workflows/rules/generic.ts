@@ -44,6 +44,8 @@ export function genericRules(type: GenericDisputeType): DisputeRules {
     representativeCap: null,
     hearingWhenMajorityObjects: null,
     failureNote: peopleMediationFailureNote,
+    administrativeAcceptance: null,
+    arbitrationLimitation: null,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { DisputeRules, StageDeadline } from './dispute-rules.types';
+import type { DisputeRules, LimitationPeriod, StageDeadline } from './dispute-rules.types';
 import { legalInstrument } from './legal-source';
 import { firstRulesEffectiveFrom, judicialConfirmationApplies, judicialTrackMediation } from './shared-rules';
 
@@ -10,10 +10,12 @@ const labourLaw = legalInstrument({
 
 /**
  * §14: when no agreement is reached within 15 days of the mediation organisation
- * receiving the application, a party may apply for arbitration. That right arises on
- * day 15 whatever happened meanwhile, so no suspension stops this clock; and expiry
- * opens arbitration rather than ending the mediation, which may go on if both agree.
- * The same period binds the mediation bodies run by the labour bureau (§10, §14).
+ * receiving the application, a party may apply for arbitration. The period counts from
+ * that receipt — not from acceptance, and a hand-off (上报, 交办, 移交) does not restart
+ * it: the application was received once. The right arises on day 15 whatever happened
+ * meanwhile, so no suspension stops this clock; and expiry opens arbitration rather than
+ * ending the mediation, which may go on if both agree. The same period binds the
+ * mediation bodies run by the labour bureau (§10, §14).
  */
 const fifteenDays: StageDeadline = {
   days: 15,
@@ -21,6 +23,25 @@ const fifteenDays: StageDeadline = {
   source: labourLaw.article(14),
   pausedBy: [],
   expiryCountsAsFailure: false,
+  countsFrom: 'application_received',
+  expiryOpensArbitration: true,
+};
+
+/**
+ * §27: a labour dispute goes to arbitration within one year of the day the worker knew or
+ * should have known of the infringement. Applying for mediation is "requesting a remedy
+ * from the relevant body" (向有关部门请求权利救济): it interrupts the period, which then
+ * runs anew, in full, from the day the mediation ends (the procedure's end, as 民法典 §195
+ * counts an interruption by a procedure). The worker is warned 30 days before it ends.
+ */
+export const labourArbitrationLimitation: LimitationPeriod = {
+  years: 1,
+  warnDaysBefore: 30,
+  source: labourLaw.article(27),
+  note: {
+    zh: `仲裁时效因当事人一方向对方当事人主张权利，或者向有关部门请求权利救济，或者对方当事人同意履行义务而中断，从中断时起重新计算；因不可抗力或者有其他正当理由不能申请仲裁的，时效中止；劳动关系存续期间因拖欠劳动报酬发生争议的，不受一年时效限制，但劳动关系终止的，应当自终止之日起一年内提出（${labourLaw.article(27).zh}）。`,
+    en: `The limitation is interrupted when a party claims the right from the other, requests a remedy from the relevant body, or the other party agrees to perform, and runs anew from then; it is suspended by force majeure or another good reason; a claim for unpaid wages while the employment lasts is not bound by the one year, but must be made within one year of the employment ending (${labourLaw.article(27).en}).`,
+  },
 };
 
 export const labourRules: readonly DisputeRules[] = [
@@ -46,6 +67,9 @@ export const labourRules: readonly DisputeRules[] = [
       zh: `自收到调解申请之日起十五日内未达成调解协议的，当事人可以依法申请仲裁（${labourLaw.article(14).zh}）；达成调解协议后一方当事人在约定期限内不履行的，另一方当事人可以依法申请仲裁（${labourLaw.article(15).zh}）；因支付拖欠劳动报酬、工伤医疗费、经济补偿或者赔偿金事项达成调解协议，用人单位在约定期限内不履行的，劳动者可以持调解协议书依法向人民法院申请支付令（${labourLaw.article(16).zh}）。`,
       en: `If no agreement is reached within 15 days of the application, a party may apply for arbitration (${labourLaw.article(14).en}); if an agreement is not performed in time, the other party may apply for arbitration (${labourLaw.article(15).en}); if an agreement on unpaid wages, work-injury medical costs, severance or compensation is not performed by the employer, the worker may apply to the court for a payment order on the strength of the agreement (${labourLaw.article(16).en}).`,
     },
+    // mediation organisations decide acceptance themselves; the bureau's arbitration commission is another forum
+    administrativeAcceptance: null,
+    arbitrationLimitation: labourArbitrationLimitation,
   },
 ];
 

@@ -10,9 +10,10 @@ const medicalRegulations = legalInstrument({
 
 /**
  * §38: the medical dispute mediation committee (医调委) concludes within 30 working days
- * of accepting the case; appraisal (鉴定) time is not counted; once the period runs out
- * without agreement the mediation counts as failed. The parties and the committee may
- * agree to extend it, which the case records as a new period.
+ * of accepting the case; appraisal (鉴定) time is not counted; "因特殊情况需要延长调解期限的，
+ * 医疗纠纷人民调解委员会和医患双方可以约定延长调解期限" — the committee and both sides may agree
+ * to extend it (EXTEND_PERIOD, by working days); once the period runs out without agreement
+ * the mediation counts as failed.
  */
 const peopleMediation: StageDeadline = {
   days: 30,
@@ -20,12 +21,28 @@ const peopleMediation: StageDeadline = {
   source: medicalRegulations.article(38),
   pausedBy: ['appraisal'],
   expiryCountsAsFailure: true,
+  extensionByAgreement: { source: medicalRegulations.article(38) },
 };
 
-/** §40: the health bureau's mediation has the same 30 working days, appraisal not counted, expiry = failure. */
+/**
+ * §40: the health bureau's mediation has the same 30 working days, appraisal not counted,
+ * expiry = failure — and, unlike §38, no extension: the regulation gives the bureau none.
+ */
 const administrativeMediation: StageDeadline = {
-  ...peopleMediation,
+  days: 30,
+  basis: 'working',
   source: medicalRegulations.article(40),
+  pausedBy: ['appraisal'],
+  expiryCountsAsFailure: true,
+};
+
+/** §40: the health bureau decides within 5 working days of the application whether it accepts. */
+export const medicalAdministrativeAcceptance: StageDeadline = {
+  days: 5,
+  basis: 'working',
+  source: medicalRegulations.article(40),
+  pausedBy: [],
+  expiryCountsAsFailure: false,
 };
 
 export const medicalRules: readonly DisputeRules[] = [
@@ -55,14 +72,7 @@ export const medicalRules: readonly DisputeRules[] = [
       zh: `超过调解期限未达成调解协议的，视为调解不成（${medicalRegulations.article(38, 40).zh}）；医患双方可以依法向人民法院提起诉讼（${medicalRegulations.article(22).zh}）。人民法院或者卫生主管部门已经受理的，医疗纠纷人民调解委员会不予受理，已经受理的终止调解（${medicalRegulations.article(31).zh}）。`,
       en: `When the period runs out without agreement, mediation counts as failed (${medicalRegulations.article(38, 40).en}); the parties may sue in court (${medicalRegulations.article(22).en}). Once a court or the health bureau has accepted the dispute, the committee does not take it, or stops (${medicalRegulations.article(31).en}).`,
     },
+    administrativeAcceptance: medicalAdministrativeAcceptance,
+    arbitrationLimitation: null,
   },
 ];
-
-/** §40: the health bureau decides within 5 working days of the application whether it accepts. */
-export const medicalAdministrativeAcceptance: StageDeadline = {
-  days: 5,
-  basis: 'working',
-  source: medicalRegulations.article(40),
-  pausedBy: [],
-  expiryCountsAsFailure: false,
-};

@@ -376,7 +376,8 @@ describe('the rules the deadlines come from (DOMAIN.md), one row at a time', () 
     });
     expectAnswered(group, 201);
 
-    // §14: 15 calendar days from acceptance, on either the people's or the labour bureau's track
+    // §14: 15 calendar days from the day the application was received (here: registered and accepted
+    // today), on either the people's or the labour bureau's track; later receipts: test/cases/law-clocks.test.ts
     const today = scene.today();
     const running = await caseInMediation(scene, 'labour');
     const due = dueDate(today, 15, 'calendar', officialCalendar);

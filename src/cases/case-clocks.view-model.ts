@@ -1,0 +1,76 @@
+import { formatPlainDate } from '../shared/format';
+import { isSettled, readLimitation } from './arbitration-limitation';
+import type { ViewContext } from './case.view-model';
+import type { CaseFile } from './case-file.service';
+
+/**
+ * What the case page says about the clocks the law runs on a case besides its due date
+ * (issue 16): the day the application came in, what a run-out period means under the
+ * rule (医疗: counts as failed; 劳动: arbitration open since the next day), and a labour
+ * dispute's arbitration limitation (§27) — in words, with the article.
+ */
+export function caseClocksView(file: CaseFile, { t, locale }: ViewContext) {
+  const day = (date: string | null) => (date ? formatPlainDate(date, locale) : '');
+  const cite = (source: { zh: string; en: string }) => (locale === 'en' ? source.en : source.zh);
+  const { period, row, rules } = file;
+
+  let runOut: { tone: 'overdue'; text: string } | null = null;
+  if (period.runOut && period.stage && row.deadline) {
+    const params = {
+      due: day(row.deadline.due),
+      since: day(period.runOutSince),
+      source: cite(period.stage.source),
+    };
+    if (period.failedByExpiry)
+      runOut = { tone: 'overdue', text: t('casePage.clocks.failedByExpiry', params) };
+    else if (period.stage.expiryOpensArbitration)
+      runOut = { tone: 'overdue', text: t('casePage.clocks.arbitrationOpen', params) };
+  }
+
+  const limitationRule = rules.arbitrationLimitation;
+  let limitation: { tone: string; text: string; source: string; note: string } | null = null;
+  if (limitationRule) {
+    const reading = readLimitation(row, limitationRule, file.today, file.calendar);
+    const params = {
+      knewOn: day(reading?.knewOn ?? null),
+      interruptedOn: day(reading?.interruptedOn ?? null),
+      runsFrom: day(reading?.runsFrom ?? null),
+      endsOn: day(reading?.endsOn ?? null),
+    };
+    if (!isSettled(row)) {
+      const [tone, key] = !reading
+        ? ['paused', 'casePage.clocks.limitationNotRecorded']
+        : reading.status === 'interrupted'
+          ? ['paused', 'casePage.clocks.limitationInterrupted']
+          : reading.status === 'running'
+            ? [
+                reading.warningOn && file.today >= reading.warningOn ? 'soon' : 'ok',
+                'casePage.clocks.limitationRunning',
+              ]
+            : reading.status === 'lapsed'
+              ? ['overdue', 'casePage.clocks.limitationLapsed']
+              : ['overdue', 'casePage.clocks.limitationLapsedBefore'];
+      limitation = {
+        tone,
+        text: t(key, params),
+        source: cite(limitationRule.source),
+        note: cite(limitationRule.note),
+      };
+    }
+  }
+
+  const deadline = row.deadline;
+  return {
+    receivedOn: day(row.receivedOn),
+    /** The due date shown is the department's decision to accept (医疗 §40), not a mediation period. */
+    deadlineLabel: deadline?.clock === 'acceptance' ? t('casePage.clocks.acceptance') : null,
+    extendedBy:
+      deadline?.extensions && deadline.extensions.length > 0
+        ? t('casePage.clocks.extendedBy', {
+            days: deadline.extensions.reduce((sum, extension) => sum + extension.days, 0),
+          })
+        : null,
+    runOut,
+    limitation,
+  };
+}

@@ -19,7 +19,7 @@ import type { Clock } from './shared/clock';
 import { errorHandler, isApiRequest, notFoundHandler } from './shared/http/error-handler';
 import { localeMiddleware } from './shared/http/locale.middleware';
 import { buildOpenApiDocument } from './shared/http/openapi';
-import { rejectNulCharacters } from './shared/http/reject-nul.middleware';
+import { refuseDeepJson, rejectUnstorableInput } from './shared/http/storable-input.middleware';
 import './shared/http/request-context';
 import { viewHelpers } from './shared/http/view-helpers';
 import type { Logger } from './shared/logger';
@@ -135,8 +135,8 @@ export function createApp(deps: AppDependencies): Express & { routes: RouteSpec[
   app.use(mountRoutes(Router(), early));
 
   app.use(express.urlencoded({ extended: false, limit: '1mb' }));
-  app.use(express.json({ limit: '1mb' }));
-  app.use(rejectNulCharacters);
+  app.use(express.json({ limit: '1mb', verify: refuseDeepJson }));
+  app.use(rejectUnstorableInput);
   const sessions = sessionMiddleware(config, db);
   // an API call with a bearer token has no browser session: none is created or looked up for it
   app.use((req, res, next) =>

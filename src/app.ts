@@ -19,6 +19,7 @@ import type { Clock } from './shared/clock';
 import { errorHandler, isApiRequest, notFoundHandler } from './shared/http/error-handler';
 import { localeMiddleware } from './shared/http/locale.middleware';
 import { buildOpenApiDocument } from './shared/http/openapi';
+import { requestLogSerializers } from './shared/http/request-log';
 import { refuseDeepJson, rejectUnstorableInput } from './shared/http/storable-input.middleware';
 import './shared/http/request-context';
 import { viewHelpers } from './shared/http/view-helpers';
@@ -97,10 +98,8 @@ export function createApp(deps: AppDependencies): Express & { routes: RouteSpec[
         return id;
       },
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
-      serializers: {
-        req: (req) => ({ id: req.id, method: req.method, url: req.url }),
-        res: (res) => ({ statusCode: res.statusCode }),
-      },
+      // no search term, typed value or personal number reaches the log (request-log.ts)
+      serializers: requestLogSerializers,
     }),
   );
   app.use(

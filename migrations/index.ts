@@ -16,6 +16,8 @@ import { PairCharactersInOneLoop1764141600000 } from './1764141600000-PairCharac
 import { IndexHandOffFiguresByDay1764141700000 } from './1764141700000-IndexHandOffFiguresByDay';
 import { IndexCaseSelectionForHandOffFigures1764141800000 } from './1764141800000-IndexCaseSelectionForHandOffFigures';
 import { ReinstallOutdatedJobQueueSchema1764141900000 } from './1764141900000-ReinstallOutdatedJobQueueSchema';
+import { MoveSignInBookkeepingOutOfUsers1764142300000 } from './1764142300000-MoveSignInBookkeepingOutOfUsers';
+import { NotifyActorsChangedOnlyWhenAccessChanges1764142310000 } from './1764142310000-NotifyActorsChangedOnlyWhenAccessChanges';
 
 /**
  * Every migration, oldest first. Listed (not globbed) so that the app, the CLI and
@@ -40,4 +42,6 @@ export const migrations = [
   IndexHandOffFiguresByDay1764141700000,
   IndexCaseSelectionForHandOffFigures1764141800000,
   ReinstallOutdatedJobQueueSchema1764141900000,
+  MoveSignInBookkeepingOutOfUsers1764142300000,
+  NotifyActorsChangedOnlyWhenAccessChanges1764142310000,
 ];

@@ -162,9 +162,6 @@ export class UserService {
           passwordHash,
           mustChangePassword: true,
           passwordChangedAt: this.clock.now(),
-          lockedUntil: null,
-          failedLoginCount: 0,
-          failedLoginWindowStartedAt: null,
         },
         tx,
       );
@@ -192,27 +189,40 @@ export class UserService {
     });
   }
 
-  /** One's own password: the current one must be right, the new one must follow the rule. */
-  async changeOwnPassword(actor: Actor, ip: string | null, current: string, next: string): Promise<void> {
+  /**
+   * One's own password: the current one must be right, the new one must follow the rule.
+   * The user's other sessions end and their API tokens are revoked (whoever else held
+   * them is out); the session the change was made in (`keepSessionId`) stays.
+   */
+  async changeOwnPassword(
+    actor: Actor,
+    change: { ip: string | null; current: string; next: string; keepSessionId?: string },
+  ): Promise<void> {
     const user = await this.users.findById(actor.id);
     if (!user) throw new NotFoundError();
-    if (!(await verifyPassword(user.passwordHash, current))) {
+    if (!(await verifyPassword(user.passwordHash, change.current))) {
       throw new ValidationError([{ field: 'currentPassword', message: 'validation.current_password_wrong' }]);
     }
-    this.assertPassword(next, user.username, 'newPassword');
-    if (await verifyPassword(user.passwordHash, next)) {
+    this.assertPassword(change.next, user.username, 'newPassword');
+    if (await verifyPassword(user.passwordHash, change.next)) {
       throw new ValidationError([{ field: 'newPassword', message: 'validation.password_unchanged' }]);
     }
-    const passwordHash = await hashPassword(next);
+    const passwordHash = await hashPassword(change.next);
     await this.db.transaction(async (tx) => {
       await this.users.update(
         user.id,
         { passwordHash, mustChangePassword: false, passwordChangedAt: this.clock.now() },
         tx,
       );
+      await this.users.deleteSessionsOf(user.id, tx, { except: change.keepSessionId });
+      await this.tokens.revokeAllOf(user.id, tx);
       await this.audit.record(
-        origin(actor, ip),
-        { action: 'user.password_changed', target: { type: 'user', id: user.id } },
+        origin(actor, change.ip),
+        {
+          action: 'user.password_changed',
+          target: { type: 'user', id: user.id },
+          details: { otherSessionsEnded: true, tokensRevoked: true },
+        },
         tx,
       );
     });

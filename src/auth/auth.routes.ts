@@ -65,23 +65,21 @@ export function authRoutes(deps: AuthRouteDeps): RouteSpec[] {
       method: 'post',
       path: '/login',
       access: 'public',
-      handler: [
-        async (req, res) => {
-          let destination = '/';
-          const ok = await submitForm(
-            req,
-            res,
-            { view: 'auth/login', viewModel: () => loginViewModel(req) },
-            async () => {
-              const input = parseOrThrow(signInSchema, req.body);
-              const user = await deps.signIn.signIn(input.username, input.password, originOf(req), 'web');
-              await startSession(req, user.id, deps.clock.now().getTime());
-              destination = user.mustChangePassword ? '/account/password' : (input.returnTo ?? '/');
-            },
-          );
-          if (ok) res.redirect(303, destination);
-        },
-      ],
+      handler: async (req, res) => {
+        let destination = '/';
+        const ok = await submitForm(
+          req,
+          res,
+          { view: 'auth/login', viewModel: () => loginViewModel(req) },
+          async () => {
+            const input = parseOrThrow(signInSchema, req.body);
+            const user = await deps.signIn.signIn(input.username, input.password, originOf(req), 'web');
+            await startSession(req, user.id, deps.clock.now().getTime());
+            destination = user.mustChangePassword ? '/account/password' : (input.returnTo ?? '/');
+          },
+        );
+        if (ok) res.redirect(303, destination);
+      },
     },
     {
       method: 'post',
@@ -150,18 +148,16 @@ export function authRoutes(deps: AuthRouteDeps): RouteSpec[] {
         body: apiSignInSchema,
         response: tokenResponseSchema,
       },
-      handler: [
-        async (req, res) => {
-          const input = parseOrThrow(apiSignInSchema, req.body);
-          const user = await deps.signIn.signIn(input.username, input.password, originOf(req), 'api');
-          const { token, expiresAt } = await deps.tokens.issue(user.id);
-          res.json({
-            token,
-            expiresAt: expiresAt.toISOString(),
-            user: userViewSchema.parse(user),
-          });
-        },
-      ],
+      handler: async (req, res) => {
+        const input = parseOrThrow(apiSignInSchema, req.body);
+        const user = await deps.signIn.signIn(input.username, input.password, originOf(req), 'api');
+        const { token, expiresAt } = await deps.tokens.issue(user.id);
+        res.json({
+          token,
+          expiresAt: expiresAt.toISOString(),
+          user: userViewSchema.parse(user),
+        });
+      },
     },
     {
       method: 'post',

@@ -19,6 +19,8 @@ import { ReinstallOutdatedJobQueueSchema1764141900000 } from './1764141900000-Re
 import { RecordWhenApplicationsAreReceivedAndClaimsKnown1764142100000 } from './1764142100000-RecordWhenApplicationsAreReceivedAndClaimsKnown';
 import { KeyDepartmentsByTheBodyTheyAre1764142110000 } from './1764142110000-KeyDepartmentsByTheBodyTheyAre';
 import { GiveCaseSnapshotsTheRulesTheirStatechartNowReads1764142120000 } from './1764142120000-GiveCaseSnapshotsTheRulesTheirStatechartNowReads';
+import { MoveSignInBookkeepingOutOfUsers1764142300000 } from './1764142300000-MoveSignInBookkeepingOutOfUsers';
+import { NotifyActorsChangedOnlyWhenAccessChanges1764142310000 } from './1764142310000-NotifyActorsChangedOnlyWhenAccessChanges';
 
 /**
  * Every migration, oldest first. Listed (not globbed) so that the app, the CLI and
@@ -46,4 +48,6 @@ export const migrations = [
   RecordWhenApplicationsAreReceivedAndClaimsKnown1764142100000,
   KeyDepartmentsByTheBodyTheyAre1764142110000,
   GiveCaseSnapshotsTheRulesTheirStatechartNowReads1764142120000,
+  MoveSignInBookkeepingOutOfUsers1764142300000,
+  NotifyActorsChangedOnlyWhenAccessChanges1764142310000,
 ];

@@ -19,7 +19,8 @@ import type { Clock } from './shared/clock';
 import { errorHandler, isApiRequest, notFoundHandler } from './shared/http/error-handler';
 import { localeMiddleware } from './shared/http/locale.middleware';
 import { buildOpenApiDocument } from './shared/http/openapi';
-import { rejectNulCharacters } from './shared/http/reject-nul.middleware';
+import { requestLogSerializers } from './shared/http/request-log';
+import { refuseDeepJson, rejectUnstorableInput } from './shared/http/storable-input.middleware';
 import './shared/http/request-context';
 import { viewHelpers } from './shared/http/view-helpers';
 import type { Logger } from './shared/logger';
@@ -97,10 +98,8 @@ export function createApp(deps: AppDependencies): Express & { routes: RouteSpec[
         return id;
       },
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
-      serializers: {
-        req: (req) => ({ id: req.id, method: req.method, url: req.url }),
-        res: (res) => ({ statusCode: res.statusCode }),
-      },
+      // no search term, typed value or personal number reaches the log (request-log.ts)
+      serializers: requestLogSerializers,
     }),
   );
   app.use(
@@ -135,8 +134,8 @@ export function createApp(deps: AppDependencies): Express & { routes: RouteSpec[
   app.use(mountRoutes(Router(), early));
 
   app.use(express.urlencoded({ extended: false, limit: '1mb' }));
-  app.use(express.json({ limit: '1mb' }));
-  app.use(rejectNulCharacters);
+  app.use(express.json({ limit: '1mb', verify: refuseDeepJson }));
+  app.use(rejectUnstorableInput);
   const sessions = sessionMiddleware(config, db);
   // an API call with a bearer token has no browser session: none is created or looked up for it
   app.use((req, res, next) =>

@@ -4,6 +4,7 @@ import { AuditService } from './audit/audit.service';
 import { ActorCache } from './auth/actor-cache';
 import { ActorLoader } from './auth/actor-loader';
 import { ApiTokenService } from './auth/api-token.service';
+import { SignInRepository } from './auth/sign-in.repository';
 import { SignInService } from './auth/sign-in.service';
 import { AttachmentRepository } from './cases/attachment.repository';
 import { AttachmentService } from './cases/attachment.service';
@@ -108,7 +109,13 @@ export function buildServices(deps: {
     calendar,
     actorCache,
     actors: new ActorLoader(userRepository, clock, actorCache),
-    signIn: new SignInService(db, userRepository, audit, clock),
+    signIn: new SignInService({
+      db,
+      users: userRepository,
+      bookkeeping: new SignInRepository(db),
+      audit,
+      clock,
+    }),
     units: new UnitService(db, unitRepository, audit),
     users: new UserService(db, userRepository, unitRepository, tokens, audit, clock),
     cases,

@@ -13,4 +13,6 @@ export interface Actor {
   unitNameEn: string;
   locale: 'zh-CN' | 'en';
   mustChangePassword: boolean;
+  /** A session that last proved a password before this is over (the password changed since). */
+  passwordChangedAt: Date;
 }

@@ -1,8 +1,9 @@
 import type { Request, RequestHandler, Router } from 'express';
 import type { z } from 'zod';
-import { ForbiddenError, UnauthenticatedError } from '../shared/errors';
+import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../shared/errors';
 import { wantsJson } from '../shared/http/error-handler';
 import { parseOrThrow } from '../shared/http/validate';
+import { isIdParam, isUuid } from '../shared/ids';
 import type { Actor } from './actor';
 import { type Action, policy } from './policy';
 
@@ -16,6 +17,10 @@ import { type Action, policy } from './policy';
  * - `{ action }`: the policy's role check happens here; when the route names a
  *   `record`, the service asks the policy about that record (404 when the caller
  *   may not see it, 403 when they may see but not act).
+ *
+ * Path parameters named `id` or `…Id` are record ids: one that is not a UUID answers
+ * 404 for every caller (signed in), whatever their role — what a record they may not
+ * see answers.
  */
 export type Access = 'public' | 'signedIn' | { action: Action };
 
@@ -92,8 +97,12 @@ export function originOf(req: Request) {
 }
 
 function guard(spec: RouteSpec): RequestHandler {
+  const idParams = [...spec.path.matchAll(/:(\w+)/g)].map((match) => match[1]).filter(isIdParam);
+  // an id that is not a UUID names no record: 404, the answer for any record the caller may
+  // not see, before the role is looked at (and before the value could reach a query)
+  const idsAreWellFormed = (req: Request) => idParams.every((name) => isUuid(req.params[name]));
   return async (req, res, next) => {
-    if (spec.access === 'public') return next();
+    if (spec.access === 'public') return idsAreWellFormed(req) ? next() : next(new NotFoundError());
     const actor = req.actor;
     if (!actor) {
       if (wantsJson(req)) return next(new UnauthenticatedError());
@@ -104,6 +113,7 @@ function guard(spec: RouteSpec): RequestHandler {
       if (wantsJson(req)) return next(new ForbiddenError('password_change_required'));
       return res.redirect(303, '/account/password');
     }
+    if (!idsAreWellFormed(req)) return next(new NotFoundError());
     const roleMay = spec.access === 'signedIn' || policy.can(actor, spec.access.action);
     // a record first: 404 for what the caller may not see, before any other answer
     if (spec.record && !(spec.record.checkedByHandler && roleMay))

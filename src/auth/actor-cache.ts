@@ -17,9 +17,10 @@ interface Entry {
  * so that an authenticated request does not first ask PostgreSQL who is calling (the case
  * page: 2 → 1 queries).
  *
- * Kept true by the database: statement triggers on `users`, `api_tokens` and `units` say
- * NOTIFY `actors_changed` whenever a row changes (a token revoked, a user deactivated,
- * a role or a unit changed), and each app process LISTENs and forgets everything it holds.
+ * Kept true by the database: triggers on `users`, `api_tokens` and `units` say NOTIFY
+ * `actors_changed` whenever what is kept here may have changed (a token revoked, a user
+ * deactivated, a role, a unit or a password changed — not a sign-in, whose bookkeeping
+ * lives in tables of its own), and each app process LISTENs and forgets everything it holds.
  * The writes made through this process also forget at once (`forgetAll`, called by the
  * repositories), so a sign-out or a deactivation takes effect on the next request here
  * without waiting for the notice. While the listening connection is down, nothing is

@@ -46,5 +46,6 @@ function actorOf(user: User | null): Actor | null {
     unitNameEn: user.unit.nameEn,
     locale: user.locale,
     mustChangePassword: user.mustChangePassword,
+    passwordChangedAt: user.passwordChangedAt,
   };
 }

@@ -15,7 +15,6 @@ import {
   tokenResponseSchema,
   userViewSchema,
 } from './auth.schemas';
-import { loginThrottle } from './login-throttle';
 import type { SignInService } from './sign-in.service';
 
 export interface AuthRouteDeps {
@@ -34,6 +33,7 @@ function startSession(req: Request, userId: string, now: number): Promise<void> 
       if (error) return reject(error);
       req.session.userId = userId;
       req.session.signedInAt = now;
+      req.session.passwordCheckedAt = now;
       req.session.lastSeenAt = now;
       req.session.save((saveError) => (saveError ? reject(saveError) : resolve()));
     });
@@ -42,7 +42,6 @@ function startSession(req: Request, userId: string, now: number): Promise<void> 
 
 /** Sign-in and sign-out for people (form) and systems (bearer token); one's own password. */
 export function authRoutes(deps: AuthRouteDeps): RouteSpec[] {
-  const throttle = loginThrottle();
   const loginViewModel = (req: Request) => ({
     title: req.t('auth.signIn'),
     demoAccounts: deps.demoMode
@@ -66,24 +65,21 @@ export function authRoutes(deps: AuthRouteDeps): RouteSpec[] {
       method: 'post',
       path: '/login',
       access: 'public',
-      handler: [
-        throttle,
-        async (req, res) => {
-          let destination = '/';
-          const ok = await submitForm(
-            req,
-            res,
-            { view: 'auth/login', viewModel: () => loginViewModel(req) },
-            async () => {
-              const input = parseOrThrow(signInSchema, req.body);
-              const user = await deps.signIn.signIn(input.username, input.password, originOf(req), 'web');
-              await startSession(req, user.id, deps.clock.now().getTime());
-              destination = user.mustChangePassword ? '/account/password' : (input.returnTo ?? '/');
-            },
-          );
-          if (ok) res.redirect(303, destination);
-        },
-      ],
+      handler: async (req, res) => {
+        let destination = '/';
+        const ok = await submitForm(
+          req,
+          res,
+          { view: 'auth/login', viewModel: () => loginViewModel(req) },
+          async () => {
+            const input = parseOrThrow(signInSchema, req.body);
+            const user = await deps.signIn.signIn(input.username, input.password, originOf(req), 'web');
+            await startSession(req, user.id, deps.clock.now().getTime());
+            destination = user.mustChangePassword ? '/account/password' : (input.returnTo ?? '/');
+          },
+        );
+        if (ok) res.redirect(303, destination);
+      },
     },
     {
       method: 'post',
@@ -125,9 +121,16 @@ export function authRoutes(deps: AuthRouteDeps): RouteSpec[] {
           if (input.newPassword !== input.confirmPassword) {
             throw new ValidationError([{ field: 'confirmPassword', message: 'validation.passwords_differ' }]);
           }
-          await deps.users.changeOwnPassword(actor, req.ip ?? null, input.currentPassword, input.newPassword);
+          await deps.users.changeOwnPassword(actor, {
+            ip: req.ip ?? null,
+            current: input.currentPassword,
+            next: input.newPassword,
+            keepSessionId: req.sessionID,
+          });
         });
         if (ok) {
+          // this session proved the new password: it stays (the user's others are over)
+          req.session.passwordCheckedAt = deps.clock.now().getTime();
           req.session.flash = 'auth.passwordChanged';
           res.redirect(303, '/');
         }
@@ -145,19 +148,16 @@ export function authRoutes(deps: AuthRouteDeps): RouteSpec[] {
         body: apiSignInSchema,
         response: tokenResponseSchema,
       },
-      handler: [
-        throttle,
-        async (req, res) => {
-          const input = parseOrThrow(apiSignInSchema, req.body);
-          const user = await deps.signIn.signIn(input.username, input.password, originOf(req), 'api');
-          const { token, expiresAt } = await deps.tokens.issue(user.id);
-          res.json({
-            token,
-            expiresAt: expiresAt.toISOString(),
-            user: userViewSchema.parse(user),
-          });
-        },
-      ],
+      handler: async (req, res) => {
+        const input = parseOrThrow(apiSignInSchema, req.body);
+        const user = await deps.signIn.signIn(input.username, input.password, originOf(req), 'api');
+        const { token, expiresAt } = await deps.tokens.issue(user.id);
+        res.json({
+          token,
+          expiresAt: expiresAt.toISOString(),
+          user: userViewSchema.parse(user),
+        });
+      },
     },
     {
       method: 'post',

@@ -2,14 +2,11 @@ import type { DataSource } from 'typeorm';
 import type { AuditService, RequestOrigin } from '../audit/audit.service';
 import type { Clock } from '../shared/clock';
 import { AppError } from '../shared/errors';
-import { verifyAgainstDecoy, verifyPassword } from '../users/password';
+import { dummyPasswordHash, verifyPassword } from '../users/password';
 import type { User } from '../users/user.entity';
 import type { UserRepository } from '../users/user.repository';
-
-/** Brute-force rule: 5 wrong passwords within 15 minutes lock the account for 15 minutes. */
-export const lockoutRule = { maxFailures: 5, windowMinutes: 15, lockMinutes: 15 } as const;
-
-const minutes = (n: number) => n * 60 * 1000;
+import type { SignInRepository } from './sign-in.repository';
+import { attemptOf, SignInThrottle } from './sign-in-throttle';
 
 /** Wrong user name or password: one message for both, so neither is revealed. */
 export class InvalidCredentialsError extends AppError {
@@ -18,30 +15,46 @@ export class InvalidCredentialsError extends AppError {
   }
 }
 
-/** The account is locked: the right password is refused too, and the message says until when. */
-export class AccountLockedError extends AppError {
-  constructor(
-    readonly lockedUntil: Date,
-    now: Date,
-  ) {
-    super('account_locked', 429, undefined, {
-      minutes: Math.max(1, Math.ceil((lockedUntil.getTime() - now.getTime()) / 60000)),
-    });
-  }
-}
+/** How a password is checked against a stored hash (the real argon2id check unless a test listens in). */
+export type PasswordCheck = (passwordHash: string, password: string) => Promise<boolean>;
 
 /**
- * Signing in with a user name and password, for people (form) and systems (API)
- * alike. Counts failures per account under a row lock, locks the account after too
- * many, and audits every success, failure and lock.
+ * Signing in with a user name and password, for people (form) and systems (API) alike.
+ * Asks the throttle first (sign-in-throttle.ts: nothing is ever locked; guesses from one
+ * place are slowed), then checks the password — against the account's hash, or against a
+ * dummy hash made with the same parameters when the name is no active account, so that
+ * both take the same path and the same time and get the same answer. Sign-in bookkeeping
+ * (last sign-in, failures) is written to its own tables, never to `users`, so that signing
+ * in does not empty every process's cache of who is calling. Every success and failure is
+ * audited, and the start of each refusal.
  */
 export class SignInService {
-  constructor(
-    private readonly db: DataSource,
-    private readonly users: UserRepository,
-    private readonly audit: AuditService,
-    private readonly clock: Clock,
-  ) {}
+  private readonly db: DataSource;
+  private readonly users: UserRepository;
+  private readonly bookkeeping: SignInRepository;
+  private readonly throttle: SignInThrottle;
+  private readonly audit: AuditService;
+  private readonly clock: Clock;
+  private readonly checkPassword: PasswordCheck;
+
+  constructor(deps: {
+    db: DataSource;
+    users: UserRepository;
+    bookkeeping: SignInRepository;
+    audit: AuditService;
+    clock: Clock;
+    checkPassword?: PasswordCheck;
+  }) {
+    this.db = deps.db;
+    this.users = deps.users;
+    this.bookkeeping = deps.bookkeeping;
+    this.throttle = new SignInThrottle(deps.bookkeeping);
+    this.audit = deps.audit;
+    this.clock = deps.clock;
+    this.checkPassword = deps.checkPassword ?? verifyPassword;
+    // made now, so that the first unknown name does not take a hash longer than the rest
+    dummyPasswordHash().catch(() => undefined);
+  }
 
   async signIn(
     username: string,
@@ -49,93 +62,49 @@ export class SignInService {
     origin: RequestOrigin,
     channel: 'web' | 'api',
   ): Promise<User> {
-    const user = await this.users.findByUsername(username);
-    if (!user?.active) {
-      await verifyAgainstDecoy(password);
-      await this.audit.record(origin, {
-        action: 'auth.sign_in_failed',
-        target: user ? { type: 'user', id: user.id } : undefined,
-        details: { username, channel, reason: user ? 'inactive' : 'unknown_user' },
-      });
-      throw new InvalidCredentialsError();
-    }
-
     const now = this.clock.now();
-    if (user.lockedUntil && user.lockedUntil > now) {
-      await this.audit.record(origin, {
-        action: 'auth.sign_in_refused_locked',
-        target: { type: 'user', id: user.id },
-        details: { username: user.username, channel, lockedUntil: user.lockedUntil.toISOString() },
-      });
-      throw new AccountLockedError(user.lockedUntil, now);
-    }
+    const attempt = attemptOf(username, origin.ip);
+    const refusal = await this.throttle.refusalOf(attempt, now);
+    if (refusal) throw refusal;
 
-    const passwordIsRight = await verifyPassword(user.passwordHash, password);
-    const actorOrigin: RequestOrigin = { ...origin, actor: { id: user.id, username: user.username } };
+    const user = await this.users.findByUsername(username);
+    const account = user?.active ? user : null;
+    const matches = await this.checkPassword(account?.passwordHash ?? (await dummyPasswordHash()), password);
 
-    if (passwordIsRight) {
+    if (account && matches) {
       await this.db.transaction(async (tx) => {
-        await this.users.update(
-          user.id,
-          { failedLoginCount: 0, failedLoginWindowStartedAt: null, lockedUntil: null, lastLoginAt: now },
-          tx,
-        );
+        await this.throttle.recordSuccess(attempt, tx);
+        await this.bookkeeping.recordSignIn(account.id, now, tx);
         await this.audit.record(
-          actorOrigin,
-          { action: 'auth.signed_in', target: { type: 'user', id: user.id }, details: { channel } },
+          { ...origin, actor: { id: account.id, username: account.username } },
+          { action: 'auth.signed_in', target: { type: 'user', id: account.id }, details: { channel } },
           tx,
         );
       });
-      return user;
+      return account;
     }
 
-    const lockedUntil = await this.db.transaction(async (tx) => {
-      const current = await this.users.lockForUpdate(user.id, tx);
-      if (!current) return null;
-      const windowStillOpen =
-        current.failedLoginWindowStartedAt !== null &&
-        now.getTime() - current.failedLoginWindowStartedAt.getTime() < minutes(lockoutRule.windowMinutes);
-      const failures = windowStillOpen ? current.failedLoginCount + 1 : 1;
-      const lock =
-        failures >= lockoutRule.maxFailures
-          ? new Date(now.getTime() + minutes(lockoutRule.lockMinutes))
-          : null;
-      await this.users.update(
-        user.id,
-        {
-          failedLoginCount: lock ? 0 : failures,
-          failedLoginWindowStartedAt: lock
-            ? null
-            : windowStillOpen
-              ? current.failedLoginWindowStartedAt
-              : now,
-          lockedUntil: lock,
-        },
-        tx,
-      );
+    await this.db.transaction(async (tx) => {
+      const { failures, refused } = await this.throttle.recordFailure(attempt, now, tx);
+      const target = user ? { type: 'user', id: user.id } : undefined;
+      const reason = account ? 'wrong_password' : user ? 'inactive' : 'unknown_user';
       await this.audit.record(
         origin,
-        {
-          action: 'auth.sign_in_failed',
-          target: { type: 'user', id: user.id },
-          details: { username: user.username, channel, reason: 'wrong_password', failures },
-        },
+        { action: 'auth.sign_in_failed', target, details: { username, channel, reason, failures } },
         tx,
       );
-      if (lock) {
+      for (const { scope, until } of refused) {
         await this.audit.record(
           origin,
           {
-            action: 'auth.account_locked',
-            target: { type: 'user', id: user.id },
-            details: { username: user.username, until: lock.toISOString() },
+            action: 'auth.sign_in_throttled',
+            target: scope === 'pair' ? target : undefined,
+            details: { scope, until: until.toISOString(), ...(scope === 'pair' ? { username } : {}) },
           },
           tx,
         );
       }
-      return lock;
     });
-    if (lockedUntil) throw new AccountLockedError(lockedUntil, now);
     throw new InvalidCredentialsError();
   }
 }

@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { isUuid } from '../shared/ids';
 import { CaseAttachment } from './attachment.entity';
 
 /** The only code that queries case attachments. */
@@ -14,7 +15,7 @@ export class AttachmentRepository {
   }
 
   findOfCase(caseId: string, attachmentId: string): Promise<CaseAttachment | null> {
-    if (!/^[0-9a-f-]{36}$/i.test(attachmentId)) return Promise.resolve(null);
+    if (!isUuid(attachmentId)) return Promise.resolve(null);
     return this.manager().findOne(CaseAttachment, { where: { id: attachmentId, caseId } });
   }
 

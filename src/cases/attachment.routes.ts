@@ -7,6 +7,7 @@ import { actorOf } from '../access/route-table';
 import { csrfProtection } from '../auth/csrf';
 import { ValidationError } from '../shared/errors';
 import { formFailure } from '../shared/http/forms';
+import { multipartFailure, parseMultipart } from '../shared/http/multipart';
 import { attachmentMaxBytes } from './attachment.rules';
 import type { AttachmentService } from './attachment.service';
 import type { CaseService } from './case.service';
@@ -25,25 +26,19 @@ function parseUpload(): RequestHandler {
     defParamCharset: 'utf8',
     limits: { fileSize: attachmentMaxBytes, files: 1, fields: 5, fieldSize: 10_000, parts: 8 },
   }).single('file');
-  return (req, res, next) =>
-    upload(req, res, (error: unknown) => {
-      if (!error) return next();
-      if (error instanceof multer.MulterError) {
-        req.body ??= {};
-        return next(
-          new ValidationError([
-            {
-              field: 'file',
-              message:
-                error.code === 'LIMIT_FILE_SIZE'
-                  ? 'attachments.errors.tooLarge'
-                  : 'attachments.errors.required',
-            },
-          ]),
-        );
-      }
-      next(error);
-    });
+  return parseMultipart(upload, 'file', (error) =>
+    error instanceof multer.MulterError
+      ? new ValidationError([
+          {
+            field: 'file',
+            message:
+              error.code === 'LIMIT_FILE_SIZE'
+                ? 'attachments.errors.tooLarge'
+                : 'attachments.errors.required',
+          },
+        ])
+      : multipartFailure(error, 'file'),
+  );
 }
 
 /** Content-Disposition for any file name, Chinese included (RFC 6266 / 5987). */

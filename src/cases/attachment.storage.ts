@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { isUuid } from '../shared/ids';
 
 /**
  * The attachment store: files under `$DATA_DIR/uploads/<case id>/<attachment id>`.
@@ -15,7 +16,7 @@ export class AttachmentStorage {
   }
 
   keyFor(caseId: string, attachmentId: string): string {
-    if (!/^[0-9a-f-]{36}$/i.test(caseId) || !/^[0-9a-f-]{36}$/i.test(attachmentId)) {
+    if (!isUuid(caseId) || !isUuid(attachmentId)) {
       throw new Error('attachment keys are made of ids');
     }
     return `${caseId}/${attachmentId}`;

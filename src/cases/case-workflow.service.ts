@@ -10,6 +10,7 @@ import { type Notification, outboxRows } from '../notifications/outbox';
 import type { Clock } from '../shared/clock';
 import type { PendingInsert } from '../shared/db/write-batch';
 import { ForbiddenError, NotFoundError, RuleViolationError, ValidationError } from '../shared/errors';
+import { isUuid } from '../shared/ids';
 import type { DeadlineTimerService } from '../timers/deadline-timer.service';
 import { type MediationLevel, mediationLevelOf, type Unit } from '../units/unit.entity';
 import type { UnitRepository } from '../units/unit.repository';
@@ -112,7 +113,7 @@ export class CaseWorkflowService {
    * that answering does not read the case again.
    */
   async applyForAnswer(actor: Actor, caseId: string, input: CaseEventInput): Promise<AppliedCaseEvent> {
-    if (!/^[0-9a-f-]{36}$/i.test(caseId)) throw new NotFoundError();
+    if (!isUuid(caseId)) throw new NotFoundError();
     return this.db.transaction(async (tx) => {
       const locked = await this.cases.lockForEvent(caseId, tx);
       admitEvent(actor, locked, input.expectedVersion, (resource) =>
@@ -199,7 +200,7 @@ export class CaseWorkflowService {
     action: RecordedAction,
     alsoWrite: (tx: EntityManager, seq: number) => Promise<T>,
   ): Promise<T> {
-    if (!/^[0-9a-f-]{36}$/i.test(caseId)) throw new NotFoundError();
+    if (!isUuid(caseId)) throw new NotFoundError();
     return this.db.transaction(async (tx) => {
       const locked = await this.cases.lockForEvent(caseId, tx);
       if (!locked || !policy.canSee(actor, locked.resource)) throw new NotFoundError();

@@ -8,6 +8,7 @@ import { maskIdNumber, maskPhone, type PersonalDataCipher } from '../shared/cryp
 import { nextRecordNumber } from '../shared/db/record-numbers';
 import { ForbiddenError, NotFoundError, RuleViolationError, ValidationError } from '../shared/errors';
 import type { Locale } from '../shared/i18n/i18n';
+import { isUuid } from '../shared/ids';
 import type { DeadlineTimerService } from '../timers/deadline-timer.service';
 import type { Grid } from '../units/grid.entity';
 import type { Unit } from '../units/unit.entity';
@@ -140,7 +141,7 @@ export class CaseService {
     id: string,
     read: () => Promise<T | null>,
   ): Promise<T> {
-    if (!/^[0-9a-f-]{36}$/i.test(id)) throw new NotFoundError();
+    if (!isUuid(id)) throw new NotFoundError();
     const found = await read();
     if (!found || !policy.canSee(actor, found.resource)) throw new NotFoundError();
     return found;

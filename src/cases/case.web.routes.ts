@@ -4,7 +4,7 @@ import type { RouteSpec } from '../access/route-table';
 import { actorOf, authorizedRecordOf, originOf } from '../access/route-table';
 import { ConflictError } from '../shared/errors';
 import { formFailure } from '../shared/http/forms';
-import { parseOrThrow } from '../shared/http/validate';
+import { parseFilterQuery, parseOrThrow } from '../shared/http/validate';
 import type { UnitService } from '../units/unit.service';
 import { caseEventFromForm, partyRowsFromForm, registerCaseFromForm } from './case.forms';
 import { caseEventSchema, caseListQuerySchema, registerCaseSchema } from './case.schemas';
@@ -32,10 +32,7 @@ export interface CaseWebDeps {
 
 /** A list filter from the query string: blank fields (an untouched select) are no filter. */
 function listQuery(req: Request) {
-  const given = Object.fromEntries(
-    Object.entries(req.query).filter(([, value]) => typeof value === 'string' && value.trim() !== ''),
-  );
-  return parseOrThrow(caseListQuerySchema, given);
+  return parseFilterQuery(caseListQuerySchema, req.query);
 }
 
 const context = (req: Request) => ({ t: req.t, locale: req.locale });

@@ -6,6 +6,7 @@ import type { CaseRepository } from '../cases/case.repository';
 import { enqueueNotifications } from '../notifications/outbox';
 import type { Clock } from '../shared/clock';
 import { ForbiddenError, NotFoundError, RuleViolationError } from '../shared/errors';
+import { isUuid } from '../shared/ids';
 import type { UnitRepository } from '../units/unit.repository';
 import { Escalation, type EscalationStatus } from './escalation.entity';
 
@@ -82,7 +83,7 @@ export class EscalationService {
 
   /** A hand-off the supervisor may review, or 404. */
   async getReviewable(actor: Actor, id: string): Promise<Escalation> {
-    if (!/^[0-9a-f-]{36}$/i.test(id)) throw new NotFoundError();
+    if (!isUuid(id)) throw new NotFoundError();
     const escalation = await this.db.manager.findOne(Escalation, { where: { id } });
     const toUnit = escalation ? await this.units.findById(escalation.toUnitId) : null;
     if (!escalation || !toUnit || !policy.canReviewHandOffInto(actor, toUnit.path)) throw new NotFoundError();

@@ -5,6 +5,7 @@ import type { RouteSpec } from '../access/route-table';
 import { actorOf } from '../access/route-table';
 import { csrfProtection } from '../auth/csrf';
 import { AppError, ValidationError } from '../shared/errors';
+import { parseMultipart } from '../shared/http/multipart';
 import type { CaseImportService } from './case-import.service';
 import { importColumns } from './case-import.service';
 
@@ -46,7 +47,7 @@ export function importRoutes(imports: CaseImportService, config: Config): RouteS
       access: { action: 'import.cases' },
       multipart: true,
       handler: [
-        upload.single('file'),
+        parseMultipart(upload.single('file'), 'file'),
         csrf.protectUpload,
         async (req, res) => {
           const csv = req.file?.buffer.toString('utf8') ?? '';

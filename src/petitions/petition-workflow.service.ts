@@ -6,6 +6,7 @@ import { todayInShanghai, type WorkingCalendar } from '../deadlines/working-cale
 import { enqueueNotifications } from '../notifications/outbox';
 import type { Clock } from '../shared/clock';
 import { NotFoundError, RuleViolationError, ValidationError } from '../shared/errors';
+import { isUuid } from '../shared/ids';
 import type { UnitRepository } from '../units/unit.repository';
 import type { UserRepository } from '../users/user.repository';
 import { admitEvent } from '../workflows/event-admission';
@@ -41,7 +42,7 @@ export class PetitionWorkflowService {
   ) {}
 
   async apply(actor: Actor, petitionId: string, input: PetitionEventInput): Promise<Petition> {
-    if (!/^[0-9a-f-]{36}$/i.test(petitionId)) throw new NotFoundError();
+    if (!isUuid(petitionId)) throw new NotFoundError();
     return this.db.transaction(async (tx) => {
       const found = await this.petitions.lockById(petitionId, tx);
       const locked = found ? { row: found, resource: await this.petitions.accessResource(found, tx) } : null;

@@ -8,6 +8,7 @@ import type { Clock } from '../shared/clock';
 import { nextRecordNumber } from '../shared/db/record-numbers';
 import { NotFoundError, RuleViolationError, ValidationError } from '../shared/errors';
 import type { Locale } from '../shared/i18n/i18n';
+import { isUuid } from '../shared/ids';
 import { mediationLevels, type Unit } from '../units/unit.entity';
 import { unitName } from '../units/unit.presenter';
 import type { UnitRepository } from '../units/unit.repository';
@@ -44,7 +45,7 @@ export class PetitionService {
   ) {}
 
   async getVisible(actor: Actor, id: string, tx?: EntityManager): Promise<VisiblePetition> {
-    if (!/^[0-9a-f-]{36}$/i.test(id)) throw new NotFoundError();
+    if (!isUuid(id)) throw new NotFoundError();
     const row = await this.petitions.findById(id, tx);
     if (!row) throw new NotFoundError();
     const resource = await this.petitions.accessResource(row, tx);

@@ -5,7 +5,7 @@ import { actorOf, authorizedRecordOf } from '../access/route-table';
 import { todayInShanghai } from '../deadlines/working-calendar';
 import type { Clock } from '../shared/clock';
 import { submitForm } from '../shared/http/forms';
-import { parseOrThrow } from '../shared/http/validate';
+import { parseFilterQuery, parseOrThrow } from '../shared/http/validate';
 import { unitOptions } from '../units/unit.presenter';
 import type { UnitService } from '../units/unit.service';
 import { disputeTypes } from '../workflows/rules/dispute-rules.types';
@@ -123,7 +123,7 @@ export function petitionWebRoutes(
       access: { action: 'petition.list' },
       handler: async (req, res) => {
         const actor = actorOf(req);
-        const query = petitionListQuerySchema.parse({ ...req.query, pageSize: 50 });
+        const query = parseFilterQuery(petitionListQuerySchema, req.query, { pageSize: 50 });
         const { items, total } = await petitions.list(actor, query);
         const today = todayInShanghai(clock.now());
         const shown = await Promise.all(items.map((row) => petitions.summary(row, req.locale)));

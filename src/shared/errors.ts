@@ -51,10 +51,10 @@ export class NotFoundError extends AppError {
   }
 }
 
-/** 409: the record changed since the caller read it. */
+/** 409: the record changed since the caller read it, or a concurrent write got there first. */
 export class ConflictError extends AppError {
-  constructor(code = 'stale_version', params?: Record<string, unknown>) {
-    super(code, 409, undefined, params);
+  constructor(code = 'stale_version', params?: Record<string, unknown>, details?: ErrorDetail[]) {
+    super(code, 409, details, params);
   }
 }
 

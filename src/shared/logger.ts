@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { safeErrorSerializer } from './http/request-log';
 
 export type { Logger };
 
@@ -9,6 +10,8 @@ export function createLogger(level: string, options: { pretty?: boolean } = {}):
     level,
     base: undefined,
     redact: { paths: ['req.headers.cookie', 'req.headers.authorization', 'password'], censor: '[redacted]' },
+    // an error logged anywhere is logged without what was sent (request-log.ts)
+    serializers: { err: safeErrorSerializer },
     transport: pretty
       ? {
           target: 'pino-pretty',

@@ -2,7 +2,9 @@ import { type DataSource, QueryFailedError } from 'typeorm';
 import type { Actor } from '../access/actor';
 import { policy } from '../access/policy';
 import type { AuditService } from '../audit/audit.service';
+import { claimingUniqueKey } from '../shared/db/write-conflict';
 import { ForbiddenError, NotFoundError, RuleViolationError, ValidationError } from '../shared/errors';
+import { isUuid } from '../shared/ids';
 import type { DepartmentKey } from '../workflows/rules/dispute-rules.types';
 import type { Unit, UnitKind } from './unit.entity';
 import type { UnitRepository } from './unit.repository';
@@ -66,6 +68,7 @@ export class UnitService {
   }
 
   async getManaged(actor: Actor, id: string): Promise<Unit> {
+    if (!isUuid(id)) throw new NotFoundError();
     const unit = await this.units.findById(id);
     if (!unit || !policy.canSee(actor, { kind: 'unit', path: unit.path })) throw new NotFoundError();
     if (!policy.can(actor, 'unit.manage', { kind: 'unit', path: unit.path })) throw new ForbiddenError();
@@ -102,21 +105,24 @@ export class UnitService {
       ]);
     }
     assertDepartmentKeyFits(input.kind, input.departmentKey);
-    return this.db.transaction(async (tx) => {
-      await this.assertParent(actor, input.kind, input.parentId, tx);
-      if (await this.units.findByCode(input.code, tx)) {
-        throw new RuleViolationError('validation_failed', [
-          { field: 'code', message: 'validation.code_taken' },
-        ]);
-      }
-      const unit = await this.units.save({ ...input, departmentKey: input.departmentKey ?? null }, tx);
-      await this.audit.record(
-        { actor: { id: actor.id, username: actor.username }, ip },
-        { action: 'unit.created', target: { type: 'unit', id: unit.id }, details: { ...input } },
-        tx,
-      );
-      return unit;
-    });
+    const key = { constraint: 'units_code_key', field: 'code', message: 'validation.code_taken' };
+    return claimingUniqueKey(key, () =>
+      this.db.transaction(async (tx) => {
+        await this.assertParent(actor, input.kind, input.parentId, tx);
+        if (await this.units.findByCode(input.code, tx)) {
+          throw new RuleViolationError('validation_failed', [
+            { field: 'code', message: 'validation.code_taken' },
+          ]);
+        }
+        const unit = await this.units.save({ ...input, departmentKey: input.departmentKey ?? null }, tx);
+        await this.audit.record(
+          { actor: { id: actor.id, username: actor.username }, ip },
+          { action: 'unit.created', target: { type: 'unit', id: unit.id }, details: { ...input } },
+          tx,
+        );
+        return unit;
+      }),
+    );
   }
 
   /** Rename, and move under another parent (its subtree moves with it). */

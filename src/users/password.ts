@@ -15,11 +15,16 @@ export async function verifyPassword(passwordHash: string, password: string): Pr
   }
 }
 
-/** A hash of nothing, verified when the account does not exist, so timing does not reveal that. */
-let decoyHash: Promise<string> | undefined;
-export async function verifyAgainstDecoy(password: string): Promise<void> {
-  decoyHash ??= hashPassword('decoy-password-never-matches');
-  await verifyPassword(await decoyHash, password);
+/**
+ * An argon2id hash made with the same parameters as every account's, of a password no one
+ * types: verified instead of an account's when the name is not one, so that an unknown
+ * name costs the same work as a known one (and the answer comes after the same delay).
+ * Made once per process, at first use; the sign-in service asks for it when it is built.
+ */
+let dummyHash: Promise<string> | undefined;
+export function dummyPasswordHash(): Promise<string> {
+  dummyHash ??= hashPassword('no account has this password');
+  return dummyHash;
 }
 
 /**

@@ -16,9 +16,7 @@ export function presentUser(user: User, locale: Locale, t: TFunction) {
     unitName: user.unit ? unitName(user.unit, locale) : '',
     locale: user.locale,
     active: user.active,
-    locked: user.lockedUntil !== null && user.lockedUntil > new Date(),
     mustChangePassword: user.mustChangePassword,
-    lastLoginAt: user.lastLoginAt?.toISOString() ?? null,
   };
 }
 

@@ -79,15 +79,6 @@ export class UserRepository {
       .getOne();
   }
 
-  /** The row locked for the rest of the transaction (sign-in counters). */
-  lockForUpdate(id: string, tx: EntityManager): Promise<User | null> {
-    return tx
-      .createQueryBuilder(User, 'user')
-      .setLock('pessimistic_write')
-      .where('user.id = :id', { id })
-      .getOne();
-  }
-
   async list(query: UserListQuery): Promise<{ items: User[]; total: number }> {
     const builder = this.manager()
       .createQueryBuilder(User, 'user')
@@ -116,9 +107,16 @@ export class UserRepository {
     return saved;
   }
 
-  /** Ends every browser session of a user (the session store's rows carry the user id). */
-  async deleteSessionsOf(userId: string, tx?: EntityManager): Promise<void> {
-    await this.manager(tx).query(`DELETE FROM user_sessions WHERE sess->>'userId' = $1`, [userId]);
+  /** Ends every browser session of a user but `except` (the session store's rows carry the user id). */
+  async deleteSessionsOf(
+    userId: string,
+    tx?: EntityManager,
+    options: { except?: string } = {},
+  ): Promise<void> {
+    await this.manager(tx).query(
+      `DELETE FROM user_sessions WHERE sess->>'userId' = $1 AND sid IS DISTINCT FROM $2`,
+      [userId, options.except ?? null],
+    );
   }
 
   async update(id: string, changes: Partial<User>, tx?: EntityManager): Promise<void> {

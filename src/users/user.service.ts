@@ -4,7 +4,9 @@ import { policy } from '../access/policy';
 import type { AuditService, RequestOrigin } from '../audit/audit.service';
 import type { ApiTokenService } from '../auth/api-token.service';
 import type { Clock } from '../shared/clock';
+import { claimingUniqueKey } from '../shared/db/write-conflict';
 import { ForbiddenError, NotFoundError, RuleViolationError, ValidationError } from '../shared/errors';
+import { isUuid } from '../shared/ids';
 import type { UnitRepository } from '../units/unit.repository';
 import { hashPassword, passwordProblem, verifyPassword } from './password';
 import type { Role, User } from './user.entity';
@@ -45,6 +47,7 @@ export class UserService {
 
   /** A user the admin manages, or 404 (never reveal accounts outside one's scope). */
   async getManaged(actor: Actor, id: string): Promise<User> {
+    if (!isUuid(id)) throw new NotFoundError();
     const user = await this.users.findById(id);
     if (!user?.unit || !policy.canSee(actor, { kind: 'user', unitPath: user.unit.path }))
       throw new NotFoundError();
@@ -74,43 +77,46 @@ export class UserService {
   async create(actor: Actor, ip: string | null, input: NewUser): Promise<User> {
     this.assertPassword(input.password, input.username);
     const passwordHash = await hashPassword(input.password);
-    return this.db.transaction(async (tx) => {
-      await this.assertAssignableUnit(actor, input.unitId, tx);
-      if (await this.users.findByUsername(input.username, tx)) {
-        throw new RuleViolationError('validation_failed', [
-          { field: 'username', message: 'validation.username_taken' },
-        ]);
-      }
-      const user = await this.users.save(
-        {
-          username: input.username,
-          displayName: input.displayName,
-          email: input.email ?? null,
-          role: input.role,
-          unitId: input.unitId,
-          locale: input.locale,
-          passwordHash,
-          mustChangePassword: true, // an admin-chosen password is temporary
-          passwordChangedAt: this.clock.now(),
-        },
-        tx,
-      );
-      await this.audit.record(
-        origin(actor, ip),
-        {
-          action: 'user.created',
-          target: { type: 'user', id: user.id },
-          details: {
-            username: user.username,
-            role: user.role,
-            unitId: user.unitId,
-            displayName: user.displayName,
+    const key = { constraint: 'users_username_key', field: 'username', message: 'validation.username_taken' };
+    return claimingUniqueKey(key, () =>
+      this.db.transaction(async (tx) => {
+        await this.assertAssignableUnit(actor, input.unitId, tx);
+        if (await this.users.findByUsername(input.username, tx)) {
+          throw new RuleViolationError('validation_failed', [
+            { field: 'username', message: 'validation.username_taken' },
+          ]);
+        }
+        const user = await this.users.save(
+          {
+            username: input.username,
+            displayName: input.displayName,
+            email: input.email ?? null,
+            role: input.role,
+            unitId: input.unitId,
+            locale: input.locale,
+            passwordHash,
+            mustChangePassword: true, // an admin-chosen password is temporary
+            passwordChangedAt: this.clock.now(),
           },
-        },
-        tx,
-      );
-      return user;
-    });
+          tx,
+        );
+        await this.audit.record(
+          origin(actor, ip),
+          {
+            action: 'user.created',
+            target: { type: 'user', id: user.id },
+            details: {
+              username: user.username,
+              role: user.role,
+              unitId: user.unitId,
+              displayName: user.displayName,
+            },
+          },
+          tx,
+        );
+        return user;
+      }),
+    );
   }
 
   async update(actor: Actor, ip: string | null, id: string, changes: UserChanges): Promise<void> {
@@ -156,9 +162,6 @@ export class UserService {
           passwordHash,
           mustChangePassword: true,
           passwordChangedAt: this.clock.now(),
-          lockedUntil: null,
-          failedLoginCount: 0,
-          failedLoginWindowStartedAt: null,
         },
         tx,
       );
@@ -186,27 +189,40 @@ export class UserService {
     });
   }
 
-  /** One's own password: the current one must be right, the new one must follow the rule. */
-  async changeOwnPassword(actor: Actor, ip: string | null, current: string, next: string): Promise<void> {
+  /**
+   * One's own password: the current one must be right, the new one must follow the rule.
+   * The user's other sessions end and their API tokens are revoked (whoever else held
+   * them is out); the session the change was made in (`keepSessionId`) stays.
+   */
+  async changeOwnPassword(
+    actor: Actor,
+    change: { ip: string | null; current: string; next: string; keepSessionId?: string },
+  ): Promise<void> {
     const user = await this.users.findById(actor.id);
     if (!user) throw new NotFoundError();
-    if (!(await verifyPassword(user.passwordHash, current))) {
+    if (!(await verifyPassword(user.passwordHash, change.current))) {
       throw new ValidationError([{ field: 'currentPassword', message: 'validation.current_password_wrong' }]);
     }
-    this.assertPassword(next, user.username, 'newPassword');
-    if (await verifyPassword(user.passwordHash, next)) {
+    this.assertPassword(change.next, user.username, 'newPassword');
+    if (await verifyPassword(user.passwordHash, change.next)) {
       throw new ValidationError([{ field: 'newPassword', message: 'validation.password_unchanged' }]);
     }
-    const passwordHash = await hashPassword(next);
+    const passwordHash = await hashPassword(change.next);
     await this.db.transaction(async (tx) => {
       await this.users.update(
         user.id,
         { passwordHash, mustChangePassword: false, passwordChangedAt: this.clock.now() },
         tx,
       );
+      await this.users.deleteSessionsOf(user.id, tx, { except: change.keepSessionId });
+      await this.tokens.revokeAllOf(user.id, tx);
       await this.audit.record(
-        origin(actor, ip),
-        { action: 'user.password_changed', target: { type: 'user', id: user.id } },
+        origin(actor, change.ip),
+        {
+          action: 'user.password_changed',
+          target: { type: 'user', id: user.id },
+          details: { otherSessionsEnded: true, tokensRevoked: true },
+        },
         tx,
       );
     });

@@ -4,7 +4,7 @@ import { createApp } from '../../src/app';
 import { buildServices, type Services } from '../../src/composition-root';
 import type { Clock } from '../../src/shared/clock';
 import { createI18n } from '../../src/shared/i18n/i18n';
-import { createLogger } from '../../src/shared/logger';
+import { createLogger, type Logger } from '../../src/shared/logger';
 import { openTestDataSource } from './test-database';
 
 /** Configuration for tests: fixed secrets, a database URL, nothing read from the environment. */
@@ -46,14 +46,17 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The real app on a database of its own (cloned from the migrated template). */
-export async function startTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
+/** The real app on a database of its own (cloned from the migrated template); `logger` to read what it logs. */
+export async function startTestApp(
+  overrides: Partial<Config> = {},
+  options: { logger?: Logger } = {},
+): Promise<TestApp> {
   const { db, url, close } = await openTestDataSource();
   const config = testConfig({ databaseUrl: url, ...overrides });
   const clock = new TestClock();
   const i18n = await createI18n(config.defaultLocale);
   const services = buildServices({ db, config, clock });
-  const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', { pretty: false });
+  const logger = options.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', { pretty: false });
   // as the server runs it: who is calling kept in memory, the database's change notices keeping it true
   await services.actorCache.listen(url, logger);
   const app = createApp({ config, db, logger, i18n, services, clock });

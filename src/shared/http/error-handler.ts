@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
-import { AppError, type ErrorDetail, NotFoundError } from '../errors';
+import { isConcurrentWriteFailure } from '../db/write-conflict';
+import { AppError, ConflictError, type ErrorDetail, NotFoundError } from '../errors';
 
 /** A call to the JSON API (`/api/…`), wherever the router that sees it is mounted. */
 export function isApiRequest(req: Request): boolean {
@@ -24,8 +25,10 @@ export const notFoundHandler: RequestHandler = (_req, _res, next) => next(new No
 
 /**
  * The one error handler: AppErrors become their status with a translated message;
- * body-parser's malformed-input errors become 400s; anything else is logged and
- * answered 500 without a stack.
+ * body-parser's malformed-input errors become 400s; a write that lost a race in
+ * PostgreSQL (unique key taken meanwhile, serialization failure, deadlock) is a 409
+ * "changed, reload" — it wrote nothing; anything else is logged and answered 500
+ * without a stack.
  */
 export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
   let appError: AppError;
@@ -35,6 +38,9 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
     appError = new AppError('malformed_body', 400);
   } else if (error?.type === 'entity.too.large') {
     appError = new AppError('body_too_large', 413);
+  } else if (isConcurrentWriteFailure(error)) {
+    req.log?.info({ sqlState: error.driverError?.code ?? error.code }, 'a concurrent write got there first');
+    appError = new ConflictError('write_conflict');
   } else if (typeof error?.status === 'number' && error.status >= 400 && error.status < 500) {
     appError = new AppError(error.code === 'EBADCSRFTOKEN' ? 'csrf_invalid' : 'bad_request', error.status);
   } else {

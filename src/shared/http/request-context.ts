@@ -22,6 +22,11 @@ declare module 'express-session' {
   interface SessionData {
     userId: string;
     signedInAt: number;
+    /**
+     * When this session last proved the user's password: at sign-in, and when the user
+     * changed it here. A password changed after that (elsewhere, or reset by an admin) ends it.
+     */
+    passwordCheckedAt: number;
     lastSeenAt: number;
     /** Marks an anonymous session that holds a CSRF binding (the sign-in form). */
     anonymous: boolean;

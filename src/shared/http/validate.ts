@@ -30,3 +30,18 @@ export function parseOrThrow<Schema extends z.ZodType>(schema: Schema, input: un
   });
   throw new ValidationError(details);
 }
+
+/**
+ * A filter form's query string, parsed: blank fields (an untouched select, an empty search
+ * box) are no filter; anything else must fit the schema (else a 400 naming the field).
+ */
+export function parseFilterQuery<Schema extends z.ZodType>(
+  schema: Schema,
+  query: Record<string, unknown>,
+  fixed: Record<string, unknown> = {},
+): z.output<Schema> {
+  const given = Object.fromEntries(
+    Object.entries(query).filter(([, value]) => !(typeof value === 'string' && value.trim() === '')),
+  );
+  return parseOrThrow(schema, { ...given, ...fixed });
+}

@@ -30,6 +30,8 @@ export const defaults = {
   },
   /** Deadline timers: the sweep re-reads every open clock from the calendar (holiday changes). */
   timers: { sweepCron: '7 * * * *' },
+  /** The audit trail: a signed checkpoint of every chain each day at 02:30 (Asia/Shanghai), and on request. */
+  audit: { checkpointCron: '30 2 * * *' },
 } as const;
 
 export const supportedLocales = ['zh-CN', 'en'] as const;

@@ -16,6 +16,8 @@ import { PairCharactersInOneLoop1764141600000 } from './1764141600000-PairCharac
 import { IndexHandOffFiguresByDay1764141700000 } from './1764141700000-IndexHandOffFiguresByDay';
 import { IndexCaseSelectionForHandOffFigures1764141800000 } from './1764141800000-IndexCaseSelectionForHandOffFigures';
 import { ReinstallOutdatedJobQueueSchema1764141900000 } from './1764141900000-ReinstallOutdatedJobQueueSchema';
+import { AddChainDigestsAndKeyingRecord1764142200000 } from './1764142200000-AddChainDigestsAndKeyingRecord';
+import { RecordSignedAuditCheckpoints1764142210000 } from './1764142210000-RecordSignedAuditCheckpoints';
 
 /**
  * Every migration, oldest first. Listed (not globbed) so that the app, the CLI and
@@ -40,4 +42,6 @@ export const migrations = [
   IndexHandOffFiguresByDay1764141700000,
   IndexCaseSelectionForHandOffFigures1764141800000,
   ReinstallOutdatedJobQueueSchema1764141900000,
+  AddChainDigestsAndKeyingRecord1764142200000,
+  RecordSignedAuditCheckpoints1764142210000,
 ];

@@ -41,7 +41,8 @@ export interface RunningWorker {
 
 /**
  * The background worker of one app process: the mail loop (outbox → mail) and the
- * pg-boss workers for deadline timers, the sweep and the daily digest. Any number of
+ * pg-boss workers for deadline timers, the sweep, the daily digest and the audit
+ * checkpoint. Any number of
  * processes may run it on one database: rows are claimed with SKIP LOCKED, jobs by
  * pg-boss, and every notice is guarded in the database (see DeadlineTimerService).
  * Started after the migrations, stopped before the database.
@@ -109,6 +110,11 @@ export async function startWorker(deps: {
     await boss.work(queues.notificationDigest.name, polling, async () => ({
       made: await services.digests.assembleDue(options.digestHour),
     }));
+    await boss.work(queues.auditCheckpoint.name, polling, async () => {
+      const signed = await services.checkpoints.sign({ reason: 'scheduled', logger });
+      logger.info({ number: signed.number, chains: signed.checkpoint.chains }, 'audit checkpoint signed');
+      return { number: signed.number };
+    });
     if (options.cron) {
       await boss.schedule(
         queues.deadlineSweep.name,
@@ -117,6 +123,12 @@ export async function startWorker(deps: {
         { tz: defaults.timeZone },
       );
       await boss.schedule(queues.notificationDigest.name, '0 * * * *', {}, { tz: defaults.timeZone });
+      await boss.schedule(
+        queues.auditCheckpoint.name,
+        defaults.audit.checkpointCron,
+        {},
+        { tz: defaults.timeZone },
+      );
       // one sweep now: whatever came due while no worker ran
       await boss.send(queues.deadlineSweep.name, {});
     }
@@ -125,6 +137,12 @@ export async function startWorker(deps: {
     mailer.close();
     throw error;
   }
+
+  // this process's data folder, at once (the scheduled job runs on any one process): checkpoints the
+  // database has and the file lacks (issue 17); a failure here stops nothing
+  await services.checkpoints
+    .exportToFile()
+    .catch((error: Error) => logger.error({ err: error }, 'checkpoint file could not be brought up to date'));
 
   let state: WorkerState = 'running';
   let loopError: Error | null = null;

@@ -14,7 +14,6 @@ import { mediationLevelOf } from '../units/unit.entity';
 import type { UnitRepository } from '../units/unit.repository';
 import type { UserRepository } from '../users/user.repository';
 import { caseEventProbes, caseMachine, caseMachineVersion } from '../workflows/case.machine';
-import { verifyChain } from '../workflows/event-chain';
 import { allowedEvents, applyEvent, startMachine } from '../workflows/machine-runner';
 import { rulesFor } from '../workflows/rules';
 import type { Case } from './case.entity';
@@ -147,11 +146,7 @@ export class CaseService {
   verify(actor: Actor, id: string) {
     return this.db.transaction('REPEATABLE READ', async (tx) => {
       const { row } = await this.getVisible(actor, id, tx);
-      const events = await this.cases.eventsOf(id, tx);
-      return verifyChain(
-        events.map((event) => ({ ...event, ownerId: event.caseId })),
-        { events: row.version + 1 },
-      );
+      return this.cases.verifyChainOf(tx, id, row.version + 1);
     });
   }
 

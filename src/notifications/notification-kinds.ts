@@ -9,6 +9,7 @@ export const notificationKinds = [
   'petition.assigned',
   'deadline.warning',
   'deadline.overdue',
+  'audit.checkpoint_signed',
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 
@@ -90,6 +91,13 @@ export const kindRules: Record<NotificationKind, KindRule> = {
     defaultDelivery: 'immediate',
     mandatory: true,
     template: 'deadline-overdue',
+  },
+  // the district's supervisors: a signed checkpoint of every audit chain, a copy kept outside the database
+  'audit.checkpoint_signed': {
+    unitAudience: 'supervisors',
+    defaultDelivery: 'immediate',
+    mandatory: false,
+    template: 'audit-checkpoint-signed',
   },
 };
 

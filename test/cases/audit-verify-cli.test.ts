@@ -29,6 +29,7 @@ describe('the audit:verify command', () => {
         DATABASE_URL: testApp.config.databaseUrl,
         SESSION_SECRET: testApp.config.sessionSecret,
         DATA_KEY: testApp.config.dataKey.toString('hex'),
+        AUDIT_KEY: testApp.config.auditKey.toString('hex'),
         ...env,
       },
       encoding: 'utf8',
@@ -87,7 +88,7 @@ describe('the audit:verify command', () => {
   it('when every chain is intact, then it says so for all cases, or for the one asked for, and exits 0', () => {
     const all = audit([]);
     expect(all).toMatchObject({ status: 0, stderr: '' });
-    expect(all.stdout).toBe('Checked 3 case chains: 3 intact, 0 broken.\n');
+    expect(all.stdout).toBe('Checked 3 case chains and 0 petition chains: 3 intact, 0 broken.\n');
 
     const one = audit([numbers.agreed]);
     expect(one).toMatchObject({ status: 0, stdout: 'Checked 1 case chain: 1 intact, 0 broken.\n' });
@@ -98,7 +99,7 @@ describe('the audit:verify command', () => {
     expect(audit(['--all'])).toMatchObject({ status: 2 });
     const unknown = audit(['XX-2026-999999']);
     expect(unknown.status).toBe(2);
-    expect(unknown.stderr).toContain('No case numbered XX-2026-999999');
+    expect(unknown.stderr).toContain('No case or petition numbered XX-2026-999999');
     const noSecret = audit([], { SESSION_SECRET: '' });
     expect(noSecret.status).toBe(2);
     expect(noSecret.stderr.trim()).toBe(
@@ -118,7 +119,7 @@ describe('the audit:verify command', () => {
     expect(all.stdout.split('\n').filter((line) => line.startsWith('BROKEN'))).toEqual([
       `BROKEN ${numbers.failed}: chain broken at event 6 (6 events stored, 6 expected)`,
     ]);
-    expect(all.stdout).toContain('Checked 3 case chains: 2 intact, 1 broken.');
+    expect(all.stdout).toContain('Checked 3 case chains and 0 petition chains: 2 intact, 1 broken.');
     expect(audit([numbers.failed]).status).toBe(1);
     expect(audit([numbers.agreed]).status).toBe(0);
     expect((await verifyCase(testApp, team.supervisor, ids.failed)).body).toEqual({
@@ -137,6 +138,6 @@ describe('the audit:verify command', () => {
       `BROKEN ${numbers.agreed}: chain broken at event 6 (5 events stored, 7 expected)`,
     );
     expect(audit([numbers.fresh])).toMatchObject({ status: 0 });
-    expect(audit([]).stdout).toContain('Checked 3 case chains: 1 intact, 2 broken.');
+    expect(audit([]).stdout).toContain('Checked 3 case chains and 0 petition chains: 1 intact, 2 broken.');
   });
 });

@@ -104,8 +104,9 @@ export class AttachmentService {
       await this.storage.removeTemporary(storageKey);
       throw error;
     }
-    // committed: the file is the case's now (should this fail, the sweep finishes it from the row)
-    await this.storage.makePermanent(storageKey);
+    // committed: the file is the case's now. Should the rename fail, the upload still happened (an error
+    // would have the user upload it twice): it is read under its temporary name until the sweep renames it
+    await this.storage.makePermanent(storageKey).catch(() => undefined);
     return recorded;
   }
 

@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 
@@ -70,8 +70,10 @@ export class AttachmentStorage {
     await fs.rm(`${this.pathOf(key)}${temporarySuffix}`, { force: true });
   }
 
+  /** The file's bytes; one committed but not yet renamed (or whose rename a crash cut short) is read under its temporary name. */
   read(key: string) {
-    return createReadStream(this.pathOf(key));
+    const full = this.pathOf(key);
+    return createReadStream(existsSync(full) ? full : `${full}${temporarySuffix}`);
   }
 
   /** Every file the store holds under an id-made name, permanent or temporary (others are not ours: left alone). */

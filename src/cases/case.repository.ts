@@ -775,46 +775,6 @@ export class CaseRepository {
     return this.manager(tx).find(CaseEventRecord, { where: { caseId }, order: { seq: 'ASC' } });
   }
 
-  /** Cases in number order after `afterNumber`, `limit` at a time: what an audit of every chain walks through. */
-  pageByNumber(
-    afterNumber: string | null,
-    limit: number,
-    tx?: EntityManager,
-    scopePath?: string,
-  ): Promise<Array<Pick<Case, 'id' | 'number' | 'version'>>> {
-    const builder = this.manager(tx)
-      .createQueryBuilder(Case, 'c')
-      .select(['c.id', 'c.number', 'c.version'])
-      .where('TRUE')
-      .orderBy('c.number', 'ASC')
-      .take(limit);
-    if (afterNumber !== null) builder.andWhere('c.number > :afterNumber', { afterNumber });
-    if (scopePath) {
-      // held, now or before, within the subtree
-      builder.andWhere(
-        'EXISTS (SELECT 1 FROM units hu WHERE hu.id = ANY(c.held_unit_ids) AND hu.path <@ :scope::ltree)',
-        {
-          scope: scopePath,
-        },
-      );
-    }
-    return builder.getMany();
-  }
-
-  /** The events of several cases at once, by case, each in seq order. */
-  async eventsOfCases(caseIds: string[], tx?: EntityManager): Promise<Map<string, CaseEventRecord[]>> {
-    const byCase = new Map<string, CaseEventRecord[]>(caseIds.map((id) => [id, []]));
-    if (caseIds.length === 0) return byCase;
-    const events = await this.manager(tx)
-      .createQueryBuilder(CaseEventRecord, 'e')
-      .where('e.case_id = ANY(:caseIds)', { caseIds })
-      .orderBy('e.case_id', 'ASC')
-      .addOrderBy('e.seq', 'ASC')
-      .getMany();
-    for (const event of events) byCase.get(event.caseId)?.push(event);
-    return byCase;
-  }
-
   /**
    * Open, accepted cases (in mediation or agreement) other than `exceptCaseId` whose
    * parties include one of the given applicants and one of the given respondents,

@@ -8,8 +8,29 @@ import type { AuditCheckpointService } from './audit-checkpoint.service';
 /** Signing takes no input: any field sent is a mistake (400), not something ignored. */
 export const signCheckpointSchema = z.strictObject({}).meta({ id: 'SignCheckpoint' });
 
+/** What the API answers for a checkpoint (for the OpenAPI document). */
+export const checkpointViewSchema = z
+  .object({
+    number: z.number().int(),
+    signedAt: z.iso.datetime(),
+    reason: z.enum(['scheduled', 'requested']),
+    chains: z.number().int(),
+    events: z.number().int(),
+    changed: z.number().int(),
+    vanished: z.number().int(),
+    root: z.string(),
+    previous: z.string().nullable(),
+    signature: z.string(),
+    publicKey: z.string(),
+  })
+  .meta({ id: 'AuditCheckpoint' });
+
+export const publicKeySchema = z
+  .object({ algorithm: z.literal('Ed25519'), publicKey: z.string(), format: z.literal('raw-base64') })
+  .meta({ id: 'AuditPublicKey' });
+
 /** A checkpoint as the API shows it: what was signed about every chain, without the list of heads. */
-export function presentCheckpoint(checkpoint: StoredCheckpoint) {
+export function presentCheckpoint(checkpoint: StoredCheckpoint): z.infer<typeof checkpointViewSchema> {
   const body = checkpoint.checkpoint;
   return {
     number: checkpoint.number,
@@ -38,6 +59,7 @@ export function auditCheckpointRoutes(checkpoints: AuditCheckpointService): Rout
         summary:
           'Sign a checkpoint of every case and petition chain now (audited; mailed to the supervisors)',
         body: signCheckpointSchema,
+        response: checkpointViewSchema,
       },
       handler: async (req, res) => {
         parseOrThrow(signCheckpointSchema, req.body ?? {});
@@ -72,7 +94,8 @@ export function auditCheckpointRoutes(checkpoints: AuditCheckpointService): Rout
     {
       method: 'post',
       path: '/supervision/checkpoints',
-      access: { action: 'audit.checkpoint' },
+      // the form on the supervisors' chain-check page (administrators sign through the API)
+      access: { action: 'supervision.view' },
       handler: async (req, res) => {
         const signed = await checkpoints.request(actorOf(req), originOf(req));
         res.redirect(303, `/supervision/verify?signed=${signed.number}`);

@@ -30,6 +30,13 @@ export const defaults = {
   },
   /** Deadline timers: the sweep re-reads every open clock from the calendar (holiday changes). */
   timers: { sweepCron: '7 * * * *' },
+  /** The audit trail: a signed checkpoint of every chain each day at 02:30 (Asia/Shanghai), and on request. */
+  audit: { checkpointCron: '30 2 * * *' },
+  /**
+   * Attachments: files with no row (a failed or interrupted upload) are swept at the worker's start and
+   * every half hour, once older than an hour (an upload in flight is never that old).
+   */
+  uploads: { sweepCron: '17,47 * * * *', orphanAgeMinutes: 60 },
 } as const;
 
 export const supportedLocales = ['zh-CN', 'en'] as const;

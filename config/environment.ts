@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { hkdfSync, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -21,6 +21,12 @@ export interface Config {
   sessionSecret: string;
   /** 32-byte key for AES-256-GCM encryption of personal data. */
   dataKey: Buffer;
+  /**
+   * 32-byte secret the audit trail is keyed with (AUDIT_KEY): event hashes are HMACs under
+   * a key derived from it, and checkpoints are signed with an Ed25519 key derived from it
+   * (src/shared/crypto/audit-keys.ts). Unset: derived from DATA_KEY.
+   */
+  auditKey: Buffer;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   defaultLocale: (typeof supportedLocales)[number];
   /** Embedded database with demo data: secrets may be generated, the demo sign-in is shown. */
@@ -68,7 +74,7 @@ const httpUrl = z.string().refine((value) => {
   }
 }, 'must be an http:// or https:// URL, e.g. https://tiaojie.minhang.gov.cn');
 
-const dataKey = z
+const secretKey = z
   .string()
   .refine(
     (value) => /^[0-9a-fA-F]{64}$/.test(value) || Buffer.from(value, 'base64').length === 32,
@@ -100,7 +106,8 @@ const environmentSchema = z.object({
     blankToUndefined,
     z.string().min(32, 'must be at least 32 characters (generate one with: openssl rand -hex 32)').optional(),
   ),
-  DATA_KEY: z.preprocess(blankToUndefined, dataKey.optional()),
+  DATA_KEY: z.preprocess(blankToUndefined, secretKey.optional()),
+  AUDIT_KEY: z.preprocess(blankToUndefined, secretKey.optional()),
   LOG_LEVEL: z.preprocess(
     blankToUndefined,
     z
@@ -117,8 +124,17 @@ const environmentSchema = z.object({
   ),
 });
 
-function parseDataKey(value: string): Buffer {
+function parseSecretKey(value: string): Buffer {
   return /^[0-9a-fA-F]{64}$/.test(value) ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');
+}
+
+/**
+ * The audit trail's secret when AUDIT_KEY is not set: derived from DATA_KEY (HKDF), so that
+ * an installation that predates AUDIT_KEY keeps starting with the secrets it has. Setting
+ * AUDIT_KEY keeps the two apart; either way it must never change once the chains are keyed.
+ */
+function auditKeyFromDataKey(dataKey: Buffer): Buffer {
+  return Buffer.from(hkdfSync('sha256', dataKey, Buffer.alloc(0), 'audit-trail/key/v1', 32));
 }
 
 /**
@@ -129,18 +145,26 @@ interface GeneratedSecrets {
   sessionSecret: string;
   dataKey: string;
   databasePassword: string;
+  auditKey: string;
 }
 
 function loadOrCreateGeneratedSecrets(dataDir: string): GeneratedSecrets {
   const file = path.join(dataDir, 'secrets.json');
-  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as GeneratedSecrets;
-  fs.mkdirSync(dataDir, { recursive: true });
+  const kept = fs.existsSync(file)
+    ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<GeneratedSecrets>)
+    : undefined;
+  if (kept?.auditKey) return kept as GeneratedSecrets;
+  // a first start, or a data folder from before the audit key: what is missing is added, nothing changes
   const generated: GeneratedSecrets = {
-    sessionSecret: randomBytes(32).toString('hex'),
-    dataKey: randomBytes(32).toString('hex'),
-    databasePassword: randomBytes(18).toString('base64url'),
+    sessionSecret: kept?.sessionSecret ?? randomBytes(32).toString('hex'),
+    dataKey: kept?.dataKey ?? randomBytes(32).toString('hex'),
+    databasePassword: kept?.databasePassword ?? randomBytes(18).toString('base64url'),
+    auditKey: randomBytes(32).toString('hex'),
   };
-  fs.writeFileSync(file, `${JSON.stringify(generated, null, 2)}\n`, { mode: 0o600 });
+  fs.mkdirSync(dataDir, { recursive: true });
+  const written = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(written, `${JSON.stringify(generated, null, 2)}\n`, { mode: 0o600 });
+  fs.renameSync(written, file);
   return generated;
 }
 
@@ -157,6 +181,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   let sessionSecret = values.SESSION_SECRET;
   let key = values.DATA_KEY;
+  let auditKey = values.AUDIT_KEY;
   let embeddedDatabasePassword: string | undefined;
   if (!embedded) {
     if (!sessionSecret) throw new ConfigError('SESSION_SECRET', 'is required when DATABASE_URL is set');
@@ -165,8 +190,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const generated = loadOrCreateGeneratedSecrets(dataDir);
     sessionSecret ??= generated.sessionSecret;
     key ??= generated.dataKey;
+    auditKey ??= generated.auditKey;
     embeddedDatabasePassword = generated.databasePassword;
   }
+  const dataKey = parseSecretKey(key as string);
 
   return {
     databaseUrl: values.DATABASE_URL,
@@ -176,10 +203,39 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: values.MAIL_FROM,
     publicUrl: (values.PUBLIC_URL ?? `http://localhost:${values.PORT}`).replace(/\/+$/, ''),
     sessionSecret: sessionSecret as string,
-    dataKey: parseDataKey(key as string),
+    dataKey,
+    auditKey: auditKey ? parseSecretKey(auditKey) : auditKeyFromDataKey(dataKey),
     logLevel: values.LOG_LEVEL,
     defaultLocale: values.DEFAULT_LOCALE,
     demoMode: embedded,
     embeddedDatabasePassword,
   };
+}
+
+/** What reaching the database takes, and nothing more. */
+export interface DatabaseConfig {
+  databaseUrl: string | undefined;
+  dataDir: string;
+  embeddedDatabasePassword: string | undefined;
+}
+
+/**
+ * Only DATABASE_URL and DATA_DIR, validated as `loadConfig` does: for an outside auditor's
+ * check (`audit:verify --checkpoints`), which needs no secret. Without DATABASE_URL, the
+ * embedded cluster's password is read from the data folder's secrets.json — never created.
+ */
+export function loadDatabaseConfig(env: NodeJS.ProcessEnv = process.env): DatabaseConfig {
+  const parsed = environmentSchema.pick({ DATABASE_URL: true, DATA_DIR: true }).safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(String(issue.path[0]), issue.message);
+  }
+  const dataDir = path.resolve(parsed.data.DATA_DIR);
+  if (parsed.data.DATABASE_URL)
+    return { databaseUrl: parsed.data.DATABASE_URL, dataDir, embeddedDatabasePassword: undefined };
+  const file = path.join(dataDir, 'secrets.json');
+  if (!fs.existsSync(file))
+    throw new ConfigError('DATA_DIR', `holds no embedded database (${file} is missing); set DATABASE_URL`);
+  const secrets = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<GeneratedSecrets>;
+  return { databaseUrl: undefined, dataDir, embeddedDatabasePassword: secrets.databasePassword };
 }

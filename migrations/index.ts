@@ -19,6 +19,8 @@ import { ReinstallOutdatedJobQueueSchema1764141900000 } from './1764141900000-Re
 import { RecordWhenApplicationsAreReceivedAndClaimsKnown1764142100000 } from './1764142100000-RecordWhenApplicationsAreReceivedAndClaimsKnown';
 import { KeyDepartmentsByTheBodyTheyAre1764142110000 } from './1764142110000-KeyDepartmentsByTheBodyTheyAre';
 import { GiveCaseSnapshotsTheRulesTheirStatechartNowReads1764142120000 } from './1764142120000-GiveCaseSnapshotsTheRulesTheirStatechartNowReads';
+import { AddChainDigestsAndKeyingRecord1764142200000 } from './1764142200000-AddChainDigestsAndKeyingRecord';
+import { RecordSignedAuditCheckpoints1764142210000 } from './1764142210000-RecordSignedAuditCheckpoints';
 import { MoveSignInBookkeepingOutOfUsers1764142300000 } from './1764142300000-MoveSignInBookkeepingOutOfUsers';
 import { NotifyActorsChangedOnlyWhenAccessChanges1764142310000 } from './1764142310000-NotifyActorsChangedOnlyWhenAccessChanges';
 
@@ -48,6 +50,8 @@ export const migrations = [
   RecordWhenApplicationsAreReceivedAndClaimsKnown1764142100000,
   KeyDepartmentsByTheBodyTheyAre1764142110000,
   GiveCaseSnapshotsTheRulesTheirStatechartNowReads1764142120000,
+  AddChainDigestsAndKeyingRecord1764142200000,
+  RecordSignedAuditCheckpoints1764142210000,
   MoveSignInBookkeepingOutOfUsers1764142300000,
   NotifyActorsChangedOnlyWhenAccessChanges1764142310000,
 ];

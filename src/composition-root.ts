@@ -1,6 +1,12 @@
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config/environment';
 import { AuditService } from './audit/audit.service';
+import { AuditCheckpointRepository } from './audit/audit-checkpoint.repository';
+import { AuditCheckpointService } from './audit/audit-checkpoint.service';
+import { ChainAuditRepository } from './audit/chain-audit.repository';
+import { ChainAuditService } from './audit/chain-audit.service';
+import { ChainKeyingRepository } from './audit/chain-keying.repository';
+import { ChainKeyingService } from './audit/chain-keying.service';
 import { ActorCache } from './auth/actor-cache';
 import { ActorLoader } from './auth/actor-loader';
 import { ApiTokenService } from './auth/api-token.service';
@@ -25,6 +31,7 @@ import { PetitionRepository } from './petitions/petition.repository';
 import { PetitionService } from './petitions/petition.service';
 import { PetitionWorkflowService } from './petitions/petition-workflow.service';
 import type { Clock } from './shared/clock';
+import { AuditKeys } from './shared/crypto/audit-keys';
 import { PersonalDataCipher } from './shared/crypto/personal-data';
 import { JobQueue } from './shared/jobs/job-queue';
 import { StatsRepository } from './stats/stats.repository';
@@ -37,6 +44,7 @@ import { UnitRepository } from './units/unit.repository';
 import { UnitService } from './units/unit.service';
 import { UserRepository } from './users/user.repository';
 import { UserService } from './users/user.service';
+import { EventLog } from './workflows/event-log';
 
 /** Builds every repository and service once, passing each its dependencies. */
 export function buildServices(deps: {
@@ -51,8 +59,12 @@ export function buildServices(deps: {
   const actorCache = new ActorCache(clock);
   const unitRepository = new UnitRepository(db, actorCache);
   const userRepository = new UserRepository(db, actorCache);
-  const caseRepository = new CaseRepository(db);
-  const petitionRepository = new PetitionRepository(db);
+  // the audit trail's keys (AUDIT_KEY): the one event log links every chain with them
+  const auditKeys = new AuditKeys(config.auditKey);
+  const eventLog = new EventLog(auditKeys.chainKey);
+  const chainAudit = new ChainAuditService(new ChainAuditRepository(db), eventLog);
+  const caseRepository = new CaseRepository(db, eventLog);
+  const petitionRepository = new PetitionRepository(db, eventLog);
   const cipher = new PersonalDataCipher(config.dataKey);
   const audit = new AuditService(db, clock);
   const tokens = new ApiTokenService(db, audit, clock, actorCache);
@@ -104,6 +116,16 @@ export function buildServices(deps: {
   };
   return {
     audit,
+    auditKeys,
+    chainAudit,
+    chainKeying: new ChainKeyingService(new ChainKeyingRepository(db), auditKeys, clock),
+    checkpoints: new AuditCheckpointService(
+      new AuditCheckpointRepository(db),
+      auditKeys,
+      audit,
+      clock,
+      config.dataDir,
+    ),
     tokens,
     cipher,
     calendar,
@@ -123,8 +145,8 @@ export function buildServices(deps: {
     ...caseWebServices,
     escalations: new EscalationService(db, unitRepository, caseRepository, audit, clock),
     stats: new StatsService(new StatsRepository(db), unitRepository, clock),
-    supervision: new SupervisionService(new SupervisionRepository(db, caseRepository), audit, clock),
-    imports: new CaseImportService(db, unitRepository, audit, clock, calendar),
+    supervision: new SupervisionService(new SupervisionRepository(db), chainAudit, audit, clock),
+    imports: new CaseImportService(db, unitRepository, audit, clock, calendar, eventLog),
     jobs,
     timers,
     outbox,

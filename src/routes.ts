@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { Config } from '../config/environment';
 import type { RouteSpec } from './access/route-table';
 import { auditRoutes } from './audit/audit.routes';
+import { auditCheckpointRoutes } from './audit/audit-checkpoint.routes';
 import { authRoutes } from './auth/auth.routes';
 import { attachmentRoutes } from './cases/attachment.routes';
 import { caseRoutes } from './cases/case.routes';
@@ -41,6 +42,7 @@ export function routeTable(services: Services, config: Config, clock: Clock): Ro
     ...unitRoutes(services.units),
     ...userRoutes(services.users, services.units),
     ...auditRoutes(services.audit),
+    ...auditCheckpointRoutes(services.checkpoints),
     ...caseRoutes(services.cases, services.caseWorkflow),
     ...caseWebRoutes({
       cases: services.cases,
@@ -53,7 +55,7 @@ export function routeTable(services: Services, config: Config, clock: Clock): Ro
     ...escalationWebRoutes(services.escalations, services.stats, services.units),
     ...statsRoutes(services.stats),
     ...statsWebRoutes(services.stats, services.units),
-    ...supervisionRoutes(services.supervision, services.units),
+    ...supervisionRoutes(services.supervision, services.units, services.checkpoints),
     ...importRoutes(services.imports, config),
     ...notificationRoutes({
       preferences: services.notificationPreferences,

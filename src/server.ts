@@ -59,6 +59,20 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
 
   const i18n = await createI18n(config.defaultLocale);
   const services = buildServices({ db, config, clock: systemClock });
+  try {
+    // the audit chains keyed with AUDIT_KEY once (issue 17), before any request or job appends to them
+    const keyed = await services.chainKeying.ensureKeyed();
+    if (keyed) logger.info({ keying: { ...keyed, broken: keyed.broken.length } }, 'audit chains keyed');
+    if (keyed?.broken.length) logger.error({ broken: keyed.broken }, 'audit chains found broken when keyed');
+    logger.info(
+      { publicKey: services.auditKeys.publicKeyText },
+      'audit checkpoints are signed with this Ed25519 public key',
+    );
+  } catch (error) {
+    await db.destroy();
+    await embedded?.stop();
+    throw error;
+  }
   // who is calling is kept in memory while the database's change notices arrive (ActorCache)
   await services.actorCache.listen(databaseUrl, logger);
   // the background worker (outbox → mail, deadline timers, digests): after the migrations

@@ -41,9 +41,10 @@ export interface RunningWorker {
 
 /**
  * The background worker of one app process: the mail loop (outbox → mail) and the
- * pg-boss workers for deadline timers, the sweep and the daily digest. Any number of
- * processes may run it on one database: rows are claimed with SKIP LOCKED, jobs by
- * pg-boss, and every notice is guarded in the database (see DeadlineTimerService).
+ * pg-boss workers for deadline timers, the sweep, the daily digest, the audit
+ * checkpoint and the upload sweep. Any number of processes may run it on one
+ * database: rows are claimed with SKIP LOCKED, jobs by pg-boss, and every notice is
+ * guarded in the database (see DeadlineTimerService).
  * Started after the migrations, stopped before the database.
  */
 export async function startWorker(deps: {
@@ -109,6 +110,14 @@ export async function startWorker(deps: {
     await boss.work(queues.notificationDigest.name, polling, async () => ({
       made: await services.digests.assembleDue(options.digestHour),
     }));
+    await boss.work(queues.auditCheckpoint.name, polling, async () => {
+      const signed = await services.checkpoints.sign({ reason: 'scheduled', logger });
+      logger.info({ number: signed.number, chains: signed.checkpoint.chains }, 'audit checkpoint signed');
+      return { number: signed.number };
+    });
+    await boss.work(queues.uploadSweep.name, polling, async () =>
+      services.attachments.sweep(defaults.uploads.orphanAgeMinutes),
+    );
     if (options.cron) {
       await boss.schedule(
         queues.deadlineSweep.name,
@@ -117,6 +126,13 @@ export async function startWorker(deps: {
         { tz: defaults.timeZone },
       );
       await boss.schedule(queues.notificationDigest.name, '0 * * * *', {}, { tz: defaults.timeZone });
+      await boss.schedule(
+        queues.auditCheckpoint.name,
+        defaults.audit.checkpointCron,
+        {},
+        { tz: defaults.timeZone },
+      );
+      await boss.schedule(queues.uploadSweep.name, defaults.uploads.sweepCron, {}, { tz: defaults.timeZone });
       // one sweep now: whatever came due while no worker ran
       await boss.send(queues.deadlineSweep.name, {});
     }
@@ -125,6 +141,16 @@ export async function startWorker(deps: {
     mailer.close();
     throw error;
   }
+
+  // this process's data folder, at once (the scheduled jobs run on any one process): checkpoints the
+  // database has and the file lacks, files no row records (issue 17); a failure here stops nothing
+  await services.checkpoints
+    .exportToFile()
+    .catch((error: Error) => logger.error({ err: error }, 'checkpoint file could not be brought up to date'));
+  await services.attachments
+    .sweep(defaults.uploads.orphanAgeMinutes)
+    .then((swept) => swept.removed + swept.completed > 0 && logger.info(swept, 'uploads swept'))
+    .catch((error: Error) => logger.error({ err: error }, 'uploads could not be swept'));
 
   let state: WorkerState = 'running';
   let loopError: Error | null = null;

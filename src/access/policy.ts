@@ -32,6 +32,7 @@ export const actions = [
   'supervision.view', // the overdue list and the chain check of one's subtree
   'import.cases', // load historic cases from an older system
   'outbox.manage', // see mail that could not be delivered, and send it again (audited)
+  'audit.checkpoint', // sign a checkpoint of every audit chain now, list them, read the public key (audited)
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -106,6 +107,7 @@ const rolesFor: Record<Action, readonly Role[]> = {
   'supervision.view': ['supervisor'],
   'import.cases': ['admin'],
   'outbox.manage': ['admin'],
+  'audit.checkpoint': ['admin', 'supervisor'],
 };
 
 /** Events a supervisor sends: reassigning (ASSIGN) and reopening (REOPEN) — not the mediation itself. */

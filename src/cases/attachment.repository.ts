@@ -19,6 +19,16 @@ export class AttachmentRepository {
     return this.manager().findOne(CaseAttachment, { where: { id: attachmentId, caseId } });
   }
 
+  /** Which of these attachment ids have a row. */
+  async existingIds(ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows: Array<{ id: string }> = await this.manager().query(
+      'SELECT id FROM case_attachments WHERE id = ANY($1::uuid[])',
+      [ids],
+    );
+    return new Set(rows.map((row) => row.id));
+  }
+
   listOfCase(caseId: string): Promise<CaseAttachment[]> {
     return this.manager().find(CaseAttachment, { where: { caseId }, order: { uploadedAt: 'ASC' } });
   }

@@ -26,8 +26,9 @@ function cleanFileName(name: string): string {
 
 /**
  * Evidence and documents on a case (附件): checked against the allow-list and the size
- * limit, stored under `$DATA_DIR/uploads`, recorded as an ATTACHMENT_ADDED event on the
- * case's chain, and read back only by those the policy lets see the case.
+ * limit, stored under `$DATA_DIR/uploads` (permanent once its row is committed), recorded
+ * as an ATTACHMENT_ADDED event on the case's chain, and read back only by those the
+ * policy lets see the case.
  */
 export class AttachmentService {
   constructor(
@@ -63,9 +64,11 @@ export class AttachmentService {
     const id = randomUUID();
     const storageKey = this.storage.keyFor(caseId, id);
     const sha256 = createHash('sha256').update(file.content).digest('hex');
-    await this.storage.write(storageKey, file.content);
+    // under its temporary name until the row that records it is committed (a sweep removes what a failure leaves)
+    await this.storage.writeTemporary(storageKey, file.content);
+    let recorded: CaseAttachment;
     try {
-      return await this.workflow.recordAction(
+      recorded = await this.workflow.recordAction(
         actor,
         caseId,
         {
@@ -98,9 +101,43 @@ export class AttachmentService {
         },
       );
     } catch (error) {
-      await this.storage.remove(storageKey);
+      await this.storage.removeTemporary(storageKey);
       throw error;
     }
+    // committed: the file is the case's now. Should the rename fail, the upload still happened (an error
+    // would have the user upload it twice): it is read under its temporary name until the sweep renames it
+    await this.storage.makePermanent(storageKey).catch(() => undefined);
+    return recorded;
+  }
+
+  /**
+   * Sweeps the store (at the worker's start and on its schedule): a file whose row exists
+   * but which still has its temporary name (the process died between the commit and the
+   * rename) is made permanent; a file with no row — an upload whose transaction failed,
+   * or that died before it committed, or a file left by the code before issue 17 — is
+   * removed once it is older than `olderThanMinutes`, so that an upload in flight keeps its file.
+   */
+  async sweep(olderThanMinutes: number): Promise<{ removed: number; completed: number }> {
+    const files = await this.storage.list();
+    const recorded = await this.attachments.existingIds([...new Set(files.map((file) => file.attachmentId))]);
+    const permanent = new Set(files.filter((file) => !file.temporary).map((file) => file.key));
+    const cutoff = this.clock.now().getTime() - olderThanMinutes * 60_000;
+    let removed = 0;
+    let completed = 0;
+    for (const file of files) {
+      if (recorded.has(file.attachmentId)) {
+        if (!file.temporary) continue;
+        if (permanent.has(file.key)) await this.storage.removeTemporary(file.key);
+        else {
+          await this.storage.makePermanent(file.key);
+          completed += 1;
+        }
+      } else if (file.modifiedAt.getTime() < cutoff) {
+        await this.storage.remove(file.key);
+        removed += 1;
+      }
+    }
+    return { removed, completed };
   }
 
   /** The attachments of a case the actor may see (or 404). */

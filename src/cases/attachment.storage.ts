@@ -1,12 +1,30 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { isUuid } from '../shared/ids';
 
+const idPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The suffix of a file still being uploaded: it becomes permanent (renamed) once its row is committed. */
+const temporarySuffix = '.part';
+
+/** A file in the store, as a sweep sees it. */
+export interface StoredFile {
+  key: string;
+  caseId: string;
+  attachmentId: string;
+  /** Still under its temporary name. */
+  temporary: boolean;
+  modifiedAt: Date;
+}
+
 /**
  * The attachment store: files under `$DATA_DIR/uploads/<case id>/<attachment id>`.
  * Names are ids the server chose, never what the uploader sent, so no path can be
- * smuggled in.
+ * smuggled in. A file is written under a temporary name (`<attachment id>.part`) and
+ * made permanent only once the transaction that records it has committed, so a file
+ * without a row is either in flight or left by a failure — which `AttachmentService.sweep`
+ * removes once it is old enough not to be in flight.
  */
 export class AttachmentStorage {
   readonly root: string;
@@ -29,18 +47,63 @@ export class AttachmentStorage {
     return full;
   }
 
-  /** Writes the file (readable by the app only); fails if it exists. */
-  async write(key: string, content: Buffer): Promise<void> {
+  /** Writes the file under its temporary name (readable by the app only); fails if it exists. */
+  async writeTemporary(key: string, content: Buffer): Promise<void> {
     const full = this.pathOf(key);
     await fs.mkdir(path.dirname(full), { recursive: true, mode: 0o700 });
-    await fs.writeFile(full, content, { flag: 'wx', mode: 0o600 });
+    await fs.writeFile(`${full}${temporarySuffix}`, content, { flag: 'wx', mode: 0o600 });
   }
 
+  /** Gives the file its permanent name: after the row that records it has been committed. */
+  async makePermanent(key: string): Promise<void> {
+    const full = this.pathOf(key);
+    await fs.rename(`${full}${temporarySuffix}`, full);
+  }
+
+  /** Removes the file under either name. */
   async remove(key: string): Promise<void> {
-    await fs.rm(this.pathOf(key), { force: true });
+    const full = this.pathOf(key);
+    await fs.rm(`${full}${temporarySuffix}`, { force: true });
+    await fs.rm(full, { force: true });
   }
 
+  async removeTemporary(key: string): Promise<void> {
+    await fs.rm(`${this.pathOf(key)}${temporarySuffix}`, { force: true });
+  }
+
+  /** The file's bytes; one committed but not yet renamed (or whose rename a crash cut short) is read under its temporary name. */
   read(key: string) {
-    return createReadStream(this.pathOf(key));
+    const full = this.pathOf(key);
+    return createReadStream(existsSync(full) ? full : `${full}${temporarySuffix}`);
+  }
+
+  /** Every file the store holds under an id-made name, permanent or temporary (others are not ours: left alone). */
+  async list(): Promise<StoredFile[]> {
+    const found: StoredFile[] = [];
+    let caseDirs: string[];
+    try {
+      caseDirs = await fs.readdir(this.root);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+    for (const caseId of caseDirs.filter((name) => idPattern.test(name))) {
+      const names = await fs.readdir(path.join(this.root, caseId)).catch(() => [] as string[]);
+      for (const name of names) {
+        const temporary = name.endsWith(temporarySuffix);
+        const attachmentId = temporary ? name.slice(0, -temporarySuffix.length) : name;
+        if (!idPattern.test(attachmentId)) continue;
+        const stat = await fs.stat(path.join(this.root, caseId, name)).catch(() => null);
+        if (!stat?.isFile()) continue;
+        found.push({
+          key: `${caseId}/${attachmentId}`,
+          caseId,
+          attachmentId,
+          temporary,
+          modifiedAt: stat.mtime,
+        });
+      }
+    }
+    return found;
   }
 }

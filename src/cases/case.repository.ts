@@ -5,7 +5,8 @@ import { caseTimersColumn, type TimerRow, timersFromJson } from '../timers/deadl
 import type { Unit } from '../units/unit.entity';
 import type { User } from '../users/user.entity';
 import { caseStatePaths } from '../workflows/case.machine';
-import { genesisHash, hashEvent } from '../workflows/event-chain';
+import type { ChainHead, ChainVerification } from '../workflows/event-chain';
+import type { EventLog } from '../workflows/event-log';
 import { CaseEventRecord } from '../workflows/workflow-event.entity';
 import { Case } from './case.entity';
 import type { ShownParty } from './case.presenter';
@@ -70,11 +71,7 @@ export interface NewCaseEvent {
 /** A case as other lists name it. */
 export type CaseSummary = Pick<Case, 'id' | 'number' | 'title' | 'type' | 'state'>;
 
-/** The last link of a case's hash chain. */
-export interface ChainHead {
-  seq: number;
-  hash: string;
-}
+export type { ChainHead };
 
 /** The unit holding a case, as an event needs it (its line upwards, whether it still works). */
 export type HoldingUnit = Pick<Unit, 'id' | 'nameZh' | 'nameEn' | 'kind' | 'path' | 'parentId' | 'active'>;
@@ -130,19 +127,12 @@ export function nextSeq(head: ChainHead | null): number {
   return (head?.seq ?? 0) + 1;
 }
 
-/** The event as the next link of its case's chain: its number, the link before, its own hash. */
-function chainedAfter(
-  event: NewCaseEvent,
-  last: ChainHead | null,
-): NewCaseEvent & ChainHead & { prevHash: string } {
-  const seq = nextSeq(last);
-  const prevHash = last?.hash ?? genesisHash;
-  return { ...event, seq, prevHash, hash: hashEvent({ ...event, ownerId: event.caseId, seq, prevHash }) };
-}
-
-/** The only code that queries cases, their parties and their events. */
+/** The only code that queries cases, their parties and their events (appended through the one `EventLog`). */
 export class CaseRepository {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly log: EventLog,
+  ) {}
 
   private manager(tx?: EntityManager) {
     return tx ?? this.db.manager;
@@ -178,7 +168,8 @@ export class CaseRepository {
 
   /**
    * The case locked until the transaction ends (concurrent events on one case queue
-   * here), with its access data, the head of its hash chain, its deadline timers (safe
+   * here), with its access data, the head of its hash chain (as it is once the lock is
+   * granted: `EventLog.headAfterLock`), its deadline timers (safe
    * to read under the case's lock: see `caseTimersColumn`) and what its body shows:
    * what an event needs before it can be decided and appended, and what the answer
    * shows when the event leaves units and mediator as they were, in one round trip.
@@ -199,8 +190,9 @@ export class CaseRepository {
       this.withAccessColumns(tx.createQueryBuilder(Case, 'c')),
     )
       .addSelect(
-        `(SELECT json_build_object('seq', e.seq, 'hash', e.hash) FROM case_events e
-           WHERE e.case_id = c.id ORDER BY e.seq DESC LIMIT 1)`,
+        // read on the statement's snapshot, so possibly stale once the lock is granted: `headAfterLock` decides
+        `(SELECT json_build_object('seq', e.seq, 'hash', e.hash, 'digest', coalesce(e.digest, e.hash))
+            FROM case_events e WHERE e.case_id = c.id ORDER BY e.seq DESC LIMIT 1)`,
         'chain_head',
       )
       .addSelect(
@@ -214,7 +206,10 @@ export class CaseRepository {
       .where('c.id = :id', { id })
       .getRawAndEntities();
     if (!entities[0]) return null;
-    const head = raw[0].chain_head as ChainHead | null;
+    const head = await this.log.headAfterLock(tx, 'case', id, {
+      head: raw[0].chain_head as ChainHead | null,
+      events: entities[0].version + 1,
+    });
     const holdingUnit = raw[0].holding_unit as HoldingUnit | null;
     return {
       ...withAccess(entities[0], raw[0]),
@@ -730,21 +725,12 @@ export class CaseRepository {
 
   /**
    * Appends one event to the case's chain; the caller holds the case's row lock. `head`
-   * is the chain's last link when the caller read it under that lock (`lockForEvent`),
-   * else it is read here.
+   * is the chain's last link as `lockForEvent` found it under that lock, else it is read
+   * here (`EventLog.append`).
    */
-  async appendEvent(
-    event: NewCaseEvent,
-    tx: EntityManager,
-    head?: ChainHead | null,
-  ): Promise<CaseEventRecord> {
-    const last =
-      head !== undefined
-        ? head
-        : await tx.findOne(CaseEventRecord, { where: { caseId: event.caseId }, order: { seq: 'DESC' } });
-    const record = tx.create(CaseEventRecord, chainedAfter(event, last));
-    await tx.save(CaseEventRecord, record);
-    return record;
+  appendEvent(event: NewCaseEvent, tx: EntityManager, head?: ChainHead | null): Promise<CaseEventRecord> {
+    const { caseId, ...entry } = event;
+    return this.log.append(tx, 'case', caseId, entry, head);
   }
 
   /**
@@ -760,7 +746,8 @@ export class CaseRepository {
     changes: Partial<Case>,
     alsoInsert: PendingInsert[],
   ): Promise<CaseEventRecord> {
-    const record = tx.create(CaseEventRecord, chainedAfter(event, head));
+    const { caseId, ...entry } = event;
+    const record = this.log.link('case', caseId, entry, head);
     const batch = new WriteBatch(tx)
       .insert({ into: CaseEventRecord, values: record })
       .update(Case, { id: event.caseId }, changes);
@@ -779,48 +766,13 @@ export class CaseRepository {
       .getOne();
   }
 
+  /** The case's chain checked with the chain key, against the count of events its row keeps (version + 1). */
+  verifyChainOf(tx: EntityManager, caseId: string, events: number): Promise<ChainVerification> {
+    return this.log.verifyStored(tx, 'case', caseId, { events });
+  }
+
   eventsOf(caseId: string, tx?: EntityManager): Promise<CaseEventRecord[]> {
     return this.manager(tx).find(CaseEventRecord, { where: { caseId }, order: { seq: 'ASC' } });
-  }
-
-  /** Cases in number order after `afterNumber`, `limit` at a time: what an audit of every chain walks through. */
-  pageByNumber(
-    afterNumber: string | null,
-    limit: number,
-    tx?: EntityManager,
-    scopePath?: string,
-  ): Promise<Array<Pick<Case, 'id' | 'number' | 'version'>>> {
-    const builder = this.manager(tx)
-      .createQueryBuilder(Case, 'c')
-      .select(['c.id', 'c.number', 'c.version'])
-      .where('TRUE')
-      .orderBy('c.number', 'ASC')
-      .take(limit);
-    if (afterNumber !== null) builder.andWhere('c.number > :afterNumber', { afterNumber });
-    if (scopePath) {
-      // held, now or before, within the subtree
-      builder.andWhere(
-        'EXISTS (SELECT 1 FROM units hu WHERE hu.id = ANY(c.held_unit_ids) AND hu.path <@ :scope::ltree)',
-        {
-          scope: scopePath,
-        },
-      );
-    }
-    return builder.getMany();
-  }
-
-  /** The events of several cases at once, by case, each in seq order. */
-  async eventsOfCases(caseIds: string[], tx?: EntityManager): Promise<Map<string, CaseEventRecord[]>> {
-    const byCase = new Map<string, CaseEventRecord[]>(caseIds.map((id) => [id, []]));
-    if (caseIds.length === 0) return byCase;
-    const events = await this.manager(tx)
-      .createQueryBuilder(CaseEventRecord, 'e')
-      .where('e.case_id = ANY(:caseIds)', { caseIds })
-      .orderBy('e.case_id', 'ASC')
-      .addOrderBy('e.seq', 'ASC')
-      .getMany();
-    for (const event of events) byCase.get(event.caseId)?.push(event);
-    return byCase;
   }
 
   /**

@@ -168,11 +168,7 @@ export class CaseService {
   verify(actor: Actor, id: string) {
     return this.db.transaction('REPEATABLE READ', async (tx) => {
       const { row } = await this.getVisible(actor, id, tx);
-      const events = await this.cases.eventsOf(id, tx);
-      return verifyChain(
-        events.map((event) => ({ ...event, ownerId: event.caseId })),
-        { events: row.version + 1 },
-      );
+      return this.cases.verifyChainOf(tx, id, row.version + 1);
     });
   }
 

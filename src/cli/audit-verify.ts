@@ -1,170 +1,179 @@
 import '../shared/runtime/refuse-unsupported-node';
 import 'reflect-metadata';
+import type { KeyObject } from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
-import type { DataSource, EntityManager } from 'typeorm';
-import { defaults } from '../../config/defaults';
-import { ConfigError, loadConfig } from '../../config/environment';
-import { CaseRepository } from '../cases/case.repository';
-import { createDataSource } from '../shared/db/data-source';
-import { type EmbeddedDatabase, startEmbeddedDatabase } from '../shared/db/embedded-database';
-import { type ChainVerification, verifyChain } from '../workflows/event-chain';
+import { ConfigError, loadConfig, loadDatabaseConfig } from '../../config/environment';
+import { replayCheckpoints } from '../audit/audit-checkpoint';
+import { ChainAuditRepository } from '../audit/chain-audit.repository';
+import { ChainAuditService, type ChainFinding } from '../audit/chain-audit.service';
+import { CheckpointAuditService, type CheckpointFinding } from '../audit/checkpoint-audit.service';
+import type { RecordMismatch } from '../audit/mirrored-records';
+import { AuditKeys, parsePublicKey } from '../shared/crypto/audit-keys';
+import { EventLog } from '../workflows/event-log';
+import { CannotAudit, openAuditDatabase } from './audit-database';
 
 /**
- * `npm run audit:verify [caseNumber]` (DOMAIN.md "The audit trail": "a command and a
- * page show the verification"): checks the hash chain of one case, by its number, or
- * of every case, each against the case's own count of events (its version + 1). Prints
- * one line per broken chain and a summary.
+ * `npm run audit:verify` (DOMAIN.md "The audit trail": "a command and a page show the
+ * verification"), two checks:
  *
- * Exit codes: 0 every chain checked is intact; 1 at least one is broken; 2 nothing
- * could be checked (bad usage, bad configuration, no such case, database unreachable).
+ * - with the audit key (the app's configuration): every case and petition chain, or the
+ *   one numbered, checked event by event with the keyed hashes, against the count of
+ *   events its row keeps; and every record mirrored from the events compared with them;
+ * - the outside auditor's, with no secret: a checkpoint file (`checkpoints.jsonl`) checked
+ *   with the public key, then every chain compared with its last checkpointed head.
  *
- * Reads DATABASE_URL (with SESSION_SECRET and DATA_KEY, as the app does); without it,
- * starts the embedded database under DATA_DIR as `npm start` does — so not while the
- * app itself runs on that DATA_DIR. It only reads: no migrations, no writes.
+ * Exit codes: 0 everything checked holds; 1 something is broken; 2 nothing could be
+ * checked (bad usage, bad configuration, no such case, database unreachable).
+ *
+ * Reads DATABASE_URL (with the app's secrets for the first check); without it, starts
+ * the embedded database under DATA_DIR as `npm start` does — so not while the app itself
+ * runs on that DATA_DIR. It only reads: no migrations, no writes.
  */
 
-const usage = `Usage: npm run audit:verify [caseNumber]
+const usage = `Usage:
+  npm run audit:verify [number]
+      With the audit key (AUDIT_KEY, or as the app derives it from DATA_KEY): checks the
+      chain of every case and petition — or of the one numbered, e.g. MH-2026-000123 —
+      event by event, and the records copied from their events (agreements, mediation
+      sessions, hand-offs, attachments, visits, the current state).
+  npm run audit:verify -- --checkpoints FILE --public-key KEY
+      The outside auditor's check, with no secret: every checkpoint in FILE (the app's
+      $DATA_DIR/audit/checkpoints.jsonl, or a copy) checked with the Ed25519 public KEY
+      (base64 or hex as the app prints it, or a PEM file), then every chain compared with
+      the last checkpoint that signed it.
 
-Verifies the hash chain of one case (e.g. MH-2026-000123) or, without an argument, of
-every case. Exit codes: 0 intact, 1 a chain is broken, 2 could not verify.
+Exit codes: 0 everything checked holds, 1 something is broken, 2 could not verify.
 `;
 
-const pageSize = 500;
+type Arguments =
+  | { mode: 'help' }
+  | { mode: 'key'; number?: string }
+  | { mode: 'checkpoints'; file: string; publicKey: KeyObject };
 
-/** Thrown for anything that stops the audit before a verdict: exit code 2. */
-class CannotAudit extends Error {}
-
-interface AuditResult {
-  checked: number;
-  broken: number;
-}
-
-function describeBreak(number: string, result: ChainVerification, expected: number): string {
-  const where =
-    result.firstBrokenSeq === undefined ? 'at an unknown event' : `at event ${result.firstBrokenSeq}`;
-  return `BROKEN ${number}: chain broken ${where} (${result.events} events stored, ${expected} expected)`;
-}
-
-/** Checks one page of cases (or the one case asked for) inside one consistent snapshot. */
-async function auditPage(
-  db: DataSource,
-  cases: CaseRepository,
-  pick: (tx: EntityManager) => Promise<Array<{ id: string; number: string; version: number }>>,
-  write: (line: string) => void,
-): Promise<{ result: AuditResult; last: string | null }> {
-  return db.transaction('REPEATABLE READ', async (tx) => {
-    const rows = await pick(tx);
-    const events = await cases.eventsOfCases(
-      rows.map((row) => row.id),
-      tx,
-    );
-    let broken = 0;
-    for (const row of rows) {
-      const expected = row.version + 1;
-      const chain = (events.get(row.id) ?? []).map((event) => ({ ...event, ownerId: event.caseId }));
-      const verification = verifyChain(chain, { events: expected });
-      if (!verification.valid) {
-        broken += 1;
-        write(describeBreak(row.number, verification, expected));
-      }
+function parseArguments(argv: string[]): Arguments {
+  if (argv.includes('--help') || argv.includes('-h')) return { mode: 'help' };
+  const options = new Map<string, string>();
+  const positional: string[] = [];
+  for (let index = 0; index < argv.length; index++) {
+    const arg = argv[index];
+    if (!arg.startsWith('-')) {
+      positional.push(arg);
+      continue;
     }
-    return { result: { checked: rows.length, broken }, last: rows.at(-1)?.number ?? null };
-  });
+    const [name, inline] = arg.split(/=(.*)/s, 2);
+    if (name !== '--checkpoints' && name !== '--public-key')
+      throw new CannotAudit(`Unknown option ${name}.\n\n${usage}`);
+    const value = inline ?? argv[++index];
+    if (value === undefined || value.trim() === '')
+      throw new CannotAudit(`${name} needs a value.\n\n${usage}`);
+    options.set(name, value);
+  }
+  if (options.size > 0) {
+    const file = options.get('--checkpoints');
+    const key = options.get('--public-key');
+    if (!file || !key) throw new CannotAudit(`--checkpoints and --public-key go together.\n\n${usage}`);
+    if (positional.length > 0)
+      throw new CannotAudit(`A checkpoint file is checked against every chain: give no number.\n\n${usage}`);
+    if (!fs.existsSync(file)) throw new CannotAudit(`No checkpoint file ${file}.`);
+    let publicKey: KeyObject;
+    try {
+      publicKey = parsePublicKey(key);
+    } catch (error) {
+      throw new CannotAudit(`--public-key: ${(error as Error).message}.`);
+    }
+    return { mode: 'checkpoints', file, publicKey };
+  }
+  if (positional.length > 1) throw new CannotAudit(`Give at most one number.\n\n${usage}`);
+  const [number] = positional;
+  if (number !== undefined && number.trim() === '') throw new CannotAudit(`The number is empty.\n\n${usage}`);
+  return { mode: 'key', number: number?.trim() };
 }
 
-async function auditChains(
-  db: DataSource,
-  caseNumber: string | undefined,
-  write: (line: string) => void,
-): Promise<AuditResult> {
-  const cases = new CaseRepository(db);
-  if (caseNumber !== undefined) {
-    const { result } = await auditPage(
-      db,
-      cases,
-      async (tx) => {
-        const row = await cases.findByNumber(caseNumber, tx);
-        if (!row) throw new CannotAudit(`No case numbered ${caseNumber}.`);
-        return [row];
-      },
-      write,
-    );
-    return result;
-  }
-  const total: AuditResult = { checked: 0, broken: 0 };
-  let after: string | null = null;
-  for (;;) {
-    const from: string | null = after;
-    const { result, last } = await auditPage(
-      db,
-      cases,
-      (tx) => cases.pageByNumber(from, pageSize, tx),
-      write,
-    );
-    total.checked += result.checked;
-    total.broken += result.broken;
-    if (result.checked < pageSize || last === null) return total;
-    after = last;
-  }
+const plural = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
+
+function describeMismatch(mismatch: RecordMismatch): string {
+  const record = mismatch.record.replace('_', '-');
+  if (mismatch.field === 'event') return `${record} ${mismatch.id}: no event records it`;
+  if (mismatch.field === 'record') return `${record} of event ${mismatch.eventSeq}: missing`;
+  const which =
+    mismatch.record === 'case' || mismatch.record === 'petition' ? record : `${record} ${mismatch.id}`;
+  return `${which} (event ${mismatch.eventSeq}): ${mismatch.field} differs from its event`;
 }
 
-function parseArguments(argv: string[]): { caseNumber?: string } | 'help' {
-  if (argv.includes('--help') || argv.includes('-h')) return 'help';
-  const options = argv.filter((arg) => arg.startsWith('-'));
-  if (options.length > 0) throw new CannotAudit(`Unknown option ${options[0]}.\n\n${usage}`);
-  if (argv.length > 1) throw new CannotAudit(`Give at most one case number.\n\n${usage}`);
-  const [caseNumber] = argv;
-  if (caseNumber !== undefined && caseNumber.trim() === '')
-    throw new CannotAudit(`The case number is empty.\n\n${usage}`);
-  return { caseNumber: caseNumber?.trim() };
+function findingLines(finding: ChainFinding): string[] {
+  const lines: string[] = [];
+  if (finding.chain) {
+    const { firstBrokenSeq, events, expected } = finding.chain;
+    const where = firstBrokenSeq === undefined ? 'at an unknown event' : `at event ${firstBrokenSeq}`;
+    lines.push(
+      `BROKEN ${finding.number}: chain broken ${where} (${events} events stored, ${expected} expected)`,
+    );
+  }
+  for (const mismatch of finding.mismatches)
+    lines.push(`MISMATCH ${finding.number}: ${describeMismatch(mismatch)}`);
+  return lines;
+}
+
+function checkpointFindingLine(finding: CheckpointFinding): string {
+  const which = finding.number ?? `${finding.kind} ${finding.ownerId}`;
+  switch (finding.problem) {
+    case 'changed':
+      return `BROKEN ${which}: its events up to ${finding.seq} no longer match checkpoint ${finding.checkpoint}`;
+    case 'missing':
+      return `BROKEN ${which}: signed by checkpoint ${finding.checkpoint}, now missing from the database`;
+    case 'vanished':
+      return `BROKEN ${which}: signed by an earlier checkpoint, recorded gone by checkpoint ${finding.checkpoint}`;
+  }
 }
 
 async function main(): Promise<number> {
   const parsed = parseArguments(process.argv.slice(2));
-  if (parsed === 'help') {
+  const write = (line: string) => process.stdout.write(`${line}\n`);
+  if (parsed.mode === 'help') {
     process.stdout.write(usage);
     return 0;
   }
+  if (parsed.mode === 'checkpoints') {
+    // the outside auditor's check: the public key and the database, no secret at all
+    const replay = replayCheckpoints(fs.readFileSync(parsed.file, 'utf8').split('\n'), parsed.publicKey);
+    for (const { line, problem } of replay.problems) write(`PROBLEM line ${line}: ${problem}`);
+    if (replay.checkpoints === 0) throw new CannotAudit(`No checkpoint in ${parsed.file}.`);
+    return openAuditDatabase(loadDatabaseConfig(process.env), async (db) => {
+      const { checked, findings } = await new CheckpointAuditService(new ChainAuditRepository(db)).check(
+        replay,
+        (finding) => write(checkpointFindingLine(finding)),
+      );
+      const last = replay.last;
+      write(
+        `Checked ${plural(replay.checkpoints, 'checkpoint', 'checkpoints')} (the last: ${last?.number}, signed ${last?.signedAt}) ` +
+          `with the public key, and ${plural(checked, 'chain', 'chains')} against them: ` +
+          `${checked - findings.filter((finding) => finding.problem !== 'vanished').length} intact, ${findings.length} broken, ` +
+          `${plural(replay.problems.length, 'problem', 'problems')} in the file.`,
+      );
+      return findings.length > 0 || replay.problems.length > 0 ? 1 : 0;
+    });
+  }
+
   const config = loadConfig(process.env);
-
-  let embedded: EmbeddedDatabase | undefined;
-  let databaseUrl = config.databaseUrl;
-  if (!databaseUrl) {
-    const clusterDir = path.join(config.dataDir, 'pg');
-    // an audit never creates a database: without one there is nothing to verify
-    if (!fs.existsSync(path.join(clusterDir, 'PG_VERSION'))) {
-      throw new CannotAudit(`No DATABASE_URL, and no embedded database under ${config.dataDir}.`);
-    }
-    embedded = await startEmbeddedDatabase({
-      clusterDir,
-      databaseName: defaults.embeddedDatabaseName,
-      password: config.embeddedDatabasePassword as string,
-    }).catch((error: Error) => {
-      throw new CannotAudit(error.message);
+  const keys = new AuditKeys(config.auditKey);
+  return openAuditDatabase(config, async (db) => {
+    const audit = new ChainAuditService(new ChainAuditRepository(db), new EventLog(keys.chainKey));
+    if (parsed.number !== undefined && !(await audit.exists(parsed.number)))
+      throw new CannotAudit(`No case or petition numbered ${parsed.number}.`);
+    const { checked, findings } = await audit.audit({
+      number: parsed.number,
+      onFinding: (finding) => findingLines(finding).forEach(write),
     });
-    databaseUrl = embedded.url;
-    const running = embedded;
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-      process.once(signal, () => void running.stop().finally(() => process.exit(2)));
-    }
-  }
-
-  const db = createDataSource(databaseUrl, { poolSize: 2, applicationName: 'grand-mediation-audit' });
-  try {
-    await db.initialize().catch((error: Error) => {
-      throw new CannotAudit(`Cannot connect to the database: ${error.message}`);
-    });
-    const { checked, broken } = await auditChains(db, parsed.caseNumber, (line) =>
-      process.stdout.write(`${line}\n`),
-    );
-    const chains = checked === 1 ? 'case chain' : 'case chains';
-    process.stdout.write(`Checked ${checked} ${chains}: ${checked - broken} intact, ${broken} broken.\n`);
-    return broken > 0 ? 1 : 0;
-  } finally {
-    if (db.isInitialized) await db.destroy();
-    await embedded?.stop();
-  }
+    const total = checked.case + checked.petition;
+    const chains =
+      parsed.number !== undefined
+        ? checked.case > 0
+          ? plural(checked.case, 'case chain', 'case chains')
+          : plural(checked.petition, 'petition chain', 'petition chains')
+        : `${plural(checked.case, 'case chain', 'case chains')} and ${plural(checked.petition, 'petition chain', 'petition chains')}`;
+    write(`Checked ${chains}: ${total - findings.length} intact, ${findings.length} broken.`);
+    return findings.length > 0 ? 1 : 0;
+  });
 }
 
 main().then(

@@ -24,7 +24,7 @@ import {
   caseMachineVersion,
   caseRulesExcerpt,
 } from '../workflows/case.machine';
-import { genesisHash, hashEvent } from '../workflows/event-chain';
+import type { EventLog } from '../workflows/event-log';
 import { startMachine } from '../workflows/machine-runner';
 import { rulesFor } from '../workflows/rules';
 import { type DayBasis, disputeTypes, tracks } from '../workflows/rules/dispute-rules.types';
@@ -133,6 +133,8 @@ export class CaseImportService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly calendar: () => WorkingCalendar,
+    /** Links each imported case's first event, as it links every event. */
+    private readonly log: EventLog,
   ) {}
 
   async importCsv(actor: Actor, ip: string | null, csv: string): Promise<{ imported: number }> {
@@ -207,31 +209,33 @@ export class CaseImportService {
              received_on date, deadline jsonb, deadline_due date, overdue boolean)`,
           [JSON.stringify(caseRows.map((row) => ({ ...row, registered_by: actor.id })))],
         );
-        const events = caseRows.map((row, index) => {
-          const event = {
-            ownerId: row.id,
-            seq: 1,
-            type: 'IMPORTED',
-            actorId: actor.id,
-            actorName: actor.displayName,
-            unitId: actor.unitId,
-            at: now,
-            payload: { ...batch[index].data, number: row.number },
-            fromState: null,
-            toState: row.state,
-            prevHash: genesisHash,
-          };
-          return { ...event, hash: hashEvent(event) };
-        });
+        // each case is new: its chain starts here (no lock, no head to read)
+        const events = caseRows.map((row, index) =>
+          this.log.link(
+            'case',
+            row.id,
+            {
+              type: 'IMPORTED',
+              actorId: actor.id,
+              actorName: actor.displayName,
+              unitId: actor.unitId,
+              at: now,
+              payload: { ...batch[index].data, number: row.number },
+              fromState: null,
+              toState: row.state,
+            },
+            null,
+          ),
+        );
         await tx.query(
-          `INSERT INTO case_events (case_id, seq, type, actor_id, actor_name, unit_id, at, payload, from_state, to_state, prev_hash, hash)
-           SELECT r.owner_id, r.seq, r.type, r.actor_id, $2, r.unit_id, r.at, r.payload, r.from_state, r.to_state, r.prev_hash, r.hash
-           FROM jsonb_to_recordset($1::jsonb) AS r(owner_id uuid, seq int, type varchar, actor_id uuid, unit_id uuid, at timestamptz,
-             payload jsonb, from_state varchar, to_state varchar, prev_hash char(64), hash char(64))`,
+          `INSERT INTO case_events (case_id, seq, type, actor_id, actor_name, unit_id, at, payload, from_state, to_state, prev_hash, hash, digest)
+           SELECT r.case_id, r.seq, r.type, r.actor_id, $2, r.unit_id, r.at, r.payload, r.from_state, r.to_state, r.prev_hash, r.hash, r.digest
+           FROM jsonb_to_recordset($1::jsonb) AS r(case_id uuid, seq int, type varchar, actor_id uuid, unit_id uuid, at timestamptz,
+             payload jsonb, from_state varchar, to_state varchar, prev_hash char(64), hash char(64), digest char(64))`,
           [
             JSON.stringify(
               events.map((event) => ({
-                owner_id: event.ownerId,
+                case_id: event.caseId,
                 seq: event.seq,
                 type: event.type,
                 actor_id: event.actorId,
@@ -242,6 +246,7 @@ export class CaseImportService {
                 to_state: event.toState,
                 prev_hash: event.prevHash,
                 hash: event.hash,
+                digest: event.digest,
               })),
             ),
             actor.displayName,

@@ -75,8 +75,9 @@ export class MailRenderer {
     private readonly publicUrl: string,
   ) {}
 
-  /** Where a case or petition opens in the app. */
+  /** Where a case or petition opens in the app (a checkpoint: the supervisors' chain check). */
   linkTo(subject: Pick<SubjectSummary, 'type' | 'id'>): string {
+    if (subject.type === 'checkpoint') return `${this.publicUrl}/supervision/verify`;
     return `${this.publicUrl}/${subject.type === 'case' ? 'cases' : 'petitions'}/${subject.id}`;
   }
 

@@ -10,6 +10,7 @@ export const notificationKinds = [
   'deadline.warning',
   'deadline.overdue',
   'limitation.warning',
+  'audit.checkpoint_signed',
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 
@@ -98,6 +99,13 @@ export const kindRules: Record<NotificationKind, KindRule> = {
     defaultDelivery: 'immediate',
     mandatory: false,
     template: 'limitation-warning',
+  },
+  // the district's supervisors: a signed checkpoint of every audit chain, a copy kept outside the database
+  'audit.checkpoint_signed': {
+    unitAudience: 'supervisors',
+    defaultDelivery: 'immediate',
+    mandatory: false,
+    template: 'audit-checkpoint-signed',
   },
 };
 

@@ -15,7 +15,7 @@ export interface Recipient {
 
 /** What a notice is about, as a mail names it. */
 export interface SubjectSummary {
-  type: 'case' | 'petition';
+  type: 'case' | 'petition' | 'checkpoint';
   id: string;
   number: string;
   title: string;
@@ -175,21 +175,32 @@ export class OutboxRepository {
     const ids = (type: string) => [
       ...new Set(refs.filter((ref) => ref.subjectType === type).map((ref) => ref.subjectId)),
     ];
-    const [cases, petitions]: [SubjectSummary[], SubjectSummary[]] = await Promise.all([
-      ids('case').length === 0
-        ? []
-        : this.manager(tx).query(
-            `SELECT 'case' AS type, id, number, title FROM cases WHERE id = ANY($1::uuid[])`,
-            [ids('case')],
-          ),
-      ids('petition').length === 0
-        ? []
-        : this.manager(tx).query(
-            `SELECT 'petition' AS type, id, number, subject AS title FROM petitions WHERE id = ANY($1::uuid[])`,
-            [ids('petition')],
-          ),
-    ]);
-    return new Map([...cases, ...petitions].map((subject) => [`${subject.type}:${subject.id}`, subject]));
+    const [cases, petitions, checkpoints]: [SubjectSummary[], SubjectSummary[], SubjectSummary[]] =
+      await Promise.all([
+        ids('case').length === 0
+          ? []
+          : this.manager(tx).query(
+              `SELECT 'case' AS type, id, number, title FROM cases WHERE id = ANY($1::uuid[])`,
+              [ids('case')],
+            ),
+        ids('petition').length === 0
+          ? []
+          : this.manager(tx).query(
+              `SELECT 'petition' AS type, id, number, subject AS title FROM petitions WHERE id = ANY($1::uuid[])`,
+              [ids('petition')],
+            ),
+        // a signed audit checkpoint: its number, and the root it signed as what it is about
+        ids('checkpoint').length === 0
+          ? []
+          : this.manager(tx).query(
+              `SELECT 'checkpoint' AS type, id, number::text AS number, root AS title
+               FROM audit_checkpoints WHERE id = ANY($1::uuid[])`,
+              [ids('checkpoint')],
+            ),
+      ]);
+    return new Map(
+      [...cases, ...petitions, ...checkpoints].map((subject) => [`${subject.type}:${subject.id}`, subject]),
+    );
   }
 
   /** People with items waiting for a digest. */

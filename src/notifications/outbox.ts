@@ -26,8 +26,8 @@ export class OutboxMessage {
   recipientUnitId!: string | null;
 
   @Column({ name: 'subject_type', type: 'varchar', length: 16 })
-  /** `user` for a digest (its subject is the person it is for). */
-  subjectType!: 'case' | 'petition' | 'user';
+  /** `user` for a digest (its subject is the person it is for); `checkpoint` for a signed audit checkpoint. */
+  subjectType!: 'case' | 'petition' | 'user' | 'checkpoint';
 
   @Column({ name: 'subject_id', type: 'uuid' })
   subjectId!: string;
@@ -83,7 +83,7 @@ export interface Notification {
   recipientUnitId?: string | null;
   /** Who of the unit hears it; default: the kind's rule (src/notifications/notification-kinds.ts). */
   unitAudience?: UnitAudience;
-  subjectType: 'case' | 'petition';
+  subjectType: 'case' | 'petition' | 'checkpoint';
   subjectId: string;
   payload: Record<string, unknown>;
 }

@@ -10,7 +10,6 @@ import { isUuid } from '../shared/ids';
 import type { UnitRepository } from '../units/unit.repository';
 import type { UserRepository } from '../users/user.repository';
 import { admitEvent } from '../workflows/event-admission';
-import { appendToLog } from '../workflows/event-log';
 import { applyEvent } from '../workflows/machine-runner';
 import {
   type PetitionEvent,
@@ -62,7 +61,7 @@ export class PetitionWorkflowService {
       const toState = petitionStatePath(stepped.next.value);
 
       const { expectedVersion: _version, ...submitted } = input;
-      await appendToLog(tx, 'petition', row.id, {
+      await this.petitions.appendEvent(tx, row.id, {
         type: input.type,
         actorId: actor.id,
         actorName: actor.displayName,

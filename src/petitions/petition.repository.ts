@@ -1,12 +1,18 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { PetitionResource, PetitionVisibility } from '../access/policy';
 import { Party } from '../cases/party.entity';
+import type { ChainVerification } from '../workflows/event-chain';
+import type { EventLog, NewWorkflowEvent } from '../workflows/event-log';
+import type { PetitionEventRecord } from '../workflows/workflow-event.entity';
 import { Petition, PetitionVisit } from './petition.entity';
 import type { PetitionListQuery } from './petition.schemas';
 
-/** The only code that queries petitions, petitioners, visits and links to cases. */
+/** The only code that queries petitions, petitioners, visits, links to cases and (through the one `EventLog`) events. */
 export class PetitionRepository {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly log: EventLog,
+  ) {}
 
   private manager(tx?: EntityManager) {
     return tx ?? this.db.manager;
@@ -14,6 +20,23 @@ export class PetitionRepository {
 
   findById(id: string, tx?: EntityManager): Promise<Petition | null> {
     return this.manager(tx).findOne(Petition, { where: { id } });
+  }
+
+  /**
+   * Appends one event to the petition's chain. The caller holds the petition's row lock
+   * (`lockById`) or has just inserted the petition; the chain's head is read after it.
+   */
+  appendEvent(tx: EntityManager, petitionId: string, event: NewWorkflowEvent): Promise<PetitionEventRecord> {
+    return this.log.append(tx, 'petition', petitionId, event);
+  }
+
+  eventsOf(petitionId: string, tx?: EntityManager): Promise<PetitionEventRecord[]> {
+    return this.log.read(this.manager(tx), 'petition', petitionId);
+  }
+
+  /** The petition's chain checked with the chain key, against the count of events its row keeps. */
+  async verifyChainOf(tx: EntityManager, petitionId: string, events: number): Promise<ChainVerification> {
+    return this.log.verifyStored(tx, 'petition', petitionId, { events });
   }
 
   lockById(id: string, tx: EntityManager): Promise<Petition | null> {

@@ -13,7 +13,6 @@ import { mediationLevels, type Unit } from '../units/unit.entity';
 import { unitName } from '../units/unit.presenter';
 import type { UnitRepository } from '../units/unit.repository';
 import type { UserRepository } from '../users/user.repository';
-import { appendToLog, readLog, verifyLog } from '../workflows/event-log';
 import { allowedEvents, startMachine } from '../workflows/machine-runner';
 import { petitionEventProbes, petitionMachine, petitionMachineVersion } from '../workflows/petition.machine';
 import { petitionRulesFor } from '../workflows/rules';
@@ -130,7 +129,7 @@ export class PetitionService {
         await this.petitions.update(row.id, { snapshot: row.snapshot }, tx);
       }
       await this.petitions.insertPetitioners(row.id, sealed, tx);
-      await appendToLog(tx, 'petition', row.id, {
+      await this.petitions.appendEvent(tx, row.id, {
         type: 'REGISTERED',
         actorId: actor.id,
         actorName: actor.displayName,
@@ -189,7 +188,7 @@ export class PetitionService {
         },
         tx,
       );
-      await appendToLog(tx, 'petition', petitionId, {
+      await this.petitions.appendEvent(tx, petitionId, {
         type: 'VISIT_LOGGED',
         actorId: actor.id,
         actorName: actor.displayName,
@@ -226,14 +225,14 @@ export class PetitionService {
 
   async timeline(actor: Actor, petitionId: string) {
     await this.getVisible(actor, petitionId);
-    return readLog(this.db.manager, 'petition', petitionId);
+    return this.petitions.eventsOf(petitionId);
   }
 
   /** The chain, checked against the petition's own count (every event bumps its version), in one snapshot. */
   verify(actor: Actor, petitionId: string) {
     return this.db.transaction('REPEATABLE READ', async (tx) => {
       const { row } = await this.getVisible(actor, petitionId, tx);
-      return verifyLog(tx, 'petition', petitionId, { events: row.version + 1 });
+      return this.petitions.verifyChainOf(tx, petitionId, row.version + 1);
     });
   }
 

@@ -1,13 +1,33 @@
 import type { RouteSpec } from '../access/route-table';
 import { actorOf, originOf } from '../access/route-table';
+import type { AuditCheckpointService } from '../audit/audit-checkpoint.service';
 import { daysLeftText } from '../deadlines/days-left.presenter';
-import { formatPlainDate } from '../shared/format';
+import { formatDateTime, formatPlainDate } from '../shared/format';
 import { unitName } from '../units/unit.presenter';
 import type { UnitService } from '../units/unit.service';
 import type { SupervisionService } from './supervision.service';
 
 /** The overdue list (by how late, by unit) and the audit-chain check of the whole subtree. */
-export function supervisionRoutes(supervision: SupervisionService, units: UnitService): RouteSpec[] {
+export function supervisionRoutes(
+  supervision: SupervisionService,
+  units: UnitService,
+  checkpoints: AuditCheckpointService,
+): RouteSpec[] {
+  /** The signed checkpoints' part of the page: the public key, the latest checkpoint, the button. */
+  const checkpointView = async (req: import('express').Request) => {
+    const [latest] = await checkpoints.recent(actorOf(req), 1);
+    return {
+      publicKey: checkpoints.publicKey().publicKey,
+      latest: latest && {
+        number: latest.number,
+        signedAt: formatDateTime(new Date(latest.signedAt), req.locale),
+        chains: latest.chains,
+        root: latest.root,
+      },
+      signed:
+        typeof req.query.signed === 'string' && /^\d{1,12}$/.test(req.query.signed) ? req.query.signed : null,
+    };
+  };
   return [
     {
       method: 'get',
@@ -38,8 +58,11 @@ export function supervisionRoutes(supervision: SupervisionService, units: UnitSe
       method: 'get',
       path: '/supervision/verify',
       access: { action: 'supervision.view' },
-      handler: (req, res) => {
-        res.render('supervision/verify', { title: req.t('supervision.verifyTitle') });
+      handler: async (req, res) => {
+        res.render('supervision/verify', {
+          title: req.t('supervision.verifyTitle'),
+          checkpoints: await checkpointView(req),
+        });
       },
     },
     {
@@ -50,8 +73,24 @@ export function supervisionRoutes(supervision: SupervisionService, units: UnitSe
         const result = await supervision.verifySubtree(actorOf(req), originOf(req).ip);
         res.render('supervision/verify', {
           title: req.t('supervision.verifyTitle'),
-          result,
+          result: {
+            checked: result.checked,
+            broken: result.broken.map((row) => ({
+              ...row,
+              mismatches: row.mismatches.map((mismatch) =>
+                req.t(
+                  `supervision.mismatch.${['event', 'record'].includes(mismatch.field) ? mismatch.field : 'field'}`,
+                  {
+                    record: req.t(`supervision.records.${mismatch.record}`),
+                    field: mismatch.field,
+                    seq: mismatch.eventSeq,
+                  },
+                ),
+              ),
+            })),
+          },
           valid: result.broken.length === 0,
+          checkpoints: await checkpointView(req),
         });
       },
     },

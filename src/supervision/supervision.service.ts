@@ -1,6 +1,7 @@
 import type { Actor } from '../access/actor';
 import { policy } from '../access/policy';
 import type { AuditService } from '../audit/audit.service';
+import type { ChainAuditService } from '../audit/chain-audit.service';
 import { daysBetween } from '../deadlines/plain-date';
 import { todayInShanghai } from '../deadlines/working-calendar';
 import type { Clock } from '../shared/clock';
@@ -11,6 +12,7 @@ import type { SupervisionRepository } from './supervision.repository';
 export class SupervisionService {
   constructor(
     private readonly supervision: SupervisionRepository,
+    private readonly chainAudit: ChainAuditService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
@@ -22,17 +24,29 @@ export class SupervisionService {
     return rows.map((row) => ({ ...row, daysLate: daysBetween(row.deadline_due, today) }));
   }
 
-  /** Verifies every chain in the subtree; the check itself is audited. */
+  /**
+   * Verifies, with the chain key, every case and petition chain held (now or before) in
+   * the subtree and the records mirrored from their events; the check itself is audited.
+   */
   async verifySubtree(actor: Actor, ip: string | null) {
     if (!policy.can(actor, 'supervision.view')) throw new ForbiddenError();
-    const result = await this.supervision.verifyWithin(actor.unitPath);
+    const { checked, findings } = await this.chainAudit.audit({ scopePath: actor.unitPath });
     await this.audit.record(
       { actor: { id: actor.id, username: actor.username }, ip },
       {
         action: 'chains.verified',
-        details: { checked: result.checked, broken: result.broken.map((row) => row.number) },
+        details: { checked: checked.case + checked.petition, broken: findings.map((row) => row.number) },
       },
     );
-    return result;
+    return {
+      checked: checked.case + checked.petition,
+      broken: findings.map((finding) => ({
+        id: finding.id,
+        number: finding.number,
+        href: `/${finding.kind === 'case' ? 'cases' : 'petitions'}/${finding.id}`,
+        firstBrokenSeq: finding.chain?.firstBrokenSeq,
+        mismatches: finding.mismatches,
+      })),
+    };
   }
 }

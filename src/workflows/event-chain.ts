@@ -1,14 +1,24 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 
 /**
- * The audit chain (DOMAIN.md "The audit trail"): each event stores the hash of the
- * previous one, and its own hash is SHA-256 over the previous hash and the
- * canonical JSON of the event. Altering, removing or reordering any event breaks
- * every hash after it.
+ * The audit chain (DOMAIN.md "The audit trail"), two links per event:
+ *
+ * - the **hash** (`prevHash` → `hash`): HMAC-SHA-256 under the chain key (derived from
+ *   AUDIT_KEY, which the database never holds) over the previous hash and the canonical
+ *   JSON of the event. Whoever rewrites an event cannot recompute the hashes after it
+ *   without the key: `/verify`, the supervisors' check and `audit:verify` find it.
+ * - the **digest**: plain SHA-256 over the previous digest and the same JSON — what the
+ *   hash was before it was keyed. Anyone can recompute it, so it proves nothing by itself;
+ *   it is what a signed checkpoint records of each chain's head, so that an outside
+ *   auditor holding only the checkpoint's public key can tell whether the events up to the
+ *   checkpointed one are still those that were signed.
+ *
+ * Altering, removing or reordering any event breaks both after it.
  */
 export const genesisHash = '0'.repeat(64);
 
-export interface ChainedEvent {
+/** What of an event the chain covers, besides its links. */
+export interface EventContent {
   ownerId: string;
   seq: number;
   type: string;
@@ -19,8 +29,20 @@ export interface ChainedEvent {
   payload: unknown;
   fromState: string | null;
   toState: string;
+}
+
+export interface ChainedEvent extends EventContent {
   prevHash: string;
   hash: string;
+  /** Null only on events a re-keying found already broken (`AuditChainKeying`). */
+  digest: string | null;
+}
+
+/** The last link of a chain: its number, its keyed hash and its public digest. */
+export interface ChainHead {
+  seq: number;
+  hash: string;
+  digest: string;
 }
 
 /** JSON with object keys sorted at every depth and no insignificant space: one text per value. */
@@ -34,8 +56,8 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
 }
 
-export function hashEvent(event: Omit<ChainedEvent, 'hash'>): string {
-  const body = canonicalJson({
+function contentJson(event: EventContent): string {
+  return canonicalJson({
     ownerId: event.ownerId,
     seq: event.seq,
     type: event.type,
@@ -48,7 +70,33 @@ export function hashEvent(event: Omit<ChainedEvent, 'hash'>): string {
     fromState: event.fromState,
     toState: event.toState,
   });
-  return createHash('sha256').update(event.prevHash).update(body).digest('hex');
+}
+
+/** The public digest of an event after `prevDigest`: SHA-256, no key (the chain's hash before issue 17). */
+export function digestEvent(event: EventContent, prevDigest: string): string {
+  return createHash('sha256').update(prevDigest).update(contentJson(event)).digest('hex');
+}
+
+/** The keyed hash of an event after `prevHash`: HMAC-SHA-256 under the chain key. */
+export function sealEvent(chainKey: Buffer, event: EventContent, prevHash: string): string {
+  return createHmac('sha256', chainKey).update(prevHash).update(contentJson(event)).digest('hex');
+}
+
+/** The links of `event` as the next entry after `head` (null: the first entry). */
+export function linkAfter(
+  chainKey: Buffer,
+  event: Omit<EventContent, 'seq'>,
+  head: ChainHead | null,
+): { seq: number; prevHash: string; hash: string; digest: string } {
+  const seq = (head?.seq ?? 0) + 1;
+  const prevHash = head?.hash ?? genesisHash;
+  const content = { ...event, seq };
+  return {
+    seq,
+    prevHash,
+    hash: sealEvent(chainKey, content, prevHash),
+    digest: digestEvent(content, head?.digest ?? genesisHash),
+  };
 }
 
 export interface ChainVerification {
@@ -58,22 +106,34 @@ export interface ChainVerification {
 }
 
 /**
- * Checks a whole chain, in seq order as stored: numbering, links and hashes.
+ * Checks a whole chain with the chain key, in seq order as stored: numbering, links,
+ * keyed hashes and digests.
  *
  * A chain alone cannot show that its last events were cut off, nor tell a forged
  * event appended at the end from a real one. `expected.events` — how many events the
  * owner's row says it has (a case: its version + 1) — anchors the chain's length: a
  * missing tail is reported at the first missing seq, an extra one at the first extra.
  */
-export function verifyChain(events: ChainedEvent[], expected: { events?: number } = {}): ChainVerification {
-  let previous = genesisHash;
+export function verifyChain(
+  chainKey: Buffer,
+  events: ChainedEvent[],
+  expected: { events?: number } = {},
+): ChainVerification {
+  let previousHash = genesisHash;
+  let previousDigest = genesisHash;
   for (let index = 0; index < events.length; index++) {
     const event = events[index];
     const expectedSeq = index + 1;
-    if (event.seq !== expectedSeq || event.prevHash !== previous || hashEvent(event) !== event.hash) {
+    if (
+      event.seq !== expectedSeq ||
+      event.prevHash !== previousHash ||
+      sealEvent(chainKey, event, previousHash) !== event.hash ||
+      digestEvent(event, previousDigest) !== event.digest
+    ) {
       return { valid: false, events: events.length, firstBrokenSeq: Math.min(event.seq, expectedSeq) };
     }
-    previous = event.hash;
+    previousHash = event.hash;
+    previousDigest = event.digest;
   }
   if (expected.events !== undefined && expected.events !== events.length) {
     return {
@@ -83,4 +143,19 @@ export function verifyChain(events: ChainedEvent[], expected: { events?: number 
     };
   }
   return { valid: true, events: events.length };
+}
+
+/**
+ * The public digest of a chain's first `seq` events, recomputed from their content (the
+ * stored digests are not trusted): what an outside auditor compares with a checkpoint.
+ * Null when the events stored do not number 1 … seq.
+ */
+export function digestUpTo(events: EventContent[], seq: number): string | null {
+  let digest = genesisHash;
+  for (let index = 0; index < seq; index++) {
+    const event = events[index];
+    if (event?.seq !== index + 1) return null;
+    digest = digestEvent(event, digest);
+  }
+  return digest;
 }

@@ -1,5 +1,11 @@
 import type { EntityManager } from 'typeorm';
-import { genesisHash, hashEvent, verifyChain } from './event-chain';
+import {
+  type ChainedEvent,
+  type ChainHead,
+  type ChainVerification,
+  linkAfter,
+  verifyChain,
+} from './event-chain';
 import { CaseEventRecord, PetitionEventRecord } from './workflow-event.entity';
 
 /** What a caller supplies for one entry of a case's or a petition's event log. */
@@ -14,64 +20,117 @@ export interface NewWorkflowEvent {
   toState: string;
 }
 
-const logs = {
-  case: { entity: CaseEventRecord, owner: 'caseId' },
-  petition: { entity: PetitionEventRecord, owner: 'petitionId' },
+export const logs = {
+  case: { entity: CaseEventRecord, owner: 'caseId', table: 'case_events', ownerColumn: 'case_id' },
+  petition: {
+    entity: PetitionEventRecord,
+    owner: 'petitionId',
+    table: 'petition_events',
+    ownerColumn: 'petition_id',
+  },
 } as const;
 
-type LogKind = keyof typeof logs;
-type RecordOf<K extends LogKind> = K extends 'case' ? CaseEventRecord : PetitionEventRecord;
+export type LogKind = keyof typeof logs;
+export type RecordOf<K extends LogKind> = K extends 'case' ? CaseEventRecord : PetitionEventRecord;
+
+/** A head as stored (the digest is null only after a break a re-keying found). */
+function headOf(row: { seq: number; hash: string; digest: string | null } | undefined): ChainHead | null {
+  return row ? { seq: Number(row.seq), hash: row.hash, digest: row.digest ?? row.hash } : null;
+}
 
 /**
- * Appends one event to the owner's hash chain. The caller must hold the owner's row
- * lock (the case or petition row), so that seq and prevHash cannot race.
+ * THE appender of both event logs (cases, petitions; the import's first links too) and
+ * their reader and checker: it holds the chain key (AUDIT_KEY), so nothing else computes
+ * a link. Only it reads a chain's head for an append, and only after the caller was
+ * granted the owner's row lock.
  */
-export async function appendToLog<K extends LogKind>(
-  tx: EntityManager,
-  kind: K,
-  ownerId: string,
-  event: NewWorkflowEvent,
-): Promise<RecordOf<K>> {
-  const { entity, owner } = logs[kind];
-  const last = (await tx.findOne(entity as typeof CaseEventRecord, {
-    where: { [owner]: ownerId } as object,
-    order: { seq: 'DESC' },
-  })) as RecordOf<K> | null;
-  const seq = (last?.seq ?? 0) + 1;
-  const prevHash = last?.hash ?? genesisHash;
-  const hash = hashEvent({ ...event, ownerId, seq, prevHash });
-  const record = tx.create(entity as typeof CaseEventRecord, {
-    ...event,
-    [owner]: ownerId,
-    seq,
-    prevHash,
-    hash,
-  });
-  return (await tx.save(record)) as unknown as RecordOf<K>;
-}
+export class EventLog {
+  constructor(private readonly chainKey: Buffer) {}
 
-export async function readLog<K extends LogKind>(
-  tx: EntityManager,
-  kind: K,
-  ownerId: string,
-): Promise<RecordOf<K>[]> {
-  const { entity, owner } = logs[kind];
-  return (await tx.find(entity as typeof CaseEventRecord, {
-    where: { [owner]: ownerId } as object,
-    order: { seq: 'ASC' },
-  })) as unknown as RecordOf<K>[];
-}
+  /**
+   * The chain's last link, for a caller that holds the owner's row lock (cases and
+   * petitions: `SELECT … FOR UPDATE` on their row).
+   *
+   * `known` is a head read by the very statement that took the lock, with the number of
+   * events the locked row says the chain has (its version + 1). PostgreSQL evaluates such
+   * a sub-select on the snapshot the statement started with, before it waited for the lock:
+   * if another transaction appended meanwhile, that head is stale (issue 17: 12 of 16
+   * concurrent uploads failed on `case_events_seq_key`). The locked row itself is the
+   * latest version, and every append moves it on by one, so the head is current exactly
+   * when its seq is that count; otherwise — or without `known` — it is read again here, by
+   * a statement of its own, whose snapshot is taken after the lock was granted.
+   */
+  async headAfterLock(
+    tx: EntityManager,
+    kind: LogKind,
+    ownerId: string,
+    known?: { head: ChainHead | null; events: number },
+  ): Promise<ChainHead | null> {
+    if (known && (known.head?.seq ?? 0) === known.events) return known.head;
+    const { table, ownerColumn } = logs[kind];
+    const rows: Array<{ seq: number; hash: string; digest: string | null }> = await tx.query(
+      `SELECT seq, hash, digest FROM ${table} WHERE ${ownerColumn} = $1 ORDER BY seq DESC LIMIT 1`,
+      [ownerId],
+    );
+    return headOf(rows[0]);
+  }
 
-/** Verifies an owner's whole chain as stored, against the number of events the owner's row says it has. */
-export async function verifyLog(
-  tx: EntityManager,
-  kind: LogKind,
-  ownerId: string,
-  expected: { events?: number } = {},
-) {
-  const events = await readLog(tx, kind, ownerId);
-  return verifyChain(
-    events.map((event) => ({ ...event, ownerId })),
-    expected,
-  );
+  /** The entry that links `event` after `head` (from `headAfterLock`), not yet written. */
+  link<K extends LogKind>(
+    kind: K,
+    ownerId: string,
+    event: NewWorkflowEvent,
+    head: ChainHead | null,
+  ): RecordOf<K> {
+    const { entity, owner } = logs[kind];
+    const links = linkAfter(this.chainKey, { ...event, ownerId }, head);
+    return Object.assign(new (entity as typeof CaseEventRecord)(), {
+      ...event,
+      [owner]: ownerId,
+      ...links,
+    }) as unknown as RecordOf<K>;
+  }
+
+  /**
+   * Appends one event to the owner's chain. The caller holds the owner's row lock; `head`
+   * is what `headAfterLock` answered under it, else the head is read here.
+   */
+  async append<K extends LogKind>(
+    tx: EntityManager,
+    kind: K,
+    ownerId: string,
+    event: NewWorkflowEvent,
+    head?: ChainHead | null,
+  ): Promise<RecordOf<K>> {
+    const last = head === undefined ? await this.headAfterLock(tx, kind, ownerId) : head;
+    const record = this.link(kind, ownerId, event, last);
+    await tx.save(logs[kind].entity as typeof CaseEventRecord, record as unknown as CaseEventRecord);
+    return record;
+  }
+
+  async read<K extends LogKind>(tx: EntityManager, kind: K, ownerId: string): Promise<RecordOf<K>[]> {
+    const { entity, owner } = logs[kind];
+    return (await tx.find(entity as typeof CaseEventRecord, {
+      where: { [owner]: ownerId } as object,
+      order: { seq: 'ASC' },
+    })) as unknown as RecordOf<K>[];
+  }
+
+  /** Checks an owner's events (in seq order, as stored) with the chain key, against the count its row keeps. */
+  verify(
+    ownerId: string,
+    events: Array<Omit<ChainedEvent, 'ownerId'>>,
+    expected: { events?: number } = {},
+  ): ChainVerification {
+    return verifyChain(
+      this.chainKey,
+      events.map((event) => ({ ...event, ownerId })),
+      expected,
+    );
+  }
+
+  /** Verifies an owner's whole chain as stored, against the number of events the owner's row says it has. */
+  async verifyStored(tx: EntityManager, kind: LogKind, ownerId: string, expected: { events?: number } = {}) {
+    return this.verify(ownerId, await this.read(tx, kind, ownerId), expected);
+  }
 }

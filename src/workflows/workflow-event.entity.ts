@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-/** Columns shared by both event logs: append-only, hash-chained per owner. */
+/** Columns shared by both event logs: append-only, hash-chained per owner (keyed hash and public digest). */
 abstract class WorkflowEventColumns {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id!: string;
@@ -35,8 +35,13 @@ abstract class WorkflowEventColumns {
   @Column({ name: 'prev_hash', type: 'char', length: 64 })
   prevHash!: string;
 
+  /** HMAC-SHA-256 under the chain key (src/workflows/event-chain.ts). */
   @Column({ type: 'char', length: 64 })
   hash!: string;
+
+  /** The public SHA-256 chain a signed checkpoint records (null only where a re-keying found a break). */
+  @Column({ type: 'char', length: 64, nullable: true })
+  digest!: string | null;
 }
 
 /** One entry of a case's timeline (案件事件). */

@@ -34,6 +34,8 @@ const rolesAllowed: Record<string, readonly Role[]> = {
   'import.cases': ['admin'],
   // issue 7: mail that could not be delivered is an administrator's to see and resend
   'outbox.manage': ['admin'],
+  // issue 17: a signed checkpoint of every audit chain, on request of those who answer for the records
+  'audit.checkpoint': ['admin', 'supervisor'],
 };
 
 /** Static assets are not routes with access decisions. */

@@ -7,7 +7,7 @@ import { addDays } from '../../src/deadlines/plain-date';
 import { officialCalendar } from '../../src/deadlines/working-calendar';
 import { maskIdNumber, maskPhone, type PersonalDataCipher } from '../../src/shared/crypto/personal-data';
 import { caseMachineVersion } from '../../src/workflows/case.machine';
-import { genesisHash, hashEvent } from '../../src/workflows/event-chain';
+import { type ChainHead, linkAfter } from '../../src/workflows/event-chain';
 import { rulesFor } from '../../src/workflows/rules';
 import { type DisputeType, disputeTypes } from '../../src/workflows/rules/dispute-rules.types';
 import type { City, CityUnit, Person } from './city';
@@ -127,6 +127,7 @@ const eventColumns = [
   'to_state',
   'prev_hash',
   'hash',
+  'digest',
 ] as const;
 const sessionColumns = [
   'case_id',
@@ -217,6 +218,8 @@ class Instantiator {
     private readonly cipher: PersonalDataCipher,
     private readonly rng: Rng,
     private readonly nowMs: number,
+    /** The audit chain key the app is started with (AUDIT_KEY): the chains are keyed as the app keys them. */
+    private readonly chainKey: Buffer,
   ) {
     this.today = dayOfMs(nowMs);
   }
@@ -347,7 +350,7 @@ class Instantiator {
     const source = rng.weighted(sourceWeights, ([, weight]) => weight)[0];
 
     // events: the chain, from registration on
-    let prevHash = genesisHash;
+    let head: ChainHead | null = null;
     const eventTimes: number[] = [];
     let lastMs = createdMs;
     template.events.forEach((event, index) => {
@@ -373,18 +376,21 @@ class Instantiator {
       const actor = people[event.actor];
       const unitId = units[event.unit].id;
       const at = new Date(atMs);
-      const hash = hashEvent({
-        ownerId: caseId,
-        seq,
-        type: event.type,
-        actorId: actor.id,
-        unitId,
-        at,
-        payload,
-        fromState: event.from,
-        toState: event.to,
-        prevHash,
-      });
+      const links = linkAfter(
+        this.chainKey,
+        {
+          ownerId: caseId,
+          type: event.type,
+          actorId: actor.id,
+          actorName: actor.name,
+          unitId,
+          at,
+          payload,
+          fromState: event.from,
+          toState: event.to,
+        },
+        head,
+      );
       out.case_events.push(
         copyLine([
           caseId,
@@ -397,11 +403,12 @@ class Instantiator {
           payloadJson,
           event.from,
           event.to,
-          prevHash,
-          hash,
+          links.prevHash,
+          links.hash,
+          links.digest,
         ]),
       );
-      prevHash = hash;
+      head = { seq, hash: links.hash, digest: links.digest };
     });
     const dayAt = (seq: number | null) => (seq === null ? null : new Date(eventTimes[seq - 1]));
     const eventAt = (seq: number) => new Date(eventTimes[seq - 1]);
@@ -558,7 +565,13 @@ export async function loadCases(
   city: City,
   cipher: PersonalDataCipher,
   rng: Rng,
-  options: { count: number; benchCases: number; nowMs: number; log: (line: string) => void },
+  options: {
+    count: number;
+    benchCases: number;
+    nowMs: number;
+    chainKey: Buffer;
+    log: (line: string) => void;
+  },
 ): Promise<LoadSummary> {
   const started = Date.now();
   const templates = buildTemplates(disputeTypes);
@@ -614,7 +627,7 @@ export async function loadCases(
   };
 
   // 3. generate in batches; each batch's COPY runs while the next one is generated
-  const instantiator = new Instantiator(city, cipher, rng, nowMs);
+  const instantiator = new Instantiator(city, cipher, rng, nowMs, options.chainKey);
   const summary = { cases: 0, events: 0, parties: 0, sessions: 0, agreements: 0, escalations: 0 };
   const batchSize = 5000;
   let inFlight: Promise<void> = Promise.resolve();

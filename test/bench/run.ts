@@ -8,6 +8,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
 import { demoPassword } from '../../src/demo/demo-accounts';
+import { AuditKeys } from '../../src/shared/crypto/audit-keys';
 import { PersonalDataCipher } from '../../src/shared/crypto/personal-data';
 import { createDataSource, runPendingMigrations } from '../../src/shared/db/data-source';
 import { jobSchema, queues } from '../../src/shared/jobs/job-queue';
@@ -180,6 +181,9 @@ async function main() {
   const rng = new Rng(options.seed);
   const dataKey = randomBytes(32).toString('hex');
   const cipher = new PersonalDataCipher(Buffer.from(dataKey, 'hex'));
+  // the app is started with this audit key; the generated chains are keyed with it, and recorded so
+  const auditKey = randomBytes(32);
+  const auditKeys = new AuditKeys(auditKey);
   const nowMs = Date.now();
 
   const server = await phase('start PostgreSQL', () => startBenchServer(log));
@@ -207,7 +211,19 @@ async function main() {
     const indexes = await dropSecondaryIndexes(client);
     const benchCases = Math.max(64, 1 + options.clients + 32);
     const loaded = await phase(`generate and load ${options.cases} cases`, () =>
-      loadCases(client, city, cipher, rng, { count: options.cases, benchCases, nowMs, log }),
+      loadCases(client, city, cipher, rng, {
+        count: options.cases,
+        benchCases,
+        nowMs,
+        chainKey: auditKeys.chainKey,
+        log,
+      }),
+    );
+    // keyed as they were generated: the app's start must not re-key them (ChainKeyingService)
+    await client.query(
+      `INSERT INTO audit_chain_keyings (method, key_fingerprint, case_chains, petition_chains, events)
+       VALUES ('generated-keyed', $1, $2, 0, $3)`,
+      [auditKeys.fingerprint, loaded.cases, loaded.events],
     );
     await client.query('SET session_replication_role = DEFAULT').catch(() => undefined);
     const indexStarted = Date.now();
@@ -245,6 +261,7 @@ async function main() {
         DATABASE_URL: server.appUrl,
         SESSION_SECRET: randomBytes(32).toString('hex'),
         DATA_KEY: dataKey,
+        AUDIT_KEY: auditKey.toString('hex'),
         PORT: '0',
         LOG_LEVEL: 'silent',
         DATA_DIR: dataDir,

@@ -300,7 +300,9 @@ export async function supervisorReviewsHandOffs(browser: Browser, app: RunningAp
     await expect(text(page.locator('h1'))).resolves.toBe('超期案件');
     await ui.submit(() => page.getByRole('link', { name: '审计链校验' }).first().click(), 'verify');
     await ui.submit(() => page.getByRole('button', { name: '校验全部案件' }).click(), 'verified');
-    await expect(page.getByRole('status').textContent()).resolves.toMatch(/已校验 \d+ 件案件，全部完好。/);
+    await expect(page.getByRole('status').textContent()).resolves.toMatch(
+      /已校验 \d+ 件案件和信访件，审计链全部完好，记录与事件一致。/,
+    );
 
     expect(ui.problems).toEqual([]);
     return ui.visited;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -181,5 +182,71 @@ describe('attachments: evidence and documents on a case', () => {
       .field('type', 'SUBMIT')
       .field('expectedVersion', '0');
     expect(response.status).toBe(403);
+  });
+
+  it('when 16 uploads to one case arrive at once, then every one succeeds, each on its own link of a chain that verifies', async () => {
+    const actor = await actorNamed(testApp.services, testApp.db, 'mediator');
+    const row = await caseInState(testApp.services, actor, 'mediation.inProgress');
+    await mediator.get(`/cases/${row.id}`);
+
+    const answers = await Promise.all(
+      Array.from({ length: 16 }, (_, index) =>
+        mediator.agent
+          .post(`/cases/${row.id}/attachments`)
+          .field('_csrf', mediator.csrf)
+          .attach('file', png, `照片${index + 1}.png`),
+      ),
+    );
+
+    expect(answers.map((answer) => answer.status)).toEqual(Array(16).fill(303));
+    const events: Array<{ seq: number; type: string }> = await testApp.db.query(
+      'SELECT seq, type FROM case_events WHERE case_id = $1 ORDER BY seq',
+      [row.id],
+    );
+    expect(events.map((event) => event.seq)).toEqual(
+      Array.from({ length: row.version + 17 }, (_, i) => i + 1),
+    );
+    expect(events.filter((event) => event.type === 'ATTACHMENT_ADDED')).toHaveLength(16);
+    const token = await apiToken(testApp.app, 'mediator', demoPassword);
+    const verify = await request(testApp.app)
+      .get(`/api/v1/cases/${row.id}/verify`)
+      .set('Authorization', `Bearer ${token}`);
+    expect(verify.body).toEqual({ valid: true, events: row.version + 17 });
+    const stored: Array<{ id: string }> = await testApp.db.query(
+      'SELECT id FROM case_attachments WHERE case_id = $1',
+      [row.id],
+    );
+    expect(stored).toHaveLength(16);
+    // every file under its permanent name, none left half-way
+    expect(fs.readdirSync(path.join(dataDir, 'uploads', row.id)).sort()).toEqual(
+      stored.map((attachment) => attachment.id).sort(),
+    );
+  });
+
+  it('the sweep removes files no row records once they are old, keeps an upload in flight, and finishes a rename a crash cut short', async () => {
+    const actor = await actorNamed(testApp.services, testApp.db, 'mediator');
+    const row = await caseInState(testApp.services, actor, 'mediation.inProgress');
+    await upload(mediator, row.id, png, '存证.png');
+    const [kept] = await testApp.db.query('SELECT id FROM case_attachments WHERE case_id = $1', [row.id]);
+    const folder = path.join(dataDir, 'uploads', row.id);
+    const file = (name: string) => path.join(folder, name);
+    const twoHoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
+    const orphan = randomUUID();
+    const abandoned = randomUUID();
+    const inFlight = randomUUID();
+    fs.writeFileSync(file(orphan), png); // written by the code before issue 17, then its transaction failed
+    fs.writeFileSync(file(`${abandoned}.part`), png); // an upload whose process died before it committed
+    fs.writeFileSync(file(`${inFlight}.part`), png); // an upload still on its way to its commit
+    for (const name of [orphan, `${abandoned}.part`]) fs.utimesSync(file(name), twoHoursAgo, twoHoursAgo);
+    // committed, but the process died before the rename
+    fs.renameSync(file(kept.id), file(`${kept.id}.part`));
+
+    const swept = await testApp.services.attachments.sweep(60);
+
+    expect(swept).toEqual({ removed: 2, completed: 1 });
+    expect(fs.readdirSync(folder).sort()).toEqual([kept.id, `${inFlight}.part`].sort());
+    expect(fs.readFileSync(file(kept.id))).toEqual(png);
+    const download = await mediator.agent.get(`/cases/${row.id}/attachments/${kept.id}`);
+    expect(download.status).toBe(200);
   });
 });

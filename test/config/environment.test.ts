@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../../config/environment';
+import { ConfigError, loadConfig, loadDatabaseConfig } from '../../config/environment';
 
 const hexKey = 'a'.repeat(64);
 const secret = 's'.repeat(40);
@@ -86,6 +86,7 @@ describe('configuration from the environment', () => {
     [{ SMTP_URL: 'mail.example' }, 'SMTP_URL', /smtp:\/\//],
     [{ SESSION_SECRET: 'short' }, 'SESSION_SECRET', /32/],
     [{ DATA_KEY: 'abc' }, 'DATA_KEY', /32 bytes/],
+    [{ AUDIT_KEY: 'abc' }, 'AUDIT_KEY', /32 bytes/],
   ])('when %o, then the start stops naming %s', (env, variable, pattern) => {
     expectConfigError({ DATA_DIR: tempDataDir(), ...env }, variable, pattern);
   });
@@ -108,4 +109,54 @@ describe('configuration from the environment', () => {
     expect(config.port).toBe(3000);
     expect(config.demoMode).toBe(true);
   });
+
+  it('the audit key: AUDIT_KEY when set; else derived from DATA_KEY (never DATA_KEY itself); generated and kept in demo mode', () => {
+    const server = { DATABASE_URL: 'postgres://x@h/db', SESSION_SECRET: secret, DATA_KEY: hexKey };
+    const derived = loadConfig(server);
+    expect(derived.auditKey).toHaveLength(32);
+    expect(derived.auditKey.equals(derived.dataKey)).toBe(false);
+    expect(loadConfig(server).auditKey.equals(derived.auditKey)).toBe(true);
+    const own = Buffer.alloc(32, 3);
+    expect(loadConfig({ ...server, AUDIT_KEY: own.toString('base64') }).auditKey.equals(own)).toBe(true);
+
+    const dataDir = tempDataDir();
+    const first = loadConfig({ DATA_DIR: dataDir });
+    expect(first.auditKey.equals(loadConfig({ DATA_DIR: dataDir }).auditKey)).toBe(true);
+    expect(JSON.parse(fs.readFileSync(path.join(dataDir, 'secrets.json'), 'utf8')).auditKey).toBe(
+      first.auditKey.toString('hex'),
+    );
+  });
+
+  it('a demo data folder from before the audit key gets one added, its other secrets kept as they were', () => {
+    const dataDir = tempDataDir();
+    const before = { sessionSecret: secret, dataKey: hexKey, databasePassword: 'pw-kept' };
+    fs.writeFileSync(path.join(dataDir, 'secrets.json'), JSON.stringify(before), { mode: 0o600 });
+
+    const config = loadConfig({ DATA_DIR: dataDir });
+
+    const kept = JSON.parse(fs.readFileSync(path.join(dataDir, 'secrets.json'), 'utf8'));
+    expect(kept).toMatchObject(before);
+    expect(config).toMatchObject({ sessionSecret: secret, embeddedDatabasePassword: 'pw-kept' });
+    expect(config.auditKey.equals(Buffer.from(kept.auditKey, 'hex'))).toBe(true);
+    expect(fs.statSync(path.join(dataDir, 'secrets.json')).mode & 0o077).toBe(0);
+  });
+
+  it('what reaching the database takes needs no secret (an outside auditor’s check), and creates nothing', () => {
+    expect(loadDatabaseConfig({ DATABASE_URL: 'postgres://auditor@h/db' })).toMatchObject({
+      databaseUrl: 'postgres://auditor@h/db',
+    });
+    const empty = tempDataDir();
+    expectDatabaseConfigError({ DATA_DIR: empty }, 'DATA_DIR');
+    expect(fs.existsSync(path.join(empty, 'secrets.json'))).toBe(false);
+    expectDatabaseConfigError({ DATABASE_URL: 'mysql://x@h/db' }, 'DATABASE_URL');
+  });
 });
+
+function expectDatabaseConfigError(env: NodeJS.ProcessEnv, variable: string) {
+  expect(() => loadDatabaseConfig(env)).toThrow(ConfigError);
+  try {
+    loadDatabaseConfig(env);
+  } catch (error) {
+    expect((error as ConfigError).variable).toBe(variable);
+  }
+}

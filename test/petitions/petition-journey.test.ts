@@ -237,4 +237,34 @@ describe('a petition followed by its agent, decided by supervisors (信访工作
       ).status,
     ).toBe(403);
   });
+
+  it('when an agent logs 8 visits to one petition at once, then every one is recorded on its own link of a chain that verifies', async () => {
+    const registered = await request(testApp.app)
+      .post('/api/v1/petitions')
+      .set(as('agent'))
+      .send({
+        subject: '物业费争议',
+        content: '业主对物业费上涨有异议。',
+        petitioners: [petitioner('赵敏')],
+      });
+    const id = registered.body.id;
+
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, index) =>
+        request(testApp.app)
+          .post(`/api/v1/petitions/${id}/visits`)
+          .set(as('agent'))
+          .send({
+            visitedAt: `2026-11-2${index}T09:00:00+08:00`,
+            place: '莘松小区物业办公室',
+            metWith: '赵敏',
+            summary: `第 ${index + 1} 次走访。`,
+          }),
+      ),
+    );
+
+    expect(answers.map((answer) => answer.status)).toEqual(Array(8).fill(201));
+    const verify = await request(testApp.app).get(`/api/v1/petitions/${id}/verify`).set(as('agent'));
+    expect(verify.body).toEqual({ valid: true, events: 9 });
+  });
 });

@@ -1,10 +1,13 @@
 import type { DataSource } from 'typeorm';
 import type { Config } from '../../config/environment';
 import { createApp } from '../../src/app';
+import { CaseRepository } from '../../src/cases/case.repository';
 import { buildServices, type Services } from '../../src/composition-root';
 import type { Clock } from '../../src/shared/clock';
+import { AuditKeys } from '../../src/shared/crypto/audit-keys';
 import { createI18n } from '../../src/shared/i18n/i18n';
 import { createLogger, type Logger } from '../../src/shared/logger';
+import { EventLog } from '../../src/workflows/event-log';
 import { openTestDataSource } from './test-database';
 
 /** Configuration for tests: fixed secrets, a database URL, nothing read from the environment. */
@@ -18,6 +21,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     publicUrl: 'http://mediation.test',
     sessionSecret: 'test-session-secret-that-is-long-enough-0123456789',
     dataKey: Buffer.alloc(32, 7),
+    auditKey: Buffer.alloc(32, 11),
     logLevel: 'silent',
     defaultLocale: 'zh-CN',
     demoMode: false,
@@ -56,6 +60,8 @@ export async function startTestApp(
   const clock = new TestClock();
   const i18n = await createI18n(config.defaultLocale);
   const services = buildServices({ db, config, clock });
+  // as the server starts: the audit chains keyed once (nothing to re-key in a fresh database)
+  await services.chainKeying.ensureKeyed();
   const logger = options.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', { pretty: false });
   // as the server runs it: who is calling kept in memory, the database's change notices keeping it true
   await services.actorCache.listen(url, logger);
@@ -79,4 +85,14 @@ export async function rebuildApp(testApp: TestApp) {
     services,
     clock: testApp.clock,
   });
+}
+
+/** The test app's event log: the one appender, with the test configuration's audit key. */
+export function eventLogOf(testApp: Pick<TestApp, 'config'>): EventLog {
+  return new EventLog(new AuditKeys(testApp.config.auditKey).chainKey);
+}
+
+/** A case repository of its own on the test app's database (for tests of its queries). */
+export function caseRepositoryOf(testApp: Pick<TestApp, 'db' | 'config'>): CaseRepository {
+  return new CaseRepository(testApp.db, eventLogOf(testApp));
 }

@@ -359,5 +359,12 @@ export function specifyCaseWorkflowFromModel(type: DisputeType): void {
         );
       },
     );
+
+    it('after every path, the audit of the chains with the key finds each chain intact and each record copied from an event as the event says', async () => {
+      const [{ cases }] = await testApp.db.query('SELECT count(*)::int AS cases FROM cases');
+      const { checked, findings } = await testApp.services.chainAudit.audit();
+      expect(findings).toEqual([]);
+      expect(checked.case).toBe(cases);
+    });
   });
 }

@@ -3,9 +3,11 @@ import { caseStatePaths } from '../../src/workflows/case.machine';
 import {
   type ChainedEvent,
   canonicalJson,
+  digestEvent,
+  digestUpTo,
   genesisHash,
-  hashEvent,
-  verifyChain,
+  linkAfter,
+  verifyChain as verifyWithKey,
 } from '../../src/workflows/event-chain';
 
 /**
@@ -15,7 +17,12 @@ import {
  * first position that was tampered with.
  */
 
-type EventBody = Omit<ChainedEvent, 'ownerId' | 'seq' | 'prevHash' | 'hash'>;
+type EventBody = Omit<ChainedEvent, 'ownerId' | 'seq' | 'prevHash' | 'hash' | 'digest'>;
+
+/** The chain key (derived from AUDIT_KEY in the app); whoever rewrites the database does not have it. */
+const chainKey = Buffer.alloc(32, 5);
+const verifyChain = (events: ChainedEvent[], expected?: { events?: number }) =>
+  verifyWithKey(chainKey, events, expected);
 
 const eventTypes = [
   'REGISTERED',
@@ -49,15 +56,29 @@ const bodyArb: fc.Arbitrary<EventBody> = fc.record({
   toState: fc.constantFrom(...caseStatePaths),
 });
 
-/** Appends `body` after `previous` exactly as the repository does. */
+/** Appends `body` after `previous` exactly as the event log does. */
 function chained(ownerId: string, previous: ChainedEvent | undefined, body: EventBody): ChainedEvent {
-  const unsigned = {
-    ...body,
-    ownerId,
-    seq: (previous?.seq ?? 0) + 1,
-    prevHash: previous?.hash ?? genesisHash,
-  };
-  return { ...unsigned, hash: hashEvent(unsigned) };
+  const head = previous ? { seq: previous.seq, hash: previous.hash, digest: previous.digest ?? '' } : null;
+  return { ...body, ownerId, ...linkAfter(chainKey, { ...body, ownerId }, head) };
+}
+
+/**
+ * The forger's chain: every link from `from` on recomputed with the public function (the
+ * unkeyed SHA-256 the app used before issue 17, and still uses for digests) — all anyone
+ * without the chain key can do after rewriting an event.
+ */
+function recomputedWithoutTheKey(events: ChainedEvent[], from: number): ChainedEvent[] {
+  const forged = events.slice(0, from);
+  let previous = forged.at(-1)?.hash ?? genesisHash;
+  let previousDigest = forged.at(-1)?.digest ?? genesisHash;
+  for (const event of events.slice(from)) {
+    const hash = digestEvent(event, previous);
+    const digest = digestEvent(event, previousDigest);
+    forged.push({ ...event, prevHash: previous, hash, digest });
+    previous = hash;
+    previousDigest = digest;
+  }
+  return forged;
 }
 
 function buildChain(ownerId: string, bodies: EventBody[]): ChainedEvent[] {
@@ -91,6 +112,7 @@ const alterableFields = [
   'seq',
   'prevHash',
   'hash',
+  'digest',
 ] as const;
 
 /** A value for `field` that differs from the one stored (as the hash would see it). */
@@ -122,6 +144,7 @@ function otherValueArb(event: ChainedEvent, field: (typeof alterableFields)[numb
       return fc.integer({ min: 1, max: 50 }).filter(differs);
     case 'prevHash':
     case 'hash':
+    case 'digest':
       return fc
         .string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 64, maxLength: 64 })
         .filter(differs);
@@ -286,6 +309,62 @@ describe('the audit chain, for any history', () => {
           events: chain.length + 1,
           firstBrokenSeq: chain.length + 1,
         });
+      }),
+      runs,
+    );
+  });
+
+  it('when an event is rewritten and every hash recomputed with the public function, then the key finds it', () => {
+    fc.assert(
+      fc.property(
+        chainArb.chain((chain) =>
+          fc.record({
+            chain: fc.constant(chain),
+            at: fc.nat({ max: chain.length - 1 }),
+            amount: fc.jsonValue().filter((value) => value !== undefined),
+          }),
+        ),
+        ({ chain, at, amount }) => {
+          const rewritten = chain.map((event, i) =>
+            i === at ? { ...event, payload: { ...(event.payload as object), amount, forged: true } } : event,
+          );
+          const forged = recomputedWithoutTheKey(rewritten, at);
+
+          const result = verifyChain(forged, { events: chain.length });
+          expect(result.valid).toBe(false);
+          expect(result.firstBrokenSeq).toBe(at + 1);
+        },
+      ),
+      runs,
+    );
+  });
+
+  it('when a chain is relinked with another key, then it does not verify with the app’s', () => {
+    fc.assert(
+      fc.property(chainArb, (chain) => {
+        const otherKey = Buffer.alloc(32, 6);
+        let head: { seq: number; hash: string; digest: string } | null = null;
+        const relinked = chain.map((event) => {
+          const links = linkAfter(otherKey, event, head);
+          head = { seq: links.seq, hash: links.hash, digest: links.digest };
+          return { ...event, ...links };
+        });
+
+        expect(verifyChain(relinked).valid).toBe(false);
+        expect(verifyWithKey(otherKey, relinked)).toEqual({ valid: true, events: chain.length });
+      }),
+      runs,
+    );
+  });
+
+  it('the public digest of the first n events is what the chain stored at n, and any change among them changes it', () => {
+    fc.assert(
+      fc.property(tamperedChainArb, ({ chain, tampering }) => {
+        for (const event of chain) expect(digestUpTo(chain, event.seq)).toBe(event.digest);
+        const upTo = chain.length;
+        // the links themselves are not content: altering only them leaves the digest as it was
+        fc.pre(tampering.firstTampered <= upTo && !/^(prevHash|hash|digest) /.test(tampering.what));
+        expect(digestUpTo(tampering.events, upTo)).not.toBe(chain[upTo - 1].digest);
       }),
       runs,
     );

@@ -23,6 +23,16 @@ export const queues = {
     name: 'notification-digest',
     options: { policy: 'singleton', retryLimit: 2, retryDelay: 60 },
   },
+  /** Signs a checkpoint of every audit chain (issue 17). */
+  auditCheckpoint: {
+    name: 'audit-checkpoint',
+    options: { policy: 'singleton', retryLimit: 3, retryDelay: 300, expireInSeconds: 60 * 60 },
+  },
+  /** Removes uploaded files that no row records (issue 17). */
+  uploadSweep: {
+    name: 'upload-sweep',
+    options: { policy: 'singleton', retryLimit: 1, retryDelay: 60 },
+  },
 } satisfies Record<string, { name: string; options: Omit<Queue, 'name'> }>;
 
 /**

@@ -21,7 +21,6 @@ import {
   caseMachineVersion,
   caseRulesExcerpt,
 } from '../workflows/case.machine';
-import { verifyChain } from '../workflows/event-chain';
 import { allowedEvents, applyEvent, startMachine } from '../workflows/machine-runner';
 import { rulesFor } from '../workflows/rules';
 import { applicationDateErrors } from './application-dates';

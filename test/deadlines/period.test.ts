@@ -1,5 +1,5 @@
 import { dueDate, nthCountedDay } from '../../src/deadlines/period';
-import { officialCalendar, WorkingCalendar } from '../../src/deadlines/working-calendar';
+import { officialCalendar } from '../../src/deadlines/working-calendar';
 
 describe('counting a period per 民事诉讼法 §85', () => {
   it('when a 1-day period starts on a Monday, then the start day is not counted and it ends on Tuesday', () => {
@@ -37,7 +37,8 @@ describe('counting a period per 民事诉讼法 §85', () => {
   });
 
   it('when the holiday table is changed to close 8 October 2026, then a period ending on National Day moves to 9 October', () => {
-    const changed = new WorkingCalendar({ overrides: [{ date: '2026-10-08', working: false }] });
+    const notice = officialCalendar.yearDays(2026);
+    const changed = officialCalendar.withYear({ ...notice, holidays: [...notice.holidays, '2026-10-08'] });
 
     expect(dueDate('2026-09-16', 15, 'calendar', changed)).toBe('2026-10-09');
     expect(dueDate('2026-10-01', 5, 'working', changed)).toBe('2026-10-14');

@@ -1,4 +1,5 @@
-import { readClock } from '../deadlines/clock';
+import { readClock, yearsWithoutNotice } from '../deadlines/clock';
+import { countedDaysOf } from '../deadlines/period';
 import type { PlainDate } from '../deadlines/plain-date';
 import type { WorkingCalendar } from '../deadlines/working-calendar';
 import type { DisputeRules, Track } from '../workflows/rules/dispute-rules.types';
@@ -19,7 +20,8 @@ export function startMediationClock(
   const stage = rules.deadlines[track];
   return withReading(
     {
-      days: stage.days,
+      days: countedDaysOf(stage, today),
+      ...(stage.months === undefined ? {} : { months: stage.months }),
       basis: stage.basis,
       source: stage.source,
       startedOn: today,
@@ -81,10 +83,14 @@ export function presentDeadline(deadline: CaseDeadline, today: PlainDate, calend
     due: reading.due,
     basis: deadline.basis,
     days: deadline.days,
+    months: deadline.months ?? null,
     paused: reading.paused,
     source: deadline.source,
     warningOn: reading.warningOn,
     overdue: reading.overdue,
+    /** The period crosses a year with no notice entered: the due date may still move. */
+    provisional: reading.provisional,
+    yearsWithoutNotice: yearsWithoutNotice(calendar, deadline.startedOn, reading.due),
     daysLeft: reading.overdue ? null : reading.daysLeft,
     overdueBy: reading.overdue ? reading.overdueBy : null,
   };

@@ -78,9 +78,12 @@ export function deadlineView(
   return {
     due: deadline.due,
     dueText: formatPlainDate(deadline.due, locale),
-    period: t(deadline.basis === 'working' ? 'deadlines.basisWorking' : 'deadlines.basisCalendar', {
-      days: deadline.days,
-    }),
+    period:
+      deadline.months !== null
+        ? t('deadlines.basisMonths', { count: deadline.months })
+        : t(deadline.basis === 'working' ? 'deadlines.basisWorking' : 'deadlines.basisCalendar', {
+            days: deadline.days,
+          }),
     source,
     status,
     tone,

@@ -5,7 +5,7 @@ import type { Actor } from '../access/actor';
 import { policy } from '../access/policy';
 import type { AuditService } from '../audit/audit.service';
 import { caseSources } from '../cases/case.entity';
-import { dueDate } from '../deadlines/period';
+import { countedDaysOf, dueDate } from '../deadlines/period';
 import { todayInShanghai, type WorkingCalendar } from '../deadlines/working-calendar';
 import type { Clock } from '../shared/clock';
 import { AppError, ForbiddenError } from '../shared/errors';
@@ -391,9 +391,10 @@ export class CaseImportService {
     const track = accepted ? (data.track ?? null) : null;
     const level = track === 'people' ? (data.level ?? null) : null;
     const stage = track ? rules.deadlines[track] : null;
+    const screenedOn = data.screenedOn ?? data.registeredOn;
     const onTime =
       state === 'closed' && stage && closedOn
-        ? closedOn <= stageDue(data.screenedOn ?? data.registeredOn, stage.days, stage.basis)
+        ? closedOn <= stageDue(screenedOn, countedDaysOf(stage, screenedOn), stage.basis)
         : state === 'closed'
           ? true
           : null;

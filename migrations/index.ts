@@ -15,6 +15,8 @@ import { NotifyWhenActorsChange1764141500000 } from './1764141500000-NotifyWhenA
 import { PairCharactersInOneLoop1764141600000 } from './1764141600000-PairCharactersInOneLoop';
 import { IndexHandOffFiguresByDay1764141700000 } from './1764141700000-IndexHandOffFiguresByDay';
 import { IndexCaseSelectionForHandOffFigures1764141800000 } from './1764141800000-IndexCaseSelectionForHandOffFigures';
+import { CreateOfficialCalendarWithChangeNotices1764142000000 } from './1764142000000-CreateOfficialCalendarWithChangeNotices';
+import { FillOfficialCalendarFromChineseDays1764142010000 } from './1764142010000-FillOfficialCalendarFromChineseDays';
 
 /**
  * Every migration, oldest first. Listed (not globbed) so that the app, the CLI and
@@ -38,4 +40,6 @@ export const migrations = [
   PairCharactersInOneLoop1764141600000,
   IndexHandOffFiguresByDay1764141700000,
   IndexCaseSelectionForHandOffFigures1764141800000,
+  CreateOfficialCalendarWithChangeNotices1764142000000,
+  FillOfficialCalendarFromChineseDays1764142010000,
 ];

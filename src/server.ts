@@ -59,14 +59,24 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
 
   const i18n = await createI18n(config.defaultLocale);
   const services = buildServices({ db, config, clock: systemClock });
-  // who is calling is kept in memory while the database's change notices arrive (ActorCache)
+  // who is calling, and the official calendar, kept in memory while the database's change notices arrive
   await services.actorCache.listen(databaseUrl, logger);
+  try {
+    await services.calendarCache.start(databaseUrl, logger);
+  } catch (error) {
+    await services.actorCache.stop();
+    await services.calendarCache.stop();
+    await db.destroy();
+    await embedded?.stop();
+    throw error;
+  }
   // the background worker (outbox → mail, deadline timers, digests): after the migrations
   let worker: RunningWorker;
   try {
     worker = await startWorker({ db, config, logger, clock: systemClock, services, i18n });
   } catch (error) {
     await services.actorCache.stop();
+    await services.calendarCache.stop();
     await db.destroy();
     await embedded?.stop();
     throw error;
@@ -89,6 +99,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   } catch (error) {
     await worker.stop();
     await services.actorCache.stop();
+    await services.calendarCache.stop();
     await db.destroy();
     await embedded?.stop();
     throw error;
@@ -109,6 +120,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       clearInterval(sweep);
       clearTimeout(force);
       await services.actorCache.stop();
+      await services.calendarCache.stop();
       await db.destroy();
       await embedded?.stop();
     })();

@@ -32,6 +32,7 @@ export const actions = [
   'supervision.view', // the overdue list and the chain check of one's subtree
   'import.cases', // load historic cases from an older system
   'outbox.manage', // see mail that could not be delivered, and send it again (audited)
+  'calendar.manage', // enter a year's holiday notice (audited; moves open deadlines)
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -106,6 +107,7 @@ const rolesFor: Record<Action, readonly Role[]> = {
   'supervision.view': ['supervisor'],
   'import.cases': ['admin'],
   'outbox.manage': ['admin'],
+  'calendar.manage': ['admin'],
 };
 
 /** Events a supervisor sends: reassigning (ASSIGN) and reopening (REOPEN) — not the mediation itself. */

@@ -40,11 +40,11 @@ export function sortedDates(dates: Iterable<PlainDate>): PlainDate[] {
 }
 
 /** A problem with a year as entered, on one field (`holidays.3`), as a locale key with its values. */
-export interface CalendarYearProblem {
+export type CalendarYearProblem = {
   field: string;
   message: string;
   params?: Record<string, unknown>;
-}
+};
 
 /**
  * What makes a year's arrangement impossible, field by field (none: it may be entered):

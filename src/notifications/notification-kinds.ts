@@ -9,6 +9,7 @@ export const notificationKinds = [
   'petition.assigned',
   'deadline.warning',
   'deadline.overdue',
+  'deadline.moved',
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 
@@ -90,6 +91,13 @@ export const kindRules: Record<NotificationKind, KindRule> = {
     defaultDelivery: 'immediate',
     mandatory: true,
     template: 'deadline-overdue',
+  },
+  // the holder (a case with no mediator: the unit's mediators), when a year's holiday notice moved a due date
+  'deadline.moved': {
+    unitAudience: 'members',
+    defaultDelivery: 'immediate',
+    mandatory: false,
+    template: 'deadline-moved',
   },
 };
 

@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { CaseDeadline } from '../cases/case.entity';
-import { type ClockReading, type DeadlineClock, readClock } from '../deadlines/clock';
+import { type ClockReading, type DeadlineClock, readClock, yearsWithoutNotice } from '../deadlines/clock';
 import { todayInShanghai, type WorkingCalendar } from '../deadlines/working-calendar';
 import { enqueueNotifications, type Notification } from '../notifications/outbox';
 import type { PetitionDueDates } from '../petitions/petition.entity';
@@ -56,6 +56,23 @@ const petitionRuleOf: Record<string, keyof PetitionRules> = {
 };
 
 export type TimerOutcome = 'warned' | 'overdue' | 'scheduled' | 'removed' | 'none';
+
+/** A year of the official calendar entered or changed: the calendar before and after, in the change's transaction. */
+export interface CalendarChange {
+  year: number;
+  before: WorkingCalendar;
+  after: WorkingCalendar;
+}
+
+/** An open deadline a calendar change moved, and whose holder was told (`deadline.moved`). */
+export interface MovedDeadline {
+  subjectType: TimedSubjectType;
+  subjectId: string;
+  number: string;
+  clock: string;
+  from: string;
+  to: string;
+}
 
 /**
  * Deadline timers (计时提醒): for each open clock, a row in `deadline_timers` and one
@@ -137,12 +154,44 @@ export class DeadlineTimerService {
     await this.jobs.sendIn(tx, queues.deadlineSweep.name, {});
   }
 
+  /**
+   * A year of the calendar was entered or changed: in that change's transaction, every
+   * open clock whose period touches the year is read with the new calendar — its stored
+   * dates, its timer and its job moved — and each holder whose due date moved is told
+   * (`deadline.moved`, with the old and the new date). A clock whose period ends before
+   * the year, or starts after it, cannot move: only the days of that year changed.
+   * Petitions are locked before cases, the order in which linking a case to a petition
+   * locks them.
+   */
+  async moveDeadlinesIn(tx: EntityManager, change: CalendarChange): Promise<MovedDeadline[]> {
+    const moved: MovedDeadline[] = [];
+    const yearStart = `${change.year}-01-01`;
+    const yearEnd = `${change.year}-12-31`;
+    for (const id of await this.timers.petitionIdsTouching(tx, yearStart, yearEnd)) {
+      await this.reconcileLocked(tx, 'petition', id, { raise: false, calendarChange: { ...change, moved } });
+      await this.moveOtherPetitionClocks(tx, id, { ...change, moved });
+    }
+    for (const id of await this.timers.caseIdsTouching(tx, yearStart, yearEnd)) {
+      await this.reconcileLocked(tx, 'case', id, { raise: false, calendarChange: { ...change, moved } });
+    }
+    return moved;
+  }
+
   private async reconcileLocked(
     tx: EntityManager,
     subjectType: TimedSubjectType,
     subjectId: string,
-    /** `current` and `timers`: the case and its timers as the caller read them under the case's row lock. */
-    options: { raise: boolean; currentJobId?: string; current?: CaseClockRow; timers?: TimerRow[] },
+    /**
+     * `current` and `timers`: the case and its timers as the caller read them under the case's row lock.
+     * `calendarChange`: read with the changed calendar, and tell the holder if the due date moved.
+     */
+    options: {
+      raise: boolean;
+      currentJobId?: string;
+      current?: CaseClockRow;
+      timers?: TimerRow[];
+      calendarChange?: CalendarChange & { moved: MovedDeadline[] };
+    },
   ): Promise<TimerOutcome> {
     // the subject first, then its timers: the same order as the write path
     const subject =
@@ -163,7 +212,22 @@ export class DeadlineTimerService {
 
     const now = this.clock.now();
     const today = todayInShanghai(now);
-    const reading = readClock(open.deadline, today, this.calendar());
+    const change = options.calendarChange;
+    const reading = readClock(open.deadline, today, change?.after ?? this.calendar());
+    if (change) {
+      const before = readClock(open.deadline, today, change.before).due;
+      if (before !== reading.due) {
+        await enqueueNotifications(tx, [this.movedNoticeFor(subject, open, before, reading, change.after)]);
+        change.moved.push({
+          subjectType,
+          subjectId,
+          number: subject.number,
+          clock: open.clock,
+          from: before,
+          to: reading.due,
+        });
+      }
+    }
     if (
       reading.due !== open.stored.due ||
       (open.stored.warningOn !== undefined && reading.warningOn !== open.stored.warningOn) ||
@@ -314,6 +378,71 @@ export class DeadlineTimerService {
           : null,
       store: async (tx, reading) => {
         if (clock) await this.timers.setPetitionDue(tx, row.id, clock, reading.due);
+      },
+    };
+  }
+
+  /**
+   * A petition's clocks that do not bind the holding unit now (the petitioner's windows to
+   * ask for 复查 or 复核, and those already run) are stored dates the sweep leaves alone: a
+   * calendar change moves them here, and the agent is told of each that moved.
+   */
+  private async moveOtherPetitionClocks(
+    tx: EntityManager,
+    id: string,
+    change: CalendarChange & { moved: MovedDeadline[] },
+  ): Promise<void> {
+    const row = await this.timers.lockPetition(tx, id);
+    if (!row) return;
+    const subject = this.petitionSubject(row);
+    const rules = petitionRulesFor(row.rulesVersion);
+    const today = todayInShanghai(this.clock.now());
+    for (const [clock, stored] of Object.entries(row.dueDates ?? {})) {
+      if (!stored || clock === subject?.open?.clock) continue;
+      const basis: DayBasis =
+        (rules[petitionRuleOf[clock]] as { basis?: DayBasis } | undefined)?.basis ?? 'calendar';
+      const deadline: DeadlineClock = { startedOn: stored.startedOn, days: stored.days, basis, pauses: [] };
+      const reading = readClock(deadline, today, change.after);
+      const before = readClock(deadline, today, change.before).due;
+      if (reading.due !== stored.due) await this.timers.setPetitionDue(tx, id, clock, reading.due);
+      if (before === reading.due || !subject) continue;
+      const open: OpenClock = { clock, deadline, stored: { due: stored.due }, source: stored.source };
+      await enqueueNotifications(tx, [this.movedNoticeFor(subject, open, before, reading, change.after)]);
+      change.moved.push({
+        subjectType: 'petition',
+        subjectId: id,
+        number: row.number,
+        clock,
+        from: before,
+        to: reading.due,
+      });
+    }
+  }
+
+  /** To the holder (a case with no mediator yet: the holding unit's mediators): the due date moved, from when to when. */
+  private movedNoticeFor(
+    subject: LockedSubject,
+    open: OpenClock,
+    from: string,
+    reading: ClockReading,
+    calendar: WorkingCalendar,
+  ): Notification {
+    return {
+      kind: 'deadline.moved',
+      recipientUserId: subject.holderId,
+      recipientUnitId: subject.holderId ? null : subject.holdingUnitId,
+      unitAudience: 'members',
+      subjectType: subject.type,
+      subjectId: subject.id,
+      payload: {
+        number: subject.number,
+        title: subject.title,
+        clock: open.clock,
+        from,
+        due: reading.due,
+        provisional: reading.provisional,
+        yearsWithoutNotice: yearsWithoutNotice(calendar, open.deadline.startedOn, reading.due),
+        source: open.source,
       },
     };
   }

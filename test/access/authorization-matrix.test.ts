@@ -34,6 +34,8 @@ const rolesAllowed: Record<string, readonly Role[]> = {
   'import.cases': ['admin'],
   // issue 7: mail that could not be delivered is an administrator's to see and resend
   'outbox.manage': ['admin'],
+  // issue 16: the year's holiday notice is an administrator's to enter (it moves every open deadline)
+  'calendar.manage': ['admin'],
 };
 
 /** Static assets are not routes with access decisions. */

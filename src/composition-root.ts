@@ -123,7 +123,12 @@ export function buildServices(deps: {
     ...caseWebServices,
     escalations: new EscalationService(db, unitRepository, caseRepository, audit, clock),
     stats: new StatsService(new StatsRepository(db), unitRepository, clock),
-    supervision: new SupervisionService(new SupervisionRepository(db, caseRepository), audit, clock),
+    supervision: new SupervisionService(
+      new SupervisionRepository(db, caseRepository),
+      audit,
+      clock,
+      calendar,
+    ),
     imports: new CaseImportService(db, unitRepository, audit, clock, calendar),
     jobs,
     timers,

@@ -213,7 +213,8 @@ export class DeadlineTimerService {
     const now = this.clock.now();
     const today = todayInShanghai(now);
     const change = options.calendarChange;
-    const reading = readClock(open.deadline, today, change?.after ?? this.calendar());
+    const calendar = change?.after ?? this.calendar();
+    const reading = readClock(open.deadline, today, calendar);
     if (change) {
       const before = readClock(open.deadline, today, change.before).due;
       if (before !== reading.due) {
@@ -263,7 +264,7 @@ export class DeadlineTimerService {
         if (raised.raise === 'overdue') await this.timers.setOverdue(tx, subjectType, subjectId, true);
         // the notice: only if this period's has not gone out (the guard two processes meet at)
         if (await this.timers.claimNotice(tx, key, raised.raise, now)) {
-          await enqueueNotifications(tx, this.noticesFor(subject, open, reading, raised.raise));
+          await enqueueNotifications(tx, this.noticesFor(subject, open, reading, raised.raise, calendar));
           outcome = raised.raise === 'overdue' ? 'overdue' : 'warned';
         }
         const stored = await this.timers.findTimer(key, tx);
@@ -453,6 +454,7 @@ export class DeadlineTimerService {
     open: OpenClock,
     reading: ClockReading,
     notice: 'warning' | 'overdue',
+    calendar: WorkingCalendar,
   ): Notification[] {
     return [
       {
@@ -468,6 +470,8 @@ export class DeadlineTimerService {
           clock: open.clock,
           due: reading.due,
           warningOn: reading.warningOn,
+          provisional: reading.provisional,
+          yearsWithoutNotice: yearsWithoutNotice(calendar, open.deadline.startedOn, reading.due),
           source: open.source,
         },
       },

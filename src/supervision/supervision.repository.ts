@@ -12,7 +12,7 @@ export interface OverdueCase {
   mediator_id: string | null;
   deadline_due: string;
   /** The day the overdue clock started, to tell whether its period crossed a year without a holiday notice. */
-  deadline_started_on: string;
+  deadline_started_on: string | null;
 }
 
 /** Supervisors' cross-subtree queries: the overdue list and chain verification in bulk. */

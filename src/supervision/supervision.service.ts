@@ -25,7 +25,11 @@ export class SupervisionService {
     return rows.map((row) => ({
       ...row,
       daysLate: daysBetween(row.deadline_due, today),
-      yearsWithoutNotice: yearsWithoutNotice(calendar, row.deadline_started_on ?? row.deadline_due, row.deadline_due),
+      yearsWithoutNotice: yearsWithoutNotice(
+        calendar,
+        row.deadline_started_on ?? row.deadline_due,
+        row.deadline_due,
+      ),
     }));
   }
 

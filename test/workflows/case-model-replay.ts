@@ -130,7 +130,8 @@ function actualView(body: CaseView) {
     judiciallyConfirmed: body.judiciallyConfirmed,
     deadline: body.deadline
       ? {
-          length: body.deadline.months === null ? { days: body.deadline.days } : { months: body.deadline.months },
+          length:
+            body.deadline.months === null ? { days: body.deadline.days } : { months: body.deadline.months },
           basis: body.deadline.basis,
           source: body.deadline.source,
           paused: body.deadline.paused,

@@ -9,7 +9,7 @@ import {
   registerCase,
   sendEvents,
 } from '../cases/case-api';
-import { apiToken, createUser } from '../support/auth';
+import { apiToken, Browser, createUser } from '../support/auth';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -219,6 +219,41 @@ describe('the official calendar through the API (GET/PUT /api/v1/calendar/:year)
     ]);
   });
 
+  it('信访工作条例 第三十四条 across 2027: a petition accepted today is concluded by 2027-02-01 (60 days), provisional, and its page says why', async () => {
+    const agent = await createUser(testApp.db, { role: 'petition_agent', unitId: team.units.district.id });
+    const agentToken = await apiToken(testApp.app, agent.username);
+    const registered = await request(testApp.app)
+      .post('/api/v1/petitions')
+      .set(bearer(agentToken))
+      .send({
+        subject: '小区停车收费争议',
+        content: '业主反映停车费上涨。',
+        petitioners: [{ kind: 'person', name: '周敏' }],
+      });
+    expect(registered.status).toBe(201);
+    // the decision period (§22, 15 days) ends in 2026: settled
+    expect(registered.body.dueDates.decision).toMatchObject({ due: '2026-12-18', provisional: false });
+
+    const accepted = await request(testApp.app)
+      .post(`/api/v1/petitions/${registered.body.id}/events`)
+      .set(bearer(team.supervisor))
+      .send({ type: 'ACCEPT', expectedVersion: registered.body.version });
+
+    expect(accepted.status).toBe(200);
+    expect(accepted.body.dueDates.conclusion).toMatchObject({
+      due: '2027-02-01',
+      provisional: true,
+      yearsWithoutNotice: [2027],
+    });
+    expect(accepted.body.currentDue).toMatchObject({ due: '2027-02-01', provisional: true });
+    const browser = new Browser(testApp.app);
+    await browser.signIn(team.supervisor.user.username);
+    const page = await browser.get(`/petitions/${registered.body.id}`);
+    expect(page.text).toContain(
+      '<small class="deadline-provisional">2027 年节假日安排尚未录入，期限暂按法定节假日计算</small>',
+    );
+  });
+
   it('Done when (issue 16): a medical case accepted today at a workstation counts 1 January 2027 and the other statutory days as holidays and is provisional; after PUT of the 2027 notice it follows the notice and is not', async () => {
     const today = todayInShanghai(testApp.clock.now());
     expect(today).toBe('2026-12-03'); // the issue's day: the test clock runs on the machine's clock
@@ -232,6 +267,11 @@ describe('the official calendar through the API (GET/PUT /api/v1/calendar/:year)
       provisional: true,
       yearsWithoutNotice: [2027],
     });
+    const browser = new Browser(testApp.app);
+    await browser.signIn(team.mediators.community.user.username);
+    const provisionalLine = '2027 年节假日安排尚未录入，期限暂按法定节假日计算';
+    expect((await browser.get(`/cases/${id}`)).text).toContain(provisionalLine);
+    expect((await browser.get('/cases')).text).toContain(provisionalLine);
 
     const entered = await putYear(testApp, admin, 2027, notice2027);
     expect(entered.status).toBe(200);
@@ -247,6 +287,7 @@ describe('the official calendar through the API (GET/PUT /api/v1/calendar/:year)
     // the notice gives 2–3 January off, a weekend anyway: the date stands, and it is no longer provisional
     const after = await getCase(testApp, team.mediators.community, id);
     expect(after.deadline).toMatchObject({ due: '2027-01-15', provisional: false, yearsWithoutNotice: [] });
+    expect((await browser.get(`/cases/${id}`)).text).not.toContain(provisionalLine);
     expect((await request(testApp.app).get('/api/v1/calendar/2027').set(bearer(admin))).body).toMatchObject({
       source: 'notice',
       holidays: notice2027.holidays,

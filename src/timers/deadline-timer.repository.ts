@@ -247,7 +247,7 @@ export class DeadlineTimerRepository {
     return rows.map((row) => row.id);
   }
 
-  /** Petitions still handled with a clock started by `to` and due on or after `from`, in id order. */
+  /** Petitions still handled with a clock started by `to` and due on or after `from`, in id order (the binding one is read in code). */
   async petitionIdsTouching(tx: EntityManager, from: string, to: string): Promise<string[]> {
     const rows: Array<{ id: string }> = await tx.query(
       `SELECT id FROM petitions p

@@ -161,7 +161,9 @@ export class DeadlineTimerService {
    * (`deadline.moved`, with the old and the new date). A clock whose period ends before
    * the year, or starts after it, cannot move: only the days of that year changed.
    * Petitions are locked before cases, the order in which linking a case to a petition
-   * locks them.
+   * locks them. As with the sweep, a petition's clock that binds nobody now (the
+   * petitioner's window to ask for 复查 or 复核) is left as it is: its last day is part of
+   * the statechart's context, fixed by the event that opened it.
    */
   async moveDeadlinesIn(tx: EntityManager, change: CalendarChange): Promise<MovedDeadline[]> {
     const moved: MovedDeadline[] = [];
@@ -169,7 +171,6 @@ export class DeadlineTimerService {
     const yearEnd = `${change.year}-12-31`;
     for (const id of await this.timers.petitionIdsTouching(tx, yearStart, yearEnd)) {
       await this.reconcileLocked(tx, 'petition', id, { raise: false, calendarChange: { ...change, moved } });
-      await this.moveOtherPetitionClocks(tx, id, { ...change, moved });
     }
     for (const id of await this.timers.caseIdsTouching(tx, yearStart, yearEnd)) {
       await this.reconcileLocked(tx, 'case', id, { raise: false, calendarChange: { ...change, moved } });
@@ -381,43 +382,6 @@ export class DeadlineTimerService {
         if (clock) await this.timers.setPetitionDue(tx, row.id, clock, reading.due);
       },
     };
-  }
-
-  /**
-   * A petition's clocks that do not bind the holding unit now (the petitioner's windows to
-   * ask for 复查 or 复核, and those already run) are stored dates the sweep leaves alone: a
-   * calendar change moves them here, and the agent is told of each that moved.
-   */
-  private async moveOtherPetitionClocks(
-    tx: EntityManager,
-    id: string,
-    change: CalendarChange & { moved: MovedDeadline[] },
-  ): Promise<void> {
-    const row = await this.timers.lockPetition(tx, id);
-    if (!row) return;
-    const subject = this.petitionSubject(row);
-    const rules = petitionRulesFor(row.rulesVersion);
-    const today = todayInShanghai(this.clock.now());
-    for (const [clock, stored] of Object.entries(row.dueDates ?? {})) {
-      if (!stored || clock === subject?.open?.clock) continue;
-      const basis: DayBasis =
-        (rules[petitionRuleOf[clock]] as { basis?: DayBasis } | undefined)?.basis ?? 'calendar';
-      const deadline: DeadlineClock = { startedOn: stored.startedOn, days: stored.days, basis, pauses: [] };
-      const reading = readClock(deadline, today, change.after);
-      const before = readClock(deadline, today, change.before).due;
-      if (reading.due !== stored.due) await this.timers.setPetitionDue(tx, id, clock, reading.due);
-      if (before === reading.due || !subject) continue;
-      const open: OpenClock = { clock, deadline, stored: { due: stored.due }, source: stored.source };
-      await enqueueNotifications(tx, [this.movedNoticeFor(subject, open, before, reading, change.after)]);
-      change.moved.push({
-        subjectType: 'petition',
-        subjectId: id,
-        number: row.number,
-        clock,
-        from: before,
-        to: reading.due,
-      });
-    }
   }
 
   /** To the holder (a case with no mediator yet: the holding unit's mediators): the due date moved, from when to when. */

@@ -16,6 +16,8 @@ import { PairCharactersInOneLoop1764141600000 } from './1764141600000-PairCharac
 import { IndexHandOffFiguresByDay1764141700000 } from './1764141700000-IndexHandOffFiguresByDay';
 import { IndexCaseSelectionForHandOffFigures1764141800000 } from './1764141800000-IndexCaseSelectionForHandOffFigures';
 import { ReinstallOutdatedJobQueueSchema1764141900000 } from './1764141900000-ReinstallOutdatedJobQueueSchema';
+import { CreateOfficialCalendarWithChangeNotices1764142000000 } from './1764142000000-CreateOfficialCalendarWithChangeNotices';
+import { FillOfficialCalendarFromChineseDays1764142010000 } from './1764142010000-FillOfficialCalendarFromChineseDays';
 import { RecordWhenApplicationsAreReceivedAndClaimsKnown1764142100000 } from './1764142100000-RecordWhenApplicationsAreReceivedAndClaimsKnown';
 import { KeyDepartmentsByTheBodyTheyAre1764142110000 } from './1764142110000-KeyDepartmentsByTheBodyTheyAre';
 import { GiveCaseSnapshotsTheRulesTheirStatechartNowReads1764142120000 } from './1764142120000-GiveCaseSnapshotsTheRulesTheirStatechartNowReads';
@@ -47,6 +49,8 @@ export const migrations = [
   IndexHandOffFiguresByDay1764141700000,
   IndexCaseSelectionForHandOffFigures1764141800000,
   ReinstallOutdatedJobQueueSchema1764141900000,
+  CreateOfficialCalendarWithChangeNotices1764142000000,
+  FillOfficialCalendarFromChineseDays1764142010000,
   RecordWhenApplicationsAreReceivedAndClaimsKnown1764142100000,
   KeyDepartmentsByTheBodyTheyAre1764142110000,
   GiveCaseSnapshotsTheRulesTheirStatechartNowReads1764142120000,

@@ -20,7 +20,10 @@ import { CaseService } from './cases/case.service';
 import { CaseDashboardService } from './cases/case-dashboard.service';
 import { CaseFileService } from './cases/case-file.service';
 import { CaseWorkflowService } from './cases/case-workflow.service';
-import { officialCalendar, type WorkingCalendar } from './deadlines/working-calendar';
+import { OfficialCalendarCache } from './deadlines/official-calendar.cache';
+import { OfficialCalendarRepository } from './deadlines/official-calendar.repository';
+import { OfficialCalendarService } from './deadlines/official-calendar.service';
+import type { WorkingCalendar } from './deadlines/working-calendar';
 import { EscalationService } from './escalations/escalation.service';
 import { CaseImportService } from './imports/case-import.service';
 import { NotificationDigestService } from './notifications/notification-digest.service';
@@ -54,7 +57,10 @@ export function buildServices(deps: {
   calendar?: () => WorkingCalendar;
 }) {
   const { db, clock, config } = deps;
-  const calendar = deps.calendar ?? (() => officialCalendar);
+  // the official calendar, kept in memory while the database's change notices arrive (OfficialCalendarCache)
+  const calendarRepository = new OfficialCalendarRepository(db);
+  const calendarCache = new OfficialCalendarCache(calendarRepository);
+  const calendar = deps.calendar ?? (() => calendarCache.current());
   // who is calling, kept between requests while the database's change notices arrive (ActorCache)
   const actorCache = new ActorCache(clock);
   const unitRepository = new UnitRepository(db, actorCache);
@@ -129,6 +135,8 @@ export function buildServices(deps: {
     tokens,
     cipher,
     calendar,
+    calendarCache,
+    calendarYears: new OfficialCalendarService(db, calendarRepository, calendarCache, timers, audit, clock),
     actorCache,
     actors: new ActorLoader(userRepository, clock, actorCache),
     signIn: new SignInService({
@@ -145,7 +153,7 @@ export function buildServices(deps: {
     ...caseWebServices,
     escalations: new EscalationService(db, unitRepository, caseRepository, audit, clock),
     stats: new StatsService(new StatsRepository(db), unitRepository, clock),
-    supervision: new SupervisionService(new SupervisionRepository(db), chainAudit, audit, clock),
+    supervision: new SupervisionService(new SupervisionRepository(db), chainAudit, audit, clock, calendar),
     imports: new CaseImportService(db, unitRepository, audit, clock, calendar, eventLog),
     jobs,
     timers,

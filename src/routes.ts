@@ -8,6 +8,8 @@ import { attachmentRoutes } from './cases/attachment.routes';
 import { caseRoutes } from './cases/case.routes';
 import { caseWebRoutes } from './cases/case.web.routes';
 import type { Services } from './composition-root';
+import { officialCalendarRoutes } from './deadlines/official-calendar.routes';
+import { officialCalendarWebRoutes } from './deadlines/official-calendar.web.routes';
 import { escalationRoutes } from './escalations/escalation.routes';
 import { escalationWebRoutes } from './escalations/escalation.web.routes';
 import { importRoutes } from './imports/import.routes';
@@ -63,6 +65,8 @@ export function routeTable(services: Services, config: Config, clock: Clock): Ro
     }),
     ...petitionRoutes(services.petitions, services.petitionWorkflow),
     ...petitionWebRoutes(services.petitions, services.petitionWorkflow, services.units, clock),
+    ...officialCalendarRoutes(services.calendarYears),
+    ...officialCalendarWebRoutes(services.calendarYears, clock),
   ];
 }
 

@@ -75,12 +75,22 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   }
   // who is calling is kept in memory while the database's change notices arrive (ActorCache)
   await services.actorCache.listen(databaseUrl, logger);
+  try {
+    await services.calendarCache.start(databaseUrl, logger);
+  } catch (error) {
+    await services.actorCache.stop();
+    await services.calendarCache.stop();
+    await db.destroy();
+    await embedded?.stop();
+    throw error;
+  }
   // the background worker (outbox → mail, deadline timers, digests): after the migrations
   let worker: RunningWorker;
   try {
     worker = await startWorker({ db, config, logger, clock: systemClock, services, i18n });
   } catch (error) {
     await services.actorCache.stop();
+    await services.calendarCache.stop();
     await db.destroy();
     await embedded?.stop();
     throw error;
@@ -103,6 +113,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   } catch (error) {
     await worker.stop();
     await services.actorCache.stop();
+    await services.calendarCache.stop();
     await db.destroy();
     await embedded?.stop();
     throw error;
@@ -123,6 +134,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       clearInterval(sweep);
       clearTimeout(force);
       await services.actorCache.stop();
+      await services.calendarCache.stop();
       await db.destroy();
       await embedded?.stop();
     })();

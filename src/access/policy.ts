@@ -33,6 +33,7 @@ export const actions = [
   'import.cases', // load historic cases from an older system
   'outbox.manage', // see mail that could not be delivered, and send it again (audited)
   'audit.checkpoint', // sign a checkpoint of every audit chain now, list them, read the public key (audited)
+  'calendar.manage', // enter a year's holiday notice (audited; moves open deadlines)
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -108,6 +109,7 @@ const rolesFor: Record<Action, readonly Role[]> = {
   'import.cases': ['admin'],
   'outbox.manage': ['admin'],
   'audit.checkpoint': ['admin', 'supervisor'],
+  'calendar.manage': ['admin'],
 };
 
 /** Events a supervisor sends: reassigning (ASSIGN) and reopening (REOPEN) — not the mediation itself. */

@@ -25,7 +25,7 @@ import { type Action, policy } from './policy';
 export type Access = 'public' | 'signedIn' | { action: Action };
 
 export interface RouteSpec {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'put';
   path: string;
   access: Access;
   /**

@@ -1,4 +1,5 @@
-import { readClock } from '../deadlines/clock';
+import { readClock, yearsWithoutNotice } from '../deadlines/clock';
+import { countedDaysOf } from '../deadlines/period';
 import type { PlainDate } from '../deadlines/plain-date';
 import type { WorkingCalendar } from '../deadlines/working-calendar';
 import type { DisputeRules, StageDeadline, Track } from '../workflows/rules/dispute-rules.types';
@@ -102,7 +103,8 @@ function newClock(
 ): CaseDeadline {
   return withReading(
     {
-      days: stage.days,
+      days: countedDaysOf(stage, startedOn),
+      ...(stage.months === undefined ? {} : { months: stage.months }),
       basis: stage.basis,
       source: stage.source,
       startedOn,
@@ -169,10 +171,14 @@ export function presentDeadline(deadline: CaseDeadline, today: PlainDate, calend
     days: deadline.days,
     /** Days the parties agreed to add (医疗 §38), included in `days`. */
     extendedBy: (deadline.extensions ?? []).reduce((sum, extension) => sum + extension.days, 0),
+    months: deadline.months ?? null,
     paused: reading.paused,
     source: deadline.source,
     warningOn: reading.warningOn,
     overdue: reading.overdue,
+    /** The period crosses a year with no notice entered: the due date may still move. */
+    provisional: reading.provisional,
+    yearsWithoutNotice: yearsWithoutNotice(calendar, deadline.startedOn, reading.due),
     daysLeft: reading.overdue ? null : reading.daysLeft,
     overdueBy: reading.overdue ? reading.overdueBy : null,
   };

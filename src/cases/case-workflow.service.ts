@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../access/actor';
 import { type Action, type CaseResource, policy } from '../access/policy';
-import { dueDate } from '../deadlines/period';
+import { dueDateOf } from '../deadlines/period';
 import { daysBetween } from '../deadlines/plain-date';
 import { todayInShanghai, type WorkingCalendar } from '../deadlines/working-calendar';
 import { Escalation } from '../escalations/escalation.entity';
@@ -333,7 +333,7 @@ export class CaseWorkflowService {
         const window = rules.judicialConfirmation;
         const confirmable = window.applies && payload.form === 'written' && context.track === 'people';
         const confirmationWindowEndsOn = confirmable
-          ? dueDate(today, window.applicationWindow.days, window.applicationWindow.basis, calendar)
+          ? dueDateOf(today, window.applicationWindow, calendar)
           : null;
         return {
           type: 'REACH_AGREEMENT',

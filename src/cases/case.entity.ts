@@ -19,8 +19,10 @@ export type CaseSource = (typeof caseSources)[number];
 export interface CaseDeadline {
   due: string;
   basis: 'calendar' | 'working';
-  /** The period in force: the rule's days plus every agreed extension. */
+  /** The days the clock counts: the rule's days (for a period in months, the calendar days from `startedOn` to its corresponding date) plus every agreed extension. */
   days: number;
+  /** Set when the rule states the period in months (人民调解工作若干规定 §33: one month); absent on clocks stored before. */
+  months?: number;
   paused: boolean;
   source: { zh: string; en: string };
   startedOn: string;

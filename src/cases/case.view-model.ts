@@ -1,6 +1,7 @@
 import type { TFunction } from 'i18next';
 import { daysLeftText } from '../deadlines/days-left.presenter';
 import { daysBetween } from '../deadlines/plain-date';
+import { provisionalText } from '../deadlines/provisional.presenter';
 import { todayInShanghai } from '../deadlines/working-calendar';
 import { formatAmount, formatBytes, formatMoment, formatPlainDate } from '../shared/format';
 import type { Locale } from '../shared/i18n/i18n';
@@ -79,12 +80,17 @@ export function deadlineView(
   return {
     due: deadline.due,
     dueText: formatPlainDate(deadline.due, locale),
-    period: t(deadline.basis === 'working' ? 'deadlines.basisWorking' : 'deadlines.basisCalendar', {
-      days: deadline.days,
-    }),
+    period:
+      deadline.months !== null
+        ? t('deadlines.basisMonths', { count: deadline.months })
+        : t(deadline.basis === 'working' ? 'deadlines.basisWorking' : 'deadlines.basisCalendar', {
+            days: deadline.days,
+          }),
     source,
     status,
     tone,
+    /** Why the due date may still move (a year without its notice), or null. */
+    provisional: provisionalText(deadline.yearsWithoutNotice, t, locale),
   };
 }
 

@@ -40,7 +40,10 @@ interface ClockReadingBase {
   /** The day 80 % of the period has run (rounded up to a whole counted day): the warning goes out. */
   warningOn: PlainDate;
   paused: boolean;
-  /** The period runs into a year the calendar has no official holidays for: it may still move. */
+  /**
+   * The period crosses a year whose notice is not entered (counted by the statutory
+   * holidays alone): the due date may still move when it is (`yearsWithoutNotice`).
+   */
   provisional: boolean;
 }
 
@@ -67,7 +70,7 @@ export function readClock(clock: DeadlineClock, today: PlainDate, calendar: Work
     due,
     warningOn: nthCountedDay(clock.startedOn, warningDayCount(clock.days), clock.basis, calendar, isPaused),
     paused: clock.pauses.some((pause) => pause.to === undefined),
-    provisional: !coversYears(calendar, yearOf(clock.startedOn), yearOf(due)),
+    provisional: yearsWithoutNotice(calendar, clock.startedOn, due).length > 0,
   };
   const left = daysBetween(today, due);
   return left >= 0
@@ -97,7 +100,9 @@ function closedPauses(clock: DeadlineClock, today: PlainDate): Array<Required<Pa
   });
 }
 
-function coversYears(calendar: WorkingCalendar, fromYear: number, toYear: number): boolean {
-  for (let year = fromYear; year <= toYear; year++) if (!calendar.coversYear(year)) return false;
-  return true;
+/** The years from `from` to `to` whose notice the calendar does not have: why a deadline is provisional. */
+export function yearsWithoutNotice(calendar: WorkingCalendar, from: PlainDate, to: PlainDate): number[] {
+  const years: number[] = [];
+  for (let year = yearOf(from); year <= yearOf(to); year++) if (!calendar.coversYear(year)) years.push(year);
+  return years;
 }

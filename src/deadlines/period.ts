@@ -1,5 +1,5 @@
-import type { DayBasis } from '../workflows/rules/dispute-rules.types';
-import { addDays, assertPlainDate, type PlainDate } from './plain-date';
+import type { DayBasis, PeriodLength } from '../workflows/rules/dispute-rules.types';
+import { addDays, assertPlainDate, daysBetween, type PlainDate } from './plain-date';
 import type { WorkingCalendar } from './working-calendar';
 
 /**
@@ -10,7 +10,12 @@ import type { WorkingCalendar } from './working-calendar';
  * - when the last day of a calendar-day period is a public holiday (法定休假日: any day
  *   that is not a working day, weekends included), the period ends on the next working day;
  * - a working-day period counts only working days of the official calendar (调休 Saturdays
- *   count, holidays do not), so it always ends on a working day.
+ *   count, holidays do not), so it always ends on a working day;
+ * - a period in months ends on the same date of its last month, or on that month's last
+ *   day when it has none (民法典 §202: 1 month from 31 January is 28 or 29 February), and
+ *   then rolls off a public holiday like a calendar-day period. It is counted as the
+ *   calendar days from the start to that date (`countedDaysOf`), so a stopped day pushes
+ *   its end on by one day and its warning comes at 80 % of those days.
  */
 
 /** Days that do not count towards a period, e.g. the days a case is suspended for appraisal. */
@@ -73,4 +78,36 @@ function assertDayCount(days: number): void {
   if (!Number.isInteger(days) || days < 1) {
     throw new RangeError(`a period is a whole number of days, at least 1; got ${days}`);
   }
+}
+
+/** 民法典 §202: the date `months` months after `date`: the same day of the month, or the month's last day. */
+export function addMonths(date: PlainDate, months: number): PlainDate {
+  assertPlainDate(date);
+  if (!Number.isInteger(months)) throw new RangeError(`a whole number of months, got ${months}`);
+  const [year, month, day] = date.split('-').map(Number);
+  const target = new Date(Date.UTC(year, month - 1 + months, 1));
+  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+  target.setUTCDate(Math.min(day, lastDay));
+  return target.toISOString().slice(0, 10);
+}
+
+/**
+ * How many days a period as a rule states it counts from `startedOn`: its days, or for a
+ * period in months the calendar days up to the corresponding date (31 January + 1 month:
+ * 28 days in 2026).
+ */
+export function countedDaysOf(period: PeriodLength, startedOn: PlainDate): number {
+  return period.months === undefined
+    ? period.days
+    : daysBetween(startedOn, addMonths(startedOn, period.months));
+}
+
+/** `dueDate` of a period as a rule states it (in days or in months). */
+export function dueDateOf(
+  startedOn: PlainDate,
+  period: PeriodLength,
+  calendar: WorkingCalendar,
+  notCounted: NotCounted = neverPaused,
+): PlainDate {
+  return dueDate(startedOn, countedDaysOf(period, startedOn), period.basis, calendar, notCounted);
 }

@@ -1,54 +1,61 @@
-import officialDays from 'chinese-days/dist/chinese-days.json';
 import { defaults } from '../../config/defaults';
+import { type CalendarSource, type CalendarYearDays, statutoryCalendarYear } from './calendar-year';
+import { chineseDaysYears } from './chinese-days-years';
 import { assertPlainDate, type PlainDate, weekdayOf, yearOf } from './plain-date';
+import { statutoryHolidayDatesOf } from './statutory-holidays';
 
-/**
- * The official calendar as published by chinese-days (State Council holiday notices):
- * `holidays` are statutory days off, `workdays` are adjusted working weekends (调休).
- *
- * We read the package's published JSON rather than calling `isWorkday()`: its functions
- * build their tables with the host's time zone and answer one day off west of UTC
- * (checked: 369 wrong days in 2004–2027 under TZ=America/New_York).
- */
-interface OfficialDays {
-  holidays: Record<string, string>;
-  workdays: Record<string, string>;
-}
-const official: OfficialDays = officialDays;
-
-/** Years the official data describes: a year appears once its notice is published. */
-const officialYears: ReadonlySet<number> = new Set(
-  [...Object.keys(official.holidays), ...Object.keys(official.workdays)].map(yearOf),
-);
-
-/** One day changed by an administrator's holiday table (e.g. a notice not yet in chinese-days). */
+/** One day set apart by hand, over whatever the calendar's years say (what-if counting, tests). */
 export interface DayOverride {
   date: PlainDate;
   working: boolean;
 }
 
 export interface WorkingCalendarOptions {
-  overrides?: readonly DayOverride[];
   /**
-   * Years whose whole arrangement the administrator has entered as overrides, so that
-   * deadlines running into them are no longer provisional.
+   * The official calendar's years as entered (the table `official_calendar_years`): a year
+   * not among them has only its statutory holidays, and source `statutory`.
    */
+  years?: readonly CalendarYearDays[];
+  overrides?: readonly DayOverride[];
+  /** Years to count as covered although no notice is among `years` (tests). */
   coveredYears?: readonly number[];
 }
 
+interface YearDaySets {
+  source: CalendarSource;
+  holidays: ReadonlySet<PlainDate>;
+  workdays: ReadonlySet<PlainDate>;
+  days: CalendarYearDays;
+}
+
+/** The statutory days of the years asked about, kept: they do not depend on the table. */
+const statutoryDaySets = new Map<number, ReadonlySet<PlainDate>>();
+function statutoryDaySet(year: number): ReadonlySet<PlainDate> {
+  let days = statutoryDaySets.get(year);
+  if (!days) {
+    days = new Set(statutoryHolidayDatesOf(year));
+    statutoryDaySets.set(year, days);
+  }
+  return days;
+}
+
 /**
- * Whether a day is a working day in mainland China, with an administrator's overrides
- * on top. Deadlines are always recomputed from a calendar, never stored, so changing an
- * override moves the deadlines of open cases.
+ * Whether a day is a working day in mainland China, per the official calendar: for each
+ * year, the days off and adjusted working weekends (调休) of the State Council's notice as
+ * entered; for a year without a notice, the statutory holidays of 全国年节及纪念日放假办法
+ * §2 (computed) on top of Monday–Friday. Deadlines are recomputed from a calendar, never
+ * taken as given, so changing a year moves the deadlines of open cases.
  *
- * For a year the official data do not cover, days fall back to Monday–Friday;
- * `coversYear` tells callers when that is the case.
+ * Immutable and synchronous: the app hands one out per request (`calendar()`), kept in
+ * memory by the OfficialCalendarCache and replaced whole when the table changes.
  */
 export class WorkingCalendar {
+  private readonly years: ReadonlyMap<number, YearDaySets>;
   private readonly overrides: ReadonlyMap<PlainDate, boolean>;
   private readonly extraYears: ReadonlySet<number>;
 
   constructor(options: WorkingCalendarOptions = {}) {
+    this.years = indexYears(options.years ?? []);
     this.overrides = indexOverrides(options.overrides ?? []);
     this.extraYears = new Set(options.coveredYears ?? []);
   }
@@ -57,8 +64,14 @@ export class WorkingCalendar {
     assertPlainDate(date);
     const override = this.overrides.get(date);
     if (override !== undefined) return override;
-    if (official.workdays[date]) return true;
-    if (official.holidays[date]) return false;
+    const year = yearOf(date);
+    const entered = this.years.get(year);
+    if (entered) {
+      if (entered.workdays.has(date)) return true;
+      if (entered.holidays.has(date)) return false;
+    } else if (statutoryDaySet(year).has(date)) {
+      return false;
+    }
     const weekday = weekdayOf(date);
     return weekday >= 1 && weekday <= 5;
   }
@@ -71,18 +84,58 @@ export class WorkingCalendar {
     return !this.isWorkingDay(date);
   }
 
-  /** Whether the official data (or the administrator, for `coveredYears`) describe this year. */
+  /** Whether the year's notice is entered: a deadline running into any other year is provisional. */
   coversYear(year: number): boolean {
-    return officialYears.has(year) || this.extraYears.has(year);
+    return this.years.get(year)?.source === 'notice' || this.extraYears.has(year);
   }
 
-  /** A calendar with more overrides; on the same date the newer one wins. */
+  /** Where the year's days come from. */
+  sourceOf(year: number): CalendarSource {
+    return this.coversYear(year) ? 'notice' : 'statutory';
+  }
+
+  /** The year's days off and worked weekends as this calendar counts them. */
+  yearDays(year: number): CalendarYearDays {
+    return this.years.get(year)?.days ?? statutoryCalendarYear(year);
+  }
+
+  /** The years entered (notices, and statutory years an administrator set down), ascending. */
+  enteredYears(): CalendarYearDays[] {
+    return [...this.years.values()].map((entry) => entry.days).sort((a, b) => a.year - b.year);
+  }
+
+  /** The same calendar with one year replaced (a notice entered or changed). */
+  withYear(days: CalendarYearDays): WorkingCalendar {
+    return new WorkingCalendar({
+      years: [...this.enteredYears().filter((entry) => entry.year !== days.year), days],
+      overrides: [...this.overrides].map(([date, working]) => ({ date, working })),
+      coveredYears: [...this.extraYears],
+    });
+  }
+
+  /** A calendar with days set apart by hand; on the same date the newer one wins. */
   withOverrides(overrides: readonly DayOverride[], coveredYears: readonly number[] = []): WorkingCalendar {
     return new WorkingCalendar({
+      years: this.enteredYears(),
       overrides: [...[...this.overrides].map(([date, working]) => ({ date, working })), ...overrides],
       coveredYears: [...this.extraYears, ...coveredYears],
     });
   }
+}
+
+function indexYears(years: readonly CalendarYearDays[]): Map<number, YearDaySets> {
+  const byYear = new Map<number, YearDaySets>();
+  for (const days of years) {
+    for (const date of [...days.holidays, ...days.workdays])
+      assertPlainDate(date, `calendar day of ${days.year}`);
+    byYear.set(days.year, {
+      source: days.source,
+      holidays: new Set(days.holidays),
+      workdays: new Set(days.workdays),
+      days,
+    });
+  }
+  return byYear;
 }
 
 /** Later entries win, so a list can be appended to without first removing the old row. */
@@ -95,13 +148,17 @@ function indexOverrides(overrides: readonly DayOverride[]): Map<PlainDate, boole
   return byDate;
 }
 
-/** The years the installed chinese-days data cover, ascending. */
+/** The years chinese-days publishes, ascending (2004–2026 in 1.5.7). */
 export function officiallyCoveredYears(): number[] {
-  return [...officialYears].sort((a, b) => a - b);
+  return chineseDaysYears().map((days) => days.year);
 }
 
-/** The calendar with no overrides: what the State Council published. */
-export const officialCalendar = new WorkingCalendar();
+/**
+ * The calendar as chinese-days publishes it, statutory days beyond: what a new database
+ * starts from. The app counts with the table (OfficialCalendarCache); tests and tools
+ * that need no database count with this.
+ */
+export const officialCalendar = new WorkingCalendar({ years: chineseDaysYears() });
 
 const shanghaiDay = new Intl.DateTimeFormat('en-CA', {
   timeZone: defaults.timeZone,

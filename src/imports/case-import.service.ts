@@ -11,7 +11,7 @@ import {
   startMediationClock,
   withReading,
 } from '../cases/case-deadline';
-import { dueDate } from '../deadlines/period';
+import { countedDaysOf, dueDate } from '../deadlines/period';
 import { todayInShanghai, type WorkingCalendar } from '../deadlines/working-calendar';
 import type { Clock } from '../shared/clock';
 import { AppError, ForbiddenError } from '../shared/errors';
@@ -412,7 +412,7 @@ export class CaseImportService {
       from.countsFrom === 'application_received' ? data.registeredOn : (data.screenedOn ?? data.registeredOn);
     const onTime =
       state === 'closed' && stage && closedOn
-        ? closedOn <= stageDue(stageStart(stage), stage.days, stage.basis)
+        ? closedOn <= stageDue(stageStart(stage), countedDaysOf(stage, stageStart(stage)), stage.basis)
         : state === 'closed'
           ? true
           : null;

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import type { i18n as I18n, TFunction } from 'i18next';
+import { provisionalText } from '../deadlines/provisional.presenter';
 import { viewHelpers } from '../shared/http/view-helpers';
 import type { Locale } from '../shared/i18n/i18n';
 import { templatesDir } from '../shared/paths';
@@ -85,11 +86,14 @@ export class MailRenderer {
     const t = this.i18n.getFixedT(locale);
     const subject = model.subject && this.describe(model.subject, t);
     const source = model.payload.source as { zh?: string; en?: string } | undefined;
+    const yearsWithoutNotice = model.payload.yearsWithoutNotice as number[] | undefined;
     const context = {
       ...this.common(model.recipientName, locale, t),
       subject,
       payload: model.payload,
       sourceLabel: source ? (locale === 'en' ? source.en : source.zh) : undefined,
+      // a deadline across a year whose holiday notice is not entered: said in one line
+      provisional: model.payload.provisional ? provisionalText(yearsWithoutNotice ?? [], t, locale) : null,
       handOff: t(`email.handOffs.${String(model.payload.event ?? 'TRANSFER')}`, {
         defaultValue: t('email.handOffs.TRANSFER'),
       }),
@@ -103,6 +107,7 @@ export class MailRenderer {
         number: subject?.number ?? '',
         title: subject?.title ?? '',
         due: model.payload.due ?? '',
+        from: model.payload.from ?? '',
       }),
     );
     return this.wrap(`kinds/${kindRules[model.kind].template}`, { ...context, mailSubject });

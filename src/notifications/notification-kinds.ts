@@ -11,6 +11,7 @@ export const notificationKinds = [
   'deadline.overdue',
   'limitation.warning',
   'audit.checkpoint_signed',
+  'deadline.moved',
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 
@@ -106,6 +107,13 @@ export const kindRules: Record<NotificationKind, KindRule> = {
     defaultDelivery: 'immediate',
     mandatory: false,
     template: 'audit-checkpoint-signed',
+  },
+  // the holder (a case with no mediator: the unit's mediators), when a year's holiday notice moved a due date
+  'deadline.moved': {
+    unitAudience: 'members',
+    defaultDelivery: 'immediate',
+    mandatory: false,
+    template: 'deadline-moved',
   },
 };
 

@@ -1,4 +1,4 @@
-import { dueDate } from '../deadlines/period';
+import { countedDaysOf, dueDate } from '../deadlines/period';
 import type { WorkingCalendar } from '../deadlines/working-calendar';
 import type { PetitionDeadline, PetitionRules } from '../workflows/rules/petition-rules.types';
 import type { PetitionDueDate, PetitionDueDates } from './petition.entity';
@@ -13,9 +13,10 @@ export function startPetitionClock(
   calendar: WorkingCalendar,
   extraDays = 0,
 ): PetitionDueDate {
+  const days = countedDaysOf(clock, startedOn) + extraDays;
   return {
-    due: dueDate(startedOn, clock.days + extraDays, clock.basis, calendar),
-    days: clock.days + extraDays,
+    due: dueDate(startedOn, days, clock.basis, calendar),
+    days,
     source: clock.source,
     startedOn,
   };

@@ -3,6 +3,7 @@ import type { Actor } from '../access/actor';
 import { type PetitionResource, policy } from '../access/policy';
 import { presentParty } from '../cases/case.presenter';
 import type { CaseService } from '../cases/case.service';
+import { yearsWithoutNotice } from '../deadlines/clock';
 import { todayInShanghai, type WorkingCalendar } from '../deadlines/working-calendar';
 import type { Clock } from '../shared/clock';
 import { nextRecordNumber } from '../shared/db/record-numbers';
@@ -16,7 +17,7 @@ import type { UserRepository } from '../users/user.repository';
 import { allowedEvents, startMachine } from '../workflows/machine-runner';
 import { petitionEventProbes, petitionMachine, petitionMachineVersion } from '../workflows/petition.machine';
 import { petitionRulesFor } from '../workflows/rules';
-import type { Petition, PetitionVisit } from './petition.entity';
+import type { Petition, PetitionDueDate, PetitionDueDates, PetitionVisit } from './petition.entity';
 import type { PetitionRepository } from './petition.repository';
 import type { PetitionListQuery, RegisterPetitionInput, VisitInput } from './petition.schemas';
 import { currentPetitionClock, isPetitionOverdue, startPetitionClock } from './petition-clocks';
@@ -32,6 +33,12 @@ const levelRank = (kind: Unit['kind']) => (mediationLevels as readonly string[])
  * Petitions (信访) as registered and read, and the agent's visits. Events go through
  * PetitionWorkflowService.
  */
+/** Whether a clock crosses a year whose holiday notice is not entered, and which. */
+interface ProvisionalReading {
+  provisional: boolean;
+  yearsWithoutNotice: number[];
+}
+
 export class PetitionService {
   constructor(
     private readonly db: DataSource,
@@ -248,6 +255,12 @@ export class PetitionService {
     const today = todayInShanghai(this.clock.now());
     const unit = await this.units.findById(row.holdingUnitId);
     const current = currentPetitionClock(row.state, row.dueDates);
+    const calendar = this.calendar();
+    // each clock says whether it crosses a year whose holiday notice is not entered (API.md: provisional)
+    const read = (clock: PetitionDueDate): PetitionDueDate & ProvisionalReading => {
+      const years = yearsWithoutNotice(calendar, clock.startedOn, clock.due);
+      return { ...clock, provisional: years.length > 0, yearsWithoutNotice: years };
+    };
     const base = {
       id: row.id,
       number: row.number,
@@ -258,8 +271,10 @@ export class PetitionService {
       agentId: row.agentId,
       groupSize: row.groupSize,
       flags: { repeat: row.flagRepeat, group: row.flagGroup, skipLevel: row.flagSkipLevel },
-      dueDates: row.dueDates,
-      currentDue: current,
+      dueDates: Object.fromEntries(
+        Object.entries(row.dueDates).map(([name, clock]) => [name, clock && read(clock)]),
+      ) as { [Name in keyof PetitionDueDates]?: NonNullable<PetitionDueDates[Name]> & ProvisionalReading },
+      currentDue: current && read(current),
       overdue: isPetitionOverdue(row.state, row.dueDates, today),
       extended: row.snapshot.context.extended,
       nextVisitOn: row.nextVisitOn,

@@ -1,6 +1,7 @@
 import type { TFunction } from 'i18next';
 import { daysLeftText } from '../deadlines/days-left.presenter';
 import { daysBetween } from '../deadlines/plain-date';
+import { provisionalText } from '../deadlines/provisional.presenter';
 import { formatMoment, formatPlainDate } from '../shared/format';
 import type { Locale } from '../shared/i18n/i18n';
 import type { PetitionDueDate, PetitionVisit } from './petition.entity';
@@ -21,7 +22,7 @@ const clockNames = [
 /** A clock as a phone screen shows it: its last day, the article, and days left or late. */
 export function presentClock(
   name: string,
-  clock: PetitionDueDate,
+  clock: PetitionDueDate & { yearsWithoutNotice?: readonly number[] },
   today: string,
   locale: Locale,
   t: TFunction,
@@ -37,6 +38,8 @@ export function presentClock(
     current,
     status: left < 0 ? 'overdue' : left <= 3 ? 'soon' : 'ok',
     remaining: daysLeftText(left, t),
+    /** Why the date may still move (a year without its notice), or null. */
+    provisional: provisionalText(clock.yearsWithoutNotice ?? [], t, locale),
   };
 }
 

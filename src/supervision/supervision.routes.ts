@@ -2,6 +2,7 @@ import type { RouteSpec } from '../access/route-table';
 import { actorOf, originOf } from '../access/route-table';
 import type { AuditCheckpointService } from '../audit/audit-checkpoint.service';
 import { daysLeftText } from '../deadlines/days-left.presenter';
+import { provisionalText } from '../deadlines/provisional.presenter';
 import { formatDateTime, formatPlainDate } from '../shared/format';
 import { unitName } from '../units/unit.presenter';
 import type { UnitService } from '../units/unit.service';
@@ -50,6 +51,7 @@ export function supervisionRoutes(
             unit: names.get(row.holding_unit_id) ?? '',
             due: formatPlainDate(row.deadline_due, req.locale),
             late: daysLeftText(-row.daysLate, req.t),
+            provisional: provisionalText(row.yearsWithoutNotice, req.t, req.locale),
           })),
         });
       },

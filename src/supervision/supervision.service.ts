@@ -2,8 +2,9 @@ import type { Actor } from '../access/actor';
 import { policy } from '../access/policy';
 import type { AuditService } from '../audit/audit.service';
 import type { ChainAuditService } from '../audit/chain-audit.service';
+import { yearsWithoutNotice } from '../deadlines/clock';
 import { daysBetween } from '../deadlines/plain-date';
-import { todayInShanghai } from '../deadlines/working-calendar';
+import { todayInShanghai, type WorkingCalendar } from '../deadlines/working-calendar';
 import type { Clock } from '../shared/clock';
 import { ForbiddenError } from '../shared/errors';
 import type { SupervisionRepository } from './supervision.repository';
@@ -15,13 +16,23 @@ export class SupervisionService {
     private readonly chainAudit: ChainAuditService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly calendar: () => WorkingCalendar,
   ) {}
 
   async overdue(actor: Actor) {
     if (!policy.can(actor, 'supervision.view')) throw new ForbiddenError();
     const today = todayInShanghai(this.clock.now());
     const rows = await this.supervision.overdueWithin(actor.unitPath);
-    return rows.map((row) => ({ ...row, daysLate: daysBetween(row.deadline_due, today) }));
+    const calendar = this.calendar();
+    return rows.map((row) => ({
+      ...row,
+      daysLate: daysBetween(row.deadline_due, today),
+      yearsWithoutNotice: yearsWithoutNotice(
+        calendar,
+        row.deadline_started_on ?? row.deadline_due,
+        row.deadline_due,
+      ),
+    }));
   }
 
   /**

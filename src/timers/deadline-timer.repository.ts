@@ -246,6 +246,35 @@ export class DeadlineTimerRepository {
     return rows.map((row) => row.id);
   }
 
+  /**
+   * Open cases whose running clock may touch the days from `from` to `to` (a year of the
+   * calendar changed): started by `to`, and due on or after `from` — or stopped, their due
+   * date moving on each day — in id order (the order they are locked in).
+   */
+  async caseIdsTouching(tx: EntityManager, from: string, to: string): Promise<string[]> {
+    const rows: Array<{ id: string }> = await tx.query(
+      `SELECT id FROM cases
+       WHERE deadline IS NOT NULL AND state LIKE 'mediation.%' AND (deadline->>'startedOn') <= $2
+         AND (deadline_due >= $1::date OR coalesce((deadline->>'paused')::boolean, false))
+       ORDER BY id`,
+      [from, to],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /** Petitions still handled with a clock started by `to` and due on or after `from`, in id order (the binding one is read in code). */
+  async petitionIdsTouching(tx: EntityManager, from: string, to: string): Promise<string[]> {
+    const rows: Array<{ id: string }> = await tx.query(
+      `SELECT id FROM petitions p
+       WHERE state NOT IN ('notAccepted', 'forwarded', 'closed')
+         AND EXISTS (SELECT 1 FROM jsonb_each(p.due_dates) c
+                     WHERE c.value->>'startedOn' <= $2 AND c.value->>'due' >= $1)
+       ORDER BY id`,
+      [from, to],
+    );
+    return rows.map((row) => row.id);
+  }
+
   /** Petitions still being handled, or with a timer left over. */
   async petitionIdsToSweep(): Promise<string[]> {
     const rows: Array<{ id: string }> = await this.db.query(

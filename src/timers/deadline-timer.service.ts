@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { readLimitation } from '../cases/arbitration-limitation';
 import type { CaseDeadline } from '../cases/case.entity';
-import { type ClockReading, type DeadlineClock, readClock } from '../deadlines/clock';
+import { type ClockReading, type DeadlineClock, readClock, yearsWithoutNotice } from '../deadlines/clock';
 import { addDays } from '../deadlines/plain-date';
 import { todayInShanghai, type WorkingCalendar } from '../deadlines/working-calendar';
 import type { NotificationKind } from '../notifications/notification-kinds';
@@ -68,6 +68,23 @@ const petitionRuleOf: Record<string, keyof PetitionRules> = {
 };
 
 export type TimerOutcome = 'warned' | 'overdue' | 'scheduled' | 'removed' | 'none';
+
+/** A year of the official calendar entered or changed: the calendar before and after, in the change's transaction. */
+export interface CalendarChange {
+  year: number;
+  before: WorkingCalendar;
+  after: WorkingCalendar;
+}
+
+/** An open deadline a calendar change moved, and whose holder was told (`deadline.moved`). */
+export interface MovedDeadline {
+  subjectType: TimedSubjectType;
+  subjectId: string;
+  number: string;
+  clock: string;
+  from: string;
+  to: string;
+}
 
 /**
  * Deadline timers (计时提醒): for each open clock, a row in `deadline_timers` and one
@@ -149,12 +166,45 @@ export class DeadlineTimerService {
     await this.jobs.sendIn(tx, queues.deadlineSweep.name, {});
   }
 
+  /**
+   * A year of the calendar was entered or changed: in that change's transaction, every
+   * open clock whose period touches the year is read with the new calendar — its stored
+   * dates, its timer and its job moved — and each holder whose due date moved is told
+   * (`deadline.moved`, with the old and the new date). A clock whose period ends before
+   * the year, or starts after it, cannot move: only the days of that year changed.
+   * Petitions are locked before cases, the order in which linking a case to a petition
+   * locks them. As with the sweep, a petition's clock that binds nobody now (the
+   * petitioner's window to ask for 复查 or 复核) is left as it is: its last day is part of
+   * the statechart's context, fixed by the event that opened it.
+   */
+  async moveDeadlinesIn(tx: EntityManager, change: CalendarChange): Promise<MovedDeadline[]> {
+    const moved: MovedDeadline[] = [];
+    const yearStart = `${change.year}-01-01`;
+    const yearEnd = `${change.year}-12-31`;
+    for (const id of await this.timers.petitionIdsTouching(tx, yearStart, yearEnd)) {
+      await this.reconcileLocked(tx, 'petition', id, { raise: false, calendarChange: { ...change, moved } });
+    }
+    for (const id of await this.timers.caseIdsTouching(tx, yearStart, yearEnd)) {
+      await this.reconcileLocked(tx, 'case', id, { raise: false, calendarChange: { ...change, moved } });
+    }
+    return moved;
+  }
+
   private async reconcileLocked(
     tx: EntityManager,
     subjectType: TimedSubjectType,
     subjectId: string,
-    /** `current` and `timers`: the case and its timers as the caller read them under the case's row lock. */
-    options: { raise: boolean; currentJobId?: string; current?: CaseClockRow; timers?: TimerRow[] },
+    /**
+     * `current` and `timers`: the case and its timers as the caller read them under the case's row lock.
+     * `calendarChange`: read with the changed calendar, and tell the holder if the due date moved.
+     */
+    options: {
+      raise: boolean;
+      currentJobId?: string;
+      current?: CaseClockRow;
+      timers?: TimerRow[];
+      calendarChange?: CalendarChange & { moved: MovedDeadline[] };
+    },
   ): Promise<TimerOutcome> {
     // the subject first, then its timers: the same order as the write path
     const subject =
@@ -186,15 +236,35 @@ export class DeadlineTimerService {
     subject: LockedSubject,
     open: OpenClock,
     existing: TimerRow[],
-    options: { raise: boolean; currentJobId?: string },
+    options: {
+      raise: boolean;
+      currentJobId?: string;
+      calendarChange?: CalendarChange & { moved: MovedDeadline[] };
+    },
   ): Promise<TimerOutcome> {
     const subjectType = subject.type;
     const subjectId = subject.id;
     let outcome: TimerOutcome = 'none';
     const now = this.clock.now();
     const today = todayInShanghai(now);
-    const reading = open.read(today, this.calendar());
+    const change = options.calendarChange;
+    const calendar = change?.after ?? this.calendar();
+    const reading = open.read(today, calendar);
     const stored = open.stored;
+    if (change) {
+      const before = open.read(today, change.before).due;
+      if (before !== reading.due) {
+        await enqueueNotifications(tx, [this.movedNoticeFor(subject, open, before, reading, change.after)]);
+        change.moved.push({
+          subjectType,
+          subjectId,
+          number: subject.number,
+          clock: open.clock,
+          from: before,
+          to: reading.due,
+        });
+      }
+    }
     if (
       stored &&
       (reading.due !== stored.due ||
@@ -233,7 +303,7 @@ export class DeadlineTimerService {
           await this.timers.setOverdue(tx, subjectType, subjectId, true);
         // the notice: only if this period's has not gone out (the guard two processes meet at)
         if (await this.timers.claimNotice(tx, key, raised.raise, now)) {
-          await enqueueNotifications(tx, this.noticesFor(subject, open, reading, raised.raise));
+          await enqueueNotifications(tx, this.noticesFor(subject, open, reading, raised.raise, calendar));
           outcome = raised.raise === 'overdue' ? 'overdue' : 'warned';
         }
         const stored = await this.timers.findTimer(key, tx);
@@ -396,12 +466,41 @@ export class DeadlineTimerService {
     };
   }
 
+  /** To the holder (a case with no mediator yet: the holding unit's mediators): the due date moved, from when to when. */
+  private movedNoticeFor(
+    subject: LockedSubject,
+    open: OpenClock,
+    from: string,
+    reading: ClockReading,
+    calendar: WorkingCalendar,
+  ): Notification {
+    return {
+      kind: 'deadline.moved',
+      recipientUserId: subject.holderId,
+      recipientUnitId: subject.holderId ? null : subject.holdingUnitId,
+      unitAudience: 'members',
+      subjectType: subject.type,
+      subjectId: subject.id,
+      payload: {
+        number: subject.number,
+        title: subject.title,
+        clock: open.clock,
+        from,
+        due: reading.due,
+        provisional: reading.provisional,
+        yearsWithoutNotice: yearsWithoutNotice(calendar, open.deadline.startedOn, reading.due),
+        source: open.source,
+      },
+    };
+  }
+
   /** The holder and the supervisor(s) over the holding unit; a case with no mediator yet: the unit's mediators too. */
   private noticesFor(
     subject: LockedSubject,
     open: OpenClock,
     reading: ClockReading,
     notice: 'warning' | 'overdue',
+    calendar: WorkingCalendar,
   ): Notification[] {
     const kind = open.notices[notice];
     if (!kind) return [];
@@ -419,6 +518,8 @@ export class DeadlineTimerService {
           clock: open.clock,
           due: reading.due,
           warningOn: reading.warningOn,
+          provisional: reading.provisional,
+          yearsWithoutNotice: yearsWithoutNotice(calendar, open.deadline.startedOn, reading.due),
           source: open.source,
           ...open.payload,
         },

@@ -15,6 +15,7 @@ const entries: Array<{ href: string; label: string; action?: Action }> = [
   { href: '/admin/audit', label: 'nav.audit', action: 'audit.view' },
   { href: '/admin/import', label: 'nav.import', action: 'import.cases' },
   { href: '/admin/outbox', label: 'outbox.nav', action: 'outbox.manage' },
+  { href: '/admin/calendar', label: 'nav.calendar', action: 'calendar.manage' },
   { href: '/account/notifications', label: 'notifications.nav' },
 ];
 

@@ -36,6 +36,8 @@ const rolesAllowed: Record<string, readonly Role[]> = {
   'outbox.manage': ['admin'],
   // issue 17: a signed checkpoint of every audit chain, on request of those who answer for the records
   'audit.checkpoint': ['admin', 'supervisor'],
+  // issue 16: the year's holiday notice is an administrator's to enter (it moves every open deadline)
+  'calendar.manage': ['admin'],
 };
 
 /** Static assets are not routes with access decisions. */

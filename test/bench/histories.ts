@@ -1,4 +1,4 @@
-import { dueDate } from '../../src/deadlines/period';
+import { dueDateOf } from '../../src/deadlines/period';
 import { addDays } from '../../src/deadlines/plain-date';
 import { officialCalendar } from '../../src/deadlines/working-calendar';
 import { handOffRecordOf } from '../../src/escalations/hand-off-record';
@@ -193,7 +193,7 @@ const reachAgreement = (d: number, form: 'written' | 'oral', performIn?: number)
       terms: agreementTerms[d % agreementTerms.length],
       performBy: performIn === undefined ? undefined : day(d + performIn),
       confirmationWindowEndsOn: confirmable
-        ? dueDate(day(d), window.applicationWindow.days, window.applicationWindow.basis, officialCalendar)
+        ? dueDateOf(day(d), window.applicationWindow, officialCalendar)
         : null,
     };
   },

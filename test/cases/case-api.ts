@@ -65,7 +65,10 @@ export interface CaseView {
     due: string;
     basis: 'calendar' | 'working';
     days: number;
+    months: number | null;
     paused: boolean;
+    provisional: boolean;
+    yearsWithoutNotice: number[];
     source: { zh: string; en: string };
     overdue: boolean;
   } | null;

@@ -131,9 +131,9 @@ describe('the case page', () => {
     const page = await browser.get(accepted.headers.location);
     expect(page.text).toContain('已保存：受理。');
     expect(page.text).toContain('待分派调解员');
-    // 人民调解工作若干规定 §33: one month, in calendar days (ending on a working day, 民事诉讼法 §85)
+    // 人民调解工作若干规定 §33: one calendar month (民法典 §202, ending on a working day, 民事诉讼法 §85)
     expect(page.text).toMatch(
-      /<strong>还剩 3[0-3] 天<\/strong><br><small>\d{4}年\d{1,2}月\d{1,2}日 · 30日 · 人民调解工作若干规定 第三十三条/,
+      /<strong>还剩 (2[89]|3[0-4]) 天<\/strong><br><small>\d{4}年\d{1,2}月\d{1,2}日 · 1个月 · 人民调解工作若干规定 第三十三条/,
     );
   });
 

@@ -1,5 +1,5 @@
-import { dueDate, nthCountedDay } from '../../src/deadlines/period';
-import { officialCalendar, WorkingCalendar } from '../../src/deadlines/working-calendar';
+import { addMonths, countedDaysOf, dueDate, dueDateOf, nthCountedDay } from '../../src/deadlines/period';
+import { officialCalendar } from '../../src/deadlines/working-calendar';
 
 describe('counting a period per 民事诉讼法 §85', () => {
   it('when a 1-day period starts on a Monday, then the start day is not counted and it ends on Tuesday', () => {
@@ -37,7 +37,8 @@ describe('counting a period per 民事诉讼法 §85', () => {
   });
 
   it('when the holiday table is changed to close 8 October 2026, then a period ending on National Day moves to 9 October', () => {
-    const changed = new WorkingCalendar({ overrides: [{ date: '2026-10-08', working: false }] });
+    const notice = officialCalendar.yearDays(2026);
+    const changed = officialCalendar.withYear({ ...notice, holidays: [...notice.holidays, '2026-10-08'] });
 
     expect(dueDate('2026-09-16', 15, 'calendar', changed)).toBe('2026-10-09');
     expect(dueDate('2026-10-01', 5, 'working', changed)).toBe('2026-10-14');
@@ -47,5 +48,42 @@ describe('counting a period per 民事诉讼法 §85', () => {
     expect(() => dueDate('2026-03-02', 0, 'calendar', officialCalendar)).toThrow(RangeError);
     expect(() => dueDate('2026-03-02', 1.5, 'working', officialCalendar)).toThrow(RangeError);
     expect(() => dueDate('2026-13-02', 5, 'working', officialCalendar)).toThrow(RangeError);
+  });
+});
+
+describe('counting a period in months per 民法典 §202 and 民事诉讼法 §85', () => {
+  const oneMonth = { months: 1, basis: 'calendar' } as const;
+
+  it('民法典 第二百零二条: a month from 31 January ends on the last day of February (28 days in 2026, 29 in 2028)', () => {
+    expect(addMonths('2026-01-31', 1)).toBe('2026-02-28');
+    expect(addMonths('2028-01-31', 1)).toBe('2028-02-29');
+    expect(addMonths('2026-03-31', 1)).toBe('2026-04-30');
+    expect(addMonths('2026-12-03', 1)).toBe('2027-01-03');
+    expect(addMonths('2026-11-30', 3)).toBe('2027-02-28');
+    expect(countedDaysOf(oneMonth, '2026-01-31')).toBe(28);
+    expect(countedDaysOf(oneMonth, '2026-03-02')).toBe(31);
+    expect(countedDaysOf({ days: 15, basis: 'calendar' }, '2026-01-31')).toBe(15);
+  });
+
+  it('人民调解工作若干规定 第三十三条 (one month), accepted 2026-01-31: due on 2026-02-28, an adjusted working Saturday (调休), so it does not roll', () => {
+    expect(officialCalendar.isWorkingDay('2026-02-28')).toBe(true);
+
+    expect(dueDateOf('2026-01-31', oneMonth, officialCalendar)).toBe('2026-02-28');
+  });
+
+  it('人民调解工作若干规定 第三十三条, accepted 2026-01-14: the month ends on Saturday 14 February, a 调休 working day, and is due that day', () => {
+    expect(dueDateOf('2026-01-14', oneMonth, officialCalendar)).toBe('2026-02-14');
+  });
+
+  it('民事诉讼法 第八十五条: a month ending on 2026-10-01 (National Day) rolls to the next working day, 8 October', () => {
+    expect(dueDateOf('2026-09-01', oneMonth, officialCalendar)).toBe('2026-10-08');
+  });
+
+  it('民事诉讼法 第八十五条: a month from 2026-02-01 ends on Sunday 1 March and rolls to Monday 2 March', () => {
+    expect(dueDateOf('2026-02-01', oneMonth, officialCalendar)).toBe('2026-03-02');
+  });
+
+  it('when a month runs into 2027, a year with no notice, then it ends on Sunday 3 January and rolls past the weekend to Monday 4 January', () => {
+    expect(dueDateOf('2026-12-03', oneMonth, officialCalendar)).toBe('2027-01-04');
   });
 });

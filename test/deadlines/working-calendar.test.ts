@@ -5,7 +5,7 @@ import {
   WorkingCalendar,
 } from '../../src/deadlines/working-calendar';
 
-describe('the working calendar (official holidays and 调休 from chinese-days)', () => {
+describe('the working calendar (the State Council’s notices; the statutory holidays where none is entered)', () => {
   it('when asked about 2026 National Day, then 1–7 October are public holidays and the adjusted Saturday 10 October is a working day', () => {
     for (const day of ['01', '02', '03', '04', '05', '06', '07']) {
       expect(officialCalendar.isWorkingDay(`2026-10-${day}`)).toBe(false);
@@ -41,19 +41,69 @@ describe('the working calendar (official holidays and 调休 from chinese-days)'
     expect(officialCalendar.isWorkingDay('2025-09-28')).toBe(true); // a Sunday worked in 2025
   });
 
-  it('when a year is not in the official data, then it is reported uncovered and falls back to Monday–Friday', () => {
+  it('when a year has no notice (全国年节及纪念日放假办法 第二条), then it is uncovered, its statutory holidays are off and the rest is Monday–Friday', () => {
     expect(officialCalendar.coversYear(2099)).toBe(false);
-    expect(officialCalendar.isWorkingDay('2099-10-01')).toBe(true); // a Thursday: nothing known about that year
+    expect(officialCalendar.sourceOf(2099)).toBe('statutory');
+    expect(officialCalendar.isWorkingDay('2099-10-01')).toBe(false); // a Thursday, 国庆节
+    expect(officialCalendar.isWorkingDay('2099-10-05')).toBe(true); // a Monday: no bridging without a notice
     expect(officialCalendar.isWorkingDay('2099-10-03')).toBe(false); // a Saturday
+    expect(officialCalendar.isWorkingDay('2027-01-01')).toBe(false); // a Friday, 元旦
+    expect(officialCalendar.isWorkingDay('2027-02-05')).toBe(false); // 除夕, a Friday
+    expect(officialCalendar.isWorkingDay('2027-02-08')).toBe(false); // 初三, a Monday
+    expect(officialCalendar.isWorkingDay('2027-02-09')).toBe(true); // 初四: only a notice gives it off
+    expect(officialCalendar.yearDays(2027)).toEqual({
+      year: 2027,
+      source: 'statutory',
+      holidays: [
+        '2027-01-01',
+        '2027-02-05',
+        '2027-02-06',
+        '2027-02-07',
+        '2027-02-08',
+        '2027-04-05',
+        '2027-05-01',
+        '2027-05-02',
+        '2027-06-09',
+        '2027-09-15',
+        '2027-10-01',
+        '2027-10-02',
+        '2027-10-03',
+      ],
+      workdays: [],
+    });
   });
 
-  it('when an administrator overrides days, then the overrides win over the official data', () => {
-    const calendar = new WorkingCalendar({
-      overrides: [
-        { date: '2026-10-08', working: false },
-        { date: '2026-10-03', working: true },
-      ],
+  it('when a year’s notice is entered, then it is covered and its days replace the statutory ones; other years stay as they were', () => {
+    const entered = officialCalendar.withYear({
+      year: 2027,
+      source: 'notice',
+      holidays: ['2027-01-01', '2027-01-02', '2027-01-03', '2027-02-05', '2027-02-09'],
+      workdays: ['2027-02-20'],
     });
+
+    expect(entered.coversYear(2027)).toBe(true);
+    expect(entered.sourceOf(2027)).toBe('notice');
+    expect(entered.isWorkingDay('2027-02-09')).toBe(false);
+    expect(entered.isWorkingDay('2027-02-20')).toBe(true); // an adjusted working Saturday
+    expect(entered.isWorkingDay('2026-10-08')).toBe(true);
+    expect(officialCalendar.coversYear(2027)).toBe(false); // the calendar it came from is untouched
+  });
+
+  it('when a year is entered as statutory (no notice yet), then its days count but deadlines across it stay provisional', () => {
+    const entered = officialCalendar.withYear({
+      ...officialCalendar.yearDays(2027),
+      holidays: ['2027-01-04'],
+    });
+
+    expect(entered.isWorkingDay('2027-01-04')).toBe(false);
+    expect(entered.coversYear(2027)).toBe(false);
+  });
+
+  it('when days are set apart by hand, then they win over the official data', () => {
+    const calendar = officialCalendar.withOverrides([
+      { date: '2026-10-08', working: false },
+      { date: '2026-10-03', working: true },
+    ]);
 
     expect(calendar.isWorkingDay('2026-10-08')).toBe(false);
     expect(calendar.isWorkingDay('2026-10-03')).toBe(true);
@@ -61,7 +111,7 @@ describe('the working calendar (official holidays and 调休 from chinese-days)'
     expect(officialCalendar.isWorkingDay('2026-10-08')).toBe(true); // the official calendar is untouched
   });
 
-  it('when overrides are added later, then the newer entry for a date wins and declared years count as covered', () => {
+  it('when days set apart are added later, then the newer entry for a date wins and declared years count as covered', () => {
     const before = new WorkingCalendar({ overrides: [{ date: '2099-01-01', working: true }] });
 
     const after = before.withOverrides([{ date: '2099-01-01', working: false }], [2099]);

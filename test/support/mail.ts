@@ -108,9 +108,11 @@ export async function startTestWorker(
   });
 }
 
-/** Another app process on the same database: its own pool, its own services, the same clock. */
-export function servicesOn(testApp: TestApp, db: DataSource): Services {
-  return buildServices({ db, config: testApp.config, clock: testApp.clock });
+/** Another app process on the same database: its own pool, its own services (its calendar read), the same clock. */
+export async function servicesOn(testApp: TestApp, db: DataSource): Promise<Services> {
+  const services = buildServices({ db, config: testApp.config, clock: testApp.clock });
+  await services.calendarCache.load();
+  return services;
 }
 
 /** Sends workflow events to a case as `userId`, each against the case's current version. */

@@ -65,9 +65,12 @@ export async function startTestApp(
   const logger = options.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', { pretty: false });
   // as the server runs it: who is calling kept in memory, the database's change notices keeping it true
   await services.actorCache.listen(url, logger);
+  // the official calendar read from the table, kept true by its change notices
+  await services.calendarCache.start(url, logger);
   const app = createApp({ config, db, logger, i18n, services, clock });
   const closeAll = async () => {
     await services.actorCache.stop();
+    await services.calendarCache.stop();
     await close();
   };
   return { app, db, config, clock, services, close: closeAll };
@@ -77,6 +80,7 @@ export async function startTestApp(
 export async function rebuildApp(testApp: TestApp) {
   const i18n = await createI18n(testApp.config.defaultLocale);
   const services = buildServices({ db: testApp.db, config: testApp.config, clock: testApp.clock });
+  await services.calendarCache.load();
   return createApp({
     config: testApp.config,
     db: testApp.db,

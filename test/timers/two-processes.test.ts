@@ -26,7 +26,7 @@ describe('two worker processes on one database', () => {
     testApp = await startTestApp({ smtpUrl: smtp.url });
     secondDb = createDataSource(testApp.config.databaseUrl as string, { poolSize: 4 });
     await secondDb.initialize();
-    second = servicesOn(testApp, secondDb);
+    second = await servicesOn(testApp, secondDb);
     workers = [await startTestWorker(testApp), await startTestWorker(testApp, {}, second, secondDb)];
   });
   afterAll(async () => {

@@ -132,7 +132,8 @@ function expectedView(snapshot: CaseSnapshot, team: CaseTeam, type: DisputeType,
     judiciallyConfirmed: context.judiciallyConfirmed,
     deadline: stage
       ? {
-          days: stage.days + extendedBy,
+          // a period in months counts its days from the day it started (countedDaysOf): compare the rule's length
+          length: stage.months === undefined ? { days: stage.days + extendedBy } : { months: stage.months },
           basis: stage.basis,
           source: stage.source,
           paused: state === 'mediation.suspended' && stage.pausedBy.includes('appraisal'),
@@ -153,7 +154,8 @@ function actualView(body: CaseView) {
     judiciallyConfirmed: body.judiciallyConfirmed,
     deadline: body.deadline
       ? {
-          days: body.deadline.days,
+          length:
+            body.deadline.months === null ? { days: body.deadline.days } : { months: body.deadline.months },
           basis: body.deadline.basis,
           source: body.deadline.source,
           paused: body.deadline.paused,

@@ -1,6 +1,6 @@
 import { type AdjacencyValue, getAdjacencyMap, getStateNodes } from '@xstate/graph';
 import { type SnapshotFrom, transition } from 'xstate';
-import { dueDate } from '../../src/deadlines/period';
+import { dueDateOf } from '../../src/deadlines/period';
 import { addDays, type PlainDate } from '../../src/deadlines/plain-date';
 import { officialCalendar } from '../../src/deadlines/working-calendar';
 import type { MediationLevel } from '../../src/units/unit.entity';
@@ -73,12 +73,7 @@ function acceptableLevels(holding: ModelUnit): MediationLevel[] {
  */
 export function modelEvents(type: DisputeType, today: PlainDate) {
   const rules = rulesFor(type);
-  const windowEndsOn = dueDate(
-    today,
-    rules.judicialConfirmation.applicationWindow.days,
-    rules.judicialConfirmation.applicationWindow.basis,
-    officialCalendar,
-  );
+  const windowEndsOn = dueDateOf(today, rules.judicialConfirmation.applicationWindow, officialCalendar);
   return (snapshot: CaseSnapshot): CaseEvent[] => {
     const context = snapshot.context;
     const holding = context.holdingUnitId as ModelUnit;

@@ -26,9 +26,17 @@ export interface LegalSource {
   en: string;
 }
 
-export interface StageDeadline {
-  days: number;
-  basis: DayBasis;
+/**
+ * How long a period runs: a number of calendar or working days, or of calendar months.
+ * A month ends on the same date of the last month, or on that month's last day when it
+ * has no such date (民法典 §202; 民事诉讼法 §85 counts periods in months too); then, like a
+ * calendar-day period, it rolls off a public holiday (src/deadlines/period.ts).
+ */
+export type PeriodLength =
+  | { days: number; basis: DayBasis; months?: never }
+  | { months: number; basis: 'calendar'; days?: never };
+
+export type StageDeadline = PeriodLength & {
   source: LegalSource;
   /** Suspension reasons whose time is not counted (e.g. medical appraisal 鉴定). */
   pausedBy: Array<'appraisal' | 'hearing' | 'other'>;
@@ -57,7 +65,7 @@ export interface StageDeadline {
    * (劳动争议调解仲裁法 §14): the case may then be referred to arbitration from mediation.
    */
   expiryOpensArbitration?: boolean;
-}
+};
 
 /**
  * A limitation period the parties must know of (劳动争议调解仲裁法 §27): so many years from

@@ -4,7 +4,7 @@ import type { LegalSource, StageDeadline } from './dispute-rules.types';
  * The shape of the petition (信访) rules: data, like the dispute tables, each clock with
  * its article. A clock reuses the dispute `StageDeadline` and says which event starts it.
  */
-export interface PetitionDeadline extends StageDeadline {
+export type PetitionDeadline = StageDeadline & {
   /** The event whose day is day 0 of the period (民事诉讼法 §85 counting). */
   runsFrom:
     | 'petition_received'
@@ -13,7 +13,7 @@ export interface PetitionDeadline extends StageDeadline {
     | 'review_requested'
     | 'review_opinion_received'
     | 'recheck_requested';
-}
+};
 
 export interface PetitionRules {
   version: number;

@@ -26,12 +26,13 @@ export const invitedMediationProvisions = legalInstrument({
 export const firstRulesEffectiveFrom = '2024-01-01';
 
 /**
- * 人民调解工作若干规定 §33: a committee normally concludes a dispute within one month,
- * taken as 30 calendar days. A working target, not a bar: expiry is not failure, and any
- * suspension stops it because the month is meant for the mediation itself.
+ * 人民调解工作若干规定 §33: "人民调解委员会调解纠纷，一般在一个月内调结" — one calendar
+ * month, ending on the same date of the next month or that month's last day (民法典 §202),
+ * rolled off a public holiday (民事诉讼法 §85). A working target, not a bar: expiry is not
+ * failure, and any suspension stops it because the month is meant for the mediation itself.
  */
 export const generalPeopleMediation: StageDeadline = {
-  days: 30,
+  months: 1,
   basis: 'calendar',
   source: peopleMediationProvisions.article(33),
   pausedBy: ['appraisal', 'hearing', 'other'],

@@ -1,4 +1,5 @@
 import { readClock } from '../../../src/deadlines/clock';
+import { countedDaysOf } from '../../../src/deadlines/period';
 import { officialCalendar } from '../../../src/deadlines/working-calendar';
 import type { LegalSource, StageDeadline } from '../../../src/workflows/rules/dispute-rules.types';
 import { tracks } from '../../../src/workflows/rules/dispute-rules.types';
@@ -39,7 +40,8 @@ describe('the dispute rules tables', () => {
       const rules = rulesFor(type);
 
       for (const deadline of deadlinesOf(type)) {
-        expect(Number.isInteger(deadline.days) && deadline.days > 0).toBe(true);
+        const length = deadline.days ?? deadline.months;
+        expect(Number.isInteger(length) && length > 0).toBe(true);
         expectBilingual(deadline.source);
       }
       if (rules.representativeCap) expectBilingual(rules.representativeCap.source);
@@ -87,7 +89,9 @@ describe('the dispute rules tables', () => {
   });
 
   it('when a medical mediation accepted on 10 February 2026 waits a week for appraisal, then its due date moves by that week’s working days', () => {
-    const { days, basis } = rulesFor('medical').deadlines.people;
+    const stage = rulesFor('medical').deadlines.people;
+    const { basis } = stage;
+    const days = countedDaysOf(stage, '2026-02-10');
 
     const unpaused = readClock(
       { startedOn: '2026-02-10', days, basis, pauses: [] },
@@ -136,10 +140,11 @@ describe('the dispute rules tables', () => {
     ]);
   });
 
-  it('when a generic dispute is in people’s mediation, then it has one month (30 calendar days) under 人民调解工作若干规定 §33', () => {
+  it('when a generic dispute is in people’s mediation, then it has one calendar month under 人民调解工作若干规定 §33', () => {
     const { deadlines, failureNote } = rulesFor('neighbourhood');
 
-    expect(deadlines.people).toMatchObject({ days: 30, basis: 'calendar', expiryCountsAsFailure: false });
+    expect(deadlines.people).toMatchObject({ months: 1, basis: 'calendar', expiryCountsAsFailure: false });
+    expect(deadlines.people.days).toBeUndefined();
     expect(deadlines.people.source.zh).toBe('人民调解工作若干规定 第三十三条');
     expect(deadlines.administrative.source.zh).toBe('参照 人民调解工作若干规定 第三十三条');
     expect(failureNote.zh).toContain('人民调解法 第二十六条');

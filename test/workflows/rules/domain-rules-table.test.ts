@@ -1,6 +1,6 @@
 import request from 'supertest';
-import { readClock } from '../../../src/deadlines/clock';
-import { dueDate, nthCountedDay } from '../../../src/deadlines/period';
+import { readClock, warningDayCount } from '../../../src/deadlines/clock';
+import { countedDaysOf, dueDate, dueDateOf, nthCountedDay } from '../../../src/deadlines/period';
 import { addDays, daysBetween } from '../../../src/deadlines/plain-date';
 import { officialCalendar, todayInShanghai } from '../../../src/deadlines/working-calendar';
 import { disputeTypes, petitionRulesFor, rulesFor } from '../../../src/workflows/rules';
@@ -142,9 +142,9 @@ describe('the rules the deadlines come from (DOMAIN.md), one row at a time', () 
   });
   afterAll(() => scene.testApp.close());
 
-  it('人民调解工作若干规定 第三十三条: people’s mediation normally concludes within one month — a target that flags the case overdue, not a bar that ends it', async () => {
+  it('人民调解工作若干规定 第三十三条: people’s mediation normally concludes within one month (a calendar month, 民法典 第二百零二条) — a target that flags the case overdue, not a bar that ends it', async () => {
     for (const type of disputeTypes.filter((each) => !rulesFor(each).firstClass)) {
-      expect(rulesFor(type).deadlines.people).toMatchObject({ days: 30, basis: 'calendar' });
+      expect(rulesFor(type).deadlines.people).toMatchObject({ months: 1, basis: 'calendar' });
       expect(rulesFor(type).deadlines.people.source.zh).toBe('人民调解工作若干规定 第三十三条');
     }
 
@@ -152,12 +152,15 @@ describe('the rules the deadlines come from (DOMAIN.md), one row at a time', () 
     try {
       const accepted = await caseInMediation(own, 'neighbourhood');
       const startedOn = own.today();
-      const due = dueDate(startedOn, 30, 'calendar', officialCalendar);
+      const month = { months: 1, basis: 'calendar' } as const;
+      const due = dueDateOf(startedOn, month, officialCalendar);
+      const days = countedDaysOf(month, startedOn);
       expect(accepted.body.deadline).toMatchObject({
-        days: 30,
+        months: 1,
+        days,
         basis: 'calendar',
         due,
-        warningOn: nthCountedDay(startedOn, 24, 'calendar', officialCalendar),
+        warningOn: nthCountedDay(startedOn, warningDayCount(days), 'calendar', officialCalendar),
         overdue: false,
         daysLeft: daysBetween(startedOn, due),
       });
@@ -639,7 +642,7 @@ describe('the rules the deadlines come from (DOMAIN.md), one row at a time', () 
     expect(group.body.flags.group).toBe(true);
     expect(group.body.dueDates.decision).toMatchObject({
       days: 15,
-      due: dueDate(receivedOn, rules.decideAndNotify.days, 'calendar', officialCalendar),
+      due: dueDateOf(receivedOn, rules.decideAndNotify, officialCalendar),
     });
     const small = await register({ petitioners: petitioners(4, 0) });
     expect(small.body.flags.group).toBe(false);

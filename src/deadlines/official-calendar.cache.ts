@@ -1,0 +1,111 @@
+import { Client } from 'pg';
+import type { Logger } from '../shared/logger';
+import type { OfficialCalendarRepository } from './official-calendar.repository';
+import { WorkingCalendar } from './working-calendar';
+
+/** The channel the triggers of migration CreateOfficialCalendarWithChangeNotices speak on. */
+export const calendarChangedChannel = 'calendar_changed';
+
+/**
+ * The official calendar kept in memory, so that a deadline is counted without asking the
+ * database (every case page, list row and event counts days): `current()` is synchronous
+ * and is what `calendar()` hands to the services.
+ *
+ * Kept true like the ActorCache: statement triggers on the calendar's tables say NOTIFY
+ * `calendar_changed` at commit, and each app process LISTENs and reads the table again.
+ * A change made through this process is put in place at once (`replace`, after its
+ * commit), before the notice comes back. While the listening connection is down the
+ * calendar kept is the last one read; it is read again when the connection is back.
+ */
+export class OfficialCalendarCache {
+  private calendar: WorkingCalendar | undefined;
+  /** Moves on at every `replace`: a read that began before it does not overwrite what it put in place. */
+  private generation = 0;
+  private reading: Promise<void> = Promise.resolve();
+  private listener: Client | undefined;
+  private reconnect: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(private readonly years: Pick<OfficialCalendarRepository, 'allYears'>) {}
+
+  /** The calendar as last read; the app reads it before it serves anything (`start`). */
+  current(): WorkingCalendar {
+    if (!this.calendar)
+      throw new Error('the official calendar is not loaded: call OfficialCalendarCache.start first');
+    return this.calendar;
+  }
+
+  /** Reads the table again (after the reads already under way). */
+  load(): Promise<void> {
+    this.reading = this.reading
+      .catch(() => undefined)
+      .then(async () => {
+        const generation = this.generation;
+        const calendar = new WorkingCalendar({ years: await this.years.allYears() });
+        if (generation === this.generation) this.calendar = calendar;
+      });
+    return this.reading;
+  }
+
+  /** Puts a calendar in place at once: the one a change made through this process has just committed. */
+  replace(calendar: WorkingCalendar): void {
+    this.generation++;
+    this.calendar = calendar;
+  }
+
+  /**
+   * Listens for the table's change notices on a connection of its own, then reads the
+   * table (so no change made in between is missed). The first read must succeed; if the
+   * listening connection cannot be had or drops, it is tried again every few seconds.
+   */
+  async start(databaseUrl: string, logger: Logger, retryMs = 5000): Promise<void> {
+    await this.listen(databaseUrl, logger, retryMs);
+    await this.load();
+  }
+
+  private async listen(databaseUrl: string, logger: Logger, retryMs: number): Promise<void> {
+    if (this.stopped) return;
+    const retryLater = (error: unknown, what: string) => {
+      logger.warn({ err: error }, `official calendar: ${what}; keeping the calendar last read`);
+      if (this.stopped) return;
+      this.reconnect = setTimeout(() => {
+        this.listen(databaseUrl, logger, retryMs)
+          .then(() => this.load())
+          .catch((reloadError) => logger.warn({ err: reloadError }, 'official calendar: reading it failed'));
+      }, retryMs);
+    };
+    const client = new Client({
+      connectionString: databaseUrl,
+      application_name: 'grand-mediation calendar',
+    });
+    const lost = (error?: Error) => {
+      if (this.listener !== client) return;
+      this.listener = undefined;
+      client.end().catch(() => undefined);
+      retryLater(error, 'change notices lost');
+    };
+    try {
+      await client.connect();
+      client.on('notification', () => {
+        this.load().catch((error) => logger.warn({ err: error }, 'official calendar: reading it failed'));
+      });
+      client.on('error', lost);
+      client.on('end', () => lost());
+      await client.query(`LISTEN ${calendarChangedChannel}`);
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      retryLater(error, 'could not listen for changes');
+      return;
+    }
+    this.listener = client;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.reconnect);
+    const client = this.listener;
+    this.listener = undefined;
+    await client?.end().catch(() => undefined);
+    await this.reading.catch(() => undefined);
+  }
+}

@@ -1,5 +1,5 @@
 import { ReinstallOutdatedJobQueueSchema1764141900000 } from '../../migrations/1764141900000-ReinstallOutdatedJobQueueSchema';
-import { buildServices, type Services } from '../../src/composition-root';
+import type { Services } from '../../src/composition-root';
 import { createUser } from '../support/auth';
 import { createCase, createDistrictTree } from '../support/factories';
 import { sendEvents } from '../support/mail';
@@ -12,7 +12,7 @@ describe('the job queue after the move to pg-boss 12', () => {
 
   beforeAll(async () => {
     testApp = await startTestApp();
-    services = buildServices({ db: testApp.db, config: testApp.config, clock: testApp.clock });
+    services = testApp.services;
   });
   afterAll(() => testApp.close());
 

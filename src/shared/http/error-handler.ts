@@ -1,5 +1,7 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
-import { AppError, type ErrorDetail, NotFoundError } from '../errors';
+import { defaults } from '../../../config/defaults';
+import { isDatabaseUnavailable } from '../db/database-errors';
+import { AppError, type ErrorDetail, NotFoundError, ServiceUnavailableError } from '../errors';
 
 /** A call to the JSON API (`/api/…`), wherever the router that sees it is mounted. */
 export function isApiRequest(req: Request): boolean {
@@ -24,8 +26,9 @@ export const notFoundHandler: RequestHandler = (_req, _res, next) => next(new No
 
 /**
  * The one error handler: AppErrors become their status with a translated message;
- * body-parser's malformed-input errors become 400s; anything else is logged and
- * answered 500 without a stack.
+ * body-parser's malformed-input errors become 400s; a database that does not answer
+ * (down, frozen, timed out) becomes 503 with a `Retry-After` hint; anything else is
+ * logged and answered 500 without a stack.
  */
 export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
   let appError: AppError;
@@ -37,6 +40,9 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
     appError = new AppError('body_too_large', 413);
   } else if (typeof error?.status === 'number' && error.status >= 400 && error.status < 500) {
     appError = new AppError(error.code === 'EBADCSRFTOKEN' ? 'csrf_invalid' : 'bad_request', error.status);
+  } else if (isDatabaseUnavailable(error)) {
+    req.log?.warn({ err: error }, 'database unavailable');
+    appError = new ServiceUnavailableError('database_unavailable', defaults.database.retryAfterSeconds);
   } else {
     req.log?.error({ err: error }, 'unhandled error');
     appError = new AppError('internal', 500);
@@ -49,6 +55,7 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
   const details = translateDetails(req, appError.details);
   if (res.headersSent) return;
   res.status(appError.status);
+  if (appError instanceof ServiceUnavailableError) res.set('Retry-After', String(appError.retryAfterSeconds));
   if (wantsJson(req)) {
     res.json({ error: { code: appError.code, message, ...(details ? { details } : {}) } });
   } else {

@@ -74,7 +74,7 @@ function folderChain(dir: string): string[] {
  * Running as root, PostgreSQL runs as `postgres`, which must enter every folder above its
  * data and its programs. A clone under /root (mode 0700), as in many containers, is not
  * enterable: each such folder gets the one permission missing — enter (x), not list (r) —
- * for the class that applies to `postgres` (usually everyone: 0700 → 0711), and a warning
+ * for the class that applies to `postgres` (usually everyone: 0700 → 0701), and a warning
  * says so. Nothing is read or written there by PostgreSQL but its own folders. Where that
  * cannot be done, or the programs still cannot run, the start stops with one line.
  */

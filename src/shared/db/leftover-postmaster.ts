@@ -53,16 +53,28 @@ function isRunning(pid: number): boolean {
   return status !== undefined && status.state !== 'Z' && status.state !== 'X';
 }
 
-/** True when `pid` is a PostgreSQL server working in `clusterDir` (a postmaster works in its data folder). */
-function isPostgresOf(pid: number, clusterDir: string): boolean {
+/** True when `pid` is a PostgreSQL process working in `clusterDir` (a postmaster and its children work in their data folder). */
+function isPostgresOf(
+  pid: number,
+  clusterDir: string,
+  realClusterDir = fs.realpathSync(clusterDir),
+): boolean {
   try {
     const program = path.basename(fs.readlinkSync(`/proc/${pid}/exe`));
-    return (
-      program.startsWith('postgres') && fs.readlinkSync(`/proc/${pid}/cwd`) === fs.realpathSync(clusterDir)
-    );
+    return program.startsWith('postgres') && fs.readlinkSync(`/proc/${pid}/cwd`) === realClusterDir;
   } catch {
     return false;
   }
+}
+
+/** Every running PostgreSQL process working in `clusterDir`. */
+function postgresProcessesOf(clusterDir: string): number[] {
+  const realClusterDir = fs.realpathSync(clusterDir);
+  return fs
+    .readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .filter((pid) => isPostgresOf(pid, clusterDir, realClusterDir) && isRunning(pid));
 }
 
 async function exitOf(pid: number, withinMs: number): Promise<boolean> {
@@ -84,7 +96,8 @@ async function exitOf(pid: number, withinMs: number): Promise<boolean> {
  * - One whose app is alive (another copy of the app on the same DATA_DIR) stops this
  *   start with one line.
  * - A `postmaster.pid` naming no such process (its pid dead, or reused by another program)
- *   is stale: removed, since PostgreSQL would refuse to start over a live pid.
+ *   is stale: removed, since PostgreSQL would refuse to start over a live pid; the
+ *   processes of that dead postmaster still ending are given a few seconds, then ended.
  */
 export async function clearLeftoverPostmaster(clusterDir: string, logger?: Logger): Promise<void> {
   if (!canInspectProcesses) return;
@@ -98,6 +111,7 @@ export async function clearLeftoverPostmaster(clusterDir: string, logger?: Logge
   if (!Number.isInteger(pid) || pid <= 0 || !isPostgresOf(pid, clusterDir)) {
     logger?.warn({ pidFile, pid }, 'removing a stale postmaster.pid: no PostgreSQL of this cluster runs');
     fs.rmSync(pidFile, { force: true });
+    await endOrphanedBackends(clusterDir, logger);
     return;
   }
 
@@ -112,9 +126,9 @@ export async function clearLeftoverPostmaster(clusterDir: string, logger?: Logge
   }
 
   logger?.warn({ pid, clusterDir }, 'stopping the embedded PostgreSQL left running by an app that is gone');
-  process.kill(pid, 'SIGINT');
+  signal(pid, 'SIGINT'); // fast shutdown: ends the sessions, writes a checkpoint
   if (!(await exitOf(pid, 30_000))) {
-    process.kill(pid, 'SIGQUIT');
+    signal(pid, 'SIGQUIT'); // immediate shutdown
     if (!(await exitOf(pid, 10_000))) {
       throw new CannotRunEmbeddedDatabase(
         `The embedded PostgreSQL left running in ${clusterDir} (pid ${pid}) by an app that is gone does not stop: stop it (kill ${pid}), then start again.`,
@@ -123,6 +137,33 @@ export async function clearLeftoverPostmaster(clusterDir: string, logger?: Logge
   }
   forgetOwner(clusterDir);
   logger?.info({ pid }, 'the leftover embedded PostgreSQL stopped');
+}
+
+/**
+ * The processes of a postmaster that died (killed with -9) end by themselves once they
+ * notice; until then they hold its shared memory, and a new postmaster refuses to start.
+ * Give them a few seconds, then end them.
+ */
+async function endOrphanedBackends(clusterDir: string, logger?: Logger): Promise<void> {
+  const until = Date.now() + 5000;
+  let orphans = postgresProcessesOf(clusterDir);
+  while (orphans.length > 0 && Date.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    orphans = postgresProcessesOf(clusterDir);
+  }
+  for (const orphan of orphans) {
+    logger?.warn({ pid: orphan, clusterDir }, 'ending a PostgreSQL process whose postmaster is gone');
+    process.kill(orphan, 'SIGKILL');
+  }
+}
+
+/** Sends `signal`; a process already gone is fine. */
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
 }
 
 /** Without an owner record (a cluster started by an older version): is the parent a Node.js process? */

@@ -20,8 +20,8 @@ const unansweredQueryMessage = 'Query read timeout';
 /**
  * A pg client that gives its connection up when an answer does not come in time. pg's
  * `query_timeout` only stops waiting: the statement stays on the wire and every later
- * statement on the connection (a transaction's ROLLBACK too) queues behind it. Destroying
- * the socket ends the connection at once; the pool then drops it and opens a fresh one.
+ * statement on the connection (a transaction's ROLLBACK too) queues behind it. Ending the
+ * client closes the connection at once; the pool drops it and opens a fresh one.
  */
 class ClientDroppingUnansweredConnections extends pg.Client {
   // biome-ignore lint/suspicious/noExplicitAny: pg's query() has a dozen overloads; every one passes through
@@ -42,8 +42,8 @@ class ClientDroppingUnansweredConnections extends pg.Client {
   }
 
   private dropIfUnanswered(error: Error | undefined) {
-    if (error?.message !== unansweredQueryMessage) return;
-    (this as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+    // ending a client with a statement still on the wire destroys its socket; the pool drops an ended client
+    if (error?.message === unansweredQueryMessage) this.end().catch(() => undefined);
   }
 }
 
@@ -85,8 +85,8 @@ export function createDataSource(
   });
 }
 
-/** Taken (as a session lock) by whoever migrates: one instance at a time, whatever their number. */
-const migrationLockKey = 'grand-mediation:migrations';
+/** Taken (as a session lock, `pg_advisory_lock(hashtext(key))`) by whoever migrates: one instance at a time. */
+export const migrationLockKey = 'grand-mediation:migrations';
 
 /**
  * Applies every pending migration; returns the names of those it ran. Any number of

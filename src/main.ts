@@ -26,6 +26,14 @@ async function main() {
     { node: process.version, required: runtimeRequirement().engines },
     `running on Node.js ${process.version}`,
   );
+  // a signal while starting (migrations may take a while): finish starting, then stop cleanly
+  // (the default would kill the process and leave its embedded PostgreSQL running)
+  let signalledWhileStarting: NodeJS.Signals | undefined;
+  const noteSignal = (signal: NodeJS.Signals) => {
+    signalledWhileStarting ??= signal;
+  };
+  process.on('SIGINT', noteSignal);
+  process.on('SIGTERM', noteSignal);
   const server = await startServer(config, logger).catch((error: Error) => {
     if (error instanceof CannotRunEmbeddedDatabase) {
       process.stderr.write(`${error.message}\n`);
@@ -76,8 +84,11 @@ async function main() {
       },
     );
   };
+  process.off('SIGINT', noteSignal);
+  process.off('SIGTERM', noteSignal);
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+  if (signalledWhileStarting) shutdown(signalledWhileStarting);
 }
 
 void main();

@@ -24,7 +24,6 @@ export function buildAppApart(name: string): { mainJs: string; remove(): void } 
 
 export interface AppProcess {
   child: ChildProcess;
-  pid: number;
   url: string;
   /** Everything it wrote to stdout and stderr so far. */
   output(): string;
@@ -51,7 +50,6 @@ export function startAppProcess(mainJs: string, env: NodeJS.ProcessEnv & { PORT:
   );
   return {
     child,
-    pid: child.pid as number,
     url: `http://127.0.0.1:${env.PORT}`,
     output: () => output,
     exited,

@@ -16,8 +16,6 @@ export interface EmbeddedDatabase {
   url: string;
   /** URL of the maintenance database (`postgres`), for creating and dropping databases. */
   adminUrl: string;
-  /** The postmaster's pid. */
-  pid: number;
   /**
    * Settles when PostgreSQL stops by itself (killed, crashed) — never after `stop()` —
    * with what happened: the app cannot go on without it.
@@ -173,8 +171,7 @@ export async function startEmbeddedDatabase(options: {
       `could not start the embedded PostgreSQL in ${clusterDir} on 127.0.0.1:${port}: ${error.message}`,
     );
   });
-  const pid = postmaster.pid as number;
-  recordOwner(clusterDir, pid);
+  recordOwner(clusterDir, postmaster.pid as number);
 
   let stopping = false;
   // the app exiting without stop() (a fatal error): PostgreSQL shuts itself down fast
@@ -219,5 +216,5 @@ export async function startEmbeddedDatabase(options: {
     throw error;
   }
 
-  return { url: `postgres://${credentials}/${options.databaseName}`, adminUrl, pid, exited, stop };
+  return { url: `postgres://${credentials}/${options.databaseName}`, adminUrl, exited, stop };
 }

@@ -85,7 +85,7 @@ describe('the server (npm start)', () => {
     } finally {
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
-  });
+  }, 180000); // two starts, each waited for up to 60 s: on a busy machine more than Jest's default 30 s
 
   it('SIGTERM to `npm start` (what `docker stop` sends) reaches the app: node and its PostgreSQL stop, and npm exits 0', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gm-npm-start-'));

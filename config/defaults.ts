@@ -15,6 +15,28 @@ export const defaults = {
   },
   /** Name of the database the embedded PostgreSQL cluster serves the app from. */
   embeddedDatabaseName: 'mediation',
+  /**
+   * Every wait on PostgreSQL is bounded, so a database that is down or frozen is answered
+   * by 503 (and /readyz) instead of requests that hang.
+   */
+  database: {
+    /** Opening a connection, or waiting for a free one in the pool. */
+    connectTimeoutMs: 5000,
+    /** One statement, on the server; the client stops waiting for an answer 2 s later. */
+    statementTimeoutMs: 30_000,
+    /** A transaction left open without a statement is ended by the server after this. */
+    idleInTransactionTimeoutMs: 60_000,
+    /** A starting instance waits this long for another's migrations, and a migration this long for a lock. */
+    migrationLockTimeoutMs: 120_000,
+    /** The `Retry-After` hint of a 503 answered while the database does not answer. */
+    retryAfterSeconds: 5,
+  },
+  /** SIGTERM: readiness fails at once, requests are still served for `drainMs`, then the listener closes. */
+  shutdown: {
+    drainMs: 5000,
+    /** After the listener closes, requests in flight (and the mail being sent) get this long to finish. */
+    graceMs: 10_000,
+  },
   /** Notifications (outbox → mail) and their worker. */
   notifications: {
     /** The sender of every mail; its domain also names each Message-ID. */

@@ -33,6 +33,22 @@ export interface Config {
   demoMode: boolean;
   /** Password of the embedded cluster's superuser (embedded mode only). */
   embeddedDatabasePassword: string | undefined;
+  /** Bounds on every wait for PostgreSQL. */
+  database: DatabaseTimeouts;
+  /** On SIGTERM, how long requests are still served (readiness failing) before the listener closes. */
+  shutdownDrainMs: number;
+}
+
+/** Bounds on every wait for PostgreSQL (milliseconds; defaults in config/defaults.ts). */
+export interface DatabaseTimeouts {
+  /** DATABASE_CONNECT_TIMEOUT_MS: opening a connection, or waiting for a free one in the pool. */
+  connectTimeoutMs: number;
+  /** DATABASE_STATEMENT_TIMEOUT_MS: one statement (PostgreSQL's statement_timeout). */
+  statementTimeoutMs: number;
+  /** DATABASE_IDLE_TRANSACTION_TIMEOUT_MS: PostgreSQL's idle_in_transaction_session_timeout. */
+  idleInTransactionTimeoutMs: number;
+  /** MIGRATION_LOCK_TIMEOUT_MS: waiting for another instance's migrations, and a migration for a lock. */
+  migrationLockTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -81,6 +97,20 @@ const secretKey = z
     'must be 32 bytes, as 64 hex digits or base64 (generate one with: openssl rand -hex 32)',
   );
 
+/** A duration in whole milliseconds, from `min` up to PostgreSQL's largest (about 24 days). */
+function milliseconds(fallback: number, min: number) {
+  const problem = `must be a whole number of milliseconds from ${min} to 2147483647`;
+  return z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ error: problem })
+      .int(problem)
+      .min(min, problem)
+      .max(2_147_483_647, problem)
+      .default(fallback),
+  );
+}
+
 const environmentSchema = z.object({
   DATABASE_URL: z.preprocess(blankToUndefined, postgresUrl.optional()),
   PORT: z.preprocess(
@@ -122,6 +152,11 @@ const environmentSchema = z.object({
       .enum(supportedLocales, { error: `must be one of ${supportedLocales.join(', ')}` })
       .default(defaults.defaultLocale),
   ),
+  DATABASE_CONNECT_TIMEOUT_MS: milliseconds(defaults.database.connectTimeoutMs, 100),
+  DATABASE_STATEMENT_TIMEOUT_MS: milliseconds(defaults.database.statementTimeoutMs, 100),
+  DATABASE_IDLE_TRANSACTION_TIMEOUT_MS: milliseconds(defaults.database.idleInTransactionTimeoutMs, 100),
+  MIGRATION_LOCK_TIMEOUT_MS: milliseconds(defaults.database.migrationLockTimeoutMs, 100),
+  SHUTDOWN_DRAIN_MS: milliseconds(defaults.shutdown.drainMs, 0),
 });
 
 function parseSecretKey(value: string): Buffer {
@@ -209,6 +244,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     defaultLocale: values.DEFAULT_LOCALE,
     demoMode: embedded,
     embeddedDatabasePassword,
+    database: {
+      connectTimeoutMs: values.DATABASE_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: values.DATABASE_STATEMENT_TIMEOUT_MS,
+      idleInTransactionTimeoutMs: values.DATABASE_IDLE_TRANSACTION_TIMEOUT_MS,
+      migrationLockTimeoutMs: values.MIGRATION_LOCK_TIMEOUT_MS,
+    },
+    shutdownDrainMs: values.SHUTDOWN_DRAIN_MS,
   };
 }
 

@@ -13,7 +13,7 @@ import { authenticate } from './auth/authenticate.middleware';
 import { csrfProtection, isBearerRequest } from './auth/csrf';
 import { sessionMiddleware } from './auth/session.middleware';
 import type { Services } from './composition-root';
-import { healthRoutes } from './health/health.routes';
+import { healthRoutes, type ReadinessOptions } from './health/health.routes';
 import { routeTable } from './routes';
 import type { Clock } from './shared/clock';
 import { errorHandler, isApiRequest, notFoundHandler } from './shared/http/error-handler';
@@ -37,6 +37,8 @@ export interface AppDependencies {
   clock: Clock;
   /** More checks for /readyz, e.g. the background worker's state (the server adds it). */
   readinessChecks?: Record<string, () => Promise<string>>;
+  /** True once the process is shutting down (the server sets it): /readyz fails, connections are not kept. */
+  stopping?: () => boolean;
 }
 
 const vendorAssets: Record<string, string> = {
@@ -46,14 +48,10 @@ const vendorAssets: Record<string, string> = {
 };
 
 /** Routes mounted before sessions (probes and documents must not create sessions). */
-function sessionlessRoutes(
-  db: DataSource,
-  apiRoutes: RouteSpec[],
-  readinessChecks: Record<string, () => Promise<string>> = {},
-): RouteSpec[] {
+function sessionlessRoutes(db: DataSource, apiRoutes: RouteSpec[], readiness: ReadinessOptions): RouteSpec[] {
   const openApi = buildOpenApiDocument(apiRoutes);
   return [
-    ...healthRoutes(db, readinessChecks),
+    ...healthRoutes(db, readiness),
     {
       method: 'get',
       path: '/api/openapi.json',
@@ -71,6 +69,14 @@ export function createApp(deps: AppDependencies): Express & { routes: RouteSpec[
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  const { stopping } = deps;
+  if (stopping) {
+    // while draining before a shutdown, a client's next request opens a new connection (to another instance)
+    app.use((_req, res, next) => {
+      if (stopping()) res.setHeader('Connection', 'close');
+      next();
+    });
+  }
 
   app.engine(
     'hbs',
@@ -130,7 +136,7 @@ export function createApp(deps: AppDependencies): Express & { routes: RouteSpec[
   }
   app.use('/static', express.static(publicDir, { maxAge: '1h', index: false }));
   const routes = routeTable(services, config, clock);
-  const early = sessionlessRoutes(db, routes, deps.readinessChecks);
+  const early = sessionlessRoutes(db, routes, { checks: deps.readinessChecks, stopping: deps.stopping });
   app.use(mountRoutes(Router(), early));
 
   app.use(express.urlencoded({ extended: false, limit: '1mb' }));

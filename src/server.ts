@@ -7,7 +7,7 @@ import { createApp } from './app';
 import { buildServices } from './composition-root';
 import { seedDemoOrganisation } from './demo/seed-demo';
 import { systemClock } from './shared/clock';
-import { createDataSource, runPendingMigrations } from './shared/db/data-source';
+import { createDataSource, migrateDatabase } from './shared/db/data-source';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from './shared/db/embedded-database';
 import { createI18n } from './shared/i18n/i18n';
 import type { Logger } from './shared/logger';
@@ -17,16 +17,26 @@ export interface RunningServer {
   url: string;
   port: number;
   db: DataSource;
-  /** Stop accepting, let in-flight requests and the worker's work in hand finish, then close the database. */
-  stop(): Promise<void>;
+  /**
+   * Settles when something the process cannot live without is gone — its embedded
+   * PostgreSQL stopped by itself — with what happened: the process should exit non-zero,
+   * so that a supervisor restarts the app and its database together.
+   */
+  lost: Promise<Error>;
+  /**
+   * Shuts down: readiness fails at once and the worker stops taking work; requests are
+   * still served for `drainMs` (default SHUTDOWN_DRAIN_MS), time for a load balancer to
+   * notice; then the listener closes, the requests and the mail in flight finish (up to
+   * `defaults.shutdown.graceMs`), and the database closes.
+   */
+  stop(options?: { drainMs?: number }): Promise<void>;
 }
-
-/** How long in-flight requests get to finish on shutdown before their sockets are closed. */
-const drainTimeoutMs = 5000;
 
 /**
  * Brings the whole app up: the database (embedded unless DATABASE_URL is set),
- * pending migrations, demo data in demo mode, then the HTTP server.
+ * pending migrations, demo data in demo mode, then the HTTP server. Any number of
+ * instances may start together on one database: the migrations, the demo data and
+ * pg-boss's own tables are each made under an advisory lock.
  */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   let embedded: EmbeddedDatabase | undefined;
@@ -42,10 +52,10 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     logger.info({ dir: path.join(config.dataDir, 'pg') }, 'embedded PostgreSQL started');
   }
 
-  const db = createDataSource(databaseUrl);
+  const db = createDataSource(databaseUrl, { timeouts: config.database });
   try {
     await db.initialize();
-    const ran = await runPendingMigrations(db);
+    const ran = await migrateDatabase(databaseUrl, config.database);
     if (ran.length > 0) logger.info({ migrations: ran }, 'migrations applied');
     if (config.demoMode) {
       const seeded = await seedDemoOrganisation(db);
@@ -95,6 +105,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     await embedded?.stop();
     throw error;
   }
+  let stopping: Promise<void> | undefined;
   const app = createApp({
     config,
     db,
@@ -103,6 +114,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     services,
     clock: systemClock,
     readinessChecks: { worker: () => worker.readiness() },
+    stopping: () => stopping !== undefined,
   });
   const server = http.createServer(app);
   try {
@@ -121,16 +133,18 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
 
-  let stopping: Promise<void> | undefined;
-  const stop = () => {
+  const stop = ({ drainMs = config.shutdownDrainMs }: { drainMs?: number } = {}) => {
     stopping ??= (async () => {
+      // from now /readyz answers 503; the worker finishes the mail or job in hand and takes no more
+      const workerStopped = worker.stop({ graceMs: drainMs + defaults.shutdown.graceMs });
+      logger.info({ drainMs }, 'draining: readiness fails, requests are still served');
+      await new Promise((resolve) => setTimeout(resolve, drainMs));
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // keep-alive sockets go idle as their last response is sent: close them as they do
       const sweep = setInterval(() => server.closeIdleConnections(), 50);
       server.closeIdleConnections();
-      const force = setTimeout(() => server.closeAllConnections(), drainTimeoutMs);
-      // the worker finishes the mail or job in hand meanwhile; both are done before the database goes
-      await Promise.all([closed, worker.stop()]);
+      const force = setTimeout(() => server.closeAllConnections(), defaults.shutdown.graceMs);
+      await Promise.all([closed, workerStopped]);
       clearInterval(sweep);
       clearTimeout(force);
       await services.actorCache.stop();
@@ -140,6 +154,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     })();
     return stopping;
   };
+  const lost = embedded ? embedded.exited : new Promise<Error>(() => undefined);
 
-  return { url: `http://localhost:${port}`, port, db, stop };
+  return { url: `http://localhost:${port}`, port, db, lost, stop };
 }

@@ -25,9 +25,6 @@ export interface WorkerOptions {
 
 export type WorkerState = 'running' | 'stopping' | 'stopped';
 
-/** On stop, a mail being sent gets this long before it is cut off (and retried later, by any process). */
-const sendGraceMs = 2000;
-
 export interface RunningWorker {
   readonly mailer: 'smtp' | 'files';
   state(): WorkerState;
@@ -35,8 +32,12 @@ export interface RunningWorker {
   readiness(): Promise<string>;
   /** Sends what is due now, without waiting for the loop (tests; after an admin's retry). */
   drainNow(): Promise<number>;
-  /** Stops taking work, lets the mail and job in hand finish (bounded), then returns. */
-  stop(): Promise<void>;
+  /**
+   * Stops taking work, lets the mail and job in hand finish, then returns. A mail still
+   * being sent after `graceMs` (a mail server that hangs) is cut off and counted as a failed
+   * attempt: sent again later, by any process, with the same Message-ID.
+   */
+  stop(options?: { graceMs?: number }): Promise<void>;
 }
 
 /**
@@ -190,11 +191,12 @@ export async function startWorker(deps: {
       return `running (mail: ${mailer.kind})`;
     },
     drainNow: () => dispatcher.drain(),
-    stop: async () => {
+    stop: async ({ graceMs = defaults.shutdown.graceMs } = {}) => {
       if (state !== 'running') return;
       state = 'stopping';
       (wake as (() => void) | null)?.();
-      const grace = setTimeout(() => stopping.abort(), sendGraceMs);
+      // a mail being sent is let finish: cut off, it would be sent again though the server may have it
+      const grace = setTimeout(() => stopping.abort(), graceMs);
       await loop;
       clearTimeout(grace);
       await services.jobs.stop();

@@ -7,6 +7,7 @@ import { startServer } from '../src/server';
 import { findFreePort } from '../src/shared/db/embedded-database';
 import { createLogger } from '../src/shared/logger';
 import { projectRoot } from '../src/shared/paths';
+import { childrenOf, isRunning } from './support/app-process';
 import { testConfig } from './support/test-app';
 import { createTestDatabase } from './support/test-database';
 
@@ -84,7 +85,60 @@ describe('the server (npm start)', () => {
     } finally {
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
-  });
+  }, 180000); // two starts, each waited for up to 60 s: on a busy machine more than Jest's default 30 s
+
+  it('SIGTERM to `npm start` (what `docker stop` sends) reaches the app: node and its PostgreSQL stop, and npm exits 0', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gm-npm-start-'));
+    fs.chmodSync(dataDir, 0o755);
+    const port = await findFreePort();
+    const npm = spawn('npm', ['start'], {
+      cwd: projectRoot,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        DATA_DIR: dataDir,
+        PORT: String(port),
+        SHUTDOWN_DRAIN_MS: '500',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    npm.stdout?.on('data', (chunk) => {
+      output += chunk;
+    });
+    npm.stderr?.on('data', (chunk) => {
+      output += chunk;
+    });
+    const npmExited = new Promise<number | null>((resolve) => npm.on('exit', (code) => resolve(code)));
+    let app = 0;
+    let postmaster = 0;
+    try {
+      await waitFor(
+        () => output.includes(`http://localhost:${port}`),
+        120000,
+        'the start line',
+        () => output,
+      );
+      postmaster = Number.parseInt(
+        fs.readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0],
+        10,
+      );
+      // npm's script shell exec'd node: node is npm's own child
+      [app] = childrenOf(npm.pid as number);
+      expect(fs.readlinkSync(`/proc/${app}/exe`)).toBe(fs.realpathSync(process.execPath));
+
+      npm.kill('SIGTERM');
+      await expect(npmExited).resolves.toBe(0);
+      expect(isRunning(app)).toBe(false);
+      expect(isRunning(postmaster)).toBe(false);
+      expect(output).toContain('shutting down');
+    } finally {
+      // what a failure would leave running: the processes this spec started
+      for (const pid of [npm.pid as number, app, postmaster])
+        if (pid && isRunning(pid)) process.kill(pid, 'SIGKILL');
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 180000);
 
   it('DATABASE_URL=not-a-url: exits non-zero with one line naming DATABASE_URL', () => {
     const result = spawnSync(process.execPath, ['dist/src/main.js'], {

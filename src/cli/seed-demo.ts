@@ -2,7 +2,7 @@ import '../shared/runtime/refuse-unsupported-node';
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from '../../config/environment';
 import { seedDemoOrganisation } from '../demo/seed-demo';
-import { createDataSource, runPendingMigrations } from '../shared/db/data-source';
+import { createDataSource, migrateDatabase } from '../shared/db/data-source';
 
 /** `npm run seed:demo`: the demo organisation on the DATABASE_URL server (migrating first). */
 async function main() {
@@ -11,10 +11,10 @@ async function main() {
     process.stdout.write('No DATABASE_URL: `npm start` seeds the embedded database by itself.\n');
     return;
   }
-  const db = createDataSource(config.databaseUrl);
+  await migrateDatabase(config.databaseUrl, config.database);
+  const db = createDataSource(config.databaseUrl, { timeouts: config.database });
   await db.initialize();
   try {
-    await runPendingMigrations(db);
     const seeded = await seedDemoOrganisation(db);
     process.stdout.write(
       seeded ? 'Demo organisation seeded.\n' : 'Demo organisation already present; nothing written.\n',

@@ -1,15 +1,42 @@
+import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { RouteSpec } from '../access/route-table';
 import { migrationsAreCurrent } from '../shared/db/data-source';
 
+/** /readyz answers within this, whatever the database does: a probe gives up after about 2 s. */
+export const readinessTimeoutMs = 1500;
+
+export interface ReadinessOptions {
+  /** More checks, e.g. the background worker's state: a short description, or a throw. */
+  checks?: Record<string, () => Promise<string>>;
+  /** True once the process is shutting down: /readyz answers 503 at once, while requests are still served. */
+  stopping?: () => boolean;
+}
+
+/** Rejects when `work` has not settled within `ms`. */
+function within<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
+/** SELECT 1 on a pooled connection that is dropped if the answer does not come in time. */
+async function pingDatabase(db: DataSource): Promise<void> {
+  const pool = (db.driver as unknown as { master?: Pool }).master;
+  if (!pool) throw new Error('not connected');
+  await pool.query({ text: 'SELECT 1', query_timeout: readinessTimeoutMs } as { text: string });
+}
+
 /**
- * /healthz: the process answers. /readyz: the database answers and its schema is
- * current, so a load balancer may send traffic.
+ * /healthz: liveness — the process answers (a supervisor restarts it when it does not).
+ * /readyz: readiness — the database answers within 1.5 s, its schema is current and every
+ * further check passes, so a load balancer may send traffic; else 503 with the failing
+ * check, and 503 at once while the process shuts down.
  */
-export function healthRoutes(
-  db: DataSource,
-  extraChecks: Record<string, () => Promise<string>> = {},
-): RouteSpec[] {
+export function healthRoutes(db: DataSource, readiness: ReadinessOptions = {}): RouteSpec[] {
+  const extraChecks = readiness.checks ?? {};
   return [
     {
       method: 'get',
@@ -24,26 +51,41 @@ export function healthRoutes(
       path: '/readyz',
       access: 'public',
       handler: async (_req, res) => {
+        if (readiness.stopping?.()) {
+          res.status(503).json({ status: 'stopping', checks: {} });
+          return;
+        }
         const checks: Record<string, string> = {};
         let ready = true;
-        try {
-          await db.query('SELECT 1');
-          checks.database = 'ok';
-          const current = await migrationsAreCurrent(db);
-          checks.migrations = current ? 'current' : 'pending';
-          ready = current;
-        } catch (error) {
-          checks.database = `unreachable: ${(error as Error).message}`;
-          ready = false;
-        }
-        for (const [name, check] of Object.entries(extraChecks)) {
-          try {
-            checks[name] = await check();
-          } catch (error) {
-            checks[name] = `failing: ${(error as Error).message}`;
+        const database = within(
+          (async () => {
+            await pingDatabase(db);
+            return (await migrationsAreCurrent(db)) ? 'current' : 'pending';
+          })(),
+          readinessTimeoutMs,
+        ).then(
+          (migrations) => {
+            checks.database = 'ok';
+            checks.migrations = migrations;
+            if (migrations !== 'current') ready = false;
+          },
+          (error: Error) => {
+            checks.database = `unreachable: ${error.message}`;
             ready = false;
-          }
-        }
+          },
+        );
+        const others = Object.entries(extraChecks).map(([name, check]) =>
+          within(check(), readinessTimeoutMs).then(
+            (state) => {
+              checks[name] = state;
+            },
+            (error: Error) => {
+              checks[name] = `failing: ${error.message}`;
+              ready = false;
+            },
+          ),
+        );
+        await Promise.all([database, ...others]);
         res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks });
       },
     },

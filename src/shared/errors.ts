@@ -71,3 +71,13 @@ export class TooManyRequestsError extends AppError {
     super(code, 429, undefined, params);
   }
 }
+
+/** 503: something the app needs (its database) does not answer now; worth retrying after `retryAfterSeconds`. */
+export class ServiceUnavailableError extends AppError {
+  constructor(
+    code: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(code, 503, undefined, { seconds: retryAfterSeconds });
+  }
+}

@@ -87,6 +87,11 @@ describe('configuration from the environment', () => {
     [{ SESSION_SECRET: 'short' }, 'SESSION_SECRET', /32/],
     [{ DATA_KEY: 'abc' }, 'DATA_KEY', /32 bytes/],
     [{ AUDIT_KEY: 'abc' }, 'AUDIT_KEY', /32 bytes/],
+    [{ DATABASE_CONNECT_TIMEOUT_MS: '5s' }, 'DATABASE_CONNECT_TIMEOUT_MS', /whole number of milliseconds/],
+    [{ DATABASE_STATEMENT_TIMEOUT_MS: '0' }, 'DATABASE_STATEMENT_TIMEOUT_MS', /from 100/],
+    [{ DATABASE_IDLE_TRANSACTION_TIMEOUT_MS: '1.5' }, 'DATABASE_IDLE_TRANSACTION_TIMEOUT_MS', /whole number/],
+    [{ MIGRATION_LOCK_TIMEOUT_MS: '3000000000' }, 'MIGRATION_LOCK_TIMEOUT_MS', /2147483647/],
+    [{ SHUTDOWN_DRAIN_MS: '-1' }, 'SHUTDOWN_DRAIN_MS', /from 0/],
   ])('when %o, then the start stops naming %s', (env, variable, pattern) => {
     expectConfigError({ DATA_DIR: tempDataDir(), ...env }, variable, pattern);
   });
@@ -102,6 +107,33 @@ describe('configuration from the environment', () => {
       'DATA_KEY',
     );
     expect(fs.existsSync(path.join(dataDir, 'secrets.json'))).toBe(false);
+  });
+
+  it('bounds every wait on PostgreSQL and the drain at shutdown: defaults, and the environment overriding them', () => {
+    const defaulted = loadConfig({ DATA_DIR: tempDataDir() });
+    expect(defaulted.database).toEqual({
+      connectTimeoutMs: 5000,
+      statementTimeoutMs: 30000,
+      idleInTransactionTimeoutMs: 60000,
+      migrationLockTimeoutMs: 120000,
+    });
+    expect(defaulted.shutdownDrainMs).toBe(5000);
+
+    const set = loadConfig({
+      DATA_DIR: tempDataDir(),
+      DATABASE_CONNECT_TIMEOUT_MS: '1000',
+      DATABASE_STATEMENT_TIMEOUT_MS: '2000',
+      DATABASE_IDLE_TRANSACTION_TIMEOUT_MS: '3000',
+      MIGRATION_LOCK_TIMEOUT_MS: '4000',
+      SHUTDOWN_DRAIN_MS: '0',
+    });
+    expect(set.database).toEqual({
+      connectTimeoutMs: 1000,
+      statementTimeoutMs: 2000,
+      idleInTransactionTimeoutMs: 3000,
+      migrationLockTimeoutMs: 4000,
+    });
+    expect(set.shutdownDrainMs).toBe(0);
   });
 
   it('treats blank values as unset', () => {

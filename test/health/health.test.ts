@@ -1,4 +1,7 @@
 import request from 'supertest';
+import { createApp } from '../../src/app';
+import { createI18n } from '../../src/shared/i18n/i18n';
+import { createLogger } from '../../src/shared/logger';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 describe('health and readiness', () => {
@@ -33,6 +36,26 @@ describe('health and readiness', () => {
     } finally {
       await testApp.db.runMigrations();
     }
+  });
+
+  it('while the process shuts down, /readyz answers 503 at once, /healthz still 200, and every response asks the client to close its connection', async () => {
+    const stopping = createApp({
+      config: testApp.config,
+      db: testApp.db,
+      logger: createLogger('silent', { pretty: false }),
+      i18n: await createI18n(testApp.config.defaultLocale),
+      services: testApp.services,
+      clock: testApp.clock,
+      stopping: () => true,
+    });
+
+    const readiness = await request(stopping).get('/readyz');
+    expect(readiness.status).toBe(503);
+    expect(readiness.body).toEqual({ status: 'stopping', checks: {} });
+    expect(readiness.headers.connection).toBe('close');
+    const liveness = await request(stopping).get('/healthz');
+    expect(liveness.status).toBe(200);
+    expect(liveness.headers.connection).toBe('close');
   });
 
   it('every response carries a request id, and a sane one sent by a proxy is kept', async () => {

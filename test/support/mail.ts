@@ -13,11 +13,14 @@ import type { TestApp } from './test-app';
 /**
  * A real SMTP server on loopback (no TLS, no auth), keeping every mail it accepted,
  * parsed. `stop()` takes it down; `start(port)` brings it back on the same port.
+ * `answerDelayMs`: a slow server, which has the whole mail but says "250 OK" that much later.
  */
 export class SmtpPeer {
   readonly received: ParsedMail[] = [];
   port = 0;
   private server: SMTPServer | undefined;
+
+  constructor(private readonly options: { answerDelayMs?: number } = {}) {}
 
   async start(port = this.port): Promise<this> {
     const server = new SMTPServer({
@@ -29,7 +32,7 @@ export class SmtpPeer {
         simpleParser(stream).then(
           (mail) => {
             this.received.push(mail);
-            callback();
+            setTimeout(() => callback(), this.options.answerDelayMs ?? 0);
           },
           (error: Error) => callback(error),
         );

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { defaults } from '../../config/defaults';
 import type { Config } from '../../config/environment';
 import { createApp } from '../../src/app';
 import { CaseRepository } from '../../src/cases/case.repository';
@@ -26,6 +27,13 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     defaultLocale: 'zh-CN',
     demoMode: false,
     embeddedDatabasePassword: undefined,
+    database: {
+      connectTimeoutMs: defaults.database.connectTimeoutMs,
+      statementTimeoutMs: defaults.database.statementTimeoutMs,
+      idleInTransactionTimeoutMs: defaults.database.idleInTransactionTimeoutMs,
+      migrationLockTimeoutMs: defaults.database.migrationLockTimeoutMs,
+    },
+    shutdownDrainMs: 0,
     ...overrides,
   };
 }

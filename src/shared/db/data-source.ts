@@ -1,12 +1,66 @@
-import { DataSource } from 'typeorm';
+import pg from 'pg';
+import { DataSource, MigrationExecutor } from 'typeorm';
+import { defaults } from '../../../config/defaults';
+import type { DatabaseTimeouts } from '../../../config/environment';
 import { migrations } from '../../../migrations';
 import { entities } from './entities';
 
+/** What a pool waits for at most. `statementTimeoutMs: 0`: a statement may run as long as it takes. */
+export type PoolTimeouts = Pick<
+  DatabaseTimeouts,
+  'connectTimeoutMs' | 'statementTimeoutMs' | 'idleInTransactionTimeoutMs'
+>;
+
+/** The client gives up on an answer this long after the server should have cancelled the statement. */
+const answerMarginMs = 2000;
+
+/** pg's error when no answer came within `query_timeout`. */
+const unansweredQueryMessage = 'Query read timeout';
+
+/**
+ * A pg client that gives its connection up when an answer does not come in time. pg's
+ * `query_timeout` only stops waiting: the statement stays on the wire and every later
+ * statement on the connection (a transaction's ROLLBACK too) queues behind it. Ending the
+ * client closes the connection at once; the pool drops it and opens a fresh one.
+ */
+class ClientDroppingUnansweredConnections extends pg.Client {
+  // biome-ignore lint/suspicious/noExplicitAny: pg's query() has a dozen overloads; every one passes through
+  override query(...args: any[]): any {
+    const query = super.query as unknown as (...passed: unknown[]) => unknown;
+    const callbackAt = args.findIndex((arg) => typeof arg === 'function');
+    if (callbackAt >= 0) {
+      const callback = args[callbackAt] as (error: Error | undefined, result: unknown) => void;
+      args[callbackAt] = (error: Error | undefined, result: unknown) => {
+        this.dropIfUnanswered(error);
+        callback(error, result);
+      };
+      return query.apply(this, args);
+    }
+    const result = query.apply(this, args);
+    if (result instanceof Promise) result.then(undefined, (error: Error) => this.dropIfUnanswered(error));
+    return result;
+  }
+
+  private dropIfUnanswered(error: Error | undefined) {
+    // ending a client with a statement still on the wire destroys its socket; the pool drops an ended client
+    if (error?.message === unansweredQueryMessage) this.end().catch(() => undefined);
+  }
+}
+
 /**
  * The one place a TypeORM DataSource is configured. `synchronize` is off: the
- * schema comes only from the reviewed migrations in /migrations.
+ * schema comes only from the reviewed migrations in /migrations. Every wait is bounded
+ * (`timeouts`, from the configuration; the defaults otherwise): opening a connection or
+ * waiting for a free one, a statement on the server (and, a little later, the client's
+ * wait for its answer, so that a frozen server cannot hold a request), a transaction
+ * left idle.
  */
-export function createDataSource(url: string, options: { poolSize?: number; applicationName?: string } = {}) {
+export function createDataSource(
+  url: string,
+  options: { poolSize?: number; applicationName?: string; timeouts?: PoolTimeouts } = {},
+) {
+  const timeouts = options.timeouts ?? defaults.database;
+  const statementTimeout = timeouts.statementTimeoutMs > 0 ? timeouts.statementTimeoutMs : undefined;
   return new DataSource({
     type: 'postgres',
     url,
@@ -15,18 +69,84 @@ export function createDataSource(url: string, options: { poolSize?: number; appl
     synchronize: false,
     migrationsRun: false,
     migrationsTransactionMode: 'each',
+    // the extensions come from the migrations too (under their lock), not from every connect
+    installExtensions: false,
     logging: false,
     extra: {
       max: options.poolSize ?? 10,
       application_name: options.applicationName ?? 'grand-mediation',
+      Client: ClientDroppingUnansweredConnections,
+      connectionTimeoutMillis: timeouts.connectTimeoutMs,
+      // sent at connect: PostgreSQL cancels a statement running longer, and ends a session idle in a transaction
+      statement_timeout: statementTimeout,
+      idle_in_transaction_session_timeout: timeouts.idleInTransactionTimeoutMs,
+      query_timeout: statementTimeout === undefined ? undefined : statementTimeout + answerMarginMs,
     },
   });
 }
 
-/** Applies every pending migration; returns the names of those it ran. */
-export async function runPendingMigrations(dataSource: DataSource): Promise<string[]> {
-  const ran = await dataSource.runMigrations({ transaction: 'each' });
-  return ran.map((migration) => migration.name);
+/** Taken (as a session lock, `pg_advisory_lock(hashtext(key))`) by whoever migrates: one instance at a time. */
+export const migrationLockKey = 'grand-mediation:migrations';
+
+/**
+ * Applies every pending migration; returns the names of those it ran. Any number of
+ * processes may call this at once: each waits (up to `lockTimeoutMs`) for the advisory
+ * lock held while another migrates, then finds what is left to do — nothing, after the
+ * first. The migrations run on the connection holding the lock, where a migration's own
+ * wait for a table lock is bounded the same way; past the bound it fails (the start
+ * fails, a supervisor's restart tries again) instead of queueing every request behind it.
+ */
+export async function runPendingMigrations(
+  dataSource: DataSource,
+  options: { lockTimeoutMs?: number } = {},
+): Promise<string[]> {
+  const lockTimeoutMs = options.lockTimeoutMs ?? defaults.database.migrationLockTimeoutMs;
+  const runner = dataSource.createQueryRunner();
+  try {
+    await runner.query(`SET lock_timeout = ${Math.trunc(lockTimeoutMs)}`);
+    await runner.query('SELECT pg_advisory_lock(hashtext($1))', [migrationLockKey]).catch((error) => {
+      if (sqlStateOf(error) !== lockNotAvailable) throw error;
+      throw new Error(
+        `another instance has been migrating this database for more than ${lockTimeoutMs} ms (MIGRATION_LOCK_TIMEOUT_MS); try again when it is done`,
+      );
+    });
+    try {
+      const executor = new MigrationExecutor(dataSource, runner);
+      executor.transaction = 'each';
+      const ran = await executor.executePendingMigrations();
+      return ran.map((migration) => migration.name);
+    } finally {
+      await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [migrationLockKey]);
+    }
+  } finally {
+    // the connection goes back to the pool: without the lock timeout of this session
+    await runner.query('RESET lock_timeout').catch(() => undefined);
+    await runner.release();
+  }
+}
+
+const lockNotAvailable = '55P03';
+
+function sqlStateOf(error: unknown): string | undefined {
+  return (error as { driverError?: { code?: string } })?.driverError?.code;
+}
+
+/**
+ * Migrates the database at `url` on a connection of its own, without the statement
+ * timeouts of the app's pool (an index built on a large table may take minutes).
+ */
+export async function migrateDatabase(url: string, timeouts: DatabaseTimeouts): Promise<string[]> {
+  const dataSource = createDataSource(url, {
+    poolSize: 1,
+    applicationName: 'grand-mediation migrations',
+    timeouts: { ...timeouts, statementTimeoutMs: 0 },
+  });
+  await dataSource.initialize();
+  try {
+    return await runPendingMigrations(dataSource, { lockTimeoutMs: timeouts.migrationLockTimeoutMs });
+  } finally {
+    await dataSource.destroy();
+  }
 }
 
 /** True when every migration the code knows has been applied. */

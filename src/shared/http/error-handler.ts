@@ -1,6 +1,8 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
+import { defaults } from '../../../config/defaults';
+import { isDatabaseUnavailable } from '../db/database-errors';
 import { isConcurrentWriteFailure } from '../db/write-conflict';
-import { AppError, ConflictError, type ErrorDetail, NotFoundError } from '../errors';
+import { AppError, ConflictError, type ErrorDetail, NotFoundError, ServiceUnavailableError } from '../errors';
 
 /** A call to the JSON API (`/api/…`), wherever the router that sees it is mounted. */
 export function isApiRequest(req: Request): boolean {
@@ -27,8 +29,9 @@ export const notFoundHandler: RequestHandler = (_req, _res, next) => next(new No
  * The one error handler: AppErrors become their status with a translated message;
  * body-parser's malformed-input errors become 400s; a write that lost a race in
  * PostgreSQL (unique key taken meanwhile, serialization failure, deadlock) is a 409
- * "changed, reload" — it wrote nothing; anything else is logged and answered 500
- * without a stack.
+ * "changed, reload" — it wrote nothing; a database that does not answer (down, frozen,
+ * timed out) becomes 503 with a `Retry-After` hint; anything else is logged and answered
+ * 500 without a stack.
  */
 export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
   let appError: AppError;
@@ -43,6 +46,9 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
     appError = new ConflictError('write_conflict');
   } else if (typeof error?.status === 'number' && error.status >= 400 && error.status < 500) {
     appError = new AppError(error.code === 'EBADCSRFTOKEN' ? 'csrf_invalid' : 'bad_request', error.status);
+  } else if (isDatabaseUnavailable(error)) {
+    req.log?.warn({ err: error }, 'database unavailable');
+    appError = new ServiceUnavailableError('database_unavailable', defaults.database.retryAfterSeconds);
   } else {
     req.log?.error({ err: error }, 'unhandled error');
     appError = new AppError('internal', 500);
@@ -55,6 +61,7 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
   const details = translateDetails(req, appError.details);
   if (res.headersSent) return;
   res.status(appError.status);
+  if (appError instanceof ServiceUnavailableError) res.set('Retry-After', String(appError.retryAfterSeconds));
   if (wantsJson(req)) {
     res.json({ error: { code: appError.code, message, ...(details ? { details } : {}) } });
   } else {

@@ -83,7 +83,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     await embedded?.stop();
     throw error;
   }
-  // who is calling is kept in memory while the database's change notices arrive (ActorCache)
+  // who is calling, and the official calendar, kept in memory while the database's change notices arrive
   await services.actorCache.listen(databaseUrl, logger);
   try {
     await services.calendarCache.start(databaseUrl, logger);

@@ -1,6 +1,6 @@
-import { Client } from 'pg';
 import type { Actor } from '../access/actor';
 import type { Clock } from '../shared/clock';
+import { ChangeNoticeListener } from '../shared/db/change-notices';
 import type { Logger } from '../shared/logger';
 
 /** The channel the triggers of migration NotifyWhenActorsChange speak on. */
@@ -31,9 +31,15 @@ export class ActorCache {
   private readonly entries = new Map<string, Entry>();
   /** Moves on at every forget: a read that began before it is not kept (it may hold what changed). */
   private generation = 0;
-  private listener: Client | undefined;
-  private reconnect: NodeJS.Timeout | undefined;
-  private stopped = false;
+  private readonly notices = new ChangeNoticeListener({
+    channel: actorsChangedChannel,
+    applicationName: 'grand-mediation actors',
+    logAs: { name: 'actor cache', meanwhile: 'reading every request from the database' },
+    onNotice: () => this.forgetAll(),
+    // whatever changed before now was not kept (nothing is kept while not listening)
+    onListening: () => this.forgetAll(),
+    onLost: () => this.forgetAll(),
+  });
 
   constructor(
     private readonly clock: Clock,
@@ -45,7 +51,7 @@ export class ActorCache {
 
   /** True while the database's change notices reach this process: only then is anything kept. */
   get live(): boolean {
-    return this.listener !== undefined;
+    return this.notices.listening;
   }
 
   /**
@@ -84,46 +90,13 @@ export class ActorCache {
    * Starts listening for the database's change notices on a connection of its own; if it
    * drops, the cache stops keeping anything and reconnects every few seconds.
    */
-  async listen(databaseUrl: string, logger: Logger, retryMs = 5000): Promise<void> {
-    if (this.stopped) return;
-    const retryLater = (error: unknown, what: string) => {
-      logger.warn({ err: error }, `actor cache: ${what}; reading every request from the database`);
-      if (this.stopped) return;
-      this.reconnect = setTimeout(() => {
-        this.listen(databaseUrl, logger, retryMs).catch(() => undefined);
-      }, retryMs);
-    };
-    const client = new Client({ connectionString: databaseUrl, application_name: 'grand-mediation actors' });
-    const lost = (error?: Error) => {
-      if (this.listener !== client) return;
-      this.listener = undefined;
-      this.forgetAll();
-      client.end().catch(() => undefined);
-      retryLater(error, 'change notices lost');
-    };
-    try {
-      await client.connect();
-      client.on('notification', () => this.forgetAll());
-      client.on('error', lost);
-      client.on('end', () => lost());
-      await client.query(`LISTEN ${actorsChangedChannel}`);
-    } catch (error) {
-      await client.end().catch(() => undefined);
-      retryLater(error, 'could not listen for changes');
-      return;
-    }
-    // whatever changed before now was not kept (nothing is kept while not listening)
-    this.forgetAll();
-    this.listener = client;
+  listen(databaseUrl: string, logger: Logger, retryMs = 5000): Promise<void> {
+    return this.notices.start(databaseUrl, logger, retryMs);
   }
 
   /** Stops listening (and keeping anything). */
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.reconnect);
-    const client = this.listener;
-    this.listener = undefined;
+    await this.notices.stop();
     this.forgetAll();
-    await client?.end().catch(() => undefined);
   }
 }

@@ -1,4 +1,4 @@
-import { Client } from 'pg';
+import { ChangeNoticeListener } from '../shared/db/change-notices';
 import type { Logger } from '../shared/logger';
 import type { OfficialCalendarRepository } from './official-calendar.repository';
 import { WorkingCalendar } from './working-calendar';
@@ -22,9 +22,18 @@ export class OfficialCalendarCache {
   /** Moves on at every `replace`: a read that began before it does not overwrite what it put in place. */
   private generation = 0;
   private reading: Promise<void> = Promise.resolve();
-  private listener: Client | undefined;
-  private reconnect: NodeJS.Timeout | undefined;
-  private stopped = false;
+  private logger: Logger | undefined;
+  private readonly notices = new ChangeNoticeListener({
+    channel: calendarChangedChannel,
+    applicationName: 'grand-mediation calendar',
+    logAs: { name: 'official calendar', meanwhile: 'keeping the calendar last read' },
+    onNotice: () => {
+      this.load().catch((error) => this.logger?.warn({ err: error }, 'official calendar: reading it failed'));
+    },
+    // read after listening, so that no change made in between is missed
+    onListening: () => this.load(),
+    onLost: () => {},
+  });
 
   constructor(private readonly years: Pick<OfficialCalendarRepository, 'allYears'>) {}
 
@@ -59,53 +68,14 @@ export class OfficialCalendarCache {
    * listening connection cannot be had or drops, it is tried again every few seconds.
    */
   async start(databaseUrl: string, logger: Logger, retryMs = 5000): Promise<void> {
-    await this.listen(databaseUrl, logger, retryMs);
-    await this.load();
-  }
-
-  private async listen(databaseUrl: string, logger: Logger, retryMs: number): Promise<void> {
-    if (this.stopped) return;
-    const retryLater = (error: unknown, what: string) => {
-      logger.warn({ err: error }, `official calendar: ${what}; keeping the calendar last read`);
-      if (this.stopped) return;
-      this.reconnect = setTimeout(() => {
-        this.listen(databaseUrl, logger, retryMs)
-          .then(() => this.load())
-          .catch((reloadError) => logger.warn({ err: reloadError }, 'official calendar: reading it failed'));
-      }, retryMs);
-    };
-    const client = new Client({
-      connectionString: databaseUrl,
-      application_name: 'grand-mediation calendar',
-    });
-    const lost = (error?: Error) => {
-      if (this.listener !== client) return;
-      this.listener = undefined;
-      client.end().catch(() => undefined);
-      retryLater(error, 'change notices lost');
-    };
-    try {
-      await client.connect();
-      client.on('notification', () => {
-        this.load().catch((error) => logger.warn({ err: error }, 'official calendar: reading it failed'));
-      });
-      client.on('error', lost);
-      client.on('end', () => lost());
-      await client.query(`LISTEN ${calendarChangedChannel}`);
-    } catch (error) {
-      await client.end().catch(() => undefined);
-      retryLater(error, 'could not listen for changes');
-      return;
-    }
-    this.listener = client;
+    this.logger = logger;
+    await this.notices.start(databaseUrl, logger, retryMs);
+    // not listening yet (tried again later): the calendar is read now all the same
+    if (!this.notices.listening) await this.load();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.reconnect);
-    const client = this.listener;
-    this.listener = undefined;
-    await client?.end().catch(() => undefined);
+    await this.notices.stop();
     await this.reading.catch(() => undefined);
   }
 }

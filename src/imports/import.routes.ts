@@ -6,8 +6,8 @@ import { actorOf } from '../access/route-table';
 import { csrfProtection } from '../auth/csrf';
 import { AppError, ValidationError } from '../shared/errors';
 import { parseMultipart } from '../shared/http/multipart';
+import { importColumns } from './case-import.rows';
 import type { CaseImportService } from './case-import.service';
-import { importColumns } from './case-import.service';
 
 /** 20 MB holds well over 100,000 historic rows. */
 const maxCsvBytes = 20 * 1024 * 1024;

@@ -66,3 +66,8 @@ export function sameDayYearsLater(date: PlainDate, years: number): PlainDate {
   const candidate = `${String(year).padStart(4, '0')}${monthDay}`;
   return isPlainDate(candidate) ? candidate : `${String(year).padStart(4, '0')}-02-28`;
 }
+
+/** The moment a day begins in Asia/Shanghai (UTC+8 all year: no daylight saving since 1991). */
+export function startOfShanghaiDay(date: PlainDate): Date {
+  return new Date(`${date}T00:00:00+08:00`);
+}

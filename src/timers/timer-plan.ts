@@ -1,5 +1,5 @@
 import type { ClockReading } from '../deadlines/clock';
-import { addDays, type PlainDate } from '../deadlines/plain-date';
+import { addDays, type PlainDate, startOfShanghaiDay } from '../deadlines/plain-date';
 
 /** What a timer has already said for the clock's current period. */
 export interface TimerFlags {
@@ -12,11 +12,6 @@ export interface TimerPlan extends TimerFlags {
   raise: 'warning' | 'overdue' | null;
   /** When the timer next needs waking: the warning day's start, the first day past due, or never. */
   fireAt: Date | null;
-}
-
-/** The moment a day begins in Asia/Shanghai (UTC+8 all year: no daylight saving since 1991). */
-export function startOfShanghaiDay(date: PlainDate): Date {
-  return new Date(`${date}T00:00:00+08:00`);
 }
 
 /**

@@ -1,6 +1,5 @@
-import { addDays } from '../../src/deadlines/plain-date';
+import { addDays, startOfShanghaiDay } from '../../src/deadlines/plain-date';
 import { todayInShanghai } from '../../src/deadlines/working-calendar';
-import { startOfShanghaiDay } from '../../src/timers/timer-plan';
 import type { RunningWorker } from '../../src/worker';
 import { createUser } from '../support/auth';
 import { createCase, createDistrictTree } from '../support/factories';

@@ -1,7 +1,7 @@
 import { buildServices, type Services } from '../../src/composition-root';
 import { readClock } from '../../src/deadlines/clock';
+import { startOfShanghaiDay } from '../../src/deadlines/plain-date';
 import { officialCalendar, type WorkingCalendar } from '../../src/deadlines/working-calendar';
-import { startOfShanghaiDay } from '../../src/timers/timer-plan';
 import { createUser } from '../support/auth';
 import { createCase, createDistrictTree } from '../support/factories';
 import { sendEvents } from '../support/mail';

@@ -1,5 +1,6 @@
 import type { ClockReading } from '../../src/deadlines/clock';
-import { planTimer, startOfShanghaiDay } from '../../src/timers/timer-plan';
+import { startOfShanghaiDay } from '../../src/deadlines/plain-date';
+import { planTimer } from '../../src/timers/timer-plan';
 
 const reading = (fields: Partial<ClockReading> & { due: string; warningOn: string }): ClockReading =>
   ({ paused: false, provisional: false, overdue: false, daysLeft: 1, ...fields }) as ClockReading;

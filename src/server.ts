@@ -6,6 +6,7 @@ import type { Config } from '../config/environment';
 import { createApp } from './app';
 import { buildServices } from './composition-root';
 import { seedDemoOrganisation } from './demo/seed-demo';
+import { entities } from './entities';
 import { systemClock } from './shared/clock';
 import { createDataSource, migrateDatabase } from './shared/db/data-source';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from './shared/db/embedded-database';
@@ -52,7 +53,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     logger.info({ dir: path.join(config.dataDir, 'pg') }, 'embedded PostgreSQL started');
   }
 
-  const db = createDataSource(databaseUrl, { timeouts: config.database });
+  const db = createDataSource(databaseUrl, { entities, timeouts: config.database });
   try {
     await db.initialize();
     const ran = await migrateDatabase(databaseUrl, config.database);

@@ -16,3 +16,14 @@ export interface Actor {
   /** A session that last proved a password before this is over (the password changed since). */
   passwordChangedAt: Date;
 }
+
+declare global {
+  namespace Express {
+    interface Request {
+      /** The signed-in user, by session cookie or bearer token (auth/authenticate.middleware.ts). */
+      actor?: Actor;
+      /** How the caller authenticated. */
+      authenticatedBy?: 'session' | 'bearer';
+    }
+  }
+}

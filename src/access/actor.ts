@@ -1,4 +1,4 @@
-import type { Role } from '../users/user.entity';
+import type { Role } from './roles';
 
 /** The signed-in user as the policy sees them: who, in which role, at which place in the unit tree. */
 export interface Actor {

@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../access/actor';
+import type { Role } from '../access/roles';
 import { ValidationError } from '../shared/errors';
-import type { Role } from '../users/user.entity';
 import {
   type Delivery,
   effectiveDelivery,

@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../access/actor';
 import { policy } from '../access/policy';
+import type { Role } from '../access/roles';
 import type { AuditService, RequestOrigin } from '../audit/audit.service';
 import type { ApiTokenService } from '../auth/api-token.service';
 import type { Clock } from '../shared/clock';
@@ -9,7 +10,7 @@ import { ForbiddenError, NotFoundError, RuleViolationError, ValidationError } fr
 import { isUuid } from '../shared/ids';
 import type { UnitRepository } from '../units/unit.repository';
 import { hashPassword, passwordProblem, verifyPassword } from './password';
-import type { Role, User } from './user.entity';
+import type { User } from './user.entity';
 import type { UserListQuery, UserRepository } from './user.repository';
 
 export interface NewUser {

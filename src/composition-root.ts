@@ -9,6 +9,7 @@ import { ChainKeyingRepository } from './audit/chain-keying.repository';
 import { ChainKeyingService } from './audit/chain-keying.service';
 import { ActorCache } from './auth/actor-cache';
 import { ActorLoader } from './auth/actor-loader';
+import { ApiTokenRepository } from './auth/api-token.repository';
 import { ApiTokenService } from './auth/api-token.service';
 import { SignInRepository } from './auth/sign-in.repository';
 import { SignInService } from './auth/sign-in.service';
@@ -36,6 +37,7 @@ import { PetitionWorkflowService } from './petitions/petition-workflow.service';
 import type { Clock } from './shared/clock';
 import { AuditKeys } from './shared/crypto/audit-keys';
 import { PersonalDataCipher } from './shared/crypto/personal-data';
+import { Transactions } from './shared/db/transactions';
 import { JobQueue } from './shared/jobs/job-queue';
 import { StatsRepository } from './stats/stats.repository';
 import { StatsService } from './stats/stats.service';
@@ -57,6 +59,7 @@ export function buildServices(deps: {
   calendar?: () => WorkingCalendar;
 }) {
   const { db, clock, config } = deps;
+  const transactions = new Transactions(db);
   // the official calendar, kept in memory while the database's change notices arrive (OfficialCalendarCache)
   const calendarRepository = new OfficialCalendarRepository(db);
   const calendarCache = new OfficialCalendarCache(calendarRepository);
@@ -73,7 +76,14 @@ export function buildServices(deps: {
   const petitionRepository = new PetitionRepository(db, eventLog);
   const cipher = new PersonalDataCipher(config.dataKey);
   const audit = new AuditService(db, clock);
-  const tokens = new ApiTokenService(db, audit, clock, actorCache);
+  const tokenRepository = new ApiTokenRepository(db);
+  const tokens = new ApiTokenService({
+    transactions,
+    tokens: tokenRepository,
+    audit,
+    clock,
+    actors: actorCache,
+  });
   // pg-boss on the app's database: the write path queues timer jobs in its own transactions
   const jobs = new JobQueue(JobQueue.connectionStringOf(db));
   const timers = new DeadlineTimerService(db, new DeadlineTimerRepository(db), jobs, clock, calendar);
@@ -138,7 +148,7 @@ export function buildServices(deps: {
     calendarCache,
     calendarYears: new OfficialCalendarService(db, calendarRepository, calendarCache, timers, audit, clock),
     actorCache,
-    actors: new ActorLoader(userRepository, clock, actorCache),
+    actors: new ActorLoader(userRepository, tokenRepository, clock, actorCache),
     signIn: new SignInService({
       db,
       users: userRepository,
@@ -147,7 +157,14 @@ export function buildServices(deps: {
       clock,
     }),
     units: new UnitService(db, unitRepository, audit),
-    users: new UserService(db, userRepository, unitRepository, tokens, audit, clock),
+    users: new UserService({
+      transactions,
+      users: userRepository,
+      units: unitRepository,
+      tokens,
+      audit,
+      clock,
+    }),
     cases,
     caseWorkflow,
     ...caseWebServices,

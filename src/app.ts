@@ -16,6 +16,7 @@ import type { Services } from './composition-root';
 import { healthRoutes, type ReadinessOptions } from './health/health.routes';
 import { routeTable } from './routes';
 import type { Clock } from './shared/clock';
+import { databaseHealth, poolOf } from './shared/db/database-health';
 import { errorHandler, isApiRequest, notFoundHandler } from './shared/http/error-handler';
 import { localeMiddleware } from './shared/http/locale.middleware';
 import { buildOpenApiDocument } from './shared/http/openapi';
@@ -51,7 +52,7 @@ const vendorAssets: Record<string, string> = {
 function sessionlessRoutes(db: DataSource, apiRoutes: RouteSpec[], readiness: ReadinessOptions): RouteSpec[] {
   const openApi = buildOpenApiDocument(apiRoutes);
   return [
-    ...healthRoutes(db, readiness),
+    ...healthRoutes(databaseHealth(db), readiness),
     {
       method: 'get',
       path: '/api/openapi.json',
@@ -142,7 +143,9 @@ export function createApp(deps: AppDependencies): Express & { routes: RouteSpec[
   app.use(express.urlencoded({ extended: false, limit: '1mb' }));
   app.use(express.json({ limit: '1mb', verify: refuseDeepJson }));
   app.use(rejectUnstorableInput);
-  const sessions = sessionMiddleware(config, db);
+  const pool = poolOf(db);
+  if (!pool) throw new Error('createApp: the data source is not initialised');
+  const sessions = sessionMiddleware(config, pool);
   // an API call with a bearer token has no browser session: none is created or looked up for it
   app.use((req, res, next) =>
     isBearerRequest(req) && isApiRequest(req) ? next() : sessions(req, res, next),

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config/environment';
+import { AuditRepository } from './audit/audit.repository';
 import { AuditService } from './audit/audit.service';
 import { AuditCheckpointRepository } from './audit/audit-checkpoint.repository';
 import { AuditCheckpointService } from './audit/audit-checkpoint.service';
@@ -28,6 +29,7 @@ import type { WorkingCalendar } from './deadlines/working-calendar';
 import { EscalationService } from './escalations/escalation.service';
 import { CaseImportService } from './imports/case-import.service';
 import { NotificationDigestService } from './notifications/notification-digest.service';
+import { NotificationPreferenceRepository } from './notifications/notification-preference.repository';
 import { NotificationPreferenceService } from './notifications/notification-preference.service';
 import { OutboxRepository } from './notifications/outbox.repository';
 import { OutboxAdminService } from './notifications/outbox-admin.service';
@@ -75,7 +77,7 @@ export function buildServices(deps: {
   const caseRepository = new CaseRepository(db, eventLog);
   const petitionRepository = new PetitionRepository(db, eventLog);
   const cipher = new PersonalDataCipher(config.dataKey);
-  const audit = new AuditService(db, clock);
+  const audit = new AuditService(new AuditRepository(db), clock);
   const tokenRepository = new ApiTokenRepository(db);
   const tokens = new ApiTokenService({
     transactions,
@@ -146,17 +148,24 @@ export function buildServices(deps: {
     cipher,
     calendar,
     calendarCache,
-    calendarYears: new OfficialCalendarService(db, calendarRepository, calendarCache, timers, audit, clock),
+    calendarYears: new OfficialCalendarService(
+      transactions,
+      calendarRepository,
+      calendarCache,
+      timers,
+      audit,
+      clock,
+    ),
     actorCache,
     actors: new ActorLoader(userRepository, tokenRepository, clock, actorCache),
     signIn: new SignInService({
-      db,
+      transactions,
       users: userRepository,
       bookkeeping: new SignInRepository(db),
       audit,
       clock,
     }),
-    units: new UnitService(db, unitRepository, audit),
+    units: new UnitService(transactions, unitRepository, audit),
     users: new UserService({
       transactions,
       users: userRepository,
@@ -175,9 +184,9 @@ export function buildServices(deps: {
     jobs,
     timers,
     outbox,
-    notificationPreferences: new NotificationPreferenceService(db),
-    digests: new NotificationDigestService(db, outbox, clock),
-    outboxAdmin: new OutboxAdminService(db, outbox, audit),
+    notificationPreferences: new NotificationPreferenceService(new NotificationPreferenceRepository(db)),
+    digests: new NotificationDigestService(transactions, outbox, clock),
+    outboxAdmin: new OutboxAdminService(transactions, outbox, audit),
     petitions: new PetitionService(
       db,
       petitionRepository,

@@ -6,7 +6,7 @@ import { Agreement, MediationSession } from './cases/mediation-record.entity';
 import { Party } from './cases/party.entity';
 import { Escalation } from './escalations/escalation.entity';
 import { NotificationPreference } from './notifications/notification-preference.entity';
-import { OutboxMessage } from './notifications/outbox';
+import { OutboxMessage } from './notifications/outbox-message.entity';
 import { Petition, PetitionVisit } from './petitions/petition.entity';
 import { Grid } from './units/grid.entity';
 import { Unit } from './units/unit.entity';

@@ -7,6 +7,7 @@ import { MailRenderer } from './notifications/mail-renderer';
 import { createMailer, mailDomainOf } from './notifications/mailer';
 import { OutboxDispatcher, type RetryPolicy } from './notifications/outbox-dispatcher';
 import type { Clock } from './shared/clock';
+import { Transactions } from './shared/db/transactions';
 import { queues } from './shared/jobs/job-queue';
 import type { Logger } from './shared/logger';
 import type { TimedSubjectType } from './timers/deadline-timer.repository';
@@ -76,7 +77,7 @@ export async function startWorker(deps: {
   });
   // a mail server that hangs must not hold up a shutdown for long
   const stopping = new AbortController();
-  const dispatcher = new OutboxDispatcher(db, {
+  const dispatcher = new OutboxDispatcher(new Transactions(db), {
     outbox: services.outbox,
     preferences: services.notificationPreferences,
     renderer: new MailRenderer(deps.i18n, config.publicUrl),

@@ -4,7 +4,7 @@ import type { AuditService } from '../audit/audit.service';
 import type { Clock } from '../shared/clock';
 import type { Transactions } from '../shared/db/transactions';
 import { ForbiddenError, RuleViolationError } from '../shared/errors';
-import type { DeadlineTimerService, MovedDeadline } from '../timers/deadline-timer.service';
+import type { DeadlinesOnCalendarChange, MovedDeadline } from './calendar-change';
 import {
   type CalendarSource,
   type CalendarYearDays,
@@ -38,7 +38,7 @@ export class OfficialCalendarService {
     private readonly db: Transactions,
     private readonly years: OfficialCalendarRepository,
     private readonly cache: OfficialCalendarCache,
-    private readonly timers: DeadlineTimerService,
+    private readonly timers: DeadlinesOnCalendarChange,
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}

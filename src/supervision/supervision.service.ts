@@ -1,10 +1,10 @@
 import type { Actor } from '../access/actor';
 import { policy } from '../access/policy';
 import type { AuditService } from '../audit/audit.service';
-import type { ChainAuditService } from '../audit/chain-audit.service';
 import { yearsWithoutNotice } from '../deadlines/clock';
 import { daysBetween } from '../deadlines/plain-date';
 import { todayInShanghai, type WorkingCalendar } from '../deadlines/working-calendar';
+import type { ChainAuditService } from '../integrity/chain-audit.service';
 import type { Clock } from '../shared/clock';
 import { ForbiddenError } from '../shared/errors';
 import type { SupervisionRepository } from './supervision.repository';

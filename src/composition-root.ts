@@ -17,9 +17,12 @@ import { AttachmentService } from './cases/attachment.service';
 import { AttachmentStorage } from './cases/attachment.storage';
 import { CaseRepository } from './cases/case.repository';
 import { CaseService } from './cases/case.service';
+import { CaseDashboardQueries } from './cases/case-dashboard.queries';
 import { CaseDashboardService } from './cases/case-dashboard.service';
 import { CaseFileService } from './cases/case-file.service';
+import { CaseListQueries } from './cases/case-list.queries';
 import { CaseWorkflowService } from './cases/case-workflow.service';
+import { PartyMatchingRepository } from './cases/party-matching.repository';
 import { OfficialCalendarCache } from './deadlines/official-calendar.cache';
 import { OfficialCalendarRepository } from './deadlines/official-calendar.repository';
 import { OfficialCalendarService } from './deadlines/official-calendar.service';
@@ -70,6 +73,7 @@ export function buildServices(deps: {
   const eventLog = new EventLog(auditKeys.chainKey);
   const chainAudit = new ChainAuditService(new ChainAuditRepository(db), eventLog);
   const caseRepository = new CaseRepository(db, eventLog);
+  const partyMatching = new PartyMatchingRepository(db);
   const petitionRepository = new PetitionRepository(db, eventLog);
   const cipher = new PersonalDataCipher(config.dataKey);
   const audit = new AuditService(db, clock);
@@ -81,6 +85,8 @@ export function buildServices(deps: {
   const cases = new CaseService(
     db,
     caseRepository,
+    new CaseListQueries(db),
+    partyMatching,
     unitRepository,
     userRepository,
     cipher,
@@ -92,6 +98,7 @@ export function buildServices(deps: {
   const caseWorkflow = new CaseWorkflowService(
     db,
     caseRepository,
+    partyMatching,
     unitRepository,
     userRepository,
     clock,
@@ -111,7 +118,14 @@ export function buildServices(deps: {
       clock,
       calendar,
     ),
-    caseDashboard: new CaseDashboardService(caseRepository, unitRepository, userRepository, clock, calendar),
+    caseDashboard: new CaseDashboardService({
+      cases: new CaseDashboardQueries(db),
+      handOffs: caseRepository,
+      units: unitRepository,
+      users: userRepository,
+      clock,
+      calendar,
+    }),
     attachments: new AttachmentService(
       cases,
       caseWorkflow,

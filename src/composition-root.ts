@@ -28,6 +28,7 @@ import { OfficialCalendarRepository } from './deadlines/official-calendar.reposi
 import { OfficialCalendarService } from './deadlines/official-calendar.service';
 import type { WorkingCalendar } from './deadlines/working-calendar';
 import { EscalationService } from './escalations/escalation.service';
+import { CaseImportRepository } from './imports/case-import.repository';
 import { CaseImportService } from './imports/case-import.service';
 import { NotificationDigestService } from './notifications/notification-digest.service';
 import { NotificationPreferenceService } from './notifications/notification-preference.service';
@@ -39,6 +40,7 @@ import { PetitionWorkflowService } from './petitions/petition-workflow.service';
 import type { Clock } from './shared/clock';
 import { AuditKeys } from './shared/crypto/audit-keys';
 import { PersonalDataCipher } from './shared/crypto/personal-data';
+import { Transactions } from './shared/db/transactions';
 import { JobQueue } from './shared/jobs/job-queue';
 import { StatsRepository } from './stats/stats.repository';
 import { StatsService } from './stats/stats.service';
@@ -60,6 +62,7 @@ export function buildServices(deps: {
   calendar?: () => WorkingCalendar;
 }) {
   const { db, clock, config } = deps;
+  const transactions = new Transactions(db);
   // the official calendar, kept in memory while the database's change notices arrive (OfficialCalendarCache)
   const calendarRepository = new OfficialCalendarRepository(db);
   const calendarCache = new OfficialCalendarCache(calendarRepository);
@@ -168,7 +171,15 @@ export function buildServices(deps: {
     escalations: new EscalationService(db, unitRepository, caseRepository, audit, clock),
     stats: new StatsService(new StatsRepository(db), unitRepository, clock),
     supervision: new SupervisionService(new SupervisionRepository(db), chainAudit, audit, clock, calendar),
-    imports: new CaseImportService(db, unitRepository, audit, clock, calendar, eventLog),
+    imports: new CaseImportService({
+      transactions,
+      imports: new CaseImportRepository(db),
+      units: unitRepository,
+      audit,
+      clock,
+      calendar,
+      log: eventLog,
+    }),
     jobs,
     timers,
     outbox,

@@ -67,8 +67,8 @@ export class PartyMatchingRepository {
 
   /**
    * Open, accepted cases (in mediation or agreement) other than `exceptCaseId` whose
-   * parties include one of the given applicants and one of the given respondents,
-   * matched by ID-number hash, else by name hash: the same dispute in another forum.
+   * parties include one of the given applicants and one of the given respondents (the
+   * same party: `partyKey`): the same dispute in another forum.
    */
   async findActiveForumsFor(
     parties: Array<Pick<Party, 'role' | 'idNumberHash' | 'nameHash'>>,

@@ -170,7 +170,13 @@ export function buildServices(deps: {
     ...caseWebServices,
     escalations: new EscalationService(db, unitRepository, caseRepository, audit, clock),
     stats: new StatsService(new StatsRepository(db), unitRepository, clock),
-    supervision: new SupervisionService(new SupervisionRepository(db), chainAudit, audit, clock, calendar),
+    supervision: new SupervisionService({
+      supervision: new SupervisionRepository(db),
+      chainAudit,
+      audit,
+      clock,
+      calendar,
+    }),
     imports: new CaseImportService({
       transactions,
       imports: new CaseImportRepository(db),

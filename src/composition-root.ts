@@ -13,14 +13,18 @@ import { AttachmentService } from './cases/attachment.service';
 import { AttachmentStorage } from './cases/attachment.storage';
 import { CaseRepository } from './cases/case.repository';
 import { CaseService } from './cases/case.service';
+import { CaseDashboardQueries } from './cases/case-dashboard.queries';
 import { CaseDashboardService } from './cases/case-dashboard.service';
 import { CaseFileService } from './cases/case-file.service';
+import { CaseListQueries } from './cases/case-list.queries';
 import { CaseWorkflowService } from './cases/case-workflow.service';
+import { PartyMatchingRepository } from './cases/party-matching.repository';
 import { OfficialCalendarCache } from './deadlines/official-calendar.cache';
 import { OfficialCalendarRepository } from './deadlines/official-calendar.repository';
 import { OfficialCalendarService } from './deadlines/official-calendar.service';
 import type { WorkingCalendar } from './deadlines/working-calendar';
 import { EscalationService } from './escalations/escalation.service';
+import { CaseImportRepository } from './imports/case-import.repository';
 import { CaseImportService } from './imports/case-import.service';
 import { AuditCheckpointRepository } from './integrity/audit-checkpoint.repository';
 import { AuditCheckpointService } from './integrity/audit-checkpoint.service';
@@ -75,6 +79,7 @@ export function buildServices(deps: {
   const eventLog = new EventLog(auditKeys.chainKey);
   const chainAudit = new ChainAuditService(new ChainAuditRepository(db), eventLog);
   const caseRepository = new CaseRepository(db, eventLog);
+  const partyMatching = new PartyMatchingRepository(db);
   const petitionRepository = new PetitionRepository(db, eventLog);
   const cipher = new PersonalDataCipher(config.dataKey);
   const audit = new AuditService(new AuditRepository(db), clock);
@@ -93,6 +98,8 @@ export function buildServices(deps: {
   const cases = new CaseService(
     db,
     caseRepository,
+    new CaseListQueries(db),
+    partyMatching,
     unitRepository,
     userRepository,
     cipher,
@@ -104,6 +111,7 @@ export function buildServices(deps: {
   const caseWorkflow = new CaseWorkflowService(
     db,
     caseRepository,
+    partyMatching,
     unitRepository,
     userRepository,
     clock,
@@ -123,7 +131,14 @@ export function buildServices(deps: {
       clock,
       calendar,
     ),
-    caseDashboard: new CaseDashboardService(caseRepository, unitRepository, userRepository, clock, calendar),
+    caseDashboard: new CaseDashboardService({
+      cases: new CaseDashboardQueries(db),
+      handOffs: caseRepository,
+      units: unitRepository,
+      users: userRepository,
+      clock,
+      calendar,
+    }),
     attachments: new AttachmentService(
       cases,
       caseWorkflow,
@@ -179,8 +194,22 @@ export function buildServices(deps: {
     ...caseWebServices,
     escalations: new EscalationService(db, unitRepository, caseRepository, audit, clock),
     stats: new StatsService(new StatsRepository(db), unitRepository, clock),
-    supervision: new SupervisionService(new SupervisionRepository(db), chainAudit, audit, clock, calendar),
-    imports: new CaseImportService(db, unitRepository, audit, clock, calendar, eventLog),
+    supervision: new SupervisionService({
+      supervision: new SupervisionRepository(db),
+      chainAudit,
+      audit,
+      clock,
+      calendar,
+    }),
+    imports: new CaseImportService({
+      transactions,
+      imports: new CaseImportRepository(db),
+      units: unitRepository,
+      audit,
+      clock,
+      calendar,
+      log: eventLog,
+    }),
     jobs,
     timers,
     outbox,

@@ -29,8 +29,11 @@ import { type CaseViewDeps, presentCase } from './case.presenter';
 import type { CaseRepository, CaseView, CaseWithAccess } from './case.repository';
 import type { CaseListQuery, PartyInput, RegisterCaseInput } from './case.schemas';
 import { acceptancePeriodAt, startAcceptanceClock } from './case-deadline';
+import type { CaseListQueries } from './case-list.queries';
 import { isAdmittedAsPeriodStands, stagePeriodToday } from './case-period';
 import type { Party } from './party.entity';
+import { partyKey } from './party-key';
+import type { PartyMatchingRepository } from './party-matching.repository';
 
 /** What the intake form shows before saving: look-alike cases and forums already handling the parties. */
 export interface IntakeReview {
@@ -52,6 +55,8 @@ export class CaseService {
   constructor(
     private readonly db: DataSource,
     private readonly cases: CaseRepository,
+    private readonly lists: CaseListQueries,
+    private readonly partyMatching: PartyMatchingRepository,
     private readonly units: UnitRepository,
     private readonly users: UserRepository,
     private readonly cipher: PersonalDataCipher,
@@ -147,7 +152,7 @@ export class CaseService {
   }
 
   list(actor: Actor, query: CaseListQuery) {
-    return this.cases.list(policy.caseVisibility(actor), query, todayInShanghai(this.clock.now()));
+    return this.lists.list(policy.caseVisibility(actor), query, todayInShanghai(this.clock.now()));
   }
 
   partiesOf(caseId: string) {
@@ -231,22 +236,23 @@ export class CaseService {
    */
   async reviewIntake(actor: Actor, input: RegisterCaseInput): Promise<IntakeReview> {
     const keyOf = (party: PartyInput) =>
-      party.idNumber
-        ? this.cipher.hash('id', party.idNumber)
-        : `name:${this.cipher.hash('name', party.name)}`;
+      partyKey({
+        idNumberHash: party.idNumber ? this.cipher.hash('id', party.idNumber) : null,
+        nameHash: this.cipher.hash('name', party.name),
+      });
     const applicantKeys = input.parties.filter((party) => party.role === 'applicant').map(keyOf);
     const respondentKeys = input.parties.filter((party) => party.role === 'respondent').map(keyOf);
     const idHashes = input.parties.flatMap((party) =>
       party.idNumber ? [this.cipher.hash('id', party.idNumber)] : [],
     );
-    const duplicates = await this.cases.findPossibleDuplicates(policy.caseVisibility(actor), {
+    const duplicates = await this.partyMatching.findPossibleDuplicates(policy.caseVisibility(actor), {
       applicantKeys,
       respondentKeys,
       idHashes,
       title: input.title,
       unitId: input.unitId ?? actor.unitId,
     });
-    const forums = await this.cases.findActiveForumsFor(
+    const forums = await this.partyMatching.findActiveForumsFor(
       input.parties.map((party) => ({
         role: party.role,
         idNumberHash: party.idNumber ? this.cipher.hash('id', party.idNumber) : null,

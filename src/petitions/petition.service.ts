@@ -3,6 +3,7 @@ import type { Actor } from '../access/actor';
 import { type PetitionResource, policy } from '../access/policy';
 import { presentParty } from '../cases/case.presenter';
 import type { CaseService } from '../cases/case.service';
+import { partyKey } from '../cases/party-key';
 import { yearsWithoutNotice } from '../deadlines/clock';
 import { todayInShanghai, type WorkingCalendar } from '../deadlines/working-calendar';
 import type { Clock } from '../shared/clock';
@@ -95,7 +96,7 @@ export class PetitionService {
       const sealed = this.cases.sealParties(
         input.petitioners.map((person) => ({ ...person, role: 'applicant' as const })),
       );
-      const keys = sealed.map((person) => person.idNumberHash ?? `name:${person.nameHash}`);
+      const keys = sealed.map(partyKey);
       const people = Math.max(input.groupSize ?? 0, input.petitioners.length);
       const flagSkipLevel = await this.skipsLevels(unit, input.localUnitId, tx);
 

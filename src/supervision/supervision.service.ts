@@ -11,13 +11,25 @@ import type { SupervisionRepository } from './supervision.repository';
 
 /** A supervisor's tools over their subtree: the overdue list and the audit-chain check. */
 export class SupervisionService {
-  constructor(
-    private readonly supervision: SupervisionRepository,
-    private readonly chainAudit: ChainAuditService,
-    private readonly audit: AuditService,
-    private readonly clock: Clock,
-    private readonly calendar: () => WorkingCalendar,
-  ) {}
+  private readonly supervision: SupervisionRepository;
+  private readonly chainAudit: ChainAuditService;
+  private readonly audit: AuditService;
+  private readonly clock: Clock;
+  private readonly calendar: () => WorkingCalendar;
+
+  constructor(deps: {
+    supervision: SupervisionRepository;
+    chainAudit: ChainAuditService;
+    audit: AuditService;
+    clock: Clock;
+    calendar: () => WorkingCalendar;
+  }) {
+    this.supervision = deps.supervision;
+    this.chainAudit = deps.chainAudit;
+    this.audit = deps.audit;
+    this.clock = deps.clock;
+    this.calendar = deps.calendar;
+  }
 
   async overdue(actor: Actor) {
     if (!policy.can(actor, 'supervision.view')) throw new ForbiddenError();

@@ -18,11 +18,13 @@ import { CaseDashboardService } from './cases/case-dashboard.service';
 import { CaseFileService } from './cases/case-file.service';
 import { CaseListQueries } from './cases/case-list.queries';
 import { CaseWorkflowService } from './cases/case-workflow.service';
+import { MediationRecordRepository } from './cases/mediation-record.repository';
 import { PartyMatchingRepository } from './cases/party-matching.repository';
 import { OfficialCalendarCache } from './deadlines/official-calendar.cache';
 import { OfficialCalendarRepository } from './deadlines/official-calendar.repository';
 import { OfficialCalendarService } from './deadlines/official-calendar.service';
 import type { WorkingCalendar } from './deadlines/working-calendar';
+import { EscalationRepository } from './escalations/escalation.repository';
 import { EscalationService } from './escalations/escalation.service';
 import { CaseImportRepository } from './imports/case-import.repository';
 import { CaseImportService } from './imports/case-import.service';
@@ -55,7 +57,7 @@ import { UnitRepository } from './units/unit.repository';
 import { UnitService } from './units/unit.service';
 import { UserRepository } from './users/user.repository';
 import { UserService } from './users/user.service';
-import { EventLog } from './workflows/event-log';
+import { EventLog } from './workflows/event-log.repository';
 
 /** Builds every repository and service once, passing each its dependencies. */
 export function buildServices(deps: {
@@ -108,16 +110,20 @@ export function buildServices(deps: {
     calendar,
     timers,
   );
-  const caseWorkflow = new CaseWorkflowService(
-    db,
-    caseRepository,
+  const mediationRecords = new MediationRecordRepository(db);
+  const escalationRepository = new EscalationRepository(db);
+  const caseWorkflow = new CaseWorkflowService({
+    transactions,
+    cases: caseRepository,
     partyMatching,
-    unitRepository,
-    userRepository,
+    units: unitRepository,
+    users: userRepository,
+    mediationRecords,
+    escalations: escalationRepository,
     clock,
     calendar,
     timers,
-  );
+  });
   const attachmentRepository = new AttachmentRepository(db);
   const caseWebServices = {
     caseFiles: new CaseFileService(
@@ -130,10 +136,11 @@ export function buildServices(deps: {
       audit,
       clock,
       calendar,
+      mediationRecords,
     ),
     caseDashboard: new CaseDashboardService({
       cases: new CaseDashboardQueries(db),
-      handOffs: caseRepository,
+      handOffs: escalationRepository,
       units: unitRepository,
       users: userRepository,
       clock,
@@ -192,7 +199,14 @@ export function buildServices(deps: {
     cases,
     caseWorkflow,
     ...caseWebServices,
-    escalations: new EscalationService(db, unitRepository, caseRepository, audit, clock),
+    escalations: new EscalationService({
+      transactions,
+      escalations: escalationRepository,
+      units: unitRepository,
+      cases: caseRepository,
+      audit,
+      clock,
+    }),
     stats: new StatsService(new StatsRepository(db), unitRepository, clock),
     supervision: new SupervisionService({
       supervision: new SupervisionRepository(db),

@@ -1,6 +1,7 @@
 import type { Actor } from '../access/actor';
 import { policy } from '../access/policy';
 import { todayInShanghai, type WorkingCalendar } from '../deadlines/working-calendar';
+import type { EscalationRepository, HandOffIn } from '../escalations/escalation.repository';
 import type { Clock } from '../shared/clock';
 import type { Unit } from '../units/unit.entity';
 import type { UnitRepository } from '../units/unit.repository';
@@ -8,7 +9,6 @@ import type { User } from '../users/user.entity';
 import type { UserRepository } from '../users/user.repository';
 import type { CaseEventRecord } from '../workflows/workflow-event.entity';
 import type { Case } from './case.entity';
-import type { CaseRepository } from './case.repository';
 import type { CaseDashboardQueries } from './case-dashboard.queries';
 
 /** The states in which a case waits for its unit: to be submitted, screened, or given a mediator. */
@@ -21,7 +21,7 @@ export interface Dashboard {
   waiting: { items: Case[]; counts: Record<string, number> } | null;
   mine: { items: Case[]; overdue: number; dueSoon: number; open: number } | null;
   pressing: { items: Case[]; overdue: number; dueSoon: number; open: number } | null;
-  handOffs: Awaited<ReturnType<CaseRepository['handOffsInto']>>;
+  handOffs: HandOffIn[];
   recent: Array<{ row: Case; event: CaseEventRecord }>;
   units: Map<string, Unit>;
   users: Map<string, User>;
@@ -37,7 +37,7 @@ export interface Dashboard {
  */
 export class CaseDashboardService {
   private readonly cases: CaseDashboardQueries;
-  private readonly handOffs: Pick<CaseRepository, 'handOffsInto'>;
+  private readonly handOffs: Pick<EscalationRepository, 'handOffsInto'>;
   private readonly units: UnitRepository;
   private readonly users: UserRepository;
   private readonly clock: Clock;
@@ -46,7 +46,7 @@ export class CaseDashboardService {
   constructor(deps: {
     cases: CaseDashboardQueries;
     /** Where the hand-offs into the actor's place are read. */
-    handOffs: Pick<CaseRepository, 'handOffsInto'>;
+    handOffs: Pick<EscalationRepository, 'handOffsInto'>;
     units: UnitRepository;
     users: UserRepository;
     clock: Clock;

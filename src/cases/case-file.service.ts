@@ -20,6 +20,7 @@ import type { CaseRepository } from './case.repository';
 import type { CaseService } from './case.service';
 import { type StagePeriodToday, stagePeriodToday } from './case-period';
 import type { Agreement } from './mediation-record.entity';
+import type { MediationRecordRepository } from './mediation-record.repository';
 import type { Party } from './party.entity';
 
 /** Everything the case page shows, gathered for one actor: the view model turns it into the page. */
@@ -74,6 +75,7 @@ export class CaseFileService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly calendar: () => WorkingCalendar,
+    private readonly mediationRecords: MediationRecordRepository,
   ) {}
 
   async open(actor: Actor, caseId: string): Promise<CaseFile> {
@@ -83,7 +85,7 @@ export class CaseFileService {
       this.caseRepository.eventsOf(row.id),
       this.attachments.listOfCase(row.id),
       this.units.findAll(),
-      this.caseRepository.latestAgreementOf(row.id),
+      this.mediationRecords.latestAgreementOf(row.id),
       row.gridId ? this.units.findGridById(row.gridId) : null,
     ]);
     const district = allUnits.find((unit) => unit.id === row.districtId);

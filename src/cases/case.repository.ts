@@ -1,28 +1,18 @@
 import type { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import type { CaseResource, CaseVisibility } from '../access/policy';
 import { type PendingInsert, WriteBatch } from '../shared/db/write-batch';
-import { caseTimersColumn, type TimerRow, timersFromJson } from '../timers/deadline-timer.repository';
 import type { Unit } from '../units/unit.entity';
 import type { User } from '../users/user.entity';
 import type { ChainHead, ChainVerification } from '../workflows/event-chain';
-import type { EventLog } from '../workflows/event-log';
+import type { EventLog, NewWorkflowEvent } from '../workflows/event-log.repository';
 import { CaseEventRecord } from '../workflows/workflow-event.entity';
 import { Case } from './case.entity';
 import type { ShownParty } from './case.presenter';
-import { Agreement } from './mediation-record.entity';
+import { caseTimersColumn, type TimerRow, timersFromJson } from './case-timers';
 import { Party } from './party.entity';
 
-export interface NewCaseEvent {
-  caseId: string;
-  type: string;
-  actorId: string | null;
-  actorName: string | null;
-  unitId: string | null;
-  at: Date;
-  payload: Record<string, unknown>;
-  fromState: string | null;
-  toState: string;
-}
+/** One entry of a case's event log, named by its case. */
+export type NewCaseEvent = NewWorkflowEvent & { caseId: string };
 
 /** A case as other lists name it. */
 export type CaseSummary = Pick<Case, 'id' | 'number' | 'title' | 'type' | 'state'>;
@@ -76,11 +66,6 @@ function caseView(raw: {
 
 function withAccess(row: Case, raw: AccessRow): CaseWithAccess {
   return { row, resource: caseResource(row, raw) };
-}
-
-/** The number the next event of a chain takes: one after its last link (`head`), or 1. */
-export function nextSeq(head: ChainHead | null): number {
-  return (head?.seq ?? 0) + 1;
 }
 
 /**
@@ -248,62 +233,6 @@ export class CaseRepository {
     return caseResource(row, raw[0] ?? { access_paths: null, access_agents: null });
   }
 
-  /** Hand-offs (上报, 交办, 移交) into the actor's place, latest first. */
-  async handOffsInto(
-    visibility: CaseVisibility,
-    limit: number,
-  ): Promise<
-    Array<{
-      id: string;
-      caseId: string;
-      number: string;
-      title: string;
-      kind: string;
-      reasonCode: string | null;
-      reason: string;
-      fromUnitId: string;
-      toUnitId: string;
-      status: string;
-      createdAt: Date;
-      state: string;
-    }>
-  > {
-    let scope: string;
-    let param: string;
-    if (visibility.kind === 'unit') {
-      scope = 'e.to_unit_id = $1';
-      param = visibility.unitId;
-    } else if (visibility.kind === 'subtree') {
-      scope = 'e.to_unit_id IN (SELECT tu.id FROM units tu WHERE tu.path <@ $1::ltree)';
-      param = visibility.path;
-    } else {
-      return [];
-    }
-    const rows: Array<Record<string, unknown>> = await this.manager().query(
-      `SELECT e.id, e.case_id, c.number, c.title, c.state, e.kind, e.reason_code, e.reason,
-              e.from_unit_id, e.to_unit_id, e.status, e.created_at
-       FROM escalations e JOIN cases c ON c.id = e.case_id
-       WHERE ${scope}
-       ORDER BY (e.status = 'pending') DESC, e.created_at DESC
-       LIMIT $2`,
-      [param, limit],
-    );
-    return rows.map((row) => ({
-      id: row.id as string,
-      caseId: row.case_id as string,
-      number: row.number as string,
-      title: row.title as string,
-      state: row.state as string,
-      kind: row.kind as string,
-      reasonCode: (row.reason_code as string | null) ?? null,
-      reason: row.reason as string,
-      fromUnitId: row.from_unit_id as string,
-      toUnitId: row.to_unit_id as string,
-      status: row.status as string,
-      createdAt: row.created_at as Date,
-    }));
-  }
-
   saveCase(row: Partial<Case>, tx: EntityManager): Promise<Case> {
     return tx.save(Case, tx.create(Case, row));
   }
@@ -338,7 +267,7 @@ export class CaseRepository {
    * A workflow event's writes in one statement (`WriteBatch`): the event appended after
    * `head` (the chain's last link, read under the case's row lock by `lockForEvent`), the
    * case's columns as the event left them, and the rows the event adds besides (a session,
-   * a hand-off, notices to send: numbered `nextSeq(head)`). Answers the appended event.
+   * a hand-off, notices to send: numbered `nextSeq(head)` of event-chain.ts). Answers the appended event.
    */
   async recordEvent(
     tx: EntityManager,
@@ -355,16 +284,6 @@ export class CaseRepository {
     for (const row of alsoInsert) batch.insert(row);
     await batch.run();
     return record;
-  }
-
-  /** The case's current agreement (the latest not superseded by a new round of mediation), if any. */
-  latestAgreementOf(caseId: string, tx?: EntityManager): Promise<Agreement | null> {
-    return this.manager(tx)
-      .createQueryBuilder(Agreement, 'a')
-      .where('a.case_id = :caseId', { caseId })
-      .andWhere(`a.status <> 'superseded'`)
-      .orderBy('a.event_seq', 'DESC')
-      .getOne();
   }
 
   /** The case's chain checked with the chain key, against the count of events its row keeps (version + 1). */

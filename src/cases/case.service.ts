@@ -9,7 +9,6 @@ import { nextRecordNumber } from '../shared/db/record-numbers';
 import { ForbiddenError, NotFoundError, RuleViolationError, ValidationError } from '../shared/errors';
 import type { Locale } from '../shared/i18n/i18n';
 import { isUuid } from '../shared/ids';
-import type { DeadlineTimerService } from '../timers/deadline-timer.service';
 import type { Grid } from '../units/grid.entity';
 import type { Unit } from '../units/unit.entity';
 import { mediationLevelOf } from '../units/unit.entity';
@@ -31,6 +30,7 @@ import type { CaseListQuery, PartyInput, RegisterCaseInput } from './case.schema
 import { acceptancePeriodAt, startAcceptanceClock } from './case-deadline';
 import type { CaseListQueries } from './case-list.queries';
 import { isAdmittedAsPeriodStands, stagePeriodToday } from './case-period';
+import type { CaseTimers } from './case-timers';
 import type { Party } from './party.entity';
 import { partyKey } from './party-key';
 import type { PartyMatchingRepository } from './party-matching.repository';
@@ -64,7 +64,7 @@ export class CaseService {
     private readonly clock: Clock,
     private readonly calendar: () => WorkingCalendar,
     /** Gives a clock started at registration (the health bureau's §40 period) its timer, in the registration's transaction. */
-    private readonly timers?: Pick<DeadlineTimerService, 'reconcileCaseIn'>,
+    private readonly timers?: CaseTimers,
   ) {}
 
   /** Units by id, for presenting references. */

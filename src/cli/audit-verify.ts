@@ -9,7 +9,7 @@ import { ChainAuditService, type ChainFinding } from '../integrity/chain-audit.s
 import { CheckpointAuditService, type CheckpointFinding } from '../integrity/checkpoint-audit.service';
 import type { RecordMismatch } from '../integrity/mirrored-records';
 import { AuditKeys, parsePublicKey } from '../shared/crypto/audit-keys';
-import { EventLog } from '../workflows/event-log';
+import { EventLog } from '../workflows/event-log.repository';
 import { CannotAudit, openAuditDatabase } from './audit-database';
 
 /**

@@ -1,63 +1,54 @@
-import type { DataSource } from 'typeorm';
 import type { Actor } from '../access/actor';
 import { policy } from '../access/policy';
 import type { AuditService } from '../audit/audit.service';
-import type { CaseRepository } from '../cases/case.repository';
 import { enqueueNotifications } from '../notifications/outbox';
 import type { Clock } from '../shared/clock';
+import type { Transactions } from '../shared/db/transactions';
 import { ForbiddenError, NotFoundError, RuleViolationError } from '../shared/errors';
 import { isUuid } from '../shared/ids';
 import type { UnitRepository } from '../units/unit.repository';
-import { Escalation, type EscalationStatus } from './escalation.entity';
+import type { Escalation } from './escalation.entity';
+import type { EscalationQuery, EscalationRepository } from './escalation.repository';
 
-export interface EscalationQuery {
-  status?: EscalationStatus;
-  unitId?: string;
-  reasonCode?: string;
-  kind?: string;
-  from?: string;
-  to?: string;
-  page: number;
-  pageSize: number;
+/**
+ * How the review queue names a hand-off's case. Declared here and given by the case
+ * repository in the composition root, so that escalations import nothing from cases
+ * (cases write the escalation records: the dependency runs cases → escalations).
+ */
+export interface CaseSummaries {
+  summariesOf(
+    ids: string[],
+  ): Promise<Array<{ id: string; number: string; title: string; type: string; state: string }>>;
 }
 
 /** Supervisors' review of hand-offs into their subtree: endorsed, or questioned (矛盾上交?). */
 export class EscalationService {
-  constructor(
-    private readonly db: DataSource,
-    private readonly units: UnitRepository,
-    private readonly cases: CaseRepository,
-    private readonly audit: AuditService,
-    private readonly clock: Clock,
-  ) {}
+  private readonly transactions: Transactions;
+  private readonly escalations: EscalationRepository;
+  private readonly units: UnitRepository;
+  private readonly cases: CaseSummaries;
+  private readonly audit: AuditService;
+  private readonly clock: Clock;
+
+  constructor(deps: {
+    transactions: Transactions;
+    escalations: EscalationRepository;
+    units: UnitRepository;
+    cases: CaseSummaries;
+    audit: AuditService;
+    clock: Clock;
+  }) {
+    this.transactions = deps.transactions;
+    this.escalations = deps.escalations;
+    this.units = deps.units;
+    this.cases = deps.cases;
+    this.audit = deps.audit;
+    this.clock = deps.clock;
+  }
 
   async list(actor: Actor, query: EscalationQuery): Promise<{ items: Escalation[]; total: number }> {
     if (!policy.can(actor, 'escalation.list')) throw new ForbiddenError();
-    const builder = this.db.manager
-      .createQueryBuilder(Escalation, 'e')
-      .innerJoin('units', 'tu', 'tu.id = e.to_unit_id')
-      .where('tu.path <@ :scope::ltree', { scope: actor.unitPath });
-    if (query.status) builder.andWhere('e.status = :status', { status: query.status });
-    if (query.reasonCode) builder.andWhere('e.reason_code = :reasonCode', { reasonCode: query.reasonCode });
-    if (query.kind) builder.andWhere('e.kind = :kind', { kind: query.kind });
-    if (query.from)
-      builder.andWhere(`e.created_at >= (:from::date)::timestamp AT TIME ZONE 'Asia/Shanghai'`, {
-        from: query.from,
-      });
-    if (query.to)
-      builder.andWhere(`e.created_at < (:to::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'`, {
-        to: query.to,
-      });
-    if (query.unitId) {
-      builder.andWhere('tu.path <@ (SELECT r.path FROM units r WHERE r.id = :unitId)', {
-        unitId: query.unitId,
-      });
-    }
-    const [items, total] = await builder
-      .orderBy('e.created_at', 'DESC')
-      .skip((query.page - 1) * query.pageSize)
-      .take(query.pageSize)
-      .getManyAndCount();
+    const [items, total] = await this.escalations.list(actor.unitPath, query);
     return { items, total };
   }
 
@@ -84,7 +75,7 @@ export class EscalationService {
   /** A hand-off the supervisor may review, or 404. */
   async getReviewable(actor: Actor, id: string): Promise<Escalation> {
     if (!isUuid(id)) throw new NotFoundError();
-    const escalation = await this.db.manager.findOne(Escalation, { where: { id } });
+    const escalation = await this.escalations.findById(id);
     const toUnit = escalation ? await this.units.findById(escalation.toUnitId) : null;
     if (!escalation || !toUnit || !policy.canReviewHandOffInto(actor, toUnit.path)) throw new NotFoundError();
     return escalation;
@@ -98,20 +89,17 @@ export class EscalationService {
     comment: string | undefined,
   ): Promise<Escalation> {
     await this.getReviewable(actor, id);
-    return this.db.transaction(async (tx) => {
-      const escalation = await tx
-        .createQueryBuilder(Escalation, 'e')
-        .setLock('pessimistic_write')
-        .where('e.id = :id', { id })
-        .getOneOrFail();
+    return this.transactions.run(async (tx) => {
+      const escalation = await this.escalations.lockForReview(tx, id);
       if (escalation.status !== 'pending')
         throw new RuleViolationError('already_reviewed', undefined, { status: escalation.status });
-      const now = this.clock.now();
-      await tx.update(
-        Escalation,
-        { id },
-        { status: decision, reviewerId: actor.id, reviewComment: comment ?? null, reviewedAt: now },
-      );
+      const review = {
+        status: decision,
+        reviewerId: actor.id,
+        reviewComment: comment ?? null,
+        reviewedAt: this.clock.now(),
+      };
+      await this.escalations.recordReview(tx, id, review);
       await this.audit.record(
         { actor: { id: actor.id, username: actor.username }, ip },
         {
@@ -132,13 +120,7 @@ export class EscalationService {
           },
         ]);
       }
-      return {
-        ...escalation,
-        status: decision,
-        reviewerId: actor.id,
-        reviewComment: comment ?? null,
-        reviewedAt: now,
-      };
+      return { ...escalation, ...review };
     });
   }
 }

@@ -8,7 +8,7 @@ import type { Transactions, Tx } from '../shared/db/transactions';
 import { ForbiddenError } from '../shared/errors';
 import type { Unit } from '../units/unit.entity';
 import type { UnitRepository } from '../units/unit.repository';
-import type { EventLog } from '../workflows/event-log';
+import type { EventLog } from '../workflows/event-log.repository';
 import type { CaseImportRepository, ImportedCase } from './case-import.repository';
 import { ImportRejectedError, type ImportRow, type ImportRowError, parseImportCsv } from './case-import.rows';
 import { type ImportRun, importedCase, newRowMemo } from './imported-case';

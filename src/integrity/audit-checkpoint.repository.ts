@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { LogKind } from '../workflows/event-log';
+import type { LogKind } from '../workflows/event-log.repository';
 import type { CheckpointBody, CheckpointLine, HeadEntry } from './audit-checkpoint';
 
 /** A stored checkpoint: its line, why it was made and who asked. */

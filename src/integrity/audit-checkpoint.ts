@@ -1,7 +1,7 @@
 import { createHash, type KeyObject } from 'node:crypto';
 import { publicKeyText, signatureIsValid } from '../shared/crypto/audit-keys';
 import { canonicalJson } from '../workflows/event-chain';
-import type { LogKind } from '../workflows/event-log';
+import type { LogKind } from '../workflows/event-log.repository';
 
 /**
  * Signed checkpoints (签名检查点) of the audit trail, as data: what is signed, how the

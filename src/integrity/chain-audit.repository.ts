@@ -4,7 +4,7 @@ import { Agreement, MediationSession } from '../cases/mediation-record.entity';
 import { Escalation } from '../escalations/escalation.entity';
 import { PetitionVisit } from '../petitions/petition.entity';
 import type { ChainedEvent } from '../workflows/event-chain';
-import { type LogKind, logs } from '../workflows/event-log';
+import { type LogKind, logs } from '../workflows/event-log.repository';
 import type { CaseRecords } from './mirrored-records';
 
 /** A stored event with its owner's id. */

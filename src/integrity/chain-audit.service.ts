@@ -1,6 +1,6 @@
 import type { Tx } from '../shared/db/transactions';
 import type { ChainVerification } from '../workflows/event-chain';
-import type { EventLog, LogKind } from '../workflows/event-log';
+import type { EventLog, LogKind } from '../workflows/event-log.repository';
 import type { ChainAuditRepository, ChainOwner } from './chain-audit.repository';
 import {
   type CaseRecords,

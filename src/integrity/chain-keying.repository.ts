@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { ChainedEvent } from '../workflows/event-chain';
-import { type LogKind, logs } from '../workflows/event-log';
+import { type LogKind, logs } from '../workflows/event-log.repository';
 
 /** The record that the chains were re-keyed (table `audit_chain_keyings`). */
 export interface ChainKeying {

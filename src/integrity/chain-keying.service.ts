@@ -2,7 +2,7 @@ import { ConfigError } from '../../config/environment';
 import type { Clock } from '../shared/clock';
 import type { AuditKeys } from '../shared/crypto/audit-keys';
 import { digestEvent, genesisHash, sealEvent } from '../workflows/event-chain';
-import type { LogKind } from '../workflows/event-log';
+import type { LogKind } from '../workflows/event-log.repository';
 import type { ChainKeying, ChainKeyingRepository, Relinked, StoredEvent } from './chain-keying.repository';
 
 /** How the chains were keyed: the unkeyed SHA-256 chain of before issue 17, re-keyed with HMAC-SHA-256. */

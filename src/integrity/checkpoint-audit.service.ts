@@ -1,5 +1,5 @@
 import { digestUpTo } from '../workflows/event-chain';
-import type { LogKind } from '../workflows/event-log';
+import type { LogKind } from '../workflows/event-log.repository';
 import type { CheckpointReplay, HeldHead } from './audit-checkpoint';
 import type { ChainAuditRepository } from './chain-audit.repository';
 

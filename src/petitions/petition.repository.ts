@@ -3,7 +3,7 @@ import type { PetitionResource, PetitionVisibility } from '../access/policy';
 import { Party } from '../cases/party.entity';
 import { partyKeySql } from '../cases/party-key';
 import type { ChainVerification } from '../workflows/event-chain';
-import type { EventLog, NewWorkflowEvent } from '../workflows/event-log';
+import type { EventLog, NewWorkflowEvent } from '../workflows/event-log.repository';
 import type { PetitionEventRecord } from '../workflows/workflow-event.entity';
 import { Petition, PetitionVisit } from './petition.entity';
 import type { PetitionListQuery } from './petition.schemas';

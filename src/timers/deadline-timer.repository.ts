@@ -1,30 +1,12 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { CaseDeadline } from '../cases/case.entity';
+import type { TimedSubjectType, TimerKey, TimerRow } from '../cases/case-timers';
 import type { PetitionDueDates } from '../petitions/petition.entity';
 import { runQuery } from '../shared/db/structured-query';
 import type { CaseOutcome } from '../workflows/case.machine';
 import type { Track } from '../workflows/rules/dispute-rules.types';
 
-export type TimedSubjectType = 'case' | 'petition';
-
-/** Names one timer: a subject and one of its clocks. */
-export interface TimerKey {
-  subjectType: TimedSubjectType;
-  subjectId: string;
-  /** `mediation` for a case's stage; the petition clock's name (`decision`, `conclusion`, …). */
-  clock: string;
-}
-
-export interface TimerRow extends TimerKey {
-  startedOn: string;
-  warningOn: string;
-  dueOn: string;
-  paused: boolean;
-  warnedAt: Date | null;
-  overdueAt: Date | null;
-  fireAt: Date | null;
-  jobId: string | null;
-}
+export type { TimedSubjectType, TimerKey, TimerRow };
 
 /** A case as its timers read it: its stage's clock, and what a labour limitation runs from (§27). */
 export interface CaseClockRow {
@@ -62,37 +44,6 @@ const timerColumns = `subject_type AS "subjectType", subject_id AS "subjectId", 
   to_char(started_on, 'YYYY-MM-DD') AS "startedOn", to_char(warning_on, 'YYYY-MM-DD') AS "warningOn",
   to_char(due_on, 'YYYY-MM-DD') AS "dueOn", paused, warned_at AS "warnedAt", overdue_at AS "overdueAt",
   fire_at AS "fireAt", job_id AS "jobId"`;
-
-/**
- * A case's timers as one json column of a query on `cases` (alias `c`), for a read that
- * locks the case: every writer of a case's timers holds the case's row lock first (the
- * order below), so under it they are as the locking read found them. `timersFromJson`
- * turns the column back into rows like `lockTimersOf`'s (times to the millisecond, as the
- * driver reads them).
- */
-export const caseTimersColumn = `(SELECT json_agg(json_build_object(
-    'subjectType', t.subject_type, 'subjectId', t.subject_id, 'clock', t.clock,
-    'startedOn', to_char(t.started_on, 'YYYY-MM-DD'), 'warningOn', to_char(t.warning_on, 'YYYY-MM-DD'),
-    'dueOn', to_char(t.due_on, 'YYYY-MM-DD'), 'paused', t.paused,
-    'warnedAt', floor(extract(epoch FROM t.warned_at) * 1000), 'overdueAt', floor(extract(epoch FROM t.overdue_at) * 1000),
-    'fireAt', floor(extract(epoch FROM t.fire_at) * 1000), 'jobId', t.job_id) ORDER BY t.clock)
-  FROM deadline_timers t WHERE t.subject_type = 'case' AND t.subject_id = c.id)`;
-
-type TimerJson = Omit<TimerRow, 'warnedAt' | 'overdueAt' | 'fireAt'> & {
-  warnedAt: number | null;
-  overdueAt: number | null;
-  fireAt: number | null;
-};
-
-export function timersFromJson(rows: TimerJson[] | null): TimerRow[] {
-  const at = (ms: number | null) => (ms === null ? null : new Date(ms));
-  return (rows ?? []).map((row) => ({
-    ...row,
-    warnedAt: at(row.warnedAt),
-    overdueAt: at(row.overdueAt),
-    fireAt: at(row.fireAt),
-  }));
-}
 
 /**
  * The only code that queries deadline timers, and the few columns of cases and

@@ -82,13 +82,18 @@ export function sealEvent(chainKey: Buffer, event: EventContent, prevHash: strin
   return createHmac('sha256', chainKey).update(prevHash).update(contentJson(event)).digest('hex');
 }
 
+/** The number the next event of a chain takes: one after its last link (`head`), or 1. */
+export function nextSeq(head: ChainHead | null): number {
+  return (head?.seq ?? 0) + 1;
+}
+
 /** The links of `event` as the next entry after `head` (null: the first entry). */
 export function linkAfter(
   chainKey: Buffer,
   event: Omit<EventContent, 'seq'>,
   head: ChainHead | null,
 ): { seq: number; prevHash: string; hash: string; digest: string } {
-  const seq = (head?.seq ?? 0) + 1;
+  const seq = nextSeq(head);
   const prevHash = head?.hash ?? genesisHash;
   const content = { ...event, seq };
   return {

@@ -8,7 +8,7 @@ import type { Clock } from '../../src/shared/clock';
 import { AuditKeys } from '../../src/shared/crypto/audit-keys';
 import { createI18n } from '../../src/shared/i18n/i18n';
 import { createLogger, type Logger } from '../../src/shared/logger';
-import { EventLog } from '../../src/workflows/event-log';
+import { EventLog } from '../../src/workflows/event-log.repository';
 import { openTestDataSource } from './test-database';
 
 /** Configuration for tests: fixed secrets, a database URL, nothing read from the environment. */

@@ -1,4 +1,5 @@
-import type { EntityManager } from 'typeorm';
+import type { Actor } from '../access/actor';
+import type { Tx } from '../shared/db/transactions';
 import {
   type ChainedEvent,
   type ChainHead,
@@ -18,6 +19,19 @@ export interface NewWorkflowEvent {
   payload: Record<string, unknown>;
   fromState: string | null;
   toState: string;
+}
+
+/**
+ * The entry `actor` makes at `at`: who (their id and the name the timeline shows) and from
+ * which unit, with what happened. Every writer of a case's or a petition's event (the write
+ * paths, registration, the import) builds its entry here.
+ */
+export function eventBy(
+  actor: Pick<Actor, 'id' | 'displayName' | 'unitId'>,
+  at: Date,
+  what: Pick<NewWorkflowEvent, 'type' | 'payload' | 'fromState' | 'toState'>,
+): NewWorkflowEvent {
+  return { ...what, actorId: actor.id, actorName: actor.displayName, unitId: actor.unitId, at };
 }
 
 export const logs = {
@@ -61,7 +75,7 @@ export class EventLog {
    * a statement of its own, whose snapshot is taken after the lock was granted.
    */
   async headAfterLock(
-    tx: EntityManager,
+    tx: Tx,
     kind: LogKind,
     ownerId: string,
     known?: { head: ChainHead | null; events: number },
@@ -96,7 +110,7 @@ export class EventLog {
    * is what `headAfterLock` answered under it, else the head is read here.
    */
   async append<K extends LogKind>(
-    tx: EntityManager,
+    tx: Tx,
     kind: K,
     ownerId: string,
     event: NewWorkflowEvent,
@@ -114,7 +128,7 @@ export class EventLog {
    * to read and no other writer to wait for.
    */
   async startChains<K extends LogKind>(
-    tx: EntityManager,
+    tx: Tx,
     kind: K,
     entries: Array<{ ownerId: string; event: NewWorkflowEvent }>,
   ): Promise<RecordOf<K>[]> {
@@ -145,7 +159,7 @@ export class EventLog {
     return records;
   }
 
-  async read<K extends LogKind>(tx: EntityManager, kind: K, ownerId: string): Promise<RecordOf<K>[]> {
+  async read<K extends LogKind>(tx: Tx, kind: K, ownerId: string): Promise<RecordOf<K>[]> {
     const { entity, owner } = logs[kind];
     return (await tx.find(entity as typeof CaseEventRecord, {
       where: { [owner]: ownerId } as object,
@@ -167,7 +181,7 @@ export class EventLog {
   }
 
   /** Verifies an owner's whole chain as stored, against the number of events the owner's row says it has. */
-  async verifyStored(tx: EntityManager, kind: LogKind, ownerId: string, expected: { events?: number } = {}) {
+  async verifyStored(tx: Tx, kind: LogKind, ownerId: string, expected: { events?: number } = {}) {
     return this.verify(ownerId, await this.read(tx, kind, ownerId), expected);
   }
 }

@@ -1,0 +1,20 @@
+import type { Notification } from '../notifications/outbox';
+import type { SteppedCaseEvent } from './case-event-step';
+
+/** Who hears of the event: the mediator assigned, the unit a case was handed off or reopened to. */
+export function noticesOf({ row, event, after: next, actor }: SteppedCaseEvent): Notification[] {
+  const subject = { subjectType: 'case' as const, subjectId: row.id };
+  const payload = { number: row.number, title: row.title, event: event.type, by: actor.displayName };
+  switch (event.type) {
+    case 'ASSIGN':
+      return [{ kind: 'case.assigned', recipientUserId: next.mediatorId, ...subject, payload }];
+    case 'ESCALATE':
+    case 'RETURN_DOWN':
+    case 'TRANSFER':
+      return [{ kind: 'case.handed_off', recipientUnitId: next.holdingUnitId, ...subject, payload }];
+    case 'REOPEN':
+      return [{ kind: 'case.reopened', recipientUnitId: next.holdingUnitId, ...subject, payload }];
+    default:
+      return [];
+  }
+}

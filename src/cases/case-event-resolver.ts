@@ -1,0 +1,182 @@
+import { dueDateOf } from '../deadlines/period';
+import type { EscalationRepository } from '../escalations/escalation.repository';
+import { RuleViolationError, ValidationError } from '../shared/errors';
+import { levelAbove, type MediationLevel, mediationLevelOf, type Unit } from '../units/unit.entity';
+import type { UnitRepository } from '../units/unit.repository';
+import type { UserRepository } from '../users/user.repository';
+import type { CaseEvent } from '../workflows/case.machine';
+import type { Track } from '../workflows/rules/dispute-rules.types';
+import type { HoldingUnit } from './case.repository';
+import type { CaseEventInput } from './case.schemas';
+import type { CaseEventStep } from './case-event-step';
+
+/** An event's payload as submitted, without the version the caller expected. */
+type Submitted<T extends CaseEventInput['type']> = Omit<
+  Extract<CaseEventInput, { type: T }>,
+  'expectedVersion'
+>;
+
+const unitKindForTrack: Record<Exclude<Track, 'people'>, Unit['kind']> = {
+  administrative: 'department',
+  judicial: 'court',
+};
+
+/**
+ * Turns an event's API payload into the statechart's event: resolves names and target
+ * units (checked to be active, of the right kind, in the same district), the mediator,
+ * and what the service computes for the machine (REFER_OUT's period run out, the
+ * confirmation window of REACH_AGREEMENT).
+ */
+export class CaseEventResolver {
+  constructor(
+    private readonly units: UnitRepository,
+    private readonly users: UserRepository,
+    private readonly escalations: EscalationRepository,
+  ) {}
+
+  /** Turns the API payload into the machine's event, resolving names and target units. */
+  async resolve(step: CaseEventStep, input: CaseEventInput): Promise<CaseEvent> {
+    const { expectedVersion: _version, ...payload } = input;
+    switch (payload.type) {
+      case 'REFER_OUT':
+        // from mediation only once the period has run out (劳动争议调解仲裁法 §14): the machine's guard reads it
+        return { ...payload, periodRunOut: step.period.runOut };
+      case 'ACCEPT':
+        return this.accept(step, payload);
+      case 'ASSIGN':
+        return this.assign(step, payload);
+      case 'ESCALATE':
+        return this.escalate(step, payload);
+      case 'RETURN_DOWN':
+        return this.returnDown(step, payload);
+      case 'TRANSFER':
+        return this.transfer(step, payload);
+      case 'REACH_AGREEMENT':
+        return reachAgreement(step, payload);
+      case 'REQUEST_JUDICIAL_CONFIRMATION': {
+        const court = await this.unitOfKind(step, payload.court, 'court', 'court');
+        if (payload.appliedOn > step.today)
+          throw new ValidationError([{ field: 'appliedOn', message: 'validation.date_in_future' }]);
+        return { type: 'REQUEST_JUDICIAL_CONFIRMATION', court: court.id, appliedOn: payload.appliedOn };
+      }
+      default:
+        return payload as CaseEvent;
+    }
+  }
+
+  private async accept(step: CaseEventStep, payload: Submitted<'ACCEPT'>): Promise<CaseEvent> {
+    if (payload.track === 'people') {
+      const level = payload.level ?? mediationLevelOf(step.holdingUnit.kind);
+      if (!level) throw new ValidationError([{ field: 'level', message: 'validation.required' }]);
+      const unit = await this.peoplesUnitAt(step, level);
+      return { type: 'ACCEPT', track: 'people', level, unitId: unit.id };
+    }
+    const unit = await this.unitOfKind(step, payload.unitId, unitKindForTrack[payload.track], 'unitId');
+    return { type: 'ACCEPT', track: payload.track, unitId: unit.id };
+  }
+
+  private async assign(step: CaseEventStep, payload: Submitted<'ASSIGN'>): Promise<CaseEvent> {
+    const { tx } = step;
+    const mediator = payload.mediatorId
+      ? await this.users.findById(payload.mediatorId, tx)
+      : payload.mediatorUsername
+        ? await this.users.findByUsername(payload.mediatorUsername, tx)
+        : null;
+    const field = payload.mediatorId || !payload.mediatorUsername ? 'mediatorId' : 'mediatorUsername';
+    if (!payload.mediatorId && !payload.mediatorUsername)
+      throw new ValidationError([{ field, message: 'validation.required' }]);
+    if (!mediator?.active || mediator.role !== 'mediator' || mediator.unitId !== step.row.holdingUnitId) {
+      throw new RuleViolationError('validation_failed', [
+        { field, message: 'validation.mediator_not_in_unit' },
+      ]);
+    }
+    return { type: 'ASSIGN', mediatorId: mediator.id };
+  }
+
+  private async escalate(step: CaseEventStep, payload: Submitted<'ESCALATE'>): Promise<CaseEvent> {
+    const above = step.before.level ? levelAbove(step.before.level) : null;
+    const target = above ? await this.peoplesUnitAt(step, above).catch(() => null) : null;
+    // no unit above: the machine refuses the event (isBelowDistrictLevel) with the allowed list
+    return {
+      type: 'ESCALATE',
+      reasonCode: payload.reasonCode,
+      reason: payload.reason,
+      unitId: target?.id ?? step.holdingUnit.id,
+    };
+  }
+
+  private async returnDown(step: CaseEventStep, payload: Submitted<'RETURN_DOWN'>): Promise<CaseEvent> {
+    const { tx, holdingUnit } = step;
+    const target = payload.unitId
+      ? await this.units.findById(payload.unitId, tx)
+      : await this.unitThatEscalatedTo(step);
+    if (!target || target.parentId !== holdingUnit.id || !mediationLevelOf(target.kind) || !target.active) {
+      throw new ValidationError([{ field: 'unitId', message: 'validation.return_down_target' }]);
+    }
+    return { type: 'RETURN_DOWN', instructions: payload.instructions, unitId: target.id };
+  }
+
+  private async transfer(step: CaseEventStep, payload: Submitted<'TRANSFER'>): Promise<CaseEvent> {
+    if (payload.toTrack === 'people') {
+      const unit = await this.units.findById(payload.unitId, step.tx);
+      const level = unit ? mediationLevelOf(unit.kind) : null;
+      if (!unit?.active || !level || !(await this.sameDistrict(step, unit))) {
+        throw new ValidationError([{ field: 'unitId', message: 'validation.transfer_target' }]);
+      }
+      return { type: 'TRANSFER', toTrack: 'people', level, unitId: unit.id, reason: payload.reason };
+    }
+    const unit = await this.unitOfKind(step, payload.unitId, unitKindForTrack[payload.toTrack], 'unitId');
+    return { type: 'TRANSFER', toTrack: payload.toTrack, unitId: unit.id, reason: payload.reason };
+  }
+
+  /** The people's-mediation unit at `level` on the holding unit's line: itself or an ancestor. */
+  private async peoplesUnitAt(
+    { holdingUnit, tx }: CaseEventStep,
+    level: MediationLevel,
+  ): Promise<HoldingUnit> {
+    let unit: HoldingUnit | null = holdingUnit;
+    if (!mediationLevelOf(holdingUnit.kind)) unit = await this.units.findDistrictOf(holdingUnit.id, tx);
+    while (unit && unit.kind !== level)
+      unit = unit.parentId ? await this.units.findById(unit.parentId, tx) : null;
+    if (!unit?.active) throw new ValidationError([{ field: 'level', message: 'validation.level_not_above' }]);
+    return unit;
+  }
+
+  private async unitOfKind(step: CaseEventStep, id: string | undefined, kind: Unit['kind'], field: string) {
+    const unit = id ? await this.units.findById(id, step.tx) : null;
+    if (!unit?.active || unit.kind !== kind || !(await this.sameDistrict(step, unit))) {
+      throw new ValidationError([{ field, message: `validation.unit_must_be_${kind}` }]);
+    }
+    return unit;
+  }
+
+  private async sameDistrict({ holdingUnit, tx }: CaseEventStep, unit: HoldingUnit): Promise<boolean> {
+    return (
+      unit.path.split('.')[0] === holdingUnit.path.split('.')[0] ||
+      (await this.units.isWithin(unit.id, holdingUnit.id, tx))
+    );
+  }
+
+  /** RETURN_DOWN without a unit: back to the unit that escalated the case here. */
+  private async unitThatEscalatedTo({ row, holdingUnit, tx }: CaseEventStep): Promise<Unit | null> {
+    const last = await this.escalations.lastEscalationInto(tx, row.id, holdingUnit.id);
+    return last ? this.units.findById(last.fromUnitId, tx) : null;
+  }
+}
+
+/** 人民调解法 §33: apply jointly within 30 days of the agreement taking effect (a written one: on signing, today). */
+function reachAgreement(
+  { rules, before, today, calendar }: CaseEventStep,
+  payload: Submitted<'REACH_AGREEMENT'>,
+): CaseEvent {
+  const window = rules.judicialConfirmation;
+  const confirmable = window.applies && payload.form === 'written' && before.track === 'people';
+  const confirmationWindowEndsOn = confirmable ? dueDateOf(today, window.applicationWindow, calendar) : null;
+  return {
+    type: 'REACH_AGREEMENT',
+    form: payload.form,
+    terms: payload.terms,
+    performBy: payload.performBy,
+    confirmationWindowEndsOn,
+  };
+}

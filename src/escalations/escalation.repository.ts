@@ -1,0 +1,144 @@
+import type { DataSource } from 'typeorm';
+import type { CaseVisibility } from '../access/policy';
+import { dayStartsAt } from '../shared/db/sql-text';
+import type { Tx } from '../shared/db/transactions';
+import type { PendingInsert } from '../shared/db/write-batch';
+import { Escalation, type EscalationStatus } from './escalation.entity';
+
+export interface EscalationQuery {
+  status?: EscalationStatus;
+  unitId?: string;
+  reasonCode?: string;
+  kind?: string;
+  from?: string;
+  to?: string;
+  page: number;
+  pageSize: number;
+}
+
+/** A hand-off into a place, with the number, title and state of its case (the dashboard's list). */
+export interface HandOffIn {
+  id: string;
+  caseId: string;
+  number: string;
+  title: string;
+  kind: string;
+  reasonCode: string | null;
+  reason: string;
+  fromUnitId: string;
+  toUnitId: string;
+  status: string;
+  createdAt: Date;
+  state: string;
+}
+
+/** What a supervisor's review writes on a hand-off. */
+export type EscalationReview = Pick<Escalation, 'status' | 'reviewerId' | 'reviewComment' | 'reviewedAt'>;
+
+/**
+ * The only code that queries escalation records (移交记录): the case write path adds one
+ * per hand-off and asks where the case came from; supervisors list and review them; the
+ * dashboard shows those into the user's place.
+ */
+export class EscalationRepository {
+  constructor(private readonly db: DataSource) {}
+
+  /** A hand-off's record, as a row of the event's one statement (`CaseRepository.recordEvent`). */
+  handOffInsert(values: Partial<Escalation>): PendingInsert<Escalation> {
+    return { into: Escalation, values };
+  }
+
+  /** The last hand-off of the case into `unitId` (any kind), if any: when that unit received it. */
+  lastHandOffInto(tx: Tx, caseId: string, unitId: string): Promise<Escalation | null> {
+    return tx.findOne(Escalation, {
+      where: { caseId, toUnitId: unitId },
+      order: { createdAt: 'DESC' },
+    });
+  }
+
+  /** The last ESCALATE of the case into `unitId`, if any: where a RETURN_DOWN without a unit goes back to. */
+  lastEscalationInto(tx: Tx, caseId: string, unitId: string): Promise<Escalation | null> {
+    return tx.findOne(Escalation, {
+      where: { caseId, toUnitId: unitId, kind: 'ESCALATE' },
+      order: { createdAt: 'DESC' },
+    });
+  }
+
+  /** Hand-offs into the subtree at `scopePath` matching the query, newest first, one page and the total. */
+  list(scopePath: string, query: EscalationQuery): Promise<[Escalation[], number]> {
+    const builder = this.db.manager
+      .createQueryBuilder(Escalation, 'e')
+      .innerJoin('units', 'tu', 'tu.id = e.to_unit_id')
+      .where('tu.path <@ :scope::ltree', { scope: scopePath });
+    if (query.status) builder.andWhere('e.status = :status', { status: query.status });
+    if (query.reasonCode) builder.andWhere('e.reason_code = :reasonCode', { reasonCode: query.reasonCode });
+    if (query.kind) builder.andWhere('e.kind = :kind', { kind: query.kind });
+    if (query.from) builder.andWhere(`e.created_at >= ${dayStartsAt(':from')}`, { from: query.from });
+    if (query.to) builder.andWhere(`e.created_at < ${dayStartsAt(':to', 1)}`, { to: query.to });
+    if (query.unitId) {
+      builder.andWhere('tu.path <@ (SELECT r.path FROM units r WHERE r.id = :unitId)', {
+        unitId: query.unitId,
+      });
+    }
+    return builder
+      .orderBy('e.created_at', 'DESC')
+      .skip((query.page - 1) * query.pageSize)
+      .take(query.pageSize)
+      .getManyAndCount();
+  }
+
+  findById(id: string): Promise<Escalation | null> {
+    return this.db.manager.findOne(Escalation, { where: { id } });
+  }
+
+  /** The record, locked for a review (`FOR UPDATE`); throws when it is gone. */
+  lockForReview(tx: Tx, id: string): Promise<Escalation> {
+    return tx
+      .createQueryBuilder(Escalation, 'e')
+      .setLock('pessimistic_write')
+      .where('e.id = :id', { id })
+      .getOneOrFail();
+  }
+
+  async recordReview(tx: Tx, id: string, review: EscalationReview): Promise<void> {
+    await tx.update(Escalation, { id }, review);
+  }
+
+  /** Hand-offs (上报, 交办, 移交) into the actor's place, latest first. */
+  async handOffsInto(visibility: CaseVisibility, limit: number): Promise<HandOffIn[]> {
+    let scope: string;
+    let param: string;
+    if (visibility.kind === 'unit') {
+      scope = 'e.to_unit_id = $1';
+      param = visibility.unitId;
+    } else if (visibility.kind === 'subtree') {
+      scope = 'e.to_unit_id IN (SELECT tu.id FROM units tu WHERE tu.path <@ $1::ltree)';
+      param = visibility.path;
+    } else {
+      return [];
+    }
+    const rows: Array<Record<string, unknown>> = await this.db.manager.query(
+      `SELECT e.id, e.case_id, c.number, c.title, c.state, e.kind, e.reason_code, e.reason,
+              e.from_unit_id, e.to_unit_id, e.status, e.created_at
+       FROM escalations e JOIN cases c ON c.id = e.case_id
+       WHERE ${scope}
+       ORDER BY (e.status = 'pending') DESC, e.created_at DESC
+       LIMIT $2`,
+      [param, limit],
+    );
+    return rows.map((row) => ({
+      id: row.id as string,
+      caseId: row.case_id as string,
+      number: row.number as string,
+      title: row.title as string,
+      state: row.state as string,
+      kind: row.kind as string,
+      reasonCode: (row.reason_code as string | null) ?? null,
+      reason: row.reason as string,
+      fromUnitId: row.from_unit_id as string,
+      toUnitId: row.to_unit_id as string,
+      status: row.status as string,
+      createdAt: row.created_at as Date,
+    }));
+  }
+}

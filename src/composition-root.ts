@@ -95,7 +95,13 @@ export function buildServices(deps: {
   });
   // pg-boss on the app's database: the write path queues timer jobs in its own transactions
   const jobs = new JobQueue(JobQueue.connectionStringOf(db));
-  const timers = new DeadlineTimerService(db, new DeadlineTimerRepository(db), jobs, clock, calendar);
+  const timers = new DeadlineTimerService({
+    transactions,
+    timers: new DeadlineTimerRepository(db),
+    jobs,
+    clock,
+    calendar,
+  });
   const outbox = new OutboxRepository(db);
   const cases = new CaseService(
     db,

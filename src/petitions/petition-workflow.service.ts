@@ -10,6 +10,7 @@ import { isUuid } from '../shared/ids';
 import type { UnitRepository } from '../units/unit.repository';
 import type { UserRepository } from '../users/user.repository';
 import { admitEvent } from '../workflows/event-admission';
+import { eventBy } from '../workflows/event-log.repository';
 import { applyEvent } from '../workflows/machine-runner';
 import {
   type PetitionEvent,
@@ -61,16 +62,16 @@ export class PetitionWorkflowService {
       const toState = petitionStatePath(stepped.next.value);
 
       const { expectedVersion: _version, ...submitted } = input;
-      await this.petitions.appendEvent(tx, row.id, {
-        type: input.type,
-        actorId: actor.id,
-        actorName: actor.displayName,
-        unitId: actor.unitId,
-        at: now,
-        payload: { ...submitted, ...event },
-        fromState: stepped.from,
-        toState,
-      });
+      await this.petitions.appendEvent(
+        tx,
+        row.id,
+        eventBy(actor, now, {
+          type: input.type,
+          payload: { ...submitted, ...event },
+          fromState: stepped.from,
+          toState,
+        }),
+      );
       if (event.type === 'LINK_CASE') await this.petitions.linkCase(row.id, event.caseId, tx);
 
       const dueDates = clocksAfter(input.type, row.dueDates, rules, today, calendar, {

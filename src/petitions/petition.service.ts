@@ -15,6 +15,7 @@ import { mediationLevels, type Unit } from '../units/unit.entity';
 import { unitName } from '../units/unit.presenter';
 import type { UnitRepository } from '../units/unit.repository';
 import type { UserRepository } from '../users/user.repository';
+import { eventBy } from '../workflows/event-log.repository';
 import { allowedEvents, startMachine } from '../workflows/machine-runner';
 import { petitionEventProbes, petitionMachine, petitionMachineVersion } from '../workflows/petition.machine';
 import { petitionRulesFor } from '../workflows/rules';
@@ -137,21 +138,21 @@ export class PetitionService {
         await this.petitions.update(row.id, { snapshot: row.snapshot }, tx);
       }
       await this.petitions.insertPetitioners(row.id, sealed, tx);
-      await this.petitions.appendEvent(tx, row.id, {
-        type: 'REGISTERED',
-        actorId: actor.id,
-        actorName: actor.displayName,
-        unitId: actor.unitId,
-        at: now,
-        payload: {
-          subject: input.subject,
-          receivedOn,
-          unitId: unit.id,
-          petitioners: input.petitioners.map((person) => person.name),
-        },
-        fromState: null,
-        toState: 'registered',
-      });
+      await this.petitions.appendEvent(
+        tx,
+        row.id,
+        eventBy(actor, now, {
+          type: 'REGISTERED',
+          payload: {
+            subject: input.subject,
+            receivedOn,
+            unitId: unit.id,
+            petitioners: input.petitioners.map((person) => person.name),
+          },
+          fromState: null,
+          toState: 'registered',
+        }),
+      );
       return row;
     });
   }
@@ -196,16 +197,16 @@ export class PetitionService {
         },
         tx,
       );
-      await this.petitions.appendEvent(tx, petitionId, {
-        type: 'VISIT_LOGGED',
-        actorId: actor.id,
-        actorName: actor.displayName,
-        unitId: actor.unitId,
-        at: this.clock.now(),
-        payload: { visitId: visit.id, ...input },
-        fromState: row.state,
-        toState: row.state,
-      });
+      await this.petitions.appendEvent(
+        tx,
+        petitionId,
+        eventBy(actor, this.clock.now(), {
+          type: 'VISIT_LOGGED',
+          payload: { visitId: visit.id, ...input },
+          fromState: row.state,
+          toState: row.state,
+        }),
+      );
       // a visit is a change to the petition like any other: its version moves on
       await this.petitions.update(
         petitionId,

@@ -1,9 +1,9 @@
-import type { DataSource, EntityManager } from 'typeorm';
-import type { CalendarChange, MovedDeadline } from '../deadlines/calendar-change';
+import type { CalendarChange, DeadlinesOnCalendarChange, MovedDeadline } from '../deadlines/calendar-change';
 import { type ClockReading, yearsWithoutNotice } from '../deadlines/clock';
 import { todayInShanghai, type WorkingCalendar } from '../deadlines/working-calendar';
 import { enqueueNotifications, type Notification } from '../notifications/outbox';
 import type { Clock } from '../shared/clock';
+import type { Transactions, Tx } from '../shared/db/transactions';
 import { JobQueue, queues } from '../shared/jobs/job-queue';
 import type {
   CaseClockRow,
@@ -41,14 +41,26 @@ export type { CalendarChange, MovedDeadline };
  *   petitions, whose write path does not call here), and raises anything a lost or late
  *   job missed.
  */
-export class DeadlineTimerService {
-  constructor(
-    private readonly db: DataSource,
-    private readonly timers: DeadlineTimerRepository,
-    private readonly jobs: JobQueue,
-    private readonly clock: Clock,
-    private readonly calendar: () => WorkingCalendar,
-  ) {}
+export class DeadlineTimerService implements DeadlinesOnCalendarChange {
+  private readonly transactions: Transactions;
+  private readonly timers: DeadlineTimerRepository;
+  private readonly jobs: JobQueue;
+  private readonly clock: Clock;
+  private readonly calendar: () => WorkingCalendar;
+
+  constructor(deps: {
+    transactions: Transactions;
+    timers: DeadlineTimerRepository;
+    jobs: JobQueue;
+    clock: Clock;
+    calendar: () => WorkingCalendar;
+  }) {
+    this.transactions = deps.transactions;
+    this.timers = deps.timers;
+    this.jobs = deps.jobs;
+    this.clock = deps.clock;
+    this.calendar = deps.calendar;
+  }
 
   private subjectDeps(): SubjectDeps {
     return { timers: this.timers, today: todayInShanghai(this.clock.now()), calendar: this.calendar() };
@@ -59,11 +71,7 @@ export class DeadlineTimerService {
    * notices raised). The write path holds the case's row lock and passes the case as it
    * now stands, so it is not read again.
    */
-  async reconcileCaseIn(
-    tx: EntityManager,
-    current: CaseClockRow,
-    timers?: TimerRow[],
-  ): Promise<TimerOutcome> {
+  async reconcileCaseIn(tx: Tx, current: CaseClockRow, timers?: TimerRow[]): Promise<TimerOutcome> {
     return this.reconcileLocked(tx, 'case', current.id, { raise: false, current, timers });
   }
 
@@ -73,7 +81,7 @@ export class DeadlineTimerService {
     subjectId: string,
     options: { raise: boolean; currentJobId?: string } = { raise: true },
   ): Promise<TimerOutcome> {
-    return this.db.transaction((tx) => this.reconcileLocked(tx, subjectType, subjectId, options));
+    return this.transactions.run((tx) => this.reconcileLocked(tx, subjectType, subjectId, options));
   }
 
   /** Every open clock, reconciled and raised: how many it checked, how many notices it raised, what failed. */
@@ -105,7 +113,7 @@ export class DeadlineTimerService {
   }
 
   /** Asks a worker to sweep soon (e.g. after the holiday table changed). */
-  async requestSweepIn(tx: EntityManager): Promise<void> {
+  async requestSweepIn(tx: Tx): Promise<void> {
     await this.jobs.sendIn(tx, queues.deadlineSweep.name, {});
   }
 
@@ -120,7 +128,7 @@ export class DeadlineTimerService {
    * petitioner's window to ask for 复查 or 复核) is left as it is: its last day is part of
    * the statechart's context, fixed by the event that opened it.
    */
-  async moveDeadlinesIn(tx: EntityManager, change: CalendarChange): Promise<MovedDeadline[]> {
+  async moveDeadlinesIn(tx: Tx, change: CalendarChange): Promise<MovedDeadline[]> {
     const moved: MovedDeadline[] = [];
     const yearStart = `${change.year}-01-01`;
     const yearEnd = `${change.year}-12-31`;
@@ -134,7 +142,7 @@ export class DeadlineTimerService {
   }
 
   private async reconcileLocked(
-    tx: EntityManager,
+    tx: Tx,
     subjectType: TimedSubjectType,
     subjectId: string,
     /**
@@ -175,7 +183,7 @@ export class DeadlineTimerService {
 
   /** One open clock of a locked subject: its stored dates moved, its flags and job set, what is due raised. */
   private async reconcileClock(
-    tx: EntityManager,
+    tx: Tx,
     subject: LockedSubject,
     open: OpenClock,
     existing: TimerRow[],
@@ -262,7 +270,7 @@ export class DeadlineTimerService {
    * Points the timer's job at `fireAt`: unchanged if its waiting job already does;
    * otherwise the old job is cancelled and a new one queued, in this transaction.
    */
-  private async schedule(tx: EntityManager, timer: TimerRow, fireAt: Date | null, currentJobId?: string) {
+  private async schedule(tx: Tx, timer: TimerRow, fireAt: Date | null, currentJobId?: string) {
     const unchanged =
       timer.jobId !== null &&
       timer.jobId !== currentJobId &&
@@ -281,7 +289,7 @@ export class DeadlineTimerService {
     await this.timers.saveTimer(tx, { ...timer, fireAt, jobId }, this.clock.now());
   }
 
-  private async cancelJob(tx: EntityManager, timer: TimerRow, currentJobId?: string) {
+  private async cancelJob(tx: Tx, timer: TimerRow, currentJobId?: string) {
     if (timer.jobId && timer.jobId !== currentJobId)
       await this.jobs.cancelIn(tx, queues.deadlineTimer.name, timer.jobId);
   }

@@ -1,4 +1,3 @@
-import type { EntityManager } from 'typeorm';
 import { readLimitation } from '../cases/arbitration-limitation';
 import type { CaseDeadline } from '../cases/case.entity';
 import { type ClockReading, type DeadlineClock, readClock } from '../deadlines/clock';
@@ -7,6 +6,7 @@ import type { WorkingCalendar } from '../deadlines/working-calendar';
 import type { NotificationKind } from '../notifications/notification-kinds';
 import type { PetitionDueDates } from '../petitions/petition.entity';
 import { currentPetitionClock } from '../petitions/petition-clocks';
+import type { Tx } from '../shared/db/transactions';
 import { petitionRulesFor, rulesFor } from '../workflows/rules';
 import type { DayBasis } from '../workflows/rules/dispute-rules.types';
 import type { PetitionRules } from '../workflows/rules/petition-rules.types';
@@ -46,7 +46,7 @@ export interface OpenClock {
   /** Said in the notice besides the dates (what expiry means under the rule). */
   payload: Record<string, unknown>;
   /** Moves the stored dates to the reading (a holiday-table change). */
-  store(tx: EntityManager, reading: ClockReading): Promise<void>;
+  store(tx: Tx, reading: ClockReading): Promise<void>;
 }
 
 /** A case or a petition, locked, with its running clocks and who hears about them. */

@@ -1,7 +1,7 @@
+import { handOffRecordOf } from '../../src/cases/hand-off-record';
 import { dueDateOf } from '../../src/deadlines/period';
 import { addDays } from '../../src/deadlines/plain-date';
 import { officialCalendar } from '../../src/deadlines/working-calendar';
-import { handOffRecordOf } from '../../src/cases/hand-off-record';
 import type { MediationLevel } from '../../src/units/unit.entity';
 import {
   type CaseContext,

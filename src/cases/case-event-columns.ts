@@ -1,4 +1,5 @@
 import type { Case, CaseDeadline } from './case.entity';
+import { clockColumns, resolvedLevelOf } from './case-columns';
 import type { SteppedCaseEvent } from './case-event-step';
 
 /** What of an event the case's derived columns depend on. */
@@ -25,9 +26,7 @@ export function columnsAfter(stepped: ColumnsSource, deadline: CaseDeadline | nu
       ? row.heldUnitIds
       : [...row.heldUnitIds, holdingUnitId],
     mediatorId: next.mediatorId,
-    deadline,
-    deadlineDue: deadline?.due ?? null,
-    overdue: deadline ? deadline.due < today : false,
+    ...clockColumns(deadline, today),
     screenedAt: row.screenedAt ?? (['ACCEPT', 'DECLINE', 'REFER_OUT'].includes(eventType) ? now : null),
     acceptedAt: eventType === 'ACCEPT' ? (row.acceptedAt ?? now) : row.acceptedAt,
     closedAt: toState === 'closed' ? (closing ? now : row.closedAt) : null,
@@ -40,7 +39,7 @@ export function columnsAfter(stepped: ColumnsSource, deadline: CaseDeadline | nu
             : true
           : row.closedOnTime
         : null,
-    resolvedLevel: toState === 'closed' && next.outcome === 'resolved' ? next.level : null,
+    resolvedLevel: resolvedLevelOf(toState, next.outcome, next.level),
     updatedAt: now,
   };
 }

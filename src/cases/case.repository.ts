@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
-import type { CaseResource, CaseVisibility } from '../access/policy';
+import type { CaseResource } from '../access/policy';
 import { type PendingInsert, WriteBatch } from '../shared/db/write-batch';
 import type { Unit } from '../units/unit.entity';
 import type { User } from '../users/user.entity';

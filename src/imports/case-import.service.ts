@@ -8,7 +8,7 @@ import type { Transactions, Tx } from '../shared/db/transactions';
 import { ForbiddenError } from '../shared/errors';
 import type { Unit } from '../units/unit.entity';
 import type { UnitRepository } from '../units/unit.repository';
-import type { EventLog } from '../workflows/event-log.repository';
+import { type EventLog, eventBy } from '../workflows/event-log.repository';
 import type { CaseImportRepository, ImportedCase } from './case-import.repository';
 import { ImportRejectedError, type ImportRow, type ImportRowError, parseImportCsv } from './case-import.rows';
 import { type ImportRun, importedCase, newRowMemo } from './imported-case';
@@ -158,16 +158,12 @@ export class CaseImportService {
       'case',
       cases.map((row, index) => ({
         ownerId: row.id,
-        event: {
+        event: eventBy(actor, now, {
           type: 'IMPORTED',
-          actorId: actor.id,
-          actorName: actor.displayName,
-          unitId: actor.unitId,
-          at: now,
           payload: { ...batch[index].data, number: row.number },
           fromState: null,
           toState: row.state,
-        },
+        }),
       })),
     );
   }

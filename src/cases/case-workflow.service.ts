@@ -350,7 +350,7 @@ export class CaseWorkflowService {
         return { type: 'REQUEST_JUDICIAL_CONFIRMATION', court: court.id, appliedOn: payload.appliedOn };
       }
       default:
-        return payload as CaseEvent;
+        return payload;
     }
   }
 

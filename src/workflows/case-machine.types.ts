@@ -2,6 +2,7 @@ import type { MediationLevel } from '../units/unit.entity';
 import type { AgreementForm, SuspensionReason } from './case-events/case-events';
 
 export type { AgreementForm, SuspensionReason };
+
 import {
   type DisputeRules,
   type DisputeType,

@@ -4,10 +4,10 @@ import { allowedTransfers, type CaseEvent } from './case-events/case-events';
 import type { CaseContext, CaseMachineInput, CaseOutcome } from './case-machine.types';
 import { statePathOf } from './machine-runner';
 
+export { caseEventProbes } from './case-event-probes';
 // What the machine carries and takes, for those that read its snapshots and send it events.
 export type { CaseEvent, CaseEventType } from './case-events/case-events';
 export { allowedTransfers } from './case-events/case-events';
-export { caseEventProbes } from './case-event-probes';
 export {
   type AgreementForm,
   type CaseContext,

@@ -96,10 +96,13 @@ export const confirmed = declareCaseEvent<ConfirmedEvent>()(confirmedSchema, {
 
 const confirmationRejectedSchema = eventSchema('CONFIRMATION_REJECTED', { reason: text });
 export type ConfirmationRejectedEvent = MachineEvent<typeof confirmationRejectedSchema>;
-export const confirmationRejected = declareCaseEvent<ConfirmationRejectedEvent>()(confirmationRejectedSchema, {
-  fields: ({ t }) => [reasonField(t)],
-  timeline: ({ note }) => [note('actionForms.reason', 'reason')],
-});
+export const confirmationRejected = declareCaseEvent<ConfirmationRejectedEvent>()(
+  confirmationRejectedSchema,
+  {
+    fields: ({ t }) => [reasonField(t)],
+    timeline: ({ note }) => [note('actionForms.reason', 'reason')],
+  },
+);
 
 const recordFollowUpSchema = eventSchema('RECORD_FOLLOW_UP', {
   visitedAt: dateTime,
@@ -109,7 +112,13 @@ const recordFollowUpSchema = eventSchema('RECORD_FOLLOW_UP', {
 export type RecordFollowUpEvent = MachineEvent<typeof recordFollowUpSchema>;
 export const recordFollowUp = declareCaseEvent<RecordFollowUpEvent>()(recordFollowUpSchema, {
   fields: ({ t, now }) => [
-    { kind: 'datetime-local', name: 'visitedAt', label: t('actionForms.visitedAt'), required: true, initial: now },
+    {
+      kind: 'datetime-local',
+      name: 'visitedAt',
+      label: t('actionForms.visitedAt'),
+      required: true,
+      initial: now,
+    },
     {
       kind: 'select',
       name: 'performed',

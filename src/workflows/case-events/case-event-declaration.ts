@@ -26,7 +26,10 @@ export const uuid = () => z.uuid(invalidValue);
 const version = { expectedVersion: z.number({ error: 'validation.required' }).int().min(0) };
 
 /** An event's API payload: its `type`, the `expectedVersion` the service checks, then its own fields. */
-export function eventSchema<const Type extends string, Shape extends z.ZodRawShape>(type: Type, shape: Shape) {
+export function eventSchema<const Type extends string, Shape extends z.ZodRawShape>(
+  type: Type,
+  shape: Shape,
+) {
   return z.strictObject({ type: z.literal(type), ...version, ...shape });
 }
 
@@ -163,7 +166,11 @@ const readers = {
 export function timelineLines<Field extends string>() {
   return {
     /** A fact; `as` a reader, or a locale prefix for a value of a list (`suspendReasons` → `suspendReasons.<value>`). */
-    fact: (label: string, field: Field, as: keyof typeof readers | { list: string } = 'text'): TimelineEntry => ({
+    fact: (
+      label: string,
+      field: Field,
+      as: keyof typeof readers | { list: string } = 'text',
+    ): TimelineEntry => ({
       as: 'fact',
       label,
       fields: [field],
@@ -175,7 +182,12 @@ export function timelineLines<Field extends string>() {
             : undefined,
     }),
     /** A fact read from several fields (the mediator by id, else by the username the API took). */
-    factOf: (label: string, fields: Field[], read: Read): TimelineEntry => ({ as: 'fact', label, fields, read }),
+    factOf: (label: string, fields: Field[], read: Read): TimelineEntry => ({
+      as: 'fact',
+      label,
+      fields,
+      read,
+    }),
     note: (label: string, field: Field): TimelineEntry => ({
       as: 'note',
       label,
@@ -211,7 +223,12 @@ interface DeclarationInput<Field extends string> {
 
 /** The default form field for a payload field no form places: a text box, labelled from `actionForms.<name>`. */
 function defaultField(t: TFunction, name: string, schema: z.ZodType): FieldSpec {
-  return { kind: 'text', name, label: t(`actionForms.${name}`), required: !schema.safeParse(undefined).success };
+  return {
+    kind: 'text',
+    name,
+    label: t(`actionForms.${name}`),
+    required: !schema.safeParse(undefined).success,
+  };
 }
 
 /**
@@ -227,7 +244,9 @@ export function declareCaseEvent<Event extends { type: string }>() {
     input: DeclarationInput<(keyof Event | keyof z.input<Schema>) & string>,
   ): CaseEventDeclaration<Schema> => {
     const type = schema.shape.type.value;
-    const own = Object.entries(schema.shape).filter(([name]) => name !== 'type' && name !== 'expectedVersion');
+    const own = Object.entries(schema.shape).filter(
+      ([name]) => name !== 'type' && name !== 'expectedVersion',
+    );
     const lines = timelineLines<string>();
     const declared = input.timeline?.(lines) ?? [];
     const shown = new Set([...declared.flatMap((entry) => entry.fields), ...(input.notOnTimeline ?? [])]);
@@ -244,7 +263,9 @@ export function declareCaseEvent<Event extends { type: string }>() {
       const rest = own
         .filter(([name]) => !placed.has(name))
         .map(([name, field]) => defaultField(context.t, name, field as z.ZodType));
-      return rest.length === 0 ? forms : forms.map((form) => ({ ...form, fields: [...form.fields, ...rest] }));
+      return rest.length === 0
+        ? forms
+        : forms.map((form) => ({ ...form, fields: [...form.fields, ...rest] }));
     };
     return { type, schema, timeline, forms: asked };
   };

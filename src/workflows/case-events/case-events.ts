@@ -79,8 +79,8 @@ export {
   escalationReasonCodes,
   referralAgencies,
   type SessionKind,
-  sessionKinds,
   type SuspensionReason,
+  sessionKinds,
   suspensionReasons,
 };
 
@@ -176,7 +176,9 @@ export type CaseEvent =
 
 export type CaseEventType = CaseEvent['type'];
 
-const byType = new Map<string, CaseEventDeclaration>(declarations.map((declaration) => [declaration.type, declaration]));
+const byType = new Map<string, CaseEventDeclaration>(
+  declarations.map((declaration) => [declaration.type, declaration]),
+);
 
 /** The declaration of a case event by its type; undefined for recorded actions (REGISTERED, ATTACHMENT_ADDED …). */
 export function caseEventDeclaration(type: string): CaseEventDeclaration | undefined {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { inLocale } from '../../shared/i18n/bilingual';
-import { type MediationLevel, mediationLevelOf, mediationLevels, levelsFrom } from '../../units/unit.entity';
+import { levelsFrom, type MediationLevel, mediationLevelOf, mediationLevels } from '../../units/unit.entity';
 import { unitOptions } from '../../units/unit-options';
 import { tracks } from '../rules/dispute-rules.types';
 import {

@@ -5,8 +5,7 @@ import type { AuditService } from '../audit/audit.service';
 import { claimingUniqueKey } from '../shared/db/write-conflict';
 import { ForbiddenError, NotFoundError, RuleViolationError, ValidationError } from '../shared/errors';
 import { isUuid } from '../shared/ids';
-import type { DepartmentKey } from '../workflows/rules/dispute-rules.types';
-import type { Unit, UnitKind } from './unit.entity';
+import type { DepartmentKey, Unit, UnitKind } from './unit.entity';
 import type { UnitRepository } from './unit.repository';
 
 /** Where each kind of unit may hang: the shape of the three-level network. */

@@ -1,3 +1,4 @@
+import type { DepartmentKey } from '../../units/unit.entity';
 import type { SuspensionReason } from '../case-events/case-events';
 
 /**
@@ -92,17 +93,8 @@ export const failureGuidances = [
 ] as const;
 export type FailureGuidance = (typeof failureGuidances)[number];
 
-/**
- * The administrative bodies the rules name, by key: a department unit carries the key of
- * the body it is (人社局, 卫健委, 房屋征收部门, 规划和自然资源局).
- */
-export const departmentKeys = [
-  'human_resources',
-  'health',
-  'housing_expropriation',
-  'planning_resources',
-] as const;
-export type DepartmentKey = (typeof departmentKeys)[number];
+// A department unit carries the key of the body it is; the rules name bodies by it (declared with the unit).
+export { type DepartmentKey, departmentKeys } from '../../units/unit.entity';
 
 export const tracks = ['people', 'administrative', 'judicial'] as const;
 export type Track = (typeof tracks)[number];

@@ -84,33 +84,6 @@ export {
   suspensionReasons,
 };
 
-/** In API.md's order. */
-const declarations = [
-  submit,
-  accept,
-  decline,
-  referOut,
-  assign,
-  logSession,
-  suspend,
-  resume,
-  reachAgreement,
-  escalate,
-  returnDown,
-  transfer,
-  fail,
-  extendPeriod,
-  withdraw,
-  requestJudicialConfirmation,
-  confirmed,
-  confirmationRejected,
-  recordFollowUp,
-  fulfilled,
-  breached,
-  resumeMediation,
-  reopen,
-] as const;
-
 /** The payload of each workflow event (API.md "Event payloads (cases)"). */
 export const caseEventSchema = z
   .discriminatedUnion(
@@ -176,11 +149,36 @@ export type CaseEvent =
 
 export type CaseEventType = CaseEvent['type'];
 
-const byType = new Map<string, CaseEventDeclaration>(
-  declarations.map((declaration) => [declaration.type, declaration]),
-);
+/** Every event's declaration by its type: the compiler asks for one per machine event and per API payload, and no other. */
+const declarations: { [Type in CaseEventType]: CaseEventDeclaration } = {
+  SUBMIT: submit,
+  ACCEPT: accept,
+  DECLINE: decline,
+  REFER_OUT: referOut,
+  ASSIGN: assign,
+  LOG_SESSION: logSession,
+  SUSPEND: suspend,
+  RESUME: resume,
+  REACH_AGREEMENT: reachAgreement,
+  ESCALATE: escalate,
+  RETURN_DOWN: returnDown,
+  TRANSFER: transfer,
+  FAIL: fail,
+  EXTEND_PERIOD: extendPeriod,
+  WITHDRAW: withdraw,
+  REQUEST_JUDICIAL_CONFIRMATION: requestJudicialConfirmation,
+  CONFIRMED: confirmed,
+  CONFIRMATION_REJECTED: confirmationRejected,
+  RECORD_FOLLOW_UP: recordFollowUp,
+  FULFILLED: fulfilled,
+  BREACHED: breached,
+  RESUME_MEDIATION: resumeMediation,
+  REOPEN: reopen,
+} satisfies Record<CaseEventInput['type'], CaseEventDeclaration>;
+
+const isCaseEventType = (type: string): type is CaseEventType => Object.hasOwn(declarations, type);
 
 /** The declaration of a case event by its type; undefined for recorded actions (REGISTERED, ATTACHMENT_ADDED …). */
 export function caseEventDeclaration(type: string): CaseEventDeclaration | undefined {
-  return byType.get(type);
+  return isCaseEventType(type) ? declarations[type] : undefined;
 }

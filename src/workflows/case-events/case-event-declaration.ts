@@ -212,6 +212,8 @@ export interface CaseEventDeclaration<Schema extends z.ZodObject = z.ZodObject> 
 interface DeclarationInput<Field extends string> {
   /** The forms; fields the schema has and no form places are asked for as text after them. */
   forms?: (context: EventFormContext) => EventForm[];
+  /** Fields some forms ask for only in some cases (ACCEPT's level on the people's form, its unit on the others). */
+  asks?: Field[];
   /** The fields of one form (default: no field). */
   fields?: (context: EventFormContext) => FieldSpec[];
   /** Fields the API takes that no form asks for (the forms send the other way of saying it). */
@@ -258,6 +260,7 @@ export function declareCaseEvent<Event extends { type: string }>() {
       const forms = input.forms?.(context) ?? [{ fields: input.fields?.(context) ?? [] }];
       const placed = new Set([
         ...forms.flatMap((form) => form.fields.map((field) => field.name)),
+        ...(input.asks ?? []),
         ...(input.apiOnly ?? []),
       ]);
       const rest = own

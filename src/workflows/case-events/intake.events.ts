@@ -39,6 +39,7 @@ export type AcceptEvent = Omit<MachineEvent<typeof acceptSchema>, 'track' | 'lev
     | { track: 'administrative' | 'judicial'; unitId: string }
   );
 export const accept = declareCaseEvent<AcceptEvent>()(acceptSchema, {
+  asks: ['track', 'level', 'unitId'],
   forms: ({ t, locale, units, holdingUnit, rules }) => {
     const ofKind = (kind: 'department' | 'court') => units.filter((unit) => unit.kind === kind);
     const forms: EventForm[] = [

@@ -11,8 +11,8 @@ import { multipartFailure, parseMultipart } from '../shared/http/multipart';
 import { attachmentMaxBytes } from './attachment.rules';
 import type { AttachmentService } from './attachment.service';
 import type { CaseService } from './case.service';
-import { casePageView } from './case.view-model';
 import type { CaseFileService } from './case-file.service';
+import { casePageView } from './case-page.view-model';
 
 /**
  * Parses one uploaded file into memory (never to disk before the service has checked

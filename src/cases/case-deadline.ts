@@ -2,6 +2,7 @@ import { readClock, yearsWithoutNotice } from '../deadlines/clock';
 import { countedDaysOf } from '../deadlines/period';
 import type { PlainDate } from '../deadlines/plain-date';
 import type { WorkingCalendar } from '../deadlines/working-calendar';
+import type { SuspensionReason } from '../workflows/case-events/case-events';
 import type { DisputeRules, StageDeadline, Track } from '../workflows/rules/dispute-rules.types';
 import type { CaseDeadline } from './case.entity';
 
@@ -124,7 +125,7 @@ export function pauseClock(
   deadline: CaseDeadline,
   rules: DisputeRules,
   track: Track,
-  reason: 'appraisal' | 'hearing' | 'other',
+  reason: SuspensionReason,
   today: PlainDate,
   calendar: WorkingCalendar,
 ): CaseDeadline {

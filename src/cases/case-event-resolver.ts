@@ -60,7 +60,7 @@ export class CaseEventResolver {
         return { type: 'REQUEST_JUDICIAL_CONFIRMATION', court: court.id, appliedOn: payload.appliedOn };
       }
       default:
-        return payload as CaseEvent;
+        return payload;
     }
   }
 

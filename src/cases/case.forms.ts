@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { caseEventSchema } from './case.schemas';
 
 /**
@@ -38,14 +39,24 @@ export const localDateTimeToIso = (value: unknown): string | undefined => {
   return match ? `${match[1]}T${match[2]}${match[3] ?? ':00'}+08:00` : typed;
 };
 
-const dateTimeFields = new Set(['heldAt', 'visitedAt']);
-const wholeNumberFields = new Set(['days']);
+type Convert = (value: unknown) => unknown;
 
-/** The fields each event's schema accepts, read from the schema itself. */
-const eventFields = new Map<string, string[]>(
+/** How a form's string becomes what a payload field's schema expects: a whole number, a moment with its zone, or text. */
+function converterFor(schema: z.ZodType): Convert {
+  const inner = schema instanceof z.ZodOptional ? (schema.unwrap() as z.ZodType) : schema;
+  if (inner instanceof z.ZodNumber) return wholeNumber;
+  if (inner instanceof z.ZodISODateTime) return localDateTimeToIso;
+  return text;
+}
+
+/** The fields each event's schema accepts and how each is read from a form, from the schema itself. */
+const eventFields = new Map<string, Array<[string, Convert]>>(
   caseEventSchema.options.map((option) => [
     String((option.shape.type as unknown as { value: string }).value),
-    Object.keys(option.shape),
+    Object.entries(option.shape).map(([name, field]): [string, Convert] => [
+      name,
+      converterFor(field as z.ZodType),
+    ]),
   ]),
 );
 
@@ -55,14 +66,7 @@ export function caseEventFromForm(body: FormBody): Record<string, unknown> {
   const fields = eventFields.get(type);
   if (!fields) return { type };
   const input: Record<string, unknown> = {};
-  for (const field of fields) {
-    const raw = body[field];
-    if (field === 'type') input.type = type;
-    else if (field === 'expectedVersion') input.expectedVersion = wholeNumber(raw);
-    else if (dateTimeFields.has(field)) input[field] = localDateTimeToIso(raw);
-    else if (wholeNumberFields.has(field)) input[field] = wholeNumber(raw);
-    else input[field] = text(raw);
-  }
+  for (const [field, convert] of fields) input[field] = field === 'type' ? type : convert(body[field]);
   return input;
 }
 

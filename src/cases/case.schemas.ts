@@ -1,15 +1,10 @@
 import { z } from 'zod';
-import { escalationReasonCodes } from '../escalations/escalation.entity';
 import { mediationLevels } from '../units/unit.entity';
-import { disputeTypes, failureGuidances, tracks } from '../workflows/rules/dispute-rules.types';
+import { date, text } from '../workflows/case-events/case-event-declaration';
+import { disputeTypes, tracks } from '../workflows/rules/dispute-rules.types';
 import { caseSources } from './case.entity';
 import { partyKinds, partyRoles } from './party.entity';
 
-/** Free text: plain text of at most 10,000 characters, rendered escaped everywhere (API.md). */
-const text = z.string().trim().min(1, 'validation.required').max(10000, 'validation.too_big');
-const optionalText = z.string().trim().max(10000, 'validation.too_big').optional();
-const date = z.iso.date({ error: 'validation.date' });
-const dateTime = z.iso.datetime({ offset: true, error: 'validation.datetime' });
 const blankToUndefined = (value: unknown) =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
 
@@ -73,129 +68,8 @@ export const registerCaseSchema = z
   .meta({ id: 'RegisterCase' });
 export type RegisterCaseInput = z.infer<typeof registerCaseSchema>;
 
-const version = { expectedVersion: z.number({ error: 'validation.required' }).int().min(0) };
-
-/** The payload of each workflow event (API.md "Event payloads (cases)"). */
-export const caseEventSchema = z
-  .discriminatedUnion(
-    'type',
-    [
-      z.strictObject({ type: z.literal('SUBMIT'), ...version }),
-      z.strictObject({
-        type: z.literal('ACCEPT'),
-        ...version,
-        track: z.enum(tracks, { error: 'validation.invalid_value' }),
-        level: z.enum(mediationLevels, { error: 'validation.invalid_value' }).optional(),
-        unitId: z.uuid({ error: 'validation.invalid_value' }).optional(),
-      }),
-      z.strictObject({ type: z.literal('DECLINE'), ...version, reason: text }),
-      z.strictObject({
-        type: z.literal('REFER_OUT'),
-        ...version,
-        agency: z.enum(['arbitration', 'court', 'police', 'reconsideration', 'other'], {
-          error: 'validation.invalid_value',
-        }),
-        reason: text,
-      }),
-      z.strictObject({
-        type: z.literal('ASSIGN'),
-        ...version,
-        mediatorId: z.uuid({ error: 'validation.invalid_value' }).optional(),
-        mediatorUsername: z.string().trim().min(1).max(64).optional(),
-      }),
-      z.strictObject({
-        type: z.literal('LOG_SESSION'),
-        ...version,
-        kind: z.enum(['session', 'hearing', 'visit'], { error: 'validation.invalid_value' }),
-        heldAt: dateTime,
-        minutes: text,
-        attendees: optionalText,
-        place: z.string().trim().max(500, 'validation.too_big').optional(),
-      }),
-      z.strictObject({
-        type: z.literal('SUSPEND'),
-        ...version,
-        reason: z.enum(['appraisal', 'hearing', 'other'], { error: 'validation.invalid_value' }),
-        note: optionalText,
-      }),
-      z.strictObject({ type: z.literal('RESUME'), ...version }),
-      z.strictObject({
-        type: z.literal('REACH_AGREEMENT'),
-        ...version,
-        form: z.enum(['written', 'oral'], { error: 'validation.invalid_value' }),
-        terms: text,
-        performBy: date.optional(),
-      }),
-      z.strictObject({
-        type: z.literal('ESCALATE'),
-        ...version,
-        reasonCode: z.enum(escalationReasonCodes, { error: 'validation.invalid_value' }),
-        reason: text,
-      }),
-      z.strictObject({
-        type: z.literal('RETURN_DOWN'),
-        ...version,
-        instructions: text,
-        unitId: z.uuid({ error: 'validation.invalid_value' }).optional(),
-      }),
-      z.strictObject({
-        type: z.literal('TRANSFER'),
-        ...version,
-        toTrack: z.enum(tracks, { error: 'validation.invalid_value' }),
-        unitId: z.uuid({ error: 'validation.invalid_value' }),
-        reason: text,
-      }),
-      z.strictObject({
-        type: z.literal('FAIL'),
-        ...version,
-        reason: text,
-        guidance: z.enum(failureGuidances, { error: 'validation.invalid_value' }),
-      }),
-      z.strictObject({
-        type: z.literal('EXTEND_PERIOD'),
-        ...version,
-        /** Days of the period's own basis (working days for medical); the law sets no cap, this form does (a sanity bound). */
-        days: z
-          .number({ error: 'validation.number' })
-          .int('validation.whole_number')
-          .min(1, 'validation.too_small')
-          .max(90, 'validation.extension_days_max'),
-        reason: text,
-      }),
-      z.strictObject({
-        type: z.literal('WITHDRAW'),
-        ...version,
-        by: z.enum(['applicant', 'respondent', 'both'], { error: 'validation.invalid_value' }),
-        note: optionalText,
-      }),
-      z.strictObject({
-        type: z.literal('REQUEST_JUDICIAL_CONFIRMATION'),
-        ...version,
-        court: z.uuid({ error: 'validation.invalid_value' }),
-        appliedOn: date,
-      }),
-      z.strictObject({
-        type: z.literal('CONFIRMED'),
-        ...version,
-        rulingNo: z.string().trim().max(64).optional(),
-      }),
-      z.strictObject({ type: z.literal('CONFIRMATION_REJECTED'), ...version, reason: text }),
-      z.strictObject({
-        type: z.literal('RECORD_FOLLOW_UP'),
-        ...version,
-        visitedAt: dateTime,
-        note: text,
-        performed: z.enum(['full', 'partial', 'none'], { error: 'validation.invalid_value' }),
-      }),
-      z.strictObject({ type: z.literal('FULFILLED'), ...version, note: optionalText }),
-      z.strictObject({ type: z.literal('BREACHED'), ...version, note: optionalText }),
-      z.strictObject({ type: z.literal('RESUME_MEDIATION'), ...version, note: optionalText }),
-      z.strictObject({ type: z.literal('REOPEN'), ...version, reason: text }),
-    ],
-    { error: 'validation.event_type' },
-  )
-  .meta({ id: 'CaseEvent' });
-export type CaseEventInput = z.infer<typeof caseEventSchema>;
+/** Each event's payload is declared with its forms and timeline facts in src/workflows/case-events/. */
+export { type CaseEventInput, caseEventSchema } from '../workflows/case-events/case-events';
 
 export const caseListSorts = ['newest', 'oldest', 'due', 'updated'] as const;
 

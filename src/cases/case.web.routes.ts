@@ -6,22 +6,17 @@ import { ConflictError } from '../shared/errors';
 import { formFailure } from '../shared/http/forms';
 import { parseFilterQuery, parseOrThrow } from '../shared/http/validate';
 import type { UnitService } from '../units/unit.service';
+import { agreementDocumentView } from './agreement-document.view-model';
 import { caseEventFromForm, partyRowsFromForm, registerCaseFromForm } from './case.forms';
 import { caseEventSchema, caseListQuerySchema, registerCaseSchema } from './case.schemas';
 import type { CaseService, VisibleCase } from './case.service';
-import {
-  agreementDocumentView,
-  blankParties,
-  type CasePageOptions,
-  caseListView,
-  casePageView,
-  type IntakeState,
-  intakeView,
-  revealedPartyView,
-} from './case.view-model';
 import { casesCsv } from './case-export';
 import type { CaseFileService } from './case-file.service';
+import { blankParties, type IntakeState, intakeView } from './case-intake.view-model';
+import { caseListView } from './case-list.view-model';
+import { type CasePageOptions, casePageView } from './case-page.view-model';
 import type { CaseWorkflowService } from './case-workflow.service';
+import { revealedPartyView } from './revealed-party.view-model';
 
 export interface CaseWebDeps {
   cases: CaseService;

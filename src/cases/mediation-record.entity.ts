@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { SessionKind } from '../workflows/case-events/case-events';
 
 /** A mediation session, hearing (听证) or visit (走访) logged on a case. */
 @Entity({ name: 'mediation_sessions' })
@@ -13,7 +14,7 @@ export class MediationSession {
   eventSeq!: number;
 
   @Column({ type: 'varchar', length: 12 })
-  kind!: 'session' | 'hearing' | 'visit';
+  kind!: SessionKind;
 
   @Column({ name: 'held_at', type: 'timestamptz' })
   heldAt!: Date;

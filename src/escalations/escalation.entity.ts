@@ -1,15 +1,8 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { EscalationReasonCode } from '../workflows/case-events/case-events';
 
-export const escalationReasonCodes = [
-  'beyond_authority',
-  'multi_party',
-  'cross_area',
-  'needs_department',
-  'high_risk',
-  'parties_request',
-  'other',
-] as const;
-export type EscalationReasonCode = (typeof escalationReasonCodes)[number];
+// declared with the ESCALATE event (src/workflows/case-events/hand-off.events.ts)
+export { type EscalationReasonCode, escalationReasonCodes } from '../workflows/case-events/case-events';
 export type EscalationStatus = 'pending' | 'endorsed' | 'questioned';
 
 /**

@@ -1,7 +1,7 @@
 import type { RouteSpec } from '../access/route-table';
 import { actorOf } from '../access/route-table';
-import { dashboardView } from '../cases/case.view-model';
 import type { CaseDashboardService } from '../cases/case-dashboard.service';
+import { dashboardView } from '../cases/dashboard.view-model';
 
 /** The start page: the dashboard (我的工作台) — what needs the signed-in user now. */
 export function homeRoutes(dashboard: CaseDashboardService): RouteSpec[] {

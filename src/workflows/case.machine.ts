@@ -1,14 +1,22 @@
 import { and, assign, not, type StateValue, setup } from 'xstate';
-import type { MediationLevel } from '../units/unit.entity';
+import { levelAbove, type MediationLevel, mediationLevels } from '../units/unit.entity';
+import { allowedTransfers, type CaseEvent } from './case-events/case-events';
+import type { CaseContext, CaseMachineInput, CaseOutcome } from './case-machine.types';
 import { statePathOf } from './machine-runner';
-import {
-  type DisputeRules,
-  type DisputeType,
-  type FailureGuidance,
-  failureGuidances,
-  type Track,
-  tracks,
-} from './rules/dispute-rules.types';
+
+export { caseEventProbes } from './case-event-probes';
+// What the machine carries and takes, for those that read its snapshots and send it events.
+export type { CaseEvent, CaseEventType } from './case-events/case-events';
+export { allowedTransfers } from './case-events/case-events';
+export {
+  type AgreementForm,
+  type CaseContext,
+  type CaseMachineInput,
+  type CaseOutcome,
+  type CaseRulesExcerpt,
+  caseRulesExcerpt,
+  type SuspensionReason,
+} from './case-machine.types';
 
 /**
  * The dispute case statechart (DOMAIN.md, "The dispute case workflow"), one
@@ -22,158 +30,9 @@ import {
 /** Bump when a persisted `{value, context}` of the previous version would not resolve the same way. */
 export const caseMachineVersion = 1;
 
-export type CaseOutcome =
-  | 'resolved'
-  | 'unresolved'
-  | 'withdrawn'
-  | 'not_accepted'
-  | 'referred_out'
-  | 'enforcement_referred';
-export type AgreementForm = 'written' | 'oral';
-export type SuspensionReason = 'appraisal' | 'hearing' | 'other';
-
-/** The part of the type's rules (rules/<type>.ts) the machine decides with, copied in at registration. */
-export interface CaseRulesExcerpt {
-  judicialConfirmationApplies: boolean;
-  failureGuidance: FailureGuidance[];
-  /** Tracks whose period the parties may agree to extend (医疗纠纷预防和处理条例 §38: the people's). */
-  extendableTracks: Track[];
-  /** Tracks whose period, once run out, lets a party go to arbitration (劳动争议调解仲裁法 §14). */
-  arbitrationOnceExpiredTracks: Track[];
-  /** The administrative body decides whether it takes a case handed to it (医疗纠纷预防和处理条例 §40). */
-  departmentDecidesAcceptance: boolean;
-}
-
-/** What the machine reads of a type's rules, as the registration copies it into the context. */
-export function caseRulesExcerpt(rules: DisputeRules): CaseRulesExcerpt {
-  return {
-    judicialConfirmationApplies: rules.judicialConfirmation.applies,
-    failureGuidance: [...rules.failureGuidance],
-    extendableTracks: tracks.filter((track) => rules.deadlines[track].extensionByAgreement !== undefined),
-    arbitrationOnceExpiredTracks: tracks.filter(
-      (track) => rules.deadlines[track].expiryOpensArbitration === true,
-    ),
-    departmentDecidesAcceptance: rules.administrativeAcceptance !== null,
-  };
-}
-
-export interface CaseMachineInput {
-  type: DisputeType;
-  rules: CaseRulesExcerpt;
-  /** The unit the case is registered at; it screens the case. */
-  holdingUnitId: string;
-}
-
-export interface CaseContext {
-  type: DisputeType;
-  rules: CaseRulesExcerpt;
-  /** Null until accepted (and again after a reopen, until re-accepted). */
-  track: Track | null;
-  /** People's track only; null on the administrative and judicial tracks. */
-  level: MediationLevel | null;
-  holdingUnitId: string;
-  mediatorId: string | null;
-  /** Set on closing; null while the case is open. */
-  outcome: CaseOutcome | null;
-  agreementForm: AgreementForm | null;
-  /** YYYY-MM-DD by which the agreement is to be performed, if it says so. */
-  agreementPerformBy: string | null;
-  judiciallyConfirmed: boolean;
-  /** Last day (YYYY-MM-DD) to apply for judicial confirmation, computed by the service (人民调解法 §33). */
-  confirmationWindowEndsOn: string | null;
-  suspendedReason: SuspensionReason | null;
-  sessionsHeld: number;
-  followUpsRecorded: number;
-  /** How many extensions of a period the parties agreed to (医疗纠纷预防和处理条例 §38); only counts. */
-  extensionsAgreed: number;
-}
-
-/**
- * Events as in API.md "Event payloads (cases)", validated before they get here.
- * Where the API takes a name the service resolves (a mediator's username, the
- * unit a case moves to), the event carries the resolved id; `expectedVersion`
- * stays with the service.
- */
-export type CaseEvent =
-  | { type: 'SUBMIT' }
-  | { type: 'ACCEPT'; track: 'people'; level: MediationLevel; unitId: string }
-  | { type: 'ACCEPT'; track: 'administrative' | 'judicial'; unitId: string }
-  | { type: 'DECLINE'; reason: string }
-  | {
-      type: 'REFER_OUT';
-      agency: 'arbitration' | 'court' | 'police' | 'reconsideration' | 'other';
-      reason: string;
-      /** Whether the stage's period had run out when it was sent: the service reads the case's clock today. */
-      periodRunOut: boolean;
-    }
-  | { type: 'ASSIGN'; mediatorId: string }
-  | {
-      type: 'LOG_SESSION';
-      kind: 'session' | 'hearing' | 'visit';
-      heldAt: string;
-      minutes: string;
-      attendees?: string;
-      place?: string;
-    }
-  | { type: 'SUSPEND'; reason: SuspensionReason; note?: string }
-  | { type: 'RESUME' }
-  | {
-      type: 'REACH_AGREEMENT';
-      form: AgreementForm;
-      terms: string;
-      performBy?: string;
-      /** Computed by the service from the day the agreement takes effect; null if it cannot be confirmed. */
-      confirmationWindowEndsOn: string | null;
-    }
-  | {
-      type: 'ESCALATE';
-      reasonCode:
-        | 'beyond_authority'
-        | 'multi_party'
-        | 'cross_area'
-        | 'needs_department'
-        | 'high_risk'
-        | 'parties_request'
-        | 'other';
-      reason: string;
-      /** The unit one level up that receives the case. */
-      unitId: string;
-    }
-  | { type: 'RETURN_DOWN'; instructions: string; unitId: string }
-  | { type: 'TRANSFER'; toTrack: 'people'; level: MediationLevel; unitId: string; reason: string }
-  | { type: 'TRANSFER'; toTrack: 'administrative' | 'judicial'; unitId: string; reason: string }
-  | { type: 'FAIL'; reason: string; guidance: FailureGuidance }
-  | { type: 'EXTEND_PERIOD'; days: number; reason: string }
-  | { type: 'WITHDRAW'; by: 'applicant' | 'respondent' | 'both'; note?: string }
-  | { type: 'REQUEST_JUDICIAL_CONFIRMATION'; court: string; appliedOn: string }
-  | { type: 'CONFIRMED'; rulingNo?: string }
-  | { type: 'CONFIRMATION_REJECTED'; reason: string }
-  | { type: 'RECORD_FOLLOW_UP'; visitedAt: string; note: string; performed: 'full' | 'partial' | 'none' }
-  | { type: 'FULFILLED'; note?: string }
-  | { type: 'BREACHED'; note?: string }
-  | { type: 'RESUME_MEDIATION'; note?: string }
-  | { type: 'REOPEN'; reason: string };
-
-export type CaseEventType = CaseEvent['type'];
-
-/** 委派调解: the tracks a case may be transferred to, from each track. */
-export const allowedTransfers: Record<Track, readonly Track[]> = {
-  people: ['administrative', 'judicial'],
-  administrative: ['judicial', 'people'],
-  judicial: ['people'],
-};
-
-/** The people's-mediation ladder: 上报 goes one rung up, 交办 one rung down. */
-const levelAbove: Record<MediationLevel, MediationLevel | null> = {
-  community: 'street',
-  street: 'district',
-  district: null,
-};
-const levelBelow: Record<MediationLevel, MediationLevel | null> = {
-  community: null,
-  street: 'community',
-  district: 'street',
-};
+/** 交办 goes one rung down the people's-mediation ladder (上报 one up: `levelAbove`). */
+const levelBelow = (level: MediationLevel): MediationLevel | null =>
+  mediationLevels[mediationLevels.indexOf(level) - 1] ?? null;
 
 const clearedAgreement = {
   agreementForm: null,
@@ -186,8 +45,8 @@ export const caseMachine = setup({
   types: {} as { context: CaseContext; events: CaseEvent; input: CaseMachineInput },
   guards: {
     isPeoplesTrack: ({ context }) => context.track === 'people',
-    isBelowDistrictLevel: ({ context }) => context.level !== null && levelAbove[context.level] !== null,
-    isAboveCommunityLevel: ({ context }) => context.level !== null && levelBelow[context.level] !== null,
+    isBelowDistrictLevel: ({ context }) => context.level !== null && levelAbove(context.level) !== null,
+    isAboveCommunityLevel: ({ context }) => context.level !== null && levelBelow(context.level) !== null,
     isAllowedTransfer: ({ context, event }) =>
       event.type === 'TRANSFER' &&
       context.track !== null &&
@@ -249,12 +108,12 @@ export const caseMachine = setup({
     clearAgreement: assign(clearedAgreement),
     moveUpOneLevel: assign(({ context, event }) =>
       event.type === 'ESCALATE' && context.level !== null
-        ? { level: levelAbove[context.level] ?? context.level, holdingUnitId: event.unitId }
+        ? { level: levelAbove(context.level) ?? context.level, holdingUnitId: event.unitId }
         : {},
     ),
     moveDownOneLevel: assign(({ context, event }) =>
       event.type === 'RETURN_DOWN' && context.level !== null
-        ? { level: levelBelow[context.level] ?? context.level, holdingUnitId: event.unitId }
+        ? { level: levelBelow(context.level) ?? context.level, holdingUnitId: event.unitId }
         : {},
     ),
     recordTransfer: assign(({ event }) =>
@@ -462,49 +321,4 @@ export function caseStatePath(value: StateValue): CaseStatePath {
   const path = statePathOf(value);
   if (!(caseStatePaths as readonly string[]).includes(path)) throw new Error(`Not a case state: ${path}`);
   return path as CaseStatePath;
-}
-
-/**
- * Probe events for `allowedEvents()`: one per event type, plus one per value of
- * every payload field a guard reads (TRANSFER's `toTrack`, FAIL's `guidance`,
- * REFER_OUT's `agency`). Dates a guard compares are `today` (YYYY-MM-DD, Asia/Shanghai):
- * a confirmation applied for today is what the button in front of the user would send;
- * whether the stage's period has run out is the case's clock read today (`clock`), as
- * the service resolves REFER_OUT. Ids are placeholders: no guard reads them.
- */
-export function caseEventProbes(
-  today: string,
-  clock: { periodRunOut: boolean } = { periodRunOut: false },
-): CaseEvent[] {
-  const unitId = 'probe-unit';
-  return [
-    { type: 'SUBMIT' },
-    { type: 'ACCEPT', track: 'people', level: 'community', unitId },
-    { type: 'ACCEPT', track: 'administrative', unitId },
-    { type: 'ACCEPT', track: 'judicial', unitId },
-    { type: 'DECLINE', reason: 'probe' },
-    { type: 'REFER_OUT', agency: 'other', reason: 'probe', periodRunOut: clock.periodRunOut },
-    { type: 'REFER_OUT', agency: 'arbitration', reason: 'probe', periodRunOut: clock.periodRunOut },
-    { type: 'ASSIGN', mediatorId: 'probe-mediator' },
-    { type: 'LOG_SESSION', kind: 'session', heldAt: today, minutes: 'probe' },
-    { type: 'SUSPEND', reason: 'other' },
-    { type: 'RESUME' },
-    { type: 'REACH_AGREEMENT', form: 'written', terms: 'probe', confirmationWindowEndsOn: today },
-    { type: 'ESCALATE', reasonCode: 'other', reason: 'probe', unitId },
-    { type: 'RETURN_DOWN', instructions: 'probe', unitId },
-    { type: 'TRANSFER', toTrack: 'people', level: 'community', unitId, reason: 'probe' },
-    { type: 'TRANSFER', toTrack: 'administrative', unitId, reason: 'probe' },
-    { type: 'TRANSFER', toTrack: 'judicial', unitId, reason: 'probe' },
-    ...failureGuidances.map((guidance): CaseEvent => ({ type: 'FAIL', reason: 'probe', guidance })),
-    { type: 'EXTEND_PERIOD', days: 1, reason: 'probe' },
-    { type: 'WITHDRAW', by: 'both' },
-    { type: 'REQUEST_JUDICIAL_CONFIRMATION', court: 'probe-court', appliedOn: today },
-    { type: 'CONFIRMED' },
-    { type: 'CONFIRMATION_REJECTED', reason: 'probe' },
-    { type: 'RECORD_FOLLOW_UP', visitedAt: today, note: 'probe', performed: 'none' },
-    { type: 'FULFILLED' },
-    { type: 'BREACHED' },
-    { type: 'RESUME_MEDIATION' },
-    { type: 'REOPEN', reason: 'probe' },
-  ];
 }

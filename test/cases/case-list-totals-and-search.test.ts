@@ -1,7 +1,7 @@
 import { policy } from '../../src/access/policy';
 import { caseListQuerySchema } from '../../src/cases/case.schemas';
-import { caseListView } from '../../src/cases/case.view-model';
 import { CaseListQueries, caseListLimits } from '../../src/cases/case-list.queries';
+import { caseListView } from '../../src/cases/case-list.view-model';
 import { createI18n } from '../../src/shared/i18n/i18n';
 import { Browser, createUser } from '../support/auth';
 import { actorNamed } from '../support/case-steps';

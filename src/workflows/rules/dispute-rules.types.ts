@@ -1,4 +1,5 @@
 import type { DepartmentKey } from '../../units/unit.entity';
+import type { SuspensionReason } from '../case-events/case-events';
 
 /**
  * The shape of a dispute type's rules: data, one file per type, each row carrying
@@ -41,7 +42,7 @@ export type PeriodLength =
 export type StageDeadline = PeriodLength & {
   source: LegalSource;
   /** Suspension reasons whose time is not counted (e.g. medical appraisal 鉴定). */
-  pausedBy: Array<'appraisal' | 'hearing' | 'other'>;
+  pausedBy: SuspensionReason[];
   /**
    * Once expired the mediation counts as failed (医疗纠纷预防和处理条例 §38, §40): the only
    * steps left are recording the failure, or an extension the parties agree to where the

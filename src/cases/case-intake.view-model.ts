@@ -1,0 +1,151 @@
+import type { TFunction } from 'i18next';
+import { formatMoment } from '../shared/format';
+import type { Grid } from '../units/grid.entity';
+import type { Unit } from '../units/unit.entity';
+import { unitName } from '../units/unit.presenter';
+import { indentedUnitName } from '../units/unit-options';
+import { disputeTypes } from '../workflows/rules/dispute-rules.types';
+import { type CaseSource, caseSources } from './case.entity';
+import type { PartyRow } from './case.forms';
+import type { IntakeReview } from './case.service';
+import { option, stateLabel, type ViewContext } from './case.view-model';
+import { type FieldSpec, fieldOf } from './case-actions.view-model';
+import { partyKinds, partyRoles } from './party.entity';
+
+/** The intake form (/cases/new): registering a dispute, with the duplicate and forum review before saving. */
+
+export interface IntakeState {
+  values: Record<string, unknown>;
+  rows: PartyRow[];
+  errors: Record<string, string>;
+  formError?: string;
+  review?: IntakeReview;
+  checked?: boolean;
+}
+
+/** The intake form: options, the party rows as typed (with their errors), and the duplicate review. */
+export function intakeView(
+  state: IntakeState,
+  options: {
+    units: Unit[];
+    grids: Array<{ grid: Grid; community: Unit }>;
+    actorUnitId: string;
+    today: string;
+  },
+  context: ViewContext,
+) {
+  const { t, locale } = context;
+  // the application is taken to have come in today unless the mediator says otherwise
+  const values: Record<string, unknown> = { receivedOn: options.today, ...state.values };
+  const rows = state.rows.length > 0 ? state.rows : blankParties();
+  const chosenUnit = (values.unitId as string | undefined) || options.actorUnitId;
+  return {
+    title: t('intake.title'),
+    values,
+    errors: state.errors,
+    formError: state.formError,
+    types: disputeTypes.map((type) => option(type, t(`disputeTypes.${type}`), values.type)),
+    sources: caseSources.map((source: CaseSource) => option(source, t(`sources.${source}`), values.source)),
+    unitChoices:
+      options.units.length > 1
+        ? options.units.map((unit) => option(unit.id, indentedUnitName(unit, locale), chosenUnit))
+        : null,
+    fixedUnit: options.units.length === 1 ? unitName(options.units[0], locale) : null,
+    grids: options.grids.map(({ grid, community }) =>
+      option(grid.id, `${unitName(community, locale)} · ${unitName(grid, locale)}`, values.gridId),
+    ),
+    parties: rows.map((row, index) =>
+      partyRowView(row, index, { count: rows.length, errors: state.errors }, t),
+    ),
+    partiesError: state.errors.parties,
+    review: state.review ? reviewView(state.review, context) : null,
+    checked: state.checked === true,
+  };
+}
+
+/** One party row of the form (`parties.N.field`), as typed, with its errors. */
+function partyRowView(
+  row: PartyRow,
+  index: number,
+  form: { count: number; errors: Record<string, string> },
+  t: TFunction,
+) {
+  const id = (field: string) => `parties.${index}.${field}`;
+  const field = (spec: FieldSpec, value: string) =>
+    fieldOf(`field-${id(spec.name)}`, { ...spec, name: id(spec.name) }, value, form.errors[id(spec.name)]);
+  return {
+    index,
+    legend: t('intake.partyN', { n: index + 1 }),
+    removeLabel: t('intake.removeParty', { n: index + 1 }),
+    removable: form.count > 1,
+    fields: [
+      field(
+        {
+          kind: 'select',
+          name: 'role',
+          label: t('intake.role'),
+          required: true,
+          noBlank: true,
+          options: partyRoles.map((role) => ({ value: role, label: t(`partyRoles.${role}`) })),
+        },
+        row.role,
+      ),
+      field(
+        {
+          kind: 'select',
+          name: 'kind',
+          label: t('intake.kind'),
+          required: true,
+          noBlank: true,
+          options: partyKinds.map((kind) => ({ value: kind, label: t(`partyKinds.${kind}`) })),
+        },
+        row.kind,
+      ),
+      field({ kind: 'text', name: 'name', label: t('intake.name'), required: true }, row.name),
+      field(
+        { kind: 'text', name: 'idNumber', label: t('intake.idNumber'), autocomplete: 'off' },
+        row.idNumber,
+      ),
+      field({ kind: 'tel', name: 'phone', label: t('intake.phone'), autocomplete: 'off' }, row.phone),
+      field({ kind: 'text', name: 'address', label: t('intake.address') }, row.address),
+      field(
+        { kind: 'checkbox', name: 'representative', label: t('intake.representative') },
+        row.representative ? 'on' : '',
+      ),
+    ],
+  };
+}
+
+/** Possible duplicates and the forums already handling the same parties (一案一处). */
+function reviewView(review: IntakeReview, { t, locale }: ViewContext) {
+  return {
+    found: review.duplicates.length > 0 || review.forums.length > 0,
+    duplicates: review.duplicates.map((duplicate) => ({
+      url: `/cases/${duplicate.row.id}`,
+      number: duplicate.row.number,
+      title: duplicate.row.title,
+      stateLabel: stateLabel(t, duplicate.row.state),
+      registeredOn: formatMoment(duplicate.row.createdAt, locale),
+      reasons: [
+        ...(duplicate.sameParties ? [t('intake.sameParties')] : []),
+        ...(duplicate.sameIdNumber ? [t('intake.sameIdNumber')] : []),
+        ...(duplicate.similarTitle ? [t('intake.similarTitle')] : []),
+      ].join('、'),
+    })),
+    forums: review.forums.map((forum) => ({
+      url: forum.visible ? `/cases/${forum.caseId}` : null,
+      text: t('intake.forumLine', {
+        number: forum.number,
+        unit: forum.unit ? unitName(forum.unit, locale) : '',
+      }),
+    })),
+  };
+}
+
+export function blankParties(): PartyRow[] {
+  const blank = { kind: 'person', name: '', idNumber: '', phone: '', address: '', representative: false };
+  return [
+    { role: 'applicant', ...blank },
+    { role: 'respondent', ...blank },
+  ];
+}

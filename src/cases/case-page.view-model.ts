@@ -1,0 +1,164 @@
+import { daysBetween } from '../deadlines/plain-date';
+import { formatAmount, formatBytes, formatMoment, formatPlainDate } from '../shared/format';
+import { inLocale, listSeparator } from '../shared/i18n/bilingual';
+import { unitName } from '../units/unit.presenter';
+import { caseMachine } from '../workflows/case.machine';
+import { renderStatechartSvg } from '../workflows/statechart-svg';
+import { attachmentExtensions, attachmentMaxBytes } from './attachment.rules';
+import { attachmentView } from './attachment.view-model';
+import { type CaseViewDeps, presentCase } from './case.presenter';
+import { deadlineView, eventLabel, stateLabel, type ViewContext } from './case.view-model';
+import { type ActionFailure, actionFormsView } from './case-actions.view-model';
+import { caseClocksView } from './case-clocks.view-model';
+import type { CaseFile } from './case-file.service';
+import { timelineView } from './case-timeline.view-model';
+
+/**
+ * The case page (/cases/:id): the header with its deadline and clocks, the parties, the
+ * timeline, the statechart picture, the action forms and the attachments.
+ */
+
+/** The judicial-confirmation countdown (人民调解法 §33) while it runs. */
+function confirmationView(file: CaseFile, { t, locale }: ViewContext) {
+  const context = file.row.snapshot.context;
+  const endsOn = context.confirmationWindowEndsOn;
+  if (file.row.state !== 'agreement.awaitingFulfilment' || !endsOn) return null;
+  if (context.judiciallyConfirmed)
+    return { status: t('deadlines.judiciallyConfirmed'), tone: 'ok', source: '' };
+  const left = daysBetween(file.today, endsOn);
+  const date = formatPlainDate(endsOn, locale);
+  const source = file.rules.judicialConfirmation.applicationWindow.source;
+  return {
+    status:
+      left > 0
+        ? t('deadlines.confirmationLeft', { n: left, date })
+        : left === 0
+          ? t('deadlines.confirmationLastDay', { date })
+          : t('deadlines.confirmationPassed', { date }),
+    tone: left < 0 ? 'overdue' : left <= 5 ? 'soon' : 'ok',
+    source: inLocale(locale, source),
+  };
+}
+
+export interface CasePageOptions {
+  failure?: ActionFailure;
+  saved?: string;
+  uploaded?: string;
+  stale?: boolean;
+  timeline: 'all' | 'important';
+  actorId: string;
+}
+
+export function casePageView(file: CaseFile, options: CasePageOptions, context: ViewContext) {
+  const { t } = context;
+  const row = file.row;
+  const actions = actionFormsView(file, options, context);
+  return {
+    title: `${row.number} ${row.title}`,
+    case: caseHeaderView(file, context),
+    parties: file.parties.map((party) => ({
+      id: party.id,
+      name: party.name,
+      roleLabel: t(`partyRoles.${party.role}`),
+      kindLabel: t(`partyKinds.${party.kind}`),
+      idNumber: party.idNumberMasked,
+      phone: party.phoneMasked,
+      address: party.address,
+      representative: party.representative,
+      revealUrl:
+        file.may.reveal && (party.idNumberEncrypted || party.phoneEncrypted)
+          ? `/cases/${row.id}/parties/${party.id}/reveal`
+          : null,
+    })),
+    timeline: timelineView(file, options.timeline, context),
+    statechartSvg: statechartSvgOf(file, context),
+    actions,
+    hasActions: actions.length > 0,
+    agreementUrl: file.agreement ? `/cases/${row.id}/agreement` : null,
+    attachments: attachmentsView(file, options, context),
+    flash: options.saved
+      ? t('casePage.changed', { event: eventLabel(t, options.saved) })
+      : options.uploaded
+        ? t('attachments.uploaded', { name: options.uploaded })
+        : null,
+    stale: options.stale === true,
+  };
+}
+
+/** The case's header: what it is, where it stands, who holds it, its deadline and clocks. */
+function caseHeaderView(file: CaseFile, context: ViewContext) {
+  const { t, locale } = context;
+  const deps: CaseViewDeps = {
+    units: file.units,
+    users: file.users,
+    calendar: file.calendar,
+    now: file.now,
+    locale,
+  };
+  const presented = presentCase(file.row, deps);
+  const row = file.row;
+  const grid = file.grid
+    ? `${file.grid.community ? `${unitName(file.grid.community, locale)} · ` : ''}${unitName(file.grid.grid, locale)}`
+    : null;
+  return {
+    id: row.id,
+    number: row.number,
+    title: row.title,
+    description: row.description,
+    typeLabel: t(`disputeTypes.${row.type}`),
+    sourceLabel: t(`sources.${row.source}`),
+    stateLabel: stateLabel(t, row.state),
+    stateClass: `state-${row.state.split('.')[0]}`,
+    outcomeLabel: row.outcome ? t(`caseOutcomes.${row.outcome}`) : null,
+    trackLabel: row.track ? t(`tracks.${row.track}`) : null,
+    levelLabel: row.level ? t(`levels.${row.level}`) : null,
+    holdingUnit: unitName(file.holdingUnit, locale),
+    registeredUnit: presented.registeredUnit?.name ?? '',
+    mediator: presented.mediator?.displayName ?? null,
+    occurredOn: row.occurredOn ? formatPlainDate(row.occurredOn, locale) : null,
+    amount: presented.amountInDispute !== null ? formatAmount(presented.amountInDispute, locale) : null,
+    groupSize: row.groupSize,
+    registeredAt: formatMoment(row.createdAt, locale),
+    imported: row.imported,
+    version: row.version,
+    grid,
+    deadline: deadlineView(presented.deadline, row.snapshot.context.suspendedReason, file.today, context),
+    confirmation: confirmationView(file, context),
+    clocks: caseClocksView(file, context),
+  };
+}
+
+/** The statechart picture: the current state highlighted, the steps this user may take marked. */
+function statechartSvgOf(file: CaseFile, { t, locale }: ViewContext) {
+  const nextEvents = [...new Set(file.allowedEvents)].map((type) => eventLabel(t, type));
+  return renderStatechartSvg(caseMachine, {
+    current: file.row.state,
+    allowedEvents: file.allowedEvents,
+    stateLabel: (path) => stateLabel(t, path),
+    eventLabel: (type) => eventLabel(t, type),
+    title: t('casePage.statechartTitle'),
+    description: `${t('casePage.statechartNow', { state: stateLabel(t, file.row.state) })} ${
+      nextEvents.length > 0
+        ? t('casePage.statechartNext', { events: nextEvents.join(listSeparator(locale)) })
+        : t('casePage.statechartNone')
+    }`,
+  });
+}
+
+/** The attachments and the upload form (shown again with what failed). */
+function attachmentsView(file: CaseFile, options: CasePageOptions, { t, locale }: ViewContext) {
+  const failed = options.failure?.formKey === 'attachment' ? options.failure : undefined;
+  return {
+    list: file.attachments.map((attachment) => attachmentView(file.row.id, attachment)),
+    canAdd: file.may.attach,
+    uploadUrl: `/cases/${file.row.id}/attachments`,
+    accept: attachmentExtensions.map((extension) => `.${extension}`).join(','),
+    hint: t('attachments.hint', {
+      types: attachmentExtensions.join(listSeparator(locale)),
+      max: formatBytes(attachmentMaxBytes),
+    }),
+    errors: failed ? failed.errors : {},
+    values: failed ? failed.values : {},
+    formError: failed ? failed.formError : null,
+  };
+}

@@ -1,0 +1,164 @@
+import { z } from 'zod';
+import { inLocale } from '../../shared/i18n/bilingual';
+import { levelsFrom, type MediationLevel, mediationLevelOf, mediationLevels } from '../../units/unit.entity';
+import { unitOptions } from '../../units/unit-options';
+import { tracks } from '../rules/dispute-rules.types';
+import {
+  declareCaseEvent,
+  type EventForm,
+  eventSchema,
+  invalidValue,
+  type MachineEvent,
+  optionsOf,
+  reasonField,
+  text,
+  uuid,
+} from './case-event-declaration';
+
+/**
+ * Intake: what a unit does with a registered case — submit it for screening, accept it on
+ * a track, decline it, refer it to another body — and reopening a closed one.
+ */
+
+/** Where a case is referred to (REFER_OUT): from screening any of these; from mediation only arbitration (§14). */
+export const referralAgencies = ['arbitration', 'court', 'police', 'reconsideration', 'other'] as const;
+
+const submitSchema = eventSchema('SUBMIT', {});
+export type SubmitEvent = MachineEvent<typeof submitSchema>;
+export const submit = declareCaseEvent<SubmitEvent>()(submitSchema, {});
+
+const acceptSchema = eventSchema('ACCEPT', {
+  track: z.enum(tracks, invalidValue),
+  level: z.enum(mediationLevels, invalidValue).optional(),
+  unitId: uuid().optional(),
+});
+/** The service resolves the unit that accepts: on the people's track the one at `level` on the holding unit's line. */
+export type AcceptEvent = Omit<MachineEvent<typeof acceptSchema>, 'track' | 'level' | 'unitId'> &
+  (
+    | { track: 'people'; level: MediationLevel; unitId: string }
+    | { track: 'administrative' | 'judicial'; unitId: string }
+  );
+export const accept = declareCaseEvent<AcceptEvent>()(acceptSchema, {
+  asks: ['track', 'level', 'unitId'],
+  forms: ({ t, locale, units, holdingUnit, rules }) => {
+    const ofKind = (kind: 'department' | 'court') => units.filter((unit) => unit.kind === kind);
+    const forms: EventForm[] = [
+      {
+        key: 'ACCEPT-people',
+        title: t('actionForms.acceptPeople'),
+        fields: [
+          { kind: 'hidden', name: 'track', initial: 'people' },
+          {
+            kind: 'select',
+            name: 'level',
+            label: t('actionForms.level'),
+            required: true,
+            noBlank: true,
+            options: optionsOf(t, 'levels', levelsFrom(mediationLevelOf(holdingUnit.kind))),
+            initial: mediationLevelOf(holdingUnit.kind) ?? undefined,
+          },
+        ],
+      },
+    ];
+    const body = rules.administrativeBody;
+    if (ofKind('department').length > 0) {
+      forms.push({
+        tone: 'secondary',
+        key: 'ACCEPT-administrative',
+        title: t('actionForms.acceptAdministrative'),
+        description: body ? t('actionForms.administrativeBody', { body: inLocale(locale, body) }) : undefined,
+        fields: [
+          { kind: 'hidden', name: 'track', initial: 'administrative' },
+          {
+            kind: 'select',
+            name: 'unitId',
+            label: t('actionForms.department'),
+            required: true,
+            options: unitOptions(ofKind('department'), locale),
+            // a department screening a case (one transferred to it: 医疗 §40) accepts it itself
+            initial: holdingUnit.kind === 'department' ? holdingUnit.id : undefined,
+          },
+        ],
+      });
+    }
+    if (ofKind('court').length > 0) {
+      forms.push({
+        tone: 'secondary',
+        key: 'ACCEPT-judicial',
+        title: t('actionForms.acceptJudicial'),
+        fields: [
+          { kind: 'hidden', name: 'track', initial: 'judicial' },
+          {
+            kind: 'select',
+            name: 'unitId',
+            label: t('actionForms.court'),
+            required: true,
+            options: unitOptions(ofKind('court'), locale),
+          },
+        ],
+      });
+    }
+    return forms;
+  },
+  timeline: ({ fact }) => [
+    fact('cases.track', 'track', { list: 'tracks' }),
+    fact('cases.level', 'level', { list: 'levels' }),
+    fact('cases.holdingUnit', 'unitId', 'unit'),
+  ],
+});
+
+const declineSchema = eventSchema('DECLINE', { reason: text });
+export type DeclineEvent = MachineEvent<typeof declineSchema>;
+export const decline = declareCaseEvent<DeclineEvent>()(declineSchema, {
+  fields: ({ t }) => [reasonField(t)],
+  timeline: ({ note }) => [note('actionForms.reason', 'reason')],
+});
+
+const referOutSchema = eventSchema('REFER_OUT', {
+  agency: z.enum(referralAgencies, invalidValue),
+  reason: text,
+});
+export type ReferOutEvent = MachineEvent<typeof referOutSchema> & {
+  /** Whether the stage's period had run out when it was sent: the service reads the case's clock today. */
+  periodRunOut: boolean;
+};
+export const referOut = declareCaseEvent<ReferOutEvent>()(referOutSchema, {
+  forms: ({ t, locale, track, period }) => {
+    if (track !== null) {
+      // from mediation: only to arbitration, once the labour period has run out (劳动争议调解仲裁法 §14)
+      const source = period.stage?.source;
+      return [
+        {
+          title: t('actionForms.referToArbitration', { source: source ? inLocale(locale, source) : '' }),
+          prominent: true,
+          fields: [{ kind: 'hidden', name: 'agency', initial: 'arbitration' }, reasonField(t)],
+        },
+      ];
+    }
+    return [
+      {
+        fields: [
+          {
+            kind: 'select',
+            name: 'agency',
+            label: t('actionForms.agency'),
+            required: true,
+            options: optionsOf(t, 'agencies', referralAgencies),
+          },
+          reasonField(t),
+        ],
+      },
+    ];
+  },
+  timeline: ({ fact, note }) => [
+    fact('actionForms.agency', 'agency', { list: 'agencies' }),
+    note('actionForms.reason', 'reason'),
+  ],
+});
+
+const reopenSchema = eventSchema('REOPEN', { reason: text });
+export type ReopenEvent = MachineEvent<typeof reopenSchema>;
+export const reopen = declareCaseEvent<ReopenEvent>()(reopenSchema, {
+  fields: ({ t }) => [reasonField(t, 'actionForms.reopenReason')],
+  timeline: ({ note }) => [note('actionForms.reason', 'reason')],
+});

@@ -15,11 +15,16 @@ import { SignInService } from './auth/sign-in.service';
 import { AttachmentRepository } from './cases/attachment.repository';
 import { AttachmentService } from './cases/attachment.service';
 import { AttachmentStorage } from './cases/attachment.storage';
+import { CasePresenter } from './cases/case.presenter';
 import { CaseRepository } from './cases/case.repository';
 import { CaseService } from './cases/case.service';
 import { CaseDashboardService } from './cases/case-dashboard.service';
+import { CaseExport } from './cases/case-export';
 import { CaseFileService } from './cases/case-file.service';
+import { CaseIntakeService } from './cases/case-intake.service';
+import { CaseRegistrationService } from './cases/case-registration.service';
 import { CaseWorkflowService } from './cases/case-workflow.service';
+import { PartyRevealService } from './cases/party-reveal.service';
 import { OfficialCalendarCache } from './deadlines/official-calendar.cache';
 import { OfficialCalendarRepository } from './deadlines/official-calendar.repository';
 import { OfficialCalendarService } from './deadlines/official-calendar.service';
@@ -30,12 +35,14 @@ import { NotificationDigestService } from './notifications/notification-digest.s
 import { NotificationPreferenceService } from './notifications/notification-preference.service';
 import { OutboxRepository } from './notifications/outbox.repository';
 import { OutboxAdminService } from './notifications/outbox-admin.service';
+import { PetitionPresenter } from './petitions/petition.presenter';
 import { PetitionRepository } from './petitions/petition.repository';
 import { PetitionService } from './petitions/petition.service';
 import { PetitionWorkflowService } from './petitions/petition-workflow.service';
 import type { Clock } from './shared/clock';
 import { AuditKeys } from './shared/crypto/audit-keys';
 import { PersonalDataCipher } from './shared/crypto/personal-data';
+import { Transactions } from './shared/db/transactions';
 import { JobQueue } from './shared/jobs/job-queue';
 import { StatsRepository } from './stats/stats.repository';
 import { StatsService } from './stats/stats.service';
@@ -78,17 +85,26 @@ export function buildServices(deps: {
   const jobs = new JobQueue(JobQueue.connectionStringOf(db));
   const timers = new DeadlineTimerService(db, new DeadlineTimerRepository(db), jobs, clock, calendar);
   const outbox = new OutboxRepository(db);
-  const cases = new CaseService(
-    db,
-    caseRepository,
-    unitRepository,
-    userRepository,
+  const transactions = new Transactions(db);
+  const cases = new CaseService({ transactions, cases: caseRepository, clock, calendar });
+  const caseRegistration = new CaseRegistrationService({
+    transactions,
+    cases: caseRepository,
+    visible: cases,
+    units: unitRepository,
     cipher,
-    audit,
     clock,
     calendar,
     timers,
-  );
+  });
+  const casePresenter = new CasePresenter({
+    cases,
+    caseRepository,
+    units: unitRepository,
+    users: userRepository,
+    clock,
+    calendar,
+  });
   const caseWorkflow = new CaseWorkflowService(
     db,
     caseRepository,
@@ -98,19 +114,37 @@ export function buildServices(deps: {
     calendar,
     timers,
   );
+  const petitions = new PetitionService({
+    transactions,
+    petitions: petitionRepository,
+    units: unitRepository,
+    parties: caseRegistration,
+    users: userRepository,
+    clock,
+    calendar,
+  });
   const attachmentRepository = new AttachmentRepository(db);
   const caseWebServices = {
-    caseFiles: new CaseFileService(
+    caseFiles: new CaseFileService({
       cases,
       caseRepository,
-      unitRepository,
-      userRepository,
-      attachmentRepository,
+      units: unitRepository,
+      users: userRepository,
+      attachments: attachmentRepository,
       cipher,
       audit,
       clock,
       calendar,
-    ),
+    }),
+    caseIntake: new CaseIntakeService({
+      cases: caseRepository,
+      units: unitRepository,
+      registration: caseRegistration,
+      cipher,
+      clock,
+    }),
+    partyReveal: new PartyRevealService(cases, caseRepository, cipher, audit),
+    caseExport: new CaseExport(cases, casePresenter),
     caseDashboard: new CaseDashboardService(caseRepository, unitRepository, userRepository, clock, calendar),
     attachments: new AttachmentService(
       cases,
@@ -149,6 +183,8 @@ export function buildServices(deps: {
     units: new UnitService(db, unitRepository, audit),
     users: new UserService(db, userRepository, unitRepository, tokens, audit, clock),
     cases,
+    caseRegistration,
+    casePresenter,
     caseWorkflow,
     ...caseWebServices,
     escalations: new EscalationService(db, unitRepository, caseRepository, audit, clock),
@@ -161,24 +197,24 @@ export function buildServices(deps: {
     notificationPreferences: new NotificationPreferenceService(db),
     digests: new NotificationDigestService(db, outbox, clock),
     outboxAdmin: new OutboxAdminService(db, outbox, audit),
-    petitions: new PetitionService(
-      db,
-      petitionRepository,
-      unitRepository,
-      cases,
-      userRepository,
+    petitions,
+    petitionPresenter: new PetitionPresenter({
+      petitions: petitionRepository,
+      reads: petitions,
+      units: unitRepository,
       clock,
       calendar,
-    ),
-    petitionWorkflow: new PetitionWorkflowService(
-      db,
-      petitionRepository,
-      unitRepository,
-      userRepository,
+    }),
+    petitionWorkflow: new PetitionWorkflowService({
+      transactions,
+      petitions: petitionRepository,
+      units: unitRepository,
+      users: userRepository,
       cases,
+      registration: caseRegistration,
       clock,
       calendar,
-    ),
+    }),
   };
 }
 

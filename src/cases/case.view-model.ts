@@ -19,11 +19,11 @@ import type { PartyRow } from './case.forms';
 import { type CaseViewDeps, presentCase } from './case.presenter';
 import type { CaseListQuery } from './case.schemas';
 import { caseListSorts } from './case.schemas';
-import type { IntakeReview } from './case.service';
 import { type ActionFailure, actionFormsView, type FieldSpec, fieldOf } from './case-actions.view-model';
 import { caseClocksView } from './case-clocks.view-model';
 import type { Dashboard } from './case-dashboard.service';
 import type { CaseFile, DocumentParty } from './case-file.service';
+import type { IntakeReview } from './case-intake.service';
 import { partyKinds, partyRoles } from './party.entity';
 
 /**

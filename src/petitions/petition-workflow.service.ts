@@ -1,10 +1,11 @@
-import type { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../access/actor';
 import { policy } from '../access/policy';
 import type { CaseService } from '../cases/case.service';
+import type { CaseRegistrationService } from '../cases/case-registration.service';
 import { todayInShanghai, type WorkingCalendar } from '../deadlines/working-calendar';
 import { enqueueNotifications } from '../notifications/outbox';
 import type { Clock } from '../shared/clock';
+import type { Transactions, Tx } from '../shared/db/transactions';
 import { NotFoundError, RuleViolationError, ValidationError } from '../shared/errors';
 import { isUuid } from '../shared/ids';
 import type { UnitRepository } from '../units/unit.repository';
@@ -30,19 +31,40 @@ import { clocksAfter, isPetitionOverdue } from './petition-clocks';
  * agent told), commit — or nothing at all.
  */
 export class PetitionWorkflowService {
-  constructor(
-    private readonly db: DataSource,
-    private readonly petitions: PetitionRepository,
-    private readonly units: UnitRepository,
-    private readonly users: UserRepository,
-    private readonly cases: CaseService,
-    private readonly clock: Clock,
-    private readonly calendar: () => WorkingCalendar,
-  ) {}
+  private readonly transactions: Transactions;
+  private readonly petitions: PetitionRepository;
+  private readonly units: UnitRepository;
+  private readonly users: UserRepository;
+  /** LINK_CASE: an existing dispute the actor may see … */
+  private readonly cases: Pick<CaseService, 'getVisible'>;
+  /** … or one opened from the petition (诉访分离). */
+  private readonly registration: Pick<CaseRegistrationService, 'openForPetition'>;
+  private readonly clock: Clock;
+  private readonly calendar: () => WorkingCalendar;
+
+  constructor(deps: {
+    transactions: Transactions;
+    petitions: PetitionRepository;
+    units: UnitRepository;
+    users: UserRepository;
+    cases: Pick<CaseService, 'getVisible'>;
+    registration: Pick<CaseRegistrationService, 'openForPetition'>;
+    clock: Clock;
+    calendar: () => WorkingCalendar;
+  }) {
+    this.transactions = deps.transactions;
+    this.petitions = deps.petitions;
+    this.units = deps.units;
+    this.users = deps.users;
+    this.cases = deps.cases;
+    this.registration = deps.registration;
+    this.clock = deps.clock;
+    this.calendar = deps.calendar;
+  }
 
   async apply(actor: Actor, petitionId: string, input: PetitionEventInput): Promise<Petition> {
     if (!isUuid(petitionId)) throw new NotFoundError();
-    return this.db.transaction(async (tx) => {
+    return this.transactions.run(async (tx) => {
       const found = await this.petitions.lockById(petitionId, tx);
       const locked = found ? { row: found, resource: await this.petitions.accessResource(found, tx) } : null;
       admitEvent(actor, locked, input.expectedVersion, (resource) =>
@@ -115,7 +137,7 @@ export class PetitionWorkflowService {
     input: PetitionEventInput,
     today: string,
     calendar: WorkingCalendar,
-    tx: EntityManager,
+    tx: Tx,
   ): Promise<PetitionEvent> {
     const { expectedVersion: _version, ...payload } = input;
     const rules = petitionRulesFor(row.rulesVersion);
@@ -170,7 +192,7 @@ export class PetitionWorkflowService {
           if (!found) throw new ValidationError([{ field: 'caseId', message: 'validation.case_not_found' }]);
           return { type: 'LINK_CASE', caseId: found.row.id };
         }
-        const opened = await this.cases.openForPetition(
+        const opened = await this.registration.openForPetition(
           tx,
           actor,
           row.holdingUnitId,
@@ -183,7 +205,7 @@ export class PetitionWorkflowService {
     }
   }
 
-  private async districtLabel(row: Petition, tx: EntityManager): Promise<string> {
+  private async districtLabel(row: Petition, tx: Tx): Promise<string> {
     const unit = await this.units.findById(row.holdingUnitId, tx);
     return unit?.path.split('.')[0] ?? '';
   }

@@ -24,6 +24,15 @@ import type { PetitionRepository } from './petition.repository';
 import type { PetitionEventInput } from './petition.schemas';
 import { clocksAfter, isPetitionOverdue } from './petition-clocks';
 
+/** One event on a locked petition: who sends it, the row as locked, today, the calendar, the transaction. */
+interface PetitionStep {
+  actor: Actor;
+  row: Petition;
+  today: string;
+  calendar: WorkingCalendar;
+  tx: Tx;
+}
+
 /**
  * The write path for petitions, the same shape as the case's: lock and version
  * check, policy, resolve the payload, step the statechart, append the chained event,
@@ -76,7 +85,7 @@ export class PetitionWorkflowService {
       const today = todayInShanghai(now);
       const calendar = this.calendar();
       const rules = petitionRulesFor(row.rulesVersion);
-      const event = await this.resolve(actor, row, input, today, calendar, tx);
+      const event = await this.resolve({ actor, row, today, calendar, tx }, input);
       const stepped = applyEvent(petitionMachine, row.snapshot, event, {
         candidates: petitionEventProbes(today),
       });
@@ -131,14 +140,9 @@ export class PetitionWorkflowService {
     });
   }
 
-  private async resolve(
-    actor: Actor,
-    row: Petition,
-    input: PetitionEventInput,
-    today: string,
-    calendar: WorkingCalendar,
-    tx: Tx,
-  ): Promise<PetitionEvent> {
+  /** The machine's event from the submitted one: windows computed, targets looked up and checked, a case opened. */
+  private async resolve(step: PetitionStep, input: PetitionEventInput): Promise<PetitionEvent> {
+    const { actor, row, today, calendar, tx } = step;
     const { expectedVersion: _version, ...payload } = input;
     const rules = petitionRulesFor(row.rulesVersion);
     switch (payload.type) {

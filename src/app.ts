@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import cookieParser from 'cookie-parser';
-import express, { type Express, Router } from 'express';
+import express, { type Express, type RequestHandler, Router } from 'express';
 import { engine } from 'express-handlebars';
 import helmet from 'helmet';
 import type { i18n as I18n } from 'i18next';
@@ -16,6 +16,7 @@ import type { Services } from './composition-root';
 import { healthRoutes, type ReadinessOptions } from './health/health.routes';
 import { routeTable } from './routes';
 import type { Clock } from './shared/clock';
+import { databaseHealth, poolOf } from './shared/db/database-health';
 import { errorHandler, isApiRequest, notFoundHandler } from './shared/http/error-handler';
 import { localeMiddleware } from './shared/http/locale.middleware';
 import { buildOpenApiDocument } from './shared/http/openapi';
@@ -51,7 +52,7 @@ const vendorAssets: Record<string, string> = {
 function sessionlessRoutes(db: DataSource, apiRoutes: RouteSpec[], readiness: ReadinessOptions): RouteSpec[] {
   const openApi = buildOpenApiDocument(apiRoutes);
   return [
-    ...healthRoutes(db, readiness),
+    ...healthRoutes(databaseHealth(db), readiness),
     {
       method: 'get',
       path: '/api/openapi.json',
@@ -63,21 +64,8 @@ function sessionlessRoutes(db: DataSource, apiRoutes: RouteSpec[], readiness: Re
   ];
 }
 
-/** The Express app, without listen(): the server and the tests both build it here. */
-export function createApp(deps: AppDependencies): Express & { routes: RouteSpec[] } {
-  const { config, db, logger, i18n, services, clock } = deps;
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
-  const { stopping } = deps;
-  if (stopping) {
-    // while draining before a shutdown, a client's next request opens a new connection (to another instance)
-    app.use((_req, res, next) => {
-      if (stopping()) res.setHeader('Connection', 'close');
-      next();
-    });
-  }
-
+/** Handlebars pages, layouts and partials, compiled once per process. */
+function useViews(app: Express): void {
   app.engine(
     'hbs',
     engine({
@@ -93,57 +81,67 @@ export function createApp(deps: AppDependencies): Express & { routes: RouteSpec[
   // (Express turns this on only under NODE_ENV=production; nothing here reloads templates live)
   app.enable('view cache');
   app.set('views', path.join(templatesDir, 'pages'));
+}
 
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (req, res) => {
-        const incoming = req.headers['x-request-id'];
-        const id = typeof incoming === 'string' && /^[\w-]{1,64}$/.test(incoming) ? incoming : randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
-      // no search term, typed value or personal number reaches the log (request-log.ts)
-      serializers: requestLogSerializers,
-    }),
-  );
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        useDefaults: true,
-        directives: {
-          'script-src': ["'self'"],
-          'style-src': ["'self'"],
-          'img-src': ["'self'", 'data:'],
-          'font-src': ["'self'", 'data:'],
-          'connect-src': ["'self'"],
-          'form-action': ["'self'"],
-          'frame-ancestors': ["'none'"],
-          'upgrade-insecure-requests': null,
-        },
-      },
-      strictTransportSecurity: false,
-    }),
-  );
-  app.use(cookieParser());
-  app.use(localeMiddleware(i18n, config.defaultLocale));
+/** One log line per request, with its id (echoed as X-Request-Id); no personal data reaches the log. */
+function requestLog(logger: Logger) {
+  return pinoHttp({
+    logger,
+    genReqId: (req, res) => {
+      const incoming = req.headers['x-request-id'];
+      const id = typeof incoming === 'string' && /^[\w-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+      res.setHeader('X-Request-Id', id);
+      return id;
+    },
+    autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+    // no search term, typed value or personal number reaches the log (request-log.ts)
+    serializers: requestLogSerializers,
+  });
+}
 
+/** Security headers: a strict CSP (nothing from outside the app: it runs on an intranet). */
+function securityHeaders() {
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: true,
+      directives: {
+        'script-src': ["'self'"],
+        'style-src': ["'self'"],
+        'img-src': ["'self'", 'data:'],
+        'font-src': ["'self'", 'data:'],
+        'connect-src': ["'self'"],
+        'form-action': ["'self'"],
+        'frame-ancestors': ["'none'"],
+        'upgrade-insecure-requests': null,
+      },
+    },
+    strictTransportSecurity: false,
+  });
+}
+
+/** The vendored assets (Pico, htmx, ECharts from node_modules) and the app's own, served from this process. */
+function useStaticAssets(app: Express): void {
   for (const [file, source] of Object.entries(vendorAssets)) {
     app.get(`/static/vendor/${file}`, (_req, res) => {
       res.sendFile(source, { maxAge: '7d' });
     });
   }
   app.use('/static', express.static(publicDir, { maxAge: '1h', index: false }));
-  const routes = routeTable(services, config, clock);
-  const early = sessionlessRoutes(db, routes, { checks: deps.readinessChecks, stopping: deps.stopping });
-  app.use(mountRoutes(Router(), early));
+}
 
+/**
+ * Bodies, then who is calling: a browser session (none is created or looked up for an API call
+ * with a bearer token), the actor, their language, and CSRF on every form (multipart uploads
+ * check it after the guard).
+ */
+function useSessionAndIdentity(app: Express, deps: AppDependencies, routes: RouteSpec[]): void {
+  const { config, db, i18n, services, clock } = deps;
   app.use(express.urlencoded({ extended: false, limit: '1mb' }));
   app.use(express.json({ limit: '1mb', verify: refuseDeepJson }));
   app.use(rejectUnstorableInput);
-  const sessions = sessionMiddleware(config, db);
-  // an API call with a bearer token has no browser session: none is created or looked up for it
+  const pool = poolOf(db);
+  if (!pool) throw new Error('createApp: the data source is not initialised');
+  const sessions = sessionMiddleware(config, pool);
   app.use((req, res, next) =>
     isBearerRequest(req) && isApiRequest(req) ? next() : sessions(req, res, next),
   );
@@ -155,7 +153,11 @@ export function createApp(deps: AppDependencies): Express & { routes: RouteSpec[
   app.use(uploads);
   app.use(csrf.protect);
   app.use(csrf.provideToken);
-  app.use((req, res, next) => {
+}
+
+/** What every page's layout shows: the navigation and who is signed in (not for the API). */
+function pageLocals(config: Config): RequestHandler {
+  return (req, res, next) => {
     if (isApiRequest(req)) return next(); // no page is rendered for the API
     res.locals.currentPath = req.originalUrl;
     res.locals.demoMode = config.demoMode;
@@ -168,8 +170,34 @@ export function createApp(deps: AppDependencies): Express & { routes: RouteSpec[
       };
     }
     next();
-  });
+  };
+}
 
+/** The Express app, without listen(): the server and the tests both build it here. */
+export function createApp(deps: AppDependencies): Express & { routes: RouteSpec[] } {
+  const { config, db, logger, i18n, services, clock, stopping } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  if (stopping) {
+    // while draining before a shutdown, a client's next request opens a new connection (to another instance)
+    app.use((_req, res, next) => {
+      if (stopping()) res.setHeader('Connection', 'close');
+      next();
+    });
+  }
+  useViews(app);
+  app.use(requestLog(logger));
+  app.use(securityHeaders());
+  app.use(cookieParser());
+  app.use(localeMiddleware(i18n, config.defaultLocale));
+  useStaticAssets(app);
+
+  const routes = routeTable(services, config, clock);
+  const early = sessionlessRoutes(db, routes, { checks: deps.readinessChecks, stopping });
+  app.use(mountRoutes(Router(), early));
+  useSessionAndIdentity(app, deps, routes);
+  app.use(pageLocals(config));
   app.use(mountRoutes(Router(), routes));
 
   app.use(notFoundHandler);

@@ -1,14 +1,10 @@
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config/environment';
+import { AuditRepository } from './audit/audit.repository';
 import { AuditService } from './audit/audit.service';
-import { AuditCheckpointRepository } from './audit/audit-checkpoint.repository';
-import { AuditCheckpointService } from './audit/audit-checkpoint.service';
-import { ChainAuditRepository } from './audit/chain-audit.repository';
-import { ChainAuditService } from './audit/chain-audit.service';
-import { ChainKeyingRepository } from './audit/chain-keying.repository';
-import { ChainKeyingService } from './audit/chain-keying.service';
 import { ActorCache } from './auth/actor-cache';
 import { ActorLoader } from './auth/actor-loader';
+import { ApiTokenRepository } from './auth/api-token.repository';
 import { ApiTokenService } from './auth/api-token.service';
 import { SignInRepository } from './auth/sign-in.repository';
 import { SignInService } from './auth/sign-in.service';
@@ -18,20 +14,31 @@ import { AttachmentStorage } from './cases/attachment.storage';
 import { CasePresenter } from './cases/case.presenter';
 import { CaseRepository } from './cases/case.repository';
 import { CaseService } from './cases/case.service';
+import { CaseDashboardQueries } from './cases/case-dashboard.queries';
 import { CaseDashboardService } from './cases/case-dashboard.service';
 import { CaseExport } from './cases/case-export';
 import { CaseFileService } from './cases/case-file.service';
 import { CaseIntakeService } from './cases/case-intake.service';
+import { CaseListQueries } from './cases/case-list.queries';
 import { CaseRegistrationService } from './cases/case-registration.service';
 import { CaseWorkflowService } from './cases/case-workflow.service';
+import { PartyMatchingRepository } from './cases/party-matching.repository';
 import { PartyRevealService } from './cases/party-reveal.service';
 import { OfficialCalendarCache } from './deadlines/official-calendar.cache';
 import { OfficialCalendarRepository } from './deadlines/official-calendar.repository';
 import { OfficialCalendarService } from './deadlines/official-calendar.service';
 import type { WorkingCalendar } from './deadlines/working-calendar';
 import { EscalationService } from './escalations/escalation.service';
+import { CaseImportRepository } from './imports/case-import.repository';
 import { CaseImportService } from './imports/case-import.service';
+import { AuditCheckpointRepository } from './integrity/audit-checkpoint.repository';
+import { AuditCheckpointService } from './integrity/audit-checkpoint.service';
+import { ChainAuditRepository } from './integrity/chain-audit.repository';
+import { ChainAuditService } from './integrity/chain-audit.service';
+import { ChainKeyingRepository } from './integrity/chain-keying.repository';
+import { ChainKeyingService } from './integrity/chain-keying.service';
 import { NotificationDigestService } from './notifications/notification-digest.service';
+import { NotificationPreferenceRepository } from './notifications/notification-preference.repository';
 import { NotificationPreferenceService } from './notifications/notification-preference.service';
 import { OutboxRepository } from './notifications/outbox.repository';
 import { OutboxAdminService } from './notifications/outbox-admin.service';
@@ -64,6 +71,7 @@ export function buildServices(deps: {
   calendar?: () => WorkingCalendar;
 }) {
   const { db, clock, config } = deps;
+  const transactions = new Transactions(db);
   // the official calendar, kept in memory while the database's change notices arrive (OfficialCalendarCache)
   const calendarRepository = new OfficialCalendarRepository(db);
   const calendarCache = new OfficialCalendarCache(calendarRepository);
@@ -77,16 +85,29 @@ export function buildServices(deps: {
   const eventLog = new EventLog(auditKeys.chainKey);
   const chainAudit = new ChainAuditService(new ChainAuditRepository(db), eventLog);
   const caseRepository = new CaseRepository(db, eventLog);
+  const partyMatching = new PartyMatchingRepository(db);
   const petitionRepository = new PetitionRepository(db, eventLog);
   const cipher = new PersonalDataCipher(config.dataKey);
-  const audit = new AuditService(db, clock);
-  const tokens = new ApiTokenService(db, audit, clock, actorCache);
+  const audit = new AuditService(new AuditRepository(db), clock);
+  const tokenRepository = new ApiTokenRepository(db);
+  const tokens = new ApiTokenService({
+    transactions,
+    tokens: tokenRepository,
+    audit,
+    clock,
+    actors: actorCache,
+  });
   // pg-boss on the app's database: the write path queues timer jobs in its own transactions
   const jobs = new JobQueue(JobQueue.connectionStringOf(db));
   const timers = new DeadlineTimerService(db, new DeadlineTimerRepository(db), jobs, clock, calendar);
   const outbox = new OutboxRepository(db);
-  const transactions = new Transactions(db);
-  const cases = new CaseService({ transactions, cases: caseRepository, clock, calendar });
+  const cases = new CaseService({
+    transactions,
+    cases: caseRepository,
+    lists: new CaseListQueries(db),
+    clock,
+    calendar,
+  });
   const caseRegistration = new CaseRegistrationService({
     transactions,
     cases: caseRepository,
@@ -108,6 +129,7 @@ export function buildServices(deps: {
   const caseWorkflow = new CaseWorkflowService(
     db,
     caseRepository,
+    partyMatching,
     unitRepository,
     userRepository,
     clock,
@@ -138,6 +160,7 @@ export function buildServices(deps: {
     }),
     caseIntake: new CaseIntakeService({
       cases: caseRepository,
+      partyMatching,
       units: unitRepository,
       registration: caseRegistration,
       cipher,
@@ -145,7 +168,14 @@ export function buildServices(deps: {
     }),
     partyReveal: new PartyRevealService(cases, caseRepository, cipher, audit),
     caseExport: new CaseExport(cases, casePresenter),
-    caseDashboard: new CaseDashboardService(caseRepository, unitRepository, userRepository, clock, calendar),
+    caseDashboard: new CaseDashboardService({
+      cases: new CaseDashboardQueries(db),
+      handOffs: caseRepository,
+      units: unitRepository,
+      users: userRepository,
+      clock,
+      calendar,
+    }),
     attachments: new AttachmentService(
       cases,
       caseWorkflow,
@@ -170,18 +200,32 @@ export function buildServices(deps: {
     cipher,
     calendar,
     calendarCache,
-    calendarYears: new OfficialCalendarService(db, calendarRepository, calendarCache, timers, audit, clock),
+    calendarYears: new OfficialCalendarService(
+      transactions,
+      calendarRepository,
+      calendarCache,
+      timers,
+      audit,
+      clock,
+    ),
     actorCache,
-    actors: new ActorLoader(userRepository, clock, actorCache),
+    actors: new ActorLoader(userRepository, tokenRepository, clock, actorCache),
     signIn: new SignInService({
-      db,
+      transactions,
       users: userRepository,
       bookkeeping: new SignInRepository(db),
       audit,
       clock,
     }),
-    units: new UnitService(db, unitRepository, audit),
-    users: new UserService(db, userRepository, unitRepository, tokens, audit, clock),
+    units: new UnitService(transactions, unitRepository, audit),
+    users: new UserService({
+      transactions,
+      users: userRepository,
+      units: unitRepository,
+      tokens,
+      audit,
+      clock,
+    }),
     cases,
     caseRegistration,
     casePresenter,
@@ -189,14 +233,28 @@ export function buildServices(deps: {
     ...caseWebServices,
     escalations: new EscalationService(db, unitRepository, caseRepository, audit, clock),
     stats: new StatsService(new StatsRepository(db), unitRepository, clock),
-    supervision: new SupervisionService(new SupervisionRepository(db), chainAudit, audit, clock, calendar),
-    imports: new CaseImportService(db, unitRepository, audit, clock, calendar, eventLog),
+    supervision: new SupervisionService({
+      supervision: new SupervisionRepository(db),
+      chainAudit,
+      audit,
+      clock,
+      calendar,
+    }),
+    imports: new CaseImportService({
+      transactions,
+      imports: new CaseImportRepository(db),
+      units: unitRepository,
+      audit,
+      clock,
+      calendar,
+      log: eventLog,
+    }),
     jobs,
     timers,
     outbox,
-    notificationPreferences: new NotificationPreferenceService(db),
-    digests: new NotificationDigestService(db, outbox, clock),
-    outboxAdmin: new OutboxAdminService(db, outbox, audit),
+    notificationPreferences: new NotificationPreferenceService(new NotificationPreferenceRepository(db)),
+    digests: new NotificationDigestService(transactions, outbox, clock),
+    outboxAdmin: new OutboxAdminService(transactions, outbox, audit),
     petitions,
     petitionPresenter: new PetitionPresenter({
       petitions: petitionRepository,

@@ -2,7 +2,6 @@ import type { DataSource } from 'typeorm';
 import type { Config } from '../config/environment';
 import type { RouteSpec } from './access/route-table';
 import { auditRoutes } from './audit/audit.routes';
-import { auditCheckpointRoutes } from './audit/audit-checkpoint.routes';
 import { authRoutes } from './auth/auth.routes';
 import { attachmentRoutes } from './cases/attachment.routes';
 import { caseRoutes } from './cases/case.routes';
@@ -10,9 +9,11 @@ import { caseWebRoutes } from './cases/case.web.routes';
 import type { Services } from './composition-root';
 import { officialCalendarRoutes } from './deadlines/official-calendar.routes';
 import { officialCalendarWebRoutes } from './deadlines/official-calendar.web.routes';
+import { demoAccounts } from './demo/demo-accounts';
 import { escalationRoutes } from './escalations/escalation.routes';
 import { escalationWebRoutes } from './escalations/escalation.web.routes';
 import { importRoutes } from './imports/import.routes';
+import { auditCheckpointRoutes } from './integrity/audit-checkpoint.routes';
 import { notificationRoutes } from './notifications/notification.routes';
 import { petitionRoutes } from './petitions/petition.routes';
 import { petitionWebRoutes } from './petitions/petition.web.routes';
@@ -39,7 +40,7 @@ export function routeTable(services: Services, config: Config, clock: Clock): Ro
       users: services.users,
       audit: services.audit,
       clock,
-      demoMode: config.demoMode,
+      demoAccounts: config.demoMode ? demoAccounts : [],
     }),
     ...unitRoutes(services.units),
     ...userRoutes(services.users, services.units),

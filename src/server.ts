@@ -4,8 +4,9 @@ import type { DataSource } from 'typeorm';
 import { defaults } from '../config/defaults';
 import type { Config } from '../config/environment';
 import { createApp } from './app';
-import { buildServices } from './composition-root';
+import { buildServices, type Services } from './composition-root';
 import { seedDemoOrganisation } from './demo/seed-demo';
+import { entities } from './entities';
 import { systemClock } from './shared/clock';
 import { createDataSource, migrateDatabase } from './shared/db/data-source';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from './shared/db/embedded-database';
@@ -32,13 +33,31 @@ export interface RunningServer {
   stop(options?: { drainMs?: number }): Promise<void>;
 }
 
-/**
- * Brings the whole app up: the database (embedded unless DATABASE_URL is set),
- * pending migrations, demo data in demo mode, then the HTTP server. Any number of
- * instances may start together on one database: the migrations, the demo data and
- * pg-boss's own tables are each made under an advisory lock.
- */
-export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+/** What has been started so far, stopped in reverse order when a later step fails or the server stops. */
+class StartedParts {
+  private readonly stops: Array<() => Promise<unknown>> = [];
+
+  add(stop: () => Promise<unknown>): void {
+    this.stops.push(stop);
+  }
+
+  /** Runs `step`; if it throws, stops everything started before it and rethrows. */
+  async next<T>(step: () => Promise<T>): Promise<T> {
+    try {
+      return await step();
+    } catch (error) {
+      await this.stopAll();
+      throw error;
+    }
+  }
+
+  async stopAll(): Promise<void> {
+    while (this.stops.length > 0) await this.stops.pop()?.();
+  }
+}
+
+/** The database: the embedded PostgreSQL unless DATABASE_URL is set, migrated, with the demo data in demo mode. */
+async function openDatabase(config: Config, logger: Logger, parts: StartedParts) {
   let embedded: EmbeddedDatabase | undefined;
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
@@ -48,63 +67,84 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       password: config.embeddedDatabasePassword as string,
       logger,
     });
+    parts.add(() => embedded?.stop() ?? Promise.resolve());
     databaseUrl = embedded.url;
     logger.info({ dir: path.join(config.dataDir, 'pg') }, 'embedded PostgreSQL started');
   }
-
-  const db = createDataSource(databaseUrl, { timeouts: config.database });
-  try {
-    await db.initialize();
-    const ran = await migrateDatabase(databaseUrl, config.database);
-    if (ran.length > 0) logger.info({ migrations: ran }, 'migrations applied');
-    if (config.demoMode) {
-      const seeded = await seedDemoOrganisation(db);
-      if (seeded) logger.info('demo organisation seeded');
-    }
-  } catch (error) {
+  const url = databaseUrl;
+  const db = createDataSource(url, { entities, timeouts: config.database });
+  parts.add(async () => {
     if (db.isInitialized) await db.destroy();
-    await embedded?.stop();
-    throw error;
-  }
+  });
+  await parts.next(async () => {
+    await db.initialize();
+    const ran = await migrateDatabase(url, config.database);
+    if (ran.length > 0) logger.info({ migrations: ran }, 'migrations applied');
+    if (config.demoMode && (await seedDemoOrganisation(db))) logger.info('demo organisation seeded');
+  });
+  return { db, databaseUrl: url, embedded };
+}
 
-  const i18n = await createI18n(config.defaultLocale);
+/** The audit chains keyed with AUDIT_KEY once (issue 17), before any request or job appends to them. */
+async function keyAuditChains(services: Services, logger: Logger): Promise<void> {
+  const keyed = await services.chainKeying.ensureKeyed();
+  if (keyed) logger.info({ keying: { ...keyed, broken: keyed.broken.length } }, 'audit chains keyed');
+  if (keyed?.broken.length) logger.error({ broken: keyed.broken }, 'audit chains found broken when keyed');
+  logger.info(
+    { publicKey: services.auditKeys.publicKeyText },
+    'audit checkpoints are signed with this Ed25519 public key',
+  );
+}
+
+function listen(server: http.Server, port: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, () => resolve());
+  });
+}
+
+/**
+ * Readiness fails at once and the worker stops taking work; requests are still served for
+ * `drainMs`; then the listener closes, idle keep-alive sockets are closed as they go idle,
+ * and what is still open after the grace period is closed by force.
+ */
+async function drain(server: http.Server, worker: RunningWorker, drainMs: number, logger: Logger) {
+  const workerStopped = worker.stop({ graceMs: drainMs + defaults.shutdown.graceMs });
+  logger.info({ drainMs }, 'draining: readiness fails, requests are still served');
+  await new Promise((resolve) => setTimeout(resolve, drainMs));
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // keep-alive sockets go idle as their last response is sent: close them as they do
+  const sweep = setInterval(() => server.closeIdleConnections(), 50);
+  server.closeIdleConnections();
+  const force = setTimeout(() => server.closeAllConnections(), defaults.shutdown.graceMs);
+  await Promise.all([closed, workerStopped]);
+  clearInterval(sweep);
+  clearTimeout(force);
+}
+
+/**
+ * Brings the whole app up: the database (embedded unless DATABASE_URL is set),
+ * pending migrations, demo data in demo mode, then the HTTP server. Any number of
+ * instances may start together on one database: the migrations, the demo data and
+ * pg-boss's own tables are each made under an advisory lock.
+ */
+export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+  const parts = new StartedParts();
+  const { db, databaseUrl, embedded } = await openDatabase(config, logger, parts);
+  const i18n = await parts.next(() => createI18n(config.defaultLocale));
   const services = buildServices({ db, config, clock: systemClock });
-  try {
-    // the audit chains keyed with AUDIT_KEY once (issue 17), before any request or job appends to them
-    const keyed = await services.chainKeying.ensureKeyed();
-    if (keyed) logger.info({ keying: { ...keyed, broken: keyed.broken.length } }, 'audit chains keyed');
-    if (keyed?.broken.length) logger.error({ broken: keyed.broken }, 'audit chains found broken when keyed');
-    logger.info(
-      { publicKey: services.auditKeys.publicKeyText },
-      'audit checkpoints are signed with this Ed25519 public key',
-    );
-  } catch (error) {
-    await db.destroy();
-    await embedded?.stop();
-    throw error;
-  }
+  await parts.next(() => keyAuditChains(services, logger));
   // who is calling, and the official calendar, kept in memory while the database's change notices arrive
-  await services.actorCache.listen(databaseUrl, logger);
-  try {
+  parts.add(() => services.calendarCache.stop());
+  parts.add(() => services.actorCache.stop());
+  await parts.next(async () => {
+    await services.actorCache.listen(databaseUrl, logger);
     await services.calendarCache.start(databaseUrl, logger);
-  } catch (error) {
-    await services.actorCache.stop();
-    await services.calendarCache.stop();
-    await db.destroy();
-    await embedded?.stop();
-    throw error;
-  }
+  });
   // the background worker (outbox → mail, deadline timers, digests): after the migrations
-  let worker: RunningWorker;
-  try {
-    worker = await startWorker({ db, config, logger, clock: systemClock, services, i18n });
-  } catch (error) {
-    await services.actorCache.stop();
-    await services.calendarCache.stop();
-    await db.destroy();
-    await embedded?.stop();
-    throw error;
-  }
+  const worker = await parts.next(() =>
+    startWorker({ db, config, logger, clock: systemClock, services, i18n }),
+  );
   let stopping: Promise<void> | undefined;
   const app = createApp({
     config,
@@ -117,40 +157,21 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     stopping: () => stopping !== undefined,
   });
   const server = http.createServer(app);
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(config.port, () => resolve());
-    });
-  } catch (error) {
-    await worker.stop();
-    await services.actorCache.stop();
-    await services.calendarCache.stop();
-    await db.destroy();
-    await embedded?.stop();
-    throw error;
-  }
+  await parts.next(async () => {
+    try {
+      await listen(server, config.port);
+    } catch (error) {
+      await worker.stop();
+      throw error;
+    }
+  });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
 
   const stop = ({ drainMs = config.shutdownDrainMs }: { drainMs?: number } = {}) => {
     stopping ??= (async () => {
-      // from now /readyz answers 503; the worker finishes the mail or job in hand and takes no more
-      const workerStopped = worker.stop({ graceMs: drainMs + defaults.shutdown.graceMs });
-      logger.info({ drainMs }, 'draining: readiness fails, requests are still served');
-      await new Promise((resolve) => setTimeout(resolve, drainMs));
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      // keep-alive sockets go idle as their last response is sent: close them as they do
-      const sweep = setInterval(() => server.closeIdleConnections(), 50);
-      server.closeIdleConnections();
-      const force = setTimeout(() => server.closeAllConnections(), defaults.shutdown.graceMs);
-      await Promise.all([closed, workerStopped]);
-      clearInterval(sweep);
-      clearTimeout(force);
-      await services.actorCache.stop();
-      await services.calendarCache.stop();
-      await db.destroy();
-      await embedded?.stop();
+      await drain(server, worker, drainMs, logger);
+      await parts.stopAll();
     })();
     return stopping;
   };

@@ -7,6 +7,7 @@ import { MailRenderer } from './notifications/mail-renderer';
 import { createMailer, mailDomainOf } from './notifications/mailer';
 import { OutboxDispatcher, type RetryPolicy } from './notifications/outbox-dispatcher';
 import type { Clock } from './shared/clock';
+import { Transactions } from './shared/db/transactions';
 import { queues } from './shared/jobs/job-queue';
 import type { Logger } from './shared/logger';
 import type { TimedSubjectType } from './timers/deadline-timer.repository';
@@ -38,6 +39,116 @@ export interface RunningWorker {
    * attempt: sent again later, by any process, with the same Message-ID.
    */
   stop(options?: { graceMs?: number }): Promise<void>;
+}
+
+type JobBoss = Awaited<ReturnType<Services['jobs']['start']>>;
+
+/** The pg-boss workers of one process: deadline timers, the sweep, the digest, the checkpoint, the upload sweep. */
+async function workOnJobs(boss: JobBoss, services: Services, logger: Logger, options: WorkerOptions) {
+  const polling = { pollingIntervalSeconds: options.jobPollingSeconds, batchSize: 1 };
+  await boss.work<{ subjectType: TimedSubjectType; subjectId: string }>(
+    queues.deadlineTimer.name,
+    polling,
+    async ([job]) =>
+      ({
+        outcome: await services.timers.reconcile(job.data.subjectType, job.data.subjectId, {
+          raise: true,
+          currentJobId: job.id,
+        }),
+      }) as object,
+  );
+  await boss.work(queues.deadlineSweep.name, polling, async () => {
+    const result = await services.timers.sweep();
+    for (const failure of result.failures) logger.error(failure, 'deadline timer could not be reconciled');
+    logger.info({ checked: result.checked, raised: result.raised }, 'deadline sweep done');
+    return { checked: result.checked, raised: result.raised };
+  });
+  await boss.work(queues.notificationDigest.name, polling, async () => ({
+    made: await services.digests.assembleDue(options.digestHour),
+  }));
+  await boss.work(queues.auditCheckpoint.name, polling, async () => {
+    const signed = await services.checkpoints.sign({ reason: 'scheduled', logger });
+    logger.info({ number: signed.number, chains: signed.checkpoint.chains }, 'audit checkpoint signed');
+    return { number: signed.number };
+  });
+  await boss.work(queues.uploadSweep.name, polling, async () =>
+    services.attachments.sweep(defaults.uploads.orphanAgeMinutes),
+  );
+}
+
+/** The schedules (Asia/Shanghai), and one sweep now: whatever came due while no worker ran. */
+async function scheduleJobs(boss: JobBoss): Promise<void> {
+  const tz = { tz: defaults.timeZone };
+  await boss.schedule(queues.deadlineSweep.name, defaults.timers.sweepCron, {}, tz);
+  await boss.schedule(queues.notificationDigest.name, '0 * * * *', {}, tz);
+  await boss.schedule(queues.auditCheckpoint.name, defaults.audit.checkpointCron, {}, tz);
+  await boss.schedule(queues.uploadSweep.name, defaults.uploads.sweepCron, {}, tz);
+  await boss.send(queues.deadlineSweep.name, {});
+}
+
+/**
+ * This process's data folder, at once (the scheduled jobs run on any one process): checkpoints the
+ * database has and the file lacks, files no row records (issue 17); a failure here stops nothing.
+ */
+async function catchUpDataFolder(services: Services, logger: Logger): Promise<void> {
+  await services.checkpoints
+    .exportToFile()
+    .catch((error: Error) => logger.error({ err: error }, 'checkpoint file could not be brought up to date'));
+  await services.attachments
+    .sweep(defaults.uploads.orphanAgeMinutes)
+    .then((swept) => swept.removed + swept.completed > 0 && logger.info(swept, 'uploads swept'))
+    .catch((error: Error) => logger.error({ err: error }, 'uploads could not be swept'));
+}
+
+/** The mail loop: drains the outbox, sleeps, and again, until told to stop; woken early on stop. */
+class MailLoop {
+  state: WorkerState = 'running';
+  error: Error | null = null;
+  private wake: (() => void) | null = null;
+  readonly done: Promise<void>;
+
+  constructor(
+    private readonly dispatcher: OutboxDispatcher,
+    private readonly pollIntervalMs: number,
+    private readonly logger: Logger,
+  ) {
+    this.done = this.run();
+  }
+
+  private async run(): Promise<void> {
+    while (this.state === 'running') {
+      try {
+        await this.dispatcher.drain(() => this.state !== 'running');
+        this.error = null;
+      } catch (error) {
+        // the database, not a mail server (those failures are recorded on their rows)
+        this.error = error as Error;
+        this.logger.error({ err: error }, 'outbox dispatch failed');
+      }
+      if (this.state !== 'running') break;
+      // after a database error, give it a few seconds rather than a busy loop of failures
+      await this.sleep(this.error ? Math.max(this.pollIntervalMs, 5000) : this.pollIntervalMs);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    }).finally(() => {
+      this.wake = null;
+    });
+  }
+
+  /** Stops taking work and wakes the loop; resolves when the drain in hand has finished. */
+  stop(): Promise<void> {
+    this.state = 'stopping';
+    this.wake?.();
+    return this.done;
+  }
 }
 
 /**
@@ -76,7 +187,7 @@ export async function startWorker(deps: {
   });
   // a mail server that hangs must not hold up a shutdown for long
   const stopping = new AbortController();
-  const dispatcher = new OutboxDispatcher(db, {
+  const dispatcher = new OutboxDispatcher(new Transactions(db), {
     outbox: services.outbox,
     preferences: services.notificationPreferences,
     renderer: new MailRenderer(deps.i18n, config.publicUrl),
@@ -90,118 +201,37 @@ export async function startWorker(deps: {
 
   const boss = await services.jobs.start(logger, { cron: options.cron });
   try {
-    const polling = { pollingIntervalSeconds: options.jobPollingSeconds, batchSize: 1 };
-    await boss.work<{ subjectType: TimedSubjectType; subjectId: string }>(
-      queues.deadlineTimer.name,
-      polling,
-      async ([job]) =>
-        ({
-          outcome: await services.timers.reconcile(job.data.subjectType, job.data.subjectId, {
-            raise: true,
-            currentJobId: job.id,
-          }),
-        }) as object,
-    );
-    await boss.work(queues.deadlineSweep.name, polling, async () => {
-      const result = await services.timers.sweep();
-      for (const failure of result.failures) logger.error(failure, 'deadline timer could not be reconciled');
-      logger.info({ checked: result.checked, raised: result.raised }, 'deadline sweep done');
-      return { checked: result.checked, raised: result.raised };
-    });
-    await boss.work(queues.notificationDigest.name, polling, async () => ({
-      made: await services.digests.assembleDue(options.digestHour),
-    }));
-    await boss.work(queues.auditCheckpoint.name, polling, async () => {
-      const signed = await services.checkpoints.sign({ reason: 'scheduled', logger });
-      logger.info({ number: signed.number, chains: signed.checkpoint.chains }, 'audit checkpoint signed');
-      return { number: signed.number };
-    });
-    await boss.work(queues.uploadSweep.name, polling, async () =>
-      services.attachments.sweep(defaults.uploads.orphanAgeMinutes),
-    );
-    if (options.cron) {
-      await boss.schedule(
-        queues.deadlineSweep.name,
-        defaults.timers.sweepCron,
-        {},
-        { tz: defaults.timeZone },
-      );
-      await boss.schedule(queues.notificationDigest.name, '0 * * * *', {}, { tz: defaults.timeZone });
-      await boss.schedule(
-        queues.auditCheckpoint.name,
-        defaults.audit.checkpointCron,
-        {},
-        { tz: defaults.timeZone },
-      );
-      await boss.schedule(queues.uploadSweep.name, defaults.uploads.sweepCron, {}, { tz: defaults.timeZone });
-      // one sweep now: whatever came due while no worker ran
-      await boss.send(queues.deadlineSweep.name, {});
-    }
+    await workOnJobs(boss, services, logger, options);
+    if (options.cron) await scheduleJobs(boss);
   } catch (error) {
     await services.jobs.stop();
     mailer.close();
     throw error;
   }
+  await catchUpDataFolder(services, logger);
 
-  // this process's data folder, at once (the scheduled jobs run on any one process): checkpoints the
-  // database has and the file lacks, files no row records (issue 17); a failure here stops nothing
-  await services.checkpoints
-    .exportToFile()
-    .catch((error: Error) => logger.error({ err: error }, 'checkpoint file could not be brought up to date'));
-  await services.attachments
-    .sweep(defaults.uploads.orphanAgeMinutes)
-    .then((swept) => swept.removed + swept.completed > 0 && logger.info(swept, 'uploads swept'))
-    .catch((error: Error) => logger.error({ err: error }, 'uploads could not be swept'));
-
-  let state: WorkerState = 'running';
-  let loopError: Error | null = null;
-  let wake: (() => void) | null = null;
-  const loop = (async () => {
-    while (state === 'running') {
-      try {
-        await dispatcher.drain(() => state !== 'running');
-        loopError = null;
-      } catch (error) {
-        // the database, not a mail server (those failures are recorded on their rows)
-        loopError = error as Error;
-        logger.error({ err: error }, 'outbox dispatch failed');
-      }
-      if (state !== 'running') break;
-      // after a database error, give it a few seconds rather than a busy loop of failures
-      const pause = loopError ? Math.max(options.pollIntervalMs, 5000) : options.pollIntervalMs;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, pause);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      wake = null;
-    }
-  })();
+  const loop = new MailLoop(dispatcher, options.pollIntervalMs, logger);
   logger.info({ mail: mailer.kind }, 'worker started');
 
   return {
     mailer: mailer.kind,
-    state: () => state,
+    state: () => loop.state,
     readiness: async () => {
-      if (state !== 'running') throw new Error(`worker ${state}`);
-      if (loopError) throw new Error(`outbox: ${loopError.message}`);
+      if (loop.state !== 'running') throw new Error(`worker ${loop.state}`);
+      if (loop.error) throw new Error(`outbox: ${loop.error.message}`);
       if (!services.jobs.isStarted) throw new Error('job queue stopped');
       return `running (mail: ${mailer.kind})`;
     },
     drainNow: () => dispatcher.drain(),
     stop: async ({ graceMs = defaults.shutdown.graceMs } = {}) => {
-      if (state !== 'running') return;
-      state = 'stopping';
-      (wake as (() => void) | null)?.();
+      if (loop.state !== 'running') return;
       // a mail being sent is let finish: cut off, it would be sent again though the server may have it
       const grace = setTimeout(() => stopping.abort(), graceMs);
-      await loop;
+      await loop.stop();
       clearTimeout(grace);
       await services.jobs.stop();
       mailer.close();
-      state = 'stopped';
+      loop.state = 'stopped';
       logger.info('worker stopped');
     },
   };

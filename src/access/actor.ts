@@ -1,4 +1,4 @@
-import type { Role } from '../users/user.entity';
+import type { Role } from './roles';
 
 /** The signed-in user as the policy sees them: who, in which role, at which place in the unit tree. */
 export interface Actor {
@@ -15,4 +15,15 @@ export interface Actor {
   mustChangePassword: boolean;
   /** A session that last proved a password before this is over (the password changed since). */
   passwordChangedAt: Date;
+}
+
+declare global {
+  namespace Express {
+    interface Request {
+      /** The signed-in user, by session cookie or bearer token (auth/authenticate.middleware.ts). */
+      actor?: Actor;
+      /** How the caller authenticated. */
+      authenticatedBy?: 'session' | 'bearer';
+    }
+  }
 }

@@ -1,5 +1,5 @@
-import type { Role } from '../users/user.entity';
 import type { Actor } from './actor';
+import type { Role } from './roles';
 
 /**
  * THE policy module: the one place that answers "may user U do action A on record R".

@@ -3,6 +3,7 @@ import type { Clock } from '../shared/clock';
 import type { User } from '../users/user.entity';
 import type { UserRepository } from '../users/user.repository';
 import type { ActorCache } from './actor-cache';
+import type { ApiTokenRepository } from './api-token.repository';
 import { hashToken } from './api-token.service';
 
 /**
@@ -12,7 +13,8 @@ import { hashToken } from './api-token.service';
  */
 export class ActorLoader {
   constructor(
-    private readonly users: UserRepository,
+    private readonly users: Pick<UserRepository, 'findById'>,
+    private readonly tokens: Pick<ApiTokenRepository, 'findLiveHolder'>,
     private readonly clock: Clock,
     private readonly cache: ActorCache,
   ) {}
@@ -27,7 +29,7 @@ export class ActorLoader {
   loadByToken(token: string): Promise<Actor | null> {
     const tokenHash = hashToken(token);
     return this.cache.lookup(`token:${tokenHash}`, async () => {
-      const found = await this.users.findByLiveTokenHash(tokenHash, this.clock.now());
+      const found = await this.tokens.findLiveHolder(tokenHash, this.clock.now());
       return { actor: actorOf(found?.user ?? null), expiresAt: found?.expiresAt };
     });
   }

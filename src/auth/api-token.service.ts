@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { type DataSource, IsNull } from 'typeorm';
 import type { AuditService, RequestOrigin } from '../audit/audit.service';
 import type { Clock } from '../shared/clock';
+import type { Transactions, Tx } from '../shared/db/transactions';
 import type { ActorCache } from './actor-cache';
-import { ApiToken } from './api-token.entity';
+import type { ApiTokenRepository } from './api-token.repository';
 
 /** How long a bearer token lives. */
 export const apiTokenLifetimeHours = 12;
@@ -15,36 +15,45 @@ export function hashToken(token: string): string {
 
 /** Bearer tokens for systems: issued at API sign-in, stored hashed, expiring, revocable. */
 export class ApiTokenService {
-  constructor(
-    private readonly db: DataSource,
-    private readonly audit: AuditService,
-    private readonly clock: Clock,
-    /** Told of every revocation, so that the token stops working here at once (ActorCache). */
-    private readonly actors?: Pick<ActorCache, 'forgetAll'>,
-  ) {}
+  private readonly transactions: Transactions;
+  private readonly tokens: ApiTokenRepository;
+  private readonly audit: AuditService;
+  private readonly clock: Clock;
+  /** Told of every revocation, so that the token stops working here at once (ActorCache). */
+  private readonly actors?: Pick<ActorCache, 'forgetAll'>;
+
+  constructor(deps: {
+    transactions: Transactions;
+    tokens: ApiTokenRepository;
+    audit: AuditService;
+    clock: Clock;
+    actors?: Pick<ActorCache, 'forgetAll'>;
+  }) {
+    this.transactions = deps.transactions;
+    this.tokens = deps.tokens;
+    this.audit = deps.audit;
+    this.clock = deps.clock;
+    this.actors = deps.actors;
+  }
 
   async issue(userId: string): Promise<{ token: string; expiresAt: Date }> {
     const token = `gm_${randomBytes(32).toString('base64url')}`;
     const expiresAt = new Date(this.clock.now().getTime() + apiTokenLifetimeHours * 3600 * 1000);
-    await this.db.manager.insert(ApiToken, { userId, tokenHash: hashToken(token), expiresAt });
+    await this.tokens.insert({ userId, tokenHash: hashToken(token), expiresAt });
     return { token, expiresAt };
   }
 
   async revoke(token: string, origin: RequestOrigin): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      await tx.update(
-        ApiToken,
-        { tokenHash: hashToken(token), revokedAt: IsNull() },
-        { revokedAt: this.clock.now() },
-      );
+    await this.transactions.run(async (tx) => {
+      await this.tokens.revoke(hashToken(token), this.clock.now(), tx);
       await this.audit.record(origin, { action: 'auth.signed_out', details: { channel: 'api' } }, tx);
     });
     this.actors?.forgetAll();
   }
 
   /** Every token of a user, e.g. when the account is deactivated or its password reset. */
-  async revokeAllOf(userId: string, tx = this.db.manager): Promise<void> {
-    await tx.update(ApiToken, { userId, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
+  async revokeAllOf(userId: string, tx?: Tx): Promise<void> {
+    await this.tokens.revokeAllOf(userId, this.clock.now(), tx);
     this.actors?.forgetAll();
   }
 }

@@ -2,7 +2,6 @@ import type { Request } from 'express';
 import type { RouteSpec } from '../access/route-table';
 import { actorOf, originOf } from '../access/route-table';
 import type { AuditService } from '../audit/audit.service';
-import { demoAccounts } from '../demo/demo-accounts';
 import { ValidationError } from '../shared/errors';
 import { submitForm } from '../shared/http/forms';
 import { parseOrThrow } from '../shared/http/validate';
@@ -23,7 +22,8 @@ export interface AuthRouteDeps {
   users: UserService;
   audit: AuditService;
   clock: { now(): Date };
-  demoMode: boolean;
+  /** The demo accounts the sign-in page lists (demo mode only; none otherwise). */
+  demoAccounts: ReadonlyArray<{ username: string; role: string; displayName: string }>;
 }
 
 /** Rotates the session id at sign-in (no fixation) and records who signed in. */
@@ -44,9 +44,10 @@ function startSession(req: Request, userId: string, now: number): Promise<void> 
 export function authRoutes(deps: AuthRouteDeps): RouteSpec[] {
   const loginViewModel = (req: Request) => ({
     title: req.t('auth.signIn'),
-    demoAccounts: deps.demoMode
-      ? demoAccounts.map((account) => ({ ...account, role: req.t(`roles.${account.role}`) }))
-      : null,
+    demoAccounts:
+      deps.demoAccounts.length > 0
+        ? deps.demoAccounts.map((account) => ({ ...account, role: req.t(`roles.${account.role}`) }))
+        : null,
     values: { returnTo: typeof req.query.returnTo === 'string' ? req.query.returnTo : undefined },
     sessionEnded: req.query.expired === '1',
   });

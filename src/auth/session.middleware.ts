@@ -1,7 +1,6 @@
 import connectPgSimple from 'connect-pg-simple';
 import session from 'express-session';
 import type { Pool } from 'pg';
-import type { DataSource } from 'typeorm';
 import { defaults } from '../../config/defaults';
 import type { Config } from '../../config/environment';
 
@@ -16,9 +15,8 @@ export const sessionTimeouts = {
  * the app's own pool. The cookie is HttpOnly, SameSite=Lax, Secure behind HTTPS,
  * and rolls with activity; the idle and absolute limits are enforced server-side too.
  */
-export function sessionMiddleware(config: Config, db: DataSource) {
+export function sessionMiddleware(config: Config, pool: Pool) {
   const PgStore = connectPgSimple(session);
-  const pool = (db.driver as unknown as { master: Pool }).master;
   return session({
     name: sessionCookieName,
     secret: config.sessionSecret,

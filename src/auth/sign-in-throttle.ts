@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isIPv6 } from 'node:net';
-import type { EntityManager } from 'typeorm';
+import type { Tx } from '../shared/db/transactions';
 import { TooManyRequestsError } from '../shared/errors';
 import type { SignInRepository, ThrottleKey } from './sign-in.repository';
 
@@ -105,7 +105,7 @@ export class SignInThrottle {
   async recordFailure(
     attempt: SignInAttempt,
     now: Date,
-    tx: EntityManager,
+    tx: Tx,
   ): Promise<{ failures: number; refused: Array<{ scope: 'pair' | 'address'; until: Date }> }> {
     const rules = signInThrottleRules;
     await this.bookkeeping.pruneBefore(new Date(now.getTime() - rules.keepFailuresHours * 3_600_000), tx);
@@ -143,7 +143,7 @@ export class SignInThrottle {
   }
 
   /** A success: the pair's failures are forgotten; the address's stay (they were others' guesses). */
-  recordSuccess(attempt: SignInAttempt, tx: EntityManager): Promise<void> {
+  recordSuccess(attempt: SignInAttempt, tx: Tx): Promise<void> {
     return this.bookkeeping.forget(attempt.pair, tx);
   }
 }

@@ -1,6 +1,6 @@
-import type { DataSource } from 'typeorm';
 import type { AuditService, RequestOrigin } from '../audit/audit.service';
 import type { Clock } from '../shared/clock';
+import type { Transactions } from '../shared/db/transactions';
 import { AppError } from '../shared/errors';
 import { dummyPasswordHash, verifyPassword } from '../users/password';
 import type { User } from '../users/user.entity';
@@ -29,7 +29,7 @@ export type PasswordCheck = (passwordHash: string, password: string) => Promise<
  * audited, and the start of each refusal.
  */
 export class SignInService {
-  private readonly db: DataSource;
+  private readonly db: Transactions;
   private readonly users: UserRepository;
   private readonly bookkeeping: SignInRepository;
   private readonly throttle: SignInThrottle;
@@ -38,14 +38,14 @@ export class SignInService {
   private readonly checkPassword: PasswordCheck;
 
   constructor(deps: {
-    db: DataSource;
+    transactions: Transactions;
     users: UserRepository;
     bookkeeping: SignInRepository;
     audit: AuditService;
     clock: Clock;
     checkPassword?: PasswordCheck;
   }) {
-    this.db = deps.db;
+    this.db = deps.transactions;
     this.users = deps.users;
     this.bookkeeping = deps.bookkeeping;
     this.throttle = new SignInThrottle(deps.bookkeeping);
@@ -72,7 +72,7 @@ export class SignInService {
     const matches = await this.checkPassword(account?.passwordHash ?? (await dummyPasswordHash()), password);
 
     if (account && matches) {
-      await this.db.transaction(async (tx) => {
+      await this.db.run(async (tx) => {
         await this.throttle.recordSuccess(attempt, tx);
         await this.bookkeeping.recordSignIn(account.id, now, tx);
         await this.audit.record(
@@ -84,7 +84,7 @@ export class SignInService {
       return account;
     }
 
-    await this.db.transaction(async (tx) => {
+    await this.db.run(async (tx) => {
       const { failures, refused } = await this.throttle.recordFailure(attempt, now, tx);
       const target = user ? { type: 'user', id: user.id } : undefined;
       const reason = account ? 'wrong_password' : user ? 'inactive' : 'unknown_user';

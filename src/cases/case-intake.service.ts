@@ -10,6 +10,8 @@ import type { Case } from './case.entity';
 import type { CaseRepository } from './case.repository';
 import type { PartyInput, RegisterCaseInput } from './case.schemas';
 import type { CaseRegistrationService } from './case-registration.service';
+import { partyKey } from './party-key';
+import type { PartyMatchingRepository } from './party-matching.repository';
 
 /** What the intake form shows before saving: look-alike cases and forums already handling the parties. */
 export interface IntakeReview {
@@ -23,6 +25,7 @@ export interface IntakeReview {
  */
 export class CaseIntakeService {
   private readonly cases: CaseRepository;
+  private readonly partyMatching: PartyMatchingRepository;
   private readonly units: UnitRepository;
   private readonly registration: Pick<CaseRegistrationService, 'register'>;
   private readonly cipher: PersonalDataCipher;
@@ -30,12 +33,14 @@ export class CaseIntakeService {
 
   constructor(deps: {
     cases: CaseRepository;
+    partyMatching: PartyMatchingRepository;
     units: UnitRepository;
     registration: Pick<CaseRegistrationService, 'register'>;
     cipher: PersonalDataCipher;
     clock: Clock;
   }) {
     this.cases = deps.cases;
+    this.partyMatching = deps.partyMatching;
     this.units = deps.units;
     this.registration = deps.registration;
     this.cipher = deps.cipher;
@@ -68,22 +73,23 @@ export class CaseIntakeService {
    */
   async reviewIntake(actor: Actor, input: RegisterCaseInput): Promise<IntakeReview> {
     const keyOf = (party: PartyInput) =>
-      party.idNumber
-        ? this.cipher.hash('id', party.idNumber)
-        : `name:${this.cipher.hash('name', party.name)}`;
+      partyKey({
+        idNumberHash: party.idNumber ? this.cipher.hash('id', party.idNumber) : null,
+        nameHash: this.cipher.hash('name', party.name),
+      });
     const applicantKeys = input.parties.filter((party) => party.role === 'applicant').map(keyOf);
     const respondentKeys = input.parties.filter((party) => party.role === 'respondent').map(keyOf);
     const idHashes = input.parties.flatMap((party) =>
       party.idNumber ? [this.cipher.hash('id', party.idNumber)] : [],
     );
-    const duplicates = await this.cases.findPossibleDuplicates(policy.caseVisibility(actor), {
+    const duplicates = await this.partyMatching.findPossibleDuplicates(policy.caseVisibility(actor), {
       applicantKeys,
       respondentKeys,
       idHashes,
       title: input.title,
       unitId: input.unitId ?? actor.unitId,
     });
-    const forums = await this.cases.findActiveForumsFor(
+    const forums = await this.partyMatching.findActiveForumsFor(
       input.parties.map((party) => ({
         role: party.role,
         idNumberHash: party.idNumber ? this.cipher.hash('id', party.idNumber) : null,

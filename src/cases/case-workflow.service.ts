@@ -40,6 +40,7 @@ import {
 } from './case-deadline';
 import { assertAdmittedAsPeriodStands, type StagePeriodToday, stagePeriodToday } from './case-period';
 import { Agreement, MediationSession } from './mediation-record.entity';
+import type { PartyMatchingRepository } from './party-matching.repository';
 
 /** Actions recorded on a case's chain that are not workflow events (the statechart knows nothing of them). */
 export type RecordedAction = {
@@ -94,6 +95,7 @@ export class CaseWorkflowService {
   constructor(
     private readonly db: DataSource,
     private readonly cases: CaseRepository,
+    private readonly partyMatching: PartyMatchingRepository,
     private readonly units: UnitRepository,
     private readonly users: UserRepository,
     private readonly clock: Clock,
@@ -399,7 +401,7 @@ export class CaseWorkflowService {
   private async assertOneActiveForum(row: Case, holdingUnit: HoldingUnit, tx: EntityManager) {
     const parties = await this.cases.partiesOf(row.id, tx);
     const related = [row.id, ...(row.masterCaseId ? [row.masterCaseId] : [])];
-    const [conflict] = await this.cases.findActiveForumsFor(parties, related, tx);
+    const [conflict] = await this.partyMatching.findActiveForumsFor(parties, related, tx);
     if (!conflict) return;
     const forum = await this.units.findById(conflict.holding_unit_id, tx);
     throw new RuleViolationError('already_in_forum', undefined, {

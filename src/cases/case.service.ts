@@ -11,6 +11,7 @@ import { rulesFor } from '../workflows/rules';
 import type { Case } from './case.entity';
 import type { CaseRepository, CaseView, CaseWithAccess } from './case.repository';
 import type { CaseListQuery } from './case.schemas';
+import type { CaseListQueries } from './case-list.queries';
 import { isAdmittedAsPeriodStands, stagePeriodToday } from './case-period';
 
 /** A case the actor may see, with the access data that decided it. */
@@ -27,17 +28,20 @@ export type VisibleCaseView = VisibleCase & { view: CaseView };
 export class CaseService {
   private readonly transactions: Transactions;
   private readonly cases: CaseRepository;
+  private readonly lists: CaseListQueries;
   private readonly clock: Clock;
   private readonly calendar: () => WorkingCalendar;
 
   constructor(deps: {
     transactions: Transactions;
     cases: CaseRepository;
+    lists: CaseListQueries;
     clock: Clock;
     calendar: () => WorkingCalendar;
   }) {
     this.transactions = deps.transactions;
     this.cases = deps.cases;
+    this.lists = deps.lists;
     this.clock = deps.clock;
     this.calendar = deps.calendar;
   }
@@ -81,7 +85,7 @@ export class CaseService {
   }
 
   list(actor: Actor, query: CaseListQuery) {
-    return this.cases.list(policy.caseVisibility(actor), query, todayInShanghai(this.clock.now()));
+    return this.lists.list(policy.caseVisibility(actor), query, todayInShanghai(this.clock.now()));
   }
 
   partiesOf(caseId: string) {

@@ -1,9 +1,10 @@
 import '../shared/runtime/refuse-unsupported-node';
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from '../../config/environment';
+import { AuditRepository } from '../audit/audit.repository';
 import { AuditService } from '../audit/audit.service';
-import { AuditCheckpointRepository } from '../audit/audit-checkpoint.repository';
-import { AuditCheckpointService, checkpointFileOf } from '../audit/audit-checkpoint.service';
+import { AuditCheckpointRepository } from '../integrity/audit-checkpoint.repository';
+import { AuditCheckpointService, checkpointFileOf } from '../integrity/audit-checkpoint.service';
 import { systemClock } from '../shared/clock';
 import { AuditKeys } from '../shared/crypto/audit-keys';
 import { CannotAudit, openAuditDatabase } from './audit-database';
@@ -40,7 +41,7 @@ async function main(): Promise<number> {
     const checkpoints = new AuditCheckpointService(
       new AuditCheckpointRepository(db),
       keys,
-      new AuditService(db, systemClock),
+      new AuditService(new AuditRepository(db), systemClock),
       systemClock,
       config.dataDir,
     );

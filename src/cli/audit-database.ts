@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { defaults } from '../../config/defaults';
 import type { DatabaseConfig } from '../../config/environment';
+import { entities } from '../entities';
 import { createDataSource } from '../shared/db/data-source';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from '../shared/db/embedded-database';
 
@@ -36,7 +37,11 @@ export async function openAuditDatabase<T>(
     for (const signal of ['SIGINT', 'SIGTERM'] as const)
       process.once(signal, () => void running.stop().finally(() => process.exit(2)));
   }
-  const db = createDataSource(databaseUrl, { poolSize: 2, applicationName: 'grand-mediation-audit' });
+  const db = createDataSource(databaseUrl, {
+    entities,
+    poolSize: 2,
+    applicationName: 'grand-mediation-audit',
+  });
   try {
     await db.initialize().catch((error: Error) => {
       throw new CannotAudit(`Cannot connect to the database: ${error.message}`);

@@ -1,4 +1,5 @@
 import '../shared/runtime/refuse-unsupported-node';
+import { entities } from '../entities';
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from '../../config/environment';
 import { seedDemoOrganisation } from '../demo/seed-demo';
@@ -12,7 +13,7 @@ async function main() {
     return;
   }
   await migrateDatabase(config.databaseUrl, config.database);
-  const db = createDataSource(config.databaseUrl, { timeouts: config.database });
+  const db = createDataSource(config.databaseUrl, { entities, timeouts: config.database });
   await db.initialize();
   try {
     const seeded = await seedDemoOrganisation(db);

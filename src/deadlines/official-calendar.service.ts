@@ -1,10 +1,10 @@
-import type { DataSource } from 'typeorm';
 import type { Actor } from '../access/actor';
 import { policy } from '../access/policy';
 import type { AuditService } from '../audit/audit.service';
 import type { Clock } from '../shared/clock';
+import type { Transactions } from '../shared/db/transactions';
 import { ForbiddenError, RuleViolationError } from '../shared/errors';
-import type { DeadlineTimerService, MovedDeadline } from '../timers/deadline-timer.service';
+import type { DeadlinesOnCalendarChange, MovedDeadline } from './calendar-change';
 import {
   type CalendarSource,
   type CalendarYearDays,
@@ -35,10 +35,10 @@ export interface CalendarYearInput {
  */
 export class OfficialCalendarService {
   constructor(
-    private readonly db: DataSource,
+    private readonly db: Transactions,
     private readonly years: OfficialCalendarRepository,
     private readonly cache: OfficialCalendarCache,
-    private readonly timers: DeadlineTimerService,
+    private readonly timers: DeadlinesOnCalendarChange,
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
@@ -89,7 +89,7 @@ export class OfficialCalendarService {
 
     const note = input.note?.trim() || null;
     const now = this.clock.now();
-    const { after, moved } = await this.db.transaction(async (tx) => {
+    const { after, moved } = await this.db.run(async (tx) => {
       await this.years.lockForChange(tx);
       const entered = await this.years.allYears(tx);
       const before = new WorkingCalendar({ years: entered });

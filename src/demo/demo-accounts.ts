@@ -1,4 +1,4 @@
-import type { Role } from '../users/user.entity';
+import type { Role } from '../access/roles';
 
 /** The password of every demo account (demo mode only; shown on the sign-in page). */
 export const demoPassword = 'demo12345';

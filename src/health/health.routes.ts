@@ -1,7 +1,5 @@
-import type { Pool } from 'pg';
-import type { DataSource } from 'typeorm';
 import type { RouteSpec } from '../access/route-table';
-import { migrationsAreCurrent } from '../shared/db/data-source';
+import type { DatabaseHealth } from '../shared/db/database-health';
 
 /** /readyz answers within this, whatever the database does: a probe gives up after about 2 s. */
 export const readinessTimeoutMs = 1500;
@@ -22,20 +20,13 @@ function within<T>(work: Promise<T>, ms: number): Promise<T> {
   return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
-/** SELECT 1 on a pooled connection that is dropped if the answer does not come in time. */
-async function pingDatabase(db: DataSource): Promise<void> {
-  const pool = (db.driver as unknown as { master?: Pool }).master;
-  if (!pool) throw new Error('not connected');
-  await pool.query({ text: 'SELECT 1', query_timeout: readinessTimeoutMs } as { text: string });
-}
-
 /**
  * /healthz: liveness — the process answers (a supervisor restarts it when it does not).
  * /readyz: readiness — the database answers within 1.5 s, its schema is current and every
  * further check passes, so a load balancer may send traffic; else 503 with the failing
  * check, and 503 at once while the process shuts down.
  */
-export function healthRoutes(db: DataSource, readiness: ReadinessOptions = {}): RouteSpec[] {
+export function healthRoutes(database: DatabaseHealth, readiness: ReadinessOptions = {}): RouteSpec[] {
   const extraChecks = readiness.checks ?? {};
   return [
     {
@@ -57,10 +48,10 @@ export function healthRoutes(db: DataSource, readiness: ReadinessOptions = {}): 
         }
         const checks: Record<string, string> = {};
         let ready = true;
-        const database = within(
+        const databaseCheck = within(
           (async () => {
-            await pingDatabase(db);
-            return (await migrationsAreCurrent(db)) ? 'current' : 'pending';
+            await database.ping(readinessTimeoutMs);
+            return (await database.schemaIsCurrent()) ? 'current' : 'pending';
           })(),
           readinessTimeoutMs,
         ).then(
@@ -85,7 +76,7 @@ export function healthRoutes(db: DataSource, readiness: ReadinessOptions = {}): 
             },
           ),
         );
-        await Promise.all([database, ...others]);
+        await Promise.all([databaseCheck, ...others]);
         res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks });
       },
     },

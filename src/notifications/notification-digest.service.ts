@@ -1,7 +1,7 @@
-import type { DataSource } from 'typeorm';
 import { defaults } from '../../config/defaults';
 import { todayInShanghai } from '../deadlines/working-calendar';
 import type { Clock } from '../shared/clock';
+import type { Transactions } from '../shared/db/transactions';
 import type { OutboxRepository } from './outbox.repository';
 
 const shanghaiHour = new Intl.DateTimeFormat('en-GB', {
@@ -20,7 +20,7 @@ const shanghaiHour = new Intl.DateTimeFormat('en-GB', {
  */
 export class NotificationDigestService {
   constructor(
-    private readonly db: DataSource,
+    private readonly db: Transactions,
     private readonly outbox: OutboxRepository,
     private readonly clock: Clock,
   ) {}
@@ -32,7 +32,7 @@ export class NotificationDigestService {
     const date = todayInShanghai(now);
     let made = 0;
     for (const userId of await this.outbox.usersWithDigestItems()) {
-      const digest = await this.db.transaction((tx) => this.outbox.assembleDigest(tx, userId, date, now));
+      const digest = await this.db.run((tx) => this.outbox.assembleDigest(tx, userId, date, now));
       if (digest) made++;
     }
     return made;

@@ -1,4 +1,4 @@
-import type { Role } from '../users/user.entity';
+import type { Role } from '../access/roles';
 
 /** Everything the app tells people about, one kind per reason (issue 7, "who hears what"). */
 export const notificationKinds = [

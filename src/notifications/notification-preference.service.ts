@@ -1,7 +1,7 @@
-import type { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../access/actor';
+import type { Role } from '../access/roles';
+import type { Tx } from '../shared/db/transactions';
 import { ValidationError } from '../shared/errors';
-import type { Role } from '../users/user.entity';
 import {
   type Delivery,
   effectiveDelivery,
@@ -9,7 +9,7 @@ import {
   type NotificationKind,
   notificationKinds,
 } from './notification-kinds';
-import { NotificationPreference } from './notification-preference.entity';
+import type { NotificationPreferenceRepository } from './notification-preference.repository';
 
 export interface PreferenceView {
   kind: NotificationKind;
@@ -21,12 +21,11 @@ export interface PreferenceView {
 
 /** Each user's choice per kind: immediately, daily digest, or off (never off for overdue notices). */
 export class NotificationPreferenceService {
-  constructor(private readonly db: DataSource) {}
+  constructor(private readonly preferences: NotificationPreferenceRepository) {}
 
   /** Every kind with what this user receives of it. */
   async listFor(user: { id: string; role: Role }): Promise<PreferenceView[]> {
-    const rows = await this.db.manager.find(NotificationPreference, { where: { userId: user.id } });
-    const chosen = new Map(rows.map((row) => [row.kind, row.delivery]));
+    const chosen = await this.preferences.chosenBy(user.id);
     return notificationKinds.map((kind) => ({
       kind,
       delivery: effectiveDelivery(kind, user.role, chosen.get(kind)),
@@ -37,19 +36,12 @@ export class NotificationPreferenceService {
 
   /** Whether mail can reach this user at all (the page says so when it cannot). */
   async hasEmail(userId: string): Promise<boolean> {
-    const [row]: Array<{ email: string | null }> = await this.db.query(
-      'SELECT email FROM users WHERE id = $1',
-      [userId],
-    );
-    return Boolean(row?.email);
+    return Boolean(await this.preferences.emailOf(userId));
   }
 
   /** What this user receives of this kind, read at send time. */
-  async deliveryFor(user: { id: string; role: Role }, kind: NotificationKind, tx?: EntityManager) {
-    const row = await (tx ?? this.db.manager).findOne(NotificationPreference, {
-      where: { userId: user.id, kind },
-    });
-    return effectiveDelivery(kind, user.role, row?.delivery);
+  async deliveryFor(user: { id: string; role: Role }, kind: NotificationKind, tx?: Tx) {
+    return effectiveDelivery(kind, user.role, await this.preferences.choiceOf(user.id, kind, tx));
   }
 
   /** Saves the signed-in user's choices; a mandatory kind cannot be turned off. */
@@ -58,10 +50,6 @@ export class NotificationPreferenceService {
       .filter(([kind, delivery]) => delivery === 'off' && kindRules[kind as NotificationKind].mandatory)
       .map(([kind]) => ({ field: kind, message: 'notifications.cannotTurnOff' }));
     if (refused.length > 0) throw new ValidationError(refused);
-    await this.db.transaction(async (tx) => {
-      for (const [kind, delivery] of Object.entries(choices) as Array<[NotificationKind, Delivery]>) {
-        await tx.upsert(NotificationPreference, { userId: actor.id, kind, delivery }, ['userId', 'kind']);
-      }
-    });
+    await this.preferences.save(actor.id, Object.entries(choices) as Array<[NotificationKind, Delivery]>);
   }
 }

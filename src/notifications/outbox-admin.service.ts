@@ -1,7 +1,7 @@
-import type { DataSource } from 'typeorm';
 import type { Actor } from '../access/actor';
 import { policy } from '../access/policy';
 import type { AuditService } from '../audit/audit.service';
+import type { Transactions } from '../shared/db/transactions';
 import { ForbiddenError, NotFoundError } from '../shared/errors';
 import type { FailedRow, OutboxRepository } from './outbox.repository';
 
@@ -10,7 +10,7 @@ const listLimit = 200;
 /** The administrator's view of mail that could not be delivered: list it, send it again. */
 export class OutboxAdminService {
   constructor(
-    private readonly db: DataSource,
+    private readonly db: Transactions,
     private readonly outbox: OutboxRepository,
     private readonly audit: AuditService,
   ) {}
@@ -32,7 +32,7 @@ export class OutboxAdminService {
    */
   async retry(actor: Actor, ip: string | null, id: string): Promise<'requeued' | 'not_failed'> {
     if (!policy.can(actor, 'outbox.manage', { kind: 'outbox' })) throw new ForbiddenError();
-    return this.db.transaction(async (tx) => {
+    return this.db.run(async (tx) => {
       const row = await this.outbox.lockInScope(tx, id, policy.managedScopeOf(actor));
       if (!row) throw new NotFoundError();
       if (!row.failedAt) return 'not_failed';

@@ -1,5 +1,5 @@
-import type { DataSource, EntityManager } from 'typeorm';
 import type { Clock } from '../shared/clock';
+import type { Transactions, Tx } from '../shared/db/transactions';
 import type { Logger } from '../shared/logger';
 import type { MailRenderer, RenderedMail } from './mail-renderer';
 import type { Mailer } from './mailer';
@@ -40,7 +40,7 @@ export function retryDelayMs(policy: RetryPolicy, failedAttempts: number): numbe
  */
 export class OutboxDispatcher {
   constructor(
-    private readonly db: DataSource,
+    private readonly db: Transactions,
     private readonly deps: {
       outbox: OutboxRepository;
       preferences: NotificationPreferenceService;
@@ -71,7 +71,7 @@ export class OutboxDispatcher {
   async dispatchNext(): Promise<boolean> {
     let claimed: OutboxMessage | null = null;
     try {
-      return await this.db.transaction(async (tx) => {
+      return await this.db.run(async (tx) => {
         const now = this.deps.clock.now();
         claimed = await this.deps.outbox.claimNext(tx, now);
         if (!claimed) return false;
@@ -83,12 +83,12 @@ export class OutboxDispatcher {
       // this row broke its transaction (not a mail server: those are caught in send): count the
       // attempt, so that it backs off and, in the end, shows on the admin page instead of blocking the queue
       const row: OutboxMessage = claimed;
-      await this.db.transaction((tx) => this.recordFailure(tx, row, error));
+      await this.db.run((tx) => this.recordFailure(tx, row, error));
       return true;
     }
   }
 
-  private async handle(tx: EntityManager, row: OutboxMessage, now: Date): Promise<void> {
+  private async handle(tx: Tx, row: OutboxMessage, now: Date): Promise<void> {
     const { outbox } = this.deps;
     if (row.kind !== 'digest' && row.recipientUnitId) {
       const audience =
@@ -112,7 +112,7 @@ export class OutboxDispatcher {
     await this.send(tx, row, recipient, now);
   }
 
-  private async send(tx: EntityManager, row: OutboxMessage, recipient: Recipient, now: Date): Promise<void> {
+  private async send(tx: Tx, row: OutboxMessage, recipient: Recipient, now: Date): Promise<void> {
     const attempts = row.attempts + 1;
     const messageId = this.messageIdOf(row);
     try {
@@ -136,7 +136,7 @@ export class OutboxDispatcher {
   }
 
   /** One more failed attempt: back off exponentially, or give up after `maxAttempts`. */
-  private async recordFailure(tx: EntityManager, row: OutboxMessage, error: unknown): Promise<void> {
+  private async recordFailure(tx: Tx, row: OutboxMessage, error: unknown): Promise<void> {
     const { retry, clock } = this.deps;
     const attempts = row.attempts + 1;
     const givingUp = attempts >= retry.maxAttempts;
@@ -153,7 +153,7 @@ export class OutboxDispatcher {
     );
   }
 
-  private async render(tx: EntityManager, row: OutboxMessage, recipient: Recipient): Promise<RenderedMail> {
+  private async render(tx: Tx, row: OutboxMessage, recipient: Recipient): Promise<RenderedMail> {
     const { outbox, renderer } = this.deps;
     if (row.kind === 'digest') {
       const payload = row.payload as { digestId: string; date: string };

@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { PetitionResource, PetitionVisibility } from '../access/policy';
 import { Party } from '../cases/party.entity';
+import { partyKeySql } from '../cases/party-key';
 import { containsPattern } from '../shared/db/sql-text';
 import type { ChainVerification } from '../workflows/event-chain';
 import type { EventLog, NewWorkflowEvent } from '../workflows/event-log';
@@ -151,7 +152,7 @@ export class PetitionRepository {
     const rows: Array<{ found: boolean }> = await tx.query(
       `SELECT EXISTS (
          SELECT 1 FROM parties pa JOIN petitions pe ON pe.id = pa.petition_id
-         WHERE pe.district_id = $1 AND COALESCE(pa.id_number_hash, 'name:' || pa.name_hash) = ANY($2::text[])
+         WHERE pe.district_id = $1 AND ${partyKeySql('pa')} = ANY($2::text[])
        ) AS found`,
       [districtId, keys],
     );

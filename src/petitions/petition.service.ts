@@ -1,6 +1,7 @@
 import type { Actor } from '../access/actor';
 import { type PetitionResource, policy } from '../access/policy';
 import type { CaseRegistrationService } from '../cases/case-registration.service';
+import { partyKey } from '../cases/party-key';
 import { todayInShanghai, type WorkingCalendar } from '../deadlines/working-calendar';
 import type { Clock } from '../shared/clock';
 import { nextRecordNumber } from '../shared/db/record-numbers';
@@ -84,7 +85,7 @@ export class PetitionService {
       const sealed = this.parties.sealParties(
         input.petitioners.map((person) => ({ ...person, role: 'applicant' as const })),
       );
-      const keys = sealed.map((person) => person.idNumberHash ?? `name:${person.nameHash}`);
+      const keys = sealed.map(partyKey);
       const people = Math.max(input.groupSize ?? 0, input.petitioners.length);
       const flagSkipLevel = await this.skipsLevels(unit, input.localUnitId, tx);
 

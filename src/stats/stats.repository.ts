@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { dayStartsAt } from '../shared/db/sql-text';
 import type { StatsQuery } from './stats.schemas';
 
 export interface CaseCounts {
@@ -62,11 +63,11 @@ export class StatsRepository {
     const clauses = [`c.registered_unit_id = ANY($${params.length}::uuid[])`];
     if (query.from) {
       params.push(query.from);
-      clauses.push(`c.created_at >= ($${params.length}::date)::timestamp AT TIME ZONE 'Asia/Shanghai'`);
+      clauses.push(`c.created_at >= ${dayStartsAt(`$${params.length}`)}`);
     }
     if (query.to) {
       params.push(query.to);
-      clauses.push(`c.created_at < ($${params.length}::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'`);
+      clauses.push(`c.created_at < ${dayStartsAt(`$${params.length}`, 1)}`);
     }
     for (const column of ['type', 'level', 'track'] as const) {
       if (query[column]) {
@@ -85,7 +86,7 @@ export class StatsRepository {
   private handOffsSince(query: ScopedStatsQuery, params: unknown[]): string {
     if (!query.from) return 'TRUE';
     params.push(query.from);
-    return `e.created_at >= ($${params.length}::date)::timestamp AT TIME ZONE 'Asia/Shanghai'`;
+    return `e.created_at >= ${dayStartsAt(`$${params.length}`)}`;
   }
 
   /**

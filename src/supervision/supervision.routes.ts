@@ -1,8 +1,8 @@
 import type { RouteSpec } from '../access/route-table';
 import { actorOf, originOf } from '../access/route-table';
-import type { AuditCheckpointService } from '../audit/audit-checkpoint.service';
 import { daysLeftText } from '../deadlines/days-left.presenter';
 import { provisionalText } from '../deadlines/provisional.presenter';
+import type { AuditCheckpointService } from '../integrity/audit-checkpoint.service';
 import { formatDateTime, formatPlainDate } from '../shared/format';
 import { unitName } from '../units/unit.presenter';
 import type { UnitService } from '../units/unit.service';

@@ -1,23 +1,35 @@
 import type { Actor } from '../access/actor';
 import { policy } from '../access/policy';
 import type { AuditService } from '../audit/audit.service';
-import type { ChainAuditService } from '../audit/chain-audit.service';
 import { yearsWithoutNotice } from '../deadlines/clock';
 import { daysBetween } from '../deadlines/plain-date';
 import { todayInShanghai, type WorkingCalendar } from '../deadlines/working-calendar';
+import type { ChainAuditService } from '../integrity/chain-audit.service';
 import type { Clock } from '../shared/clock';
 import { ForbiddenError } from '../shared/errors';
 import type { SupervisionRepository } from './supervision.repository';
 
 /** A supervisor's tools over their subtree: the overdue list and the audit-chain check. */
 export class SupervisionService {
-  constructor(
-    private readonly supervision: SupervisionRepository,
-    private readonly chainAudit: ChainAuditService,
-    private readonly audit: AuditService,
-    private readonly clock: Clock,
-    private readonly calendar: () => WorkingCalendar,
-  ) {}
+  private readonly supervision: SupervisionRepository;
+  private readonly chainAudit: ChainAuditService;
+  private readonly audit: AuditService;
+  private readonly clock: Clock;
+  private readonly calendar: () => WorkingCalendar;
+
+  constructor(deps: {
+    supervision: SupervisionRepository;
+    chainAudit: ChainAuditService;
+    audit: AuditService;
+    clock: Clock;
+    calendar: () => WorkingCalendar;
+  }) {
+    this.supervision = deps.supervision;
+    this.chainAudit = deps.chainAudit;
+    this.audit = deps.audit;
+    this.clock = deps.clock;
+    this.calendar = deps.calendar;
+  }
 
   async overdue(actor: Actor) {
     if (!policy.can(actor, 'supervision.view')) throw new ForbiddenError();

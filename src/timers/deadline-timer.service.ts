@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import type { CalendarChange, MovedDeadline } from '../deadlines/calendar-change';
 import { type ClockReading, yearsWithoutNotice } from '../deadlines/clock';
 import { todayInShanghai, type WorkingCalendar } from '../deadlines/working-calendar';
 import { enqueueNotifications, type Notification } from '../notifications/outbox';
@@ -22,22 +23,7 @@ import { planTimer } from './timer-plan';
 
 export type TimerOutcome = 'warned' | 'overdue' | 'scheduled' | 'removed' | 'none';
 
-/** A year of the official calendar entered or changed: the calendar before and after, in the change's transaction. */
-export interface CalendarChange {
-  year: number;
-  before: WorkingCalendar;
-  after: WorkingCalendar;
-}
-
-/** An open deadline a calendar change moved, and whose holder was told (`deadline.moved`). */
-export interface MovedDeadline {
-  subjectType: TimedSubjectType;
-  subjectId: string;
-  number: string;
-  clock: string;
-  from: string;
-  to: string;
-}
+export type { CalendarChange, MovedDeadline };
 
 /**
  * Deadline timers (计时提醒): for each open clock, a row in `deadline_timers` and one

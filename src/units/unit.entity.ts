@@ -8,7 +8,6 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
-import type { DepartmentKey } from '../workflows/rules/dispute-rules.types';
 
 /** 区中心 · 街镇中心 · 居村委工作站 · 行政机关 · 人民法院/诉调对接中心 */
 export const unitKinds = ['district', 'street', 'community', 'department', 'court'] as const;
@@ -17,6 +16,18 @@ export type UnitKind = (typeof unitKinds)[number];
 /** People's-mediation levels, lowest first: 小事不出楼组，大事不出社区. */
 export const mediationLevels = ['community', 'street', 'district'] as const;
 export type MediationLevel = (typeof mediationLevels)[number];
+
+/**
+ * The administrative bodies the rules name, by key: a department unit carries the key of
+ * the body it is (人社局, 卫健委, 房屋征收部门, 规划和自然资源局).
+ */
+export const departmentKeys = [
+  'human_resources',
+  'health',
+  'housing_expropriation',
+  'planning_resources',
+] as const;
+export type DepartmentKey = (typeof departmentKeys)[number];
 
 /** The level one up the ladder (community → street → district), or null at the district. */
 export function levelAbove(level: MediationLevel): MediationLevel | null {

@@ -1,5 +1,4 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { ActorCache } from '../auth/actor-cache';
 import { Grid } from './grid.entity';
 import { Unit } from './unit.entity';
 
@@ -8,7 +7,7 @@ export class UnitRepository {
   /** `actors`: told of every change made here (a user's unit is part of who they are: ActorCache). */
   constructor(
     private readonly db: DataSource,
-    private readonly actors?: Pick<ActorCache, 'forgetAll'>,
+    private readonly actors?: { forgetAll(): void },
   ) {}
 
   private manager(tx?: EntityManager) {

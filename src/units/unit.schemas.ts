@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { departmentKeys } from '../workflows/rules/dispute-rules.types';
-import { unitKinds } from './unit.entity';
+import { departmentKeys, unitKinds } from './unit.entity';
 
 const name = z.string().trim().min(1, 'validation.required').max(200, 'validation.too_big');
 /** Which administrative body a department is (blank: none, or not a department). */

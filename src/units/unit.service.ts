@@ -1,12 +1,11 @@
-import { type DataSource, QueryFailedError } from 'typeorm';
 import type { Actor } from '../access/actor';
 import { policy } from '../access/policy';
 import type { AuditService } from '../audit/audit.service';
-import { claimingUniqueKey } from '../shared/db/write-conflict';
+import type { Transactions, Tx } from '../shared/db/transactions';
+import { claimingUniqueKey, isCheckViolation } from '../shared/db/write-conflict';
 import { ForbiddenError, NotFoundError, RuleViolationError, ValidationError } from '../shared/errors';
 import { isUuid } from '../shared/ids';
-import type { DepartmentKey } from '../workflows/rules/dispute-rules.types';
-import type { Unit, UnitKind } from './unit.entity';
+import type { DepartmentKey, Unit, UnitKind } from './unit.entity';
 import type { UnitRepository } from './unit.repository';
 
 /** Where each kind of unit may hang: the shape of the three-level network. */
@@ -49,7 +48,7 @@ function assertDepartmentKeyFits(kind: UnitKind, departmentKey: DepartmentKey | 
 /** The unit tree as people see it (any signed-in user) and as admins change it (audited). */
 export class UnitService {
   constructor(
-    private readonly db: DataSource,
+    private readonly db: Transactions,
     private readonly units: UnitRepository,
     private readonly audit: AuditService,
   ) {}
@@ -76,12 +75,7 @@ export class UnitService {
   }
 
   /** A parent the admin manages and where this kind of unit may hang; a field error otherwise. */
-  private async assertParent(
-    actor: Actor,
-    kind: UnitKind,
-    parentId: string,
-    tx = this.db.manager,
-  ): Promise<Unit> {
+  private async assertParent(actor: Actor, kind: UnitKind, parentId: string, tx?: Tx): Promise<Unit> {
     const parent = await this.units.findById(parentId, tx);
     if (!parent || !policy.can(actor, 'unit.manage', { kind: 'unit', path: parent.path })) {
       throw new ValidationError([{ field: 'parentId', message: 'validation.unit_not_assignable' }]);
@@ -107,7 +101,7 @@ export class UnitService {
     assertDepartmentKeyFits(input.kind, input.departmentKey);
     const key = { constraint: 'units_code_key', field: 'code', message: 'validation.code_taken' };
     return claimingUniqueKey(key, () =>
-      this.db.transaction(async (tx) => {
+      this.db.run(async (tx) => {
         await this.assertParent(actor, input.kind, input.parentId, tx);
         if (await this.units.findByCode(input.code, tx)) {
           throw new RuleViolationError('validation_failed', [
@@ -142,7 +136,7 @@ export class UnitService {
       ]);
     }
     try {
-      await this.db.transaction(async (tx) => {
+      await this.db.run(async (tx) => {
         if (moving) await this.assertParent(actor, unit.kind, target.parentId as string, tx);
         const changed: Record<string, { from: unknown; to: unknown }> = {};
         for (const key of ['nameZh', 'nameEn', 'parentId', 'departmentKey'] as const) {
@@ -166,7 +160,7 @@ export class UnitService {
       });
     } catch (error) {
       // the path trigger refuses a move under the unit's own subtree
-      if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23514') {
+      if (isCheckViolation(error)) {
         throw new RuleViolationError('validation_failed', [
           { field: 'parentId', message: 'validation.cannot_move_under_itself' },
         ]);
@@ -178,7 +172,7 @@ export class UnitService {
   async setActive(actor: Actor, ip: string | null, id: string, active: boolean): Promise<void> {
     const unit = await this.getManaged(actor, id);
     if (unit.active === active) return;
-    await this.db.transaction(async (tx) => {
+    await this.db.run(async (tx) => {
       if (!active) {
         const busy = await this.units.countActiveDependants(id, tx);
         if (busy.children > 0 || busy.users > 0)

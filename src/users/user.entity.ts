@@ -7,10 +7,8 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
+import type { Role } from '../access/roles';
 import { Unit } from '../units/unit.entity';
-
-export const roles = ['admin', 'supervisor', 'mediator', 'petition_agent'] as const;
-export type Role = (typeof roles)[number];
 
 /** A person who signs in. Belongs to exactly one unit; what they may do follows from role and unit. */
 @Entity({ name: 'users' })

@@ -1,7 +1,8 @@
 import type { TFunction } from 'i18next';
+import { roles } from '../access/roles';
 import type { Locale } from '../shared/i18n/i18n';
 import { unitName } from '../units/unit.presenter';
-import { roles, type User } from './user.entity';
+import type { User } from './user.entity';
 
 /** A user as the admin pages show them. */
 export function presentUser(user: User, locale: Locale, t: TFunction) {

@@ -1,6 +1,4 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { ActorCache } from '../auth/actor-cache';
-import { ApiToken } from '../auth/api-token.entity';
 import { User } from './user.entity';
 
 export interface UserListQuery {
@@ -18,7 +16,7 @@ export class UserRepository {
   /** `actors`: told of every change made here, so that who is calling is read afresh (ActorCache). */
   constructor(
     private readonly db: DataSource,
-    private readonly actors?: Pick<ActorCache, 'forgetAll'>,
+    private readonly actors?: { forgetAll(): void },
   ) {}
 
   private manager(tx?: EntityManager) {
@@ -32,24 +30,6 @@ export class UserRepository {
       .leftJoinAndSelect('user.unit', 'unit')
       .where('user.id = :id', { id })
       .getOne();
-  }
-
-  /**
-   * The user a live bearer token belongs to, with their unit, in one query: every API
-   * call made with a token is authenticated here (the token's SHA-256, not the token).
-   */
-  async findByLiveTokenHash(tokenHash: string, now: Date): Promise<{ user: User; expiresAt: Date } | null> {
-    const { entities, raw } = await this.manager()
-      .createQueryBuilder(User, 'user')
-      .leftJoinAndSelect('user.unit', 'unit')
-      .innerJoin(ApiToken, 'token', 'token.user_id = user.id')
-      .addSelect('token.expires_at', 'token_expires_at')
-      .where('token.token_hash = :tokenHash AND token.revoked_at IS NULL AND token.expires_at > :now', {
-        tokenHash,
-        now,
-      })
-      .getRawAndEntities<{ token_expires_at: Date }>();
-    return entities[0] ? { user: entities[0], expiresAt: new Date(raw[0].token_expires_at) } : null;
   }
 
   findByIds(ids: string[], tx?: EntityManager): Promise<User[]> {

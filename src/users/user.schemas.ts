@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { roles } from './user.entity';
+import { roles } from '../access/roles';
 
 const blankToUndefined = (value: unknown) =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;

@@ -1,15 +1,15 @@
-import type { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../access/actor';
 import { policy } from '../access/policy';
+import type { Role } from '../access/roles';
 import type { AuditService, RequestOrigin } from '../audit/audit.service';
-import type { ApiTokenService } from '../auth/api-token.service';
 import type { Clock } from '../shared/clock';
+import type { Transactions, Tx } from '../shared/db/transactions';
 import { claimingUniqueKey } from '../shared/db/write-conflict';
 import { ForbiddenError, NotFoundError, RuleViolationError, ValidationError } from '../shared/errors';
 import { isUuid } from '../shared/ids';
 import type { UnitRepository } from '../units/unit.repository';
 import { hashPassword, passwordProblem, verifyPassword } from './password';
-import type { Role, User } from './user.entity';
+import type { User } from './user.entity';
 import type { UserListQuery, UserRepository } from './user.repository';
 
 export interface NewUser {
@@ -30,20 +30,39 @@ export interface UserChanges {
   locale: 'zh-CN' | 'en';
 }
 
+/** Ends a user's API tokens when the account is deactivated or its password changes (auth's ApiTokenService). */
+export interface TokenRevocation {
+  revokeAllOf(userId: string, tx: Tx): Promise<void>;
+}
+
 function origin(actor: Actor, ip: string | null): RequestOrigin {
   return { actor: { id: actor.id, username: actor.username }, ip };
 }
 
 /** Account management (admins) and one's own password (everyone). Every change is audited. */
 export class UserService {
-  constructor(
-    private readonly db: DataSource,
-    private readonly users: UserRepository,
-    private readonly units: UnitRepository,
-    private readonly tokens: ApiTokenService,
-    private readonly audit: AuditService,
-    private readonly clock: Clock,
-  ) {}
+  private readonly db: Transactions;
+  private readonly users: UserRepository;
+  private readonly units: UnitRepository;
+  private readonly tokens: TokenRevocation;
+  private readonly audit: AuditService;
+  private readonly clock: Clock;
+
+  constructor(deps: {
+    transactions: Transactions;
+    users: UserRepository;
+    units: UnitRepository;
+    tokens: TokenRevocation;
+    audit: AuditService;
+    clock: Clock;
+  }) {
+    this.db = deps.transactions;
+    this.users = deps.users;
+    this.units = deps.units;
+    this.tokens = deps.tokens;
+    this.audit = deps.audit;
+    this.clock = deps.clock;
+  }
 
   /** A user the admin manages, or 404 (never reveal accounts outside one's scope). */
   async getManaged(actor: Actor, id: string): Promise<User> {
@@ -62,7 +81,7 @@ export class UserService {
   }
 
   /** The unit a user is put in must be one the admin manages; a field error otherwise. */
-  private async assertAssignableUnit(actor: Actor, unitId: string, tx: EntityManager) {
+  private async assertAssignableUnit(actor: Actor, unitId: string, tx: Tx) {
     const unit = await this.units.findById(unitId, tx);
     if (!unit?.active || !policy.can(actor, 'user.manage', { kind: 'user', unitPath: unit.path })) {
       throw new ValidationError([{ field: 'unitId', message: 'validation.unit_not_assignable' }]);
@@ -79,7 +98,7 @@ export class UserService {
     const passwordHash = await hashPassword(input.password);
     const key = { constraint: 'users_username_key', field: 'username', message: 'validation.username_taken' };
     return claimingUniqueKey(key, () =>
-      this.db.transaction(async (tx) => {
+      this.db.run(async (tx) => {
         await this.assertAssignableUnit(actor, input.unitId, tx);
         if (await this.users.findByUsername(input.username, tx)) {
           throw new RuleViolationError('validation_failed', [
@@ -126,7 +145,7 @@ export class UserService {
         { field: 'role', message: 'validation.cannot_change_own_role' },
       ]);
     }
-    await this.db.transaction(async (tx) => {
+    await this.db.run(async (tx) => {
       if (changes.unitId !== user.unitId) await this.assertAssignableUnit(actor, changes.unitId, tx);
       const before = {
         displayName: user.displayName,
@@ -155,7 +174,7 @@ export class UserService {
     const user = await this.getManaged(actor, id);
     this.assertPassword(password, user.username);
     const passwordHash = await hashPassword(password);
-    await this.db.transaction(async (tx) => {
+    await this.db.run(async (tx) => {
       await this.users.update(
         id,
         {
@@ -178,7 +197,7 @@ export class UserService {
     const user = await this.getManaged(actor, id);
     if (user.id === actor.id && !active) throw new RuleViolationError('cannot_deactivate_self');
     if (user.active === active) return;
-    await this.db.transaction(async (tx) => {
+    await this.db.run(async (tx) => {
       await this.users.update(id, { active }, tx);
       if (!active) await this.endAllSessionsOf(id, tx);
       await this.audit.record(
@@ -208,7 +227,7 @@ export class UserService {
       throw new ValidationError([{ field: 'newPassword', message: 'validation.password_unchanged' }]);
     }
     const passwordHash = await hashPassword(change.next);
-    await this.db.transaction(async (tx) => {
+    await this.db.run(async (tx) => {
       await this.users.update(
         user.id,
         { passwordHash, mustChangePassword: false, passwordChangedAt: this.clock.now() },
@@ -229,7 +248,7 @@ export class UserService {
   }
 
   /** Signs a user out everywhere: browser sessions and API tokens. */
-  private async endAllSessionsOf(userId: string, tx: EntityManager) {
+  private async endAllSessionsOf(userId: string, tx: Tx) {
     await this.users.deleteSessionsOf(userId, tx);
     await this.tokens.revokeAllOf(userId, tx);
   }

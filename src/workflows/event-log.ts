@@ -108,6 +108,43 @@ export class EventLog {
     return record;
   }
 
+  /**
+   * Starts the chains of owners written in the same transaction, one first link each, in
+   * one statement (the historic import, 500 new cases at a time): a new owner has no head
+   * to read and no other writer to wait for.
+   */
+  async startChains<K extends LogKind>(
+    tx: EntityManager,
+    kind: K,
+    entries: Array<{ ownerId: string; event: NewWorkflowEvent }>,
+  ): Promise<RecordOf<K>[]> {
+    const { table, ownerColumn } = logs[kind];
+    const records = entries.map(({ ownerId, event }) => this.link(kind, ownerId, event, null));
+    const rows = records.map((record, index) => ({
+      owner_id: entries[index].ownerId,
+      seq: record.seq,
+      type: record.type,
+      actor_id: record.actorId,
+      actor_name: record.actorName,
+      unit_id: record.unitId,
+      at: record.at.toISOString(),
+      payload: record.payload,
+      from_state: record.fromState,
+      to_state: record.toState,
+      prev_hash: record.prevHash,
+      hash: record.hash,
+      digest: record.digest,
+    }));
+    await tx.query(
+      `INSERT INTO ${table} (${ownerColumn}, seq, type, actor_id, actor_name, unit_id, at, payload, from_state, to_state, prev_hash, hash, digest)
+       SELECT r.owner_id, r.seq, r.type, r.actor_id, r.actor_name, r.unit_id, r.at, r.payload, r.from_state, r.to_state, r.prev_hash, r.hash, r.digest
+       FROM jsonb_to_recordset($1::jsonb) AS r(owner_id uuid, seq int, type varchar, actor_id uuid, actor_name varchar, unit_id uuid,
+         at timestamptz, payload jsonb, from_state varchar, to_state varchar, prev_hash char(64), hash char(64), digest char(64))`,
+      [JSON.stringify(rows)],
+    );
+    return records;
+  }
+
   async read<K extends LogKind>(tx: EntityManager, kind: K, ownerId: string): Promise<RecordOf<K>[]> {
     const { entity, owner } = logs[kind];
     return (await tx.find(entity as typeof CaseEventRecord, {

@@ -178,6 +178,131 @@ function point(x: number, y: number) {
   return `${Math.round(x * 10) / 10},${Math.round(y * 10) / 10}`;
 }
 
+/** Where an edge runs and where its label sits: its route depends on where its ends lie. */
+interface EdgeRoute {
+  d: string;
+  labelAt: { x: number; y: number };
+}
+
+/** Counts per box of the edges leaving and entering it, and the lanes taken at the margins. */
+interface Routing {
+  leftLanes: Edge[];
+  rightLanes: Edge[];
+  entries: Map<string, number>;
+  exits: Map<string, number>;
+}
+
+function routeOf(edge: Edge, from: Box, to: Box, routing: Routing): EdgeRoute {
+  // where each edge leaves and enters: spread along the sides so that lines do not coincide
+  const exitIndex = routing.exits.get(edge.from) ?? 0;
+  routing.exits.set(edge.from, exitIndex + 1);
+  const entryIndex = routing.entries.get(edge.to) ?? 0;
+  routing.entries.set(edge.to, entryIndex + 1);
+
+  if (from.row === to.row) {
+    // siblings inside one compound state: an arc above (forwards) or below (backwards)
+    const forwards = from.x < to.x;
+    const startX = from.x + from.width / 2 + (forwards ? 12 : -12);
+    const endX = to.x + to.width / 2 + (forwards ? -12 : 12);
+    const y = forwards ? from.y : from.y + from.height;
+    const bend = forwards ? -18 - exitIndex * 4 : 18 + exitIndex * 4;
+    const midX = (startX + endX) / 2;
+    return {
+      d: `M${point(startX, y)} Q${point(midX, y + bend * 1.6)} ${point(endX, y)}`,
+      labelAt: { x: midX, y: y + bend * 0.9 },
+    };
+  }
+  if (to.row === from.row + 1 && !from.compound) {
+    // down to the next row: a straight line, bottom to top
+    const startX = from.x + from.width / 2 + (exitIndex % 2 === 0 ? -1 : 1) * Math.ceil(exitIndex / 2) * 14;
+    const endX = to.compound ? startX : to.x + to.width / 2 + (entryIndex % 2 === 0 ? 0 : 14);
+    const startY = from.y + from.height;
+    const endY = to.y;
+    // the label sits low on the line, clear of the labels of arcs under the row above
+    return {
+      d: `M${point(startX, startY)} L${point(endX, endY)}`,
+      labelAt: { x: startX + (endX - startX) * 0.65, y: startY + (endY - startY) * 0.65 },
+    };
+  }
+  if (to.row > from.row) {
+    // down past other rows: out to the left margin, down, and back in
+    const lane = 12 + routing.leftLanes.length * laneWidth;
+    routing.leftLanes.push(edge);
+    const startY = from.y + from.height / 2 + exitIndex * 4;
+    const endY = to.y + 8 + (entryIndex % 4) * 7;
+    return {
+      d: `M${point(from.x, startY)} L${point(lane, startY)} L${point(lane, endY)} L${point(to.x, endY)}`,
+      labelAt: { x: lane + 44, y: (startY + endY) / 2 },
+    };
+  }
+  // upwards: out to the right margin, up, and in from above
+  const lane = width - 12 - routing.rightLanes.length * laneWidth;
+  routing.rightLanes.push(edge);
+  const startY = from.y + from.height / 2 + exitIndex * 4;
+  const endX = to.x + to.width / 2 + 24 + (entryIndex % 3) * 8;
+  const endY = to.y;
+  const approachY = endY - 10 - (routing.rightLanes.length % 3) * 3;
+  return {
+    d: `M${point(from.x + from.width, startY)} L${point(lane, startY)} L${point(lane, approachY)} L${point(endX, approachY)} L${point(endX, endY)}`,
+    labelAt: { x: lane - 48, y: (startY + approachY) / 2 },
+  };
+}
+
+/** An edge's line (with its events as a tooltip) and, for a step the user may take now, its label. */
+function edgeMarkup(edge: Edge, route: EdgeRoute, options: StatechartOptions) {
+  const eventNames = edge.events.map(options.eventLabel).join(' / ');
+  const line = `<path class="sc-edge${edge.next ? ' sc-next' : ''}" d="${route.d}" marker-end="url(#sc-arrow${edge.next ? '-next' : ''})"><title>${escapeXml(eventNames)}</title></path>`;
+  if (!edge.next) return { line, label: null };
+  const text = edge.events
+    .filter((event) => options.allowedEvents.includes(event))
+    .map(options.eventLabel)
+    .join(' / ');
+  const textW = textWidth(text, 11) + 8;
+  const x = Math.min(Math.max(route.labelAt.x, textW / 2 + 2), width - textW / 2 - 2);
+  const label = `<g class="sc-edge-label"><rect x="${Math.round(x - textW / 2)}" y="${Math.round(route.labelAt.y - 9)}" width="${Math.round(textW)}" height="16" rx="4"/><text x="${Math.round(x)}" y="${Math.round(route.labelAt.y + 3)}" text-anchor="middle" font-size="11">${escapeXml(text)}</text></g>`;
+  return { line, label };
+}
+
+/** A state's box with its name, marked current, active (an ancestor of the current) or a next step. */
+function nodeMarkup(
+  box: Box,
+  options: StatechartOptions,
+  activePaths: Set<string>,
+  nextTargets: Set<string>,
+) {
+  const label = options.stateLabel(box.path);
+  const classes = ['sc-node'];
+  if (box.compound) classes.push('sc-compound');
+  if (box.path === options.current) classes.push('sc-current');
+  else if (activePaths.has(box.path)) classes.push('sc-active');
+  if (nextTargets.has(box.path) && box.path !== options.current) classes.push('sc-next');
+  const anchor = box.compound ? 'start' : 'middle';
+  const textX = box.compound ? box.x + 8 : box.x + box.width / 2;
+  const lines = box.compound ? [label] : wrap(label, box.width - 10, nodeFontSize);
+  const fontSize = box.compound ? 12 : fitFontSize(lines, box.width - 8);
+  const firstY = box.compound
+    ? box.y + 16
+    : box.y + box.height / 2 + fontSize * 0.35 - ((lines.length - 1) * fontSize * 1.15) / 2;
+  const text = lines
+    .map(
+      (line, index) =>
+        `<tspan x="${Math.round(textX)}" y="${Math.round((firstY + index * fontSize * 1.15) * 10) / 10}">${escapeXml(line)}</tspan>`,
+    )
+    .join('');
+  return `<g class="${classes.join(' ')}" data-state="${escapeXml(box.path)}"><rect x="${Math.round(box.x)}" y="${Math.round(box.y)}" width="${Math.round(box.width)}" height="${Math.round(box.height)}" rx="${box.compound ? 10 : 8}"/><text text-anchor="${anchor}" font-size="${Math.round(fontSize * 10) / 10}">${text}</text></g>`;
+}
+
+/**
+ * The events that keep the case where it is (a session, a follow-up visit): a line of their own
+ * under the picture, naming the current state, so they never cover a transition.
+ */
+function stayingMarkup(stayingEvents: string[], options: StatechartOptions, top: number) {
+  const text = `↻ ${options.stateLabel(options.current)}: ${stayingEvents.map(options.eventLabel).join(' / ')}`;
+  const textW = Math.min(textWidth(text, 11) + 8, width - 8);
+  const y = top + 4;
+  return `<g class="sc-edge-label sc-staying"><rect x="4" y="${Math.round(y - 11)}" width="${Math.round(textW)}" height="18" rx="4"/><text x="8" y="${Math.round(y + 2)}" text-anchor="start" font-size="11">${escapeXml(text)}</text></g>`;
+}
+
 export function renderStatechartSvg(machine: AnyStateMachine, options: StatechartOptions): string {
   const root = machine.root as unknown as StateNodeLike;
   const boxes = layout(root);
@@ -185,127 +310,23 @@ export function renderStatechartSvg(machine: AnyStateMachine, options: Statechar
   const height = Math.max(...[...boxes.values()].map((box) => box.y + box.height)) + 24;
   const nextTargets = new Set(edges.filter((edge) => edge.next).map((edge) => edge.to));
 
-  // where each edge leaves and enters: spread along the sides so that lines do not coincide
-  const leftLanes: Edge[] = [];
-  const rightLanes: Edge[] = [];
-  const entries = new Map<string, number>();
-  const exits = new Map<string, number>();
+  const routing: Routing = { leftLanes: [], rightLanes: [], entries: new Map(), exits: new Map() };
   const lines: string[] = [];
   const labels: string[] = [];
-
-  const edgeMarkup = (edge: Edge, d: string, labelAt: { x: number; y: number }) => {
-    const eventNames = edge.events.map(options.eventLabel).join(' / ');
-    lines.push(
-      `<path class="sc-edge${edge.next ? ' sc-next' : ''}" d="${d}" marker-end="url(#sc-arrow${edge.next ? '-next' : ''})"><title>${escapeXml(eventNames)}</title></path>`,
-    );
-    if (!edge.next) return;
-    const text = edge.events
-      .filter((event) => options.allowedEvents.includes(event))
-      .map(options.eventLabel)
-      .join(' / ');
-    const textW = textWidth(text, 11) + 8;
-    const x = Math.min(Math.max(labelAt.x, textW / 2 + 2), width - textW / 2 - 2);
-    labels.push(
-      `<g class="sc-edge-label"><rect x="${Math.round(x - textW / 2)}" y="${Math.round(labelAt.y - 9)}" width="${Math.round(textW)}" height="16" rx="4"/><text x="${Math.round(x)}" y="${Math.round(labelAt.y + 3)}" text-anchor="middle" font-size="11">${escapeXml(text)}</text></g>`,
-    );
-  };
-
   for (const edge of edges) {
     const from = boxes.get(edge.from);
     const to = boxes.get(edge.to);
     if (!from || !to) continue;
-    const exitIndex = exits.get(edge.from) ?? 0;
-    exits.set(edge.from, exitIndex + 1);
-    const entryIndex = entries.get(edge.to) ?? 0;
-    entries.set(edge.to, entryIndex + 1);
-
-    if (from.row === to.row) {
-      // siblings inside one compound state: an arc above (forwards) or below (backwards)
-      const forwards = from.x < to.x;
-      const startX = from.x + from.width / 2 + (forwards ? 12 : -12);
-      const endX = to.x + to.width / 2 + (forwards ? -12 : 12);
-      const y = forwards ? from.y : from.y + from.height;
-      const bend = forwards ? -18 - exitIndex * 4 : 18 + exitIndex * 4;
-      const midX = (startX + endX) / 2;
-      edgeMarkup(edge, `M${point(startX, y)} Q${point(midX, y + bend * 1.6)} ${point(endX, y)}`, {
-        x: midX,
-        y: y + bend * 0.9,
-      });
-    } else if (to.row === from.row + 1 && !from.compound) {
-      // down to the next row: a straight line, bottom to top
-      const startX = from.x + from.width / 2 + (exitIndex % 2 === 0 ? -1 : 1) * Math.ceil(exitIndex / 2) * 14;
-      const endX = to.compound ? startX : to.x + to.width / 2 + (entryIndex % 2 === 0 ? 0 : 14);
-      const startY = from.y + from.height;
-      const endY = to.y;
-      // the label sits low on the line, clear of the labels of arcs under the row above
-      edgeMarkup(edge, `M${point(startX, startY)} L${point(endX, endY)}`, {
-        x: startX + (endX - startX) * 0.65,
-        y: startY + (endY - startY) * 0.65,
-      });
-    } else if (to.row > from.row) {
-      // down past other rows: out to the left margin, down, and back in
-      const lane = 12 + leftLanes.length * laneWidth;
-      leftLanes.push(edge);
-      const startY = from.y + from.height / 2 + exitIndex * 4;
-      const endY = to.y + 8 + (entryIndex % 4) * 7;
-      edgeMarkup(
-        edge,
-        `M${point(from.x, startY)} L${point(lane, startY)} L${point(lane, endY)} L${point(to.x, endY)}`,
-        { x: lane + 44, y: (startY + endY) / 2 },
-      );
-    } else {
-      // upwards: out to the right margin, up, and in from above
-      const lane = width - 12 - rightLanes.length * laneWidth;
-      rightLanes.push(edge);
-      const startY = from.y + from.height / 2 + exitIndex * 4;
-      const endX = to.x + to.width / 2 + 24 + (entryIndex % 3) * 8;
-      const endY = to.y;
-      const approachY = endY - 10 - (rightLanes.length % 3) * 3;
-      edgeMarkup(
-        edge,
-        `M${point(from.x + from.width, startY)} L${point(lane, startY)} L${point(lane, approachY)} L${point(endX, approachY)} L${point(endX, endY)}`,
-        { x: lane - 48, y: (startY + approachY) / 2 },
-      );
-    }
+    const { line, label } = edgeMarkup(edge, routeOf(edge, from, to, routing), options);
+    lines.push(line);
+    if (label) labels.push(label);
   }
+  const nodes = [...boxes.values()].map((box) => nodeMarkup(box, options, activePaths, nextTargets));
 
-  const nodes: string[] = [];
-  for (const box of boxes.values()) {
-    const label = options.stateLabel(box.path);
-    const classes = ['sc-node'];
-    if (box.compound) classes.push('sc-compound');
-    if (box.path === options.current) classes.push('sc-current');
-    else if (activePaths.has(box.path)) classes.push('sc-active');
-    if (nextTargets.has(box.path) && box.path !== options.current) classes.push('sc-next');
-    const anchor = box.compound ? 'start' : 'middle';
-    const textX = box.compound ? box.x + 8 : box.x + box.width / 2;
-    const lines = box.compound ? [label] : wrap(label, box.width - 10, nodeFontSize);
-    const fontSize = box.compound ? 12 : fitFontSize(lines, box.width - 8);
-    const firstY = box.compound
-      ? box.y + 16
-      : box.y + box.height / 2 + fontSize * 0.35 - ((lines.length - 1) * fontSize * 1.15) / 2;
-    const text = lines
-      .map(
-        (line, index) =>
-          `<tspan x="${Math.round(textX)}" y="${Math.round((firstY + index * fontSize * 1.15) * 10) / 10}">${escapeXml(line)}</tspan>`,
-      )
-      .join('');
-    nodes.push(
-      `<g class="${classes.join(' ')}" data-state="${escapeXml(box.path)}"><rect x="${Math.round(box.x)}" y="${Math.round(box.y)}" width="${Math.round(box.width)}" height="${Math.round(box.height)}" rx="${box.compound ? 10 : 8}"/><text text-anchor="${anchor}" font-size="${Math.round(fontSize * 10) / 10}">${text}</text></g>`,
-    );
-  }
-
-  // the events that keep the case where it is (a session, a follow-up visit): a line of
-  // their own under the picture, naming the current state, so they never cover a transition
   let pictureHeight = height;
   if (boxes.has(options.current) && stayingEvents.length > 0) {
-    const text = `↻ ${options.stateLabel(options.current)}: ${stayingEvents.map(options.eventLabel).join(' / ')}`;
-    const textW = Math.min(textWidth(text, 11) + 8, width - 8);
-    const y = height + 4;
     pictureHeight = height + 26;
-    labels.push(
-      `<g class="sc-edge-label sc-staying"><rect x="4" y="${Math.round(y - 11)}" width="${Math.round(textW)}" height="18" rx="4"/><text x="8" y="${Math.round(y + 2)}" text-anchor="start" font-size="11">${escapeXml(text)}</text></g>`,
-    );
+    labels.push(stayingMarkup(stayingEvents, options, height));
   }
 
   return [

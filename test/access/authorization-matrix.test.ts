@@ -1,6 +1,6 @@
 import request from 'supertest';
+import { type Role, roles } from '../../src/access/roles';
 import type { RouteSpec } from '../../src/access/route-table';
-import { type Role, roles } from '../../src/users/user.entity';
 import { apiToken, Browser, createUser } from '../support/auth';
 import { createCase, createDistrictTree, createEscalation, linkCaseToAgent } from '../support/factories';
 import { startTestApp, type TestApp } from '../support/test-app';

@@ -7,6 +7,7 @@ import { AuditEntry } from '../../src/audit/audit-entry.entity';
 import { SignInRepository } from '../../src/auth/sign-in.repository';
 import { SignInService } from '../../src/auth/sign-in.service';
 import { addressKeyOf, pairRefusalMinutes, signInThrottleRules } from '../../src/auth/sign-in-throttle';
+import { Transactions } from '../../src/shared/db/transactions';
 import { safeErrorSerializer } from '../../src/shared/http/request-log';
 import { hashPassword, verifyPassword } from '../../src/users/password';
 import { UserRepository } from '../../src/users/user.repository';
@@ -141,7 +142,7 @@ describe('sign-in throttling, per (name, address) and per address', () => {
   it('when the name is no active account, then the password is checked against a hash made like an account’s (the same work)', async () => {
     const checked: string[] = [];
     const service = new SignInService({
-      db: testApp.db,
+      transactions: new Transactions(testApp.db),
       users: new UserRepository(testApp.db),
       bookkeeping: new SignInRepository(testApp.db),
       audit: testApp.services.audit,

@@ -1,8 +1,9 @@
 import type { Express } from 'express';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
+import type { Role } from '../../src/access/roles';
 import { hashPassword } from '../../src/users/password';
-import type { Role, User } from '../../src/users/user.entity';
+import type { User } from '../../src/users/user.entity';
 import { UserRepository } from '../../src/users/user.repository';
 
 export const testPassword = 'Mediate-2026!';

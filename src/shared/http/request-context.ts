@@ -1,5 +1,4 @@
 import type { TFunction } from 'i18next';
-import type { Actor } from '../../access/actor';
 import type { Locale } from '../i18n/i18n';
 
 declare global {
@@ -10,10 +9,6 @@ declare global {
       locale: Locale;
       /** Translate in the request's language. */
       t: TFunction;
-      /** The signed-in user, by session cookie or bearer token. */
-      actor?: Actor;
-      /** How the caller authenticated. */
-      authenticatedBy?: 'session' | 'bearer';
     }
   }
 }

@@ -1,3 +1,5 @@
+import type { DepartmentKey } from '../../units/unit.entity';
+
 /**
  * The shape of a dispute type's rules: data, one file per type, each row carrying
  * its legal source. Code reads these tables; it never restates them.
@@ -90,17 +92,8 @@ export const failureGuidances = [
 ] as const;
 export type FailureGuidance = (typeof failureGuidances)[number];
 
-/**
- * The administrative bodies the rules name, by key: a department unit carries the key of
- * the body it is (人社局, 卫健委, 房屋征收部门, 规划和自然资源局).
- */
-export const departmentKeys = [
-  'human_resources',
-  'health',
-  'housing_expropriation',
-  'planning_resources',
-] as const;
-export type DepartmentKey = (typeof departmentKeys)[number];
+/** The administrative bodies the rules name, by key: declared with the units (a department unit carries its key). */
+export { type DepartmentKey, departmentKeys } from '../../units/unit.entity';
 
 export const tracks = ['people', 'administrative', 'judicial'] as const;
 export type Track = (typeof tracks)[number];

@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import type { Tx } from '../shared/db/transactions';
 import type { ChainVerification } from '../workflows/event-chain';
 import type { EventLog, LogKind } from '../workflows/event-log';
 import type { ChainAuditRepository, ChainOwner } from './chain-audit.repository';
@@ -84,7 +84,7 @@ export class ChainAuditService {
     return this.chains.snapshot(async (tx) => (await this.chains.ownerByNumber(tx, number)) !== null);
   }
 
-  private async checkPage(tx: EntityManager, owners: ChainOwner[]): Promise<ChainFinding[]> {
+  private async checkPage(tx: Tx, owners: ChainOwner[]): Promise<ChainFinding[]> {
     const findings: ChainFinding[] = [];
     for (const kind of ['case', 'petition'] as const) {
       const ofKind = owners.filter((owner) => owner.kind === kind);

@@ -2,12 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Actor } from '../access/actor';
 import { policy } from '../access/policy';
+import type { AuditService, RequestOrigin } from '../audit/audit.service';
 import { enqueueNotifications } from '../notifications/outbox';
 import type { Clock } from '../shared/clock';
 import type { AuditKeys } from '../shared/crypto/audit-keys';
 import { ForbiddenError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
-import type { AuditService, RequestOrigin } from './audit.service';
 import {
   type CheckpointBody,
   type CheckpointLine,

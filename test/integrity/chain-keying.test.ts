@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
-import { AuditKeyMismatchError } from '../../src/audit/chain-keying.service';
 import { buildServices, type Services } from '../../src/composition-root';
 import { seedDemoOrganisation } from '../../src/demo/seed-demo';
+import { AuditKeyMismatchError } from '../../src/integrity/chain-keying.service';
 import { CaseEventRecord } from '../../src/workflows/workflow-event.entity';
 import { actorNamed, caseInState, send } from '../support/case-steps';
 import { TestClock, testConfig } from '../support/test-app';

@@ -1,0 +1,313 @@
+import type { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
+import type { CaseVisibility } from '../access/policy';
+import { containsPattern, dayStartsAt } from '../shared/db/sql-text';
+import { caseStatePaths } from '../workflows/case.machine';
+import { Case } from './case.entity';
+import type { CaseListQuery } from './case.schemas';
+
+/*
+ * The case list and its search (`CaseListQueries.list`), and the visibility every case
+ * query narrows by (`scoped`, `heldNow`). The strategies were chosen at 1,000,000 cases
+ * (test/bench/README.md); each comment keeps the measurement that decided it.
+ */
+
+/** A running deadline whose last day is before :today (the clock not stopped). */
+export const overdueSql = `(c.deadline_due < :today::date AND NOT coalesce((c.deadline->>'paused')::boolean, false))`;
+/** A running deadline not yet overdue whose warning day (80 % of the period) has come. */
+export const dueSoonSql = `(c.deadline_due >= :today::date AND (c.deadline->>'warningOn')::date <= :today::date
+  AND NOT coalesce((c.deadline->>'paused')::boolean, false))`;
+
+/** How far the case list reads before it changes method. */
+export interface CaseListLimits {
+  /** matches counted exactly up to this many; beyond it the total is a lower bound */
+  count: number;
+  /** a search term in more party names than this is matched case by case, not by a list of ids */
+  partyMatches: number;
+}
+/**
+ * 1,000: a list counts its matches exactly while that is cheap. Beyond a thousand matches
+ * nobody pages through them (they narrow the filter), and counting a sub-centre's
+ * 10,000 took 0.4–0.5 s at 1,000,000 cases against 35–55 ms for 1,000 (test/bench).
+ */
+export const caseListLimits: CaseListLimits = { count: 1000, partyMatches: 1000 };
+
+/**
+ * How deep into a search's results the list walks in its own order instead of asking the
+ * bigram index (`CaseListQueries.list`): with more than `caseListLimits.count` matches among
+ * a million cases, the walk to row 100 tests about 100,000 cases at worst (≈ 0.3–0.8 s), while
+ * the index fetches every match (72,000 for 拖欠工资: 1.3 s).
+ */
+const walkedRowsAtMost = 100;
+
+/** A search term, its ILIKE pattern and the cases whose parties' names match (or 'probe': too many to list). */
+interface CaseSearch {
+  q: string;
+  like: string;
+  byName: string[] | 'probe';
+}
+
+/** One page of the case list; `totalIsLowerBound`: more than `total` cases match. */
+export interface CaseListPage {
+  items: Case[];
+  total: number;
+  totalIsLowerBound: boolean;
+}
+
+/** Narrows a query to the cases the visibility allows (false: none at all); `manager` reads a subtree's units. */
+export async function scoped(
+  manager: EntityManager,
+  visibility: CaseVisibility,
+  builder: SelectQueryBuilder<Case>,
+): Promise<boolean> {
+  switch (visibility.kind) {
+    case 'none':
+      return false;
+    case 'unit':
+      // `@>` and `&&` (not `= ANY`, not EXISTS over the array) so that cases_scope_state_type_gin can serve it
+      builder.where('c.held_unit_ids @> ARRAY[:unitId]::uuid[]', { unitId: visibility.unitId });
+      return true;
+    case 'subtree': {
+      // the subtree's ids as a value, not a subquery: the planner then sees how much of the table
+      // they cover (a workstation: the GIN index; a sub-centre: its newest cases first)
+      const units: Array<{ id: string; district_id: string; district_path: string }> = await manager.query(
+        `SELECT u.id, d.id AS district_id, d.path::text AS district_path
+           FROM units u JOIN units d ON d.path = subpath(u.path, 0, 1)
+           WHERE u.path <@ $1::ltree`,
+        [visibility.path],
+      );
+      if (!units[0]) return false;
+      // a case stays in its district whoever holds it (hand-offs and transfers never leave it),
+      // and a subtree lies in one district (the root of its paths), so this narrows nothing; it
+      // lets the planner walk cases_created_at_idx (district_id, created_at DESC) newest-first
+      // to the page instead of sorting the scope's ≈ 75,000 cases at city scale (a sub-centre's
+      // list: ≈ 500 → 1.4–26 ms at 1,000,000 cases). An equality: `= ANY` loses the order.
+      builder.where('c.district_id = :scopeDistrictId', { scopeDistrictId: units[0].district_id });
+      // the whole district's scope is that equality alone: its units' ids would be all of
+      // them, which the planner took for a narrow filter and read from the GIN index for
+      // every case (a district supervisor's search for 漏水 at 1,000,000 cases: 7.6 s)
+      if (visibility.path !== units[0].district_path)
+        builder.andWhere('c.held_unit_ids && :scopeIds::uuid[]', {
+          scopeIds: units.map((unit) => unit.id),
+        });
+      return true;
+    }
+    case 'agent':
+      builder.where(
+        `EXISTS (SELECT 1 FROM petition_case_links l JOIN petitions p ON p.id = l.petition_id
+                   WHERE l.case_id = c.id AND p.agent_id = :agentId)`,
+        { agentId: visibility.agentId },
+      );
+      return true;
+  }
+}
+
+/**
+ * Narrows a query to the cases the actor's place holds NOW (a mediator: their unit; a
+ * supervisor: their subtree; an agent: their linked cases): what waits for them.
+ */
+export async function heldNow(
+  manager: EntityManager,
+  visibility: CaseVisibility,
+  builder: SelectQueryBuilder<Case>,
+): Promise<boolean> {
+  switch (visibility.kind) {
+    case 'unit':
+      builder.where('c.holding_unit_id = :unitId', { unitId: visibility.unitId });
+      return true;
+    case 'subtree':
+      builder.where('c.holding_unit_id IN (SELECT hu.id FROM units hu WHERE hu.path <@ :scope::ltree)', {
+        scope: visibility.path,
+      });
+      return true;
+    default:
+      return scoped(manager, visibility, builder);
+  }
+}
+
+/** The filtered, sorted, paged case list, and its search. */
+export class CaseListQueries {
+  constructor(private readonly db: DataSource) {}
+
+  private manager(): EntityManager {
+    return this.db.manager;
+  }
+
+  /**
+   * The filtered, sorted, paged list. `today` (Asia/Shanghai) decides what is overdue:
+   * a deadline whose last day has passed and whose clock is not stopped.
+   */
+  async list(
+    visibility: CaseVisibility,
+    query: CaseListQuery,
+    today: string,
+    limits: CaseListLimits = caseListLimits,
+  ): Promise<CaseListPage> {
+    const builder = this.manager().createQueryBuilder(Case, 'c');
+    if (!(await scoped(this.manager(), visibility, builder)))
+      return { items: [], total: 0, totalIsLowerBound: false };
+    if (query.state) {
+      // the statechart's states the filter names (itself, or a stage's sub-states) as an `= ANY`,
+      // which cases_scope_state_type_gin intersects with the scope; `LIKE 'mediation.%'` it cannot
+      const states = caseStatePaths.filter(
+        (path) => path === query.state || path.startsWith(`${query.state}.`),
+      );
+      builder.andWhere('c.state = ANY(:states::text[])', { states });
+    }
+    if (query.type) builder.andWhere('c.type = :type', { type: query.type });
+    if (query.track) builder.andWhere('c.track = :track', { track: query.track });
+    if (query.level) builder.andWhere('c.level = :level', { level: query.level });
+    if (query.mediatorId) builder.andWhere('c.mediator_id = :mediatorId', { mediatorId: query.mediatorId });
+    if (query.overdue === true) builder.andWhere(`${overdueSql}`, { today });
+    if (query.overdue === false) builder.andWhere(`NOT (${overdueSql})`, { today });
+    if (query.unitId) {
+      // the subtree's ids as a value (as in `scoped`): a subquery here planned as one GIN scan per unit
+      const units: Array<{ id: string }> = await this.manager().query(
+        'SELECT su.id FROM units su, units r WHERE r.id = $1 AND su.path <@ r.path',
+        [query.unitId],
+      );
+      builder.andWhere('c.holding_unit_id = ANY(:unitIds::uuid[])', {
+        unitIds: units.map((unit) => unit.id),
+      });
+    }
+    if (query.from)
+      builder.andWhere(`c.created_at >= ${dayStartsAt(':from')}`, {
+        from: query.from,
+      });
+    if (query.to)
+      builder.andWhere(`c.created_at < ${dayStartsAt(':to', 1)}`, {
+        to: query.to,
+      });
+    const search = query.q ? await this.searchOf(query.q, limits.partyMatches) : undefined;
+    // one unit's own cases are few enough to match one by one; asking the bigram index
+    // as well costs more there (工资 is in 144,000 of 1,000,000 cases: 60 ms to read)
+    const byIndex = visibility.kind !== 'unit';
+    // the same filter with each case's text tested one by one, for a page walked to in the
+    // list's order (below)
+    const walked = search && byIndex && [...search.q].length >= 2 ? builder.clone() : undefined;
+    if (search) this.searched(builder, search, byIndex);
+    if (search && walked) this.searched(walked, search, false);
+    for (const sorted of walked ? [builder, walked] : [builder]) this.sorted(sorted, query.sort);
+    const page = (from: SelectQueryBuilder<Case>) =>
+      from
+        .clone()
+        .offset((query.page - 1) * query.pageSize)
+        .limit(query.pageSize)
+        .getMany();
+    let items: Case[];
+    let counted: number;
+    if (walked) {
+      // A term of several characters is in the cases that have all its bigrams, which the
+      // planner takes for independent: 拖欠工资 (拖欠, 欠工, 工资) it expects in 31 of a
+      // million cases, and fetches and sorts all 72,000 that match (1.3 s). So the capped
+      // count comes first, reading the matches' ids: when it read them all, the page is
+      // sorted from those; when there are more, they are found soonest by walking the list's
+      // order and testing each case (2 ms for that page). The walk tests about (rows to the
+      // page's end) × (cases ÷ matches) cases, so past `walkedRowsAtMost` the index serves.
+      const ids = await this.matchingIdsUpTo(builder, limits.count);
+      counted = ids.length;
+      const shallow = query.page * query.pageSize <= walkedRowsAtMost;
+      if (counted <= limits.count) {
+        const among = this.manager().createQueryBuilder(Case, 'c').where('c.id = ANY(:ids::uuid[])', { ids });
+        this.sorted(among, query.sort);
+        items = await page(among);
+      } else items = await page(shallow ? walked : builder);
+    } else [items, counted] = await Promise.all([page(builder), this.countUpTo(builder, limits.count)]);
+    return { items, total: Math.min(counted, limits.count), totalIsLowerBound: counted > limits.count };
+  }
+
+  /** The list's order: newest first unless the query names another; the case number breaks ties. */
+  private sorted(builder: SelectQueryBuilder<Case>, sort: CaseListQuery['sort']): void {
+    switch (sort) {
+      case 'oldest':
+        builder.orderBy('c.created_at', 'ASC').addOrderBy('c.number', 'ASC');
+        break;
+      case 'due':
+        builder
+          .orderBy('c.deadline_due', 'ASC', 'NULLS LAST')
+          .addOrderBy('c.created_at', 'ASC')
+          .addOrderBy('c.number', 'ASC');
+        break;
+      case 'updated':
+        builder.orderBy('c.updated_at', 'DESC').addOrderBy('c.number', 'DESC');
+        break;
+      default:
+        builder.orderBy('c.created_at', 'DESC').addOrderBy('c.number', 'DESC');
+    }
+  }
+
+  /**
+   * What `q` needs besides the case row: the cases whose parties' names match, read first
+   * (`text_bigrams` over names, then ILIKE), up to `partyMatchLimit` + 1.
+   */
+  private async searchOf(q: string, partyMatchLimit: number): Promise<CaseSearch> {
+    const like = containsPattern(q);
+    if ([...q].length < 2) return { q, like, byName: 'probe' };
+    const byName: Array<{ case_id: string }> = await this.manager().query(
+      `SELECT DISTINCT case_id FROM parties
+       WHERE text_bigrams(name) @> text_bigrams($1) AND name ILIKE $2 AND case_id IS NOT NULL
+       LIMIT ${partyMatchLimit + 1}`,
+      [q, like],
+    );
+    return {
+      q,
+      like,
+      byName: byName.length > partyMatchLimit ? 'probe' : byName.map((row) => row.case_id),
+    };
+  }
+
+  /**
+   * Matches `q` anywhere in the case's number, title and facts or in a party's name
+   * (ILIKE, so case-insensitive). Terms of two or more characters can also ask the bigram
+   * index (`text_bigrams`, migration IndexCaseSearchByCharacterBigrams): every bigram of
+   * the term is one of the text's, which GIN answers where pg_trgm cannot (two Chinese
+   * characters: 工资). The cases whose parties match are a value when there are few, so
+   * that both halves of the OR are index scans the planner can intersect with the
+   * caller's scope; many (公司 is in 280,000 names) stay a probe per case.
+   */
+  private searched(builder: SelectQueryBuilder<Case>, search: CaseSearch, useCaseBigrams: boolean): void {
+    const { q, like, byName } = search;
+    const caseText = `(c.number || ' ' || c.title || ' ' || c.description)`;
+    const byText =
+      useCaseBigrams && [...q].length >= 2
+        ? `(c.search_bigrams @> text_bigrams(:term) AND ${caseText} ILIKE :like)`
+        : `${caseText} ILIKE :like`;
+    if (byName === 'probe')
+      builder.andWhere(
+        `(${byText} OR EXISTS (SELECT 1 FROM parties sp WHERE sp.case_id = c.id AND sp.name ILIKE :like))`,
+        { like, term: q },
+      );
+    else if (byName.length > 0)
+      builder.andWhere(`(${byText} OR c.id = ANY(:byName::uuid[]))`, { like, term: q, byName });
+    else builder.andWhere(byText, { like, term: q });
+  }
+
+  /**
+   * The list's filter, unordered, stopping at `limit` + 1 matches: an exact total costs a
+   * read of every match (a sub-centre's 77,000 cases, the district's million), a capped one
+   * stops early, and more than `limit` is told as such.
+   */
+  private matchesUpTo(builder: SelectQueryBuilder<Case>, limit: number): SelectQueryBuilder<Case> {
+    return builder
+      .clone()
+      .orderBy()
+      .limit(limit + 1);
+  }
+
+  /** How many cases the list's filter matches, no more than `limit` + 1. */
+  private async countUpTo(builder: SelectQueryBuilder<Case>, limit: number): Promise<number> {
+    const [sql, parameters] = this.matchesUpTo(builder, limit).select('1').getQueryAndParameters();
+    const [row]: Array<{ n: number }> = await this.manager().query(
+      `SELECT count(*)::int AS n FROM (${sql}) AS matching`,
+      parameters,
+    );
+    return row?.n ?? 0;
+  }
+
+  /** The ids of the cases the list's filter matches, no more than `limit` + 1. */
+  private async matchingIdsUpTo(builder: SelectQueryBuilder<Case>, limit: number): Promise<string[]> {
+    const rows: Array<{ id: string }> = await this.matchesUpTo(builder, limit)
+      .select('c.id', 'id')
+      .getRawMany();
+    return rows.map((row) => row.id);
+  }
+}

@@ -1,0 +1,77 @@
+import type { DataSource } from 'typeorm';
+import type { Case } from '../cases/case.entity';
+import type { Tx } from '../shared/db/transactions';
+
+/** The columns an imported case is written with, in the order of its INSERT, and their SQL types. */
+const importedColumns = [
+  ['id', 'uuid'],
+  ['number', 'varchar'],
+  ['districtId', 'uuid'],
+  ['type', 'varchar'],
+  ['title', 'varchar'],
+  ['description', 'text'],
+  ['source', 'varchar'],
+  ['registeredUnitId', 'uuid'],
+  ['registeredBy', 'uuid'],
+  ['holdingUnitId', 'uuid'],
+  ['heldUnitIds', 'uuid[]'],
+  ['state', 'varchar'],
+  ['outcome', 'varchar'],
+  ['track', 'varchar'],
+  ['level', 'varchar'],
+  ['registeredLevel', 'varchar'],
+  ['resolvedLevel', 'varchar'],
+  ['rulesVersion', 'int'],
+  ['machineVersion', 'int'],
+  ['snapshot', 'jsonb'],
+  ['version', 'int'],
+  ['imported', 'boolean'],
+  ['screenedAt', 'timestamptz'],
+  ['acceptedAt', 'timestamptz'],
+  ['closedAt', 'timestamptz'],
+  ['closedOnTime', 'boolean'],
+  ['createdAt', 'timestamptz'],
+  ['updatedAt', 'timestamptz'],
+  ['receivedOn', 'date'],
+  ['deadline', 'jsonb'],
+  ['deadlineDue', 'date'],
+  ['overdue', 'boolean'],
+] as const;
+
+/** A historic case as the import stores it: every column it sets. */
+export type ImportedCase = Pick<Case, (typeof importedColumns)[number][0]>;
+
+/** `registeredUnitId` → `registered_unit_id`: the entity's property as its column is named. */
+const columnOf = (property: string) => property.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+
+const columnNames = importedColumns.map(([property]) => columnOf(property));
+const insertImportedSql = `INSERT INTO cases (${columnNames.join(', ')})
+  SELECT * FROM jsonb_to_recordset($1::jsonb)
+    AS r(${importedColumns.map(([property, type]) => `${columnOf(property)} ${type}`).join(', ')})`;
+
+/** What the historic import reads and writes about cases besides their chains. */
+export class CaseImportRepository {
+  constructor(private readonly db: DataSource) {}
+
+  /** Which of these case numbers are taken already. */
+  async existingNumbers(numbers: string[]): Promise<Set<string>> {
+    if (numbers.length === 0) return new Set();
+    const rows: Array<{ number: string }> = await this.db.query(
+      'SELECT number FROM cases WHERE number = ANY($1::text[])',
+      [numbers],
+    );
+    return new Set(rows.map((row) => row.number));
+  }
+
+  /**
+   * Writes imported cases in one statement: the rows go as one JSON value, which
+   * PostgreSQL unpacks (`jsonb_to_recordset`), instead of a parameter per cell.
+   */
+  async insertCases(tx: Tx, cases: ImportedCase[]): Promise<void> {
+    if (cases.length === 0) return;
+    const records = cases.map((row) =>
+      Object.fromEntries(importedColumns.map(([property], index) => [columnNames[index], row[property]])),
+    );
+    await tx.query(insertImportedSql, [JSON.stringify(records)]);
+  }
+}

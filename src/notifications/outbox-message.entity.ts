@@ -1,0 +1,77 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { NotificationKind, UnitAudience } from './notification-kinds';
+
+/**
+ * A notification to send, written in the same transaction as the event that
+ * causes it; the notifications worker drains the table (at-least-once, one
+ * Message-ID per row). A row addressed to a unit is expanded, when it is sent, into
+ * one row per person (`parentId`); each person's row is then mailed, put in their
+ * daily digest, or dropped as they chose (`delivery`). A digest is itself a row
+ * (kind `digest`). See src/notifications/CONTEXT.md.
+ */
+@Entity({ name: 'outbox' })
+export class OutboxMessage {
+  @PrimaryGeneratedColumn({ type: 'bigint' })
+  id!: string;
+
+  @Column({ type: 'varchar', length: 40 })
+  kind!: NotificationKind | 'digest';
+
+  @Column({ name: 'recipient_user_id', type: 'uuid', nullable: true })
+  recipientUserId!: string | null;
+
+  /** The unit whose mediators and supervisor hear of it (a hand-off). */
+  @Column({ name: 'recipient_unit_id', type: 'uuid', nullable: true })
+  recipientUnitId!: string | null;
+
+  @Column({ name: 'subject_type', type: 'varchar', length: 16 })
+  /** `user` for a digest (its subject is the person it is for); `checkpoint` for a signed audit checkpoint. */
+  subjectType!: 'case' | 'petition' | 'user' | 'checkpoint';
+
+  @Column({ name: 'subject_id', type: 'uuid' })
+  subjectId!: string;
+
+  @Column({ type: 'jsonb' })
+  payload!: Record<string, unknown>;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Column({ name: 'sent_at', type: 'timestamptz', nullable: true })
+  sentAt!: Date | null;
+
+  @Column({ type: 'integer', default: 0 })
+  attempts!: number;
+
+  @Column({ name: 'last_error', type: 'text', nullable: true })
+  lastError!: string | null;
+
+  @Column({ name: 'failed_at', type: 'timestamptz', nullable: true })
+  failedAt!: Date | null;
+
+  /** Who of `recipientUnitId` hears it (else the kind's rule). */
+  @Column({ name: 'unit_audience', type: 'varchar', length: 12, nullable: true })
+  unitAudience!: UnitAudience | null;
+
+  /** The unit- or multi-addressed row this person's row was expanded from. */
+  @Column({ name: 'parent_id', type: 'bigint', nullable: true })
+  parentId!: string | null;
+
+  /** What became of it: expanded (`fanout`), mailed, put in a digest, or nothing (`none`: off, no address). */
+  @Column({ type: 'varchar', length: 12, nullable: true })
+  delivery!: 'fanout' | 'mail' | 'digest' | 'none' | null;
+
+  /** The digest that listed it (for `delivery = 'digest'`; `sentAt` is then when it went into it). */
+  @Column({ name: 'digest_id', type: 'bigint', nullable: true })
+  digestId!: string | null;
+
+  @Column({ name: 'message_id', type: 'varchar', length: 200, nullable: true })
+  messageId!: string | null;
+
+  @Column({ name: 'sent_to', type: 'varchar', length: 254, nullable: true })
+  sentTo!: string | null;
+
+  /** Not before this (backoff after a failed send). */
+  @Column({ name: 'next_attempt_at', type: 'timestamptz', nullable: true })
+  nextAttemptAt!: Date | null;
+}

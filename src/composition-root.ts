@@ -11,15 +11,20 @@ import { SignInService } from './auth/sign-in.service';
 import { AttachmentRepository } from './cases/attachment.repository';
 import { AttachmentService } from './cases/attachment.service';
 import { AttachmentStorage } from './cases/attachment.storage';
+import { CasePresenter } from './cases/case.presenter';
 import { CaseRepository } from './cases/case.repository';
 import { CaseService } from './cases/case.service';
 import { CaseDashboardQueries } from './cases/case-dashboard.queries';
 import { CaseDashboardService } from './cases/case-dashboard.service';
+import { CaseExport } from './cases/case-export';
 import { CaseFileService } from './cases/case-file.service';
+import { CaseIntakeService } from './cases/case-intake.service';
 import { CaseListQueries } from './cases/case-list.queries';
+import { CaseRegistrationService } from './cases/case-registration.service';
 import { CaseWorkflowService } from './cases/case-workflow.service';
 import { MediationRecordRepository } from './cases/mediation-record.repository';
 import { PartyMatchingRepository } from './cases/party-matching.repository';
+import { PartyRevealService } from './cases/party-reveal.service';
 import { OfficialCalendarCache } from './deadlines/official-calendar.cache';
 import { OfficialCalendarRepository } from './deadlines/official-calendar.repository';
 import { OfficialCalendarService } from './deadlines/official-calendar.service';
@@ -39,6 +44,7 @@ import { NotificationPreferenceRepository } from './notifications/notification-p
 import { NotificationPreferenceService } from './notifications/notification-preference.service';
 import { OutboxRepository } from './notifications/outbox.repository';
 import { OutboxAdminService } from './notifications/outbox-admin.service';
+import { PetitionPresenter } from './petitions/petition.presenter';
 import { PetitionRepository } from './petitions/petition.repository';
 import { PetitionService } from './petitions/petition.service';
 import { PetitionWorkflowService } from './petitions/petition-workflow.service';
@@ -103,19 +109,31 @@ export function buildServices(deps: {
     calendar,
   });
   const outbox = new OutboxRepository(db);
-  const cases = new CaseService(
-    db,
-    caseRepository,
-    new CaseListQueries(db),
-    partyMatching,
-    unitRepository,
-    userRepository,
+  const cases = new CaseService({
+    transactions,
+    cases: caseRepository,
+    lists: new CaseListQueries(db),
+    clock,
+    calendar,
+  });
+  const caseRegistration = new CaseRegistrationService({
+    transactions,
+    cases: caseRepository,
+    visible: cases,
+    units: unitRepository,
     cipher,
-    audit,
     clock,
     calendar,
     timers,
-  );
+  });
+  const casePresenter = new CasePresenter({
+    cases,
+    caseRepository,
+    units: unitRepository,
+    users: userRepository,
+    clock,
+    calendar,
+  });
   const mediationRecords = new MediationRecordRepository(db);
   const escalationRepository = new EscalationRepository(db);
   const caseWorkflow = new CaseWorkflowService({
@@ -130,20 +148,39 @@ export function buildServices(deps: {
     calendar,
     timers,
   });
+  const petitions = new PetitionService({
+    transactions,
+    petitions: petitionRepository,
+    units: unitRepository,
+    parties: caseRegistration,
+    users: userRepository,
+    clock,
+    calendar,
+  });
   const attachmentRepository = new AttachmentRepository(db);
   const caseWebServices = {
-    caseFiles: new CaseFileService(
+    caseFiles: new CaseFileService({
       cases,
       caseRepository,
-      unitRepository,
-      userRepository,
-      attachmentRepository,
+      units: unitRepository,
+      users: userRepository,
+      attachments: attachmentRepository,
       cipher,
       audit,
       clock,
       calendar,
       mediationRecords,
-    ),
+    }),
+    caseIntake: new CaseIntakeService({
+      cases: caseRepository,
+      partyMatching,
+      units: unitRepository,
+      registration: caseRegistration,
+      cipher,
+      clock,
+    }),
+    partyReveal: new PartyRevealService(cases, caseRepository, cipher, audit),
+    caseExport: new CaseExport(cases, casePresenter),
     caseDashboard: new CaseDashboardService({
       cases: new CaseDashboardQueries(db),
       handOffs: escalationRepository,
@@ -203,6 +240,8 @@ export function buildServices(deps: {
       clock,
     }),
     cases,
+    caseRegistration,
+    casePresenter,
     caseWorkflow,
     ...caseWebServices,
     escalations: new EscalationService({
@@ -236,24 +275,24 @@ export function buildServices(deps: {
     notificationPreferences: new NotificationPreferenceService(new NotificationPreferenceRepository(db)),
     digests: new NotificationDigestService(transactions, outbox, clock),
     outboxAdmin: new OutboxAdminService(transactions, outbox, audit),
-    petitions: new PetitionService(
-      db,
-      petitionRepository,
-      unitRepository,
-      cases,
-      userRepository,
+    petitions,
+    petitionPresenter: new PetitionPresenter({
+      petitions: petitionRepository,
+      reads: petitions,
+      units: unitRepository,
       clock,
       calendar,
-    ),
-    petitionWorkflow: new PetitionWorkflowService(
-      db,
-      petitionRepository,
-      unitRepository,
-      userRepository,
+    }),
+    petitionWorkflow: new PetitionWorkflowService({
+      transactions,
+      petitions: petitionRepository,
+      units: unitRepository,
+      users: userRepository,
       cases,
+      registration: caseRegistration,
       clock,
       calendar,
-    ),
+    }),
   };
 }
 

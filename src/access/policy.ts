@@ -236,6 +236,11 @@ export const policy = {
     return this.can(actor, 'petition.visit', resource);
   },
 
+  /** An agent who registers a petition follows it (becomes its agent); a supervisor who registers one assigns an agent later. */
+  followsPetitionOnRegistering(actor: Actor): boolean {
+    return actor.role === 'petition_agent';
+  },
+
   canRegisterPetitionAt(actor: Actor, unitPath: string, unitId: string): boolean {
     if (!this.can(actor, 'petition.register')) return false;
     return actor.role === 'supervisor' ? isWithinPath(unitPath, actor.unitPath) : unitId === actor.unitId;

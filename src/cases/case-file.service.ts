@@ -65,18 +65,40 @@ export interface DocumentParty {
  * every change goes through CaseWorkflowService (or AttachmentService).
  */
 export class CaseFileService {
-  constructor(
-    private readonly cases: CaseService,
-    private readonly caseRepository: CaseRepository,
-    private readonly units: UnitRepository,
-    private readonly users: UserRepository,
-    private readonly attachments: AttachmentRepository,
-    private readonly cipher: PersonalDataCipher,
-    private readonly audit: AuditService,
-    private readonly clock: Clock,
-    private readonly calendar: () => WorkingCalendar,
-    private readonly mediationRecords: MediationRecordRepository,
-  ) {}
+  private readonly cases: Pick<CaseService, 'getVisible' | 'allowedEvents'>;
+  private readonly caseRepository: CaseRepository;
+  private readonly units: UnitRepository;
+  private readonly users: UserRepository;
+  private readonly attachments: AttachmentRepository;
+  private readonly cipher: PersonalDataCipher;
+  private readonly audit: AuditService;
+  private readonly clock: Clock;
+  private readonly calendar: () => WorkingCalendar;
+  private readonly mediationRecords: MediationRecordRepository;
+
+  constructor(deps: {
+    cases: Pick<CaseService, 'getVisible' | 'allowedEvents'>;
+    caseRepository: CaseRepository;
+    units: UnitRepository;
+    users: UserRepository;
+    attachments: AttachmentRepository;
+    cipher: PersonalDataCipher;
+    audit: AuditService;
+    clock: Clock;
+    calendar: () => WorkingCalendar;
+    mediationRecords: MediationRecordRepository;
+  }) {
+    this.cases = deps.cases;
+    this.caseRepository = deps.caseRepository;
+    this.units = deps.units;
+    this.users = deps.users;
+    this.attachments = deps.attachments;
+    this.cipher = deps.cipher;
+    this.audit = deps.audit;
+    this.clock = deps.clock;
+    this.calendar = deps.calendar;
+    this.mediationRecords = deps.mediationRecords;
+  }
 
   async open(actor: Actor, caseId: string): Promise<CaseFile> {
     const { row, resource } = await this.cases.getVisible(actor, caseId);

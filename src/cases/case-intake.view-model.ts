@@ -7,9 +7,9 @@ import { indentedUnitName } from '../units/unit-options';
 import { disputeTypes } from '../workflows/rules/dispute-rules.types';
 import { type CaseSource, caseSources } from './case.entity';
 import type { PartyRow } from './case.forms';
-import type { IntakeReview } from './case.service';
 import { option, stateLabel, type ViewContext } from './case.view-model';
 import { type FieldSpec, fieldOf } from './case-actions.view-model';
+import type { IntakeReview } from './case-intake.service';
 import { partyKinds, partyRoles } from './party.entity';
 
 /** The intake form (/cases/new): registering a dispute, with the duplicate and forum review before saving. */

@@ -1,14 +1,22 @@
+import type { Actor } from '../access/actor';
+import type { CaseResource } from '../access/policy';
 import { todayInShanghai, type WorkingCalendar } from '../deadlines/working-calendar';
+import type { Clock } from '../shared/clock';
 import type { Locale } from '../shared/i18n/i18n';
 import type { Unit } from '../units/unit.entity';
 import { unitName } from '../units/unit.presenter';
+import type { UnitRepository } from '../units/unit.repository';
 import type { User } from '../users/user.entity';
+import type { UserRepository } from '../users/user.repository';
 import { rulesFor } from '../workflows/rules';
 import type { CaseEventRecord } from '../workflows/workflow-event.entity';
 import { readLimitation } from './arbitration-limitation';
 import type { Case } from './case.entity';
+import type { CaseRepository, CaseView } from './case.repository';
+import type { CaseService } from './case.service';
 import { presentDeadline } from './case-deadline';
 import type { Party } from './party.entity';
+import type { RevealedParty } from './party-reveal.service';
 
 /** What a case body shows of a party (ID and phone only as stored masked). */
 export type ShownParty = Pick<
@@ -120,4 +128,91 @@ export function presentCaseEvent(event: CaseEventRecord, deps: Pick<CaseViewDeps
     prevHash: event.prevHash,
     hash: event.hash,
   };
+}
+
+/** A revealed party as the API answers it: the masked view with the numbers in full. */
+export function presentRevealedParty(revealed: RevealedParty) {
+  return { ...presentParty(revealed.party), idNumber: revealed.idNumber, phone: revealed.phone };
+}
+
+/**
+ * Cases as the API and the pages show them, in the reader's language: it reads what
+ * presenting needs (units, mediators, the access data, the calendar and today) so that
+ * the services that read cases never take a locale.
+ */
+export class CasePresenter {
+  private readonly cases: Pick<CaseService, 'allowedEvents'>;
+  private readonly caseRepository: CaseRepository;
+  private readonly units: UnitRepository;
+  private readonly users: UserRepository;
+  private readonly clock: Clock;
+  private readonly calendar: () => WorkingCalendar;
+
+  constructor(deps: {
+    cases: Pick<CaseService, 'allowedEvents'>;
+    caseRepository: CaseRepository;
+    units: UnitRepository;
+    users: UserRepository;
+    clock: Clock;
+    calendar: () => WorkingCalendar;
+  }) {
+    this.cases = deps.cases;
+    this.caseRepository = deps.caseRepository;
+    this.units = deps.units;
+    this.users = deps.users;
+    this.clock = deps.clock;
+    this.calendar = deps.calendar;
+  }
+
+  /** Units by id, for presenting references. */
+  private async unitsById(ids: string[]): Promise<Map<string, Unit>> {
+    return new Map((await this.units.findByIds([...new Set(ids)])).map((unit) => [unit.id, unit]));
+  }
+
+  /** What presenting these cases needs (units, mediators, calendar, now), for the web's view models. */
+  async viewDepsFor(rows: Case[], locale: Locale): Promise<CaseViewDeps> {
+    const [units, users] = await Promise.all([
+      this.unitsById(rows.flatMap((row) => [row.holdingUnitId, row.registeredUnitId])),
+      this.users.findByIds([...new Set(rows.flatMap((row) => (row.mediatorId ? [row.mediatorId] : [])))]),
+    ]);
+    return this.depsWith(units, new Map(users.map((user) => [user.id, user])), locale);
+  }
+
+  private depsWith(units: CaseViewDeps['units'], users: CaseViewDeps['users'], locale: Locale): CaseViewDeps {
+    return { units, users, calendar: this.calendar(), now: this.clock.now(), locale };
+  }
+
+  /**
+   * One case as the API shows it to this actor: masked parties and the events they may
+   * send now. `known` is the case's access data as the route's guard read it: still
+   * right unless the case has changed hands since (then it is read again).
+   */
+  async present(actor: Actor, row: Case, locale: Locale, known?: CaseResource, shown?: CaseView) {
+    const resource =
+      known && sameMembers(known.heldUnitIds, row.heldUnitIds) && known.holdingUnitId === row.holdingUnitId
+        ? known
+        : await this.caseRepository.accessResource(row);
+    const view = shown ?? (await this.caseRepository.viewOf(row));
+    const units = new Map(view.units.map((unit) => [unit.id, unit]));
+    const users = new Map(view.mediator ? [[view.mediator.id, view.mediator]] : []);
+    return presentCase(row, this.depsWith(units, users, locale), {
+      allowedEvents: this.cases.allowedEvents(actor, row, resource),
+      parties: view.parties,
+    });
+  }
+
+  async presentList(rows: Case[], locale: Locale) {
+    const deps = await this.viewDepsFor(rows, locale);
+    return rows.map((row) => presentCase(row, deps));
+  }
+
+  /** The timeline as the API answers it (API.md `GET /cases/:id/events`), units named. */
+  async presentTimeline(events: CaseEventRecord[], locale: Locale) {
+    const units = await this.unitsById(events.flatMap((event) => (event.unitId ? [event.unitId] : [])));
+    return events.map((event) => presentCaseEvent(event, { units, locale }));
+  }
+}
+
+function sameMembers(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((item) => b.includes(item));
 }

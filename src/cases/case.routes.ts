@@ -1,13 +1,23 @@
 import type { RouteSpec } from '../access/route-table';
 import { actorOf, authorizedRecordOf, originOf, parseCheckedBody } from '../access/route-table';
 import { parseOrThrow } from '../shared/http/validate';
-import { presentCaseEvent, presentParty } from './case.presenter';
+import { type CasePresenter, presentRevealedParty } from './case.presenter';
 import { caseEventSchema, caseListQuerySchema, registerCaseSchema } from './case.schemas';
 import type { CaseService, VisibleCaseView } from './case.service';
+import type { CaseRegistrationService } from './case-registration.service';
 import type { CaseWorkflowService } from './case-workflow.service';
+import type { PartyRevealService } from './party-reveal.service';
+
+export interface CaseApiDeps {
+  cases: CaseService;
+  registration: CaseRegistrationService;
+  reveal: PartyRevealService;
+  presenter: CasePresenter;
+  workflow: CaseWorkflowService;
+}
 
 /** The dispute case API (API.md "Resources"). */
-export function caseRoutes(cases: CaseService, workflow: CaseWorkflowService): RouteSpec[] {
+export function caseRoutes({ cases, registration, reveal, presenter, workflow }: CaseApiDeps): RouteSpec[] {
   const record = {
     param: 'id',
     kind: 'case' as const,
@@ -22,8 +32,8 @@ export function caseRoutes(cases: CaseService, workflow: CaseWorkflowService): R
       handler: async (req, res) => {
         const input = parseOrThrow(registerCaseSchema, req.body);
         const actor = actorOf(req);
-        const row = await cases.register(actor, input);
-        res.status(201).json(await cases.present(actor, row, req.locale));
+        const row = await registration.register(actor, input);
+        res.status(201).json(await presenter.present(actor, row, req.locale));
       },
     },
     {
@@ -35,7 +45,7 @@ export function caseRoutes(cases: CaseService, workflow: CaseWorkflowService): R
         const query = parseOrThrow(caseListQuerySchema, req.query);
         const { items, total, totalIsLowerBound } = await cases.list(actorOf(req), query);
         res.json({
-          items: await cases.presentList(items, req.locale),
+          items: await presenter.presentList(items, req.locale),
           total,
           // more than `total` cases match: broad scopes count up to a cap (CaseRepository.list)
           ...(totalIsLowerBound ? { totalIsLowerBound } : {}),
@@ -53,7 +63,7 @@ export function caseRoutes(cases: CaseService, workflow: CaseWorkflowService): R
       api: { tag: 'cases', summary: 'One case, with the events the caller may send now' },
       handler: async (req, res) => {
         const { row, resource, view } = authorizedRecordOf<VisibleCaseView>(req);
-        res.json(await cases.present(actorOf(req), row, req.locale, resource, view));
+        res.json(await presenter.present(actorOf(req), row, req.locale, resource, view));
       },
     },
     {
@@ -67,7 +77,7 @@ export function caseRoutes(cases: CaseService, workflow: CaseWorkflowService): R
         const input = await parseCheckedBody(req, record, caseEventSchema);
         const actor = actorOf(req);
         const { row, resource, view } = await workflow.applyForAnswer(actor, String(req.params.id), input);
-        res.json(await cases.present(actor, row, req.locale, resource, view));
+        res.json(await presenter.present(actor, row, req.locale, resource, view));
       },
     },
     {
@@ -78,8 +88,7 @@ export function caseRoutes(cases: CaseService, workflow: CaseWorkflowService): R
       api: { tag: 'cases', summary: 'The timeline, with its hash chain' },
       handler: async (req, res) => {
         const events = await cases.timeline(actorOf(req), String(req.params.id));
-        const units = await cases.unitsById(events.flatMap((event) => (event.unitId ? [event.unitId] : [])));
-        res.json({ items: events.map((event) => presentCaseEvent(event, { units, locale: req.locale })) });
+        res.json({ items: await presenter.presentTimeline(events, req.locale) });
       },
     },
     {
@@ -99,13 +108,13 @@ export function caseRoutes(cases: CaseService, workflow: CaseWorkflowService): R
       record,
       api: { tag: 'cases', summary: 'A party with ID and phone number unmasked (audited)' },
       handler: async (req, res) => {
-        const revealed = await cases.revealParty(
+        const revealed = await reveal.revealParty(
           actorOf(req),
           originOf(req),
           String(req.params.id),
           String(req.params.partyId),
         );
-        res.json({ ...presentParty(revealed.party), idNumber: revealed.idNumber, phone: revealed.phone });
+        res.json(presentRevealedParty(revealed));
       },
     },
   ];

@@ -8,18 +8,25 @@ import { parseFilterQuery, parseOrThrow } from '../shared/http/validate';
 import type { UnitService } from '../units/unit.service';
 import { agreementDocumentView } from './agreement-document.view-model';
 import { caseEventFromForm, partyRowsFromForm, registerCaseFromForm } from './case.forms';
+import type { CasePresenter } from './case.presenter';
 import { caseEventSchema, caseListQuerySchema, registerCaseSchema } from './case.schemas';
 import type { CaseService, VisibleCase } from './case.service';
-import { casesCsv } from './case-export';
+import type { CaseExport } from './case-export';
 import type { CaseFileService } from './case-file.service';
+import type { CaseIntakeService } from './case-intake.service';
 import { blankParties, type IntakeState, intakeView } from './case-intake.view-model';
 import { caseListView } from './case-list.view-model';
 import { type CasePageOptions, casePageView } from './case-page.view-model';
 import type { CaseWorkflowService } from './case-workflow.service';
+import type { PartyRevealService } from './party-reveal.service';
 import { revealedPartyView } from './revealed-party.view-model';
 
 export interface CaseWebDeps {
   cases: CaseService;
+  intake: CaseIntakeService;
+  reveal: PartyRevealService;
+  presenter: CasePresenter;
+  exports: CaseExport;
   files: CaseFileService;
   workflow: CaseWorkflowService;
   units: UnitService;
@@ -38,7 +45,16 @@ const context = (req: Request) => ({ t: req.t, locale: req.locale });
  * may take, the party reveal and the printable agreement. Every handler validates,
  * calls one service, and renders or redirects; who may do what is the policy's.
  */
-export function caseWebRoutes({ cases, files, workflow, units }: CaseWebDeps): RouteSpec[] {
+export function caseWebRoutes({
+  cases,
+  intake,
+  reveal,
+  presenter,
+  exports,
+  files,
+  workflow,
+  units,
+}: CaseWebDeps): RouteSpec[] {
   const record = {
     param: 'id',
     kind: 'case' as const,
@@ -46,13 +62,7 @@ export function caseWebRoutes({ cases, files, workflow, units }: CaseWebDeps): R
   };
 
   async function renderCsv(req: Request, res: Response) {
-    const query = listQuery(req);
-    const rows = await cases.listAll(actorOf(req), query);
-    const presented = await cases.presentList(rows, req.locale);
-    const csv = casesCsv(
-      rows.map((row, index) => ({ row, presented: presented[index] })),
-      context(req),
-    );
+    const csv = await exports.csv(actorOf(req), listQuery(req), context(req));
     const name = `cases-${new Date().toISOString().slice(0, 10)}.csv`;
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="${name}"`);
@@ -61,7 +71,7 @@ export function caseWebRoutes({ cases, files, workflow, units }: CaseWebDeps): R
 
   async function renderIntake(req: Request, res: Response, state: IntakeState, status = 200) {
     const actor = actorOf(req);
-    const options = await cases.intakeOptions(actor);
+    const options = await intake.intakeOptions(actor);
     res
       .status(status)
       .render('cases/new', intakeView(state, { ...options, actorUnitId: actor.unitId }, context(req)));
@@ -92,7 +102,7 @@ export function caseWebRoutes({ cases, files, workflow, units }: CaseWebDeps): R
           cases.list(actor, query),
           units.listVisible(actor),
         ]);
-        const deps = await cases.viewDepsFor(result.items, req.locale);
+        const deps = await presenter.viewDepsFor(result.items, req.locale);
         res.render('cases/list', {
           title: req.t('cases.listTitle'),
           ...caseListView(query, result, deps, visibleUnits, context(req)),
@@ -146,7 +156,7 @@ export function caseWebRoutes({ cases, files, workflow, units }: CaseWebDeps): R
         const rows = partyRowsFromForm(body);
         try {
           const input = parseOrThrow(registerCaseSchema, registerCaseFromForm(body, rows));
-          const { registered, review } = await cases.intake(actorOf(req), input, {
+          const { registered, review } = await intake.intake(actorOf(req), input, {
             confirmed: intent === 'confirm',
             checkOnly: intent === 'check',
           });
@@ -225,7 +235,7 @@ export function caseWebRoutes({ cases, files, workflow, units }: CaseWebDeps): R
       record,
       handler: async (req, res) => {
         const actor = actorOf(req);
-        const revealed = await cases.revealParty(
+        const revealed = await reveal.revealParty(
           actor,
           originOf(req),
           String(req.params.id),

@@ -1,10 +1,11 @@
-import type { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../access/actor';
 import { policy } from '../access/policy';
 import type { CaseService } from '../cases/case.service';
+import type { CaseRegistrationService } from '../cases/case-registration.service';
 import { todayInShanghai, type WorkingCalendar } from '../deadlines/working-calendar';
 import { enqueueNotifications } from '../notifications/outbox';
 import type { Clock } from '../shared/clock';
+import type { Transactions, Tx } from '../shared/db/transactions';
 import { NotFoundError, RuleViolationError, ValidationError } from '../shared/errors';
 import { isUuid } from '../shared/ids';
 import type { UnitRepository } from '../units/unit.repository';
@@ -24,6 +25,15 @@ import type { PetitionRepository } from './petition.repository';
 import type { PetitionEventInput } from './petition.schemas';
 import { clocksAfter, isPetitionOverdue } from './petition-clocks';
 
+/** One event on a locked petition: who sends it, the row as locked, today, the calendar, the transaction. */
+interface PetitionStep {
+  actor: Actor;
+  row: Petition;
+  today: string;
+  calendar: WorkingCalendar;
+  tx: Tx;
+}
+
 /**
  * The write path for petitions, the same shape as the case's: lock and version
  * check, policy, resolve the payload, step the statechart, append the chained event,
@@ -31,19 +41,40 @@ import { clocksAfter, isPetitionOverdue } from './petition-clocks';
  * agent told), commit — or nothing at all.
  */
 export class PetitionWorkflowService {
-  constructor(
-    private readonly db: DataSource,
-    private readonly petitions: PetitionRepository,
-    private readonly units: UnitRepository,
-    private readonly users: UserRepository,
-    private readonly cases: CaseService,
-    private readonly clock: Clock,
-    private readonly calendar: () => WorkingCalendar,
-  ) {}
+  private readonly transactions: Transactions;
+  private readonly petitions: PetitionRepository;
+  private readonly units: UnitRepository;
+  private readonly users: UserRepository;
+  /** LINK_CASE: an existing dispute the actor may see … */
+  private readonly cases: Pick<CaseService, 'getVisible'>;
+  /** … or one opened from the petition (诉访分离). */
+  private readonly registration: Pick<CaseRegistrationService, 'openForPetition'>;
+  private readonly clock: Clock;
+  private readonly calendar: () => WorkingCalendar;
+
+  constructor(deps: {
+    transactions: Transactions;
+    petitions: PetitionRepository;
+    units: UnitRepository;
+    users: UserRepository;
+    cases: Pick<CaseService, 'getVisible'>;
+    registration: Pick<CaseRegistrationService, 'openForPetition'>;
+    clock: Clock;
+    calendar: () => WorkingCalendar;
+  }) {
+    this.transactions = deps.transactions;
+    this.petitions = deps.petitions;
+    this.units = deps.units;
+    this.users = deps.users;
+    this.cases = deps.cases;
+    this.registration = deps.registration;
+    this.clock = deps.clock;
+    this.calendar = deps.calendar;
+  }
 
   async apply(actor: Actor, petitionId: string, input: PetitionEventInput): Promise<Petition> {
     if (!isUuid(petitionId)) throw new NotFoundError();
-    return this.db.transaction(async (tx) => {
+    return this.transactions.run(async (tx) => {
       const found = await this.petitions.lockById(petitionId, tx);
       const locked = found ? { row: found, resource: await this.petitions.accessResource(found, tx) } : null;
       admitEvent(actor, locked, input.expectedVersion, (resource) =>
@@ -55,7 +86,7 @@ export class PetitionWorkflowService {
       const today = todayInShanghai(now);
       const calendar = this.calendar();
       const rules = petitionRulesFor(row.rulesVersion);
-      const event = await this.resolve(actor, row, input, today, calendar, tx);
+      const event = await this.resolve({ actor, row, today, calendar, tx }, input);
       const stepped = applyEvent(petitionMachine, row.snapshot, event, {
         candidates: petitionEventProbes(today),
       });
@@ -110,14 +141,9 @@ export class PetitionWorkflowService {
     });
   }
 
-  private async resolve(
-    actor: Actor,
-    row: Petition,
-    input: PetitionEventInput,
-    today: string,
-    calendar: WorkingCalendar,
-    tx: EntityManager,
-  ): Promise<PetitionEvent> {
+  /** The machine's event from the submitted one: windows computed, targets looked up and checked, a case opened. */
+  private async resolve(step: PetitionStep, input: PetitionEventInput): Promise<PetitionEvent> {
+    const { actor, row, today, calendar, tx } = step;
     const { expectedVersion: _version, ...payload } = input;
     const rules = petitionRulesFor(row.rulesVersion);
     switch (payload.type) {
@@ -171,7 +197,7 @@ export class PetitionWorkflowService {
           if (!found) throw new ValidationError([{ field: 'caseId', message: 'validation.case_not_found' }]);
           return { type: 'LINK_CASE', caseId: found.row.id };
         }
-        const opened = await this.cases.openForPetition(
+        const opened = await this.registration.openForPetition(
           tx,
           actor,
           row.holdingUnitId,
@@ -184,7 +210,7 @@ export class PetitionWorkflowService {
     }
   }
 
-  private async districtLabel(row: Petition, tx: EntityManager): Promise<string> {
+  private async districtLabel(row: Petition, tx: Tx): Promise<string> {
     const unit = await this.units.findById(row.holdingUnitId, tx);
     return unit?.path.split('.')[0] ?? '';
   }

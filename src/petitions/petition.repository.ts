@@ -2,6 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { PetitionResource, PetitionVisibility } from '../access/policy';
 import { Party } from '../cases/party.entity';
 import { partyKeySql } from '../cases/party-key';
+import { containsPattern } from '../shared/db/sql-text';
 import type { ChainVerification } from '../workflows/event-chain';
 import type { EventLog, NewWorkflowEvent } from '../workflows/event-log.repository';
 import type { PetitionEventRecord } from '../workflows/workflow-event.entity';
@@ -106,7 +107,7 @@ export class PetitionRepository {
       );
     }
     if (query.q) {
-      const like = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      const like = containsPattern(query.q);
       builder.andWhere(
         `((p.number || ' ' || p.subject || ' ' || p.content) ILIKE :like
           OR EXISTS (SELECT 1 FROM parties sp WHERE sp.petition_id = p.id AND sp.name ILIKE :like))`,

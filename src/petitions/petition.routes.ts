@@ -2,7 +2,7 @@ import type { Actor } from '../access/actor';
 import type { RouteSpec } from '../access/route-table';
 import { actorOf, authorizedRecordOf, parseCheckedBody } from '../access/route-table';
 import { parseOrThrow } from '../shared/http/validate';
-import type { PetitionVisit } from './petition.entity';
+import { type PetitionPresenter, presentPetitionEvent, presentVisit } from './petition.presenter';
 import {
   petitionEventSchema,
   petitionListQuerySchema,
@@ -12,25 +12,14 @@ import {
 import type { PetitionService, VisiblePetition } from './petition.service';
 import type { PetitionWorkflowService } from './petition-workflow.service';
 
-function presentVisit(visit: PetitionVisit) {
-  return {
-    id: visit.id,
-    agentId: visit.agentId,
-    visitedAt: visit.visitedAt.toISOString(),
-    place: visit.place,
-    metWith: visit.metWith,
-    summary: visit.summary,
-    demands: visit.demands,
-    mood: visit.mood,
-    risk: visit.risk,
-    promises: visit.promises,
-    nextVisitOn: visit.nextVisitOn,
-    createdAt: visit.createdAt.toISOString(),
-  };
+export interface PetitionApiDeps {
+  petitions: PetitionService;
+  presenter: PetitionPresenter;
+  workflow: PetitionWorkflowService;
 }
 
 /** The petition API (API.md "Resources": petitions, petition events, visits). */
-export function petitionRoutes(petitions: PetitionService, workflow: PetitionWorkflowService): RouteSpec[] {
+export function petitionRoutes({ petitions, presenter, workflow }: PetitionApiDeps): RouteSpec[] {
   const record = {
     param: 'id',
     kind: 'petition' as const,
@@ -45,7 +34,7 @@ export function petitionRoutes(petitions: PetitionService, workflow: PetitionWor
       handler: async (req, res) => {
         const actor = actorOf(req);
         const row = await petitions.register(actor, parseOrThrow(registerPetitionSchema, req.body));
-        res.status(201).json(await petitions.present(actor, row, req.locale));
+        res.status(201).json(await presenter.present(actor, row, req.locale));
       },
     },
     {
@@ -57,7 +46,7 @@ export function petitionRoutes(petitions: PetitionService, workflow: PetitionWor
         const actor = actorOf(req);
         const query = parseOrThrow(petitionListQuerySchema, req.query);
         const { items, total } = await petitions.list(actor, query);
-        const shown = await Promise.all(items.map((row) => petitions.summary(row, req.locale)));
+        const shown = await presenter.summaries(items, req.locale);
         res.json({ items: shown, total, page: query.page, pageSize: query.pageSize });
       },
     },
@@ -69,7 +58,7 @@ export function petitionRoutes(petitions: PetitionService, workflow: PetitionWor
       api: { tag: 'petitions', summary: 'One petition: clocks, flags, linked cases, allowed events' },
       handler: async (req, res) => {
         const { row } = authorizedRecordOf<VisiblePetition>(req);
-        res.json(await petitions.present(actorOf(req), row, req.locale));
+        res.json(await presenter.present(actorOf(req), row, req.locale));
       },
     },
     {
@@ -87,7 +76,7 @@ export function petitionRoutes(petitions: PetitionService, workflow: PetitionWor
         const actor = actorOf(req);
         const input = await parseCheckedBody(req, record, petitionEventSchema);
         const row = await workflow.apply(actor, String(req.params.id), input);
-        res.json(await petitions.present(actor, row, req.locale));
+        res.json(await presenter.present(actor, row, req.locale));
       },
     },
     {
@@ -98,20 +87,7 @@ export function petitionRoutes(petitions: PetitionService, workflow: PetitionWor
       api: { tag: 'petitions', summary: 'The petition’s timeline, hash-chained' },
       handler: async (req, res) => {
         const events = await petitions.timeline(actorOf(req), String(req.params.id));
-        res.json({
-          items: events.map((event) => ({
-            seq: event.seq,
-            type: event.type,
-            actor: event.actorId ? { id: event.actorId, displayName: event.actorName } : null,
-            unitId: event.unitId,
-            at: event.at.toISOString(),
-            payload: event.payload,
-            fromState: event.fromState,
-            toState: event.toState,
-            prevHash: event.prevHash,
-            hash: event.hash,
-          })),
-        });
+        res.json({ items: events.map(presentPetitionEvent) });
       },
     },
     {

@@ -1,28 +1,24 @@
-import type { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../access/actor';
 import { type PetitionResource, policy } from '../access/policy';
-import { presentParty } from '../cases/case.presenter';
-import type { CaseService } from '../cases/case.service';
+import type { CaseRegistrationService } from '../cases/case-registration.service';
 import { partyKey } from '../cases/party-key';
-import { yearsWithoutNotice } from '../deadlines/clock';
 import { todayInShanghai, type WorkingCalendar } from '../deadlines/working-calendar';
 import type { Clock } from '../shared/clock';
 import { nextRecordNumber } from '../shared/db/record-numbers';
+import type { Transactions, Tx } from '../shared/db/transactions';
 import { NotFoundError, RuleViolationError, ValidationError } from '../shared/errors';
-import type { Locale } from '../shared/i18n/i18n';
 import { isUuid } from '../shared/ids';
 import { mediationLevels, type Unit } from '../units/unit.entity';
-import { unitName } from '../units/unit.presenter';
 import type { UnitRepository } from '../units/unit.repository';
 import type { UserRepository } from '../users/user.repository';
 import { eventBy } from '../workflows/event-log.repository';
 import { allowedEvents, startMachine } from '../workflows/machine-runner';
 import { petitionEventProbes, petitionMachine, petitionMachineVersion } from '../workflows/petition.machine';
 import { petitionRulesFor } from '../workflows/rules';
-import type { Petition, PetitionDueDate, PetitionDueDates, PetitionVisit } from './petition.entity';
+import type { Petition, PetitionVisit } from './petition.entity';
 import type { PetitionRepository } from './petition.repository';
 import type { PetitionListQuery, RegisterPetitionInput, VisitInput } from './petition.schemas';
-import { currentPetitionClock, isPetitionOverdue, startPetitionClock } from './petition-clocks';
+import { startPetitionClock } from './petition-clocks';
 
 export interface VisiblePetition {
   row: Petition;
@@ -33,26 +29,37 @@ const levelRank = (kind: Unit['kind']) => (mediationLevels as readonly string[])
 
 /**
  * Petitions (信访) as registered and read, and the agent's visits. Events go through
- * PetitionWorkflowService.
+ * PetitionWorkflowService; presenting is PetitionPresenter's.
  */
-/** Whether a clock crosses a year whose holiday notice is not entered, and which. */
-interface ProvisionalReading {
-  provisional: boolean;
-  yearsWithoutNotice: number[];
-}
-
 export class PetitionService {
-  constructor(
-    private readonly db: DataSource,
-    private readonly petitions: PetitionRepository,
-    private readonly units: UnitRepository,
-    private readonly cases: CaseService,
-    private readonly users: UserRepository,
-    private readonly clock: Clock,
-    private readonly calendar: () => WorkingCalendar,
-  ) {}
+  private readonly transactions: Transactions;
+  private readonly petitions: PetitionRepository;
+  private readonly units: UnitRepository;
+  /** Seals petitioners as a case's parties are sealed. */
+  private readonly parties: Pick<CaseRegistrationService, 'sealParties'>;
+  private readonly users: UserRepository;
+  private readonly clock: Clock;
+  private readonly calendar: () => WorkingCalendar;
 
-  async getVisible(actor: Actor, id: string, tx?: EntityManager): Promise<VisiblePetition> {
+  constructor(deps: {
+    transactions: Transactions;
+    petitions: PetitionRepository;
+    units: UnitRepository;
+    parties: Pick<CaseRegistrationService, 'sealParties'>;
+    users: UserRepository;
+    clock: Clock;
+    calendar: () => WorkingCalendar;
+  }) {
+    this.transactions = deps.transactions;
+    this.petitions = deps.petitions;
+    this.units = deps.units;
+    this.parties = deps.parties;
+    this.users = deps.users;
+    this.clock = deps.clock;
+    this.calendar = deps.calendar;
+  }
+
+  async getVisible(actor: Actor, id: string, tx?: Tx): Promise<VisiblePetition> {
     if (!isUuid(id)) throw new NotFoundError();
     const row = await this.petitions.findById(id, tx);
     if (!row) throw new NotFoundError();
@@ -67,34 +74,16 @@ export class PetitionService {
 
   async register(actor: Actor, input: RegisterPetitionInput): Promise<Petition> {
     const rules = petitionRulesFor();
-    const representatives = input.petitioners.filter((person) => person.representative).length;
-    if (representatives > rules.representativeCap.max) {
-      throw new RuleViolationError(
-        'representatives_over_cap',
-        [
-          {
-            field: 'petitioners',
-            message: 'validation.representatives_over_cap',
-            params: { max: rules.representativeCap.max },
-          },
-        ],
-        { max: rules.representativeCap.max, source: rules.representativeCap.source.zh },
-      );
-    }
-    return this.db.transaction(async (tx) => {
-      const unit = await this.units.findById(input.unitId ?? actor.unitId, tx);
-      if (!unit?.active || !policy.canRegisterPetitionAt(actor, unit.path, unit.id)) {
-        throw new ValidationError([{ field: 'unitId', message: 'validation.unit_not_assignable' }]);
-      }
-      const district = await this.units.findDistrictOf(unit.id, tx);
-      if (!district) throw new Error(`no district above unit ${unit.id}`);
+    checkRepresentativeCap(input, rules);
+    return this.transactions.run(async (tx) => {
+      const { unit, district } = await this.placeOf(tx, actor, input);
       const now = this.clock.now();
       const today = todayInShanghai(now);
       const receivedOn = input.receivedOn ?? today;
       if (receivedOn > today)
         throw new ValidationError([{ field: 'receivedOn', message: 'validation.date_in_future' }]);
 
-      const sealed = this.cases.sealParties(
+      const sealed = this.parties.sealParties(
         input.petitioners.map((person) => ({ ...person, role: 'applicant' as const })),
       );
       const keys = sealed.map(partyKey);
@@ -107,6 +96,8 @@ export class PetitionService {
         district.id,
         Number(today.slice(0, 4)),
       );
+      // an agent who registers a petition follows it (a supervisor leaves it to assign one)
+      const follows = policy.followsPetitionOnRegistering(actor);
       const row = await this.petitions.save(
         {
           number,
@@ -118,7 +109,7 @@ export class PetitionService {
           holdingUnitId: unit.id,
           heldUnitIds: [unit.id],
           registeredBy: actor.id,
-          agentId: actor.role === 'petition_agent' ? actor.id : null,
+          agentId: follows ? actor.id : null,
           state: 'registered',
           rulesVersion: rules.version,
           machineVersion: petitionMachineVersion,
@@ -133,7 +124,7 @@ export class PetitionService {
         },
         tx,
       );
-      if (actor.role === 'petition_agent') {
+      if (follows) {
         row.snapshot = { ...row.snapshot, context: { ...row.snapshot.context, agentId: actor.id } };
         await this.petitions.update(row.id, { snapshot: row.snapshot }, tx);
       }
@@ -157,12 +148,23 @@ export class PetitionService {
     });
   }
 
+  /** The unit a petition is registered at (active, the actor's to register at) and the district numbering it. */
+  private async placeOf(
+    tx: Tx,
+    actor: Actor,
+    input: RegisterPetitionInput,
+  ): Promise<{ unit: Unit; district: Unit }> {
+    const unit = await this.units.findById(input.unitId ?? actor.unitId, tx);
+    if (!unit?.active || !policy.canRegisterPetitionAt(actor, unit.path, unit.id)) {
+      throw new ValidationError([{ field: 'unitId', message: 'validation.unit_not_assignable' }]);
+    }
+    const district = await this.units.findDistrictOf(unit.id, tx);
+    if (!district) throw new Error(`no district above unit ${unit.id}`);
+    return { unit, district };
+  }
+
   /** 越级访: received two or more levels above where the matter belongs. */
-  private async skipsLevels(
-    receiving: Unit,
-    localUnitId: string | undefined,
-    tx: EntityManager,
-  ): Promise<boolean> {
+  private async skipsLevels(receiving: Unit, localUnitId: string | undefined, tx: Tx): Promise<boolean> {
     if (!localUnitId) return false;
     const local = await this.units.findById(localUnitId, tx);
     if (!local || !(await this.units.isWithin(local.id, receiving.id, tx))) {
@@ -175,7 +177,7 @@ export class PetitionService {
 
   /** A visit logged by the agent, on the petition's timeline (chained) and in its visit list. */
   async logVisit(actor: Actor, petitionId: string, input: VisitInput): Promise<PetitionVisit> {
-    return this.db.transaction(async (tx) => {
+    return this.transactions.run(async (tx) => {
       const row = await this.petitions.lockById(petitionId, tx);
       if (!row) throw new NotFoundError();
       const resource = await this.petitions.accessResource(row, tx);
@@ -239,7 +241,7 @@ export class PetitionService {
 
   /** The chain, checked against the petition's own count (every event bumps its version), in one snapshot. */
   verify(actor: Actor, petitionId: string) {
-    return this.db.transaction('REPEATABLE READ', async (tx) => {
+    return this.transactions.run('REPEATABLE READ', async (tx) => {
       const { row } = await this.getVisible(actor, petitionId, tx);
       return this.petitions.verifyChainOf(tx, petitionId, row.version + 1);
     });
@@ -251,59 +253,25 @@ export class PetitionService {
       policy.canSendPetitionEvent(actor, type, resource),
     );
   }
+}
 
-  /** The list view of a petition: no petitioners, no allowed events. */
-  async summary(row: Petition, locale: Locale) {
-    const today = todayInShanghai(this.clock.now());
-    const unit = await this.units.findById(row.holdingUnitId);
-    const current = currentPetitionClock(row.state, row.dueDates);
-    const calendar = this.calendar();
-    // each clock says whether it crosses a year whose holiday notice is not entered (API.md: provisional)
-    const read = (clock: PetitionDueDate): PetitionDueDate & ProvisionalReading => {
-      const years = yearsWithoutNotice(calendar, clock.startedOn, clock.due);
-      return { ...clock, provisional: years.length > 0, yearsWithoutNotice: years };
-    };
-    const base = {
-      id: row.id,
-      number: row.number,
-      subject: row.subject,
-      state: row.state,
-      receivedOn: row.receivedOn,
-      holdingUnit: unit ? { id: unit.id, code: unit.code, name: unitName(unit, locale) } : null,
-      agentId: row.agentId,
-      groupSize: row.groupSize,
-      flags: { repeat: row.flagRepeat, group: row.flagGroup, skipLevel: row.flagSkipLevel },
-      dueDates: Object.fromEntries(
-        Object.entries(row.dueDates).map(([name, clock]) => [name, clock && read(clock)]),
-      ) as { [Name in keyof PetitionDueDates]?: NonNullable<PetitionDueDates[Name]> & ProvisionalReading },
-      currentDue: current && read(current),
-      overdue: isPetitionOverdue(row.state, row.dueDates, today),
-      extended: row.snapshot.context.extended,
-      nextVisitOn: row.nextVisitOn,
-      version: row.version,
-      createdAt: row.createdAt.toISOString(),
-      updatedAt: row.updatedAt.toISOString(),
-    };
-    return base;
-  }
-
-  /** One petition as the API shows it (API.md: dueDates and flags), petitioners masked. */
-  async present(actor: Actor, row: Petition, locale: Locale) {
-    const base = await this.summary(row, locale);
-    const resource = await this.petitions.accessResource(row);
-    const [petitioners, linkedCases] = await Promise.all([
-      this.petitions.petitionersOf(row.id),
-      this.petitions.linkedCases(row.id),
-    ]);
-    return {
-      ...base,
-      content: row.content,
-      petitioners: petitioners.map((person) => {
-        const { role: _role, ...shown } = presentParty(person);
-        return shown;
-      }),
-      linkedCases,
-      allowedEvents: this.allowedEvents(actor, row, resource),
-    };
+/** At most so many representatives for a group petition (the rules' cap, with its source). */
+function checkRepresentativeCap(
+  input: RegisterPetitionInput,
+  rules: ReturnType<typeof petitionRulesFor>,
+): void {
+  const representatives = input.petitioners.filter((person) => person.representative).length;
+  if (representatives > rules.representativeCap.max) {
+    throw new RuleViolationError(
+      'representatives_over_cap',
+      [
+        {
+          field: 'petitioners',
+          message: 'validation.representatives_over_cap',
+          params: { max: rules.representativeCap.max },
+        },
+      ],
+      { max: rules.representativeCap.max, source: rules.representativeCap.source.zh },
+    );
   }
 }

@@ -3,11 +3,20 @@ import { daysLeftText } from '../deadlines/days-left.presenter';
 import { daysBetween } from '../deadlines/plain-date';
 import { provisionalText } from '../deadlines/provisional.presenter';
 import { formatMoment, formatPlainDate } from '../shared/format';
+import { inLocale } from '../shared/i18n/bilingual';
 import type { Locale } from '../shared/i18n/i18n';
-import type { PetitionDueDate, PetitionVisit } from './petition.entity';
-import type { PetitionService } from './petition.service';
+import type { Unit } from '../units/unit.entity';
+import { unitOptions } from '../units/unit.presenter';
+import type { User } from '../users/user.entity';
+import { disputeTypes } from '../workflows/rules/dispute-rules.types';
+import type { Petition, PetitionDueDate, PetitionVisit } from './petition.entity';
+import type { PetitionPresenter, PetitionSummary } from './petition.presenter';
 
-type PresentedPetition = Awaited<ReturnType<PetitionService['summary']>>;
+/** What the pages are given besides their data: the reader's language. */
+interface PageContext {
+  t: TFunction;
+  locale: Locale;
+}
 
 /** The order the clocks appear in, with the locale key of each. */
 const clockNames = [
@@ -33,7 +42,7 @@ export function presentClock(
     name,
     label: t(`petitions.clocks.${name}`),
     due: formatPlainDate(clock.due, locale),
-    source: locale === 'en' ? clock.source.en : clock.source.zh,
+    source: inLocale(locale, clock.source),
     days: clock.days,
     current,
     status: left < 0 ? 'overdue' : left <= 3 ? 'soon' : 'ok',
@@ -44,7 +53,7 @@ export function presentClock(
 }
 
 /** A petition for the list and the page: labels in the reader's language, clocks read today. */
-export function petitionViewModel<P extends PresentedPetition>(
+export function petitionViewModel<P extends PetitionSummary>(
   petition: P,
   today: string,
   locale: Locale,
@@ -91,5 +100,97 @@ export function visitViewModel(visit: PetitionVisit, locale: Locale, t: TFunctio
     nextVisitText: visit.nextVisitOn ? formatPlainDate(visit.nextVisitOn, locale) : null,
     /** whether the visit's footer (mood · risk · next visit) has anything to show */
     hasFacts: Boolean(visit.mood || visit.risk || visit.nextVisitOn),
+  };
+}
+
+/** The list page (`petitions/list`): one card per petition, its current clock read today. */
+export function petitionListView(
+  petitions: PetitionSummary[],
+  page: { total: number; overdue: boolean; state: string; today: string },
+  { t, locale }: PageContext,
+) {
+  return {
+    title: t('petitions.title'),
+    petitions: petitions.map((petition) => petitionViewModel(petition, page.today, locale, t)),
+    total: page.total,
+    filter: { overdue: page.overdue, state: page.state },
+  };
+}
+
+/** Which fields each event's small form on the petition page shows. */
+function eventForm(type: string, t: TFunction) {
+  return {
+    type,
+    label: t(`petitions.events.${type}`),
+    needsReason: ['DECLINE', 'EXTEND'].includes(type),
+    needsOpinion: ['REPLY', 'REVIEW_DECIDED', 'RECHECK_DECIDED'].includes(type),
+    needsNote: ['ACCEPT', 'CLOSE'].includes(type),
+    needsDays: type === 'EXTEND',
+    needsDate: ['REQUEST_REVIEW', 'REQUEST_RECHECK'].includes(type),
+    needsUnit: type === 'FORWARD',
+    needsAgent: type === 'ASSIGN_AGENT',
+    optionalReason: ['FORWARD', 'REQUEST_REVIEW', 'REQUEST_RECHECK'].includes(type),
+  };
+}
+
+/** Everything the petition page shows, as read for one actor. */
+export interface PetitionPage {
+  petition: Awaited<ReturnType<PetitionPresenter['present']>>;
+  visits: PetitionVisit[];
+  /** Agents the petition may be assigned to (ASSIGN_AGENT). */
+  agents: User[];
+  /** Units the petition may be forwarded to (FORWARD). */
+  units: Unit[];
+  /** May the actor log a visit (the policy's answer)? */
+  mayVisit: boolean;
+  today: string;
+}
+
+/** The petition page (`petitions/show`): clocks, petitioners, linked cases, visits and the event forms. */
+export function petitionPageView(page: PetitionPage, { t, locale }: PageContext) {
+  const petition = petitionViewModel(page.petition, page.today, locale, t);
+  const linkedCases = petition.linkedCases.map((linked) => ({
+    ...linked,
+    stateLabel: t(`caseStates.${linked.state.replace('.', '_')}`, { defaultValue: linked.state }),
+    outcomeLabel: linked.outcome
+      ? t(`caseOutcomes.${linked.outcome}`, { defaultValue: linked.outcome })
+      : null,
+  }));
+  return {
+    title: `${petition.number} ${petition.subject}`,
+    petition: { ...petition, linkedCases },
+    visits: page.visits.map((visit) => visitViewModel(visit, locale, t)),
+    forms: petition.allowedEvents.filter((type) => type !== 'LINK_CASE').map((type) => eventForm(type, t)),
+    canLink: petition.allowedEvents.includes('LINK_CASE'),
+    canVisit: page.mayVisit,
+    today: page.today,
+    agentOptions: page.agents.map((agent) => ({ value: agent.id, label: agent.displayName })),
+    unitOptions: unitOptions(page.units, locale),
+  };
+}
+
+/** The registration page (`petitions/new`): three petitioner rows to start with. */
+export function newPetitionView({ t }: PageContext) {
+  return { title: t('petitions.new'), rows: [0, 1, 2] };
+}
+
+/** The visit form's page (`petitions/visit`). */
+export function visitPageView(row: Petition, { t }: PageContext) {
+  return {
+    title: t('petitions.logVisit'),
+    petition: { id: row.id, number: row.number, subject: row.subject },
+  };
+}
+
+/** The link form's page (`petitions/link`): the dispute types, the one chosen marked when the form comes back. */
+export function linkPageView(row: Petition, { t }: PageContext, chosenType?: unknown) {
+  return {
+    title: t('petitions.linkCase'),
+    petition: { id: row.id, number: row.number, subject: row.subject, version: row.version },
+    types: disputeTypes.map((type) => ({
+      value: type,
+      label: t(`disputeTypes.${type}`),
+      ...(chosenType === undefined ? {} : { selected: type === chosenType }),
+    })),
   };
 }

@@ -51,7 +51,7 @@ describe('the case list: capped totals and search by character bigrams', () => {
       await createCase(testApp.services, actor.id, { type: 'consumer' }),
       await createCase(testApp.services, actor.id, { type: 'consumer' }),
     ];
-    const deps = await testApp.services.cases.viewDepsFor(rows, 'zh-CN');
+    const deps = await testApp.services.casePresenter.viewDepsFor(rows, 'zh-CN');
     const filter = query({ type: 'consumer', pageSize: '2', page: '3' });
     const view = (locale: 'zh-CN' | 'en', items = rows) =>
       caseListView(filter, { items, total: 10000, totalIsLowerBound: true }, deps, [], {

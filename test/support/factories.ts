@@ -52,7 +52,7 @@ export async function createCase(
 ): Promise<Case> {
   const actor = await services.actors.load(registeredById);
   if (!actor) throw new Error('no such actor');
-  return services.cases.register(actor, {
+  return services.caseRegistration.register(actor, {
     type: 'neighbourhood',
     title: `测试纠纷 ${uniqueSuffix()}`,
     description: '楼上漏水引发的邻里纠纷。',

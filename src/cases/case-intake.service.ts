@@ -1,0 +1,134 @@
+import type { Actor } from '../access/actor';
+import { policy } from '../access/policy';
+import { todayInShanghai } from '../deadlines/working-calendar';
+import type { Clock } from '../shared/clock';
+import type { PersonalDataCipher } from '../shared/crypto/personal-data';
+import type { Grid } from '../units/grid.entity';
+import type { Unit } from '../units/unit.entity';
+import type { UnitRepository } from '../units/unit.repository';
+import type { Case } from './case.entity';
+import type { CaseRepository } from './case.repository';
+import type { PartyInput, RegisterCaseInput } from './case.schemas';
+import type { CaseRegistrationService } from './case-registration.service';
+import { partyKey } from './party-key';
+import type { PartyMatchingRepository } from './party-matching.repository';
+
+/** What the intake form shows before saving: look-alike cases and forums already handling the parties. */
+export interface IntakeReview {
+  duplicates: Array<{ row: Case; sameParties: boolean; sameIdNumber: boolean; similarTitle: boolean }>;
+  forums: Array<{ caseId: string; number: string; unit: Unit | null; visible: boolean }>;
+}
+
+/**
+ * Intake (登记): what the form offers, and the review before saving — possible
+ * duplicates and the forums already handling the same parties — then the registration.
+ */
+export class CaseIntakeService {
+  private readonly cases: CaseRepository;
+  private readonly partyMatching: PartyMatchingRepository;
+  private readonly units: UnitRepository;
+  private readonly registration: Pick<CaseRegistrationService, 'register'>;
+  private readonly cipher: PersonalDataCipher;
+  private readonly clock: Clock;
+
+  constructor(deps: {
+    cases: CaseRepository;
+    partyMatching: PartyMatchingRepository;
+    units: UnitRepository;
+    registration: Pick<CaseRegistrationService, 'register'>;
+    cipher: PersonalDataCipher;
+    clock: Clock;
+  }) {
+    this.cases = deps.cases;
+    this.partyMatching = deps.partyMatching;
+    this.units = deps.units;
+    this.registration = deps.registration;
+    this.cipher = deps.cipher;
+    this.clock = deps.clock;
+  }
+
+  /** What the intake form offers: the units this actor may register at, and the grid blocks under them. */
+  async intakeOptions(
+    actor: Actor,
+  ): Promise<{ units: Unit[]; grids: Array<{ grid: Grid; community: Unit }>; today: string }> {
+    const subtree = await this.units.findSubtree(actor.unitId);
+    const units = subtree.filter((unit) => unit.active && policy.canRegisterAt(actor, unit.path, unit.id));
+    const grids = await this.units.findGridsWithin(actor.unitId);
+    const byId = new Map(subtree.map((unit) => [unit.id, unit]));
+    return {
+      units,
+      today: todayInShanghai(this.clock.now()),
+      grids: grids.flatMap((grid) => {
+        const community = byId.get(grid.communityId);
+        return community ? [{ grid, community }] : [];
+      }),
+    };
+  }
+
+  /**
+   * Before registering (DOMAIN.md "One active forum per dispute"): open cases the actor
+   * may see that look like this dispute, and the forums (committee, department, court)
+   * that have already accepted a dispute between the same parties — named even when the
+   * case itself is not the actor's to see, as the workflow names it on ACCEPT.
+   */
+  async reviewIntake(actor: Actor, input: RegisterCaseInput): Promise<IntakeReview> {
+    const keyOf = (party: PartyInput) =>
+      partyKey({
+        idNumberHash: party.idNumber ? this.cipher.hash('id', party.idNumber) : null,
+        nameHash: this.cipher.hash('name', party.name),
+      });
+    const applicantKeys = input.parties.filter((party) => party.role === 'applicant').map(keyOf);
+    const respondentKeys = input.parties.filter((party) => party.role === 'respondent').map(keyOf);
+    const idHashes = input.parties.flatMap((party) =>
+      party.idNumber ? [this.cipher.hash('id', party.idNumber)] : [],
+    );
+    const duplicates = await this.partyMatching.findPossibleDuplicates(policy.caseVisibility(actor), {
+      applicantKeys,
+      respondentKeys,
+      idHashes,
+      title: input.title,
+      unitId: input.unitId ?? actor.unitId,
+    });
+    const forums = await this.partyMatching.findActiveForumsFor(
+      input.parties.map((party) => ({
+        role: party.role,
+        idNumberHash: party.idNumber ? this.cipher.hash('id', party.idNumber) : null,
+        nameHash: this.cipher.hash('name', party.name),
+      })),
+      [],
+    );
+    const forumUnits = await this.unitsById(forums.map((forum) => forum.holding_unit_id));
+    const visibleForums = await Promise.all(
+      forums.map(async (forum) => {
+        const found = await this.cases.findWithAccess(forum.id);
+        const visible = found ? policy.canSee(actor, found.resource) : false;
+        return {
+          caseId: forum.id,
+          number: forum.number,
+          unit: forumUnits.get(forum.holding_unit_id) ?? null,
+          visible,
+        };
+      }),
+    );
+    return { duplicates, forums: visibleForums };
+  }
+
+  /**
+   * The intake form's one call: shows the review when it finds possible duplicates or
+   * another forum (unless the mediator has seen them and confirmed), else registers.
+   */
+  async intake(
+    actor: Actor,
+    input: RegisterCaseInput,
+    options: { confirmed: boolean; checkOnly: boolean },
+  ): Promise<{ registered: Case | null; review: IntakeReview }> {
+    const review = await this.reviewIntake(actor, input);
+    const found = review.duplicates.length > 0 || review.forums.length > 0;
+    if (options.checkOnly || (found && !options.confirmed)) return { registered: null, review };
+    return { registered: await this.registration.register(actor, input), review };
+  }
+
+  private async unitsById(ids: string[]): Promise<Map<string, Unit>> {
+    return new Map((await this.units.findByIds([...new Set(ids)])).map((unit) => [unit.id, unit]));
+  }
+}

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../../config/environment';
+import { apiOperations } from '../access/route-table';
 import type { Services } from '../composition-root';
 import { routeTable } from '../routes';
 import { systemClock } from '../shared/clock';
@@ -30,11 +31,13 @@ function main() {
     SESSION_SECRET: randomBytes(32).toString('hex'),
     DATA_KEY: randomBytes(32).toString('hex'),
   });
-  const document = buildOpenApiDocument(routeTable(services, config, systemClock));
+  const document = buildOpenApiDocument(apiOperations(routeTable(services, config, systemClock)));
   const file = path.resolve(process.argv[2] ?? 'dist/openapi.json');
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, `${JSON.stringify(document, null, 2)}\n`);
-  process.stdout.write(`${path.relative(process.cwd(), file)}: ${Object.keys(document.paths).length} paths\n`);
+  process.stdout.write(
+    `${path.relative(process.cwd(), file)}: ${Object.keys(document.paths).length} paths\n`,
+  );
 }
 
 main();

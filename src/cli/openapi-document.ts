@@ -11,12 +11,11 @@ import { systemClock } from '../shared/clock';
 import { buildOpenApiDocument } from '../shared/http/openapi';
 
 /**
- * `npm run openapi`: writes the document `GET /api/openapi.json` serves to
- * `dist/openapi.json`, for the linter (`npm run lint`) and for client generators, with
- * no database and no configuration: the route table is built over inert services (a
- * route's spec is read, its handler never runs) and a throwaway configuration.
+ * The document `GET /api/openapi.json` serves, with no database and no configuration: the
+ * route table is built over inert services (a route's spec is read, its handler never
+ * runs) and a throwaway configuration.
  */
-function main() {
+export function apiDocumentWithoutServices() {
   const inert: ProxyHandler<object> = {
     get: (_target, name) => {
       if (name === 'then') return undefined; // not a promise
@@ -31,7 +30,12 @@ function main() {
     SESSION_SECRET: randomBytes(32).toString('hex'),
     DATA_KEY: randomBytes(32).toString('hex'),
   });
-  const document = buildOpenApiDocument(apiOperations(routeTable(services, config, systemClock)));
+  return buildOpenApiDocument(apiOperations(routeTable(services, config, systemClock)));
+}
+
+/** `npm run openapi [file]`: writes it to `dist/openapi.json`, for the linter (`npm run lint`) and client generators. */
+function main() {
+  const document = apiDocumentWithoutServices();
   const file = path.resolve(process.argv[2] ?? 'dist/openapi.json');
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, `${JSON.stringify(document, null, 2)}\n`);
@@ -40,4 +44,4 @@ function main() {
   );
 }
 
-main();
+if (require.main === module) main();

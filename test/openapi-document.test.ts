@@ -69,7 +69,7 @@ describe('the OpenAPI document, complete by construction', () => {
       responses: Record<string, unknown>;
       schemas: Record<string, unknown>;
     };
-    expect(components.responses.E404).toEqual({
+    expect(components.responses.NotFound).toEqual({
       description: expect.any(String),
       content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
     });

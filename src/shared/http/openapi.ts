@@ -1,17 +1,29 @@
 import { z } from 'zod';
 import { isIdParam } from '../ids';
 
-/** The statuses an API error answers with (API.md "Conventions"; the body is always `Error`). */
+/** The statuses an API error answers with (API.md "Conventions"; the body is always `Error`): name and meaning. */
 export const errorStatuses = {
-  400: 'Malformed: a body that is not JSON or too deep, or fields that do not fit (`details` names them)',
-  401: 'Not signed in: no bearer token or session, or one that expired or was revoked',
-  403: 'Not allowed: the caller’s role may not do this, a password change is due, or the CSRF token is missing',
-  404: 'Not found, or a record the caller may not see (its existence is never revealed)',
-  409: 'Stale: `expectedVersion` is not the record’s, or a concurrent write got there first (nothing was written)',
-  413: 'The body is too large',
-  422: 'Well-formed but not allowed by the workflow or the rules (`details` says why)',
-  429: 'Too many attempts: wait and try again (`message` says how long)',
-  503: 'The database does not answer: try again after `Retry-After` seconds (nothing was written)',
+  400: [
+    'BadRequest',
+    'Malformed: a body that is not JSON or too deep, or fields that do not fit (`details` names them)',
+  ],
+  401: ['Unauthenticated', 'Not signed in: no bearer token or session, or one that expired or was revoked'],
+  403: [
+    'Forbidden',
+    'Not allowed: the caller’s role may not do this, a password change is due, or the CSRF token is missing',
+  ],
+  404: ['NotFound', 'Not found, or a record the caller may not see (its existence is never revealed)'],
+  409: [
+    'Conflict',
+    'Stale: `expectedVersion` is not the record’s (`stale_version`), or a concurrent write got there first (`write_conflict`); nothing was written',
+  ],
+  413: ['PayloadTooLarge', 'The body is too large'],
+  422: ['RuleViolation', 'Well-formed but not allowed by the workflow or the rules (`details` says why)'],
+  429: ['TooManyRequests', 'Too many attempts: wait and try again (`message` says how long)'],
+  503: [
+    'ServiceUnavailable',
+    'The database does not answer: try again after `Retry-After` seconds (nothing was written)',
+  ],
 } as const;
 export type ErrorStatus = keyof typeof errorStatuses;
 
@@ -97,8 +109,8 @@ const errorSchema = {
   required: ['error'],
 };
 
-/** The OpenAPI name of the shared answer for an error status: `#/components/responses/E404`. */
-const errorResponseName = (status: ErrorStatus) => `E${status}`;
+/** The shared answer for an error status: `#/components/responses/NotFound`. */
+const errorResponseName = (status: ErrorStatus) => errorStatuses[status][0];
 
 type SchemaOf = (schema: z.ZodType, io: 'input' | 'output') => Record<string, unknown>;
 
@@ -188,8 +200,8 @@ export function buildOpenApiDocument(operations: ApiOperation[]) {
     paths[route][method] = operationOf(operation, schemaOf);
   }
   const responses = Object.fromEntries(
-    Object.entries(errorStatuses).map(([code, description]) => [
-      errorResponseName(Number(code) as ErrorStatus),
+    Object.values(errorStatuses).map(([name, description]) => [
+      name,
       { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
     ]),
   );

@@ -8,7 +8,7 @@ import type { i18n as I18n } from 'i18next';
 import { pinoHttp } from 'pino-http';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config/environment';
-import { mountRoutes, type RouteSpec } from './access/route-table';
+import { apiOperations, mountRoutes, type RouteSpec } from './access/route-table';
 import { authenticate } from './auth/authenticate.middleware';
 import { csrfProtection, isBearerRequest } from './auth/csrf';
 import { sessionMiddleware } from './auth/session.middleware';
@@ -50,7 +50,7 @@ const vendorAssets: Record<string, string> = {
 
 /** Routes mounted before sessions (probes and documents must not create sessions). */
 function sessionlessRoutes(db: DataSource, apiRoutes: RouteSpec[], readiness: ReadinessOptions): RouteSpec[] {
-  const openApi = buildOpenApiDocument(apiRoutes);
+  const openApi = buildOpenApiDocument(apiOperations(apiRoutes));
   return [
     ...healthRoutes(databaseHealth(db), readiness),
     {

@@ -1,8 +1,9 @@
-import type { Request, RequestHandler, Router } from 'express';
+import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import type { z } from 'zod';
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../shared/errors';
 import { wantsJson } from '../shared/http/error-handler';
-import { parseOrThrow } from '../shared/http/validate';
+import type { ApiOperation, ApiSpec, ErrorStatus } from '../shared/http/openapi';
+import { parseFilterQuery, parseOrThrow } from '../shared/http/validate';
 import { isIdParam, isUuid } from '../shared/ids';
 import type { Actor } from './actor';
 import { type Action, policy } from './policy';
@@ -42,7 +43,7 @@ export interface RouteSpec {
      * 403 from there (workflows/event-admission.ts), so the guard does not read it first
      * when the caller's role may take the action: one round trip less on the busiest
      * write. The guard still reads it first when it is about to answer 403 for the role
-     * (404 comes first), and the handler parses its body with `parseCheckedBody`, which
+     * (404 comes first), and the body is parsed with `parseCheckedBody`, which
      * asks `authorize` before answering 400.
      */
     checkedByHandler?: true;
@@ -54,14 +55,12 @@ export interface RouteSpec {
   multipart?: true;
   /** Still reachable while the user must change an admin-set password. */
   duringPasswordChange?: boolean;
-  /** For the OpenAPI document (API routes only). */
-  api?: {
-    summary: string;
-    body?: z.ZodType;
-    query?: z.ZodType;
-    response?: z.ZodType;
-    tag: string;
-  };
+  /**
+   * An API route's operation: its id, its input (validated here before the handler, after
+   * the access decision and the record's authorization), its answers. The OpenAPI
+   * document is built from it (`apiOperations`).
+   */
+  api?: ApiSpec;
   /** Middleware before the handler (e.g. throttling), then the handler itself. */
   handler: RequestHandler | RequestHandler[];
 }
@@ -71,6 +70,8 @@ declare global {
     interface Request {
       /** What the route's `record.authorize` answered: the record the guard has checked. */
       authorizedRecord?: unknown;
+      /** The route's input as its API spec parsed it (`apiRoute` types it for the handler). */
+      input?: { body?: unknown; query?: unknown; params?: unknown };
     }
   }
 }
@@ -128,21 +129,124 @@ function guard(spec: RouteSpec): RequestHandler {
  * malformed one answers 404 when the caller may not see the record (a 400 would tell
  * that it exists), else 400 naming the fields.
  */
-export async function parseCheckedBody<Schema extends z.ZodType>(
+async function parseCheckedBody<Schema extends z.ZodType>(
   req: Request,
   record: NonNullable<RouteSpec['record']>,
   schema: Schema,
+  body: unknown,
 ): Promise<z.output<Schema>> {
-  const parsed = schema.safeParse(req.body);
+  const parsed = schema.safeParse(body);
   if (parsed.success) return parsed.data;
   await record.authorize(actorOf(req), String(req.params[record.param]));
-  return parseOrThrow(schema, req.body);
+  return parseOrThrow(schema, body);
+}
+
+/**
+ * An API route's input, validated once from its spec (as Outline's `validate(schema)`):
+ * path parameters, query, body, each a 400 naming the fields when it does not fit; the
+ * parsed values go to `req.input`. It runs right before the handler, after the guard
+ * (404/403 come first) and after the route's own middleware (throttling, a CSV parser).
+ */
+function inputValidation(spec: RouteSpec): RequestHandler | undefined {
+  const api = spec.api;
+  if (!api?.body && !api?.query && !api?.params) return undefined;
+  return async (req, _res, next) => {
+    const params = api.params && parseOrThrow(api.params, req.params);
+    const query =
+      api.query &&
+      (api.queryIsFilterForm ? parseFilterQuery(api.query, req.query) : parseOrThrow(api.query, req.query));
+    let body: unknown;
+    if (api.body) {
+      const given = api.bodyOptional ? (req.body ?? {}) : req.body;
+      body = spec.record?.checkedByHandler
+        ? await parseCheckedBody(req, spec.record, api.body, given)
+        : parseOrThrow(api.body, given);
+    }
+    req.input = { body, query, params };
+    next();
+  };
+}
+
+type Parsed<Schema> = Schema extends z.ZodType ? z.output<Schema> : undefined;
+
+/** What an API handler reads: `req.input`, parsed from its spec's schemas. */
+export type ApiRequest<Body, Query, Params> = Request & {
+  input: { body: Parsed<Body>; query: Parsed<Query>; params: Parsed<Params> };
+};
+type ApiHandler<Body, Query, Params> = (
+  req: ApiRequest<Body, Query, Params>,
+  res: Response,
+  next: NextFunction,
+) => unknown;
+
+/**
+ * An API route whose handler reads its validated input: `req.input.body` (and `.query`,
+ * `.params`) typed from the schemas its `api` declares, so a handler cannot read a
+ * shape its spec does not validate.
+ */
+export function apiRoute<
+  Body extends z.ZodType | undefined = undefined,
+  Query extends z.ZodType | undefined = undefined,
+  Params extends z.ZodType | undefined = undefined,
+>(
+  spec: Omit<RouteSpec, 'api' | 'handler'> & {
+    api: ApiSpec & { body?: Body; query?: Query; params?: Params };
+    handler: ApiHandler<Body, Query, Params> | [...RequestHandler[], ApiHandler<Body, Query, Params>];
+  },
+): RouteSpec {
+  return spec as RouteSpec;
 }
 
 export function mountRoutes(router: Router, specs: RouteSpec[]): Router {
   for (const spec of specs) {
     const handlers = Array.isArray(spec.handler) ? spec.handler : [spec.handler];
-    router[spec.method](spec.path, guard(spec), ...handlers);
+    const validation = inputValidation(spec);
+    const chain = validation ? [...handlers.slice(0, -1), validation, ...handlers.slice(-1)] : handlers;
+    router[spec.method](spec.path, guard(spec), ...chain);
   }
   return router;
+}
+
+/**
+ * Every error an API route can answer: what its declared `errors` say, and what follows
+ * from the route's shape — 401 and 403 from its access (a role check, a password change
+ * due, a write's CSRF token), 404 from a record id in its path, 400 from its input and
+ * from a write's body parser (with 413 for a body too large), 409 for a write that lost
+ * a race (error-handler.ts), 503 when the database does not answer.
+ */
+function errorsOf(spec: RouteSpec & { api: ApiSpec }): ErrorStatus[] {
+  const api = spec.api;
+  const errors = new Set<ErrorStatus>([...(api.errors ?? []), 503]);
+  const writes = spec.method !== 'get';
+  const add = (...statuses: ErrorStatus[]) => {
+    for (const status of statuses) errors.add(status);
+  };
+  if (writes) add(400, 409, 413, 403);
+  if (api.body || api.query || api.params) add(400);
+  if (spec.access !== 'public') add(401);
+  if (
+    typeof spec.access === 'object' ||
+    spec.record ||
+    (spec.access === 'signedIn' && !spec.duringPasswordChange)
+  )
+    add(403);
+  if (spec.record || [...spec.path.matchAll(/:(\w+)/g)].some((match) => isIdParam(match[1]))) add(404);
+  return [...errors];
+}
+
+/** The route table's API routes as OpenAPI operations (shared/http/openapi.ts builds the document). */
+export function apiOperations(specs: RouteSpec[]): ApiOperation[] {
+  return specs.flatMap(({ api, ...spec }) =>
+    api
+      ? [
+          {
+            method: spec.method,
+            path: spec.path,
+            api,
+            public: spec.access === 'public',
+            errors: errorsOf({ ...spec, api }),
+          },
+        ]
+      : [],
+  );
 }

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import type { RouteSpec } from '../access/route-table';
-import { actorOf, originOf } from '../access/route-table';
+import { actorOf, apiRoute, originOf } from '../access/route-table';
 import type { AuditService } from '../audit/audit.service';
 import { ValidationError } from '../shared/errors';
 import { submitForm } from '../shared/http/forms';
@@ -139,18 +139,20 @@ export function authRoutes(deps: AuthRouteDeps): RouteSpec[] {
     },
 
     // systems
-    {
+    apiRoute({
       method: 'post',
       path: '/api/v1/auth/login',
       access: 'public',
       api: {
+        operationId: 'signIn',
         tag: 'auth',
         summary: 'Sign in; returns a bearer token',
         body: apiSignInSchema,
         response: tokenResponseSchema,
+        errors: [401, 429],
       },
       handler: async (req, res) => {
-        const input = parseOrThrow(apiSignInSchema, req.body);
+        const input = req.input.body;
         const user = await deps.signIn.signIn(input.username, input.password, originOf(req), 'api');
         const { token, expiresAt } = await deps.tokens.issue(user.id);
         res.json({
@@ -159,13 +161,18 @@ export function authRoutes(deps: AuthRouteDeps): RouteSpec[] {
           user: userViewSchema.parse(user),
         });
       },
-    },
+    }),
     {
       method: 'post',
       path: '/api/v1/auth/logout',
       access: 'signedIn',
       duringPasswordChange: true,
-      api: { tag: 'auth', summary: 'Revoke the bearer token used for this call' },
+      api: {
+        operationId: 'signOut',
+        tag: 'auth',
+        summary: 'Revoke the bearer token used for this call',
+        status: 204,
+      },
       handler: async (req, res) => {
         const token = (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '').trim();
         if (token) await deps.tokens.revoke(token, originOf(req));
@@ -177,7 +184,7 @@ export function authRoutes(deps: AuthRouteDeps): RouteSpec[] {
       path: '/api/v1/me',
       access: 'signedIn',
       duringPasswordChange: true,
-      api: { tag: 'auth', summary: 'The signed-in user', response: userViewSchema },
+      api: { operationId: 'getMe', tag: 'auth', summary: 'The signed-in user', response: userViewSchema },
       handler: (req, res) => {
         const actor = actorOf(req);
         res.json(userViewSchema.parse(actor));

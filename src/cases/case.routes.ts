@@ -1,6 +1,5 @@
 import type { RouteSpec } from '../access/route-table';
-import { actorOf, authorizedRecordOf, originOf, parseCheckedBody } from '../access/route-table';
-import { parseOrThrow } from '../shared/http/validate';
+import { actorOf, apiRoute, authorizedRecordOf, originOf } from '../access/route-table';
 import { type CasePresenter, presentRevealedParty } from './case.presenter';
 import { caseEventSchema, caseListQuerySchema, registerCaseSchema } from './case.schemas';
 import type { CaseService, VisibleCaseView } from './case.service';
@@ -24,25 +23,37 @@ export function caseRoutes({ cases, registration, reveal, presenter, workflow }:
     authorize: (actor: Parameters<CaseService['getVisible']>[0], id: string) => cases.getVisible(actor, id),
   };
   return [
-    {
+    apiRoute({
       method: 'post',
       path: '/api/v1/cases',
       access: { action: 'case.register' },
-      api: { tag: 'cases', summary: 'Register a dispute', body: registerCaseSchema },
+      api: {
+        operationId: 'registerCase',
+        tag: 'cases',
+        summary: 'Register a dispute',
+        body: registerCaseSchema,
+        status: 201,
+        errors: [422],
+      },
       handler: async (req, res) => {
-        const input = parseOrThrow(registerCaseSchema, req.body);
+        const input = req.input.body;
         const actor = actorOf(req);
         const row = await registration.register(actor, input);
         res.status(201).json(await presenter.present(actor, row, req.locale));
       },
-    },
-    {
+    }),
+    apiRoute({
       method: 'get',
       path: '/api/v1/cases',
       access: { action: 'case.list' },
-      api: { tag: 'cases', summary: 'Cases the caller may see, filtered', query: caseListQuerySchema },
+      api: {
+        operationId: 'listCases',
+        tag: 'cases',
+        summary: 'Cases the caller may see, filtered',
+        query: caseListQuerySchema,
+      },
       handler: async (req, res) => {
-        const query = parseOrThrow(caseListQuerySchema, req.query);
+        const query = req.input.query;
         const { items, total, totalIsLowerBound } = await cases.list(actorOf(req), query);
         res.json({
           items: await presenter.presentList(items, req.locale),
@@ -53,39 +64,49 @@ export function caseRoutes({ cases, registration, reveal, presenter, workflow }:
           pageSize: query.pageSize,
         });
       },
-    },
+    }),
     {
       method: 'get',
       path: '/api/v1/cases/:id',
       access: { action: 'case.view' },
       // the case with everything its body shows, read once by the guard
       record: { ...record, authorize: (actor, id) => cases.getVisibleForView(actor, id) },
-      api: { tag: 'cases', summary: 'One case, with the events the caller may send now' },
+      api: {
+        operationId: 'getCase',
+        tag: 'cases',
+        summary: 'One case, with the events the caller may send now',
+      },
       handler: async (req, res) => {
         const { row, resource, view } = authorizedRecordOf<VisibleCaseView>(req);
         res.json(await presenter.present(actorOf(req), row, req.locale, resource, view));
       },
     },
-    {
+    apiRoute({
       method: 'post',
       path: '/api/v1/cases/:id/events',
       access: { action: 'case.act' },
       // the event's transaction reads the case under its lock and answers 404 / 409 / 403
       record: { ...record, checkedByHandler: true },
-      api: { tag: 'cases', summary: 'Send a workflow event (with expectedVersion)', body: caseEventSchema },
+      api: {
+        operationId: 'applyCaseEvent',
+        tag: 'cases',
+        summary: 'Send a workflow event (with expectedVersion)',
+        body: caseEventSchema,
+        errors: [409, 422],
+      },
       handler: async (req, res) => {
-        const input = await parseCheckedBody(req, record, caseEventSchema);
+        const input = req.input.body;
         const actor = actorOf(req);
         const { row, resource, view } = await workflow.applyForAnswer(actor, String(req.params.id), input);
         res.json(await presenter.present(actor, row, req.locale, resource, view));
       },
-    },
+    }),
     {
       method: 'get',
       path: '/api/v1/cases/:id/events',
       access: { action: 'case.view' },
       record,
-      api: { tag: 'cases', summary: 'The timeline, with its hash chain' },
+      api: { operationId: 'listCaseEvents', tag: 'cases', summary: 'The timeline, with its hash chain' },
       handler: async (req, res) => {
         const events = await cases.timeline(actorOf(req), String(req.params.id));
         res.json({ items: await presenter.presentTimeline(events, req.locale) });
@@ -96,7 +117,7 @@ export function caseRoutes({ cases, registration, reveal, presenter, workflow }:
       path: '/api/v1/cases/:id/verify',
       access: { action: 'case.view' },
       record,
-      api: { tag: 'cases', summary: 'Verify the case’s hash chain' },
+      api: { operationId: 'verifyCaseChain', tag: 'cases', summary: 'Verify the case’s hash chain' },
       handler: async (req, res) => {
         res.json(await cases.verify(actorOf(req), String(req.params.id)));
       },
@@ -106,7 +127,11 @@ export function caseRoutes({ cases, registration, reveal, presenter, workflow }:
       path: '/api/v1/cases/:id/parties/:partyId',
       access: { action: 'party.reveal' },
       record,
-      api: { tag: 'cases', summary: 'A party with ID and phone number unmasked (audited)' },
+      api: {
+        operationId: 'revealCaseParty',
+        tag: 'cases',
+        summary: 'A party with ID and phone number unmasked (audited)',
+      },
       handler: async (req, res) => {
         const revealed = await reveal.revealParty(
           actorOf(req),

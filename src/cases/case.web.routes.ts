@@ -120,9 +120,13 @@ export function caseWebRoutes({
       path: '/api/v1/exports/cases.csv',
       access: { action: 'case.list' },
       api: {
+        operationId: 'exportCases',
         tag: 'cases',
         summary: 'The filtered case list as CSV (Excel-friendly UTF-8 with BOM)',
+        // validated as the page /cases.csv reads it (the same handler parses it again)
         query: caseListQuerySchema,
+        queryIsFilterForm: true,
+        produces: 'text/csv',
       },
       handler: renderCsv,
     },

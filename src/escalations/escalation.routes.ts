@@ -1,6 +1,5 @@
 import type { RouteSpec } from '../access/route-table';
-import { actorOf } from '../access/route-table';
-import { parseOrThrow } from '../shared/http/validate';
+import { actorOf, apiRoute } from '../access/route-table';
 import type { Escalation } from './escalation.entity';
 import { escalationQuerySchema, reviewSchema } from './escalation.schemas';
 import type { EscalationService } from './escalation.service';
@@ -33,22 +32,23 @@ export function presentEscalation(escalation: Escalation) {
 /** The hand-off review queue (API). */
 export function escalationRoutes(escalations: EscalationService): RouteSpec[] {
   return [
-    {
+    apiRoute({
       method: 'get',
       path: '/api/v1/escalations',
       access: { action: 'escalation.list' },
       api: {
+        operationId: 'listEscalations',
         tag: 'escalations',
         summary: 'Hand-offs into the caller’s subtree, for review',
         query: escalationQuerySchema,
       },
       handler: async (req, res) => {
-        const query = parseOrThrow(escalationQuerySchema, req.query);
+        const query = req.input.query;
         const { items, total } = await escalations.list(actorOf(req), query);
         res.json({ items: items.map(presentEscalation), total, page: query.page, pageSize: query.pageSize });
       },
-    },
-    {
+    }),
+    apiRoute({
       method: 'post',
       path: '/api/v1/escalations/:id/review',
       access: { action: 'escalation.review' },
@@ -57,9 +57,15 @@ export function escalationRoutes(escalations: EscalationService): RouteSpec[] {
         kind: 'escalation',
         authorize: (actor, id) => escalations.getReviewable(actor, id),
       },
-      api: { tag: 'escalations', summary: 'Endorse or question a hand-off', body: reviewSchema },
+      api: {
+        operationId: 'reviewEscalation',
+        tag: 'escalations',
+        summary: 'Endorse or question a hand-off',
+        body: reviewSchema,
+        errors: [422],
+      },
       handler: async (req, res) => {
-        const review = parseOrThrow(reviewSchema, req.body);
+        const review = req.input.body;
         const reviewed = await escalations.review(
           actorOf(req),
           req.ip ?? null,
@@ -69,6 +75,6 @@ export function escalationRoutes(escalations: EscalationService): RouteSpec[] {
         );
         res.json(presentEscalation(reviewed));
       },
-    },
+    }),
   ];
 }

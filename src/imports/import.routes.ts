@@ -22,7 +22,18 @@ export function importRoutes(imports: CaseImportService, config: Config): RouteS
       method: 'post',
       path: '/api/v1/imports/cases',
       access: { action: 'import.cases' },
-      api: { tag: 'imports', summary: 'Import historic cases from CSV (all rows or none)' },
+      api: {
+        operationId: 'importCases',
+        tag: 'imports',
+        summary: 'Import historic cases from CSV (all rows or none)',
+        // the handler reads the text itself: an empty one is a 400, a bad row a 422 naming it
+        rawBody: {
+          mediaType: 'text/csv',
+          schema: { type: 'string', description: 'UTF-8, header row first' },
+        },
+        status: 201,
+        errors: [422],
+      },
       handler: [
         express.text({ type: ['text/csv', 'application/csv', 'text/plain'], limit: maxCsvBytes }),
         async (req, res) => {

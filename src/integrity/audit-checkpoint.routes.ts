@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { RouteSpec } from '../access/route-table';
 import { actorOf, originOf } from '../access/route-table';
-import { parseOrThrow } from '../shared/http/validate';
 import type { StoredCheckpoint } from './audit-checkpoint.repository';
 import type { AuditCheckpointService } from './audit-checkpoint.service';
 
@@ -55,14 +54,16 @@ export function auditCheckpointRoutes(checkpoints: AuditCheckpointService): Rout
       path: '/api/v1/audit/checkpoints',
       access: { action: 'audit.checkpoint' },
       api: {
+        operationId: 'signAuditCheckpoint',
         tag: 'audit',
         summary:
           'Sign a checkpoint of every case and petition chain now (audited; mailed to the supervisors)',
         body: signCheckpointSchema,
+        bodyOptional: true,
+        status: 201,
         response: checkpointViewSchema,
       },
       handler: async (req, res) => {
-        parseOrThrow(signCheckpointSchema, req.body ?? {});
         const signed = await checkpoints.request(actorOf(req), originOf(req));
         res.status(201).json(presentCheckpoint(signed));
       },
@@ -71,7 +72,11 @@ export function auditCheckpointRoutes(checkpoints: AuditCheckpointService): Rout
       method: 'get',
       path: '/api/v1/audit/checkpoints',
       access: { action: 'audit.checkpoint' },
-      api: { tag: 'audit', summary: 'The latest signed checkpoints, newest first' },
+      api: {
+        operationId: 'listAuditCheckpoints',
+        tag: 'audit',
+        summary: 'The latest signed checkpoints, newest first',
+      },
       handler: async (req, res) => {
         res.json({
           items: await checkpoints.recent(actorOf(req)),
@@ -84,6 +89,7 @@ export function auditCheckpointRoutes(checkpoints: AuditCheckpointService): Rout
       path: '/api/v1/audit/public-key',
       access: { action: 'audit.checkpoint' },
       api: {
+        operationId: 'getAuditPublicKey',
         tag: 'audit',
         summary: 'The Ed25519 public key that checks every checkpoint (32 raw bytes, base64)',
       },

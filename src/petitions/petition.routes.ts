@@ -1,7 +1,6 @@
 import type { Actor } from '../access/actor';
 import type { RouteSpec } from '../access/route-table';
-import { actorOf, authorizedRecordOf, parseCheckedBody } from '../access/route-table';
-import { parseOrThrow } from '../shared/http/validate';
+import { actorOf, apiRoute, authorizedRecordOf } from '../access/route-table';
 import { type PetitionPresenter, presentPetitionEvent, presentVisit } from './petition.presenter';
 import {
   petitionEventSchema,
@@ -26,65 +25,86 @@ export function petitionRoutes({ petitions, presenter, workflow }: PetitionApiDe
     authorize: (actor: Actor, id: string) => petitions.getVisible(actor, id),
   };
   return [
-    {
+    apiRoute({
       method: 'post',
       path: '/api/v1/petitions',
       access: { action: 'petition.register' },
-      api: { tag: 'petitions', summary: 'Register a petition (信访)', body: registerPetitionSchema },
+      api: {
+        operationId: 'registerPetition',
+        tag: 'petitions',
+        summary: 'Register a petition (信访)',
+        body: registerPetitionSchema,
+        status: 201,
+        errors: [422],
+      },
       handler: async (req, res) => {
         const actor = actorOf(req);
-        const row = await petitions.register(actor, parseOrThrow(registerPetitionSchema, req.body));
+        const row = await petitions.register(actor, req.input.body);
         res.status(201).json(await presenter.present(actor, row, req.locale));
       },
-    },
-    {
+    }),
+    apiRoute({
       method: 'get',
       path: '/api/v1/petitions',
       access: { action: 'petition.list' },
-      api: { tag: 'petitions', summary: 'Petitions the caller may see', query: petitionListQuerySchema },
+      api: {
+        operationId: 'listPetitions',
+        tag: 'petitions',
+        summary: 'Petitions the caller may see',
+        query: petitionListQuerySchema,
+      },
       handler: async (req, res) => {
         const actor = actorOf(req);
-        const query = parseOrThrow(petitionListQuerySchema, req.query);
+        const query = req.input.query;
         const { items, total } = await petitions.list(actor, query);
         const shown = await presenter.summaries(items, req.locale);
         res.json({ items: shown, total, page: query.page, pageSize: query.pageSize });
       },
-    },
+    }),
     {
       method: 'get',
       path: '/api/v1/petitions/:id',
       access: { action: 'petition.view' },
       record,
-      api: { tag: 'petitions', summary: 'One petition: clocks, flags, linked cases, allowed events' },
+      api: {
+        operationId: 'getPetition',
+        tag: 'petitions',
+        summary: 'One petition: clocks, flags, linked cases, allowed events',
+      },
       handler: async (req, res) => {
         const { row } = authorizedRecordOf<VisiblePetition>(req);
         res.json(await presenter.present(actorOf(req), row, req.locale));
       },
     },
-    {
+    apiRoute({
       method: 'post',
       path: '/api/v1/petitions/:id/events',
       access: { action: 'petition.act' },
       // the event's transaction reads the petition under its lock and answers 404 / 409 / 403
       record: { ...record, checkedByHandler: true },
       api: {
+        operationId: 'applyPetitionEvent',
         tag: 'petitions',
         summary: 'Send a petition event (with expectedVersion)',
         body: petitionEventSchema,
+        errors: [409, 422],
       },
       handler: async (req, res) => {
         const actor = actorOf(req);
-        const input = await parseCheckedBody(req, record, petitionEventSchema);
-        const row = await workflow.apply(actor, String(req.params.id), input);
+        const row = await workflow.apply(actor, String(req.params.id), req.input.body);
         res.json(await presenter.present(actor, row, req.locale));
       },
-    },
+    }),
     {
       method: 'get',
       path: '/api/v1/petitions/:id/events',
       access: { action: 'petition.view' },
       record,
-      api: { tag: 'petitions', summary: 'The petition’s timeline, hash-chained' },
+      api: {
+        operationId: 'listPetitionEvents',
+        tag: 'petitions',
+        summary: 'The petition’s timeline, hash-chained',
+      },
       handler: async (req, res) => {
         const events = await petitions.timeline(actorOf(req), String(req.params.id));
         res.json({ items: events.map(presentPetitionEvent) });
@@ -95,32 +115,43 @@ export function petitionRoutes({ petitions, presenter, workflow }: PetitionApiDe
       path: '/api/v1/petitions/:id/verify',
       access: { action: 'petition.view' },
       record,
-      api: { tag: 'petitions', summary: 'Verify the petition’s hash chain' },
+      api: {
+        operationId: 'verifyPetitionChain',
+        tag: 'petitions',
+        summary: 'Verify the petition’s hash chain',
+      },
       handler: async (req, res) => {
         res.json(await petitions.verify(actorOf(req), String(req.params.id)));
       },
     },
-    {
+    apiRoute({
       method: 'post',
       path: '/api/v1/petitions/:id/visits',
       access: { action: 'petition.visit' },
       record,
-      api: { tag: 'petitions', summary: 'Log a visit with the petitioner', body: visitSchema },
+      api: {
+        operationId: 'logPetitionVisit',
+        tag: 'petitions',
+        summary: 'Log a visit with the petitioner',
+        body: visitSchema,
+        status: 201,
+        errors: [422],
+      },
       handler: async (req, res) => {
-        const visit = await petitions.logVisit(
-          actorOf(req),
-          String(req.params.id),
-          parseOrThrow(visitSchema, req.body),
-        );
+        const visit = await petitions.logVisit(actorOf(req), String(req.params.id), req.input.body);
         res.status(201).json(presentVisit(visit));
       },
-    },
+    }),
     {
       method: 'get',
       path: '/api/v1/petitions/:id/visits',
       access: { action: 'petition.view' },
       record,
-      api: { tag: 'petitions', summary: 'The visits logged, newest first' },
+      api: {
+        operationId: 'listPetitionVisits',
+        tag: 'petitions',
+        summary: 'The visits logged, newest first',
+      },
       handler: async (req, res) => {
         const visits = await petitions.visits(actorOf(req), String(req.params.id));
         res.json({ items: visits.map(presentVisit) });

@@ -24,7 +24,12 @@ export function unitRoutes(units: UnitService): RouteSpec[] {
       method: 'get',
       path: '/api/v1/units',
       access: { action: 'unit.list' },
-      api: { tag: 'units', summary: 'The unit tree the caller can see', response: unitListSchema },
+      api: {
+        operationId: 'listUnits',
+        tag: 'units',
+        summary: 'The unit tree the caller can see',
+        response: unitListSchema,
+      },
       handler: async (req, res) => {
         const visible = await units.listVisible(actorOf(req));
         res.json({ items: visible.map((unit) => presentUnit(unit, req.locale)) });

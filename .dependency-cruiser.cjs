@@ -49,7 +49,6 @@ module.exports = {
   ],
   options: {
     parser: 'swc',
-    tsPreCompilationDeps: true,
     doNotFollow: { path: 'node_modules' },
     exclude: { path: '^(dist|var)/' },
     tsConfig: { fileName: 'tsconfig.json' },

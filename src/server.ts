@@ -5,8 +5,8 @@ import { defaults } from '../config/defaults';
 import type { Config } from '../config/environment';
 import { createApp } from './app';
 import { buildServices, type Services } from './composition-root';
+import { databaseSchema } from './database-schema';
 import { seedDemoOrganisation } from './demo/seed-demo';
-import { entities } from './entities';
 import { systemClock } from './shared/clock';
 import { createDataSource, migrateDatabase } from './shared/db/data-source';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from './shared/db/embedded-database';
@@ -72,13 +72,13 @@ async function openDatabase(config: Config, logger: Logger, parts: StartedParts)
     logger.info({ dir: path.join(config.dataDir, 'pg') }, 'embedded PostgreSQL started');
   }
   const url = databaseUrl;
-  const db = createDataSource(url, { entities, timeouts: config.database });
+  const db = createDataSource(url, { ...databaseSchema, timeouts: config.database });
   parts.add(async () => {
     if (db.isInitialized) await db.destroy();
   });
   await parts.next(async () => {
     await db.initialize();
-    const ran = await migrateDatabase(url, config.database);
+    const ran = await migrateDatabase(url, config.database, databaseSchema.migrations);
     if (ran.length > 0) logger.info({ migrations: ran }, 'migrations applied');
     if (config.demoMode && (await seedDemoOrganisation(db))) logger.info('demo organisation seeded');
   });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { defaults } from '../../config/defaults';
 import type { DatabaseConfig } from '../../config/environment';
-import { entities } from '../entities';
+import { databaseSchema } from '../database-schema';
 import { createDataSource } from '../shared/db/data-source';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from '../shared/db/embedded-database';
 
@@ -38,7 +38,7 @@ export async function openAuditDatabase<T>(
       process.once(signal, () => void running.stop().finally(() => process.exit(2)));
   }
   const db = createDataSource(databaseUrl, {
-    entities,
+    ...databaseSchema,
     poolSize: 2,
     applicationName: 'grand-mediation-audit',
   });

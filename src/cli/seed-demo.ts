@@ -1,5 +1,5 @@
 import '../shared/runtime/refuse-unsupported-node';
-import { entities } from '../entities';
+import { databaseSchema } from '../database-schema';
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from '../../config/environment';
 import { seedDemoOrganisation } from '../demo/seed-demo';
@@ -12,8 +12,8 @@ async function main() {
     process.stdout.write('No DATABASE_URL: `npm start` seeds the embedded database by itself.\n');
     return;
   }
-  await migrateDatabase(config.databaseUrl, config.database);
-  const db = createDataSource(config.databaseUrl, { entities, timeouts: config.database });
+  await migrateDatabase(config.databaseUrl, config.database, databaseSchema.migrations);
+  const db = createDataSource(config.databaseUrl, { ...databaseSchema, timeouts: config.database });
   await db.initialize();
   try {
     const seeded = await seedDemoOrganisation(db);

@@ -1,4 +1,5 @@
 import '../../src/shared/runtime/refuse-unsupported-node';
+import { databaseSchema } from '../../src/database-schema';
 import 'reflect-metadata';
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -190,7 +191,11 @@ async function main() {
   let app: { child: ChildProcess; url: string; helloUrl: string } | undefined;
   try {
     // ---- the city --------------------------------------------------------------------
-    const dataSource = createDataSource(server.appUrl, { poolSize: 2, applicationName: 'bench-loader' });
+    const dataSource = createDataSource(server.appUrl, {
+      ...databaseSchema,
+      poolSize: 2,
+      applicationName: 'bench-loader',
+    });
     await dataSource.initialize();
     const client = new Client({ connectionString: server.appUrl, application_name: 'bench-loader' });
     await client.connect();

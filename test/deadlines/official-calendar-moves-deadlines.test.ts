@@ -1,5 +1,6 @@
 import request from 'supertest';
 import type { Services } from '../../src/composition-root';
+import { databaseSchema } from '../../src/database-schema';
 import { todayInShanghai } from '../../src/deadlines/working-calendar';
 import { createDataSource } from '../../src/shared/db/data-source';
 import { createLogger } from '../../src/shared/logger';
@@ -162,7 +163,10 @@ describe('entering a year’s holiday notice moves the open deadlines it changes
   });
 
   it('when another app process runs on the same database, then the change notice brings it the new calendar', async () => {
-    const otherDb = createDataSource(testApp.config.databaseUrl as string, { poolSize: 2 });
+    const otherDb = createDataSource(testApp.config.databaseUrl as string, {
+      ...databaseSchema,
+      poolSize: 2,
+    });
     await otherDb.initialize();
     let other: Services | undefined;
     try {

@@ -1,5 +1,6 @@
 import net from 'node:net';
 import { Client } from 'pg';
+import { databaseSchema } from '../../src/database-schema';
 import { createDataSource } from '../../src/shared/db/data-source';
 import { isDatabaseUnavailable } from '../../src/shared/db/database-errors';
 import { findFreePort } from '../../src/shared/db/embedded-database';
@@ -49,6 +50,7 @@ describe('which database errors mean "not answering now" (503) rather than a fau
     const silent = await silentServer();
     try {
       const db = createDataSource(`postgres://postgres@127.0.0.1:${silent.port}/postgres`, {
+        ...databaseSchema,
         timeouts: { connectTimeoutMs: 300, statementTimeoutMs: 1000, idleInTransactionTimeoutMs: 1000 },
       });
       expect(isDatabaseUnavailable(await failureOf(() => db.initialize()))).toBe(true);
@@ -59,6 +61,7 @@ describe('which database errors mean "not answering now" (503) rather than a fau
 
   it('a statement past its timeout, through TypeORM: unavailable', async () => {
     const db = createDataSource(testDb.url, {
+      ...databaseSchema,
       poolSize: 1,
       timeouts: { connectTimeoutMs: 5000, statementTimeoutMs: 200, idleInTransactionTimeoutMs: 5000 },
     });
@@ -76,6 +79,7 @@ describe('which database errors mean "not answering now" (503) rather than a fau
   it('no answer within the client’s wait: unavailable, and that connection is given up, not reused', async () => {
     // the client waits the statement timeout + 2 s; this session's statement timeout is off
     const db = createDataSource(testDb.url, {
+      ...databaseSchema,
       poolSize: 1,
       timeouts: { connectTimeoutMs: 5000, statementTimeoutMs: 200, idleInTransactionTimeoutMs: 5000 },
     });
@@ -97,6 +101,7 @@ describe('which database errors mean "not answering now" (503) rather than a fau
 
   it('no free connection in the pool within the connect timeout: unavailable', async () => {
     const db = createDataSource(testDb.url, {
+      ...databaseSchema,
       poolSize: 1,
       timeouts: { connectTimeoutMs: 300, statementTimeoutMs: 5000, idleInTransactionTimeoutMs: 5000 },
     });
@@ -112,7 +117,7 @@ describe('which database errors mean "not answering now" (503) rather than a fau
   });
 
   it('the server ending the session (a restart, an administrator): unavailable', async () => {
-    const db = createDataSource(testDb.url, { poolSize: 1 });
+    const db = createDataSource(testDb.url, { ...databaseSchema, poolSize: 1 });
     await db.initialize();
     try {
       const error = await failureOf(() => db.query('SELECT pg_terminate_backend(pg_backend_pid())'));

@@ -1,4 +1,5 @@
 import { migrations } from '../../migrations';
+import { databaseSchema } from '../../src/database-schema';
 import {
   createDataSource,
   migrationLockKey,
@@ -10,7 +11,7 @@ import { createTestDatabase } from '../support/test-database';
 describe('migrations', () => {
   it('on an empty database, they all run up, down again, and up again', async () => {
     const database = await createTestDatabase({ empty: true });
-    const db = createDataSource(database.url, { poolSize: 1 });
+    const db = createDataSource(database.url, { ...databaseSchema, poolSize: 1 });
     await db.initialize();
     try {
       await expect(migrationsAreCurrent(db)).resolves.toBe(false);
@@ -36,8 +37,8 @@ describe('migrations', () => {
   it('when two processes migrate an empty database at once, then one applies every migration and the other, having waited for it, finds nothing to do', async () => {
     const database = await createTestDatabase({ empty: true });
     const processes = [
-      createDataSource(database.url, { poolSize: 1 }),
-      createDataSource(database.url, { poolSize: 1 }),
+      createDataSource(database.url, { ...databaseSchema, poolSize: 1 }),
+      createDataSource(database.url, { ...databaseSchema, poolSize: 1 }),
     ];
     await Promise.all(processes.map((db) => db.initialize()));
     try {
@@ -53,8 +54,8 @@ describe('migrations', () => {
 
   it('when another process holds the migrations longer than the lock timeout, then migrating gives up with a message saying so, and has changed nothing', async () => {
     const database = await createTestDatabase({ empty: true });
-    const other = createDataSource(database.url, { poolSize: 1 });
-    const db = createDataSource(database.url, { poolSize: 1 });
+    const other = createDataSource(database.url, { ...databaseSchema, poolSize: 1 });
+    const db = createDataSource(database.url, { ...databaseSchema, poolSize: 1 });
     await Promise.all([other.initialize(), db.initialize()]);
     const migrating = other.createQueryRunner();
     try {

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
+import { databaseSchema } from '../../src/database-schema';
 import { createDataSource, runPendingMigrations } from '../../src/shared/db/data-source';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from '../../src/shared/db/embedded-database';
 import { testEnv, withDatabase } from './database-names';
@@ -40,7 +41,7 @@ export default async function globalSetup(): Promise<void> {
   await admin.query(`CREATE DATABASE ${templateDb}`);
   await admin.end();
 
-  const template = createDataSource(withDatabase(adminUrl, templateDb), { poolSize: 1 });
+  const template = createDataSource(withDatabase(adminUrl, templateDb), { ...databaseSchema, poolSize: 1 });
   await template.initialize();
   await runPendingMigrations(template);
   await template.destroy(); // no connection may stay open on a template that is being cloned

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
-import { entities } from '../../src/entities';
+import { databaseSchema } from '../../src/database-schema';
 import { createDataSource } from '../../src/shared/db/data-source';
 import { testEnv, withDatabase } from './database-names';
 
@@ -47,7 +47,7 @@ export async function createTestDatabase(options: { empty?: boolean } = {}): Pro
 /** A migrated database and a TypeORM data source on it; `close()` drops it. */
 export async function openTestDataSource(): Promise<{ db: DataSource; url: string; close(): Promise<void> }> {
   const database = await createTestDatabase();
-  const db = createDataSource(database.url, { entities, poolSize: 4 });
+  const db = createDataSource(database.url, { ...databaseSchema, poolSize: 4 });
   await db.initialize();
   return {
     db,

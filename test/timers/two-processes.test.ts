@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Services } from '../../src/composition-root';
+import { databaseSchema } from '../../src/database-schema';
 import { createDataSource } from '../../src/shared/db/data-source';
 import type { RunningWorker } from '../../src/worker';
 import { createUser } from '../support/auth';
@@ -24,7 +25,7 @@ describe('two worker processes on one database', () => {
   beforeAll(async () => {
     smtp = await new SmtpPeer().start(0);
     testApp = await startTestApp({ smtpUrl: smtp.url });
-    secondDb = createDataSource(testApp.config.databaseUrl as string, { poolSize: 4 });
+    secondDb = createDataSource(testApp.config.databaseUrl as string, { ...databaseSchema, poolSize: 4 });
     await secondDb.initialize();
     second = await servicesOn(testApp, secondDb);
     workers = [await startTestWorker(testApp), await startTestWorker(testApp, {}, second, secondDb)];

@@ -2,7 +2,6 @@ import pg from 'pg';
 import { DataSource, type DataSourceOptions, MigrationExecutor } from 'typeorm';
 import { defaults } from '../../../config/defaults';
 import type { DatabaseTimeouts } from '../../../config/environment';
-import { migrations } from '../../../migrations';
 
 /** What a pool waits for at most. `statementTimeoutMs: 0`: a statement may run as long as it takes. */
 export type PoolTimeouts = Pick<
@@ -57,8 +56,9 @@ class ClientDroppingUnansweredConnections extends pg.Client {
 export function createDataSource(
   url: string,
   options: {
-    /** The entities it maps (src/entities.ts); none for a connection that only migrates or runs SQL. */
+    /** The entities it maps and the migrations it runs (`databaseSchema`, src/database-schema.ts). */
     entities?: DataSourceOptions['entities'];
+    migrations?: DataSourceOptions['migrations'];
     poolSize?: number;
     applicationName?: string;
     timeouts?: PoolTimeouts;
@@ -70,7 +70,7 @@ export function createDataSource(
     type: 'postgres',
     url,
     entities: options.entities ?? [],
-    migrations,
+    migrations: options.migrations ?? [],
     synchronize: false,
     migrationsRun: false,
     migrationsTransactionMode: 'each',
@@ -140,8 +140,13 @@ function sqlStateOf(error: unknown): string | undefined {
  * Migrates the database at `url` on a connection of its own, without the statement
  * timeouts of the app's pool (an index built on a large table may take minutes).
  */
-export async function migrateDatabase(url: string, timeouts: DatabaseTimeouts): Promise<string[]> {
+export async function migrateDatabase(
+  url: string,
+  timeouts: DatabaseTimeouts,
+  migrations: DataSourceOptions['migrations'],
+): Promise<string[]> {
   const dataSource = createDataSource(url, {
+    migrations,
     poolSize: 1,
     applicationName: 'grand-mediation migrations',
     timeouts: { ...timeouts, statementTimeoutMs: 0 },

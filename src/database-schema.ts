@@ -1,3 +1,4 @@
+import { migrations } from '../migrations';
 import { AuditEntry } from './audit/audit-entry.entity';
 import { ApiToken } from './auth/api-token.entity';
 import { CaseAttachment } from './cases/attachment.entity';
@@ -15,7 +16,7 @@ import { CaseEventRecord, PetitionEventRecord } from './workflows/workflow-event
 
 /**
  * Every entity the data source maps: the registry belongs to the composition level (src/), not to
- * `shared/db`, which knows no domain. Each domain adds its own here; `createDataSource` is given this list.
+ * `shared/db`, which knows no domain. Each domain adds its own here.
  */
 export const entities = [
   Unit,
@@ -36,3 +37,9 @@ export const entities = [
   Petition,
   PetitionVisit,
 ];
+
+/**
+ * What `createDataSource` maps and migrates with: every entity and every reviewed migration
+ * (/migrations). Given by the composition level, so that `shared/db` imports no domain module.
+ */
+export const databaseSchema = { entities, migrations };

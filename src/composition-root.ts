@@ -65,8 +65,13 @@ import { UserRepository } from './users/user.repository';
 import { UserService } from './users/user.service';
 import { EventLog } from './workflows/event-log.repository';
 
-/** Builds every repository and service once, passing each its dependencies. */
-export function buildServices(deps: {
+type Foundation = ReturnType<typeof buildFoundation>;
+
+/**
+ * What every part is built on: the transactions, the caches kept true by the database's change
+ * notices, the repositories most services read, the audit log and trail, the job queue and timers.
+ */
+function buildFoundation(deps: {
   db: DataSource;
   config: Config;
   clock: Clock;
@@ -80,25 +85,8 @@ export function buildServices(deps: {
   const calendar = deps.calendar ?? (() => calendarCache.current());
   // who is calling, kept between requests while the database's change notices arrive (ActorCache)
   const actorCache = new ActorCache(clock);
-  const unitRepository = new UnitRepository(db, actorCache);
-  const userRepository = new UserRepository(db, actorCache);
   // the audit trail's keys (AUDIT_KEY): the one event log links every chain with them
   const auditKeys = new AuditKeys(config.auditKey);
-  const eventLog = new EventLog(auditKeys.chainKey);
-  const chainAudit = new ChainAuditService(new ChainAuditRepository(db), eventLog);
-  const caseRepository = new CaseRepository(db, eventLog);
-  const partyMatching = new PartyMatchingRepository(db);
-  const petitionRepository = new PetitionRepository(db, eventLog);
-  const cipher = new PersonalDataCipher(config.dataKey);
-  const audit = new AuditService(new AuditRepository(db), clock);
-  const tokenRepository = new ApiTokenRepository(db);
-  const tokens = new ApiTokenService({
-    transactions,
-    tokens: tokenRepository,
-    audit,
-    clock,
-    actors: actorCache,
-  });
   // pg-boss on the app's database: the write path queues timer jobs in its own transactions
   const jobs = new JobQueue(JobQueue.connectionStringOf(db));
   const timers = new DeadlineTimerService({
@@ -108,119 +96,40 @@ export function buildServices(deps: {
     clock,
     calendar,
   });
-  const outbox = new OutboxRepository(db);
-  const cases = new CaseService({
-    transactions,
-    cases: caseRepository,
-    lists: new CaseListQueries(db),
-    clock,
-    calendar,
-  });
-  const caseRegistration = new CaseRegistrationService({
-    transactions,
-    cases: caseRepository,
-    visible: cases,
-    units: unitRepository,
-    cipher,
-    clock,
-    calendar,
-    timers,
-  });
-  const casePresenter = new CasePresenter({
-    cases,
-    caseRepository,
-    units: unitRepository,
-    users: userRepository,
-    clock,
-    calendar,
-  });
-  const mediationRecords = new MediationRecordRepository(db);
-  const escalationRepository = new EscalationRepository(db);
-  const caseWorkflow = new CaseWorkflowService({
-    transactions,
-    cases: caseRepository,
-    partyMatching,
-    units: unitRepository,
-    users: userRepository,
-    mediationRecords,
-    escalations: escalationRepository,
-    clock,
-    calendar,
-    timers,
-  });
-  const petitions = new PetitionService({
-    transactions,
-    petitions: petitionRepository,
-    units: unitRepository,
-    parties: caseRegistration,
-    users: userRepository,
-    clock,
-    calendar,
-  });
-  const attachmentRepository = new AttachmentRepository(db);
-  const caseWebServices = {
-    caseFiles: new CaseFileService({
-      cases,
-      caseRepository,
-      units: unitRepository,
-      users: userRepository,
-      attachments: attachmentRepository,
-      cipher,
-      audit,
-      clock,
-      calendar,
-      mediationRecords,
-    }),
-    caseIntake: new CaseIntakeService({
-      cases: caseRepository,
-      partyMatching,
-      units: unitRepository,
-      registration: caseRegistration,
-      cipher,
-      clock,
-    }),
-    partyReveal: new PartyRevealService(cases, caseRepository, cipher, audit),
-    caseExport: new CaseExport(cases, casePresenter),
-    caseDashboard: new CaseDashboardService({
-      cases: new CaseDashboardQueries(db),
-      handOffs: escalationRepository,
-      units: unitRepository,
-      users: userRepository,
-      clock,
-      calendar,
-    }),
-    attachments: new AttachmentService(
-      cases,
-      caseWorkflow,
-      attachmentRepository,
-      new AttachmentStorage(config.dataDir),
-      clock,
-    ),
-  };
   return {
-    audit,
-    auditKeys,
-    chainAudit,
-    chainKeying: new ChainKeyingService(new ChainKeyingRepository(db), auditKeys, clock),
-    checkpoints: new AuditCheckpointService(
-      new AuditCheckpointRepository(db),
-      auditKeys,
-      audit,
-      clock,
-      config.dataDir,
-    ),
-    tokens,
-    cipher,
-    calendar,
+    db,
+    config,
+    clock,
+    transactions,
+    calendarRepository,
     calendarCache,
-    calendarYears: new OfficialCalendarService(
-      transactions,
-      calendarRepository,
-      calendarCache,
-      timers,
-      audit,
-      clock,
-    ),
+    calendar,
+    actorCache,
+    unitRepository: new UnitRepository(db, actorCache),
+    userRepository: new UserRepository(db, actorCache),
+    auditKeys,
+    eventLog: new EventLog(auditKeys.chainKey),
+    cipher: new PersonalDataCipher(config.dataKey),
+    audit: new AuditService(new AuditRepository(db), clock),
+    jobs,
+    timers,
+    outbox: new OutboxRepository(db),
+  };
+}
+
+/** Who is calling and their accounts: sign-in, tokens, users, units. */
+function buildIdentity(f: Foundation) {
+  const { db, transactions, audit, clock, actorCache, userRepository, unitRepository } = f;
+  const tokenRepository = new ApiTokenRepository(db);
+  const tokens = new ApiTokenService({
+    transactions,
+    tokens: tokenRepository,
+    audit,
+    clock,
+    actors: actorCache,
+  });
+  return {
+    tokens,
     actorCache,
     actors: new ActorLoader(userRepository, tokenRepository, clock, actorCache),
     signIn: new SignInService({
@@ -239,23 +148,200 @@ export function buildServices(deps: {
       audit,
       clock,
     }),
+  };
+}
+
+/** The audit trail anchored outside the database: the chain check, the re-keying, the checkpoints. */
+function buildIntegrity(f: Foundation) {
+  const { db, auditKeys, audit, clock, config } = f;
+  return {
+    auditKeys,
+    chainAudit: new ChainAuditService(new ChainAuditRepository(db), f.eventLog),
+    chainKeying: new ChainKeyingService(new ChainKeyingRepository(db), auditKeys, clock),
+    checkpoints: new AuditCheckpointService(
+      new AuditCheckpointRepository(db),
+      auditKeys,
+      audit,
+      clock,
+      config.dataDir,
+    ),
+  };
+}
+
+/** Disputes: reading, registering, the write path, the pages' services, attachments, hand-offs. */
+function buildCases(f: Foundation) {
+  const { db, transactions, clock, calendar, cipher, audit, timers } = f;
+  const units = f.unitRepository;
+  const users = f.userRepository;
+  const caseRepository = new CaseRepository(db, f.eventLog);
+  const partyMatching = new PartyMatchingRepository(db);
+  const mediationRecords = new MediationRecordRepository(db);
+  const escalations = new EscalationRepository(db);
+  const cases = new CaseService({
+    transactions,
+    cases: caseRepository,
+    lists: new CaseListQueries(db),
+    clock,
+    calendar,
+  });
+  const caseRegistration = new CaseRegistrationService({
+    transactions,
+    cases: caseRepository,
+    visible: cases,
+    units,
+    cipher,
+    clock,
+    calendar,
+    timers,
+  });
+  const casePresenter = new CasePresenter({ cases, caseRepository, units, users, clock, calendar });
+  const caseWorkflow = new CaseWorkflowService({
+    transactions,
+    cases: caseRepository,
+    partyMatching,
+    units,
+    users,
+    mediationRecords,
+    escalations,
+    clock,
+    calendar,
+    timers,
+  });
+  return {
     cases,
     caseRegistration,
     casePresenter,
     caseWorkflow,
-    ...caseWebServices,
+    ...buildCaseDesk(
+      f,
+      { cases, caseRepository, casePresenter, caseRegistration, caseWorkflow, partyMatching },
+      {
+        mediationRecords,
+        escalations,
+      },
+    ),
+  };
+}
+
+/** What the mediators' and supervisors' pages use around a case: its file, intake, reveal, export, dashboard, attachments, hand-off review. */
+function buildCaseDesk(
+  f: Foundation,
+  core: {
+    cases: CaseService;
+    caseRepository: CaseRepository;
+    casePresenter: CasePresenter;
+    caseRegistration: CaseRegistrationService;
+    caseWorkflow: CaseWorkflowService;
+    partyMatching: PartyMatchingRepository;
+  },
+  records: { mediationRecords: MediationRecordRepository; escalations: EscalationRepository },
+) {
+  const { db, transactions, clock, calendar, cipher, audit } = f;
+  const { cases, caseRepository } = core;
+  const units = f.unitRepository;
+  const users = f.userRepository;
+  const attachmentRepository = new AttachmentRepository(db);
+  return {
+    caseFiles: new CaseFileService({
+      cases,
+      caseRepository,
+      units,
+      users,
+      attachments: attachmentRepository,
+      cipher,
+      audit,
+      clock,
+      calendar,
+      mediationRecords: records.mediationRecords,
+    }),
+    caseIntake: new CaseIntakeService({
+      cases: caseRepository,
+      partyMatching: core.partyMatching,
+      units,
+      registration: core.caseRegistration,
+      cipher,
+      clock,
+    }),
+    partyReveal: new PartyRevealService(cases, caseRepository, cipher, audit),
+    caseExport: new CaseExport(cases, core.casePresenter),
+    caseDashboard: new CaseDashboardService({
+      cases: new CaseDashboardQueries(db),
+      handOffs: records.escalations,
+      units,
+      users,
+      clock,
+      calendar,
+    }),
+    attachments: new AttachmentService(
+      cases,
+      core.caseWorkflow,
+      attachmentRepository,
+      new AttachmentStorage(f.config.dataDir),
+      clock,
+    ),
     escalations: new EscalationService({
       transactions,
-      escalations: escalationRepository,
-      units: unitRepository,
+      escalations: records.escalations,
+      units,
       cases: caseRepository,
       audit,
       clock,
     }),
-    stats: new StatsService(new StatsRepository(db), unitRepository, clock),
+  };
+}
+
+/** Petitions (信访): reading and registering, presenting, the write path. */
+function buildPetitions(f: Foundation, disputes: ReturnType<typeof buildCases>) {
+  const { db, transactions, clock, calendar } = f;
+  const units = f.unitRepository;
+  const petitionRepository = new PetitionRepository(db, f.eventLog);
+  const petitions = new PetitionService({
+    transactions,
+    petitions: petitionRepository,
+    units,
+    parties: disputes.caseRegistration,
+    users: f.userRepository,
+    clock,
+    calendar,
+  });
+  return {
+    petitions,
+    petitionPresenter: new PetitionPresenter({
+      petitions: petitionRepository,
+      reads: petitions,
+      units,
+      clock,
+      calendar,
+    }),
+    petitionWorkflow: new PetitionWorkflowService({
+      transactions,
+      petitions: petitionRepository,
+      units,
+      users: f.userRepository,
+      cases: disputes.cases,
+      registration: disputes.caseRegistration,
+      clock,
+      calendar,
+    }),
+  };
+}
+
+/** The supervisors' and admins' tools, and the notices: figures, supervision, import, calendar, mail. */
+function buildOversight(f: Foundation, integrity: ReturnType<typeof buildIntegrity>) {
+  const { db, transactions, clock, calendar, audit, outbox } = f;
+  return {
+    calendarYears: new OfficialCalendarService(
+      transactions,
+      f.calendarRepository,
+      f.calendarCache,
+      f.timers,
+      audit,
+      clock,
+    ),
+    stats: new StatsService(new StatsRepository(db), f.unitRepository, clock),
     supervision: new SupervisionService({
       supervision: new SupervisionRepository(db),
-      chainAudit,
+      chainAudit: integrity.chainAudit,
       audit,
       clock,
       calendar,
@@ -263,36 +349,41 @@ export function buildServices(deps: {
     imports: new CaseImportService({
       transactions,
       imports: new CaseImportRepository(db),
-      units: unitRepository,
+      units: f.unitRepository,
       audit,
       clock,
       calendar,
-      log: eventLog,
+      log: f.eventLog,
     }),
-    jobs,
-    timers,
-    outbox,
     notificationPreferences: new NotificationPreferenceService(new NotificationPreferenceRepository(db)),
     digests: new NotificationDigestService(transactions, outbox, clock),
     outboxAdmin: new OutboxAdminService(transactions, outbox, audit),
-    petitions,
-    petitionPresenter: new PetitionPresenter({
-      petitions: petitionRepository,
-      reads: petitions,
-      units: unitRepository,
-      clock,
-      calendar,
-    }),
-    petitionWorkflow: new PetitionWorkflowService({
-      transactions,
-      petitions: petitionRepository,
-      units: unitRepository,
-      users: userRepository,
-      cases,
-      registration: caseRegistration,
-      clock,
-      calendar,
-    }),
+  };
+}
+
+/** Builds every repository and service once, passing each its dependencies. */
+export function buildServices(deps: {
+  db: DataSource;
+  config: Config;
+  clock: Clock;
+  calendar?: () => WorkingCalendar;
+}) {
+  const f = buildFoundation(deps);
+  const integrity = buildIntegrity(f);
+  const disputes = buildCases(f);
+  return {
+    audit: f.audit,
+    cipher: f.cipher,
+    calendar: f.calendar,
+    calendarCache: f.calendarCache,
+    jobs: f.jobs,
+    timers: f.timers,
+    outbox: f.outbox,
+    ...integrity,
+    ...buildIdentity(f),
+    ...disputes,
+    ...buildPetitions(f, disputes),
+    ...buildOversight(f, integrity),
   };
 }
 

@@ -170,7 +170,7 @@ function buildIntegrity(f: Foundation) {
 
 /** Disputes: reading, registering, the write path, the pages' services, attachments, hand-offs. */
 function buildCases(f: Foundation) {
-  const { db, transactions, clock, calendar, cipher, audit, timers } = f;
+  const { db, transactions, clock, calendar, cipher, timers } = f;
   const units = f.unitRepository;
   const users = f.userRepository;
   const caseRepository = new CaseRepository(db, f.eventLog);

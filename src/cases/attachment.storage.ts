@@ -3,8 +3,6 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { isUuid } from '../shared/ids';
 
-const idPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** The suffix of a file still being uploaded: it becomes permanent (renamed) once its row is committed. */
 const temporarySuffix = '.part';
 
@@ -87,12 +85,12 @@ export class AttachmentStorage {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw error;
     }
-    for (const caseId of caseDirs.filter((name) => idPattern.test(name))) {
+    for (const caseId of caseDirs.filter(isUuid)) {
       const names = await fs.readdir(path.join(this.root, caseId)).catch(() => [] as string[]);
       for (const name of names) {
         const temporary = name.endsWith(temporarySuffix);
         const attachmentId = temporary ? name.slice(0, -temporarySuffix.length) : name;
-        if (!idPattern.test(attachmentId)) continue;
+        if (!isUuid(attachmentId)) continue;
         const stat = await fs.stat(path.join(this.root, caseId, name)).catch(() => null);
         if (!stat?.isFile()) continue;
         found.push({

@@ -1,4 +1,5 @@
 import { formatPlainDate } from '../shared/format';
+import { type Bilingual, inLocale } from '../shared/i18n/bilingual';
 import { isSettled, readLimitation } from './arbitration-limitation';
 import type { ViewContext } from './case.view-model';
 import type { CaseFile } from './case-file.service';
@@ -11,7 +12,7 @@ import type { CaseFile } from './case-file.service';
  */
 export function caseClocksView(file: CaseFile, { t, locale }: ViewContext) {
   const day = (date: string | null) => (date ? formatPlainDate(date, locale) : '');
-  const cite = (source: { zh: string; en: string }) => (locale === 'en' ? source.en : source.zh);
+  const cite = (source: Bilingual) => inLocale(locale, source);
   const { period, row, rules } = file;
 
   let runOut: { tone: 'overdue'; text: string } | null = null;

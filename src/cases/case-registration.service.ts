@@ -10,6 +10,7 @@ import type { Unit } from '../units/unit.entity';
 import { mediationLevelOf } from '../units/unit.entity';
 import type { UnitRepository } from '../units/unit.repository';
 import { caseMachine, caseMachineVersion, caseRulesExcerpt } from '../workflows/case.machine';
+import { eventBy } from '../workflows/event-log.repository';
 import { applyEvent, startMachine } from '../workflows/machine-runner';
 import { rulesFor } from '../workflows/rules';
 import type { DisputeRules } from '../workflows/rules/dispute-rules.types';
@@ -237,39 +238,30 @@ export class CaseRegistrationService {
     await this.cases.appendEvent(
       {
         caseId: row.id,
-        type: 'REGISTERED',
-        actorId: actor.id,
-        actorName: actor.displayName,
-        unitId: actor.unitId,
-        at: now,
-        payload: {
-          type: input.type,
-          title: input.title,
-          source: input.source,
-          unitId: unit.id,
-          parties: input.parties.map((party) => ({ role: party.role, kind: party.kind, name: party.name })),
-          rulesVersion: rules.version,
-        },
-        fromState: null,
-        toState: 'registered',
+        ...eventBy(actor, now, {
+          type: 'REGISTERED',
+          payload: {
+            type: input.type,
+            title: input.title,
+            source: input.source,
+            unitId: unit.id,
+            parties: input.parties.map((party) => ({ role: party.role, kind: party.kind, name: party.name })),
+            rulesVersion: rules.version,
+          },
+          fromState: null,
+          toState: 'registered',
+        }),
       },
       tx,
     );
     if (submitted) {
-      await this.cases.appendEvent(
-        {
-          caseId: row.id,
-          type: 'SUBMIT',
-          actorId: actor.id,
-          actorName: actor.displayName,
-          unitId: actor.unitId,
-          at: now,
-          payload: { type: 'SUBMIT' },
-          fromState: 'registered',
-          toState: 'screening',
-        },
-        tx,
-      );
+      const submit = eventBy(actor, now, {
+        type: 'SUBMIT',
+        payload: { type: 'SUBMIT' },
+        fromState: 'registered',
+        toState: 'screening',
+      });
+      await this.cases.appendEvent({ caseId: row.id, ...submit }, tx);
     }
   }
 }

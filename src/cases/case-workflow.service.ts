@@ -50,7 +50,7 @@ const recordedActionPolicy: Record<RecordedAction['type'], Action> = {
 /** What answering an event needs besides the case after it (see `applyForAnswer`). */
 export interface AppliedCaseEvent {
   row: Case;
-  /** The access data as the event found it (`CaseService.present` re-reads it if the hand-off changed it). */
+  /** The access data as the event found it (`CasePresenter.present` re-reads it if the hand-off changed it). */
   resource: CaseResource;
   /** What the body shows, when the event left units and mediator as they were. */
   view?: CaseView;

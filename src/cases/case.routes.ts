@@ -58,7 +58,7 @@ export function caseRoutes({ cases, registration, reveal, presenter, workflow }:
         res.json({
           items: await presenter.presentList(items, req.locale),
           total,
-          // more than `total` cases match: broad scopes count up to a cap (CaseRepository.list)
+          // more than `total` cases match: broad scopes count up to a cap (CaseListQueries.list)
           ...(totalIsLowerBound ? { totalIsLowerBound } : {}),
           page: query.page,
           pageSize: query.pageSize,

@@ -7,8 +7,9 @@ import { submitForm } from '../shared/http/forms';
 import { parseOrThrow } from '../shared/http/validate';
 import type { Locale } from '../shared/i18n/i18n';
 import type { StatsService } from '../stats/stats.service';
-import { unitName, unitOptions } from '../units/unit.presenter';
+import { unitName } from '../units/unit.presenter';
 import type { UnitService } from '../units/unit.service';
+import { unitSelectOptions } from '../units/unit-options';
 import { escalationReasonCodes } from './escalation.entity';
 import { escalationQuerySchema, reviewSchema } from './escalation.schemas';
 import type { EscalationService } from './escalation.service';
@@ -62,7 +63,7 @@ export function escalationWebRoutes(
         label: t(`escalationReasons.${code}`),
         selected: code === query.reasonCode,
       })),
-      unitOptions: unitOptions(
+      unitOptions: unitSelectOptions(
         visibleUnits.filter((unit) => unit.path.startsWith(actor.unitPath)),
         locale,
         query.unitId,

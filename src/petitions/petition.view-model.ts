@@ -6,7 +6,7 @@ import { formatMoment, formatPlainDate } from '../shared/format';
 import { inLocale } from '../shared/i18n/bilingual';
 import type { Locale } from '../shared/i18n/i18n';
 import type { Unit } from '../units/unit.entity';
-import { unitOptions } from '../units/unit.presenter';
+import { unitSelectOptions } from '../units/unit-options';
 import type { User } from '../users/user.entity';
 import { disputeTypes } from '../workflows/rules/dispute-rules.types';
 import type { Petition, PetitionDueDate, PetitionVisit } from './petition.entity';
@@ -165,7 +165,7 @@ export function petitionPageView(page: PetitionPage, { t, locale }: PageContext)
     canVisit: page.mayVisit,
     today: page.today,
     agentOptions: page.agents.map((agent) => ({ value: agent.id, label: agent.displayName })),
-    unitOptions: unitOptions(page.units, locale),
+    unitOptions: unitSelectOptions(page.units, locale),
   };
 }
 

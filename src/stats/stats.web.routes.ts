@@ -4,8 +4,9 @@ import type { RouteSpec } from '../access/route-table';
 import { actorOf } from '../access/route-table';
 import { parseOrThrow } from '../shared/http/validate';
 import { mediationLevels } from '../units/unit.entity';
-import { unitName, unitOptions } from '../units/unit.presenter';
+import { unitName } from '../units/unit.presenter';
 import type { UnitService } from '../units/unit.service';
+import { unitSelectOptions } from '../units/unit-options';
 import { disputeTypes, tracks } from '../workflows/rules/dispute-rules.types';
 import { statsQuerySchema } from './stats.schemas';
 import type { Figure, StatsService } from './stats.service';
@@ -117,7 +118,7 @@ export function statsWebRoutes(stats: StatsService, units: UnitService): RouteSp
           table,
           filters: query,
           csvHref: `/stats.csv${csvQuery ? `?${csvQuery}` : ''}`,
-          unitOptions: unitOptions(
+          unitOptions: unitSelectOptions(
             visible.filter((unit) => unit.path.startsWith(actor.unitPath)),
             req.locale,
             query.unitId,

@@ -25,3 +25,17 @@ export function unitOptions(units: Unit[], locale: Locale, { indent = false } = 
     label: indent ? indentedUnitName(unit, locale) : unitName(unit, locale),
   }));
 }
+
+/**
+ * Active units as the options of a form's <select> (users, units, statistics, the escalations
+ * filter, petitions): the tree indented, with each unit's code, the chosen one selected.
+ */
+export function unitSelectOptions(units: Unit[], locale: Locale, selectedId?: string | null) {
+  return units
+    .filter((unit) => unit.active)
+    .map((unit) => ({
+      value: unit.id,
+      label: `${indentedUnitName(unit, locale)} (${unit.code})`,
+      selected: unit.id === selectedId,
+    }));
+}

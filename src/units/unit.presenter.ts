@@ -21,19 +21,3 @@ export function presentUnit(unit: Unit, locale: Locale) {
     active: unit.active,
   };
 }
-
-/** Depth in the tree, from the ltree path (root = 0). */
-export function depthOf(unit: Pick<Unit, 'path'>): number {
-  return unit.path.split('.').length - 1;
-}
-
-/** Options for a unit <select>: the tree flattened, indented by depth, in path order. */
-export function unitOptions(units: Unit[], locale: Locale, selectedId?: string | null) {
-  return units
-    .filter((unit) => unit.active)
-    .map((unit) => ({
-      value: unit.id,
-      label: `${'\u3000'.repeat(depthOf(unit))}${unitName(unit, locale)} (${unit.code})`,
-      selected: unit.id === selectedId,
-    }));
-}

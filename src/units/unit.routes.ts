@@ -4,9 +4,10 @@ import { actorOf } from '../access/route-table';
 import { submitForm } from '../shared/http/forms';
 import { parseOrThrow } from '../shared/http/validate';
 import { departmentKeys, unitKinds } from './unit.entity';
-import { depthOf, presentUnit, unitName, unitOptions } from './unit.presenter';
+import { presentUnit, unitName } from './unit.presenter';
 import { activeSchema, newUnitSchema, unitChangesSchema, unitListSchema } from './unit.schemas';
 import type { UnitService } from './unit.service';
+import { unitDepth, unitSelectOptions } from './unit-options';
 
 /** The administrative bodies a department may be, as select options. */
 function bodyOptions(t: TFunction, selected: unknown) {
@@ -46,7 +47,7 @@ export function unitRoutes(units: UnitService): RouteSpec[] {
           units: managed.map((unit) => ({
             ...presentUnit(unit, req.locale),
             kindLabel: req.t(`unitKinds.${unit.kind}`),
-            depthClass: `depth-${Math.min(depthOf(unit), 4)}`,
+            depthClass: `depth-${Math.min(unitDepth(unit), 4)}`,
           })),
         });
       },
@@ -59,7 +60,7 @@ export function unitRoutes(units: UnitService): RouteSpec[] {
         const managed = await units.listManaged(actorOf(req));
         res.render('admin/unit-new', {
           title: req.t('admin.units.new'),
-          parents: unitOptions(
+          parents: unitSelectOptions(
             managed,
             req.locale,
             typeof req.query.parentId === 'string' ? req.query.parentId : null,
@@ -82,7 +83,7 @@ export function unitRoutes(units: UnitService): RouteSpec[] {
           const managed = await units.listManaged(actor);
           return {
             title: req.t('admin.units.new'),
-            parents: unitOptions(managed, req.locale, req.body?.parentId),
+            parents: unitSelectOptions(managed, req.locale, req.body?.parentId),
             kinds: unitKinds
               .filter((kind) => kind !== 'district')
               .map((kind) => ({
@@ -112,7 +113,7 @@ export function unitRoutes(units: UnitService): RouteSpec[] {
         res.render('admin/unit-edit', {
           title: unitName(unit, req.locale),
           unit: { ...presentUnit(unit, req.locale), kindLabel: req.t(`unitKinds.${unit.kind}`) },
-          parents: unitOptions(managed, req.locale, unit.parentId),
+          parents: unitSelectOptions(managed, req.locale, unit.parentId),
           isRoot: unit.parentId === null,
           isDepartment: unit.kind === 'department',
           bodies: bodyOptions(req.t, unit.departmentKey),
@@ -133,7 +134,7 @@ export function unitRoutes(units: UnitService): RouteSpec[] {
         const viewModel = async () => ({
           title: unitName(unit, req.locale),
           unit: { ...presentUnit(unit, req.locale), kindLabel: req.t(`unitKinds.${unit.kind}`) },
-          parents: unitOptions(
+          parents: unitSelectOptions(
             await units.listManaged(actor),
             req.locale,
             req.body?.parentId ?? unit.parentId,

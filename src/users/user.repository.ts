@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { containsPattern } from '../shared/db/sql-text';
 import { User } from './user.entity';
 
 export interface UserListQuery {
@@ -66,7 +67,7 @@ export class UserRepository {
       .where('unit.path <@ :scope::ltree', { scope: query.scopePath });
     if (query.q) {
       builder.andWhere('(user.username ILIKE :q OR user.displayName ILIKE :q OR user.email ILIKE :q)', {
-        q: `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
+        q: containsPattern(query.q),
       });
     }
     if (query.unitId) builder.andWhere('user.unitId = :unitId', { unitId: query.unitId });

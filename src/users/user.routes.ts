@@ -3,9 +3,9 @@ import type { RouteSpec } from '../access/route-table';
 import { actorOf } from '../access/route-table';
 import { submitForm } from '../shared/http/forms';
 import { parseOrThrow } from '../shared/http/validate';
-import { unitOptions } from '../units/unit.presenter';
 import { activeSchema } from '../units/unit.schemas';
 import type { UnitService } from '../units/unit.service';
+import { unitSelectOptions } from '../units/unit-options';
 import { localeOptions, presentUser, roleOptions } from './user.presenter';
 import { newUserSchema, resetPasswordSchema, userChangesSchema, userListQuerySchema } from './user.schemas';
 import type { UserService } from './user.service';
@@ -18,7 +18,7 @@ export function userRoutes(users: UserService, units: UnitService): RouteSpec[] 
     req: Request,
     selected: { unitId?: string; role?: string; locale?: string },
   ) => ({
-    unitOptions: unitOptions(await units.listManaged(actorOf(req)), req.locale, selected.unitId),
+    unitOptions: unitSelectOptions(await units.listManaged(actorOf(req)), req.locale, selected.unitId),
     roleOptions: roleOptions(req.t, selected.role),
     localeOptions: localeOptions(selected.locale),
   });

@@ -10,6 +10,7 @@ import type { User } from '../users/user.entity';
 import type { UserRepository } from '../users/user.repository';
 import { rulesFor } from '../workflows/rules';
 import type { CaseEventRecord } from '../workflows/workflow-event.entity';
+import { presentChainLink } from '../workflows/workflow-event.presenter';
 import { readLimitation } from './arbitration-limitation';
 import type { Case } from './case.entity';
 import type { CaseRepository, CaseView } from './case.repository';
@@ -116,17 +117,10 @@ function presentLimitation(row: Case, today: string, calendar: WorkingCalendar) 
 /** One timeline entry (API.md `GET /cases/:id/events`). */
 export function presentCaseEvent(event: CaseEventRecord, deps: Pick<CaseViewDeps, 'units' | 'locale'>) {
   const unit = event.unitId ? deps.units.get(event.unitId) : undefined;
+  const { unitId: _unitId, ...link } = presentChainLink(event);
   return {
-    seq: event.seq,
-    type: event.type,
-    actor: event.actorId ? { id: event.actorId, displayName: event.actorName } : null,
+    ...link,
     unit: event.unitId ? { id: event.unitId, name: unit ? unitName(unit, deps.locale) : null } : null,
-    at: event.at.toISOString(),
-    payload: event.payload,
-    fromState: event.fromState,
-    toState: event.toState,
-    prevHash: event.prevHash,
-    hash: event.hash,
   };
 }
 

@@ -8,6 +8,7 @@ import type { Unit } from '../units/unit.entity';
 import { unitName } from '../units/unit.presenter';
 import type { UnitRepository } from '../units/unit.repository';
 import type { PetitionEventRecord } from '../workflows/workflow-event.entity';
+import { presentChainLink } from '../workflows/workflow-event.presenter';
 import type { Petition, PetitionDueDate, PetitionDueDates, PetitionVisit } from './petition.entity';
 import type { PetitionRepository } from './petition.repository';
 import type { PetitionService } from './petition.service';
@@ -42,18 +43,7 @@ export function presentVisit(visit: PetitionVisit) {
 
 /** One timeline entry (API.md `GET /petitions/:id/events`), with its hash chain. */
 export function presentPetitionEvent(event: PetitionEventRecord) {
-  return {
-    seq: event.seq,
-    type: event.type,
-    actor: event.actorId ? { id: event.actorId, displayName: event.actorName } : null,
-    unitId: event.unitId,
-    at: event.at.toISOString(),
-    payload: event.payload,
-    fromState: event.fromState,
-    toState: event.toState,
-    prevHash: event.prevHash,
-    hash: event.hash,
-  };
+  return presentChainLink(event);
 }
 
 /**

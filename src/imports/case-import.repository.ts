@@ -54,9 +54,9 @@ export class CaseImportRepository {
   constructor(private readonly db: DataSource) {}
 
   /** Which of these case numbers are taken already. */
-  async existingNumbers(numbers: string[]): Promise<Set<string>> {
+  async existingNumbers(numbers: string[], tx?: Tx): Promise<Set<string>> {
     if (numbers.length === 0) return new Set();
-    const rows: Array<{ number: string }> = await this.db.query(
+    const rows: Array<{ number: string }> = await (tx ?? this.db.manager).query(
       'SELECT number FROM cases WHERE number = ANY($1::text[])',
       [numbers],
     );

@@ -121,6 +121,7 @@ export class CaseImportService {
         districts.set(district, (await this.units.findDistrictOf(unit.id, tx)) as Unit);
     }
     const numbers = await this.allocateNumbers(tx, valid, districts);
+    await this.assertNumbersFree(tx, valid, numbers);
     const now = this.clock.now();
     const run: ImportRun = {
       registeredBy: actor.id,
@@ -174,27 +175,46 @@ export class CaseImportService {
     rows: Array<{ data: ImportRow; unit: Unit }>,
     districts: Map<string, Unit>,
   ): Promise<string[]> {
-    const wanted = new Map<string, { district: Unit; year: number; count: number }>();
-    for (const { data, unit } of rows) {
-      if (data.number) continue;
+    // the counter's block a row draws from: its district and the year it was registered
+    const blockOf = ({ data, unit }: { data: ImportRow; unit: Unit }) => {
       const district = districts.get(districtKeyOf(unit)) as Unit;
       const year = Number(data.registeredOn.slice(0, 4));
-      const key = `${district.id}:${year}`;
-      const entry = wanted.get(key) ?? { district, year, count: 0 };
+      return { key: `${district.id}:${year}`, district, year };
+    };
+    const wanted = new Map<string, { district: Unit; year: number; count: number }>();
+    for (const row of rows) {
+      if (row.data.number) continue;
+      const block = blockOf(row);
+      const entry = wanted.get(block.key) ?? { ...block, count: 0 };
       entry.count += 1;
-      wanted.set(key, entry);
+      wanted.set(block.key, entry);
     }
     const next = new Map<string, number>();
     for (const [key, { district, year, count }] of wanted)
       next.set(key, await reserveRecordNumbers(tx, 'case', { districtId: district.id, year, count }));
-    return rows.map(({ data, unit }) => {
-      if (data.number) return data.number;
-      const district = districts.get(districtKeyOf(unit)) as Unit;
-      const year = Number(data.registeredOn.slice(0, 4));
-      const key = `${district.id}:${year}`;
+    return rows.map((row) => {
+      if (row.data.number) return row.data.number;
+      const { key, district, year } = blockOf(row);
       const seq = next.get(key) as number;
       next.set(key, seq + 1);
       return formatRecordNumber(district.code, year, seq);
     });
+  }
+
+  /**
+   * A number the counter hands out may already be taken: a row of this file, or a case
+   * imported earlier, states it. Such a row is refused by line (the file is corrected and sent
+   * again) instead of failing the whole import on the unique key, which would say "try again".
+   */
+  private async assertNumbersFree(tx: Tx, rows: PlacedRow[], numbers: string[]): Promise<void> {
+    const stated = new Set(rows.flatMap(({ data }) => (data.number ? [data.number] : [])));
+    const counted = numbers.filter((_number, index) => !rows[index].data.number);
+    const taken = await this.imports.existingNumbers(counted, tx);
+    const errors = rows.flatMap(({ line, data }, index) =>
+      !data.number && (stated.has(numbers[index]) || taken.has(numbers[index]))
+        ? [{ row: line, column: 'number', message: 'validation.import_number_taken' }]
+        : [],
+    );
+    if (errors.length > 0) throw new ImportRejectedError(errors);
   }
 }

@@ -106,6 +106,40 @@ describe('historic import (POST /api/v1/imports/cases)', () => {
     expect(await testApp.db.getRepository(Case).count()).toBe(before);
   });
 
+  it('refuses, by row, a row whose counted number a row of the file or an earlier import already states (not a 409 to retry)', async () => {
+    const code = tree.district.code;
+    const stated = `,neighbourhood,楼道堆物,walk_in,${tree.community.code},2014-04-01,,,,,,`;
+    const inFile = await importCsv(
+      [
+        header,
+        `${code}-2014-000001,family,分家析产,walk_in,${tree.community.code},2014-03-01,,,,,,`,
+        stated,
+      ].join('\n'),
+    ).set('Accept-Language', 'en');
+    expect(inFile.status).toBe(422);
+    expect(inFile.body.error.code).toBe('import_rejected');
+    expect(inFile.body.error.details).toEqual([
+      { row: 3, column: 'number', message: expect.stringContaining('give this row a number') },
+    ]);
+
+    const earlier = await importCsv(
+      [header, `${code}-2015-000001,family,宅基地纠纷,walk_in,${tree.community.code},2015-03-01,,,,,,`].join(
+        '\n',
+      ),
+    );
+    expect(earlier.status).toBe(201);
+    const before = await testApp.db.getRepository(Case).count();
+    const later = await importCsv([header, stated.replace('2014-04-01', '2015-04-01')].join('\n')).set(
+      'Accept-Language',
+      'en',
+    );
+    expect(later.status).toBe(422);
+    expect(later.body.error.details).toEqual([
+      { row: 2, column: 'number', message: expect.stringContaining('give this row a number') },
+    ]);
+    expect(await testApp.db.getRepository(Case).count()).toBe(before);
+  });
+
   it('refuses unknown columns on the header row', async () => {
     const response = await importCsv(
       `${header},colour\n,neighbourhood,x,walk_in,${tree.community.code},2011-03-01,,,,,,,red`,

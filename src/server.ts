@@ -41,18 +41,31 @@ class StartedParts {
     this.stops.push(stop);
   }
 
-  /** Runs `step`; if it throws, stops everything started before it and rethrows. */
+  /** Runs `step`; if it throws, stops everything started before it and rethrows the step's error. */
   async next<T>(step: () => Promise<T>): Promise<T> {
     try {
       return await step();
     } catch (error) {
-      await this.stopAll();
+      await this.stopAll().catch(() => undefined);
       throw error;
     }
   }
 
+  /**
+   * Stops every part, the last started first. One that fails to stop does not keep the others
+   * running (a broken pool must not leave the embedded PostgreSQL behind); the first failure is
+   * thrown once all have been tried.
+   */
   async stopAll(): Promise<void> {
-    while (this.stops.length > 0) await this.stops.pop()?.();
+    let failure: unknown;
+    while (this.stops.length > 0) {
+      try {
+        await this.stops.pop()?.();
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+    if (failure !== undefined) throw failure;
   }
 }
 
@@ -132,7 +145,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const parts = new StartedParts();
   const { db, databaseUrl, embedded } = await openDatabase(config, logger, parts);
   const i18n = await parts.next(() => createI18n(config.defaultLocale));
-  const services = buildServices({ db, config, clock: systemClock });
+  // the keys (AUDIT_KEY, DATA_KEY) are checked here: a bad one stops the start with nothing left running
+  const services = await parts.next(async () => buildServices({ db, config, clock: systemClock }));
   await parts.next(() => keyAuditChains(services, logger));
   // who is calling, and the official calendar, kept in memory while the database's change notices arrive
   parts.add(() => services.calendarCache.stop());

@@ -57,20 +57,20 @@ export function createDataSource(
   url: string,
   options: {
     /** The entities it maps and the migrations it runs (`databaseSchema`, src/database-schema.ts). */
-    entities?: DataSourceOptions['entities'];
-    migrations?: DataSourceOptions['migrations'];
+    entities: NonNullable<DataSourceOptions['entities']>;
+    migrations: NonNullable<DataSourceOptions['migrations']>;
     poolSize?: number;
     applicationName?: string;
     timeouts?: PoolTimeouts;
-  } = {},
+  },
 ) {
   const timeouts = options.timeouts ?? defaults.database;
   const statementTimeout = timeouts.statementTimeoutMs > 0 ? timeouts.statementTimeoutMs : undefined;
   return new DataSource({
     type: 'postgres',
     url,
-    entities: options.entities ?? [],
-    migrations: options.migrations ?? [],
+    entities: options.entities,
+    migrations: options.migrations,
     synchronize: false,
     migrationsRun: false,
     migrationsTransactionMode: 'each',
@@ -143,9 +143,11 @@ function sqlStateOf(error: unknown): string | undefined {
 export async function migrateDatabase(
   url: string,
   timeouts: DatabaseTimeouts,
-  migrations: DataSourceOptions['migrations'],
+  migrations: NonNullable<DataSourceOptions['migrations']>,
 ): Promise<string[]> {
   const dataSource = createDataSource(url, {
+    // the migrations' own connection maps no entity
+    entities: [],
     migrations,
     poolSize: 1,
     applicationName: 'grand-mediation migrations',

@@ -355,7 +355,10 @@ function buildOversight(f: Foundation, integrity: ReturnType<typeof buildIntegri
       calendar,
       log: f.eventLog,
     }),
-    notificationPreferences: new NotificationPreferenceService(new NotificationPreferenceRepository(db)),
+    notificationPreferences: new NotificationPreferenceService(
+      transactions,
+      new NotificationPreferenceRepository(db),
+    ),
     digests: new NotificationDigestService(transactions, outbox, clock),
     outboxAdmin: new OutboxAdminService(transactions, outbox, audit),
   };
@@ -372,6 +375,7 @@ export function buildServices(deps: {
   const integrity = buildIntegrity(f);
   const disputes = buildCases(f);
   return {
+    transactions: f.transactions,
     audit: f.audit,
     cipher: f.cipher,
     calendar: f.calendar,

@@ -7,7 +7,6 @@ import { MailRenderer } from './notifications/mail-renderer';
 import { createMailer, mailDomainOf } from './notifications/mailer';
 import { OutboxDispatcher, type RetryPolicy } from './notifications/outbox-dispatcher';
 import type { Clock } from './shared/clock';
-import { Transactions } from './shared/db/transactions';
 import { queues } from './shared/jobs/job-queue';
 import type { Logger } from './shared/logger';
 import type { TimedSubjectType } from './timers/deadline-timer.repository';
@@ -168,7 +167,7 @@ export async function startWorker(deps: {
   i18n: I18n;
   options?: Partial<WorkerOptions>;
 }): Promise<RunningWorker> {
-  const { db, config, services, clock } = deps;
+  const { config, services, clock } = deps;
   const logger = deps.logger.child({ component: 'worker' });
   const options: WorkerOptions = {
     pollIntervalMs: defaults.notifications.pollIntervalMs,
@@ -187,7 +186,7 @@ export async function startWorker(deps: {
   });
   // a mail server that hangs must not hold up a shutdown for long
   const stopping = new AbortController();
-  const dispatcher = new OutboxDispatcher(new Transactions(db), {
+  const dispatcher = new OutboxDispatcher(services.transactions, {
     outbox: services.outbox,
     preferences: services.notificationPreferences,
     renderer: new MailRenderer(deps.i18n, config.publicUrl),

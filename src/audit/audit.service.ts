@@ -3,8 +3,6 @@ import type { Tx } from '../shared/db/transactions';
 import type { AuditQuery, AuditRepository } from './audit.repository';
 import type { AuditEntry } from './audit-entry.entity';
 
-export type { AuditQuery };
-
 /** Who acted and from where: taken from the request by the edge, passed to services. */
 export interface RequestOrigin {
   actor: { id: string; username: string } | null;

@@ -69,7 +69,6 @@ export function attachmentRoutes(
       casePageView(
         file,
         {
-          actorId: actor.id,
           timeline: 'all',
           failure: {
             formKey: 'attachment',

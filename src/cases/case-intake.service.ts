@@ -97,7 +97,7 @@ export class CaseIntakeService {
       })),
       [],
     );
-    const forumUnits = await this.unitsById(forums.map((forum) => forum.holding_unit_id));
+    const forumUnits = await this.units.mapByIds(forums.map((forum) => forum.holding_unit_id));
     const visibleForums = await Promise.all(
       forums.map(async (forum) => {
         const found = await this.cases.findWithAccess(forum.id);
@@ -126,9 +126,5 @@ export class CaseIntakeService {
     const found = review.duplicates.length > 0 || review.forums.length > 0;
     if (options.checkOnly || (found && !options.confirmed)) return { registered: null, review };
     return { registered: await this.registration.register(actor, input), review };
-  }
-
-  private async unitsById(ids: string[]): Promise<Map<string, Unit>> {
-    return new Map((await this.units.findByIds([...new Set(ids)])).map((unit) => [unit.id, unit]));
   }
 }

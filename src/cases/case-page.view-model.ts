@@ -46,7 +46,6 @@ export interface CasePageOptions {
   uploaded?: string;
   stale?: boolean;
   timeline: 'all' | 'important';
-  actorId: string;
 }
 
 export function casePageView(file: CaseFile, options: CasePageOptions, context: ViewContext) {

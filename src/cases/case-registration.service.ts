@@ -19,6 +19,7 @@ import type { Case } from './case.entity';
 import type { CaseRepository } from './case.repository';
 import type { PartyInput, RegisterCaseInput } from './case.schemas';
 import type { CaseService } from './case.service';
+import { clockColumns } from './case-columns';
 import { acceptancePeriodAt, startAcceptanceClock } from './case-deadline';
 import type { CaseTimers } from './case-timers';
 import type { Party } from './party.entity';
@@ -155,11 +156,8 @@ export class CaseRegistrationService {
     mayRegisterAt: (unit: Unit) => boolean,
   ): Promise<RegistrationPlace> {
     const unit = await this.units.findById(input.unitId ?? actor.unitId, tx);
-    if (!unit?.active)
+    if (!unit?.active || !mayRegisterAt(unit))
       throw new ValidationError([{ field: 'unitId', message: 'validation.unit_not_assignable' }]);
-    if (!mayRegisterAt(unit)) {
-      throw new ValidationError([{ field: 'unitId', message: 'validation.unit_not_assignable' }]);
-    }
     const district = await this.units.findDistrictOf(unit.id, tx);
     if (!district) throw new Error(`no district above unit ${unit.id}`);
     if (input.gridId && !(await this.units.isGridWithin(input.gridId, unit.id, tx))) {
@@ -209,9 +207,7 @@ export class CaseRegistrationService {
         occurredOn: input.occurredOn ?? null,
         receivedOn,
         knewOn: input.knewOn ?? null,
-        deadline,
-        deadlineDue: deadline?.due ?? null,
-        overdue: deadline ? deadline.due < today : false,
+        ...clockColumns(deadline, today),
         amountInDispute: input.amountInDispute === undefined ? null : String(input.amountInDispute),
         groupSize: input.groupSize ?? null,
         masterCaseId: input.masterCaseId ?? null,

@@ -158,15 +158,10 @@ export class CasePresenter {
     this.calendar = deps.calendar;
   }
 
-  /** Units by id, for presenting references. */
-  private async unitsById(ids: string[]): Promise<Map<string, Unit>> {
-    return new Map((await this.units.findByIds([...new Set(ids)])).map((unit) => [unit.id, unit]));
-  }
-
   /** What presenting these cases needs (units, mediators, calendar, now), for the web's view models. */
   async viewDepsFor(rows: Case[], locale: Locale): Promise<CaseViewDeps> {
     const [units, users] = await Promise.all([
-      this.unitsById(rows.flatMap((row) => [row.holdingUnitId, row.registeredUnitId])),
+      this.units.mapByIds(rows.flatMap((row) => [row.holdingUnitId, row.registeredUnitId])),
       this.users.findByIds([...new Set(rows.flatMap((row) => (row.mediatorId ? [row.mediatorId] : [])))]),
     ]);
     return this.depsWith(units, new Map(users.map((user) => [user.id, user])), locale);
@@ -202,7 +197,7 @@ export class CasePresenter {
 
   /** The timeline as the API answers it (API.md `GET /cases/:id/events`), units named. */
   async presentTimeline(events: CaseEventRecord[], locale: Locale) {
-    const units = await this.unitsById(events.flatMap((event) => (event.unitId ? [event.unitId] : [])));
+    const units = await this.units.mapByIds(events.flatMap((event) => (event.unitId ? [event.unitId] : [])));
     return events.map((event) => presentCaseEvent(event, { units, locale }));
   }
 }

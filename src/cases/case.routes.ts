@@ -92,7 +92,7 @@ export function caseRoutes({ cases, registration, reveal, presenter, workflow }:
         tag: 'cases',
         summary: 'Send a workflow event (with expectedVersion)',
         body: caseEventSchema,
-        errors: [409, 422],
+        errors: [422],
       },
       handler: async (req, res) => {
         const input = req.input.body;

@@ -77,17 +77,10 @@ export function caseWebRoutes({
       .render('cases/new', intakeView(state, { ...options, actorUnitId: actor.unitId }, context(req)));
   }
 
-  async function renderCase(
-    req: Request,
-    res: Response,
-    options: Omit<CasePageOptions, 'actorId'>,
-    status = 200,
-  ) {
+  async function renderCase(req: Request, res: Response, options: CasePageOptions, status = 200) {
     const actor = actorOf(req);
     const file = await files.open(actor, String(req.params.id));
-    res
-      .status(status)
-      .render('cases/show', casePageView(file, { ...options, actorId: actor.id }, context(req)));
+    res.status(status).render('cases/show', casePageView(file, options, context(req)));
   }
 
   return [

@@ -1,5 +1,6 @@
 import type { TFunction } from 'i18next';
 import type { Actor } from '../access/actor';
+import { isWithinPath } from '../access/policy';
 import type { RouteSpec } from '../access/route-table';
 import { actorOf } from '../access/route-table';
 import { formatMoment } from '../shared/format';
@@ -64,7 +65,7 @@ export function escalationWebRoutes(
         selected: code === query.reasonCode,
       })),
       unitOptions: unitSelectOptions(
-        visibleUnits.filter((unit) => unit.path.startsWith(actor.unitPath)),
+        visibleUnits.filter((unit) => isWithinPath(unit.path, actor.unitPath)),
         locale,
         query.unitId,
       ),

@@ -26,12 +26,8 @@ export class NotificationPreferenceRepository {
     return row?.email ?? null;
   }
 
-  /** Saves several choices of one user at once. */
-  async save(userId: string, choices: Array<[NotificationKind, Delivery]>): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      for (const [kind, delivery] of choices) {
-        await tx.upsert(NotificationPreference, { userId, kind, delivery }, ['userId', 'kind']);
-      }
-    });
+  /** Saves one choice of a user (in the transaction that saves all they chose). */
+  async save(tx: EntityManager, userId: string, kind: NotificationKind, delivery: Delivery): Promise<void> {
+    await tx.upsert(NotificationPreference, { userId, kind, delivery }, ['userId', 'kind']);
   }
 }

@@ -1,6 +1,6 @@
 import type { Actor } from '../access/actor';
 import type { Role } from '../access/roles';
-import type { Tx } from '../shared/db/transactions';
+import type { Transactions, Tx } from '../shared/db/transactions';
 import { ValidationError } from '../shared/errors';
 import {
   type Delivery,
@@ -21,7 +21,10 @@ export interface PreferenceView {
 
 /** Each user's choice per kind: immediately, daily digest, or off (never off for overdue notices). */
 export class NotificationPreferenceService {
-  constructor(private readonly preferences: NotificationPreferenceRepository) {}
+  constructor(
+    private readonly transactions: Transactions,
+    private readonly preferences: NotificationPreferenceRepository,
+  ) {}
 
   /** Every kind with what this user receives of it. */
   async listFor(user: { id: string; role: Role }): Promise<PreferenceView[]> {
@@ -50,6 +53,10 @@ export class NotificationPreferenceService {
       .filter(([kind, delivery]) => delivery === 'off' && kindRules[kind as NotificationKind].mandatory)
       .map(([kind]) => ({ field: kind, message: 'notifications.cannotTurnOff' }));
     if (refused.length > 0) throw new ValidationError(refused);
-    await this.preferences.save(actor.id, Object.entries(choices) as Array<[NotificationKind, Delivery]>);
+    await this.transactions.run(async (tx) => {
+      for (const [kind, delivery] of Object.entries(choices) as Array<[NotificationKind, Delivery]>) {
+        await this.preferences.save(tx, actor.id, kind, delivery);
+      }
+    });
   }
 }

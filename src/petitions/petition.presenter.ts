@@ -78,8 +78,7 @@ export class PetitionPresenter {
 
   /** A page of the list: the holding units of all its rows read in one query. */
   async summaries(rows: Petition[], locale: Locale) {
-    const units = await this.units.findByIds([...new Set(rows.map((row) => row.holdingUnitId))]);
-    const byId = new Map(units.map((unit) => [unit.id, unit]));
+    const byId = await this.units.mapByIds(rows.map((row) => row.holdingUnitId));
     return rows.map((row) => this.summaryOf(row, byId.get(row.holdingUnitId) ?? null, locale));
   }
 

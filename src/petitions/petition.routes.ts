@@ -87,7 +87,7 @@ export function petitionRoutes({ petitions, presenter, workflow }: PetitionApiDe
         tag: 'petitions',
         summary: 'Send a petition event (with expectedVersion)',
         body: petitionEventSchema,
-        errors: [409, 422],
+        errors: [422],
       },
       handler: async (req, res) => {
         const actor = actorOf(req);

@@ -23,8 +23,6 @@ import { planTimer } from './timer-plan';
 
 export type TimerOutcome = 'warned' | 'overdue' | 'scheduled' | 'removed' | 'none';
 
-export type { CalendarChange, MovedDeadline };
-
 /**
  * Deadline timers (计时提醒): for each open clock, a row in `deadline_timers` and one
  * pg-boss job (singleton key `<subject>:<id>:<clock>`) that wakes it when its next

@@ -25,6 +25,10 @@ export class UnitRepository {
       .where('unit.id = ANY(:ids::uuid[])', { ids })
       .getMany();
   }
+  /** The units with these ids (repeats and all), by id: what presenting references to units needs. */
+  async mapByIds(ids: string[], tx?: EntityManager): Promise<Map<string, Unit>> {
+    return new Map((await this.findByIds([...new Set(ids)], tx)).map((unit) => [unit.id, unit]));
+  }
 
   findByCode(code: string, tx?: EntityManager): Promise<Unit | null> {
     return this.manager(tx).findOne(Unit, { where: { code } });

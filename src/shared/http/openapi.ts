@@ -72,8 +72,8 @@ export interface ApiSpec {
   produces?: string;
   /**
    * The errors this route gives beyond those the route table derives from its access,
-   * record, method and input (`apiOperations`): 401 for a sign-in, 409 for a stale
-   * version, 422 for a rule, 429 for throttling.
+   * record, method and input (`apiOperations`; a write's 409 among them): 401 for a sign-in,
+   * 422 for a rule, 429 for throttling.
    */
   errors?: ErrorStatus[];
 }

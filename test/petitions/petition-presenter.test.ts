@@ -32,10 +32,11 @@ const petition = (id: string, holdingUnitId: string) =>
 describe('a page of the petition list', () => {
   it('when rows share holding units, then their units are read in one query and each row names its own', async () => {
     const reads: string[][] = [];
+    const found = [unit('u1', '莘庄镇'), unit('u2', '七宝镇')];
     const units = {
-      findByIds: async (ids: string[]) => {
-        reads.push(ids);
-        return [unit('u1', '莘庄镇'), unit('u2', '七宝镇')];
+      mapByIds: async (ids: string[]) => {
+        reads.push([...new Set(ids)]);
+        return new Map(found.map((row) => [row.id, row]));
       },
       findById: async () => {
         throw new Error('a query per row');

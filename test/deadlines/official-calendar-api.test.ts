@@ -94,7 +94,8 @@ describe('the official calendar through the API (GET/PUT /api/v1/calendar/:year)
   let admin: Member;
 
   beforeAll(async () => {
-    testApp = await startTestApp();
+    // the issue's day, 10:00 in Shanghai: the dates below are counted from it
+    testApp = await startTestApp({}, { startAt: new Date('2026-12-03T10:00:00+08:00') });
     team = await createCaseTeam(testApp);
     admin = await adminOf(testApp, team);
   });
@@ -256,7 +257,7 @@ describe('the official calendar through the API (GET/PUT /api/v1/calendar/:year)
 
   it('Done when (issue 16): a medical case accepted today at a workstation counts 1 January 2027 and the other statutory days as holidays and is provisional; after PUT of the 2027 notice it follows the notice and is not', async () => {
     const today = todayInShanghai(testApp.clock.now());
-    expect(today).toBe('2026-12-03'); // the issue's day: the test clock runs on the machine's clock
+    expect(today).toBe('2026-12-03'); // the issue's day: the test clock starts on it
 
     const { id, body } = await medicalCaseAcceptedToday(testApp, team);
     // 医疗纠纷预防和处理条例 §38: 30 working days; 20 in December, then 1 January is off by law

@@ -59,7 +59,8 @@ describe('entering a year’s holiday notice moves the open deadlines it changes
 
   beforeAll(async () => {
     smtp = await new SmtpPeer().start(0);
-    testApp = await startTestApp({ smtpUrl: smtp.url });
+    // the issue's day, 10:00 in Shanghai: the dates below are counted from it
+    testApp = await startTestApp({ smtpUrl: smtp.url }, { startAt: new Date('2026-12-03T10:00:00+08:00') });
     worker = await startTestWorker(testApp);
     // 25 days on: Monday 28 December 2026, a month before the Spring Festival of a year with no notice
     testApp.clock.advanceMinutes(25 * 24 * 60);

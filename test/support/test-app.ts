@@ -38,9 +38,16 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   };
 }
 
-/** A clock the test moves by hand. */
+/**
+ * A clock the test moves by hand. It runs on the machine's clock unless told where to start: a test
+ * whose dates matter (a deadline across a holiday) starts it on a fixed instant, so that it reads the
+ * same whatever day the suite runs.
+ */
 export class TestClock implements Clock {
-  private offsetMs = 0;
+  private offsetMs: number;
+  constructor(startAt?: Date) {
+    this.offsetMs = startAt ? startAt.getTime() - Date.now() : 0;
+  }
   now(): Date {
     return new Date(Date.now() + this.offsetMs);
   }
@@ -61,11 +68,11 @@ export interface TestApp {
 /** The real app on a database of its own (cloned from the migrated template); `logger` to read what it logs. */
 export async function startTestApp(
   overrides: Partial<Config> = {},
-  options: { logger?: Logger } = {},
+  options: { logger?: Logger; startAt?: Date } = {},
 ): Promise<TestApp> {
   const { db, url, close } = await openTestDataSource();
   const config = testConfig({ databaseUrl: url, ...overrides });
-  const clock = new TestClock();
+  const clock = new TestClock(options.startAt);
   const i18n = await createI18n(config.defaultLocale);
   const services = buildServices({ db, config, clock });
   // as the server starts: the audit chains keyed once (nothing to re-key in a fresh database)

@@ -34,7 +34,9 @@ export async function createUser(
     locale: fields.locale ?? 'zh-CN',
     passwordHash: await hashPassword(fields.password ?? testPassword),
     mustChangePassword: fields.mustChangePassword ?? false,
-    passwordChangedAt: new Date(),
+    // set before any test clock starts (a test may start its clock on a fixed day in the past):
+    // a sign-in at the test's "now" must not predate the password it proves
+    passwordChangedAt: new Date('2020-01-01T00:00:00Z'),
   });
 }
 

@@ -354,7 +354,8 @@ describe('the rules the deadlines come from (DOMAIN.md), one row at a time', () 
           court: team.units.court.id,
           appliedOn: addDays(own.today(), 1),
         }),
-        400,
+        // a day of fact after today: 422 naming appliedOn (issue 19)
+        422,
         'validation_failed',
       );
 

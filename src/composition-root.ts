@@ -206,6 +206,7 @@ function buildCases(f: Foundation) {
     clock,
     calendar,
     timers,
+    audit: f.audit,
   });
   return {
     cases,

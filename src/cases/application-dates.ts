@@ -3,12 +3,13 @@ import type { ErrorDetail } from '../shared/errors';
 import type { DisputeRules } from '../workflows/rules/dispute-rules.types';
 
 /**
- * The two dates a registration gives about the application itself, and what makes them
+ * The dates a registration gives about the application itself, and what makes them
  * believable (issue 16):
  *
  * - `receivedOn`, the day the mediation organisation received the application (劳动争议调解
  *   仲裁法 §14 counts from it): not after today, not before the dispute arose, and not more
  *   than a year back — older applications are history, brought in by the historic import.
+ * - `occurredOn`, the day the dispute arose: a fact, so not after today.
  * - `knewOn`, the day the worker knew or should have known of the infringement (§27): only
  *   where the type's rules keep a limitation, and not after the application it led to.
  */
@@ -30,6 +31,10 @@ export function applicationDateErrors(
   today: PlainDate,
 ): ErrorDetail[] {
   const errors: ErrorDetail[] = [];
+  // the day the dispute arose is a fact: not after today (issue 19: 9999-12-31 was taken)
+  const occurredOn = dates.occurredOn && dates.occurredOn <= today ? dates.occurredOn : undefined;
+  if (dates.occurredOn && !occurredOn)
+    errors.push({ field: 'occurredOn', message: 'validation.date_of_fact_in_future', params: { today } });
   const receivedOn = dates.receivedOn ?? today;
   if (receivedOn > today) errors.push({ field: 'receivedOn', message: 'validation.date_in_future' });
   else if (receivedOn < earliestReceivedOn(today))
@@ -38,7 +43,7 @@ export function applicationDateErrors(
       message: 'validation.received_too_long_ago',
       params: { earliest: earliestReceivedOn(today) },
     });
-  else if (dates.occurredOn && receivedOn < dates.occurredOn)
+  else if (occurredOn && receivedOn < occurredOn)
     errors.push({ field: 'receivedOn', message: 'validation.received_before_occurred' });
   if (dates.knewOn !== undefined) {
     if (!rules.arbitrationLimitation)

@@ -10,8 +10,12 @@ export function noticesOf({ row, event, after: next, actor }: SteppedCaseEvent):
       return [{ kind: 'case.assigned', recipientUserId: next.mediatorId, ...subject, payload }];
     case 'ESCALATE':
     case 'RETURN_DOWN':
-    case 'TRANSFER':
       return [{ kind: 'case.handed_off', recipientUnitId: next.holdingUnitId, ...subject, payload }];
+    case 'TRANSFER': {
+      // the mail names what the transfer is: 委派调解, 委托调解 or 移送
+      const named = { ...payload, transferKind: event.transferKind };
+      return [{ kind: 'case.handed_off', recipientUnitId: next.holdingUnitId, ...subject, payload: named }];
+    }
     case 'REOPEN':
       return [{ kind: 'case.reopened', recipientUnitId: next.holdingUnitId, ...subject, payload }];
     default:

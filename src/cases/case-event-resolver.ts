@@ -1,10 +1,14 @@
 import { dueDateOf } from '../deadlines/period';
+import { todayInShanghai } from '../deadlines/working-calendar';
 import type { EscalationRepository } from '../escalations/escalation.repository';
 import { RuleViolationError, ValidationError } from '../shared/errors';
 import { levelAbove, type MediationLevel, mediationLevelOf, type Unit } from '../units/unit.entity';
 import type { UnitRepository } from '../units/unit.repository';
 import type { UserRepository } from '../users/user.repository';
 import type { CaseEvent } from '../workflows/case.machine';
+import { caseEventDeclaration } from '../workflows/case-events/case-events';
+import { transferKindOf } from '../workflows/case-events/hand-off.events';
+import { acceptingLevelOf } from '../workflows/case-events/intake.events';
 import type { Track } from '../workflows/rules/dispute-rules.types';
 import type { HoldingUnit } from './case.repository';
 import type { CaseEventInput } from './case.schemas';
@@ -37,6 +41,7 @@ export class CaseEventResolver {
   /** Turns the API payload into the machine's event, resolving names and target units. */
   async resolve(step: CaseEventStep, input: CaseEventInput): Promise<CaseEvent> {
     const { expectedVersion: _version, ...payload } = input;
+    assertNoDateOfFactAfterToday(step, payload);
     switch (payload.type) {
       case 'REFER_OUT':
         // from mediation only once the period has run out (劳动争议调解仲裁法 §14): the machine's guard reads it
@@ -55,8 +60,6 @@ export class CaseEventResolver {
         return reachAgreement(step, payload);
       case 'REQUEST_JUDICIAL_CONFIRMATION': {
         const court = await this.unitOfKind(step, payload.court, 'court', 'court');
-        if (payload.appliedOn > step.today)
-          throw new ValidationError([{ field: 'appliedOn', message: 'validation.date_in_future' }]);
         return { type: 'REQUEST_JUDICIAL_CONFIRMATION', court: court.id, appliedOn: payload.appliedOn };
       }
       default:
@@ -66,13 +69,20 @@ export class CaseEventResolver {
 
   private async accept(step: CaseEventStep, payload: Submitted<'ACCEPT'>): Promise<CaseEvent> {
     if (payload.track === 'people') {
-      const level = payload.level ?? mediationLevelOf(step.holdingUnit.kind);
-      if (!level) throw new ValidationError([{ field: 'level', message: 'validation.required' }]);
+      // a unit accepts at its own level only: moving up is an ESCALATE, which a supervisor reviews
+      const level = acceptingLevelOf(step.holdingUnit.kind);
+      if (payload.level && payload.level !== level) {
+        throw new RuleViolationError('accept_own_level_only', [
+          { field: 'level', message: 'validation.accept_own_level', params: { level } },
+        ]);
+      }
       const unit = await this.peoplesUnitAt(step, level);
       return { type: 'ACCEPT', track: 'people', level, unitId: unit.id };
     }
     const unit = await this.unitOfKind(step, payload.unitId, unitKindForTrack[payload.track], 'unitId');
-    return { type: 'ACCEPT', track: payload.track, unitId: unit.id };
+    if (payload.track === 'judicial') return { type: 'ACCEPT', track: 'judicial', unitId: unit.id };
+    const departmentOverrideReason = competentBodyOverride(step, unit, payload.departmentOverrideReason);
+    return { type: 'ACCEPT', track: 'administrative', unitId: unit.id, departmentOverrideReason };
   }
 
   private async assign(step: CaseEventStep, payload: Submitted<'ASSIGN'>): Promise<CaseEvent> {
@@ -117,16 +127,22 @@ export class CaseEventResolver {
   }
 
   private async transfer(step: CaseEventStep, payload: Submitted<'TRANSFER'>): Promise<CaseEvent> {
-    if (payload.toTrack === 'people') {
+    const { reason, toTrack } = payload;
+    const transferKind = transferKindOf(step.before.track, toTrack);
+    if (toTrack === 'people') {
       const unit = await this.units.findById(payload.unitId, step.tx);
       const level = unit ? mediationLevelOf(unit.kind) : null;
       if (!unit?.active || !level || !(await this.sameDistrict(step, unit))) {
         throw new ValidationError([{ field: 'unitId', message: 'validation.transfer_target' }]);
       }
-      return { type: 'TRANSFER', toTrack: 'people', level, unitId: unit.id, reason: payload.reason };
+      return { type: 'TRANSFER', toTrack, level, unitId: unit.id, reason, transferKind };
     }
-    const unit = await this.unitOfKind(step, payload.unitId, unitKindForTrack[payload.toTrack], 'unitId');
-    return { type: 'TRANSFER', toTrack: payload.toTrack, unitId: unit.id, reason: payload.reason };
+    const unit = await this.unitOfKind(step, payload.unitId, unitKindForTrack[toTrack], 'unitId');
+    const departmentOverrideReason =
+      toTrack === 'administrative'
+        ? competentBodyOverride(step, unit, payload.departmentOverrideReason)
+        : undefined;
+    return { type: 'TRANSFER', toTrack, unitId: unit.id, reason, transferKind, departmentOverrideReason };
   }
 
   /** The people's-mediation unit at `level` on the holding unit's line: itself or an ancestor. */
@@ -179,4 +195,52 @@ function reachAgreement(
     performBy: payload.performBy,
     confirmationWindowEndsOn,
   };
+}
+
+/**
+ * A department of the administrative track must be the type's competent body (its rules'
+ * `administrativeBody.departmentKey`: 劳动争议 → 人力资源和社会保障局 …); another one only with
+ * a reason given (`departmentOverrideReason`), which the event keeps and the audit log records.
+ * A type whose body is configurable (generic rules: none named) takes any department. Returns
+ * the override's reason when one is used, else undefined (a reason given for the competent
+ * body itself is no override and is not kept).
+ */
+function competentBodyOverride(
+  { rules, row }: CaseEventStep,
+  department: Unit,
+  reason: string | undefined,
+): string | undefined {
+  const body = rules.administrativeBody;
+  if (!body || department.departmentKey === body.departmentKey) return undefined;
+  if (reason) return reason;
+  const params = { type: row.type, body: body.zh, bodyEn: body.en };
+  throw new RuleViolationError(
+    'not_competent_body',
+    [{ field: 'unitId', message: 'validation.not_competent_body', params }],
+    params,
+  );
+}
+
+/**
+ * Days and moments of fact (a session held, an application made, a visit: the fields
+ * declared `dayOfFact` / `momentOfFact`) cannot lie after today, Asia/Shanghai, by the app's
+ * clock: 422 naming each such field.
+ */
+function assertNoDateOfFactAfterToday(
+  { today }: CaseEventStep,
+  payload: Record<string, unknown> & { type: string },
+) {
+  const declaration = caseEventDeclaration(payload.type);
+  const after = (declaration?.datesOfFact ?? []).filter((field) => {
+    const value = payload[field];
+    if (typeof value !== 'string') return false;
+    const day = /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : todayInShanghai(new Date(value));
+    return day > today;
+  });
+  if (after.length > 0) {
+    throw new RuleViolationError(
+      'validation_failed',
+      after.map((field) => ({ field, message: 'validation.date_of_fact_in_future', params: { today } })),
+    );
+  }
 }

@@ -1,5 +1,6 @@
 import type { Actor } from '../access/actor';
 import { type Action, type CaseResource, policy } from '../access/policy';
+import type { AuditService, RequestOrigin } from '../audit/audit.service';
 import { todayInShanghai, type WorkingCalendar } from '../deadlines/working-calendar';
 import type { EscalationRepository } from '../escalations/escalation.repository';
 import { outboxRows } from '../notifications/outbox';
@@ -74,6 +75,8 @@ export class CaseWorkflowService {
   private readonly timers?: CaseTimers;
   private readonly resolver: CaseEventResolver;
   private readonly records: CaseEventRecords;
+  /** Records a department chosen against the type's competent body (ACCEPT, TRANSFER: issue 19). */
+  private readonly audit?: AuditService;
 
   constructor(deps: {
     transactions: Transactions;
@@ -86,6 +89,7 @@ export class CaseWorkflowService {
     clock: Clock;
     calendar: () => WorkingCalendar;
     timers?: CaseTimers;
+    audit?: AuditService;
   }) {
     this.transactions = deps.transactions;
     this.cases = deps.cases;
@@ -94,12 +98,13 @@ export class CaseWorkflowService {
     this.clock = deps.clock;
     this.calendar = deps.calendar;
     this.timers = deps.timers;
+    this.audit = deps.audit;
     this.resolver = new CaseEventResolver(deps.units, deps.users, deps.escalations);
     this.records = new CaseEventRecords(deps.mediationRecords, deps.escalations);
   }
 
-  async apply(actor: Actor, caseId: string, input: CaseEventInput): Promise<Case> {
-    return (await this.applyForAnswer(actor, caseId, input)).row;
+  async apply(actor: Actor, caseId: string, input: CaseEventInput, origin?: RequestOrigin): Promise<Case> {
+    return (await this.applyForAnswer(actor, caseId, input, origin)).row;
   }
 
   /**
@@ -108,7 +113,12 @@ export class CaseWorkflowService {
    * mediator as they were (a session logged, a follow-up), what its body shows — so
    * that answering does not read the case again.
    */
-  async applyForAnswer(actor: Actor, caseId: string, input: CaseEventInput): Promise<AppliedCaseEvent> {
+  async applyForAnswer(
+    actor: Actor,
+    caseId: string,
+    input: CaseEventInput,
+    origin: RequestOrigin = { actor: { id: actor.id, username: actor.username }, ip: null },
+  ): Promise<AppliedCaseEvent> {
     if (!isUuid(caseId)) throw new NotFoundError();
     return this.transactions.run(async (tx) => {
       const locked = await this.cases.lockForEvent(caseId, tx);
@@ -137,7 +147,8 @@ export class CaseWorkflowService {
       if (input.type === 'ACCEPT') await this.assertOneActiveForum(stepped);
 
       const { expectedVersion: _version, ...submitted } = input;
-      const payload: Record<string, unknown> = { ...submitted, ...event };
+      const payload: Record<string, unknown> = definedOnly({ ...submitted, ...event });
+      await this.auditDepartmentOverride(origin, stepped, tx);
       const changes = columnsAfter(stepped, await deadlineAfter(stepped, this.units));
       const sideRecords = await this.records.sideRecords(stepped);
       const notices = outboxRows(noticesOf(stepped));
@@ -216,6 +227,31 @@ export class CaseWorkflowService {
     });
   }
 
+  /** A department other than the type's competent body, chosen with a reason: an audit entry beside the event. */
+  private async auditDepartmentOverride(
+    origin: RequestOrigin,
+    { event, row, rules }: SteppedCaseEvent,
+    tx: Tx,
+  ) {
+    if (event.type !== 'ACCEPT' && event.type !== 'TRANSFER') return;
+    const reason = 'departmentOverrideReason' in event ? event.departmentOverrideReason : undefined;
+    if (!reason) return;
+    await this.audit?.record(
+      origin,
+      {
+        action: 'case.department_override',
+        target: { type: 'case', id: row.id },
+        details: {
+          event: event.type,
+          unitId: event.unitId,
+          competentBody: rules.administrativeBody?.zh,
+          reason,
+        },
+      },
+      tx,
+    );
+  }
+
   /** 一案一处: a dispute accepted by one forum is not accepted in parallel by another. */
   private async assertOneActiveForum({ row, holdingUnit, tx }: SteppedCaseEvent) {
     const parties = await this.cases.partiesOf(row.id, tx);
@@ -229,4 +265,9 @@ export class CaseWorkflowService {
       unitEn: forum?.nameEn ?? holdingUnit.nameEn,
     });
   }
+}
+
+/** The payload as recorded: fields the resolution left undefined (an override not used) are not kept. */
+function definedOnly(payload: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(payload).filter(([, value]) => value !== undefined));
 }

@@ -97,7 +97,12 @@ export function caseRoutes({ cases, registration, reveal, presenter, workflow }:
       handler: async (req, res) => {
         const input = req.input.body;
         const actor = actorOf(req);
-        const { row, resource, view } = await workflow.applyForAnswer(actor, String(req.params.id), input);
+        const { row, resource, view } = await workflow.applyForAnswer(
+          actor,
+          String(req.params.id),
+          input,
+          originOf(req),
+        );
         res.json(await presenter.present(actor, row, req.locale, resource, view));
       },
     }),

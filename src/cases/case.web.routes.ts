@@ -203,7 +203,7 @@ export function caseWebRoutes({
         const formKey = typeof body.formKey === 'string' ? body.formKey : String(body.type ?? '');
         try {
           const input = parseOrThrow(caseEventSchema, caseEventFromForm(body));
-          await workflow.apply(actorOf(req), id, input);
+          await workflow.apply(actorOf(req), id, input, originOf(req));
           res.redirect(303, `/cases/${id}?saved=${input.type}`);
         } catch (error) {
           const failure = formFailure(req, error);

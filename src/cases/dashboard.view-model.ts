@@ -1,5 +1,6 @@
 import { formatMoment } from '../shared/format';
 import { unitName } from '../units/unit.presenter';
+import { handOffKindKey } from '../workflows/case-events/hand-off.events';
 import type { CaseViewDeps, presentCase } from './case.presenter';
 import { caseRowView, eventLabel, stateLabel, type ViewContext } from './case.view-model';
 import type { Dashboard } from './case-dashboard.service';
@@ -63,7 +64,7 @@ export function dashboardView(
       title: handOff.title,
       from: t('dashboard.handOffFrom', {
         unit: unitText(handOff.fromUnitId),
-        kind: eventLabel(t, handOff.kind),
+        kind: t(handOffKindKey(handOff)),
       }),
       to: unitText(handOff.toUnitId),
       reason: handOff.reasonCode ? t(`escalationReasons.${handOff.reasonCode}`) : null,

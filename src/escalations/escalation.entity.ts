@@ -3,6 +3,8 @@ import type { EscalationReasonCode } from '../workflows/case-events/case-events'
 
 // declared with the ESCALATE event (src/workflows/case-events/hand-off.events.ts)
 export { type EscalationReasonCode, escalationReasonCodes } from '../workflows/case-events/case-events';
+// what a hand-off is called (上报, 交办, 委派调解, 委托调解, 移送): declared with the hand-off events
+export { handOffKindKey } from '../workflows/case-events/hand-off.events';
 export type EscalationStatus = 'pending' | 'endorsed' | 'questioned';
 
 /**

@@ -23,6 +23,9 @@ export interface HandOffIn {
   number: string;
   title: string;
   kind: string;
+  /** The tracks a transfer joined: what it is (委派 / 委托 / 移送) is read from them (`handOffKindKey`). */
+  fromTrack: string | null;
+  toTrack: string | null;
   reasonCode: string | null;
   reason: string;
   fromUnitId: string;
@@ -118,7 +121,7 @@ export class EscalationRepository {
       return [];
     }
     const rows: Array<Record<string, unknown>> = await this.db.manager.query(
-      `SELECT e.id, e.case_id, c.number, c.title, c.state, e.kind, e.reason_code, e.reason,
+      `SELECT e.id, e.case_id, c.number, c.title, c.state, e.kind, e.from_track, e.to_track, e.reason_code, e.reason,
               e.from_unit_id, e.to_unit_id, e.status, e.created_at
        FROM escalations e JOIN cases c ON c.id = e.case_id
        WHERE ${scope}
@@ -133,6 +136,8 @@ export class EscalationRepository {
       title: row.title as string,
       state: row.state as string,
       kind: row.kind as string,
+      fromTrack: (row.from_track as string | null) ?? null,
+      toTrack: (row.to_track as string | null) ?? null,
       reasonCode: (row.reason_code as string | null) ?? null,
       reason: row.reason as string,
       fromUnitId: row.from_unit_id as string,

@@ -11,7 +11,7 @@ import type { StatsService } from '../stats/stats.service';
 import { unitName } from '../units/unit.presenter';
 import type { UnitService } from '../units/unit.service';
 import { unitSelectOptions } from '../units/unit-options';
-import { escalationReasonCodes } from './escalation.entity';
+import { escalationReasonCodes, handOffKindKey } from './escalation.entity';
 import { escalationQuerySchema, reviewSchema } from './escalation.schemas';
 import type { EscalationService } from './escalation.service';
 
@@ -86,7 +86,7 @@ export function escalationWebRoutes(
         })),
       items: items.map(({ escalation, case: dispute, fromUnit, toUnit }) => ({
         id: escalation.id,
-        kindLabel: t(`escalations.kinds.${escalation.kind}`),
+        kindLabel: t(handOffKindKey(escalation)),
         reasonLabel: escalation.reasonCode ? t(`escalationReasons.${escalation.reasonCode}`) : '',
         reason: escalation.reason,
         from: fromUnit ? unitName(fromUnit, locale) : '',

@@ -94,9 +94,13 @@ export class MailRenderer {
       sourceLabel: source ? (locale === 'en' ? source.en : source.zh) : undefined,
       // a deadline across a year whose holiday notice is not entered: said in one line
       provisional: model.payload.provisional ? provisionalText(yearsWithoutNotice ?? [], t, locale) : null,
-      handOff: t(`email.handOffs.${String(model.payload.event ?? 'TRANSFER')}`, {
-        defaultValue: t('email.handOffs.TRANSFER'),
-      }),
+      // a transfer by what it is (委派调解 / 委托调解 / 移送), where the notice says it
+      handOff: t(
+        `email.handOffs.${String(model.payload.transferKind ?? model.payload.event ?? 'TRANSFER')}`,
+        {
+          defaultValue: t('email.handOffs.TRANSFER'),
+        },
+      ),
       link: subject && {
         url: subject.url,
         label: t('email.open', { what: subject.what, number: subject.number }),

@@ -1,5 +1,5 @@
 import type { Locale } from '../shared/i18n/i18n';
-import type { Unit } from './unit.entity';
+import type { DepartmentKey, Unit } from './unit.entity';
 import { unitName } from './unit.presenter';
 
 /**
@@ -24,6 +24,29 @@ export function unitOptions(units: Unit[], locale: Locale, { indent = false } = 
     value: unit.id,
     label: indent ? indentedUnitName(unit, locale) : unitName(unit, locale),
   }));
+}
+
+/**
+ * Departments as the choices of an administrative-track form (ACCEPT, TRANSFER): the type's
+ * competent body (`rules.administrativeBody.departmentKey`) first, the others after it under
+ * `others` ("other departments", an <optgroup>) — choosing one of those needs a reason. A
+ * type whose body is configurable (no key) lists every department alike.
+ */
+export function departmentOptions(
+  departments: Unit[],
+  body: { departmentKey: DepartmentKey } | null,
+  { locale, others }: { locale: Locale; others: string },
+): Array<{ value: string; label: string; group?: string }> {
+  const competent = (unit: Unit) => body !== null && unit.departmentKey === body.departmentKey;
+  const options = (units: Unit[]) => unitOptions(units, locale);
+  if (!body) return options(departments);
+  return [
+    ...options(departments.filter(competent)),
+    ...options(departments.filter((unit) => !competent(unit))).map((option) => ({
+      ...option,
+      group: others,
+    })),
+  ];
 }
 
 /**

@@ -34,11 +34,6 @@ export function levelAbove(level: MediationLevel): MediationLevel | null {
   return mediationLevels[mediationLevels.indexOf(level) + 1] ?? null;
 }
 
-/** A level and every level above it; all levels when there is none yet. */
-export function levelsFrom(level: MediationLevel | null): MediationLevel[] {
-  return level ? mediationLevels.slice(mediationLevels.indexOf(level)) : [...mediationLevels];
-}
-
 /**
  * A unit of the three-level linkage network (三级联动). `path` is an ltree of the ids
  * from the root down to this unit, maintained by a database trigger, so that

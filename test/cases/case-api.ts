@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
-import type { Unit } from '../../src/units/unit.entity';
+import { type DepartmentKey, departmentKeys, type Unit } from '../../src/units/unit.entity';
 import type { User } from '../../src/users/user.entity';
 import { apiToken, createUser } from '../support/auth';
-import { createDistrictTreeWithCourt } from '../support/factories';
+import { createDistrictTreeWithCourt, createUnit } from '../support/factories';
 import type { TestApp } from '../support/test-app';
 
 /**
@@ -14,7 +14,14 @@ import type { TestApp } from '../support/test-app';
  * calls the specs make.
  */
 
-export const caseTeamUnits = ['community', 'street', 'district', 'department', 'court'] as const;
+export const caseTeamUnits = [
+  'community',
+  'street',
+  'district',
+  'department',
+  'otherDepartment',
+  'court',
+] as const;
 export type CaseTeamUnit = (typeof caseTeamUnits)[number];
 
 export interface Member {
@@ -23,7 +30,11 @@ export interface Member {
 }
 
 export interface CaseTeam {
-  /** The line community → street → district, and a department and a court under the district. */
+  /**
+   * The line community → street → district, and under the district a court and two departments:
+   * `department` (keyed as asked: the competent body of the type a spec works with) and
+   * `otherDepartment` (another body's key).
+   */
   units: Record<CaseTeamUnit, Unit>;
   /** A mediator at each of those units (each signed in through the API). */
   mediators: Record<CaseTeamUnit, Member>;
@@ -36,13 +47,25 @@ async function member(testApp: TestApp, role: 'mediator' | 'supervisor', unit: U
   return { user, token: await apiToken(testApp.app, user.username) };
 }
 
-export async function createCaseTeam(testApp: TestApp): Promise<CaseTeam> {
+export async function createCaseTeam(
+  testApp: TestApp,
+  { departmentKey = null }: { departmentKey?: DepartmentKey | null } = {},
+): Promise<CaseTeam> {
   const tree = await createDistrictTreeWithCourt(testApp.db);
+  const department = departmentKey
+    ? await createUnit(testApp.db, { kind: 'department', parentId: tree.district.id, departmentKey })
+    : tree.department;
+  const otherDepartment = await createUnit(testApp.db, {
+    kind: 'department',
+    parentId: tree.district.id,
+    departmentKey: departmentKeys.find((key) => key !== departmentKey),
+  });
   const units: Record<CaseTeamUnit, Unit> = {
     community: tree.community,
     street: tree.street,
     district: tree.district,
-    department: tree.department,
+    department,
+    otherDepartment,
     court: tree.court,
   };
   const mediators = {} as Record<CaseTeamUnit, Member>;
@@ -142,7 +165,9 @@ export function verifyCase(testApp: TestApp, who: Member, caseId: string) {
 }
 
 /** A JSON answer of the API: the body, or `{error}`. */
-export type Answered<T> = T & { error?: { code: string; message: string } };
+export type Answered<T> = T & {
+  error?: { code: string; message: string; details?: Array<{ field?: string; message: string }> };
+};
 
 export interface ApiClient {
   call<T = CaseView>(

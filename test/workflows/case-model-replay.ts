@@ -5,6 +5,7 @@ import {
   caseStatePath,
   caseStatePaths,
 } from '../../src/workflows/case.machine';
+import { transferKindOf } from '../../src/workflows/case-events/hand-off.events';
 import { rulesFor } from '../../src/workflows/rules';
 import type { DisputeType } from '../../src/workflows/rules/dispute-rules.types';
 import {
@@ -71,6 +72,14 @@ const startsStage = new Set([
   'RESUME_MEDIATION',
 ]);
 
+/** An ACCEPT or a TRANSFER onto the administrative track: a department the type's rules may name. */
+function toAdministrativeTrack(event: CaseEvent): boolean {
+  return (
+    (event.type === 'ACCEPT' && event.track === 'administrative') ||
+    (event.type === 'TRANSFER' && event.toTrack === 'administrative')
+  );
+}
+
 function describePath(path: ModelPath): string {
   const types = path.steps.map((step) => step.event.type);
   const reopenings = types.filter((type) => type === 'REOPEN').length;
@@ -113,12 +122,23 @@ function requestBody(
   }
 }
 
-/** What the API must show after a step, per the machine and the type's rules (and the days agreed to add to the stage). */
-function expectedView(snapshot: CaseSnapshot, team: CaseTeam, type: DisputeType, extendedBy: number) {
+/**
+ * What the API must show after a step, per the machine and the type's rules (and the days
+ * agreed to add to the stage). A transfer the competent body decides on first (医疗 §40) waits
+ * in its screening under the body's period to decide.
+ */
+function expectedView(
+  snapshot: CaseSnapshot,
+  team: CaseTeam,
+  type: DisputeType,
+  { extendedBy, event }: { extendedBy: number; event: CaseEvent },
+) {
   const context = snapshot.context;
   const state = caseStatePath(snapshot.value);
   const inMediation = state.startsWith('mediation.');
-  const stage = inMediation && context.track ? rulesFor(type).deadlines[context.track] : null;
+  const rules = rulesFor(type);
+  const deciding = state === 'screening' && event.type === 'TRANSFER' ? rules.administrativeAcceptance : null;
+  const stage = inMediation && context.track ? rules.deadlines[context.track] : deciding;
   const mediatorAt = modelUnits.find((unit) => modelMediatorOf(unit) === context.mediatorId);
   const mediator = mediatorAt ? team.mediators[mediatorAt].user.id : null;
   return {
@@ -253,7 +273,10 @@ export function specifyCaseWorkflowFromModel(type: DisputeType): void {
 
     beforeAll(async () => {
       testApp = await startTestApp();
-      team = await createCaseTeam(testApp);
+      // the team's department is the type's competent body (none for a generic type)
+      team = await createCaseTeam(testApp, {
+        departmentKey: rules.administrativeBody?.departmentKey ?? null,
+      });
       api = await openApiClient(testApp);
     });
     afterAll(async () => {
@@ -295,9 +318,24 @@ export function specifyCaseWorkflowFromModel(type: DisputeType): void {
           if (startsStage.has(step.event.type)) extendedBy = 0;
           if (step.event.type === 'EXTEND_PERIOD') extendedBy += step.event.days;
 
+          const context = { escalatedFrom, holding, today: appToday };
+          if (rules.administrativeBody && toAdministrativeTrack(step.event)) {
+            // the same step to a department that is not the type's competent body is refused, and writes nothing
+            const wrong = await api.call(actor, 'POST', `/api/v1/cases/${caseId}/events`, {
+              expectedVersion: version,
+              ...requestBody({ ...step.event, unitId: 'otherDepartment' } as CaseEvent, team, context),
+            });
+            expect({
+              label,
+              status: wrong.status,
+              code: wrong.body.error?.code,
+              fields: wrong.body.error?.details?.map((detail) => detail.field),
+            }).toEqual({ label, status: 422, code: 'not_competent_body', fields: ['unitId'] });
+          }
+
           const response = await api.call(actor, 'POST', `/api/v1/cases/${caseId}/events`, {
             expectedVersion: version,
-            ...requestBody(step.event, team, { escalatedFrom, holding, today: appToday }),
+            ...requestBody(step.event, team, context),
           });
 
           expect({ label, status: response.status, error: response.body.error }).toEqual({
@@ -307,7 +345,7 @@ export function specifyCaseWorkflowFromModel(type: DisputeType): void {
           });
           expect({ label, ...actualView(response.body) }).toEqual({
             label,
-            ...expectedView(after, team, type, extendedBy),
+            ...expectedView(after, team, type, { extendedBy, event: step.event }),
           });
           expect({ label, version: response.body.version }).toEqual({ label, version: version + 1 });
           version = response.body.version;
@@ -319,11 +357,9 @@ export function specifyCaseWorkflowFromModel(type: DisputeType): void {
           }
         }
 
-        const timeline = await api.call<{ items: Array<{ type: string; toState: string }> }>(
-          team.supervisor,
-          'GET',
-          `/api/v1/cases/${caseId}/events`,
-        );
+        const timeline = await api.call<{
+          items: Array<{ type: string; toState: string; payload: Record<string, unknown> }>;
+        }>(team.supervisor, 'GET', `/api/v1/cases/${caseId}/events`);
         expect(timeline.body.items.map((event) => event.type)).toEqual([
           'REGISTERED',
           ...path.steps.map((step) => step.event.type),
@@ -332,6 +368,18 @@ export function specifyCaseWorkflowFromModel(type: DisputeType): void {
           'registered',
           ...expectedSnapshots.map((snapshot) => caseStatePath(snapshot.value)),
         ]);
+        // each transfer is named by what it is: 委派调解 from the court, 委托调解 from a department, else 移送
+        expect(
+          timeline.body.items
+            .filter((event) => event.type === 'TRANSFER')
+            .map((event) => event.payload.transferKind),
+        ).toEqual(
+          path.steps.flatMap(({ event }, index) => {
+            if (event.type !== 'TRANSFER') return [];
+            const before = index === 0 ? model.initial : expectedSnapshots[index - 1];
+            return [transferKindOf(before.context.track, event.toTrack)];
+          }),
+        );
 
         // every hand-off left a record awaiting review by a supervisor over the receiving unit
         const handOffs = await testApp.db.query(

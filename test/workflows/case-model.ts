@@ -26,10 +26,20 @@ import type { DisputeType } from '../../src/workflows/rules/dispute-rules.types'
 
 /**
  * The organisation the model moves cases in, by name: one line of the three-level
- * network, plus a department and a court under the district. The replay maps each
- * name to a real unit (test/cases/case-api.ts `createCaseTeam`).
+ * network, plus two departments and a court under the district. `department` is the type's
+ * competent body (its rules' `administrativeBody.departmentKey`), `otherDepartment` another
+ * body: a first-class type's case never goes there (the replay sends it there first and
+ * expects the refusal), a generic type's case is transferred there (any department will do).
+ * The replay maps each name to a real unit (test/cases/case-api.ts `createCaseTeam`).
  */
-export const modelUnits = ['community', 'street', 'district', 'department', 'court'] as const;
+export const modelUnits = [
+  'community',
+  'street',
+  'district',
+  'department',
+  'otherDepartment',
+  'court',
+] as const;
 export type ModelUnit = (typeof modelUnits)[number];
 
 export const modelParents: Record<ModelUnit, ModelUnit | null> = {
@@ -37,6 +47,7 @@ export const modelParents: Record<ModelUnit, ModelUnit | null> = {
   street: 'district',
   district: null,
   department: 'district',
+  otherDepartment: 'district',
   court: 'district',
 };
 const lineChild: Partial<Record<ModelUnit, ModelUnit>> = { street: 'community', district: 'street' };
@@ -57,10 +68,18 @@ export function modelInput(type: DisputeType): CaseMachineInput {
   };
 }
 
-/** People's-mediation levels the holding unit may accept at: its own and those above (from a department or court: the district). */
+/** The people's-mediation level the holding unit accepts at: its own only (from a department or court: the district). */
 function acceptableLevels(holding: ModelUnit): MediationLevel[] {
-  const own = (levels as readonly string[]).indexOf(holding);
-  return own < 0 ? ['district'] : levels.slice(own);
+  return (levels as readonly string[]).includes(holding) ? [holding as MediationLevel] : ['district'];
+}
+
+/**
+ * The department the model sends a case to on the administrative track: the competent body
+ * where the type's rules name one; for a generic type, the other department on TRANSFER (any
+ * department will do, so the model shows one that is not the first).
+ */
+export function administrativeTarget(type: DisputeType, event: 'ACCEPT' | 'TRANSFER'): ModelUnit {
+  return rulesFor(type).administrativeBody || event === 'ACCEPT' ? 'department' : 'otherDepartment';
 }
 
 /**
@@ -88,7 +107,12 @@ export function modelEvents(type: DisputeType, today: PlainDate) {
               unitId: level,
             }));
           }
-          return [{ ...probe, unitId: probe.track === 'administrative' ? 'department' : 'court' }];
+          return [
+            {
+              ...probe,
+              unitId: probe.track === 'administrative' ? administrativeTarget(type, 'ACCEPT') : 'court',
+            },
+          ];
         case 'ASSIGN':
           return [{ type: 'ASSIGN', mediatorId: modelMediatorOf(holding) }];
         case 'LOG_SESSION':
@@ -129,7 +153,8 @@ export function modelEvents(type: DisputeType, today: PlainDate) {
               : {
                   type: 'TRANSFER',
                   toTrack: probe.toTrack,
-                  unitId: probe.toTrack === 'administrative' ? 'department' : 'court',
+                  unitId:
+                    probe.toTrack === 'administrative' ? administrativeTarget(type, 'TRANSFER') : 'court',
                   reason: '需职能部门处理。',
                 },
           ];

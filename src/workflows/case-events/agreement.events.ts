@@ -2,12 +2,13 @@ import { z } from 'zod';
 import { unitOptions } from '../../units/unit-options';
 import {
   date,
-  dateTime,
+  dayOfFact,
   declareCaseEvent,
   type EventFormContext,
   eventSchema,
   invalidValue,
   type MachineEvent,
+  momentOfFact,
   noteField,
   optionalText,
   optionsOf,
@@ -61,7 +62,7 @@ export const reachAgreement = declareCaseEvent<ReachAgreementEvent>()(reachAgree
 
 const requestJudicialConfirmationSchema = eventSchema('REQUEST_JUDICIAL_CONFIRMATION', {
   court: uuid(),
-  appliedOn: date,
+  appliedOn: dayOfFact,
 });
 export type RequestJudicialConfirmationEvent = MachineEvent<typeof requestJudicialConfirmationSchema>;
 export const requestJudicialConfirmation = declareCaseEvent<RequestJudicialConfirmationEvent>()(
@@ -105,7 +106,7 @@ export const confirmationRejected = declareCaseEvent<ConfirmationRejectedEvent>(
 );
 
 const recordFollowUpSchema = eventSchema('RECORD_FOLLOW_UP', {
-  visitedAt: dateTime,
+  visitedAt: momentOfFact,
   note: text,
   performed: z.enum(performanceLevels, invalidValue),
 });

@@ -21,6 +21,15 @@ export const optionalText = z.string().trim().max(10000, 'validation.too_big').o
 export const date = z.iso.date({ error: 'validation.date' });
 export const dateTime = z.iso.datetime({ offset: true, error: 'validation.datetime' });
 export const invalidValue = { error: 'validation.invalid_value' } as const;
+
+/**
+ * A day or a moment something happened (a session held, an application made, a visit): a
+ * fact, so never after today (Asia/Shanghai, the app's clock). The write path checks every
+ * field declared with these (`CaseEventDeclaration.datesOfFact`), answering 422 naming the field.
+ */
+export const dayOfFact = z.iso.date({ error: 'validation.date' });
+export const momentOfFact = z.iso.datetime({ offset: true, error: 'validation.datetime' });
+const factSchemas = new Set<z.ZodType>([dayOfFact, momentOfFact]);
 export const uuid = () => z.uuid(invalidValue);
 
 const version = { expectedVersion: z.number({ error: 'validation.required' }).int().min(0) };
@@ -59,7 +68,8 @@ export interface FieldSpec {
   name: string;
   label?: string;
   required?: boolean;
-  options?: Array<{ value: string; label: string }>;
+  /** The choices; those with a `group` are shown under it (an <optgroup>), after the ungrouped ones. */
+  options?: Array<{ value: string; label: string; group?: string }>;
   /** Shown when nothing was typed yet (a failed form shows what was typed instead). */
   initial?: string;
   hint?: string;
@@ -116,6 +126,14 @@ export const reasonField = (t: TFunction, label = 'actionForms.reason', required
   label: t(label),
   required,
   rows: 3,
+});
+/** Why a department other than the type's competent body is chosen (ACCEPT, TRANSFER): optional, audited when used. */
+export const departmentOverrideField = (t: TFunction): FieldSpec => ({
+  kind: 'textarea',
+  name: 'departmentOverrideReason',
+  label: t('actionForms.departmentOverrideReason'),
+  hint: t('actionForms.departmentOverrideHint'),
+  rows: 2,
 });
 export const noteField = (t: TFunction): FieldSpec => ({
   kind: 'textarea',
@@ -207,6 +225,8 @@ export interface CaseEventDeclaration<Schema extends z.ZodObject = z.ZodObject> 
   /** The action forms that send the event (most events: one). */
   forms(context: EventFormContext): EventForm[];
   timeline: TimelineEntry[];
+  /** The payload fields that are days or moments of fact (`dayOfFact`, `momentOfFact`). */
+  datesOfFact: string[];
 }
 
 interface DeclarationInput<Field extends string> {
@@ -270,6 +290,13 @@ export function declareCaseEvent<Event extends { type: string }>() {
         ? forms
         : forms.map((form) => ({ ...form, fields: [...form.fields, ...rest] }));
     };
-    return { type, schema, timeline, forms: asked };
+    const datesOfFact = own.filter(([, field]) => isDateOfFact(field as z.ZodType)).map(([name]) => name);
+    return { type, schema, timeline, forms: asked, datesOfFact };
   };
+}
+
+function isDateOfFact(field: z.ZodType): boolean {
+  if (factSchemas.has(field)) return true;
+  // an optional one: the schema it wraps
+  return field instanceof z.ZodOptional && factSchemas.has(field.unwrap() as z.ZodType);
 }

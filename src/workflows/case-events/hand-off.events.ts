@@ -1,13 +1,15 @@
 import { z } from 'zod';
 import { type MediationLevel, mediationLevelOf } from '../../units/unit.entity';
 import { unitName } from '../../units/unit.presenter';
-import { unitOptions } from '../../units/unit-options';
+import { departmentOptions, unitOptions } from '../../units/unit-options';
 import { type Track, tracks } from '../rules/dispute-rules.types';
 import {
   declareCaseEvent,
+  departmentOverrideField,
   eventSchema,
   invalidValue,
   type MachineEvent,
+  optionalText,
   optionsOf,
   reasonField,
   text,
@@ -16,8 +18,8 @@ import {
 
 /**
  * Hand-offs: up the people's-mediation ladder (ESCALATE 上报), down it (RETURN_DOWN 交办),
- * and across to another track (TRANSFER 移交, 委派调解). Each is also a record a supervisor
- * reviews (src/escalations).
+ * and across to another track (TRANSFER: 委派调解, 委托调解 or 移送, by what it is — see
+ * `transferKindOf`). Each is also a record a supervisor reviews (src/escalations).
  */
 
 /** Why a case is handed up (ESCALATE), as the supervisor's review queue groups them. */
@@ -32,7 +34,7 @@ export const escalationReasonCodes = [
 ] as const;
 export type EscalationReasonCode = (typeof escalationReasonCodes)[number];
 
-/** 委派调解: the tracks a case may be transferred to, from each track. */
+/** The tracks a case may be transferred to, from each track. */
 export const allowedTransfers: Record<Track, readonly Track[]> = {
   people: ['administrative', 'judicial'],
   administrative: ['judicial', 'people'],
@@ -101,25 +103,87 @@ export const returnDown = declareCaseEvent<ReturnDownEvent>()(returnDownSchema, 
   ],
 });
 
+/**
+ * What a transfer is, by the tracks it joins — the names the practice and the rules give it:
+ * - `delegated` 委派调解: the court (the judicial track, 诉调对接, before a case is filed) sends
+ *   the dispute to a people's mediation organisation (民事诉讼法 §125 先行调解; 最高人民法院关于
+ *   人民法院特邀调解的规定 §1: 立案前委派, 立案后委托 — our judicial track is the pre-filing one).
+ * - `entrusted` 委托调解: an administrative body entrusts the dispute to a people's mediation
+ *   committee, keeping it its own matter (the committee mediates on its behalf).
+ * - `referred` 移送: a body hands the dispute to one that deals with it itself — a committee
+ *   to the competent administrative body (人民调解工作若干规定 §22, §24: matters the law gives to
+ *   a specific body are "提交有关机关处理"; a committee cannot entrust a government body), or any
+ *   mediator to the court's 诉调对接 (人民调解法 §18 runs the other way: court to committee).
+ */
+export const transferKinds = ['delegated', 'entrusted', 'referred'] as const;
+export type TransferKind = (typeof transferKinds)[number];
+
+/** What a transfer from `from` to `to` is (`transferKinds`); a case with no track yet is referred. */
+export function transferKindOf(from: Track | null, to: Track): TransferKind {
+  if (to === 'people' && from === 'judicial') return 'delegated';
+  if (to === 'people' && from === 'administrative') return 'entrusted';
+  return 'referred';
+}
+
+/**
+ * The locale key of a hand-off's name (`handOffKinds.*`): 上报, 交办, or the transfer's kind
+ * (委派调解 / 委托调解 / 移送), read from the record's tracks — for the escalation list, the
+ * dashboard, the supervision pages and the mails.
+ */
+export function handOffKindKey(handOff: {
+  kind: string;
+  fromTrack?: string | null;
+  toTrack?: string | null;
+}): string {
+  if (handOff.kind !== 'TRANSFER') return `handOffKinds.${handOff.kind}`;
+  const known = (track: string | null | undefined): Track | null =>
+    (tracks as readonly string[]).includes(track ?? '') ? (track as Track) : null;
+  const to = known(handOff.toTrack);
+  return `handOffKinds.${to ? transferKindOf(known(handOff.fromTrack), to) : 'TRANSFER'}`;
+}
+
 const transferSchema = eventSchema('TRANSFER', {
   toTrack: z.enum(tracks, invalidValue),
   unitId: uuid(),
   reason: text,
+  /** To a department other than the type's competent body: why (audited). */
+  departmentOverrideReason: optionalText,
 });
-/** To the people's track the service reads the level from the receiving unit. */
-export type TransferEvent = Omit<MachineEvent<typeof transferSchema>, 'toTrack'> &
-  ({ toTrack: 'people'; level: MediationLevel } | { toTrack: 'administrative' | 'judicial' });
+/**
+ * To the people's track the service reads the level from the receiving unit. The service also
+ * names what the transfer is (`transferKind`), which the event keeps and the timeline shows;
+ * the machine does not read it.
+ */
+export type TransferEvent = Omit<MachineEvent<typeof transferSchema>, 'toTrack'> & {
+  transferKind?: TransferKind;
+} & ({ toTrack: 'people'; level: MediationLevel } | { toTrack: 'administrative' | 'judicial' });
 export const transfer = declareCaseEvent<TransferEvent>()(transferSchema, {
-  forms: ({ t, locale, units, track }) => {
+  asks: ['departmentOverrideReason'],
+  forms: ({ t, locale, units, track, rules }) => {
     const targets: readonly Track[] = track ? allowedTransfers[track] : [];
-    const unitsFor: Record<Track, typeof units> = {
-      people: units.filter((unit) => mediationLevelOf(unit.kind) !== null),
-      administrative: units.filter((unit) => unit.kind === 'department'),
-      judicial: units.filter((unit) => unit.kind === 'court'),
+    const unitOptionsFor: Record<Track, () => ReturnType<typeof unitOptions>> = {
+      people: () =>
+        unitOptions(
+          units.filter((unit) => mediationLevelOf(unit.kind) !== null),
+          locale,
+          { indent: true },
+        ),
+      administrative: () =>
+        departmentOptions(
+          units.filter((unit) => unit.kind === 'department'),
+          rules.administrativeBody,
+          { locale, others: t('actionForms.otherDepartments') },
+        ),
+      judicial: () =>
+        unitOptions(
+          units.filter((unit) => unit.kind === 'court'),
+          locale,
+        ),
     };
     return targets.map((toTrack) => ({
       key: `TRANSFER-${toTrack}`,
       title: t('actionForms.transferTo', { track: t(`tracks.${toTrack}`) }),
+      description: t(`handOffKinds.about.${transferKindOf(track, toTrack)}`),
       fields: [
         { kind: 'hidden', name: 'toTrack', initial: toTrack },
         {
@@ -127,15 +191,18 @@ export const transfer = declareCaseEvent<TransferEvent>()(transferSchema, {
           name: 'unitId',
           label: t('actionForms.targetUnit'),
           required: true,
-          options: unitOptions(unitsFor[toTrack], locale, { indent: toTrack === 'people' }),
+          options: unitOptionsFor[toTrack](),
         },
         reasonField(t),
+        ...(toTrack === 'administrative' && rules.administrativeBody ? [departmentOverrideField(t)] : []),
       ],
     }));
   },
   timeline: ({ fact, note }) => [
+    fact('handOffKinds.label', 'transferKind', { list: 'handOffKinds' }),
     fact('cases.track', 'toTrack', { list: 'tracks' }),
     fact('actionForms.targetUnit', 'unitId', 'unit'),
     note('actionForms.reason', 'reason'),
+    note('actionForms.departmentOverrideReason', 'departmentOverrideReason'),
   ],
 });

@@ -1,14 +1,21 @@
 import { z } from 'zod';
 import { inLocale } from '../../shared/i18n/bilingual';
-import { levelsFrom, type MediationLevel, mediationLevelOf, mediationLevels } from '../../units/unit.entity';
-import { unitOptions } from '../../units/unit-options';
+import {
+  type MediationLevel,
+  mediationLevelOf,
+  mediationLevels,
+  type UnitKind,
+} from '../../units/unit.entity';
+import { departmentOptions, unitOptions } from '../../units/unit-options';
 import { tracks } from '../rules/dispute-rules.types';
 import {
   declareCaseEvent,
+  departmentOverrideField,
   type EventForm,
   eventSchema,
   invalidValue,
   type MachineEvent,
+  optionalText,
   optionsOf,
   reasonField,
   text,
@@ -27,19 +34,37 @@ const submitSchema = eventSchema('SUBMIT', {});
 export type SubmitEvent = MachineEvent<typeof submitSchema>;
 export const submit = declareCaseEvent<SubmitEvent>()(submitSchema, {});
 
+/**
+ * The people's-mediation level a unit accepts at: its own — moving a case up is an ESCALATE,
+ * which a supervisor reviews (issue 19) — or, for a department or a court screening a case
+ * (no level of its own), the district centre it hangs under.
+ */
+export function acceptingLevelOf(kind: UnitKind): MediationLevel {
+  return mediationLevelOf(kind) ?? 'district';
+}
+
 const acceptSchema = eventSchema('ACCEPT', {
   track: z.enum(tracks, invalidValue),
   level: z.enum(mediationLevels, invalidValue).optional(),
   unitId: uuid().optional(),
+  /** To a department other than the type's competent body: why (audited). */
+  departmentOverrideReason: optionalText,
 });
-/** The service resolves the unit that accepts: on the people's track the one at `level` on the holding unit's line. */
-export type AcceptEvent = Omit<MachineEvent<typeof acceptSchema>, 'track' | 'level' | 'unitId'> &
+/**
+ * The service resolves the unit that accepts: on the people's track the holding unit at its
+ * own level (`acceptingLevelOf`), else the department or court named.
+ */
+export type AcceptEvent = Omit<
+  MachineEvent<typeof acceptSchema>,
+  'track' | 'level' | 'unitId' | 'departmentOverrideReason'
+> &
   (
     | { track: 'people'; level: MediationLevel; unitId: string }
-    | { track: 'administrative' | 'judicial'; unitId: string }
+    | { track: 'administrative'; unitId: string; departmentOverrideReason?: string }
+    | { track: 'judicial'; unitId: string }
   );
 export const accept = declareCaseEvent<AcceptEvent>()(acceptSchema, {
-  asks: ['track', 'level', 'unitId'],
+  asks: ['track', 'level', 'unitId', 'departmentOverrideReason'],
   forms: ({ t, locale, units, holdingUnit, rules }) => {
     const ofKind = (kind: 'department' | 'court') => units.filter((unit) => unit.kind === kind);
     const forms: EventForm[] = [
@@ -49,13 +74,15 @@ export const accept = declareCaseEvent<AcceptEvent>()(acceptSchema, {
         fields: [
           { kind: 'hidden', name: 'track', initial: 'people' },
           {
+            // a unit accepts at its own level only: higher is an ESCALATE, reviewed by a supervisor
             kind: 'select',
             name: 'level',
             label: t('actionForms.level'),
             required: true,
             noBlank: true,
-            options: optionsOf(t, 'levels', levelsFrom(mediationLevelOf(holdingUnit.kind))),
-            initial: mediationLevelOf(holdingUnit.kind) ?? undefined,
+            options: optionsOf(t, 'levels', [acceptingLevelOf(holdingUnit.kind)]),
+            initial: acceptingLevelOf(holdingUnit.kind),
+            hint: t('actionForms.ownLevelOnly'),
           },
         ],
       },
@@ -74,10 +101,15 @@ export const accept = declareCaseEvent<AcceptEvent>()(acceptSchema, {
             name: 'unitId',
             label: t('actionForms.department'),
             required: true,
-            options: unitOptions(ofKind('department'), locale),
+            // the type's competent body first, the others under "other departments"
+            options: departmentOptions(ofKind('department'), body, {
+              locale,
+              others: t('actionForms.otherDepartments'),
+            }),
             // a department screening a case (one transferred to it: 医疗 §40) accepts it itself
             initial: holdingUnit.kind === 'department' ? holdingUnit.id : undefined,
           },
+          ...(body ? [departmentOverrideField(t)] : []),
         ],
       });
     }
@@ -100,10 +132,11 @@ export const accept = declareCaseEvent<AcceptEvent>()(acceptSchema, {
     }
     return forms;
   },
-  timeline: ({ fact }) => [
+  timeline: ({ fact, note }) => [
     fact('cases.track', 'track', { list: 'tracks' }),
     fact('cases.level', 'level', { list: 'levels' }),
     fact('cases.holdingUnit', 'unitId', 'unit'),
+    note('actionForms.departmentOverrideReason', 'departmentOverrideReason'),
   ],
 });
 

@@ -2,13 +2,13 @@ import { z } from 'zod';
 import { inLocale } from '../../shared/i18n/bilingual';
 import { failureGuidances } from '../rules/dispute-rules.types';
 import {
-  dateTime,
   declareCaseEvent,
   type EventForm,
   eventSchema,
   type FieldSpec,
   invalidValue,
   type MachineEvent,
+  momentOfFact,
   noteField,
   optionalText,
   optionsOf,
@@ -66,7 +66,7 @@ export const assign = declareCaseEvent<AssignEvent>()(assignSchema, {
 
 const logSessionSchema = eventSchema('LOG_SESSION', {
   kind: z.enum(sessionKinds, invalidValue),
-  heldAt: dateTime,
+  heldAt: momentOfFact,
   minutes: text,
   attendees: optionalText,
   place: z.string().trim().max(500, 'validation.too_big').optional(),

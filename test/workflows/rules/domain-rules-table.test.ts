@@ -3,8 +3,9 @@ import { readClock, warningDayCount } from '../../../src/deadlines/clock';
 import { countedDaysOf, dueDate, dueDateOf, nthCountedDay } from '../../../src/deadlines/period';
 import { addDays, daysBetween } from '../../../src/deadlines/plain-date';
 import { officialCalendar, todayInShanghai } from '../../../src/deadlines/working-calendar';
+import type { Unit } from '../../../src/units/unit.entity';
 import { disputeTypes, petitionRulesFor, rulesFor } from '../../../src/workflows/rules';
-import type { DisputeType } from '../../../src/workflows/rules/dispute-rules.types';
+import type { DepartmentKey, DisputeType } from '../../../src/workflows/rules/dispute-rules.types';
 import { labourGroupRepresentation } from '../../../src/workflows/rules/labour';
 import { medicalAdministrativeAcceptance } from '../../../src/workflows/rules/medical';
 import {
@@ -23,6 +24,7 @@ import {
   sendEvents,
 } from '../../cases/case-api';
 import { apiToken, createUser } from '../../support/auth';
+import { createUnit } from '../../support/factories';
 import { startTestApp, type TestApp } from '../../support/test-app';
 
 /**
@@ -39,6 +41,8 @@ const dayMinutes = 24 * 60;
 interface Scene {
   testApp: TestApp;
   team: CaseTeam;
+  /** The type's competent administrative body (rules' `administrativeBody`), a department with a mediator, made once. */
+  bodyOf(type: DisputeType): Promise<{ unit: Unit; mediator: Member }>;
   today(): string;
   /** Moves the app's clock on by whole days and signs everyone in again (tokens live 12 hours). */
   travel(days: number): Promise<void>;
@@ -47,13 +51,31 @@ interface Scene {
 async function openScene(): Promise<Scene> {
   const testApp = await startTestApp();
   const team = await createCaseTeam(testApp);
+  const bodies = new Map<DepartmentKey, { unit: Unit; mediator: Member }>();
   return {
     testApp,
     team,
+    async bodyOf(type) {
+      const key = rulesFor(type).administrativeBody?.departmentKey;
+      if (!key) return { unit: team.units.department, mediator: team.mediators.department };
+      let body = bodies.get(key);
+      if (!body) {
+        const unit = await createUnit(testApp.db, {
+          kind: 'department',
+          parentId: team.units.district.id,
+          departmentKey: key,
+        });
+        const user = await createUser(testApp.db, { role: 'mediator', unitId: unit.id });
+        body = { unit, mediator: { user, token: await apiToken(testApp.app, user.username) } };
+        bodies.set(key, body);
+      }
+      return body;
+    },
     today: () => todayInShanghai(testApp.clock.now()),
     async travel(days) {
       testApp.clock.advanceMinutes(days * dayMinutes);
-      for (const who of [...Object.values(team.mediators), team.supervisor]) {
+      const bodyMediators = [...bodies.values()].map((body) => body.mediator);
+      for (const who of [...Object.values(team.mediators), team.supervisor, ...bodyMediators]) {
         who.token = await apiToken(testApp.app, who.user.username);
       }
     },
@@ -77,14 +99,15 @@ async function caseInMediation(
   });
   expectAnswered(registered, 201);
   const track = options.track ?? 'people';
-  const mediator = track === 'people' ? team.mediators.community : team.mediators.department;
+  const competent = await scene.bodyOf(type);
+  const mediator = track === 'people' ? team.mediators.community : competent.mediator;
   const body = await sendEvents(testApp, registered.body.id, 0, [
     [team.mediators.community, { type: 'SUBMIT' }],
     [
       team.mediators.community,
       track === 'people'
         ? { type: 'ACCEPT', track: 'people', level: 'community' }
-        : { type: 'ACCEPT', track: 'administrative', unitId: team.units.department.id },
+        : { type: 'ACCEPT', track: 'administrative', unitId: competent.unit.id },
     ],
     [mediator, { type: 'ASSIGN', mediatorUsername: mediator.user.username }],
   ]);
@@ -331,7 +354,8 @@ describe('the rules the deadlines come from (DOMAIN.md), one row at a time', () 
           court: team.units.court.id,
           appliedOn: addDays(own.today(), 1),
         }),
-        400,
+        // a day of fact after today: 422 naming appliedOn (issue 19)
+        422,
         'validation_failed',
       );
 
@@ -499,7 +523,7 @@ describe('the rules the deadlines come from (DOMAIN.md), one row at a time', () 
       const refused = await sendEvent(testApp, team.mediators.community, atBureau.body.id, 1, {
         type: 'ACCEPT',
         track: 'administrative',
-        unitId: team.units.department.id,
+        unitId: (await own.bodyOf('medical')).unit.id,
       });
       expectAnswered(refused, 422, 'already_in_forum');
       expect(refused.body.error.message).toContain(running.number);
@@ -519,7 +543,7 @@ describe('the rules the deadlines come from (DOMAIN.md), one row at a time', () 
       parties: parties(1, 1, { idNumber: '310104197502021234', respondent: '某区妇幼保健院' }),
     });
     expect(atBureau.body).toMatchObject({ track: 'administrative', level: null });
-    expect(atBureau.body.holdingUnit?.id).toBe(team.units.department.id);
+    expect(atBureau.body.holdingUnit?.id).toBe((await scene.bodyOf('medical')).unit.id);
     expect(atBureau.body.deadline).toMatchObject({
       days: 30,
       basis: 'working',

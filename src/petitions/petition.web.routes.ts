@@ -2,7 +2,7 @@ import type { Request } from 'express';
 import type { Actor } from '../access/actor';
 import { policy } from '../access/policy';
 import type { RouteSpec } from '../access/route-table';
-import { actorOf, authorizedRecordOf } from '../access/route-table';
+import { actorOf, authorizedRecordOf, originOf } from '../access/route-table';
 import { todayInShanghai } from '../deadlines/working-calendar';
 import type { Clock } from '../shared/clock';
 import { submitForm } from '../shared/http/forms';
@@ -119,7 +119,7 @@ export function petitionWebRoutes({
           { view: 'petitions/new', viewModel: () => newPetitionView(context(req)) },
           async () => {
             const input = parseOrThrow(registerPetitionSchema, registerPetitionFromForm(req.body));
-            id = (await petitions.register(actorOf(req), input)).id;
+            id = (await petitions.register(actorOf(req), input, originOf(req))).id;
           },
         );
         if (ok) res.redirect(303, `/petitions/${id}`);

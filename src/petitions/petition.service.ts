@@ -17,6 +17,7 @@ import { eventBy } from '../workflows/event-log.repository';
 import { allowedEvents, startMachine } from '../workflows/machine-runner';
 import { petitionEventProbes, petitionMachine, petitionMachineVersion } from '../workflows/petition.machine';
 import { petitionRulesFor } from '../workflows/rules';
+import type { PetitionEventRecord } from '../workflows/workflow-event.entity';
 import type { Petition, PetitionVisit } from './petition.entity';
 import type { PetitionRepository } from './petition.repository';
 import type { PetitionListQuery, RegisterPetitionInput, VisitInput } from './petition.schemas';
@@ -320,6 +321,12 @@ export class PetitionService {
     return this.petitions.eventsOf(petitionId);
   }
 
+  /** The timeline with the units its events name, read in one query (the petition page). */
+  async timelineWithUnits(actor: Actor, petitionId: string) {
+    const events = await this.timeline(actor, petitionId);
+    return { events, units: await this.units.mapByIds(unitIdsOfTimeline(events)) };
+  }
+
   /** The chain, checked against the petition's own count (every event bumps its version), in one snapshot. */
   verify(actor: Actor, petitionId: string) {
     return this.transactions.run('REPEATABLE READ', async (tx) => {
@@ -355,4 +362,17 @@ function checkRepresentativeCap(
       { max: rules.representativeCap.max, source: rules.representativeCap.source.zh },
     );
   }
+}
+
+/** The unit ids a page of events names (who acted where, where a request went): read in one query. */
+export function unitIdsOfTimeline(events: PetitionEventRecord[]): string[] {
+  const ids = new Set<string>();
+  for (const event of events) {
+    if (event.unitId) ids.add(event.unitId);
+    for (const field of ['toUnitId', 'reviewUnitId', 'recheckUnitId', 'unitId']) {
+      const value = event.payload[field];
+      if (typeof value === 'string') ids.add(value);
+    }
+  }
+  return [...ids];
 }

@@ -60,10 +60,11 @@ export function petitionWebRoutes({
     const { row, resource } = await petitions.getVisible(actor, id);
     const petition = await presenter.present(actor, row, req.locale);
     const allowed = new Set(petition.allowedEvents);
-    const [visits, agents, unitList] = await Promise.all([
+    const [visits, agents, unitList, timeline] = await Promise.all([
       petitions.visits(actor, id),
       allowed.has('ASSIGN_AGENT') ? petitions.assignableAgents(row) : Promise.resolve([]),
       allowed.has('FORWARD') ? units.listVisible(actor) : Promise.resolve([]),
+      petitions.timelineWithUnits(actor, id),
     ]);
     return petitionPageView(
       {
@@ -73,6 +74,8 @@ export function petitionWebRoutes({
         units: unitList,
         mayVisit: policy.canLogVisit(actor, resource),
         today: todayInShanghai(clock.now()),
+        events: timeline.events,
+        eventUnits: timeline.units,
       },
       context(req),
     );

@@ -140,6 +140,9 @@ describe('a petition followed by its agent, decided by supervisors (信访工作
     expect(review.body.state).toBe('accepted.review');
     // 信访工作条例 第三十五条: the review is the district centre's, one level above 莘庄镇
     expect(review.body.holdingUnit.code).toBe('MH');
+    // … and 莘庄镇, whose reply it reviews, may not decide it
+    const byStreet = await send('supervisor.street', id, { type: 'REVIEW_DECIDED', opinion: '维持原处理意见。' });
+    expect(byStreet.status).toBe(403);
     const decided = await send('supervisor', id, { type: 'REVIEW_DECIDED', opinion: '维持原处理意见。' });
     expect(decided.body.state).toBe('accepted.reviewed');
     const closed = await send('supervisor', id, { type: 'CLOSE', note: '信访人未申请复核。' });

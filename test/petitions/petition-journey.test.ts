@@ -141,7 +141,10 @@ describe('a petition followed by its agent, decided by supervisors (信访工作
     // 信访工作条例 第三十五条: the review is the district centre's, one level above 莘庄镇
     expect(review.body.holdingUnit.code).toBe('MH');
     // … and 莘庄镇, whose reply it reviews, may not decide it
-    const byStreet = await send('supervisor.street', id, { type: 'REVIEW_DECIDED', opinion: '维持原处理意见。' });
+    const byStreet = await send('supervisor.street', id, {
+      type: 'REVIEW_DECIDED',
+      opinion: '维持原处理意见。',
+    });
     expect(byStreet.status).toBe(403);
     const decided = await send('supervisor', id, { type: 'REVIEW_DECIDED', opinion: '维持原处理意见。' });
     expect(decided.body.state).toBe('accepted.reviewed');

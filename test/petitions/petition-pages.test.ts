@@ -86,7 +86,8 @@ describe('the petition pages (agent on a phone, supervisor deciding)', () => {
     expect(acceptedPage).toMatch(/现由 莘庄镇[^<]* 办理/);
     expect(acceptedPage).toContain('办理经过');
     const timeline = acceptedPage.slice(acceptedPage.indexOf('id="timeline"'));
-    for (const event of ['登记', '走访', '关联案件', '受理']) expect(timeline).toContain(`<strong>${event}</strong>`);
+    for (const event of ['登记', '走访', '关联案件', '受理'])
+      expect(timeline).toContain(`<strong>${event}</strong>`);
     expect(timeline).toContain('现场查看油烟情况');
     expect(timeline).toContain('待受理 → 办理中');
 

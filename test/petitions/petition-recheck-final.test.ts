@@ -96,11 +96,10 @@ describe('the recheck: its hearing, its final decision (信访工作条例 第�
 describe('the category selects the clocks; an extension only before the period ran out (信访工作条例 第三十一条、第三十四条)', () => {
   let testApp: TestApp;
   let api: PetitionApi;
-  let tree: Awaited<ReturnType<typeof reviewLevels>>['tree'];
 
   beforeAll(async () => {
     testApp = await startTestApp({}, { startAt: issueDay });
-    ({ api, tree } = await reviewLevels(testApp));
+    ({ api } = await reviewLevels(testApp));
   });
   afterAll(() => testApp.close());
 

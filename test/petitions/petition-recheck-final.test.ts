@@ -48,6 +48,9 @@ describe('the recheck: its hearing, its final decision (信访工作条例 第�
       startedOn: '2026-12-03',
       due: '2027-01-11',
     });
+    // the deadline timers read the clock again with the hearing still not counted
+    await testApp.services.timers.sweep();
+    expect((await api.get('districtSupervisor', id)).body.dueDates.recheckDecision.due).toBe('2027-01-11');
 
     const decided = await api.send('districtSupervisor', id, {
       type: 'RECHECK_DECIDED',

@@ -80,6 +80,8 @@ export function petitionViewModel<P extends PetitionSummary>(
   return {
     ...petition,
     stateLabel: t(`petitions.states.${petition.state}`),
+    /** Where it sits now (the unit deciding on it): after a 复查/复核 request, the body above. */
+    heldBy: petition.holdingUnit ? t('petitions.heldBy', { unit: petition.holdingUnit.name }) : null,
     receivedOnText: formatPlainDate(petition.receivedOn, locale),
     nextVisitText: petition.nextVisitOn ? formatPlainDate(petition.nextVisitOn, locale) : null,
     flagLabels: [
@@ -170,8 +172,6 @@ export function petitionPageView(page: PetitionPage, { t, locale }: PageContext)
     title: `${petition.number} ${petition.subject}`,
     petition: { ...petition, linkedCases },
     categoryLabel: t(`petitions.categories.${petition.category}`),
-    /** Where the petition sits now: the unit deciding on it (after a review request, the body above). */
-    heldBy: petition.holdingUnit ? t('petitions.heldBy', { unit: petition.holdingUnit.name }) : null,
     finalText: petition.finalOn
       ? t('petitions.final', { date: formatPlainDate(petition.finalOn, locale) })
       : null,

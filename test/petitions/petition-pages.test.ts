@@ -73,6 +73,7 @@ describe('the petition pages (agent on a phone, supervisor deciding)', () => {
     await supervisor.signIn('supervisor.street', demoPassword);
     const list = await supervisor.get('/petitions');
     expect(list.text).toContain('噪音扰民');
+    expect(list.text).toMatch(/现由 莘庄镇[^<]* 办理/);
     const fresh = await testApp.db.getRepository(Petition).findOneOrFail({ where: { id: petition.id } });
     await supervisor.get(url);
     const accepted = await supervisor.post(`${url}/events`, {

@@ -302,6 +302,7 @@ function buildPetitions(f: Foundation, disputes: ReturnType<typeof buildCases>) 
     units,
     parties: disputes.caseRegistration,
     users: f.userRepository,
+    audit: f.audit,
     clock,
     calendar,
   });

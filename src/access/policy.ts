@@ -67,6 +67,8 @@ export interface PetitionResource {
   heldUnitPaths: string[];
   agentId: string | null;
   registeredBy: string | null;
+  /** Under 复查 or 复核: the unit whose opinion is being reviewed (it never decides the review). */
+  reviewedUnitId: string | null;
 }
 
 /** 信访工作条例: decisions on a petition are taken by the holding unit (a supervisor there or above). */
@@ -76,14 +78,28 @@ const petitionDecisions: readonly string[] = [
   'FORWARD',
   'EXTEND',
   'REPLY',
-  'REVIEW_DECIDED',
-  'RECHECK_DECIDED',
+  'RECORD_DELIVERY',
   'CLOSE',
   'ASSIGN_AGENT',
   'LINK_CASE',
 ];
-/** What an agent does for the petitioner: ask for 复查/复核, and take legal claims to mediation (诉访分离). */
-const agentPetitionEvents: readonly string[] = ['LINK_CASE', 'REQUEST_REVIEW', 'REQUEST_RECHECK'];
+/**
+ * The review body's own acts (信访工作条例 §35, §36): deciding the 复查 or the 复核, and
+ * holding the recheck's hearing. Only the supervisors of the unit the request went to (one
+ * level above the opinion reviewed) take them — not a unit above it, and never the unit
+ * whose opinion is reviewed.
+ */
+const reviewBodyDecisions: readonly string[] = ['REVIEW_DECIDED', 'RECHECK_DECIDED', 'SUSPEND', 'RESUME'];
+/**
+ * What an agent does for the petitioner: ask for 复查/复核, record when an opinion reached
+ * them, and take legal claims to mediation (诉访分离).
+ */
+const agentPetitionEvents: readonly string[] = [
+  'LINK_CASE',
+  'REQUEST_REVIEW',
+  'REQUEST_RECHECK',
+  'RECORD_DELIVERY',
+];
 
 /** Roles allowed each action at all; scope is checked separately. */
 const rolesFor: Record<Action, readonly Role[]> = {
@@ -226,6 +242,8 @@ export const policy = {
   canSendPetitionEvent(actor: Actor, eventType: string, resource: PetitionResource): boolean {
     if (!this.can(actor, 'petition.act', resource)) return false;
     if (actor.role === 'supervisor') {
+      if (reviewBodyDecisions.includes(eventType))
+        return resource.holdingUnitId === actor.unitId && resource.reviewedUnitId !== actor.unitId;
       return isWithinPath(resource.holdingUnitPath, actor.unitPath) && petitionDecisions.includes(eventType);
     }
     return agentPetitionEvents.includes(eventType);

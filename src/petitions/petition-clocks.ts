@@ -1,6 +1,11 @@
+import { type Pause, readClock } from '../deadlines/clock';
 import { countedDaysOf, dueDate } from '../deadlines/period';
 import type { WorkingCalendar } from '../deadlines/working-calendar';
-import type { PetitionDeadline, PetitionRules } from '../workflows/rules/petition-rules.types';
+import type {
+  PetitionCategory,
+  PetitionDeadline,
+  PetitionRules,
+} from '../workflows/rules/petition-rules.types';
 import type { PetitionDueDate, PetitionDueDates } from './petition.entity';
 
 /**
@@ -28,6 +33,7 @@ const bindingClock: Record<string, keyof PetitionDueDates | undefined> = {
   'accepted.handling': 'conclusion',
   'accepted.review': 'reviewDecision',
   'accepted.recheck': 'recheckDecision',
+  // while the hearing is held its days are not counted (§36): the petition cannot run late
 };
 
 export function currentPetitionClock(state: string, dueDates: PetitionDueDates): PetitionDueDate | null {
@@ -40,6 +46,34 @@ export function isPetitionOverdue(state: string, dueDates: PetitionDueDates, tod
   return clock ? clock.due < today : false;
 }
 
+/** What an event brings that moves a clock: dates the service has checked. */
+export interface ClockPayload {
+  days?: number;
+  requestedOn?: string;
+  deliveredOn?: string;
+  /** RECORD_DELIVERY: which window the delivery opens (the reply's or the review's). */
+  window?: 'reviewRequest' | 'recheckRequest';
+  category?: PetitionCategory;
+}
+
+/** The recheck's decision clock with its hearing stopped (SUSPEND) or running again (RESUME), §36. */
+function withHearing(
+  clock: PetitionDueDate,
+  event: 'SUSPEND' | 'RESUME',
+  today: string,
+  calendar: WorkingCalendar,
+) {
+  const pauses: Pause[] = [...(clock.pauses ?? [])];
+  if (event === 'SUSPEND') pauses.push({ from: today });
+  else pauses[pauses.length - 1] = { from: pauses[pauses.length - 1].from, to: today };
+  const reading = readClock(
+    { startedOn: clock.startedOn, days: clock.days, basis: 'calendar', pauses },
+    today,
+    calendar,
+  );
+  return { ...clock, due: reading.due, pauses };
+}
+
 /** The clocks after an event: the ones it starts or moves. */
 export function clocksAfter(
   eventType: string,
@@ -47,11 +81,14 @@ export function clocksAfter(
   rules: PetitionRules,
   today: string,
   calendar: WorkingCalendar,
-  payload: { days?: number; requestedOn?: string },
+  payload: ClockPayload,
 ): PetitionDueDates {
   switch (eventType) {
     case 'ACCEPT':
-      return { ...dueDates, conclusion: startPetitionClock(rules.conclude, today, calendar) };
+      // §34's 60 days bind claims only; suggestions and complaints follow their own routes (§32, §33)
+      return rules.concludeApplies.categories.includes(payload.category ?? 'claim')
+        ? { ...dueDates, conclusion: startPetitionClock(rules.conclude, today, calendar) }
+        : dueDates;
     case 'EXTEND': {
       const started = dueDates.conclusion?.startedOn ?? today;
       return {
@@ -63,19 +100,40 @@ export function clocksAfter(
       };
     }
     case 'REPLY':
-      return { ...dueDates, reviewRequest: startPetitionClock(rules.reviewRequestWindow, today, calendar) };
+      // §35: the 30 days run from the day the written reply reached the petitioner
+      return {
+        ...dueDates,
+        reviewRequest: startPetitionClock(rules.reviewRequestWindow, payload.deliveredOn ?? today, calendar),
+      };
+    case 'RECORD_DELIVERY': {
+      const window = payload.window ?? 'reviewRequest';
+      const rule = window === 'reviewRequest' ? rules.reviewRequestWindow : rules.recheckRequestWindow;
+      return { ...dueDates, [window]: startPetitionClock(rule, payload.deliveredOn ?? today, calendar) };
+    }
     case 'REQUEST_REVIEW':
       return {
         ...dueDates,
         reviewDecision: startPetitionClock(rules.reviewDecision, payload.requestedOn ?? today, calendar),
       };
     case 'REVIEW_DECIDED':
-      return { ...dueDates, recheckRequest: startPetitionClock(rules.recheckRequestWindow, today, calendar) };
+      return {
+        ...dueDates,
+        recheckRequest: startPetitionClock(
+          rules.recheckRequestWindow,
+          payload.deliveredOn ?? today,
+          calendar,
+        ),
+      };
     case 'REQUEST_RECHECK':
       return {
         ...dueDates,
         recheckDecision: startPetitionClock(rules.recheckDecision, payload.requestedOn ?? today, calendar),
       };
+    case 'SUSPEND':
+    case 'RESUME':
+      return dueDates.recheckDecision
+        ? { ...dueDates, recheckDecision: withHearing(dueDates.recheckDecision, eventType, today, calendar) }
+        : dueDates;
     default:
       return dueDates;
   }

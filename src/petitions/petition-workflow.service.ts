@@ -8,6 +8,7 @@ import type { Clock } from '../shared/clock';
 import type { Transactions, Tx } from '../shared/db/transactions';
 import { NotFoundError, RuleViolationError, ValidationError } from '../shared/errors';
 import { isUuid } from '../shared/ids';
+import type { Unit } from '../units/unit.entity';
 import type { UnitRepository } from '../units/unit.repository';
 import type { UserRepository } from '../users/user.repository';
 import { admitEvent } from '../workflows/event-admission';
@@ -20,10 +21,32 @@ import {
   petitionStatePath,
 } from '../workflows/petition.machine';
 import { petitionRulesFor } from '../workflows/rules';
+import type { LegalSource } from '../workflows/rules/dispute-rules.types';
 import type { Petition } from './petition.entity';
 import type { PetitionRepository } from './petition.repository';
 import type { PetitionEventInput } from './petition.schemas';
-import { clocksAfter, isPetitionOverdue } from './petition-clocks';
+import { type ClockPayload, clocksAfter, isPetitionOverdue } from './petition-clocks';
+import { checkRequestedOn, datedEvent, deliveryWindowOf } from './petition-event-dates';
+
+/** What the clocks need of an event: the dates the service resolved into it. */
+function clockPayloadOf(row: Petition, event: PetitionEvent): ClockPayload {
+  switch (event.type) {
+    case 'ACCEPT':
+      return { category: row.category };
+    case 'EXTEND':
+      return { days: event.days };
+    case 'REPLY':
+    case 'REVIEW_DECIDED':
+      return { deliveredOn: event.deliveredOn };
+    case 'RECORD_DELIVERY':
+      return { deliveredOn: event.deliveredOn, window: deliveryWindowOf(row) };
+    case 'REQUEST_REVIEW':
+    case 'REQUEST_RECHECK':
+      return { requestedOn: event.requestedOn };
+    default:
+      return {};
+  }
+}
 
 /** One event on a locked petition: who sends it, the row as locked, today, the calendar, the transaction. */
 interface PetitionStep {
@@ -105,24 +128,32 @@ export class PetitionWorkflowService {
       );
       if (event.type === 'LINK_CASE') await this.petitions.linkCase(row.id, event.caseId, tx);
 
-      const dueDates = clocksAfter(input.type, row.dueDates, rules, today, calendar, {
-        days: input.type === 'EXTEND' ? input.days : undefined,
-        requestedOn:
-          input.type === 'REQUEST_REVIEW' || input.type === 'REQUEST_RECHECK' ? input.requestedOn : undefined,
-      });
+      const dueDates = clocksAfter(
+        input.type,
+        row.dueDates,
+        rules,
+        today,
+        calendar,
+        clockPayloadOf(row, event),
+      );
       const context = stepped.next.context;
-      const forwardedTo = context.forwardedToUnitId;
       const changes: Partial<Petition> = {
         snapshot: stepped.next,
         state: toState,
         version: row.version + 1,
         agentId: context.agentId,
+        // a review or a recheck moves the petition one level up (§35, §36); a forward hands it on
+        holdingUnitId: context.holdingUnitId,
+        heldUnitIds: [
+          ...new Set([
+            ...row.heldUnitIds,
+            context.holdingUnitId,
+            ...(context.forwardedToUnitId ? [context.forwardedToUnitId] : []),
+          ]),
+        ],
         dueDates,
         overdue: isPetitionOverdue(toState, dueDates, today),
-        heldUnitIds:
-          forwardedTo && !row.heldUnitIds.includes(forwardedTo)
-            ? [...row.heldUnitIds, forwardedTo]
-            : row.heldUnitIds,
+        finalOn: context.final && !row.finalOn ? today : row.finalOn,
         updatedAt: now,
       };
       await this.petitions.update(row.id, changes, tx);
@@ -141,31 +172,26 @@ export class PetitionWorkflowService {
     });
   }
 
-  /** The machine's event from the submitted one: windows computed, targets looked up and checked, a case opened. */
+  /** The machine's event from the submitted one: dates checked, windows computed, targets looked up, a case opened. */
   private async resolve(step: PetitionStep, input: PetitionEventInput): Promise<PetitionEvent> {
     const { actor, row, today, calendar, tx } = step;
     const { expectedVersion: _version, ...payload } = input;
     const rules = petitionRulesFor(row.rulesVersion);
+    const dated = datedEvent(row, payload, rules, today, calendar);
+    if (dated) return dated;
     switch (payload.type) {
-      case 'REPLY':
-        return {
-          type: 'REPLY',
-          opinion: payload.opinion,
-          reviewRequestWindowEndsOn: clocksAfter('REPLY', {}, rules, today, calendar, {}).reviewRequest
-            ?.due as string,
-        };
-      case 'REVIEW_DECIDED':
-        return {
-          type: 'REVIEW_DECIDED',
-          opinion: payload.opinion,
-          recheckRequestWindowEndsOn: clocksAfter('REVIEW_DECIDED', {}, rules, today, calendar, {})
-            .recheckRequest?.due as string,
-        };
       case 'REQUEST_REVIEW':
+        checkRequestedOn(row, payload.type, payload.requestedOn, today);
+        return {
+          ...payload,
+          reviewUnitId: (await this.levelAbove(row, rules.reviewOneLevelUp.source, tx)).id,
+        };
       case 'REQUEST_RECHECK':
-        if (payload.requestedOn > today)
-          throw new ValidationError([{ field: 'requestedOn', message: 'validation.date_in_future' }]);
-        return payload;
+        checkRequestedOn(row, payload.type, payload.requestedOn, today);
+        return {
+          ...payload,
+          recheckUnitId: (await this.levelAbove(row, rules.recheckOneLevelUp.source, tx)).id,
+        };
       case 'FORWARD': {
         const target = await this.units.findById(payload.toUnitId, tx);
         if (
@@ -208,6 +234,24 @@ export class PetitionWorkflowService {
       default:
         return payload as PetitionEvent;
     }
+  }
+
+  /**
+   * The body one level above the unit that holds the petition: the review's (§35) above the
+   * unit that replied, the recheck's (§36) above the review body. A unit with no active unit
+   * above it in this district's tree (the district centre) answers to a body outside the
+   * system (the city): the request is refused here with that explanation, and the petitioner
+   * is told to take it there.
+   */
+  private async levelAbove(row: Petition, source: LegalSource, tx: Tx): Promise<Unit> {
+    const above = await this.units.findParentOf(row.holdingUnitId, tx);
+    if (above?.active) return above;
+    const holding = await this.units.findById(row.holdingUnitId, tx);
+    throw new RuleViolationError('petition.no_level_above', undefined, {
+      unit: holding?.nameZh ?? '',
+      unitEn: holding?.nameEn ?? '',
+      source: source.zh,
+    });
   }
 
   private async districtLabel(row: Petition, tx: Tx): Promise<string> {

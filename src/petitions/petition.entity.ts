@@ -1,6 +1,8 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { Pause } from '../deadlines/clock';
 import type { PersistedState } from '../workflows/machine-runner';
 import type { PetitionContext } from '../workflows/petition.machine';
+import type { PetitionCategory } from '../workflows/rules/petition-rules.types';
 
 /** One clock of a petition: its last day and the article it comes from. */
 export interface PetitionDueDate {
@@ -8,6 +10,8 @@ export interface PetitionDueDate {
   days: number;
   source: { zh: string; en: string };
   startedOn: string;
+  /** Days not counted (the recheck's hearing, §36), as the dispute clocks keep them. */
+  pauses?: Pause[];
 }
 
 /** The petition's clocks (信访工作条例): decide in 15 days, conclude in 60 (+30), 复查 and 复核 windows. */
@@ -40,6 +44,14 @@ export class Petition {
 
   @Column({ type: 'text' })
   content!: string;
+
+  /** §31: suggestion (建议意见类), complaint (检举控告类) or claim (申诉求决类). */
+  @Column({ type: 'varchar', length: 16, default: 'claim' })
+  category!: PetitionCategory;
+
+  /** The day a recheck (复核) decided it: final, the same matter is not accepted again (§36). */
+  @Column({ name: 'final_on', type: 'date', nullable: true })
+  finalOn!: string | null;
 
   @Column({ name: 'group_size', type: 'integer', nullable: true })
   groupSize!: number | null;

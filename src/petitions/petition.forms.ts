@@ -16,7 +16,16 @@ const orUndefined = (value: unknown) =>
   typeof value === 'string' && value.trim() !== '' ? value : undefined;
 
 /** The optional text fields a petition event's small form may carry. */
-const eventTextFields = ['note', 'reason', 'opinion', 'toUnitId', 'requestedOn', 'agentId', 'caseId'];
+const eventTextFields = [
+  'note',
+  'reason',
+  'opinion',
+  'toUnitId',
+  'requestedOn',
+  'deliveredOn',
+  'agentId',
+  'caseId',
+];
 
 /** The registration form's repeated petitioner fields, zipped into rows (blank rows dropped). */
 function petitionersFromForm(body: FormBody) {
@@ -38,6 +47,7 @@ export function registerPetitionFromForm(body: FormBody): Record<string, unknown
     petitioners: petitionersFromForm(body),
     groupSize: orUndefined(body.groupSize) ? Number(body.groupSize) : undefined,
     receivedOn: orUndefined(body.receivedOn),
+    category: orUndefined(body.category),
   };
 }
 

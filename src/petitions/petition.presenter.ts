@@ -97,7 +97,11 @@ export class PetitionPresenter {
       number: row.number,
       subject: row.subject,
       state: row.state,
+      /** §31: suggestion, complaint or claim. */
+      category: row.category,
       receivedOn: row.receivedOn,
+      /** The day a recheck closed it for good (§36), or null. */
+      finalOn: row.finalOn,
       holdingUnit: unit ? { id: unit.id, code: unit.code, name: unitName(unit, locale) } : null,
       agentId: row.agentId,
       groupSize: row.groupSize,

@@ -8,6 +8,16 @@ import type { EventLog, NewWorkflowEvent } from '../workflows/event-log.reposito
 import type { PetitionEventRecord } from '../workflows/workflow-event.entity';
 import { Petition, PetitionVisit } from './petition.entity';
 import type { PetitionListQuery } from './petition.schemas';
+import type { FinalPetition } from './petition-final-matters';
+
+/** Under 复查 the unit that replied, under 复核 the review body: whose opinion is being reviewed. */
+function reviewedUnitOf(row: Pick<Petition, 'state' | 'snapshot'>): string | null {
+  const context = row.snapshot.context;
+  if (row.state === 'accepted.review') return context.repliedByUnitId ?? null;
+  if (row.state === 'accepted.recheck' || row.state === 'accepted.recheckHearing')
+    return context.reviewUnitId ?? null;
+  return null;
+}
 
 /** The only code that queries petitions, petitioners, visits, links to cases and (through the one `EventLog`) events. */
 export class PetitionRepository {
@@ -50,7 +60,7 @@ export class PetitionRepository {
   }
 
   async accessResource(
-    row: Pick<Petition, 'holdingUnitId' | 'heldUnitIds' | 'agentId' | 'registeredBy'>,
+    row: Pick<Petition, 'holdingUnitId' | 'heldUnitIds' | 'agentId' | 'registeredBy' | 'state' | 'snapshot'>,
     tx?: EntityManager,
   ): Promise<PetitionResource> {
     const paths: Array<{ id: string; path: string }> = await this.manager(tx).query(
@@ -64,6 +74,7 @@ export class PetitionRepository {
       heldUnitPaths: paths.map((unit) => unit.path),
       agentId: row.agentId,
       registeredBy: row.registeredBy,
+      reviewedUnitId: reviewedUnitOf(row),
     };
   }
 
@@ -157,6 +168,35 @@ export class PetitionRepository {
       [districtId, keys],
     );
     return rows[0]?.found === true;
+  }
+
+  /** Petitions of the district closed by a recheck (§36) in which any of these people petitioned. */
+  async finalPetitionsOf(districtId: string, keys: string[], tx?: EntityManager): Promise<FinalPetition[]> {
+    if (keys.length === 0) return [];
+    return this.manager(tx).query(
+      `SELECT pe.id, pe.number, pe.subject, to_char(pe.final_on, 'YYYY-MM-DD') AS "finalOn", u.name_zh AS "unitNameZh"
+       FROM petitions pe JOIN units u ON u.id = pe.holding_unit_id
+       WHERE pe.district_id = $1 AND pe.final_on IS NOT NULL
+         AND EXISTS (SELECT 1 FROM parties pa WHERE pa.petition_id = pe.id AND ${partyKeySql('pa')} = ANY($2::text[]))
+       ORDER BY pe.final_on DESC, pe.number`,
+      [districtId, keys],
+    );
+  }
+
+  /** One petition of the district as the final-matter check reads it (a link the user confirms), or null. */
+  async petitionOfDistrict(
+    districtId: string,
+    id: string,
+    tx?: EntityManager,
+  ): Promise<(FinalPetition & { final: boolean }) | null> {
+    const rows = await this.manager(tx).query(
+      `SELECT pe.id, pe.number, pe.subject, to_char(pe.final_on, 'YYYY-MM-DD') AS "finalOn",
+              u.name_zh AS "unitNameZh", pe.final_on IS NOT NULL AS final
+       FROM petitions pe JOIN units u ON u.id = pe.holding_unit_id
+       WHERE pe.district_id = $1 AND pe.id = $2`,
+      [districtId, id],
+    );
+    return rows[0] ?? null;
   }
 
   async linkCase(petitionId: string, caseId: string, tx: EntityManager): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Actor } from '../access/actor';
 import type { RouteSpec } from '../access/route-table';
-import { actorOf, apiRoute, authorizedRecordOf } from '../access/route-table';
+import { actorOf, apiRoute, authorizedRecordOf, originOf } from '../access/route-table';
 import { type PetitionPresenter, presentPetitionEvent, presentVisit } from './petition.presenter';
 import {
   petitionEventSchema,
@@ -39,8 +39,22 @@ export function petitionRoutes({ petitions, presenter, workflow }: PetitionApiDe
       },
       handler: async (req, res) => {
         const actor = actorOf(req);
-        const row = await petitions.register(actor, req.input.body);
-        res.status(201).json(await presenter.present(actor, row, req.locale));
+        const { row, earlierFinal } = await petitions.registerWithWarnings(
+          actor,
+          req.input.body,
+          originOf(req),
+        );
+        // §36: the same people's matters a recheck closed for good, told (this one is a new matter)
+        const warnings = earlierFinal.map((petition) => ({
+          code: 'petition.earlier_final',
+          message: req.t('petitions.warnings.earlierFinal', {
+            number: petition.number,
+            finalOn: petition.finalOn,
+          }),
+          number: petition.number,
+          finalOn: petition.finalOn,
+        }));
+        res.status(201).json({ ...(await presenter.present(actor, row, req.locale)), warnings });
       },
     }),
     apiRoute({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { partyInputSchema, registerCaseSchema } from '../cases/case.schemas';
+import { petitionCategories } from '../workflows/rules/petition-rules.types';
 
 const text = z.string().trim().min(1, 'validation.required').max(10000, 'validation.too_big');
 const optionalText = z.string().trim().max(10000, 'validation.too_big').optional();
@@ -27,6 +28,10 @@ export const registerPetitionSchema = z
     /** Where the matter belongs (the petitioner's community or street): tells a skip-level petition. */
     localUnitId: z.uuid({ error: 'validation.invalid_value' }).optional(),
     receivedOn: date.optional(),
+    /** §31: which kind of petition; only claims (the default) are concluded within 60 days (§34). */
+    category: z.enum(petitionCategories, { error: 'validation.invalid_value' }).optional(),
+    /** A petition the user confirms is the same matter (its final recheck refuses this one, §36). */
+    sameMatterAs: z.uuid({ error: 'validation.invalid_value' }).optional(),
   })
   .meta({ id: 'RegisterPetition' });
 export type RegisterPetitionInput = z.infer<typeof registerPetitionSchema>;
@@ -56,20 +61,33 @@ export const petitionEventSchema = z
           .max(30, 'validation.extension_too_long'),
         reason: text,
       }),
-      z.strictObject({ type: z.literal('REPLY'), ...version, opinion: text }),
+      z.strictObject({ type: z.literal('REPLY'), ...version, opinion: text, deliveredOn: date.optional() }),
+      z.strictObject({ type: z.literal('RECORD_DELIVERY'), ...version, deliveredOn: date }),
       z.strictObject({
         type: z.literal('REQUEST_REVIEW'),
         ...version,
         requestedOn: date,
         reason: optionalText,
       }),
-      z.strictObject({ type: z.literal('REVIEW_DECIDED'), ...version, opinion: text }),
+      z.strictObject({
+        type: z.literal('REVIEW_DECIDED'),
+        ...version,
+        opinion: text,
+        deliveredOn: date.optional(),
+      }),
       z.strictObject({
         type: z.literal('REQUEST_RECHECK'),
         ...version,
         requestedOn: date,
         reason: optionalText,
       }),
+      z.strictObject({
+        type: z.literal('SUSPEND'),
+        ...version,
+        reason: z.literal('hearing', { error: 'validation.invalid_value' }),
+        note: optionalText,
+      }),
+      z.strictObject({ type: z.literal('RESUME'), ...version, note: optionalText }),
       z.strictObject({ type: z.literal('RECHECK_DECIDED'), ...version, opinion: text }),
       z.strictObject({ type: z.literal('CLOSE'), ...version, note: optionalText }),
       z

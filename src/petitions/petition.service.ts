@@ -1,6 +1,8 @@
 import type { Actor } from '../access/actor';
 import { type PetitionResource, policy } from '../access/policy';
+import type { AuditService, RequestOrigin } from '../audit/audit.service';
 import type { CaseRegistrationService } from '../cases/case-registration.service';
+import type { Party } from '../cases/party.entity';
 import { partyKey } from '../cases/party-key';
 import { todayInShanghai, type WorkingCalendar } from '../deadlines/working-calendar';
 import type { Clock } from '../shared/clock';
@@ -15,10 +17,17 @@ import { eventBy } from '../workflows/event-log.repository';
 import { allowedEvents, startMachine } from '../workflows/machine-runner';
 import { petitionEventProbes, petitionMachine, petitionMachineVersion } from '../workflows/petition.machine';
 import { petitionRulesFor } from '../workflows/rules';
+import type { PetitionEventRecord } from '../workflows/workflow-event.entity';
 import type { Petition, PetitionVisit } from './petition.entity';
 import type { PetitionRepository } from './petition.repository';
 import type { PetitionListQuery, RegisterPetitionInput, VisitInput } from './petition.schemas';
 import { startPetitionClock } from './petition-clocks';
+import {
+  type FinalPetition,
+  finalMatterRefusal,
+  originOfActor,
+  readFinalMatters,
+} from './petition-final-matters';
 
 export interface VisiblePetition {
   row: Petition;
@@ -38,6 +47,7 @@ export class PetitionService {
   /** Seals petitioners as a case's parties are sealed. */
   private readonly parties: Pick<CaseRegistrationService, 'sealParties'>;
   private readonly users: UserRepository;
+  private readonly audit: AuditService;
   private readonly clock: Clock;
   private readonly calendar: () => WorkingCalendar;
 
@@ -47,6 +57,7 @@ export class PetitionService {
     units: UnitRepository;
     parties: Pick<CaseRegistrationService, 'sealParties'>;
     users: UserRepository;
+    audit: AuditService;
     clock: Clock;
     calendar: () => WorkingCalendar;
   }) {
@@ -55,6 +66,7 @@ export class PetitionService {
     this.units = deps.units;
     this.parties = deps.parties;
     this.users = deps.users;
+    this.audit = deps.audit;
     this.clock = deps.clock;
     this.calendar = deps.calendar;
   }
@@ -72,85 +84,155 @@ export class PetitionService {
     return this.petitions.list(policy.petitionVisibility(actor), query);
   }
 
-  async register(actor: Actor, input: RegisterPetitionInput): Promise<Petition> {
+  async register(actor: Actor, input: RegisterPetitionInput, origin?: RequestOrigin): Promise<Petition> {
+    return (await this.registerWithWarnings(actor, input, origin)).row;
+  }
+
+  /**
+   * Registers a petition, unless it repeats a matter a recheck closed for good (§36: 422
+   * with the final decision's reference, the refusal audited); final petitions of the same
+   * people on other matters come back as warnings (and are audited with the registration).
+   */
+  async registerWithWarnings(
+    actor: Actor,
+    input: RegisterPetitionInput,
+    origin: RequestOrigin = originOfActor(actor),
+  ): Promise<{ row: Petition; earlierFinal: FinalPetition[] }> {
     const rules = petitionRulesFor();
     checkRepresentativeCap(input, rules);
-    return this.transactions.run(async (tx) => {
-      const { unit, district } = await this.placeOf(tx, actor, input);
-      const now = this.clock.now();
-      const today = todayInShanghai(now);
-      const receivedOn = input.receivedOn ?? today;
-      if (receivedOn > today)
-        throw new ValidationError([{ field: 'receivedOn', message: 'validation.date_in_future' }]);
-
-      const sealed = this.parties.sealParties(
-        input.petitioners.map((person) => ({ ...person, role: 'applicant' as const })),
-      );
-      const keys = sealed.map(partyKey);
-      const people = Math.max(input.groupSize ?? 0, input.petitioners.length);
-      const flagSkipLevel = await this.skipsLevels(unit, input.localUnitId, tx);
-
-      const number = await nextRecordNumber(
-        tx,
-        { name: 'petition', prefix: `${district.code}-XF` },
-        district.id,
-        Number(today.slice(0, 4)),
-      );
-      // an agent who registers a petition follows it (a supervisor leaves it to assign one)
-      const follows = policy.followsPetitionOnRegistering(actor);
-      const row = await this.petitions.save(
-        {
-          number,
-          districtId: district.id,
+    const today = todayInShanghai(this.clock.now());
+    const receivedOn = input.receivedOn ?? today;
+    if (receivedOn > today)
+      throw new ValidationError([{ field: 'receivedOn', message: 'validation.date_in_future' }]);
+    const place = await this.placeOf(undefined, actor, input);
+    const sealed = this.parties.sealParties(
+      input.petitioners.map((person) => ({ ...person, role: 'applicant' as const })),
+    );
+    const keys = sealed.map(partyKey);
+    const finals = await this.finalMattersOf(place.district.id, input, keys);
+    if (finals.repeats) {
+      // refused: nothing is registered, but the attempt is on the audit log
+      await this.audit.record(origin, {
+        action: 'petition.final_refused',
+        target: { type: 'petition', id: finals.repeats.id },
+        details: {
+          number: finals.repeats.number,
           subject: input.subject,
-          content: input.content,
-          groupSize: input.groupSize ?? null,
-          receivedOn,
-          holdingUnitId: unit.id,
-          heldUnitIds: [unit.id],
-          registeredBy: actor.id,
-          agentId: follows ? actor.id : null,
-          state: 'registered',
-          rulesVersion: rules.version,
-          machineVersion: petitionMachineVersion,
-          snapshot: startMachine(petitionMachine, { holdingUnitId: unit.id }),
-          version: 0,
-          flagRepeat: await this.petitions.hasEarlierPetitions(district.id, keys, tx),
-          flagGroup: people >= rules.groupPetitionThreshold.minPeople,
-          flagSkipLevel,
-          dueDates: { decision: startPetitionClock(rules.decideAndNotify, receivedOn, this.calendar()) },
-          createdAt: now,
-          updatedAt: now,
+          by: input.sameMatterAs ? 'link' : 'subject',
         },
-        tx,
-      );
-      if (follows) {
-        row.snapshot = { ...row.snapshot, context: { ...row.snapshot.context, agentId: actor.id } };
-        await this.petitions.update(row.id, { snapshot: row.snapshot }, tx);
+      });
+      throw finalMatterRefusal(finals.repeats, input.sameMatterAs ? 'sameMatterAs' : 'subject', rules);
+    }
+    const row = await this.transactions.run(async (tx) => {
+      const registered = await this.insertPetition(tx, actor, input, { ...place, sealed, keys, receivedOn });
+      if (finals.earlier.length > 0) {
+        await this.audit.record(
+          origin,
+          {
+            action: 'petition.registered_after_final',
+            target: { type: 'petition', id: registered.id },
+            details: {
+              number: registered.number,
+              earlierFinal: finals.earlier.map((petition) => petition.number),
+            },
+          },
+          tx,
+        );
       }
-      await this.petitions.insertPetitioners(row.id, sealed, tx);
       await this.petitions.appendEvent(
         tx,
-        row.id,
-        eventBy(actor, now, {
+        registered.id,
+        eventBy(actor, registered.createdAt, {
           type: 'REGISTERED',
           payload: {
             subject: input.subject,
+            category: registered.category,
             receivedOn,
-            unitId: unit.id,
+            unitId: place.unit.id,
             petitioners: input.petitioners.map((person) => person.name),
+            ...(input.sameMatterAs ? { sameMatterAs: input.sameMatterAs } : {}),
+            ...(finals.earlier.length > 0
+              ? { earlierFinal: finals.earlier.map((petition) => petition.number) }
+              : {}),
           },
           fromState: null,
           toState: 'registered',
         }),
       );
-      return row;
+      return registered;
     });
+    return { row, earlierFinal: finals.earlier };
+  }
+
+  /** The final petitions this registration meets: the one it repeats (by subject or link), or those of the same people. */
+  private async finalMattersOf(districtId: string, input: RegisterPetitionInput, keys: string[]) {
+    let linked: FinalPetition | null = null;
+    if (input.sameMatterAs) {
+      const found = await this.petitions.petitionOfDistrict(districtId, input.sameMatterAs);
+      if (!found)
+        throw new ValidationError([
+          { field: 'sameMatterAs', message: 'petitions.validation.same_matter_unknown' },
+        ]);
+      linked = found.final ? found : null;
+    }
+    return readFinalMatters(input.subject, linked, await this.petitions.finalPetitionsOf(districtId, keys));
+  }
+
+  /** The petition's row, its petitioners and (for an agent registering it) its agent, in the transaction. */
+  private async insertPetition(
+    tx: Tx,
+    actor: Actor,
+    input: RegisterPetitionInput,
+    place: { unit: Unit; district: Unit; sealed: Array<Partial<Party>>; keys: string[]; receivedOn: string },
+  ): Promise<Petition> {
+    const rules = petitionRulesFor();
+    const { unit, district, sealed, keys, receivedOn } = place;
+    const now = this.clock.now();
+    const category = input.category ?? 'claim';
+    const people = Math.max(input.groupSize ?? 0, input.petitioners.length);
+    const number = await nextRecordNumber(
+      tx,
+      { name: 'petition', prefix: `${district.code}-XF` },
+      district.id,
+      Number(todayInShanghai(now).slice(0, 4)),
+    );
+    // an agent who registers a petition follows it (a supervisor leaves it to assign one)
+    const agentId = policy.followsPetitionOnRegistering(actor) ? actor.id : null;
+    const snapshot = startMachine(petitionMachine, { holdingUnitId: unit.id, category });
+    const row = await this.petitions.save(
+      {
+        number,
+        districtId: district.id,
+        subject: input.subject,
+        content: input.content,
+        category,
+        groupSize: input.groupSize ?? null,
+        receivedOn,
+        holdingUnitId: unit.id,
+        heldUnitIds: [unit.id],
+        registeredBy: actor.id,
+        agentId,
+        state: 'registered',
+        rulesVersion: rules.version,
+        machineVersion: petitionMachineVersion,
+        snapshot: { ...snapshot, context: { ...snapshot.context, agentId } },
+        version: 0,
+        flagRepeat: await this.petitions.hasEarlierPetitions(district.id, keys, tx),
+        flagGroup: people >= rules.groupPetitionThreshold.minPeople,
+        flagSkipLevel: await this.skipsLevels(unit, input.localUnitId, tx),
+        dueDates: { decision: startPetitionClock(rules.decideAndNotify, receivedOn, this.calendar()) },
+        createdAt: now,
+        updatedAt: now,
+      },
+      tx,
+    );
+    await this.petitions.insertPetitioners(row.id, sealed, tx);
+    return row;
   }
 
   /** The unit a petition is registered at (active, the actor's to register at) and the district numbering it. */
   private async placeOf(
-    tx: Tx,
+    tx: Tx | undefined,
     actor: Actor,
     input: RegisterPetitionInput,
   ): Promise<{ unit: Unit; district: Unit }> {
@@ -239,6 +321,12 @@ export class PetitionService {
     return this.petitions.eventsOf(petitionId);
   }
 
+  /** The timeline with the units its events name, read in one query (the petition page). */
+  async timelineWithUnits(actor: Actor, petitionId: string) {
+    const events = await this.timeline(actor, petitionId);
+    return { events, units: await this.units.mapByIds(unitIdsOfTimeline(events)) };
+  }
+
   /** The chain, checked against the petition's own count (every event bumps its version), in one snapshot. */
   verify(actor: Actor, petitionId: string) {
     return this.transactions.run('REPEATABLE READ', async (tx) => {
@@ -274,4 +362,17 @@ function checkRepresentativeCap(
       { max: rules.representativeCap.max, source: rules.representativeCap.source.zh },
     );
   }
+}
+
+/** The unit ids a page of events names (who acted where, where a request went): read in one query. */
+export function unitIdsOfTimeline(events: PetitionEventRecord[]): string[] {
+  const ids = new Set<string>();
+  for (const event of events) {
+    if (event.unitId) ids.add(event.unitId);
+    for (const field of ['toUnitId', 'reviewUnitId', 'recheckUnitId', 'unitId']) {
+      const value = event.payload[field];
+      if (typeof value === 'string') ids.add(value);
+    }
+  }
+  return [...ids];
 }

@@ -9,8 +9,10 @@ import type { Unit } from '../units/unit.entity';
 import { unitSelectOptions } from '../units/unit-options';
 import type { User } from '../users/user.entity';
 import { disputeTypes } from '../workflows/rules/dispute-rules.types';
+import type { PetitionEventRecord } from '../workflows/workflow-event.entity';
 import type { Petition, PetitionDueDate, PetitionVisit } from './petition.entity';
 import type { PetitionPresenter, PetitionSummary } from './petition.presenter';
+import { petitionTimelineView } from './petition-timeline.view-model';
 
 /** What the pages are given besides their data: the reader's language. */
 interface PageContext {
@@ -78,6 +80,8 @@ export function petitionViewModel<P extends PetitionSummary>(
   return {
     ...petition,
     stateLabel: t(`petitions.states.${petition.state}`),
+    /** Where it sits now (the unit deciding on it): after a 复查/复核 request, the body above. */
+    heldBy: petition.holdingUnit ? t('petitions.heldBy', { unit: petition.holdingUnit.name }) : null,
     receivedOnText: formatPlainDate(petition.receivedOn, locale),
     nextVisitText: petition.nextVisitOn ? formatPlainDate(petition.nextVisitOn, locale) : null,
     flagLabels: [
@@ -124,9 +128,14 @@ function eventForm(type: string, t: TFunction) {
     label: t(`petitions.events.${type}`),
     needsReason: ['DECLINE', 'EXTEND'].includes(type),
     needsOpinion: ['REPLY', 'REVIEW_DECIDED', 'RECHECK_DECIDED'].includes(type),
-    needsNote: ['ACCEPT', 'CLOSE'].includes(type),
+    needsNote: ['ACCEPT', 'CLOSE', 'SUSPEND', 'RESUME'].includes(type),
     needsDays: type === 'EXTEND',
     needsDate: ['REQUEST_REVIEW', 'REQUEST_RECHECK'].includes(type),
+    /** When the written opinion reached the petitioner (§35, §36): with the opinion, or later. */
+    needsDeliveredOn: ['REPLY', 'REVIEW_DECIDED', 'RECORD_DELIVERY'].includes(type),
+    deliveredOnRequired: type === 'RECORD_DELIVERY',
+    /** SUSPEND is for the recheck's hearing only (§36). */
+    fixedReason: type === 'SUSPEND' ? 'hearing' : null,
     needsUnit: type === 'FORWARD',
     needsAgent: type === 'ASSIGN_AGENT',
     optionalReason: ['FORWARD', 'REQUEST_REVIEW', 'REQUEST_RECHECK'].includes(type),
@@ -144,6 +153,9 @@ export interface PetitionPage {
   /** May the actor log a visit (the policy's answer)? */
   mayVisit: boolean;
   today: string;
+  /** The petition's chain, oldest first, and the units it names. */
+  events: PetitionEventRecord[];
+  eventUnits: Map<string, Unit>;
 }
 
 /** The petition page (`petitions/show`): clocks, petitioners, linked cases, visits and the event forms. */
@@ -159,6 +171,11 @@ export function petitionPageView(page: PetitionPage, { t, locale }: PageContext)
   return {
     title: `${petition.number} ${petition.subject}`,
     petition: { ...petition, linkedCases },
+    categoryLabel: t(`petitions.categories.${petition.category}`),
+    finalText: petition.finalOn
+      ? t('petitions.final', { date: formatPlainDate(petition.finalOn, locale) })
+      : null,
+    timeline: petitionTimelineView(page.events, { t, locale, units: page.eventUnits }),
     visits: page.visits.map((visit) => visitViewModel(visit, locale, t)),
     forms: petition.allowedEvents.filter((type) => type !== 'LINK_CASE').map((type) => eventForm(type, t)),
     canLink: petition.allowedEvents.includes('LINK_CASE'),
@@ -169,9 +186,16 @@ export function petitionPageView(page: PetitionPage, { t, locale }: PageContext)
   };
 }
 
-/** The registration page (`petitions/new`): three petitioner rows to start with. */
+/** The registration page (`petitions/new`): three petitioner rows to start with, the categories (§31), claims first. */
 export function newPetitionView({ t }: PageContext) {
-  return { title: t('petitions.new'), rows: [0, 1, 2] };
+  return {
+    title: t('petitions.new'),
+    rows: [0, 1, 2],
+    categories: ['claim', 'suggestion', 'complaint'].map((value) => ({
+      value,
+      label: t(`petitions.categories.${value}`),
+    })),
+  };
 }
 
 /** The visit form's page (`petitions/visit`). */

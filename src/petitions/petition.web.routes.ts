@@ -2,7 +2,7 @@ import type { Request } from 'express';
 import type { Actor } from '../access/actor';
 import { policy } from '../access/policy';
 import type { RouteSpec } from '../access/route-table';
-import { actorOf, authorizedRecordOf } from '../access/route-table';
+import { actorOf, authorizedRecordOf, originOf } from '../access/route-table';
 import { todayInShanghai } from '../deadlines/working-calendar';
 import type { Clock } from '../shared/clock';
 import { submitForm } from '../shared/http/forms';
@@ -60,10 +60,11 @@ export function petitionWebRoutes({
     const { row, resource } = await petitions.getVisible(actor, id);
     const petition = await presenter.present(actor, row, req.locale);
     const allowed = new Set(petition.allowedEvents);
-    const [visits, agents, unitList] = await Promise.all([
+    const [visits, agents, unitList, timeline] = await Promise.all([
       petitions.visits(actor, id),
       allowed.has('ASSIGN_AGENT') ? petitions.assignableAgents(row) : Promise.resolve([]),
       allowed.has('FORWARD') ? units.listVisible(actor) : Promise.resolve([]),
+      petitions.timelineWithUnits(actor, id),
     ]);
     return petitionPageView(
       {
@@ -73,6 +74,8 @@ export function petitionWebRoutes({
         units: unitList,
         mayVisit: policy.canLogVisit(actor, resource),
         today: todayInShanghai(clock.now()),
+        events: timeline.events,
+        eventUnits: timeline.units,
       },
       context(req),
     );
@@ -119,7 +122,7 @@ export function petitionWebRoutes({
           { view: 'petitions/new', viewModel: () => newPetitionView(context(req)) },
           async () => {
             const input = parseOrThrow(registerPetitionSchema, registerPetitionFromForm(req.body));
-            id = (await petitions.register(actorOf(req), input)).id;
+            id = (await petitions.register(actorOf(req), input, originOf(req))).id;
           },
         );
         if (ok) res.redirect(303, `/petitions/${id}`);

@@ -161,7 +161,13 @@ export function petitionSubjectOf(row: PetitionClockRow | null, deps: SubjectDep
   const basis: DayBasis = (rule as { basis?: DayBasis } | undefined)?.basis ?? 'calendar';
   const open: OpenClock[] = [];
   if (current && clock) {
-    const counted: DeadlineClock = { startedOn: current.startedOn, days: current.days, basis, pauses: [] };
+    // the recheck's hearing days (信访工作条例 §36) stay uncounted when the timers read the clock again
+    const counted: DeadlineClock = {
+      startedOn: current.startedOn,
+      days: current.days,
+      basis,
+      pauses: current.pauses ?? [],
+    };
     open.push({
       clock,
       deadline: counted,

@@ -1,9 +1,14 @@
 import request from 'supertest';
 import { type Role, roles } from '../../src/access/roles';
 import type { RouteSpec } from '../../src/access/route-table';
+import { todayInShanghai } from '../../src/deadlines/working-calendar';
+import { repliedPetition, reviewLevels, type Who } from '../petitions/petition-review-support';
 import { apiToken, Browser, createUser } from '../support/auth';
 import { createCase, createDistrictTree, createEscalation, linkCaseToAgent } from '../support/factories';
 import { startTestApp, type TestApp } from '../support/test-app';
+
+/** Today in Shanghai on the app's clock. */
+const todayOf = (testApp: TestApp) => todayInShanghai(testApp.clock.now());
 
 /**
  * The authorisation matrix, generated from the app's route table: every route ×
@@ -233,4 +238,78 @@ describe('authorisation matrix (route table × role × scope)', () => {
       expect(failures).toEqual([]);
     },
   );
+
+  describe('who decides a petition’s review and recheck (信访工作条例 第三十五条、第三十六条; issue 19)', () => {
+    // written from the regulations: the body one level above the opinion decides, only its
+    // supervisors; the unit whose opinion is reviewed never does, nor a unit above the body
+    type Row = [who: Who | 'otherStreetSupervisor' | 'mediator', expected: number];
+    let levels: Awaited<ReturnType<typeof reviewLevels>>;
+    let outsiders: Record<'otherStreetSupervisor' | 'mediator', string>;
+
+    beforeAll(async () => {
+      levels = await reviewLevels(testApp);
+      const other = await createUser(testApp.db, { role: 'supervisor', unitId: levels.tree.otherStreet.id });
+      const mediator = await createUser(testApp.db, { role: 'mediator', unitId: levels.tree.street.id });
+      outsiders = {
+        otherStreetSupervisor: await apiToken(testApp.app, other.username),
+        mediator: await apiToken(testApp.app, mediator.username),
+      };
+    });
+
+    async function sendAs(who: Row[0], id: string, event: Record<string, unknown>) {
+      if (who === 'otherStreetSupervisor' || who === 'mediator') {
+        const current = await levels.api.get('districtSupervisor', id);
+        return request(testApp.app)
+          .post(`/api/v1/petitions/${id}/events`)
+          .set('Authorization', `Bearer ${outsiders[who]}`)
+          .send({ expectedVersion: current.body.version, ...event });
+      }
+      return levels.api.send(who, id, event);
+    }
+
+    /** A community's reply under review at the street. */
+    async function underReview() {
+      const id = await repliedPetition(levels.api, levels.tree.community.id, 'communitySupervisor');
+      await levels.api.send('agent', id, { type: 'REQUEST_REVIEW', requestedOn: todayOf(testApp) });
+      return id;
+    }
+
+    /** The street's review under recheck at the district. */
+    async function underRecheck() {
+      const id = await underReview();
+      await levels.api.send('streetSupervisor', id, { type: 'REVIEW_DECIDED', opinion: '维持。' });
+      await levels.api.send('agent', id, { type: 'REQUEST_RECHECK', requestedOn: todayOf(testApp) });
+      return id;
+    }
+
+    it.each<Row>([
+      ['communitySupervisor', 403],
+      ['districtSupervisor', 403],
+      ['agent', 403],
+      // a mediator sees no petitions at all
+      ['mediator', 404],
+      ['otherStreetSupervisor', 404],
+      ['streetSupervisor', 200],
+    ])('REVIEW_DECIDED of a community’s reply, reviewed at the street, as %s: %i', async (who, expected) => {
+      const id = await underReview();
+      const answer = await sendAs(who, id, { type: 'REVIEW_DECIDED', opinion: '维持。' });
+      expect(answer.status).toBe(expected);
+    });
+
+    it.each<Row>([
+      ['communitySupervisor', 403],
+      ['streetSupervisor', 403],
+      ['agent', 403],
+      ['otherStreetSupervisor', 404],
+      ['districtSupervisor', 200],
+    ])(
+      'RECHECK_DECIDED and the hearing (SUSPEND) of the street’s review, rechecked at the district, as %s: %i',
+      async (who, expected) => {
+        const id = await underRecheck();
+        expect((await sendAs(who, id, { type: 'SUSPEND', reason: 'hearing' })).status).toBe(expected);
+        if (expected === 200) await sendAs(who, id, { type: 'RESUME' });
+        expect((await sendAs(who, id, { type: 'RECHECK_DECIDED', opinion: '维持。' })).status).toBe(expected);
+      },
+    );
+  });
 });

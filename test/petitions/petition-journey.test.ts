@@ -12,7 +12,8 @@ describe('a petition followed by its agent, decided by supervisors (信访工作
   let xinsongId: string;
 
   beforeAll(async () => {
-    testApp = await startTestApp({ demoMode: true });
+    // the dates below (received 20 November, the reply's delivery) are read against the issue's day
+    testApp = await startTestApp({ demoMode: true }, { startAt: new Date('2026-12-03T10:00:00+08:00') });
     await seedDemoOrganisation(testApp.db);
     for (const username of ['agent', 'supervisor.street', 'supervisor', 'mediator.street', 'mediator']) {
       tokens[username] = await apiToken(testApp.app, username, demoPassword);
@@ -38,7 +39,7 @@ describe('a petition followed by its agent, decided by supervisors (信访工作
       .send({ expectedVersion: current.body.version, ...event });
   }
 
-  it('register → accept → visit → open a case → extend once → reply → 复查 → close, with clocks, flags and a valid chain', async () => {
+  it('register → accept → visit → open a case → extend once → reply → 复查 one level up → close, with clocks, flags and a valid chain', async () => {
     const registered = await request(testApp.app)
       .post('/api/v1/petitions')
       .set(as('agent'))
@@ -132,14 +133,22 @@ describe('a petition followed by its agent, decided by supervisors (信访工作
     expect(replied.body.dueDates.reviewRequest.days).toBe(30);
     const review = await send('agent', id, {
       type: 'REQUEST_REVIEW',
-      requestedOn: replied.body.updatedAt.slice(0, 10),
+      requestedOn: '2026-12-03',
       reason: '补偿金额过低',
     });
     expect(review.status).toBe(200);
     expect(review.body.state).toBe('accepted.review');
+    // 信访工作条例 第三十五条: the review is the district centre's, one level above 莘庄镇
+    expect(review.body.holdingUnit.code).toBe('MH');
+    // … and 莘庄镇, whose reply it reviews, may not decide it
+    const byStreet = await send('supervisor.street', id, {
+      type: 'REVIEW_DECIDED',
+      opinion: '维持原处理意见。',
+    });
+    expect(byStreet.status).toBe(403);
     const decided = await send('supervisor', id, { type: 'REVIEW_DECIDED', opinion: '维持原处理意见。' });
     expect(decided.body.state).toBe('accepted.reviewed');
-    const closed = await send('supervisor.street', id, { type: 'CLOSE', note: '信访人未申请复核。' });
+    const closed = await send('supervisor', id, { type: 'CLOSE', note: '信访人未申请复核。' });
     expect(closed.body.state).toBe('closed');
 
     const verify = await request(testApp.app).get(`/api/v1/petitions/${id}/verify`).set(as('agent'));

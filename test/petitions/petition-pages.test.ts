@@ -73,6 +73,7 @@ describe('the petition pages (agent on a phone, supervisor deciding)', () => {
     await supervisor.signIn('supervisor.street', demoPassword);
     const list = await supervisor.get('/petitions');
     expect(list.text).toContain('噪音扰民');
+    expect(list.text).toMatch(/现由 莘庄镇[^<]* 办理/);
     const fresh = await testApp.db.getRepository(Petition).findOneOrFail({ where: { id: petition.id } });
     await supervisor.get(url);
     const accepted = await supervisor.post(`${url}/events`, {
@@ -80,7 +81,16 @@ describe('the petition pages (agent on a phone, supervisor deciding)', () => {
       expectedVersion: String(fresh.version),
     });
     expect(accepted.status).toBe(303);
-    expect((await supervisor.get(url)).text).toContain('办理中');
+    const acceptedPage = (await supervisor.get(url)).text;
+    expect(acceptedPage).toContain('办理中');
+    // where it sits now, and its whole history: registration, the visit, the link, the acceptance
+    expect(acceptedPage).toMatch(/现由 莘庄镇[^<]* 办理/);
+    expect(acceptedPage).toContain('办理经过');
+    const timeline = acceptedPage.slice(acceptedPage.indexOf('id="timeline"'));
+    for (const event of ['登记', '走访', '关联案件', '受理'])
+      expect(timeline).toContain(`<strong>${event}</strong>`);
+    expect(timeline).toContain('现场查看油烟情况');
+    expect(timeline).toContain('待受理 → 办理中');
 
     const stale = await supervisor.post(`${url}/events`, {
       type: 'REPLY',

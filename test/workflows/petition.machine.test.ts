@@ -31,7 +31,13 @@ describe('the petition statechart (信访工作条例)', () => {
       const state = newPetition();
 
       expect(pathOf(state)).toBe('registered');
-      expect(state.context).toMatchObject({ holdingUnitId: 'street-1', extended: false, linkedCaseIds: [] });
+      expect(state.context).toMatchObject({
+        holdingUnitId: 'street-1',
+        category: 'claim',
+        extended: false,
+        linkedCaseIds: [],
+        final: false,
+      });
     });
 
     it('when it is accepted, then handling begins', () => {
@@ -76,6 +82,22 @@ describe('the petition statechart (信访工作条例)', () => {
       expect(state.context.reviewRequestWindowEndsOn).toBe('2024-06-30');
     });
 
+    it('信访工作条例 第三十四条: when the extension is asked on the conclusion period’s last day, then it is granted; the day after, refused', () => {
+      expect(sendPetition(handling(), e.extendOn('2024-07-30')).context).toMatchObject({
+        extended: true,
+        conclusionDueOn: '2024-08-29',
+      });
+      expectRefused(handling(), e.extendOn('2024-07-31'));
+    });
+
+    it('信访工作条例 第三十一条、第三十四条: when a suggestion or a complaint is in handling, then it has no conclusion period to extend', () => {
+      for (const category of ['suggestion', 'complaint'] as const) {
+        const state = sendPetition(newPetition(category), { type: 'ACCEPT', conclusionDueOn: null });
+        expect(state.context.conclusionDueOn).toBeNull();
+        expectRefused(state, e.extendOn('2024-06-01'));
+      }
+    });
+
     it('when a petition in handling is closed without a reply, then the machine refuses', () => {
       expectRefused(handling(), e.close);
     });
@@ -94,6 +116,33 @@ describe('the petition statechart (信访工作条例)', () => {
       expectRefused(replied(), e.requestReview('2024-07-01'));
     });
 
+    it('信访工作条例 第三十五条: when they date the request before the reply reached them, then the machine refuses', () => {
+      expectRefused(
+        sendPetition(handling(), e.reply('2024-07-04', '2024-06-04')),
+        e.requestReview('2024-06-03'),
+      );
+    });
+
+    it('信访工作条例 第三十五条: when the review is asked, then the petition moves to the review body and remembers whose reply it reviews', () => {
+      const state = sendPetition(replied(), e.requestReview('2024-06-10', 'district-1'));
+
+      expect(state.context).toMatchObject({
+        holdingUnitId: 'district-1',
+        repliedByUnitId: 'street-1',
+        reviewUnitId: 'district-1',
+      });
+    });
+
+    it('信访工作条例 第三十五条: when a later delivery is recorded, then the window moves with it; a delivery before the reply is refused', () => {
+      const state = sendPetition(replied(), e.recordDelivery('2024-06-03', '2024-07-03'));
+
+      expect(state.context).toMatchObject({
+        deliveredOn: '2024-06-03',
+        reviewRequestWindowEndsOn: '2024-07-03',
+      });
+      expectRefused(replied(), e.recordDelivery('2024-05-30', '2024-06-29'));
+    });
+
     it('when the review is decided, then it is reviewed with the recheck window the service computed', () => {
       const state = reviewed();
 
@@ -109,11 +158,39 @@ describe('the petition statechart (信访工作条例)', () => {
       expectRefused(reviewed(), e.requestRecheck('2024-08-16'));
     });
 
-    it('when the recheck is decided, then the petition is closed for good', () => {
+    it('信访工作条例 第三十六条: when the recheck is asked, then it goes one level further up', () => {
+      const state = sendPetition(reviewed(), e.requestRecheck('2024-08-01', 'city-1'));
+
+      expect(state.context).toMatchObject({
+        holdingUnitId: 'city-1',
+        reviewUnitId: 'district-1',
+        recheckUnitId: 'city-1',
+      });
+    });
+
+    it('信访工作条例 第三十六条: when the recheck is decided, then the petition is closed for good and marked final', () => {
       const state = sendPetition(reviewed(), e.requestRecheck(), e.recheckDecided);
 
       expect(pathOf(state)).toBe('closed');
+      expect(state.context.final).toBe(true);
       expect(petitionMachine.resolveState(state).status).toBe('done');
+    });
+
+    it('信访工作条例 第三十六条: when the recheck body holds a hearing, then nothing is decided until it resumes', () => {
+      const hearing = sendPetition(reviewed(), e.requestRecheck(), e.suspendForHearing);
+
+      expect(pathOf(hearing)).toBe('accepted.recheckHearing');
+      expectRefused(hearing, e.recheckDecided);
+      expect(pathOf(sendPetition(hearing, e.resume))).toBe('accepted.recheck');
+    });
+
+    it('when a hearing is asked outside the recheck, then the machine refuses', () => {
+      expectRefused(sendPetition(replied(), e.requestReview()), e.suspendForHearing);
+      expectRefused(handling(), e.suspendForHearing);
+    });
+
+    it('when a replied petition is closed, then it is not final (no recheck decided it)', () => {
+      expect(sendPetition(replied(), e.close).context.final).toBe(false);
     });
 
     it('when a replied petition is closed, then it is closed', () => {
@@ -138,6 +215,7 @@ describe('the petition statechart (信访工作条例)', () => {
       ['review', () => sendPetition(replied(), e.requestReview())],
       ['reviewed', reviewed],
       ['recheck', () => sendPetition(reviewed(), e.requestRecheck())],
+      ['recheckHearing', () => sendPetition(reviewed(), e.requestRecheck(), e.suspendForHearing)],
     ])('when a case is linked and an agent assigned while %s, then it stays and records both', (_, given) => {
       const before = given();
 

@@ -11,6 +11,7 @@ import {
   type PetitionEvent,
   petitionMachine,
 } from '../../src/workflows/petition.machine';
+import type { PetitionCategory } from '../../src/workflows/rules/petition-rules.types';
 
 /** Builders for workflow specs: states are reached by sending the events a user would send. */
 
@@ -159,31 +160,58 @@ export function caseWithAgreement(
   );
 }
 
-export function newPetition(): PersistedPetition {
-  return startMachine(petitionMachine, { holdingUnitId: 'street-1' });
+export function newPetition(category: PetitionCategory = 'claim'): PersistedPetition {
+  return startMachine(petitionMachine, { holdingUnitId: 'street-1', category });
 }
 
 export function sendPetition(persisted: PersistedPetition, ...events: PetitionEvent[]): PersistedPetition {
   return events.reduce((state, event) => applyEvent(petitionMachine, state, event).next, persisted);
 }
 
+/** Petition events as the service resolves them: dated, with the windows and units it looked up. */
 export const petitionEvents = {
-  accept: { type: 'ACCEPT' },
+  accept: { type: 'ACCEPT', conclusionDueOn: '2024-07-30' },
   decline: { type: 'DECLINE', reason: '不属于信访事项' },
   forward: (toUnitId = 'department-1'): PetitionEvent => ({ type: 'FORWARD', toUnitId }),
-  extend: { type: 'EXTEND', days: 30, reason: '情况复杂' },
-  reply: (reviewRequestWindowEndsOn = '2024-06-30'): PetitionEvent => ({
+  extend: { type: 'EXTEND', days: 30, reason: '情况复杂', on: '2024-06-15', conclusionDueOn: '2024-08-29' },
+  extendOn: (on: string, conclusionDueOn = '2024-08-29'): PetitionEvent => ({
+    type: 'EXTEND',
+    days: 30,
+    reason: '情况复杂',
+    on,
+    conclusionDueOn,
+  }),
+  reply: (reviewRequestWindowEndsOn = '2024-06-30', deliveredOn = '2024-05-31'): PetitionEvent => ({
     type: 'REPLY',
     opinion: '支持诉求',
+    on: '2024-05-31',
+    deliveredOn,
     reviewRequestWindowEndsOn,
   }),
-  requestReview: (requestedOn = '2024-06-10'): PetitionEvent => ({ type: 'REQUEST_REVIEW', requestedOn }),
-  reviewDecided: (recheckRequestWindowEndsOn = '2024-08-15'): PetitionEvent => ({
+  recordDelivery: (deliveredOn: string, windowEndsOn: string): PetitionEvent => ({
+    type: 'RECORD_DELIVERY',
+    deliveredOn,
+    windowEndsOn,
+  }),
+  requestReview: (requestedOn = '2024-06-10', reviewUnitId = 'district-1'): PetitionEvent => ({
+    type: 'REQUEST_REVIEW',
+    requestedOn,
+    reviewUnitId,
+  }),
+  reviewDecided: (recheckRequestWindowEndsOn = '2024-08-15', deliveredOn = '2024-07-16'): PetitionEvent => ({
     type: 'REVIEW_DECIDED',
     opinion: '维持原处理意见',
+    on: '2024-07-16',
+    deliveredOn,
     recheckRequestWindowEndsOn,
   }),
-  requestRecheck: (requestedOn = '2024-08-01'): PetitionEvent => ({ type: 'REQUEST_RECHECK', requestedOn }),
+  requestRecheck: (requestedOn = '2024-08-01', recheckUnitId = 'city-1'): PetitionEvent => ({
+    type: 'REQUEST_RECHECK',
+    requestedOn,
+    recheckUnitId,
+  }),
+  suspendForHearing: { type: 'SUSPEND', reason: 'hearing' },
+  resume: { type: 'RESUME' },
   recheckDecided: { type: 'RECHECK_DECIDED', opinion: '维持复查意见' },
   close: { type: 'CLOSE' },
   linkCase: (caseId = 'case-1'): PetitionEvent => ({ type: 'LINK_CASE', caseId }),

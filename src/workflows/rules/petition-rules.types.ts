@@ -15,6 +15,14 @@ export type PetitionDeadline = StageDeadline & {
     | 'recheck_requested';
 };
 
+/**
+ * What a petition asks for (信访工作条例 §31): a suggestion or opinion (建议意见类, §32), a
+ * complaint or report (检举控告类, §33), or a claim to be decided (申诉求决类, §34). The
+ * category selects the clocks: only claims are concluded within the 60 days of §34.
+ */
+export const petitionCategories = ['suggestion', 'complaint', 'claim'] as const;
+export type PetitionCategory = (typeof petitionCategories)[number];
+
 export interface PetitionRules {
   version: number;
   /** YYYY-MM-DD from which this version applies to newly registered petitions. */
@@ -23,6 +31,8 @@ export interface PetitionRules {
   decideAndNotify: PetitionDeadline;
   /** Conclude an accepted petition with a written opinion. */
   conclude: PetitionDeadline;
+  /** The categories the conclusion period (and its extension) applies to. */
+  concludeApplies: { categories: readonly PetitionCategory[]; source: LegalSource };
   /** At most `maxTimes` extensions of at most `maxDays`, approved by the unit's head, with the reason told to the petitioner. */
   extension: {
     maxTimes: number;
@@ -38,6 +48,12 @@ export interface PetitionRules {
   recheckRequestWindow: PetitionDeadline;
   recheckDecision: PetitionDeadline;
   recheckIsFinal: { source: LegalSource };
+  /**
+   * Where the review (复查) and the recheck (复核) are decided: the body one level above the
+   * one whose opinion is reviewed (§35), and one further up (§36).
+   */
+  reviewOneLevelUp: { source: LegalSource };
+  recheckOneLevelUp: { source: LegalSource };
   /** People visiting together with one matter elect at most this many representatives. */
   representativeCap: { max: number; source: LegalSource };
   /** From this many people a petition is flagged as a group petition (集体访). */

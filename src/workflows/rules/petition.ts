@@ -29,6 +29,8 @@ export const petitionRules: readonly PetitionRules[] = [
     // §22 binds the petition bureaus, §23 every other body receiving a petition directly.
     decideAndNotify: calendarDays(15, 'petition_received', petitionRegulations.article(22, 23)),
     conclude: calendarDays(60, 'petition_accepted', petitionRegulations.article(34)),
+    // §31 sorts petitions into three kinds; §34's 60 days (and its extension) bind claims (申诉求决类)
+    concludeApplies: { categories: ['claim'], source: petitionRegulations.article(31, 34) },
     extension: {
       maxTimes: 1,
       maxDays: 30,
@@ -45,6 +47,8 @@ export const petitionRules: readonly PetitionRules[] = [
       pausedBy: ['hearing'],
     },
     recheckIsFinal: { source: petitionRegulations.article(36) },
+    reviewOneLevelUp: { source: petitionRegulations.article(35) },
+    recheckOneLevelUp: { source: petitionRegulations.article(36) },
     representativeCap: { max: 5, source: petitionRegulations.article(20) },
     // The regulations cap representatives at 5 (§20); from 5 people a visit is treated as a group petition.
     groupPetitionThreshold: { minPeople: 5, source: petitionRegulations.article(20) },

@@ -639,13 +639,20 @@ describe('the rules the deadlines come from (DOMAIN.md), one row at a time', () 
   it('信访工作条例 第二十二条、第二十三条、第三十四条、第三十五条、第三十六条、第二十条、第十九条: decide in 15 days, conclude in 60; 复查 and 复核 30 + 30 each, the 复核 final; at most 5 representatives, 5 people a group; the same matter filed upward is flagged', async () => {
     const { testApp, team } = scene;
     const rules = petitionRulesFor();
-    const agent = await createUser(testApp.db, { role: 'petition_agent', unitId: team.units.street.id });
+    // a community's petition: replied there, reviewed one level up at the street (§35), rechecked
+    // one further up at the district (§36)
+    const agent = await createUser(testApp.db, { role: 'petition_agent', unitId: team.units.community.id });
     const agentToken = await apiToken(testApp.app, agent.username);
+    const communitySupervisor = await createUser(testApp.db, {
+      role: 'supervisor',
+      unitId: team.units.community.id,
+    });
+    const supervisorToken = await apiToken(testApp.app, communitySupervisor.username);
     const streetSupervisor = await createUser(testApp.db, {
       role: 'supervisor',
       unitId: team.units.street.id,
     });
-    const supervisorToken = await apiToken(testApp.app, streetSupervisor.username);
+    const streetToken = await apiToken(testApp.app, streetSupervisor.username);
     const petitioners = (count: number, representatives: number) =>
       Array.from({ length: count }, (_, index) => ({
         kind: 'person',
@@ -704,7 +711,7 @@ describe('the rules the deadlines come from (DOMAIN.md), one row at a time', () 
       (await send(agentToken, { type: 'REQUEST_REVIEW', requestedOn: today })).dueDates.reviewDecision,
     ).toMatchObject({ days: 30, due: in30 });
     expect(
-      (await send(team.supervisor.token, { type: 'REVIEW_DECIDED', opinion: '维持原处理意见。' })).dueDates
+      (await send(streetToken, { type: 'REVIEW_DECIDED', opinion: '维持原处理意见。' })).dueDates
         .recheckRequest,
     ).toMatchObject({ days: 30, due: in30 });
     const recheck = await send(agentToken, { type: 'REQUEST_RECHECK', requestedOn: today });

@@ -23,6 +23,7 @@ import { CaseListQueries } from './cases/case-list.queries';
 import { CaseRegistrationService } from './cases/case-registration.service';
 import { CaseWorkflowService } from './cases/case-workflow.service';
 import { MediationRecordRepository } from './cases/mediation-record.repository';
+import { OneForum } from './cases/one-forum';
 import { PartyMatchingRepository } from './cases/party-matching.repository';
 import { PartyRevealService } from './cases/party-reveal.service';
 import { OfficialCalendarCache } from './deadlines/official-calendar.cache';
@@ -175,6 +176,7 @@ function buildCases(f: Foundation) {
   const users = f.userRepository;
   const caseRepository = new CaseRepository(db, f.eventLog);
   const partyMatching = new PartyMatchingRepository(db);
+  const oneForum = new OneForum({ partyMatching, units, cases: caseRepository });
   const mediationRecords = new MediationRecordRepository(db);
   const escalations = new EscalationRepository(db);
   const cases = new CaseService({
@@ -189,6 +191,7 @@ function buildCases(f: Foundation) {
     cases: caseRepository,
     visible: cases,
     units,
+    oneForum,
     cipher,
     clock,
     calendar,
@@ -198,7 +201,7 @@ function buildCases(f: Foundation) {
   const caseWorkflow = new CaseWorkflowService({
     transactions,
     cases: caseRepository,
-    partyMatching,
+    oneForum,
     units,
     users,
     mediationRecords,
@@ -214,7 +217,7 @@ function buildCases(f: Foundation) {
     caseWorkflow,
     ...buildCaseDesk(
       f,
-      { cases, caseRepository, casePresenter, caseRegistration, caseWorkflow, partyMatching },
+      { cases, caseRepository, casePresenter, caseRegistration, caseWorkflow, partyMatching, oneForum },
       {
         mediationRecords,
         escalations,
@@ -233,6 +236,7 @@ function buildCaseDesk(
     caseRegistration: CaseRegistrationService;
     caseWorkflow: CaseWorkflowService;
     partyMatching: PartyMatchingRepository;
+    oneForum: OneForum;
   },
   records: { mediationRecords: MediationRecordRepository; escalations: EscalationRepository },
 ) {
@@ -257,6 +261,7 @@ function buildCaseDesk(
     caseIntake: new CaseIntakeService({
       cases: caseRepository,
       partyMatching: core.partyMatching,
+      oneForum: core.oneForum,
       units,
       registration: core.caseRegistration,
       cipher,

@@ -31,6 +31,8 @@ const acceptSchema = eventSchema('ACCEPT', {
   track: z.enum(tracks, invalidValue),
   level: z.enum(mediationLevels, invalidValue).optional(),
   unitId: uuid().optional(),
+  /** One forum per dispute: the mediator checked the forum the matter was referred to (`OneForum`) and accepts anyway. */
+  forumAcknowledged: z.boolean().optional(),
 });
 /** The service resolves the unit that accepts: on the people's track the one at `level` on the holding unit's line. */
 export type AcceptEvent = Omit<MachineEvent<typeof acceptSchema>, 'track' | 'level' | 'unitId'> &

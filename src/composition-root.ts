@@ -215,6 +215,7 @@ function buildCases(f: Foundation) {
     caseRegistration,
     casePresenter,
     caseWorkflow,
+    oneForum,
     ...buildCaseDesk(
       f,
       { cases, caseRepository, casePresenter, caseRegistration, caseWorkflow, partyMatching, oneForum },
@@ -332,7 +333,11 @@ function buildPetitions(f: Foundation, disputes: ReturnType<typeof buildCases>) 
 }
 
 /** The supervisors' and admins' tools, and the notices: figures, supervision, import, calendar, mail. */
-function buildOversight(f: Foundation, integrity: ReturnType<typeof buildIntegrity>) {
+function buildOversight(
+  f: Foundation,
+  integrity: ReturnType<typeof buildIntegrity>,
+  disputes: ReturnType<typeof buildCases>,
+) {
   const { db, transactions, clock, calendar, audit, outbox } = f;
   return {
     calendarYears: new OfficialCalendarService(
@@ -359,6 +364,8 @@ function buildOversight(f: Foundation, integrity: ReturnType<typeof buildIntegri
       clock,
       calendar,
       log: f.eventLog,
+      oneForum: disputes.oneForum,
+      sealParties: (parties) => disputes.caseRegistration.sealParties(parties),
     }),
     notificationPreferences: new NotificationPreferenceService(
       transactions,
@@ -392,7 +399,7 @@ export function buildServices(deps: {
     ...buildIdentity(f),
     ...disputes,
     ...buildPetitions(f, disputes),
-    ...buildOversight(f, integrity),
+    ...buildOversight(f, integrity, disputes),
   };
 }
 

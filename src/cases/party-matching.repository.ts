@@ -77,7 +77,8 @@ export class PartyMatchingRepository {
 
   /**
    * The cases that hold the forum for a dispute between these sides (DOMAIN.md "One active
-   * forum per dispute"), other than `exceptCaseIds`: each side of the new dispute (its
+   * forum per dispute"), other than `exceptCaseIds` and the individual cases of a group
+   * they lead (`master_case_id`): each side of the new dispute (its
    * applicants, its respondents) is some party of the other case, whatever its role there
    * (`partyKey`: the hospital applying is the same dispute as the patient applying); the
    * matter is the same — the same type, or a link a user confirmed (`same_matter_case_id`,
@@ -111,6 +112,7 @@ export class PartyMatchingRepository {
        JOIN cases c ON c.id = m.case_id
        WHERE m.side_a AND m.side_b
          AND c.id <> ALL($3::uuid[])
+         AND (c.master_case_id IS NULL OR c.master_case_id <> ALL($3::uuid[]))
          AND (c.type = $4 OR c.id = ANY($5::uuid[]) OR c.same_matter_case_id = ANY($3::uuid[]))
          AND (c.state LIKE 'mediation.%' OR c.state LIKE 'agreement.%'
               OR (c.state = 'closed' AND c.outcome = 'referred_out'))

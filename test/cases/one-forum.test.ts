@@ -318,4 +318,21 @@ describe('one forum per dispute (一案一处), on every path that opens or acce
     const after = await request(testApp.app).get(`/api/v1/petitions/${petition.body.id}`).set(bearer(token));
     expect(after.body.version).toBe(petition.body.version);
   });
+
+  it('人民调解工作若干规定 第二十二条: the cases of one group dispute (a master case and its individual cases) are one forum, not rivals', async () => {
+    const sides = twoParties();
+    const master = await registered(team.mediators.community, 'labour', asApplicantAndRespondent(sides), {
+      groupSize: 12,
+    });
+    const member = await registered(team.mediators.community, 'labour', asApplicantAndRespondent(sides), {
+      masterCaseId: master.id,
+    });
+    for (const row of [member, master]) {
+      const accepted = await sendEvents(testApp, row.id, 0, [
+        [team.mediators.community, { type: 'SUBMIT' }],
+        [team.mediators.community, { type: 'ACCEPT', track: 'people', level: 'community' }],
+      ]);
+      expect(accepted.state).toBe('mediation.awaitingMediator');
+    }
+  });
 });

@@ -28,7 +28,8 @@ export class PartyMatchingRepository {
 
   /**
    * Open cases the actor may see that look like the dispute being registered: the same
-   * applicant and respondent (by ID number, else by name), a party with the same ID
+   * applicant and respondent, whatever their roles there (by ID number, else by name:
+   * `partyKey`), a party with the same ID
    * number, or a similar title at the same unit (pg_trgm).
    */
   async findPossibleDuplicates(
@@ -45,8 +46,8 @@ export class PartyMatchingRepository {
     if (!(await scoped(this.manager(), visibility, builder))) return [];
     const keyOfP = partyKeySql('p');
     const sameParties = `(cardinality(:applicantKeys::text[]) > 0 AND cardinality(:respondentKeys::text[]) > 0
-      AND EXISTS (SELECT 1 FROM parties p WHERE p.case_id = c.id AND p.role = 'applicant' AND ${keyOfP} = ANY(:applicantKeys::text[]))
-      AND EXISTS (SELECT 1 FROM parties p WHERE p.case_id = c.id AND p.role = 'respondent' AND ${keyOfP} = ANY(:respondentKeys::text[])))`;
+      AND EXISTS (SELECT 1 FROM parties p WHERE p.case_id = c.id AND ${keyOfP} = ANY(:applicantKeys::text[]))
+      AND EXISTS (SELECT 1 FROM parties p WHERE p.case_id = c.id AND ${keyOfP} = ANY(:respondentKeys::text[])))`;
     const sameIdNumber = `EXISTS (SELECT 1 FROM parties p WHERE p.case_id = c.id AND p.id_number_hash = ANY(:idHashes::text[]))`;
     const similarTitle = `(c.holding_unit_id = :unitId AND similarity(c.title, :title) > 0.4)`;
     builder

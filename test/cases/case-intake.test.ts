@@ -186,6 +186,34 @@ describe('intake: registering a dispute in the browser', () => {
     expect(otherMatter.text).not.toContain('已有调解组织受理');
   });
 
+  it('a possible duplicate is found with the roles swapped too (the same parties, whatever their roles)', async () => {
+    const actor = await actorNamed(testApp.services, testApp.db, 'mediator');
+    const existing = await createCase(testApp.services, actor.id, {
+      type: 'property_management',
+      title: '物业费纠纷',
+      parties: [
+        { role: 'applicant', kind: 'organisation', name: '上海某物业管理有限公司' },
+        { role: 'respondent', kind: 'person', name: '冯小刚' },
+      ],
+    });
+    await mediator.get('/cases/new');
+    const review = await mediator.post(
+      '/cases',
+      intakeForm({
+        type: 'property_management',
+        title: '业主投诉物业乱收费',
+        'parties.0.name': '冯小刚',
+        'parties.0.idNumber': '',
+        'parties.0.phone': '',
+        'parties.1.name': '上海某物业管理有限公司',
+        intent: 'check',
+      }),
+    );
+    expect(review.status).toBe(200);
+    expect(review.text).toContain(existing.number);
+    expect(review.text).toContain('当事人相同');
+  });
+
   it('a petition agent may not register disputes here', async () => {
     const agent = new Browser(testApp.app);
     await agent.signIn('agent', demoPassword);

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { rulesFor } from '../../src/workflows/rules';
-import { apiToken, createUser } from '../support/auth';
+import { apiToken, Browser, createUser } from '../support/auth';
 import { startTestApp, type TestApp } from '../support/test-app';
 import {
   bearer,
@@ -334,5 +334,37 @@ describe('one forum per dispute (一案一处), on every path that opens or acce
       ]);
       expect(accepted.state).toBe('mediation.awaitingMediator');
     }
+  });
+
+  it('人民调解工作若干规定 第二十二条: on the case page, the ACCEPT form offers the acknowledgement a referral out asks for', async () => {
+    const sides = twoParties();
+    const referred = await registered(team.mediators.community, 'family', asApplicantAndRespondent(sides));
+    await sendEvents(testApp, referred.id, 0, [
+      [team.mediators.community, { type: 'SUBMIT' }],
+      [team.mediators.community, { type: 'REFER_OUT', agency: 'arbitration', reason: '已申请仲裁。' }],
+    ]);
+    const again = await registered(team.mediators.community, 'family', asApplicantAndRespondent(sides, true));
+    await sendEvents(testApp, again.id, 0, [[team.mediators.community, { type: 'SUBMIT' }]]);
+
+    // the test's users were made with the machine's clock; the app's clock starts on the issue's day
+    await testApp.db.query(`UPDATE users SET password_changed_at = '2026-01-01' WHERE id = $1`, [
+      team.mediators.community.user.id,
+    ]);
+    const browser = new Browser(testApp.app);
+    await browser.signIn(team.mediators.community.user.username);
+    const page = await browser.get(`/cases/${again.id}`);
+    expect(page.text).toContain('name="forumAcknowledged"');
+    const accept = {
+      type: 'ACCEPT',
+      formKey: 'ACCEPT-people',
+      expectedVersion: '1',
+      track: 'people',
+      level: 'community',
+    };
+    const warned = await browser.post(`/cases/${again.id}/events`, accept);
+    expect(warned.status).toBe(422);
+    expect(warned.text).toContain('仲裁机构');
+    const accepted = await browser.post(`/cases/${again.id}/events`, { ...accept, forumAcknowledged: 'on' });
+    expect(accepted.status).toBe(303);
   });
 });

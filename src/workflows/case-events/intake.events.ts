@@ -100,7 +100,10 @@ export const accept = declareCaseEvent<AcceptEvent>()(acceptSchema, {
         ],
       });
     }
-    return forms;
+    return forms.map((form) => ({
+      ...form,
+      fields: [...form.fields, forumAcknowledgement(t('oneForum.acknowledge'))],
+    }));
   },
   timeline: ({ fact }) => [
     fact('cases.track', 'track', { list: 'tracks' }),
@@ -108,6 +111,14 @@ export const accept = declareCaseEvent<AcceptEvent>()(acceptSchema, {
     fact('cases.holdingUnit', 'unitId', 'unit'),
   ],
 });
+
+/**
+ * One forum per dispute: when the same matter was referred out to a court or arbitration,
+ * ACCEPT warns (`forum_referred_out`); the mediator who has checked with that forum ticks this.
+ */
+function forumAcknowledgement(label: string): EventForm['fields'][number] {
+  return { kind: 'checkbox', name: 'forumAcknowledged', label };
+}
 
 const declineSchema = eventSchema('DECLINE', { reason: text });
 export type DeclineEvent = MachineEvent<typeof declineSchema>;

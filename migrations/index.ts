@@ -26,6 +26,7 @@ import { RecordSignedAuditCheckpoints1764142210000 } from './1764142210000-Recor
 import { MoveSignInBookkeepingOutOfUsers1764142300000 } from './1764142300000-MoveSignInBookkeepingOutOfUsers';
 import { NotifyActorsChangedOnlyWhenAccessChanges1764142310000 } from './1764142310000-NotifyActorsChangedOnlyWhenAccessChanges';
 import { SortPetitionsAndMarkFinalRechecks1764200100000 } from './1764200100000-SortPetitionsAndMarkFinalRechecks';
+import { MatchForumsByPartyKeyAndSameMatter1764200200000 } from './1764200200000-MatchForumsByPartyKeyAndSameMatter';
 
 /**
  * Every migration, oldest first. Listed (not globbed) so that the app, the CLI and
@@ -60,4 +61,5 @@ export const migrations = [
   MoveSignInBookkeepingOutOfUsers1764142300000,
   NotifyActorsChangedOnlyWhenAccessChanges1764142310000,
   SortPetitionsAndMarkFinalRechecks1764200100000,
+  MatchForumsByPartyKeyAndSameMatter1764200200000,
 ];

@@ -23,6 +23,7 @@ import { CaseListQueries } from './cases/case-list.queries';
 import { CaseRegistrationService } from './cases/case-registration.service';
 import { CaseWorkflowService } from './cases/case-workflow.service';
 import { MediationRecordRepository } from './cases/mediation-record.repository';
+import { OneForum } from './cases/one-forum';
 import { PartyMatchingRepository } from './cases/party-matching.repository';
 import { PartyRevealService } from './cases/party-reveal.service';
 import { OfficialCalendarCache } from './deadlines/official-calendar.cache';
@@ -175,6 +176,7 @@ function buildCases(f: Foundation) {
   const users = f.userRepository;
   const caseRepository = new CaseRepository(db, f.eventLog);
   const partyMatching = new PartyMatchingRepository(db);
+  const oneForum = new OneForum({ partyMatching, units, cases: caseRepository });
   const mediationRecords = new MediationRecordRepository(db);
   const escalations = new EscalationRepository(db);
   const cases = new CaseService({
@@ -189,6 +191,7 @@ function buildCases(f: Foundation) {
     cases: caseRepository,
     visible: cases,
     units,
+    oneForum,
     cipher,
     clock,
     calendar,
@@ -198,7 +201,7 @@ function buildCases(f: Foundation) {
   const caseWorkflow = new CaseWorkflowService({
     transactions,
     cases: caseRepository,
-    partyMatching,
+    oneForum,
     units,
     users,
     mediationRecords,
@@ -213,9 +216,10 @@ function buildCases(f: Foundation) {
     caseRegistration,
     casePresenter,
     caseWorkflow,
+    oneForum,
     ...buildCaseDesk(
       f,
-      { cases, caseRepository, casePresenter, caseRegistration, caseWorkflow, partyMatching },
+      { cases, caseRepository, casePresenter, caseRegistration, caseWorkflow, partyMatching, oneForum },
       {
         mediationRecords,
         escalations,
@@ -234,6 +238,7 @@ function buildCaseDesk(
     caseRegistration: CaseRegistrationService;
     caseWorkflow: CaseWorkflowService;
     partyMatching: PartyMatchingRepository;
+    oneForum: OneForum;
   },
   records: { mediationRecords: MediationRecordRepository; escalations: EscalationRepository },
 ) {
@@ -258,6 +263,7 @@ function buildCaseDesk(
     caseIntake: new CaseIntakeService({
       cases: caseRepository,
       partyMatching: core.partyMatching,
+      oneForum: core.oneForum,
       units,
       registration: core.caseRegistration,
       cipher,
@@ -329,7 +335,11 @@ function buildPetitions(f: Foundation, disputes: ReturnType<typeof buildCases>) 
 }
 
 /** The supervisors' and admins' tools, and the notices: figures, supervision, import, calendar, mail. */
-function buildOversight(f: Foundation, integrity: ReturnType<typeof buildIntegrity>) {
+function buildOversight(
+  f: Foundation,
+  integrity: ReturnType<typeof buildIntegrity>,
+  disputes: ReturnType<typeof buildCases>,
+) {
   const { db, transactions, clock, calendar, audit, outbox } = f;
   return {
     calendarYears: new OfficialCalendarService(
@@ -356,6 +366,8 @@ function buildOversight(f: Foundation, integrity: ReturnType<typeof buildIntegri
       clock,
       calendar,
       log: f.eventLog,
+      oneForum: disputes.oneForum,
+      sealParties: (parties) => disputes.caseRegistration.sealParties(parties),
     }),
     notificationPreferences: new NotificationPreferenceService(
       transactions,
@@ -389,7 +401,7 @@ export function buildServices(deps: {
     ...buildIdentity(f),
     ...disputes,
     ...buildPetitions(f, disputes),
-    ...buildOversight(f, integrity),
+    ...buildOversight(f, integrity, disputes),
   };
 }
 

@@ -10,13 +10,15 @@ import type { Case } from './case.entity';
 import type { CaseRepository } from './case.repository';
 import type { PartyInput, RegisterCaseInput } from './case.schemas';
 import type { CaseRegistrationService } from './case-registration.service';
+import type { ForumOccupant, OneForum } from './one-forum';
 import { partyKey } from './party-key';
 import type { PartyMatchingRepository } from './party-matching.repository';
 
 /** What the intake form shows before saving: look-alike cases and forums already handling the parties. */
 export interface IntakeReview {
   duplicates: Array<{ row: Case; sameParties: boolean; sameIdNumber: boolean; similarTitle: boolean }>;
-  forums: Array<{ caseId: string; number: string; unit: Unit | null; visible: boolean }>;
+  /** The forums holding the dispute (`OneForum`): a `refuse` one means it cannot be registered here. */
+  forums: ForumOccupant[];
 }
 
 /**
@@ -26,6 +28,7 @@ export interface IntakeReview {
 export class CaseIntakeService {
   private readonly cases: CaseRepository;
   private readonly partyMatching: PartyMatchingRepository;
+  private readonly oneForum: OneForum;
   private readonly units: UnitRepository;
   private readonly registration: Pick<CaseRegistrationService, 'register'>;
   private readonly cipher: PersonalDataCipher;
@@ -34,6 +37,7 @@ export class CaseIntakeService {
   constructor(deps: {
     cases: CaseRepository;
     partyMatching: PartyMatchingRepository;
+    oneForum: OneForum;
     units: UnitRepository;
     registration: Pick<CaseRegistrationService, 'register'>;
     cipher: PersonalDataCipher;
@@ -41,6 +45,7 @@ export class CaseIntakeService {
   }) {
     this.cases = deps.cases;
     this.partyMatching = deps.partyMatching;
+    this.oneForum = deps.oneForum;
     this.units = deps.units;
     this.registration = deps.registration;
     this.cipher = deps.cipher;
@@ -68,8 +73,9 @@ export class CaseIntakeService {
   /**
    * Before registering (DOMAIN.md "One active forum per dispute"): open cases the actor
    * may see that look like this dispute, and the forums (committee, department, court)
-   * that have already accepted a dispute between the same parties — named even when the
-   * case itself is not the actor's to see, as the workflow names it on ACCEPT.
+   * holding the same matter between the same parties, whatever their roles (`OneForum`) —
+   * the unit named even when the case itself is not the actor's to see, its number only
+   * when it is.
    */
   async reviewIntake(actor: Actor, input: RegisterCaseInput): Promise<IntakeReview> {
     const keyOf = (party: PartyInput) =>
@@ -89,33 +95,23 @@ export class CaseIntakeService {
       title: input.title,
       unitId: input.unitId ?? actor.unitId,
     });
-    const forums = await this.partyMatching.findActiveForumsFor(
-      input.parties.map((party) => ({
+    const forums = await this.oneForum.occupants(actor, {
+      type: input.type,
+      parties: input.parties.map((party) => ({
         role: party.role,
         idNumberHash: party.idNumber ? this.cipher.hash('id', party.idNumber) : null,
         nameHash: this.cipher.hash('name', party.name),
       })),
-      [],
-    );
-    const forumUnits = await this.units.mapByIds(forums.map((forum) => forum.holding_unit_id));
-    const visibleForums = await Promise.all(
-      forums.map(async (forum) => {
-        const found = await this.cases.findWithAccess(forum.id);
-        const visible = found ? policy.canSee(actor, found.resource) : false;
-        return {
-          caseId: forum.id,
-          number: forum.number,
-          unit: forumUnits.get(forum.holding_unit_id) ?? null,
-          visible,
-        };
-      }),
-    );
-    return { duplicates, forums: visibleForums };
+      exceptCaseIds: input.masterCaseId ? [input.masterCaseId] : [],
+      sameMatterCaseIds: input.sameMatterCaseId ? [input.sameMatterCaseId] : [],
+    });
+    return { duplicates, forums };
   }
 
   /**
    * The intake form's one call: shows the review when it finds possible duplicates or
-   * another forum (unless the mediator has seen them and confirmed), else registers.
+   * another forum (unless the mediator has seen them and confirmed), else registers. A
+   * forum that bars a second one cannot be confirmed away: registering refuses it.
    */
   async intake(
     actor: Actor,
@@ -124,7 +120,8 @@ export class CaseIntakeService {
   ): Promise<{ registered: Case | null; review: IntakeReview }> {
     const review = await this.reviewIntake(actor, input);
     const found = review.duplicates.length > 0 || review.forums.length > 0;
-    if (options.checkOnly || (found && !options.confirmed)) return { registered: null, review };
+    const barred = review.forums.some((forum) => forum.effect === 'refuse');
+    if (options.checkOnly || barred || (found && !options.confirmed)) return { registered: null, review };
     return { registered: await this.registration.register(actor, input), review };
   }
 }

@@ -1,5 +1,6 @@
 import type { TFunction } from 'i18next';
 import { formatMoment } from '../shared/format';
+import { inLocale } from '../shared/i18n/bilingual';
 import type { Grid } from '../units/grid.entity';
 import type { Unit } from '../units/unit.entity';
 import { unitName } from '../units/unit.presenter';
@@ -132,13 +133,19 @@ function reviewView(review: IntakeReview, { t, locale }: ViewContext) {
         ...(duplicate.similarTitle ? [t('intake.similarTitle')] : []),
       ].join('、'),
     })),
+    // the unit always; the number and the link only to whom the policy lets see that case
     forums: review.forums.map((forum) => ({
       url: forum.visible ? `/cases/${forum.caseId}` : null,
-      text: t('intake.forumLine', {
-        number: forum.number,
+      text: t(forum.kind === 'accepted' ? 'oneForum.accepted' : 'oneForum.referredOut', {
         unit: forum.unit ? unitName(forum.unit, locale) : '',
+        agency: forum.agency ? t(`agencies.${forum.agency}`) : '',
+        source: inLocale(locale, forum.source),
+        ...(forum.visible ? { number: forum.number, context: 'numbered' } : {}),
       }),
+      barred: forum.effect === 'refuse',
     })),
+    /** A forum that bars a second one: registering is refused, so no "register anyway". */
+    barred: review.forums.some((forum) => forum.effect === 'refuse'),
   };
 }
 

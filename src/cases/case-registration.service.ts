@@ -22,6 +22,7 @@ import type { CaseService } from './case.service';
 import { clockColumns } from './case-columns';
 import { acceptancePeriodAt, startAcceptanceClock } from './case-deadline';
 import type { CaseTimers } from './case-timers';
+import type { OneForum } from './one-forum';
 import type { Party } from './party.entity';
 
 /** Where a dispute is registered: the unit, the district numbering it. */
@@ -50,6 +51,7 @@ export class CaseRegistrationService {
   private readonly cases: CaseRepository;
   private readonly visible: Pick<CaseService, 'getVisible'>;
   private readonly units: UnitRepository;
+  private readonly oneForum: OneForum;
   private readonly cipher: PersonalDataCipher;
   private readonly clock: Clock;
   private readonly calendar: () => WorkingCalendar;
@@ -62,6 +64,8 @@ export class CaseRegistrationService {
     /** Reads a master case as the actor may see it. */
     visible: Pick<CaseService, 'getVisible'>;
     units: UnitRepository;
+    /** One forum per dispute: checked on every registration (the form, the API, a petition's new case). */
+    oneForum: OneForum;
     cipher: PersonalDataCipher;
     clock: Clock;
     calendar: () => WorkingCalendar;
@@ -71,6 +75,7 @@ export class CaseRegistrationService {
     this.cases = deps.cases;
     this.visible = deps.visible;
     this.units = deps.units;
+    this.oneForum = deps.oneForum;
     this.cipher = deps.cipher;
     this.clock = deps.clock;
     this.calendar = deps.calendar;
@@ -138,10 +143,23 @@ export class CaseRegistrationService {
     const registration: Registration = { actor, input, rules, now, today: todayInShanghai(now) };
     checkRegistrationRules(registration);
     const place = await this.placeOf(tx, registration, options.mayRegisterAt);
+    const sealed = this.sealParties(input.parties);
+    // one forum per dispute: a matter another forum holds is not opened again (a referral out only warns)
+    await this.oneForum.assertFree(
+      actor,
+      {
+        type: input.type,
+        parties: sealed as Array<Pick<Party, 'role' | 'idNumberHash' | 'nameHash'>>,
+        exceptCaseIds: input.masterCaseId ? [input.masterCaseId] : [],
+        sameMatterCaseIds: input.sameMatterCaseId ? [input.sameMatterCaseId] : [],
+      },
+      tx,
+      { acknowledged: true },
+    );
     const submit = options.submit === true;
     const row = await this.saveCase(tx, registration, place, submit);
     await this.cases.insertParties(
-      this.sealParties(input.parties).map((party) => ({ ...party, caseId: row.id })),
+      sealed.map((party) => ({ ...party, caseId: row.id })),
       tx,
     );
     await this.appendFirstEvents(tx, registration, row, { unit: place.unit, submitted: submit });
@@ -168,6 +186,12 @@ export class CaseRegistrationService {
       if (!master || master.row.masterCaseId) {
         throw new ValidationError([{ field: 'masterCaseId', message: 'validation.master_case_invalid' }]);
       }
+    }
+    if (input.sameMatterCaseId) {
+      // a link the user confirms: only to a case they may see
+      const same = await this.visible.getVisible(actor, input.sameMatterCaseId, tx).catch(() => null);
+      if (!same)
+        throw new ValidationError([{ field: 'sameMatterCaseId', message: 'validation.case_not_found' }]);
     }
     return { unit, district };
   }
@@ -211,6 +235,7 @@ export class CaseRegistrationService {
         amountInDispute: input.amountInDispute === undefined ? null : String(input.amountInDispute),
         groupSize: input.groupSize ?? null,
         masterCaseId: input.masterCaseId ?? null,
+        sameMatterCaseId: input.sameMatterCaseId ?? null,
         state: submitted ? 'screening' : 'registered',
         registeredLevel: mediationLevelOf(unit.kind),
         rulesVersion: rules.version,

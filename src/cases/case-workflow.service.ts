@@ -6,7 +6,7 @@ import type { EscalationRepository } from '../escalations/escalation.repository'
 import { outboxRows } from '../notifications/outbox';
 import type { Clock } from '../shared/clock';
 import type { Transactions, Tx } from '../shared/db/transactions';
-import { ForbiddenError, NotFoundError, RuleViolationError } from '../shared/errors';
+import { ForbiddenError, NotFoundError } from '../shared/errors';
 import { isUuid } from '../shared/ids';
 import type { UnitRepository } from '../units/unit.repository';
 import type { UserRepository } from '../users/user.repository';
@@ -28,7 +28,7 @@ import type { CaseEventStep, SteppedCaseEvent } from './case-event-step';
 import { assertAdmittedAsPeriodStands, stagePeriodToday } from './case-period';
 import type { CaseTimers } from './case-timers';
 import type { MediationRecordRepository } from './mediation-record.repository';
-import type { PartyMatchingRepository } from './party-matching.repository';
+import type { OneForum } from './one-forum';
 
 /** Actions recorded on a case's chain that are not workflow events (the statechart knows nothing of them). */
 export type RecordedAction = {
@@ -67,7 +67,7 @@ export interface AppliedCaseEvent {
 export class CaseWorkflowService {
   private readonly transactions: Transactions;
   private readonly cases: CaseRepository;
-  private readonly partyMatching: PartyMatchingRepository;
+  private readonly oneForum: OneForum;
   private readonly units: UnitRepository;
   private readonly clock: Clock;
   private readonly calendar: () => WorkingCalendar;
@@ -81,7 +81,7 @@ export class CaseWorkflowService {
   constructor(deps: {
     transactions: Transactions;
     cases: CaseRepository;
-    partyMatching: PartyMatchingRepository;
+    oneForum: OneForum;
     units: UnitRepository;
     users: UserRepository;
     mediationRecords: MediationRecordRepository;
@@ -93,7 +93,7 @@ export class CaseWorkflowService {
   }) {
     this.transactions = deps.transactions;
     this.cases = deps.cases;
-    this.partyMatching = deps.partyMatching;
+    this.oneForum = deps.oneForum;
     this.units = deps.units;
     this.clock = deps.clock;
     this.calendar = deps.calendar;
@@ -144,7 +144,7 @@ export class CaseWorkflowService {
         toState: caseStatePath(machine.next.value),
         seq: nextSeq(head),
       };
-      if (input.type === 'ACCEPT') await this.assertOneActiveForum(stepped);
+      if (input.type === 'ACCEPT') await this.assertOneActiveForum(stepped, input);
 
       const { expectedVersion: _version, ...submitted } = input;
       const payload: Record<string, unknown> = definedOnly({ ...submitted, ...event });
@@ -252,18 +252,24 @@ export class CaseWorkflowService {
     );
   }
 
-  /** 一案一处: a dispute accepted by one forum is not accepted in parallel by another. */
-  private async assertOneActiveForum({ row, holdingUnit, tx }: SteppedCaseEvent) {
+  /**
+   * 一案一处 (`OneForum`): a dispute accepted by one forum is not accepted in parallel by
+   * another; a referral out is acknowledged (`forumAcknowledged`) or, where the type's law
+   * bars a second forum, refused.
+   */
+  private async assertOneActiveForum({ actor, row, tx }: SteppedCaseEvent, input: CaseEventInput) {
     const parties = await this.cases.partiesOf(row.id, tx);
-    const related = [row.id, ...(row.masterCaseId ? [row.masterCaseId] : [])];
-    const [conflict] = await this.partyMatching.findActiveForumsFor(parties, related, tx);
-    if (!conflict) return;
-    const forum = await this.units.findById(conflict.holding_unit_id, tx);
-    throw new RuleViolationError('already_in_forum', undefined, {
-      number: conflict.number,
-      unit: forum?.nameZh ?? holdingUnit.nameZh,
-      unitEn: forum?.nameEn ?? holdingUnit.nameEn,
-    });
+    await this.oneForum.assertFree(
+      actor,
+      {
+        type: row.type,
+        parties,
+        exceptCaseIds: [row.id, ...(row.masterCaseId ? [row.masterCaseId] : [])],
+        sameMatterCaseIds: row.sameMatterCaseId ? [row.sameMatterCaseId] : [],
+      },
+      tx,
+      { acknowledged: input.type === 'ACCEPT' && input.forumAcknowledged === true },
+    );
   }
 }
 

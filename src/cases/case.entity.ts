@@ -102,6 +102,10 @@ export class Case {
   @Column({ name: 'master_case_id', type: 'uuid', nullable: true })
   masterCaseId!: string | null;
 
+  /** The case the user confirmed this dispute is the same matter as (one forum per dispute: a link across types). */
+  @Column({ name: 'same_matter_case_id', type: 'uuid', nullable: true })
+  sameMatterCaseId!: string | null;
+
   @Column({ type: 'varchar', length: 40 })
   state!: string;
 

@@ -41,10 +41,14 @@ export const localDateTimeToIso = (value: unknown): string | undefined => {
 
 type Convert = (value: unknown) => unknown;
 
+/** A ticked checkbox (`on`) is true; unticked, it is not sent at all. */
+const ticked = (value: unknown): true | undefined => (value === 'on' || value === 'true' ? true : undefined);
+
 /** How a form's string becomes what a payload field's schema expects: a whole number, a moment with its zone, or text. */
 function converterFor(schema: z.ZodType): Convert {
   const inner = schema instanceof z.ZodOptional ? (schema.unwrap() as z.ZodType) : schema;
   if (inner instanceof z.ZodNumber) return wholeNumber;
+  if (inner instanceof z.ZodBoolean) return ticked;
   if (inner instanceof z.ZodISODateTime) return localDateTimeToIso;
   return text;
 }

@@ -63,6 +63,8 @@ export const registerCaseSchema = z
       .max(100000)
       .optional(),
     masterCaseId: z.uuid({ error: 'validation.invalid_value' }).optional(),
+    /** One forum per dispute: a case (the caller may see) the user confirms is the same matter, whatever its type. */
+    sameMatterCaseId: z.uuid({ error: 'validation.invalid_value' }).optional(),
     parties: z.array(partyInputSchema).min(1, 'validation.parties_required').max(200, 'validation.too_big'),
   })
   .meta({ id: 'RegisterCase' });

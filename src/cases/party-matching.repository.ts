@@ -2,8 +2,18 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { CaseVisibility } from '../access/policy';
 import { Case } from './case.entity';
 import { scoped } from './case-list.queries';
-import type { Party } from './party.entity';
-import { partyKey, partyKeySql } from './party-key';
+import { partyKeySql } from './party-key';
+
+/** A case that may hold the forum for a dispute (`findForumsFor`), as stored. */
+export interface ForumCandidate {
+  id: string;
+  number: string;
+  type: string;
+  state: string;
+  holding_unit_id: string;
+  /** The agency of its last REFER_OUT, when it is closed (referred out). */
+  referred_to: string | null;
+}
 
 /**
  * Cases that concern the same parties (`party-key.ts`): possible duplicates of a dispute
@@ -18,7 +28,8 @@ export class PartyMatchingRepository {
 
   /**
    * Open cases the actor may see that look like the dispute being registered: the same
-   * applicant and respondent (by ID number, else by name), a party with the same ID
+   * applicant and respondent, whatever their roles there (by ID number, else by name:
+   * `partyKey`), a party with the same ID
    * number, or a similar title at the same unit (pg_trgm).
    */
   async findPossibleDuplicates(
@@ -35,8 +46,8 @@ export class PartyMatchingRepository {
     if (!(await scoped(this.manager(), visibility, builder))) return [];
     const keyOfP = partyKeySql('p');
     const sameParties = `(cardinality(:applicantKeys::text[]) > 0 AND cardinality(:respondentKeys::text[]) > 0
-      AND EXISTS (SELECT 1 FROM parties p WHERE p.case_id = c.id AND p.role = 'applicant' AND ${keyOfP} = ANY(:applicantKeys::text[]))
-      AND EXISTS (SELECT 1 FROM parties p WHERE p.case_id = c.id AND p.role = 'respondent' AND ${keyOfP} = ANY(:respondentKeys::text[])))`;
+      AND EXISTS (SELECT 1 FROM parties p WHERE p.case_id = c.id AND ${keyOfP} = ANY(:applicantKeys::text[]))
+      AND EXISTS (SELECT 1 FROM parties p WHERE p.case_id = c.id AND ${keyOfP} = ANY(:respondentKeys::text[])))`;
     const sameIdNumber = `EXISTS (SELECT 1 FROM parties p WHERE p.case_id = c.id AND p.id_number_hash = ANY(:idHashes::text[]))`;
     const similarTitle = `(c.holding_unit_id = :unitId AND similarity(c.title, :title) > 0.4)`;
     builder
@@ -66,30 +77,49 @@ export class PartyMatchingRepository {
   }
 
   /**
-   * Open, accepted cases (in mediation or agreement) other than `exceptCaseId` whose
-   * parties include one of the given applicants and one of the given respondents (the
-   * same party: `partyKey`): the same dispute in another forum.
+   * The cases that hold the forum for a dispute between these sides (DOMAIN.md "One active
+   * forum per dispute"), other than `exceptCaseIds` and the individual cases of a group
+   * they lead (`master_case_id`): each side of the new dispute (its
+   * applicants, its respondents) is some party of the other case, whatever its role there
+   * (`partyKey`: the hospital applying is the same dispute as the patient applying); the
+   * matter is the same — the same type, or a link a user confirmed (`same_matter_case_id`,
+   * either way); and the case is accepted (in mediation or under an agreement) or closed
+   * by referral out (`referred_to`: the agency of its last REFER_OUT; the caller's rules
+   * say which referrals count). Parties are found through their party-key index
+   * (migration 1764200200000), then grouped by case.
    */
-  async findActiveForumsFor(
-    parties: Array<Pick<Party, 'role' | 'idNumberHash' | 'nameHash'>>,
-    exceptCaseIds: string[],
+  async findForumsFor(
+    probe: {
+      type: string;
+      sides: [string[], string[]];
+      exceptCaseIds: string[];
+      sameMatterCaseIds: string[];
+    },
     tx?: EntityManager,
-  ): Promise<Array<{ id: string; number: string; holding_unit_id: string }>> {
-    const keysOf = (role: string) => parties.filter((party) => party.role === role).map(partyKey);
-    const applicants = keysOf('applicant');
-    const respondents = keysOf('respondent');
-    if (applicants.length === 0 || respondents.length === 0) return [];
+  ): Promise<ForumCandidate[]> {
+    const [sideA, sideB] = probe.sides;
+    if (sideA.length === 0 || sideB.length === 0) return [];
+    const key = partyKeySql('p');
     return this.manager(tx).query(
-      `SELECT c.id, c.number, c.holding_unit_id FROM cases c
-       WHERE (c.state LIKE 'mediation.%' OR c.state LIKE 'agreement.%')
+      `SELECT c.id, c.number, c.type, c.state, c.holding_unit_id,
+              CASE WHEN c.state = 'closed' THEN
+                (SELECT e.payload->>'agency' FROM case_events e
+                 WHERE e.case_id = c.id AND e.type = 'REFER_OUT' ORDER BY e.seq DESC LIMIT 1)
+              END AS referred_to
+       FROM (SELECT p.case_id, bool_or(${key} = ANY($1::text[])) AS side_a, bool_or(${key} = ANY($2::text[])) AS side_b
+             FROM parties p
+             WHERE p.case_id IS NOT NULL AND ${key} = ANY($1::text[] || $2::text[])
+             GROUP BY p.case_id) m
+       JOIN cases c ON c.id = m.case_id
+       WHERE m.side_a AND m.side_b
          AND c.id <> ALL($3::uuid[])
-         AND EXISTS (SELECT 1 FROM parties p WHERE p.case_id = c.id AND p.role = 'applicant'
-                     AND ${partyKeySql('p')} = ANY($1::text[]))
-         AND EXISTS (SELECT 1 FROM parties p WHERE p.case_id = c.id AND p.role = 'respondent'
-                     AND ${partyKeySql('p')} = ANY($2::text[]))
+         AND (c.master_case_id IS NULL OR c.master_case_id <> ALL($3::uuid[]))
+         AND (c.type = $4 OR c.id = ANY($5::uuid[]) OR c.same_matter_case_id = ANY($3::uuid[]))
+         AND (c.state LIKE 'mediation.%' OR c.state LIKE 'agreement.%'
+              OR (c.state = 'closed' AND c.outcome = 'referred_out'))
        ORDER BY c.created_at
-       LIMIT 5`,
-      [applicants, respondents, exceptCaseIds],
+       LIMIT 10`,
+      [sideA, sideB, probe.exceptCaseIds, probe.type, probe.sameMatterCaseIds],
     );
   }
 }

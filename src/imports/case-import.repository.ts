@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Case } from '../cases/case.entity';
+import { Party } from '../cases/party.entity';
 import type { Tx } from '../shared/db/transactions';
 
 /** The columns an imported case is written with, in the order of its INSERT, and their SQL types. */
@@ -61,6 +62,11 @@ export class CaseImportRepository {
       [numbers],
     );
     return new Set(rows.map((row) => row.number));
+  }
+
+  /** The imported cases' parties (sealed as registration seals them), in one insert. */
+  async insertParties(tx: Tx, parties: Array<Partial<Party>>): Promise<void> {
+    if (parties.length > 0) await tx.insert(Party, parties);
   }
 
   /**

@@ -21,11 +21,26 @@ export const importColumns = [
   'level',
   'closedOn',
   'outcome',
+  // optional: the two sides, for the one-forum check of an open row (and stored as its parties)
+  'applicant',
+  'applicantIdNumber',
+  'respondent',
+  'respondentIdNumber',
 ] as const;
 export const requiredColumns = ['type', 'title', 'source', 'unitCode', 'registeredOn'];
 
 const blank = (value: unknown) => (value === '' ? undefined : value);
 const date = z.preprocess(blank, z.iso.date({ error: 'validation.date' }).optional());
+const partyName = z.preprocess(blank, z.string().trim().max(200, 'validation.too_big').optional());
+/** 18-character resident ID (last character may be X) or 15-digit legacy ID, as registration checks it. */
+const idNumber = z.preprocess(
+  blank,
+  z
+    .string()
+    .trim()
+    .regex(/^(\d{17}[\dXx]|\d{15})$/, 'validation.id_number')
+    .optional(),
+);
 const outcomes = [
   'resolved',
   'unresolved',
@@ -52,9 +67,16 @@ export const rowSchema = z
     level: z.preprocess(blank, z.enum(mediationLevels, { error: 'validation.invalid_value' }).optional()),
     closedOn: date,
     outcome: z.preprocess(blank, z.enum(outcomes, { error: 'validation.invalid_value' }).optional()),
+    applicant: partyName,
+    applicantIdNumber: idNumber,
+    respondent: partyName,
+    respondentIdNumber: idNumber,
   })
   .superRefine((row, ctx) => {
     const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    for (const side of ['applicant', 'respondent'] as const) {
+      if (row[`${side}IdNumber`] && !row[side]) issue(side, 'validation.required');
+    }
     if (row.screenedOn && row.screenedOn < row.registeredOn)
       issue('screenedOn', 'validation.import_before_registration');
     if (row.closedOn && row.closedOn < row.registeredOn)
@@ -77,7 +99,12 @@ export const rowSchema = z
   });
 export type ImportRow = z.infer<typeof rowSchema>;
 
-export type ImportRowError = { row: number; column: string; message: string };
+export type ImportRowError = {
+  row: number;
+  column: string;
+  message: string;
+  params?: Record<string, unknown>;
+};
 
 /** 422 with one line per bad cell: nothing was imported. */
 export class ImportRejectedError extends AppError {

@@ -1,6 +1,9 @@
 import type { Actor } from '../access/actor';
 import { policy } from '../access/policy';
 import type { AuditService } from '../audit/audit.service';
+import type { PartyInput } from '../cases/case.schemas';
+import type { OneForum } from '../cases/one-forum';
+import type { Party } from '../cases/party.entity';
 import { todayInShanghai, type WorkingCalendar } from '../deadlines/working-calendar';
 import type { Clock } from '../shared/clock';
 import { formatRecordNumber, reserveRecordNumbers } from '../shared/db/record-numbers';
@@ -39,6 +42,8 @@ export class CaseImportService {
   private readonly clock: Clock;
   private readonly calendar: () => WorkingCalendar;
   private readonly log: EventLog;
+  private readonly oneForum: OneForum;
+  private readonly sealParties: (parties: PartyInput[]) => Array<Partial<Party>>;
 
   constructor(deps: {
     transactions: Transactions;
@@ -49,6 +54,10 @@ export class CaseImportService {
     calendar: () => WorkingCalendar;
     /** Links each imported case's first event, as it links every event. */
     log: EventLog;
+    /** One forum per dispute: an open row whose two sides another forum holds is refused by row. */
+    oneForum: OneForum;
+    /** Party rows as registration stores them: personal numbers encrypted, hashed and masked. */
+    sealParties: (parties: PartyInput[]) => Array<Partial<Party>>;
   }) {
     this.transactions = deps.transactions;
     this.imports = deps.imports;
@@ -57,6 +66,8 @@ export class CaseImportService {
     this.clock = deps.clock;
     this.calendar = deps.calendar;
     this.log = deps.log;
+    this.oneForum = deps.oneForum;
+    this.sealParties = deps.sealParties;
   }
 
   async importCsv(actor: Actor, ip: string | null, csv: string): Promise<{ imported: number }> {
@@ -66,6 +77,7 @@ export class CaseImportService {
       (await this.units.findSubtree(actor.unitId)).map((unit) => [unit.code, unit]),
     );
     errors.push(...(await this.placeErrors(actor, rows, unitsByCode)));
+    if (errors.length === 0) errors.push(...(await this.forumErrors(actor, rows)));
     if (errors.length > 0) throw new ImportRejectedError(errors.sort((a, b) => a.row - b.row));
 
     const valid = rows.map((row) => ({
@@ -112,6 +124,45 @@ export class CaseImportService {
     return errors;
   }
 
+  /**
+   * One forum per dispute (DOMAIN.md, `OneForum`): a row still open whose two sides are in a
+   * case another forum holds for the same matter is refused by row, naming that forum's unit
+   * (not its number: the importer need not see it). Closed rows are history and are not checked.
+   */
+  private async forumErrors(
+    actor: Actor,
+    rows: Array<{ line: number; data?: ImportRow }>,
+  ): Promise<ImportRowError[]> {
+    const errors: ImportRowError[] = [];
+    for (const { line, data } of rows) {
+      const parties = data ? partiesOf(data) : [];
+      if (!data || data.closedOn || parties.length < 2) continue;
+      const probe = {
+        type: data.type,
+        parties: this.sealParties(parties) as Party[],
+        exceptCaseIds: [],
+        sameMatterCaseIds: [],
+      };
+      const held = (await this.oneForum.occupants(actor, probe)).find(
+        (occupant) => occupant.effect === 'refuse',
+      );
+      if (held) {
+        errors.push({
+          row: line,
+          column: 'applicant',
+          message: 'validation.import_already_in_forum',
+          params: {
+            unit: held.unit?.nameZh ?? '',
+            unitEn: held.unit?.nameEn ?? '',
+            source: held.source.zh,
+            sourceEn: held.source.en,
+          },
+        });
+      }
+    }
+    return errors;
+  }
+
   /** The valid rows written as cases, each with the first link of its chain. */
   private async write(tx: Tx, actor: Actor, valid: PlacedRow[]): Promise<void> {
     const districts = new Map<string, Unit>();
@@ -142,6 +193,12 @@ export class CaseImportService {
         ),
       );
       await this.imports.insertCases(tx, cases);
+      await this.imports.insertParties(
+        tx,
+        batch.flatMap(({ data }, index) =>
+          this.sealParties(partiesOf(data)).map((party) => ({ ...party, caseId: cases[index].id })),
+        ),
+      );
       await this.startChains(tx, actor, batch, cases, now);
     }
   }
@@ -217,4 +274,14 @@ export class CaseImportService {
     );
     if (errors.length > 0) throw new ImportRejectedError(errors);
   }
+}
+
+/** The row's two sides, as registration takes parties (a side without a name is not stated). */
+function partiesOf(data: ImportRow): PartyInput[] {
+  const side = (role: 'applicant' | 'respondent', name?: string, idNumber?: string): PartyInput[] =>
+    name ? [{ role, kind: 'person', name, ...(idNumber ? { idNumber } : {}) }] : [];
+  return [
+    ...side('applicant', data.applicant, data.applicantIdNumber),
+    ...side('respondent', data.respondent, data.respondentIdNumber),
+  ];
 }

@@ -80,7 +80,7 @@ export function importRoutes(imports: CaseImportService, config: Config): RouteS
                 }),
                 rowErrors: (error.details ?? []).map((detail) => ({
                   ...detail,
-                  message: req.t(detail.message, { defaultValue: detail.message }),
+                  message: req.t(detail.message, { ...detail.params, defaultValue: detail.message }),
                 })),
               }),
             });

@@ -136,7 +136,7 @@ describe('intake: registering a dispute in the browser', () => {
     expect(after).toBe(before + 1);
   });
 
-  it('it names the forum that already handles a dispute between the same parties, even one the mediator cannot open', async () => {
+  it('人民调解工作若干规定 第二十二条: it names the unit that has accepted the same dispute — also with the roles swapped — but not its number to a mediator who cannot open it, and offers no "register anyway"', async () => {
     const street = await actorNamed(testApp.services, testApp.db, 'mediator.street');
     const elsewhere = await createCase(testApp.services, street.id, {
       type: 'neighbourhood',
@@ -154,24 +154,64 @@ describe('intake: registering a dispute in the browser', () => {
       { type: 'ACCEPT', track: 'people', level: 'street' },
     );
 
+    // 周大福 applies against 孙小美: the same dispute
+    const swapped = intakeForm({
+      type: 'neighbourhood',
+      title: '楼下投诉噪音',
+      'parties.0.name': '周大福',
+      'parties.0.idNumber': '',
+      'parties.0.phone': '',
+      'parties.1.kind': 'person',
+      'parties.1.name': '孙小美',
+      intent: 'check',
+    });
     await mediator.get('/cases/new');
-    const response = await mediator.post(
+    const response = await mediator.post('/cases', swapped);
+    expect(response.status).toBe(200);
+    expect(response.text).toContain('已有调解组织受理');
+    expect(response.text).toContain(
+      '莘庄镇已受理同一纠纷（一案一处：不能在两处同时受理，人民调解工作若干规定 第二十二条）',
+    );
+    expect(response.text).not.toContain(elsewhere.number);
+    expect(response.text).not.toContain(`href="/cases/${elsewhere.id}"`);
+    expect(response.text).not.toContain('name="intent" value="confirm"');
+    const [{ before }] = await testApp.db.query('SELECT count(*)::int AS before FROM cases');
+    const confirmed = await mediator.post('/cases', { ...swapped, intent: 'confirm' });
+    expect(confirmed.status).toBe(200);
+    const [{ after }] = await testApp.db.query('SELECT count(*)::int AS after FROM cases');
+    expect(after).toBe(before);
+
+    // the same two people in a dispute of another type: not this forum's matter
+    const otherMatter = await mediator.post('/cases', { ...swapped, type: 'property_management' });
+    expect(otherMatter.text).not.toContain('已有调解组织受理');
+  });
+
+  it('a possible duplicate is found with the roles swapped too (the same parties, whatever their roles)', async () => {
+    const actor = await actorNamed(testApp.services, testApp.db, 'mediator');
+    const existing = await createCase(testApp.services, actor.id, {
+      type: 'property_management',
+      title: '物业费纠纷',
+      parties: [
+        { role: 'applicant', kind: 'organisation', name: '上海某物业管理有限公司' },
+        { role: 'respondent', kind: 'person', name: '冯小刚' },
+      ],
+    });
+    await mediator.get('/cases/new');
+    const review = await mediator.post(
       '/cases',
       intakeForm({
-        type: 'neighbourhood',
-        title: '楼上深夜噪音',
-        'parties.0.name': '孙小美',
+        type: 'property_management',
+        title: '业主投诉物业乱收费',
+        'parties.0.name': '冯小刚',
         'parties.0.idNumber': '',
         'parties.0.phone': '',
-        'parties.1.kind': 'person',
-        'parties.1.name': '周大福',
+        'parties.1.name': '上海某物业管理有限公司',
         intent: 'check',
       }),
     );
-    expect(response.status).toBe(200);
-    expect(response.text).toContain('已有调解组织受理');
-    expect(response.text).toContain(`案号 ${elsewhere.number}：莘庄镇正在受理`);
-    expect(response.text).not.toContain(`href="/cases/${elsewhere.id}"`);
+    expect(review.status).toBe(200);
+    expect(review.text).toContain(existing.number);
+    expect(review.text).toContain('当事人相同');
   });
 
   it('a petition agent may not register disputes here', async () => {

@@ -1,7 +1,8 @@
 import request from 'supertest';
 import { Case } from '../../src/cases/case.entity';
 import { apiToken, Browser, createUser } from '../support/auth';
-import { createDistrictTree } from '../support/factories';
+import { send } from '../support/case-steps';
+import { createCase, createDistrictTree } from '../support/factories';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const header =
@@ -202,5 +203,52 @@ describe('historic import (POST /api/v1/imports/cases)', () => {
         'cases.csv',
       );
     expect(forged.status).toBe(403);
+  });
+
+  it('人民调解工作若干规定 第二十二条: an open row whose two sides (either way round) another forum holds for the same matter is refused by row, naming the unit; a closed row is history, another type is another matter', async () => {
+    const mediator = await createUser(testApp.db, { role: 'mediator', unitId: tree.community.id });
+    const actor = await testApp.services.actors.load(mediator.id);
+    if (!actor) throw new Error('no actor');
+    const held = await createCase(testApp.services, mediator.id, {
+      type: 'neighbourhood',
+      parties: [
+        { role: 'applicant', kind: 'person', name: '柳一鸣', idNumber: '310112198803031234' },
+        { role: 'respondent', kind: 'person', name: '葛二娃' },
+      ],
+    });
+    await send(
+      testApp.services,
+      actor,
+      held,
+      { type: 'SUBMIT' },
+      { type: 'ACCEPT', track: 'people', level: 'community' },
+    );
+    const withParties = `${header},applicant,applicantIdNumber,respondent,respondentIdNumber`;
+    const unit = tree.community.code;
+    const openRow = (type: string) =>
+      `,${type},楼道噪音,walk_in,${unit},2025-11-02,2025-11-03,accepted,people,community,,,葛二娃,,柳一鸣,310112198803031234`;
+    const before = await testApp.db.getRepository(Case).count();
+
+    const refused = await importCsv([withParties, openRow('neighbourhood')].join('\n'));
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.details).toEqual([
+      {
+        row: 2,
+        column: 'applicant',
+        message: `同一纠纷已由${tree.community.nameZh}受理（一案一处，人民调解工作若干规定 第二十二条）：不能再导入为未结案件`,
+      },
+    ]);
+    expect(refused.body.error.details[0].message).not.toContain(held.number);
+    expect(await testApp.db.getRepository(Case).count()).toBe(before);
+
+    const closedRow = `,neighbourhood,旧的噪音纠纷,walk_in,${unit},2016-11-02,2016-11-03,accepted,people,community,2016-11-20,resolved,葛二娃,,柳一鸣,310112198803031234`;
+    const imported = await importCsv([withParties, closedRow, openRow('property_management')].join('\n'));
+    expect(imported.status).toBe(201);
+    expect(imported.body).toEqual({ imported: 2 });
+    const [{ parties }] = await testApp.db.query(
+      `SELECT count(*)::int AS parties FROM parties p JOIN cases c ON c.id = p.case_id
+       WHERE c.imported AND c.type = 'property_management' AND p.id_number_hash IS NOT NULL`,
+    );
+    expect(parties).toBe(1);
   });
 });

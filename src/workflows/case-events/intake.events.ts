@@ -49,6 +49,8 @@ const acceptSchema = eventSchema('ACCEPT', {
   unitId: uuid().optional(),
   /** To a department other than the type's competent body: why (audited). */
   departmentOverrideReason: optionalText,
+  /** One forum per dispute: the mediator checked the forum the matter was referred to (`OneForum`) and accepts anyway. */
+  forumAcknowledged: z.boolean().optional(),
 });
 /**
  * The service resolves the unit that accepts: on the people's track the holding unit at its
@@ -130,7 +132,10 @@ export const accept = declareCaseEvent<AcceptEvent>()(acceptSchema, {
         ],
       });
     }
-    return forms;
+    return forms.map((form) => ({
+      ...form,
+      fields: [...form.fields, forumAcknowledgement(t('oneForum.acknowledge'))],
+    }));
   },
   timeline: ({ fact, note }) => [
     fact('cases.track', 'track', { list: 'tracks' }),
@@ -139,6 +144,14 @@ export const accept = declareCaseEvent<AcceptEvent>()(acceptSchema, {
     note('actionForms.departmentOverrideReason', 'departmentOverrideReason'),
   ],
 });
+
+/**
+ * One forum per dispute: when the same matter was referred out to a court or arbitration,
+ * ACCEPT warns (`forum_referred_out`); the mediator who has checked with that forum ticks this.
+ */
+function forumAcknowledgement(label: string): EventForm['fields'][number] {
+  return { kind: 'checkbox', name: 'forumAcknowledged', label };
+}
 
 const declineSchema = eventSchema('DECLINE', { reason: text });
 export type DeclineEvent = MachineEvent<typeof declineSchema>;

@@ -1,5 +1,6 @@
 import type { DisputeRules } from './dispute-rules.types';
 import { legalInstrument } from './legal-source';
+import { generalOneForum } from './one-forum';
 import {
   firstRulesEffectiveFrom,
   generalMediationByAnalogy,
@@ -39,6 +40,7 @@ export const demolitionRelocationRules: readonly DisputeRules[] = [
     representativeCap: null,
     // §11: for old-town redevelopment, when most owners object to the compensation plan.
     hearingWhenMajorityObjects: { source: expropriationRegulations.article(11) },
+    oneForum: generalOneForum,
     failureNote: {
       zh: `在签约期限内达不成补偿协议的，由房屋征收部门报请作出房屋征收决定的市、县级人民政府按照征收补偿方案作出补偿决定；被征收人对补偿决定不服的，可以依法申请行政复议，也可以依法提起行政诉讼（${expropriationRegulations.article(26).zh}）。任何单位和个人不得采取暴力、威胁或者违反规定中断供水、供热、供气、供电和道路通行等非法方式迫使被征收人搬迁（${expropriationRegulations.article(27).zh}）。`,
       en: `If no compensation agreement is signed within the signing period, the city or county government that decided the expropriation makes a compensation decision; the owner may challenge it by administrative reconsideration or an administrative lawsuit (${expropriationRegulations.article(26).en}). Nobody may force the owner out by violence, threats, or cutting water, heating, gas, power or road access (${expropriationRegulations.article(27).en}).`,

@@ -96,6 +96,28 @@ export type FailureGuidance = (typeof failureGuidances)[number];
 /** The administrative bodies the rules name, by key: declared with the units (a department unit carries its key). */
 export { type DepartmentKey, departmentKeys } from '../../units/unit.entity';
 
+/**
+ * What a case of the same matter closed by referral (REFER_OUT) to `agency` means for a
+ * new one (one forum per dispute): the matter was taken there, so the forum stays taken.
+ * `refuse`: the law bars accepting it once that forum has it; `warn`: the mediator checks
+ * whether that forum accepted it and acknowledges before accepting.
+ */
+export interface ReferredOutForum {
+  agency: 'court' | 'arbitration';
+  effect: 'refuse' | 'warn';
+  source: LegalSource;
+}
+
+/**
+ * One forum per dispute (一案一处): a dispute accepted by one forum (a committee, a
+ * department, a court) is not accepted in parallel by another — `source` says where the
+ * law says so for this type; `afterReferral` what a referral out leaves behind.
+ */
+export interface OneForumRule {
+  source: LegalSource;
+  afterReferral: readonly ReferredOutForum[];
+}
+
 export const tracks = ['people', 'administrative', 'judicial'] as const;
 export type Track = (typeof tracks)[number];
 
@@ -119,6 +141,8 @@ export interface DisputeRules {
   representativeCap: { max: number; source: LegalSource } | null;
   /** A hearing should be offered when most owners/members object (land, demolition). */
   hearingWhenMajorityObjects: { source: LegalSource } | null;
+  /** What counts as the dispute's forum being taken, and what a referral out leaves behind. */
+  oneForum: OneForumRule;
   /** Free text shown to mediators: what the law says happens next on failure. */
   failureNote: LegalSource;
   /**

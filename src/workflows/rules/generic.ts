@@ -1,4 +1,5 @@
 import type { DisputeRules, DisputeType } from './dispute-rules.types';
+import { generalOneForum } from './one-forum';
 import {
   firstRulesEffectiveFrom,
   generalMediationByAnalogy,
@@ -43,6 +44,7 @@ export function genericRules(type: GenericDisputeType): DisputeRules {
     failureGuidance: ['litigation', 'arbitration', 'other'],
     representativeCap: null,
     hearingWhenMajorityObjects: null,
+    oneForum: generalOneForum,
     failureNote: peopleMediationFailureNote,
     administrativeAcceptance: null,
     arbitrationLimitation: null,

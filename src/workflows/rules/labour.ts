@@ -1,5 +1,6 @@
 import type { DisputeRules, LimitationPeriod, StageDeadline } from './dispute-rules.types';
 import { legalInstrument } from './legal-source';
+import { generalOneForum } from './one-forum';
 import { firstRulesEffectiveFrom, judicialConfirmationApplies, judicialTrackMediation } from './shared-rules';
 
 /** Labour disputes (劳动争议/劳资纠纷): 劳动争议调解仲裁法. */
@@ -63,6 +64,7 @@ export const labourRules: readonly DisputeRules[] = [
     // §7 lets ten or more workers elect representatives but sets no maximum: see below.
     representativeCap: null,
     hearingWhenMajorityObjects: null,
+    oneForum: generalOneForum,
     failureNote: {
       zh: `自收到调解申请之日起十五日内未达成调解协议的，当事人可以依法申请仲裁（${labourLaw.article(14).zh}）；达成调解协议后一方当事人在约定期限内不履行的，另一方当事人可以依法申请仲裁（${labourLaw.article(15).zh}）；因支付拖欠劳动报酬、工伤医疗费、经济补偿或者赔偿金事项达成调解协议，用人单位在约定期限内不履行的，劳动者可以持调解协议书依法向人民法院申请支付令（${labourLaw.article(16).zh}）。`,
       en: `If no agreement is reached within 15 days of the application, a party may apply for arbitration (${labourLaw.article(14).en}); if an agreement is not performed in time, the other party may apply for arbitration (${labourLaw.article(15).en}); if an agreement on unpaid wages, work-injury medical costs, severance or compensation is not performed by the employer, the worker may apply to the court for a payment order on the strength of the agreement (${labourLaw.article(16).en}).`,

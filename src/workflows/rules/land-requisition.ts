@@ -1,5 +1,6 @@
 import type { DisputeRules, StageDeadline } from './dispute-rules.types';
 import { legalInstrument } from './legal-source';
+import { generalOneForum } from './one-forum';
 import {
   firstRulesEffectiveFrom,
   generalMediationByAnalogy,
@@ -34,6 +35,7 @@ export const landRequisitionRules: readonly DisputeRules[] = [
     failureGuidance: ['administrative_ruling', 'litigation'],
     representativeCap: null,
     hearingWhenMajorityObjects: { source: landLaw.article(47) },
+    oneForum: generalOneForum,
     failureNote: {
       zh: `补偿安置：拟征收土地的补偿安置方案公告至少三十日；多数被征地的农村集体经济组织成员认为方案不符合法律、法规规定的，县级以上地方人民政府应当组织召开听证会（${landLaw.article(47).zh}）。土地所有权和使用权争议：协商不成的，由人民政府处理；当事人对处理决定不服的，可以自接到处理决定通知之日起三十日内向人民法院起诉（${landLaw.article(14).zh}）。`,
       en: `Compensation: the compensation and resettlement plan is announced for at least 30 days; when most members of the collective object that it breaks the law, the county-level government must hold a hearing (${landLaw.article(47).en}). Ownership and use rights: if negotiation fails the government decides; a party may sue within 30 days of being notified of the decision (${landLaw.article(14).en}).`,

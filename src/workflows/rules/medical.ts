@@ -1,5 +1,6 @@
-import type { DisputeRules, StageDeadline } from './dispute-rules.types';
+import type { DisputeRules, OneForumRule, StageDeadline } from './dispute-rules.types';
 import { legalInstrument } from './legal-source';
+import { generalOneForum } from './one-forum';
 import { firstRulesEffectiveFrom, judicialConfirmationApplies, judicialTrackMediation } from './shared-rules';
 
 /** Medical disputes (医疗纠纷): 医疗纠纷预防和处理条例 (State Council, 2018). */
@@ -45,6 +46,25 @@ export const medicalAdministrativeAcceptance: StageDeadline = {
   expiryCountsAsFailure: false,
 };
 
+/**
+ * §31 (people's mediation): once a party has sued and the court has accepted, or the health
+ * bureau has accepted its mediation, the committee does not accept the dispute (and stops if
+ * it has); §40 (the bureau's mediation): likewise once a court or a committee has accepted.
+ * Accepted by another forum here: a case of the same matter in mediation or under an
+ * agreement (any committee, the bureau, a court), and a case closed by referral to a court —
+ * the medical dispute's only other route (§22) — which is refused, not merely warned of:
+ * the regulation leaves the committee and the bureau no discretion once a court has it.
+ * A referral to arbitration is no forum for a medical dispute (§22 names none): the general
+ * warning applies.
+ */
+export const medicalOneForum: OneForumRule = {
+  source: medicalRegulations.article(31, 40),
+  afterReferral: [
+    { agency: 'court', effect: 'refuse', source: medicalRegulations.article(31, 40) },
+    ...generalOneForum.afterReferral.filter((rule) => rule.agency !== 'court'),
+  ],
+};
+
 export const medicalRules: readonly DisputeRules[] = [
   {
     type: 'medical',
@@ -68,6 +88,7 @@ export const medicalRules: readonly DisputeRules[] = [
     // §30 sets the cap for negotiation between the sides; we hold mediation sessions to it too.
     representativeCap: { max: 5, source: medicalRegulations.article(30) },
     hearingWhenMajorityObjects: null,
+    oneForum: medicalOneForum,
     failureNote: {
       zh: `超过调解期限未达成调解协议的，视为调解不成（${medicalRegulations.article(38, 40).zh}）；医患双方可以依法向人民法院提起诉讼（${medicalRegulations.article(22).zh}）。人民法院或者卫生主管部门已经受理的，医疗纠纷人民调解委员会不予受理，已经受理的终止调解（${medicalRegulations.article(31).zh}）。`,
       en: `When the period runs out without agreement, mediation counts as failed (${medicalRegulations.article(38, 40).en}); the parties may sue in court (${medicalRegulations.article(22).en}). Once a court or the health bureau has accepted the dispute, the committee does not take it, or stops (${medicalRegulations.article(31).en}).`,

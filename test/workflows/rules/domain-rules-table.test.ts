@@ -514,16 +514,10 @@ describe('the rules the deadlines come from (DOMAIN.md), one row at a time', () 
       });
       expect(heardResumed.body.deadline).toMatchObject({ paused: false, due });
 
-      // §31: while the health bureau has the same dispute, the committee does not take it
-      const atBureau = await registerCase(testApp, team.mediators.community, {
+      // §31, §40: while one forum has the same dispute, no other takes it — refused as soon as it is registered
+      const refused = await registerCase(testApp, team.mediators.community, {
         type: 'medical',
         parties: parties(1, 1, { idNumber: '310104198001011234', respondent: '某区第一人民医院' }),
-      });
-      await sendEvents(testApp, atBureau.body.id, 0, [[team.mediators.community, { type: 'SUBMIT' }]]);
-      const refused = await sendEvent(testApp, team.mediators.community, atBureau.body.id, 1, {
-        type: 'ACCEPT',
-        track: 'administrative',
-        unitId: (await own.bodyOf('medical')).unit.id,
       });
       expectAnswered(refused, 422, 'already_in_forum');
       expect(refused.body.error.message).toContain(running.number);
@@ -551,15 +545,10 @@ describe('the rules the deadlines come from (DOMAIN.md), one row at a time', () 
     });
     expect(atBureau.body.deadline?.source.zh).toBe('医疗纠纷预防和处理条例 第四十条');
 
-    const atCommittee = await registerCase(testApp, team.mediators.community, {
+    // §40, §31: the committee does not take what the bureau has — refused as soon as it is registered
+    const refused = await registerCase(testApp, team.mediators.community, {
       type: 'medical',
       parties: parties(1, 1, { idNumber: '310104197502021234', respondent: '某区妇幼保健院' }),
-    });
-    await sendEvents(testApp, atCommittee.body.id, 0, [[team.mediators.community, { type: 'SUBMIT' }]]);
-    const refused = await sendEvent(testApp, team.mediators.community, atCommittee.body.id, 1, {
-      type: 'ACCEPT',
-      track: 'people',
-      level: 'community',
     });
     expectAnswered(refused, 422, 'already_in_forum');
     expect(refused.body.error.message).toContain(atBureau.number);

@@ -25,6 +25,7 @@ import { AddChainDigestsAndKeyingRecord1764142200000 } from './1764142200000-Add
 import { RecordSignedAuditCheckpoints1764142210000 } from './1764142210000-RecordSignedAuditCheckpoints';
 import { MoveSignInBookkeepingOutOfUsers1764142300000 } from './1764142300000-MoveSignInBookkeepingOutOfUsers';
 import { NotifyActorsChangedOnlyWhenAccessChanges1764142310000 } from './1764142310000-NotifyActorsChangedOnlyWhenAccessChanges';
+import { DecideJudicialConfirmationPerAgreementAtTheCourt1764200300000 } from './1764200300000-DecideJudicialConfirmationPerAgreementAtTheCourt';
 
 /**
  * Every migration, oldest first. Listed (not globbed) so that the app, the CLI and
@@ -58,4 +59,5 @@ export const migrations = [
   RecordSignedAuditCheckpoints1764142210000,
   MoveSignInBookkeepingOutOfUsers1764142300000,
   NotifyActorsChangedOnlyWhenAccessChanges1764142310000,
+  DecideJudicialConfirmationPerAgreementAtTheCourt1764200300000,
 ];

@@ -52,7 +52,9 @@ type FieldKind =
   | 'tel'
   | 'hidden'
   | 'radio'
-  | 'checkbox';
+  | 'checkbox'
+  /** Several boxes under one name, one per option: the payload takes the ticked values as a list. */
+  | 'checkboxes';
 
 export interface FieldSpec {
   kind: FieldKind;
@@ -92,7 +94,10 @@ export interface EventFormContext {
   currentMediatorId: string | null;
   track: Track | null;
   failureGuidance: readonly FailureGuidance[];
-  rules: Pick<DisputeRules, 'administrativeBody' | 'hearingWhenMajorityObjects' | 'failureNote'>;
+  rules: Pick<
+    DisputeRules,
+    'administrativeBody' | 'hearingWhenMajorityObjects' | 'failureNote' | 'breachGuidance'
+  >;
   period: {
     stage: { source: Bilingual; extensionByAgreement?: { source: Bilingual } } | null;
     failedByExpiry: boolean;

@@ -47,13 +47,6 @@ import {
 
 const today = todayInShanghai(new Date());
 
-/** The judicial-confirmation part of the machine, which land and demolition agreements never reach. */
-const confirmationDefinitions = [
-  'agreement.awaitingFulfilment · case.agreement.awaitingFulfilment:BREACHED#0',
-  'agreement.awaitingFulfilment · case.agreement.awaitingFulfilment:REQUEST_JUDICIAL_CONFIRMATION#0',
-  'agreement.judicialConfirmation · case.agreement.judicialConfirmation:CONFIRMATION_REJECTED#0',
-  'agreement.judicialConfirmation · case.agreement.judicialConfirmation:CONFIRMED#0',
-];
 const mediationLeaves = ['mediation.awaitingMediator', 'mediation.inProgress', 'mediation.suspended'];
 /** Extending a period by agreement (医疗 §38): only types with an extendable track reach it. */
 const extensionDefinitions = mediationLeaves.map((leaf) => `${leaf} · case.mediation:EXTEND_PERIOD#0`);
@@ -213,20 +206,10 @@ export function specifyCaseWorkflowFromModel(type: DisputeType): void {
       ];
       for (const definition of unreachable) expect(everyDefinition).toContain(definition);
       const reachableByRules = everyDefinition.filter((definition) => !unreachable.includes(definition));
-      if (rules.judicialConfirmation.applies) {
-        expect([...model.reachableDefinitions].sort()).toEqual(reachableByRules);
-        expect([...reachableStatePaths].sort()).toEqual([...caseStatePaths].sort());
-        expect(model.reachableStates).toContain('closed(enforcement_referred)');
-      } else {
-        // 土地/征收 agreements are administrative: no judicial confirmation, so no enforcement on breach
-        expect([...model.reachableDefinitions].sort()).toEqual(
-          reachableByRules.filter((definition) => !confirmationDefinitions.includes(definition)),
-        );
-        expect([...reachableStatePaths].sort()).toEqual(
-          caseStatePaths.filter((path) => path !== 'agreement.judicialConfirmation').sort(),
-        );
-        expect(model.reachableStates).not.toContain('closed(enforcement_referred)');
-      }
+      // every type's agreements may go to judicial confirmation: whether one can is said on it (民诉法解释 §355)
+      expect([...model.reachableDefinitions].sort()).toEqual(reachableByRules);
+      expect([...reachableStatePaths].sort()).toEqual([...caseStatePaths].sort());
+      expect(model.reachableStates).toContain('closed(enforcement_referred)');
       for (const outcome of ['resolved', 'unresolved', 'withdrawn', 'not_accepted', 'referred_out']) {
         expect(model.reachableStates).toContain(`closed(${outcome})`);
       }

@@ -95,9 +95,18 @@ function requestBody(
     case 'TRANSFER':
       return { type: 'TRANSFER', toTrack: event.toTrack, unitId: unitId(event.unitId), reason: event.reason };
     case 'REACH_AGREEMENT':
+      // the day it takes effect and its window are the API's to work out
       return { type: 'REACH_AGREEMENT', form: event.form, terms: event.terms, performBy: event.performBy };
     case 'REQUEST_JUDICIAL_CONFIRMATION':
-      return { type: 'REQUEST_JUDICIAL_CONFIRMATION', court: unitId(event.court), appliedOn: context.today };
+      return {
+        type: 'REQUEST_JUDICIAL_CONFIRMATION',
+        court: unitId(event.court),
+        appliedOn: context.today,
+        jointlyApplied: true,
+      };
+    case 'BREACHED':
+      // the guidance given is the API's to read from the type's rules
+      return { type: 'BREACHED', note: event.note };
     case 'REFER_OUT':
       // whether the period has run out is the API's to read from the case's clock
       return { type: 'REFER_OUT', agency: event.agency, reason: event.reason };
@@ -111,7 +120,13 @@ function expectedView(snapshot: CaseSnapshot, team: CaseTeam, type: DisputeType,
   const context = snapshot.context;
   const state = caseStatePath(snapshot.value);
   const inMediation = state.startsWith('mediation.');
-  const stage = inMediation && context.track ? rulesFor(type).deadlines[context.track] : null;
+  // while the court decides on confirmation its own period runs (民事诉讼法 §187)
+  const stage =
+    inMediation && context.track
+      ? rulesFor(type).deadlines[context.track]
+      : state === 'agreement.judicialConfirmation'
+        ? rulesFor(type).judicialConfirmation.decisionPeriod
+        : null;
   const mediatorAt = modelUnits.find((unit) => modelMediatorOf(unit) === context.mediatorId);
   const mediator = mediatorAt ? team.mediators[mediatorAt].user.id : null;
   return {

@@ -29,17 +29,18 @@ export function resolveReachAgreement(
   { rules, before, today, calendar }: CaseEventStep,
   payload: Submitted<'REACH_AGREEMENT'>,
 ): CaseEvent {
-  const written = payload.form === 'written';
-  const saysNot = written && payload.confirmable === false;
+  // only a written agreement from people's mediation or the court's 委派调解 may go to the court at all
+  const eligible = payload.form === 'written' && (before.track === 'people' || before.track === 'judicial');
+  const saysNot = eligible && payload.confirmable === false;
   if (saysNot && !payload.notConfirmableReason) throw invalid('notConfirmableReason', 'validation.required');
-  const confirmable = written && !saysNot && (before.track === 'people' || before.track === 'judicial');
+  const confirmable = eligible && !saysNot;
   const window = rules.judicialConfirmation.applicationWindow;
   return {
     type: 'REACH_AGREEMENT',
     form: payload.form,
     terms: payload.terms,
     performBy: payload.performBy,
-    ...(written ? { confirmable: !saysNot } : {}),
+    ...(eligible ? { confirmable } : {}),
     ...(saysNot ? { notConfirmableReason: payload.notConfirmableReason } : {}),
     confirmationWindowEndsOn: confirmable ? dueDateOf(today, window, calendar) : null,
     reachedOn: today,

@@ -48,7 +48,7 @@ export class CaseEventRecords {
           performBy: event.performBy ?? null,
           reachedOn: stepped.today,
           confirmationWindowEndsOn: event.confirmationWindowEndsOn,
-          confirmable: event.form === 'written' ? event.confirmable !== false : null,
+          confirmable: event.form === 'written' ? event.confirmable === true : null,
           notConfirmableReason: event.notConfirmableReason ?? null,
         });
         return [];

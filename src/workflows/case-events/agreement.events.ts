@@ -49,7 +49,9 @@ export type ReachAgreementEvent = MachineEvent<typeof reachAgreementSchema> & {
   reachedOn: string;
 };
 export const reachAgreement = declareCaseEvent<ReachAgreementEvent>()(reachAgreementSchema, {
-  fields: ({ t }) => [
+  // whether the court can confirm it is asked where an agreement may go to confirmation at all
+  asks: ['confirmable', 'notConfirmableReason'],
+  fields: ({ t, track }) => [
     {
       kind: 'radio',
       name: 'form',
@@ -60,19 +62,23 @@ export const reachAgreement = declareCaseEvent<ReachAgreementEvent>()(reachAgree
     },
     { kind: 'textarea', name: 'terms', label: t('actionForms.terms'), required: true, rows: 5 },
     { kind: 'date', name: 'performBy', label: t('actionForms.performBy') },
-    {
-      kind: 'checkbox',
-      name: 'confirmable',
-      label: t('judicialConfirmation.confirmable'),
-      initial: 'on',
-      hint: t('judicialConfirmation.confirmableHint'),
-    },
-    {
-      kind: 'select',
-      name: 'notConfirmableReason',
-      label: t('judicialConfirmation.notConfirmableReason'),
-      options: optionsOf(t, 'judicialConfirmation.reasons', notConfirmableReasonList),
-    },
+    ...(track === 'people' || track === 'judicial'
+      ? [
+          {
+            kind: 'checkbox' as const,
+            name: 'confirmable',
+            label: t('judicialConfirmation.confirmable'),
+            initial: 'on',
+            hint: t('judicialConfirmation.confirmableHint'),
+          },
+          {
+            kind: 'select' as const,
+            name: 'notConfirmableReason',
+            label: t('judicialConfirmation.notConfirmableReason'),
+            options: optionsOf(t, 'judicialConfirmation.reasons', notConfirmableReasonList),
+          },
+        ]
+      : []),
   ],
   timeline: ({ fact, note }) => [
     fact('actionForms.form', 'form', { list: 'agreementForms' }),
@@ -213,6 +219,8 @@ export type BreachedEvent = MachineEvent<typeof breachedSchema> & {
   guidance: Array<{ guidance: FailureGuidance; source: LegalSource }>;
 };
 export const breached = declareCaseEvent<BreachedEvent>()(breachedSchema, {
+  // asked only where the type's rules tie a guidance to what the agreement concerns (labour §16)
+  asks: ['concerns'],
   fields: ({ t, rules }) => [
     ...(rules.breachGuidance.some((rule) => rule.onlyFor)
       ? [

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { casePageView } from '../../src/cases/case-page.view-model';
 import { dashboardView } from '../../src/cases/dashboard.view-model';
 import { dueDate } from '../../src/deadlines/period';
+import { daysBetween } from '../../src/deadlines/plain-date';
 import { officialCalendar } from '../../src/deadlines/working-calendar';
 import { demoPassword } from '../../src/demo/demo-accounts';
 import { seedDemoOrganisation } from '../../src/demo/seed-demo';
@@ -257,5 +258,25 @@ describe('judicial confirmation at the court (demo organisation)', () => {
       [hours.id],
     );
     expect(other.guidance.guidance.map((g: { guidance: string }) => g.guidance)).toEqual(['arbitration']);
+  });
+  // last: it moves the app's clock on
+  it('民事诉讼法 第一百八十七条: the court’s 30 days run out like any clock — the case shows overdue in the court’s list until it rules', async () => {
+    const agreed = await agreedAtStreet();
+    const requested = await send('mediator.street', agreed.id, agreed.body.version, {
+      type: 'REQUEST_JUDICIAL_CONFIRMATION',
+      court: courtId,
+      appliedOn: '2026-12-03',
+      jointlyApplied: true,
+    });
+    const due = dueDate('2026-12-03', 30, 'calendar', officialCalendar);
+    expect(requested.deadline).toMatchObject({ due, overdue: false });
+
+    // the day after the last day (§85: the period ends at the end of its last day)
+    testApp.clock.advanceMinutes((daysBetween('2026-12-03', due) + 1) * 24 * 60);
+    tokens['mediator.court'] = await apiToken(testApp.app, 'mediator.court', demoPassword);
+    const seen = await api('mediator.court').get(`/api/v1/cases/${agreed.id}`);
+    expect(seen.body.deadline).toMatchObject({ clock: 'confirmation', due, overdue: true, overdueBy: 1 });
+    const overdue = await api('mediator.court').get('/api/v1/cases?overdue=true');
+    expect(overdue.body.items.map((item: { id: string }) => item.id)).toContain(agreed.id);
   });
 });

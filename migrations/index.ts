@@ -27,6 +27,7 @@ import { MoveSignInBookkeepingOutOfUsers1764142300000 } from './1764142300000-Mo
 import { NotifyActorsChangedOnlyWhenAccessChanges1764142310000 } from './1764142310000-NotifyActorsChangedOnlyWhenAccessChanges';
 import { SortPetitionsAndMarkFinalRechecks1764200100000 } from './1764200100000-SortPetitionsAndMarkFinalRechecks';
 import { MatchForumsByPartyKeyAndSameMatter1764200200000 } from './1764200200000-MatchForumsByPartyKeyAndSameMatter';
+import { DecideJudicialConfirmationPerAgreementAtTheCourt1764200300000 } from './1764200300000-DecideJudicialConfirmationPerAgreementAtTheCourt';
 
 /**
  * Every migration, oldest first. Listed (not globbed) so that the app, the CLI and
@@ -62,4 +63,5 @@ export const migrations = [
   NotifyActorsChangedOnlyWhenAccessChanges1764142310000,
   SortPetitionsAndMarkFinalRechecks1764200100000,
   MatchForumsByPartyKeyAndSameMatter1764200200000,
+  DecideJudicialConfirmationPerAgreementAtTheCourt1764200300000,
 ];

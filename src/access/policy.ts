@@ -57,6 +57,11 @@ export interface CaseResource {
   heldUnitPaths: string[];
   /** Agents of petitions linked to the case. */
   linkedAgentIds: string[];
+  /**
+   * The court deciding now on confirming the case's agreement (民事诉讼法 §205, §206): it holds
+   * the case meanwhile, and its users alone record the ruling. Null otherwise.
+   */
+  decidingCourtId?: string | null;
 }
 
 /** A petition as access sees it. */
@@ -130,6 +135,12 @@ const rolesFor: Record<Action, readonly Role[]> = {
 
 /** Events a supervisor sends: reassigning (ASSIGN) and reopening (REOPEN) — not the mediation itself. */
 const supervisorEvents: readonly string[] = ['ASSIGN', 'REOPEN'];
+
+/**
+ * The court's ruling on an application for judicial confirmation (民事诉讼法 §206): recorded by
+ * a user of the court the application went to, never by the mediators whose agreement it is.
+ */
+const courtRulings: readonly string[] = ['CONFIRMED', 'CONFIRMATION_REJECTED'];
 
 /** How a list query must be narrowed for this actor; the repositories translate it to SQL. */
 export type CaseVisibility =
@@ -222,6 +233,9 @@ export const policy = {
   canSendCaseEvent(actor: Actor, eventType: string, resource: CaseResource): boolean {
     if (!this.can(actor, 'case.act', resource)) return false;
     if (actor.role === 'supervisor') return supervisorEvents.includes(eventType);
+    // while a court decides, its users record the ruling and nothing else happens to the case
+    if (courtRulings.includes(eventType) || resource.decidingCourtId)
+      return courtRulings.includes(eventType) && resource.decidingCourtId === actor.unitId;
     return eventType !== 'REOPEN'; // reopening a closed case is the supervisor's call
   },
 

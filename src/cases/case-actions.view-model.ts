@@ -72,6 +72,7 @@ const primaryEvents = new Set([
   'ASSIGN',
   'LOG_SESSION',
   'REACH_AGREEMENT',
+  'CONFIRMED',
   'FULFILLED',
   'RESUME',
 ]);
@@ -124,7 +125,8 @@ export function fieldOf(id: string, field: FieldSpec, value: string, error: stri
     isTextarea: field.kind === 'textarea',
     isRadio: field.kind === 'radio',
     isCheckbox: field.kind === 'checkbox',
-    isInput: !['hidden', 'select', 'textarea', 'radio', 'checkbox'].includes(field.kind),
+    isCheckboxes: field.kind === 'checkboxes',
+    isInput: !['hidden', 'select', 'textarea', 'radio', 'checkbox', 'checkboxes'].includes(field.kind),
     inputType: field.kind,
     value,
     checked: field.kind === 'checkbox' && value !== '',
@@ -137,7 +139,8 @@ export function fieldOf(id: string, field: FieldSpec, value: string, error: stri
     options: (field.options ?? []).map((option) => ({
       ...option,
       id: `${id}-${option.value}`,
-      selected: option.value === value,
+      selected:
+        field.kind === 'checkboxes' ? value.split(',').includes(option.value) : option.value === value,
     })),
     optionGroups: optionGroupsOf(field.options ?? [], value),
   };
@@ -170,7 +173,9 @@ function fieldView(form: FormSpec, field: FieldSpec, failure: ActionFailure | un
       : failed
         ? typeof typed === 'string'
           ? typed
-          : ''
+          : Array.isArray(typed)
+            ? typed.join(',')
+            : ''
         : (field.initial ?? '');
   return fieldOf(`${form.key}-${field.name}`, field, value, failed ? failure?.errors[field.name] : undefined);
 }

@@ -63,8 +63,11 @@ export function caseClocksView(file: CaseFile, { t, locale }: ViewContext) {
   const deadline = row.deadline;
   return {
     receivedOn: day(row.receivedOn),
-    /** The due date shown is the department's decision to accept (医疗 §40), not a mediation period. */
-    deadlineLabel: deadline?.clock === 'acceptance' ? t('casePage.clocks.acceptance') : null,
+    /** The due date shown is the department's decision to accept (医疗 §40) or the court's ruling (§187), not a mediation period. */
+    deadlineLabel:
+      deadline?.clock === 'acceptance' || deadline?.clock === 'confirmation'
+        ? t(`casePage.clocks.${deadline.clock}`)
+        : null,
     extendedBy:
       deadline?.extensions && deadline.extensions.length > 0
         ? t('casePage.clocks.extendedBy', {

@@ -11,8 +11,16 @@ import type { CaseEventRecord } from '../workflows/workflow-event.entity';
 import type { Case } from './case.entity';
 import type { CaseDashboardQueries } from './case-dashboard.queries';
 
-/** The states in which a case waits for its unit: to be submitted, screened, or given a mediator. */
-export const waitingStates = ['registered', 'screening', 'mediation.awaitingMediator'] as const;
+/**
+ * The states in which a case waits for its unit: to be submitted, screened, or given a
+ * mediator — and, at a court, an agreement waiting for its ruling on confirmation (民事诉讼法 §206).
+ */
+export const waitingStates = [
+  'registered',
+  'screening',
+  'mediation.awaitingMediator',
+  'agreement.judicialConfirmation',
+] as const;
 
 export interface Dashboard {
   today: string;

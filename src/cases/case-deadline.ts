@@ -4,7 +4,7 @@ import type { PlainDate } from '../deadlines/plain-date';
 import type { WorkingCalendar } from '../deadlines/working-calendar';
 import type { SuspensionReason } from '../workflows/case-events/case-events';
 import type { DisputeRules, StageDeadline, Track } from '../workflows/rules/dispute-rules.types';
-import type { CaseDeadline } from './case.entity';
+import type { CaseClockName, CaseDeadline } from './case.entity';
 
 /** What starting a stage's clock needs to know of the case besides the rule. */
 export interface ClockStart {
@@ -53,6 +53,20 @@ export function startAcceptanceClock(
   return newClock(stage, receivedOn, 'acceptance', today, calendar);
 }
 
+/**
+ * The court's period to decide on confirming the agreement: a special-procedure case is
+ * decided within 30 days of its filing (民事诉讼法 §187), counted from the joint application
+ * (its day not counted, §85), while the court holds the case; its ruling ends it.
+ */
+export function startConfirmationClock(
+  stage: StageDeadline,
+  appliedOn: PlainDate,
+  today: PlainDate,
+  calendar: WorkingCalendar,
+): CaseDeadline {
+  return newClock(stage, appliedOn, 'confirmation', today, calendar);
+}
+
 /** Whether a department is the type's administrative body and must decide acceptance within a period. */
 export function acceptancePeriodAt(
   rules: Pick<DisputeRules, 'administrativeBody' | 'administrativeAcceptance'>,
@@ -98,7 +112,7 @@ function isSamePeriod(current: CaseDeadline, stage: StageDeadline, startedOn: Pl
 function newClock(
   stage: StageDeadline,
   startedOn: PlainDate,
-  clock: 'mediation' | 'acceptance',
+  clock: CaseClockName,
   today: PlainDate,
   calendar: WorkingCalendar,
 ): CaseDeadline {
@@ -165,7 +179,7 @@ export function presentDeadline(deadline: CaseDeadline, today: PlainDate, calend
     calendar,
   );
   return {
-    /** `mediation`, or the administrative body's period to decide acceptance (医疗 §40). */
+    /** `mediation`, the administrative body's period to decide acceptance (医疗 §40), or the court's to rule on confirmation (§187). */
     clock: deadline.clock ?? 'mediation',
     due: reading.due,
     basis: deadline.basis,

@@ -6,6 +6,7 @@ import {
   pauseClock,
   resumeClock,
   startAcceptanceClock,
+  startConfirmationClock,
   startMediationClock,
   withReading,
 } from './case-deadline';
@@ -26,7 +27,8 @@ const startsMediationStage = new Set([
  * application, for labour, where a hand-off restarts nothing), paused, resumed, or
  * extended by agreement. In screening at the type's administrative body after a
  * transfer: the body's period to decide acceptance (医疗 §40), which any way out of
- * screening ends. Elsewhere none.
+ * screening ends. While a court decides on confirming the agreement: its period (民事诉讼法
+ * §187), from the application. Elsewhere none.
  */
 export async function deadlineAfter(
   stepped: SteppedCaseEvent,
@@ -42,9 +44,19 @@ export async function deadlineAfter(
     }
     return current?.clock === 'acceptance' ? withReading(current, today, calendar) : null;
   }
+  if (toState === 'agreement.judicialConfirmation') {
+    if (event.type === 'REQUEST_JUDICIAL_CONFIRMATION')
+      return startConfirmationClock(
+        rules.judicialConfirmation.decisionPeriod,
+        event.appliedOn,
+        today,
+        calendar,
+      );
+    return current ? withReading(current, today, calendar) : null;
+  }
   if (!toState.startsWith('mediation.')) return null;
   if (startsMediationStage.has(event.type) && next.track) {
-    const mediation = current?.clock === 'acceptance' ? null : current;
+    const mediation = current?.clock === 'mediation' || current?.clock === undefined ? current : null;
     return startMediationClock(
       rules,
       next.track,

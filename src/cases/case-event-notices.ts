@@ -1,8 +1,14 @@
 import type { Notification } from '../notifications/outbox';
 import type { SteppedCaseEvent } from './case-event-step';
 
-/** Who hears of the event: the mediator assigned, the unit a case was handed off or reopened to. */
-export function noticesOf({ row, event, after: next, actor }: SteppedCaseEvent): Notification[] {
+/**
+ * Who hears of the event: the mediator assigned, the unit a case was handed off or reopened
+ * to, the court an agreement was sent to for confirmation (with the day its period ends).
+ */
+export function noticesOf(
+  { row, event, after: next, actor }: SteppedCaseEvent,
+  due?: string,
+): Notification[] {
   const subject = { subjectType: 'case' as const, subjectId: row.id };
   const payload = { number: row.number, title: row.title, event: event.type, by: actor.displayName };
   switch (event.type) {
@@ -16,6 +22,15 @@ export function noticesOf({ row, event, after: next, actor }: SteppedCaseEvent):
       const named = { ...payload, transferKind: event.transferKind };
       return [{ kind: 'case.handed_off', recipientUnitId: next.holdingUnitId, ...subject, payload: named }];
     }
+    case 'REQUEST_JUDICIAL_CONFIRMATION':
+      return [
+        {
+          kind: 'case.confirmation_requested',
+          recipientUnitId: event.court,
+          ...subject,
+          payload: { ...payload, appliedOn: event.appliedOn, due: due ?? null },
+        },
+      ];
     case 'REOPEN':
       return [{ kind: 'case.reopened', recipientUnitId: next.holdingUnitId, ...subject, payload }];
     default:

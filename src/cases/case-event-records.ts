@@ -48,18 +48,24 @@ export class CaseEventRecords {
           performBy: event.performBy ?? null,
           reachedOn: stepped.today,
           confirmationWindowEndsOn: event.confirmationWindowEndsOn,
+          confirmable: event.form === 'written' ? event.confirmable === true : null,
+          notConfirmableReason: event.notConfirmableReason ?? null,
         });
         return [];
       case 'CONFIRMED':
         await this.records.changeActiveAgreement(tx, row.id, {
           judiciallyConfirmed: true,
-          rulingNo: event.rulingNo ?? null,
+          rulingNo: event.rulingNo,
+          ruledOn: event.ruledOn,
         });
         return [];
       case 'FULFILLED':
+        await this.records.changeActiveAgreement(tx, row.id, { status: 'fulfilled' });
+        return [];
       case 'BREACHED':
         await this.records.changeActiveAgreement(tx, row.id, {
-          status: event.type === 'FULFILLED' ? 'fulfilled' : 'breached',
+          status: 'breached',
+          breachGuidance: { concerns: event.concerns ?? [], guidance: event.guidance },
         });
         return [];
       case 'RESUME_MEDIATION':

@@ -1,4 +1,3 @@
-import { dueDateOf } from '../deadlines/period';
 import { todayInShanghai } from '../deadlines/working-calendar';
 import type { EscalationRepository } from '../escalations/escalation.repository';
 import { RuleViolationError, ValidationError } from '../shared/errors';
@@ -10,6 +9,12 @@ import { caseEventDeclaration } from '../workflows/case-events/case-events';
 import { transferKindOf } from '../workflows/case-events/hand-off.events';
 import { acceptingLevelOf } from '../workflows/case-events/intake.events';
 import type { Track } from '../workflows/rules/dispute-rules.types';
+import {
+  resolveBreached,
+  resolveConfirmationRequest,
+  resolveConfirmed,
+  resolveReachAgreement,
+} from './agreement-event-resolver';
 import type { HoldingUnit } from './case.repository';
 import type { CaseEventInput } from './case.schemas';
 import type { CaseEventStep } from './case-event-step';
@@ -57,11 +62,15 @@ export class CaseEventResolver {
       case 'TRANSFER':
         return this.transfer(step, payload);
       case 'REACH_AGREEMENT':
-        return reachAgreement(step, payload);
+        return resolveReachAgreement(step, payload);
       case 'REQUEST_JUDICIAL_CONFIRMATION': {
         const court = await this.unitOfKind(step, payload.court, 'court', 'court');
-        return { type: 'REQUEST_JUDICIAL_CONFIRMATION', court: court.id, appliedOn: payload.appliedOn };
+        return resolveConfirmationRequest(step, payload, court.id);
       }
+      case 'CONFIRMED':
+        return resolveConfirmed(step, payload, await this.confirmationAppliedOn(step));
+      case 'BREACHED':
+        return resolveBreached(step, payload);
       default:
         return payload;
     }
@@ -173,28 +182,21 @@ export class CaseEventResolver {
     );
   }
 
+  /** The day the pending application for judicial confirmation was made (its event's payload). */
+  private async confirmationAppliedOn({ row, tx }: CaseEventStep): Promise<string | null> {
+    const [found] = await tx.query(
+      `SELECT payload->>'appliedOn' AS "appliedOn" FROM case_events
+        WHERE case_id = $1 AND type = 'REQUEST_JUDICIAL_CONFIRMATION' ORDER BY seq DESC LIMIT 1`,
+      [row.id],
+    );
+    return found?.appliedOn ?? null;
+  }
+
   /** RETURN_DOWN without a unit: back to the unit that escalated the case here. */
   private async unitThatEscalatedTo({ row, holdingUnit, tx }: CaseEventStep): Promise<Unit | null> {
     const last = await this.escalations.lastEscalationInto(tx, row.id, holdingUnit.id);
     return last ? this.units.findById(last.fromUnitId, tx) : null;
   }
-}
-
-/** 人民调解法 §33: apply jointly within 30 days of the agreement taking effect (a written one: on signing, today). */
-function reachAgreement(
-  { rules, before, today, calendar }: CaseEventStep,
-  payload: Submitted<'REACH_AGREEMENT'>,
-): CaseEvent {
-  const window = rules.judicialConfirmation;
-  const confirmable = window.applies && payload.form === 'written' && before.track === 'people';
-  const confirmationWindowEndsOn = confirmable ? dueDateOf(today, window.applicationWindow, calendar) : null;
-  return {
-    type: 'REACH_AGREEMENT',
-    form: payload.form,
-    terms: payload.terms,
-    performBy: payload.performBy,
-    confirmationWindowEndsOn,
-  };
 }
 
 /**

@@ -3,6 +3,7 @@ import { formatAmount, formatBytes, formatMoment, formatPlainDate } from '../sha
 import { inLocale, listSeparator } from '../shared/i18n/bilingual';
 import { unitName } from '../units/unit.presenter';
 import { caseMachine } from '../workflows/case.machine';
+import { notConfirmableReasons } from '../workflows/rules/shared-rules';
 import { renderStatechartSvg } from '../workflows/statechart-svg';
 import { attachmentExtensions, attachmentMaxBytes } from './attachment.rules';
 import { attachmentView } from './attachment.view-model';
@@ -18,13 +19,48 @@ import { timelineView } from './case-timeline.view-model';
  * timeline, the statechart picture, the action forms and the attachments.
  */
 
-/** The judicial-confirmation countdown (人民调解法 §33) while it runs. */
+/**
+ * Judicial confirmation as the case page shows it: the countdown to apply (人民调解法 §33)
+ * while it runs; an agreement recorded as one the court cannot confirm, with why (民诉法解释
+ * §355); the court deciding (民事诉讼法 §205); its ruling.
+ */
 function confirmationView(file: CaseFile, { t, locale }: ViewContext) {
   const context = file.row.snapshot.context;
-  const endsOn = context.confirmationWindowEndsOn;
-  if (file.row.state !== 'agreement.awaitingFulfilment' || !endsOn) return null;
+  const agreement = file.agreement;
+  if (file.row.state === 'agreement.judicialConfirmation') {
+    const court = context.confirmationCourtId ? file.units.get(context.confirmationCourtId) : undefined;
+    return {
+      status: t('judicialConfirmation.atCourt', {
+        court: court ? unitName(court, locale) : '',
+        appliedOn: appliedOnOf(file, locale),
+      }),
+      tone: 'ok',
+      source: inLocale(locale, file.rules.judicialConfirmation.decisionPeriod.source),
+    };
+  }
+  if (file.row.state !== 'agreement.awaitingFulfilment') return null;
   if (context.judiciallyConfirmed)
-    return { status: t('deadlines.judiciallyConfirmed'), tone: 'ok', source: '' };
+    return {
+      status: agreement?.rulingNo
+        ? t('judicialConfirmation.ruling', {
+            rulingNo: agreement.rulingNo,
+            ruledOn: agreement.ruledOn ? formatPlainDate(agreement.ruledOn, locale) : '',
+          })
+        : t('deadlines.judiciallyConfirmed'),
+      tone: 'ok',
+      source: '',
+    };
+  if (agreement?.confirmable === false && agreement.notConfirmableReason)
+    return {
+      status: t('judicialConfirmation.notConfirmable', {
+        reason: t(`judicialConfirmation.reasons.${agreement.notConfirmableReason}`),
+        source: inLocale(locale, notConfirmableReasons[agreement.notConfirmableReason]),
+      }),
+      tone: 'ok',
+      source: '',
+    };
+  const endsOn = context.confirmationWindowEndsOn;
+  if (!endsOn) return null;
   const left = daysBetween(file.today, endsOn);
   const date = formatPlainDate(endsOn, locale);
   const source = file.rules.judicialConfirmation.applicationWindow.source;
@@ -37,6 +73,26 @@ function confirmationView(file: CaseFile, { t, locale }: ViewContext) {
           : t('deadlines.confirmationPassed', { date }),
     tone: left < 0 ? 'overdue' : left <= 5 ? 'soon' : 'ok',
     source: inLocale(locale, source),
+  };
+}
+
+/** The day of the pending application, from its event on the timeline. */
+function appliedOnOf(file: CaseFile, locale: ViewContext['locale']): string {
+  const request = [...file.events].reverse().find((event) => event.type === 'REQUEST_JUDICIAL_CONFIRMATION');
+  const appliedOn = request?.payload.appliedOn;
+  return typeof appliedOn === 'string' ? formatPlainDate(appliedOn, locale) : '';
+}
+
+/** After a breach: the remedies the parties were told of, each with its article (劳动争议调解仲裁法 §15, §16). */
+function breachView(file: CaseFile, { t, locale }: ViewContext) {
+  const recorded = file.agreement?.status === 'breached' ? file.agreement.breachGuidance : null;
+  if (!recorded || recorded.guidance.length === 0) return null;
+  return {
+    concerns: recorded.concerns.map((matter) => t(`breach.matters.${matter}`)).join(listSeparator(locale)),
+    guidance: recorded.guidance.map(({ guidance, source }) => ({
+      label: t(`guidances.${guidance}`),
+      source: inLocale(locale, source),
+    })),
   };
 }
 
@@ -123,6 +179,7 @@ function caseHeaderView(file: CaseFile, context: ViewContext) {
     grid,
     deadline: deadlineView(presented.deadline, row.snapshot.context.suspendedReason, file.today, context),
     confirmation: confirmationView(file, context),
+    breach: breachView(file, context),
     clocks: caseClocksView(file, context),
   };
 }

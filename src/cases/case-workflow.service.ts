@@ -149,9 +149,10 @@ export class CaseWorkflowService {
       const { expectedVersion: _version, ...submitted } = input;
       const payload: Record<string, unknown> = definedOnly({ ...submitted, ...event });
       await this.auditDepartmentOverride(origin, stepped, tx);
-      const changes = columnsAfter(stepped, await deadlineAfter(stepped, this.units));
+      const deadline = await deadlineAfter(stepped, this.units);
+      const changes = columnsAfter(stepped, deadline);
       const sideRecords = await this.records.sideRecords(stepped);
-      const notices = outboxRows(noticesOf(stepped));
+      const notices = outboxRows(noticesOf(stepped, deadline?.due));
       // the event, the case's new columns and the rows the event adds: one statement
       await this.cases.recordEvent(
         tx,

@@ -15,6 +15,13 @@ export const caseSources = [
 ] as const;
 export type CaseSource = (typeof caseSources)[number];
 
+/**
+ * Which period a case's clock counts: the stage's mediation period, the administrative
+ * body's period to decide acceptance (医疗 §40), or the court's period to decide on
+ * confirming an agreement (民事诉讼法 §187, §206) while it holds the case.
+ */
+export type CaseClockName = 'mediation' | 'acceptance' | 'confirmation';
+
 /** The deadline of the current stage, as API.md shapes it, plus what recomputing it needs. */
 export interface CaseDeadline {
   due: string;
@@ -30,10 +37,11 @@ export interface CaseDeadline {
   warningOn: string;
   /**
    * Which period this is: the stage's mediation period (absent in rows written before
-   * there were others), or the administrative body's period to decide whether it accepts
-   * the case (医疗纠纷预防和处理条例 §40), running while the case waits in screening there.
+   * there were others), the administrative body's period to decide whether it accepts
+   * the case (医疗纠纷预防和处理条例 §40), running while the case waits in screening there,
+   * or the court's period to decide on confirming the agreement (民事诉讼法 §187).
    */
-  clock?: 'mediation' | 'acceptance';
+  clock?: CaseClockName;
   /** Extensions the parties agreed to (医疗纠纷预防和处理条例 §38), in order. */
   extensions?: Array<{ days: number; agreedOn: string }>;
 }

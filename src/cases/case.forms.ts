@@ -41,14 +41,21 @@ export const localDateTimeToIso = (value: unknown): string | undefined => {
 
 type Convert = (value: unknown) => unknown;
 
-/** A ticked checkbox (`on`) is true; unticked, it is not sent at all. */
-const ticked = (value: unknown): true | undefined => (value === 'on' || value === 'true' ? true : undefined);
+/** A ticked box sends `on`; an unticked one sends nothing, which is a no. */
+const ticked = (value: unknown): boolean => value === 'on' || value === 'true';
 
-/** How a form's string becomes what a payload field's schema expects: a whole number, a moment with its zone, or text. */
+/** Boxes ticked under one name: one value, or several (the body parser's list). */
+const tickedValues = (value: unknown): string[] | undefined => {
+  const values = (Array.isArray(value) ? value : [value]).flatMap((one) => text(one) ?? []);
+  return values.length === 0 ? undefined : values;
+};
+
+/** How a form's string becomes what a payload field's schema expects: a whole number, a moment with its zone, a tick, ticked values, or text. */
 function converterFor(schema: z.ZodType): Convert {
   const inner = schema instanceof z.ZodOptional ? (schema.unwrap() as z.ZodType) : schema;
   if (inner instanceof z.ZodNumber) return wholeNumber;
   if (inner instanceof z.ZodBoolean) return ticked;
+  if (inner instanceof z.ZodArray) return tickedValues;
   if (inner instanceof z.ZodISODateTime) return localDateTimeToIso;
   return text;
 }

@@ -33,11 +33,21 @@ interface AccessRow {
   access_agents: string[] | null;
 }
 
-function caseResource(row: Pick<Case, 'holdingUnitId' | 'heldUnitIds'>, found: AccessRow): CaseResource {
+/** The court deciding on confirming the case's agreement now (it holds the case meanwhile), if any. */
+function decidingCourtOf(row: Partial<Pick<Case, 'state' | 'snapshot' | 'holdingUnitId'>>): string | null {
+  if (row.state !== 'agreement.judicialConfirmation') return null;
+  return row.snapshot?.context.confirmationCourtId ?? row.holdingUnitId ?? null;
+}
+
+function caseResource(
+  row: Pick<Case, 'holdingUnitId' | 'heldUnitIds'> & Partial<Pick<Case, 'state' | 'snapshot'>>,
+  found: AccessRow,
+): CaseResource {
   const paths = found.access_paths ?? [];
   return {
     kind: 'case',
     holdingUnitId: row.holdingUnitId,
+    decidingCourtId: decidingCourtOf(row),
     holdingUnitPath: paths.find((unit) => unit.id === row.holdingUnitId)?.path ?? '',
     heldUnitIds: row.heldUnitIds,
     heldUnitPaths: paths.map((unit) => unit.path),
@@ -226,7 +236,9 @@ export class CaseRepository {
   }
 
   /** What the policy needs to decide about a case as it stands: unit paths now and before, linked agents. */
-  async accessResource(row: Pick<Case, 'id' | 'holdingUnitId' | 'heldUnitIds'>): Promise<CaseResource> {
+  async accessResource(
+    row: Pick<Case, 'id' | 'holdingUnitId' | 'heldUnitIds'> & Partial<Pick<Case, 'state' | 'snapshot'>>,
+  ): Promise<CaseResource> {
     const { raw } = await this.withAccessColumns(this.manager().createQueryBuilder(Case, 'c').select('c.id'))
       .where('c.id = :id', { id: row.id })
       .getRawAndEntities();

@@ -3,7 +3,7 @@ import { unitName } from '../units/unit.presenter';
 import { handOffKindKey } from '../workflows/case-events/hand-off.events';
 import type { CaseViewDeps, presentCase } from './case.presenter';
 import { caseRowView, eventLabel, stateLabel, type ViewContext } from './case.view-model';
-import type { Dashboard } from './case-dashboard.service';
+import { type Dashboard, waitingStates } from './case-dashboard.service';
 
 /** The start page (我的工作台): what waits, my cases, pressing deadlines, hand-offs in, recent activity. */
 export function dashboardView(
@@ -31,11 +31,15 @@ export function dashboardView(
     may: dashboard.may,
     waiting: dashboard.waiting
       ? {
-          counts: (['registered', 'screening', 'mediation.awaitingMediator'] as const).map((state) => ({
-            label: stateLabel(t, state),
-            count: dashboard.waiting?.counts[state] ?? 0,
-            url: queueLink(state),
-          })),
+          // a court's queue (agreements awaiting its ruling) is shown where there is one
+          counts: waitingStates
+            .map((state) => ({
+              state,
+              label: stateLabel(t, state),
+              count: dashboard.waiting?.counts[state] ?? 0,
+              url: queueLink(state),
+            }))
+            .filter(({ state, count }) => state !== 'agreement.judicialConfirmation' || count > 0),
           rows: rows(dashboard.waiting.items),
         }
       : null,

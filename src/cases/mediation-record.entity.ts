@@ -1,5 +1,11 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import type { SessionKind } from '../workflows/case-events/case-events';
+import type {
+  FailureGuidance,
+  LegalSource,
+  PaymentOrderMatter,
+} from '../workflows/rules/dispute-rules.types';
+import type { NotConfirmableReason } from '../workflows/rules/shared-rules';
 
 /** A mediation session, hearing (听证) or visit (走访) logged on a case. */
 @Entity({ name: 'mediation_sessions' })
@@ -62,6 +68,17 @@ export class Agreement {
   @Column({ name: 'confirmation_window_ends_on', type: 'date', nullable: true })
   confirmationWindowEndsOn!: string | null;
 
+  /**
+   * Whether the court can confirm the agreement, as the mediator recorded it (a written one;
+   * null for an oral one, which has nothing to confirm). Decided per agreement (民诉法解释 §355).
+   */
+  @Column({ type: 'boolean', nullable: true })
+  confirmable!: boolean | null;
+
+  /** Why it cannot be confirmed: `outside_civil_jurisdiction`, `personal_status`, `other_procedure`, `ownership`. */
+  @Column({ name: 'not_confirmable_reason', type: 'varchar', length: 32, nullable: true })
+  notConfirmableReason!: NotConfirmableReason | null;
+
   @Column({ type: 'varchar', length: 16, default: 'active' })
   status!: 'active' | 'fulfilled' | 'breached' | 'superseded';
 
@@ -70,6 +87,20 @@ export class Agreement {
 
   @Column({ name: 'ruling_no', type: 'varchar', length: 64, nullable: true })
   rulingNo!: string | null;
+
+  /** The date of the court's ruling confirming it (民事诉讼法 §206). */
+  @Column({ name: 'ruled_on', type: 'date', nullable: true })
+  ruledOn!: string | null;
+
+  /**
+   * What the parties were told when it was breached, each with its article (劳动争议调解仲裁法
+   * §15, §16; 人民调解法 §32), and what the agreement concerned (§16's matters).
+   */
+  @Column({ name: 'breach_guidance', type: 'jsonb', nullable: true })
+  breachGuidance!: {
+    concerns: PaymentOrderMatter[];
+    guidance: Array<{ guidance: FailureGuidance; source: LegalSource }>;
+  } | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

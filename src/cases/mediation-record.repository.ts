@@ -4,7 +4,9 @@ import type { PendingInsert } from '../shared/db/write-batch';
 import { Agreement, MediationSession } from './mediation-record.entity';
 
 /** What an agreement's row may change to after it was reached (the event's own columns stay). */
-type AgreementChange = Partial<Pick<Agreement, 'status' | 'judiciallyConfirmed' | 'rulingNo'>>;
+type AgreementChange = Partial<
+  Pick<Agreement, 'status' | 'judiciallyConfirmed' | 'rulingNo' | 'ruledOn' | 'breachGuidance'>
+>;
 
 /**
  * The only code that queries a case's mediation records: the sessions logged on it

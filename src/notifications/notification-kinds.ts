@@ -5,6 +5,7 @@ export const notificationKinds = [
   'case.assigned',
   'case.handed_off',
   'case.reopened',
+  'case.confirmation_requested',
   'escalation.questioned',
   'petition.assigned',
   'deadline.warning',
@@ -65,6 +66,13 @@ export const kindRules: Record<NotificationKind, KindRule> = {
     defaultDelivery: 'immediate',
     mandatory: false,
     template: 'case-reopened',
+  },
+  // the court's users (and the supervisors over it): an agreement awaits their ruling (民事诉讼法 §205, §206)
+  'case.confirmation_requested': {
+    unitAudience: 'members',
+    defaultDelivery: 'immediate',
+    mandatory: false,
+    template: 'case-confirmation-requested',
   },
   // the mediator whose hand-off a supervisor questioned
   'escalation.questioned': {

@@ -27,7 +27,6 @@ export type CaseOutcome =
 
 /** The part of the type's rules (rules/<type>.ts) the machine decides with, copied in at registration. */
 export interface CaseRulesExcerpt {
-  judicialConfirmationApplies: boolean;
   failureGuidance: FailureGuidance[];
   /** Tracks whose period the parties may agree to extend (医疗纠纷预防和处理条例 §38: the people's). */
   extendableTracks: Track[];
@@ -40,7 +39,6 @@ export interface CaseRulesExcerpt {
 /** What the machine reads of a type's rules, as the registration copies it into the context. */
 export function caseRulesExcerpt(rules: DisputeRules): CaseRulesExcerpt {
   return {
-    judicialConfirmationApplies: rules.judicialConfirmation.applies,
     failureGuidance: [...rules.failureGuidance],
     extendableTracks: tracks.filter((track) => rules.deadlines[track].extensionByAgreement !== undefined),
     arbitrationOnceExpiredTracks: tracks.filter(
@@ -72,8 +70,20 @@ export interface CaseContext {
   /** YYYY-MM-DD by which the agreement is to be performed, if it says so. */
   agreementPerformBy: string | null;
   judiciallyConfirmed: boolean;
-  /** Last day (YYYY-MM-DD) to apply for judicial confirmation, computed by the service (人民调解法 §33). */
+  /**
+   * Last day (YYYY-MM-DD) to apply for judicial confirmation, computed by the service (人民调解法 §33);
+   * null when the agreement cannot be confirmed (oral, administrative, or so recorded on it).
+   */
   confirmationWindowEndsOn: string | null;
+  /** The day the agreement took effect (YYYY-MM-DD): an application for confirmation cannot precede it. */
+  agreementReachedOn?: string | null;
+  /**
+   * While a court decides on confirming the agreement it holds the case (`holdingUnitId`); this
+   * is the unit that held it before and gets it back with the ruling.
+   */
+  agreementUnitId?: string | null;
+  /** The court the application went to (民事诉讼法 §205); it alone rules on it. */
+  confirmationCourtId?: string | null;
   suspendedReason: SuspensionReason | null;
   sessionsHeld: number;
   followUpsRecorded: number;

@@ -39,6 +39,9 @@ const clearedAgreement = {
   agreementPerformBy: null,
   judiciallyConfirmed: false,
   confirmationWindowEndsOn: null,
+  agreementReachedOn: null,
+  agreementUnitId: null,
+  confirmationCourtId: null,
 } satisfies Partial<CaseContext>;
 
 export const caseMachine = setup({
@@ -68,9 +71,13 @@ export const caseMachine = setup({
       event.type === 'TRANSFER' &&
       event.toTrack === 'administrative' &&
       context.rules.departmentDecidesAcceptance,
-    isWrittenPeoplesAgreement: ({ context }) =>
-      context.agreementForm === 'written' && context.track === 'people',
-    judicialConfirmationApplies: ({ context }) => context.rules.judicialConfirmationApplies,
+    // 人民调解法 §33, 民事诉讼法 §205: a written agreement from people's mediation or from the
+    // court's 委派调解 (the judicial track), recorded as one the court can confirm (the service
+    // then gave it a window; 民诉法解释 §355 lists what it cannot)
+    isConfirmableAgreement: ({ context }) =>
+      context.agreementForm === 'written' &&
+      (context.track === 'people' || context.track === 'judicial') &&
+      context.confirmationWindowEndsOn !== null,
     withinConfirmationWindow: ({ context, event }) =>
       event.type === 'REQUEST_JUDICIAL_CONFIRMATION' &&
       context.confirmationWindowEndsOn !== null &&
@@ -102,6 +109,7 @@ export const caseMachine = setup({
             agreementForm: event.form,
             agreementPerformBy: event.performBy ?? null,
             confirmationWindowEndsOn: event.confirmationWindowEndsOn,
+            agreementReachedOn: event.reachedOn,
           }
         : {},
     ),
@@ -132,6 +140,21 @@ export const caseMachine = setup({
         ? { track: null, level: null, holdingUnitId: event.unitId, mediatorId: null }
         : {},
     ),
+    // the court the parties applied to holds the case while it decides (民事诉讼法 §205, §206)
+    sendToCourt: assign(({ context, event }) =>
+      event.type === 'REQUEST_JUDICIAL_CONFIRMATION'
+        ? {
+            agreementUnitId: context.holdingUnitId,
+            confirmationCourtId: event.court,
+            holdingUnitId: event.court,
+          }
+        : {},
+    ),
+    // with its ruling the case goes back to the unit that held it (cases sent before the court
+    // held them never left it)
+    returnFromCourt: assign(({ context }) => ({
+      holdingUnitId: context.agreementUnitId ?? context.holdingUnitId,
+    })),
     recordJudicialConfirmation: assign({ judiciallyConfirmed: true }),
     reopen: assign({ ...clearedAgreement, outcome: null, track: null, level: null, mediatorId: null }),
   },
@@ -272,23 +295,28 @@ export const caseMachine = setup({
               },
             ],
             RESUME_MEDIATION: '#case.mediation.inProgress',
-            // 人民调解法 §33: both parties apply within 30 days of a written people's-mediation agreement
+            // 人民调解法 §33: both parties apply within 30 days of a written agreement the court can confirm
             REQUEST_JUDICIAL_CONFIRMATION: {
               guard: and([
-                'isWrittenPeoplesAgreement',
-                'judicialConfirmationApplies',
+                'isConfirmableAgreement',
                 'withinConfirmationWindow',
                 not('wasJudiciallyConfirmed'),
               ]),
               target: 'judicialConfirmation',
+              actions: 'sendToCourt',
             },
           },
         },
         judicialConfirmation: {
+          // the court decides (民事诉讼法 §206): a ruling that the agreement is valid, or rejecting the application
           on: {
-            CONFIRMED: { target: 'awaitingFulfilment', actions: 'recordJudicialConfirmation' },
-            // only people's agreements get here, so the case goes back to the people's track as it was
-            CONFIRMATION_REJECTED: '#case.mediation.inProgress',
+            CONFIRMED: {
+              target: 'awaitingFulfilment',
+              actions: ['returnFromCourt', 'recordJudicialConfirmation'],
+            },
+            // back to mediation on the track the agreement came from (people's, or the court's 委派调解),
+            // where the parties may change the agreement or reach a new one (§206)
+            CONFIRMATION_REJECTED: { target: '#case.mediation.inProgress', actions: 'returnFromCourt' },
           },
         },
       },

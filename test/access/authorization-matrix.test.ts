@@ -2,9 +2,24 @@ import request from 'supertest';
 import { type Role, roles } from '../../src/access/roles';
 import type { RouteSpec } from '../../src/access/route-table';
 import { todayInShanghai } from '../../src/deadlines/working-calendar';
+import {
+  bearer,
+  type CaseTeam,
+  createCaseTeam,
+  type Member,
+  registerCase,
+  sendEvent,
+  sendEvents,
+} from '../cases/case-api';
 import { repliedPetition, reviewLevels, type Who } from '../petitions/petition-review-support';
 import { apiToken, Browser, createUser } from '../support/auth';
-import { createCase, createDistrictTree, createEscalation, linkCaseToAgent } from '../support/factories';
+import {
+  createCase,
+  createDistrictTree,
+  createEscalation,
+  createUnit,
+  linkCaseToAgent,
+} from '../support/factories';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /** Today in Shanghai on the app's clock. */
@@ -311,5 +326,97 @@ describe('authorisation matrix (route table × role × scope)', () => {
         expect((await sendAs(who, id, { type: 'RECHECK_DECIDED', opinion: '维持。' })).status).toBe(expected);
       },
     );
+  });
+});
+
+/**
+ * Issue 19, the court's hand (人民调解法 §33; 民事诉讼法 §205, §206): a case sent for judicial
+ * confirmation is in the queue of the court it went to — its users see it, while it decides
+ * and after, and alone record the ruling — not of another court; the mediators whose
+ * agreement it is still see it but may not rule, nor act on it while the court has it.
+ */
+describe('authorisation matrix: the court deciding on judicial confirmation', () => {
+  let testApp: TestApp;
+  let team: CaseTeam;
+  let otherCourt: Member;
+  let caseId: string;
+  let version: number;
+
+  const listed = async (who: Member) =>
+    (await request(testApp.app).get('/api/v1/cases').set(bearer(who))).body.items.map(
+      (item: { id: string }) => item.id,
+    );
+  const ruling = { type: 'CONFIRMED', rulingNo: '(2026)沪0112民特5号', ruledOn: '2026-12-03' };
+
+  beforeAll(async () => {
+    testApp = await startTestApp({}, { startAt: new Date('2026-12-03T10:00:00+08:00') });
+    team = await createCaseTeam(testApp);
+    const secondCourt = await createUnit(testApp.db, { kind: 'court', parentId: team.units.district.id });
+    const user = await createUser(testApp.db, { role: 'mediator', unitId: secondCourt.id });
+    otherCourt = { user, token: await apiToken(testApp.app, user.username) };
+    const registered = await registerCase(testApp, team.mediators.community);
+    const community = team.mediators.community;
+    const requested = await sendEvents(testApp, registered.body.id, registered.body.version, [
+      [community, { type: 'SUBMIT' }],
+      [community, { type: 'ACCEPT', track: 'people', level: 'community' }],
+      [community, { type: 'ASSIGN', mediatorId: community.user.id }],
+      [community, { type: 'REACH_AGREEMENT', form: 'written', terms: '十日内付清维修费。' }],
+      [
+        community,
+        {
+          type: 'REQUEST_JUDICIAL_CONFIRMATION',
+          court: team.units.court.id,
+          appliedOn: '2026-12-03',
+          jointlyApplied: true,
+        },
+      ],
+    ]);
+    caseId = registered.body.id;
+    version = requested.version;
+  });
+  afterAll(() => testApp.close());
+
+  it('the court applied to sees the case in its list and may rule; another court sees nothing', async () => {
+    expect(await listed(team.mediators.court)).toContain(caseId);
+    const seen = await request(testApp.app).get(`/api/v1/cases/${caseId}`).set(bearer(team.mediators.court));
+    expect(seen.status).toBe(200);
+    expect([...seen.body.allowedEvents].sort()).toEqual(['CONFIRMATION_REJECTED', 'CONFIRMED']);
+
+    expect(await listed(otherCourt)).not.toContain(caseId);
+    expect((await request(testApp.app).get(`/api/v1/cases/${caseId}`).set(bearer(otherCourt))).status).toBe(
+      404,
+    );
+    expect((await sendEvent(testApp, otherCourt, caseId, version, ruling)).status).toBe(404);
+  });
+
+  it('the mediators whose agreement it is, and the supervisor over the court, may not record the ruling', async () => {
+    const community = await request(testApp.app)
+      .get(`/api/v1/cases/${caseId}`)
+      .set(bearer(team.mediators.community));
+    expect(community.status).toBe(200);
+    expect(community.body.allowedEvents).toEqual([]);
+    for (const who of [team.mediators.community, team.supervisor]) {
+      const refused = await sendEvent(testApp, who, caseId, version, ruling);
+      expect({ status: refused.status, code: refused.body.error?.code }).toEqual({
+        status: 403,
+        code: 'event_forbidden',
+      });
+    }
+  });
+
+  it('once it has ruled, the court still sees the case but acts on it no more; the agreement’s unit acts again', async () => {
+    const ruled = await sendEvent(testApp, team.mediators.court, caseId, version, ruling);
+    expect(ruled.status).toBe(200);
+    const court = await request(testApp.app).get(`/api/v1/cases/${caseId}`).set(bearer(team.mediators.court));
+    expect(court.status).toBe(200);
+    expect(court.body.allowedEvents).toEqual([]);
+    expect(
+      (await sendEvent(testApp, team.mediators.court, caseId, ruled.body.version, { type: 'FULFILLED' }))
+        .status,
+    ).toBe(403);
+    const community = await request(testApp.app)
+      .get(`/api/v1/cases/${caseId}`)
+      .set(bearer(team.mediators.community));
+    expect(community.body.allowedEvents).toEqual(expect.arrayContaining(['FULFILLED', 'BREACHED']));
   });
 });

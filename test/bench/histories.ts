@@ -186,12 +186,13 @@ const reachAgreement = (d: number, form: 'written' | 'oral', performIn?: number)
   event: (context) => {
     const rules = rulesFor(context.type);
     const window = rules.judicialConfirmation;
-    const confirmable = window.applies && form === 'written' && context.track === 'people';
+    const confirmable = form === 'written' && (context.track === 'people' || context.track === 'judicial');
     return {
       type: 'REACH_AGREEMENT',
       form,
       terms: agreementTerms[d % agreementTerms.length],
       performBy: performIn === undefined ? undefined : day(d + performIn),
+      reachedOn: day(d),
       confirmationWindowEndsOn: confirmable
         ? dueDateOf(day(d), window.applicationWindow, officialCalendar)
         : null,
@@ -251,18 +252,26 @@ const suspend = (d: number, reason: 'appraisal' | 'other'): Step => ({
 const resume = (d: number): Step => ({ day: d, event: () => ({ type: 'RESUME' }) });
 const requestConfirmation = (d: number): Step => ({
   day: d,
-  event: () => ({ type: 'REQUEST_JUDICIAL_CONFIRMATION', court: sentinel('COURT'), appliedOn: day(d) }),
+  event: () => ({
+    type: 'REQUEST_JUDICIAL_CONFIRMATION',
+    court: sentinel('COURT'),
+    appliedOn: day(d),
+    jointlyApplied: true,
+  }),
 });
 const confirmed = (d: number): Step => ({
   day: d,
-  event: () => ({ type: 'CONFIRMED', rulingNo: '（2000）沪0112民特号' }),
+  event: () => ({ type: 'CONFIRMED', rulingNo: '（2000）沪0112民特号', ruledOn: day(d) }),
 });
 const followUp = (d: number, performed: 'full' | 'partial' | 'none'): Step => ({
   day: d,
   event: () => ({ type: 'RECORD_FOLLOW_UP', visitedAt: at(d), note: '电话回访履行情况。', performed }),
 });
 const fulfilled = (d: number): Step => ({ day: d, event: () => ({ type: 'FULFILLED', note: '已履行完毕' }) });
-const breached = (d: number): Step => ({ day: d, event: () => ({ type: 'BREACHED', note: '逾期未履行' }) });
+const breached = (d: number): Step => ({
+  day: d,
+  event: () => ({ type: 'BREACHED', note: '逾期未履行', guidance: [] }),
+});
 const resumeMediation = (d: number): Step => ({ day: d, event: () => ({ type: 'RESUME_MEDIATION' }) });
 const decline = (d: number): Step => ({
   day: d,

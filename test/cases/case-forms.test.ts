@@ -33,6 +33,33 @@ describe('form strings become the schemas’ types at the edge', () => {
     expect(result.error?.issues[0].path).toEqual(['expectedVersion']);
   });
 
+  it('ticked boxes are a yes, unticked ones a no, and boxes under one name a list (人民调解法 第三十三条: a joint application; 劳动争议调解仲裁法 第十六条: what the agreement concerns)', () => {
+    expect(
+      caseEventFromForm({
+        type: 'REQUEST_JUDICIAL_CONFIRMATION',
+        court: 'c',
+        appliedOn: '2026-12-03',
+        jointlyApplied: 'on',
+      }),
+    ).toMatchObject({ jointlyApplied: true });
+    expect(
+      caseEventFromForm({ type: 'REQUEST_JUDICIAL_CONFIRMATION', court: 'c', appliedOn: '2026-12-03' }),
+    ).toMatchObject({ jointlyApplied: false });
+    expect(
+      caseEventFromForm({
+        type: 'REACH_AGREEMENT',
+        form: 'written',
+        terms: '付清',
+        notConfirmableReason: 'ownership',
+      }),
+    ).toMatchObject({ confirmable: false, notConfirmableReason: 'ownership' });
+    expect(caseEventFromForm({ type: 'BREACHED', concerns: ['wages', 'damages'] })).toMatchObject({
+      concerns: ['wages', 'damages'],
+    });
+    expect(caseEventFromForm({ type: 'BREACHED', concerns: 'wages' })).toMatchObject({ concerns: ['wages'] });
+    expect(caseEventFromForm({ type: 'BREACHED' }).concerns).toBeUndefined();
+  });
+
   it('an unknown event type stays unknown', () => {
     expect(caseEventFromForm({ type: 'DROP_TABLE' })).toEqual({ type: 'DROP_TABLE' });
   });

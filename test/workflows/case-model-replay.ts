@@ -48,13 +48,6 @@ import {
 
 const today = todayInShanghai(new Date());
 
-/** The judicial-confirmation part of the machine, which land and demolition agreements never reach. */
-const confirmationDefinitions = [
-  'agreement.awaitingFulfilment · case.agreement.awaitingFulfilment:BREACHED#0',
-  'agreement.awaitingFulfilment · case.agreement.awaitingFulfilment:REQUEST_JUDICIAL_CONFIRMATION#0',
-  'agreement.judicialConfirmation · case.agreement.judicialConfirmation:CONFIRMATION_REJECTED#0',
-  'agreement.judicialConfirmation · case.agreement.judicialConfirmation:CONFIRMED#0',
-];
 const mediationLeaves = ['mediation.awaitingMediator', 'mediation.inProgress', 'mediation.suspended'];
 /** Extending a period by agreement (医疗 §38): only types with an extendable track reach it. */
 const extensionDefinitions = mediationLeaves.map((leaf) => `${leaf} · case.mediation:EXTEND_PERIOD#0`);
@@ -111,9 +104,18 @@ function requestBody(
     case 'TRANSFER':
       return { type: 'TRANSFER', toTrack: event.toTrack, unitId: unitId(event.unitId), reason: event.reason };
     case 'REACH_AGREEMENT':
+      // the day it takes effect and its window are the API's to work out
       return { type: 'REACH_AGREEMENT', form: event.form, terms: event.terms, performBy: event.performBy };
     case 'REQUEST_JUDICIAL_CONFIRMATION':
-      return { type: 'REQUEST_JUDICIAL_CONFIRMATION', court: unitId(event.court), appliedOn: context.today };
+      return {
+        type: 'REQUEST_JUDICIAL_CONFIRMATION',
+        court: unitId(event.court),
+        appliedOn: context.today,
+        jointlyApplied: true,
+      };
+    case 'BREACHED':
+      // the guidance given is the API's to read from the type's rules
+      return { type: 'BREACHED', note: event.note };
     case 'REFER_OUT':
       // whether the period has run out is the API's to read from the case's clock
       return { type: 'REFER_OUT', agency: event.agency, reason: event.reason };
@@ -138,7 +140,13 @@ function expectedView(
   const inMediation = state.startsWith('mediation.');
   const rules = rulesFor(type);
   const deciding = state === 'screening' && event.type === 'TRANSFER' ? rules.administrativeAcceptance : null;
-  const stage = inMediation && context.track ? rules.deadlines[context.track] : deciding;
+  // while the court decides on confirmation its own period runs (民事诉讼法 §187)
+  const stage =
+    inMediation && context.track
+      ? rules.deadlines[context.track]
+      : state === 'agreement.judicialConfirmation'
+        ? rules.judicialConfirmation.decisionPeriod
+        : deciding;
   const mediatorAt = modelUnits.find((unit) => modelMediatorOf(unit) === context.mediatorId);
   const mediator = mediatorAt ? team.mediators[mediatorAt].user.id : null;
   return {
@@ -233,20 +241,10 @@ export function specifyCaseWorkflowFromModel(type: DisputeType): void {
       ];
       for (const definition of unreachable) expect(everyDefinition).toContain(definition);
       const reachableByRules = everyDefinition.filter((definition) => !unreachable.includes(definition));
-      if (rules.judicialConfirmation.applies) {
-        expect([...model.reachableDefinitions].sort()).toEqual(reachableByRules);
-        expect([...reachableStatePaths].sort()).toEqual([...caseStatePaths].sort());
-        expect(model.reachableStates).toContain('closed(enforcement_referred)');
-      } else {
-        // 土地/征收 agreements are administrative: no judicial confirmation, so no enforcement on breach
-        expect([...model.reachableDefinitions].sort()).toEqual(
-          reachableByRules.filter((definition) => !confirmationDefinitions.includes(definition)),
-        );
-        expect([...reachableStatePaths].sort()).toEqual(
-          caseStatePaths.filter((path) => path !== 'agreement.judicialConfirmation').sort(),
-        );
-        expect(model.reachableStates).not.toContain('closed(enforcement_referred)');
-      }
+      // every type's agreements may go to judicial confirmation: whether one can is said on it (民诉法解释 §355)
+      expect([...model.reachableDefinitions].sort()).toEqual(reachableByRules);
+      expect([...reachableStatePaths].sort()).toEqual([...caseStatePaths].sort());
+      expect(model.reachableStates).toContain('closed(enforcement_referred)');
       for (const outcome of ['resolved', 'unresolved', 'withdrawn', 'not_accepted', 'referred_out']) {
         expect(model.reachableStates).toContain(`closed(${outcome})`);
       }

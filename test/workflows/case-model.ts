@@ -125,10 +125,12 @@ export function modelEvents(type: DisputeType, today: PlainDate) {
             form,
             terms: `${form === 'written' ? '书面' : '口头'}协议：被申请人分两期支付。`,
             performBy: addDays(today, 60),
+            // whether the court can confirm it is said on the agreement (民诉法解释 §355); the model's can be
             confirmationWindowEndsOn:
-              rules.judicialConfirmation.applies && form === 'written' && context.track === 'people'
+              form === 'written' && (context.track === 'people' || context.track === 'judicial')
                 ? windowEndsOn
                 : null,
+            reachedOn: today,
           }));
         case 'ESCALATE': {
           const parent = modelParents[holding];
@@ -160,6 +162,8 @@ export function modelEvents(type: DisputeType, today: PlainDate) {
           ];
         case 'REQUEST_JUDICIAL_CONFIRMATION':
           return [{ ...probe, court: 'court' }];
+        case 'BREACHED':
+          return [{ type: 'BREACHED', note: '逾期未付。', guidance: [] }];
         case 'RECORD_FOLLOW_UP':
           return [
             {
@@ -170,7 +174,7 @@ export function modelEvents(type: DisputeType, today: PlainDate) {
             },
           ];
         case 'CONFIRMED':
-          return [{ type: 'CONFIRMED', rulingNo: '(2026)沪0112民特1号' }];
+          return [{ type: 'CONFIRMED', rulingNo: '(2026)沪0112民特1号', ruledOn: today }];
         case 'EXTEND_PERIOD':
           return [{ type: 'EXTEND_PERIOD', days: 5, reason: '双方同意因补充材料延长调解期限。' }];
         default:

@@ -368,8 +368,34 @@ describe('the dispute case statechart', () => {
         expectRefused(caseWithAgreement({ track: 'administrative' }), e.requestConfirmation());
       });
 
-      it('when the dispute type has no judicial confirmation, then the machine refuses', () => {
-        expectRefused(caseWithAgreement({}, { rules: rulesWithoutConfirmation }), e.requestConfirmation());
+      it('民诉法解释 第三百五十五条: whether an agreement can be confirmed is decided on it, not by dispute type — a land agreement with a window goes to the court, one recorded as not confirmable does not', () => {
+        const land = { type: 'land_requisition' as const, rules: rulesWithoutConfirmation };
+        expect(pathOf(sendCase(caseWithAgreement({}, land), e.requestConfirmation()))).toBe(
+          'agreement.judicialConfirmation',
+        );
+        expectRefused(caseWithAgreement({ windowEndsOn: null }, land), e.requestConfirmation());
+      });
+
+      it('民事诉讼法 第二百零五条第一项: a written agreement from the court’s 委派调解 (judicial track) may go to judicial confirmation', () => {
+        const state = sendCase(caseWithAgreement({ track: 'judicial' }), e.requestConfirmation());
+
+        expect(pathOf(state)).toBe('agreement.judicialConfirmation');
+      });
+
+      it('民事诉讼法 第二百零五条、第二百零六条: the court applied to holds the case while it decides, and the unit that had it gets it back with the ruling', () => {
+        const agreed = caseWithAgreement();
+        const unitBefore = agreed.context.holdingUnitId;
+        const atCourt = sendCase(agreed, e.requestConfirmation());
+        expect(atCourt.context).toMatchObject({
+          holdingUnitId: 'court-1',
+          confirmationCourtId: 'court-1',
+          agreementUnitId: unitBefore,
+        });
+
+        const confirmed = sendCase(atCourt, e.confirmed);
+        expect(confirmed.context.holdingUnitId).toBe(unitBefore);
+        const rejected = sendCase(atCourt, e.confirmationRejected);
+        expect(rejected.context).toMatchObject({ holdingUnitId: unitBefore, confirmationCourtId: null });
       });
 
       it('when the court confirms, then it awaits fulfilment as a confirmed agreement', () => {

@@ -30,7 +30,6 @@ describe('the machine runner', () => {
       const started = startMachine(caseMachine, {
         type: 'labour',
         rules: {
-          judicialConfirmationApplies: true,
           failureGuidance: ['arbitration'],
           extendableTracks: [],
           arbitrationOnceExpiredTracks: [],

@@ -20,16 +20,14 @@ export type PersistedPetition = PersistedState<PetitionContext>;
 
 /** People's mediation with judicial confirmation (e.g. neighbourhood, labour). */
 export const rulesWithConfirmation: CaseRulesExcerpt = {
-  judicialConfirmationApplies: true,
   failureGuidance: ['arbitration', 'litigation', 'payment_order', 'other'],
   extendableTracks: [],
   arbitrationOnceExpiredTracks: [],
   departmentDecidesAcceptance: false,
 };
 
-/** A type whose agreements do not go to judicial confirmation. */
+/** A type whose failed mediation leads to the government's ruling (land, demolition); its agreements are confirmable or not one by one. */
 export const rulesWithoutConfirmation: CaseRulesExcerpt = {
-  judicialConfirmationApplies: false,
   failureGuidance: ['administrative_ruling', 'litigation'],
   extendableTracks: [],
   arbitrationOnceExpiredTracks: [],
@@ -83,6 +81,7 @@ export const caseEvents = {
     terms: '分期支付',
     performBy: '2024-07-01',
     confirmationWindowEndsOn,
+    reachedOn: '2024-05-02',
   }),
   escalate: (unitId = 'street-1'): CaseEvent => ({
     type: 'ESCALATE',
@@ -116,12 +115,13 @@ export const caseEvents = {
     type: 'REQUEST_JUDICIAL_CONFIRMATION',
     court: 'court-1',
     appliedOn,
+    jointlyApplied: true,
   }),
-  confirmed: { type: 'CONFIRMED', rulingNo: '(2024)沪0112民特1号' },
+  confirmed: { type: 'CONFIRMED', rulingNo: '(2024)沪0112民特1号', ruledOn: '2024-06-10' },
   confirmationRejected: { type: 'CONFIRMATION_REJECTED', reason: '协议内容违法' },
   followUp: { type: 'RECORD_FOLLOW_UP', visitedAt: '2024-06-15', note: '已付第一期', performed: 'partial' },
   fulfilled: { type: 'FULFILLED' },
-  breached: { type: 'BREACHED', note: '未按期支付' },
+  breached: { type: 'BREACHED', note: '未按期支付', guidance: [] },
   resumeMediation: { type: 'RESUME_MEDIATION' },
   reopen: { type: 'REOPEN', reason: '当事人反映协议未履行' },
 } satisfies Record<string, CaseEvent | ((...args: never[]) => CaseEvent)>;

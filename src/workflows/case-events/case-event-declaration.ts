@@ -61,7 +61,9 @@ type FieldKind =
   | 'tel'
   | 'hidden'
   | 'radio'
-  | 'checkbox';
+  | 'checkbox'
+  /** Several boxes under one name, one per option: the payload takes the ticked values as a list. */
+  | 'checkboxes';
 
 export interface FieldSpec {
   kind: FieldKind;
@@ -102,7 +104,10 @@ export interface EventFormContext {
   currentMediatorId: string | null;
   track: Track | null;
   failureGuidance: readonly FailureGuidance[];
-  rules: Pick<DisputeRules, 'administrativeBody' | 'hearingWhenMajorityObjects' | 'failureNote'>;
+  rules: Pick<
+    DisputeRules,
+    'administrativeBody' | 'hearingWhenMajorityObjects' | 'failureNote' | 'breachGuidance'
+  >;
   period: {
     stage: { source: Bilingual; extensionByAgreement?: { source: Bilingual } } | null;
     failedByExpiry: boolean;

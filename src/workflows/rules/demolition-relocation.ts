@@ -5,8 +5,9 @@ import {
   firstRulesEffectiveFrom,
   generalMediationByAnalogy,
   generalPeopleMediation,
-  judicialConfirmationExcluded,
+  judicialConfirmationRules,
   judicialTrackMediation,
+  peopleMediationBreachGuidance,
 } from './shared-rules';
 
 /** Expropriation of buildings on state-owned land (房屋征收/拆迁). No statute sets a mediation period. */
@@ -31,12 +32,14 @@ export const demolitionRelocationRules: readonly DisputeRules[] = [
       administrative: generalMediationByAnalogy,
       judicial: judicialTrackMediation,
     },
-    // A compensation agreement with the expropriation department is an administrative
-    // agreement, outside the civil special procedure: no judicial confirmation.
-    judicialConfirmation: judicialConfirmationExcluded,
+    // Decided per agreement (民诉法解释 §355): a compensation agreement with the expropriation
+    // department is an administrative one, outside civil jurisdiction (§355(1)); a civil agreement
+    // between family members on sharing the compensation can be confirmed.
+    judicialConfirmation: judicialConfirmationRules,
     // Without an agreement the government decides compensation (§26); the decision is
     // challenged by administrative reconsideration or an administrative lawsuit.
     failureGuidance: ['administrative_ruling', 'litigation'],
+    breachGuidance: peopleMediationBreachGuidance,
     representativeCap: null,
     // §11: for old-town redevelopment, when most owners object to the compensation plan.
     hearingWhenMajorityObjects: { source: expropriationRegulations.article(11) },

@@ -93,6 +93,26 @@ export const failureGuidances = [
 ] as const;
 export type FailureGuidance = (typeof failureGuidances)[number];
 
+/**
+ * What a labour agreement may concern that opens the payment order when the employer does
+ * not perform it (劳动争议调解仲裁法 §16): unpaid wages, work-injury medical costs, economic
+ * compensation, damages.
+ */
+export const paymentOrderMatters = [
+  'wages',
+  'work_injury_medical_costs',
+  'economic_compensation',
+  'damages',
+] as const;
+export type PaymentOrderMatter = (typeof paymentOrderMatters)[number];
+
+/** One guidance given after a breach: its kind, its article, and the matters it needs (none: always). */
+export interface BreachGuidance {
+  guidance: FailureGuidance;
+  source: LegalSource;
+  onlyFor?: readonly PaymentOrderMatter[];
+}
+
 /** The administrative bodies the rules name, by key: declared with the units (a department unit carries its key). */
 export { type DepartmentKey, departmentKeys } from '../../units/unit.entity';
 
@@ -133,8 +153,12 @@ export interface DisputeRules {
   administrativeBody: { departmentKey: DepartmentKey; zh: string; en: string } | null;
   /** Mediation deadline per track (judicial: the court's own procedure). */
   deadlines: Record<Track, StageDeadline>;
-  /** Whether a written people's-mediation agreement may go to judicial confirmation (人民调解法 §33). */
-  judicialConfirmation: { applies: boolean; applicationWindow: StageDeadline };
+  /**
+   * Judicial confirmation of a written agreement (人民调解法 §33; 民事诉讼法 §205–§206, §187):
+   * the parties' window to apply and the court's period to decide. Whether an agreement can be
+   * confirmed is decided per agreement (`notConfirmableReasons`), never by dispute type.
+   */
+  judicialConfirmation: { applicationWindow: StageDeadline; decisionPeriod: StageDeadline };
   /** Guidance offered when mediation fails, in the order the UI should propose them. */
   failureGuidance: FailureGuidance[];
   /** At most this many representatives a side (medical, petitions: 5); null when the law sets none. */
@@ -143,6 +167,12 @@ export interface DisputeRules {
   hearingWhenMajorityObjects: { source: LegalSource } | null;
   /** What counts as the dispute's forum being taken, and what a referral out leaves behind. */
   oneForum: OneForumRule;
+  /**
+   * What the parties are told when an agreement is not performed (BREACHED), in order: each
+   * guidance with its article, and, where it applies only to agreements on some matters
+   * (劳动争议调解仲裁法 §16: the payment order), those matters — the mediator ticks them.
+   */
+  breachGuidance: BreachGuidance[];
   /** Free text shown to mediators: what the law says happens next on failure. */
   failureNote: LegalSource;
   /**

@@ -4,8 +4,9 @@ import {
   firstRulesEffectiveFrom,
   generalMediationByAnalogy,
   generalPeopleMediation,
-  judicialConfirmationApplies,
+  judicialConfirmationRules,
   judicialTrackMediation,
+  peopleMediationBreachGuidance,
   peopleMediationFailureNote,
 } from './shared-rules';
 
@@ -37,11 +38,12 @@ export function genericRules(type: GenericDisputeType): DisputeRules {
       administrative: generalMediationByAnalogy,
       judicial: judicialTrackMediation,
     },
-    // Family agreements on status (marriage, adoption) are not confirmed by the court,
-    // but their property and maintenance terms are, so confirmation is offered.
-    judicialConfirmation: judicialConfirmationApplies,
+    // Family agreements on status (marriage, adoption) are not confirmed by the court
+    // (民诉法解释 §355(3)), their property and maintenance terms are: the mediator says which, per agreement.
+    judicialConfirmation: judicialConfirmationRules,
     // 人民调解法 §26 names arbitration, administrative and judicial routes; a lawsuit is the usual one here.
     failureGuidance: ['litigation', 'arbitration', 'other'],
+    breachGuidance: peopleMediationBreachGuidance,
     representativeCap: null,
     hearingWhenMajorityObjects: null,
     oneForum: generalOneForum,

@@ -1,7 +1,12 @@
-import type { DisputeRules, LimitationPeriod, StageDeadline } from './dispute-rules.types';
+import {
+  type DisputeRules,
+  type LimitationPeriod,
+  paymentOrderMatters,
+  type StageDeadline,
+} from './dispute-rules.types';
 import { legalInstrument } from './legal-source';
 import { generalOneForum } from './one-forum';
-import { firstRulesEffectiveFrom, judicialConfirmationApplies, judicialTrackMediation } from './shared-rules';
+import { firstRulesEffectiveFrom, judicialConfirmationRules, judicialTrackMediation } from './shared-rules';
 
 /** Labour disputes (劳动争议/劳资纠纷): 劳动争议调解仲裁法. */
 const labourLaw = legalInstrument({
@@ -57,10 +62,18 @@ export const labourRules: readonly DisputeRules[] = [
       en: 'Human Resources and Social Security Bureau (labour dispute arbitration commission)',
     },
     deadlines: { people: fifteenDays, administrative: fifteenDays, judicial: judicialTrackMediation },
-    judicialConfirmation: judicialConfirmationApplies,
-    // Arbitration comes before any lawsuit in labour matters (§5), so it is proposed first;
-    // the payment order is the wage earner's short cut once a wage agreement is not paid (§16).
-    failureGuidance: ['arbitration', 'payment_order'],
+    judicialConfirmation: judicialConfirmationRules,
+    // Arbitration comes before any lawsuit in labour matters (§5). Without an agreement there
+    // is nothing for a payment order to rest on (§16 needs the agreement), so FAIL offers
+    // arbitration only; the payment order is guidance after a breach, below.
+    failureGuidance: ['arbitration'],
+    // §15: an agreement not performed in time → arbitration; §16: an agreement on unpaid wages,
+    // work-injury medical costs, economic compensation or damages the employer does not perform
+    // → the worker may apply to the court for a payment order on the strength of the agreement.
+    breachGuidance: [
+      { guidance: 'arbitration', source: labourLaw.article(15) },
+      { guidance: 'payment_order', source: labourLaw.article(16), onlyFor: paymentOrderMatters },
+    ],
     // §7 lets ten or more workers elect representatives but sets no maximum: see below.
     representativeCap: null,
     hearingWhenMajorityObjects: null,

@@ -5,8 +5,9 @@ import {
   firstRulesEffectiveFrom,
   generalMediationByAnalogy,
   generalPeopleMediation,
-  judicialConfirmationExcluded,
+  judicialConfirmationRules,
   judicialTrackMediation,
+  peopleMediationBreachGuidance,
 } from './shared-rules';
 
 /** Land requisition (征地): 土地管理法 (as revised in 2019). No statute sets a mediation period. */
@@ -28,11 +29,13 @@ export const landRequisitionRules: readonly DisputeRules[] = [
       administrative: generalMediationByAnalogy,
       judicial: judicialTrackMediation,
     },
-    // Compensation is settled with the government (an administrative matter) and ownership
-    // or use rights are determinations of real rights: neither goes to judicial confirmation.
-    judicialConfirmation: judicialConfirmationExcluded,
+    // Decided per agreement (民诉法解释 §355): a civil agreement between villagers on sharing
+    // compensation can be confirmed; one on ownership or use rights (确权, §355(5)) or with the
+    // government (outside civil jurisdiction, §355(1)) cannot — the mediator says which.
+    judicialConfirmation: judicialConfirmationRules,
     // The government coordinates, then decides (§14, §47); its decision can be taken to court.
     failureGuidance: ['administrative_ruling', 'litigation'],
+    breachGuidance: peopleMediationBreachGuidance,
     representativeCap: null,
     hearingWhenMajorityObjects: { source: landLaw.article(47) },
     oneForum: generalOneForum,

@@ -1,7 +1,12 @@
 import type { DisputeRules, OneForumRule, StageDeadline } from './dispute-rules.types';
 import { legalInstrument } from './legal-source';
 import { generalOneForum } from './one-forum';
-import { firstRulesEffectiveFrom, judicialConfirmationApplies, judicialTrackMediation } from './shared-rules';
+import {
+  firstRulesEffectiveFrom,
+  judicialConfirmationRules,
+  judicialTrackMediation,
+  peopleMediationBreachGuidance,
+} from './shared-rules';
 
 /** Medical disputes (医疗纠纷): 医疗纠纷预防和处理条例 (State Council, 2018). */
 const medicalRegulations = legalInstrument({
@@ -81,10 +86,11 @@ export const medicalRules: readonly DisputeRules[] = [
       administrative: administrativeMediation,
       judicial: judicialTrackMediation,
     },
-    judicialConfirmation: judicialConfirmationApplies,
+    judicialConfirmation: judicialConfirmationRules,
     // §22 lists the routes: negotiation, people's or administrative mediation, a lawsuit.
     // Administrative mediation is a transfer of track, so on failure a lawsuit remains.
     failureGuidance: ['litigation', 'other'],
+    breachGuidance: peopleMediationBreachGuidance,
     // §30 sets the cap for negotiation between the sides; we hold mediation sessions to it too.
     representativeCap: { max: 5, source: medicalRegulations.article(30) },
     hearingWhenMajorityObjects: null,

@@ -79,20 +79,43 @@ export const judicialConfirmationDecision: StageDeadline = {
   expiryCountsAsFailure: false,
 };
 
-export const judicialConfirmationApplies: DisputeRules['judicialConfirmation'] = {
-  applies: true,
+/** The same for every type: whether an agreement can be confirmed is decided on the agreement. */
+export const judicialConfirmationRules: DisputeRules['judicialConfirmation'] = {
   applicationWindow: judicialConfirmationWindow,
+  decisionPeriod: judicialConfirmationDecision,
 };
 
+/** 最高人民法院关于适用《中华人民共和国民事诉讼法》的解释 (法释〔2022〕11号). */
+export const civilProcedureInterpretation = legalInstrument({
+  zh: '最高人民法院关于适用《中华人民共和国民事诉讼法》的解释',
+  en: 'SPC Interpretation on the Application of the Civil Procedure Law (Fa Shi [2022] No. 11)',
+});
+
 /**
- * For disputes with the government about requisition or expropriation: the agreement is
- * an administrative one, outside the civil special procedure, so the court does not
- * confirm it. The window is kept so that every table has the same shape.
+ * Why a written agreement cannot go to judicial confirmation, as the mediator records it on
+ * the agreement (not by dispute type: a civil agreement on sharing requisition compensation
+ * can be confirmed, a decision on who owns the land cannot). 民诉法解释 §355: the court does
+ * not accept an application (1) outside the courts' civil jurisdiction (an administrative
+ * agreement with the government, for one), (3) on personal status — marriage, parentage,
+ * adoption, (4) that needs another special procedure, public summons or bankruptcy, (5) on
+ * determining real rights or intellectual property (确权).
  */
-export const judicialConfirmationExcluded: DisputeRules['judicialConfirmation'] = {
-  applies: false,
-  applicationWindow: judicialConfirmationWindow,
-};
+export const notConfirmableReasons = {
+  outside_civil_jurisdiction: civilProcedureInterpretation.article(355),
+  personal_status: civilProcedureInterpretation.article(355),
+  other_procedure: civilProcedureInterpretation.article(355),
+  ownership: civilProcedureInterpretation.article(355),
+} as const satisfies Record<string, LegalSource>;
+export type NotConfirmableReason = keyof typeof notConfirmableReasons;
+export const notConfirmableReasonList = Object.keys(notConfirmableReasons) as NotConfirmableReason[];
+
+/**
+ * 人民调解法 §32: a dispute over performing the agreement may be taken to court. Told after a
+ * breach of an agreement the court did not confirm (a confirmed one goes to enforcement, §206).
+ */
+export const peopleMediationBreachGuidance: DisputeRules['breachGuidance'] = [
+  { guidance: 'litigation', source: peopleMediationLaw.article(32) },
+];
 
 /** 人民调解法 §26: failed mediation is closed and the parties are told their other remedies. */
 export const peopleMediationFailureNote: LegalSource = {

@@ -66,7 +66,8 @@ describe('the dispute rules tables', () => {
       en: 'Labour Dispute Mediation and Arbitration Law, Art. 14',
     });
     expect(administrativeBody?.departmentKey).toBe('human_resources');
-    expect(failureGuidance).toEqual(['arbitration', 'payment_order']);
+    // 劳动争议调解仲裁法 §16: the payment order rests on an agreement, so FAIL (no agreement) offers arbitration only
+    expect(failureGuidance).toEqual(['arbitration']);
   });
 
   it('when a medical dispute is in people’s mediation, then it has 30 working days under §38, paused by appraisal, expiry being failure', () => {
@@ -150,16 +151,15 @@ describe('the dispute rules tables', () => {
     expect(failureNote.zh).toContain('人民调解法 第二十六条');
   });
 
-  it('when a people’s-mediation agreement is to be confirmed by a court, then the parties have 30 days under 人民调解法 §33, except for agreements with the government', () => {
-    const { judicialConfirmation } = rulesFor('family');
-
-    expect(judicialConfirmation.applies).toBe(true);
-    expect(judicialConfirmation.applicationWindow).toMatchObject({ days: 30, basis: 'calendar' });
-    expect(judicialConfirmation.applicationWindow.source.zh).toBe(
-      '人民调解法 第三十三条；民事诉讼法 第二百零五条',
-    );
-    expect(rulesFor('land_requisition').judicialConfirmation.applies).toBe(false);
-    expect(rulesFor('demolition_relocation').judicialConfirmation.applies).toBe(false);
+  it('when an agreement is to be confirmed by a court, then the parties have 30 days under 人民调解法 §33 and the court 30 under 民事诉讼法 §187, for every type alike (whether one can is said on the agreement: 民诉法解释 §355)', () => {
+    for (const type of ['family', 'land_requisition', 'demolition_relocation', 'labour'] as const) {
+      const { judicialConfirmation } = rulesFor(type);
+      expect(judicialConfirmation.applicationWindow).toMatchObject({ days: 30, basis: 'calendar' });
+      expect(judicialConfirmation.applicationWindow.source.zh).toBe(
+        '人民调解法 第三十三条；民事诉讼法 第二百零五条',
+      );
+      expect(judicialConfirmation.decisionPeriod.source.zh).toBe('民事诉讼法 第一百八十七条、第二百零六条');
+    }
   });
 
   it('when asked for an unknown type or version, then it says which exist', () => {

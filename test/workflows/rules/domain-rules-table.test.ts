@@ -297,6 +297,7 @@ describe('the rules the deadlines come from (DOMAIN.md), one row at a time', () 
         type: 'REQUEST_JUDICIAL_CONFIRMATION',
         court: team.units.court.id,
         appliedOn: today,
+        jointlyApplied: true,
       }),
       422,
       'event_not_allowed',
@@ -313,7 +314,7 @@ describe('the rules the deadlines come from (DOMAIN.md), one row at a time', () 
     ]);
   });
 
-  it('人民调解法 第三十三条；民事诉讼法 第二百零五条、第二百零六条、第一百八十七条: both parties apply within 30 days of the agreement; the court rules in a special procedure of 30 days', async () => {
+  it('人民调解法 第三十三条；民事诉讼法 第二百零五条、第二百零六条、第一百八十七条: both parties apply jointly within 30 days of the agreement, not before it; the court rules in a special procedure of 30 days from the application', async () => {
     expect(judicialConfirmationWindow).toMatchObject({ days: 30, basis: 'calendar', pausedBy: [] });
     expect(judicialConfirmationDecision).toMatchObject({ days: 30, basis: 'calendar' });
     expect(judicialConfirmationDecision.source.zh).toBe('民事诉讼法 第一百八十七条、第二百零六条');
@@ -326,44 +327,90 @@ describe('the rules the deadlines come from (DOMAIN.md), one row at a time', () 
       const onTime = await agreed(own, 'labour', 'written');
       const late = await agreed(own, 'labour', 'written');
       expect(onTime.body.confirmationWindowEndsOn).toBe(windowEndsOn);
+      const application = { type: 'REQUEST_JUDICIAL_CONFIRMATION', court: team.units.court.id };
+
+      // §33: one party alone does not apply; nor does anyone before the agreement took effect
+      expectAnswered(
+        await sendEvent(testApp, onTime.mediator, onTime.id, onTime.version, {
+          ...application,
+          appliedOn: agreedOn,
+          jointlyApplied: false,
+        }),
+        422,
+        'validation_failed',
+      );
+      const early = await sendEvent(testApp, onTime.mediator, onTime.id, onTime.version, {
+        ...application,
+        appliedOn: addDays(agreedOn, -1),
+        jointlyApplied: true,
+      });
+      expectAnswered(early, 422, 'validation_failed');
+      expect(early.body.error.details).toEqual([expect.objectContaining({ field: 'appliedOn' })]);
 
       // on the last day of the window the joint application is still in time
       await own.travel(daysBetween(agreedOn, windowEndsOn));
+      const appliedOn = own.today();
       const requested = await sendEvent(testApp, onTime.mediator, onTime.id, onTime.version, {
-        type: 'REQUEST_JUDICIAL_CONFIRMATION',
-        court: team.units.court.id,
-        appliedOn: own.today(),
+        ...application,
+        appliedOn,
+        jointlyApplied: true,
       });
       expectAnswered(requested, 200);
       expect(requested.body.state).toBe('agreement.judicialConfirmation');
+      // §187: the court's 30 days run from the application, counted like every period (§85)
+      expect(requested.body.deadline).toMatchObject({
+        clock: 'confirmation',
+        days: 30,
+        due: dueDate(appliedOn, 30, 'calendar', officialCalendar),
+      });
+      expect(requested.body.deadline?.source.zh).toBe('民事诉讼法 第一百八十七条、第二百零六条');
 
       // a day later it is not, and an application dated in the future is not one
       await own.travel(1);
       expectAnswered(
         await sendEvent(testApp, late.mediator, late.id, late.version, {
-          type: 'REQUEST_JUDICIAL_CONFIRMATION',
-          court: team.units.court.id,
+          ...application,
           appliedOn: own.today(),
+          jointlyApplied: true,
         }),
         422,
         'event_not_allowed',
       );
       expectAnswered(
         await sendEvent(testApp, late.mediator, late.id, late.version, {
-          type: 'REQUEST_JUDICIAL_CONFIRMATION',
-          court: team.units.court.id,
+          ...application,
           appliedOn: addDays(own.today(), 1),
+          jointlyApplied: true,
         }),
         // a day of fact after today: 422 naming appliedOn (issue 19)
         422,
         'validation_failed',
       );
 
-      // §206: a confirmed agreement, if breached, goes to enforcement; an unconfirmed one does not
+      // §206: the court rules — its user, not the mediator whose agreement it is; the ruling not before the application
+      const ruling = { type: 'CONFIRMED', rulingNo: '(2026)沪0112民特88号', ruledOn: own.today() };
+      expectAnswered(
+        await sendEvent(testApp, onTime.mediator, onTime.id, requested.body.version, ruling),
+        403,
+        'event_forbidden',
+      );
+      expectAnswered(
+        await sendEvent(testApp, team.mediators.court, onTime.id, requested.body.version, {
+          ...ruling,
+          ruledOn: addDays(appliedOn, -1),
+        }),
+        422,
+        'validation_failed',
+      );
       const confirmed = await sendEvents(testApp, onTime.id, requested.body.version, [
-        [onTime.mediator, { type: 'CONFIRMED', rulingNo: '(2026)沪0112民特88号' }],
+        [team.mediators.court, ruling],
       ]);
-      expect(confirmed).toMatchObject({ state: 'agreement.awaitingFulfilment', judiciallyConfirmed: true });
+      expect(confirmed).toMatchObject({
+        state: 'agreement.awaitingFulfilment',
+        judiciallyConfirmed: true,
+        deadline: null,
+      });
+      // a confirmed agreement, if breached, goes to enforcement; an unconfirmed one does not
       const enforced = await sendEvents(testApp, onTime.id, confirmed.version as number, [
         [onTime.mediator, { type: 'BREACHED', note: '逾期未付。' }],
       ]);
@@ -372,12 +419,17 @@ describe('the rules the deadlines come from (DOMAIN.md), one row at a time', () 
         [late.mediator, { type: 'BREACHED', note: '逾期未付。' }],
       ]);
       expect(unconfirmed).toMatchObject({ state: 'closed', outcome: 'unresolved' });
+      const stored = await testApp.db.query(
+        `SELECT ruling_no AS "rulingNo", ruled_on::text AS "ruledOn" FROM agreements WHERE case_id = $1`,
+        [onTime.id],
+      );
+      expect(stored).toEqual([{ rulingNo: ruling.rulingNo, ruledOn: ruling.ruledOn }]);
     } finally {
       await own.testApp.close();
     }
   });
 
-  it('劳动争议调解仲裁法 第十四条、第十五条、第十六条、第七条: labour mediation ends after 15 days, which no suspension stops; unpaid wages lead to a payment order; ten or more workers elect representatives, uncapped', async () => {
+  it('劳动争议调解仲裁法 第十四条、第十五条、第十六条、第七条: labour mediation ends after 15 days, which no suspension stops; failed mediation goes to arbitration (no agreement, so no payment order); ten or more workers elect representatives, uncapped', async () => {
     const { testApp } = scene;
     const labour = rulesFor('labour');
     expect(labour.deadlines.administrative).toEqual(labour.deadlines.people);
@@ -422,20 +474,23 @@ describe('the rules the deadlines come from (DOMAIN.md), one row at a time', () 
     expect(suspended.body).toMatchObject({ state: 'mediation.suspended' });
     expect(suspended.body.deadline).toMatchObject({ due, paused: false });
 
-    // §16: a wage claim that fails is pointed to a payment order; a lawsuit is not the labour route
-    expectAnswered(
-      await sendEvent(testApp, running.mediator, running.id, suspended.body.version, {
-        type: 'FAIL',
-        reason: '公司拒不支付。',
-        guidance: 'litigation',
-      }),
-      422,
-      'event_not_allowed',
-    );
+    // §14: failed mediation goes to arbitration; a lawsuit is not the labour route, and a payment order
+    // (§16) rests on an agreement, which a failed mediation does not have
+    for (const guidance of ['litigation', 'payment_order']) {
+      expectAnswered(
+        await sendEvent(testApp, running.mediator, running.id, suspended.body.version, {
+          type: 'FAIL',
+          reason: '公司拒不支付。',
+          guidance,
+        }),
+        422,
+        'event_not_allowed',
+      );
+    }
     const failed = await sendEvent(testApp, running.mediator, running.id, suspended.body.version, {
       type: 'FAIL',
       reason: '公司拒不支付。',
-      guidance: 'payment_order',
+      guidance: 'arbitration',
     });
     expect(failed.body).toMatchObject({ state: 'closed', outcome: 'unresolved' });
   });
@@ -554,7 +609,7 @@ describe('the rules the deadlines come from (DOMAIN.md), one row at a time', () 
     expect(refused.body.error.message).toContain(atBureau.number);
   });
 
-  it('土地管理法 第四十七条、第十四条: the plan is announced 30 days and heard if most object; ownership disputes go to the government, then to court within 30 days — agreements are not judicially confirmed', async () => {
+  it('土地管理法 第四十七条、第十四条; 民诉法解释 第三百五十五条: the plan is announced 30 days and heard if most object; ownership disputes go to the government, then to court within 30 days — an agreement on sharing compensation may be confirmed, one determining ownership (确权) may not', async () => {
     const { testApp, team } = scene;
     const land = rulesFor('land_requisition');
     expect(land.failureNote.zh).toContain('至少三十日');
@@ -563,18 +618,46 @@ describe('the rules the deadlines come from (DOMAIN.md), one row at a time', () 
     expect(land.failureNote.zh).toContain('土地管理法 第十四条');
     expect(land.failureGuidance).toEqual(['administrative_ruling', 'litigation']);
 
-    const written = await agreed(scene, 'land_requisition', 'written');
+    // villagers sharing the compensation: a civil agreement the court can confirm
+    const sharing = await agreed(scene, 'land_requisition', 'written');
+    expect(sharing.body.confirmationWindowEndsOn).toBe(
+      dueDate(scene.today(), 30, 'calendar', officialCalendar),
+    );
+    expect(sharing.body.allowedEvents).toContain('REQUEST_JUDICIAL_CONFIRMATION');
+
+    // who owns the land (确权, §355(5)): recorded as not confirmable, with the reason — required
+    const ownership = await caseInMediation(scene, 'land_requisition');
+    const agreement = {
+      type: 'REACH_AGREEMENT',
+      form: 'written',
+      terms: '双方确认争议地块的使用权归属。',
+      confirmable: false,
+    };
+    const noReason = await sendEvent(testApp, ownership.mediator, ownership.id, ownership.version, agreement);
+    expectAnswered(noReason, 422, 'validation_failed');
+    expect(noReason.body.error.details).toEqual([expect.objectContaining({ field: 'notConfirmableReason' })]);
+    const written = await sendEvent(testApp, ownership.mediator, ownership.id, ownership.version, {
+      ...agreement,
+      notConfirmableReason: 'ownership',
+    });
+    expectAnswered(written, 200);
     expect(written.body.confirmationWindowEndsOn).toBeNull();
     expect(written.body.allowedEvents).not.toContain('REQUEST_JUDICIAL_CONFIRMATION');
     expectAnswered(
-      await sendEvent(testApp, written.mediator, written.id, written.version, {
+      await sendEvent(testApp, ownership.mediator, ownership.id, written.body.version, {
         type: 'REQUEST_JUDICIAL_CONFIRMATION',
         court: team.units.court.id,
         appliedOn: scene.today(),
+        jointlyApplied: true,
       }),
       422,
       'event_not_allowed',
     );
+    const [stored] = await testApp.db.query(
+      'SELECT confirmable, not_confirmable_reason AS reason FROM agreements WHERE case_id = $1',
+      [ownership.id],
+    );
+    expect(stored).toEqual({ confirmable: false, reason: 'ownership' });
 
     const disputed = await caseInMediation(scene, 'land_requisition');
     expectAnswered(
@@ -601,7 +684,6 @@ describe('the rules the deadlines come from (DOMAIN.md), one row at a time', () 
     expect(demolition.failureNote.zh).toContain('中断供水、供热、供气、供电');
     expect(demolition.failureNote.zh).toContain('国有土地上房屋征收与补偿条例 第二十七条');
     expect(demolition.failureGuidance).toEqual(['administrative_ruling', 'litigation']);
-    expect(demolition.judicialConfirmation.applies).toBe(false);
 
     const noAgreement = await caseInMediation(scene, 'demolition_relocation');
     const decided = await sendEvent(testApp, noAgreement.mediator, noAgreement.id, noAgreement.version, {

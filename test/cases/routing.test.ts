@@ -346,6 +346,8 @@ describe('days of fact are not after today (Asia/Shanghai, the app’s clock): 4
       type: 'REQUEST_JUDICIAL_CONFIRMATION',
       court: team.units.court.id,
       appliedOn: '2026-12-04',
+      // both parties applied (人民调解法 §33): only the date is wrong
+      jointlyApplied: true,
     });
     expect(refused.status).toBe(422);
     expect(refused.body.error.details).toEqual([expect.objectContaining({ field: 'appliedOn' })]);

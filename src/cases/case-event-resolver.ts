@@ -80,6 +80,13 @@ export class CaseEventResolver {
     if (payload.track === 'people') {
       // a unit accepts at its own level only: moving up is an ESCALATE, which a supervisor reviews
       const level = acceptingLevelOf(step.holdingUnit.kind);
+      if (!level) {
+        // a department or a court is no people's mediation organisation: it accepts on its own
+        // track and hands the case on by TRANSFER, which a supervisor reviews
+        throw new RuleViolationError('accept_own_level_only', [
+          { field: 'track', message: 'validation.accept_people_not_here', params: {} },
+        ]);
+      }
       if (payload.level && payload.level !== level) {
         throw new RuleViolationError('accept_own_level_only', [
           { field: 'level', message: 'validation.accept_own_level', params: { level } },

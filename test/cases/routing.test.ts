@@ -261,6 +261,43 @@ describe('a unit accepts at its own level (moving up is an ESCALATE, which a sup
     expect(accepted.status).toBe(200);
     expect(accepted.body).toMatchObject({ level: 'community', holdingUnit: { id: team.units.community.id } });
   });
+  it('when a department screening a case accepts it for people’s mediation, then 422 names the track and nothing moves to the district centre unrecorded; its page offers its own track only, and it accepts there', async () => {
+    const { testApp, labourBureau, labourMediator } = scene;
+    const registered = await registerCase(testApp, labourMediator, { type: 'labour' });
+    expect(registered.status).toBe(201);
+    const waiting = await sendEvents(testApp, registered.body.id, 0, [[labourMediator, { type: 'SUBMIT' }]]);
+
+    const refused = await sendEvent(testApp, labourMediator, waiting.id, waiting.version, {
+      type: 'ACCEPT',
+      track: 'people',
+      level: 'district',
+    });
+    expect({ status: refused.status, code: refused.body.error?.code }).toEqual({
+      status: 422,
+      code: 'accept_own_level_only',
+    });
+    expect(refused.body.error.details).toEqual([
+      expect.objectContaining({ field: 'track', message: expect.stringContaining('不是人民调解组织') }),
+    ]);
+    const unchanged = await request(testApp.app)
+      .get(`/api/v1/cases/${waiting.id}`)
+      .set(bearer(labourMediator));
+    expect(unchanged.body).toMatchObject({ state: 'screening', version: waiting.version });
+
+    const browser = new Browser(testApp.app);
+    await browser.signIn(labourMediator.user.username);
+    const page = await browser.get(`/cases/${waiting.id}`);
+    expect(page.text).not.toContain('ACCEPT-people');
+    expect(page.text).toContain('ACCEPT-administrative');
+
+    const accepted = await sendEvent(testApp, labourMediator, waiting.id, waiting.version, {
+      type: 'ACCEPT',
+      track: 'administrative',
+      unitId: labourBureau.id,
+    });
+    expect(accepted.status).toBe(200);
+    expect(accepted.body).toMatchObject({ track: 'administrative', holdingUnit: { id: labourBureau.id } });
+  });
 });
 
 describe('transfers named by what they are: 委派调解 from the court, 委托调解 from a department, 移送 otherwise', () => {

@@ -68,9 +68,12 @@ export function modelInput(type: DisputeType): CaseMachineInput {
   };
 }
 
-/** The people's-mediation level the holding unit accepts at: its own only (from a department or court: the district). */
+/**
+ * The people's-mediation level the holding unit accepts at: its own only; a department or a
+ * court has none (it accepts on its own track and hands the case on by TRANSFER).
+ */
 function acceptableLevels(holding: ModelUnit): MediationLevel[] {
-  return (levels as readonly string[]).includes(holding) ? [holding as MediationLevel] : ['district'];
+  return (levels as readonly string[]).includes(holding) ? [holding as MediationLevel] : [];
 }
 
 /**

@@ -36,11 +36,13 @@ export const submit = declareCaseEvent<SubmitEvent>()(submitSchema, {});
 
 /**
  * The people's-mediation level a unit accepts at: its own — moving a case up is an ESCALATE,
- * which a supervisor reviews (issue 19) — or, for a department or a court screening a case
- * (no level of its own), the district centre it hangs under.
+ * which a supervisor reviews (issue 19). A department or a court has none: it is not a
+ * people's mediation organisation, so it accepts on its own track and hands the case to one
+ * by TRANSFER (委托调解 / 委派调解), which leaves a record for the supervisors to review —
+ * never by an ACCEPT that would move the case to the district centre unrecorded.
  */
-export function acceptingLevelOf(kind: UnitKind): MediationLevel {
-  return mediationLevelOf(kind) ?? 'district';
+export function acceptingLevelOf(kind: UnitKind): MediationLevel | null {
+  return mediationLevelOf(kind);
 }
 
 const acceptSchema = eventSchema('ACCEPT', {
@@ -50,7 +52,7 @@ const acceptSchema = eventSchema('ACCEPT', {
   /** To a department other than the type's competent body: why (audited). */
   departmentOverrideReason: optionalText,
   /** One forum per dispute: the mediator checked the forum the matter was referred to (`OneForum`) and accepts anyway. */
-  forumAcknowledged: z.boolean().optional(),
+  forumAcknowledged: z.boolean(invalidValue).optional(),
 });
 /**
  * The service resolves the unit that accepts: on the people's track the holding unit at its
@@ -69,8 +71,10 @@ export const accept = declareCaseEvent<AcceptEvent>()(acceptSchema, {
   asks: ['track', 'level', 'unitId', 'departmentOverrideReason'],
   forms: ({ t, locale, units, holdingUnit, rules }) => {
     const ofKind = (kind: 'department' | 'court') => units.filter((unit) => unit.kind === kind);
-    const forms: EventForm[] = [
-      {
+    const ownLevel = acceptingLevelOf(holdingUnit.kind);
+    const forms: EventForm[] = [];
+    if (ownLevel) {
+      forms.push({
         key: 'ACCEPT-people',
         title: t('actionForms.acceptPeople'),
         fields: [
@@ -82,13 +86,13 @@ export const accept = declareCaseEvent<AcceptEvent>()(acceptSchema, {
             label: t('actionForms.level'),
             required: true,
             noBlank: true,
-            options: optionsOf(t, 'levels', [acceptingLevelOf(holdingUnit.kind)]),
-            initial: acceptingLevelOf(holdingUnit.kind),
+            options: optionsOf(t, 'levels', [ownLevel]),
+            initial: ownLevel,
             hint: t('actionForms.ownLevelOnly'),
           },
         ],
-      },
-    ];
+      });
+    }
     const body = rules.administrativeBody;
     if (ofKind('department').length > 0) {
       forms.push({

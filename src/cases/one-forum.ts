@@ -89,7 +89,8 @@ export class OneForum {
 
   /**
    * Refuses opening or accepting the dispute when a forum holds it: 422 `already_in_forum`
-   * (accepted elsewhere, or referred where the law bars a second forum), or
+   * (accepted elsewhere) or `forum_referred_out_barred` (referred where the law bars a second
+   * forum), or
    * `forum_referred_out` for a referral the caller has not `acknowledged` (a warning: they
    * check with that forum, then send again acknowledging it).
    */
@@ -99,6 +100,8 @@ export class OneForum {
     tx: Tx,
     options: { acknowledged: boolean },
   ): Promise<void> {
+    const keys = probe.parties.filter(onASide).map(partyKey);
+    await this.deps.partyMatching.lockForumOf(keys, tx);
     const occupants = await this.occupants(actor, probe, tx);
     const refusal = occupants.find((occupant) => occupant.effect === 'refuse');
     const warning = options.acknowledged
@@ -107,7 +110,7 @@ export class OneForum {
     const occupant = refusal ?? warning;
     if (!occupant) return;
     throw new RuleViolationError(
-      refusal ? 'already_in_forum' : 'forum_referred_out',
+      refusalCode(occupant),
       refusal
         ? undefined
         : [{ field: 'forumAcknowledged', message: 'validation.forum_acknowledgement_needed' }],
@@ -115,6 +118,19 @@ export class OneForum {
     );
   }
 }
+
+/**
+ * The refusal's code: accepted elsewhere (`already_in_forum`, naming the unit that has it);
+ * referred where the law bars a second forum (`forum_referred_out_barred`, naming the unit
+ * that referred it and where: 医疗 §31 — it is not "accepted" by that unit); referred
+ * elsewhere, not yet acknowledged (`forum_referred_out`, a warning).
+ */
+function refusalCode(occupant: ForumOccupant): string {
+  if (occupant.effect === 'warn') return 'forum_referred_out';
+  return occupant.kind === 'referred_out' ? 'forum_referred_out_barred' : 'already_in_forum';
+}
+
+const onASide = (party: { role: string }) => party.role === 'applicant' || party.role === 'respondent';
 
 /** Whether a found case holds the forum under the type's rule, and with what effect. */
 function heldBy(

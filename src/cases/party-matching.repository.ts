@@ -88,6 +88,19 @@ export class PartyMatchingRepository {
    * say which referrals count). Parties are found through their party-key index
    * (migration 1764200200000), then grouped by case.
    */
+  /**
+   * Serialises the forum check of one dispute: two units accepting (or registering) the same
+   * parties at once would each find the other not yet accepted. A transaction-scoped advisory
+   * lock per party key, taken in key order (so two checks never wait on each other in a
+   * circle), held until the check's transaction ends; the next check then reads what the first
+   * wrote (READ COMMITTED: each statement sees what committed before it began).
+   */
+  async lockForumOf(keys: string[], tx: EntityManager): Promise<void> {
+    for (const key of [...new Set(keys)].sort()) {
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('one-forum'), hashtext($1))`, [key]);
+    }
+  }
+
   async findForumsFor(
     probe: {
       type: string;

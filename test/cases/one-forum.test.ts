@@ -74,6 +74,43 @@ describe('one forum per dispute (一案一处), on every path that opens or acce
     return row;
   }
 
+  it('人民调解工作若干规定 第二十二条: two units accepting the same dispute at the same moment — one accepts, the other is refused (the check is serialised per party)', async () => {
+    const sides = twoParties();
+    const atCommunity = await registered(
+      team.mediators.community,
+      'neighbourhood',
+      asApplicantAndRespondent(sides),
+    );
+    const atStreet = await registered(
+      team.mediators.street,
+      'neighbourhood',
+      asApplicantAndRespondent(sides, true),
+    );
+    await sendEvents(testApp, atCommunity.id, 0, [[team.mediators.community, { type: 'SUBMIT' }]]);
+    await sendEvents(testApp, atStreet.id, 0, [[team.mediators.street, { type: 'SUBMIT' }]]);
+
+    const answers = await Promise.all([
+      sendEvent(testApp, team.mediators.community, atCommunity.id, 1, {
+        type: 'ACCEPT',
+        track: 'people',
+        level: 'community',
+      }),
+      sendEvent(testApp, team.mediators.street, atStreet.id, 1, {
+        type: 'ACCEPT',
+        track: 'people',
+        level: 'street',
+      }),
+    ]);
+
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 422]);
+    expect(answers.find((answer) => answer.status === 422)?.body.error.code).toBe('already_in_forum');
+    const [{ n }] = await testApp.db.query(
+      `SELECT count(*)::int AS n FROM cases WHERE id = ANY($1::uuid[]) AND state LIKE 'mediation.%'`,
+      [[atCommunity.id, atStreet.id]],
+    );
+    expect(n).toBe(1);
+  });
+
   it('人民调解工作若干规定 第二十二条、医疗纠纷预防和处理条例 第三十一条: the same two parties with swapped roles, same type, are refused on ACCEPT — naming the unit, the number only to whom may see that case', async () => {
     const sides = twoParties();
     // the patient applies at the community; the hospital applies at the street, before either is accepted
@@ -269,7 +306,7 @@ describe('one forum per dispute (一案一处), on every path that opens or acce
       parties: asApplicantAndRespondent(sides),
     });
     expect(registering.status).toBe(422);
-    expect(registering.body.error.code).toBe('already_in_forum');
+    expect(registering.body.error.code).toBe('forum_referred_out_barred');
 
     await sendEvents(testApp, pending.id, 0, [[team.mediators.street, { type: 'SUBMIT' }]]);
     const accepting = await sendEvent(testApp, team.mediators.street, pending.id, 1, {
@@ -279,8 +316,10 @@ describe('one forum per dispute (一案一处), on every path that opens or acce
       forumAcknowledged: true,
     });
     expect(accepting.status).toBe(422);
-    expect(accepting.body.error.code).toBe('already_in_forum');
-    expect(accepting.body.error.message).toContain(team.units.community.nameZh);
+    expect(accepting.body.error.code).toBe('forum_referred_out_barred');
+    // it names the unit that referred it and where to — not a claim that that unit accepted it
+    expect(accepting.body.error.message).toContain(`${team.units.community.nameZh}移送人民法院`);
+    expect(accepting.body.error.message).not.toContain(`已由${team.units.community.nameZh}受理`);
   });
 
   it('人民调解工作若干规定 第二十二条: a petition’s new case (诉访分离) is checked too — refused, the petition left as it was', async () => {

@@ -161,7 +161,11 @@ function expectedView(
     deadline: stage
       ? {
           // a period in months counts its days from the day it started (countedDaysOf): compare the rule's length
-          length: stage.months === undefined ? { days: stage.days + extendedBy } : { months: stage.months },
+          // an extension by agreement (EXTEND_PERIOD) lengthens the mediation's period, never the court's
+          length:
+            stage.months === undefined
+              ? { days: stage.days + (inMediation ? extendedBy : 0) }
+              : { months: stage.months },
           basis: stage.basis,
           source: stage.source,
           paused: state === 'mediation.suspended' && stage.pausedBy.includes('appraisal'),

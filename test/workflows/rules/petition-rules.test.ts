@@ -46,6 +46,11 @@ describe('the petition rules (信访工作条例 2022)', () => {
     expect(rules.recheckIsFinal.source.zh).toBe('信访工作条例 第三十六条');
   });
 
+  it('when a suggestion (§32) or a complaint (§33) is answered, then no 复查/复核 follows: only a claim’s handling opinion is reviewed (§34, §35)', () => {
+    expect(rules.reviewApplies.categories).toEqual(['claim']);
+    expect(rules.reviewApplies.source.zh).toContain('第三十五条');
+  });
+
   it('when people petition together, then at most 5 representatives speak for them (§20) and 5 people make a group petition', () => {
     expect(rules.representativeCap).toEqual({
       max: 5,

@@ -74,6 +74,8 @@ export interface PetitionResource {
   registeredBy: string | null;
   /** Under 复查 or 复核: the unit whose opinion is being reviewed (it never decides the review). */
   reviewedUnitId: string | null;
+  /** The unit of first instance (the one that replied): a dispute opened from the petition goes there. */
+  firstInstanceUnitPath: string;
 }
 
 /** 信访工作条例: decisions on a petition are taken by the holding unit (a supervisor there or above). */
@@ -96,15 +98,12 @@ const petitionDecisions: readonly string[] = [
  */
 const reviewBodyDecisions: readonly string[] = ['REVIEW_DECIDED', 'RECHECK_DECIDED', 'SUSPEND', 'RESUME'];
 /**
- * What an agent does for the petitioner: ask for 复查/复核, record when an opinion reached
- * them, and take legal claims to mediation (诉访分离).
+ * What an agent does for the petitioner: ask for 复查/复核 and take legal claims to mediation
+ * (诉访分离). When an opinion reached the petitioner moves the window to ask, so it is the
+ * serving unit's supervisor who records it (RECORD_DELIVERY, among the decisions), not the
+ * petitioner's side.
  */
-const agentPetitionEvents: readonly string[] = [
-  'LINK_CASE',
-  'REQUEST_REVIEW',
-  'REQUEST_RECHECK',
-  'RECORD_DELIVERY',
-];
+const agentPetitionEvents: readonly string[] = ['LINK_CASE', 'REQUEST_REVIEW', 'REQUEST_RECHECK'];
 
 /** Roles allowed each action at all; scope is checked separately. */
 const rolesFor: Record<Action, readonly Role[]> = {
@@ -258,6 +257,9 @@ export const policy = {
     if (actor.role === 'supervisor') {
       if (reviewBodyDecisions.includes(eventType))
         return resource.holdingUnitId === actor.unitId && resource.reviewedUnitId !== actor.unitId;
+      // 诉访分离: the local forum's supervisors still take the dispute to mediation while a body above reviews
+      if (eventType === 'LINK_CASE' && isWithinPath(resource.firstInstanceUnitPath, actor.unitPath))
+        return true;
       return isWithinPath(resource.holdingUnitPath, actor.unitPath) && petitionDecisions.includes(eventType);
     }
     return agentPetitionEvents.includes(eventType);

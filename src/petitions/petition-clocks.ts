@@ -74,6 +74,11 @@ function withHearing(
   return { ...clock, due: reading.due, pauses };
 }
 
+/** §34, §35: only a claim's opinion may be reviewed and rechecked, so only a claim's opens a window. */
+function reviewable(rules: PetitionRules, payload: ClockPayload): boolean {
+  return rules.reviewApplies.categories.includes(payload.category ?? 'claim');
+}
+
 /** The clocks after an event: the ones it starts or moves. */
 export function clocksAfter(
   eventType: string,
@@ -100,7 +105,8 @@ export function clocksAfter(
       };
     }
     case 'REPLY':
-      // §35: the 30 days run from the day the written reply reached the petitioner
+      // §35: the 30 days run from the day the written reply reached the petitioner; a claim's only
+      if (!reviewable(rules, payload)) return dueDates;
       return {
         ...dueDates,
         reviewRequest: startPetitionClock(rules.reviewRequestWindow, payload.deliveredOn ?? today, calendar),
@@ -111,11 +117,11 @@ export function clocksAfter(
       return { ...dueDates, [window]: startPetitionClock(rule, payload.deliveredOn ?? today, calendar) };
     }
     case 'REQUEST_REVIEW':
-      return {
-        ...dueDates,
-        reviewDecision: startPetitionClock(rules.reviewDecision, payload.requestedOn ?? today, calendar),
-      };
+      // §35 "自收到复查请求之日起": the body's days run from receiving the request (today, when it is
+      // recorded), not from its posting day `requestedOn`, which only decides whether it was in time
+      return { ...dueDates, reviewDecision: startPetitionClock(rules.reviewDecision, today, calendar) };
     case 'REVIEW_DECIDED':
+      if (!reviewable(rules, payload)) return dueDates;
       return {
         ...dueDates,
         recheckRequest: startPetitionClock(
@@ -125,10 +131,8 @@ export function clocksAfter(
         ),
       };
     case 'REQUEST_RECHECK':
-      return {
-        ...dueDates,
-        recheckDecision: startPetitionClock(rules.recheckDecision, payload.requestedOn ?? today, calendar),
-      };
+      // §36 "自收到复核请求之日起", likewise
+      return { ...dueDates, recheckDecision: startPetitionClock(rules.recheckDecision, today, calendar) };
     case 'SUSPEND':
     case 'RESUME':
       return dueDates.recheckDecision

@@ -27,12 +27,37 @@ export function deliveredOnOfOpinion(deliveredOn: string | undefined, today: str
   return day;
 }
 
-/** RECORD_DELIVERY: a later delivery of the opinion (by post), on or after the day it was given. */
+/**
+ * RECORD_DELIVERY: a later delivery of the opinion (by post), on or after the day it was given;
+ * recorded once per opinion, and only while the window it moves is open: an expired §35/§36
+ * window is not opened again by a delivery dated later.
+ */
 export function checkLaterDelivery(row: Petition, deliveredOn: string, today: string): void {
   if (deliveredOn > today) refuse('deliveredOn', 'validation.date_in_future');
-  const given = row.snapshot.context.opinionGivenOn;
+  const context = row.snapshot.context;
+  const given = context.opinionGivenOn;
   if (given && deliveredOn < given)
     refuse('deliveredOn', 'petitions.validation.delivered_before_opinion', { given });
+  if (row.state !== 'accepted.replied' && row.state !== 'accepted.reviewed') return; // the statechart refuses it
+  if (context.deliveryRecorded)
+    refuse('deliveredOn', 'petitions.validation.delivery_already_recorded', {
+      deliveredOn: context.deliveredOn,
+    });
+  const window = row.dueDates[deliveryWindowOf(row)];
+  if (window && window.due < today)
+    refuse('deliveredOn', 'petitions.validation.delivery_after_window', {
+      due: window.due,
+      source: window.source.zh,
+    });
+}
+
+/**
+ * §34, §35: only a claim's handling opinion (信访处理意见) is reviewed and rechecked; a request
+ * for either, or a delivery that would move its window, is refused for the other categories.
+ */
+export function checkReviewable(row: Petition, rules: PetitionRules): void {
+  if (!rules.reviewApplies.categories.includes(row.category))
+    throw new RuleViolationError('petition.no_review', undefined, { source: rules.reviewApplies.source.zh });
 }
 
 /**
@@ -117,19 +142,23 @@ export function datedEvent(
       };
     case 'REPLY': {
       const deliveredOn = deliveredOnOfOpinion(payload.deliveredOn, today);
-      const windowEndsOn = clock('REPLY', 'reviewRequest', { deliveredOn }) as string;
+      const windowEndsOn = clock('REPLY', 'reviewRequest', { deliveredOn, category: row.category }) ?? null;
       return { ...payload, on: today, deliveredOn, reviewRequestWindowEndsOn: windowEndsOn };
     }
     case 'REVIEW_DECIDED': {
       const deliveredOn = deliveredOnOfOpinion(payload.deliveredOn, today);
-      const windowEndsOn = clock('REVIEW_DECIDED', 'recheckRequest', { deliveredOn }) as string;
+      const windowEndsOn = clock('REVIEW_DECIDED', 'recheckRequest', {
+        deliveredOn,
+        category: row.category,
+      }) as string;
       return { ...payload, on: today, deliveredOn, recheckRequestWindowEndsOn: windowEndsOn };
     }
     case 'RECORD_DELIVERY': {
+      checkReviewable(row, rules);
       checkLaterDelivery(row, payload.deliveredOn, today);
       const window = deliveryWindowOf(row);
       const windowEndsOn = clock('RECORD_DELIVERY', window, { deliveredOn: payload.deliveredOn, window });
-      return { ...payload, windowEndsOn: windowEndsOn as string };
+      return { ...payload, on: today, windowEndsOn: windowEndsOn as string };
     }
     default:
       return null;

@@ -23,10 +23,10 @@ import {
 import { petitionRulesFor } from '../workflows/rules';
 import type { LegalSource } from '../workflows/rules/dispute-rules.types';
 import type { Petition } from './petition.entity';
-import type { PetitionRepository } from './petition.repository';
+import { firstInstanceUnitOf, type PetitionRepository } from './petition.repository';
 import type { PetitionEventInput } from './petition.schemas';
 import { type ClockPayload, clocksAfter, isPetitionOverdue } from './petition-clocks';
-import { checkRequestedOn, datedEvent, deliveryWindowOf } from './petition-event-dates';
+import { checkRequestedOn, checkReviewable, datedEvent, deliveryWindowOf } from './petition-event-dates';
 
 /** What the clocks need of an event: the dates the service resolved into it. */
 function clockPayloadOf(row: Petition, event: PetitionEvent): ClockPayload {
@@ -37,7 +37,7 @@ function clockPayloadOf(row: Petition, event: PetitionEvent): ClockPayload {
       return { days: event.days };
     case 'REPLY':
     case 'REVIEW_DECIDED':
-      return { deliveredOn: event.deliveredOn };
+      return { deliveredOn: event.deliveredOn, category: row.category };
     case 'RECORD_DELIVERY':
       return { deliveredOn: event.deliveredOn, window: deliveryWindowOf(row) };
     case 'REQUEST_REVIEW':
@@ -104,6 +104,9 @@ export class PetitionWorkflowService {
         policy.canSendPetitionEvent(actor, input.type, resource),
       );
       const { row } = locked;
+      // a recheck's decision makes the matter final (§36): a registration reading the district's
+      // final matters waits for it (see PetitionService.registerWithWarnings)
+      if (input.type === 'RECHECK_DECIDED') await this.petitions.lockFinalMatters(row.districtId, tx);
 
       const now = this.clock.now();
       const today = todayInShanghai(now);
@@ -181,12 +184,14 @@ export class PetitionWorkflowService {
     if (dated) return dated;
     switch (payload.type) {
       case 'REQUEST_REVIEW':
+        checkReviewable(row, rules);
         checkRequestedOn(row, payload.type, payload.requestedOn, today);
         return {
           ...payload,
           reviewUnitId: (await this.levelAbove(row, rules.reviewOneLevelUp.source, tx)).id,
         };
       case 'REQUEST_RECHECK':
+        checkReviewable(row, rules);
         checkRequestedOn(row, payload.type, payload.requestedOn, today);
         return {
           ...payload,
@@ -223,10 +228,11 @@ export class PetitionWorkflowService {
           if (!found) throw new ValidationError([{ field: 'caseId', message: 'validation.case_not_found' }]);
           return { type: 'LINK_CASE', caseId: found.row.id };
         }
+        // the dispute goes to the local forum (属地): the unit of first instance, not a review body
         const opened = await this.registration.openForPetition(
           tx,
           actor,
-          row.holdingUnitId,
+          firstInstanceUnitOf(row),
           payload.openCase as NonNullable<typeof payload.openCase>,
         );
         return { type: 'LINK_CASE', caseId: opened.id };
@@ -247,11 +253,15 @@ export class PetitionWorkflowService {
     const above = await this.units.findParentOf(row.holdingUnitId, tx);
     if (above?.active) return above;
     const holding = await this.units.findById(row.holdingUnitId, tx);
-    throw new RuleViolationError('petition.no_level_above', undefined, {
-      unit: holding?.nameZh ?? '',
-      unitEn: holding?.nameEn ?? '',
-      source: source.zh,
-    });
+    const names = { unit: holding?.nameZh ?? '', unitEn: holding?.nameEn ?? '', source: source.zh };
+    // an inactive body above is still the one level up: the request is not sent past it
+    if (above)
+      throw new RuleViolationError('petition.level_above_inactive', undefined, {
+        ...names,
+        above: above.nameZh,
+        aboveEn: above.nameEn,
+      });
+    throw new RuleViolationError('petition.no_level_above', undefined, names);
   }
 
   private async districtLabel(row: Petition, tx: Tx): Promise<string> {

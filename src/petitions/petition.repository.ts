@@ -19,6 +19,14 @@ function reviewedUnitOf(row: Pick<Petition, 'state' | 'snapshot'>): string | nul
   return null;
 }
 
+/**
+ * The unit of first instance: the one that replied (or holds the petition, before any reply).
+ * A review or recheck moves the petition up (§35, §36), never the petition's local forum (属地).
+ */
+export function firstInstanceUnitOf(row: Pick<Petition, 'holdingUnitId' | 'snapshot'>): string {
+  return row.snapshot.context.repliedByUnitId ?? row.holdingUnitId;
+}
+
 /** The only code that queries petitions, petitioners, visits, links to cases and (through the one `EventLog`) events. */
 export class PetitionRepository {
   constructor(
@@ -75,6 +83,7 @@ export class PetitionRepository {
       agentId: row.agentId,
       registeredBy: row.registeredBy,
       reviewedUnitId: reviewedUnitOf(row),
+      firstInstanceUnitPath: paths.find((unit) => unit.id === firstInstanceUnitOf(row))?.path ?? '',
     };
   }
 
@@ -171,6 +180,14 @@ export class PetitionRepository {
   }
 
   /** Petitions of the district closed by a recheck (§36) in which any of these people petitioned. */
+  /**
+   * The district's final matters (§36) are read by a registration and written by a recheck's
+   * decision under this lock, held to the end of the transaction: one waits for the other.
+   */
+  async lockFinalMatters(districtId: string, tx: EntityManager): Promise<void> {
+    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`petition-final-matters:${districtId}`]);
+  }
+
   async finalPetitionsOf(districtId: string, keys: string[], tx?: EntityManager): Promise<FinalPetition[]> {
     if (keys.length === 0) return [];
     return this.manager(tx).query(

@@ -109,21 +109,13 @@ export class PetitionService {
       input.petitioners.map((person) => ({ ...person, role: 'applicant' as const })),
     );
     const keys = sealed.map(partyKey);
-    const finals = await this.finalMattersOf(place.district.id, input, keys);
-    if (finals.repeats) {
-      // refused: nothing is registered, but the attempt is on the audit log
-      await this.audit.record(origin, {
-        action: 'petition.final_refused',
-        target: { type: 'petition', id: finals.repeats.id },
-        details: {
-          number: finals.repeats.number,
-          subject: input.subject,
-          by: input.sameMatterAs ? 'link' : 'subject',
-        },
-      });
-      throw finalMatterRefusal(finals.repeats, input.sameMatterAs ? 'sameMatterAs' : 'subject', rules);
-    }
-    const row = await this.transactions.run(async (tx) => {
+    // §36: the final matters are read in the registration's transaction, after the district's
+    // final-matter lock, which a recheck's decision holds until it commits: none is missed
+    type Outcome = { refused: FinalPetition } | { row: Petition; earlierFinal: FinalPetition[] };
+    const outcome = await this.transactions.run(async (tx): Promise<Outcome> => {
+      await this.petitions.lockFinalMatters(place.district.id, tx);
+      const finals = await this.finalMattersOf(place.district.id, input, keys, tx);
+      if (finals.repeats) return { refused: finals.repeats };
       const registered = await this.insertPetition(tx, actor, input, { ...place, sealed, keys, receivedOn });
       if (finals.earlier.length > 0) {
         await this.audit.record(
@@ -159,23 +151,40 @@ export class PetitionService {
           toState: 'registered',
         }),
       );
-      return registered;
+      return { row: registered, earlierFinal: finals.earlier };
     });
-    return { row, earlierFinal: finals.earlier };
+    if ('refused' in outcome) {
+      // refused: nothing is registered, but the attempt is on the audit log
+      await this.audit.record(origin, {
+        action: 'petition.final_refused',
+        target: { type: 'petition', id: outcome.refused.id },
+        details: {
+          number: outcome.refused.number,
+          subject: input.subject,
+          by: input.sameMatterAs ? 'link' : 'subject',
+        },
+      });
+      throw finalMatterRefusal(outcome.refused, input.sameMatterAs ? 'sameMatterAs' : 'subject', rules);
+    }
+    return outcome;
   }
 
   /** The final petitions this registration meets: the one it repeats (by subject or link), or those of the same people. */
-  private async finalMattersOf(districtId: string, input: RegisterPetitionInput, keys: string[]) {
+  private async finalMattersOf(districtId: string, input: RegisterPetitionInput, keys: string[], tx: Tx) {
     let linked: FinalPetition | null = null;
     if (input.sameMatterAs) {
-      const found = await this.petitions.petitionOfDistrict(districtId, input.sameMatterAs);
+      const found = await this.petitions.petitionOfDistrict(districtId, input.sameMatterAs, tx);
       if (!found)
         throw new ValidationError([
           { field: 'sameMatterAs', message: 'petitions.validation.same_matter_unknown' },
         ]);
       linked = found.final ? found : null;
     }
-    return readFinalMatters(input.subject, linked, await this.petitions.finalPetitionsOf(districtId, keys));
+    return readFinalMatters(
+      input.subject,
+      linked,
+      await this.petitions.finalPetitionsOf(districtId, keys, tx),
+    );
   }
 
   /** The petition's row, its petitioners and (for an agent registering it) its agent, in the transaction. */

@@ -43,6 +43,8 @@ export interface PetitionContext {
   opinionGivenOn: string | null;
   /** … and the day it reached the petitioner: the request windows run from it. */
   deliveredOn: string | null;
+  /** A later delivery (RECORD_DELIVERY) was recorded for the latest opinion: once per opinion. */
+  deliveryRecorded?: boolean;
   /** Last day (YYYY-MM-DD) to ask for a review (复查), computed by the service from the delivery. */
   reviewRequestWindowEndsOn: string | null;
   /** Last day (YYYY-MM-DD) to ask for a recheck (复核), computed by the service from the delivery. */
@@ -61,8 +63,15 @@ export type PetitionEvent =
   | { type: 'DECLINE'; reason: string }
   | { type: 'FORWARD'; toUnitId: string; reason?: string }
   | { type: 'EXTEND'; days: number; reason: string; on: string; conclusionDueOn: string }
-  | { type: 'REPLY'; opinion: string; on: string; deliveredOn: string; reviewRequestWindowEndsOn: string }
-  | { type: 'RECORD_DELIVERY'; deliveredOn: string; windowEndsOn: string }
+  | {
+      type: 'REPLY';
+      opinion: string;
+      on: string;
+      deliveredOn: string;
+      /** Null where no review can be asked (not a claim, §35). */
+      reviewRequestWindowEndsOn: string | null;
+    }
+  | { type: 'RECORD_DELIVERY'; deliveredOn: string; on: string; windowEndsOn: string }
   | { type: 'REQUEST_REVIEW'; requestedOn: string; reason?: string; reviewUnitId: string }
   | {
       type: 'REVIEW_DECIDED';
@@ -81,6 +90,18 @@ export type PetitionEvent =
 
 export type PetitionEventType = PetitionEvent['type'];
 
+/** A later delivery is recorded once per opinion, never dated before it was given. */
+function deliveryMayBeRecorded(
+  context: PetitionContext,
+  event: Extract<PetitionEvent, { type: 'RECORD_DELIVERY' }>,
+): boolean {
+  return (
+    !context.deliveryRecorded &&
+    context.opinionGivenOn !== null &&
+    event.deliveredOn >= context.opinionGivenOn
+  );
+}
+
 export const petitionMachine = setup({
   types: {} as { context: PetitionContext; events: PetitionEvent; input: PetitionMachineInput },
   guards: {
@@ -91,19 +112,29 @@ export const petitionMachine = setup({
       !context.extended &&
       context.conclusionDueOn !== null &&
       event.on <= context.conclusionDueOn,
-    // a delivery is on or after the day the opinion was given
-    deliveredAfterOpinion: ({ context, event }) =>
+    // a later delivery: once per opinion, on or after the day it was given, recorded while the
+    // window it moves is still open (an expired §35/§36 window is not opened again)
+    mayRecordReplyDelivery: ({ context, event }) =>
       event.type === 'RECORD_DELIVERY' &&
-      context.opinionGivenOn !== null &&
-      event.deliveredOn >= context.opinionGivenOn,
-    // a request lies between the delivery and the window's last day (the service refuses a future one)
+      deliveryMayBeRecorded(context, event) &&
+      context.reviewRequestWindowEndsOn !== null &&
+      event.on <= context.reviewRequestWindowEndsOn,
+    mayRecordReviewDelivery: ({ context, event }) =>
+      event.type === 'RECORD_DELIVERY' &&
+      deliveryMayBeRecorded(context, event) &&
+      context.recheckRequestWindowEndsOn !== null &&
+      event.on <= context.recheckRequestWindowEndsOn,
+    // a request lies between the delivery and the window's last day (the service refuses a future one);
+    // only a claim's opinion is reviewed (§34, §35): no window is opened for the others
     withinReviewRequestWindow: ({ context, event }) =>
       event.type === 'REQUEST_REVIEW' &&
+      context.category === 'claim' &&
       context.reviewRequestWindowEndsOn !== null &&
       event.requestedOn >= (context.deliveredOn ?? '') &&
       event.requestedOn <= context.reviewRequestWindowEndsOn,
     withinRecheckRequestWindow: ({ context, event }) =>
       event.type === 'REQUEST_RECHECK' &&
+      context.category === 'claim' &&
       context.recheckRequestWindowEndsOn !== null &&
       event.requestedOn >= (context.deliveredOn ?? '') &&
       event.requestedOn <= context.recheckRequestWindowEndsOn,
@@ -124,18 +155,27 @@ export const petitionMachine = setup({
             reviewRequestWindowEndsOn: event.reviewRequestWindowEndsOn,
             opinionGivenOn: event.on,
             deliveredOn: event.deliveredOn,
+            deliveryRecorded: false,
             repliedByUnitId: context.holdingUnitId,
           }
         : {},
     ),
     moveReviewWindow: assign(({ event }) =>
       event.type === 'RECORD_DELIVERY'
-        ? { deliveredOn: event.deliveredOn, reviewRequestWindowEndsOn: event.windowEndsOn }
+        ? {
+            deliveredOn: event.deliveredOn,
+            reviewRequestWindowEndsOn: event.windowEndsOn,
+            deliveryRecorded: true,
+          }
         : {},
     ),
     moveRecheckWindow: assign(({ event }) =>
       event.type === 'RECORD_DELIVERY'
-        ? { deliveredOn: event.deliveredOn, recheckRequestWindowEndsOn: event.windowEndsOn }
+        ? {
+            deliveredOn: event.deliveredOn,
+            recheckRequestWindowEndsOn: event.windowEndsOn,
+            deliveryRecorded: true,
+          }
         : {},
     ),
     // §35: the review goes to the body one level up, which now holds the petition
@@ -150,6 +190,7 @@ export const petitionMachine = setup({
             recheckRequestWindowEndsOn: event.recheckRequestWindowEndsOn,
             opinionGivenOn: event.on,
             deliveredOn: event.deliveredOn,
+            deliveryRecorded: false,
           }
         : {},
     ),
@@ -180,6 +221,7 @@ export const petitionMachine = setup({
     conclusionDueOn: null,
     opinionGivenOn: null,
     deliveredOn: null,
+    deliveryRecorded: false,
     reviewRequestWindowEndsOn: null,
     recheckRequestWindowEndsOn: null,
     repliedByUnitId: null,
@@ -224,7 +266,7 @@ export const petitionMachine = setup({
         // 30 days from the reply's delivery to ask for a review (§35)
         replied: {
           on: {
-            RECORD_DELIVERY: { guard: 'deliveredAfterOpinion', actions: 'moveReviewWindow' },
+            RECORD_DELIVERY: { guard: 'mayRecordReplyDelivery', actions: 'moveReviewWindow' },
             REQUEST_REVIEW: {
               guard: 'withinReviewRequestWindow',
               target: 'review',
@@ -242,7 +284,7 @@ export const petitionMachine = setup({
         // 30 days from the review opinion's delivery to ask for a recheck (§36)
         reviewed: {
           on: {
-            RECORD_DELIVERY: { guard: 'deliveredAfterOpinion', actions: 'moveRecheckWindow' },
+            RECORD_DELIVERY: { guard: 'mayRecordReviewDelivery', actions: 'moveRecheckWindow' },
             REQUEST_RECHECK: {
               guard: 'withinRecheckRequestWindow',
               target: 'recheck',
@@ -306,7 +348,7 @@ export function petitionEventProbes(today: string): PetitionEvent[] {
     { type: 'FORWARD', toUnitId: 'probe-unit' },
     { type: 'EXTEND', days: 30, reason: 'probe', on: today, conclusionDueOn: today },
     { type: 'REPLY', opinion: 'probe', on: today, deliveredOn: today, reviewRequestWindowEndsOn: today },
-    { type: 'RECORD_DELIVERY', deliveredOn: today, windowEndsOn: today },
+    { type: 'RECORD_DELIVERY', deliveredOn: today, on: today, windowEndsOn: today },
     { type: 'REQUEST_REVIEW', requestedOn: today, reviewUnitId: 'probe-unit' },
     {
       type: 'REVIEW_DECIDED',

@@ -312,6 +312,49 @@ describe('authorisation matrix (route table × role × scope)', () => {
     });
 
     it.each<Row>([
+      ['agent', 403],
+      ['mediator', 404],
+      ['otherStreetSupervisor', 404],
+      ['communitySupervisor', 200],
+      ['streetSupervisor', 200],
+    ])(
+      'RECORD_DELIVERY of a community’s reply (it moves the §35 window: the serving unit’s side only), as %s: %i',
+      async (who, expected) => {
+        const id = await repliedPetition(levels.api, levels.tree.community.id, 'communitySupervisor');
+        const answer = await sendAs(who, id, { type: 'RECORD_DELIVERY', deliveredOn: todayOf(testApp) });
+        expect(answer.status).toBe(expected);
+      },
+    );
+
+    let opened = 0;
+    it.each<Row>([
+      ['mediator', 404],
+      ['otherStreetSupervisor', 404],
+      ['communitySupervisor', 200],
+      ['agent', 200],
+      ['streetSupervisor', 200],
+    ])(
+      'LINK_CASE opening a case while the street reviews a community’s reply (诉访分离 stays with the first instance), as %s: %i',
+      async (who, expected) => {
+        const id = await underReview();
+        opened += 1;
+        const answer = await sendAs(who, id, {
+          type: 'LINK_CASE',
+          openCase: {
+            type: 'neighbourhood',
+            title: `复查期间的纠纷 ${opened}`,
+            description: '邻里纠纷。',
+            parties: [
+              { role: 'applicant', kind: 'person', name: `申请人${opened}号` },
+              { role: 'respondent', kind: 'person', name: `被申请人${opened}号` },
+            ],
+          },
+        });
+        expect(answer.status).toBe(expected);
+      },
+    );
+
+    it.each<Row>([
       ['communitySupervisor', 403],
       ['streetSupervisor', 403],
       ['agent', 403],

@@ -13,7 +13,7 @@ describe('petitions registered before issue 19 (migration 1764200100000)', () =>
   });
   afterAll(() => testApp.close());
 
-  it('信访工作条例 第三十一条、第三十六条: become claims with the statechart’s new context; one closed by a recheck is marked final; both still take events', async () => {
+  it('信访工作条例 第三十一条、第三十五条、第三十六条: become claims with the statechart’s new context; one closed by a recheck is marked final; one under review moves to the body one level up, which alone decides it; all still take events', async () => {
     const open = (
       await api.register('streetSupervisor', {
         subject: '旧信访件',
@@ -26,11 +26,20 @@ describe('petitions registered before issue 19 (migration 1764200100000)', () =>
     await api.send('streetSupervisor', closed, { type: 'REVIEW_DECIDED', opinion: '维持。' });
     await api.send('agent', closed, { type: 'REQUEST_RECHECK', requestedOn: '2026-12-03' });
     await api.send('districtSupervisor', closed, { type: 'RECHECK_DECIDED', opinion: '维持。' });
+    // under review: version 1 left it at 莘庄镇's community, which had replied (down() puts it back there)
+    const underReview = await repliedPetition(api, tree.community.id, 'communitySupervisor', {
+      subject: '复查中的旧件',
+    });
+    await api.send('agent', underReview, { type: 'REQUEST_REVIEW', requestedOn: '2026-12-03' });
 
     const runner = testApp.db.createQueryRunner();
     try {
       // back to the shape of version 1, then forward again as the migration runs on old data
       await new Migration().down(runner);
+      const [before] = await testApp.db.query('SELECT holding_unit_id FROM petitions WHERE id = $1', [
+        underReview,
+      ]);
+      expect(before.holding_unit_id).toBe(tree.community.id);
       await new Migration().up(runner);
     } finally {
       await runner.release();
@@ -45,7 +54,7 @@ describe('petitions registered before issue 19 (migration 1764200100000)', () =>
     }> = await testApp.db.query(
       `SELECT id, category, to_char(final_on, 'YYYY-MM-DD') AS final_on, machine_version, snapshot -> 'context' AS context
          FROM petitions WHERE id = ANY($1::uuid[])`,
-      [[open, closed]],
+      [[open, closed, underReview]],
     );
     const byId = new Map(rows.map((row) => [row.id, row]));
     expect(byId.get(open)).toMatchObject({
@@ -59,6 +68,34 @@ describe('petitions registered before issue 19 (migration 1764200100000)', () =>
       final_on: '2026-12-03',
       context: { final: true },
     });
+
+    // 信访工作条例 第三十五条: the review goes one level up, and the unit that replied may not decide it
+    expect(byId.get(underReview)).toMatchObject({
+      machine_version: 2,
+      context: {
+        holdingUnitId: tree.street.id,
+        repliedByUnitId: tree.community.id,
+        reviewUnitId: tree.street.id,
+        recheckUnitId: null,
+        deliveryRecorded: false,
+      },
+    });
+    const [moved] = await testApp.db.query(
+      'SELECT holding_unit_id, held_unit_ids FROM petitions WHERE id = $1',
+      [underReview],
+    );
+    expect(moved.holding_unit_id).toBe(tree.street.id);
+    expect(moved.held_unit_ids).toEqual(expect.arrayContaining([tree.community.id, tree.street.id]));
+    const byReplier = await api.send('communitySupervisor', underReview, {
+      type: 'REVIEW_DECIDED',
+      opinion: '维持。',
+    });
+    expect([403, 404]).toContain(byReplier.status);
+    const byReviewBody = await api.send('streetSupervisor', underReview, {
+      type: 'REVIEW_DECIDED',
+      opinion: '维持。',
+    });
+    expect(byReviewBody.status).toBe(200);
 
     const accepted = await api.send('streetSupervisor', open, { type: 'ACCEPT' });
     expect(accepted.status).toBe(200);

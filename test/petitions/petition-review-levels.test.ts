@@ -115,8 +115,12 @@ describe('the 30 days to ask run from the delivery (信访工作条例 第三十
 
     testApp.clock.advanceMinutes(5 * oneDay); // Tuesday 8 December
     await api.signIn();
-    // the letter reached the petitioner on Monday 7 December: 30 days from then end Wednesday 6 January
-    const delivered = await api.send('agent', posted, { type: 'RECORD_DELIVERY', deliveredOn: '2026-12-07' });
+    // the letter reached the petitioner on Monday 7 December: 30 days from then end Wednesday 6 January;
+    // the unit that served it records the delivery
+    const delivered = await api.send('streetSupervisor', posted, {
+      type: 'RECORD_DELIVERY',
+      deliveredOn: '2026-12-07',
+    });
     expect(delivered.status).toBe(200);
     expect(delivered.body.dueDates.reviewRequest).toMatchObject({
       startedOn: '2026-12-07',

@@ -143,6 +143,37 @@ describe('the petition statechart (信访工作条例)', () => {
       expectRefused(replied(), e.recordDelivery('2024-05-30', '2024-06-29'));
     });
 
+    it('信访工作条例 第三十四条、第三十五条: when a suggestion or a complaint was replied to, then no review can be asked, whatever window is passed', () => {
+      for (const category of ['suggestion', 'complaint'] as const) {
+        const state = sendPetition(
+          newPetition(category),
+          { type: 'ACCEPT', conclusionDueOn: null },
+          e.reply('2024-06-30'),
+        );
+        expect(pathOf(state)).toBe('accepted.replied');
+        expectRefused(state, e.requestReview('2024-06-10'));
+        expect(pathOf(sendPetition(state, e.close))).toBe('closed');
+      }
+    });
+
+    it('信访工作条例 第三十五条: when a delivery was already recorded for the reply, then a second one is refused', () => {
+      const delivered = sendPetition(replied(), e.recordDelivery('2024-06-03', '2024-07-03'));
+
+      expectRefused(delivered, e.recordDelivery('2024-06-05', '2024-07-05'));
+    });
+
+    it('信访工作条例 第三十五条: when the window has run out, then a later delivery cannot reopen it; on its last day it still can', () => {
+      expectRefused(replied(), e.recordDelivery('2024-06-20', '2024-07-20', '2024-07-01'));
+      const lastDay = sendPetition(replied(), e.recordDelivery('2024-06-20', '2024-07-20', '2024-06-30'));
+      expect(lastDay.context.reviewRequestWindowEndsOn).toBe('2024-07-20');
+    });
+
+    it('信访工作条例 第三十五条: when the review decision is given, then a delivery may be recorded again, for that opinion', () => {
+      const delivered = sendPetition(replied(), e.recordDelivery('2024-06-03', '2024-07-03'));
+      const decided = sendPetition(sendPetition(delivered, e.requestReview('2024-06-10')), e.reviewDecided());
+      expect(decided.context.deliveryRecorded).toBe(false);
+    });
+
     it('when the review is decided, then it is reviewed with the recheck window the service computed', () => {
       const state = reviewed();
 

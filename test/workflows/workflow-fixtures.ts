@@ -188,9 +188,10 @@ export const petitionEvents = {
     deliveredOn,
     reviewRequestWindowEndsOn,
   }),
-  recordDelivery: (deliveredOn: string, windowEndsOn: string): PetitionEvent => ({
+  recordDelivery: (deliveredOn: string, windowEndsOn: string, on = deliveredOn): PetitionEvent => ({
     type: 'RECORD_DELIVERY',
     deliveredOn,
+    on,
     windowEndsOn,
   }),
   requestReview: (requestedOn = '2024-06-10', reviewUnitId = 'district-1'): PetitionEvent => ({

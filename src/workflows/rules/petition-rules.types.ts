@@ -10,9 +10,9 @@ export type PetitionDeadline = StageDeadline & {
     | 'petition_received'
     | 'petition_accepted'
     | 'reply_received'
-    | 'review_requested'
+    | 'review_request_received'
     | 'review_opinion_received'
-    | 'recheck_requested';
+    | 'recheck_request_received';
 };
 
 /**
@@ -41,6 +41,8 @@ export interface PetitionRules {
     notifyPetitioner: boolean;
     source: LegalSource;
   };
+  /** The categories whose opinion may be reviewed (复查) and rechecked (复核): claims only. */
+  reviewApplies: { categories: readonly PetitionCategory[]; source: LegalSource };
   /** 复查: how long the petitioner has to ask the next level up, and how long that level has to answer. */
   reviewRequestWindow: PetitionDeadline;
   reviewDecision: PetitionDeadline;

@@ -38,12 +38,21 @@ export const petitionRules: readonly PetitionRules[] = [
       notifyPetitioner: true,
       source: petitionRegulations.article(34),
     },
+    // §35 reviews the 信访处理意见 a claim (申诉求决类) is concluded with (§34): "信访人对信访处理意见
+    // 不服的" asks the body one level up, and §36 rechecks that review. A suggestion (§32) is
+    // studied and answered, adopted or not; a complaint or report (§33) is received, handled
+    // and answered by the discipline-inspection bodies (纪检监察) or the competent body under
+    // their own rules. Neither ends in a 信访处理意见 to be reviewed, so neither opens a
+    // review window nor a recheck.
+    reviewApplies: { categories: ['claim'], source: petitionRegulations.article(34, 35) },
     reviewRequestWindow: calendarDays(30, 'reply_received', petitionRegulations.article(35)),
-    reviewDecision: calendarDays(30, 'review_requested', petitionRegulations.article(35)),
+    // "自收到复查请求之日起30日内": the body's 30 days run from the day it received the request
+    // (recorded here), not from the day it was posted (time in transit protects the petitioner only)
+    reviewDecision: calendarDays(30, 'review_request_received', petitionRegulations.article(35)),
     recheckRequestWindow: calendarDays(30, 'review_opinion_received', petitionRegulations.article(36)),
     // §36: the recheck body may hold a hearing; the hearing's time is not counted.
     recheckDecision: {
-      ...calendarDays(30, 'recheck_requested', petitionRegulations.article(36)),
+      ...calendarDays(30, 'recheck_request_received', petitionRegulations.article(36)),
       pausedBy: ['hearing'],
     },
     recheckIsFinal: { source: petitionRegulations.article(36) },

@@ -30,16 +30,25 @@ describe('the petition rules (信访工作条例 2022)', () => {
 
   it('when the petitioner contests the reply, then 复查 is asked within 30 days and decided in 30 (§35), and 复核 likewise with hearings not counted (§36)', () => {
     expect(rules.reviewRequestWindow).toMatchObject({ days: 30, runsFrom: 'reply_received' });
-    expect(rules.reviewDecision).toMatchObject({ days: 30, runsFrom: 'review_requested', pausedBy: [] });
+    expect(rules.reviewDecision).toMatchObject({
+      days: 30,
+      runsFrom: 'review_request_received',
+      pausedBy: [],
+    });
     expect(rules.reviewDecision.source.zh).toBe('信访工作条例 第三十五条');
     expect(rules.recheckRequestWindow).toMatchObject({ days: 30, runsFrom: 'review_opinion_received' });
     expect(rules.recheckDecision).toMatchObject({
       days: 30,
-      runsFrom: 'recheck_requested',
+      runsFrom: 'recheck_request_received',
       pausedBy: ['hearing'],
     });
     expect(rules.recheckDecision.source.zh).toBe('信访工作条例 第三十六条');
     expect(rules.recheckIsFinal.source.zh).toBe('信访工作条例 第三十六条');
+  });
+
+  it('when a suggestion (§32) or a complaint (§33) is answered, then no 复查/复核 follows: only a claim’s handling opinion is reviewed (§34, §35)', () => {
+    expect(rules.reviewApplies.categories).toEqual(['claim']);
+    expect(rules.reviewApplies.source.zh).toContain('第三十五条');
   });
 
   it('when people petition together, then at most 5 representatives speak for them (§20) and 5 people make a group petition', () => {

@@ -8,7 +8,7 @@ import type { CaseEvent } from '../workflows/case.machine';
 import { caseEventDeclaration } from '../workflows/case-events/case-events';
 import { transferKindOf } from '../workflows/case-events/hand-off.events';
 import { acceptingLevelOf } from '../workflows/case-events/intake.events';
-import type { Track } from '../workflows/rules/dispute-rules.types';
+import { competentBodyOtherThan, competentBodyParams, unitKindForTrack } from './acceptance-routing';
 import {
   resolveBreached,
   resolveConfirmationRequest,
@@ -24,11 +24,6 @@ type Submitted<T extends CaseEventInput['type']> = Omit<
   Extract<CaseEventInput, { type: T }>,
   'expectedVersion'
 >;
-
-const unitKindForTrack: Record<Exclude<Track, 'people'>, Unit['kind']> = {
-  administrative: 'department',
-  judicial: 'court',
-};
 
 /**
  * Turns an event's API payload into the statechart's event: resolves names and target
@@ -207,8 +202,8 @@ export class CaseEventResolver {
 }
 
 /**
- * A department of the administrative track must be the type's competent body (its rules'
- * `administrativeBody.departmentKey`: 劳动争议 → 人力资源和社会保障局 …); another one only with
+ * A department of the administrative track must be the type's competent body
+ * (`competentBodyOtherThan`, shared with the historic import); another one only with
  * a reason given (`departmentOverrideReason`), which the event keeps and the audit log records.
  * A type whose body is configurable (generic rules: none named) takes any department. Returns
  * the override's reason when one is used, else undefined (a reason given for the competent
@@ -219,10 +214,10 @@ function competentBodyOverride(
   department: Unit,
   reason: string | undefined,
 ): string | undefined {
-  const body = rules.administrativeBody;
-  if (!body || department.departmentKey === body.departmentKey) return undefined;
+  const body = competentBodyOtherThan(rules, department);
+  if (!body) return undefined;
   if (reason) return reason;
-  const params = { type: row.type, body: body.zh, bodyEn: body.en };
+  const params = competentBodyParams(row.type, body);
   throw new RuleViolationError(
     'not_competent_body',
     [{ field: 'unitId', message: 'validation.not_competent_body', params }],

@@ -11,7 +11,7 @@ export interface ForumCandidate {
   type: string;
   state: string;
   holding_unit_id: string;
-  /** The agency of its last REFER_OUT, when it is closed (referred out). */
+  /** The agency of its last REFER_OUT (an imported case: its `referredTo` column), when it is closed (referred out). */
   referred_to: string | null;
 }
 
@@ -84,7 +84,8 @@ export class PartyMatchingRepository {
    * (`partyKey`: the hospital applying is the same dispute as the patient applying); the
    * matter is the same — the same type, or a link a user confirmed (`same_matter_case_id`,
    * either way); and the case is accepted (in mediation or under an agreement) or closed
-   * by referral out (`referred_to`: the agency of its last REFER_OUT; the caller's rules
+   * by referral out (`referred_to`: the agency of its last REFER_OUT, or the `referredTo` an
+   * imported case's IMPORTED event states; the caller's rules
    * say which referrals count). Parties are found through their party-key index
    * (migration 1764200200000), then grouped by case.
    */
@@ -116,8 +117,9 @@ export class PartyMatchingRepository {
     return this.manager(tx).query(
       `SELECT c.id, c.number, c.type, c.state, c.holding_unit_id,
               CASE WHEN c.state = 'closed' THEN
-                (SELECT e.payload->>'agency' FROM case_events e
-                 WHERE e.case_id = c.id AND e.type = 'REFER_OUT' ORDER BY e.seq DESC LIMIT 1)
+                (SELECT CASE e.type WHEN 'IMPORTED' THEN e.payload->>'referredTo' ELSE e.payload->>'agency' END
+                 FROM case_events e
+                 WHERE e.case_id = c.id AND e.type IN ('REFER_OUT', 'IMPORTED') ORDER BY e.seq DESC LIMIT 1)
               END AS referred_to
        FROM (SELECT p.case_id, bool_or(${key} = ANY($1::text[])) AS side_a, bool_or(${key} = ANY($2::text[])) AS side_b
              FROM parties p

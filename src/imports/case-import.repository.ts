@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Case } from '../cases/case.entity';
 import { Party } from '../cases/party.entity';
+import { partyKeySql } from '../cases/party-key';
 import type { Tx } from '../shared/db/transactions';
 
 /** The columns an imported case is written with, in the order of its INSERT, and their SQL types. */
@@ -62,6 +63,20 @@ export class CaseImportRepository {
       [numbers],
     );
     return new Set(rows.map((row) => row.number));
+  }
+
+  /**
+   * Which of these party keys (`partyKey`) a stored case's party has: one look-up in the
+   * party-key index (migration 1764200200000) for the whole file, before the forum check.
+   */
+  async storedPartyKeys(keys: string[], tx: Tx): Promise<Set<string>> {
+    if (keys.length === 0) return new Set();
+    const key = partyKeySql('p');
+    const rows: Array<{ key: string }> = await tx.query(
+      `SELECT DISTINCT ${key} AS key FROM parties p WHERE p.case_id IS NOT NULL AND ${key} = ANY($1::text[])`,
+      [keys],
+    );
+    return new Set(rows.map((row) => row.key));
   }
 
   /** The imported cases' parties (sealed as registration seals them), in one insert. */

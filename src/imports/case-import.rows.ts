@@ -1,8 +1,10 @@
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { caseSources } from '../cases/case.entity';
+import type { PartyInput } from '../cases/case.schemas';
 import { AppError } from '../shared/errors';
 import { mediationLevels } from '../units/unit.entity';
+import { referralAgencies } from '../workflows/case-events/intake.events';
 import { disputeTypes, tracks } from '../workflows/rules/dispute-rules.types';
 
 /** A row of the historic import as the CSV states it (API.md "Historic import (CSV)"), validated cell by cell. */
@@ -21,6 +23,8 @@ export const importColumns = [
   'level',
   'closedOn',
   'outcome',
+  // optional: the agency a row closed by referral out went to (the forum it still holds)
+  'referredTo',
   // optional: the two sides, for the one-forum check of an open row (and stored as its parties)
   'applicant',
   'applicantIdNumber',
@@ -67,6 +71,11 @@ export const rowSchema = z
     level: z.preprocess(blank, z.enum(mediationLevels, { error: 'validation.invalid_value' }).optional()),
     closedOn: date,
     outcome: z.preprocess(blank, z.enum(outcomes, { error: 'validation.invalid_value' }).optional()),
+    /** The agency it was referred to, as REFER_OUT names it (`referralAgencies`). */
+    referredTo: z.preprocess(
+      blank,
+      z.enum(referralAgencies, { error: 'validation.invalid_value' }).optional(),
+    ),
     applicant: partyName,
     applicantIdNumber: idNumber,
     respondent: partyName,
@@ -83,6 +92,8 @@ export const rowSchema = z
       issue('closedOn', 'validation.import_before_registration');
     if (Boolean(row.closedOn) !== Boolean(row.outcome))
       issue(row.closedOn ? 'outcome' : 'closedOn', 'validation.import_closed_needs_outcome');
+    if (row.referredTo && row.screening !== 'referred_out' && row.outcome !== 'referred_out')
+      issue('referredTo', 'validation.import_referred_to_without_referral');
     if (row.screening === 'accepted' && !row.track) issue('track', 'validation.required');
     if (row.track === 'people' && !row.level) issue('level', 'validation.required');
     if (row.screening === 'declined' && row.outcome && row.outcome !== 'not_accepted')
@@ -167,4 +178,14 @@ export function parseImportCsv(csv: string): {
   if (rows.length === 0)
     throw new ImportRejectedError([{ row: 1, column: '', message: 'validation.import_empty' }]);
   return { rows, errors };
+}
+
+/** The row's two sides, as registration takes parties (a side without a name is not stated). */
+export function partiesOf(data: ImportRow): PartyInput[] {
+  const side = (role: 'applicant' | 'respondent', name?: string, idNumber?: string): PartyInput[] =>
+    name ? [{ role, kind: 'person', name, ...(idNumber ? { idNumber } : {}) }] : [];
+  return [
+    ...side('applicant', data.applicant, data.applicantIdNumber),
+    ...side('respondent', data.respondent, data.respondentIdNumber),
+  ];
 }

@@ -13,7 +13,15 @@ import type { Unit } from '../units/unit.entity';
 import type { UnitRepository } from '../units/unit.repository';
 import { type EventLog, eventBy } from '../workflows/event-log.repository';
 import type { CaseImportRepository, ImportedCase } from './case-import.repository';
-import { ImportRejectedError, type ImportRow, type ImportRowError, parseImportCsv } from './case-import.rows';
+import {
+  ImportRejectedError,
+  type ImportRow,
+  type ImportRowError,
+  parseImportCsv,
+  partiesOf,
+} from './case-import.rows';
+import { ImportForumCheck } from './import-forum';
+import { routingErrorsOf } from './import-routing';
 import { type ImportRun, importedCase, newRowMemo } from './imported-case';
 
 /** Rows built and written per statement. */
@@ -25,6 +33,9 @@ interface PlacedRow {
   data: ImportRow;
   unit: Unit;
 }
+
+/** 422 with every row's errors, by row: nothing is written. */
+const rejected = (errors: ImportRowError[]) => new ImportRejectedError(errors.sort((a, b) => a.row - b.row));
 
 /** The district a unit lies in is the root of its path. */
 const districtKeyOf = (unit: Unit) => unit.path.split('.')[0];
@@ -42,7 +53,7 @@ export class CaseImportService {
   private readonly clock: Clock;
   private readonly calendar: () => WorkingCalendar;
   private readonly log: EventLog;
-  private readonly oneForum: OneForum;
+  private readonly forum: ImportForumCheck;
   private readonly sealParties: (parties: PartyInput[]) => Array<Partial<Party>>;
 
   constructor(deps: {
@@ -54,7 +65,7 @@ export class CaseImportService {
     calendar: () => WorkingCalendar;
     /** Links each imported case's first event, as it links every event. */
     log: EventLog;
-    /** One forum per dispute: an open row whose two sides another forum holds is refused by row. */
+    /** One forum per dispute: an open row whose matter another forum holds is refused by row (`ImportForumCheck`). */
     oneForum: OneForum;
     /** Party rows as registration stores them: personal numbers encrypted, hashed and masked. */
     sealParties: (parties: PartyInput[]) => Array<Partial<Party>>;
@@ -66,7 +77,11 @@ export class CaseImportService {
     this.clock = deps.clock;
     this.calendar = deps.calendar;
     this.log = deps.log;
-    this.oneForum = deps.oneForum;
+    this.forum = new ImportForumCheck({
+      oneForum: deps.oneForum,
+      imports: deps.imports,
+      sealParties: deps.sealParties,
+    });
     this.sealParties = deps.sealParties;
   }
 
@@ -77,15 +92,21 @@ export class CaseImportService {
       (await this.units.findSubtree(actor.unitId)).map((unit) => [unit.code, unit]),
     );
     errors.push(...(await this.placeErrors(actor, rows, unitsByCode)));
-    if (errors.length === 0) errors.push(...(await this.forumErrors(actor, rows)));
-    if (errors.length > 0) throw new ImportRejectedError(errors.sort((a, b) => a.row - b.row));
+    if (errors.length > 0) throw rejected(errors);
 
     const valid = rows.map((row) => ({
       line: row.line,
       data: row.data as ImportRow,
       unit: unitsByCode.get((row.data as ImportRow).unitCode.toUpperCase()) as Unit,
     }));
+    // where open accepted rows sit, and the file's rows against each other: no query
+    errors.push(...valid.flatMap(({ line, data, unit }) => routingErrorsOf(line, data, unit)));
+    const sided = this.forum.sidedRows(valid);
+    errors.push(...this.forum.inFileErrors(sided));
     await this.transactions.run(async (tx) => {
+      // the stored forums are read in the transaction that writes the rows
+      errors.push(...(await this.forum.storedErrors(tx, actor, sided)));
+      if (errors.length > 0) throw rejected(errors);
       await this.write(tx, actor, valid);
       await this.audit.record(
         { actor: { id: actor.id, username: actor.username }, ip },
@@ -120,45 +141,6 @@ export class CaseImportService {
       if (data.number && (existing.has(data.number) || seen.has(data.number)))
         errors.push({ row: line, column: 'number', message: 'validation.code_taken' });
       if (data.number) seen.add(data.number);
-    }
-    return errors;
-  }
-
-  /**
-   * One forum per dispute (DOMAIN.md, `OneForum`): a row still open whose two sides are in a
-   * case another forum holds for the same matter is refused by row, naming that forum's unit
-   * (not its number: the importer need not see it). Closed rows are history and are not checked.
-   */
-  private async forumErrors(
-    actor: Actor,
-    rows: Array<{ line: number; data?: ImportRow }>,
-  ): Promise<ImportRowError[]> {
-    const errors: ImportRowError[] = [];
-    for (const { line, data } of rows) {
-      const parties = data ? partiesOf(data) : [];
-      if (!data || data.closedOn || parties.length < 2) continue;
-      const probe = {
-        type: data.type,
-        parties: this.sealParties(parties) as Party[],
-        exceptCaseIds: [],
-        sameMatterCaseIds: [],
-      };
-      const held = (await this.oneForum.occupants(actor, probe)).find(
-        (occupant) => occupant.effect === 'refuse',
-      );
-      if (held) {
-        errors.push({
-          row: line,
-          column: 'applicant',
-          message: 'validation.import_already_in_forum',
-          params: {
-            unit: held.unit?.nameZh ?? '',
-            unitEn: held.unit?.nameEn ?? '',
-            source: held.source.zh,
-            sourceEn: held.source.en,
-          },
-        });
-      }
     }
     return errors;
   }
@@ -218,7 +200,7 @@ export class CaseImportService {
         ownerId: row.id,
         event: eventBy(actor, now, {
           type: 'IMPORTED',
-          payload: { ...batch[index].data, number: row.number },
+          payload: eventPayloadOf(batch[index].data, row.number),
           fromState: null,
           toState: row.state,
         }),
@@ -276,12 +258,11 @@ export class CaseImportService {
   }
 }
 
-/** The row's two sides, as registration takes parties (a side without a name is not stated). */
-function partiesOf(data: ImportRow): PartyInput[] {
-  const side = (role: 'applicant' | 'respondent', name?: string, idNumber?: string): PartyInput[] =>
-    name ? [{ role, kind: 'person', name, ...(idNumber ? { idNumber } : {}) }] : [];
-  return [
-    ...side('applicant', data.applicant, data.applicantIdNumber),
-    ...side('respondent', data.respondent, data.respondentIdNumber),
-  ];
+/**
+ * The IMPORTED event's payload: the row as stated, but for the sides' ID numbers, which
+ * are kept only sealed with the parties (the chain keeps its events for good).
+ */
+function eventPayloadOf(data: ImportRow, number: string): Record<string, unknown> {
+  const { applicantIdNumber: _applicant, respondentIdNumber: _respondent, ...stated } = data;
+  return { ...stated, number };
 }

@@ -53,7 +53,7 @@ export function newRowMemo(): RowMemo {
 const atShanghaiMidnight = (day: string) => new Date(`${day}T00:00:00+08:00`);
 
 /** Where the row's screening and closing left the case. */
-interface RowOutcome {
+export interface RowOutcome {
   accepted: boolean;
   closedOn: string | undefined;
   outcome: CaseOutcome | null;
@@ -62,7 +62,11 @@ interface RowOutcome {
   level: ImportedCase['level'];
 }
 
-function outcomeOf(data: ImportRow): RowOutcome {
+/**
+ * Where the row's screening and closing left the case: a row declined or referred out at
+ * screening is closed on that day even without a `closedOn`.
+ */
+export function outcomeOf(data: ImportRow): RowOutcome {
   const accepted = data.screening === 'accepted';
   const closedOn =
     data.closedOn ?? (data.screening && !accepted ? (data.screenedOn ?? data.registeredOn) : undefined);

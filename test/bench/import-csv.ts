@@ -29,7 +29,7 @@ export function historicCsv(city: City, rng: Rng, rows = historicRows): string {
   const types: DisputeType[] = [...disputeTypes];
   for (let index = 0; index < rows; index++) {
     const type = rng.pick(types);
-    const { unit } = rng.weighted(units, (item) => item.weight);
+    let { unit } = rng.weighted(units, (item) => item.weight);
     const registeredOn = addDays(first, rng.int(span));
     const roll = rng.next();
     const screening = roll < 0.85 ? 'accepted' : roll < 0.9 ? 'declined' : roll < 0.93 ? 'referred_out' : '';
@@ -48,6 +48,12 @@ export function historicCsv(city: City, rng: Rng, rows = historicRows): string {
         if (closedOn > '2011-01-31') closedOn = '2011-01-31';
         const outcomeRoll = rng.next();
         outcome = outcomeRoll < 0.8 ? 'resolved' : outcomeRoll < 0.95 ? 'unresolved' : 'withdrawn';
+      } else {
+        // still open: where ACCEPT would have put it (the import refuses anything else) —
+        // the unit's own level, the type's department (any for generic types), the court
+        if (track === 'people') level = unit.kind;
+        else if (track === 'judicial') unit = city.court;
+        else unit = city.departments[type as keyof City['departments']] ?? city.departments.labour;
       }
     } else if (screening === 'declined') {
       closedOn = screenedOn;

@@ -1,4 +1,8 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { OfficialCalendarRepository } from '../src/deadlines/official-calendar.repository';
+import { dueDateOf } from '../src/deadlines/period';
+import { todayInShanghai, WorkingCalendar } from '../src/deadlines/working-calendar';
+import { rulesFor } from '../src/workflows/rules';
 
 /**
  * Judicial confirmation as the law draws it (issue 19; 人民调解法 §33, 民事诉讼法 §205, §206,
@@ -6,11 +10,17 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *
  * - An agreement says itself whether the court can confirm it (`confirmable`, and why not:
  *   `not_confirmable_reason`) instead of its dispute type. Agreements recorded before: a
- *   written one with a confirmation window could be confirmed; a written land or demolition
- *   agreement was refused by type as an administrative one — kept refused, as outside the
- *   courts' civil jurisdiction (§355(1)), which the mediator may correct by a new agreement;
- *   other written ones without a window (administrative mediation) cannot be; oral ones have
- *   nothing to confirm (null).
+ *   written one with a confirmation window could be confirmed, and so can a written one from
+ *   the court's 委派调解 (judicial track, §205(1)), which the old rules gave no window; a
+ *   written land or demolition agreement was refused by type — kept refused, its reason left
+ *   null (nobody recorded one: the case page says so), which the mediator may correct by a
+ *   new agreement; other written ones without a window (administrative mediation) cannot be;
+ *   oral ones have nothing to confirm (null).
+ * - A written judicial-track agreement still inside its 30 days at the upgrade (§33, counted
+ *   by the type's window rule: calendar days, §85 off a holiday) is given its window in the
+ *   case's context, which the statechart and the API read. The agreement's row keeps the
+ *   window its REACH_AGREEMENT recorded (none): the row mirrors that event, and the audit
+ *   check compares the two (src/integrity/mirrored-records.ts).
  * - The court's ruling is dated (`ruled_on`); a breach records the guidance given
  *   (`breach_guidance`).
  * - Case snapshots: the rules excerpt no longer carries `judicialConfirmationApplies`, and a
@@ -24,6 +34,40 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 export class DecideJudicialConfirmationPerAgreementAtTheCourt1764200300000 implements MigrationInterface {
   name = 'DecideJudicialConfirmationPerAgreementAtTheCourt1764200300000';
 
+  /** `now`: the upgrade's instant (tests pass their clock's). */
+  constructor(private readonly now: () => Date = () => new Date()) {}
+
+  /**
+   * §33, §205(1): the written judicial-track agreements awaiting performance, unconfirmed and
+   * without a window, whose 30 days (the type's window rule, from the day the agreement took
+   * effect) have not run out today, get that window in the case's context.
+   */
+  private async openJudicialTrackWindows(db: QueryRunner): Promise<void> {
+    const agreements: Array<{ caseId: string; type: string; rulesVersion: number; reachedOn: string }> =
+      await db.query(
+        `SELECT c.id AS "caseId", c.type, c.rules_version AS "rulesVersion", to_char(a.reached_on, 'YYYY-MM-DD') AS "reachedOn"
+           FROM agreements a JOIN cases c ON c.id = a.case_id
+          WHERE a.form = 'written' AND a.status = 'active' AND NOT a.judicially_confirmed
+            AND c.state = 'agreement.awaitingFulfilment' AND c.snapshot #>> '{context,track}' = 'judicial'
+            AND c.snapshot #>> '{context,confirmationWindowEndsOn}' IS NULL`,
+      );
+    if (agreements.length === 0) return;
+    const today = todayInShanghai(this.now());
+    const calendar = new WorkingCalendar({
+      years: await new OfficialCalendarRepository(db.connection).allYears(db.manager),
+    });
+    for (const agreement of agreements) {
+      const window = rulesFor(agreement.type, agreement.rulesVersion).judicialConfirmation.applicationWindow;
+      const endsOn = dueDateOf(agreement.reachedOn, window, calendar);
+      if (endsOn < today) continue; // YYYY-MM-DD compares as text
+      await db.query(
+        `UPDATE cases SET snapshot = jsonb_set(snapshot, '{context,confirmationWindowEndsOn}', to_jsonb($2::text))
+          WHERE id = $1`,
+        [agreement.caseId, endsOn],
+      );
+    }
+  }
+
   async up(db: QueryRunner): Promise<void> {
     await db.query(
       `ALTER TABLE agreements
@@ -34,13 +78,10 @@ export class DecideJudicialConfirmationPerAgreementAtTheCourt1764200300000 imple
     );
     await db.query(
       `UPDATE agreements a SET
-         confirmable = a.confirmation_window_ends_on IS NOT NULL,
-         not_confirmable_reason = CASE
-           WHEN a.confirmation_window_ends_on IS NULL AND c.type IN ('land_requisition', 'demolition_relocation')
-             AND c.snapshot #>> '{context,track}' = 'people'
-           THEN 'outside_civil_jurisdiction' END
+         confirmable = a.confirmation_window_ends_on IS NOT NULL OR c.snapshot #>> '{context,track}' = 'judicial'
        FROM cases c WHERE c.id = a.case_id AND a.form = 'written'`,
     );
+    await this.openJudicialTrackWindows(db);
     await db.query(
       `UPDATE cases SET snapshot = jsonb_set(snapshot #- '{context,rules,judicialConfirmationApplies}',
          '{context,rules,failureGuidance}',

@@ -1,6 +1,7 @@
 import { dueDateOf } from '../deadlines/period';
-import { RuleViolationError, ValidationError } from '../shared/errors';
+import { RuleViolationError } from '../shared/errors';
 import type { CaseEvent } from '../workflows/case.machine';
+import type { BreachGuidance } from '../workflows/rules/dispute-rules.types';
 import type { CaseEventInput } from './case.schemas';
 import type { CaseEventStep } from './case-event-step';
 
@@ -49,18 +50,17 @@ export function resolveReachAgreement(
 
 /**
  * 人民调解法 §33, 民事诉讼法 §205: both parties apply (the payload says so: `jointlyApplied`),
- * not before the agreement took effect and not in the future, to a court of the district —
+ * not before the agreement took effect (nor after today: a day of fact, checked by the write
+ * path before this), to a court of the district —
  * for an agreement from the court's own 委派调解 (the judicial track), to that court.
  */
 export function resolveConfirmationRequest(
-  { before, today }: CaseEventStep,
+  { before }: CaseEventStep,
   payload: Submitted<'REQUEST_JUDICIAL_CONFIRMATION'>,
   courtId: string,
 ): CaseEvent {
   if (payload.jointlyApplied !== true)
     throw invalid('jointlyApplied', 'validation.confirmation.joint_application');
-  if (payload.appliedOn > today)
-    throw new ValidationError([{ field: 'appliedOn', message: 'validation.date_in_future' }]);
   if (before.agreementReachedOn && payload.appliedOn < before.agreementReachedOn)
     throw invalid('appliedOn', 'validation.confirmation.applied_before_agreement');
   if (before.track === 'judicial' && courtId !== before.holdingUnitId)
@@ -73,14 +73,11 @@ export function resolveConfirmationRequest(
   };
 }
 
-/** 民事诉讼法 §206: the ruling is dated between the application and today. */
-export function resolveConfirmed(
-  step: CaseEventStep,
-  payload: Submitted<'CONFIRMED'>,
-  appliedOn: string | null,
-): CaseEvent {
-  if (payload.ruledOn > step.today)
-    throw new ValidationError([{ field: 'ruledOn', message: 'validation.date_in_future' }]);
+/**
+ * 民事诉讼法 §206: the ruling is dated between the application and today (a day of fact: the
+ * write path refuses a day after today before this, like `appliedOn`).
+ */
+export function resolveConfirmed(payload: Submitted<'CONFIRMED'>, appliedOn: string | null): CaseEvent {
   if (appliedOn && payload.ruledOn < appliedOn)
     throw invalid('ruledOn', 'validation.confirmation.ruled_before_application');
   return { type: 'CONFIRMED', rulingNo: payload.rulingNo, ruledOn: payload.ruledOn };
@@ -88,17 +85,19 @@ export function resolveConfirmed(
 
 /**
  * The guidance a breach gives, from the type's rules: for an agreement the court did not
- * confirm, each rule whose matters the agreement concerns (劳动争议调解仲裁法 §15 always, §16
- * for wages, work-injury medical costs, economic compensation or damages); a confirmed one
- * goes to enforcement instead (民事诉讼法 §206), the case's outcome says so.
+ * confirm, each rule of the agreement's track (人民调解法 §32: people's mediation only) whose
+ * matters the agreement concerns (劳动争议调解仲裁法 §15 always, §16 for wages, work-injury
+ * medical costs, economic compensation or damages); a confirmed one goes to enforcement
+ * instead (民事诉讼法 §206), the case's outcome says so.
  */
 export function resolveBreached({ rules, before }: CaseEventStep, payload: Submitted<'BREACHED'>): CaseEvent {
   const concerns = [...new Set(payload.concerns ?? [])];
+  const applies = (rule: BreachGuidance) =>
+    (!rule.onlyOnTracks || (before.track !== null && rule.onlyOnTracks.includes(before.track))) &&
+    (!rule.onlyFor || rule.onlyFor.some((matter) => concerns.includes(matter)));
   const guidance = before.judiciallyConfirmed
     ? []
-    : rules.breachGuidance
-        .filter((rule) => !rule.onlyFor || rule.onlyFor.some((matter) => concerns.includes(matter)))
-        .map(({ guidance, source }) => ({ guidance, source }));
+    : rules.breachGuidance.filter(applies).map(({ guidance, source }) => ({ guidance, source }));
   return {
     type: 'BREACHED',
     ...(payload.note ? { note: payload.note } : {}),

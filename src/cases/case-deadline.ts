@@ -55,16 +55,18 @@ export function startAcceptanceClock(
 
 /**
  * The court's period to decide on confirming the agreement: a special-procedure case is
- * decided within 30 days of its filing (民事诉讼法 §187), counted from the joint application
- * (its day not counted, §85), while the court holds the case; its ruling ends it.
+ * decided within 30 days of its filing (立案, 民事诉讼法 §187), counted from the day the joint
+ * application is recorded here — not from the day the parties dated it, which may lie up to
+ * the window's 30 days earlier (its day not counted, §85) — while the court holds the case;
+ * its ruling ends it.
  */
 export function startConfirmationClock(
   stage: StageDeadline,
-  appliedOn: PlainDate,
+  filedOn: PlainDate,
   today: PlainDate,
   calendar: WorkingCalendar,
 ): CaseDeadline {
-  return newClock(stage, appliedOn, 'confirmation', today, calendar);
+  return newClock(stage, filedOn, 'confirmation', today, calendar);
 }
 
 /** Whether a department is the type's administrative body and must decide acceptance within a period. */

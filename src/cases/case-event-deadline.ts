@@ -28,7 +28,7 @@ const startsMediationStage = new Set([
  * extended by agreement. In screening at the type's administrative body after a
  * transfer: the body's period to decide acceptance (医疗 §40), which any way out of
  * screening ends. While a court decides on confirming the agreement: its period (民事诉讼法
- * §187), from the application. Elsewhere none.
+ * §187), from the day the application is recorded (its filing). Elsewhere none.
  */
 export async function deadlineAfter(
   stepped: SteppedCaseEvent,
@@ -45,13 +45,9 @@ export async function deadlineAfter(
     return current?.clock === 'acceptance' ? withReading(current, today, calendar) : null;
   }
   if (toState === 'agreement.judicialConfirmation') {
+    // §187 counts from filing (立案): the day the application is recorded, not the day it is dated
     if (event.type === 'REQUEST_JUDICIAL_CONFIRMATION')
-      return startConfirmationClock(
-        rules.judicialConfirmation.decisionPeriod,
-        event.appliedOn,
-        today,
-        calendar,
-      );
+      return startConfirmationClock(rules.judicialConfirmation.decisionPeriod, today, today, calendar);
     return current ? withReading(current, today, calendar) : null;
   }
   if (!toState.startsWith('mediation.')) return null;

@@ -63,7 +63,7 @@ export class CaseEventResolver {
         return resolveConfirmationRequest(step, payload, court.id);
       }
       case 'CONFIRMED':
-        return resolveConfirmed(step, payload, await this.confirmationAppliedOn(step));
+        return resolveConfirmed(payload, await this.confirmationAppliedOn(step));
       case 'BREACHED':
         return resolveBreached(step, payload);
       default:

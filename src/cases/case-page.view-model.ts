@@ -59,6 +59,9 @@ function confirmationView(file: CaseFile, { t, locale }: ViewContext) {
       tone: 'ok',
       source: '',
     };
+  // refused before the court's own decision per agreement (issue 19), with no reason recorded
+  if (agreement?.confirmable === false && !agreement.notConfirmableReason && context.track === 'people')
+    return { status: t('judicialConfirmation.notConfirmableUnrecorded'), tone: 'ok', source: '' };
   const endsOn = context.confirmationWindowEndsOn;
   if (!endsOn) return null;
   const left = daysBetween(file.today, endsOn);

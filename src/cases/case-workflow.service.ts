@@ -147,7 +147,10 @@ export class CaseWorkflowService {
       if (input.type === 'ACCEPT') await this.assertOneActiveForum(stepped, input);
 
       const { expectedVersion: _version, ...submitted } = input;
-      const payload: Record<string, unknown> = definedOnly({ ...submitted, ...event });
+      // an agreement is stored as resolved: what the resolver dropped (a reason on a confirmable one) is not kept
+      const payload: Record<string, unknown> = definedOnly(
+        event.type === 'REACH_AGREEMENT' ? event : { ...submitted, ...event },
+      );
       await this.auditDepartmentOverride(origin, stepped, tx);
       const deadline = await deadlineAfter(stepped, this.units);
       const changes = columnsAfter(stepped, deadline);

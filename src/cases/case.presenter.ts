@@ -13,7 +13,7 @@ import type { CaseEventRecord } from '../workflows/workflow-event.entity';
 import { presentChainLink } from '../workflows/workflow-event.presenter';
 import { readLimitation } from './arbitration-limitation';
 import type { Case } from './case.entity';
-import type { CaseRepository, CaseView } from './case.repository';
+import { type CaseRepository, type CaseView, decidingCourtOf } from './case.repository';
 import type { CaseService } from './case.service';
 import { presentDeadline } from './case-deadline';
 import type { Party } from './party.entity';
@@ -174,12 +174,14 @@ export class CasePresenter {
   /**
    * One case as the API shows it to this actor: masked parties and the events they may
    * send now. `known` is the case's access data as the route's guard read it: still
-   * right unless the case has changed hands since (then it is read again).
+   * right unless the case has changed hands since (then it is read again). The court
+   * deciding on its agreement is taken from the row as it is now: on the judicial track
+   * the court holds the case before, during and after its ruling (民事诉讼法 §205(1)).
    */
   async present(actor: Actor, row: Case, locale: Locale, known?: CaseResource, shown?: CaseView) {
     const resource =
       known && sameMembers(known.heldUnitIds, row.heldUnitIds) && known.holdingUnitId === row.holdingUnitId
-        ? known
+        ? { ...known, decidingCourtId: decidingCourtOf(row) }
         : await this.caseRepository.accessResource(row);
     const view = shown ?? (await this.caseRepository.viewOf(row));
     const units = new Map(view.units.map((unit) => [unit.id, unit]));

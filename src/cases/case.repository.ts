@@ -34,7 +34,9 @@ interface AccessRow {
 }
 
 /** The court deciding on confirming the case's agreement now (it holds the case meanwhile), if any. */
-function decidingCourtOf(row: Partial<Pick<Case, 'state' | 'snapshot' | 'holdingUnitId'>>): string | null {
+export function decidingCourtOf(
+  row: Partial<Pick<Case, 'state' | 'snapshot' | 'holdingUnitId'>>,
+): string | null {
   if (row.state !== 'agreement.judicialConfirmation') return null;
   return row.snapshot?.context.confirmationCourtId ?? row.holdingUnitId ?? null;
 }

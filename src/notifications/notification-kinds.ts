@@ -6,6 +6,7 @@ export const notificationKinds = [
   'case.handed_off',
   'case.reopened',
   'case.confirmation_requested',
+  'case.confirmation_ruled',
   'escalation.questioned',
   'petition.assigned',
   'deadline.warning',
@@ -73,6 +74,14 @@ export const kindRules: Record<NotificationKind, KindRule> = {
     defaultDelivery: 'immediate',
     mandatory: false,
     template: 'case-confirmation-requested',
+  },
+  // the unit the case returns to with the court's ruling (民事诉讼法 §206): to follow up the
+  // performance of a confirmed agreement, or to mediate again after a rejection (a new period runs)
+  'case.confirmation_ruled': {
+    unitAudience: 'members',
+    defaultDelivery: 'immediate',
+    mandatory: false,
+    template: 'case-confirmation-ruled',
   },
   // the mediator whose hand-off a supervisor questioned
   'escalation.questioned': {

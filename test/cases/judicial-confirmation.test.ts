@@ -218,6 +218,14 @@ describe('judicial confirmation at the court (demo organisation)', () => {
       jointlyApplied: true,
     });
     expect(requested).toMatchObject({ state: 'agreement.judicialConfirmation' });
+    // the answers say what the court may do now: rule while it decides, follow up once it has
+    expect((requested.allowedEvents as string[]).sort()).toEqual(['CONFIRMATION_REJECTED', 'CONFIRMED']);
+    const confirmed = await send('mediator.court', registered.body.id, requested.version, {
+      type: 'CONFIRMED',
+      rulingNo: '(2026)沪0112民特4号',
+      ruledOn: '2026-12-03',
+    });
+    expect(confirmed.allowedEvents).toEqual(expect.arrayContaining(['FULFILLED', 'BREACHED']));
   });
 
   it('劳动争议调解仲裁法 第十五条、第十六条: a breached labour agreement records arbitration, and the payment order where it concerns wages; the case page shows it', async () => {
@@ -259,8 +267,45 @@ describe('judicial confirmation at the court (demo organisation)', () => {
     );
     expect(other.guidance.guidance.map((g: { guidance: string }) => g.guidance)).toEqual(['arbitration']);
   });
-  // last: it moves the app's clock on
-  it('民事诉讼法 第一百八十七条: the court’s 30 days run out like any clock — the case shows overdue in the court’s list until it rules', async () => {
+  it('民事诉讼法 第二百零六条: the street is told of the court’s ruling — a confirmed agreement to follow up, a rejected one to mediate again under its new period', async () => {
+    const ruled = async (ruling: object) => {
+      const agreed = await agreedAtStreet();
+      const requested = await send('mediator.street', agreed.id, agreed.body.version, {
+        type: 'REQUEST_JUDICIAL_CONFIRMATION',
+        court: courtId,
+        appliedOn: '2026-12-03',
+        jointlyApplied: true,
+      });
+      return { ...agreed, answer: await send('mediator.court', agreed.id, requested.version, ruling) };
+    };
+    const mailOf = (number: string) =>
+      waitFor(`the ruling mail of ${number}`, () =>
+        smtp
+          .to('mediator.street@demo.minhang.example')
+          .find((mail) => mail.subject?.startsWith(`【${number}】法院已对调解协议作出裁定：`)),
+      );
+
+    const confirmed = await ruled({
+      type: 'CONFIRMED',
+      rulingNo: '(2026)沪0112民特2号',
+      ruledOn: '2026-12-03',
+    });
+    const confirmedMail = await mailOf(confirmed.number);
+    expect(confirmedMail.text).toContain(
+      `裁定纠纷案件 ${confirmed.number} 的调解协议有效（(2026)沪0112民特2号，2026-12-03）`,
+    );
+    expect(confirmedMail.text).toContain('可以向人民法院申请执行（民事诉讼法第二百零六条）');
+
+    const rejected = await ruled({ type: 'CONFIRMATION_REJECTED', reason: '协议内容不明确，无法执行。' });
+    const rejectedMail = await mailOf(rejected.number);
+    expect(rejectedMail.text).toContain(`裁定驳回纠纷案件 ${rejected.number} 的司法确认申请`);
+    expect(rejectedMail.text).toContain('协议内容不明确，无法执行。');
+    expect(rejectedMail.text).toContain(
+      `新的调解期限至 ${(rejected.answer.deadline as { due: string }).due}`,
+    );
+  });
+
+  it('民事诉讼法 第二百零六条: the ruling is a day of fact — dated tomorrow, 422 naming ruledOn, like appliedOn', async () => {
     const agreed = await agreedAtStreet();
     const requested = await send('mediator.street', agreed.id, agreed.body.version, {
       type: 'REQUEST_JUDICIAL_CONFIRMATION',
@@ -268,11 +313,108 @@ describe('judicial confirmation at the court (demo organisation)', () => {
       appliedOn: '2026-12-03',
       jointlyApplied: true,
     });
-    const due = dueDate('2026-12-03', 30, 'calendar', officialCalendar);
-    expect(requested.deadline).toMatchObject({ due, overdue: false });
+    const tomorrow = await api('mediator.court').post(`/api/v1/cases/${agreed.id}/events`, {
+      expectedVersion: requested.version,
+      type: 'CONFIRMED',
+      rulingNo: '(2026)沪0112民特3号',
+      ruledOn: '2026-12-04',
+    });
+    expect(tomorrow.status).toBe(422);
+    expect(tomorrow.body.error.details).toEqual([
+      expect.objectContaining({
+        field: 'ruledOn',
+        message: expect.stringContaining('cannot be after today (2026-12-03)'), // the judge reads English
+      }),
+    ]);
+  });
+
+  it('人民调解法 第三十三条、民事诉讼法 第二百零五条: jointlyApplied missing is required, of the wrong type an invalid value', async () => {
+    const agreed = await agreedAtStreet();
+    const apply = (extra: object) =>
+      api('mediator.street').post(`/api/v1/cases/${agreed.id}/events`, {
+        expectedVersion: agreed.body.version,
+        type: 'REQUEST_JUDICIAL_CONFIRMATION',
+        court: courtId,
+        appliedOn: '2026-12-03',
+        ...extra,
+      });
+    const missing = await apply({});
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.details).toEqual([{ field: 'jointlyApplied', message: '必填' }]);
+    const wrongType = await apply({ jointlyApplied: 'yes' });
+    expect(wrongType.status).toBe(400);
+    expect(wrongType.body.error.details).toEqual([{ field: 'jointlyApplied', message: '不是允许的取值' }]);
+  });
+
+  it('民诉法解释 第三百五十五条: a confirmable agreement keeps no reason why it could not be confirmed, in its event or on the timeline', async () => {
+    const agreed = await agreedAtStreet('neighbourhood', {
+      confirmable: true,
+      notConfirmableReason: 'ownership',
+    });
+    const [event] = await testApp.db.query(
+      `SELECT payload FROM case_events WHERE case_id = $1 AND type = 'REACH_AGREEMENT'`,
+      [agreed.id],
+    );
+    expect(event.payload).toMatchObject({ confirmable: true });
+    expect(event.payload).not.toHaveProperty('notConfirmableReason');
+    const timeline = await api('mediator.street').get(`/api/v1/cases/${agreed.id}/events`);
+    expect(JSON.stringify(timeline.body)).not.toContain('确权');
+    expect(agreed.body.confirmationWindowEndsOn).toBe(
+      dueDate('2026-12-03', 30, 'calendar', officialCalendar),
+    );
+  });
+
+  it('人民调解法 第三十二条: a breached people’s mediation agreement tells the parties they may sue; one from the court’s 委派调解 (judicial track) does not cite §32', async () => {
+    const people = await agreedAtStreet();
+    const breached = await send('mediator.street', people.id, people.body.version, { type: 'BREACHED' });
+    expect(breached).toMatchObject({ state: 'closed', outcome: 'unresolved' });
+    const guidanceOf = async (caseId: string) =>
+      (await testApp.db.query(`SELECT breach_guidance AS g FROM agreements WHERE case_id = $1`, [caseId]))[0]
+        .g;
+    expect((await guidanceOf(people.id)).guidance).toEqual([
+      { guidance: 'litigation', source: expect.objectContaining({ zh: '人民调解法 第三十二条' }) },
+    ]);
+
+    const registered = await api('mediator.street').post('/api/v1/cases', registration());
+    const accepted = await send(
+      'mediator.street',
+      registered.body.id,
+      registered.body.version,
+      { type: 'SUBMIT' },
+      {
+        type: 'ACCEPT',
+        track: 'judicial',
+        unitId: courtId,
+      },
+    );
+    await send(
+      'mediator.court',
+      registered.body.id,
+      accepted.version,
+      { type: 'ASSIGN', mediatorId: await userId('mediator.court') },
+      { type: 'REACH_AGREEMENT', form: 'oral', terms: '双方同意当场付清。' },
+      { type: 'BREACHED' },
+    );
+    expect((await guidanceOf(registered.body.id)).guidance).toEqual([]);
+  });
+
+  // last: it moves the app's clock on
+  it('民事诉讼法 第一百八十七条: the court’s 30 days run from filing (the day the application is recorded, not the day it is dated) and run out like any clock — the case shows overdue in the court’s list until it rules', async () => {
+    const agreed = await agreedAtStreet();
+    // the parties applied on the day of the agreement; the application reaches the record 20 days later
+    testApp.clock.advanceMinutes(20 * 24 * 60);
+    tokens['mediator.street'] = await apiToken(testApp.app, 'mediator.street', demoPassword);
+    const requested = await send('mediator.street', agreed.id, agreed.body.version, {
+      type: 'REQUEST_JUDICIAL_CONFIRMATION',
+      court: courtId,
+      appliedOn: '2026-12-03',
+      jointlyApplied: true,
+    });
+    const due = dueDate('2026-12-23', 30, 'calendar', officialCalendar);
+    expect(requested.deadline).toMatchObject({ clock: 'confirmation', due, overdue: false });
 
     // the day after the last day (§85: the period ends at the end of its last day)
-    testApp.clock.advanceMinutes((daysBetween('2026-12-03', due) + 1) * 24 * 60);
+    testApp.clock.advanceMinutes((daysBetween('2026-12-23', due) + 1) * 24 * 60);
     tokens['mediator.court'] = await apiToken(testApp.app, 'mediator.court', demoPassword);
     const seen = await api('mediator.court').get(`/api/v1/cases/${agreed.id}`);
     expect(seen.body.deadline).toMatchObject({ clock: 'confirmation', due, overdue: true, overdueBy: 1 });

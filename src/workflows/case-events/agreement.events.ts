@@ -96,8 +96,13 @@ export const reachAgreement = declareCaseEvent<ReachAgreementEvent>()(reachAgree
 const requestJudicialConfirmationSchema = eventSchema('REQUEST_JUDICIAL_CONFIRMATION', {
   court: uuid(),
   appliedOn: dayOfFact,
-  /** 人民调解法 §33, 民事诉讼法 §205: both parties apply, jointly; one party alone cannot (422 unless true). */
-  jointlyApplied: z.boolean({ error: 'validation.required' }),
+  /**
+   * 人民调解法 §33, 民事诉讼法 §205: both parties apply, jointly; one party alone cannot (422 unless
+   * true). Missing: required; not a boolean: an invalid value.
+   */
+  jointlyApplied: z.boolean({
+    error: (issue) => (issue.input === undefined ? 'validation.required' : 'validation.invalid_value'),
+  }),
 });
 export type RequestJudicialConfirmationEvent = MachineEvent<typeof requestJudicialConfirmationSchema>;
 export const requestJudicialConfirmation = declareCaseEvent<RequestJudicialConfirmationEvent>()(
@@ -131,10 +136,13 @@ export const requestJudicialConfirmation = declareCaseEvent<RequestJudicialConfi
   },
 );
 
-/** 民事诉讼法 §206: the court rules the agreement valid (裁定), under its ruling's number and date. */
+/**
+ * 民事诉讼法 §206: the court rules the agreement valid (裁定), under its ruling's number and date
+ * — a day of fact: never after today (422 naming `ruledOn`, like every date of a fact).
+ */
 const confirmedSchema = eventSchema('CONFIRMED', {
   rulingNo: z.string().trim().min(1, 'validation.required').max(64, 'validation.too_big'),
-  ruledOn: date,
+  ruledOn: dayOfFact,
 });
 export type ConfirmedEvent = MachineEvent<typeof confirmedSchema>;
 export const confirmed = declareCaseEvent<ConfirmedEvent>()(confirmedSchema, {

@@ -106,11 +106,16 @@ export const paymentOrderMatters = [
 ] as const;
 export type PaymentOrderMatter = (typeof paymentOrderMatters)[number];
 
-/** One guidance given after a breach: its kind, its article, and the matters it needs (none: always). */
+/**
+ * One guidance given after a breach: its kind, its article, the matters it needs (none:
+ * always) and the tracks whose agreements it concerns (none: every track) — 人民调解法 §32
+ * speaks of people's mediation agreements only.
+ */
 export interface BreachGuidance {
   guidance: FailureGuidance;
   source: LegalSource;
   onlyFor?: readonly PaymentOrderMatter[];
+  onlyOnTracks?: readonly Track[];
 }
 
 /** The administrative bodies the rules name, by key: declared with the units (a department unit carries its key). */

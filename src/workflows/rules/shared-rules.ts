@@ -111,10 +111,12 @@ export const notConfirmableReasonList = Object.keys(notConfirmableReasons) as No
 
 /**
  * 人民调解法 §32: a dispute over performing the agreement may be taken to court. Told after a
- * breach of an agreement the court did not confirm (a confirmed one goes to enforcement, §206).
+ * breach of an agreement the court did not confirm (a confirmed one goes to enforcement, §206)
+ * — of a people's mediation agreement only: §32 says nothing of an administrative body's
+ * agreement or of one from the court's 委派调解, for which no guidance is recorded.
  */
 export const peopleMediationBreachGuidance: DisputeRules['breachGuidance'] = [
-  { guidance: 'litigation', source: peopleMediationLaw.article(32) },
+  { guidance: 'litigation', source: peopleMediationLaw.article(32), onlyOnTracks: ['people'] },
 ];
 
 /** 人民调解法 §26: failed mediation is closed and the parties are told their other remedies. */

@@ -27,8 +27,9 @@ describe('translations', () => {
 
   it('every {{t "key"}} used in a template exists in both languages', () => {
     const keys = new Set(flatten(load('zh-CN')));
+    // `{{t "key"` or `(t "key"`: the helper called, not a word ending in t (`payload.event "X"`)
     const used = filesUnder(templatesDir, '.hbs').flatMap((file) =>
-      [...fs.readFileSync(file, 'utf8').matchAll(/\(?t "([\w.]+)"/g)].map(
+      [...fs.readFileSync(file, 'utf8').matchAll(/(?:\{\{|\()t "([\w.]+)"/g)].map(
         (match) => `${path.basename(file)}: ${match[1]}`,
       ),
     );

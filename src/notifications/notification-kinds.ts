@@ -9,6 +9,7 @@ export const notificationKinds = [
   'case.confirmation_ruled',
   'escalation.questioned',
   'petition.assigned',
+  'petition.review_requested',
   'deadline.warning',
   'deadline.overdue',
   'limitation.warning',
@@ -95,6 +96,13 @@ export const kindRules: Record<NotificationKind, KindRule> = {
     defaultDelivery: 'immediate',
     mandatory: false,
     template: 'petition-assigned',
+  },
+  // the supervisors of the body a 复查 or 复核 request went to (信访工作条例 §35, §36): they alone decide it, within 30 days
+  'petition.review_requested': {
+    unitAudience: 'supervisors',
+    defaultDelivery: 'immediate',
+    mandatory: false,
+    template: 'petition-review-requested',
   },
   // the holder and the supervisor, at 80 % of the period (the supervisor: in the digest, unless they choose)
   'deadline.warning': {

@@ -3,7 +3,7 @@ import { policy } from '../access/policy';
 import type { CaseService } from '../cases/case.service';
 import type { CaseRegistrationService } from '../cases/case-registration.service';
 import { todayInShanghai, type WorkingCalendar } from '../deadlines/working-calendar';
-import { enqueueNotifications } from '../notifications/outbox';
+import { enqueueNotifications, type Notification } from '../notifications/outbox';
 import type { Clock } from '../shared/clock';
 import type { Transactions, Tx } from '../shared/db/transactions';
 import { NotFoundError, RuleViolationError, ValidationError } from '../shared/errors';
@@ -25,7 +25,7 @@ import type { LegalSource } from '../workflows/rules/dispute-rules.types';
 import type { Petition } from './petition.entity';
 import { firstInstanceUnitOf, type PetitionRepository } from './petition.repository';
 import type { PetitionEventInput } from './petition.schemas';
-import { type ClockPayload, clocksAfter, isPetitionOverdue } from './petition-clocks';
+import { type ClockPayload, clocksAfter, currentPetitionClock, isPetitionOverdue } from './petition-clocks';
 import { checkRequestedOn, checkReviewable, datedEvent, deliveryWindowOf } from './petition-event-dates';
 
 /** What the clocks need of an event: the dates the service resolved into it. */
@@ -160,17 +160,7 @@ export class PetitionWorkflowService {
         updatedAt: now,
       };
       await this.petitions.update(row.id, changes, tx);
-      if (event.type === 'ASSIGN_AGENT') {
-        await enqueueNotifications(tx, [
-          {
-            kind: 'petition.assigned',
-            recipientUserId: event.agentId,
-            subjectType: 'petition',
-            subjectId: row.id,
-            payload: { number: row.number, subject: row.subject, by: actor.displayName },
-          },
-        ]);
-      }
+      await enqueueNotifications(tx, noticesOf(event, row, actor, changes));
       return { ...row, ...changes } as Petition;
     });
   }
@@ -268,4 +258,34 @@ export class PetitionWorkflowService {
     const unit = await this.units.findById(row.holdingUnitId, tx);
     return unit?.path.split('.')[0] ?? '';
   }
+}
+
+/**
+ * Who hears of the event: the agent assigned; the supervisors of the body a review or recheck
+ * went to (信访工作条例 §35, §36: they alone decide it), with the day it is due.
+ */
+function noticesOf(
+  event: PetitionEvent,
+  row: Petition,
+  actor: Actor,
+  after: Partial<Petition>,
+): Notification[] {
+  const subject = { subjectType: 'petition' as const, subjectId: row.id };
+  const payload = { number: row.number, subject: row.subject, by: actor.displayName };
+  if (event.type === 'ASSIGN_AGENT')
+    return [{ kind: 'petition.assigned', recipientUserId: event.agentId, ...subject, payload }];
+  if (event.type !== 'REQUEST_REVIEW' && event.type !== 'REQUEST_RECHECK') return [];
+  const clock = after.state && after.dueDates ? currentPetitionClock(after.state, after.dueDates) : null;
+  return [
+    {
+      kind: 'petition.review_requested',
+      recipientUnitId: after.holdingUnitId,
+      ...subject,
+      payload: {
+        ...payload,
+        request: event.type === 'REQUEST_REVIEW' ? 'review' : 'recheck',
+        due: clock?.due ?? null,
+      },
+    },
+  ];
 }

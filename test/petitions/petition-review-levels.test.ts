@@ -1,3 +1,5 @@
+import type { RunningWorker } from '../../src/worker';
+import { SmtpPeer, startTestWorker, waitFor } from '../support/mail';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { oneDay, type PetitionApi, repliedPetition, reviewLevels } from './petition-review-support';
 
@@ -184,5 +186,40 @@ describe('the 30 days to ask run from the delivery (信访工作条例 第三十
     const future = await api.send('agent', id, { type: 'REQUEST_REVIEW', requestedOn: '2099-01-01' });
     expect(future.status).toBe(422);
     expect(future.body.error.details).toEqual([expect.objectContaining({ field: 'requestedOn' })]);
+  });
+});
+
+describe('the body a review goes to is told (信访工作条例 第三十五条、第三十六条)', () => {
+  let smtp: SmtpPeer;
+  let testApp: TestApp;
+  let worker: RunningWorker;
+
+  beforeAll(async () => {
+    smtp = await new SmtpPeer().start(0);
+    testApp = await startTestApp({ smtpUrl: smtp.url }, { startAt: issueDay });
+    worker = await startTestWorker(testApp);
+  });
+  afterAll(async () => {
+    await worker.stop();
+    await smtp.stop();
+    await testApp.close();
+  });
+
+  it('信访工作条例 第三十五条: when the street’s reply is sent for review, the district’s supervisors are mailed that they review it, and by when; the street’s are not', async () => {
+    const { api, usernames, tree } = await reviewLevels(testApp);
+    const id = await repliedPetition(api, tree.street.id, 'streetSupervisor');
+
+    const requested = await api.send('agent', id, { type: 'REQUEST_REVIEW', requestedOn: '2026-12-03' });
+    expect(requested.status).toBe(200);
+    const due = requested.body.dueDates.reviewDecision.due;
+
+    const mail = await waitFor(
+      'the review mail',
+      () => smtp.to(`${usernames.districtSupervisor}@test.example`)[0],
+    );
+    expect(mail.subject).toBe(`【${requested.body.number}】信访复查/复核请求待您决定：征收补偿款分配争议`);
+    expect(mail.text).toContain('由本机关复查（信访工作条例 第三十五条）');
+    expect(mail.text).toContain(`请在 ${due} 前提出复查意见`);
+    expect(smtp.to(`${usernames.streetSupervisor}@test.example`)).toEqual([]);
   });
 });

@@ -31,7 +31,7 @@ export async function reviewLevels(testApp: TestApp) {
       tokens[name] = await apiToken(testApp.app, username);
   };
   await signIn();
-  return { tree, api: { ...petitionApi(testApp.app, tokens), agentId: agent.id, signIn } };
+  return { tree, usernames, api: { ...petitionApi(testApp.app, tokens), agentId: agent.id, signIn } };
 }
 
 export type Who = 'communitySupervisor' | 'streetSupervisor' | 'districtSupervisor' | 'agent';

@@ -1,4 +1,3 @@
-import { formatMoment } from '../shared/format';
 import { unitName } from '../units/unit.presenter';
 import {
   type TimelineContext,
@@ -8,6 +7,7 @@ import {
 } from '../workflows/case-events/case-event-declaration';
 import { caseEventDeclaration } from '../workflows/case-events/case-events';
 import type { CaseEventRecord } from '../workflows/workflow-event.entity';
+import { timelineEntryHead } from '../workflows/workflow-event.presenter';
 import { attachmentView } from './attachment.view-model';
 import { eventLabel, stateLabel, type ViewContext } from './case.view-model';
 import type { CaseFile } from './case-file.service';
@@ -84,20 +84,14 @@ export function timelineView(file: CaseFile, filter: 'all' | 'important', contex
         event.type === 'ATTACHMENT_ADDED' && typeof event.payload.attachmentId === 'string'
           ? attachments.get(event.payload.attachmentId)
           : undefined;
-      const unit = event.unitId ? file.units.get(event.unitId) : undefined;
       return {
-        seq: event.seq,
-        type: event.type,
-        label: eventLabel(t, event.type),
+        ...timelineEntryHead(event, {
+          label: eventLabel(t, event.type),
+          units: file.units,
+          locale,
+          fromTo: (from, to) => t('casePage.fromTo', { from: stateLabel(t, from), to: stateLabel(t, to) }),
+        }),
         important,
-        at: formatMoment(event.at, locale),
-        iso: event.at.toISOString(),
-        actor: event.actorName ?? '',
-        unit: unit ? unitName(unit, locale) : '',
-        transition:
-          event.fromState && event.fromState !== event.toState
-            ? t('casePage.fromTo', { from: stateLabel(t, event.fromState), to: stateLabel(t, event.toState) })
-            : null,
         ...timelineDetails(event, file, context),
         attachment: attachment ? attachmentView(file.row.id, attachment) : null,
       };

@@ -1,9 +1,10 @@
 import type { TFunction } from 'i18next';
-import { formatMoment, formatPlainDate } from '../shared/format';
+import { formatPlainDate } from '../shared/format';
 import type { Locale } from '../shared/i18n/i18n';
 import type { Unit } from '../units/unit.entity';
 import { unitName } from '../units/unit.presenter';
 import type { PetitionEventRecord } from '../workflows/workflow-event.entity';
+import { timelineEntryHead } from '../workflows/workflow-event.presenter';
 
 /**
  * The petition page's timeline, as the case page has one (src/cases/case-timeline.view-model.ts):
@@ -98,19 +99,13 @@ export function petitionTimelineView(events: PetitionEventRecord[], context: Tim
           return [];
         return [{ label: t(`petitions.timelineFacts.${label}`), text: value }];
       });
-      const unit = event.unitId ? units.get(event.unitId) : undefined;
       return {
-        seq: event.seq,
-        type: event.type,
-        label: t(`petitions.events.${event.type}`, { defaultValue: event.type }),
-        at: formatMoment(event.at, locale),
-        iso: event.at.toISOString(),
-        actor: event.actorName ?? '',
-        unit: unit ? unitName(unit, locale) : '',
-        transition:
-          event.fromState && event.fromState !== event.toState
-            ? t('petitions.fromTo', { from: stateLabel(event.fromState), to: stateLabel(event.toState) })
-            : null,
+        ...timelineEntryHead(event, {
+          label: t(`petitions.events.${event.type}`, { defaultValue: event.type }),
+          units,
+          locale,
+          fromTo: (from, to) => t('petitions.fromTo', { from: stateLabel(from), to: stateLabel(to) }),
+        }),
         facts,
         notes,
       };

@@ -113,9 +113,18 @@ describe('judicial confirmation at the court (demo organisation)', () => {
       jointlyApplied: true,
     });
     expect(requested).toMatchObject({ state: 'agreement.judicialConfirmation' });
-    // §187: the court's 30 days from the application, counted as every period (§85)
-    const due = dueDate('2026-12-03', 30, 'calendar', officialCalendar);
-    expect(requested.deadline).toMatchObject({ clock: 'confirmation', days: 30, due });
+    // §187: the court's 30 days from filing, counted as every period (§85): day 30 is Saturday
+    // 2 January 2027, the day after 元旦 (a statutory holiday of a year whose notice is not
+    // out), so the period ends on the next working day, Monday 4 January — provisionally
+    const due = '2027-01-04';
+    expect(dueDate('2026-12-03', 30, 'calendar', officialCalendar)).toBe(due);
+    expect(requested.deadline).toMatchObject({
+      clock: 'confirmation',
+      days: 30,
+      due,
+      provisional: true,
+      yearsWithoutNotice: [2027],
+    });
 
     // the court's queue: its case list and its dashboard
     const court = api('mediator.court');

@@ -67,7 +67,9 @@ export class ImportForumCheck {
     const groups = new Map<string, SidedRow[]>();
     for (const row of sided) {
       const key = `${row.data.type}|${[...row.keys].sort().join('|')}`;
-      groups.set(key, [...(groups.get(key) ?? []), row]);
+      const group = groups.get(key);
+      if (group) group.push(row);
+      else groups.set(key, [row]);
     }
     const errors: ImportRowError[] = [];
     for (const group of groups.values()) {

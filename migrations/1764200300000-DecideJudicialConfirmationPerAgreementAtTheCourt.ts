@@ -100,8 +100,10 @@ export class DecideJudicialConfirmationPerAgreementAtTheCourt1764200300000 imple
          holding_unit_id = r.court,
          held_unit_ids = CASE WHEN r.court = ANY(c.held_unit_ids) THEN c.held_unit_ids ELSE c.held_unit_ids || r.court END,
          snapshot = c.snapshot || jsonb_build_object('context', (c.snapshot -> 'context') || jsonb_build_object(
-           'agreementUnitId', c.holding_unit_id, 'confirmationCourtId', r.court, 'holdingUnitId', r.court))
-         FROM (SELECT DISTINCT ON (e.case_id) e.case_id, (e.payload ->> 'court')::uuid AS court
+           'agreementUnitId', c.holding_unit_id, 'confirmationCourtId', r.court, 'holdingUnitId', r.court,
+           'confirmationAppliedOn', r.applied_on))
+         FROM (SELECT DISTINCT ON (e.case_id) e.case_id, (e.payload ->> 'court')::uuid AS court,
+                      e.payload ->> 'appliedOn' AS applied_on
                  FROM case_events e WHERE e.type = 'REQUEST_JUDICIAL_CONFIRMATION'
                 ORDER BY e.case_id, e.seq DESC) r
         WHERE r.case_id = c.id AND c.state = 'agreement.judicialConfirmation'`,
@@ -116,7 +118,8 @@ export class DecideJudicialConfirmationPerAgreementAtTheCourt1764200300000 imple
     );
     await db.query(
       `UPDATE cases SET snapshot = jsonb_set(
-         snapshot #- '{context,agreementReachedOn}' #- '{context,agreementUnitId}' #- '{context,confirmationCourtId}',
+         snapshot #- '{context,agreementReachedOn}' #- '{context,agreementUnitId}' #- '{context,confirmationCourtId}'
+           #- '{context,confirmationAppliedOn}',
          '{context,rules,judicialConfirmationApplies}',
          to_jsonb(type NOT IN ('land_requisition', 'demolition_relocation')))`,
     );

@@ -63,7 +63,7 @@ export class CaseEventResolver {
         return resolveConfirmationRequest(step, payload, court.id);
       }
       case 'CONFIRMED':
-        return resolveConfirmed(payload, await this.confirmationAppliedOn(step));
+        return resolveConfirmed(payload, step.before.confirmationAppliedOn ?? null);
       case 'BREACHED':
         return resolveBreached(step, payload);
       default:
@@ -182,16 +182,6 @@ export class CaseEventResolver {
       unit.path.split('.')[0] === holdingUnit.path.split('.')[0] ||
       (await this.units.isWithin(unit.id, holdingUnit.id, tx))
     );
-  }
-
-  /** The day the pending application for judicial confirmation was made (its event's payload). */
-  private async confirmationAppliedOn({ row, tx }: CaseEventStep): Promise<string | null> {
-    const [found] = await tx.query(
-      `SELECT payload->>'appliedOn' AS "appliedOn" FROM case_events
-        WHERE case_id = $1 AND type = 'REQUEST_JUDICIAL_CONFIRMATION' ORDER BY seq DESC LIMIT 1`,
-      [row.id],
-    );
-    return found?.appliedOn ?? null;
   }
 
   /** RETURN_DOWN without a unit: back to the unit that escalated the case here. */

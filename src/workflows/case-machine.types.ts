@@ -84,6 +84,8 @@ export interface CaseContext {
   agreementUnitId?: string | null;
   /** The court the application went to (民事诉讼法 §205); it alone rules on it. */
   confirmationCourtId?: string | null;
+  /** The day the parties applied for confirmation (YYYY-MM-DD): the court's ruling cannot precede it. */
+  confirmationAppliedOn?: string | null;
   suspendedReason: SuspensionReason | null;
   sessionsHeld: number;
   followUpsRecorded: number;

@@ -42,6 +42,7 @@ const clearedAgreement = {
   agreementReachedOn: null,
   agreementUnitId: null,
   confirmationCourtId: null,
+  confirmationAppliedOn: null,
 } satisfies Partial<CaseContext>;
 
 export const caseMachine = setup({
@@ -146,6 +147,7 @@ export const caseMachine = setup({
         ? {
             agreementUnitId: context.holdingUnitId,
             confirmationCourtId: event.court,
+            confirmationAppliedOn: event.appliedOn,
             holdingUnitId: event.court,
           }
         : {},

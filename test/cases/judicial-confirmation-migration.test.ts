@@ -115,6 +115,8 @@ describe('migration: judicial confirmation decided per agreement, at the court',
       holdingUnitId: team.units.court.id,
       confirmationCourtId: team.units.court.id,
       agreementUnitId: team.units.community.id,
+      // the day the parties applied, from the application's event: the ruling may not precede it
+      confirmationAppliedOn: '2026-12-03',
       agreementReachedOn: '2026-12-03',
       rules: { failureGuidance: ['arbitration'] },
     });

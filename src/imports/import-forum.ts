@@ -109,8 +109,13 @@ export class ImportForumCheck {
       errors.push({
         row: line,
         column: 'applicant',
-        message: 'validation.import_already_in_forum',
+        // a case referred out (医疗 §31: to a court) holds the forum as the referral, not as "accepted"
+        message:
+          held.kind === 'referred_out'
+            ? 'validation.import_referred_out_barred'
+            : 'validation.import_already_in_forum',
         params: {
+          agency: held.agency ?? '',
           unit: held.unit?.nameZh ?? '',
           unitEn: held.unit?.nameEn ?? '',
           source: held.source.zh,

@@ -28,6 +28,7 @@ import { NotifyActorsChangedOnlyWhenAccessChanges1764142310000 } from './1764142
 import { SortPetitionsAndMarkFinalRechecks1764200100000 } from './1764200100000-SortPetitionsAndMarkFinalRechecks';
 import { MatchForumsByPartyKeyAndSameMatter1764200200000 } from './1764200200000-MatchForumsByPartyKeyAndSameMatter';
 import { DecideJudicialConfirmationPerAgreementAtTheCourt1764200300000 } from './1764200300000-DecideJudicialConfirmationPerAgreementAtTheCourt';
+import { NamePetitionProposalsAsTheContractDoes1764200400000 } from './1764200400000-NamePetitionProposalsAsTheContractDoes';
 
 /**
  * Every migration, oldest first. Listed (not globbed) so that the app, the CLI and
@@ -64,4 +65,5 @@ export const migrations = [
   SortPetitionsAndMarkFinalRechecks1764200100000,
   MatchForumsByPartyKeyAndSameMatter1764200200000,
   DecideJudicialConfirmationPerAgreementAtTheCourt1764200300000,
+  NamePetitionProposalsAsTheContractDoes1764200400000,
 ];

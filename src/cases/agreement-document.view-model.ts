@@ -26,7 +26,8 @@ export function agreementDocumentView(
     number: t('agreementDoc.number', { number: row.number }),
     committee: peoples ? committee : unitName(file.holdingUnit, locale),
     oral: agreement.form === 'oral',
-    caseUrl: `/cases/${row.id}`,
+    backUrl: `/cases/${row.id}`,
+    backLabel: t('casePage.backToCase'),
     parties: parties.map(({ party, idNumber, phone }) => ({
       roleLabel: t(`partyRoles.${party.role}`),
       name: party.name,

@@ -90,7 +90,7 @@ export function clocksAfter(
 ): PetitionDueDates {
   switch (eventType) {
     case 'ACCEPT':
-      // §34's 60 days bind claims only; suggestions and complaints follow their own routes (§32, §33)
+      // §34's 60 days bind claims only; proposals and complaints follow their own routes (§32, §33)
       return rules.concludeApplies.categories.includes(payload.category ?? 'claim')
         ? { ...dueDates, conclusion: startPetitionClock(rules.conclude, today, calendar) }
         : dueDates;

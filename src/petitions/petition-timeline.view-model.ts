@@ -71,7 +71,8 @@ function factText(value: unknown, kind: FactKind, { t, locale, units }: Timeline
       return unit ? unitName(unit, locale) : String(value);
     }
     case 'category':
-      return t(`petitions.categories.${String(value)}`);
+      // events recorded before the contract's name (`proposal`) say `suggestion`; the chain keeps them as written
+      return t(`petitions.categories.${value === 'suggestion' ? 'proposal' : String(value)}`);
     case 'list':
       return Array.isArray(value) && value.length > 0 ? value.map(String).join(t('punct.comma')) : undefined;
     default:

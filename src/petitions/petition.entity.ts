@@ -45,7 +45,7 @@ export class Petition {
   @Column({ type: 'text' })
   content!: string;
 
-  /** §31: suggestion (建议意见类), complaint (检举控告类) or claim (申诉求决类). */
+  /** §31: proposal (建议意见类), complaint (检举控告类) or claim (申诉求决类). */
   @Column({ type: 'varchar', length: 16, default: 'claim' })
   category!: PetitionCategory;
 

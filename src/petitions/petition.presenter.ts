@@ -97,7 +97,7 @@ export class PetitionPresenter {
       number: row.number,
       subject: row.subject,
       state: row.state,
-      /** §31: suggestion, complaint or claim. */
+      /** §31: proposal, complaint or claim. */
       category: row.category,
       receivedOn: row.receivedOn,
       /** The day a recheck closed it for good (§36), or null. */

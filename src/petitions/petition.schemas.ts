@@ -29,7 +29,11 @@ export const registerPetitionSchema = z
     localUnitId: z.uuid({ error: 'validation.invalid_value' }).optional(),
     receivedOn: date.optional(),
     /** §31: which kind of petition; only claims (the default) are concluded within 60 days (§34). */
-    category: z.enum(petitionCategories, { error: 'validation.invalid_value' }).optional(),
+    category: z.preprocess(
+      // `suggestion` was this value's name before the contract's `proposal` (API.md, Additions)
+      (value) => (value === 'suggestion' ? 'proposal' : value),
+      z.enum(petitionCategories, { error: 'validation.invalid_value' }).optional(),
+    ),
     /** A petition the user confirms is the same matter (its final recheck refuses this one, §36). */
     sameMatterAs: z.uuid({ error: 'validation.invalid_value' }).optional(),
   })

@@ -191,7 +191,7 @@ export function newPetitionView({ t }: PageContext) {
   return {
     title: t('petitions.new'),
     rows: [0, 1, 2],
-    categories: ['claim', 'suggestion', 'complaint'].map((value) => ({
+    categories: ['claim', 'proposal', 'complaint'].map((value) => ({
       value,
       label: t(`petitions.categories.${value}`),
     })),

@@ -119,8 +119,8 @@ describe('the category selects the clocks; an extension only before the period r
     return answer.body;
   }
 
-  it('信访工作条例 第三十四条: a suggestion or a complaint has no 60-day conclusion period to extend; a claim (the default) has', async () => {
-    for (const category of ['suggestion', 'complaint']) {
+  it('信访工作条例 第三十四条: a proposal or a complaint has no 60-day conclusion period to extend; a claim (the default) has', async () => {
+    for (const category of ['proposal', 'complaint']) {
       const petition = await accepted(category);
       expect(petition.category).toBe(category);
       expect(petition.dueDates.conclusion).toBeUndefined();
@@ -136,6 +136,12 @@ describe('the category selects the clocks; an extension only before the period r
     const claim = await accepted();
     expect(claim.category).toBe('claim');
     expect(claim.dueDates.conclusion).toMatchObject({ startedOn: '2026-12-03', due: '2027-02-01', days: 60 });
+  });
+
+  it('a client still sending the first release’s `suggestion` registers a 建议意见类 petition under the contract’s name `proposal`', async () => {
+    const petition = await accepted('suggestion');
+    expect(petition.category).toBe('proposal');
+    expect(petition.dueDates.conclusion).toBeUndefined();
   });
 
   it('信访工作条例 第三十四条: an extension asked on the 60th day is granted; the day after, it is refused naming the date and the article', async () => {

@@ -137,7 +137,7 @@ describe('only a claim’s opinion is reviewed (信访工作条例 第三十四�
   afterAll(() => testApp.close());
 
   it('信访工作条例 第三十五条: a suggestion’s or a complaint’s reply opens no review window; a review asked is refused naming the article, and the reply closes it', async () => {
-    for (const category of ['suggestion', 'complaint']) {
+    for (const category of ['proposal', 'complaint']) {
       const id = await repliedPetition(api, tree.street.id, 'streetSupervisor', {
         subject: `${category} 事项`,
         category,

@@ -91,7 +91,7 @@ describe('the petition statechart (信访工作条例)', () => {
     });
 
     it('信访工作条例 第三十一条、第三十四条: when a suggestion or a complaint is in handling, then it has no conclusion period to extend', () => {
-      for (const category of ['suggestion', 'complaint'] as const) {
+      for (const category of ['proposal', 'complaint'] as const) {
         const state = sendPetition(newPetition(category), { type: 'ACCEPT', conclusionDueOn: null });
         expect(state.context.conclusionDueOn).toBeNull();
         expectRefused(state, e.extendOn('2024-06-01'));
@@ -144,7 +144,7 @@ describe('the petition statechart (信访工作条例)', () => {
     });
 
     it('信访工作条例 第三十四条、第三十五条: when a suggestion or a complaint was replied to, then no review can be asked, whatever window is passed', () => {
-      for (const category of ['suggestion', 'complaint'] as const) {
+      for (const category of ['proposal', 'complaint'] as const) {
         const state = sendPetition(
           newPetition(category),
           { type: 'ACCEPT', conclusionDueOn: null },

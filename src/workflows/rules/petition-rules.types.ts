@@ -16,11 +16,11 @@ export type PetitionDeadline = StageDeadline & {
 };
 
 /**
- * What a petition asks for (信访工作条例 §31): a suggestion or opinion (建议意见类, §32), a
+ * What a petition asks for (信访工作条例 §31): a proposal or opinion (建议意见类, `proposal`, §32), a
  * complaint or report (检举控告类, §33), or a claim to be decided (申诉求决类, §34). The
  * category selects the clocks: only claims are concluded within the 60 days of §34.
  */
-export const petitionCategories = ['suggestion', 'complaint', 'claim'] as const;
+export const petitionCategories = ['proposal', 'complaint', 'claim'] as const;
 export type PetitionCategory = (typeof petitionCategories)[number];
 
 export interface PetitionRules {

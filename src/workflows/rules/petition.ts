@@ -39,7 +39,7 @@ export const petitionRules: readonly PetitionRules[] = [
       source: petitionRegulations.article(34),
     },
     // §35 reviews the 信访处理意见 a claim (申诉求决类) is concluded with (§34): "信访人对信访处理意见
-    // 不服的" asks the body one level up, and §36 rechecks that review. A suggestion (§32) is
+    // 不服的" asks the body one level up, and §36 rechecks that review. A proposal (§32) is
     // studied and answered, adopted or not; a complaint or report (§33) is received, handled
     // and answered by the discipline-inspection bodies (纪检监察) or the competent body under
     // their own rules. Neither ends in a 信访处理意见 to be reviewed, so neither opens a

@@ -176,21 +176,53 @@ export class CaseFileService {
   async agreementDocument(actor: Actor, origin: RequestOrigin, caseId: string) {
     const file = await this.open(actor, caseId);
     if (!file.agreement) throw new RuleViolationError('no_agreement');
-    const parties: DocumentParty[] = file.parties.map((party) => ({
+    const parties = this.documentParties(file);
+    await this.auditPrint(origin, file, parties, 'case.agreement_printed', {});
+    return { file, agreement: file.agreement, parties };
+  }
+
+  /**
+   * The case file and its parties for one of the procedure's other documents
+   * (src/cases/documents/): numbers in full where the policy lets this user unmask them,
+   * by the agreement's rule, and the print audited (`case.document_printed`, naming the
+   * document) when it shows any. `check` (the document's own: does it apply to this case?)
+   * runs before anything is decrypted or audited.
+   */
+  async printedDocument(
+    actor: Actor,
+    origin: RequestOrigin,
+    caseId: string,
+    document: { name: string; check: (file: CaseFile) => void },
+  ): Promise<{ file: CaseFile; parties: DocumentParty[] }> {
+    const file = await this.open(actor, caseId);
+    document.check(file);
+    const parties = this.documentParties(file);
+    await this.auditPrint(origin, file, parties, 'case.document_printed', { document: document.name });
+    return { file, parties };
+  }
+
+  private documentParties(file: CaseFile): DocumentParty[] {
+    return file.parties.map((party) => ({
       party,
       idNumber:
         file.may.reveal && party.idNumberEncrypted ? this.cipher.decrypt(party.idNumberEncrypted) : null,
       phone: file.may.reveal && party.phoneEncrypted ? this.cipher.decrypt(party.phoneEncrypted) : null,
     }));
-    if (file.may.reveal && parties.some((party) => party.idNumber || party.phone)) {
-      await this.audit.record(origin, {
-        action: 'case.agreement_printed',
-        target: { type: 'case', id: file.row.id },
-        details: {
-          parties: parties.filter((party) => party.idNumber || party.phone).map((party) => party.party.id),
-        },
-      });
-    }
-    return { file, agreement: file.agreement, parties };
+  }
+
+  private async auditPrint(
+    origin: RequestOrigin,
+    file: CaseFile,
+    parties: DocumentParty[],
+    action: string,
+    details: Record<string, unknown>,
+  ) {
+    const shown = parties.filter((party) => party.idNumber || party.phone);
+    if (!file.may.reveal || shown.length === 0) return;
+    await this.audit.record(origin, {
+      action,
+      target: { type: 'case', id: file.row.id },
+      details: { ...details, parties: shown.map((party) => party.party.id) },
+    });
   }
 }

@@ -18,6 +18,8 @@ import { blankParties, type IntakeState, intakeView } from './case-intake.view-m
 import { caseListView } from './case-list.view-model';
 import { type CasePageOptions, casePageView } from './case-page.view-model';
 import type { CaseWorkflowService } from './case-workflow.service';
+import { caseDocumentRoutes } from './documents/case-document.web.routes';
+import { documentsPanelView } from './documents/documents-panel.view-model';
 import type { PartyRevealService } from './party-reveal.service';
 import { revealedPartyView } from './revealed-party.view-model';
 
@@ -80,7 +82,10 @@ export function caseWebRoutes({
   async function renderCase(req: Request, res: Response, options: CasePageOptions, status = 200) {
     const actor = actorOf(req);
     const file = await files.open(actor, String(req.params.id));
-    res.status(status).render('cases/show', casePageView(file, options, context(req)));
+    res.status(status).render('cases/show', {
+      ...casePageView(file, options, context(req)),
+      documents: documentsPanelView(file, context(req)),
+    });
   }
 
   return [
@@ -254,5 +259,6 @@ export function caseWebRoutes({
         res.render('../documents/agreement', agreementDocumentView(document, context(req)));
       },
     },
+    ...caseDocumentRoutes({ cases, files }),
   ];
 }

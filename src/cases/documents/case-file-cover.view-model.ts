@@ -1,0 +1,98 @@
+import type { TFunction } from 'i18next';
+import { todayInShanghai } from '../../deadlines/working-calendar';
+import { formatPlainDate } from '../../shared/format';
+import type { Locale } from '../../shared/i18n/i18n';
+import { unitName } from '../../units/unit.presenter';
+import type { ViewContext } from '../case.view-model';
+import type { CaseFile } from '../case-file.service';
+import { acceptanceOf, type CaseDocumentEntry, caseDocumentsOf, closingOf, momentOf } from './case-documents';
+import { documentLaw } from './document-law';
+import { documentFrame, issuerName, lawLine, mediatorName } from './document-parts';
+
+function dayOf(at: Date | string, locale: Locale): string {
+  return formatPlainDate(at instanceof Date ? todayInShanghai(at) : at, locale);
+}
+
+/** A document's name as the case page and the table of contents print it. */
+export function documentName(entry: CaseDocumentEntry, t: TFunction): string {
+  switch (entry.kind) {
+    case 'acceptance-notice':
+      return t('caseDocs.acceptance.title');
+    case 'refusal-notice':
+      return t('caseDocs.refusal.title');
+    case 'session-record':
+      return t('caseDocs.session.title');
+    case 'follow-up-record':
+      return t('caseDocs.followUp.title');
+    case 'agreement':
+      return t('agreementDoc.title');
+  }
+}
+
+/**
+ * 卷宗封面 (人民调解法 §27: the committee files each case): unit, number, title, type, parties,
+ * the days it was received, accepted and closed, the outcome and the mediator. The retention
+ * period (保管期限) is a blank line: no national rule sets it (see `documentLaw.caseFile`).
+ */
+export function caseFileCoverView(file: CaseFile, context: ViewContext) {
+  const { t, locale } = context;
+  const row = file.row;
+  const accepted = acceptanceOf(file);
+  const closed = closingOf(file);
+  const names = (role: string) =>
+    file.parties
+      .filter((party) => party.role === role)
+      .map((party) => party.name)
+      .join(locale === 'en' ? ', ' : '、');
+  return {
+    ...documentFrame(file, t('caseDocs.cover.title'), context),
+    kind: 'cover',
+    issuer: issuerName(file, row.holdingUnitId, context),
+    rows: [
+      { label: t('caseDocs.cover.unit'), text: unitName(file.holdingUnit, locale) },
+      { label: t('caseDocs.cover.number'), text: row.number },
+      { label: t('caseDocs.cover.name'), text: row.title },
+      { label: t('caseDocs.cover.type'), text: t(`disputeTypes.${row.type}`) },
+      { label: t('partyRoles.applicant'), text: names('applicant') },
+      { label: t('partyRoles.respondent'), text: names('respondent') },
+      { label: t('caseDocs.cover.receivedOn'), text: formatPlainDate(row.receivedOn, locale) },
+      { label: t('caseDocs.cover.acceptedOn'), text: accepted ? dayOf(accepted.at, locale) : '' },
+      { label: t('caseDocs.cover.closedOn'), text: closed ? dayOf(closed.at, locale) : '' },
+      { label: t('caseDocs.cover.outcome'), text: row.outcome ? t(`caseOutcomes.${row.outcome}`) : '' },
+      { label: t('caseDocs.cover.mediator'), text: mediatorName(file) },
+      { label: t('caseDocs.cover.filedBy'), text: '' },
+      { label: t('caseDocs.cover.filedOn'), text: '' },
+      { label: t('caseDocs.cover.retention'), text: '' },
+    ],
+    retentionNote: t('caseDocs.cover.retentionNote'),
+    law: lawLine(documentLaw.caseFile, context),
+  };
+}
+
+/**
+ * 卷内目录: every document the case has and every attachment, in the order they were made,
+ * with the day and an empty page-number column to fill when the file is bound.
+ */
+export function caseFileContentsView(file: CaseFile, context: ViewContext) {
+  const { t, locale } = context;
+  const documents = caseDocumentsOf(file).map((entry) => ({
+    at: entry.at,
+    name: documentName(entry, t),
+    note: '',
+  }));
+  const attachments = file.attachments.map((attachment) => ({
+    at: attachment.uploadedAt as Date | string,
+    name: attachment.fileName,
+    note: attachment.description ?? t('caseDocs.contents.attachment'),
+  }));
+  const items = [...documents, ...attachments]
+    .sort((a, b) => momentOf(a.at) - momentOf(b.at))
+    .map((item, index) => ({ n: index + 1, name: item.name, day: dayOf(item.at, locale), note: item.note }));
+  return {
+    ...documentFrame(file, t('caseDocs.contents.title'), context),
+    kind: 'contents',
+    caseTitle: file.row.title,
+    items,
+    law: lawLine(documentLaw.caseFile, context),
+  };
+}

@@ -1,0 +1,23 @@
+import { formatMoment, formatPlainDate } from '../../shared/format';
+import type { ViewContext } from '../case.view-model';
+import type { CaseFile } from '../case-file.service';
+import { caseDocumentsOf } from './case-documents';
+import { documentName } from './case-file-cover.view-model';
+
+/**
+ * The case page's documents panel (templates/partials/cases/documents.hbs): each document the
+ * case has, with its proof of service where it is served, then the file's cover and contents.
+ */
+export function documentsPanelView(file: CaseFile, { t, locale }: ViewContext) {
+  const base = `/cases/${file.row.id}/documents`;
+  return {
+    items: caseDocumentsOf(file).map((entry) => ({
+      name: documentName(entry, t),
+      when: entry.at instanceof Date ? formatMoment(entry.at, locale) : formatPlainDate(entry.at, locale),
+      url: entry.url,
+      receiptUrl: entry.receiptUrl ?? null,
+    })),
+    coverUrl: `${base}/cover`,
+    contentsUrl: `${base}/contents`,
+  };
+}

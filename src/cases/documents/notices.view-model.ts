@@ -1,0 +1,132 @@
+import { todayInShanghai } from '../../deadlines/working-calendar';
+import { formatMoment, formatPlainDate } from '../../shared/format';
+import { inLocale } from '../../shared/i18n/bilingual';
+import { unitName } from '../../units/unit.presenter';
+import type { StageDeadline, Track } from '../../workflows/rules/dispute-rules.types';
+import { tracks } from '../../workflows/rules/dispute-rules.types';
+import type { ViewContext } from '../case.view-model';
+import type { CaseFile, DocumentParty } from '../case-file.service';
+import { acceptanceOf, refusalOf } from './case-documents';
+import { documentLaw } from './document-law';
+import { documentFrame, issuerName, lawLine, namesIn, partyLines, payloadText } from './document-parts';
+
+interface PrintedCase {
+  file: CaseFile;
+  parties: DocumentParty[];
+}
+
+/** The rights §23 gives the parties, in its order. */
+const rights = ['choose', 'accept', 'public', 'express'] as const;
+
+/** How long the period runs, in words: "15日", "30个工作日", "1个月". */
+function periodLength(deadline: StageDeadline, { t }: ViewContext): string {
+  if (deadline.months !== undefined) return t('deadlines.basisMonths', { count: deadline.months });
+  return t(deadline.basis === 'working' ? 'deadlines.basisWorking' : 'deadlines.basisCalendar', {
+    days: deadline.days,
+  });
+}
+
+function trackOf(payload: Record<string, unknown>): Track | null {
+  const track = payload.track;
+  return tracks.find((candidate) => candidate === track) ?? null;
+}
+
+/**
+ * 受理通知书 (人民调解法 §17, §23): who accepted, when, on which track and at which unit, the
+ * period the rules give with its article, the parties' rights, and the lookup code — printed
+ * when given (issued at acceptance, or anew by the unit), else a line saying so.
+ */
+export function acceptanceNoticeView(
+  { file, parties }: PrintedCase,
+  context: ViewContext,
+  options: { lookupCode?: string } = {},
+) {
+  const { t, locale } = context;
+  const event = acceptanceOf(file);
+  if (!event) throw new Error('acceptanceNoticeView: the case was never accepted');
+  const track = trackOf(event.payload) ?? file.row.track ?? 'people';
+  const unitId = payloadText(event.payload, 'unitId') || event.unitId;
+  const unit = (unitId ? file.units.get(unitId) : undefined) ?? file.holdingUnit;
+  const deadline = file.rules.deadlines[track];
+  const acceptedOn = formatMoment(event.at, locale);
+  const level = payloadText(event.payload, 'level');
+  const acceptedDay = formatPlainDate(todayInShanghai(event.at), locale);
+  // day 0 of the period: the day of acceptance, or the application's for a period that counts from it (劳动 §14)
+  const startsOn =
+    deadline.countsFrom === 'application_received'
+      ? formatPlainDate(file.row.receivedOn, locale)
+      : acceptedDay;
+  return {
+    ...documentFrame(file, t('caseDocs.acceptance.title'), context),
+    kind: 'acceptance-notice',
+    issuer: issuerName(file, unitId, context),
+    addressees: partyLines(parties, t),
+    body: t('caseDocs.acceptance.body', {
+      applicants: namesIn(parties, 'applicant', locale),
+      respondents: namesIn(parties, 'respondent', locale),
+      type: t(`disputeTypes.${file.row.type}`),
+      title: file.row.title,
+      receivedOn: formatPlainDate(file.row.receivedOn, locale),
+      acceptedOn,
+      unit: unitName(unit, locale),
+      track: t(`tracks.${track}`),
+    }),
+    facts: [
+      { label: t('caseDocs.acceptance.acceptedBy'), text: event.actorName ?? '' },
+      { label: t('caseDocs.acceptance.acceptedAt'), text: acceptedOn },
+      {
+        label: t('caseDocs.acceptance.track'),
+        text: level ? `${t(`tracks.${track}`)} · ${t(`levels.${level}`)}` : t(`tracks.${track}`),
+      },
+      { label: t('caseDocs.acceptance.unit'), text: unitName(unit, locale) },
+      {
+        label: t('caseDocs.acceptance.period'),
+        text: t('caseDocs.acceptance.periodText', {
+          length: periodLength(deadline, context),
+          from: startsOn,
+          source: inLocale(locale, deadline.source),
+        }),
+      },
+    ],
+    rightsTitle: t('caseDocs.acceptance.rightsTitle', {
+      source: inLocale(locale, documentLaw.partiesRights),
+    }),
+    rights: track === 'people' ? rights.map((key) => t(`caseDocs.acceptance.rights.${key}`)) : [],
+    lookupCode: options.lookupCode ?? null,
+    law: lawLine(documentLaw.acceptanceNotice, context),
+    issuedOn: acceptedDay,
+  };
+}
+
+/**
+ * 不予受理告知书 (人民调解工作若干规定 §22, §23): the reason, and where the party may take the
+ * dispute — the agency it was referred to (REFER_OUT), else the general ways the law leaves open.
+ */
+export function refusalNoticeView({ file, parties }: PrintedCase, context: ViewContext) {
+  const { t, locale } = context;
+  const event = refusalOf(file);
+  if (!event) throw new Error('refusalNoticeView: the case was never refused');
+  const agency = event.type === 'REFER_OUT' ? payloadText(event.payload, 'agency') : '';
+  return {
+    ...documentFrame(file, t('caseDocs.refusal.title'), context),
+    kind: 'refusal-notice',
+    issuer: issuerName(file, event.unitId, context),
+    addressees: partyLines(parties, t),
+    body: t('caseDocs.refusal.body', {
+      applicants: namesIn(parties, 'applicant', locale),
+      respondents: namesIn(parties, 'respondent', locale),
+      type: t(`disputeTypes.${file.row.type}`),
+      title: file.row.title,
+      receivedOn: formatPlainDate(file.row.receivedOn, locale),
+      decidedOn: formatMoment(event.at, locale),
+    }),
+    reason: payloadText(event.payload, 'reason'),
+    whereToGo:
+      agency && agency !== 'other'
+        ? t('caseDocs.refusal.referredTo', { agency: t(`agencies.${agency}`) })
+        : t('caseDocs.refusal.otherWays'),
+    decidedBy: event.actorName ?? '',
+    law: lawLine(documentLaw.refusalNotice, context),
+    issuedOn: formatPlainDate(todayInShanghai(event.at), locale),
+  };
+}

@@ -1,6 +1,7 @@
 import { acceptanceNoticeView } from '../../src/cases/documents/notices.view-model';
 import { demoPassword } from '../../src/demo/demo-accounts';
 import { seedDemoOrganisation } from '../../src/demo/seed-demo';
+import { createI18n } from '../../src/shared/i18n/i18n';
 import { Browser } from '../support/auth';
 import { actorNamed, caseInState, send } from '../support/case-steps';
 import { linkCaseToAgent } from '../support/factories';
@@ -102,7 +103,7 @@ describe('the procedure’s printed documents of a case (issue 20)', () => {
       row.id,
       { name: 'acceptance_notice', check: () => undefined },
     );
-    const i18n = await import('../../src/shared/i18n/i18n').then((m) => m.createI18n('zh-CN'));
+    const i18n = await createI18n('zh-CN');
     const t = i18n.getFixedT('zh-CN');
     const withCode = acceptanceNoticeView(printed, { t, locale: 'zh-CN' }, { lookupCode: 'K7P3-QX9M' });
     expect(withCode.lookupCode).toBe('K7P3-QX9M');
@@ -212,4 +213,62 @@ describe('the procedure’s printed documents of a case (issue 20)', () => {
     }
     expect(await printsOf(row.id)).toHaveLength(0);
   });
+  it.each([
+    ['zh-CN', '受理通知书', '人民调解法 第二十三条'],
+    ['en', 'Notice of acceptance', 'People’s Mediation Law, Art. 23'],
+  ])(
+    'in %s, every document reads in that language, with no key left untranslated',
+    async (locale, title, source) => {
+      const mediator = await actorNamed(testApp.services, testApp.db, 'mediator');
+      const inProgress = await caseInState(testApp.services, mediator, 'mediation.inProgress', {
+        parties: partiesOfNewCase(),
+      });
+      const row = await send(
+        testApp.services,
+        mediator,
+        inProgress,
+        { type: 'LOG_SESSION', kind: 'session', heldAt: '2026-12-01T14:00:00+08:00', minutes: '双方到场。' },
+        { type: 'REACH_AGREEMENT', form: 'written', terms: '被申请人于月底前赔偿维修费 3,000 元。' },
+        {
+          type: 'RECORD_FOLLOW_UP',
+          visitedAt: '2026-12-02T15:00:00+08:00',
+          performed: 'full',
+          note: '已履行。',
+        },
+      );
+      const declined = await caseInState(testApp.services, mediator, 'closed', {
+        parties: partiesOfNewCase(),
+      });
+      const seqs = await testApp.db.query(
+        `SELECT type, seq FROM case_events WHERE case_id = $1 AND type IN ('LOG_SESSION', 'RECORD_FOLLOW_UP')`,
+        [row.id],
+      );
+      const seqOf = (type: string) => seqs.find((entry: { type: string }) => entry.type === type).seq;
+      const browser = new Browser(testApp.app);
+      await browser.signIn('mediator', demoPassword);
+      await browser.post('/locale', { locale, returnTo: '/' });
+      const untranslated =
+        /(?<![\w/.-])(caseDocs|agreementDoc|partyRoles|disputeTypes|tracks|levels|agencies|performance|sessionKinds|caseOutcomes|punct)\.[A-Za-z_.]+/g;
+      for (const path of [
+        `/cases/${row.id}`,
+        `/cases/${row.id}/documents/acceptance-notice`,
+        `/cases/${row.id}/documents/sessions/${seqOf('LOG_SESSION')}`,
+        `/cases/${row.id}/documents/follow-ups/${seqOf('RECORD_FOLLOW_UP')}`,
+        `/cases/${row.id}/documents/service-receipt/acceptance-notice`,
+        `/cases/${row.id}/documents/service-receipt/agreement`,
+        `/cases/${row.id}/documents/cover`,
+        `/cases/${row.id}/documents/contents`,
+        `/cases/${declined.id}/documents/refusal-notice`,
+        `/cases/${declined.id}/documents/service-receipt/refusal-notice`,
+      ]) {
+        const page = await browser.get(path);
+        expect({ path, status: page.status }).toEqual({ path, status: 200 });
+        expect({ path, keys: page.text.match(untranslated) ?? [] }).toEqual({ path, keys: [] });
+        expect(page.text).toContain(`<html lang="${locale}">`);
+      }
+      const notice = await browser.get(`/cases/${row.id}/documents/acceptance-notice`);
+      expect(notice.text).toContain(title);
+      expect(notice.text).toContain(source);
+    },
+  );
 });

@@ -22,8 +22,10 @@ export interface CaseDocumentEntry {
   kind: CaseDocumentKind;
   /** The event the document records (a session, a follow-up), by its place in the case's chain. */
   seq?: number;
-  /** When: the event's moment, or the agreement's day. */
+  /** When it was made: the moment its event was recorded (the order of the file). */
   at: Date | string;
+  /** The day it speaks of: a session's or a follow-up's own time, the agreement's day. */
+  dated: Date | string;
   url: string;
   /** Its proof of service, for a document served on the parties. */
   receiptUrl?: string;
@@ -82,6 +84,7 @@ export function caseDocumentsOf(file: CaseFile): CaseDocumentEntry[] {
     entries.push({
       kind: 'acceptance-notice',
       at: acceptance.at,
+      dated: acceptance.at,
       url: `${base(file)}/acceptance-notice`,
       receiptUrl: receiptUrl(file, 'acceptance-notice'),
     });
@@ -90,6 +93,7 @@ export function caseDocumentsOf(file: CaseFile): CaseDocumentEntry[] {
     entries.push({
       kind: 'refusal-notice',
       at: refusal.at,
+      dated: refusal.at,
       url: `${base(file)}/refusal-notice`,
       receiptUrl: receiptUrl(file, 'refusal-notice'),
     });
@@ -100,6 +104,7 @@ export function caseDocumentsOf(file: CaseFile): CaseDocumentEntry[] {
         kind: 'session-record',
         seq: event.seq,
         at: event.at,
+        dated: momentIn(event.payload.heldAt) ?? event.at,
         url: `${base(file)}/sessions/${event.seq}`,
       });
     }
@@ -108,6 +113,7 @@ export function caseDocumentsOf(file: CaseFile): CaseDocumentEntry[] {
         kind: 'follow-up-record',
         seq: event.seq,
         at: event.at,
+        dated: momentIn(event.payload.visitedAt) ?? event.at,
         url: `${base(file)}/follow-ups/${event.seq}`,
       });
     }
@@ -115,12 +121,19 @@ export function caseDocumentsOf(file: CaseFile): CaseDocumentEntry[] {
   if (file.agreement) {
     entries.push({
       kind: 'agreement',
-      at: file.agreement.reachedOn,
+      at: lastOf(file.events, (event) => event.type === 'REACH_AGREEMENT')?.at ?? file.agreement.reachedOn,
+      dated: file.agreement.reachedOn,
       url: `/cases/${file.row.id}/agreement`,
       receiptUrl: receiptUrl(file, 'agreement'),
     });
   }
   return entries.sort((a, b) => momentOf(a.at) - momentOf(b.at));
+}
+
+function momentIn(value: unknown): Date | null {
+  if (typeof value !== 'string') return null;
+  const moment = new Date(value);
+  return Number.isNaN(moment.getTime()) ? null : moment;
 }
 
 /** A moment or a plain day (taken as its start in Shanghai) as milliseconds, for ordering. */

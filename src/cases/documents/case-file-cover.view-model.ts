@@ -77,17 +77,24 @@ export function caseFileContentsView(file: CaseFile, context: ViewContext) {
   const { t, locale } = context;
   const documents = caseDocumentsOf(file).map((entry) => ({
     at: entry.at,
+    dated: entry.dated,
     name: documentName(entry, t),
     note: '',
   }));
   const attachments = file.attachments.map((attachment) => ({
     at: attachment.uploadedAt as Date | string,
+    dated: attachment.uploadedAt as Date | string,
     name: attachment.fileName,
     note: attachment.description ?? t('caseDocs.contents.attachment'),
   }));
   const items = [...documents, ...attachments]
     .sort((a, b) => momentOf(a.at) - momentOf(b.at))
-    .map((item, index) => ({ n: index + 1, name: item.name, day: dayOf(item.at, locale), note: item.note }));
+    .map((item, index) => ({
+      n: index + 1,
+      name: item.name,
+      day: dayOf(item.dated, locale),
+      note: item.note,
+    }));
   return {
     ...documentFrame(file, t('caseDocs.contents.title'), context),
     kind: 'contents',

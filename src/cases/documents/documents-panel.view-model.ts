@@ -13,7 +13,10 @@ export function documentsPanelView(file: CaseFile, { t, locale }: ViewContext) {
   return {
     items: caseDocumentsOf(file).map((entry) => ({
       name: documentName(entry, t),
-      when: entry.at instanceof Date ? formatMoment(entry.at, locale) : formatPlainDate(entry.at, locale),
+      when:
+        entry.dated instanceof Date
+          ? formatMoment(entry.dated, locale)
+          : formatPlainDate(entry.dated, locale),
       url: entry.url,
       receiptUrl: entry.receiptUrl ?? null,
     })),

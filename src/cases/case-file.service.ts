@@ -184,20 +184,20 @@ export class CaseFileService {
   /**
    * The case file and its parties for one of the procedure's other documents
    * (src/cases/documents/): numbers in full where the policy lets this user unmask them,
-   * by the agreement's rule, and the print audited (`case.document_printed`, naming the
-   * document) when it shows any. `check` (the document's own: does it apply to this case?)
+   * by the agreement's rule, and the print audited (`case.document_printed`, with `audit`:
+   * which document, and which session, follow-up or served document) when it shows any. `check` (the document's own: does it apply to this case?)
    * runs before anything is decrypted or audited.
    */
   async printedDocument(
     actor: Actor,
     origin: RequestOrigin,
     caseId: string,
-    document: { name: string; check: (file: CaseFile) => void },
+    document: { audit: { document: string } & Record<string, unknown>; check: (file: CaseFile) => void },
   ): Promise<{ file: CaseFile; parties: DocumentParty[] }> {
     const file = await this.open(actor, caseId);
     document.check(file);
     const parties = this.documentParties(file);
-    await this.auditPrint(origin, file, parties, 'case.document_printed', { document: document.name });
+    await this.auditPrint(origin, file, parties, 'case.document_printed', document.audit);
     return { file, parties };
   }
 

@@ -101,7 +101,7 @@ describe('the procedure’s printed documents of a case (issue 20)', () => {
       mediator,
       { actor: { id: mediator.id, username: 'mediator' }, ip: null },
       row.id,
-      { name: 'acceptance_notice', check: () => undefined },
+      { audit: { document: 'acceptance_notice' }, check: () => undefined },
     );
     const i18n = await createI18n('zh-CN');
     const t = i18n.getFixedT('zh-CN');
@@ -125,8 +125,10 @@ describe('the procedure’s printed documents of a case (issue 20)', () => {
     expect(notice.text).toContain('不属于人民调解受理范围。');
     expect(notice.text).toContain('向有关机关申请处理或者向人民法院提起诉讼');
     expect(notice.text).toContain('人民调解工作若干规定 第二十二条、第二十三条');
-    // a case never accepted has no acceptance notice
-    expect((await browsers.mediator.get(`/cases/${row.id}/documents/acceptance-notice`)).status).toBe(404);
+    // a case never accepted has no acceptance notice: 422 saying so, as for the agreement
+    const none = await browsers.mediator.get(`/cases/${row.id}/documents/acceptance-notice`);
+    expect(none.status).toBe(422);
+    expect(none.text).toContain('本案没有这份文书');
   });
 
   it('不予受理告知书 after REFER_OUT names the agency the party may go to', async () => {
@@ -168,12 +170,21 @@ describe('the procedure’s printed documents of a case (issue 20)', () => {
     expect(record.text).toContain('部分履行');
     expect(record.text).toContain('已支付一半，余款约定下周付清。');
     expect(record.text).toContain('人民调解法 第三十一条');
-    // a seq that is not a follow-up of this case, or not a number: no such page
-    expect((await browsers.mediator.get(`/cases/${row.id}/documents/follow-ups/1`)).status).toBe(404);
-    expect((await browsers.mediator.get(`/cases/${row.id}/documents/sessions/abc`)).status).toBe(404);
-    expect((await browsers.mediator.get(`/cases/${row.id}/documents/service-receipt/nothing`)).status).toBe(
-      404,
-    );
+    // a seq that is not a follow-up of this case, or not a number, a receipt for no served document: 422
+    for (const path of [
+      'follow-ups/1',
+      'sessions/abc',
+      'service-receipt/nothing',
+      'service-receipt/refusal-notice',
+    ]) {
+      const response = await browsers.mediator.get(`/cases/${row.id}/documents/${path}`);
+      expect({ path, status: response.status }).toEqual({ path, status: 422 });
+      expect(response.text).toContain('本案没有这份文书');
+    }
+    // only the record printed above is audited: a refused request decrypts and records nothing
+    expect((await printsOf(row.id)).map((entry) => [entry.details.document, entry.details.seq])).toEqual([
+      ['follow_up_record', follow.seq],
+    ]);
   });
 
   it('who may see the case but not unmask numbers (an agent) prints masked numbers, and nothing is audited', async () => {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Actor } from '../../access/actor';
 import type { RouteSpec } from '../../access/route-table';
 import { actorOf, originOf } from '../../access/route-table';
-import { NotFoundError } from '../../shared/errors';
+import { RuleViolationError } from '../../shared/errors';
 import type { CaseService } from '../case.service';
 import type { CaseFile, CaseFileService } from '../case-file.service';
 import { acceptanceOf, checkServed, recordedEvent, refusalOf, servedDocuments } from './case-documents';
@@ -15,22 +15,22 @@ const context = (req: Request) => ({ t: req.t, locale: req.locale });
 const seqParam = z.coerce.number().int().min(1).max(1_000_000);
 const servedParam = z.enum(servedDocuments);
 
-/** A path parameter that does not name a document of the case: the page does not exist. */
-function parsedOr404<T>(schema: z.ZodType<T>, value: unknown): T {
+/** A path parameter that names no document of the case: 422, as a document the case does not have. */
+function parsedOr422<T>(schema: z.ZodType<T>, value: unknown): T {
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new NotFoundError();
+  if (!parsed.success) throw new RuleViolationError('no_document');
   return parsed.data;
 }
 
 function present(found: unknown): void {
-  if (!found) throw new NotFoundError();
+  if (!found) throw new RuleViolationError('no_document');
 }
 
 /**
  * The procedure's printed documents of a case (issue 20): who may see the case may print them,
  * as the agreement; personal numbers in full only for whom the policy lets unmask them, and
- * then the print is audited (CaseFileService.printedDocument). A document the case does not
- * have is a 404.
+ * then the print is audited (CaseFileService.printedDocument). A case the user may not see is
+ * a 404; a document the case does not have (yet) is a 422 saying so, as the agreement's.
  */
 export function caseDocumentRoutes({
   cases,
@@ -46,7 +46,7 @@ export function caseDocumentRoutes({
   };
   const page = (
     path: string,
-    name: (req: Request) => string,
+    audit: (req: Request) => { document: string } & Record<string, unknown>,
     check: (req: Request, file: CaseFile) => void,
     render: (
       req: Request,
@@ -59,7 +59,7 @@ export function caseDocumentRoutes({
     record,
     handler: async (req, res) => {
       const printed = await files.printedDocument(actorOf(req), originOf(req), String(req.params.id), {
-        name: name(req),
+        audit: audit(req),
         check: (file) => check(req, file),
       });
       const [template, view] = render(req, printed);
@@ -67,36 +67,36 @@ export function caseDocumentRoutes({
       res.render(`../documents/${template}`, view);
     },
   });
-  const seq = (req: Request) => parsedOr404(seqParam, req.params.seq);
-  const served = (req: Request) => parsedOr404(servedParam, req.params.document);
+  const seq = (req: Request) => parsedOr422(seqParam, req.params.seq);
+  const served = (req: Request) => parsedOr422(servedParam, req.params.document);
   return [
     page(
       'acceptance-notice',
-      () => 'acceptance_notice',
+      () => ({ document: 'acceptance_notice' }),
       (_req, file) => present(acceptanceOf(file)),
       (req, printed) => ['acceptance-notice', acceptanceNoticeView(printed, context(req))],
     ),
     page(
       'refusal-notice',
-      () => 'refusal_notice',
+      () => ({ document: 'refusal_notice' }),
       (_req, file) => present(refusalOf(file)),
       (req, printed) => ['refusal-notice', refusalNoticeView(printed, context(req))],
     ),
     page(
       'sessions/:seq',
-      (req) => `session_record:${seq(req)}`,
+      (req) => ({ document: 'session_record', seq: seq(req) }),
       (req, file) => recordedEvent(file, 'LOG_SESSION', seq(req)),
       (req, printed) => ['session-record', sessionRecordView(printed, seq(req), context(req))],
     ),
     page(
       'follow-ups/:seq',
-      (req) => `follow_up_record:${seq(req)}`,
+      (req) => ({ document: 'follow_up_record', seq: seq(req) }),
       (req, file) => recordedEvent(file, 'RECORD_FOLLOW_UP', seq(req)),
       (req, printed) => ['follow-up-record', followUpRecordView(printed, seq(req), context(req))],
     ),
     page(
       'service-receipt/:document',
-      (req) => `service_receipt:${served(req)}`,
+      (req) => ({ document: 'service_receipt', served: served(req) }),
       (req, file) => checkServed(file, served(req)),
       (req, printed) => ['service-receipt', serviceReceiptView(printed, served(req), context(req))],
     ),

@@ -1,4 +1,4 @@
-import { NotFoundError } from '../../shared/errors';
+import { RuleViolationError } from '../../shared/errors';
 import type { CaseEventRecord } from '../../workflows/workflow-event.entity';
 import type { CaseFile } from '../case-file.service';
 
@@ -57,7 +57,7 @@ export function refusalOf(file: CaseFile): CaseEventRecord | undefined {
 /** A logged session (LOG_SESSION) or follow-up (RECORD_FOLLOW_UP) by its seq. */
 export function recordedEvent(file: CaseFile, type: string, seq: number): CaseEventRecord {
   const event = file.events.find((candidate) => candidate.seq === seq && candidate.type === type);
-  if (!event) throw new NotFoundError();
+  if (!event) throw new RuleViolationError('no_document');
   return event;
 }
 
@@ -141,7 +141,7 @@ export function momentOf(at: Date | string): number {
   return at instanceof Date ? at.getTime() : new Date(`${at}T00:00:00+08:00`).getTime();
 }
 
-/** Whether a served document exists on this case (else its receipt is a 404, as any unknown page). */
+/** Whether a served document exists on this case (else there is no receipt to print: 422, as the agreement). */
 export function checkServed(file: CaseFile, document: ServedDocument): void {
   const present =
     document === 'agreement'
@@ -149,5 +149,5 @@ export function checkServed(file: CaseFile, document: ServedDocument): void {
       : document === 'acceptance-notice'
         ? acceptanceOf(file) !== undefined
         : refusalOf(file) !== undefined;
-  if (!present) throw new NotFoundError();
+  if (!present) throw new RuleViolationError('no_document');
 }

@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { Actor } from '../../access/actor';
 import type { RouteSpec } from '../../access/route-table';
@@ -24,6 +24,25 @@ function parsedOr422<T>(schema: z.ZodType<T>, value: unknown): T {
 
 function present(found: unknown): void {
   if (!found) throw new RuleViolationError('no_document');
+}
+
+/**
+ * Prints the acceptance notice (受理通知书) of the case `req.params.id`, with `lookupCode`
+ * when given — the route that issues a fresh lookup code prints the notice with it through
+ * this, the GET route without. Audited as any print with full numbers; the code is not.
+ */
+export async function renderAcceptanceNotice(
+  files: CaseFileService,
+  req: Request,
+  res: Response,
+  lookupCode?: string,
+): Promise<void> {
+  const printed = await files.printedDocument(actorOf(req), originOf(req), String(req.params.id), {
+    audit: { document: 'acceptance_notice', withLookupCode: lookupCode !== undefined },
+    check: (file) => present(acceptanceOf(file)),
+  });
+  res.setHeader('Cache-Control', 'no-store');
+  res.render('../documents/acceptance-notice', acceptanceNoticeView(printed, context(req), { lookupCode }));
 }
 
 /**
@@ -70,12 +89,13 @@ export function caseDocumentRoutes({
   const seq = (req: Request) => parsedOr422(seqParam, req.params.seq);
   const served = (req: Request) => parsedOr422(servedParam, req.params.document);
   return [
-    page(
-      'acceptance-notice',
-      () => ({ document: 'acceptance_notice' }),
-      (_req, file) => present(acceptanceOf(file)),
-      (req, printed) => ['acceptance-notice', acceptanceNoticeView(printed, context(req))],
-    ),
+    {
+      method: 'get',
+      path: '/cases/:id/documents/acceptance-notice',
+      access: { action: 'case.view' },
+      record,
+      handler: (req, res) => renderAcceptanceNotice(files, req, res),
+    },
     page(
       'refusal-notice',
       () => ({ document: 'refusal_notice' }),

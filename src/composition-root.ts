@@ -45,6 +45,7 @@ import { NotificationPreferenceRepository } from './notifications/notification-p
 import { NotificationPreferenceService } from './notifications/notification-preference.service';
 import { OutboxRepository } from './notifications/outbox.repository';
 import { OutboxAdminService } from './notifications/outbox-admin.service';
+import { PetitionDocumentService } from './petitions/documents/petition-document.service';
 import { PetitionPresenter } from './petitions/petition.presenter';
 import { PetitionRepository } from './petitions/petition.repository';
 import { PetitionService } from './petitions/petition.service';
@@ -330,6 +331,13 @@ function buildPetitions(f: Foundation, disputes: ReturnType<typeof buildCases>) 
       registration: disputes.caseRegistration,
       clock,
       calendar,
+    }),
+    petitionDocuments: new PetitionDocumentService({
+      petitions,
+      repository: petitionRepository,
+      units,
+      cipher: f.cipher,
+      audit: f.audit,
     }),
   };
 }

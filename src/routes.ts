@@ -85,6 +85,7 @@ export function routeTable(services: Services, config: Config, clock: Clock): Ro
       workflow: services.petitionWorkflow,
       units: services.units,
       clock,
+      documents: services.petitionDocuments,
     }),
     ...officialCalendarRoutes(services.calendarYears),
     ...officialCalendarWebRoutes(services.calendarYears, clock),

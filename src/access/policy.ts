@@ -280,6 +280,21 @@ export const policy = {
     return actor.role === 'supervisor' ? isWithinPath(unitPath, actor.unitPath) : unitId === actor.unitId;
   },
 
+  /**
+   * A petitioner's ID and phone number in full, on the petition's printed notices and opinions
+   * (audited): as for a case's parties (`party.reveal`), the roles that may unmask people, at
+   * the unit holding the petition or a supervisor over it. Everyone else who may see the
+   * petition prints them masked.
+   */
+  canRevealPetitioners(actor: Actor, resource: PetitionResource): boolean {
+    return (
+      rolesFor['party.reveal'].includes(actor.role) &&
+      this.canSee(actor, resource) &&
+      (resource.holdingUnitId === actor.unitId ||
+        (actor.role === 'supervisor' && isWithinPath(resource.holdingUnitPath, actor.unitPath)))
+    );
+  },
+
   petitionVisibility(actor: Actor): PetitionVisibility {
     if (!this.can(actor, 'petition.list')) return { kind: 'none' };
     if (actor.role === 'supervisor') return { kind: 'subtree', path: actor.unitPath };

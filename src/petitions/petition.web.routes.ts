@@ -8,6 +8,9 @@ import type { Clock } from '../shared/clock';
 import { submitForm } from '../shared/http/forms';
 import { parseFilterQuery, parseOrThrow } from '../shared/http/validate';
 import type { UnitService } from '../units/unit.service';
+import { petitionDocumentRoutes } from './documents/petition-document.routes';
+import type { PetitionDocumentService } from './documents/petition-document.service';
+import { petitionDocumentLinks } from './documents/petition-document-links.view-model';
 import {
   linkCaseFromForm,
   petitionEventFromForm,
@@ -37,6 +40,8 @@ export interface PetitionWebDeps {
   workflow: PetitionWorkflowService;
   units: UnitService;
   clock: Clock;
+  /** The petition's printed notices and opinions (告知书, 意见书). */
+  documents: PetitionDocumentService;
 }
 
 const context = (req: Request) => ({ t: req.t, locale: req.locale });
@@ -48,6 +53,7 @@ export function petitionWebRoutes({
   workflow,
   units,
   clock,
+  documents,
 }: PetitionWebDeps): RouteSpec[] {
   const record = {
     param: 'id',
@@ -66,19 +72,22 @@ export function petitionWebRoutes({
       allowed.has('FORWARD') ? units.listVisible(actor) : Promise.resolve([]),
       petitions.timelineWithUnits(actor, id),
     ]);
-    return petitionPageView(
-      {
-        petition,
-        visits,
-        agents,
-        units: unitList,
-        mayVisit: policy.canLogVisit(actor, resource),
-        today: todayInShanghai(clock.now()),
-        events: timeline.events,
-        eventUnits: timeline.units,
-      },
-      context(req),
-    );
+    return {
+      ...petitionPageView(
+        {
+          petition,
+          visits,
+          agents,
+          units: unitList,
+          mayVisit: policy.canLogVisit(actor, resource),
+          today: todayInShanghai(clock.now()),
+          events: timeline.events,
+          eventUnits: timeline.units,
+        },
+        context(req),
+      ),
+      documents: petitionDocumentLinks(row.id, timeline.events, req.t),
+    };
   }
 
   return [
@@ -220,5 +229,6 @@ export function petitionWebRoutes({
         if (ok) res.redirect(303, `/petitions/${id}?saved=1`);
       },
     },
+    ...petitionDocumentRoutes({ documents, record }),
   ];
 }

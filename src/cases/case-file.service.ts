@@ -19,9 +19,11 @@ import type { Case } from './case.entity';
 import type { CaseRepository } from './case.repository';
 import type { CaseService } from './case.service';
 import { type StagePeriodToday, stagePeriodToday } from './case-period';
+import { partiesOnPrintedDocument } from './document-parties';
 import type { Agreement } from './mediation-record.entity';
 import type { MediationRecordRepository } from './mediation-record.repository';
 import type { Party } from './party.entity';
+import type { RevealedParty } from './party-reveal.service';
 
 /** Everything the case page shows, gathered for one actor: the view model turns it into the page. */
 export interface CaseFile {
@@ -52,12 +54,8 @@ export interface CaseFile {
   calendar: WorkingCalendar;
 }
 
-/** A party on the printed agreement: personal numbers in full where the policy allows (audited). */
-export interface DocumentParty {
-  party: Party;
-  idNumber: string | null;
-  phone: string | null;
-}
+/** A party on a printed document: personal numbers in full where the policy allows (audited). */
+export type DocumentParty = RevealedParty;
 
 /**
  * The case file as the web pages read it: the case, its parties, timeline,
@@ -176,8 +174,7 @@ export class CaseFileService {
   async agreementDocument(actor: Actor, origin: RequestOrigin, caseId: string) {
     const file = await this.open(actor, caseId);
     if (!file.agreement) throw new RuleViolationError('no_agreement');
-    const parties = this.documentParties(file);
-    await this.auditPrint(origin, file, parties, 'case.agreement_printed', {});
+    const parties = await this.printedParties(origin, file, 'case.agreement_printed', {});
     return { file, agreement: file.agreement, parties };
   }
 
@@ -196,33 +193,24 @@ export class CaseFileService {
   ): Promise<{ file: CaseFile; parties: DocumentParty[] }> {
     const file = await this.open(actor, caseId);
     document.check(file);
-    const parties = this.documentParties(file);
-    await this.auditPrint(origin, file, parties, 'case.document_printed', document.audit);
+    const parties = await this.printedParties(origin, file, 'case.document_printed', document.audit);
     return { file, parties };
   }
 
-  private documentParties(file: CaseFile): DocumentParty[] {
-    return file.parties.map((party) => ({
-      party,
-      idNumber:
-        file.may.reveal && party.idNumberEncrypted ? this.cipher.decrypt(party.idNumberEncrypted) : null,
-      phone: file.may.reveal && party.phoneEncrypted ? this.cipher.decrypt(party.phoneEncrypted) : null,
-    }));
-  }
-
-  private async auditPrint(
+  /** The parties as printed, by the rule every printed document follows (`partiesOnPrintedDocument`). */
+  private printedParties(
     origin: RequestOrigin,
     file: CaseFile,
-    parties: DocumentParty[],
     action: string,
     details: Record<string, unknown>,
-  ) {
-    const shown = parties.filter((party) => party.idNumber || party.phone);
-    if (!file.may.reveal || shown.length === 0) return;
-    await this.audit.record(origin, {
-      action,
-      target: { type: 'case', id: file.row.id },
-      details: { ...details, parties: shown.map((party) => party.party.id) },
+  ): Promise<DocumentParty[]> {
+    return partiesOnPrintedDocument({
+      parties: file.parties,
+      mayReveal: file.may.reveal,
+      cipher: this.cipher,
+      audit: this.audit,
+      origin,
+      print: { action, target: { type: 'case', id: file.row.id }, details },
     });
   }
 }

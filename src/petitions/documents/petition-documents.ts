@@ -1,5 +1,5 @@
 import type { PetitionEventType } from '../../workflows/petition.machine';
-import { legalInstrument } from '../../workflows/rules/legal-source';
+import { petitionRegulations } from '../../workflows/rules/petition';
 import type { PetitionRules } from '../../workflows/rules/petition-rules.types';
 import type { PetitionEventRecord } from '../../workflows/workflow-event.entity';
 
@@ -31,11 +31,6 @@ export const petitionDocuments: Record<PetitionDocumentKind, PetitionDocumentSpe
   // 信访事项复核意见书
   recheck: { slug: 'recheck-opinion', issuedBy: 'RECHECK_DECIDED', template: 'petition-opinion' },
 };
-
-const petitionRegulations = legalInstrument({
-  zh: '信访工作条例',
-  en: 'Regulations on Petition Work (2022)',
-});
 
 /**
  * The articles each document cites. Where the petition rules already carry the article (the

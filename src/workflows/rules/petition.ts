@@ -3,7 +3,7 @@ import { legalInstrument } from './legal-source';
 import type { PetitionDeadline, PetitionRules } from './petition-rules.types';
 
 /** 信访工作条例 (2022), in force from 2022-05-01. Its periods are in days: calendar days. */
-const petitionRegulations = legalInstrument({
+export const petitionRegulations = legalInstrument({
   zh: '信访工作条例',
   en: 'Regulations on Petition Work (2022)',
 });

@@ -274,6 +274,25 @@ describe('SMS notices to parties, written as JSON files (SMS_URL unset)', () => 
       expect(await testApp.db.query('SELECT count(*)::int AS n FROM cases')).toEqual(before);
     });
 
+    it('when a petitioner consents to SMS without a phone, then the petition is refused likewise, naming the petitioner’s field', async () => {
+      const agent = await createUser(testApp.db, { role: 'petition_agent', unitId: tree.street.id });
+      const token = await apiToken(testApp.app, agent.username);
+
+      const response = await request(testApp.app)
+        .post('/api/v1/petitions')
+        .set('Authorization', `Bearer ${token}`)
+        .send({
+          subject: '小区加装电梯补偿分摊争议',
+          content: '一楼住户反映加装电梯后采光受影响。',
+          petitioners: [{ kind: 'person', name: `信访人${++serial}`, smsConsent: true }],
+        });
+
+      expect(response.status).toBe(422);
+      expect(response.body.error.details).toEqual([
+        { field: 'petitioners.0.smsConsent', message: '同意接收短信通知须填写电话' },
+      ]);
+    });
+
     it('when the API registers a party with consent, then it is recorded with its moment; without, no consent', async () => {
       const token = await apiToken(
         testApp.app,

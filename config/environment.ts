@@ -14,6 +14,11 @@ export interface Config {
   port: number;
   dataDir: string;
   smtpUrl: string | undefined;
+  /**
+   * The SMS gateway parties' notices are POSTed to as JSON `{to, text, template, params}` (SMS_URL);
+   * unset: each message is a JSON file under `$DATA_DIR/sms`.
+   */
+  smsUrl?: string;
   /** Sender of every mail (MAIL_FROM). */
   mailFrom: string;
   /** Where users reach the app: links in mails start here (PUBLIC_URL, default http://localhost:PORT). */
@@ -124,6 +129,7 @@ const environmentSchema = z.object({
   ),
   DATA_DIR: z.preprocess(blankToUndefined, z.string().default(defaults.dataDir)),
   SMTP_URL: z.preprocess(blankToUndefined, smtpUrl.optional()),
+  SMS_URL: z.preprocess(blankToUndefined, httpUrl.optional()),
   MAIL_FROM: z.preprocess(
     blankToUndefined,
     z
@@ -235,6 +241,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: values.PORT,
     dataDir,
     smtpUrl: values.SMTP_URL,
+    smsUrl: values.SMS_URL,
     mailFrom: values.MAIL_FROM,
     publicUrl: (values.PUBLIC_URL ?? `http://localhost:${values.PORT}`).replace(/\/+$/, ''),
     sessionSecret: sessionSecret as string,

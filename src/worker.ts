@@ -6,7 +6,10 @@ import type { Services } from './composition-root';
 import { MailRenderer } from './notifications/mail-renderer';
 import { createMailer, mailDomainOf } from './notifications/mailer';
 import { OutboxDispatcher, type RetryPolicy } from './notifications/outbox-dispatcher';
+import { createSmsSender } from './notifications/sms-sender';
+import { SmsRenderer } from './notifications/sms-templates';
 import type { Clock } from './shared/clock';
+import { PersonalDataCipher } from './shared/crypto/personal-data';
 import { queues } from './shared/jobs/job-queue';
 import type { Logger } from './shared/logger';
 import type { TimedSubjectType } from './timers/deadline-timer.repository';
@@ -195,6 +198,15 @@ export async function startWorker(deps: {
     logger,
     retry: options.retry,
     mailDomain: mailDomainOf(config.mailFrom),
+    sms: {
+      sender: createSmsSender({
+        smsUrl: config.smsUrl,
+        dataDir: config.dataDir,
+        timeoutMs: defaults.notifications.smtpTimeoutMs,
+      }),
+      renderer: new SmsRenderer(deps.i18n, config.publicUrl),
+      cipher: new PersonalDataCipher(config.dataKey),
+    },
     signal: stopping.signal,
   });
 

@@ -45,6 +45,7 @@ const displayOrder = [
   'ACCEPT',
   'ASSIGN',
   'LOG_SESSION',
+  'SCHEDULE_SESSION',
   'REACH_AGREEMENT',
   'RECORD_FOLLOW_UP',
   'FULFILLED',

@@ -66,6 +66,13 @@ export class CaseEventResolver {
         return resolveConfirmed(payload, step.before.confirmationAppliedOn ?? null);
       case 'BREACHED':
         return resolveBreached(step, payload);
+      case 'SCHEDULE_SESSION':
+        // a session scheduled is one to come, by the app's clock
+        if (new Date(payload.at).getTime() <= step.now.getTime())
+          throw new RuleViolationError('validation_failed', [
+            { field: 'at', message: 'validation.moment_not_ahead' },
+          ]);
+        return payload;
       default:
         return payload;
     }

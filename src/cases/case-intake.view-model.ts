@@ -11,7 +11,7 @@ import type { PartyRow } from './case.forms';
 import { option, stateLabel, type ViewContext } from './case.view-model';
 import { type FieldSpec, fieldOf } from './case-actions.view-model';
 import type { IntakeReview } from './case-intake.service';
-import { partyKinds, partyRoles } from './party.entity';
+import { partyKinds, partyLanguages, partyRoles } from './party.entity';
 
 /** The intake form (/cases/new): registering a dispute, with the duplicate and forum review before saving. */
 
@@ -113,6 +113,29 @@ function partyRowView(
         { kind: 'checkbox', name: 'representative', label: t('intake.representative') },
         row.representative ? 'on' : '',
       ),
+      // 个人信息保护法 §14: consent given explicitly (an unticked box), informed (what, how, how to stop)
+      field(
+        {
+          kind: 'checkbox',
+          name: 'smsConsent',
+          label: t('intake.smsConsent'),
+          hint: t('intake.smsConsentNote'),
+        },
+        row.smsConsent ? 'on' : '',
+      ),
+      field(
+        {
+          kind: 'select',
+          name: 'language',
+          label: t('intake.language'),
+          noBlank: true,
+          options: partyLanguages.map((language) => ({
+            value: language,
+            label: t(`intake.languages.${language}`),
+          })),
+        },
+        row.language || 'zh-CN',
+      ),
     ],
   };
 }
@@ -150,7 +173,16 @@ function reviewView(review: IntakeReview, { t, locale }: ViewContext) {
 }
 
 export function blankParties(): PartyRow[] {
-  const blank = { kind: 'person', name: '', idNumber: '', phone: '', address: '', representative: false };
+  const blank = {
+    kind: 'person',
+    name: '',
+    idNumber: '',
+    phone: '',
+    address: '',
+    representative: false,
+    smsConsent: false,
+    language: 'zh-CN',
+  };
   return [
     { role: 'applicant', ...blank },
     { role: 'respondent', ...blank },

@@ -82,8 +82,11 @@ export class CaseRegistrationService {
     this.timers = deps.timers;
   }
 
-  /** The rows to store for parties: personal numbers encrypted, hashed and masked. */
-  sealParties(parties: PartyInput[]): Array<Partial<Party>> {
+  /**
+   * The rows to store for parties: personal numbers encrypted, hashed and masked; a consent to SMS
+   * notices with the moment it was given (`consentAt`, the registration's).
+   */
+  sealParties(parties: PartyInput[], consentAt: Date = this.clock.now()): Array<Partial<Party>> {
     return parties.map((party, position) => ({
       position,
       role: party.role,
@@ -98,6 +101,9 @@ export class CaseRegistrationService {
       address: party.address ?? null,
       representative: party.representative ?? false,
       nameHash: this.cipher.hash('name', party.name),
+      smsConsent: party.smsConsent === true,
+      smsConsentAt: party.smsConsent === true ? consentAt : null,
+      language: party.language ?? 'zh-CN',
     }));
   }
 
@@ -143,7 +149,7 @@ export class CaseRegistrationService {
     const registration: Registration = { actor, input, rules, now, today: todayInShanghai(now) };
     checkRegistrationRules(registration);
     const place = await this.placeOf(tx, registration, options.mayRegisterAt);
-    const sealed = this.sealParties(input.parties);
+    const sealed = this.sealParties(input.parties, now);
     // one forum per dispute: a matter another forum holds is not opened again (a referral out only warns)
     await this.oneForum.assertFree(
       actor,
@@ -289,7 +295,7 @@ export class CaseRegistrationService {
 
 /** What the law says of the application itself, before anything is read: its dates, and the cap on representatives. */
 function checkRegistrationRules({ input, rules, today }: Registration): void {
-  const dateErrors = applicationDateErrors(input, rules, today);
+  const dateErrors = [...applicationDateErrors(input, rules, today), ...smsConsentErrors(input.parties)];
   if (dateErrors.length > 0) throw new RuleViolationError('validation_failed', dateErrors);
   const cap = rules.representativeCap;
   if (!cap) return;
@@ -305,4 +311,16 @@ function checkRegistrationRules({ input, rules, today }: Registration): void {
       );
     }
   }
+}
+
+/** 个人信息保护法 §14: a party is told by SMS only with a number to send it to. */
+export function smsConsentErrors(
+  parties: Array<Pick<PartyInput, 'smsConsent' | 'phone'>>,
+  field = 'parties',
+) {
+  return parties.flatMap((party, index) =>
+    party.smsConsent && !party.phone
+      ? [{ field: `${field}.${index}.smsConsent`, message: 'validation.sms_consent_needs_phone' }]
+      : [],
+  );
 }

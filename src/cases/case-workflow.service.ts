@@ -25,6 +25,7 @@ import { noticesOf } from './case-event-notices';
 import { CaseEventRecords } from './case-event-records';
 import { CaseEventResolver } from './case-event-resolver';
 import type { CaseEventStep, SteppedCaseEvent } from './case-event-step';
+import { CasePartyNotices } from './case-party-notices';
 import { assertAdmittedAsPeriodStands, stagePeriodToday } from './case-period';
 import type { CaseTimers } from './case-timers';
 import type { MediationRecordRepository } from './mediation-record.repository';
@@ -75,6 +76,8 @@ export class CaseWorkflowService {
   private readonly timers?: CaseTimers;
   private readonly resolver: CaseEventResolver;
   private readonly records: CaseEventRecords;
+  /** SMS to the parties who consented (issue 20): in the same batch as the mails. */
+  private readonly partyNotices: CasePartyNotices;
   /** Records a department chosen against the type's competent body (ACCEPT, TRANSFER: issue 19). */
   private readonly audit?: AuditService;
 
@@ -101,6 +104,7 @@ export class CaseWorkflowService {
     this.audit = deps.audit;
     this.resolver = new CaseEventResolver(deps.units, deps.users, deps.escalations);
     this.records = new CaseEventRecords(deps.mediationRecords, deps.escalations);
+    this.partyNotices = new CasePartyNotices(deps.cases, deps.units);
   }
 
   async apply(actor: Actor, caseId: string, input: CaseEventInput, origin?: RequestOrigin): Promise<Case> {
@@ -155,7 +159,7 @@ export class CaseWorkflowService {
       const deadline = await deadlineAfter(stepped, this.units);
       const changes = columnsAfter(stepped, deadline);
       const sideRecords = await this.records.sideRecords(stepped);
-      const notices = outboxRows(noticesOf(stepped, deadline?.due));
+      const notices = outboxRows(noticesOf(stepped, deadline?.due), await this.partyNotices.of(stepped));
       // the event, the case's new columns and the rows the event adds: one statement
       await this.cases.recordEvent(
         tx,

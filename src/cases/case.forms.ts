@@ -90,6 +90,8 @@ export interface PartyRow {
   phone: string;
   address: string;
   representative: boolean;
+  smsConsent: boolean;
+  language: string;
 }
 
 /**
@@ -118,6 +120,8 @@ export function partyRowsFromForm(body: FormBody, options: { keepBlank?: boolean
         phone: value('phone'),
         address: value('address'),
         representative: value('representative') !== '',
+        smsConsent: value('smsConsent') !== '',
+        language: value('language'),
       };
     })
     .filter(
@@ -149,6 +153,8 @@ export function registerCaseFromForm(body: FormBody, rows: PartyRow[]): Record<s
       phone: text(row.phone),
       address: text(row.address),
       ...(row.representative ? { representative: true } : {}),
+      ...(row.smsConsent ? { smsConsent: true } : {}),
+      language: text(row.language),
     })),
   };
 }

@@ -3,7 +3,7 @@ import { mediationLevels } from '../units/unit.entity';
 import { date, text } from '../workflows/case-events/case-event-declaration';
 import { disputeTypes, tracks } from '../workflows/rules/dispute-rules.types';
 import { caseSources } from './case.entity';
-import { partyKinds, partyRoles } from './party.entity';
+import { partyKinds, partyLanguages, partyRoles } from './party.entity';
 
 const blankToUndefined = (value: unknown) =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
@@ -35,6 +35,10 @@ export const partyInputSchema = z.strictObject({
   phone,
   address: z.preprocess(blankToUndefined, z.string().trim().max(500, 'validation.too_big').optional()),
   representative: z.boolean().optional(),
+  /** Consent to notices by SMS (个人信息保护法 §14); only with a phone (422 naming the field otherwise). */
+  smsConsent: z.boolean({ error: 'validation.invalid_value' }).optional(),
+  /** The language the party's messages are written in; default zh-CN. */
+  language: z.enum(partyLanguages, { error: 'validation.invalid_value' }).optional(),
 });
 export type PartyInput = z.infer<typeof partyInputSchema>;
 

@@ -4,6 +4,9 @@ export const partyRoles = ['applicant', 'respondent', 'third_party'] as const;
 export type PartyRole = (typeof partyRoles)[number] | 'petitioner';
 export const partyKinds = ['person', 'organisation'] as const;
 export type PartyKind = (typeof partyKinds)[number];
+/** The languages a party may be written to in (SMS notices). */
+export const partyLanguages = ['zh-CN', 'en'] as const;
+export type PartyLanguage = (typeof partyLanguages)[number];
 
 /**
  * A party (当事人) of a case, or a petitioner (信访人) of a petition. ID and phone
@@ -60,6 +63,18 @@ export class Party {
   /** Keyed hash of the normalised name, for finding the same parties elsewhere. */
   @Column({ name: 'name_hash', type: 'char', length: 64 })
   nameHash!: string;
+
+  /** Consent to notices by SMS (个人信息保护法 §14: given freely, explicitly, informed); only with a phone. */
+  @Column({ name: 'sms_consent', type: 'boolean', default: false })
+  smsConsent!: boolean;
+
+  /** When the consent was given (the intake that recorded it). */
+  @Column({ name: 'sms_consent_at', type: 'timestamptz', nullable: true })
+  smsConsentAt!: Date | null;
+
+  /** The language the party's messages are written in. */
+  @Column({ type: 'varchar', length: 8, default: 'zh-CN' })
+  language!: PartyLanguage;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -1,12 +1,24 @@
 import type { Clock } from '../shared/clock';
+import type { PersonalDataCipher } from '../shared/crypto/personal-data';
+import { maskPhone } from '../shared/crypto/personal-data';
 import type { Transactions, Tx } from '../shared/db/transactions';
+import type { Locale } from '../shared/i18n/i18n';
 import type { Logger } from '../shared/logger';
 import type { MailRenderer, RenderedMail } from './mail-renderer';
 import type { Mailer } from './mailer';
-import { isNotificationKind, kindRules } from './notification-kinds';
+import { isNotificationKind, kindRules, type NotificationKind } from './notification-kinds';
 import type { NotificationPreferenceService } from './notification-preference.service';
 import type { OutboxMessage } from './outbox';
 import type { OutboxRepository, Recipient } from './outbox.repository';
+import type { SmsSender } from './sms-sender';
+import { isSmsTemplate, type SmsParams, type SmsRenderer } from './sms-templates';
+
+/** The SMS channel: the gateway (or files), the texts, and the key that opens the stored numbers. */
+export interface SmsChannel {
+  sender: SmsSender;
+  renderer: SmsRenderer;
+  cipher: PersonalDataCipher;
+}
 
 export interface RetryPolicy {
   /** Wait after the first failure; doubled after each further one … */
@@ -51,6 +63,8 @@ export class OutboxDispatcher {
       retry: RetryPolicy;
       /** The domain of every Message-ID. */
       mailDomain: string;
+      /** SMS to parties (rows of channel `sms`); without it such rows fail and wait on /admin/outbox. */
+      sms?: SmsChannel;
       /** Aborted when the worker stops: a send still hanging then counts as a failed attempt. */
       signal?: AbortSignal;
     },
@@ -90,6 +104,7 @@ export class OutboxDispatcher {
 
   private async handle(tx: Tx, row: OutboxMessage, now: Date): Promise<void> {
     const { outbox } = this.deps;
+    if (row.channel === 'sms') return this.sendSms(tx, row, now);
     if (row.kind !== 'digest' && row.recipientUnitId) {
       const audience =
         row.unitAudience ?? (isNotificationKind(row.kind) ? kindRules[row.kind].unitAudience : 'members');
@@ -135,6 +150,29 @@ export class OutboxDispatcher {
     }
   }
 
+  /**
+   * An SMS to a party: its text written now in the party's language, sent to the number the row
+   * carries (decrypted only here, never logged nor stored in the clear: the row keeps it masked).
+   * A failure is an attempt like a mail's: the same backoff, the same failed-for-good.
+   */
+  private async sendSms(tx: Tx, row: OutboxMessage, now: Date): Promise<void> {
+    const attempts = row.attempts + 1;
+    try {
+      const { sms } = this.deps;
+      if (!sms) throw new Error('no SMS channel configured');
+      const payload = row.payload as { template?: unknown; params?: SmsParams; locale?: Locale };
+      if (!isSmsTemplate(payload.template) || !payload.params || !row.phoneEncrypted)
+        throw new Error(`not an SMS this app writes: ${row.kind}`);
+      const message = { template: payload.template, params: payload.params };
+      const text = sms.renderer.render(message, payload.locale === 'en' ? 'en' : 'zh-CN');
+      const to = sms.cipher.decrypt(row.phoneEncrypted);
+      await sms.sender.send({ to, text, ...message }, row.id, this.deps.signal);
+      await this.deps.outbox.markSmsSent(tx, row.id, { at: now, to: maskPhone(to), attempts });
+    } catch (error) {
+      await this.recordFailure(tx, row, error);
+    }
+  }
+
   /** One more failed attempt: back off exponentially, or give up after `maxAttempts`. */
   private async recordFailure(tx: Tx, row: OutboxMessage, error: unknown): Promise<void> {
     const { retry, clock } = this.deps;
@@ -149,7 +187,7 @@ export class OutboxDispatcher {
     });
     this.deps.logger[givingUp ? 'error' : 'warn'](
       { outboxId: row.id, attempts, err: error },
-      givingUp ? 'mail failed for good' : 'mail failed; will retry',
+      `${row.channel === 'sms' ? 'SMS' : 'mail'} ${givingUp ? 'failed for good' : 'failed; will retry'}`,
     );
   }
 
@@ -166,13 +204,14 @@ export class OutboxDispatcher {
           items: items
             .filter((item) => isNotificationKind(item.kind))
             .map((item) => ({
-              kind: item.kind as Exclude<OutboxMessage['kind'], 'digest'>,
+              kind: item.kind as NotificationKind,
               subject: subjects.get(`${item.subjectType}:${item.subjectId}`) ?? null,
             })),
         },
         recipient.locale,
       );
     }
+    if (!isNotificationKind(row.kind)) throw new Error(`unknown kind ${row.kind}`);
     const subjects = await outbox.subjects([row], tx);
     return renderer.renderNotice(
       {

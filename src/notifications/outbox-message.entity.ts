@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import type { NotificationKind, UnitAudience } from './notification-kinds';
+import type { SmsKind } from './sms-templates';
 
 /**
  * A notification to send, written in the same transaction as the event that
@@ -15,7 +16,19 @@ export class OutboxMessage {
   id!: string;
 
   @Column({ type: 'varchar', length: 40 })
-  kind!: NotificationKind | 'digest';
+  kind!: NotificationKind | 'digest' | SmsKind;
+
+  /** A mail to a user (or a unit's users), or an SMS to a party (`partyId`, `phoneEncrypted`). */
+  @Column({ type: 'varchar', length: 8, default: 'mail' })
+  channel!: 'mail' | 'sms';
+
+  /** The party an SMS is for. */
+  @Column({ name: 'party_id', type: 'uuid', nullable: true })
+  partyId!: string | null;
+
+  /** An SMS's number, encrypted as the party's own (src/shared/crypto/personal-data.ts); never logged. */
+  @Column({ name: 'phone_encrypted', type: 'text', nullable: true })
+  phoneEncrypted!: string | null;
 
   @Column({ name: 'recipient_user_id', type: 'uuid', nullable: true })
   recipientUserId!: string | null;
@@ -59,7 +72,7 @@ export class OutboxMessage {
 
   /** What became of it: expanded (`fanout`), mailed, put in a digest, or nothing (`none`: off, no address). */
   @Column({ type: 'varchar', length: 12, nullable: true })
-  delivery!: 'fanout' | 'mail' | 'digest' | 'none' | null;
+  delivery!: 'fanout' | 'mail' | 'digest' | 'none' | 'sms' | null;
 
   /** The digest that listed it (for `delivery = 'digest'`; `sentAt` is then when it went into it). */
   @Column({ name: 'digest_id', type: 'bigint', nullable: true })

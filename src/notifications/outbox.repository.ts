@@ -116,6 +116,15 @@ export class OutboxRepository {
     );
   }
 
+  /** An SMS sent (the gateway answered 2xx, or its file is written); `to` is the number masked. */
+  async markSmsSent(tx: EntityManager, id: string, sent: { at: Date; to: string; attempts: number }) {
+    await tx.update(
+      OutboxMessage,
+      { id },
+      { delivery: 'sms', sentAt: sent.at, sentTo: sent.to, attempts: sent.attempts, nextAttemptAt: null },
+    );
+  }
+
   /** A failed attempt: try again at `retryAt`, or give up (`failedAt`). */
   async markAttemptFailed(
     tx: EntityManager,
@@ -257,18 +266,22 @@ export class OutboxRepository {
     return this.manager(tx).find(OutboxMessage, { where: { digestId }, order: { id: 'ASC' } });
   }
 
-  /** Rows that failed for good, for recipients within `scopePath` (the admin's subtree). */
+  /**
+   * Rows that failed for good, for recipients within `scopePath` (the admin's subtree): a mail's
+   * user, an SMS's case (the unit holding it). An SMS shows its party's name and masked number.
+   */
   async listFailed(scopePath: string, limit: number): Promise<FailedRow[]> {
     return this.db.query(
       `SELECT o.id, o.kind, o.created_at AS "createdAt", o.failed_at AS "failedAt", o.attempts,
-              o.last_error AS "lastError", u.display_name AS recipient, u.email,
+              o.last_error AS "lastError", COALESCE(u.display_name, pa.name) AS recipient,
+              COALESCE(u.email, pa.phone_masked) AS email,
               COALESCE(c.number, p.number) AS "subjectNumber"
        FROM outbox o
-       JOIN users u ON u.id = o.recipient_user_id
-       JOIN units uu ON uu.id = u.unit_id
+       LEFT JOIN users u ON u.id = o.recipient_user_id
+       LEFT JOIN parties pa ON pa.id = o.party_id
        LEFT JOIN cases c ON o.subject_type = 'case' AND c.id = o.subject_id
        LEFT JOIN petitions p ON o.subject_type = 'petition' AND p.id = o.subject_id
-       WHERE o.failed_at IS NOT NULL AND uu.path <@ $1::ltree
+       WHERE o.failed_at IS NOT NULL AND ${scopeOf('o')} <@ $1::ltree
        ORDER BY o.failed_at DESC, o.id DESC
        LIMIT $2`,
       [scopePath, limit],
@@ -283,9 +296,7 @@ export class OutboxRepository {
               count(*) FILTER (WHERE o.failed_at IS NOT NULL)::int AS failed
        FROM outbox o
        WHERE (o.sent_at IS NULL OR o.failed_at IS NOT NULL)
-         AND ($1::ltree IS NULL OR EXISTS (
-           SELECT 1 FROM users u JOIN units uu ON uu.id = u.unit_id
-           WHERE u.id = o.recipient_user_id AND uu.path <@ $1::ltree))`,
+         AND ($1::ltree IS NULL OR ${scopeOf('o')} <@ $1::ltree)`,
       [scopePath ?? null],
     );
     return row;
@@ -294,8 +305,7 @@ export class OutboxRepository {
   /** The row, locked, if its recipient is within `scopePath`. */
   async lockInScope(tx: EntityManager, id: string, scopePath: string): Promise<OutboxMessage | null> {
     const rows: Array<{ id: string }> = await tx.query(
-      `SELECT o.id FROM outbox o JOIN users u ON u.id = o.recipient_user_id JOIN units uu ON uu.id = u.unit_id
-       WHERE o.id = $1 AND uu.path <@ $2::ltree FOR UPDATE OF o`,
+      `SELECT o.id FROM outbox o WHERE o.id = $1 AND ${scopeOf('o')} <@ $2::ltree FOR UPDATE OF o`,
       [id, scopePath],
     );
     return rows.length === 0 ? null : tx.findOne(OutboxMessage, { where: { id } });
@@ -305,4 +315,17 @@ export class OutboxRepository {
   async requeue(tx: EntityManager, id: string): Promise<void> {
     await tx.update(OutboxMessage, { id }, { failedAt: null, attempts: 0, nextAttemptAt: null });
   }
+}
+
+/**
+ * Where an outbox row sits in the unit tree, for an admin's scope: a mail's recipient's unit, an
+ * SMS's case's (or petition's) holding unit.
+ */
+function scopeOf(alias: string): string {
+  return `(CASE WHEN ${alias}.channel = 'sms' THEN (
+             SELECT su.path FROM units su WHERE su.id = COALESCE(
+               (SELECT sc.holding_unit_id FROM cases sc WHERE ${alias}.subject_type = 'case' AND sc.id = ${alias}.subject_id),
+               (SELECT sp.holding_unit_id FROM petitions sp WHERE ${alias}.subject_type = 'petition' AND sp.id = ${alias}.subject_id)))
+           ELSE (SELECT ru.path FROM users r JOIN units ru ON ru.id = r.unit_id WHERE r.id = ${alias}.recipient_user_id)
+           END)`;
 }

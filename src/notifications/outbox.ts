@@ -1,7 +1,9 @@
 import type { Tx } from '../shared/db/transactions';
 import { type PendingInsert, WriteBatch } from '../shared/db/write-batch';
+import type { Locale } from '../shared/i18n/i18n';
 import type { NotificationKind, UnitAudience } from './notification-kinds';
 import { OutboxMessage } from './outbox-message.entity';
+import type { SmsMessage } from './sms-templates';
 
 export { OutboxMessage };
 
@@ -16,18 +18,34 @@ export interface Notification {
   payload: Record<string, unknown>;
 }
 
+/** An SMS to a party who consented to hear by SMS (src/cases/case-party-notices.ts decides who hears what). */
+export interface PartySms extends SmsMessage {
+  subjectType: 'case' | 'petition';
+  subjectId: string;
+  partyId: string;
+  /** The party's phone as stored (encrypted): the row carries it so; the worker decrypts it to send. */
+  phoneEncrypted: string;
+  /** The party's language: the text is written in it when sent. */
+  locale: Locale;
+}
+
 /** Queues notifications inside the caller's transaction. */
 export async function enqueueNotifications(tx: Tx, notifications: Notification[]): Promise<void> {
   const rows = outboxRows(notifications);
   if (rows) await new WriteBatch(tx).insert(rows).run();
 }
 
-/** The outbox rows that queue these notifications, for a write path that batches its inserts (`WriteBatch`). */
-export function outboxRows(notifications: Notification[]): PendingInsert<OutboxMessage> | null {
-  if (notifications.length === 0) return null;
-  return {
-    into: OutboxMessage,
-    values: notifications.map((notification) => ({
+/**
+ * The outbox rows that queue these notifications (mails) and SMS to parties, for a write path
+ * that batches its inserts (`WriteBatch`).
+ */
+export function outboxRows(
+  notifications: Notification[],
+  sms: PartySms[] = [],
+): PendingInsert<OutboxMessage> | null {
+  if (notifications.length === 0 && sms.length === 0) return null;
+  const mailRows = notifications.map(
+    (notification): Partial<OutboxMessage> => ({
       kind: notification.kind,
       recipientUserId: notification.recipientUserId ?? null,
       recipientUnitId: notification.recipientUnitId ?? null,
@@ -35,6 +53,24 @@ export function outboxRows(notifications: Notification[]): PendingInsert<OutboxM
       subjectType: notification.subjectType,
       subjectId: notification.subjectId,
       payload: notification.payload,
-    })),
-  };
+      channel: 'mail',
+      partyId: null,
+      phoneEncrypted: null,
+    }),
+  );
+  const smsRows = sms.map(
+    (message): Partial<OutboxMessage> => ({
+      kind: `sms.${message.template}`,
+      recipientUserId: null,
+      recipientUnitId: null,
+      unitAudience: null,
+      subjectType: message.subjectType,
+      subjectId: message.subjectId,
+      payload: { template: message.template, params: message.params, locale: message.locale },
+      channel: 'sms',
+      partyId: message.partyId,
+      phoneEncrypted: message.phoneEncrypted,
+    }),
+  );
+  return { into: OutboxMessage, values: [...mailRows, ...smsRows] };
 }

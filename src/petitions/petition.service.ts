@@ -2,6 +2,7 @@ import type { Actor } from '../access/actor';
 import { type PetitionResource, policy } from '../access/policy';
 import type { AuditService, RequestOrigin } from '../audit/audit.service';
 import type { CaseRegistrationService } from '../cases/case-registration.service';
+import { smsConsentErrors } from '../cases/case-registration.service';
 import type { Party } from '../cases/party.entity';
 import { partyKey } from '../cases/party-key';
 import { todayInShanghai, type WorkingCalendar } from '../deadlines/working-calendar';
@@ -100,6 +101,8 @@ export class PetitionService {
   ): Promise<{ row: Petition; earlierFinal: FinalPetition[] }> {
     const rules = petitionRulesFor();
     checkRepresentativeCap(input, rules);
+    const consentErrors = smsConsentErrors(input.petitioners, 'petitioners');
+    if (consentErrors.length > 0) throw new RuleViolationError('validation_failed', consentErrors);
     const today = todayInShanghai(this.clock.now());
     const receivedOn = input.receivedOn ?? today;
     if (receivedOn > today)

@@ -24,6 +24,7 @@ export function caseEventProbes(
     { type: 'REFER_OUT', agency: 'arbitration', reason: 'probe', periodRunOut: clock.periodRunOut },
     { type: 'ASSIGN', mediatorId: 'probe-mediator' },
     { type: 'LOG_SESSION', kind: 'session', heldAt: today, minutes: 'probe' },
+    { type: 'SCHEDULE_SESSION', at: today },
     { type: 'SUSPEND', reason: 'other' },
     { type: 'RESUME' },
     {

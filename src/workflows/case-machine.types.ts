@@ -87,6 +87,12 @@ export interface CaseContext {
   /** The day the parties applied for confirmation (YYYY-MM-DD): the court's ruling cannot precede it. */
   confirmationAppliedOn?: string | null;
   suspendedReason: SuspensionReason | null;
+  /**
+   * The session the mediators scheduled (SCHEDULE_SESSION), until it is held (LOG_SESSION), the
+   * case leaves the unit or mediation ends; the parties' lookup shows it. Absent in snapshots from
+   * before issue 20, which is the same as none.
+   */
+  nextSession?: { at: string; place?: string } | null;
   sessionsHeld: number;
   followUpsRecorded: number;
   /** How many extensions of a period the parties agreed to (医疗纠纷预防和处理条例 §38); only counts. */

@@ -98,7 +98,14 @@ export const caseMachine = setup({
     recordOutcome: assign((_, params: { outcome: CaseOutcome }) => ({ outcome: params.outcome })),
     assignMediator: assign(({ event }) => (event.type === 'ASSIGN' ? { mediatorId: event.mediatorId } : {})),
     releaseMediator: assign({ mediatorId: null }),
-    countSession: assign(({ context }) => ({ sessionsHeld: context.sessionsHeld + 1 })),
+    // a session held is no longer one to come
+    countSession: assign(({ context }) => ({ sessionsHeld: context.sessionsHeld + 1, nextSession: null })),
+    scheduleSession: assign(({ event }) =>
+      event.type === 'SCHEDULE_SESSION'
+        ? { nextSession: { at: event.at, ...(event.place ? { place: event.place } : {}) } }
+        : {},
+    ),
+    clearNextSession: assign({ nextSession: null }),
     recordSuspension: assign(({ event }) =>
       event.type === 'SUSPEND' ? { suspendedReason: event.reason } : {},
     ),
@@ -205,6 +212,8 @@ export const caseMachine = setup({
     mediation: {
       // a new round of mediation (also after a breach or a rejected confirmation) starts without an agreement
       entry: 'clearAgreement',
+      // a session still to come is off once mediation ends (an agreement, a closure, the health bureau deciding)
+      exit: 'clearNextSession',
       initial: 'awaitingMediator',
       on: {
         // A supervisor may reassign a case at any point of mediation (DOMAIN.md: "reassigns");
@@ -242,17 +251,18 @@ export const caseMachine = setup({
         inProgress: {
           on: {
             LOG_SESSION: { actions: 'countSession' },
+            SCHEDULE_SESSION: { actions: 'scheduleSession' },
             SUSPEND: { target: 'suspended', actions: 'recordSuspension' },
             REACH_AGREEMENT: { target: '#case.agreement', actions: 'recordAgreement' },
             ESCALATE: {
               guard: and(['isPeoplesTrack', 'isBelowDistrictLevel']),
               target: 'awaitingMediator',
-              actions: 'moveUpOneLevel',
+              actions: ['moveUpOneLevel', 'clearNextSession'],
             },
             RETURN_DOWN: {
               guard: and(['isPeoplesTrack', 'isAboveCommunityLevel']),
               target: 'awaitingMediator',
-              actions: 'moveDownOneLevel',
+              actions: ['moveDownOneLevel', 'clearNextSession'],
             },
             TRANSFER: [
               // medical → the health bureau: it decides first whether it accepts (§40), in screening
@@ -261,7 +271,11 @@ export const caseMachine = setup({
                 target: '#case.screening',
                 actions: 'handToDepartmentForDecision',
               },
-              { guard: 'isAllowedTransfer', target: 'awaitingMediator', actions: 'recordTransfer' },
+              {
+                guard: 'isAllowedTransfer',
+                target: 'awaitingMediator',
+                actions: ['recordTransfer', 'clearNextSession'],
+              },
             ],
           },
         },

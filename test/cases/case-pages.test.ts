@@ -66,6 +66,7 @@ describe('the case page', () => {
         'FAIL',
         'LOG_SESSION',
         'REACH_AGREEMENT',
+        'SCHEDULE_SESSION',
         'SUSPEND',
         'TRANSFER',
         'WITHDRAW',

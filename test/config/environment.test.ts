@@ -53,6 +53,7 @@ describe('configuration from the environment', () => {
       LOG_LEVEL: 'warn',
       DEFAULT_LOCALE: 'en',
       SMTP_URL: 'smtp://mail.internal:25',
+      SMS_URL: 'https://sms.internal/send',
     });
 
     expect(config).toMatchObject({
@@ -61,6 +62,7 @@ describe('configuration from the environment', () => {
       logLevel: 'warn',
       defaultLocale: 'en',
       smtpUrl: 'smtp://mail.internal:25',
+      smsUrl: 'https://sms.internal/send',
       demoMode: false,
     });
     expect(config.dataKey.equals(Buffer.from(hexKey, 'hex'))).toBe(true);
@@ -84,6 +86,7 @@ describe('configuration from the environment', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', /one of/],
     [{ DEFAULT_LOCALE: 'fr' }, 'DEFAULT_LOCALE', /zh-CN, en/],
     [{ SMTP_URL: 'mail.example' }, 'SMTP_URL', /smtp:\/\//],
+    [{ SMS_URL: 'sms.example' }, 'SMS_URL', /http:\/\//],
     [{ SESSION_SECRET: 'short' }, 'SESSION_SECRET', /32/],
     [{ DATA_KEY: 'abc' }, 'DATA_KEY', /32 bytes/],
     [{ AUDIT_KEY: 'abc' }, 'AUDIT_KEY', /32 bytes/],

@@ -120,6 +120,11 @@ export function modelEvents(type: DisputeType, today: PlainDate) {
           return [{ type: 'ASSIGN', mediatorId: modelMediatorOf(holding) }];
         case 'LOG_SESSION':
           return [{ ...probe, heldAt: `${today}T09:30:00+08:00`, minutes: '双方到场陈述，分歧在赔偿数额。' }];
+        case 'SCHEDULE_SESSION':
+          // a session to come: a week ahead of the model's day (the API refuses one in the past)
+          return [
+            { type: 'SCHEDULE_SESSION', at: `${addDays(today, 7)}T09:30:00+08:00`, place: '社区调解室' },
+          ];
         case 'SUSPEND':
           return [{ type: 'SUSPEND', reason: 'appraisal', note: '等待鉴定意见。' }];
         case 'REACH_AGREEMENT':

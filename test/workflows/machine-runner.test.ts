@@ -153,6 +153,7 @@ describe('the machine runner', () => {
       expect(allowedFor(caseInProgress({ level: 'community' }))).toEqual([
         'ASSIGN',
         'LOG_SESSION',
+        'SCHEDULE_SESSION',
         'SUSPEND',
         'REACH_AGREEMENT',
         'ESCALATE',

@@ -55,9 +55,11 @@ import {
   logSession,
   type ResumeEvent,
   resume,
+  type ScheduleSessionEvent,
   type SessionKind,
   type SuspendEvent,
   type SuspensionReason,
+  scheduleSession,
   sessionKinds,
   suspend,
   suspensionReasons,
@@ -95,6 +97,7 @@ export const caseEventSchema = z
       referOut.schema,
       assign.schema,
       logSession.schema,
+      scheduleSession.schema,
       suspend.schema,
       resume.schema,
       reachAgreement.schema,
@@ -129,6 +132,7 @@ export type CaseEvent =
   | ReferOutEvent
   | AssignEvent
   | LogSessionEvent
+  | ScheduleSessionEvent
   | SuspendEvent
   | ResumeEvent
   | ReachAgreementEvent
@@ -157,6 +161,7 @@ const declarations: { [Type in CaseEventType]: CaseEventDeclaration } = {
   REFER_OUT: referOut,
   ASSIGN: assign,
   LOG_SESSION: logSession,
+  SCHEDULE_SESSION: scheduleSession,
   SUSPEND: suspend,
   RESUME: resume,
   REACH_AGREEMENT: reachAgreement,

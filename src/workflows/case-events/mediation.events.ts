@@ -120,6 +120,30 @@ export const logSession = declareCaseEvent<LogSessionEvent>()(logSessionSchema, 
   ],
 });
 
+/**
+ * A session to come (约定调解时间): when and where the parties are to meet the mediator. The
+ * moment must lie ahead (the write path checks it against the app's clock: 422 naming `at`);
+ * the consenting parties are told by SMS (src/cases/case-party-notices.ts).
+ */
+const scheduleSessionSchema = eventSchema('SCHEDULE_SESSION', {
+  at: z.iso.datetime({ offset: true, error: 'validation.datetime' }),
+  place: z.string().trim().max(500, 'validation.too_big').optional(),
+});
+export type ScheduleSessionEvent = MachineEvent<typeof scheduleSessionSchema>;
+export const scheduleSession = declareCaseEvent<ScheduleSessionEvent>()(scheduleSessionSchema, {
+  fields: ({ t }) => [
+    {
+      kind: 'datetime-local',
+      name: 'at',
+      label: t('actionForms.sessionAt'),
+      required: true,
+      hint: t('actionForms.sessionAtHint'),
+    },
+    { kind: 'text', name: 'place', label: t('actionForms.place') },
+  ],
+  timeline: ({ fact }) => [fact('actionForms.sessionAt', 'at', 'moment'), fact('actionForms.place', 'place')],
+});
+
 const suspendSchema = eventSchema('SUSPEND', {
   reason: z.enum(suspensionReasons, invalidValue),
   note: optionalText,

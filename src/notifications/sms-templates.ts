@@ -1,0 +1,92 @@
+import type { i18n as I18n } from 'i18next';
+import { formatMoment, formatPlainDate } from '../shared/format';
+import type { Locale } from '../shared/i18n/i18n';
+
+/**
+ * What a party is told by SMS (issue 20), one template per message: the words are the
+ * locale files' (`sms.texts.<template>`), in the party's language, filled at send time
+ * from the params the event stored — the holding unit's name, the case number and what
+ * the message needs, never more (no names, no ID or phone numbers).
+ */
+export const smsTemplates = [
+  'accepted',
+  'declined',
+  'referred_out',
+  'session_scheduled',
+  'agreement_reached',
+  'agreement_confirmable',
+  'confirmed',
+  'confirmation_rejected',
+  'closed_resolved',
+  'closed_unresolved',
+  'closed_withdrawn',
+  'closed_enforcement',
+] as const;
+export type SmsTemplate = (typeof smsTemplates)[number];
+/** The outbox kind of an SMS row (`notifications.kinds.sms.<template>` names it on /admin/outbox). */
+export type SmsKind = `sms.${SmsTemplate}`;
+
+/** The values a template is filled with; dates as stored (ISO), formatted in the party's language when sent. */
+export interface SmsParams {
+  unit: string;
+  number: string;
+  /** The party's lookup code (acceptance). */
+  code?: string;
+  /** A session's moment (ISO) and place. */
+  at?: string;
+  place?: string;
+  /** Where a referral sends the party (`agencies.*`). */
+  agency?: string;
+  /** What an unresolved case leaves the party (`guidances.*`, comma-separated). */
+  guidance?: string;
+  /** Last day (YYYY-MM-DD) to apply for judicial confirmation. */
+  until?: string;
+  rulingNo?: string;
+}
+
+export interface SmsMessage {
+  template: SmsTemplate;
+  params: SmsParams;
+}
+
+export function isSmsTemplate(value: unknown): value is SmsTemplate {
+  return typeof value === 'string' && (smsTemplates as readonly string[]).includes(value);
+}
+
+/** An 18-character resident ID or a 15-digit old one, wherever it stands in a text. */
+const idNumberPattern = /(?<![\dA-Za-z])(\d{17}[\dXx]|\d{15})(?![\dA-Za-z])/;
+
+/** Renders an SMS's text in the party's language; refuses a text that would carry an ID number. */
+export class SmsRenderer {
+  constructor(
+    private readonly i18n: I18n,
+    /** Where parties look up their case (`<PUBLIC_URL>/track`). */
+    private readonly publicUrl: string,
+  ) {}
+
+  render(message: SmsMessage, locale: Locale): string {
+    const t = this.i18n.getFixedT(locale);
+    const { params } = message;
+    const key = message.template === 'accepted' && params.code ? 'accepted_with_code' : message.template;
+    const text = t(`sms.texts.${key}`, {
+      ...params,
+      at: params.at ? formatMoment(new Date(params.at), locale) : undefined,
+      place: params.place ?? t('sms.placeToBeTold'),
+      until: params.until ? formatPlainDate(params.until, locale) : undefined,
+      agency: params.agency ? t(`sms.agencies.${params.agency}`) : undefined,
+      guidance: params.guidance
+        ? params.guidance
+            .split(',')
+            .map((one) => t(`guidances.${one}`))
+            .join(t('sms.listSeparator'))
+        : t('sms.otherWays'),
+      trackUrl: `${this.publicUrl}/track`,
+      interpolation: { escapeValue: false },
+    })
+      .replace(/\s+/g, ' ')
+      .trim();
+    // 个人信息保护法: an SMS never carries an ID number, whatever a template or a param says
+    if (idNumberPattern.test(text)) throw new Error('an SMS may not carry an ID number');
+    return text;
+  }
+}

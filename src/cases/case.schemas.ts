@@ -4,8 +4,8 @@ import { mediationLevels } from '../units/unit.entity';
 import { date, text } from '../workflows/case-events/case-event-declaration';
 import { disputeTypes, tracks } from '../workflows/rules/dispute-rules.types';
 import { caseSources } from './case.entity';
-import { checkPartyIdentifier, checkPhone } from './party-identifiers';
 import { type PartyKind, partyKinds, partyRoles } from './party.entity';
+import { checkPartyIdentifier, checkPhone } from './party-identifiers';
 
 const blankToUndefined = (value: unknown) =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;

@@ -105,7 +105,8 @@ export function checkPartyIdentifier(kind: 'person' | 'organisation', raw: strin
   if (checked.ok) return checked;
   // the other kind's valid number: say so, rather than that its check digit is wrong
   if (kind === 'person' && checkCreditCode(raw).ok) return problem('validation.id_number_is_credit_code');
-  if (kind === 'organisation' && checkResidentId(raw).ok) return problem('validation.credit_code_is_id_number');
+  if (kind === 'organisation' && checkResidentId(raw).ok)
+    return problem('validation.credit_code_is_id_number');
   return checked;
 }
 

@@ -10,7 +10,12 @@ import {
 /** What identifies a party, checked as the standards say (unit: no database needed beyond the suite's). */
 describe('a person’s resident ID number (GB 11643-1999, check character ISO 7064 MOD 11-2)', () => {
   it('GB 11643-1999: a number whose 18th character is its check digit is valid, stored as typed', () => {
-    for (const valid of ['310112198503152015', '310112199001011233', '310112197808084565', '310112200002290014'])
+    for (const valid of [
+      '310112198503152015',
+      '310112199001011233',
+      '310112197808084565',
+      '310112200002290014',
+    ])
       expect(checkResidentId(valid)).toEqual({ ok: true, value: valid });
   });
 

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { Browser, createUser } from '../support/auth';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { bearer, type CaseTeam, createCaseTeam, registerCase, registration } from './case-api';
+import { bearer, type CaseTeam, createCaseTeam, registration } from './case-api';
 
 /**
  * Issue 20 item 4 through the API on PostgreSQL: parties identified by kind — a person by a

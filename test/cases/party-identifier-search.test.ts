@@ -246,4 +246,38 @@ describe('the intake duplicate check', () => {
     expect(review.text).toContain(registered.body.number);
     expect(review.text).toContain('身份证号相同');
   });
+
+  it('the form’s ID field takes text (a phone keypad can type X), and is labelled for the kind: 统一社会信用代码 for an organisation', async () => {
+    const user = await createUser(testApp.db, { role: 'mediator', unitId: team.units.community.id });
+    const mediator = new Browser(testApp.app);
+    await mediator.signIn(user.username);
+    const blank = await mediator.get('/cases/new');
+    expect(blank.text).toMatch(/name="parties\.0\.idNumber"[^>]* inputmode="text"/);
+    expect(blank.text).not.toMatch(/name="parties\.0\.idNumber"[^>]* inputmode="numeric"/);
+    expect(blank.text).toMatch(/name="parties\.0\.phone" type="tel"[^>]* inputmode="tel"/);
+    expect(blank.text).toContain('<label for="field-parties.0.idNumber">身份证号（选填）</label>');
+
+    const refused = await mediator.post('/cases', {
+      type: 'labour',
+      source: 'walk_in',
+      title: '拖欠工资',
+      description: '公司拖欠工资。',
+      'parties.0.role': 'applicant',
+      'parties.0.kind': 'person',
+      'parties.0.name': '工人甲',
+      'parties.0.phone': '1381234567',
+      'parties.1.role': 'respondent',
+      'parties.1.kind': 'organisation',
+      'parties.1.name': '某公司',
+      'parties.1.idNumber': '91310112MA1GB12348',
+      intent: 'save',
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain('<label for="field-parties.1.idNumber">统一社会信用代码（选填）</label>');
+    expect(refused.text).toMatch(
+      /id="field-parties\.1\.idNumber-error" class="field-error">统一社会信用代码校验位不符/,
+    );
+    expect(refused.text).toMatch(/id="field-parties\.0\.phone-error" class="field-error">手机号应为 11 位/);
+    expect(refused.text).toContain('value="91310112MA1GB12348"');
+  });
 });

@@ -164,6 +164,7 @@ function reviewView(review: IntakeReview, { t, locale }: ViewContext) {
       reasons: [
         ...(duplicate.sameParties ? [t('intake.sameParties')] : []),
         ...(duplicate.sameIdNumber ? [t('intake.sameIdNumber')] : []),
+        ...(duplicate.samePhone ? [t('intake.samePhone')] : []),
         ...(duplicate.similarTitle ? [t('intake.similarTitle')] : []),
       ].join('、'),
     })),

@@ -247,6 +247,34 @@ describe('the intake duplicate check', () => {
     expect(review.text).toContain('身份证号相同');
   });
 
+  it('matches an open case by a party’s phone number, typed with +86 and hyphens', async () => {
+    const registered = await register([
+      worker({ name: '郑秀兰', idNumber: '310112200002290014', phone: '021-64998877' }),
+      employer(),
+    ]);
+    const user = await createUser(testApp.db, { role: 'mediator', unitId: team.units.community.id });
+    const mediator = new Browser(testApp.app);
+    await mediator.signIn(user.username);
+    await mediator.get('/cases/new');
+    const review = await mediator.post('/cases', {
+      type: 'property_management',
+      source: 'walk_in',
+      title: '物业费争议',
+      description: '业主对物业费有异议。',
+      'parties.0.role': 'applicant',
+      'parties.0.kind': 'person',
+      'parties.0.name': '郑女士',
+      'parties.0.phone': '+86 21 6499 8877',
+      'parties.1.role': 'respondent',
+      'parties.1.kind': 'organisation',
+      'parties.1.name': '某物业公司',
+      intent: 'check',
+    });
+    expect(review.status).toBe(200);
+    expect(review.text).toContain(registered.body.number);
+    expect(review.text).toContain('电话号码相同');
+  });
+
   it('the form’s ID field takes text (a phone keypad can type X), and is labelled for the kind: 统一社会信用代码 for an organisation', async () => {
     const user = await createUser(testApp.db, { role: 'mediator', unitId: team.units.community.id });
     const mediator = new Browser(testApp.app);

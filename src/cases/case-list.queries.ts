@@ -186,7 +186,10 @@ export class CaseListQueries {
     // a whole ID, credit code or phone number is looked up by its keyed hash, exactly; any
     // other term (a part of a number too) is text, in which no party's number is written
     const identifier = query.q ? identifierSearchOf(query.q) : undefined;
-    if (identifier) this.byIdentifier(builder, identifier);
+    if (identifier)
+      builder.andWhere('c.id = ANY(:identifierCaseIds::uuid[])', {
+        identifierCaseIds: await this.casesWithIdentifier(identifier),
+      });
     const search = query.q && !identifier ? await this.searchOf(query.q, limits.partyMatches) : undefined;
     // one unit's own cases are few enough to match one by one; asking the bigram index
     // as well costs more there (工资 is in 144,000 of 1,000,000 cases: 60 ms to read)
@@ -246,15 +249,18 @@ export class CaseListQueries {
   }
 
   /**
-   * Cases with a party whose ID (or phone) number is this one: its keyed hash, as stored
-   * (`parties_id_number_hash_idx`, `parties_phone_hash_idx`), within the scope already set.
+   * The cases with a party whose ID (or phone) number is this one: its keyed hash as stored,
+   * read first through `parties_id_number_hash_idx` / `parties_phone_hash_idx` (a handful of
+   * rows), then a value the list narrows to within the caller's scope — as `searchOf` does
+   * for names, so the planner never walks the scope's cases probing each one's parties.
    */
-  private byIdentifier(builder: SelectQueryBuilder<Case>, identifier: IdentifierSearch): void {
+  private async casesWithIdentifier(identifier: IdentifierSearch): Promise<string[]> {
     const column = identifier.kind === 'id' ? 'id_number_hash' : 'phone_hash';
-    builder.andWhere(
-      `EXISTS (SELECT 1 FROM parties ip WHERE ip.case_id = c.id AND ip.${column} = :identifierHash)`,
-      { identifierHash: this.cipher.hash(identifier.kind, identifier.value) },
+    const rows: Array<{ case_id: string }> = await this.manager().query(
+      `SELECT DISTINCT case_id FROM parties WHERE ${column} = $1 AND case_id IS NOT NULL`,
+      [this.cipher.hash(identifier.kind, identifier.value)],
     );
+    return rows.map((row) => row.case_id);
   }
 
   /**

@@ -183,7 +183,7 @@ function buildCases(f: Foundation) {
   const cases = new CaseService({
     transactions,
     cases: caseRepository,
-    lists: new CaseListQueries(db),
+    lists: new CaseListQueries(db, cipher),
     clock,
     calendar,
   });
@@ -302,7 +302,7 @@ function buildCaseDesk(
 function buildPetitions(f: Foundation, disputes: ReturnType<typeof buildCases>) {
   const { db, transactions, clock, calendar } = f;
   const units = f.unitRepository;
-  const petitionRepository = new PetitionRepository(db, f.eventLog);
+  const petitionRepository = new PetitionRepository(db, f.eventLog, f.cipher);
   const petitions = new PetitionService({
     transactions,
     petitions: petitionRepository,

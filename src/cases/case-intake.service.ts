@@ -12,11 +12,11 @@ import type { PartyInput, RegisterCaseInput } from './case.schemas';
 import type { CaseRegistrationService } from './case-registration.service';
 import type { ForumOccupant, OneForum } from './one-forum';
 import { partyKey } from './party-key';
-import type { PartyMatchingRepository } from './party-matching.repository';
+import type { PartyMatchingRepository, PossibleDuplicate } from './party-matching.repository';
 
 /** What the intake form shows before saving: look-alike cases and forums already handling the parties. */
 export interface IntakeReview {
-  duplicates: Array<{ row: Case; sameParties: boolean; sameIdNumber: boolean; similarTitle: boolean }>;
+  duplicates: PossibleDuplicate[];
   /** The forums holding the dispute (`OneForum`): a `refuse` one means it cannot be registered here. */
   forums: ForumOccupant[];
 }
@@ -88,10 +88,15 @@ export class CaseIntakeService {
     const idHashes = input.parties.flatMap((party) =>
       party.idNumber ? [this.cipher.hash('id', party.idNumber)] : [],
     );
+    // the numbers as the schema normalised them (party-identifiers.ts), hashed as they were stored
+    const phoneHashes = input.parties.flatMap((party) =>
+      party.phone ? [this.cipher.hash('phone', party.phone)] : [],
+    );
     const duplicates = await this.partyMatching.findPossibleDuplicates(policy.caseVisibility(actor), {
       applicantKeys,
       respondentKeys,
       idHashes,
+      phoneHashes,
       title: input.title,
       unitId: input.unitId ?? actor.unitId,
     });

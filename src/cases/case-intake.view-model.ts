@@ -103,11 +103,11 @@ function partyRowView(
         row.kind,
       ),
       field({ kind: 'text', name: 'name', label: t('intake.name'), required: true }, row.name),
-      field(
-        { kind: 'text', name: 'idNumber', label: t('intake.idNumber'), autocomplete: 'off' },
-        row.idNumber,
-      ),
-      field({ kind: 'tel', name: 'phone', label: t('intake.phone'), autocomplete: 'off' }, row.phone),
+      { ...field(idNumberSpec(row.kind, t), row.idNumber), attributes: idNumberAttributes(t) },
+      {
+        ...field({ kind: 'tel', name: 'phone', label: t('intake.phone'), autocomplete: 'off' }, row.phone),
+        attributes: [{ name: 'inputmode', value: 'tel' }],
+      },
       field({ kind: 'text', name: 'address', label: t('intake.address') }, row.address),
       field(
         { kind: 'checkbox', name: 'representative', label: t('intake.representative') },
@@ -140,6 +140,40 @@ function partyRowView(
   };
 }
 
+/**
+ * The ID field follows the party's kind: a person's resident ID (GB 11643), an organisation's
+ * 统一社会信用代码 (GB 32100). The kind chosen again in the browser changes label, hint and
+ * pattern (`public/js/party-identifier-fields.js`, from the data attributes).
+ */
+const identifierByKind = {
+  person: { label: 'intake.idNumber', hint: 'intake.idNumberHint', pattern: '[0-9]{17}[0-9Xx]' },
+  organisation: {
+    label: 'intake.idNumberOrg',
+    hint: 'intake.idNumberOrgHint',
+    pattern: '[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{18}',
+  },
+} as const;
+
+function idNumberSpec(kind: string, t: TFunction): FieldSpec {
+  const shown = identifierByKind[kind === 'organisation' ? 'organisation' : 'person'];
+  return { kind: 'text', name: 'idNumber', label: t(shown.label), hint: t(shown.hint), autocomplete: 'off' };
+}
+
+/** Text, not numeric: a resident ID may end in X, which a numeric keypad cannot type. */
+function idNumberAttributes(t: TFunction) {
+  return [
+    { name: 'inputmode', value: 'text' },
+    { name: 'autocapitalize', value: 'characters' },
+    { name: 'spellcheck', value: 'false' },
+    { name: 'maxlength', value: '40' },
+    ...partyKinds.flatMap((kind) => [
+      { name: `data-label-${kind}`, value: t(identifierByKind[kind].label) },
+      { name: `data-hint-${kind}`, value: t(identifierByKind[kind].hint) },
+      { name: `data-pattern-${kind}`, value: identifierByKind[kind].pattern },
+    ]),
+  ];
+}
+
 /** Possible duplicates and the forums already handling the same parties (一案一处). */
 function reviewView(review: IntakeReview, { t, locale }: ViewContext) {
   return {
@@ -153,6 +187,7 @@ function reviewView(review: IntakeReview, { t, locale }: ViewContext) {
       reasons: [
         ...(duplicate.sameParties ? [t('intake.sameParties')] : []),
         ...(duplicate.sameIdNumber ? [t('intake.sameIdNumber')] : []),
+        ...(duplicate.samePhone ? [t('intake.samePhone')] : []),
         ...(duplicate.similarTitle ? [t('intake.similarTitle')] : []),
       ].join('、'),
     })),

@@ -1,33 +1,46 @@
 import { z } from 'zod';
+import { normalise } from '../shared/crypto/personal-data';
 import { mediationLevels } from '../units/unit.entity';
 import { date, text } from '../workflows/case-events/case-event-declaration';
 import { disputeTypes, tracks } from '../workflows/rules/dispute-rules.types';
 import { caseSources } from './case.entity';
-import { partyKinds, partyLanguages, partyRoles } from './party.entity';
+import { type PartyKind, partyKinds, partyLanguages, partyRoles } from './party.entity';
+import { checkPartyIdentifier, checkPhone } from './party-identifiers';
 
 const blankToUndefined = (value: unknown) =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
 
-/** 18-character resident ID (last character may be X) or 15-digit legacy ID. */
+/**
+ * A party's ID number as typed, normalised (spaces and hyphens dropped, upper case): which
+ * number it must be depends on the party's kind, so `partyInputSchema` checks it.
+ */
 const idNumber = z.preprocess(
   blankToUndefined,
   z
     .string()
     .trim()
-    .regex(/^(\d{17}[\dXx]|\d{15})$/, 'validation.id_number')
+    .max(40, 'validation.too_big')
+    .transform((value) => normalise(value))
     .optional(),
 );
-/** Mainland mobile or landline, digits with optional +86 and hyphens. */
+/** Mainland mobile or landline with area code (`checkPhone`), stored normalised: 13812345678, 02112345678. */
 const phone = z.preprocess(
   blankToUndefined,
   z
     .string()
     .trim()
-    .regex(/^(\+?86)?[\d-]{7,20}$/, 'validation.phone')
+    .max(40, 'validation.too_big')
+    .transform((value, ctx) => {
+      const checked = checkPhone(value);
+      if (checked.ok) return checked.value;
+      ctx.addIssue({ code: 'custom', message: checked.problem });
+      return z.NEVER;
+    })
     .optional(),
 );
 
-export const partyInputSchema = z.strictObject({
+/** The fields of a party; `partyInputSchema` adds the check of its ID number by kind. */
+export const partyFieldsSchema = z.strictObject({
   role: z.enum(partyRoles, { error: 'validation.invalid_value' }),
   kind: z.enum(partyKinds, { error: 'validation.invalid_value' }),
   name: z.string().trim().min(1, 'validation.required').max(200, 'validation.too_big'),
@@ -40,6 +53,22 @@ export const partyInputSchema = z.strictObject({
   /** The language the party's messages are written in; default zh-CN. */
   language: z.enum(partyLanguages, { error: 'validation.invalid_value' }).optional(),
 });
+
+/**
+ * A person's ID number is a resident ID (GB 11643-1999), an organisation's its
+ * 统一社会信用代码 (GB 32100-2015), each with its check character (`party-identifiers.ts`);
+ * the error names `idNumber` (`parties.0.idNumber`).
+ */
+export function withIdentifierByKind<Party extends { kind: PartyKind; idNumber?: string }>(
+  party: Party,
+  ctx: z.RefinementCtx,
+): void {
+  if (!party.idNumber) return;
+  const checked = checkPartyIdentifier(party.kind, party.idNumber);
+  if (!checked.ok) ctx.addIssue({ code: 'custom', path: ['idNumber'], message: checked.problem });
+}
+
+export const partyInputSchema = partyFieldsSchema.superRefine(withIdentifierByKind);
 export type PartyInput = z.infer<typeof partyInputSchema>;
 
 export const registerCaseSchema = z

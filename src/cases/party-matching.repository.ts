@@ -15,6 +15,15 @@ export interface ForumCandidate {
   referred_to: string | null;
 }
 
+/** An open case that looks like the dispute being registered, and why. */
+export interface PossibleDuplicate {
+  row: Case;
+  sameParties: boolean;
+  sameIdNumber: boolean;
+  samePhone: boolean;
+  similarTitle: boolean;
+}
+
 /**
  * Cases that concern the same parties (`party-key.ts`): possible duplicates of a dispute
  * being registered, and the forum that already handles a dispute between them (一案一处).
@@ -30,7 +39,7 @@ export class PartyMatchingRepository {
    * Open cases the actor may see that look like the dispute being registered: the same
    * applicant and respondent, whatever their roles there (by ID number, else by name:
    * `partyKey`), a party with the same ID
-   * number, or a similar title at the same unit (pg_trgm).
+   * number or phone number (their keyed hashes), or a similar title at the same unit (pg_trgm).
    */
   async findPossibleDuplicates(
     visibility: CaseVisibility,
@@ -38,10 +47,11 @@ export class PartyMatchingRepository {
       applicantKeys: string[];
       respondentKeys: string[];
       idHashes: string[];
+      phoneHashes: string[];
       title: string;
       unitId: string;
     },
-  ): Promise<Array<{ row: Case; sameParties: boolean; sameIdNumber: boolean; similarTitle: boolean }>> {
+  ): Promise<PossibleDuplicate[]> {
     const builder = this.manager().createQueryBuilder(Case, 'c');
     if (!(await scoped(this.manager(), visibility, builder))) return [];
     const keyOfP = partyKeySql('p');
@@ -49,12 +59,14 @@ export class PartyMatchingRepository {
       AND EXISTS (SELECT 1 FROM parties p WHERE p.case_id = c.id AND ${keyOfP} = ANY(:applicantKeys::text[]))
       AND EXISTS (SELECT 1 FROM parties p WHERE p.case_id = c.id AND ${keyOfP} = ANY(:respondentKeys::text[])))`;
     const sameIdNumber = `EXISTS (SELECT 1 FROM parties p WHERE p.case_id = c.id AND p.id_number_hash = ANY(:idHashes::text[]))`;
+    const samePhone = `EXISTS (SELECT 1 FROM parties p WHERE p.case_id = c.id AND p.phone_hash = ANY(:phoneHashes::text[]))`;
     const similarTitle = `(c.holding_unit_id = :unitId AND similarity(c.title, :title) > 0.4)`;
     builder
       .andWhere(`c.state <> 'closed'`)
-      .andWhere(`(${sameParties} OR ${sameIdNumber} OR ${similarTitle})`)
+      .andWhere(`(${sameParties} OR ${sameIdNumber} OR ${samePhone} OR ${similarTitle})`)
       .addSelect(sameParties, 'same_parties')
       .addSelect(sameIdNumber, 'same_id_number')
+      .addSelect(samePhone, 'same_phone')
       .addSelect(similarTitle, 'similar_title')
       .setParameters(probe)
       .orderBy('c.created_at', 'DESC')
@@ -63,6 +75,7 @@ export class PartyMatchingRepository {
       c_id: string;
       same_parties: boolean;
       same_id_number: boolean;
+      same_phone: boolean;
       similar_title: boolean;
     }>();
     return entities.map((row) => {
@@ -71,6 +84,7 @@ export class PartyMatchingRepository {
         row,
         sameParties: flags?.same_parties === true,
         sameIdNumber: flags?.same_id_number === true,
+        samePhone: flags?.same_phone === true,
         similarTitle: flags?.similar_title === true,
       };
     });

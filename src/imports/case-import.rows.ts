@@ -2,6 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { caseSources } from '../cases/case.entity';
 import type { PartyInput } from '../cases/case.schemas';
+import { checkCreditCode, checkResidentId, upgradeFirstGenerationId } from '../cases/party-identifiers';
 import { AppError } from '../shared/errors';
 import { mediationLevels } from '../units/unit.entity';
 import { referralAgencies } from '../workflows/case-events/intake.events';
@@ -36,13 +37,30 @@ export const requiredColumns = ['type', 'title', 'source', 'unitCode', 'register
 const blank = (value: unknown) => (value === '' ? undefined : value);
 const date = z.preprocess(blank, z.iso.date({ error: 'validation.date' }).optional());
 const partyName = z.preprocess(blank, z.string().trim().max(200, 'validation.too_big').optional());
-/** 18-character resident ID (last character may be X) or 15-digit legacy ID, as registration checks it. */
+/**
+ * A side's ID number: a person's resident ID (GB 11643-1999) or an organisation's
+ * 统一社会信用代码 (GB 32100-2015), each with its check character, stored normalised.
+ * Historic records may hold a first-generation 15-digit number: it is upgraded to the
+ * 18-character one that replaced it, which is what registration and the search know.
+ */
 const idNumber = z.preprocess(
   blank,
   z
     .string()
     .trim()
-    .regex(/^(\d{17}[\dXx]|\d{15})$/, 'validation.id_number')
+    .max(40, 'validation.too_big')
+    .transform((value, ctx) => {
+      const typed = upgradeFirstGenerationId(value) ?? value;
+      // a resident ID first: about one in 31 of them also passes the credit code's check
+      const asPerson = checkResidentId(typed);
+      if (asPerson.ok) return asPerson.value;
+      const asOrganisation = checkCreditCode(typed);
+      if (asOrganisation.ok) return asOrganisation.value;
+      // letters before the last place: meant as a credit code, else as a resident ID
+      const meant = /[A-Z]/i.test(typed.slice(0, -1)) ? asOrganisation : asPerson;
+      ctx.addIssue({ code: 'custom', message: meant.problem });
+      return z.NEVER;
+    })
     .optional(),
 );
 const outcomes = [
@@ -182,8 +200,18 @@ export function parseImportCsv(csv: string): {
 
 /** The row's two sides, as registration takes parties (a side without a name is not stated). */
 export function partiesOf(data: ImportRow): PartyInput[] {
+  // a side identified by a 统一社会信用代码 is an organisation (an employer, a hospital)
   const side = (role: 'applicant' | 'respondent', name?: string, idNumber?: string): PartyInput[] =>
-    name ? [{ role, kind: 'person', name, ...(idNumber ? { idNumber } : {}) }] : [];
+    name
+      ? [
+          {
+            role,
+            kind: idNumber && !checkResidentId(idNumber).ok ? 'organisation' : 'person',
+            name,
+            ...(idNumber ? { idNumber } : {}),
+          },
+        ]
+      : [];
   return [
     ...side('applicant', data.applicant, data.applicantIdNumber),
     ...side('respondent', data.respondent, data.respondentIdNumber),

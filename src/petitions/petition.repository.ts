@@ -1,7 +1,9 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { PetitionResource, PetitionVisibility } from '../access/policy';
 import { Party } from '../cases/party.entity';
+import { identifierSearchOf } from '../cases/party-identifiers';
 import { partyKeySql } from '../cases/party-key';
+import type { PersonalDataCipher } from '../shared/crypto/personal-data';
 import { containsPattern } from '../shared/db/sql-text';
 import type { ChainVerification } from '../workflows/event-chain';
 import type { EventLog, NewWorkflowEvent } from '../workflows/event-log.repository';
@@ -29,9 +31,11 @@ export function firstInstanceUnitOf(row: Pick<Petition, 'holdingUnitId' | 'snaps
 
 /** The only code that queries petitions, petitioners, visits, links to cases and (through the one `EventLog`) events. */
 export class PetitionRepository {
+  /** `cipher`: hashes a search term that is a whole ID or phone number as the petitioners' numbers were hashed. */
   constructor(
     private readonly db: DataSource,
     private readonly log: EventLog,
+    private readonly cipher: Pick<PersonalDataCipher, 'hash'>,
   ) {}
 
   private manager(tx?: EntityManager) {
@@ -126,7 +130,15 @@ export class PetitionRepository {
         },
       );
     }
-    if (query.q) {
+    // a whole ID, credit code or phone number: the petitioners' keyed hash, exactly; else text
+    const identifier = query.q ? identifierSearchOf(query.q) : undefined;
+    if (identifier) {
+      const column = identifier.kind === 'id' ? 'id_number_hash' : 'phone_hash';
+      builder.andWhere(
+        `EXISTS (SELECT 1 FROM parties ip WHERE ip.petition_id = p.id AND ip.${column} = :identifierHash)`,
+        { identifierHash: this.cipher.hash(identifier.kind, identifier.value) },
+      );
+    } else if (query.q) {
       const like = containsPattern(query.q);
       builder.andWhere(
         `((p.number || ' ' || p.subject || ' ' || p.content) ILIKE :like

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { partyInputSchema, registerCaseSchema } from '../cases/case.schemas';
+import { partyFieldsSchema, registerCaseSchema, withIdentifierByKind } from '../cases/case.schemas';
 import { petitionCategories } from '../workflows/rules/petition-rules.types';
 
 const text = z.string().trim().min(1, 'validation.required').max(10000, 'validation.too_big');
@@ -8,7 +8,7 @@ const date = z.iso.date({ error: 'validation.date' });
 const version = { expectedVersion: z.number({ error: 'validation.required' }).int().min(0) };
 
 /** A petitioner (信访人): a party without a role in a dispute. */
-export const petitionerSchema = partyInputSchema.omit({ role: true });
+export const petitionerSchema = partyFieldsSchema.omit({ role: true }).superRefine(withIdentifierByKind);
 
 export const registerPetitionSchema = z
   .strictObject({

@@ -187,15 +187,42 @@ export function petitionPageView(page: PetitionPage, { t, locale }: PageContext)
 }
 
 /** The registration page (`petitions/new`): three petitioner rows to start with, the categories (§31), claims first. */
-export function newPetitionView({ t }: PageContext) {
+export function newPetitionView({ t }: PageContext, typed: Record<string, unknown> = {}) {
   return {
     title: t('petitions.new'),
-    rows: [0, 1, 2],
+    rows: petitionerRowsOf(typed),
     categories: ['claim', 'proposal', 'complaint'].map((value) => ({
       value,
       label: t(`petitions.categories.${value}`),
     })),
   };
+}
+
+/**
+ * The petitioner rows as typed (at least three), each with the names its errors have:
+ * `petitioners.N.field`, N counting only the rows with a name (the others are not sent).
+ */
+function petitionerRowsOf(typed: Record<string, unknown>) {
+  const list = (value: unknown): string[] =>
+    Array.isArray(value) ? value.map(String) : typeof value === 'string' ? [value] : [];
+  const names = list(typed.petitionerName);
+  const ids = list(typed.petitionerIdNumber);
+  const phones = list(typed.petitionerPhone);
+  let sent = -1;
+  return Array.from({ length: Math.max(3, names.length) }, (_, index) => {
+    const name = names[index] ?? '';
+    if (name.trim() !== '') sent += 1;
+    const field = (key: string) => (name.trim() !== '' ? `petitioners.${sent}.${key}` : '');
+    return {
+      index,
+      name,
+      idNumber: ids[index] ?? '',
+      phone: phones[index] ?? '',
+      nameField: field('name'),
+      idNumberField: field('idNumber'),
+      phoneField: field('phone'),
+    };
+  });
 }
 
 /** The visit form's page (`petitions/visit`). */

@@ -128,7 +128,7 @@ export function petitionWebRoutes({
         const ok = await submitForm(
           req,
           res,
-          { view: 'petitions/new', viewModel: () => newPetitionView(context(req)) },
+          { view: 'petitions/new', viewModel: () => newPetitionView(context(req), req.body) },
           async () => {
             const input = parseOrThrow(registerPetitionSchema, registerPetitionFromForm(req.body));
             id = (await petitions.register(actorOf(req), input, originOf(req))).id;

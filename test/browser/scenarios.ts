@@ -56,7 +56,7 @@ export async function labourDisputeFromIntakeToClosure(
     const first = page.locator('fieldset.party').nth(0);
     await first.getByLabel(/^身份( \*)?$/).selectOption('applicant');
     await first.getByLabel('姓名 / 名称').fill('王建国');
-    await first.getByLabel('身份证号（选填）').fill('310112198805061234');
+    await first.getByLabel('身份证号（选填）').fill('310112198805011234');
     await first.getByLabel('联系电话（选填）').fill('13812345678');
     const second = page.locator('fieldset.party').nth(1);
     await second.getByLabel(/^身份( \*)?$/).selectOption('respondent');
@@ -120,7 +120,7 @@ export async function labourDisputeFromIntakeToClosure(
     const documentText = await page.locator('article.document').textContent();
     expect(documentText).toContain('人民调解协议书');
     expect(documentText).toContain('公司于 2026 年 12 月 10 日前分两期支付全部拖欠工资 42,000 元。');
-    expect(documentText).toContain('310112198805061234'); // printed in full for signing (and audited)
+    expect(documentText).toContain('310112198805011234'); // printed in full for signing (and audited)
     expect(documentText).toContain('莘松居委工作站人民调解委员会');
     await page.emulateMedia({ media: 'print' });
     await ui.screenshot('agreement-print-media');
@@ -236,7 +236,7 @@ export async function partialUpdatesWithHtmx(browser: Browser, app: RunningApp, 
     const revealed = page.waitForResponse((response) => response.url().endsWith('/reveal'));
     await page.locator('#parties button').first().click();
     await revealed;
-    await page.locator('#parties').getByText('310104199001011234').waitFor();
+    await page.locator('#parties').getByText('310104199001031234').waitFor();
     expect(new URL(page.url()).pathname).toBe(`/cases/${labour.id}`);
 
     const narrowed = page.waitForResponse((response) => response.url().includes('timeline=important'));

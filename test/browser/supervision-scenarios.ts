@@ -46,7 +46,7 @@ export async function agentLogsAVisitAndOpensACase(browser: Browser, app: Runnin
       .getByLabel('信访内容')
       .fill('信访人称装修完工已满一年，物业公司以“外墙有损”为由拒不退还 5,000 元装修押金，多次交涉无果。');
     await page.getByLabel('信访人姓名').first().fill('赵秀英');
-    await page.getByLabel('身份证号').first().fill('310112196503154321');
+    await page.getByLabel('身份证号').first().fill('310112196503104321');
     await page.getByLabel('电话').first().fill('13700001234');
     await ui.submit(() => page.getByRole('button', { name: '登记', exact: true }).click(), 'registered');
     const petitionPath = new URL(page.url()).pathname;

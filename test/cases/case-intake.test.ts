@@ -17,7 +17,7 @@ function intakeForm(overrides: Record<string, string> = {}): Record<string, stri
     'parties.0.role': 'applicant',
     'parties.0.kind': 'person',
     'parties.0.name': '赵大海',
-    'parties.0.idNumber': '31011219800101123X',
+    'parties.0.idNumber': '31011219800103123X',
     'parties.0.phone': '13700001111',
     'parties.0.address': '',
     'parties.1.role': 'respondent',
@@ -61,7 +61,7 @@ describe('intake: registering a dispute in the browser', () => {
     expect(response.text).toContain('提交的内容有误，请检查标出的字段。');
     expect(response.text).toMatch(/id="error-title" class="field-error">必填/);
     expect(response.text).toMatch(
-      /id="field-parties\.0\.idNumber-error" class="field-error">身份证号应为 18 位（最后一位可为 X）或 15 位数字/,
+      /id="field-parties\.0\.idNumber-error" class="field-error">身份证号应为 18 位（最后一位可为 X）</,
     );
     expect(response.text).toMatch(/id="error-amountInDispute" class="field-error">应为数字/);
     expect(response.text).toContain('两名瓦工反映装修公司拖欠 10 月工资 16,000 元。</textarea>');
@@ -111,14 +111,14 @@ describe('intake: registering a dispute in the browser', () => {
       type: 'labour',
       title: '瓦工工资纠纷',
       parties: [
-        { role: 'applicant', kind: 'person', name: '钱多多', idNumber: '310112198202021234' },
+        { role: 'applicant', kind: 'person', name: '钱多多', idNumber: '310112198202181234' },
         { role: 'respondent', kind: 'organisation', name: '上海某建材有限公司' },
       ],
     });
     const form = intakeForm({
       title: '钱多多要求支付工资',
       'parties.0.name': '钱多多',
-      'parties.0.idNumber': '310112198202021234',
+      'parties.0.idNumber': '310112198202181234',
       'parties.1.name': '上海某建材有限公司',
     });
     await mediator.get('/cases/new');

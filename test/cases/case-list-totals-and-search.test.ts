@@ -23,7 +23,7 @@ describe('the case list: capped totals and search by character bigrams', () => {
   it('counts exactly up to the limit, and beyond it answers the limit as a lower bound', async () => {
     const actor = await actorNamed(testApp.services, testApp.db, 'mediator');
     for (let i = 0; i < 3; i++) await createCase(testApp.services, actor.id, { type: 'environmental' });
-    const repository = new CaseListQueries(testApp.db);
+    const repository = new CaseListQueries(testApp.db, testApp.services.cipher);
     const visibility = policy.caseVisibility(actor);
     const filter = query({ type: 'environmental', pageSize: '2' });
 
@@ -109,7 +109,7 @@ describe('the case list: capped totals and search by character bigrams', () => {
 
     // a supervisor's subtree asks the bigram index of the cases too: the same answer
     const supervisor = await actorNamed(testApp.services, testApp.db, 'supervisor');
-    const wide = await new CaseListQueries(testApp.db).list(
+    const wide = await new CaseListQueries(testApp.db, testApp.services.cipher).list(
       policy.caseVisibility(supervisor),
       query({ q: '工资', pageSize: '200' }),
       '2026-01-01',
@@ -136,7 +136,7 @@ describe('the case list: capped totals and search by character bigrams', () => {
     const first = await named('上官秋月');
     const second = await named('上官明月');
     const neither = await named('欧阳明月');
-    const repository = new CaseListQueries(testApp.db);
+    const repository = new CaseListQueries(testApp.db, testApp.services.cipher);
     const visibility = policy.caseVisibility(actor);
     const search = query({ q: '上官', pageSize: '200' });
     for (const partyMatches of [1, 1000]) {
@@ -159,7 +159,7 @@ describe('the case list: capped totals and search by character bigrams', () => {
       matching.push(await createCase(testApp.services, mediatorActor.id, { title: `${term}纠纷${i}` }));
     const newestFirst = [...matching].reverse().map((row) => row.id);
     const supervisor = await actorNamed(testApp.services, testApp.db, 'supervisor');
-    const repository = new CaseListQueries(testApp.db);
+    const repository = new CaseListQueries(testApp.db, testApp.services.cipher);
     const pages = async (count: number) => {
       const limits = { ...caseListLimits, count };
       const seen: string[] = [];
@@ -201,7 +201,7 @@ describe('the case list: capped totals and search by character bigrams', () => {
     const inOurs = await createCase(testApp.services, ours.mediator.id, { title: `${term}纠纷` });
     const inTheirs = await createCase(testApp.services, theirs.mediator.id, { title: `${term}纠纷` });
     const actor = await actorNamed(testApp.services, testApp.db, ours.supervisor.username);
-    const repository = new CaseListQueries(testApp.db);
+    const repository = new CaseListQueries(testApp.db, testApp.services.cipher);
     for (const filter of [query({ q: term }), query({ type: 'neighbourhood', pageSize: '200' })]) {
       const ids = (await repository.list(policy.caseVisibility(actor), filter, '2026-01-01')).items.map(
         (row) => row.id,

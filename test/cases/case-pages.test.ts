@@ -190,10 +190,10 @@ describe('the case page', () => {
 
     const page = await browsers.mediator.get(`/cases/${row.id}`);
     expect(page.text).toContain('310***********1234');
-    expect(page.text).not.toContain('310104199001011234');
+    expect(page.text).not.toContain('310104199001031234');
     const revealed = await browsers.mediator.post(`/cases/${row.id}/parties/${applicant.id}/reveal`);
     expect(revealed.status).toBe(200);
-    expect(revealed.text).toContain('310104199001011234');
+    expect(revealed.text).toContain('310104199001031234');
     expect(revealed.text).toContain('13900001111');
     const [{ count }] = await testApp.db.query(
       `SELECT count(*)::int AS count FROM audit_log WHERE action = 'party.revealed' AND target_id = $1`,
@@ -224,7 +224,7 @@ describe('the case page', () => {
     expect(document.text).toContain('人民调解协议书');
     expect(document.text).toContain('莘松居委工作站人民调解委员会');
     expect(document.text).toContain('被申请人于月底前赔偿维修费 3,000 元。');
-    expect(document.text).toContain('310104199001011234');
+    expect(document.text).toContain('310104199001031234');
     expect(document.text).toContain('第二十九条');
     const [{ count }] = await testApp.db.query(
       `SELECT count(*)::int AS count FROM audit_log WHERE action = 'case.agreement_printed' AND target_id = $1`,

@@ -51,7 +51,7 @@ describe('a labour dispute from a 莘庄镇 workstation to closure, by the demo 
             role: 'applicant',
             kind: 'person',
             name: '王建国',
-            idNumber: '310112198805061234',
+            idNumber: '310112198805011234',
             phone: '13812345678',
           },
           { role: 'respondent', kind: 'organisation', name: '上海某餐饮管理有限公司' },

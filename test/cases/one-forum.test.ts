@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { rulesFor } from '../../src/workflows/rules';
 import { apiToken, Browser, createUser } from '../support/auth';
+import { residentId } from '../support/identifiers';
 import { startTestApp, type TestApp } from '../support/test-app';
 import {
   bearer,
@@ -25,7 +26,11 @@ let serial = 0;
 function twoParties() {
   serial += 1;
   return {
-    person: { kind: 'person', name: `患者${serial}`, idNumber: `31010419800101${String(1000 + serial)}` },
+    person: {
+      kind: 'person',
+      name: `患者${serial}`,
+      idNumber: residentId(`31010419800101${String(100 + serial)}`),
+    },
     organisation: { kind: 'organisation', name: `某区第${serial}人民医院` },
   };
 }

@@ -212,7 +212,7 @@ describe('historic import (POST /api/v1/imports/cases)', () => {
     const held = await createCase(testApp.services, mediator.id, {
       type: 'neighbourhood',
       parties: [
-        { role: 'applicant', kind: 'person', name: '柳一鸣', idNumber: '310112198803031234' },
+        { role: 'applicant', kind: 'person', name: '柳一鸣', idNumber: '310112198803091234' },
         { role: 'respondent', kind: 'person', name: '葛二娃' },
       ],
     });
@@ -226,7 +226,7 @@ describe('historic import (POST /api/v1/imports/cases)', () => {
     const withParties = `${header},applicant,applicantIdNumber,respondent,respondentIdNumber`;
     const unit = tree.community.code;
     const openRow = (type: string) =>
-      `,${type},楼道噪音,walk_in,${unit},2025-11-02,2025-11-03,accepted,people,community,,,葛二娃,,柳一鸣,310112198803031234`;
+      `,${type},楼道噪音,walk_in,${unit},2025-11-02,2025-11-03,accepted,people,community,,,葛二娃,,柳一鸣,310112198803091234`;
     const before = await testApp.db.getRepository(Case).count();
 
     const refused = await importCsv([withParties, openRow('neighbourhood')].join('\n'));
@@ -241,7 +241,7 @@ describe('historic import (POST /api/v1/imports/cases)', () => {
     expect(refused.body.error.details[0].message).not.toContain(held.number);
     expect(await testApp.db.getRepository(Case).count()).toBe(before);
 
-    const closedRow = `,neighbourhood,旧的噪音纠纷,walk_in,${unit},2016-11-02,2016-11-03,accepted,people,community,2016-11-20,resolved,葛二娃,,柳一鸣,310112198803031234`;
+    const closedRow = `,neighbourhood,旧的噪音纠纷,walk_in,${unit},2016-11-02,2016-11-03,accepted,people,community,2016-11-20,resolved,葛二娃,,柳一鸣,310112198803091234`;
     const imported = await importCsv([withParties, closedRow, openRow('property_management')].join('\n'));
     expect(imported.status).toBe(201);
     expect(imported.body).toEqual({ imported: 2 });

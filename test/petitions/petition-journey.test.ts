@@ -46,7 +46,7 @@ describe('a petition followed by its agent, decided by supervisors (信访工作
       .send({
         subject: '小区加装电梯补偿分摊争议',
         content: '一楼住户反映加装电梯后采光受影响，要求补偿。',
-        petitioners: [petitioner('李秀英', '310112196505061234'), petitioner('张伟')],
+        petitioners: [petitioner('李秀英', '310112196505031234'), petitioner('张伟')],
         groupSize: 6,
         receivedOn: '2026-11-20',
       });
@@ -176,7 +176,7 @@ describe('a petition followed by its agent, decided by supervisors (信访工作
       .send({
         subject: '拖欠工资',
         content: '第一次反映',
-        petitioners: [petitioner('赵大勇', '31011219700101123X')],
+        petitioners: [petitioner('赵大勇', '31011219700102123X')],
       });
     expect(first.body.flags.repeat).toBe(false);
     const second = await request(testApp.app)
@@ -185,7 +185,7 @@ describe('a petition followed by its agent, decided by supervisors (信访工作
       .send({
         subject: '拖欠工资（再次反映）',
         content: '到区里反映',
-        petitioners: [petitioner('赵大勇', '31011219700101123x')],
+        petitioners: [petitioner('赵大勇', '31011219700102123x')],
         localUnitId: xinsongId,
       });
     expect(second.status).toBe(201);

@@ -62,7 +62,7 @@ describe('the recheck: its hearing, its final decision (信访工作条例 第�
     const again = await api.register('districtSupervisor', {
       subject: '征收补偿款分配争议！',
       content: '再次反映同一问题。',
-      petitioners: [{ kind: 'person', name: '陈建国', idNumber: '310112196001011234' }],
+      petitioners: [{ kind: 'person', name: '陈建国', idNumber: '310112196001191234' }],
       unitId: tree.district.id,
     });
     expect(again.status).toBe(422);
@@ -87,7 +87,7 @@ describe('the recheck: its hearing, its final decision (信访工作条例 第�
     const newMatter = await api.register('districtSupervisor', {
       subject: '小区停车位收费',
       content: '新的问题。',
-      petitioners: [{ kind: 'person', name: '陈建国', idNumber: '310112196001011234' }],
+      petitioners: [{ kind: 'person', name: '陈建国', idNumber: '310112196001191234' }],
       unitId: tree.district.id,
     });
     expect(newMatter.status).toBe(201);

@@ -202,7 +202,7 @@ describe('a recheck’s final mark is not missed by a registration at the same m
         .register('districtSupervisor', {
           subject: '征收补偿款分配争议',
           content: '再次反映同一问题。',
-          petitioners: [{ kind: 'person', name: '陈建国', idNumber: '310112196001011234' }],
+          petitioners: [{ kind: 'person', name: '陈建国', idNumber: '310112196001191234' }],
           unitId: tree.street.id,
         })
         .then((answer) => {

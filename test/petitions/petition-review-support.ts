@@ -65,7 +65,7 @@ export async function repliedPetition(
   const registered = await api.register('districtSupervisor', {
     subject: '征收补偿款分配争议',
     content: '信访人对补偿款在家庭成员之间的分配有异议。',
-    petitioners: [{ kind: 'person', name: '陈建国', idNumber: '310112196001011234' }],
+    petitioners: [{ kind: 'person', name: '陈建国', idNumber: '310112196001191234' }],
     unitId,
     ...fields,
   });

@@ -62,7 +62,7 @@ export async function createCase(
         role: 'applicant',
         kind: 'person',
         name: `申请人${uniqueSuffix()}`,
-        idNumber: '310104199001011234',
+        idNumber: '310104199001031234',
         phone: '13900001111',
       },
       { role: 'respondent', kind: 'person', name: `被申请人${uniqueSuffix()}` },

@@ -519,7 +519,7 @@ describe('the rules the deadlines come from (DOMAIN.md), one row at a time', () 
       // §38: 30 working days from acceptance
       const acceptedOn = own.today();
       const running = await caseInMediation(own, 'medical', {
-        parties: parties(1, 1, { idNumber: '310104198001011234', respondent: '某区第一人民医院' }),
+        parties: parties(1, 1, { idNumber: '310104198001021234', respondent: '某区第一人民医院' }),
       });
       const due = dueDate(acceptedOn, 30, 'working', officialCalendar);
       expect(running.body.deadline).toMatchObject({ days: 30, basis: 'working', due, paused: false });
@@ -572,7 +572,7 @@ describe('the rules the deadlines come from (DOMAIN.md), one row at a time', () 
       // §31, §40: while one forum has the same dispute, no other takes it — refused as soon as it is registered
       const refused = await registerCase(testApp, team.mediators.community, {
         type: 'medical',
-        parties: parties(1, 1, { idNumber: '310104198001011234', respondent: '某区第一人民医院' }),
+        parties: parties(1, 1, { idNumber: '310104198001021234', respondent: '某区第一人民医院' }),
       });
       expectAnswered(refused, 422, 'already_in_forum');
       expect(refused.body.error.message).toContain(running.number);
@@ -589,7 +589,7 @@ describe('the rules the deadlines come from (DOMAIN.md), one row at a time', () 
     const today = scene.today();
     const atBureau = await caseInMediation(scene, 'medical', {
       track: 'administrative',
-      parties: parties(1, 1, { idNumber: '310104197502021234', respondent: '某区妇幼保健院' }),
+      parties: parties(1, 1, { idNumber: '310104197502051234', respondent: '某区妇幼保健院' }),
     });
     expect(atBureau.body).toMatchObject({ track: 'administrative', level: null });
     expect(atBureau.body.holdingUnit?.id).toBe((await scene.bodyOf('medical')).unit.id);
@@ -603,7 +603,7 @@ describe('the rules the deadlines come from (DOMAIN.md), one row at a time', () 
     // §40, §31: the committee does not take what the bureau has — refused as soon as it is registered
     const refused = await registerCase(testApp, team.mediators.community, {
       type: 'medical',
-      parties: parties(1, 1, { idNumber: '310104197502021234', respondent: '某区妇幼保健院' }),
+      parties: parties(1, 1, { idNumber: '310104197502051234', respondent: '某区妇幼保健院' }),
     });
     expectAnswered(refused, 422, 'already_in_forum');
     expect(refused.body.error.message).toContain(atBureau.number);
@@ -729,7 +729,7 @@ describe('the rules the deadlines come from (DOMAIN.md), one row at a time', () 
         kind: 'person',
         name: `信访人${index + 1}`,
         representative: index < representatives,
-        ...(index === 0 ? { idNumber: '31011219680808123X' } : {}),
+        ...(index === 0 ? { idNumber: '31011219680818123X' } : {}),
       }));
     const register = (body: Record<string, unknown>) =>
       request(testApp.app)

@@ -29,6 +29,7 @@ import { SortPetitionsAndMarkFinalRechecks1764200100000 } from './1764200100000-
 import { MatchForumsByPartyKeyAndSameMatter1764200200000 } from './1764200200000-MatchForumsByPartyKeyAndSameMatter';
 import { DecideJudicialConfirmationPerAgreementAtTheCourt1764200300000 } from './1764200300000-DecideJudicialConfirmationPerAgreementAtTheCourt';
 import { NamePetitionProposalsAsTheContractDoes1764200400000 } from './1764200400000-NamePetitionProposalsAsTheContractDoes';
+import { KeepPartyLookupCodesHashedAndCountTheirFailures1764200600000 } from './1764200600000-KeepPartyLookupCodesHashedAndCountTheirFailures';
 
 /**
  * Every migration, oldest first. Listed (not globbed) so that the app, the CLI and
@@ -66,4 +67,5 @@ export const migrations = [
   MatchForumsByPartyKeyAndSameMatter1764200200000,
   DecideJudicialConfirmationPerAgreementAtTheCourt1764200300000,
   NamePetitionProposalsAsTheContractDoes1764200400000,
+  KeepPartyLookupCodesHashedAndCountTheirFailures1764200600000,
 ];

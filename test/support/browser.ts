@@ -50,9 +50,9 @@ export interface RunningApp {
 }
 
 /** The real app with the demo organisation, listening on a free port of 127.0.0.1. */
-export async function startBrowserTestApp(): Promise<RunningApp> {
+export async function startBrowserTestApp(options: { startAt?: Date } = {}): Promise<RunningApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gm-browser-'));
-  const testApp = await startTestApp({ demoMode: true, dataDir });
+  const testApp = await startTestApp({ demoMode: true, dataDir }, { startAt: options.startAt });
   await seedDemoOrganisation(testApp.db);
   const server = http.createServer(testApp.app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -63,6 +63,28 @@ describe('progress lookup for parties without an account (POST /api/v1/track)', 
     expect(inEnglish.body.holdingUnit.name).toBe(team.units.community.nameEn);
   });
 
+  it('the next session, when the case has one (nextSession in its context, set by SCHEDULE_SESSION), is answered as {at, place}', async () => {
+    const dispute = await acceptedCase(testApp, team);
+    const session = { at: '2026-12-10T02:00:00.000Z', place: '莘松居委调解室', attendees: ['内部备注'] };
+    await testApp.db.query(
+      `UPDATE cases SET snapshot = jsonb_set(snapshot, '{context,nextSession}', $2::jsonb) WHERE id = $1`,
+      [dispute.id, JSON.stringify(session)],
+    );
+    const answer = await track(testApp, { number: dispute.number, code: dispute.code });
+    expect(answer.body.nextSession).toEqual({ at: session.at, place: session.place });
+    expect(Object.keys(answer.body).sort()).toEqual(
+      ['deadline', 'holdingUnit', 'nextSession', 'number', 'state', 'stateLabel', 'type', 'updatedAt'].sort(),
+    );
+    // a malformed one is left out, not answered
+    await testApp.db.query(
+      `UPDATE cases SET snapshot = jsonb_set(snapshot, '{context,nextSession}', '"tomorrow"'::jsonb) WHERE id = $1`,
+      [dispute.id],
+    );
+    expect(
+      (await track(testApp, { number: dispute.number, code: dispute.code })).body.nextSession,
+    ).toBeUndefined();
+  });
+
   it('nothing about the parties is in the answer: no name, ID number, phone or address', async () => {
     const dispute = await acceptedCase(testApp, team, { parties: [applicant, respondent] });
     const answer = await track(testApp, { number: dispute.number, code: dispute.code });
@@ -128,6 +150,18 @@ describe('progress lookup for parties without an account (POST /api/v1/track)', 
       expect(stored).not.toContain(code);
       expect(stored).not.toContain(code.replace('-', ''));
     }
+  });
+
+  it('verify(subject, code) — for printing the acceptance notice with a code typed back — knows only the current code', async () => {
+    const dispute = await acceptedCase(testApp, team);
+    const subject = { type: 'case' as const, id: dispute.id };
+    expect(await testApp.services.lookupCodes.verify(subject, dispute.code)).toBe(true);
+    expect(
+      await testApp.services.lookupCodes.verify(subject, dispute.code.toLowerCase().replace('-', '')),
+    ).toBe(true);
+    expect(await testApp.services.lookupCodes.verify(subject, 'AAAAA-AAAAA')).toBe(false);
+    await issueCode(testApp, team.mediators.community, dispute.id);
+    expect(await testApp.services.lookupCodes.verify(subject, dispute.code)).toBe(false);
   });
 
   it('every attempt is audited as track.lookup with its outcome, the number as typed and the address, never the code', async () => {

@@ -45,6 +45,8 @@ export class PartyAccessPanel {
     if (once && once.subject === keyOf(subject)) {
       newCode = this.cipher.decrypt(once.sealed);
       delete req.session.lookupCodeOnce;
+      // the page with the code in clear is not kept by the browser or a proxy
+      req.res?.setHeader('Cache-Control', 'no-store');
     }
     return partyAccessView(subject, access, newCode, { t: req.t, locale: req.locale });
   }

@@ -1,5 +1,5 @@
 import type { TFunction } from 'i18next';
-import { readClock } from '../deadlines/clock';
+import { readClock, yearsWithoutNotice } from '../deadlines/clock';
 import { currentPetitionClock } from '../petitions/petition-clocks';
 import { formatMoment, formatPlainDate } from '../shared/format';
 import type { Locale } from '../shared/i18n/i18n';
@@ -36,12 +36,8 @@ function deadlineOf({ record, today, calendar }: FoundProgress): TrackAnswer['de
   }
   const clock = record.dueDates ? currentPetitionClock(record.state, record.dueDates) : null;
   if (!clock) return undefined;
-  const reading = readClock(
-    { startedOn: clock.startedOn, days: clock.days, basis: 'working', pauses: clock.pauses ?? [] },
-    today,
-    calendar,
-  );
-  return { due: clock.due, provisional: reading.provisional };
+  // a petition's clock is stored with its due date (信访工作条例's periods, counted when set)
+  return { due: clock.due, provisional: yearsWithoutNotice(calendar, clock.startedOn, clock.due).length > 0 };
 }
 
 /** The next session, if one is set (`nextSession` in the case's context: {at, place?}); read defensively. */

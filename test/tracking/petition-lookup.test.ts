@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { reviewLevels } from '../petitions/petition-review-support';
-import { apiToken } from '../support/auth';
+import { apiToken, Browser } from '../support/auth';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { auditOf, startAt, track } from './tracking-support';
 
@@ -64,5 +64,17 @@ describe('progress lookup of a petition (信访事项查询码)', () => {
       (e) => e.target_id === petition.id,
     );
     expect(entries.map((entry) => entry.details)).toEqual([{ on: 'accept' }, { on: 'request' }]);
+  });
+
+  it('the petition page shows its party access panel: the code current since its acceptance, and the buttons for a supervisor over it', async () => {
+    const petition = await acceptedPetition();
+    const supervisor = new Browser(testApp.app);
+    await supervisor.signIn(levels.usernames.streetSupervisor);
+    const page = await supervisor.get(`/petitions/${petition.id}`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('id="party-access"');
+    expect(page.text).toContain('当前查询码生成于');
+    expect(page.text).toContain(`action="/petitions/${petition.id}/tracking-code"`);
+    expect(page.text).not.toContain(petition.code);
   });
 });

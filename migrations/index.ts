@@ -29,6 +29,7 @@ import { SortPetitionsAndMarkFinalRechecks1764200100000 } from './1764200100000-
 import { MatchForumsByPartyKeyAndSameMatter1764200200000 } from './1764200200000-MatchForumsByPartyKeyAndSameMatter';
 import { DecideJudicialConfirmationPerAgreementAtTheCourt1764200300000 } from './1764200300000-DecideJudicialConfirmationPerAgreementAtTheCourt';
 import { NamePetitionProposalsAsTheContractDoes1764200400000 } from './1764200400000-NamePetitionProposalsAsTheContractDoes';
+import { KeepPartyLookupCodesHashedAndCountTheirFailures1764200600000 } from './1764200600000-KeepPartyLookupCodesHashedAndCountTheirFailures';
 import { SendPartiesSmsNoticesWithTheirConsent1764200700000 } from './1764200700000-SendPartiesSmsNoticesWithTheirConsent';
 
 /**
@@ -67,5 +68,6 @@ export const migrations = [
   MatchForumsByPartyKeyAndSameMatter1764200200000,
   DecideJudicialConfirmationPerAgreementAtTheCourt1764200300000,
   NamePetitionProposalsAsTheContractDoes1764200400000,
+  KeepPartyLookupCodesHashedAndCountTheirFailures1764200600000,
   SendPartiesSmsNoticesWithTheirConsent1764200700000,
 ];

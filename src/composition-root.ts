@@ -61,6 +61,12 @@ import { SupervisionRepository } from './supervision/supervision.repository';
 import { SupervisionService } from './supervision/supervision.service';
 import { DeadlineTimerRepository } from './timers/deadline-timer.repository';
 import { DeadlineTimerService } from './timers/deadline-timer.service';
+import { LookupCodeRepository } from './tracking/lookup-code.repository';
+import { LookupCodeIssuer, LookupCodeService } from './tracking/lookup-code.service';
+import { LookupThrottleRepository } from './tracking/lookup-throttle.repository';
+import { PartyAccessPanel } from './tracking/party-access';
+import { ProgressLookupQueries } from './tracking/progress-lookup.queries';
+import { ProgressLookupService } from './tracking/progress-lookup.service';
 import { UnitRepository } from './units/unit.repository';
 import { UnitService } from './units/unit.service';
 import { UserRepository } from './users/user.repository';
@@ -98,6 +104,10 @@ function buildFoundation(deps: {
     clock,
     calendar,
   });
+  const audit = new AuditService(new AuditRepository(db), clock);
+  // the parties' lookup codes (issue 20), issued on acceptance: kept as keyed hashes (DATA_KEY)
+  const codes = new LookupCodeRepository(db);
+  const lookupCodeIssuer = new LookupCodeIssuer({ codes, dataKey: config.dataKey, audit, clock });
   return {
     db,
     config,
@@ -112,7 +122,8 @@ function buildFoundation(deps: {
     auditKeys,
     eventLog: new EventLog(auditKeys.chainKey),
     cipher: new PersonalDataCipher(config.dataKey),
-    audit: new AuditService(new AuditRepository(db), clock),
+    audit,
+    lookupCodeIssuer,
     jobs,
     timers,
     outbox: new OutboxRepository(db),
@@ -211,6 +222,7 @@ function buildCases(f: Foundation) {
     calendar,
     timers,
     audit: f.audit,
+    lookupCodes: f.lookupCodeIssuer,
   });
   return {
     cases,
@@ -331,6 +343,7 @@ function buildPetitions(f: Foundation, disputes: ReturnType<typeof buildCases>) 
       registration: disputes.caseRegistration,
       clock,
       calendar,
+      lookupCodes: f.lookupCodeIssuer,
     }),
     petitionDocuments: new PetitionDocumentService({
       petitions,
@@ -340,6 +353,33 @@ function buildPetitions(f: Foundation, disputes: ReturnType<typeof buildCases>) 
       audit: f.audit,
     }),
   };
+}
+
+/** The parties' side (issue 20): lookup codes for staff, the public progress lookup, the case page's panel. */
+function buildTracking(
+  f: Foundation,
+  disputes: ReturnType<typeof buildCases>,
+  petitions: ReturnType<typeof buildPetitions>,
+) {
+  const { db, transactions, audit, clock, calendar } = f;
+  const lookupCodes = new LookupCodeService({
+    transactions,
+    issuer: f.lookupCodeIssuer,
+    cases: (actor, id, tx) => disputes.cases.getVisible(actor, id, tx),
+    petitions: (actor, id, tx) => petitions.petitions.getVisible(actor, id, tx),
+    audit,
+    clock,
+  });
+  const progressLookup = new ProgressLookupService({
+    transactions,
+    queries: new ProgressLookupQueries(db),
+    hasher: f.lookupCodeIssuer.hasher,
+    failures: new LookupThrottleRepository(db),
+    audit,
+    clock,
+    calendar,
+  });
+  return { lookupCodes, progressLookup, partyAccess: new PartyAccessPanel(lookupCodes, f.cipher) };
 }
 
 /** The supervisors' and admins' tools, and the notices: figures, supervision, import, calendar, mail. */
@@ -396,6 +436,7 @@ export function buildServices(deps: {
   const f = buildFoundation(deps);
   const integrity = buildIntegrity(f);
   const disputes = buildCases(f);
+  const petitions = buildPetitions(f, disputes);
   return {
     transactions: f.transactions,
     audit: f.audit,
@@ -408,8 +449,9 @@ export function buildServices(deps: {
     ...integrity,
     ...buildIdentity(f),
     ...disputes,
-    ...buildPetitions(f, disputes),
+    ...petitions,
     ...buildOversight(f, integrity, disputes),
+    ...buildTracking(f, disputes, petitions),
   };
 }
 

@@ -21,6 +21,8 @@ import type { Clock } from './shared/clock';
 import { statsRoutes } from './stats/stats.routes';
 import { statsWebRoutes } from './stats/stats.web.routes';
 import { supervisionRoutes } from './supervision/supervision.routes';
+import { trackingRoutes } from './tracking/tracking.routes';
+import { trackingWebRoutes } from './tracking/tracking.web.routes';
 import { unitRoutes } from './units/unit.routes';
 import { userRoutes } from './users/user.routes';
 import { homeRoutes } from './web/home.routes';
@@ -62,6 +64,7 @@ export function routeTable(services: Services, config: Config, clock: Clock): Ro
       files: services.caseFiles,
       workflow: services.caseWorkflow,
       units: services.units,
+      partyAccess: services.partyAccess,
     }),
     ...attachmentRoutes(services.attachments, services.cases, services.caseFiles, config),
     ...escalationRoutes(services.escalations),
@@ -86,10 +89,27 @@ export function routeTable(services: Services, config: Config, clock: Clock): Ro
       units: services.units,
       clock,
       documents: services.petitionDocuments,
+      partyAccess: services.partyAccess,
     }),
     ...officialCalendarRoutes(services.calendarYears),
     ...officialCalendarWebRoutes(services.calendarYears, clock),
+    ...trackingRoutes(tracking(services)),
+    ...trackingWebRoutes(tracking(services), services.partyAccess),
   ];
+}
+
+/** What the parties' lookup routes need (issue 20). */
+function tracking(services: Services) {
+  return {
+    lookupCodes: services.lookupCodes,
+    progress: services.progressLookup,
+    visible: {
+      case: (actor: Parameters<Services['cases']['getVisible']>[0], id: string) =>
+        services.cases.getVisible(actor, id),
+      petition: (actor: Parameters<Services['cases']['getVisible']>[0], id: string) =>
+        services.petitions.getVisible(actor, id),
+    },
+  };
 }
 
 export type { DataSource };

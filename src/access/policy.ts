@@ -34,6 +34,8 @@ export const actions = [
   'outbox.manage', // see mail that could not be delivered, and send it again (audited)
   'audit.checkpoint', // sign a checkpoint of every audit chain now, list them, read the public key (audited)
   'calendar.manage', // enter a year's holiday notice (audited; moves open deadlines)
+  'case.lookup_code', // issue a case's 查询码 for its parties, turn their lookup off or on (audited)
+  'petition.lookup_code', // the same for a petition (信访事项查询码)
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -130,6 +132,8 @@ const rolesFor: Record<Action, readonly Role[]> = {
   'outbox.manage': ['admin'],
   'audit.checkpoint': ['admin', 'supervisor'],
   'calendar.manage': ['admin'],
+  'case.lookup_code': ['mediator', 'supervisor'],
+  'petition.lookup_code': ['petition_agent', 'supervisor'],
 };
 
 /** Events a supervisor sends: reassigning (ASSIGN) and reopening (REOPEN) — not the mediation itself. */
@@ -216,12 +220,19 @@ export const policy = {
       case 'case.act':
       case 'party.reveal':
       case 'attachment.add':
+      case 'case.lookup_code':
         // acting on a case, unmasking its parties or adding to its file: the holding unit's people,
         // or a supervisor over it
         return (
           resource.kind === 'case' &&
           (resource.holdingUnitId === actor.unitId ||
             (actor.role === 'supervisor' && isWithinPath(resource.holdingUnitPath, actor.unitPath)))
+        );
+      case 'petition.lookup_code':
+        // the parties' access to a petition: the agent who follows it, or a supervisor over its holding unit
+        return (
+          resource.kind === 'petition' &&
+          (actor.role === 'petition_agent' || isWithinPath(resource.holdingUnitPath, actor.unitPath))
         );
       default:
         return true;

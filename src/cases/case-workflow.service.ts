@@ -56,6 +56,21 @@ export interface AppliedCaseEvent {
   resource: CaseResource;
   /** What the body shows, when the event left units and mediator as they were. */
   view?: CaseView;
+  /** ACCEPT: the parties' new lookup code (查询码) in clear — the only time it exists so (src/tracking). */
+  lookupCode?: string;
+}
+
+/**
+ * Issues a case's party lookup code in the event's transaction (src/tracking's
+ * `LookupCodeIssuer`), answering it in clear; declared here so that cases need not import tracking.
+ */
+export interface CaseLookupCodeIssuer {
+  issueIn(
+    tx: Tx,
+    subject: { type: 'case'; id: string },
+    origin: RequestOrigin,
+    on: 'accept',
+  ): Promise<string>;
 }
 
 /**
@@ -80,6 +95,8 @@ export class CaseWorkflowService {
   private readonly partyNotices: CasePartyNotices;
   /** Records a department chosen against the type's competent body (ACCEPT, TRANSFER: issue 19). */
   private readonly audit?: AuditService;
+  /** A lookup code for the parties when the case is accepted (issue 20). */
+  private readonly lookupCodes?: CaseLookupCodeIssuer;
 
   constructor(deps: {
     transactions: Transactions;
@@ -93,6 +110,7 @@ export class CaseWorkflowService {
     calendar: () => WorkingCalendar;
     timers?: CaseTimers;
     audit?: AuditService;
+    lookupCodes?: CaseLookupCodeIssuer;
   }) {
     this.transactions = deps.transactions;
     this.cases = deps.cases;
@@ -102,6 +120,7 @@ export class CaseWorkflowService {
     this.calendar = deps.calendar;
     this.timers = deps.timers;
     this.audit = deps.audit;
+    this.lookupCodes = deps.lookupCodes;
     this.resolver = new CaseEventResolver(deps.units, deps.users, deps.escalations);
     this.records = new CaseEventRecords(deps.mediationRecords, deps.escalations);
     this.partyNotices = new CasePartyNotices(deps.cases, deps.units);
@@ -178,11 +197,21 @@ export class CaseWorkflowService {
       );
       const updated = { ...row, ...changes } as Case;
       await this.timers?.reconcileCaseIn(tx, updated, locked.timers);
+      // accepted: the parties get a lookup code, answered once in clear (issue 20)
+      const lookupCode =
+        input.type === 'ACCEPT'
+          ? await this.lookupCodes?.issueIn(tx, { type: 'case', id: row.id }, origin, 'accept')
+          : undefined;
       const shownAsBefore =
         updated.holdingUnitId === row.holdingUnitId &&
         updated.registeredUnitId === row.registeredUnitId &&
         updated.mediatorId === row.mediatorId;
-      return { row: updated, resource: locked.resource, view: shownAsBefore ? locked.view : undefined };
+      return {
+        row: updated,
+        resource: locked.resource,
+        view: shownAsBefore ? locked.view : undefined,
+        ...(lookupCode ? { lookupCode } : {}),
+      };
     });
   }
 

@@ -97,13 +97,16 @@ export function caseRoutes({ cases, registration, reveal, presenter, workflow }:
       handler: async (req, res) => {
         const input = req.input.body;
         const actor = actorOf(req);
-        const { row, resource, view } = await workflow.applyForAnswer(
+        const { row, resource, view, lookupCode } = await workflow.applyForAnswer(
           actor,
           String(req.params.id),
           input,
           originOf(req),
         );
-        res.json(await presenter.present(actor, row, req.locale, resource, view));
+        const body = await presenter.present(actor, row, req.locale, resource, view);
+        // ACCEPT: the parties' lookup code, in clear this once (issue 20)
+        if (lookupCode) res.set('Cache-Control', 'no-store');
+        res.json(lookupCode ? { ...body, lookupCode } : body);
       },
     }),
     {

@@ -32,6 +32,14 @@ export interface CaseWebDeps {
   files: CaseFileService;
   workflow: CaseWorkflowService;
   units: UnitService;
+  /** The case page's "party access" panel (src/tracking, issue 20): its view, and a new code kept to show once. */
+  partyAccess?: PartyAccessPanelPort;
+}
+
+/** What the case page needs of the party access panel (src/tracking's `PartyAccessPanel`). */
+export interface PartyAccessPanelPort {
+  panelFor(req: Request, subject: { type: 'case' | 'petition'; id: string }): Promise<unknown>;
+  keepToShowOnce(req: Request, subject: { type: 'case' | 'petition'; id: string }, code: string): void;
 }
 
 /** A list filter from the query string: blank fields (an untouched select) are no filter. */
@@ -56,6 +64,7 @@ export function caseWebRoutes({
   files,
   workflow,
   units,
+  partyAccess,
 }: CaseWebDeps): RouteSpec[] {
   const record = {
     param: 'id',
@@ -82,9 +91,11 @@ export function caseWebRoutes({
   async function renderCase(req: Request, res: Response, options: CasePageOptions, status = 200) {
     const actor = actorOf(req);
     const file = await files.open(actor, String(req.params.id));
+    const panel = await partyAccess?.panelFor(req, { type: 'case', id: file.row.id });
     res.status(status).render('cases/show', {
       ...casePageView(file, options, context(req)),
       documents: documentsPanelView(file, context(req)),
+      partyAccess: panel,
     });
   }
 
@@ -208,7 +219,9 @@ export function caseWebRoutes({
         const formKey = typeof body.formKey === 'string' ? body.formKey : String(body.type ?? '');
         try {
           const input = parseOrThrow(caseEventSchema, caseEventFromForm(body));
-          await workflow.apply(actorOf(req), id, input, originOf(req));
+          const { lookupCode } = await workflow.applyForAnswer(actorOf(req), id, input, originOf(req));
+          // accepted: the parties' new lookup code, shown once on the page (issue 20)
+          if (lookupCode) partyAccess?.keepToShowOnce(req, { type: 'case', id }, lookupCode);
           res.redirect(303, `/cases/${id}?saved=${input.type}`);
         } catch (error) {
           const failure = formFailure(req, error);

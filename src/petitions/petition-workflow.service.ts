@@ -1,5 +1,6 @@
 import type { Actor } from '../access/actor';
 import { policy } from '../access/policy';
+import type { RequestOrigin } from '../audit/audit.service';
 import type { CaseService } from '../cases/case.service';
 import type { CaseRegistrationService } from '../cases/case-registration.service';
 import { todayInShanghai, type WorkingCalendar } from '../deadlines/working-calendar';
@@ -58,6 +59,19 @@ interface PetitionStep {
 }
 
 /**
+ * Issues a petition's lookup code (信访事项查询码) in the event's transaction (src/tracking's
+ * `LookupCodeIssuer`), answering it in clear; declared here so that petitions need not import tracking.
+ */
+export interface PetitionLookupCodeIssuer {
+  issueIn(
+    tx: Tx,
+    subject: { type: 'petition'; id: string },
+    origin: RequestOrigin,
+    on: 'accept',
+  ): Promise<string>;
+}
+
+/**
  * The write path for petitions, the same shape as the case's: lock and version
  * check, policy, resolve the payload, step the statechart, append the chained event,
  * update snapshot, clocks and flags, side effects (a case opened and linked, an
@@ -74,6 +88,8 @@ export class PetitionWorkflowService {
   private readonly registration: Pick<CaseRegistrationService, 'openForPetition'>;
   private readonly clock: Clock;
   private readonly calendar: () => WorkingCalendar;
+  /** A lookup code for the petitioner when the petition is accepted (issue 20). */
+  private readonly lookupCodes?: PetitionLookupCodeIssuer;
 
   constructor(deps: {
     transactions: Transactions;
@@ -84,7 +100,9 @@ export class PetitionWorkflowService {
     registration: Pick<CaseRegistrationService, 'openForPetition'>;
     clock: Clock;
     calendar: () => WorkingCalendar;
+    lookupCodes?: PetitionLookupCodeIssuer;
   }) {
+    this.lookupCodes = deps.lookupCodes;
     this.transactions = deps.transactions;
     this.petitions = deps.petitions;
     this.units = deps.units;
@@ -96,6 +114,16 @@ export class PetitionWorkflowService {
   }
 
   async apply(actor: Actor, petitionId: string, input: PetitionEventInput): Promise<Petition> {
+    return (await this.applyForAnswer(actor, petitionId, input)).row;
+  }
+
+  /** `apply`, with the petitioner's new lookup code in clear when the event is ACCEPT (issue 20). */
+  async applyForAnswer(
+    actor: Actor,
+    petitionId: string,
+    input: PetitionEventInput,
+    origin: RequestOrigin = { actor: { id: actor.id, username: actor.username }, ip: null },
+  ): Promise<{ row: Petition; lookupCode?: string }> {
     if (!isUuid(petitionId)) throw new NotFoundError();
     return this.transactions.run(async (tx) => {
       const found = await this.petitions.lockById(petitionId, tx);
@@ -161,7 +189,11 @@ export class PetitionWorkflowService {
       };
       await this.petitions.update(row.id, changes, tx);
       await enqueueNotifications(tx, noticesOf(event, row, actor, changes));
-      return { ...row, ...changes } as Petition;
+      const lookupCode =
+        input.type === 'ACCEPT'
+          ? await this.lookupCodes?.issueIn(tx, { type: 'petition', id: row.id }, origin, 'accept')
+          : undefined;
+      return { row: { ...row, ...changes } as Petition, ...(lookupCode ? { lookupCode } : {}) };
     });
   }
 

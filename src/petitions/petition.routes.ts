@@ -105,8 +105,16 @@ export function petitionRoutes({ petitions, presenter, workflow }: PetitionApiDe
       },
       handler: async (req, res) => {
         const actor = actorOf(req);
-        const row = await workflow.apply(actor, String(req.params.id), req.input.body);
-        res.json(await presenter.present(actor, row, req.locale));
+        const { row, lookupCode } = await workflow.applyForAnswer(
+          actor,
+          String(req.params.id),
+          req.input.body,
+          originOf(req),
+        );
+        const body = await presenter.present(actor, row, req.locale);
+        // ACCEPT: the petitioner's lookup code (信访事项查询码), in clear this once (issue 20)
+        if (lookupCode) res.set('Cache-Control', 'no-store');
+        res.json(lookupCode ? { ...body, lookupCode } : body);
       },
     }),
     {

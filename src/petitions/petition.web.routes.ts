@@ -3,6 +3,7 @@ import type { Actor } from '../access/actor';
 import { policy } from '../access/policy';
 import type { RouteSpec } from '../access/route-table';
 import { actorOf, authorizedRecordOf, originOf } from '../access/route-table';
+import type { PartyAccessPanelPort } from '../cases/case.web.routes';
 import { todayInShanghai } from '../deadlines/working-calendar';
 import type { Clock } from '../shared/clock';
 import { submitForm } from '../shared/http/forms';
@@ -42,6 +43,8 @@ export interface PetitionWebDeps {
   clock: Clock;
   /** The petition's printed notices and opinions (告知书, 意见书). */
   documents: PetitionDocumentService;
+  /** The petition page's "party access" panel (src/tracking, issue 20). */
+  partyAccess?: PartyAccessPanelPort;
 }
 
 const context = (req: Request) => ({ t: req.t, locale: req.locale });
@@ -54,6 +57,7 @@ export function petitionWebRoutes({
   units,
   clock,
   documents,
+  partyAccess,
 }: PetitionWebDeps): RouteSpec[] {
   const record = {
     param: 'id',
@@ -143,8 +147,10 @@ export function petitionWebRoutes({
       access: { action: 'petition.view' },
       record,
       handler: async (req, res) => {
+        const id = String(req.params.id);
         res.render('petitions/show', {
-          ...(await pageModel(req, String(req.params.id))),
+          ...(await pageModel(req, id)),
+          partyAccess: await partyAccess?.panelFor(req, { type: 'petition', id }),
           saved: req.query.saved === '1',
         });
       },
@@ -161,11 +167,14 @@ export function petitionWebRoutes({
           res,
           { view: 'petitions/show', viewModel: () => pageModel(req, id) },
           async () => {
-            await workflow.apply(
+            const { lookupCode } = await workflow.applyForAnswer(
               actorOf(req),
               id,
               parseOrThrow(petitionEventSchema, petitionEventFromForm(req.body)),
+              originOf(req),
             );
+            // accepted: the petitioner's new lookup code, shown once on the page (issue 20)
+            if (lookupCode) partyAccess?.keepToShowOnce(req, { type: 'petition', id }, lookupCode);
           },
         );
         if (ok) res.redirect(303, `/petitions/${id}?saved=1`);

@@ -58,6 +58,9 @@ const rolesAllowed: Record<string, readonly Role[]> = {
   'audit.checkpoint': ['admin', 'supervisor'],
   // issue 16: the year's holiday notice is an administrator's to enter (it moves every open deadline)
   'calendar.manage': ['admin'],
+  // issue 20: the parties' lookup code of a case — who may act on the case; of a petition — its agent, or a supervisor over it
+  'case.lookup_code': ['mediator', 'supervisor'],
+  'petition.lookup_code': ['petition_agent', 'supervisor'],
 };
 
 /** Static assets are not routes with access decisions. */

@@ -64,6 +64,11 @@ const actionsWithoutInput: Record<string, Role[]> = {
   'post /logout': ['anonymous'],
   'post /api/v1/auth/logout': ['anonymous'],
   'post /api/v1/audit/checkpoints': ['anonymous', 'mediator'],
+  // issue 20: a new lookup code needs no input (the mediator holds the fixture's case; nobody but the agent follows its petition)
+  'post /api/v1/cases/:id/tracking-code': ['anonymous', 'admin'],
+  'post /cases/:id/tracking-code': ['anonymous', 'admin'],
+  'post /api/v1/petitions/:id/tracking-code': ['anonymous', 'admin', 'mediator'],
+  'post /petitions/:id/tracking-code': ['anonymous', 'admin', 'mediator'],
 };
 /** What a failed sign-in may add to the audit log. */
 const signInFailureActions = "'auth.sign_in_failed', 'auth.sign_in_throttled'";

@@ -1,0 +1,78 @@
+import type { DataSource } from 'typeorm';
+import type { CaseDeadline } from '../cases/case.entity';
+import type { PetitionDueDates } from '../petitions/petition.entity';
+
+/** A case or petition as the progress lookup reads it: what a party may be told, and the code's hash. */
+export interface ProgressRecord {
+  subjectType: 'case' | 'petition';
+  id: string;
+  number: string;
+  /** The dispute type of a case, the category (信访工作条例 §31) of a petition. */
+  kind: string;
+  state: string;
+  outcome: string | null;
+  track: string | null;
+  deadline: CaseDeadline | null;
+  dueDates: PetitionDueDates | null;
+  /** The statechart's context (`nextSession`, windows to ask for a review, the rules' excerpt). */
+  context: Record<string, unknown>;
+  holdingUnit: { nameZh: string; nameEn: string };
+  updatedAt: Date;
+  /** The way on the case's last FAIL event named (arbitration, litigation …), if it failed. */
+  failGuidance: string | null;
+}
+
+/**
+ * The one read of the public lookup: a number (a case's or a petition's, the prefixes differ),
+ * with its lookup code's hash when the lookup is on. It always answers one row and does the same
+ * work whether or not the number exists, so that the time taken does not tell.
+ */
+export class ProgressLookupQueries {
+  constructor(private readonly db: DataSource) {}
+
+  async findByNumber(number: string): Promise<{ record: ProgressRecord | null; codeHash: string | null }> {
+    const [row]: Array<Record<string, unknown>> = await this.db.query(
+      `WITH subject AS (
+         SELECT 'case' AS subject_type, c.id, c.number, c.type AS kind, c.state, c.outcome, c.track,
+                c.deadline, NULL::jsonb AS due_dates, c.snapshot -> 'context' AS context,
+                c.holding_unit_id, c.updated_at
+         FROM cases c WHERE c.number = $1
+         UNION ALL
+         SELECT 'petition', p.id, p.number, p.category, p.state, NULL, NULL,
+                NULL, p.due_dates, p.snapshot -> 'context', p.holding_unit_id, p.updated_at
+         FROM petitions p WHERE p.number = $1
+       )
+       SELECT s.*, u.name_zh, u.name_en,
+              CASE WHEN l.lookup_enabled THEN l.code_hash END AS code_hash,
+              (SELECT e.payload ->> 'guidance' FROM case_events e
+                WHERE s.subject_type = 'case' AND e.case_id = s.id AND e.type = 'FAIL'
+                ORDER BY e.seq DESC LIMIT 1) AS fail_guidance
+       FROM (VALUES (1)) AS one (x)
+       LEFT JOIN subject s ON true
+       LEFT JOIN lookup_codes l ON l.subject_type = s.subject_type AND l.subject_id = s.id
+       LEFT JOIN units u ON u.id = s.holding_unit_id
+       LIMIT 1`,
+      [number],
+    );
+    const codeHash = (row?.code_hash as string | null) ?? null;
+    if (!row?.id) return { record: null, codeHash };
+    return {
+      codeHash,
+      record: {
+        subjectType: row.subject_type as ProgressRecord['subjectType'],
+        id: String(row.id),
+        number: String(row.number),
+        kind: String(row.kind),
+        state: String(row.state),
+        outcome: (row.outcome as string | null) ?? null,
+        track: (row.track as string | null) ?? null,
+        deadline: (row.deadline as CaseDeadline | null) ?? null,
+        dueDates: (row.due_dates as PetitionDueDates | null) ?? null,
+        context: (row.context as Record<string, unknown> | null) ?? {},
+        holdingUnit: { nameZh: String(row.name_zh ?? ''), nameEn: String(row.name_en ?? '') },
+        updatedAt: new Date(row.updated_at as string),
+        failGuidance: (row.fail_guidance as string | null) ?? null,
+      },
+    };
+  }
+}

@@ -62,11 +62,8 @@ import { SupervisionService } from './supervision/supervision.service';
 import { DeadlineTimerRepository } from './timers/deadline-timer.repository';
 import { DeadlineTimerService } from './timers/deadline-timer.service';
 import { LookupCodeRepository } from './tracking/lookup-code.repository';
-import { LookupCodeIssuer, LookupCodeService } from './tracking/lookup-code.service';
-import { LookupThrottleRepository } from './tracking/lookup-throttle.repository';
-import { PartyAccessPanel } from './tracking/party-access';
-import { ProgressLookupQueries } from './tracking/progress-lookup.queries';
-import { ProgressLookupService } from './tracking/progress-lookup.service';
+import { LookupCodeIssuer } from './tracking/lookup-code.service';
+import { buildTracking } from './tracking/tracking.services';
 import { UnitRepository } from './units/unit.repository';
 import { UnitService } from './units/unit.service';
 import { UserRepository } from './users/user.repository';
@@ -223,6 +220,7 @@ function buildCases(f: Foundation) {
     timers,
     audit: f.audit,
     lookupCodes: f.lookupCodeIssuer,
+    cipher,
   });
   return {
     cases,
@@ -355,33 +353,6 @@ function buildPetitions(f: Foundation, disputes: ReturnType<typeof buildCases>) 
   };
 }
 
-/** The parties' side (issue 20): lookup codes for staff, the public progress lookup, the case page's panel. */
-function buildTracking(
-  f: Foundation,
-  disputes: ReturnType<typeof buildCases>,
-  petitions: ReturnType<typeof buildPetitions>,
-) {
-  const { db, transactions, audit, clock, calendar } = f;
-  const lookupCodes = new LookupCodeService({
-    transactions,
-    issuer: f.lookupCodeIssuer,
-    cases: (actor, id, tx) => disputes.cases.getVisible(actor, id, tx),
-    petitions: (actor, id, tx) => petitions.petitions.getVisible(actor, id, tx),
-    audit,
-    clock,
-  });
-  const progressLookup = new ProgressLookupService({
-    transactions,
-    queries: new ProgressLookupQueries(db),
-    hasher: f.lookupCodeIssuer.hasher,
-    failures: new LookupThrottleRepository(db),
-    audit,
-    clock,
-    calendar,
-  });
-  return { lookupCodes, progressLookup, partyAccess: new PartyAccessPanel(lookupCodes, f.cipher) };
-}
-
 /** The supervisors' and admins' tools, and the notices: figures, supervision, import, calendar, mail. */
 function buildOversight(
   f: Foundation,
@@ -451,7 +422,12 @@ export function buildServices(deps: {
     ...disputes,
     ...petitions,
     ...buildOversight(f, integrity, disputes),
-    ...buildTracking(f, disputes, petitions),
+    ...buildTracking({
+      ...f,
+      issuer: f.lookupCodeIssuer,
+      cases: (actor, id, tx) => disputes.cases.getVisible(actor, id, tx),
+      petitions: (actor, id, tx) => petitions.petitions.getVisible(actor, id, tx),
+    }),
   };
 }
 

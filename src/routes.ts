@@ -1,3 +1,4 @@
+import type { Request, Response } from 'express';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config/environment';
 import type { RouteSpec } from './access/route-table';
@@ -6,6 +7,7 @@ import { authRoutes } from './auth/auth.routes';
 import { attachmentRoutes } from './cases/attachment.routes';
 import { caseRoutes } from './cases/case.routes';
 import { caseWebRoutes } from './cases/case.web.routes';
+import { renderAcceptanceNotice } from './cases/documents/case-document.web.routes';
 import type { Services } from './composition-root';
 import { officialCalendarRoutes } from './deadlines/official-calendar.routes';
 import { officialCalendarWebRoutes } from './deadlines/official-calendar.web.routes';
@@ -15,6 +17,7 @@ import { escalationWebRoutes } from './escalations/escalation.web.routes';
 import { importRoutes } from './imports/import.routes';
 import { auditCheckpointRoutes } from './integrity/audit-checkpoint.routes';
 import { notificationRoutes } from './notifications/notification.routes';
+import { renderPetitionAcceptanceNotice } from './petitions/documents/petition-document.routes';
 import { petitionRoutes } from './petitions/petition.routes';
 import { petitionWebRoutes } from './petitions/petition.web.routes';
 import type { Clock } from './shared/clock';
@@ -108,6 +111,12 @@ function tracking(services: Services) {
         services.cases.getVisible(actor, id),
       petition: (actor: Parameters<Services['cases']['getVisible']>[0], id: string) =>
         services.petitions.getVisible(actor, id),
+    },
+    printAcceptanceNotice: {
+      case: (req: Request, res: Response, code: string) =>
+        renderAcceptanceNotice(services.caseFiles, req, res, code),
+      petition: (req: Request, res: Response, code: string) =>
+        renderPetitionAcceptanceNotice(services.petitionDocuments, req, res, code),
     },
   };
 }

@@ -95,11 +95,15 @@ export class CasePartyNotices {
   constructor(
     private readonly cases: Pick<CaseRepository, 'partiesOf'>,
     private readonly units: Pick<UnitRepository, 'findById'>,
+    /** Seals the lookup code for its wait in the outbox (DATA_KEY's cipher). */
+    private readonly seal: (text: string) => string,
   ) {}
 
   async of(stepped: SteppedCaseEvent, options: { lookupCode?: string } = {}): Promise<PartySms[]> {
     const message = partyMessageOf(stepped, options);
     if (!message) return [];
+    const { code, ...params } = message.params as SmsParams;
+    const stored: Partial<SmsParams> = code ? { ...params, codeSealed: this.seal(code) } : params;
     const { row, tx, after } = stepped;
     const parties = partiesToTell(await this.cases.partiesOf(row.id, tx));
     if (parties.length === 0) return [];
@@ -110,7 +114,7 @@ export class CasePartyNotices {
       params: {
         unit: (party.language === 'en' ? unit?.nameEn || unit?.nameZh : unit?.nameZh) ?? '',
         number: row.number,
-        ...definedOnly(message.params),
+        ...definedOnly(stored),
       },
       locale: party.language === 'en' ? 'en' : 'zh-CN',
       subjectType: 'case',

@@ -5,6 +5,7 @@ import { todayInShanghai, type WorkingCalendar } from '../deadlines/working-cale
 import type { EscalationRepository } from '../escalations/escalation.repository';
 import { outboxRows } from '../notifications/outbox';
 import type { Clock } from '../shared/clock';
+import type { PersonalDataCipher } from '../shared/crypto/personal-data';
 import type { Transactions, Tx } from '../shared/db/transactions';
 import { ForbiddenError, NotFoundError } from '../shared/errors';
 import { isUuid } from '../shared/ids';
@@ -111,6 +112,8 @@ export class CaseWorkflowService {
     timers?: CaseTimers;
     audit?: AuditService;
     lookupCodes?: CaseLookupCodeIssuer;
+    /** DATA_KEY's cipher: seals a lookup code for its wait in the outbox. */
+    cipher: Pick<PersonalDataCipher, 'encrypt'>;
   }) {
     this.transactions = deps.transactions;
     this.cases = deps.cases;
@@ -123,7 +126,7 @@ export class CaseWorkflowService {
     this.lookupCodes = deps.lookupCodes;
     this.resolver = new CaseEventResolver(deps.units, deps.users, deps.escalations);
     this.records = new CaseEventRecords(deps.mediationRecords, deps.escalations);
-    this.partyNotices = new CasePartyNotices(deps.cases, deps.units);
+    this.partyNotices = new CasePartyNotices(deps.cases, deps.units, (text) => deps.cipher.encrypt(text));
   }
 
   async apply(actor: Actor, caseId: string, input: CaseEventInput, origin?: RequestOrigin): Promise<Case> {
@@ -178,7 +181,15 @@ export class CaseWorkflowService {
       const deadline = await deadlineAfter(stepped, this.units);
       const changes = columnsAfter(stepped, deadline);
       const sideRecords = await this.records.sideRecords(stepped);
-      const notices = outboxRows(noticesOf(stepped, deadline?.due), await this.partyNotices.of(stepped));
+      // accepted: the parties get a lookup code, in their acceptance SMS and answered once in clear (issue 20)
+      const lookupCode =
+        input.type === 'ACCEPT'
+          ? await this.lookupCodes?.issueIn(tx, { type: 'case', id: row.id }, origin, 'accept')
+          : undefined;
+      const notices = outboxRows(
+        noticesOf(stepped, deadline?.due),
+        await this.partyNotices.of(stepped, { lookupCode }),
+      );
       // the event, the case's new columns and the rows the event adds: one statement
       await this.cases.recordEvent(
         tx,
@@ -197,11 +208,6 @@ export class CaseWorkflowService {
       );
       const updated = { ...row, ...changes } as Case;
       await this.timers?.reconcileCaseIn(tx, updated, locked.timers);
-      // accepted: the parties get a lookup code, answered once in clear (issue 20)
-      const lookupCode =
-        input.type === 'ACCEPT'
-          ? await this.lookupCodes?.issueIn(tx, { type: 'case', id: row.id }, origin, 'accept')
-          : undefined;
       const shownAsBefore =
         updated.holdingUnitId === row.holdingUnitId &&
         updated.registeredUnitId === row.registeredUnitId &&

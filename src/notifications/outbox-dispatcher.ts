@@ -163,7 +163,7 @@ export class OutboxDispatcher {
       const payload = row.payload as { template?: unknown; params?: SmsParams; locale?: Locale };
       if (!isSmsTemplate(payload.template) || !payload.params || !row.phoneEncrypted)
         throw new Error(`not an SMS this app writes: ${row.kind}`);
-      const message = { template: payload.template, params: payload.params };
+      const message = { template: payload.template, params: openSealedCode(payload.params, sms.cipher) };
       const text = sms.renderer.render(message, payload.locale === 'en' ? 'en' : 'zh-CN');
       const to = sms.cipher.decrypt(row.phoneEncrypted);
       await sms.sender.send({ to, text, ...message }, row.id, this.deps.signal);
@@ -223,4 +223,10 @@ export class OutboxDispatcher {
       recipient.locale,
     );
   }
+}
+
+/** The params as written and sent: a lookup code sealed for the outbox (`codeSealed`) opened. */
+function openSealedCode(params: SmsParams, cipher: Pick<PersonalDataCipher, 'decrypt'>): SmsParams {
+  const { codeSealed, ...rest } = params;
+  return codeSealed ? { ...rest, code: cipher.decrypt(codeSealed) } : rest;
 }

@@ -30,8 +30,13 @@ export type SmsKind = `sms.${SmsTemplate}`;
 export interface SmsParams {
   unit: string;
   number: string;
-  /** The party's lookup code (acceptance). */
+  /** The party's lookup code (acceptance), as the text is written and the gateway receives it. */
   code?: string;
+  /**
+   * The lookup code while the message waits in the outbox: sealed with DATA_KEY (a code is kept
+   * nowhere in clear, issue 20), opened by the worker only to send (`openSealedCode`).
+   */
+  codeSealed?: string;
   /** A session's moment (ISO) and place. */
   at?: string;
   place?: string;

@@ -54,7 +54,7 @@ export class LookupCodeIssuer {
 }
 
 /** How a case or petition is read with its access data (CaseService / PetitionService `getVisible`: 404 when not seen). */
-type VisibleReader<R> = (actor: Actor, id: string, tx?: Tx) => Promise<{ resource: R }>;
+export type VisibleReader<R> = (actor: Actor, id: string, tx?: Tx) => Promise<{ resource: R }>;
 
 /** What staff do with a case's or petition's lookup: see whether a code is current, issue one, turn it off or on. */
 export class LookupCodeService {

@@ -38,6 +38,11 @@ export class PartyAccessPanel {
     req.session.lookupCodeOnce = { subject: keyOf(subject), sealed: this.cipher.encrypt(code) };
   }
 
+  /** Whether `code` is the subject's current lookup code (printing the notice with it checks this). */
+  verify(subject: LookupSubject, code: string): Promise<boolean> {
+    return this.lookupCodes.verify(subject, code);
+  }
+
   async panelFor(req: Request, subject: LookupSubject) {
     const access = await this.lookupCodes.accessFor(actorOf(req), subject);
     const once = req.session?.lookupCodeOnce;
@@ -72,6 +77,7 @@ export function partyAccessView(
     status: t(access.enabled ? 'tracking.panel.on' : 'tracking.panel.off'),
     mayManage: access.mayManage,
     issueUrl: `${base}/tracking-code`,
+    printNoticeUrl: `${base}/documents/acceptance-notice`,
     switchUrl: `${base}/tracking`,
     switchTo: access.enabled ? 'false' : 'true',
     switchLabel: t(access.enabled ? 'tracking.panel.turnOff' : 'tracking.panel.turnOn'),

@@ -20,6 +20,11 @@ export interface TrackingDeps {
   progress: ProgressLookupService;
   /** Reads a case or petition for the guard (404 when the caller may not see it). */
   visible: Record<LookupSubject['type'], (actor: Actor, id: string) => Promise<unknown>>;
+  /** Prints the acceptance notice (受理通知书, 信访事项受理告知书) with a code checked to be current. */
+  printAcceptanceNotice: Record<
+    LookupSubject['type'],
+    (req: Request, res: Response, code: string) => Promise<void>
+  >;
 }
 
 /** A 429 of the lookup says when to come back (Retry-After, seconds). */

@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { RouteSpec } from '../access/route-table';
 import { actorOf, originOf } from '../access/route-table';
-import { NotFoundError } from '../shared/errors';
+import { NotFoundError, RuleViolationError } from '../shared/errors';
 import { formFailure } from '../shared/http/forms';
 import { parseOrThrow } from '../shared/http/validate';
 import type { LookupSubject } from './lookup-code.repository';
@@ -14,6 +14,15 @@ import { trackRequestSchema } from './tracking.schemas';
 
 /** The public pages take the light layout: no staff navigation, the language switch, nothing from outside. */
 const publicPage = (_req: Request) => ({ layout: 'public' });
+
+const printFormSchema = z.strictObject({
+  _csrf: z.string().optional(),
+  code: z
+    .string({ error: 'validation.required' })
+    .trim()
+    .min(1, 'validation.required')
+    .max(40, 'validation.too_big'),
+});
 
 const switchFormSchema = z.strictObject({
   _csrf: z.string().optional(),
@@ -43,6 +52,20 @@ function staffPages(type: LookupSubject['type'], deps: TrackingDeps, panel: Part
         const code = await deps.lookupCodes.issue(actorOf(req), subject, originOf(req));
         panel.keepToShowOnce(req, subject, code);
         res.redirect(303, `/${plural}/${subject.id}#party-access`);
+      },
+    },
+    {
+      // the code just shown once, printed on the acceptance notice: taken back from the form and
+      // checked against the stored hash (a code is kept nowhere in clear, so nothing else could print it)
+      method: 'post',
+      path: `/${plural}/:id/documents/acceptance-notice`,
+      access: { action: type === 'case' ? 'case.view' : 'petition.view' },
+      record,
+      handler: async (req, res) => {
+        const { code } = parseOrThrow(printFormSchema, req.body ?? {});
+        if (!(await panel.verify(subjectOf(req), code)))
+          throw new RuleViolationError('lookup_code_not_current');
+        await deps.printAcceptanceNotice[type](req, res, code);
       },
     },
     {

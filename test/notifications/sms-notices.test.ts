@@ -98,12 +98,15 @@ describe('SMS notices to parties, written as JSON files (SMS_URL unset)', () => 
 
     const messages = await messagesOf(dispute.id);
 
+    // the acceptance carries the party's lookup code, issued by the same ACCEPT (issue 20)
+    const code = messages[0]?.params.code;
+    expect(code).toMatch(/^[A-Z0-9]{5}-[A-Z0-9]{5}$/);
     expect(messages).toEqual([
       {
         to: '13812345678',
-        text: `【${tree.community.nameZh}】您申请调解的纠纷（案号${dispute.number}）已受理，调解员将与您联系。`,
+        text: `【${tree.community.nameZh}】您的纠纷（案号${dispute.number}）已受理。查询码${code}，可在${testApp.config.publicUrl}/track查询进度，请妥善保管。`,
         template: 'accepted',
-        params: { unit: tree.community.nameZh, number: dispute.number },
+        params: { unit: tree.community.nameZh, number: dispute.number, code },
       },
     ]);
     const [row] = await smsRows(dispute.id);
@@ -142,7 +145,7 @@ describe('SMS notices to parties, written as JSON files (SMS_URL unset)', () => 
     const [message] = await messagesOf(dispute.id);
 
     expect(message.text).toBe(
-      `[${tree.community.nameEn}] Your dispute (case ${dispute.number}) has been accepted for mediation. A mediator will contact you.`,
+      `[${tree.community.nameEn}] Your dispute (case ${dispute.number}) has been accepted. Lookup code ${message.params.code}: follow it at ${testApp.config.publicUrl}/track. Keep the code safe.`,
     );
   });
 

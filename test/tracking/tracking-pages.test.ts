@@ -84,6 +84,32 @@ describe('the party access panel and the /track page', () => {
     await mediator.post(`/cases/${row.id}/tracking`, { enabled: 'true' });
   });
 
+  it('the code shown once prints on the acceptance notice (受理通知书) from the panel; a code that is not the current one does not', async () => {
+    const row = await acceptedOnThePage();
+    const page = await mediator.get(`/cases/${row.id}`);
+    const code = codeIn(page.text) as string;
+    expect(page.text).toContain(`action="/cases/${row.id}/documents/acceptance-notice"`);
+    expect(page.text).toContain('打印附查询码的受理通知书');
+
+    const notice = await mediator.post(`/cases/${row.id}/documents/acceptance-notice`, { code });
+    expect(notice.status).toBe(200);
+    expect(notice.text).toContain('受理通知书');
+    expect(notice.text).toContain(code);
+    expect(notice.headers['cache-control']).toBe('no-store');
+
+    // a new code ends the old: the old one no longer prints, and nothing else prints as a code
+    await mediator.post(`/cases/${row.id}/tracking-code`);
+    await mediator.get(`/cases/${row.id}`);
+    const stale = await mediator.post(`/cases/${row.id}/documents/acceptance-notice`, { code });
+    expect(stale.status).toBe(422);
+    expect(stale.text).toContain('不能打印在受理通知书上');
+    expect(stale.text).not.toContain(code);
+    const invented = await mediator.post(`/cases/${row.id}/documents/acceptance-notice`, {
+      code: 'AAAAA-AAAAA',
+    });
+    expect(invented.status).toBe(422);
+  });
+
   it('/track: a party with the number and code reads the state and what it means, with nothing personal; a wrong code reads as unknown', async () => {
     const row = await acceptedOnThePage();
     const code = codeIn((await mediator.get(`/cases/${row.id}`)).text) as string;

@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import type { RouteSpec } from '../../access/route-table';
 import { actorOf, originOf } from '../../access/route-table';
 import type { PetitionDocument, PetitionDocumentService } from './petition-document.service';
@@ -16,6 +16,24 @@ const views: Record<PetitionDocumentKind, (document: PetitionDocument, context: 
     review: opinionDocumentView,
     recheck: opinionDocumentView,
   };
+
+/**
+ * The 信访事项受理告知书 printed with the petitioner's lookup code: called by the party access
+ * panel's "print with this code" (src/tracking), which has checked the code is the current one.
+ */
+export async function renderPetitionAcceptanceNotice(
+  documents: PetitionDocumentService,
+  req: Request,
+  res: Response,
+  lookupCode: string,
+): Promise<void> {
+  const document = await documents.open(actorOf(req), originOf(req), String(req.params.id), 'acceptance');
+  res.setHeader('Cache-Control', 'no-store');
+  res.render(
+    `../documents/${petitionDocuments.acceptance.template}`,
+    acceptanceNoticeView(document, { t: req.t, locale: req.locale }, { lookupCode }),
+  );
+}
 
 /**
  * `GET /petitions/:id/documents/<slug>`, one route per document: who may see the petition may

@@ -1,4 +1,3 @@
-import type { DataSource } from 'typeorm';
 import type { CaseResource, PetitionResource } from '../access/policy';
 import type { AuditService } from '../audit/audit.service';
 import type { WorkingCalendar } from '../deadlines/working-calendar';
@@ -17,7 +16,9 @@ import { ProgressLookupService } from './progress-lookup.service';
  * foundation's (the case and petition write paths issue a code on ACCEPT with it).
  */
 export function buildTracking(deps: {
-  db: DataSource;
+  /** The app's data source (what the lookup's query and throttle repositories are built on). */
+  db: ConstructorParameters<typeof ProgressLookupQueries>[0] &
+    ConstructorParameters<typeof LookupThrottleRepository>[0];
   transactions: Transactions;
   audit: AuditService;
   clock: Clock;

@@ -45,28 +45,24 @@ export class ProgressLookupService {
   async lookup(input: TrackRequest, origin: RequestOrigin): Promise<FoundProgress> {
     const now = this.deps.clock.now();
     const attempt = lookupAttemptOf(input.number, origin.ip);
-    const refusal = await this.throttle.refusalOf(attempt, now);
-    if (refusal) {
-      await this.deps.audit.record(origin, {
-        action: 'track.lookup',
-        details: { outcome: 'throttled', number: input.number },
-      });
-      throw refusal;
+    const admission = await this.throttle.admit(attempt, now);
+    if ('refused' in admission) {
+      // a flood of refused attempts is audited once per window, when the limit is first passed
+      if (admission.refused.firstInWindow)
+        await this.deps.audit.record(origin, {
+          action: 'track.lookup',
+          details: { outcome: 'throttled', number: input.number },
+        });
+      throw admission.refused.error;
     }
     const { record, codeHash } = await this.deps.queries.findByNumber(input.number);
     const found = this.deps.hasher.matches(input.code, codeHash) && record !== null;
-    await this.deps.transactions.run(async (tx) => {
-      if (!found) await this.throttle.recordFailure(attempt, now, tx);
-      await this.deps.audit.record(
-        origin,
-        {
-          action: 'track.lookup',
-          // staff reading the log see which case someone tried; the visitor is told nothing
-          ...(record ? { target: { type: record.subjectType, id: record.id } } : {}),
-          details: { outcome: found ? 'found' : 'not_found', number: input.number },
-        },
-        tx,
-      );
+    if (found) await this.throttle.succeeded(admission.admitted);
+    await this.deps.audit.record(origin, {
+      action: 'track.lookup',
+      // staff reading the log see which case someone tried; the visitor is told nothing
+      ...(record ? { target: { type: record.subjectType, id: record.id } } : {}),
+      details: { outcome: found ? 'found' : 'not_found', number: input.number },
     });
     if (!found || !record) throw new NotFoundError();
     return { record, today: todayInShanghai(now), calendar: this.deps.calendar() };

@@ -55,6 +55,22 @@ describe('throttling of the progress lookup', () => {
     ).toBe(200);
   });
 
+  it('per number: guesses sent all at once are counted one after the other — no more than the limit are checked, and the flood of refusals is audited once', async () => {
+    const dispute = await acceptedCase(testApp, team);
+    const { maxFailures } = lookupThrottleRules.number;
+    const answers = await Promise.all(
+      Array.from({ length: maxFailures + 8 }, (_, i) =>
+        track(testApp, { number: dispute.number, code: 'AAAAA-AAAAA' }, { ip: `198.51.100.${i + 1}` }),
+      ),
+    );
+    const statuses = answers.map((answer) => answer.status);
+    expect(statuses.filter((status) => status === 404)).toHaveLength(maxFailures);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(8);
+    const entries = await auditOf(testApp, 'track.lookup');
+    expect(entries.filter((e) => e.details.outcome === 'not_found')).toHaveLength(maxFailures);
+    expect(entries.filter((e) => e.details.outcome === 'throttled')).toHaveLength(1);
+  });
+
   it('per address: an IPv6 /64 trying many numbers is refused (429) for all of them; another address is not', async () => {
     const dispute = await acceptedCase(testApp, team);
     const { maxFailures, windowMinutes } = lookupThrottleRules.address;

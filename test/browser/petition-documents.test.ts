@@ -18,7 +18,8 @@ async function act(ui: UiSession, label: string, shot: string, fill?: (form: Loc
   const form = details.locator('form');
   if (fill) await fill(form);
   await ui.submit(() => form.getByRole('button', { name: label, exact: true }).click(), shot);
-  expect(await text(ui.page.getByRole('status'))).toContain('已保存');
+  // the saved flash (after ACCEPT the party access panel shows the new lookup code in its own status box)
+  expect(await text(ui.page.locator('p.flash[role="status"]'))).toContain('已保存');
 }
 
 /** Follows the petition page's link to one of its documents (axe, screenshot) and answers its text. */

@@ -151,14 +151,17 @@ describe('SMS notices through an HTTP gateway (SMS_URL set)', () => {
     });
 
     const received = gateway.received.slice(before);
+    // the acceptance carries the party's lookup code (issued by the same ACCEPT), opened for sending
+    const code = (received[0]?.body as { params?: { code?: string } } | undefined)?.params?.code;
+    expect(code).toMatch(/^[A-Z0-9]{5}-[A-Z0-9]{5}$/);
     expect(received).toEqual([
       {
         contentType: 'application/json; charset=utf-8',
         body: {
           to: '13812345678',
-          text: `【${tree.community.nameZh}】您申请调解的纠纷（案号${dispute.number}）已受理，调解员将与您联系。`,
+          text: `【${tree.community.nameZh}】您的纠纷（案号${dispute.number}）已受理。查询码${code}，可在${testApp.config.publicUrl}/track查询进度，请妥善保管。`,
           template: 'accepted',
-          params: { unit: tree.community.nameZh, number: dispute.number },
+          params: { unit: tree.community.nameZh, number: dispute.number, code },
         },
       },
     ]);

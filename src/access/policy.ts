@@ -229,10 +229,13 @@ export const policy = {
             (actor.role === 'supervisor' && isWithinPath(resource.holdingUnitPath, actor.unitPath)))
         );
       case 'petition.lookup_code':
-        // the parties' access to a petition: the agent who follows it, or a supervisor over its holding unit
+        // the parties' access to a petition: the agent assigned to follow it, or a supervisor over its
+        // holding unit — not an agent who only registered it, once it has moved on
         return (
           resource.kind === 'petition' &&
-          (actor.role === 'petition_agent' || isWithinPath(resource.holdingUnitPath, actor.unitPath))
+          (actor.role === 'petition_agent'
+            ? resource.agentId === actor.id
+            : isWithinPath(resource.holdingUnitPath, actor.unitPath))
         );
       default:
         return true;

@@ -3,8 +3,8 @@ import { type CaseResource, type PetitionResource, policy } from '../access/poli
 import type { AuditService, RequestOrigin } from '../audit/audit.service';
 import type { Clock } from '../shared/clock';
 import type { Transactions, Tx } from '../shared/db/transactions';
-import { ForbiddenError } from '../shared/errors';
-import { generateLookupCode, LookupCodeHasher } from './lookup-code';
+import { ForbiddenError, RuleViolationError } from '../shared/errors';
+import { generateLookupCode, LookupCodeHasher, normaliseLookupCode } from './lookup-code';
 import type { LookupAccess, LookupCodeRepository, LookupSubject } from './lookup-code.repository';
 
 /**
@@ -116,5 +116,29 @@ export class LookupCodeService {
    */
   async verify(subject: LookupSubject, code: string): Promise<boolean> {
     return this.deps.issuer.hasher.matches(code, await this.deps.issuer.codes.currentHashOf(subject));
+  }
+
+  /**
+   * Printing the acceptance notice with a code (the code handed back from the panel): only who
+   * may manage the subject's lookup, the code checked against the stored hash, and every try
+   * audited — printed or refused — so that the form cannot be used to test codes unseen.
+   * Answers the code in its printed form (`ABCDE-FGHJK`).
+   */
+  async checkForPrint(
+    actor: Actor,
+    subject: LookupSubject,
+    typed: string,
+    origin: RequestOrigin,
+  ): Promise<string> {
+    await this.authorize(actor, subject);
+    const current = await this.verify(subject, typed);
+    await this.deps.audit.record(origin, {
+      action: `${subject.type}.lookup_code_printed`,
+      target: subject,
+      details: { outcome: current ? 'printed' : 'not_current' },
+    });
+    if (!current) throw new RuleViolationError('lookup_code_not_current');
+    const bare = normaliseLookupCode(typed);
+    return `${bare.slice(0, 5)}-${bare.slice(5)}`;
   }
 }

@@ -38,11 +38,6 @@ export class PartyAccessPanel {
     req.session.lookupCodeOnce = { subject: keyOf(subject), sealed: this.cipher.encrypt(code) };
   }
 
-  /** Whether `code` is the subject's current lookup code (printing the notice with it checks this). */
-  verify(subject: LookupSubject, code: string): Promise<boolean> {
-    return this.lookupCodes.verify(subject, code);
-  }
-
   async panelFor(req: Request, subject: LookupSubject) {
     const access = await this.lookupCodes.accessFor(actorOf(req), subject);
     const once = req.session?.lookupCodeOnce;

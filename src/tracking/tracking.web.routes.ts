@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { RouteSpec } from '../access/route-table';
 import { actorOf, originOf } from '../access/route-table';
-import { NotFoundError, RuleViolationError } from '../shared/errors';
+import { NotFoundError } from '../shared/errors';
 import { formFailure } from '../shared/http/forms';
 import { parseOrThrow } from '../shared/http/validate';
 import type { LookupSubject } from './lookup-code.repository';
@@ -59,13 +59,17 @@ function staffPages(type: LookupSubject['type'], deps: TrackingDeps, panel: Part
       // checked against the stored hash (a code is kept nowhere in clear, so nothing else could print it)
       method: 'post',
       path: `/${plural}/:id/documents/acceptance-notice`,
-      access: { action: type === 'case' ? 'case.view' : 'petition.view' },
+      access: { action },
       record,
       handler: async (req, res) => {
         const { code } = parseOrThrow(printFormSchema, req.body ?? {});
-        if (!(await panel.verify(subjectOf(req), code)))
-          throw new RuleViolationError('lookup_code_not_current');
-        await deps.printAcceptanceNotice[type](req, res, code);
+        const printed = await deps.lookupCodes.checkForPrint(
+          actorOf(req),
+          subjectOf(req),
+          code,
+          originOf(req),
+        );
+        await deps.printAcceptanceNotice[type](req, res, printed);
       },
     },
     {

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { reviewLevels } from '../petitions/petition-review-support';
-import { apiToken, Browser } from '../support/auth';
+import { apiToken, Browser, createUser } from '../support/auth';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { auditOf, startAt, track } from './tracking-support';
 
@@ -64,6 +64,32 @@ describe('progress lookup of a petition (信访事项查询码)', () => {
       (e) => e.target_id === petition.id,
     );
     expect(entries.map((entry) => entry.details)).toEqual([{ on: 'accept' }, { on: 'request' }]);
+  });
+
+  it('an agent who registered the petition but no longer follows it (another agent assigned) may not issue its code', async () => {
+    const registered = await levels.api.register('agent', {
+      subject: '路灯损坏多日',
+      content: '信访人反映小区路灯损坏多日无人维修。',
+      petitioners: [{ kind: 'person', name: '钱峰' }],
+    });
+    expect(registered.status).toBe(201);
+    await levels.api.send('streetSupervisor', registered.body.id, { type: 'ACCEPT' });
+    const other = await createUser(testApp.db, { role: 'petition_agent', unitId: levels.tree.street.id });
+    const reassigned = await levels.api.send('streetSupervisor', registered.body.id, {
+      type: 'ASSIGN_AGENT',
+      agentId: other.id,
+    });
+    expect(reassigned.status).toBe(200);
+    const formerToken = await apiToken(testApp.app, levels.usernames.agent);
+    const refused = await request(testApp.app)
+      .post(`/api/v1/petitions/${registered.body.id}/tracking-code`)
+      .set('Authorization', `Bearer ${formerToken}`);
+    expect(refused.status).toBe(403);
+    const followerToken = await apiToken(testApp.app, other.username);
+    const issued = await request(testApp.app)
+      .post(`/api/v1/petitions/${registered.body.id}/tracking-code`)
+      .set('Authorization', `Bearer ${followerToken}`);
+    expect(issued.status).toBe(200);
   });
 
   it('the petition page shows its party access panel: the code current since its acceptance, and the buttons for a supervisor over it', async () => {

@@ -108,6 +108,13 @@ describe('the party access panel and the /track page', () => {
       code: 'AAAAA-AAAAA',
     });
     expect(invented.status).toBe(422);
+    // every try is audited, printed or refused, never with the code
+    const tries: Array<{ details: { outcome: string } }> = await testApp.db.query(
+      `SELECT details FROM audit_log WHERE action = 'case.lookup_code_printed' AND target_id = $1 ORDER BY at, id`,
+      [row.id],
+    );
+    expect(tries.map((entry) => entry.details.outcome)).toEqual(['printed', 'not_current', 'not_current']);
+    expect(JSON.stringify(tries)).not.toContain(code.replace('-', ''));
   });
 
   it('/track: a party with the number and code reads the state and what it means, with nothing personal; a wrong code reads as unknown', async () => {

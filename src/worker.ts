@@ -189,6 +189,11 @@ export async function startWorker(deps: {
   });
   // a mail server that hangs must not hold up a shutdown for long
   const stopping = new AbortController();
+  if (!config.smsUrl && !config.demoMode)
+    logger.warn(
+      { dir: `${config.dataDir}/sms` },
+      'SMS_URL is not set: messages to parties are written as files, not sent (set SMS_URL to your gateway)',
+    );
   const dispatcher = new OutboxDispatcher(services.transactions, {
     outbox: services.outbox,
     preferences: services.notificationPreferences,

@@ -45,6 +45,8 @@ export function createSmsSender(config: SmsSenderConfig): SmsSender {
             method: 'POST',
             headers: { 'content-type': 'application/json; charset=utf-8' },
             body: JSON.stringify(sms),
+            // a redirect would carry the number and the text to another host: not followed
+            redirect: 'error',
             signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
           });
         } catch (error) {
@@ -63,10 +65,11 @@ export function createSmsSender(config: SmsSenderConfig): SmsSender {
   return {
     kind: 'files',
     send: async (sms, outboxId) => {
-      await fs.mkdir(dir, { recursive: true });
+      // a message holds a phone number (and maybe a lookup code): readable by the app's user only
+      await fs.mkdir(dir, { recursive: true, mode: 0o700 });
       const file = path.join(dir, `outbox-${outboxId.replace(/\D/g, '')}.json`);
       // write then rename: a reader never sees half a message
-      await fs.writeFile(`${file}.tmp`, `${JSON.stringify(sms, null, 2)}\n`);
+      await fs.writeFile(`${file}.tmp`, `${JSON.stringify(sms, null, 2)}\n`, { mode: 0o600 });
       await fs.rename(`${file}.tmp`, file);
     },
   };

@@ -110,6 +110,10 @@ describe('SMS notices to parties, written as JSON files (SMS_URL unset)', () => 
       },
     ]);
     const [row] = await smsRows(dispute.id);
+    // the file holds a phone number and a lookup code: readable by the app's user only
+    const file = await fs.stat(path.join(dataDir, 'sms', `outbox-${row.id}.json`));
+    expect(file.mode & 0o777).toBe(0o600);
+    expect((await fs.stat(path.join(dataDir, 'sms'))).mode & 0o777).toBe(0o700);
     // the number is stored encrypted, and masked once sent; never in the clear
     expect(row).toMatchObject({ kind: 'sms.accepted', delivery: 'sms', sent_to: '138****5678' });
     expect(row.phone_encrypted).not.toContain('13812345678');

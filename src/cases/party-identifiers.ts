@@ -1,4 +1,8 @@
 import { normalise } from '../shared/crypto/personal-data';
+import { checkPhone } from '../shared/phone-number';
+
+/** Checked in `src/shared/phone-number.ts`, where a unit's public number is checked too. */
+export { checkPhone };
 
 /**
  * What identifies a party (当事人身份标识), checked by its kind, and what a search term
@@ -15,7 +19,7 @@ import { normalise } from '../shared/crypto/personal-data';
  *   (`creditCodeCheckCharacter`);
  * - a phone number: an 11-digit mainland mobile (1[3-9]…, +86 / 0086 / 86 and spaces or
  *   hyphens tolerated) or a landline with its area code (0 + 2–3 digits, 7–8 digits, an
- *   optional extension).
+ *   optional extension) — `checkPhone`, kept in `src/shared/phone-number.ts`.
  *
  * No npm package checks all three (the ID-only ones are unmaintained or carry dependencies);
  * the two check characters are a few lines each, written here from the standards.
@@ -108,41 +112,6 @@ export function checkPartyIdentifier(kind: 'person' | 'organisation', raw: strin
   if (kind === 'organisation' && checkResidentId(raw).ok)
     return problem('validation.credit_code_is_id_number');
   return checked;
-}
-
-/** A landline's extension: after 转, ext, # or a separator following the full number. */
-const landlineWithExtension =
-  /^(\(?0\d{2,3}\)?[\s-]*\d{7,8})(?:\s*(?:转|分机|ext\.?|x|#)\s*|[\s-]+)(\d{1,6})$/i;
-
-/**
- * The national number of a phone number typed with a country prefix: +86 or 0086 before
- * anything, 86 only before a whole mobile number; a landline's area code loses its 0 after
- * the prefix (+86 21 …), which is put back.
- */
-function nationalNumberOf(digits: string): string {
-  const national = digits.replace(/^(?:\+86|0086|86(?=1[3-9]\d{9}$))/, '');
-  if (national === digits || /^1[3-9]/.test(national) || national.startsWith('0')) return national;
-  return `0${national}`;
-}
-
-/**
- * A phone number, normalised: a mobile as its 11 digits, a landline as 0, area code and
- * number, digits only, with `-` and the extension if one was given.
- */
-export function checkPhone(raw: string): IdentifierCheck {
-  const typed = raw.trim().replace(/（/g, '(').replace(/）/g, ')').replace(/[－—]/g, '-');
-  const extension = landlineWithExtension.exec(typed);
-  const [number, suffix] = extension ? [extension[1], `-${extension[2]}`] : [typed, ''];
-  const digits = number.replace(/[\s\-()]/g, '');
-  if (!/^\+?\d+$/.test(digits)) return problem('validation.phone');
-  const national = nationalNumberOf(digits);
-  if (/^1[3-9]/.test(national)) {
-    if (suffix) return problem('validation.phone');
-    return national.length === 11 ? ok(national) : problem('validation.phone_mobile_length');
-  }
-  // 0 + an area code of 2–3 digits (010, 021 … 0571) + 7–8 digits: 10 to 12 digits, never 00
-  if (/^0[1-9]\d{8,10}$/.test(national)) return ok(`${national}${suffix}`);
-  return problem('validation.phone');
 }
 
 /** What a search term that IS a full identifier matches: the parties' keyed hash of this kind. */

@@ -1,10 +1,18 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { checkPhone } from '../shared/phone-number';
 import { Grid } from '../units/grid.entity';
 import { Unit } from '../units/unit.entity';
 import { hashPassword } from '../users/password';
 import { User } from '../users/user.entity';
 import { demoAccounts, demoPassword } from './demo-accounts';
 import { type DemoUnit, demoOrganisation } from './demo-organisation';
+
+/** A demo unit's phone as the app stores it (normalised, as the admin form would). */
+function storedPhone(demo: DemoUnit): string {
+  const checked = checkPhone(demo.phone);
+  if (!checked.ok) throw new Error(`demo unit ${demo.code}: ${demo.phone} is not a phone number`);
+  return checked.value;
+}
 
 async function insertUnit(tx: EntityManager, demo: DemoUnit, parentId: string | null): Promise<void> {
   const unit = await tx.save(
@@ -15,6 +23,7 @@ async function insertUnit(tx: EntityManager, demo: DemoUnit, parentId: string | 
       nameEn: demo.nameEn,
       kind: demo.kind,
       departmentKey: demo.departmentKey ?? null,
+      phone: storedPhone(demo),
       parentId,
     }),
   );

@@ -16,7 +16,8 @@ export interface ProgressRecord {
   dueDates: PetitionDueDates | null;
   /** The statechart's context (`nextSession`, windows to ask for a review, the rules' excerpt). */
   context: Record<string, unknown>;
-  holdingUnit: { nameZh: string; nameEn: string };
+  /** The holding unit's names and its public contact phone (normalised), if it has one. */
+  holdingUnit: { nameZh: string; nameEn: string; phone: string | null };
   updatedAt: Date;
   /** The way on the case's last FAIL event named (arbitration, litigation …), if it failed. */
   failGuidance: string | null;
@@ -42,7 +43,7 @@ export class ProgressLookupQueries {
                 NULL, p.due_dates, p.snapshot -> 'context', p.holding_unit_id, p.updated_at
          FROM petitions p WHERE p.number = $1
        )
-       SELECT s.*, u.name_zh, u.name_en,
+       SELECT s.*, u.name_zh, u.name_en, u.phone AS unit_phone,
               CASE WHEN l.lookup_enabled THEN l.code_hash END AS code_hash,
               (SELECT e.payload ->> 'guidance' FROM case_events e
                 WHERE s.subject_type = 'case' AND e.case_id = s.id AND e.type = 'FAIL'
@@ -69,7 +70,11 @@ export class ProgressLookupQueries {
         deadline: (row.deadline as CaseDeadline | null) ?? null,
         dueDates: (row.due_dates as PetitionDueDates | null) ?? null,
         context: (row.context as Record<string, unknown> | null) ?? {},
-        holdingUnit: { nameZh: String(row.name_zh ?? ''), nameEn: String(row.name_en ?? '') },
+        holdingUnit: {
+          nameZh: String(row.name_zh ?? ''),
+          nameEn: String(row.name_en ?? ''),
+          phone: (row.unit_phone as string | null) ?? null,
+        },
         updatedAt: new Date(row.updated_at as string),
         failGuidance: (row.fail_guidance as string | null) ?? null,
       },

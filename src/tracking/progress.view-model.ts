@@ -3,6 +3,7 @@ import { readClock, yearsWithoutNotice } from '../deadlines/clock';
 import { currentPetitionClock } from '../petitions/petition-clocks';
 import { formatMoment, formatPlainDate } from '../shared/format';
 import type { Locale } from '../shared/i18n/i18n';
+import { formatPhone, phoneHref } from '../shared/phone-number';
 import { partyGuidanceOf } from './party-guidance';
 import type { ProgressRecord } from './progress-lookup.queries';
 import type { FoundProgress } from './progress-lookup.service';
@@ -64,7 +65,11 @@ export function trackAnswerOf(found: FoundProgress, { t, locale }: Context): Tra
     type: record.subjectType === 'petition' ? 'petition' : record.kind,
     state: record.state,
     stateLabel: stateLabelOf(record, t),
-    holdingUnit: { name: locale === 'en' ? record.holdingUnit.nameEn : record.holdingUnit.nameZh },
+    holdingUnit: {
+      name: locale === 'en' ? record.holdingUnit.nameEn : record.holdingUnit.nameZh,
+      // the unit's public number, for the party to call; left out when the unit has none
+      ...(record.holdingUnit.phone ? { phone: formatPhone(record.holdingUnit.phone) } : {}),
+    },
     ...(nextSession ? { nextSession } : {}),
     ...(deadline ? { deadline } : {}),
     updatedAt: record.updatedAt.toISOString(),
@@ -74,6 +79,7 @@ export function trackAnswerOf(found: FoundProgress, { t, locale }: Context): Tra
 /** The /track page's result: the answer in words, and what it means for the party. */
 export function progressPageView(found: FoundProgress, context: Context) {
   const { t, locale } = context;
+  const { record } = found;
   const answer = trackAnswerOf(found, context);
   const formatDates = (params: Record<string, string> = {}) =>
     Object.fromEntries(Object.entries(params).map(([key, value]) => [key, formatPlainDate(value, locale)]));
@@ -85,6 +91,9 @@ export function progressPageView(found: FoundProgress, context: Context) {
         : t(`disputeTypes.${answer.type}`, { defaultValue: answer.type }),
     stateLabel: answer.stateLabel,
     holdingUnit: answer.holdingUnit.name,
+    holdingUnitPhone: record.holdingUnit.phone
+      ? { text: formatPhone(record.holdingUnit.phone), href: phoneHref(record.holdingUnit.phone) }
+      : null,
     deadline: answer.deadline
       ? {
           due: formatPlainDate(answer.deadline.due, locale),

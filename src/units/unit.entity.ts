@@ -75,6 +75,14 @@ export class Unit {
   @Column({ name: 'department_key', type: 'varchar', length: 32, nullable: true })
   departmentKey!: DepartmentKey | null;
 
+  /**
+   * The unit's public contact phone (联系电话), given to parties on the progress lookup and the
+   * acceptance notices; the unit's own number, not personal data. Normalised as `checkPhone`
+   * answers it (02164123456), shown by `formatPhone` (021-64123456); null when not set.
+   */
+  @Column({ type: 'varchar', length: 24, nullable: true })
+  phone!: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -4,7 +4,7 @@ import { actorOf } from '../access/route-table';
 import { submitForm } from '../shared/http/forms';
 import { parseOrThrow } from '../shared/http/validate';
 import { departmentKeys, unitKinds } from './unit.entity';
-import { presentUnit, unitName } from './unit.presenter';
+import { presentUnit, unitName, unitPhone } from './unit.presenter';
 import { activeSchema, newUnitSchema, unitChangesSchema, unitListSchema } from './unit.schemas';
 import type { UnitService } from './unit.service';
 import { unitDepth, unitSelectOptions } from './unit-options';
@@ -117,7 +117,7 @@ export function unitRoutes(units: UnitService): RouteSpec[] {
           isRoot: unit.parentId === null,
           isDepartment: unit.kind === 'department',
           bodies: bodyOptions(req.t, unit.departmentKey),
-          values: { nameZh: unit.nameZh, nameEn: unit.nameEn },
+          values: { nameZh: unit.nameZh, nameEn: unit.nameEn, phone: unitPhone(unit) ?? '' },
           saved: req.query.saved === '1',
         });
       },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkPhone } from '../shared/phone-number';
 import { departmentKeys, unitKinds } from './unit.entity';
 
 const name = z.string().trim().min(1, 'validation.required').max(200, 'validation.too_big');
@@ -6,6 +7,23 @@ const name = z.string().trim().min(1, 'validation.required').max(200, 'validatio
 const departmentKey = z.preprocess(
   (value) => (value === '' ? undefined : value),
   z.enum(departmentKeys, { error: 'validation.invalid_value' }).optional(),
+);
+/**
+ * The unit's public contact phone (联系电话): a mainland mobile or a landline with its area code
+ * (`checkPhone`), stored normalised (02164123456); blank: none.
+ */
+const phone = z.preprocess(
+  (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
+  z
+    .string({ error: 'validation.phone' })
+    .max(40, 'validation.too_big')
+    .transform((value, ctx) => {
+      const checked = checkPhone(value);
+      if (checked.ok) return checked.value;
+      ctx.addIssue({ code: 'custom', message: checked.problem });
+      return z.NEVER;
+    })
+    .optional(),
 );
 
 export const newUnitSchema = z.object({
@@ -21,6 +39,7 @@ export const newUnitSchema = z.object({
   kind: z.enum(unitKinds, { error: 'validation.invalid_value' }),
   parentId: z.uuid({ error: 'validation.required' }),
   departmentKey,
+  phone,
 });
 
 export const unitChangesSchema = z.object({
@@ -30,6 +49,8 @@ export const unitChangesSchema = z.object({
   parentId: z.uuid({ error: 'validation.required' }).optional(),
   /** Departments only; blank clears it. */
   departmentKey,
+  /** Blank clears it. */
+  phone,
 });
 
 export const activeSchema = z.object({
@@ -47,6 +68,8 @@ export const unitViewSchema = z
     parentId: z.uuid().nullable(),
     level: z.enum(['community', 'street', 'district']).nullable(),
     departmentKey: z.enum(departmentKeys).nullable(),
+    /** The public contact phone as people write it (021-64123456), or null. */
+    phone: z.string().nullable(),
     active: z.boolean(),
   })
   .meta({ id: 'Unit' });

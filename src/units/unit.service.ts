@@ -25,6 +25,8 @@ export interface NewUnit {
   parentId: string;
   /** Which administrative body a department is (the rules' `departmentKey`). */
   departmentKey?: DepartmentKey;
+  /** The public contact phone (联系电话), normalised (`checkPhone`). */
+  phone?: string;
 }
 
 export interface UnitChanges {
@@ -34,6 +36,8 @@ export interface UnitChanges {
   parentId?: string;
   /** A department's body; omitted or blank: none. */
   departmentKey?: DepartmentKey;
+  /** The public contact phone, normalised; omitted or blank: none. */
+  phone?: string;
 }
 
 /** Only a department is an administrative body: a key on any other unit is a field error. */
@@ -43,6 +47,13 @@ function assertDepartmentKeyFits(kind: UnitKind, departmentKey: DepartmentKey | 
       { field: 'departmentKey', message: 'validation.department_key_on_department' },
     ]);
   }
+}
+
+/** What an update is audited as: a move, a rename, else the department's body or the phone (the change says which). */
+function updateActionOf(moving: boolean, changed: Record<string, unknown>): string {
+  if (moving) return 'unit.moved';
+  if (changed.nameZh || changed.nameEn) return 'unit.renamed';
+  return changed.departmentKey ? 'unit.body_changed' : 'unit.phone_changed';
 }
 
 /** The unit tree as people see it (any signed-in user) and as admins change it (audited). */
@@ -108,7 +119,10 @@ export class UnitService {
             { field: 'code', message: 'validation.code_taken' },
           ]);
         }
-        const unit = await this.units.save({ ...input, departmentKey: input.departmentKey ?? null }, tx);
+        const unit = await this.units.save(
+          { ...input, departmentKey: input.departmentKey ?? null, phone: input.phone ?? null },
+          tx,
+        );
         await this.audit.record(
           { actor: { id: actor.id, username: actor.username }, ip },
           { action: 'unit.created', target: { type: 'unit', id: unit.id }, details: { ...input } },
@@ -128,6 +142,7 @@ export class UnitService {
       nameEn: changes.nameEn,
       parentId: changes.parentId ?? unit.parentId,
       departmentKey: changes.departmentKey ?? null,
+      phone: changes.phone ?? null,
     };
     const moving = unit.parentId !== target.parentId;
     if (moving && (unit.parentId === null || target.parentId === null)) {
@@ -139,7 +154,7 @@ export class UnitService {
       await this.db.run(async (tx) => {
         if (moving) await this.assertParent(actor, unit.kind, target.parentId as string, tx);
         const changed: Record<string, { from: unknown; to: unknown }> = {};
-        for (const key of ['nameZh', 'nameEn', 'parentId', 'departmentKey'] as const) {
+        for (const key of ['nameZh', 'nameEn', 'parentId', 'departmentKey', 'phone'] as const) {
           if (unit[key] !== target[key]) changed[key] = { from: unit[key], to: target[key] };
         }
         if (Object.keys(changed).length === 0) return;
@@ -147,11 +162,7 @@ export class UnitService {
         await this.audit.record(
           { actor: { id: actor.id, username: actor.username }, ip },
           {
-            action: moving
-              ? 'unit.moved'
-              : changed.nameZh || changed.nameEn
-                ? 'unit.renamed'
-                : 'unit.body_changed',
+            action: updateActionOf(moving, changed),
             target: { type: 'unit', id },
             details: { changed },
           },

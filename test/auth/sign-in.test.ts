@@ -72,6 +72,20 @@ describe('signing in', () => {
     }
   });
 
+  it('a party who lands on the app’s address (/, signed out) reaches the sign-in page, which leads to the progress lookup /track, in their language', async () => {
+    const home = await request(testApp.app).get('/');
+    expect(home.status).toBe(303);
+    expect(home.headers.location).toBe('/login?returnTo=%2F');
+    const page = await request(testApp.app).get(home.headers.location).set('Accept-Language', 'zh-CN');
+    expect(page.status).toBe(200);
+    expect(page.text).toMatch(/<a href="\/track"[^>]*>查询办理进度<\/a>/);
+    expect(page.text).toContain('无需账号即可查询办理进度');
+    const english = await request(testApp.app).get('/login').set('Accept-Language', 'en');
+    expect(english.text).toMatch(/<a href="\/track"[^>]*>Check your case<\/a>/);
+    // /track itself answers without an account
+    expect((await request(testApp.app).get('/track')).status).toBe(200);
+  });
+
   it('the sign-in form has username, password and a CSRF token', async () => {
     const page = await request(testApp.app).get('/login');
     expect(page.text).toMatch(/name="username"/);

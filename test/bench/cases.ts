@@ -10,6 +10,7 @@ import { caseMachineVersion } from '../../src/workflows/case.machine';
 import { type ChainHead, linkAfter } from '../../src/workflows/event-chain';
 import { rulesFor } from '../../src/workflows/rules';
 import { type DisputeType, disputeTypes } from '../../src/workflows/rules/dispute-rules.types';
+import { residentId } from '../support/identifiers';
 import type { City, CityUnit, Person } from './city';
 import { chineseName } from './city';
 import {
@@ -293,8 +294,11 @@ class Instantiator {
     const partyRows: Array<{ role: string; kind: string; name: string }> = [];
     const person = (role: string) => {
       const name = chineseName(rng);
+      // region, birth date, a 3-digit sequence and the GB 11643 check character: a number the app accepts
       const idNumber = rng.chance(0.6)
-        ? `310112${1950 + rng.int(50)}${String(1 + rng.int(12)).padStart(2, '0')}${String(1 + rng.int(28)).padStart(2, '0')}${String(rng.int(10000)).padStart(4, '0')}`
+        ? residentId(
+            `310112${1950 + rng.int(50)}${String(1 + rng.int(12)).padStart(2, '0')}${String(1 + rng.int(28)).padStart(2, '0')}${String(rng.int(1000)).padStart(3, '0')}`,
+          )
         : null;
       const phone = rng.chance(0.7) ? `13${rng.int(10)}${String(rng.int(1e8)).padStart(8, '0')}` : null;
       partyRows.push({ role, kind: 'person', name });

@@ -8,7 +8,8 @@ jest.setTimeout(180_000);
 
 /**
  * Issue 20 in the browser, on a phone (390×844): a party with no account looks up their case at
- * /track with the number and the code from the acceptance notice, in Chinese and in English;
+ * /track (reached from the sign-in page) with the number and the code from the acceptance notice,
+ * in Chinese and in English, and may call the unit that holds it;
  * the mediator issues a new code from the case page's party access panel. Every page passes axe
  * (no serious or critical violation), with no console error and no failed load but the one asked for.
  */
@@ -57,7 +58,11 @@ describe('in the browser, on a phone: the parties’ progress lookup', () => {
     const ui = await UiSession.open(browser, app.baseUrl, phone, 'i20-track');
     const page = ui.page;
     try {
-      await ui.goto('/track', 'form');
+      // a party who types the app's address lands on the sign-in page, which leads to /track
+      // (a link drawn as a button, role="button", as the app's other call-to-action links)
+      await ui.goto('/', 'sign-in');
+      await ui.submit(() => page.getByRole('button', { name: '查询办理进度' }).click(), 'form');
+      expect(new URL(page.url()).pathname).toBe('/track');
       await page.getByLabel(/编号/).fill(row.number);
       await page.getByLabel('查询码').fill('AAAAA-AAAAA');
       await ui.submit(() => page.getByRole('button', { name: '查询' }).click(), 'not-found');
@@ -67,6 +72,9 @@ describe('in the browser, on a phone: the parties’ progress lookup', () => {
       await ui.submit(() => page.getByRole('button', { name: '查询' }).click(), 'result');
       expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('待分派调解员');
       expect(await page.locator('.track-next').textContent()).toContain('您的纠纷已被受理');
+      // the workstation's public number, to call from the phone (src/demo/demo-organisation.ts)
+      const call = page.getByRole('link', { name: /^021-\d{8}$/ });
+      expect(await call.getAttribute('href')).toMatch(/^tel:\+8621\d{8}$/);
       const text = (await page.locator('main').textContent()) ?? '';
       for (const personal of ['孙丽华', '钱志强', '310112200002290014', '0014', '13900001111'])
         expect(text).not.toContain(personal);

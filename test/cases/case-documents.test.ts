@@ -112,6 +112,39 @@ describe('the procedure’s printed documents of a case (issue 20)', () => {
     expect(withoutCode.lookupCode).toBeNull();
   });
 
+  it('受理通知书 gives the accepting unit’s public contact phone (联系电话) beside its name; a unit with none prints no such line', async () => {
+    const mediator = await actorNamed(testApp.services, testApp.db, 'mediator');
+    const row = await caseInState(testApp.services, mediator, 'mediation.awaitingMediator', {
+      parties: partiesOfNewCase(),
+    });
+    const notice = await browsers.mediator.get(`/cases/${row.id}/documents/acceptance-notice`);
+    // the demo workstation's number (src/demo/demo-organisation.ts), as people write it
+    expect(notice.text).toMatch(
+      /<dt>承办单位<\/dt><dd>莘松居委工作站<\/dd><dt>联系电话<\/dt><dd>021-\d{8}<\/dd>/,
+    );
+
+    await testApp.db.query(`UPDATE units SET phone = NULL WHERE code = 'MH-XZ-XS'`);
+    try {
+      const printed = await testApp.services.caseFiles.printedDocument(
+        mediator,
+        { actor: { id: mediator.id, username: 'mediator' }, ip: null },
+        row.id,
+        { audit: { document: 'acceptance_notice' }, check: () => undefined },
+      );
+      const t = (await createI18n('zh-CN')).getFixedT('zh-CN');
+      const view = acceptanceNoticeView(printed, { t, locale: 'zh-CN' });
+      expect(view.facts.map((fact) => fact.label)).toEqual([
+        '受理人',
+        '受理时间',
+        '调解方式',
+        '承办单位',
+        '调解期限',
+      ]);
+    } finally {
+      await testApp.db.query(`UPDATE units SET phone = '02154783897' WHERE code = 'MH-XZ-XS'`);
+    }
+  });
+
   it('不予受理告知书 (人民调解工作若干规定 第二十二条、第二十三条): a declined case’s notice gives the reason, where to go, the article', async () => {
     const mediator = await actorNamed(testApp.services, testApp.db, 'mediator');
     const row = await caseInState(testApp.services, mediator, 'closed', { parties: partiesOfNewCase() });

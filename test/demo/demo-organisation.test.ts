@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { seedDemoOrganisation } from '../../src/demo/seed-demo';
+import { checkPhone } from '../../src/shared/phone-number';
 import { Grid } from '../../src/units/grid.entity';
 import { Unit } from '../../src/units/unit.entity';
 import { UnitRepository } from '../../src/units/unit.repository';
@@ -60,5 +61,16 @@ describe('the demo organisation (闵行区)', () => {
     const gridCount = await db.getRepository(Grid).count();
     const communityCount = all.filter((unit) => unit.kind === 'community').length;
     expect(gridCount).toBeGreaterThanOrEqual(2 * communityCount);
+  });
+
+  it('every demo unit has a public contact phone a party may call: a Shanghai landline (021), stored as the admin form stores it, each its own', async () => {
+    await seedDemoOrganisation(db);
+    const all = await db.getRepository(Unit).find();
+    const phones = all.map((unit) => unit.phone);
+    for (const phone of phones) {
+      expect(phone).toMatch(/^021\d{8}$/);
+      expect(checkPhone(phone as string)).toEqual({ ok: true, value: phone });
+    }
+    expect(new Set(phones).size).toBe(all.length);
   });
 });

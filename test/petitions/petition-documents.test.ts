@@ -117,6 +117,21 @@ describe('a petition’s printed documents (信访工作条例 2022; issue 20)',
     expect(acceptanceNoticeView(document, { t, locale: 'zh-CN' }).lookupCode).toBeNull();
   });
 
+  it('the acceptance notice tells the petitioner the accepting unit’s public contact phone to ask about the matter; a unit with none, no such line', async () => {
+    const id = await registeredAndAccepted(tree.street);
+    const supervisor = await webSession(usernames.streetSupervisor);
+    expect(words((await supervisor.get(`/petitions/${id}/documents/acceptance-notice`)).text)).not.toContain(
+      '如有疑问',
+    );
+    await testApp.db.query('UPDATE units SET phone = $2 WHERE id = $1', [tree.street.id, '02164123456']);
+    try {
+      const text = words((await supervisor.get(`/petitions/${id}/documents/acceptance-notice`)).text);
+      expect(text).toContain(`如有疑问，可以致电${tree.street.nameZh}：021-64123456。`);
+    } finally {
+      await testApp.db.query('UPDATE units SET phone = NULL WHERE id = $1', [tree.street.id]);
+    }
+  });
+
   it('an agent who follows the petition prints it with the numbers masked, and nothing is audited; the deciding supervisor’s print is', async () => {
     const id = await repliedPetition(api, tree.community.id, 'communitySupervisor', { petitioners });
     const agent = await webSession(usernames.agent);

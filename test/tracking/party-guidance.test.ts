@@ -19,7 +19,7 @@ function record(fields: Partial<ProgressRecord>): ProgressRecord {
     deadline: null,
     dueDates: null,
     context: {},
-    holdingUnit: { nameZh: '莘松居委工作站', nameEn: 'Xinsong workstation' },
+    holdingUnit: { nameZh: '莘松居委工作站', nameEn: 'Xinsong workstation', phone: null },
     updatedAt: new Date('2026-12-01T02:00:00Z'),
     failGuidance: null,
     ...fields,

@@ -125,4 +125,85 @@ describe('managing units (admin pages)', () => {
       name: tree.street.nameZh,
     });
   });
+
+  it('a unit’s public contact phone (联系电话) must be a mobile or a landline with its area code: a number without one is a 400 naming the field, the input kept', async () => {
+    await admin.get('/admin/units/new');
+    const refused = await admin
+      .post('/admin/units', {
+        parentId: tree.street.id,
+        kind: 'community',
+        code: 'PHONE-1',
+        nameZh: '电话工作站',
+        nameEn: 'Phone workstation',
+        phone: '64123456',
+      })
+      .set('Accept-Language', 'zh-CN');
+    expect(refused.status).toBe(400);
+    expect(refused.text).toMatch(/id="error-phone"[^>]*>电话号码格式不正确：[^<]*固定电话须带区号/);
+    expect(refused.text).toContain('value="64123456"');
+    expect(await new UnitRepository(testApp.db).findByCode('PHONE-1')).toBeNull();
+
+    await admin.get('/admin/units/new');
+    const tooShort = await admin.post('/admin/units', {
+      parentId: tree.street.id,
+      kind: 'community',
+      code: 'PHONE-1',
+      nameZh: '电话工作站',
+      nameEn: 'Phone workstation',
+      phone: '1381234567',
+    });
+    expect(tooShort.status).toBe(400);
+    expect(tooShort.text).toMatch(/id="error-phone"[^>]*>手机号应为 11 位/);
+  });
+
+  it('the phone is kept as one number however typed, shown as written (021-64123456) on the form and in GET /api/v1/units; changed and cleared, each audited', async () => {
+    await admin.get('/admin/units/new');
+    const created = await admin.post('/admin/units', {
+      parentId: tree.street.id,
+      kind: 'community',
+      code: 'PHONE-2',
+      nameZh: '有电话的工作站',
+      nameEn: 'Workstation with a phone',
+      phone: '(021) 6412 3456',
+    });
+    expect(created.status).toBe(303);
+    const units = new UnitRepository(testApp.db);
+    const unit = await units.findByCode('PHONE-2');
+    expect(unit?.phone).toBe('02164123456');
+    const id = unit?.id as string;
+    expect((await admin.get(`/admin/units/${id}`)).text).toContain('value="021-64123456"');
+
+    const mediator = await createUser(testApp.db, { role: 'mediator', unitId: tree.community.id });
+    const token = await apiToken(testApp.app, mediator.username);
+    const listed = await request(testApp.app).get('/api/v1/units').set('Authorization', `Bearer ${token}`);
+    const items = listed.body.items as Array<{ id: string; phone: string | null }>;
+    expect(items.find((item) => item.id === id)?.phone).toBe('021-64123456');
+    expect(items.find((item) => item.id === tree.street.id)?.phone).toBeNull();
+
+    await admin.get(`/admin/units/${id}`);
+    const changed = await admin.post(`/admin/units/${id}`, {
+      nameZh: '有电话的工作站',
+      nameEn: 'Workstation with a phone',
+      parentId: tree.street.id,
+      phone: '021-64123456 转 8001',
+    });
+    expect(changed.status).toBe(303);
+    expect((await units.findById(id))?.phone).toBe('02164123456-8001');
+    expect(await lastAudit()).toMatchObject({
+      action: 'unit.phone_changed',
+      targetId: id,
+      details: { changed: { phone: { from: '02164123456', to: '02164123456-8001' } } },
+    });
+
+    await admin.get(`/admin/units/${id}`);
+    const cleared = await admin.post(`/admin/units/${id}`, {
+      nameZh: '有电话的工作站',
+      nameEn: 'Workstation with a phone',
+      parentId: tree.street.id,
+      phone: '',
+    });
+    expect(cleared.status).toBe(303);
+    expect((await units.findById(id))?.phone).toBeNull();
+    expect(await lastAudit()).toMatchObject({ action: 'unit.phone_changed', targetId: id });
+  });
 });

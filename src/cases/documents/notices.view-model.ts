@@ -1,7 +1,7 @@
 import { todayInShanghai } from '../../deadlines/working-calendar';
 import { formatMoment, formatPlainDate } from '../../shared/format';
 import { inLocale } from '../../shared/i18n/bilingual';
-import { unitName } from '../../units/unit.presenter';
+import { unitName, unitPhone } from '../../units/unit.presenter';
 import type { StageDeadline, Track } from '../../workflows/rules/dispute-rules.types';
 import { tracks } from '../../workflows/rules/dispute-rules.types';
 import type { ViewContext } from '../case.view-model';
@@ -47,6 +47,7 @@ export function acceptanceNoticeView(
   const track = trackOf(event.payload) ?? file.row.track ?? 'people';
   const unitId = payloadText(event.payload, 'unitId') || event.unitId;
   const unit = (unitId ? file.units.get(unitId) : undefined) ?? file.holdingUnit;
+  const phone = unitPhone(unit);
   const deadline = file.rules.deadlines[track];
   const acceptedOn = formatMoment(event.at, locale);
   const level = payloadText(event.payload, 'level');
@@ -79,6 +80,8 @@ export function acceptanceNoticeView(
         text: level ? `${t(`tracks.${track}`)} · ${t(`levels.${level}`)}` : t(`tracks.${track}`),
       },
       { label: t('caseDocs.acceptance.unit'), text: unitName(unit, locale) },
+      // the unit's public number, where the parties may call it (联系电话); none when it has none
+      ...(phone ? [{ label: t('caseDocs.acceptance.unitPhone'), text: phone }] : []),
       {
         label: t('caseDocs.acceptance.period'),
         text: t('caseDocs.acceptance.periodText', {

@@ -1,5 +1,6 @@
 import { formatPlainDate } from '../../shared/format';
 import { inLocale } from '../../shared/i18n/bilingual';
+import { unitPhone } from '../../units/unit.presenter';
 import type { PetitionDocument } from './petition-document.service';
 import { type DocumentContext, petitionDocumentFrame } from './petition-document.view-model';
 import { petitionDocumentLaw } from './petition-documents';
@@ -45,6 +46,10 @@ export function acceptanceNoticeView(
       source: inLocale(locale, law.decision),
       days: rules.decideAndNotify.days,
     }),
+    // the issuing unit's public number, where the petitioner may ask about the matter; none when it has none
+    contact: document.issuer.phone
+      ? t('petitionDocs.acceptance.contact', { unit: frame.issuer, phone: unitPhone(document.issuer) })
+      : null,
     lookupCode: options.lookupCode ?? null,
     lookupHint: t('petitionDocs.lookup.hint', { number: row.number }),
     lookupMissing: t('petitionDocs.lookup.missing'),

@@ -31,6 +31,7 @@ import { DecideJudicialConfirmationPerAgreementAtTheCourt1764200300000 } from '.
 import { NamePetitionProposalsAsTheContractDoes1764200400000 } from './1764200400000-NamePetitionProposalsAsTheContractDoes';
 import { KeepPartyLookupCodesHashedAndCountTheirFailures1764200600000 } from './1764200600000-KeepPartyLookupCodesHashedAndCountTheirFailures';
 import { SendPartiesSmsNoticesWithTheirConsent1764200700000 } from './1764200700000-SendPartiesSmsNoticesWithTheirConsent';
+import { LetPartiesWithdrawSmsConsent1764201000000 } from './1764201000000-LetPartiesWithdrawSmsConsent';
 
 /**
  * Every migration, oldest first. Listed (not globbed) so that the app, the CLI and
@@ -70,4 +71,5 @@ export const migrations = [
   NamePetitionProposalsAsTheContractDoes1764200400000,
   KeepPartyLookupCodesHashedAndCountTheirFailures1764200600000,
   SendPartiesSmsNoticesWithTheirConsent1764200700000,
+  LetPartiesWithdrawSmsConsent1764201000000,
 ];

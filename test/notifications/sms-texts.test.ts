@@ -90,7 +90,7 @@ describe('the texts', () => {
 
   it('when the acceptance carries a lookup code, then the text gives it and where to look the case up', () => {
     expect(renderer.render({ template: 'accepted', params: { ...common, code: 'K7MP-4QXH' } }, 'zh-CN')).toBe(
-      '【莘松居委工作站】您的纠纷（案号MH-2026-000123）已受理。查询码K7MP-4QXH，可在https://tiaojie.example.gov.cn/track查询进度，请妥善保管。',
+      '【莘松居委工作站】您的纠纷（案号MH-2026-000123）已受理。查询码K7MP-4QXH，可在https://tiaojie.example.gov.cn/track查询进度，请妥善保管。如不愿再收到短信，请告知本单位。',
     );
   });
 
@@ -101,7 +101,7 @@ describe('the texts', () => {
         'zh-CN',
       ),
     ).toBe(
-      '【莘松居委工作站】您的纠纷（案号MH-2026-000123）已达成调解协议。自协议生效之日起三十日内可共同向人民法院申请司法确认（截至2027年1月4日）。',
+      '【莘松居委工作站】您的纠纷（案号MH-2026-000123）已达成调解协议。自协议生效之日起三十日内可共同向人民法院申请司法确认（截至2027年1月4日）。如不愿再收到短信，请告知本单位。',
     );
   });
 
@@ -124,6 +124,7 @@ describe('the texts', () => {
       guidance: 'arbitration,payment_order',
       until: '2027-01-04',
       rulingNo: '(2026)沪0112民特1号',
+      days: 30,
     };
     for (const template of smsTemplates) {
       const zh = renderer.render({ template, params }, 'zh-CN');

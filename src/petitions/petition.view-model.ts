@@ -1,11 +1,11 @@
 import type { TFunction } from 'i18next';
+import { partyLanguages } from '../cases/party.entity';
 import { daysLeftText } from '../deadlines/days-left.presenter';
 import { daysBetween } from '../deadlines/plain-date';
 import { provisionalText } from '../deadlines/provisional.presenter';
 import { formatMoment, formatPlainDate } from '../shared/format';
 import { inLocale } from '../shared/i18n/bilingual';
 import type { Locale } from '../shared/i18n/i18n';
-import { partyLanguages } from '../cases/party.entity';
 import type { Unit } from '../units/unit.entity';
 import { unitSelectOptions } from '../units/unit-options';
 import type { User } from '../users/user.entity';

@@ -42,7 +42,7 @@ export function smsConsentView(
         id: party.id,
         name: party.name,
         roleLabel: t(`partyRoles.${party.role}`),
-        phone: party.phoneMasked ?? t('smsConsent.noPhone'),
+        phone: party.phoneMasked,
         status: party.smsConsent
           ? t('smsConsent.given', { at: party.smsConsentAt ? formatMoment(party.smsConsentAt, locale) : '' })
           : party.smsConsentWithdrawnAt

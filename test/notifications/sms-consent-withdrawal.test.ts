@@ -300,6 +300,16 @@ describe('withdrawing consent to SMS notices (个人信息保护法 第十五条
         [registered.body.id],
       );
       expect(audit.target_type).toBe('petition');
+
+      // the petition page shows it, with the button to record consent given again
+      const browser = new Browser(testApp.app);
+      await browser.signIn(agent.username);
+      const page = await browser.get(`/petitions/${registered.body.id}`);
+      const panel = page.text.slice(page.text.indexOf('id="sms-consent"'));
+      expect(panel).toContain(`孙丽${serial}`);
+      expect(panel).toContain('已撤回（');
+      expect(panel).toContain(`/petitions/${registered.body.id}/petitioners/${petitionerId}/sms-consent`);
+      expect(panel).toContain('记录同意接收');
     });
   });
 });

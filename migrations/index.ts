@@ -31,6 +31,7 @@ import { DecideJudicialConfirmationPerAgreementAtTheCourt1764200300000 } from '.
 import { NamePetitionProposalsAsTheContractDoes1764200400000 } from './1764200400000-NamePetitionProposalsAsTheContractDoes';
 import { KeepPartyLookupCodesHashedAndCountTheirFailures1764200600000 } from './1764200600000-KeepPartyLookupCodesHashedAndCountTheirFailures';
 import { SendPartiesSmsNoticesWithTheirConsent1764200700000 } from './1764200700000-SendPartiesSmsNoticesWithTheirConsent';
+import { LetPartiesWithdrawSmsConsent1764201000000 } from './1764201000000-LetPartiesWithdrawSmsConsent';
 import { GiveUnitsAPublicContactPhone1764201100000 } from './1764201100000-GiveUnitsAPublicContactPhone';
 
 /**
@@ -71,5 +72,6 @@ export const migrations = [
   NamePetitionProposalsAsTheContractDoes1764200400000,
   KeepPartyLookupCodesHashedAndCountTheirFailures1764200600000,
   SendPartiesSmsNoticesWithTheirConsent1764200700000,
+  LetPartiesWithdrawSmsConsent1764201000000,
   GiveUnitsAPublicContactPhone1764201100000,
 ];

@@ -24,6 +24,7 @@ import { CaseRegistrationService } from './cases/case-registration.service';
 import { CaseWorkflowService } from './cases/case-workflow.service';
 import { MediationRecordRepository } from './cases/mediation-record.repository';
 import { OneForum } from './cases/one-forum';
+import { buildPartyConsent } from './cases/party-consent.services';
 import { PartyMatchingRepository } from './cases/party-matching.repository';
 import { PartyRevealService } from './cases/party-reveal.service';
 import { OfficialCalendarCache } from './deadlines/official-calendar.cache';
@@ -342,6 +343,7 @@ function buildPetitions(f: Foundation, disputes: ReturnType<typeof buildCases>) 
       clock,
       calendar,
       lookupCodes: f.lookupCodeIssuer,
+      cipher: f.cipher,
     }),
     petitionDocuments: new PetitionDocumentService({
       petitions,
@@ -422,6 +424,11 @@ export function buildServices(deps: {
     ...disputes,
     ...petitions,
     ...buildOversight(f, integrity, disputes),
+    ...buildPartyConsent({
+      ...f,
+      cases: (actor, id, tx) => disputes.cases.getVisible(actor, id, tx),
+      petitions: (actor, id, tx) => petitions.petitions.getVisible(actor, id, tx),
+    }),
     ...buildTracking({
       ...f,
       issuer: f.lookupCodeIssuer,

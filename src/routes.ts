@@ -8,6 +8,7 @@ import { attachmentRoutes } from './cases/attachment.routes';
 import { caseRoutes } from './cases/case.routes';
 import { caseWebRoutes } from './cases/case.web.routes';
 import { renderAcceptanceNotice } from './cases/documents/case-document.web.routes';
+import { partyConsentRoutes } from './cases/party-consent.routes';
 import type { Services } from './composition-root';
 import { officialCalendarRoutes } from './deadlines/official-calendar.routes';
 import { officialCalendarWebRoutes } from './deadlines/official-calendar.web.routes';
@@ -68,6 +69,7 @@ export function routeTable(services: Services, config: Config, clock: Clock): Ro
       workflow: services.caseWorkflow,
       units: services.units,
       partyAccess: services.partyAccess,
+      smsConsent: services.smsConsentPanel,
     }),
     ...attachmentRoutes(services.attachments, services.cases, services.caseFiles, config),
     ...escalationRoutes(services.escalations),
@@ -93,11 +95,13 @@ export function routeTable(services: Services, config: Config, clock: Clock): Ro
       clock,
       documents: services.petitionDocuments,
       partyAccess: services.partyAccess,
+      smsConsent: services.smsConsentPanel,
     }),
     ...officialCalendarRoutes(services.calendarYears),
     ...officialCalendarWebRoutes(services.calendarYears, clock),
     ...trackingRoutes(tracking(services)),
     ...trackingWebRoutes(tracking(services), services.partyAccess),
+    ...partyConsentRoutes({ consents: services.partyConsents, visible: tracking(services).visible }),
   ];
 }
 

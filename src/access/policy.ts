@@ -36,6 +36,8 @@ export const actions = [
   'calendar.manage', // enter a year's holiday notice (audited; moves open deadlines)
   'case.lookup_code', // issue a case's 查询码 for its parties, turn their lookup off or on (audited)
   'petition.lookup_code', // the same for a petition (信访事项查询码)
+  'case.sms_consent', // record a party's consent to SMS notices, or its withdrawal (个人信息保护法 §15; audited)
+  'petition.sms_consent', // the same for a petitioner
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -134,6 +136,8 @@ const rolesFor: Record<Action, readonly Role[]> = {
   'calendar.manage': ['admin'],
   'case.lookup_code': ['mediator', 'supervisor'],
   'petition.lookup_code': ['petition_agent', 'supervisor'],
+  'case.sms_consent': ['mediator', 'supervisor'],
+  'petition.sms_consent': ['petition_agent', 'supervisor'],
 };
 
 /** Events a supervisor sends: reassigning (ASSIGN) and reopening (REOPEN) — not the mediation itself. */
@@ -221,6 +225,7 @@ export const policy = {
       case 'party.reveal':
       case 'attachment.add':
       case 'case.lookup_code':
+      case 'case.sms_consent':
         // acting on a case, unmasking its parties or adding to its file: the holding unit's people,
         // or a supervisor over it
         return (
@@ -229,6 +234,7 @@ export const policy = {
             (actor.role === 'supervisor' && isWithinPath(resource.holdingUnitPath, actor.unitPath)))
         );
       case 'petition.lookup_code':
+      case 'petition.sms_consent':
         // the parties' access to a petition: the agent assigned to follow it, or a supervisor over its
         // holding unit — not an agent who only registered it, once it has moved on
         return (

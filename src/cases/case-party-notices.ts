@@ -1,5 +1,6 @@
 import type { PartySms } from '../notifications/outbox';
-import type { SmsParams, SmsTemplate } from '../notifications/sms-templates';
+import { consentingRecipients, type PartyMessage, PartySmsComposer } from '../notifications/party-sms';
+import type { SmsTemplate } from '../notifications/sms-templates';
 import type { UnitRepository } from '../units/unit.repository';
 import type { CaseEvent, CaseOutcome } from '../workflows/case.machine';
 import type { CaseRepository } from './case.repository';
@@ -20,15 +21,16 @@ import type { Party } from './party.entity';
  * - the case closes otherwise (resolved; unresolved, with the ways left open; withdrawn;
  *   a confirmed agreement breached, referred to enforcement).
  *
- * Third parties and petitioners hear nothing here. Each message says the holding unit's name
- * and the case number; never a name, an ID or a phone number.
+ * Third parties hear nothing here (petitioners: src/petitions/petition-party-notices.ts). Each
+ * message says the holding unit's name and the case number; never a name, an ID or a phone number.
+ * A party who withdrew consent (个人信息保护法 §15) is not written to, and the worker checks again
+ * when it sends.
  */
 
-/** The message an event sends, with what it alone adds to the unit and the case number. */
-export interface PartyMessage {
-  template: SmsTemplate;
-  params: Omit<SmsParams, 'unit' | 'number'>;
-}
+export type { PartyMessage };
+
+/** Who of a case's parties may hear by SMS: the applicants and respondents. */
+export const toldRoles = ['applicant', 'respondent'] as const;
 
 const closingTemplates: Partial<Record<CaseOutcome, SmsTemplate>> = {
   resolved: 'closed_resolved',
@@ -82,49 +84,36 @@ function closingMessage(event: CaseEvent, outcome: CaseOutcome | null): PartyMes
 
 /** The parties an SMS goes to: applicants and respondents who consented and have a phone. */
 export function partiesToTell(parties: Party[]): Array<Party & { phoneEncrypted: string }> {
-  return parties.filter(
-    (party): party is Party & { phoneEncrypted: string } =>
-      (party.role === 'applicant' || party.role === 'respondent') &&
-      party.smsConsent &&
-      party.phoneEncrypted !== null,
-  );
+  return consentingRecipients(parties, toldRoles);
 }
 
 /** The SMS rows of a case event, for the event's batch (read in its transaction). */
 export class CasePartyNotices {
+  private readonly composer: PartySmsComposer;
+
   constructor(
     private readonly cases: Pick<CaseRepository, 'partiesOf'>,
     private readonly units: Pick<UnitRepository, 'findById'>,
     /** Seals the lookup code for its wait in the outbox (DATA_KEY's cipher). */
-    private readonly seal: (text: string) => string,
-  ) {}
+    seal: (text: string) => string,
+  ) {
+    this.composer = new PartySmsComposer(seal);
+  }
 
   async of(stepped: SteppedCaseEvent, options: { lookupCode?: string } = {}): Promise<PartySms[]> {
     const message = partyMessageOf(stepped, options);
     if (!message) return [];
-    const { code, ...params } = message.params as SmsParams;
-    const stored: Partial<SmsParams> = code ? { ...params, codeSealed: this.seal(code) } : params;
     const { row, tx, after } = stepped;
-    const parties = partiesToTell(await this.cases.partiesOf(row.id, tx));
-    if (parties.length === 0) return [];
+    const recipients = partiesToTell(await this.cases.partiesOf(row.id, tx));
+    if (recipients.length === 0) return [];
     // the unit that holds the case after the event: the one that accepted it, the court's ruling returns it to …
     const unit = await this.units.findById(after.holdingUnitId, tx);
-    return parties.map((party) => ({
-      template: message.template,
-      params: {
-        unit: (party.language === 'en' ? unit?.nameEn || unit?.nameZh : unit?.nameZh) ?? '',
-        number: row.number,
-        ...definedOnly(stored),
-      },
-      locale: party.language === 'en' ? 'en' : 'zh-CN',
-      subjectType: 'case',
-      subjectId: row.id,
-      partyId: party.id,
-      phoneEncrypted: party.phoneEncrypted,
-    }));
+    return this.composer.compose({
+      message,
+      recipients,
+      unit,
+      number: row.number,
+      subject: { type: 'case', id: row.id },
+    });
   }
-}
-
-function definedOnly<T extends object>(params: T): Partial<T> {
-  return Object.fromEntries(Object.entries(params).filter(([, value]) => value !== undefined)) as Partial<T>;
 }

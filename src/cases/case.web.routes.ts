@@ -34,6 +34,13 @@ export interface CaseWebDeps {
   units: UnitService;
   /** The case page's "party access" panel (src/tracking, issue 20): its view, and a new code kept to show once. */
   partyAccess?: PartyAccessPanelPort;
+  /** The case page's "SMS notices" panel: the parties' consent, withdrawn or given again (issue 20). */
+  smsConsent?: SmsConsentPanelPort;
+}
+
+/** What the case and petition pages need of the SMS consent panel (`SmsConsentPanel`). */
+export interface SmsConsentPanelPort {
+  panelFor(req: Request, subject: { type: 'case' | 'petition'; id: string }): Promise<unknown>;
 }
 
 /** What the case page needs of the party access panel (src/tracking's `PartyAccessPanel`). */
@@ -65,6 +72,7 @@ export function caseWebRoutes({
   workflow,
   units,
   partyAccess,
+  smsConsent,
 }: CaseWebDeps): RouteSpec[] {
   const record = {
     param: 'id',
@@ -96,6 +104,7 @@ export function caseWebRoutes({
       ...casePageView(file, options, context(req)),
       documents: documentsPanelView(file, context(req)),
       partyAccess: panel,
+      smsConsent: await smsConsent?.panelFor(req, { type: 'case', id: file.row.id }),
     });
   }
 

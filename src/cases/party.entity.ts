@@ -72,6 +72,10 @@ export class Party {
   @Column({ name: 'sms_consent_at', type: 'timestamptz', nullable: true })
   smsConsentAt!: Date | null;
 
+  /** When the consent was last withdrawn (个人信息保护法 §15); cleared when consent is given again. */
+  @Column({ name: 'sms_consent_withdrawn_at', type: 'timestamptz', nullable: true })
+  smsConsentWithdrawnAt!: Date | null;
+
   /** The language the party's messages are written in. */
   @Column({ type: 'varchar', length: 8, default: 'zh-CN' })
   language!: PartyLanguage;

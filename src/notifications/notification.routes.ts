@@ -86,6 +86,16 @@ export function notificationRoutes(deps: {
             attempts: row.attempts,
             error: row.lastError ?? '',
           })),
+          // not failures: SMS the worker did not send because their party withdrew consent (个人信息保护法 §15)
+          withheldCount: overview.withheldCount,
+          withheld: overview.withheld.map((row) => ({
+            id: row.id,
+            kind: req.t(`notifications.kinds.${row.kind}`),
+            recipient: row.recipient ?? '—',
+            phone: row.phone ?? '—',
+            subject: row.subjectNumber ?? '—',
+            withheldAt: formatDateTime(row.withheldAt, req.locale),
+          })),
         });
       },
     },

@@ -3,7 +3,7 @@ import { policy } from '../access/policy';
 import type { AuditService } from '../audit/audit.service';
 import type { Transactions } from '../shared/db/transactions';
 import { ForbiddenError, NotFoundError } from '../shared/errors';
-import type { FailedRow, OutboxRepository } from './outbox.repository';
+import type { FailedRow, OutboxRepository, WithheldRow } from './outbox.repository';
 
 const listLimit = 200;
 
@@ -15,15 +15,26 @@ export class OutboxAdminService {
     private readonly audit: AuditService,
   ) {}
 
-  /** Failed rows for people in the admin's subtree, newest first, and the queue's size. */
-  async overview(actor: Actor): Promise<{ failed: FailedRow[]; pending: number; failedCount: number }> {
+  /**
+   * Failed rows for people in the admin's subtree, newest first, and the queue's size; and, apart
+   * (not failures), the SMS not sent because their party withdrew consent (个人信息保护法 §15).
+   */
+  async overview(actor: Actor): Promise<{
+    failed: FailedRow[];
+    pending: number;
+    failedCount: number;
+    withheld: WithheldRow[];
+    withheldCount: number;
+  }> {
     if (!policy.can(actor, 'outbox.manage', { kind: 'outbox' })) throw new ForbiddenError();
     const scope = policy.managedScopeOf(actor);
-    const [failed, counts] = await Promise.all([
+    const [failed, counts, withheld, withheldCount] = await Promise.all([
       this.outbox.listFailed(scope, listLimit),
       this.outbox.counts(scope),
+      this.outbox.listWithheld(scope, listLimit),
+      this.outbox.countWithheld(scope),
     ]);
-    return { failed, pending: counts.pending, failedCount: counts.failed };
+    return { failed, pending: counts.pending, failedCount: counts.failed, withheld, withheldCount };
   }
 
   /**

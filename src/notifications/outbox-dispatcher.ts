@@ -151,11 +151,16 @@ export class OutboxDispatcher {
   }
 
   /**
-   * An SMS to a party: its text written now in the party's language, sent to the number the row
+   * An SMS to a party who still consents: its text written now in the party's language, sent to the number the row
    * carries (decrypted only here, never logged nor stored in the clear: the row keeps it masked).
    * A failure is an attempt like a mail's: the same backoff, the same failed-for-good.
    */
   private async sendSms(tx: Tx, row: OutboxMessage, now: Date): Promise<void> {
+    // 个人信息保护法 §15: consent withdrawn after the row was written stops it (done, not failed).
+    // Read without a lock: a withdrawal committed while this one message is going out does not
+    // stop it (the staff's request would otherwise wait on the gateway); it stops every later one.
+    if (!(await this.deps.outbox.partyConsentsToSms(row.partyId, tx)))
+      return this.deps.outbox.markSmsWithheld(tx, row.id, now);
     const attempts = row.attempts + 1;
     try {
       const { sms } = this.deps;

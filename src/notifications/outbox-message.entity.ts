@@ -70,9 +70,13 @@ export class OutboxMessage {
   @Column({ name: 'parent_id', type: 'bigint', nullable: true })
   parentId!: string | null;
 
-  /** What became of it: expanded (`fanout`), mailed, put in a digest, or nothing (`none`: off, no address). */
+  /**
+   * What became of it: expanded (`fanout`), mailed, put in a digest, nothing (`none`: off, no
+   * address), an SMS sent (`sms`), or an SMS not sent because its party no longer consents
+   * (`no_consent`, 个人信息保护法 §15).
+   */
   @Column({ type: 'varchar', length: 12, nullable: true })
-  delivery!: 'fanout' | 'mail' | 'digest' | 'none' | 'sms' | null;
+  delivery!: 'fanout' | 'mail' | 'digest' | 'none' | 'sms' | 'no_consent' | null;
 
   /** The digest that listed it (for `delivery = 'digest'`; `sentAt` is then when it went into it). */
   @Column({ name: 'digest_id', type: 'bigint', nullable: true })

@@ -34,6 +34,17 @@ export interface FailedRow {
   subjectNumber: string | null;
 }
 
+/** An SMS not sent for want of consent, as the admin page lists it. */
+export interface WithheldRow {
+  id: string;
+  kind: string;
+  createdAt: Date;
+  withheldAt: Date;
+  recipient: string | null;
+  phone: string | null;
+  subjectNumber: string | null;
+}
+
 /** The only code that queries the outbox, digests and who hears a unit's notices. */
 export class OutboxRepository {
   constructor(private readonly db: DataSource) {}
@@ -122,6 +133,28 @@ export class OutboxRepository {
       OutboxMessage,
       { id },
       { delivery: 'sms', sentAt: sent.at, sentTo: sent.to, attempts: sent.attempts, nextAttemptAt: null },
+    );
+  }
+
+  /**
+   * Whether the party an SMS is for still consents to SMS (个人信息保护法 §15: a withdrawal stops
+   * what has not been sent); a party gone (`party_id` cleared) does not.
+   */
+  async partyConsentsToSms(partyId: string | null, tx: EntityManager): Promise<boolean> {
+    if (!partyId) return false;
+    const rows: Array<{ sms_consent: boolean }> = await tx.query(
+      'SELECT sms_consent FROM parties WHERE id = $1',
+      [partyId],
+    );
+    return rows[0]?.sms_consent === true;
+  }
+
+  /** An SMS not sent, and not to be: its party withdrew consent before it went out. Done, not failed. */
+  async markSmsWithheld(tx: EntityManager, id: string, now: Date): Promise<void> {
+    await tx.update(
+      OutboxMessage,
+      { id },
+      { delivery: 'no_consent', sentAt: now, nextAttemptAt: null, lastError: null },
     );
   }
 
@@ -286,6 +319,36 @@ export class OutboxRepository {
        LIMIT $2`,
       [scopePath, limit],
     );
+  }
+
+  /**
+   * SMS not sent because their party withdrew consent (`no_consent`), within `scopePath`, newest
+   * first: the party's name and masked number, the case or petition.
+   */
+  async listWithheld(scopePath: string, limit: number): Promise<WithheldRow[]> {
+    return this.db.query(
+      `SELECT o.id, o.kind, o.created_at AS "createdAt", o.sent_at AS "withheldAt",
+              pa.name AS recipient, pa.phone_masked AS phone,
+              COALESCE(c.number, p.number) AS "subjectNumber"
+       FROM outbox o
+       LEFT JOIN parties pa ON pa.id = o.party_id
+       LEFT JOIN cases c ON o.subject_type = 'case' AND c.id = o.subject_id
+       LEFT JOIN petitions p ON o.subject_type = 'petition' AND p.id = o.subject_id
+       WHERE o.delivery = 'no_consent' AND ${scopeOf('o')} <@ $1::ltree
+       ORDER BY o.sent_at DESC, o.id DESC
+       LIMIT $2`,
+      [scopePath, limit],
+    );
+  }
+
+  /** How many SMS were withheld for want of consent, within `scopePath` (index `outbox_sms_no_consent`). */
+  async countWithheld(scopePath: string): Promise<number> {
+    const [row]: Array<{ withheld: number }> = await this.db.query(
+      `SELECT count(*)::int AS withheld FROM outbox o
+       WHERE o.delivery = 'no_consent' AND ${scopeOf('o')} <@ $1::ltree`,
+      [scopePath],
+    );
+    return row.withheld;
   }
 
   /** How many rows wait, and how many failed for good (within `scopePath`, or all). */

@@ -18,7 +18,10 @@ export interface Notification {
   payload: Record<string, unknown>;
 }
 
-/** An SMS to a party who consented to hear by SMS (src/cases/case-party-notices.ts decides who hears what). */
+/**
+ * An SMS to a party or petitioner who consented to hear by SMS (who hears what:
+ * src/cases/case-party-notices.ts, src/petitions/petition-party-notices.ts).
+ */
 export interface PartySms extends SmsMessage {
   subjectType: 'case' | 'petition';
   subjectId: string;
@@ -29,9 +32,13 @@ export interface PartySms extends SmsMessage {
   locale: Locale;
 }
 
-/** Queues notifications inside the caller's transaction. */
-export async function enqueueNotifications(tx: Tx, notifications: Notification[]): Promise<void> {
-  const rows = outboxRows(notifications);
+/** Queues notifications (and SMS to parties) inside the caller's transaction. */
+export async function enqueueNotifications(
+  tx: Tx,
+  notifications: Notification[],
+  sms: PartySms[] = [],
+): Promise<void> {
+  const rows = outboxRows(notifications, sms);
   if (rows) await new WriteBatch(tx).insert(rows).run();
 }
 

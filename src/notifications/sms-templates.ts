@@ -21,6 +21,14 @@ export const smsTemplates = [
   'closed_unresolved',
   'closed_withdrawn',
   'closed_enforcement',
+  // a petition's (信访工作条例): accepted, not accepted, the opinion and the request it leaves, closed
+  'petition_accepted',
+  'petition_declined',
+  'petition_replied',
+  'petition_answered',
+  'petition_reviewed',
+  'petition_rechecked',
+  'petition_closed',
 ] as const;
 export type SmsTemplate = (typeof smsTemplates)[number];
 /** The outbox kind of an SMS row (`notifications.kinds.sms.<template>` names it on /admin/outbox). */
@@ -47,6 +55,8 @@ export interface SmsParams {
   /** Last day (YYYY-MM-DD) to apply for judicial confirmation. */
   until?: string;
   rulingNo?: string;
+  /** The days left to ask for a 复查 or 复核 from the opinion's delivery (the petition rules' window). */
+  days?: number;
 }
 
 export interface SmsMessage {
@@ -57,6 +67,9 @@ export interface SmsMessage {
 export function isSmsTemplate(value: unknown): value is SmsTemplate {
   return typeof value === 'string' && (smsTemplates as readonly string[]).includes(value);
 }
+
+/** The acceptances, which carry the lookup code when the event issued one (`sms.texts.<template>_with_code`). */
+const templatesWithCode: readonly SmsTemplate[] = ['accepted', 'petition_accepted'];
 
 /** An 18-character resident ID or a 15-digit old one, wherever it stands in a text. */
 const idNumberPattern = /(?<![\dA-Za-z])(\d{17}[\dXx]|\d{15})(?![\dA-Za-z])/;
@@ -72,7 +85,10 @@ export class SmsRenderer {
   render(message: SmsMessage, locale: Locale): string {
     const t = this.i18n.getFixedT(locale);
     const { params } = message;
-    const key = message.template === 'accepted' && params.code ? 'accepted_with_code' : message.template;
+    const key =
+      params.code && templatesWithCode.includes(message.template)
+        ? `${message.template}_with_code`
+        : message.template;
     const text = t(`sms.texts.${key}`, {
       ...params,
       at: params.at ? formatMoment(new Date(params.at), locale) : undefined,
@@ -90,8 +106,10 @@ export class SmsRenderer {
     })
       .replace(/\s+/g, ' ')
       .trim();
+    // 个人信息保护法 §15: each message says how to stop them (the unit records the withdrawal)
+    const withStop = `${text}${t('sms.howToStop')}`;
     // 个人信息保护法: an SMS never carries an ID number, whatever a template or a param says
-    if (idNumberPattern.test(text)) throw new Error('an SMS may not carry an ID number');
-    return text;
+    if (idNumberPattern.test(withStop)) throw new Error('an SMS may not carry an ID number');
+    return withStop;
   }
 }

@@ -6,6 +6,7 @@ import type { CaseRegistrationService } from '../cases/case-registration.service
 import { todayInShanghai, type WorkingCalendar } from '../deadlines/working-calendar';
 import { enqueueNotifications, type Notification } from '../notifications/outbox';
 import type { Clock } from '../shared/clock';
+import type { PersonalDataCipher } from '../shared/crypto/personal-data';
 import type { Transactions, Tx } from '../shared/db/transactions';
 import { NotFoundError, RuleViolationError, ValidationError } from '../shared/errors';
 import { isUuid } from '../shared/ids';
@@ -28,6 +29,7 @@ import { firstInstanceUnitOf, type PetitionRepository } from './petition.reposit
 import type { PetitionEventInput } from './petition.schemas';
 import { type ClockPayload, clocksAfter, currentPetitionClock, isPetitionOverdue } from './petition-clocks';
 import { checkRequestedOn, checkReviewable, datedEvent, deliveryWindowOf } from './petition-event-dates';
+import { PetitionPartyNotices } from './petition-party-notices';
 
 /** What the clocks need of an event: the dates the service resolved into it. */
 function clockPayloadOf(row: Petition, event: PetitionEvent): ClockPayload {
@@ -90,6 +92,8 @@ export class PetitionWorkflowService {
   private readonly calendar: () => WorkingCalendar;
   /** A lookup code for the petitioner when the petition is accepted (issue 20). */
   private readonly lookupCodes?: PetitionLookupCodeIssuer;
+  /** SMS to the petitioners who consented (issue 20): in the event's transaction. */
+  private readonly petitionerNotices: PetitionPartyNotices;
 
   constructor(deps: {
     transactions: Transactions;
@@ -101,8 +105,13 @@ export class PetitionWorkflowService {
     clock: Clock;
     calendar: () => WorkingCalendar;
     lookupCodes?: PetitionLookupCodeIssuer;
+    /** DATA_KEY's cipher: seals a lookup code for its wait in the outbox. */
+    cipher: Pick<PersonalDataCipher, 'encrypt'>;
   }) {
     this.lookupCodes = deps.lookupCodes;
+    this.petitionerNotices = new PetitionPartyNotices(deps.petitions, deps.units, (text) =>
+      deps.cipher.encrypt(text),
+    );
     this.transactions = deps.transactions;
     this.petitions = deps.petitions;
     this.units = deps.units;
@@ -188,11 +197,23 @@ export class PetitionWorkflowService {
         updatedAt: now,
       };
       await this.petitions.update(row.id, changes, tx);
-      await enqueueNotifications(tx, noticesOf(event, row, actor, changes));
+      // accepted: the petitioners get a lookup code, in their acceptance SMS and answered once in clear
       const lookupCode =
         input.type === 'ACCEPT'
           ? await this.lookupCodes?.issueIn(tx, { type: 'petition', id: row.id }, origin, 'accept')
           : undefined;
+      await enqueueNotifications(
+        tx,
+        noticesOf(event, row, actor, changes),
+        await this.petitionerNotices.of({
+          row,
+          event,
+          rules,
+          holdingUnitId: context.holdingUnitId,
+          lookupCode,
+          tx,
+        }),
+      );
       return { row: { ...row, ...changes } as Petition, ...(lookupCode ? { lookupCode } : {}) };
     });
   }

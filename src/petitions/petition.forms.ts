@@ -27,15 +27,30 @@ const eventTextFields = [
   'caseId',
 ];
 
-/** The registration form's repeated petitioner fields, zipped into rows (blank rows dropped). */
+/**
+ * The registration form's repeated petitioner fields, zipped into rows (blank rows dropped). A
+ * ticked consent box sends its row's index (an unticked one sends nothing, so the boxes cannot be
+ * zipped by position); each row's language select is always sent.
+ */
 function petitionersFromForm(body: FormBody) {
   const names = asArray(body.petitionerName);
   const ids = asArray(body.petitionerIdNumber);
   const phones = asArray(body.petitionerPhone);
+  const consenting = new Set(asArray(body.petitionerSmsConsent));
+  const languages = asArray(body.petitionerLanguage);
   return names.flatMap((name, index) =>
     name.trim() === ''
       ? []
-      : [{ kind: 'person', name, idNumber: orUndefined(ids[index]), phone: orUndefined(phones[index]) }],
+      : [
+          {
+            kind: 'person',
+            name,
+            idNumber: orUndefined(ids[index]),
+            phone: orUndefined(phones[index]),
+            ...(consenting.has(String(index)) ? { smsConsent: true } : {}),
+            language: orUndefined(languages[index]),
+          },
+        ],
   );
 }
 

@@ -1,4 +1,5 @@
 import type { TFunction } from 'i18next';
+import { partyLanguages } from '../cases/party.entity';
 import { daysLeftText } from '../deadlines/days-left.presenter';
 import { daysBetween } from '../deadlines/plain-date';
 import { provisionalText } from '../deadlines/provisional.presenter';
@@ -190,7 +191,7 @@ export function petitionPageView(page: PetitionPage, { t, locale }: PageContext)
 export function newPetitionView({ t }: PageContext, typed: Record<string, unknown> = {}) {
   return {
     title: t('petitions.new'),
-    rows: petitionerRowsOf(typed),
+    rows: petitionerRowsOf(typed, t),
     categories: ['claim', 'proposal', 'complaint'].map((value) => ({
       value,
       label: t(`petitions.categories.${value}`),
@@ -202,12 +203,14 @@ export function newPetitionView({ t }: PageContext, typed: Record<string, unknow
  * The petitioner rows as typed (at least three), each with the names its errors have:
  * `petitioners.N.field`, N counting only the rows with a name (the others are not sent).
  */
-function petitionerRowsOf(typed: Record<string, unknown>) {
+function petitionerRowsOf(typed: Record<string, unknown>, t: TFunction) {
   const list = (value: unknown): string[] =>
     Array.isArray(value) ? value.map(String) : typeof value === 'string' ? [value] : [];
   const names = list(typed.petitionerName);
   const ids = list(typed.petitionerIdNumber);
   const phones = list(typed.petitionerPhone);
+  const consenting = new Set(list(typed.petitionerSmsConsent));
+  const languages = list(typed.petitionerLanguage);
   let sent = -1;
   return Array.from({ length: Math.max(3, names.length) }, (_, index) => {
     const name = names[index] ?? '';
@@ -221,6 +224,14 @@ function petitionerRowsOf(typed: Record<string, unknown>) {
       nameField: field('name'),
       idNumberField: field('idNumber'),
       phoneField: field('phone'),
+      // 个人信息保护法 §14: consent given explicitly (an unticked box), informed (the hint)
+      smsConsent: consenting.has(String(index)),
+      smsConsentField: field('smsConsent'),
+      languages: partyLanguages.map((language) => ({
+        value: language,
+        label: t(`intake.languages.${language}`),
+        selected: language === (languages[index] || 'zh-CN'),
+      })),
     };
   });
 }

@@ -3,7 +3,7 @@ import type { Actor } from '../access/actor';
 import { policy } from '../access/policy';
 import type { RouteSpec } from '../access/route-table';
 import { actorOf, authorizedRecordOf, originOf } from '../access/route-table';
-import type { PartyAccessPanelPort } from '../cases/case.web.routes';
+import type { PartyAccessPanelPort, SmsConsentPanelPort } from '../cases/case.web.routes';
 import { todayInShanghai } from '../deadlines/working-calendar';
 import type { Clock } from '../shared/clock';
 import { submitForm } from '../shared/http/forms';
@@ -45,6 +45,8 @@ export interface PetitionWebDeps {
   documents: PetitionDocumentService;
   /** The petition page's "party access" panel (src/tracking, issue 20). */
   partyAccess?: PartyAccessPanelPort;
+  /** The petitioners' consent to SMS, withdrawn or given again (issue 20). */
+  smsConsent?: SmsConsentPanelPort;
 }
 
 const context = (req: Request) => ({ t: req.t, locale: req.locale });
@@ -58,6 +60,7 @@ export function petitionWebRoutes({
   clock,
   documents,
   partyAccess,
+  smsConsent,
 }: PetitionWebDeps): RouteSpec[] {
   const record = {
     param: 'id',
@@ -151,6 +154,7 @@ export function petitionWebRoutes({
         res.render('petitions/show', {
           ...(await pageModel(req, id)),
           partyAccess: await partyAccess?.panelFor(req, { type: 'petition', id }),
+          smsConsent: await smsConsent?.panelFor(req, { type: 'petition', id }),
           saved: req.query.saved === '1',
         });
       },

@@ -61,6 +61,8 @@ const rolesAllowed: Record<string, readonly Role[]> = {
   // issue 20: the parties' lookup code of a case — who may act on the case; of a petition — its agent, or a supervisor over it
   'case.lookup_code': ['mediator', 'supervisor'],
   'petition.lookup_code': ['petition_agent', 'supervisor'],
+  'case.sms_consent': ['mediator', 'supervisor'],
+  'petition.sms_consent': ['petition_agent', 'supervisor'],
 };
 
 /** Static assets are not routes with access decisions. */

@@ -83,6 +83,9 @@ interface Row {
   last_error: string | null;
 }
 
+/** Every message ends saying how to stop them (个人信息保护法 §15). */
+const stop = '如不愿再收到短信，请告知本单位。';
+
 /** Issue 20: with SMS_URL set, each SMS is POSTed to the gateway, with the mail's retries and backoff. */
 describe('SMS notices through an HTTP gateway (SMS_URL set)', () => {
   let testApp: TestApp;
@@ -151,15 +154,15 @@ describe('SMS notices through an HTTP gateway (SMS_URL set)', () => {
     });
 
     const received = gateway.received.slice(before);
-    // the acceptance carries the party's lookup code (issued by the same ACCEPT), opened for sending
-    const code = (received[0]?.body as { params?: { code?: string } } | undefined)?.params?.code;
+    // the acceptance carries the lookup code ACCEPT issued, and says how to stop the messages (个人信息保护法 §15)
+    const code = (received[0]?.body as { params?: { code?: string } })?.params?.code;
     expect(code).toMatch(/^[A-Z0-9]{5}-[A-Z0-9]{5}$/);
     expect(received).toEqual([
       {
         contentType: 'application/json; charset=utf-8',
         body: {
           to: '13812345678',
-          text: `【${tree.community.nameZh}】您的纠纷（案号${dispute.number}）已受理。查询码${code}，可在${testApp.config.publicUrl}/track查询进度，请妥善保管。`,
+          text: `【${tree.community.nameZh}】您的纠纷（案号${dispute.number}）已受理。查询码${code}，可在${testApp.config.publicUrl}/track查询进度，请妥善保管。${stop}`,
           template: 'accepted',
           params: { unit: tree.community.nameZh, number: dispute.number, code },
         },

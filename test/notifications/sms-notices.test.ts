@@ -16,6 +16,8 @@ import { startTestApp, type TestApp } from '../support/test-app';
 
 const startAt = new Date('2026-12-03T10:00:00+08:00');
 const idNumbers = ['310112198503152015', '310112199001011233'];
+/** Every message ends saying how to stop them (个人信息保护法 §15). */
+const stop = '如不愿再收到短信，请告知本单位。';
 /** Any run of 15 or 18 ID characters: an SMS may carry none (个人信息保护法). */
 const anyIdNumber = /\d{17}[\dXx]|\d{15}/;
 
@@ -104,7 +106,7 @@ describe('SMS notices to parties, written as JSON files (SMS_URL unset)', () => 
     expect(messages).toEqual([
       {
         to: '13812345678',
-        text: `【${tree.community.nameZh}】您的纠纷（案号${dispute.number}）已受理。查询码${code}，可在${testApp.config.publicUrl}/track查询进度，请妥善保管。`,
+        text: `【${tree.community.nameZh}】您的纠纷（案号${dispute.number}）已受理。查询码${code}，可在${testApp.config.publicUrl}/track查询进度，请妥善保管。${stop}`,
         template: 'accepted',
         params: { unit: tree.community.nameZh, number: dispute.number, code },
       },
@@ -149,7 +151,7 @@ describe('SMS notices to parties, written as JSON files (SMS_URL unset)', () => 
     const [message] = await messagesOf(dispute.id);
 
     expect(message.text).toBe(
-      `[${tree.community.nameEn}] Your dispute (case ${dispute.number}) has been accepted. Lookup code ${message.params.code}: follow it at ${testApp.config.publicUrl}/track. Keep the code safe.`,
+      `[${tree.community.nameEn}] Your dispute (case ${dispute.number}) has been accepted. Lookup code ${message.params.code}: follow it at ${testApp.config.publicUrl}/track. Keep the code safe. To stop these texts, tell our office.`,
     );
   });
 
@@ -177,7 +179,7 @@ describe('SMS notices to parties, written as JSON files (SMS_URL unset)', () => 
     const messages = await messagesOf(dispute.id);
     expect(messages.map((message) => message.template)).toEqual(['accepted', 'session_scheduled']);
     expect(messages[1].text).toBe(
-      `【${tree.community.nameZh}】您的纠纷（案号${dispute.number}）定于2026年12月8日 14:30在莘松居委调解室调解，请准时参加；不能到场请与本单位联系。`,
+      `【${tree.community.nameZh}】您的纠纷（案号${dispute.number}）定于2026年12月8日 14:30在莘松居委调解室调解，请准时参加；不能到场请与本单位联系。${stop}`,
     );
 
     await sendEvents(testApp.services, testApp.db, mediatorId, dispute.id, {
@@ -235,7 +237,7 @@ describe('SMS notices to parties, written as JSON files (SMS_URL unset)', () => 
     const messages = await messagesOf(dispute.id);
     expect(messages.map((message) => message.template)).toEqual(['accepted', 'closed_unresolved']);
     expect(messages[1].text).toBe(
-      `【${tree.community.nameZh}】您的纠纷（案号${dispute.number}）调解未成，已终结调解。您可以：向人民法院起诉。`,
+      `【${tree.community.nameZh}】您的纠纷（案号${dispute.number}）调解未成，已终结调解。您可以：向人民法院起诉。${stop}`,
     );
   });
 

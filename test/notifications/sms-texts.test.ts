@@ -1,8 +1,12 @@
 import { partiesToTell, partyMessageOf } from '../../src/cases/case-party-notices';
 import type { Party } from '../../src/cases/party.entity';
+import { consentingRecipients } from '../../src/notifications/party-sms';
 import { SmsRenderer, smsTemplates } from '../../src/notifications/sms-templates';
+import { petitionerMessageOf } from '../../src/petitions/petition-party-notices';
 import { createI18n } from '../../src/shared/i18n/i18n';
 import type { CaseContext, CaseEvent } from '../../src/workflows/case.machine';
+import type { PetitionEvent } from '../../src/workflows/petition.machine';
+import { petitionRulesFor } from '../../src/workflows/rules';
 
 /** Issue 20: which event tells the parties what, and the texts they read (in both languages, short, no ID number). */
 
@@ -90,7 +94,7 @@ describe('the texts', () => {
 
   it('when the acceptance carries a lookup code, then the text gives it and where to look the case up', () => {
     expect(renderer.render({ template: 'accepted', params: { ...common, code: 'K7MP-4QXH' } }, 'zh-CN')).toBe(
-      '【莘松居委工作站】您的纠纷（案号MH-2026-000123）已受理。查询码K7MP-4QXH，可在https://tiaojie.example.gov.cn/track查询进度，请妥善保管。',
+      '【莘松居委工作站】您的纠纷（案号MH-2026-000123）已受理。查询码K7MP-4QXH，可在https://tiaojie.example.gov.cn/track查询进度，请妥善保管。如不愿再收到短信，请告知本单位。',
     );
   });
 
@@ -101,7 +105,7 @@ describe('the texts', () => {
         'zh-CN',
       ),
     ).toBe(
-      '【莘松居委工作站】您的纠纷（案号MH-2026-000123）已达成调解协议。自协议生效之日起三十日内可共同向人民法院申请司法确认（截至2027年1月4日）。',
+      '【莘松居委工作站】您的纠纷（案号MH-2026-000123）已达成调解协议。自协议生效之日起三十日内可共同向人民法院申请司法确认（截至2027年1月4日）。如不愿再收到短信，请告知本单位。',
     );
   });
 
@@ -124,6 +128,7 @@ describe('the texts', () => {
       guidance: 'arbitration,payment_order',
       until: '2027-01-04',
       rulingNo: '(2026)沪0112民特1号',
+      days: 30,
     };
     for (const template of smsTemplates) {
       const zh = renderer.render({ template, params }, 'zh-CN');
@@ -139,6 +144,89 @@ describe('the texts', () => {
       expect(zh).not.toContain('{{');
       expect(en).not.toContain('{{');
       expect(en).not.toMatch(/[\u4e00-\u9fff]/);
+    }
+  });
+});
+
+describe('what the consenting petitioners are told, by event (信访工作条例)', () => {
+  const rules = petitionRulesFor(1);
+  const reply = (reviewRequestWindowEndsOn: string | null): PetitionEvent => ({
+    type: 'REPLY',
+    opinion: '予以解释。',
+    on: '2026-12-03',
+    deliveredOn: '2026-12-03',
+    reviewRequestWindowEndsOn,
+  });
+
+  it('第二十二条: when a petition is accepted with a lookup code, then the message carries it', () => {
+    expect(petitionerMessageOf({ type: 'ACCEPT' }, rules, { lookupCode: 'K7MP-4QXH' })).toEqual({
+      template: 'petition_accepted',
+      params: { code: 'K7MP-4QXH' },
+    });
+  });
+
+  it('第三十五条: a claim’s opinion tells the days to ask for a review, read from the rules; a proposal’s answer opens none', () => {
+    expect(petitionerMessageOf(reply('2027-01-04'), rules)).toEqual({
+      template: 'petition_replied',
+      params: { days: rules.reviewRequestWindow.days },
+    });
+    expect(rules.reviewRequestWindow.days).toBe(30);
+    expect(petitionerMessageOf(reply(null), rules)).toEqual({ template: 'petition_answered', params: {} });
+  });
+
+  it('第三十六条: the review opinion tells the days to ask for a recheck; the recheck is final', () => {
+    expect(
+      petitionerMessageOf(
+        {
+          type: 'REVIEW_DECIDED',
+          opinion: '维持。',
+          on: '2026-12-03',
+          deliveredOn: '2026-12-03',
+          recheckRequestWindowEndsOn: '2027-01-04',
+        },
+        rules,
+      ),
+    ).toEqual({ template: 'petition_reviewed', params: { days: rules.recheckRequestWindow.days } });
+    expect(petitionerMessageOf({ type: 'RECHECK_DECIDED', opinion: '维持。' }, rules)?.template).toBe(
+      'petition_rechecked',
+    );
+  });
+
+  it('when an event only moves the petition inside the units (an agent assigned, a forward, an extension), then the petitioners hear nothing', () => {
+    expect(petitionerMessageOf({ type: 'ASSIGN_AGENT', agentId: 'a' }, rules)).toBeNull();
+    expect(petitionerMessageOf({ type: 'FORWARD', toUnitId: 'u' }, rules)).toBeNull();
+    expect(petitionerMessageOf({ type: 'LINK_CASE', caseId: 'c' }, rules)).toBeNull();
+  });
+
+  it('when petitioners are chosen, then only those who consented (and did not withdraw) and have a phone are told', () => {
+    const petitioner = (fields: Partial<Party>) =>
+      ({
+        role: 'petitioner',
+        smsConsent: true,
+        phoneEncrypted: 'v1.x',
+        language: 'zh-CN',
+        ...fields,
+      }) as Party;
+    const people = [
+      petitioner({ id: 'a' }),
+      petitioner({ id: 'b', smsConsent: false }),
+      petitioner({ id: 'c', phoneEncrypted: null }),
+    ];
+    expect(consentingRecipients(people, ['petitioner']).map((one) => one.id)).toEqual(['a']);
+  });
+
+  it('when a petition’s message is written with the longest number, then it stays within 140 characters and says how to stop', async () => {
+    const renderer = new SmsRenderer(await createI18n('zh-CN'), 'https://tiaojie.example.gov.cn');
+    const params = {
+      unit: '莘庄镇人民调解委员会',
+      number: 'MH-XF-2026-000123',
+      code: 'K7MP4-QXH2R',
+      days: 30,
+    };
+    for (const template of smsTemplates.filter((one) => one.startsWith('petition_'))) {
+      const text = renderer.render({ template, params }, 'zh-CN');
+      expect({ template, length: text.length <= 140 }).toEqual({ template, length: true });
+      expect(text.endsWith('如不愿再收到短信，请告知本单位。')).toBe(true);
     }
   });
 });

@@ -79,8 +79,8 @@ export function notificationRoutes(deps: {
             id: row.id,
             kind:
               row.kind === 'digest' ? req.t('outbox.digestKind') : req.t(`notifications.kinds.${row.kind}`),
-            recipient: row.recipient ?? '—',
-            email: row.email ?? '—',
+            recipient: row.partyRole ? req.t(`partyRoles.${row.partyRole}`) : (row.recipient ?? '—'),
+            email: row.email ?? (row.partyRole ? req.t('outbox.smsParty') : '—'),
             subject: row.subjectNumber ?? '—',
             failedAt: formatDateTime(row.failedAt, req.locale),
             attempts: row.attempts,
@@ -91,8 +91,8 @@ export function notificationRoutes(deps: {
           withheld: overview.withheld.map((row) => ({
             id: row.id,
             kind: req.t(`notifications.kinds.${row.kind}`),
-            recipient: row.recipient ?? '—',
-            phone: row.phone ?? '—',
+            recipient: row.partyRole ? req.t(`partyRoles.${row.partyRole}`) : '—',
+            phone: req.t('outbox.smsParty'),
             subject: row.subjectNumber ?? '—',
             withheldAt: formatDateTime(row.withheldAt, req.locale),
           })),

@@ -31,6 +31,8 @@ export interface FailedRow {
   lastError: string | null;
   recipient: string | null;
   email: string | null;
+  /** An SMS's party, by role only (applicant, respondent, petitioner). */
+  partyRole: string | null;
   subjectNumber: string | null;
 }
 
@@ -40,8 +42,8 @@ export interface WithheldRow {
   kind: string;
   createdAt: Date;
   withheldAt: Date;
-  recipient: string | null;
-  phone: string | null;
+  /** The party, by role only. */
+  partyRole: string | null;
   subjectNumber: string | null;
 }
 
@@ -301,13 +303,14 @@ export class OutboxRepository {
 
   /**
    * Rows that failed for good, for recipients within `scopePath` (the admin's subtree): a mail's
-   * user, an SMS's case (the unit holding it). An SMS shows its party's name and masked number.
+   * user, an SMS's case (the unit holding it). An SMS shows only its party's role: an admin may not
+   * see the case, so neither its parties' names nor their numbers (policy.canSee).
    */
   async listFailed(scopePath: string, limit: number): Promise<FailedRow[]> {
     return this.db.query(
       `SELECT o.id, o.kind, o.created_at AS "createdAt", o.failed_at AS "failedAt", o.attempts,
-              o.last_error AS "lastError", COALESCE(u.display_name, pa.name) AS recipient,
-              COALESCE(u.email, pa.phone_masked) AS email,
+              o.last_error AS "lastError", u.display_name AS recipient, u.email AS email,
+              pa.role AS "partyRole",
               COALESCE(c.number, p.number) AS "subjectNumber"
        FROM outbox o
        LEFT JOIN users u ON u.id = o.recipient_user_id
@@ -323,12 +326,12 @@ export class OutboxRepository {
 
   /**
    * SMS not sent because their party withdrew consent (`no_consent`), within `scopePath`, newest
-   * first: the party's name and masked number, the case or petition.
+   * first: the party's role (not its name or number, as for failed rows), the case or petition.
    */
   async listWithheld(scopePath: string, limit: number): Promise<WithheldRow[]> {
     return this.db.query(
       `SELECT o.id, o.kind, o.created_at AS "createdAt", o.sent_at AS "withheldAt",
-              pa.name AS recipient, pa.phone_masked AS phone,
+              pa.role AS "partyRole",
               COALESCE(c.number, p.number) AS "subjectNumber"
        FROM outbox o
        LEFT JOIN parties pa ON pa.id = o.party_id

@@ -6,6 +6,7 @@ import { maskIdNumber, maskPhone, type PersonalDataCipher } from '../shared/cryp
 import { nextRecordNumber } from '../shared/db/record-numbers';
 import type { Transactions, Tx } from '../shared/db/transactions';
 import { RuleViolationError, ValidationError } from '../shared/errors';
+import { checkPhone, isMobile } from '../shared/phone-number';
 import type { Unit } from '../units/unit.entity';
 import { mediationLevelOf } from '../units/unit.entity';
 import type { UnitRepository } from '../units/unit.repository';
@@ -318,9 +319,12 @@ export function smsConsentErrors(
   parties: Array<Pick<PartyInput, 'smsConsent' | 'phone'>>,
   field = 'parties',
 ) {
-  return parties.flatMap((party, index) =>
-    party.smsConsent && !party.phone
-      ? [{ field: `${field}.${index}.smsConsent`, message: 'validation.sms_consent_needs_phone' }]
-      : [],
-  );
+  // an SMS reaches a mobile only: consent with no phone, or with a landline, cannot be kept
+  return parties.flatMap((party, index) => {
+    if (!party.smsConsent) return [];
+    const phone = party.phone ? checkPhone(party.phone) : null;
+    return phone?.ok && isMobile(phone.value)
+      ? []
+      : [{ field: `${field}.${index}.smsConsent`, message: 'validation.sms_consent_needs_phone' }];
+  });
 }

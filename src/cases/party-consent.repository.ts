@@ -11,11 +11,14 @@ export interface PartySubject {
 export type PartyConsent = Pick<
   Party,
   'id' | 'name' | 'role' | 'phoneMasked' | 'smsConsent' | 'smsConsentAt' | 'smsConsentWithdrawnAt'
-> & { hasPhone: boolean };
+> & {
+  /** A mobile number is stored: a landline cannot receive an SMS. */
+  hasMobile: boolean;
+};
 
 const columns = `id, name, role, phone_masked AS "phoneMasked", sms_consent AS "smsConsent",
   sms_consent_at AS "smsConsentAt", sms_consent_withdrawn_at AS "smsConsentWithdrawnAt",
-  phone_encrypted IS NOT NULL AS "hasPhone"`;
+  phone_encrypted IS NOT NULL AND phone_masked ~ '^1[3-9]' AS "hasMobile"`;
 const ownerColumn = (subject: PartySubject) => (subject.type === 'case' ? 'case_id' : 'petition_id');
 
 /** The only code that reads and writes parties' consent to SMS (个人信息保护法 §14, §15). */

@@ -71,8 +71,8 @@ export class PartyConsentService {
       const party = await this.deps.parties.lock(subject, partyId, tx);
       if (!party) throw new NotFoundError();
       if (party.smsConsent === consent) return stateOf(party);
-      // 个人信息保护法 §14: consent to hear by SMS needs a number to send it to
-      if (consent && !party.hasPhone)
+      // 个人信息保护法 §14: consent to hear by SMS needs a mobile number to send it to
+      if (consent && !party.hasMobile)
         throw new RuleViolationError('validation_failed', [
           { field: 'consent', message: 'validation.sms_consent_needs_phone' },
         ]);

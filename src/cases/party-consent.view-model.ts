@@ -55,10 +55,10 @@ export function smsConsentView(
           ? null
           : party.smsConsent
             ? { consent: 'false', label: t('smsConsent.recordWithdrawal') }
-            : party.hasPhone
+            : party.hasMobile
               ? { consent: 'true', label: t('smsConsent.recordConsent') }
               : null,
-        needsPhone: mayChange && !party.smsConsent && !party.hasPhone,
+        needsPhone: mayChange && !party.smsConsent && !party.hasMobile,
       })),
   };
 }

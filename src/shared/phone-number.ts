@@ -79,3 +79,8 @@ export function phoneHref(normalised: string): string {
   const international = `+86${number.startsWith('0') ? number.slice(1) : number}`;
   return `tel:${international}${extension ? `;ext=${extension}` : ''}`;
 }
+
+/** Whether a normalised number (what `checkPhone` answers) is a mobile's: the only kind an SMS reaches. */
+export function isMobile(normalised: string): boolean {
+  return /^1[3-9]\d{9}$/.test(normalised);
+}

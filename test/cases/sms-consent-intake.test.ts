@@ -62,7 +62,7 @@ describe('intake: a party’s consent to SMS notices', () => {
 
     expect(response.status).toBe(422);
     expect(response.text).toContain('id="field-parties.1.smsConsent-error"');
-    expect(response.text).toContain('同意接收短信通知须填写电话');
+    expect(response.text).toContain('同意接收短信通知须填写手机号码（座机收不到短信）');
     expect(response.text).toMatch(/name="parties\.1\.smsConsent" checked/);
     const [{ n }] = await testApp.db.query(`SELECT count(*)::int AS n FROM parties WHERE name = '周海燕'`);
     expect(n).toBe(0);

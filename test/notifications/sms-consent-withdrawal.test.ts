@@ -199,7 +199,10 @@ describe('withdrawing consent to SMS notices (个人信息保护法 第十五条
 
     expect(response.status).toBe(422);
     expect(response.body.error.details).toEqual([
-      { field: 'consent', message: 'consent to SMS notices needs a phone number' },
+      {
+        field: 'consent',
+        message: 'Consent to SMS notices needs a mobile number (a landline cannot receive texts)',
+      },
     ]);
     const [party] = await testApp.db.query(`SELECT sms_consent FROM parties WHERE id = $1`, [respondentId]);
     expect(party.sms_consent).toBe(false);
@@ -246,7 +249,7 @@ describe('withdrawing consent to SMS notices (个人信息保护法 第十五条
     expect(panel).toContain('未同意');
     expect(panel).toContain('记录撤回同意');
     // the respondent has no phone: no button, but why
-    expect(panel).toContain('同意接收短信须有电话');
+    expect(panel).toContain('同意接收短信须有手机号码（座机收不到短信）');
 
     const [{ id: applicantId }] = await testApp.db.query(
       `SELECT id FROM parties WHERE case_id = $1 AND role = 'applicant'`,

@@ -259,7 +259,7 @@ describe('SMS notices to parties, written as JSON files (SMS_URL unset)', () => 
   });
 
   describe('consent at intake', () => {
-    it('when a party consents to SMS without a phone, then 422 names that party’s field in the caller’s language, and nothing is registered', async () => {
+    it('when a party consents to SMS without a mobile phone (none, or a landline), then 422 names that party’s field in the caller’s language, and nothing is registered', async () => {
       const token = await apiToken(
         testApp.app,
         (await createUser(testApp.db, { role: 'mediator', unitId: tree.community.id })).username,
@@ -279,9 +279,24 @@ describe('SMS notices to parties, written as JSON files (SMS_URL unset)', () => 
         });
 
       expect(response.status).toBe(422);
-      expect(response.body.error.details).toEqual([
-        { field: 'parties.1.smsConsent', message: 'consent to SMS notices needs a phone number' },
-      ]);
+      const needsMobile = 'Consent to SMS notices needs a mobile number (a landline cannot receive texts)';
+      expect(response.body.error.details).toEqual([{ field: 'parties.1.smsConsent', message: needsMobile }]);
+      expect(await testApp.db.query('SELECT count(*)::int AS n FROM cases')).toEqual(before);
+
+      // a landline cannot receive a text: consent with one is refused the same way
+      const landline = await request(testApp.app)
+        .post('/api/v1/cases')
+        .set('Authorization', `Bearer ${token}`)
+        .set('Accept-Language', 'en')
+        .send({
+          type: 'neighbourhood',
+          title: '楼上漏水',
+          description: '楼上漏水引发的邻里纠纷。',
+          source: 'walk_in',
+          parties: [applicant({ phone: '021-64123456' }), respondent()],
+        });
+      expect(landline.status).toBe(422);
+      expect(landline.body.error.details).toEqual([{ field: 'parties.0.smsConsent', message: needsMobile }]);
       expect(await testApp.db.query('SELECT count(*)::int AS n FROM cases')).toEqual(before);
     });
 
@@ -300,7 +315,7 @@ describe('SMS notices to parties, written as JSON files (SMS_URL unset)', () => 
 
       expect(response.status).toBe(422);
       expect(response.body.error.details).toEqual([
-        { field: 'petitioners.0.smsConsent', message: '同意接收短信通知须填写电话' },
+        { field: 'petitioners.0.smsConsent', message: '同意接收短信通知须填写手机号码（座机收不到短信）' },
       ]);
     });
 

@@ -286,7 +286,7 @@ describe('SMS notices to petitioners (信访工作条例), written as JSON files
 
       expect(response.status).toBe(422);
       expect(response.text).toContain('id="petitioner-0-sms-error"');
-      expect(response.text).toContain('同意接收短信通知须填写电话');
+      expect(response.text).toContain('同意接收短信通知须填写手机号码（座机收不到短信）');
       expect(response.text).toMatch(/name="petitionerSmsConsent" value="0" checked/);
     });
   });

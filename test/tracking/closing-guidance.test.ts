@@ -1,5 +1,5 @@
-import { Browser } from '../support/auth';
 import { type CaseTeam, createCaseTeam, sendEvents } from '../cases/case-api';
+import { Browser } from '../support/auth';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { acceptedCase, startAt } from './tracking-support';
 

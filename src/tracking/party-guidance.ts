@@ -130,7 +130,9 @@ function unresolvedGuidance(record: ProgressRecord): GuidanceLine[] {
   // labour: arbitration before any lawsuit (劳动争议调解仲裁法 §5), within a year (§27)
   if (record.kind === 'labour') return [{ key: 'case.closedUnresolvedLabour' }];
   const named = closedBy?.guidance.find((way) => waysOnAfterFailure.includes(way));
-  return [{ key: `case.closedUnresolved.${named ?? 'litigation'}` }];
+  // 人民调解法 §26 is people's mediation's: an administrative body's failed mediation names the way only
+  const family = record.track === 'administrative' ? 'closedUnresolvedAdministrative' : 'closedUnresolved';
+  return [{ key: `case.${family}.${named ?? 'litigation'}` }];
 }
 
 /** The mediation period (劳动争议调解仲裁法 §14: 15 days) has run out while the case is still in mediation. */

@@ -174,6 +174,17 @@ describe('what the state means for the party and what they may do next (partyGui
     expect(partyGuidanceOf(confirmed, '2026-12-03', calendar)).toEqual([
       { key: 'case.agreementConfirmedJudicial' },
     ]);
+    // failed at an administrative body: the way named, without the people's mediation law's §26
+    const administrativeFailure = record({
+      track: 'administrative',
+      state: 'closed',
+      outcome: 'unresolved',
+      closedBy: { type: 'FAIL', guidance: ['administrative_ruling'] },
+    });
+    expect(partyGuidanceOf(administrativeFailure, '2026-12-03', calendar)).toEqual([
+      { key: 'case.closedUnresolvedAdministrative.administrative_ruling' },
+    ]);
+    expect((await shown(administrativeFailure, '2026-12-03'))[0]).not.toContain('人民调解法');
     // failed on the judicial track: back to the court, not "you may sue"
     const failed = record({
       track: 'judicial',

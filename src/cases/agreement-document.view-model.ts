@@ -2,6 +2,7 @@ import { formatPlainDate } from '../shared/format';
 import { unitName } from '../units/unit.presenter';
 import type { ViewContext } from './case.view-model';
 import type { CaseFile, DocumentParty } from './case-file.service';
+import { partyLines } from './documents/document-parts';
 
 /** The printed agreement (人民调解协议书, templates/documents/agreement.hbs). */
 export function agreementDocumentView(
@@ -28,14 +29,7 @@ export function agreementDocumentView(
     oral: agreement.form === 'oral',
     backUrl: `/cases/${row.id}`,
     backLabel: t('casePage.backToCase'),
-    parties: parties.map(({ party, idNumber, phone }) => ({
-      roleLabel: t(`partyRoles.${party.role}`),
-      name: party.name,
-      organisation: party.kind === 'organisation',
-      idNumber: idNumber ?? party.idNumberMasked,
-      phone: phone ?? party.phoneMasked,
-      address: party.address,
-    })),
+    parties: partyLines(parties, t),
     facts: row.description,
     terms: agreement.terms,
     performance: agreement.performBy

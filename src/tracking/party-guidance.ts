@@ -11,18 +11,27 @@ export interface GuidanceLine {
 
 /** The ways on the law leaves open when mediation fails (a case's FAIL event names one). */
 const waysOnAfterFailure = ['arbitration', 'litigation', 'administrative_ruling', 'payment_order', 'other'];
+/** The ways on a breach of an agreement the court did not confirm (the BREACHED event names them). */
+const waysOnAfterBreach = ['litigation', 'arbitration', 'payment_order'];
 
 /**
  * WHAT THE STATE MEANS FOR THE PARTY AND WHAT THEY MAY DO NEXT — the one rule that chooses
- * the texts (kept in the locale files under `tracking.guidance`, each naming its article):
+ * the texts (kept in the locale files under `tracking.guidance`, each naming its article), by
+ * state, outcome, dispute type and track (人民调解 / 行政调解 / 司法调解):
  *
  * - a labour case whose mediation period has run out: arbitration is open (劳动争议调解仲裁法 §14);
- * - an agreement on the people's track while its window runs: judicial confirmation within
- *   30 days of its taking effect (人民调解法 §33); confirmed: enforcement if not performed;
- *   a labour agreement not performed: arbitration (§15);
- * - closed unresolved: the way on the case's failure named (arbitration, litigation …);
- * - a petition replied to: 复查 within 30 days (信访工作条例 §35); reviewed: 复核 within 30
- *   days (§36); a recheck's opinion is final (§36).
+ * - an agreement while its confirmation window runs: joint application to the court within 30
+ *   days — 人民调解法 §33 on the people's track, 民事诉讼法 §205 on the judicial one; confirmed:
+ *   the party applies for enforcement (人民调解法 §33 / 民事诉讼法 §206, within two years, §250);
+ *   otherwise a people's agreement may be sued on (人民调解法 §32), a labour one goes to
+ *   arbitration (§15); an administrative or court-invited agreement cites neither;
+ * - closed after a breach: the ways the BREACHED event recorded (人民调解法 §32; 劳动争议调解仲裁法
+ *   §15, §16 for the matters it concerns); after a failure: the way the FAIL named (人民调解法
+ *   §26), for labour arbitration (劳动争议调解仲裁法 §5, §27) — but a case the court invited
+ *   (judicial track) goes back to the court's proceedings;
+ * - a claim (申诉求决类) replied to: 复查 within 30 days (信访工作条例 §35); reviewed: 复核 within 30
+ *   days (§36); a recheck's opinion is final (§36). A proposal's or complaint's answer is not
+ *   reviewable (§35 reviews 信访处理意见 only).
  */
 export function partyGuidanceOf(
   record: ProgressRecord,
@@ -33,7 +42,6 @@ export function partyGuidanceOf(
 }
 
 function caseGuidance(record: ProgressRecord, today: PlainDate, calendar: WorkingCalendar): GuidanceLine[] {
-  const context = record.context;
   const labour = record.kind === 'labour';
   switch (record.state) {
     case 'registered':
@@ -49,14 +57,8 @@ function caseGuidance(record: ProgressRecord, today: PlainDate, calendar: Workin
       if (labour && periodRunOut(record, today, calendar)) lines.unshift({ key: 'case.labourPeriodRunOut' });
       return lines;
     }
-    case 'agreement.awaitingFulfilment': {
-      if (context.judiciallyConfirmed === true) return [{ key: 'case.agreementConfirmed' }];
-      const endsOn =
-        typeof context.confirmationWindowEndsOn === 'string' ? context.confirmationWindowEndsOn : null;
-      if (labour) return [{ key: 'case.agreementLabour' }];
-      if (endsOn && endsOn >= today) return [{ key: 'case.agreementConfirmable', params: { date: endsOn } }];
-      return [{ key: 'case.agreementReached' }];
-    }
+    case 'agreement.awaitingFulfilment':
+      return agreementGuidance(record, today);
     case 'agreement.judicialConfirmation':
       return [{ key: 'case.atCourt' }];
     case 'closed':
@@ -66,19 +68,36 @@ function caseGuidance(record: ProgressRecord, today: PlainDate, calendar: Workin
   }
 }
 
+/**
+ * An agreement awaiting performance, by track: the confirmation window's article is the
+ * people's mediation law's (§33) on the people's track, the civil procedure law's (§205) on
+ * the judicial one; §32 (sue on the agreement) is the people's track's only.
+ */
+function agreementGuidance(record: ProgressRecord, today: PlainDate): GuidanceLine[] {
+  const context = record.context;
+  const judicial = record.track === 'judicial';
+  if (context.judiciallyConfirmed === true)
+    return [{ key: judicial ? 'case.agreementConfirmedJudicial' : 'case.agreementConfirmed' }];
+  if (record.kind === 'labour') return [{ key: 'case.agreementLabour' }];
+  const endsOn =
+    typeof context.confirmationWindowEndsOn === 'string' ? context.confirmationWindowEndsOn : null;
+  if (endsOn && endsOn >= today)
+    return [
+      {
+        key: judicial ? 'case.agreementConfirmableJudicial' : 'case.agreementConfirmable',
+        params: { date: endsOn },
+      },
+    ];
+  if (record.track === 'people' || record.track === null) return [{ key: 'case.agreementReached' }];
+  return [{ key: judicial ? 'case.agreementReachedJudicial' : 'case.agreementReachedAdministrative' }];
+}
+
 function closedGuidance(record: ProgressRecord): GuidanceLine[] {
   switch (record.outcome) {
     case 'resolved':
       return [{ key: 'case.closedResolved' }];
-    case 'unresolved': {
-      const way =
-        record.failGuidance && waysOnAfterFailure.includes(record.failGuidance)
-          ? record.failGuidance
-          : record.kind === 'labour'
-            ? 'arbitration'
-            : 'litigation';
-      return [{ key: `case.closedUnresolved.${way}` }];
-    }
+    case 'unresolved':
+      return unresolvedGuidance(record);
     case 'withdrawn':
       return [{ key: 'case.closedWithdrawn' }];
     case 'not_accepted':
@@ -86,10 +105,34 @@ function closedGuidance(record: ProgressRecord): GuidanceLine[] {
     case 'referred_out':
       return [{ key: 'case.referredOut' }];
     case 'enforcement_referred':
-      return [{ key: 'case.enforcementReferred' }];
+      return [
+        {
+          key: record.track === 'judicial' ? 'case.enforcementReferredJudicial' : 'case.enforcementReferred',
+        },
+      ];
     default:
       return [{ key: 'case.closed' }];
   }
+}
+
+/**
+ * Closed unresolved, by the event that closed it: a breach (the ways its rules gave, one line
+ * each) or a failure (the way named; a court-invited case returns to the court instead).
+ */
+function unresolvedGuidance(record: ProgressRecord): GuidanceLine[] {
+  const closedBy = record.closedBy;
+  if (closedBy?.type === 'BREACHED') {
+    const ways = closedBy.guidance.filter((way) => waysOnAfterBreach.includes(way));
+    if (ways.length === 0) return [{ key: 'case.closedBreached.other' }];
+    return ways.map((way) => ({ key: `case.closedBreached.${way}` }));
+  }
+  if (record.track === 'judicial') return [{ key: 'case.closedUnresolvedJudicial' }];
+  // labour: arbitration before any lawsuit (劳动争议调解仲裁法 §5), within a year (§27)
+  if (record.kind === 'labour') return [{ key: 'case.closedUnresolvedLabour' }];
+  const named = closedBy?.guidance.find((way) => waysOnAfterFailure.includes(way));
+  // 人民调解法 §26 is people's mediation's: an administrative body's failed mediation names the way only
+  const family = record.track === 'administrative' ? 'closedUnresolvedAdministrative' : 'closedUnresolved';
+  return [{ key: `case.${family}.${named ?? 'litigation'}` }];
 }
 
 /** The mediation period (劳动争议调解仲裁法 §14: 15 days) has run out while the case is still in mediation. */
@@ -116,6 +159,8 @@ function petitionGuidance(record: ProgressRecord): GuidanceLine[] {
     case 'accepted.handling':
       return [{ key: 'petition.handling' }];
     case 'accepted.replied':
+      // §35 reviews the 信访处理意见 a claim ends in; a proposal or complaint is answered, not reviewable
+      if (record.kind !== 'claim') return [{ key: 'petition.answered' }];
       return [{ key: 'petition.replied', params: { date: dateOf('reviewRequestWindowEndsOn') } }];
     case 'accepted.review':
       return [{ key: 'petition.review' }];

@@ -19,8 +19,12 @@ export interface ProgressRecord {
   /** The holding unit's names and its public contact phone (normalised), if it has one. */
   holdingUnit: { nameZh: string; nameEn: string; phone: string | null };
   updatedAt: Date;
-  /** The way on the case's last FAIL event named (arbitration, litigation …), if it failed. */
-  failGuidance: string | null;
+  /**
+   * The event that closed a case unresolved — the last FAIL or BREACHED (mediation may have
+   * resumed after an earlier one) — with the ways on it named: FAIL's one (arbitration,
+   * litigation …), BREACHED's from the rules (人民调解法 §32; 劳动争议调解仲裁法 §15, §16).
+   */
+  closedBy: { type: 'FAIL' | 'BREACHED'; guidance: string[] } | null;
 }
 
 /**
@@ -45,9 +49,10 @@ export class ProgressLookupQueries {
        )
        SELECT s.*, u.name_zh, u.name_en, u.phone AS unit_phone,
               CASE WHEN l.lookup_enabled THEN l.code_hash END AS code_hash,
-              (SELECT e.payload ->> 'guidance' FROM case_events e
-                WHERE s.subject_type = 'case' AND e.case_id = s.id AND e.type = 'FAIL'
-                ORDER BY e.seq DESC LIMIT 1) AS fail_guidance
+              (SELECT jsonb_build_object('type', e.type, 'guidance', e.payload -> 'guidance')
+                 FROM case_events e
+                WHERE s.subject_type = 'case' AND e.case_id = s.id AND e.type IN ('FAIL', 'BREACHED')
+                ORDER BY e.seq DESC LIMIT 1) AS closed_by
        FROM (VALUES (1)) AS one (x)
        LEFT JOIN subject s ON true
        LEFT JOIN lookup_codes l ON l.subject_type = s.subject_type AND l.subject_id = s.id
@@ -76,8 +81,20 @@ export class ProgressLookupQueries {
           phone: (row.unit_phone as string | null) ?? null,
         },
         updatedAt: new Date(row.updated_at as string),
-        failGuidance: (row.fail_guidance as string | null) ?? null,
+        closedBy: closedByOf(row.closed_by),
       },
     };
   }
+}
+
+/** FAIL records one way (a string), BREACHED a list of `{guidance, source}`: both read as a list of ways. */
+function closedByOf(value: unknown): ProgressRecord['closedBy'] {
+  if (!value || typeof value !== 'object') return null;
+  const { type, guidance } = value as { type?: unknown; guidance?: unknown };
+  if (type !== 'FAIL' && type !== 'BREACHED') return null;
+  const entries = Array.isArray(guidance) ? guidance : [guidance];
+  const ways = entries
+    .map((entry) => (entry && typeof entry === 'object' ? (entry as { guidance?: unknown }).guidance : entry))
+    .filter((way): way is string => typeof way === 'string');
+  return { type, guidance: ways };
 }

@@ -154,7 +154,10 @@ describe('in the browser: the documents of a case, from acceptance to the case f
       expect(notice).toContain('人民调解工作若干规定 第三十三条');
       expect(notice).toContain('选择或者接受人民调解员');
       expect(notice).toContain('人民调解法 第二十三条');
-      expect(notice).toContain(applicantId); // in full for the signed copy (and audited)
+      expect(notice).toContain('人民调解法 第二十四条'); // the parties' duties beside their rights
+      // served on both sides (个人信息保护法 §6): the applicant's number masked, no phone or address
+      expect(notice).not.toContain(applicantId);
+      expect(notice).toContain('310***********2015');
       expect(notice).toContain('查询码已在受理时发给当事人');
 
       const receipt = await openDocument(
@@ -213,9 +216,14 @@ describe('in the browser: the documents of a case, from acceptance to the case f
         panel.getByRole('link', { name: '卷内目录' }),
         'case-file-contents',
       );
-      const order = ['受理通知书', '调解笔录', '吊顶照片说明.txt', '人民调解协议书', '回访记录'].map((name) =>
-        contents.indexOf(name),
-      );
+      const order = [
+        '调解申请登记',
+        '受理通知书',
+        '调解笔录',
+        '吊顶照片说明.txt',
+        '人民调解协议书',
+        '回访记录',
+      ].map((name) => contents.indexOf(name));
       expect(order.every((index) => index >= 0)).toBe(true);
       expect([...order].sort((a, b) => a - b)).toEqual(order);
       expect(contents).toContain('现场照片说明');
@@ -224,7 +232,7 @@ describe('in the browser: the documents of a case, from acceptance to the case f
         `SELECT count(*)::int AS count FROM audit_log WHERE action = 'case.document_printed' AND target_id = $1`,
         [row.id],
       );
-      expect(count).toBe(5); // notice, its receipt, the session record, the follow-up record, the agreement's receipt
+      expect(count).toBe(4); // the notice's receipt, the session record, the follow-up record, the agreement's receipt (a notice shows no full number)
       expect(ui.problems).toEqual([]);
     } finally {
       await ui.close();

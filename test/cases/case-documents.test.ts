@@ -2,7 +2,7 @@ import { acceptanceNoticeView } from '../../src/cases/documents/notices.view-mod
 import { demoPassword } from '../../src/demo/demo-accounts';
 import { seedDemoOrganisation } from '../../src/demo/seed-demo';
 import { createI18n } from '../../src/shared/i18n/i18n';
-import { Browser } from '../support/auth';
+import { Browser, createUser } from '../support/auth';
 import { actorNamed, caseInState, send } from '../support/case-steps';
 import { linkCaseToAgent } from '../support/factories';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -60,7 +60,7 @@ describe('the procedure’s printed documents of a case (issue 20)', () => {
     );
   }
 
-  it('受理通知书 (人民调解法 第十七条, 第二十三条): who accepted, when, the track, the period with its article, the parties’ rights; printed with full numbers and audited', async () => {
+  it('受理通知书 (人民调解法 第十七条, 第二十三条, 第二十四条; 个人信息保护法 第六条): who accepted, when, the track, the period with its article, the parties’ rights and duties; served on both sides, it names them with masked numbers only, and nothing is audited', async () => {
     const mediator = await actorNamed(testApp.services, testApp.db, 'mediator');
     const row = await caseInState(testApp.services, mediator, 'mediation.awaitingMediator', {
       parties: partiesOfNewCase(),
@@ -82,14 +82,19 @@ describe('the procedure’s printed documents of a case (issue 20)', () => {
     expect(notice.text).toContain('人民调解工作若干规定 第三十三条');
     expect(notice.text).toContain('人民调解法 第二十三条');
     expect(notice.text).toContain('选择或者接受人民调解员');
-    expect(notice.text).toContain(applicantId);
+    // 人民调解工作若干规定 §30: the parties are told their duties too (人民调解法 §24)
+    expect(notice.text).toContain('当事人在人民调解活动中履行下列义务（人民调解法 第二十四条）');
+    expect(notice.text).toContain('如实陈述纠纷事实');
+    expect(notice.text).toContain('依据：人民调解法 第十七条');
+    // the respondent receives it too: the applicant's name and masked number, no phone, no address
+    expect(notice.text).toContain('陈文静');
+    expect(notice.text).toContain('310***********2015');
+    for (const personal of [applicantId, '13812345678', '莘松路 1 号'])
+      expect(notice.text).not.toContain(personal);
     // no code given: the line saying it was given at acceptance and can be issued anew
     expect(notice.text).toContain('查询码已在受理时发给当事人');
-
-    const prints = await printsOf(row.id);
-    expect(prints).toHaveLength(1);
-    expect(prints[0].details.document).toBe('acceptance_notice');
-    expect(prints[0].details.parties).toHaveLength(2);
+    // nothing decrypted, so nothing to audit
+    expect(await printsOf(row.id)).toHaveLength(0);
   });
 
   it('受理通知书: given a freshly issued lookup code, the notice prints it with the case number', async () => {
@@ -164,7 +169,7 @@ describe('the procedure’s printed documents of a case (issue 20)', () => {
     expect(none.text).toContain('本案没有这份文书');
   });
 
-  it('不予受理告知书 after REFER_OUT names the agency the party may go to', async () => {
+  it('不予受理告知书 after REFER_OUT says the dispute was referred to the agency, where the party may apply', async () => {
     const mediator = await actorNamed(testApp.services, testApp.db, 'mediator');
     const screening = await caseInState(testApp.services, mediator, 'screening', {
       parties: partiesOfNewCase(),
@@ -176,7 +181,7 @@ describe('the procedure’s printed documents of a case (issue 20)', () => {
     });
     const notice = await browsers.mediator.get(`/cases/${row.id}/documents/refusal-notice`);
     expect(notice.status).toBe(200);
-    expect(notice.text).toContain('可以向公安机关申请处理');
+    expect(notice.text).toContain('本纠纷已移送公安机关处理，当事人可以向其申请处理');
     expect(notice.text).toContain('涉及治安案件，应由公安机关处理。');
   });
 
@@ -257,6 +262,139 @@ describe('the procedure’s printed documents of a case (issue 20)', () => {
     }
     expect(await printsOf(row.id)).toHaveLength(0);
   });
+  it('劳动争议调解仲裁法 第十二条, 第十四条, 第二十七条, 第五条: a labour dispute’s notices — arbitration after 15 days, within a year; not accepted: arbitration first, not a lawsuit', async () => {
+    const mediator = await actorNamed(testApp.services, testApp.db, 'mediator');
+    const accepted = await caseInState(testApp.services, mediator, 'mediation.awaitingMediator', {
+      type: 'labour',
+      parties: partiesOfNewCase(),
+    });
+    const notice = await browsers.mediator.get(`/cases/${accepted.id}/documents/acceptance-notice`);
+    expect(notice.status).toBe(200);
+    expect(notice.text).toContain(
+      '十五日内未达成调解协议的，当事人可以依法申请仲裁（劳动争议调解仲裁法 第十四条）',
+    );
+    expect(notice.text).toContain('时效期间为一年');
+    expect(notice.text).toContain('（劳动争议调解仲裁法 第二十七条）');
+    // the legal basis follows the law of the dispute: 人民调解法 §17 is people's mediation's
+    expect(notice.text).toContain('依据：劳动争议调解仲裁法 第十二条');
+    expect(notice.text).not.toContain('人民调解法 第十七条');
+
+    const declined = await caseInState(testApp.services, mediator, 'closed', {
+      type: 'labour',
+      parties: partiesOfNewCase(),
+    });
+    const refusal = await browsers.mediator.get(`/cases/${declined.id}/documents/refusal-notice`);
+    expect(refusal.text).toContain('向劳动人事争议仲裁委员会申请仲裁（劳动争议调解仲裁法 第五条）');
+    expect(refusal.text).not.toContain('向人民法院提起诉讼');
+
+    const screening = await caseInState(testApp.services, mediator, 'screening', {
+      type: 'labour',
+      parties: partiesOfNewCase(),
+    });
+    const referred = await send(testApp.services, mediator, screening, {
+      type: 'REFER_OUT',
+      agency: 'arbitration',
+      reason: '申请人要求直接仲裁。',
+    });
+    const referral = await browsers.mediator.get(`/cases/${referred.id}/documents/refusal-notice`);
+    expect(referral.text).toContain('本纠纷已移送劳动人事争议仲裁委员会处理，当事人可以向其申请处理');
+  });
+
+  it('an organisation’s number is printed as its 统一社会信用代码, not as an ID number, with a line for its 法定代表人（负责人）', async () => {
+    const mediator = await actorNamed(testApp.services, testApp.db, 'mediator');
+    const creditCode = '913100006072212342';
+    const row = await caseInState(testApp.services, mediator, 'agreement.awaitingFulfilment', {
+      parties: [
+        partiesOfNewCase()[0],
+        {
+          role: 'respondent',
+          kind: 'organisation',
+          name: `莘松物业有限公司${respondents}`,
+          idNumber: creditCode,
+        },
+      ],
+    });
+    const agreement = await browsers.mediator.get(`/cases/${row.id}/agreement`);
+    expect(agreement.status).toBe(200);
+    expect(agreement.text).toContain(`统一社会信用代码：${creditCode}`);
+    expect(agreement.text).not.toContain(`身份证号：${creditCode}`);
+    expect(agreement.text).toContain('法定代表人（负责人）');
+    expect(agreement.text).toContain(`身份证号：${applicantId}`);
+    const notice = await browsers.mediator.get(`/cases/${row.id}/documents/acceptance-notice`);
+    expect(notice.text).toContain('统一社会信用代码');
+    expect(notice.text).not.toContain(creditCode);
+  });
+
+  it('调解笔录 names the case’s mediator, not whoever logged the session; 送达回证 has lines for the place and for who received it on the recipient’s behalf', async () => {
+    const mediator = await actorNamed(testApp.services, testApp.db, 'mediator');
+    const colleague = await createUser(testApp.db, {
+      role: 'mediator',
+      unitId: mediator.unitId,
+      displayName: '赵调解员',
+    });
+    const accepted = await caseInState(testApp.services, mediator, 'mediation.awaitingMediator', {
+      parties: partiesOfNewCase(),
+    });
+    const row = await send(
+      testApp.services,
+      mediator,
+      accepted,
+      { type: 'ASSIGN', mediatorUsername: colleague.username },
+      { type: 'LOG_SESSION', kind: 'session', heldAt: '2026-12-01T14:00:00+08:00', minutes: '双方到场。' },
+    );
+    const [session] = await testApp.db.query(
+      `SELECT seq FROM case_events WHERE case_id = $1 AND type = 'LOG_SESSION'`,
+      [row.id],
+    );
+    const record = await browsers.mediator.get(`/cases/${row.id}/documents/sessions/${session.seq}`);
+    expect(record.status).toBe(200);
+    expect(record.text).toMatch(/<dt>调解员<\/dt><dd>赵调解员<\/dd>/);
+    const receipt = await browsers.mediator.get(
+      `/cases/${row.id}/documents/service-receipt/acceptance-notice`,
+    );
+    expect(receipt.text).toContain('送达地点');
+    expect(receipt.text).toContain('代收人及与受送达人关系');
+  });
+
+  it('卷宗 (人民调解法 第二十七条): the cover’s title follows the track; the contents list the registration, an oral agreement as 口头调解协议登记表, and the court’s confirmation ruling (民事诉讼法 第二百零六条)', async () => {
+    const mediator = await actorNamed(testApp.services, testApp.db, 'mediator');
+    const inProgress = await caseInState(testApp.services, mediator, 'mediation.inProgress', {
+      parties: partiesOfNewCase(),
+    });
+    const oral = await send(testApp.services, mediator, inProgress, {
+      type: 'REACH_AGREEMENT',
+      form: 'oral',
+      terms: '双方同意当场付清。',
+    });
+    const cover = await browsers.mediator.get(`/cases/${oral.id}/documents/cover`);
+    expect(cover.text).toContain('<h1>人民调解卷宗</h1>');
+    const contents = await browsers.mediator.get(`/cases/${oral.id}/documents/contents`);
+    expect(contents.text).toContain('调解申请登记');
+    expect(contents.text).toContain('口头调解协议登记表');
+    expect(contents.text).not.toContain('人民调解协议书');
+
+    const written = await caseInState(testApp.services, mediator, 'agreement.awaitingFulfilment', {
+      parties: partiesOfNewCase(),
+    });
+    const [court] = await testApp.db.query(`SELECT id FROM units WHERE kind = 'court' LIMIT 1`);
+    const requested = await send(testApp.services, mediator, written, {
+      type: 'REQUEST_JUDICIAL_CONFIRMATION',
+      court: court.id,
+      appliedOn: '2026-12-03',
+      jointlyApplied: true,
+    });
+    const judge = await actorNamed(testApp.services, testApp.db, 'mediator.court');
+    const confirmed = await send(testApp.services, judge, requested, {
+      type: 'CONFIRMED',
+      rulingNo: '(2026)沪0112民特1号',
+      ruledOn: '2026-12-03',
+    });
+    const withRuling = await browsers.mediator.get(`/cases/${confirmed.id}/documents/contents`);
+    expect(withRuling.text).toContain('司法确认裁定书');
+    expect(withRuling.text).toContain('(2026)沪0112民特1号');
+    expect(withRuling.text).toContain('人民调解协议书');
+  });
+
   it.each([
     ['zh-CN', '受理通知书', '人民调解法 第二十三条'],
     ['en', 'Notice of acceptance', 'People’s Mediation Law, Art. 23'],

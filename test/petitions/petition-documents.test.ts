@@ -156,6 +156,18 @@ describe('a petition’s printed documents (信访工作条例 2022; issue 20)',
     ]);
   });
 
+  it('an organisation petitioning is named with its 统一社会信用代码, not an ID number, and a line for its 法定代表人（负责人）', async () => {
+    const creditCode = '91310112MA1GB12347';
+    const id = await registeredAndAccepted(tree.street, {
+      petitioners: [{ kind: 'organisation', name: '莘庄商户联合会', idNumber: creditCode }],
+    });
+    const supervisor = await webSession(usernames.streetSupervisor);
+    const text = words((await supervisor.get(`/petitions/${id}/documents/acceptance-notice`)).text);
+    expect(text).toContain(`统一社会信用代码：${creditCode}`);
+    expect(text).not.toContain(`身份证号：${creditCode}`);
+    expect(text).toContain('法定代表人（负责人）：');
+  });
+
   it('a document the petition has not had yet answers 422 in words, not an empty form', async () => {
     const id = await registeredAndAccepted(tree.street);
     const supervisor = await webSession(usernames.streetSupervisor);

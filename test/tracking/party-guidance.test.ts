@@ -21,7 +21,7 @@ function record(fields: Partial<ProgressRecord>): ProgressRecord {
     context: {},
     holdingUnit: { nameZh: '莘松居委工作站', nameEn: 'Xinsong workstation', phone: null },
     updatedAt: new Date('2026-12-01T02:00:00Z'),
-    failGuidance: null,
+    closedBy: null,
     ...fields,
   };
 }
@@ -68,16 +68,134 @@ describe('what the state means for the party and what they may do next (partyGui
   });
 
   it('人民调解法 第二十六条: closed unresolved — the way on the case’s failure named (arbitration or litigation)', async () => {
-    const failed = record({ state: 'closed', outcome: 'unresolved', failGuidance: 'arbitration' });
+    const failed = record({
+      state: 'closed',
+      outcome: 'unresolved',
+      closedBy: { type: 'FAIL', guidance: ['arbitration'] },
+    });
     expect(partyGuidanceOf(failed, '2026-12-03', calendar)).toEqual([
       { key: 'case.closedUnresolved.arbitration' },
     ]);
-    expect(partyGuidanceOf({ ...failed, failGuidance: 'litigation' }, '2026-12-03', calendar)).toEqual([
+    const sue = { ...failed, closedBy: { type: 'FAIL' as const, guidance: ['litigation'] } };
+    expect(partyGuidanceOf(sue, '2026-12-03', calendar)).toEqual([
       { key: 'case.closedUnresolved.litigation' },
     ]);
-    expect((await shown({ ...failed, failGuidance: 'litigation' }, '2026-12-03'))[0]).toContain(
-      '向人民法院起诉',
-    );
+    expect((await shown(sue, '2026-12-03'))[0]).toContain('向人民法院起诉');
+  });
+
+  it('人民调解法 第三十二条: a people’s agreement breached and closed — sue on the agreement, not “调解未成” (§26)', async () => {
+    const breached = record({
+      state: 'closed',
+      outcome: 'unresolved',
+      closedBy: { type: 'BREACHED', guidance: ['litigation'] },
+    });
+    expect(partyGuidanceOf(breached, '2026-12-03', calendar)).toEqual([
+      { key: 'case.closedBreached.litigation' },
+    ]);
+    const [text] = await shown(breached, '2026-12-03');
+    expect(text).toContain('调解协议未履行');
+    expect(text).toContain('（人民调解法 第三十二条）');
+    expect(text).not.toContain('第二十六条');
+  });
+
+  it('劳动争议调解仲裁法 第十五条, 第十六条: a labour agreement breached — arbitration, and a payment order when it concerns wages (the breach’s guidance)', async () => {
+    const breached = record({
+      kind: 'labour',
+      state: 'closed',
+      outcome: 'unresolved',
+      closedBy: { type: 'BREACHED', guidance: ['arbitration', 'payment_order'] },
+    });
+    expect(partyGuidanceOf(breached, '2026-12-03', calendar)).toEqual([
+      { key: 'case.closedBreached.arbitration' },
+      { key: 'case.closedBreached.payment_order' },
+    ]);
+    const [arbitration, paymentOrder] = await shown(breached, '2026-12-03');
+    expect(arbitration).toContain('申请劳动仲裁（劳动争议调解仲裁法 第十五条）');
+    expect(paymentOrder).toContain('申请支付令（劳动争议调解仲裁法 第十六条）');
+    // not about wages: arbitration only
+    const other = { ...breached, closedBy: { type: 'BREACHED' as const, guidance: ['arbitration'] } };
+    expect(partyGuidanceOf(other, '2026-12-03', calendar)).toEqual([
+      { key: 'case.closedBreached.arbitration' },
+    ]);
+  });
+
+  it('劳动争议调解仲裁法 第五条, 第二十七条: a labour case closed without agreement — arbitration within a year, not the people’s mediation law', async () => {
+    const failed = record({
+      kind: 'labour',
+      state: 'closed',
+      outcome: 'unresolved',
+      closedBy: { type: 'FAIL', guidance: ['arbitration'] },
+    });
+    expect(partyGuidanceOf(failed, '2026-12-03', calendar)).toEqual([{ key: 'case.closedUnresolvedLabour' }]);
+    const [text] = await shown(failed, '2026-12-03');
+    expect(text).toContain('劳动人事争议仲裁委员会申请仲裁（劳动争议调解仲裁法 第五条）');
+    expect(text).toContain('时效期间为一年');
+  });
+
+  it('民事诉讼法 第二百零六条, 第二百五十条: a confirmed agreement not performed — the party applies to the court for enforcement, within two years', async () => {
+    const enforced = record({ state: 'closed', outcome: 'enforcement_referred' });
+    const [text] = await shown(enforced, '2026-12-03');
+    expect(text).toContain('您可以向人民法院申请强制执行（人民调解法 第三十三条；民事诉讼法 第二百零六条）');
+    expect(text).toContain('申请执行的期间为二年（民事诉讼法 第二百五十条）');
+    expect(text).not.toContain('已转请');
+    // the court's own invited mediation: the people's mediation law is not its law
+    const judicial = await shown({ ...enforced, track: 'judicial' }, '2026-12-03');
+    expect(judicial[0]).toContain('民事诉讼法 第二百零六条');
+    expect(judicial[0]).not.toContain('人民调解法');
+  });
+
+  it('by track: 人民调解法 第三十二条/第三十三条 on the people’s track only; 民事诉讼法 第二百零五条 on the judicial one; a court-invited case that fails returns to the court', async () => {
+    const agreed = record({
+      state: 'agreement.awaitingFulfilment',
+      context: { confirmationWindowEndsOn: '2027-01-04', judiciallyConfirmed: false },
+    });
+    const judicial = { ...agreed, track: 'judicial' };
+    expect(partyGuidanceOf(judicial, '2026-12-03', calendar)).toEqual([
+      { key: 'case.agreementConfirmableJudicial', params: { date: '2027-01-04' } },
+    ]);
+    expect((await shown(judicial, '2026-12-03'))[0]).toContain('（民事诉讼法 第二百零五条）');
+    expect((await shown(judicial, '2026-12-03'))[0]).not.toContain('人民调解法');
+    // the window over: §32 is the people's track's
+    expect(partyGuidanceOf(agreed, '2027-01-05', calendar)).toEqual([{ key: 'case.agreementReached' }]);
+    expect(partyGuidanceOf(judicial, '2027-01-05', calendar)).toEqual([
+      { key: 'case.agreementReachedJudicial' },
+    ]);
+    const administrative = { ...agreed, track: 'administrative', context: {} };
+    expect(partyGuidanceOf(administrative, '2026-12-03', calendar)).toEqual([
+      { key: 'case.agreementReachedAdministrative' },
+    ]);
+    for (const line of [
+      ...(await shown(administrative, '2026-12-03')),
+      ...(await shown(judicial, '2027-01-05')),
+    ])
+      expect(line).not.toContain('人民调解法');
+    // confirmed on the judicial track: 民事诉讼法 §206, not 人民调解法 §33
+    const confirmed = { ...judicial, context: { judiciallyConfirmed: true } };
+    expect(partyGuidanceOf(confirmed, '2026-12-03', calendar)).toEqual([
+      { key: 'case.agreementConfirmedJudicial' },
+    ]);
+    // failed at an administrative body: the way named, without the people's mediation law's §26
+    const administrativeFailure = record({
+      track: 'administrative',
+      state: 'closed',
+      outcome: 'unresolved',
+      closedBy: { type: 'FAIL', guidance: ['administrative_ruling'] },
+    });
+    expect(partyGuidanceOf(administrativeFailure, '2026-12-03', calendar)).toEqual([
+      { key: 'case.closedUnresolvedAdministrative.administrative_ruling' },
+    ]);
+    expect((await shown(administrativeFailure, '2026-12-03'))[0]).not.toContain('人民调解法');
+    // failed on the judicial track: back to the court, not "you may sue"
+    const failed = record({
+      track: 'judicial',
+      state: 'closed',
+      outcome: 'unresolved',
+      closedBy: { type: 'FAIL', guidance: ['litigation'] },
+    });
+    expect(partyGuidanceOf(failed, '2026-12-03', calendar)).toEqual([
+      { key: 'case.closedUnresolvedJudicial' },
+    ]);
+    expect((await shown(failed, '2026-12-03'))[0]).toContain('回到委派调解的人民法院');
   });
 
   it('信访工作条例 第三十五条: a petition replied to may be taken to 复查 within 30 days; 第三十六条: after the review, 复核', async () => {
@@ -99,6 +217,16 @@ describe('what the state means for the party and what they may do next (partyGui
       context: { recheckRequestWindowEndsOn: '2027-01-10' },
     };
     expect((await shown(reviewed, '2026-12-03'))[0]).toContain('复核（信访工作条例 第三十六条）');
+  });
+
+  it('信访工作条例 第三十五条: a proposal’s or complaint’s answer opens no review — no 复查 window, no blank date', async () => {
+    for (const kind of ['proposal', 'complaint']) {
+      const answered = record({ subjectType: 'petition', kind, state: 'accepted.replied', context: {} });
+      expect(partyGuidanceOf(answered, '2026-12-03', calendar)).toEqual([{ key: 'petition.answered' }]);
+      const [text] = await shown(answered, '2026-12-03');
+      expect(text).toContain('不是可以请求复查、复核的信访处理意见');
+      expect(text).not.toContain('前提出');
+    }
   });
 
   it('every key the rule can choose has its text in both languages', async () => {
@@ -134,41 +262,44 @@ describe('what the state means for the party and what they may do next (partyGui
       'accepted.recheckHearing',
       'closed',
     ];
+    const closings: ProgressRecord['closedBy'][] = [
+      null,
+      ...['arbitration', 'litigation', 'administrative_ruling', 'payment_order', 'other'].map((way) => ({
+        type: 'FAIL' as const,
+        guidance: [way],
+      })),
+      { type: 'BREACHED', guidance: [] },
+      { type: 'BREACHED', guidance: ['litigation'] },
+      { type: 'BREACHED', guidance: ['arbitration', 'payment_order'] },
+    ];
     const keys = new Set<string>();
     for (const kind of ['labour', 'neighbourhood'])
       for (const state of states)
         for (const outcome of outcomes)
-          for (const failGuidance of [
-            null,
-            'arbitration',
-            'litigation',
-            'administrative_ruling',
-            'payment_order',
-            'other',
-          ])
-            for (const line of partyGuidanceOf(
-              record({
-                kind,
-                state,
-                outcome,
-                failGuidance,
-                deadline: labourClock,
-                context: { judiciallyConfirmed: outcome === 'resolved' },
-              }),
-              '2026-12-03',
-              calendar,
-            ))
-              keys.add(line.key);
-    for (const state of petitionStates)
-      for (const line of partyGuidanceOf(
-        record({ subjectType: 'petition', state, context: { final: true } }),
-        '2026-12-03',
-        calendar,
-      ))
-        keys.add(line.key);
+          for (const track of ['people', 'administrative', 'judicial'])
+            for (const closedBy of closings)
+              for (const context of [
+                { judiciallyConfirmed: true },
+                { confirmationWindowEndsOn: '2027-01-04' },
+                { confirmationWindowEndsOn: '2026-11-01' },
+              ])
+                for (const line of partyGuidanceOf(
+                  record({ kind, state, outcome, track, closedBy, deadline: labourClock, context }),
+                  '2026-12-03',
+                  calendar,
+                ))
+                  keys.add(line.key);
+    for (const kind of ['claim', 'proposal'])
+      for (const state of petitionStates)
+        for (const line of partyGuidanceOf(
+          record({ subjectType: 'petition', kind, state, context: { final: true } }),
+          '2026-12-03',
+          calendar,
+        ))
+          keys.add(line.key);
     for (const key of keys)
       for (const locale of ['zh-CN', 'en'])
         expect(i18n.exists(`tracking.guidance.${key}`, { lng: locale })).toBe(true);
-    expect(keys.size).toBeGreaterThan(20);
+    expect(keys.size).toBeGreaterThan(30);
   });
 });

@@ -8,6 +8,7 @@ import type { CaseService } from '../case.service';
 import type { CaseFile, CaseFileService } from '../case-file.service';
 import { acceptanceOf, checkServed, recordedEvent, refusalOf, servedDocuments } from './case-documents';
 import { caseFileContentsView, caseFileCoverView } from './case-file-cover.view-model';
+import { maskedParties } from './document-parts';
 import { acceptanceNoticeView, refusalNoticeView } from './notices.view-model';
 import { followUpRecordView, serviceReceiptView, sessionRecordView } from './records.view-model';
 
@@ -29,7 +30,8 @@ function present(found: unknown): void {
 /**
  * Prints the acceptance notice (受理通知书) of the case `req.params.id`, with `lookupCode`
  * when given — the route that issues a fresh lookup code prints the notice with it through
- * this, the GET route without. Audited as any print with full numbers; the code is not.
+ * this, the GET route without. A notice is served on every side, so it names the parties with
+ * masked numbers only (个人信息保护法 §6): nothing is decrypted, so nothing is audited.
  */
 export async function renderAcceptanceNotice(
   files: CaseFileService,
@@ -37,12 +39,13 @@ export async function renderAcceptanceNotice(
   res: Response,
   lookupCode?: string,
 ): Promise<void> {
-  const printed = await files.printedDocument(actorOf(req), originOf(req), String(req.params.id), {
-    audit: { document: 'acceptance_notice', withLookupCode: lookupCode !== undefined },
-    check: (file) => present(acceptanceOf(file)),
-  });
+  const file = await files.open(actorOf(req), String(req.params.id));
+  present(acceptanceOf(file));
   res.setHeader('Cache-Control', 'no-store');
-  res.render('../documents/acceptance-notice', acceptanceNoticeView(printed, context(req), { lookupCode }));
+  res.render(
+    '../documents/acceptance-notice',
+    acceptanceNoticeView({ file, parties: maskedParties(file) }, context(req), { lookupCode }),
+  );
 }
 
 /**
@@ -96,12 +99,22 @@ export function caseDocumentRoutes({
       record,
       handler: (req, res) => renderAcceptanceNotice(files, req, res),
     },
-    page(
-      'refusal-notice',
-      () => ({ document: 'refusal_notice' }),
-      (_req, file) => present(refusalOf(file)),
-      (req, printed) => ['refusal-notice', refusalNoticeView(printed, context(req))],
-    ),
+    // served on every side: masked numbers only, nothing decrypted or audited (as the acceptance notice)
+    {
+      method: 'get',
+      path: '/cases/:id/documents/refusal-notice',
+      access: { action: 'case.view' },
+      record,
+      handler: async (req, res) => {
+        const file = await files.open(actorOf(req), String(req.params.id));
+        present(refusalOf(file));
+        res.setHeader('Cache-Control', 'no-store');
+        res.render(
+          '../documents/refusal-notice',
+          refusalNoticeView({ file, parties: maskedParties(file) }, context(req)),
+        );
+      },
+    },
     page(
       'sessions/:seq',
       (req) => ({ document: 'session_record', seq: seq(req) }),

@@ -13,8 +13,22 @@ function dayOf(at: Date | string, locale: Locale): string {
   return formatPlainDate(at instanceof Date ? todayInShanghai(at) : at, locale);
 }
 
+/**
+ * An agreement's name, as the printed agreement titles it: an oral one is recorded on a
+ * 口头调解协议登记表 (人民调解法 §28), a written one from people's mediation is a 人民调解协议书.
+ */
+export function agreementName(file: CaseFile, t: TFunction): string {
+  if (file.agreement?.form === 'oral') return t('agreementDoc.titleOral');
+  return peoplesTrack(file) ? t('agreementDoc.title') : t('agreementDoc.titleOther');
+}
+
+/** People's mediation — also before any track was chosen (screening is the committee's). */
+function peoplesTrack(file: CaseFile): boolean {
+  return file.row.track === 'people' || file.row.track === null;
+}
+
 /** A document's name as the case page and the table of contents print it. */
-export function documentName(entry: CaseDocumentEntry, t: TFunction): string {
+export function documentName(entry: CaseDocumentEntry, t: TFunction, file: CaseFile): string {
   switch (entry.kind) {
     case 'acceptance-notice':
       return t('caseDocs.acceptance.title');
@@ -25,7 +39,7 @@ export function documentName(entry: CaseDocumentEntry, t: TFunction): string {
     case 'follow-up-record':
       return t('caseDocs.followUp.title');
     case 'agreement':
-      return t('agreementDoc.title');
+      return agreementName(file, t);
   }
 }
 
@@ -45,7 +59,7 @@ export function caseFileCoverView(file: CaseFile, context: ViewContext) {
       .map((party) => party.name)
       .join(locale === 'en' ? ', ' : '、');
   return {
-    ...documentFrame(file, t('caseDocs.cover.title'), context),
+    ...documentFrame(file, t(`caseDocs.cover.titles.${row.track ?? 'people'}`), context),
     kind: 'cover',
     issuer: issuerName(file, row.holdingUnitId, context),
     rows: [
@@ -59,7 +73,10 @@ export function caseFileCoverView(file: CaseFile, context: ViewContext) {
       { label: t('caseDocs.cover.acceptedOn'), text: accepted ? dayOf(accepted.at, locale) : '' },
       { label: t('caseDocs.cover.closedOn'), text: closed ? dayOf(closed.at, locale) : '' },
       { label: t('caseDocs.cover.outcome'), text: row.outcome ? t(`caseOutcomes.${row.outcome}`) : '' },
-      { label: t('caseDocs.cover.mediator'), text: mediatorName(file) },
+      {
+        label: t(peoplesTrack(file) ? 'caseDocs.cover.mediator' : 'caseDocs.session.mediator'),
+        text: mediatorName(file),
+      },
       { label: t('caseDocs.cover.filedBy'), text: '' },
       { label: t('caseDocs.cover.filedOn'), text: '' },
       { label: t('caseDocs.cover.retention'), text: '' },
@@ -70,17 +87,48 @@ export function caseFileCoverView(file: CaseFile, context: ViewContext) {
 }
 
 /**
+ * What the file holds besides the documents printed here: the registration of the application
+ * (调解登记, 人民调解法 §27: filed with the records and the agreement), and the court's ruling
+ * on judicial confirmation when there is one (民事诉讼法 §206), with its number.
+ */
+function registrationAndRuling(file: CaseFile, t: TFunction) {
+  const registered = file.events.find((event) => event.type === 'REGISTERED');
+  const items = [
+    {
+      at: registered?.at ?? file.row.receivedOn,
+      dated: file.row.receivedOn as Date | string,
+      name: t('caseDocs.contents.registration'),
+      note: '',
+    },
+  ];
+  const confirmed = [...file.events].reverse().find((event) => event.type === 'CONFIRMED');
+  if (confirmed) {
+    const ruledOn = confirmed.payload.ruledOn;
+    items.push({
+      at: confirmed.at,
+      dated: typeof ruledOn === 'string' ? ruledOn : confirmed.at,
+      name: t('caseDocs.contents.ruling'),
+      note: typeof confirmed.payload.rulingNo === 'string' ? confirmed.payload.rulingNo : '',
+    });
+  }
+  return items;
+}
+
+/**
  * 卷内目录: every document the case has and every attachment, in the order they were made,
  * with the day and an empty page-number column to fill when the file is bound.
  */
 export function caseFileContentsView(file: CaseFile, context: ViewContext) {
   const { t, locale } = context;
-  const documents = caseDocumentsOf(file).map((entry) => ({
-    at: entry.at,
-    dated: entry.dated,
-    name: documentName(entry, t),
-    note: '',
-  }));
+  const documents = [
+    ...registrationAndRuling(file, t),
+    ...caseDocumentsOf(file).map((entry) => ({
+      at: entry.at,
+      dated: entry.dated,
+      name: documentName(entry, t, file),
+      note: '',
+    })),
+  ];
   const attachments = file.attachments.map((attachment) => ({
     at: attachment.uploadedAt as Date | string,
     dated: attachment.uploadedAt as Date | string,

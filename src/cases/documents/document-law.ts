@@ -1,6 +1,8 @@
-import type { LegalSource } from '../../workflows/rules/dispute-rules.types';
+import type { LegalSource, Track } from '../../workflows/rules/dispute-rules.types';
+import { labourLaw } from '../../workflows/rules/labour';
 import {
   civilProcedureLaw,
+  invitedMediationProvisions,
   peopleMediationLaw,
   peopleMediationProvisions,
 } from '../../workflows/rules/shared-rules';
@@ -11,10 +13,21 @@ import {
  * elements the articles ask for (who, when, what was said, who signed).
  */
 export const documentLaw = {
-  /** 受理通知书: a party applies (§17); before mediating, the parties are told their rights (§23). */
+  /** 受理通知书 on the people's track: a party applies (§17); the parties are told their rights (§23). */
   acceptanceNotice: peopleMediationLaw.article(17),
+  /** 受理通知书 of a labour dispute: a party applies to a labour mediation organisation (§12). */
+  acceptanceNoticeLabour: labourLaw.article(12),
+  /** 受理通知书 of mediation the court invited (委派调解): the SPC's provisions on invited mediation. */
+  acceptanceNoticeJudicial: invitedMediationProvisions.name,
   /** The parties' rights in people's mediation, printed on the acceptance notice. */
   partiesRights: peopleMediationLaw.article(23),
+  /** … and their duties (§24): 人民调解工作若干规定 §30 asks both to be told before mediating. */
+  partiesDuties: peopleMediationLaw.article(24),
+  /** Labour: no agreement within 15 days → arbitration (§14); arbitration within a year (§27). */
+  labourArbitrationAfter: labourLaw.article(14),
+  labourLimitation: labourLaw.article(27),
+  /** Labour: not accepted or not settled → arbitration first, not a lawsuit (§5). */
+  labourArbitrationFirst: labourLaw.article(5),
   /**
    * 不予受理告知书: what a committee may not accept (§22), and that it tells the party where
    * to go instead — the competent body or the court (§23).
@@ -39,3 +52,14 @@ export const documentLaw = {
    */
   caseFile: peopleMediationLaw.article(27),
 } satisfies Record<string, LegalSource>;
+
+/**
+ * The legal basis printed on a 受理通知书, by track: 人民调解法 §17 is people's mediation's
+ * only; a labour dispute's is 劳动争议调解仲裁法 §12, mediation the court invited the SPC's
+ * provisions, and an administrative body's the article its rules give for its period (`own`).
+ */
+export function acceptanceNoticeLaw(track: Track, disputeType: string, own: LegalSource): LegalSource {
+  if (track === 'judicial') return documentLaw.acceptanceNoticeJudicial;
+  if (disputeType === 'labour') return documentLaw.acceptanceNoticeLabour;
+  return track === 'people' ? documentLaw.acceptanceNotice : own;
+}

@@ -36,15 +36,49 @@ export function issuerName(file: CaseFile, unitId: string | null | undefined, { 
     : name;
 }
 
+/** The label of a party's number: an organisation's is its 统一社会信用代码, a person's the ID number. */
+export function idLabelOf(party: Pick<DocumentParty['party'], 'kind'>, t: TFunction): string {
+  return t(party.kind === 'organisation' ? 'agreementDoc.creditCodeLabel' : 'agreementDoc.idLabel');
+}
+
+/**
+ * The parties as a record or an agreement prints them (numbers in full where revealed), an
+ * organisation with a line for its 法定代表人/负责人 to fill.
+ */
 export function partyLines(parties: DocumentParty[], t: TFunction) {
   return parties.map(({ party, idNumber, phone }) => ({
     roleLabel: t(`partyRoles.${party.role}`),
     name: party.name,
     organisation: party.kind === 'organisation',
+    idLabel: idLabelOf(party, t),
     idNumber: idNumber ?? party.idNumberMasked,
     phone: phone ?? party.phoneMasked,
     address: party.address,
+    legalRep: party.kind === 'organisation',
   }));
+}
+
+/**
+ * The parties as a notice served on each side names them (受理/不予受理告知书): names and masked
+ * numbers only — no phone, no address (个人信息保护法 §6: no more personal data than the purpose
+ * needs; the other side learns nothing of the applicant it does not need).
+ */
+export function noticeAddressees(parties: DocumentParty[], t: TFunction) {
+  return parties.map(({ party }) => ({
+    roleLabel: t(`partyRoles.${party.role}`),
+    name: party.name,
+    organisation: party.kind === 'organisation',
+    idLabel: idLabelOf(party, t),
+    idNumber: party.idNumberMasked,
+    phone: null,
+    address: null,
+    legalRep: false,
+  }));
+}
+
+/** The parties of the case file with nothing decrypted: what a notice is printed from. */
+export function maskedParties(file: CaseFile): DocumentParty[] {
+  return file.parties.map((party) => ({ party, idNumber: null, phone: null }));
 }
 
 /** The parties who sign (applicants and respondents; a third party is heard, not bound). */

@@ -12,7 +12,7 @@ export function documentsPanelView(file: CaseFile, { t, locale }: ViewContext) {
   const base = `/cases/${file.row.id}/documents`;
   return {
     items: caseDocumentsOf(file).map((entry) => ({
-      name: documentName(entry, t),
+      name: documentName(entry, t, file),
       when:
         entry.dated instanceof Date
           ? formatMoment(entry.dated, locale)
@@ -21,6 +21,7 @@ export function documentsPanelView(file: CaseFile, { t, locale }: ViewContext) {
       receiptUrl: entry.receiptUrl ?? null,
     })),
     coverUrl: `${base}/cover`,
+    coverTitle: t(`caseDocs.cover.titles.${file.row.track ?? 'people'}`),
     contentsUrl: `${base}/contents`,
   };
 }

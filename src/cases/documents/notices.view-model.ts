@@ -7,8 +7,8 @@ import { tracks } from '../../workflows/rules/dispute-rules.types';
 import type { ViewContext } from '../case.view-model';
 import type { CaseFile, DocumentParty } from '../case-file.service';
 import { acceptanceOf, refusalOf } from './case-documents';
-import { documentLaw } from './document-law';
-import { documentFrame, issuerName, lawLine, namesIn, partyLines, payloadText } from './document-parts';
+import { acceptanceNoticeLaw, documentLaw } from './document-law';
+import { documentFrame, issuerName, lawLine, namesIn, noticeAddressees, payloadText } from './document-parts';
 
 interface PrintedCase {
   file: CaseFile;
@@ -17,6 +17,8 @@ interface PrintedCase {
 
 /** The rights §23 gives the parties, in its order. */
 const rights = ['choose', 'accept', 'public', 'express'] as const;
+/** The duties §24 lays on them, in its order. */
+const duties = ['truthful', 'order', 'respect'] as const;
 
 /** How long the period runs, in words: "15日", "30个工作日", "1个月". */
 function periodLength(deadline: StageDeadline, { t }: ViewContext): string {
@@ -61,7 +63,7 @@ export function acceptanceNoticeView(
     ...documentFrame(file, t('caseDocs.acceptance.title'), context),
     kind: 'acceptance-notice',
     issuer: issuerName(file, unitId, context),
-    addressees: partyLines(parties, t),
+    addressees: noticeAddressees(parties, t),
     body: t('caseDocs.acceptance.body', {
       applicants: namesIn(parties, 'applicant', locale),
       respondents: namesIn(parties, 'respondent', locale),
@@ -91,13 +93,41 @@ export function acceptanceNoticeView(
         }),
       },
     ],
+    ...whatThePartiesAreTold(file, track, context),
+    lookupCode: options.lookupCode ?? null,
+    law: lawLine(acceptanceNoticeLaw(track, file.row.type, deadline.source), context),
+    issuedOn: acceptedDay,
+  };
+}
+
+/**
+ * What the acceptance notice tells the parties before mediating: in people's mediation their
+ * rights (人民调解法 §23) and duties (§24) — 人民调解工作若干规定 §30 asks both; in a labour
+ * dispute that after 15 days without agreement they may apply for arbitration (劳动争议调解仲裁法
+ * §14), within the one-year limitation (§27).
+ */
+function whatThePartiesAreTold(file: CaseFile, track: Track, { t, locale }: ViewContext) {
+  const peoples = track === 'people';
+  const labour = file.row.type === 'labour' && track !== 'judicial';
+  return {
     rightsTitle: t('caseDocs.acceptance.rightsTitle', {
       source: inLocale(locale, documentLaw.partiesRights),
     }),
-    rights: track === 'people' ? rights.map((key) => t(`caseDocs.acceptance.rights.${key}`)) : [],
-    lookupCode: options.lookupCode ?? null,
-    law: lawLine(documentLaw.acceptanceNotice, context),
-    issuedOn: acceptedDay,
+    rights: peoples ? rights.map((key) => t(`caseDocs.acceptance.rights.${key}`)) : [],
+    dutiesTitle: t('caseDocs.acceptance.dutiesTitle', {
+      source: inLocale(locale, documentLaw.partiesDuties),
+    }),
+    duties: peoples ? duties.map((key) => t(`caseDocs.acceptance.duties.${key}`)) : [],
+    labourNotes: labour
+      ? [
+          t('caseDocs.acceptance.labourArbitration', {
+            source: inLocale(locale, documentLaw.labourArbitrationAfter),
+          }),
+          t('caseDocs.acceptance.labourLimitation', {
+            source: inLocale(locale, documentLaw.labourLimitation),
+          }),
+        ]
+      : [],
   };
 }
 
@@ -114,7 +144,7 @@ export function refusalNoticeView({ file, parties }: PrintedCase, context: ViewC
     ...documentFrame(file, t('caseDocs.refusal.title'), context),
     kind: 'refusal-notice',
     issuer: issuerName(file, event.unitId, context),
-    addressees: partyLines(parties, t),
+    addressees: noticeAddressees(parties, t),
     body: t('caseDocs.refusal.body', {
       applicants: namesIn(parties, 'applicant', locale),
       respondents: namesIn(parties, 'respondent', locale),
@@ -124,12 +154,28 @@ export function refusalNoticeView({ file, parties }: PrintedCase, context: ViewC
       decidedOn: formatMoment(event.at, locale),
     }),
     reason: payloadText(event.payload, 'reason'),
-    whereToGo:
-      agency && agency !== 'other'
-        ? t('caseDocs.refusal.referredTo', { agency: t(`agencies.${agency}`) })
-        : t('caseDocs.refusal.otherWays'),
+    whereToGo: whereToGo(file, agency, context),
     decidedBy: event.actorName ?? '',
     law: lawLine(documentLaw.refusalNotice, context),
     issuedOn: formatPlainDate(todayInShanghai(event.at), locale),
   };
+}
+
+/**
+ * Where a party whose case was not accepted may go: the agency it was referred to (for labour,
+ * arbitration is the 劳动人事争议仲裁委员会), else the ways the law leaves open — for a labour
+ * dispute arbitration first, not a lawsuit (劳动争议调解仲裁法 §5), within a year (§27).
+ */
+function whereToGo(file: CaseFile, agency: string, { t, locale }: ViewContext): string {
+  const labour = file.row.type === 'labour';
+  if (agency && agency !== 'other') {
+    const name =
+      labour && agency === 'arbitration' ? t('caseDocs.refusal.labourArbitration') : t(`agencies.${agency}`);
+    return t('caseDocs.refusal.referredTo', { agency: name });
+  }
+  if (!labour) return t('caseDocs.refusal.otherWays');
+  return t('caseDocs.refusal.otherWaysLabour', {
+    source: inLocale(locale, documentLaw.labourArbitrationFirst),
+    limitation: inLocale(locale, documentLaw.labourLimitation),
+  });
 }

@@ -4,11 +4,13 @@ import { unitName } from '../../units/unit.presenter';
 import type { ViewContext } from '../case.view-model';
 import type { CaseFile, DocumentParty } from '../case-file.service';
 import { acceptanceOf, recordedEvent, refusalOf, type ServedDocument } from './case-documents';
+import { agreementName } from './case-file-cover.view-model';
 import { documentLaw } from './document-law';
 import {
   documentFrame,
   issuerName,
   lawLine,
+  mediatorName,
   partyLines,
   payloadText,
   signingParties,
@@ -22,6 +24,13 @@ interface PrintedCase {
 function momentText(value: string, at: Date, locale: ViewContext['locale']): string {
   const moment = new Date(value);
   return formatMoment(Number.isNaN(moment.getTime()) ? at : moment, locale);
+}
+
+/** The case's mediator when the session was held: the last ASSIGN before it (a case may be reassigned later). */
+function mediatorAt(file: CaseFile, seq: number): string {
+  const assigned = [...file.events].reverse().find((event) => event.type === 'ASSIGN' && event.seq < seq);
+  const id = typeof assigned?.payload.mediatorId === 'string' ? assigned.payload.mediatorId : null;
+  return (id ? file.users.get(id)?.displayName : undefined) ?? mediatorName(file);
 }
 
 /**
@@ -45,7 +54,9 @@ export function sessionRecordView({ file, parties }: PrintedCase, seq: number, c
       },
       { label: t('caseDocs.session.place'), text: payloadText(event.payload, 'place') },
       { label: t('caseDocs.session.matter'), text: file.row.title },
-      { label: t('caseDocs.session.mediator'), text: event.actorName ?? '' },
+      // the case's mediator, not whoever logged the session (a colleague may type it in); the
+      // recorder's line stays blank, to be signed on paper
+      { label: t('caseDocs.session.mediator'), text: mediatorAt(file, event.seq) || (event.actorName ?? '') },
       { label: t('caseDocs.session.attendees'), text: payloadText(event.payload, 'attendees') },
     ],
     parties: partyLines(parties, t),
@@ -93,7 +104,7 @@ export function followUpRecordView({ file, parties }: PrintedCase, seq: number, 
 function servedDocument(file: CaseFile, document: ServedDocument, { t, locale }: ViewContext) {
   if (document === 'agreement') {
     return {
-      name: file.agreement?.form === 'oral' ? t('agreementDoc.titleOral') : t('agreementDoc.title'),
+      name: agreementName(file, t),
       day: file.agreement ? formatPlainDate(file.agreement.reachedOn, locale) : '',
     };
   }
@@ -134,6 +145,9 @@ export function serviceReceiptView(
           text: `${recipient.roleLabel}${t('punct.colon')}${recipient.name}`,
         },
         { label: t('caseDocs.receipt.address'), text: recipient.address ?? '' },
+        // filled in by hand at service: where it was served, and who took it for the recipient
+        { label: t('caseDocs.receipt.place'), text: '' },
+        { label: t('caseDocs.receipt.agent'), text: '' },
         { label: t('caseDocs.receipt.server'), text: unitName(file.holdingUnit, locale) },
       ],
       ways: ['direct', 'mail', 'electronic', 'left'].map((way) => t(`caseDocs.receipt.ways.${way}`)),

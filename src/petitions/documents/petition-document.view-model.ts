@@ -49,6 +49,9 @@ export function petitionDocumentFrame(
     }),
     petitioners: document.petitioners.map(({ party, idNumber, phone }) => ({
       name: party.name,
+      // an organisation's number is its 统一社会信用代码, and someone signs for it (法定代表人/负责人)
+      idLabel: t(party.kind === 'organisation' ? 'petitionDocs.creditCodeLabel' : 'petitionDocs.idLabel'),
+      organisation: party.kind === 'organisation',
       idNumber: idNumber ?? party.idNumberMasked,
       phone: phone ?? party.phoneMasked,
     })),

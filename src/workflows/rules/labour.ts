@@ -9,7 +9,7 @@ import { generalOneForum } from './one-forum';
 import { firstRulesEffectiveFrom, judicialConfirmationRules, judicialTrackMediation } from './shared-rules';
 
 /** Labour disputes (劳动争议/劳资纠纷): 劳动争议调解仲裁法. */
-const labourLaw = legalInstrument({
+export const labourLaw = legalInstrument({
   zh: '劳动争议调解仲裁法',
   en: 'Labour Dispute Mediation and Arbitration Law',
 });

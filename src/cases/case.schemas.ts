@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { normalise } from '../shared/crypto/personal-data';
+import { optionalPhoneField } from '../shared/phone-number';
 import { mediationLevels } from '../units/unit.entity';
 import { date, text } from '../workflows/case-events/case-event-declaration';
 import { disputeTypes, tracks } from '../workflows/rules/dispute-rules.types';
 import { caseSources } from './case.entity';
 import { type PartyKind, partyKinds, partyLanguages, partyRoles } from './party.entity';
-import { checkPartyIdentifier, checkPhone } from './party-identifiers';
+import { checkPartyIdentifier } from './party-identifiers';
 
 const blankToUndefined = (value: unknown) =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
@@ -23,21 +24,8 @@ const idNumber = z.preprocess(
     .transform((value) => normalise(value))
     .optional(),
 );
-/** Mainland mobile or landline with area code (`checkPhone`), stored normalised: 13812345678, 02112345678. */
-const phone = z.preprocess(
-  blankToUndefined,
-  z
-    .string()
-    .trim()
-    .max(40, 'validation.too_big')
-    .transform((value, ctx) => {
-      const checked = checkPhone(value);
-      if (checked.ok) return checked.value;
-      ctx.addIssue({ code: 'custom', message: checked.problem });
-      return z.NEVER;
-    })
-    .optional(),
-);
+/** Mainland mobile or landline with area code, stored normalised (`optionalPhoneField`). */
+const phone = optionalPhoneField;
 
 /** The fields of a party; `partyInputSchema` adds the check of its ID number by kind. */
 export const partyFieldsSchema = z.strictObject({

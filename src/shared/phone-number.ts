@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * Phone numbers of mainland China: checked, stored normalised, shown grouped.
  *
@@ -84,3 +86,23 @@ export function phoneHref(normalised: string): string {
 export function isMobile(normalised: string): boolean {
   return /^1[3-9]\d{9}$/.test(normalised);
 }
+
+/**
+ * A form's or a request's optional phone number, checked (`checkPhone`) and answered normalised
+ * (13812345678, 02112345678); blank is none. A wrong one names its problem (`validation.phone`,
+ * `validation.phone_mobile_length`) on the field it is on.
+ */
+export const optionalPhoneField = z.preprocess(
+  (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
+  z
+    .string({ error: 'validation.phone' })
+    .trim()
+    .max(40, 'validation.too_big')
+    .transform((value, ctx) => {
+      const checked = checkPhone(value);
+      if (checked.ok) return checked.value;
+      ctx.addIssue({ code: 'custom', message: checked.problem });
+      return z.NEVER;
+    })
+    .optional(),
+);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checkPhone } from '../shared/phone-number';
+import { optionalPhoneField } from '../shared/phone-number';
 import { departmentKeys, unitKinds } from './unit.entity';
 
 const name = z.string().trim().min(1, 'validation.required').max(200, 'validation.too_big');
@@ -12,19 +12,7 @@ const departmentKey = z.preprocess(
  * The unit's public contact phone (联系电话): a mainland mobile or a landline with its area code
  * (`checkPhone`), stored normalised (02164123456); blank: none.
  */
-const phone = z.preprocess(
-  (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
-  z
-    .string({ error: 'validation.phone' })
-    .max(40, 'validation.too_big')
-    .transform((value, ctx) => {
-      const checked = checkPhone(value);
-      if (checked.ok) return checked.value;
-      ctx.addIssue({ code: 'custom', message: checked.problem });
-      return z.NEVER;
-    })
-    .optional(),
-);
+const phone = optionalPhoneField;
 
 export const newUnitSchema = z.object({
   code: z

@@ -89,6 +89,22 @@ export function caseDocumentRoutes({
       res.render(`../documents/${template}`, view);
     },
   });
+  /** A document that shows no personal number: the case file as the user may see it, not audited. */
+  const unaudited = (
+    slug: string,
+    template: string,
+    view: (file: CaseFile, ctx: ReturnType<typeof context>) => object,
+  ): RouteSpec => ({
+    method: 'get',
+    path: `/cases/:id/documents/${slug}`,
+    access: { action: 'case.view' },
+    record,
+    handler: async (req, res) => {
+      const file = await files.open(actorOf(req), String(req.params.id));
+      res.setHeader('Cache-Control', 'no-store');
+      res.render(`../documents/${template}`, view(file, context(req)));
+    },
+  });
   const seq = (req: Request) => parsedOr422(seqParam, req.params.seq);
   const served = (req: Request) => parsedOr422(servedParam, req.params.document);
   return [
@@ -134,27 +150,7 @@ export function caseDocumentRoutes({
       (req, printed) => ['service-receipt', serviceReceiptView(printed, served(req), context(req))],
     ),
     // the cover and the contents name the parties, never their numbers: nothing to audit
-    {
-      method: 'get',
-      path: '/cases/:id/documents/cover',
-      access: { action: 'case.view' },
-      record,
-      handler: async (req, res) => {
-        const file = await files.open(actorOf(req), String(req.params.id));
-        res.setHeader('Cache-Control', 'no-store');
-        res.render('../documents/case-file-cover', caseFileCoverView(file, context(req)));
-      },
-    },
-    {
-      method: 'get',
-      path: '/cases/:id/documents/contents',
-      access: { action: 'case.view' },
-      record,
-      handler: async (req, res) => {
-        const file = await files.open(actorOf(req), String(req.params.id));
-        res.setHeader('Cache-Control', 'no-store');
-        res.render('../documents/case-file-contents', caseFileContentsView(file, context(req)));
-      },
-    },
+    unaudited('cover', 'case-file-cover', caseFileCoverView),
+    unaudited('contents', 'case-file-contents', caseFileContentsView),
   ];
 }

@@ -18,6 +18,7 @@ import { CaseDashboardQueries } from './cases/case-dashboard.queries';
 import { CaseDashboardService } from './cases/case-dashboard.service';
 import { CaseExport } from './cases/case-export';
 import { CaseFileService } from './cases/case-file.service';
+import { buildCaseGroups } from './cases/case-group.services';
 import { CaseIntakeService } from './cases/case-intake.service';
 import { CaseListQueries } from './cases/case-list.queries';
 import { CaseRegistrationService } from './cases/case-registration.service';
@@ -424,6 +425,7 @@ export function buildServices(deps: {
     ...disputes,
     ...petitions,
     ...buildOversight(f, integrity, disputes),
+    ...buildCaseGroups({ ...f, ...disputes }),
     ...buildPartyConsent({
       ...f,
       cases: (actor, id, tx) => disputes.cases.getVisible(actor, id, tx),

@@ -7,6 +7,7 @@ import { authRoutes } from './auth/auth.routes';
 import { attachmentRoutes } from './cases/attachment.routes';
 import { caseRoutes } from './cases/case.routes';
 import { caseWebRoutes } from './cases/case.web.routes';
+import { caseGroupRoutes } from './cases/case-group.routes';
 import { renderAcceptanceNotice } from './cases/documents/case-document.web.routes';
 import { partyConsentRoutes } from './cases/party-consent.routes';
 import type { Services } from './composition-root';
@@ -70,6 +71,7 @@ export function routeTable(services: Services, config: Config, clock: Clock): Ro
       units: services.units,
       partyAccess: services.partyAccess,
       smsConsent: services.smsConsentPanel,
+      group: services.caseGroupPanel,
     }),
     ...attachmentRoutes(services.attachments, services.cases, services.caseFiles, config),
     ...escalationRoutes(services.escalations),
@@ -101,6 +103,7 @@ export function routeTable(services: Services, config: Config, clock: Clock): Ro
     ...officialCalendarWebRoutes(services.calendarYears, clock),
     ...trackingRoutes(tracking(services)),
     ...trackingWebRoutes(tracking(services), services.partyAccess),
+    ...caseGroupRoutes({ groups: services.caseGroups, visible: tracking(services).visible.case }),
     ...partyConsentRoutes({ consents: services.partyConsents, visible: tracking(services).visible }),
   ];
 }

@@ -43,6 +43,8 @@ const recordedActionLines: Record<string, TimelineEntry[]> = {
     ),
   ],
   ATTACHMENT_ADDED: [lines.note('attachments.description', 'description')],
+  GROUP_LINKED: [lines.fact('groups.masterCase', 'masterNumber')],
+  GROUP_UNLINKED: [lines.fact('groups.masterCase', 'masterNumber')],
 };
 /** Anything else (an import, a clock's note): its reason and note, if it has them. */
 const otherLines = [lines.note('actionForms.reason', 'reason'), lines.note('actionForms.note', 'note')];

@@ -33,21 +33,26 @@ import type { MediationRecordRepository } from './mediation-record.repository';
 import type { OneForum } from './one-forum';
 
 /** Actions recorded on a case's chain that are not workflow events (the statechart knows nothing of them). */
-export type RecordedAction = {
-  type: 'ATTACHMENT_ADDED';
-  payload: {
-    attachmentId: string;
-    fileName: string;
-    contentType: string;
-    sizeBytes: number;
-    sha256: string;
-    description?: string;
-  };
-};
+export type RecordedAction =
+  | {
+      type: 'ATTACHMENT_ADDED';
+      payload: {
+        attachmentId: string;
+        fileName: string;
+        contentType: string;
+        sizeBytes: number;
+        sha256: string;
+        description?: string;
+      };
+    }
+  /** 群体性纠纷: the case linked to, or taken out of, its master case (issue 21, `CaseGroupService`). */
+  | { type: 'GROUP_LINKED' | 'GROUP_UNLINKED'; payload: { masterCaseId: string; masterNumber: string } };
 
 /** The policy action each recorded action needs. */
 const recordedActionPolicy: Record<RecordedAction['type'], Action> = {
   ATTACHMENT_ADDED: 'attachment.add',
+  GROUP_LINKED: 'case.act',
+  GROUP_UNLINKED: 'case.act',
 };
 
 /** What answering an event needs besides the case after it (see `applyForAnswer`). */

@@ -13,7 +13,7 @@ import type { CaseEventRecord } from '../workflows/workflow-event.entity';
 import { presentChainLink } from '../workflows/workflow-event.presenter';
 import { readLimitation } from './arbitration-limitation';
 import type { Case } from './case.entity';
-import { type CaseRepository, type CaseView, decidingCourtOf } from './case.repository';
+import { type CaseRepository, type CaseView, decidingCourtOf, type GroupMark } from './case.repository';
 import type { CaseService } from './case.service';
 import { presentDeadline } from './case-deadline';
 import type { Party } from './party.entity';
@@ -45,6 +45,8 @@ export interface CaseViewDeps {
   calendar: WorkingCalendar;
   now: Date;
   locale: Locale;
+  /** The listed cases' group marks (群体性纠纷, issue 21); absent: none shown. */
+  groups?: Map<string, GroupMark>;
 }
 
 function unitRef(id: string | null, deps: CaseViewDeps) {
@@ -53,6 +55,15 @@ function unitRef(id: string | null, deps: CaseViewDeps) {
   return unit
     ? { id, code: unit.code, name: unitName(unit, deps.locale), kind: unit.kind }
     : { id, code: null, name: null, kind: null };
+}
+
+/** A listed case's place in a group dispute: `master` with its member count, or `member` of its master; null in none. */
+function groupOf(id: string, groups: Map<string, GroupMark>) {
+  const mark = groups.get(id);
+  if (!mark) return null;
+  return mark.masterCaseId
+    ? { role: 'member' as const, masterCaseId: mark.masterCaseId, masterNumber: mark.masterNumber }
+    : { role: 'master' as const, memberCount: mark.memberCount };
 }
 
 /** The API's view of a case (API.md `GET /cases/:id`). */
@@ -91,6 +102,7 @@ export function presentCase(
     amountInDispute: row.amountInDispute === null ? null : Number(row.amountInDispute),
     groupSize: row.groupSize,
     masterCaseId: row.masterCaseId,
+    ...(deps.groups ? { group: groupOf(row.id, deps.groups) } : {}),
     imported: row.imported,
     version: row.version,
     ...(extra.allowedEvents ? { allowedEvents: extra.allowedEvents } : {}),
@@ -160,11 +172,12 @@ export class CasePresenter {
 
   /** What presenting these cases needs (units, mediators, calendar, now), for the web's view models. */
   async viewDepsFor(rows: Case[], locale: Locale): Promise<CaseViewDeps> {
-    const [units, users] = await Promise.all([
+    const [units, users, groups] = await Promise.all([
       this.units.mapByIds(rows.flatMap((row) => [row.holdingUnitId, row.registeredUnitId])),
       this.users.findByIds([...new Set(rows.flatMap((row) => (row.mediatorId ? [row.mediatorId] : [])))]),
+      this.caseRepository.groupMarksOf(rows.map((row) => row.id)),
     ]);
-    return this.depsWith(units, new Map(users.map((user) => [user.id, user])), locale);
+    return { ...this.depsWith(units, new Map(users.map((user) => [user.id, user])), locale), groups };
   }
 
   private depsWith(units: CaseViewDeps['units'], users: CaseViewDeps['users'], locale: Locale): CaseViewDeps {

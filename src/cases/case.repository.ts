@@ -57,6 +57,13 @@ function caseResource(
   };
 }
 
+/** What a list shows of a case's group (群体性纠纷): the master's member count, or a member's master. */
+export interface GroupMark {
+  memberCount: number;
+  masterCaseId: string | null;
+  masterNumber: string | null;
+}
+
 /** What a case's body shows besides its own row. */
 export interface CaseView {
   units: Array<{ id: string } & Pick<Unit, 'code' | 'nameZh' | 'nameEn' | 'kind'>>;
@@ -245,6 +252,23 @@ export class CaseRepository {
       .where('c.id = :id', { id: row.id })
       .getRawAndEntities();
     return caseResource(row, raw[0] ?? { access_paths: null, access_agents: null });
+  }
+
+  /** The group marks (群体性纠纷) of the cases listed; those in no group are absent. */
+  async groupMarksOf(caseIds: string[]): Promise<Map<string, GroupMark>> {
+    if (caseIds.length === 0) return new Map();
+    const rows: Array<GroupMark & { id: string }> = await this.manager().query(
+      `SELECT c.id, (SELECT count(*) FROM cases m WHERE m.master_case_id = c.id)::int AS "memberCount",
+              c.master_case_id AS "masterCaseId", mc.number AS "masterNumber"
+       FROM cases c LEFT JOIN cases mc ON mc.id = c.master_case_id
+       WHERE c.id = ANY($1::uuid[])`,
+      [caseIds],
+    );
+    return new Map(
+      rows
+        .filter((row) => row.memberCount > 0 || row.masterCaseId)
+        .map(({ id, ...mark }) => [id, mark] as const),
+    );
   }
 
   saveCase(row: Partial<Case>, tx: EntityManager): Promise<Case> {

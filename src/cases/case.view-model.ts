@@ -78,6 +78,14 @@ export function deadlineView(
 }
 
 /** One case as a row of a list or a dashboard: labels and the deadline in words. */
+/** 群体性纠纷 in a list: 主案 with its member count, or 群体个案 with its master's number. */
+function groupBadge(group: ReturnType<typeof presentCase>['group'], t: TFunction): string | null {
+  if (!group) return null;
+  return group.role === 'master'
+    ? t('groups.listMaster', { n: group.memberCount })
+    : t('groups.listMember', { number: group.masterNumber ?? '' });
+}
+
 export function caseRowView(
   row: Parameters<typeof presentCase>[0],
   deps: CaseViewDeps,
@@ -98,6 +106,7 @@ export function caseRowView(
     levelLabel: presented.level ? t(`levels.${presented.level}`) : null,
     holdingUnit: presented.holdingUnit?.name ?? '',
     mediator: presented.mediator?.displayName ?? null,
+    groupBadge: groupBadge(presented.group, t),
     deadline: deadlineView(
       presented.deadline,
       row.snapshot.context.suspendedReason,

@@ -36,6 +36,8 @@ export interface CaseWebDeps {
   partyAccess?: PartyAccessPanelPort;
   /** The case page's "SMS notices" panel: the parties' consent, withdrawn or given again (issue 20). */
   smsConsent?: SmsConsentPanelPort;
+  /** The case page's group panel (群体性纠纷) and the petitions it came from (issue 21, `CaseGroupPanel`). */
+  group?: { panelFor(req: Request, caseId: string): Promise<unknown> };
 }
 
 /** What the case and petition pages need of the SMS consent panel (`SmsConsentPanel`). */
@@ -73,6 +75,7 @@ export function caseWebRoutes({
   units,
   partyAccess,
   smsConsent,
+  group,
 }: CaseWebDeps): RouteSpec[] {
   const record = {
     param: 'id',
@@ -105,6 +108,7 @@ export function caseWebRoutes({
       documents: documentsPanelView(file, context(req)),
       partyAccess: panel,
       smsConsent: await smsConsent?.panelFor(req, { type: 'case', id: file.row.id }),
+      group: await group?.panelFor(req, file.row.id),
     });
   }
 

@@ -1,0 +1,27 @@
+import type { DataSource } from 'typeorm';
+import type { EventLog } from '../workflows/event-log.repository';
+import { CaseRepository } from './case.repository';
+import type { CaseService } from './case.service';
+import { CaseGroupRepository } from './case-group.repository';
+import { CaseGroupService } from './case-group.service';
+import { CaseGroupPanel } from './case-group.view-model';
+import type { CaseWorkflowService } from './case-workflow.service';
+import type { OneForum } from './one-forum';
+
+/** Group disputes (群体性纠纷, issue 21): the service and the case page's group panel, built once. */
+export function buildCaseGroups(deps: {
+  db: DataSource;
+  eventLog: EventLog;
+  cases: CaseService;
+  caseWorkflow: CaseWorkflowService;
+  oneForum: OneForum;
+}) {
+  const caseGroups = new CaseGroupService({
+    groups: new CaseGroupRepository(deps.db),
+    cases: deps.cases,
+    caseRepository: new CaseRepository(deps.db, deps.eventLog),
+    workflow: deps.caseWorkflow,
+    oneForum: deps.oneForum,
+  });
+  return { caseGroups, caseGroupPanel: new CaseGroupPanel(caseGroups) };
+}

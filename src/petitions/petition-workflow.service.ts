@@ -218,6 +218,29 @@ export class PetitionWorkflowService {
     });
   }
 
+  /**
+   * 诉访分离, an existing dispute named by its case number (issue 21): the same matter — a
+   * petitioner is a party of the case (the same person: party key) — and a case the actor may
+   * see, or, for the agent following the petition, one they will see once it is linked (an agent
+   * sees the cases linked to their petitions). A number that names no such case is refused
+   * alike whether it exists or not (422 naming `caseNumber`).
+   */
+  private async caseByNumber({ actor, row, tx }: PetitionStep, number: string): Promise<string> {
+    const refuse = (message: string): never => {
+      throw new RuleViolationError('validation_failed', [
+        { field: 'caseNumber', message, params: { number } },
+      ]);
+    };
+    const caseId = await this.petitions.caseIdByNumber(number, tx);
+    if (!caseId) return refuse('petitions.errors.caseNumberNotFound');
+    const visible = (await this.cases.getVisible(actor, caseId, tx).catch(() => null)) !== null;
+    const followed = row.agentId === actor.id;
+    if (!visible && !followed) return refuse('petitions.errors.caseNumberNotFound');
+    if (!(await this.petitions.petitionerIsPartyOf(row.id, caseId, tx)))
+      return refuse(visible ? 'petitions.errors.caseNotSameMatter' : 'petitions.errors.caseNumberNotFound');
+    return caseId;
+  }
+
   /** The machine's event from the submitted one: dates checked, windows computed, targets looked up, a case opened. */
   private async resolve(step: PetitionStep, input: PetitionEventInput): Promise<PetitionEvent> {
     const { actor, row, today, calendar, tx } = step;
@@ -265,6 +288,8 @@ export class PetitionWorkflowService {
         return { type: 'ASSIGN_AGENT', agentId: agent.id };
       }
       case 'LINK_CASE': {
+        if (payload.caseNumber)
+          return { type: 'LINK_CASE', caseId: await this.caseByNumber(step, payload.caseNumber) };
         if (payload.caseId) {
           // linking an existing dispute: the actor must be able to see it
           const found = await this.cases.getVisible(actor, payload.caseId, tx).catch(() => null);

@@ -93,30 +93,34 @@ export function visitFromForm(body: FormBody): Record<string, unknown> {
 }
 
 /**
- * The link form → a LINK_CASE event for `petitionEventSchema`: an existing case by its
- * id, or a new dispute between the petitioner and the respondent named (诉访分离).
+ * The link forms → a LINK_CASE event for `petitionEventSchema`: an existing case by its
+ * number (or, from older pages, its id), or a new dispute between the petitioner and the respondent named (诉访分离).
  */
 export function linkCaseFromForm(body: FormBody): Record<string, unknown> {
   const linkExisting = orUndefined(body.caseId);
+  // the existing case's form (issue 21): its number, even left blank (then "required" shows next to it)
+  const byNumber = body.linkBy === 'number';
   return {
     type: 'LINK_CASE',
     expectedVersion: Number(body.expectedVersion),
-    ...(linkExisting
-      ? { caseId: linkExisting }
-      : {
-          openCase: {
-            type: body.caseType,
-            title: body.title,
-            description: body.description,
-            parties: [
-              { role: 'applicant', kind: 'person', name: body.applicant },
-              {
-                role: 'respondent',
-                kind: body.respondentKind === 'organisation' ? 'organisation' : 'person',
-                name: body.respondent,
-              },
-            ],
-          },
-        }),
+    ...(byNumber
+      ? { caseNumber: typeof body.caseNumber === 'string' ? body.caseNumber : '' }
+      : linkExisting
+        ? { caseId: linkExisting }
+        : {
+            openCase: {
+              type: body.caseType,
+              title: body.title,
+              description: body.description,
+              parties: [
+                { role: 'applicant', kind: 'person', name: body.applicant },
+                {
+                  role: 'respondent',
+                  kind: body.respondentKind === 'organisation' ? 'organisation' : 'person',
+                  name: body.respondent,
+                },
+              ],
+            },
+          }),
   };
 }

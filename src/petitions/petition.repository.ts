@@ -235,6 +235,25 @@ export class PetitionRepository {
     );
   }
 
+  /** The case of this number (诉访分离 by case number), whoever may see it: the caller decides. */
+  async caseIdByNumber(number: string, tx?: EntityManager): Promise<string | null> {
+    const rows: Array<{ id: string }> = await this.manager(tx).query(
+      'SELECT id FROM cases WHERE number = $1',
+      [number],
+    );
+    return rows[0]?.id ?? null;
+  }
+
+  /** Whether some petitioner of the petition is a party of the case (the same person: `partyKey`). */
+  async petitionerIsPartyOf(petitionId: string, caseId: string, tx?: EntityManager): Promise<boolean> {
+    const rows = await this.manager(tx).query(
+      `SELECT 1 FROM parties pp JOIN parties cp ON ${partyKeySql('cp')} = ${partyKeySql('pp')}
+       WHERE pp.petition_id = $1 AND cp.case_id = $2 LIMIT 1`,
+      [petitionId, caseId],
+    );
+    return rows.length > 0;
+  }
+
   async linkedCases(
     petitionId: string,
   ): Promise<Array<{ id: string; number: string; state: string; outcome: string | null; title: string }>> {

@@ -99,10 +99,12 @@ export const petitionEventSchema = z
           type: z.literal('LINK_CASE'),
           ...version,
           caseId: z.uuid({ error: 'validation.invalid_value' }).optional(),
+          /** An existing case by its number (issue 21): the same matter, a case the actor may see or will as its agent. */
+          caseNumber: z.string().trim().min(1, { error: 'validation.required' }).max(48).optional(),
           openCase: openCaseSchema.optional(),
         })
-        .refine((event) => Boolean(event.caseId) !== Boolean(event.openCase), {
-          path: ['caseId'],
+        .refine((event) => [event.caseId, event.caseNumber, event.openCase].filter(Boolean).length === 1, {
+          path: ['caseNumber'],
           message: 'validation.case_or_new_case',
         }),
       z.strictObject({

@@ -123,6 +123,30 @@ describe('group disputes (群体性纠纷): linking by case number, the badge an
     );
   });
 
+  it('人民调解工作若干规定 第二十二条: a case whose dispute another forum has accepted is not gathered into a group (422 naming the field, the forum named)', async () => {
+    const parties = [
+      { role: 'applicant', kind: 'person', name: '郑晓东', idNumber: '310112197808084565' },
+      { role: 'respondent', kind: 'organisation', name: '某装饰工程公司', idNumber: '913100006072212342' },
+    ];
+    // both registered before either was accepted (registration itself refuses a dispute already accepted)
+    const accepted = await registered({ parties });
+    const duplicate = await registered({ parties });
+    await sendEvents(testApp, accepted.id, accepted.version, [
+      [team.mediators.community, { type: 'SUBMIT' }],
+      [team.mediators.community, { type: 'ACCEPT', track: 'people', level: 'community' }],
+    ]);
+    const master = await registered();
+    const refused = await linkTo(master.id, { memberNumber: duplicate.number });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.details).toEqual([
+      expect.objectContaining({ field: 'memberNumber', message: expect.stringContaining(accepted.number) }),
+    ]);
+    const group = await request(testApp.app)
+      .get(`/api/v1/cases/${master.id}/group`)
+      .set(bearer(team.mediators.community));
+    expect(group.body.role).toBe('none');
+  });
+
   it('lists show a group badge (web and the API `group` field); a member taken out loses it, recorded as GROUP_UNLINKED', async () => {
     const master = await registered({ title: '群体漏水纠纷 主案' });
     const member = await registered({ title: '群体漏水纠纷 个案' });

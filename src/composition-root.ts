@@ -17,6 +17,7 @@ import { CaseService } from './cases/case.service';
 import { CaseDashboardQueries } from './cases/case-dashboard.queries';
 import { CaseDashboardService } from './cases/case-dashboard.service';
 import { CaseExport } from './cases/case-export';
+import { CaseExportQueries } from './cases/case-export.queries';
 import { CaseFileService } from './cases/case-file.service';
 import { CaseIntakeService } from './cases/case-intake.service';
 import { CaseListQueries } from './cases/case-list.queries';
@@ -282,7 +283,7 @@ function buildCaseDesk(
       clock,
     }),
     partyReveal: new PartyRevealService(cases, caseRepository, cipher, audit),
-    caseExport: new CaseExport(cases, core.casePresenter),
+    caseExport: new CaseExport(cases, core.casePresenter, new CaseExportQueries(db), clock),
     caseDashboard: new CaseDashboardService({
       cases: new CaseDashboardQueries(db),
       handOffs: records.escalations,

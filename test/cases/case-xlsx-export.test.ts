@@ -136,36 +136,36 @@ describe('the case list as an Excel workbook (GET /cases.xlsx, issue 21)', () =>
       '涉及人数',
     ]);
     // the filter kept: labour cases only
-    expect(rows.map((row) => row['纠纷类型'].text)).toEqual(rows.map(() => '劳动争议'));
-    const numbers = rows.map((row) => row['案号'].text);
+    expect(rows.map((row) => row.纠纷类型.text)).toEqual(rows.map(() => '劳动争议'));
+    const numbers = rows.map((row) => row.案号.text);
     expect(numbers).toContain(labour.number);
     expect(numbers).not.toContain(neighbour.number);
 
-    const row = rows.find((cells) => cells['案号'].text === labour.number);
+    const row = rows.find((cells) => cells.案号.text === labour.number);
     if (!row) throw new Error('the labour case is not in the workbook');
     const stored = await testApp.services.cases.getVisible(actor, labour.id);
     for (const column of ['登记时间', '受理时间', '收到申请日期', '期限截止日'])
       expect([column, row[column].type]).toEqual([column, ExcelJS.ValueType.Date]);
-    expect((row['登记时间'].value as Date).toISOString().slice(0, 16)).toBe(
+    expect((row.登记时间.value as Date).toISOString().slice(0, 16)).toBe(
       shanghaiMinute(stored.row.createdAt),
     );
-    expect((row['受理时间'].value as Date).toISOString().slice(0, 16)).toBe(
+    expect((row.受理时间.value as Date).toISOString().slice(0, 16)).toBe(
       shanghaiMinute(stored.row.acceptedAt as Date),
     );
-    expect((row['收到申请日期'].value as Date).toISOString().slice(0, 10)).toBe('2026-12-03');
+    expect((row.收到申请日期.value as Date).toISOString().slice(0, 10)).toBe('2026-12-03');
     // 劳动争议调解仲裁法 §14: 15 days from the day the application was received
-    expect((row['期限截止日'].value as Date).toISOString().slice(0, 10)).toBe(stored.row.deadline?.due);
-    expect(row['登记时间'].numFmt).toBe('yyyy-mm-dd hh:mm');
-    expect(row['期限截止日'].numFmt).toBe('yyyy-mm-dd');
-    expect(row['结案时间'].type).toBe(ExcelJS.ValueType.Null);
-    expect(row['状态'].text).toBe('调解中');
+    expect((row.期限截止日.value as Date).toISOString().slice(0, 10)).toBe(stored.row.deadline?.due);
+    expect(row.登记时间.numFmt).toBe('yyyy-mm-dd hh:mm');
+    expect(row.期限截止日.numFmt).toBe('yyyy-mm-dd');
+    expect(row.结案时间.type).toBe(ExcelJS.ValueType.Null);
+    expect(row.状态.text).toBe('调解中');
     // a title is text, never a formula Excel would run
-    expect(row['标题'].type).toBe(ExcelJS.ValueType.String);
-    expect(row['标题'].text).toBe('=HYPERLINK("http://x") 拖欠工资');
+    expect(row.标题.type).toBe(ExcelJS.ValueType.String);
+    expect(row.标题.text).toBe('=HYPERLINK("http://x") 拖欠工资');
 
     // parties by name with their numbers masked; no full number anywhere in the file
-    expect(row['申请人'].text).toBe('欧阳春晓 310***********2015 138****5678');
-    expect(row['被申请人'].text).toBe('上海某建筑劳务有限公司 913***********2347');
+    expect(row.申请人.text).toBe('欧阳春晓 310***********2015 138****5678');
+    expect(row.被申请人.text).toBe('上海某建筑劳务有限公司 913***********2347');
     const text = allText(workbook);
     for (const full of ['310112198503152015', '13812345678', '91310112MA1GB12347'])
       expect(text).not.toContain(full);
@@ -180,9 +180,9 @@ describe('the case list as an Excel workbook (GET /cases.xlsx, issue 21)', () =>
     const lines = Object.fromEntries(
       (about.getSheetValues() as unknown[][]).filter(Boolean).map((values) => [values[1], values[2]]),
     );
-    expect(lines['纠纷类型']).toBe('劳动争议');
-    expect(lines['案件数']).toBe(rows.length);
-    expect(lines['导出时间']).toBeInstanceOf(Date);
+    expect(lines.纠纷类型).toBe('劳动争议');
+    expect(lines.案件数).toBe(rows.length);
+    expect(lines.导出时间).toBeInstanceOf(Date);
   });
 
   it('reads in English for an English reader: sheet, headers and labels', async () => {
@@ -283,7 +283,7 @@ describe('the case list as an Excel workbook (GET /cases.xlsx, issue 21)', () =>
 
     const whole = await exportWith(1000);
     expect(whole.rows).toHaveLength(7);
-    expect(new Set(whole.rows.map((row) => row['案号'].text)).size).toBe(7);
+    expect(new Set(whole.rows.map((row) => row.案号.text)).size).toBe(7);
     // three pages (3 + 3 + 1): nothing written before the first was read (a refusal is still an
     // error page), the file on its way out while the last was being read
     expect(whole.sentBeforePage).toHaveLength(3);
@@ -298,7 +298,7 @@ describe('the case list as an Excel workbook (GET /cases.xlsx, issue 21)', () =>
 
     // the list's order (newest first) across the pages
     const listed = await testApp.services.cases.list(actor, { ...query, pageSize: 7 });
-    expect(whole.rows.map((row) => row['案号'].text)).toEqual(listed.items.map((item) => item.number));
+    expect(whole.rows.map((row) => row.案号.text)).toEqual(listed.items.map((item) => item.number));
   });
 
   it('the case sent on to closure carries its closing time as a date cell', async () => {
@@ -307,9 +307,10 @@ describe('the case list as an Excel workbook (GET /cases.xlsx, issue 21)', () =>
       (await download(mediator.agent, '/cases.xlsx?type=family&state=closed')).body,
     );
     const { rows } = table(workbook.getWorksheet('案件') as ExcelJS.Worksheet);
-    const row = rows.find((cells) => cells['案号'].text === closed.number);
-    expect(row?.['结案时间'].type).toBe(ExcelJS.ValueType.Date);
-    expect((row?.['结案时间'].value as Date).toISOString().slice(0, 16)).toBe(
+    const row = rows.find((cells) => cells.案号.text === closed.number);
+    if (!row) throw new Error('the closed case is not in the workbook');
+    expect(row.结案时间.type).toBe(ExcelJS.ValueType.Date);
+    expect((row.结案时间.value as Date).toISOString().slice(0, 16)).toBe(
       shanghaiMinute(closed.closedAt as Date),
     );
   });

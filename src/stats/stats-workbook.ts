@@ -87,7 +87,7 @@ function tableColumns(rows: Array<Record<string, unknown>>, t: TFunction): Table
   const keys: string[] = [];
   for (const row of rows) for (const key of Object.keys(row)) if (!keys.includes(key)) keys.push(key);
   return keys.flatMap((key): TableColumn[] => {
-    const label = key === 'unitId' ? t('stats.unit') : labelOf(t, key);
+    const label = labelOf(t, key);
     if (!rows.some((row) => isFigure(row[key]))) return [{ key, part: null, header: label }];
     return (['value', 'numerator', 'denominator'] as const).map((part) => ({
       key,

@@ -17,6 +17,7 @@ import { CaseService } from './cases/case.service';
 import { CaseDashboardQueries } from './cases/case-dashboard.queries';
 import { CaseDashboardService } from './cases/case-dashboard.service';
 import { CaseExport } from './cases/case-export';
+import { CaseExportQueries } from './cases/case-export.queries';
 import { CaseFileService } from './cases/case-file.service';
 import { buildCaseGroups } from './cases/case-group.services';
 import { CaseIntakeService } from './cases/case-intake.service';
@@ -283,7 +284,7 @@ function buildCaseDesk(
       clock,
     }),
     partyReveal: new PartyRevealService(cases, caseRepository, cipher, audit),
-    caseExport: new CaseExport(cases, core.casePresenter),
+    caseExport: new CaseExport(cases, core.casePresenter, new CaseExportQueries(db), clock),
     caseDashboard: new CaseDashboardService({
       cases: new CaseDashboardQueries(db),
       handOffs: records.escalations,

@@ -7,6 +7,7 @@ import { authRoutes } from './auth/auth.routes';
 import { attachmentRoutes } from './cases/attachment.routes';
 import { caseRoutes } from './cases/case.routes';
 import { caseWebRoutes } from './cases/case.web.routes';
+import { caseExportRoutes } from './cases/case-export.routes';
 import { caseGroupRoutes } from './cases/case-group.routes';
 import { renderAcceptanceNotice } from './cases/documents/case-document.web.routes';
 import { partyConsentRoutes } from './cases/party-consent.routes';
@@ -25,6 +26,7 @@ import { petitionWebRoutes } from './petitions/petition.web.routes';
 import type { Clock } from './shared/clock';
 import { statsRoutes } from './stats/stats.routes';
 import { statsWebRoutes } from './stats/stats.web.routes';
+import { statsExportRoutes } from './stats/stats-export.routes';
 import { supervisionRoutes } from './supervision/supervision.routes';
 import { trackingRoutes } from './tracking/tracking.routes';
 import { trackingWebRoutes } from './tracking/tracking.web.routes';
@@ -73,11 +75,13 @@ export function routeTable(services: Services, config: Config, clock: Clock): Ro
       smsConsent: services.smsConsentPanel,
       group: services.caseGroupPanel,
     }),
+    ...caseExportRoutes(services.caseExport),
     ...attachmentRoutes(services.attachments, services.cases, services.caseFiles, config),
     ...escalationRoutes(services.escalations),
     ...escalationWebRoutes(services.escalations, services.stats, services.units),
     ...statsRoutes(services.stats),
     ...statsWebRoutes(services.stats, services.units),
+    ...statsExportRoutes(services.stats, services.units, clock),
     ...supervisionRoutes(services.supervision, services.units, services.checkpoints),
     ...importRoutes(services.imports, config),
     ...notificationRoutes({

@@ -1,12 +1,18 @@
+import type { Writable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
 import type { TFunction } from 'i18next';
 import type { Actor } from '../access/actor';
+import { todayInShanghai } from '../deadlines/working-calendar';
+import type { Clock } from '../shared/clock';
 import { formatMoment, formatPlainDate } from '../shared/format';
 import type { Locale } from '../shared/i18n/i18n';
+import { unitName } from '../units/unit.presenter';
 import type { Case } from './case.entity';
 import type { CasePresenter, presentCase } from './case.presenter';
 import type { CaseListQuery } from './case.schemas';
 import type { CaseService } from './case.service';
+import type { CaseExportQueries } from './case-export.queries';
+import { type CaseExportRow, writeCaseWorkbook } from './case-export-xlsx';
 
 /** Excel opens a UTF-8 CSV as UTF-8 only when it starts with a byte order mark. */
 const byteOrderMark = '\uFEFF';
@@ -67,20 +73,38 @@ export function casesCsv(
   return byteOrderMark + stringify([header, ...body], { record_delimiter: 'windows' });
 }
 
-/** The case list exported: every case matching the filter, as CSV in the reader's language. */
+/** How far an export reads: pages of `pageSize` cases, `max` cases at most (CSV and workbook alike). */
+export interface CaseExportLimits {
+  pageSize: number;
+  max: number;
+}
+
+/** The case list exported: every case matching the filter, as CSV or as an Excel workbook, in the reader's language. */
 export class CaseExport {
+  private readonly limits: CaseExportLimits;
+
   constructor(
     private readonly cases: Pick<CaseService, 'list'>,
     private readonly presenter: Pick<CasePresenter, 'presentList'>,
-  ) {}
+    private readonly queries: CaseExportQueries,
+    private readonly clock: Clock,
+    limits: Partial<CaseExportLimits> = {},
+  ) {
+    this.limits = { pageSize: 200, max: 10000, ...limits };
+  }
+
+  /** The exported file's name: the day it was made (Asia/Shanghai), `cases-2026-12-03.xlsx`. */
+  fileName(extension: 'csv' | 'xlsx'): string {
+    return `cases-${todayInShanghai(this.clock.now())}.${extension}`;
+  }
 
   /** Every case matching the filter (up to `max`), for an export: the list's query run page by page. */
-  async listAll(actor: Actor, query: CaseListQuery, max = 10000): Promise<Case[]> {
+  async listAll(actor: Actor, query: CaseListQuery, max = this.limits.max): Promise<Case[]> {
     const rows: Case[] = [];
     for (let page = 1; rows.length < max; page++) {
-      const { items } = await this.cases.list(actor, { ...query, page, pageSize: 200 });
+      const { items } = await this.cases.list(actor, { ...query, page, pageSize: this.limits.pageSize });
       rows.push(...items);
-      if (items.length < 200) break;
+      if (items.length < this.limits.pageSize) break;
     }
     return rows.slice(0, max);
   }
@@ -93,5 +117,57 @@ export class CaseExport {
       rows.map((row, index) => ({ row, presented: presented[index] })),
       context,
     );
+  }
+
+  /**
+   * The filtered list as an .xlsx workbook written to `out` page by page (`writeCaseWorkbook`):
+   * the list's query, presented, with each page's applicants and respondents, masked.
+   * `onStart` runs once the first page is read, just before the first byte is written.
+   */
+  async xlsx(
+    actor: Actor,
+    query: CaseListQuery,
+    context: { t: TFunction; locale: Locale },
+    out: Writable,
+    onStart?: () => void,
+  ): Promise<void> {
+    const names = await this.queries.filterNames(query);
+    await writeCaseWorkbook(
+      out,
+      this.pages(actor, query, context.locale),
+      {
+        ...context,
+        now: this.clock.now(),
+        max: this.limits.max,
+        filter: {
+          query,
+          unitName: names.unit ? unitName(names.unit, context.locale) : null,
+          mediatorName: names.mediatorName,
+        },
+      },
+      onStart,
+    );
+  }
+
+  /** The list's pages, each read when the one before has been written: cases, presented, with their parties. */
+  private async *pages(actor: Actor, query: CaseListQuery, locale: Locale): AsyncGenerator<CaseExportRow[]> {
+    const { pageSize } = this.limits;
+    for (let page = 1; ; page++) {
+      const { items } = await this.cases.list(actor, { ...query, page, pageSize });
+      if (items.length === 0) return;
+      const [presented, parties] = await Promise.all([
+        this.presenter.presentList(items, locale),
+        this.queries.partiesOf(items.map((row) => row.id)),
+      ]);
+      const partiesByCase = new Map<string, typeof parties>();
+      for (const party of parties)
+        partiesByCase.set(party.caseId, [...(partiesByCase.get(party.caseId) ?? []), party]);
+      yield items.map((row, index) => ({
+        row,
+        presented: presented[index],
+        parties: partiesByCase.get(row.id) ?? [],
+      }));
+      if (items.length < pageSize) return;
+    }
   }
 }

@@ -37,6 +37,7 @@ export function caseListView(
   ]);
   const exportParams = new URLSearchParams(params);
   exportParams.delete('page');
+  const exportQuery = exportParams.toString() ? `?${exportParams}` : '';
   return {
     query: { ...query, overdue: query.overdue === true },
     total: result.total,
@@ -64,7 +65,8 @@ export function caseListView(
       : t('cases.pageOf', { page: query.page, pages }),
     previousUrl: query.page > 1 ? pageUrl(query.page - 1) : null,
     nextUrl: hasNext ? pageUrl(query.page + 1) : null,
-    exportUrl: `/cases.csv${exportParams.toString() ? `?${exportParams}` : ''}`,
+    exportUrl: `/cases.csv${exportQuery}`,
+    xlsxUrl: `/cases.xlsx${exportQuery}`,
   };
 }
 

@@ -1,4 +1,3 @@
-import type { DataSource } from 'typeorm';
 import type { EventLog } from '../workflows/event-log.repository';
 import { CaseRepository } from './case.repository';
 import type { CaseService } from './case.service';
@@ -10,7 +9,8 @@ import type { OneForum } from './one-forum';
 
 /** Group disputes (群体性纠纷, issue 21): the service and the case page's group panel, built once. */
 export function buildCaseGroups(deps: {
-  db: DataSource;
+  /** The app's data source, as the group and case repositories take it. */
+  db: ConstructorParameters<typeof CaseGroupRepository>[0] & ConstructorParameters<typeof CaseRepository>[0];
   eventLog: EventLog;
   cases: CaseService;
   caseWorkflow: CaseWorkflowService;

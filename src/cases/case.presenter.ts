@@ -91,6 +91,7 @@ export function presentCase(
     amountInDispute: row.amountInDispute === null ? null : Number(row.amountInDispute),
     groupSize: row.groupSize,
     masterCaseId: row.masterCaseId,
+    riskGrade: row.riskGrade,
     imported: row.imported,
     version: row.version,
     ...(extra.allowedEvents ? { allowedEvents: extra.allowedEvents } : {}),

@@ -46,6 +46,7 @@ import { NotificationPreferenceRepository } from './notifications/notification-p
 import { NotificationPreferenceService } from './notifications/notification-preference.service';
 import { OutboxRepository } from './notifications/outbox.repository';
 import { OutboxAdminService } from './notifications/outbox-admin.service';
+import { buildAgentHome } from './petitions/agent-home.service';
 import { PetitionDocumentService } from './petitions/documents/petition-document.service';
 import { PetitionPresenter } from './petitions/petition.presenter';
 import { PetitionRepository } from './petitions/petition.repository';
@@ -428,6 +429,11 @@ export function buildServices(deps: {
       ...f,
       cases: (actor, id, tx) => disputes.cases.getVisible(actor, id, tx),
       petitions: (actor, id, tx) => petitions.petitions.getVisible(actor, id, tx),
+    }),
+    ...buildAgentHome({
+      clock: deps.clock,
+      petitions: petitions.petitions,
+      presenter: petitions.petitionPresenter,
     }),
     ...buildTracking({
       ...f,

@@ -167,7 +167,7 @@ describe('the risk grade of a case (pages)', () => {
     expect(other.text).not.toContain('相邻通行纠纷引发冲突');
   });
 
-  it('when the mediator changes the grade from the case page with a reason, then the timeline shows the new grade and the reason', async () => {
+  it('when the mediator changes the grade from the case page with a reason, then the timeline shows the new grade and the reason, and the header its badge', async () => {
     const [row] = await testApp.db.query(
       `SELECT id, version FROM cases WHERE title = '相邻通行纠纷引发冲突'`,
     );
@@ -186,6 +186,8 @@ describe('the risk grade of a case (pages)', () => {
     const after = await mediator.get(`/cases/${row.id}`);
     expect(after.text).toContain('调整风险等级');
     expect(after.text).toContain('2 级（一般）');
+    // the header's badge follows the new grade
+    expect(after.text).toContain('风险 2 级');
     expect(after.text).toContain('经调解员上门疏导，双方情绪缓和。');
   });
 });

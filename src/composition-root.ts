@@ -430,11 +430,7 @@ export function buildServices(deps: {
       cases: (actor, id, tx) => disputes.cases.getVisible(actor, id, tx),
       petitions: (actor, id, tx) => petitions.petitions.getVisible(actor, id, tx),
     }),
-    ...buildAgentHome({
-      clock: deps.clock,
-      petitions: petitions.petitions,
-      presenter: petitions.petitionPresenter,
-    }),
+    ...buildAgentHome(petitions, deps.clock),
     ...buildTracking({
       ...f,
       issuer: f.lookupCodeIssuer,

@@ -68,6 +68,15 @@ function byClock(a: PetitionSummary, b: PetitionSummary): number {
 }
 
 /** The composition root's one line: the agent's home, over the petitions' service and presenter. */
-export function buildAgentHome(deps: ConstructorParameters<typeof AgentHomeService>[0]) {
-  return { agentHome: new AgentHomeService(deps) };
+export function buildAgentHome(
+  built: { petitions: PetitionService; petitionPresenter: PetitionPresenter },
+  clock: Clock,
+) {
+  return {
+    agentHome: new AgentHomeService({
+      petitions: built.petitions,
+      presenter: built.petitionPresenter,
+      clock,
+    }),
+  };
 }

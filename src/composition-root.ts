@@ -48,6 +48,7 @@ import { NotificationPreferenceRepository } from './notifications/notification-p
 import { NotificationPreferenceService } from './notifications/notification-preference.service';
 import { OutboxRepository } from './notifications/outbox.repository';
 import { OutboxAdminService } from './notifications/outbox-admin.service';
+import { buildAgentHome } from './petitions/agent-home.service';
 import { PetitionDocumentService } from './petitions/documents/petition-document.service';
 import { PetitionPresenter } from './petitions/petition.presenter';
 import { PetitionRepository } from './petitions/petition.repository';
@@ -432,6 +433,7 @@ export function buildServices(deps: {
       cases: (actor, id, tx) => disputes.cases.getVisible(actor, id, tx),
       petitions: (actor, id, tx) => petitions.petitions.getVisible(actor, id, tx),
     }),
+    ...buildAgentHome(petitions, deps.clock),
     ...buildTracking({
       ...f,
       issuer: f.lookupCodeIssuer,

@@ -41,7 +41,7 @@ import { localeRoutes } from './web/locale.routes';
  */
 export function routeTable(services: Services, config: Config, clock: Clock): RouteSpec[] {
   return [
-    ...homeRoutes(services.caseDashboard),
+    ...homeRoutes(services.caseDashboard, services.agentHome),
     ...localeRoutes(),
     ...authRoutes({
       signIn: services.signIn,

@@ -140,8 +140,11 @@ const rolesFor: Record<Action, readonly Role[]> = {
   'petition.sms_consent': ['petition_agent', 'supervisor'],
 };
 
-/** Events a supervisor sends: reassigning (ASSIGN) and reopening (REOPEN) — not the mediation itself. */
-const supervisorEvents: readonly string[] = ['ASSIGN', 'REOPEN'];
+/**
+ * Events a supervisor sends: reassigning (ASSIGN), reopening (REOPEN) and grading the risk
+ * they watch (SET_RISK_GRADE) — not the mediation itself.
+ */
+const supervisorEvents: readonly string[] = ['ASSIGN', 'REOPEN', 'SET_RISK_GRADE'];
 
 /**
  * The court's ruling on an application for judicial confirmation (民事诉讼法 §206): recorded by

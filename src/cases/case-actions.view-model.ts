@@ -57,6 +57,7 @@ const displayOrder = [
   'ESCALATE',
   'RETURN_DOWN',
   'TRANSFER',
+  'SET_RISK_GRADE',
   'RESUME_MEDIATION',
   'BREACHED',
   'DECLINE',

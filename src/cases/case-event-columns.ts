@@ -26,6 +26,7 @@ export function columnsAfter(stepped: ColumnsSource, deadline: CaseDeadline | nu
       ? row.heldUnitIds
       : [...row.heldUnitIds, holdingUnitId],
     mediatorId: next.mediatorId,
+    riskGrade: next.riskGrade ?? row.riskGrade ?? null,
     ...clockColumns(deadline, today),
     screenedAt: row.screenedAt ?? (['ACCEPT', 'DECLINE', 'REFER_OUT'].includes(eventType) ? now : null),
     acceptedAt: eventType === 'ACCEPT' ? (row.acceptedAt ?? now) : row.acceptedAt,

@@ -6,6 +6,7 @@ import type { Unit } from '../units/unit.entity';
 import { unitName } from '../units/unit.presenter';
 import { indentedUnitName } from '../units/unit-options';
 import { disputeTypes } from '../workflows/rules/dispute-rules.types';
+import { riskGrades } from '../workflows/rules/risk-grade';
 import { type CaseSource, caseSources } from './case.entity';
 import type { PartyRow } from './case.forms';
 import { option, stateLabel, type ViewContext } from './case.view-model';
@@ -58,6 +59,13 @@ export function intakeView(
     parties: rows.map((row, index) =>
       partyRowView(row, index, { count: rows.length, errors: state.errors }, t),
     ),
+    riskGrades: riskGrades.map((grade) =>
+      option(String(grade), t(`riskGrades.label.${grade}`), values.riskGrade?.toString()),
+    ),
+    riskCriteria: riskGrades.map((grade) => ({
+      label: t(`riskGrades.label.${grade}`),
+      criteria: t(`riskGrades.criteria.${grade}`),
+    })),
     partiesError: state.errors.parties,
     review: state.review ? reviewView(state.review, context) : null,
     checked: state.checked === true,

@@ -163,6 +163,7 @@ export class CaseListQueries {
     if (query.track) builder.andWhere('c.track = :track', { track: query.track });
     if (query.level) builder.andWhere('c.level = :level', { level: query.level });
     if (query.mediatorId) builder.andWhere('c.mediator_id = :mediatorId', { mediatorId: query.mediatorId });
+    if (query.riskGrade) builder.andWhere('c.risk_grade = :riskGrade', { riskGrade: query.riskGrade });
     if (query.overdue === true) builder.andWhere(`${overdueSql}`, { today });
     if (query.overdue === false) builder.andWhere(`NOT (${overdueSql})`, { today });
     if (query.unitId) {

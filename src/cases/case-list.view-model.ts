@@ -2,6 +2,7 @@ import { mediationLevels, type Unit } from '../units/unit.entity';
 import { indentedUnitName } from '../units/unit-options';
 import { caseStatePaths } from '../workflows/case.machine';
 import { disputeTypes, tracks } from '../workflows/rules/dispute-rules.types';
+import { riskGrades } from '../workflows/rules/risk-grade';
 import type { CaseViewDeps, presentCase } from './case.presenter';
 import { type CaseListQuery, caseListSorts } from './case.schemas';
 import { caseRowView, option, stateLabel, type ViewContext } from './case.view-model';
@@ -50,6 +51,9 @@ export function caseListView(
       types: disputeTypes.map((type) => option(type, t(`disputeTypes.${type}`), query.type)),
       tracks: tracks.map((track) => option(track, t(`tracks.${track}`), query.track)),
       levels: mediationLevels.map((level) => option(level, t(`levels.${level}`), query.level)),
+      riskGrades: riskGrades.map((grade) =>
+        option(String(grade), t(`riskGrades.label.${grade}`), query.riskGrade?.toString()),
+      ),
       units: units
         .filter((unit) => unit.active)
         .map((unit) => option(unit.id, indentedUnitName(unit, context.locale), query.unitId)),
@@ -78,6 +82,7 @@ export function listParams(query: CaseListQuery): URLSearchParams {
     if (value) params.set(key, value);
   }
   if (query.overdue !== undefined) params.set('overdue', String(query.overdue));
+  if (query.riskGrade) params.set('riskGrade', String(query.riskGrade));
   if (query.sort !== 'newest') params.set('sort', query.sort);
   if (query.pageSize !== 20) params.set('pageSize', String(query.pageSize));
   if (query.page > 1) params.set('page', String(query.page));

@@ -8,7 +8,7 @@ import { renderStatechartSvg } from '../workflows/statechart-svg';
 import { attachmentExtensions, attachmentMaxBytes } from './attachment.rules';
 import { attachmentView } from './attachment.view-model';
 import { type CaseViewDeps, presentCase } from './case.presenter';
-import { deadlineView, eventLabel, stateLabel, type ViewContext } from './case.view-model';
+import { deadlineView, eventLabel, riskBadgeView, stateLabel, type ViewContext } from './case.view-model';
 import { type ActionFailure, actionFormsView } from './case-actions.view-model';
 import { caseClocksView } from './case-clocks.view-model';
 import type { CaseFile } from './case-file.service';
@@ -168,6 +168,7 @@ function caseHeaderView(file: CaseFile, context: ViewContext) {
     stateLabel: stateLabel(t, row.state),
     stateClass: `state-${row.state.split('.')[0]}`,
     outcomeLabel: row.outcome ? t(`caseOutcomes.${row.outcome}`) : null,
+    riskBadge: riskBadgeView(row.riskGrade, t),
     trackLabel: row.track ? t(`tracks.${row.track}`) : null,
     levelLabel: row.level ? t(`levels.${row.level}`) : null,
     holdingUnit: unitName(file.holdingUnit, locale),

@@ -216,6 +216,7 @@ export class CaseRegistrationService {
       type: input.type,
       rules: caseRulesExcerpt(rules),
       holdingUnitId: unit.id,
+      riskGrade: input.riskGrade ?? null,
     });
     const submitted = submit ? applyEvent(caseMachine, initial, { type: 'SUBMIT' }).next : null;
     const receivedOn = input.receivedOn ?? today;
@@ -243,6 +244,7 @@ export class CaseRegistrationService {
         groupSize: input.groupSize ?? null,
         masterCaseId: input.masterCaseId ?? null,
         sameMatterCaseId: input.sameMatterCaseId ?? null,
+        riskGrade: input.riskGrade ?? null,
         state: submitted ? 'screening' : 'registered',
         registeredLevel: mediationLevelOf(unit.kind),
         rulesVersion: rules.version,

@@ -114,6 +114,10 @@ export class Case {
   @Column({ name: 'same_matter_case_id', type: 'uuid', nullable: true })
   sameMatterCaseId!: string | null;
 
+  /** 风险等级 1–4 (4 highest; `risk-grade.ts`), null while not graded; set at intake or by SET_RISK_GRADE. */
+  @Column({ name: 'risk_grade', type: 'smallint', nullable: true })
+  riskGrade!: number | null;
+
   @Column({ type: 'varchar', length: 40 })
   state!: string;
 

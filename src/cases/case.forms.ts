@@ -145,6 +145,7 @@ export function registerCaseFromForm(body: FormBody, rows: PartyRow[]): Record<s
     knewOn: text(body.knewOn),
     amountInDispute: amount(body.amountInDispute),
     groupSize: wholeNumber(body.groupSize),
+    riskGrade: wholeNumber(body.riskGrade),
     parties: rows.map((row) => ({
       role: text(row.role),
       kind: text(row.kind),

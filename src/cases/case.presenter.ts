@@ -102,6 +102,7 @@ export function presentCase(
     amountInDispute: row.amountInDispute === null ? null : Number(row.amountInDispute),
     groupSize: row.groupSize,
     masterCaseId: row.masterCaseId,
+    riskGrade: row.riskGrade,
     ...(deps.groups ? { group: groupOf(row.id, deps.groups) } : {}),
     imported: row.imported,
     version: row.version,

@@ -4,6 +4,7 @@ import { optionalPhoneField } from '../shared/phone-number';
 import { mediationLevels } from '../units/unit.entity';
 import { date, text } from '../workflows/case-events/case-event-declaration';
 import { disputeTypes, tracks } from '../workflows/rules/dispute-rules.types';
+import { riskGradeParam, riskGradeSchema } from '../workflows/rules/risk-grade';
 import { caseSources } from './case.entity';
 import { type PartyKind, partyKinds, partyLanguages, partyRoles } from './party.entity';
 import { checkPartyIdentifier } from './party-identifiers';
@@ -86,6 +87,8 @@ export const registerCaseSchema = z
     masterCaseId: z.uuid({ error: 'validation.invalid_value' }).optional(),
     /** One forum per dispute: a case (the caller may see) the user confirms is the same matter, whatever its type. */
     sameMatterCaseId: z.uuid({ error: 'validation.invalid_value' }).optional(),
+    /** 风险等级 1–4, 4 highest (rules/risk-grade.ts); later changed by SET_RISK_GRADE. */
+    riskGrade: riskGradeSchema.optional(),
     parties: z.array(partyInputSchema).min(1, 'validation.parties_required').max(200, 'validation.too_big'),
   })
   .meta({ id: 'RegisterCase' });
@@ -108,6 +111,8 @@ export const caseListQuerySchema = z.object({
     .optional(),
   /** Cases this mediator is assigned to (the dashboard's "my cases"). */
   mediatorId: z.uuid().optional(),
+  /** 风险等级: cases graded exactly this (1–4). */
+  riskGrade: riskGradeParam.optional(),
   q: z.string().trim().max(100).optional(),
   from: date.optional(),
   to: date.optional(),

@@ -5,6 +5,7 @@ import { todayInShanghai } from '../deadlines/working-calendar';
 import { formatMoment, formatPlainDate } from '../shared/format';
 import { inLocale } from '../shared/i18n/bilingual';
 import type { Locale } from '../shared/i18n/i18n';
+import { highRiskGrade } from '../workflows/rules/risk-grade';
 import { type CaseViewDeps, presentCase } from './case.presenter';
 
 /**
@@ -77,6 +78,17 @@ export function deadlineView(
   };
 }
 
+/** A case's risk grade as a badge (风险等级), its criteria as the tooltip; null while not graded. */
+export function riskBadgeView(riskGrade: number | null, t: TFunction) {
+  if (riskGrade === null) return null;
+  return {
+    grade: riskGrade,
+    label: t(`riskGrades.badge.${riskGrade}`),
+    criteria: t(`riskGrades.criteria.${riskGrade}`),
+    high: riskGrade >= highRiskGrade,
+  };
+}
+
 /** One case as a row of a list or a dashboard: labels and the deadline in words. */
 /** 群体性纠纷 in a list: 主案 with its member count, or 群体个案 with its master's number. */
 function groupBadge(group: ReturnType<typeof presentCase>['group'], t: TFunction): string | null {
@@ -106,6 +118,7 @@ export function caseRowView(
     levelLabel: presented.level ? t(`levels.${presented.level}`) : null,
     holdingUnit: presented.holdingUnit?.name ?? '',
     mediator: presented.mediator?.displayName ?? null,
+    riskBadge: riskBadgeView(presented.riskGrade, t),
     groupBadge: groupBadge(presented.group, t),
     deadline: deadlineView(
       presented.deadline,

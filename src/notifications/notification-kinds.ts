@@ -15,6 +15,7 @@ export const notificationKinds = [
   'limitation.warning',
   'audit.checkpoint_signed',
   'deadline.moved',
+  'petition.visit_alert',
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 
@@ -139,6 +140,15 @@ export const kindRules: Record<NotificationKind, KindRule> = {
     defaultDelivery: 'immediate',
     mandatory: false,
     template: 'deadline-moved',
+  },
+  // the supervisors over the petition's holding unit, at once: a visit found the petitioner agitated
+  // or the risk high (人民调解法 §25: a dispute that may escalate calls for preventive measures and a
+  // report at once — the practice the petition work follows); it cannot be turned off
+  'petition.visit_alert': {
+    unitAudience: 'supervisors',
+    defaultDelivery: 'immediate',
+    mandatory: true,
+    template: 'petition-visit-alert',
   },
 };
 

@@ -134,6 +134,10 @@ export const visitSchema = z
   .meta({ id: 'PetitionVisit' });
 export type VisitInput = z.infer<typeof visitSchema>;
 
+/** What a petition may be flagged as: 重复信访, 集体访, 越级访 (the list filters by one). */
+export const petitionFlags = ['repeat', 'group', 'skipLevel'] as const;
+export type PetitionFlag = (typeof petitionFlags)[number];
+
 export const petitionListQuerySchema = z.object({
   state: z.string().max(40).optional(),
   unitId: z.uuid().optional(),
@@ -141,7 +145,7 @@ export const petitionListQuerySchema = z.object({
     .enum(['true', 'false'])
     .transform((value) => value === 'true')
     .optional(),
-  flag: z.enum(['repeat', 'group', 'skipLevel']).optional(),
+  flag: z.enum(petitionFlags).optional(),
   q: z.string().trim().max(100).optional(),
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(20),

@@ -6,6 +6,7 @@ import { smsConsentErrors } from '../cases/case-registration.service';
 import type { Party } from '../cases/party.entity';
 import { partyKey } from '../cases/party-key';
 import { todayInShanghai, type WorkingCalendar } from '../deadlines/working-calendar';
+import { enqueueNotifications } from '../notifications/outbox';
 import type { Clock } from '../shared/clock';
 import { nextRecordNumber } from '../shared/db/record-numbers';
 import type { Transactions, Tx } from '../shared/db/transactions';
@@ -29,6 +30,7 @@ import {
   originOfActor,
   readFinalMatters,
 } from './petition-final-matters';
+import { visitAlertsOf } from './petition-visit-alert';
 
 export interface VisiblePetition {
   row: Petition;
@@ -313,6 +315,7 @@ export class PetitionService {
         },
         tx,
       );
+      await enqueueNotifications(tx, visitAlertsOf(row, visit, actor));
       return visit;
     });
   }

@@ -13,6 +13,7 @@ import { disputeTypes } from '../workflows/rules/dispute-rules.types';
 import type { PetitionEventRecord } from '../workflows/workflow-event.entity';
 import type { Petition, PetitionDueDate, PetitionVisit } from './petition.entity';
 import type { PetitionPresenter, PetitionSummary } from './petition.presenter';
+import { type PetitionFlag, petitionFlags } from './petition.schemas';
 import { petitionTimelineView } from './petition-timeline.view-model';
 
 /** What the pages are given besides their data: the reader's language. */
@@ -111,14 +112,24 @@ export function visitViewModel(visit: PetitionVisit, locale: Locale, t: TFunctio
 /** The list page (`petitions/list`): one card per petition, its current clock read today. */
 export function petitionListView(
   petitions: PetitionSummary[],
-  page: { total: number; overdue: boolean; state: string; today: string },
+  page: { total: number; overdue: boolean; state: string; flag?: PetitionFlag; today: string },
   { t, locale }: PageContext,
 ) {
   return {
     title: t('petitions.title'),
     petitions: petitions.map((petition) => petitionViewModel(petition, page.today, locale, t)),
     total: page.total,
-    filter: { overdue: page.overdue, state: page.state },
+    filter: {
+      overdue: page.overdue,
+      state: page.state,
+      // 重复信访, 集体访, 越级访: one tab each (`?flag=`)
+      flag: page.flag ?? null,
+      flags: petitionFlags.map((flag) => ({
+        value: flag,
+        label: t(`petitions.flags.${flag}`),
+        current: page.flag === flag,
+      })),
+    },
   };
 }
 

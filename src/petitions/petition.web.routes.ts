@@ -112,7 +112,7 @@ export function petitionWebRoutes({
           'petitions/list',
           petitionListView(
             shown,
-            { total, overdue: query.overdue === true, state: query.state ?? '', today },
+            { total, overdue: query.overdue === true, state: query.state ?? '', flag: query.flag, today },
             context(req),
           ),
         );

@@ -50,5 +50,6 @@ export function caseEventProbes(
     { type: 'BREACHED', guidance: [] },
     { type: 'RESUME_MEDIATION' },
     { type: 'REOPEN', reason: 'probe' },
+    { type: 'SET_RISK_GRADE', riskGrade: 1, reason: 'probe' },
   ];
 }

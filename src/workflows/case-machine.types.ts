@@ -53,6 +53,8 @@ export interface CaseMachineInput {
   rules: CaseRulesExcerpt;
   /** The unit the case is registered at; it screens the case. */
   holdingUnitId: string;
+  /** 风险等级 graded at intake (rules/risk-grade.ts), if it was. */
+  riskGrade?: number | null;
 }
 
 export interface CaseContext {
@@ -93,6 +95,8 @@ export interface CaseContext {
    * before issue 20, which is the same as none.
    */
   nextSession?: { at: string; place?: string } | null;
+  /** 风险等级 1–4 (rules/risk-grade.ts): at intake, then SET_RISK_GRADE; absent in snapshots from before issue 21 (none). */
+  riskGrade?: number | null;
   sessionsHeld: number;
   followUpsRecorded: number;
   /** How many extensions of a period the parties agreed to (医疗纠纷预防和处理条例 §38); only counts. */

@@ -106,6 +106,7 @@ export const caseMachine = setup({
         : {},
     ),
     clearNextSession: assign({ nextSession: null }),
+    gradeRisk: assign(({ event }) => (event.type === 'SET_RISK_GRADE' ? { riskGrade: event.riskGrade } : {})),
     recordSuspension: assign(({ event }) =>
       event.type === 'SUSPEND' ? { suspendedReason: event.reason } : {},
     ),
@@ -185,6 +186,7 @@ export const caseMachine = setup({
     outcome: null,
     ...clearedAgreement,
     suspendedReason: null,
+    riskGrade: input.riskGrade ?? null,
     sessionsHeld: 0,
     followUpsRecorded: 0,
     extensionsAgreed: 0,
@@ -192,11 +194,12 @@ export const caseMachine = setup({
   initial: 'registered',
   states: {
     registered: {
-      on: { SUBMIT: 'screening' },
+      on: { SUBMIT: 'screening', SET_RISK_GRADE: { actions: 'gradeRisk' } },
     },
 
     screening: {
       on: {
+        SET_RISK_GRADE: { actions: 'gradeRisk' },
         ACCEPT: { target: 'mediation', actions: 'recordAcceptance' },
         DECLINE: {
           target: 'closed',
@@ -219,6 +222,8 @@ export const caseMachine = setup({
         // A supervisor may reassign a case at any point of mediation (DOMAIN.md: "reassigns");
         // awaitingMediator overrides this to start the mediation.
         ASSIGN: { actions: 'assignMediator' },
+        // The risk is graded anew whenever it changes, while the case is open (registered to agreement).
+        SET_RISK_GRADE: { actions: 'gradeRisk' },
         // A party may end mediation at any time (人民调解法 §23), also before a mediator is
         // assigned or while suspended for an appraisal.
         WITHDRAW: { target: 'closed', actions: { type: 'recordOutcome', params: { outcome: 'withdrawn' } } },
@@ -294,6 +299,8 @@ export const caseMachine = setup({
       states: {
         awaitingFulfilment: {
           on: {
+            // while the court decides (judicialConfirmation) nothing else happens to the case
+            SET_RISK_GRADE: { actions: 'gradeRisk' },
             RECORD_FOLLOW_UP: { actions: 'countFollowUp' },
             FULFILLED: {
               target: '#case.closed',

@@ -67,6 +67,7 @@ describe('the case page', () => {
         'LOG_SESSION',
         'REACH_AGREEMENT',
         'SCHEDULE_SESSION',
+        'SET_RISK_GRADE',
         'SUSPEND',
         'TRANSFER',
         'WITHDRAW',
@@ -77,9 +78,10 @@ describe('the case page', () => {
     expect(mediatorPage.text).toMatch(/id="TRANSFER-administrative-unitId"/);
     expect(mediatorPage.text).toMatch(/id="FAIL-guidance"/);
     expect(mediatorPage.text).toContain('上报至：莘庄镇');
-    // a supervisor reassigns, and does not mediate
+    // a supervisor reassigns and grades the risk they watch (issue 21), and does not mediate
     expect(actionsOn((await browsers['supervisor.street'].get(`/cases/${inProgress.id}`)).text)).toEqual([
       'ASSIGN',
+      'SET_RISK_GRADE',
     ]);
     // a closed case: only a supervisor may reopen it
     const closed = await caseInState(testApp.services, mediator, 'closed');

@@ -66,7 +66,7 @@ describe('a labour dispute from a 莘庄镇 workstation to closure, by the demo 
       idNumber: '310***********1234',
       phone: '138****5678',
     });
-    expect(registered.body.allowedEvents).toEqual(['SUBMIT']);
+    expect(registered.body.allowedEvents).toEqual(['SUBMIT', 'SET_RISK_GRADE']);
 
     expect((await send('mediator', caseId, { type: 'SUBMIT' })).body.state).toBe('screening');
     const accepted = await send('mediator', caseId, { type: 'ACCEPT', track: 'people', level: 'community' });

@@ -133,19 +133,20 @@ describe('the machine runner', () => {
     const allowedFor = (state: Parameters<typeof allowedEvents<typeof caseMachine>>[1], on = today) =>
       allowedEvents(caseMachine, state, caseEventProbes(on));
 
-    it('when a case is registered, then only SUBMIT is allowed', () => {
-      expect(allowedFor(newCase())).toEqual(['SUBMIT']);
+    it('when a case is registered, then only SUBMIT is allowed, besides grading its risk (SET_RISK_GRADE, open cases)', () => {
+      expect(allowedFor(newCase())).toEqual(['SUBMIT', 'SET_RISK_GRADE']);
     });
 
-    it('when a case is in screening, then it may be accepted, declined or referred out', () => {
-      expect(allowedFor(caseInScreening())).toEqual(['ACCEPT', 'DECLINE', 'REFER_OUT']);
+    it('when a case is in screening, then it may be accepted, declined or referred out (or its risk graded)', () => {
+      expect(allowedFor(caseInScreening())).toEqual(['ACCEPT', 'DECLINE', 'REFER_OUT', 'SET_RISK_GRADE']);
     });
 
-    it('when a case awaits a mediator, then it may be assigned, failed or withdrawn, nothing else', () => {
+    it('when a case awaits a mediator, then it may be assigned, failed or withdrawn (or its risk graded), nothing else', () => {
       expect(allowedFor(sendCase(caseInScreening(), caseEvents.acceptPeople()))).toEqual([
         'ASSIGN',
         'FAIL',
         'WITHDRAW',
+        'SET_RISK_GRADE',
       ]);
     });
 
@@ -160,6 +161,7 @@ describe('the machine runner', () => {
         'TRANSFER',
         'FAIL',
         'WITHDRAW',
+        'SET_RISK_GRADE',
       ]);
     });
 
@@ -185,6 +187,7 @@ describe('the machine runner', () => {
         'FULFILLED',
         'BREACHED',
         'RESUME_MEDIATION',
+        'SET_RISK_GRADE',
       ]);
     });
 

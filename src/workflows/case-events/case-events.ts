@@ -66,6 +66,7 @@ import {
   type WithdrawEvent,
   withdraw,
 } from './mediation.events';
+import { type SetRiskGradeEvent, setRiskGrade } from './risk.events';
 
 /**
  * Every case event, declared once in its group's module (intake, mediation, hand-offs,
@@ -115,6 +116,7 @@ export const caseEventSchema = z
       breached.schema,
       resumeMediation.schema,
       reopen.schema,
+      setRiskGrade.schema,
     ],
     { error: 'validation.event_type' },
   )
@@ -149,7 +151,8 @@ export type CaseEvent =
   | FulfilledEvent
   | BreachedEvent
   | ResumeMediationEvent
-  | ReopenEvent;
+  | ReopenEvent
+  | SetRiskGradeEvent;
 
 export type CaseEventType = CaseEvent['type'];
 
@@ -179,6 +182,7 @@ const declarations: { [Type in CaseEventType]: CaseEventDeclaration } = {
   BREACHED: breached,
   RESUME_MEDIATION: resumeMediation,
   REOPEN: reopen,
+  SET_RISK_GRADE: setRiskGrade,
 } satisfies Record<CaseEventInput['type'], CaseEventDeclaration>;
 
 const isCaseEventType = (type: string): type is CaseEventType => Object.hasOwn(declarations, type);

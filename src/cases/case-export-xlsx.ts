@@ -45,6 +45,11 @@ export const caseWorkbookColumns: CaseColumn[] = [
   { header: 'cases.type', width: 14, value: ({ presented }, t) => t(`disputeTypes.${presented.type}`) },
   { header: 'cases.state', width: 16, value: ({ presented }, t) => stateLabel(t, presented.state) },
   {
+    header: 'riskGrades.field',
+    width: 10,
+    value: ({ presented }, t) => (presented.riskGrade ? t(`riskGrades.badge.${presented.riskGrade}`) : null),
+  },
+  {
     header: 'cases.outcome',
     width: 14,
     value: ({ presented }, t) => (presented.outcome ? t(`caseOutcomes.${presented.outcome}`) : null),

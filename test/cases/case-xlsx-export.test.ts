@@ -118,6 +118,7 @@ describe('the case list as an Excel workbook (GET /cases.xlsx, issue 21)', () =>
       '标题',
       '纠纷类型',
       '状态',
+      '风险等级',
       '结案方式',
       '调解层级',
       '调解渠道',
@@ -172,7 +173,7 @@ describe('the case list as an Excel workbook (GET /cases.xlsx, issue 21)', () =>
 
     // a table to work with: header frozen, filters on every column
     expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
-    expect(sheet.autoFilter).toBe('A1:T1');
+    expect(sheet.autoFilter).toBe('A1:U1');
 
     // the second sheet says when and with which filter
     const about = workbook.getWorksheet('导出说明');

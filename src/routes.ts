@@ -10,6 +10,7 @@ import { caseWebRoutes } from './cases/case.web.routes';
 import { renderAcceptanceNotice } from './cases/documents/case-document.web.routes';
 import { partyConsentRoutes } from './cases/party-consent.routes';
 import type { Services } from './composition-root';
+import { conflictScreeningRoutes } from './conflict-screening/conflict-screening.routes';
 import { officialCalendarRoutes } from './deadlines/official-calendar.routes';
 import { officialCalendarWebRoutes } from './deadlines/official-calendar.web.routes';
 import { demoAccounts } from './demo/demo-accounts';
@@ -102,6 +103,7 @@ export function routeTable(services: Services, config: Config, clock: Clock): Ro
     ...trackingRoutes(tracking(services)),
     ...trackingWebRoutes(tracking(services), services.partyAccess),
     ...partyConsentRoutes({ consents: services.partyConsents, visible: tracking(services).visible }),
+    ...conflictScreeningRoutes(services),
   ];
 }
 

@@ -103,7 +103,7 @@ export function routeTable(services: Services, config: Config, clock: Clock): Ro
     ...trackingRoutes(tracking(services)),
     ...trackingWebRoutes(tracking(services), services.partyAccess),
     ...partyConsentRoutes({ consents: services.partyConsents, visible: tracking(services).visible }),
-    ...conflictScreeningRoutes(services),
+    ...conflictScreeningRoutes(services, clock),
   ];
 }
 

@@ -34,5 +34,7 @@ export function buildConflictScreening(deps: {
     screeningMissing: new ScreeningMissingService({ transactions, screenings, clock }),
     screeningOverview: new ScreeningOverviewService({ screenings, units: deps.unitRepository, clock }),
     screeningReports: screenings,
+    /** The grid blocks a round's items may name (the unit's subtree). */
+    screeningGrids: deps.unitRepository as Pick<UnitRepository, 'findGridsWithin'>,
   };
 }

@@ -63,6 +63,9 @@ const rolesAllowed: Record<string, readonly Role[]> = {
   'petition.lookup_code': ['petition_agent', 'supervisor'],
   'case.sms_consent': ['mediator', 'supervisor'],
   'petition.sms_consent': ['petition_agent', 'supervisor'],
+  // issue 21: 矛盾纠纷排查 — a unit's round is filed by its mediators or a supervisor over it, and read by them
+  'screening.file': ['mediator', 'supervisor'],
+  'screening.list': ['mediator', 'supervisor'],
 };
 
 /** Static assets are not routes with access decisions. */

@@ -162,6 +162,17 @@ export class ScreeningRepository {
     return rows[0] ?? null;
   }
 
+  /** Where an item was filed: its round and the round's unit (what access to it depends on). */
+  async findItemUnit(itemId: string): Promise<{ roundId: string; unitId: string; unitPath: string } | null> {
+    const rows = await this.db.query(
+      `SELECT i.round_id AS "roundId", r.unit_id AS "unitId", u.path::text AS "unitPath"
+       FROM screening_items i JOIN screening_rounds r ON r.id = i.round_id JOIN units u ON u.id = r.unit_id
+       WHERE i.id = $1`,
+      [itemId],
+    );
+    return rows[0] ?? null;
+  }
+
   async setItemCase(tx: EntityManager, itemId: string, caseId: string): Promise<void> {
     await tx.query('UPDATE screening_items SET case_id = $2 WHERE id = $1', [itemId, caseId]);
   }

@@ -1,5 +1,5 @@
 import type { RouteSpec } from '../access/route-table';
-import { actorOf, apiRoute, originOf } from '../access/route-table';
+import { actorOf, apiRoute, authorizedRecordOf, originOf } from '../access/route-table';
 import { presentRound } from './screening.presenter';
 import {
   fileScreeningSchema,
@@ -9,8 +9,17 @@ import {
   screeningRoundListSchema,
   screeningRoundSchema,
 } from './screening.schemas';
-import type { ScreeningService } from './screening.service';
+import type { ScreeningRound, ScreeningService } from './screening.service';
 import type { ScreeningItemCaseService } from './screening-item-case.service';
+
+/** The guard's read of an item (404 when the caller may not see its round). */
+export function itemRecord(screenings: ScreeningService): NonNullable<RouteSpec['record']> {
+  return {
+    param: 'itemId',
+    kind: 'screeningItem',
+    authorize: (actor, id) => screenings.getItemVisible(actor, id),
+  };
+}
 
 /** The screening API (API.md, Additions): file a round or a zero report, list rounds, an item made a case. */
 export function screeningRoutes(deps: {
@@ -64,6 +73,7 @@ export function screeningRoutes(deps: {
       method: 'get',
       path: '/api/v1/screenings/:id',
       access: { action: 'screening.list' },
+      record: { param: 'id', kind: 'screening', authorize: (actor, id) => deps.screenings.get(actor, id) },
       api: {
         operationId: 'getScreening',
         tag: 'screenings',
@@ -71,14 +81,14 @@ export function screeningRoutes(deps: {
         response: screeningRoundSchema,
       },
       handler: async (req, res) => {
-        const round = await deps.screenings.get(actorOf(req), String(req.params.id));
-        res.json(presentRound(round, req.locale));
+        res.json(presentRound(authorizedRecordOf<ScreeningRound>(req), req.locale));
       },
     }),
     apiRoute({
       method: 'post',
       path: '/api/v1/screenings/items/:itemId/case',
       access: { action: 'screening.file' },
+      record: itemRecord(deps.screenings),
       api: {
         operationId: 'makeScreeningItemCase',
         tag: 'screenings',

@@ -82,6 +82,14 @@ export class ScreeningService {
     return { round, items: await this.deps.screenings.itemsOf([round.id]) };
   }
 
+  /** An item the caller may read, for the route guard (404 otherwise). */
+  async getItemVisible(actor: Actor, itemId: string): Promise<{ id: string; roundId: string }> {
+    const item = await this.deps.screenings.findItemUnit(itemId);
+    if (!item || !policy.canSeeScreeningOf(actor, { id: item.unitId, path: item.unitPath }))
+      throw new NotFoundError();
+    return { id: itemId, roundId: item.roundId };
+  }
+
   /** This unit's round of this period, if filed (the workstation's page). */
   async roundOf(actor: Actor, unitId: string, period: string): Promise<ScreeningRound | null> {
     const round = await this.deps.screenings.findRoundOf(unitId, period);

@@ -7,6 +7,7 @@ import { AppError } from '../shared/errors';
 import { formFailure } from '../shared/http/forms';
 import { parseOrThrow } from '../shared/http/validate';
 import type { UnitRepository } from '../units/unit.repository';
+import { itemRecord } from './screening.routes';
 import { itemToCaseSchema, screeningItemInputSchema } from './screening.schemas';
 import type { ScreeningService } from './screening.service';
 import { overviewView, workstationView } from './screening.view-model';
@@ -114,6 +115,7 @@ export function screeningWebRoutes(deps: ScreeningWebDeps): RouteSpec[] {
       method: 'post',
       path: '/screenings/items/:itemId/case',
       access: { action: 'screening.file' },
+      record: itemRecord(deps.screenings),
       handler: async (req, res) => {
         try {
           const input = parseOrThrow(itemToCaseSchema, formBody(req));

@@ -7,7 +7,7 @@ import type { ScreeningRepository } from './screening.repository';
 import { periodOf, periodsUpTo } from './screening-period';
 
 /** What a report of a unit for a period is: items found, a zero report, not filed (yet), or missing (period over). */
-export type ReportStatus = 'filed' | 'zero' | 'pending' | 'missing';
+export type ReportStatus = 'filed' | 'zero' | 'pending' | 'missing' | 'notOwed';
 
 /**
  * The supervisors' overview: the workstations of their subtree × the last months (filed / zero /
@@ -63,7 +63,9 @@ export class ScreeningOverviewService {
           : 'zero'
         : cell.period === current
           ? 'pending'
-          : 'missing';
+          : cell.owed
+            ? 'missing'
+            : 'notOwed';
       row.cells.push({
         period: cell.period,
         status,

@@ -216,13 +216,16 @@ export class ScreeningRepository {
       roundId: string | null;
       items: number;
       highRisk: number;
+      /** The unit existed before the period ended (else it owed no report for it). */
+      owed: boolean;
     }>
   > {
     return this.db.query(
       `SELECT u.id AS "unitId", u.name_zh AS "unitNameZh", u.name_en AS "unitNameEn", p.period,
               r.id AS "roundId",
               (SELECT count(*)::int FROM screening_items i WHERE i.round_id = r.id) AS items,
-              (SELECT count(*)::int FROM screening_items i WHERE i.round_id = r.id AND i.risk_grade >= 3) AS "highRisk"
+              (SELECT count(*)::int FROM screening_items i WHERE i.round_id = r.id AND i.risk_grade >= 3) AS "highRisk",
+              u.created_at < (((p.period || '-01')::date + interval '1 month')::timestamp AT TIME ZONE 'Asia/Shanghai') AS owed
        FROM units u CROSS JOIN unnest($2::text[]) AS p(period)
        LEFT JOIN screening_rounds r ON r.unit_id = u.id AND r.period = p.period
        WHERE u.path <@ $1::ltree AND u.kind = 'community' AND u.active

@@ -66,7 +66,10 @@ describe('in the browser, on a phone (390×844): the workstation’s screening r
       await supervisor.goto('/screenings/overview', 'overview');
       const first = supervisor.page.locator('#high-risk-items tbody tr').first();
       expect(await first.textContent()).toContain('拆迁补偿分配不均');
-      expect(await supervisor.page.locator('#screening-overview').textContent()).toContain('缺报');
+      const grid = supervisor.page.locator('#screening-overview');
+      expect(await grid.locator('tr', { hasText: '莘松居委工作站' }).textContent()).toContain('已报 1 项');
+      // the other workstations have not filed this month yet (the month is not over: not missing)
+      expect(await grid.textContent()).toContain('未报（本月）');
       expect(supervisor.problems).toEqual([]);
     } finally {
       await supervisor.close();

@@ -167,6 +167,15 @@ describe('conflict screening (矛盾纠纷排查)', () => {
       1,
     );
     expect(mails[0].text).toContain(tree.community.nameZh);
+    // the supervisor's overview says the same: December missing here, a zero report next door
+    const actor = await testApp.services.actors.load(supervisor.id);
+    if (!actor) throw new Error('no supervisor');
+    const overview = await testApp.services.screeningOverview.overview(actor);
+    const december = (unitId: string) =>
+      overview.units.find((unit) => unit.unitId === unitId)?.cells.find((cell) => cell.period === '2026-12')
+        ?.status;
+    expect(december(tree.community.id)).toBe('missing');
+    expect(december(tree.neighbour.id)).toBe('zero');
     clock.advanceMinutes(-30 * 24 * 60);
   });
 

@@ -97,6 +97,16 @@ export class ScreeningService {
     return { round, items: await this.deps.screenings.itemsOf([round.id]) };
   }
 
+  /** The caller's own unit's latest rounds, newest first (the workstation's page: its past months). */
+  async ownRounds(actor: Actor, limit: number): Promise<ScreeningRound[]> {
+    const { rows } = await this.deps.screenings.listRounds({
+      scope: { unitId: actor.unitId },
+      limit,
+      offset: 0,
+    });
+    return this.withItems(rows);
+  }
+
   /** Rounds the caller may read (`?unitId=`: that unit's subtree for a supervisor, 404 outside it). */
   async list(actor: Actor, query: ScreeningListQuery): Promise<{ items: ScreeningRound[]; total: number }> {
     let scope = policy.screeningScopeOf(actor);
@@ -111,11 +121,12 @@ export class ScreeningService {
       limit: query.pageSize,
       offset: (query.page - 1) * query.pageSize,
     });
+    return { items: await this.withItems(rows), total };
+  }
+
+  private async withItems(rows: ScreeningRoundRow[]): Promise<ScreeningRound[]> {
     const items = await this.deps.screenings.itemsOf(rows.map((row) => row.id));
-    return {
-      items: rows.map((round) => ({ round, items: items.filter((item) => item.roundId === round.id) })),
-      total,
-    };
+    return rows.map((round) => ({ round, items: items.filter((item) => item.roundId === round.id) }));
   }
 
   /** The unit a round is filed for: the caller's own by default; 404 outside their district, 403 where not theirs. */

@@ -44,7 +44,7 @@ export function screeningWebRoutes(deps: ScreeningWebDeps): RouteSpec[] {
     const period = periodOf(deps.clock.now());
     const [current, history, grids] = await Promise.all([
       deps.screenings.roundOf(actor, actor.unitId, period),
-      deps.screenings.list(actor, { unitId: actor.unitId, page: 1, pageSize: 13 }),
+      deps.screenings.ownRounds(actor, 13),
       deps.units.findGridsWithin(actor.unitId),
     ]);
     res.status(status).render('screenings/index', {
@@ -52,7 +52,7 @@ export function screeningWebRoutes(deps: ScreeningWebDeps): RouteSpec[] {
         {
           period,
           current,
-          past: history.items.filter(({ round }) => round.period !== period),
+          past: history.filter(({ round }) => round.period !== period),
           grids,
           mayFile: policy.can(actor, 'screening.file'),
           values: form.values,

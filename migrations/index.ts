@@ -33,6 +33,7 @@ import { KeepPartyLookupCodesHashedAndCountTheirFailures1764200600000 } from './
 import { SendPartiesSmsNoticesWithTheirConsent1764200700000 } from './1764200700000-SendPartiesSmsNoticesWithTheirConsent';
 import { LetPartiesWithdrawSmsConsent1764201000000 } from './1764201000000-LetPartiesWithdrawSmsConsent';
 import { GiveUnitsAPublicContactPhone1764201100000 } from './1764201100000-GiveUnitsAPublicContactPhone';
+import { RecordConflictScreeningRoundsAndTheirItems1764300100000 } from './1764300100000-RecordConflictScreeningRoundsAndTheirItems';
 import { GradeTheRiskOfCases1764300200000 } from './1764300200000-GradeTheRiskOfCases';
 
 /**
@@ -75,5 +76,6 @@ export const migrations = [
   SendPartiesSmsNoticesWithTheirConsent1764200700000,
   LetPartiesWithdrawSmsConsent1764201000000,
   GiveUnitsAPublicContactPhone1764201100000,
+  RecordConflictScreeningRoundsAndTheirItems1764300100000,
   GradeTheRiskOfCases1764300200000,
 ];

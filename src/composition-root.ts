@@ -29,6 +29,7 @@ import { OneForum } from './cases/one-forum';
 import { buildPartyConsent } from './cases/party-consent.services';
 import { PartyMatchingRepository } from './cases/party-matching.repository';
 import { PartyRevealService } from './cases/party-reveal.service';
+import { buildConflictScreening } from './conflict-screening/conflict-screening.services';
 import { OfficialCalendarCache } from './deadlines/official-calendar.cache';
 import { OfficialCalendarRepository } from './deadlines/official-calendar.repository';
 import { OfficialCalendarService } from './deadlines/official-calendar.service';
@@ -440,6 +441,7 @@ export function buildServices(deps: {
       cases: (actor, id, tx) => disputes.cases.getVisible(actor, id, tx),
       petitions: (actor, id, tx) => petitions.petitions.getVisible(actor, id, tx),
     }),
+    ...buildConflictScreening({ ...f, registrar: disputes.caseRegistration }),
   };
 }
 

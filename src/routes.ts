@@ -12,6 +12,7 @@ import { caseGroupRoutes } from './cases/case-group.routes';
 import { renderAcceptanceNotice } from './cases/documents/case-document.web.routes';
 import { partyConsentRoutes } from './cases/party-consent.routes';
 import type { Services } from './composition-root';
+import { conflictScreeningRoutes } from './conflict-screening/conflict-screening.routes';
 import { officialCalendarRoutes } from './deadlines/official-calendar.routes';
 import { officialCalendarWebRoutes } from './deadlines/official-calendar.web.routes';
 import { demoAccounts } from './demo/demo-accounts';
@@ -109,6 +110,7 @@ export function routeTable(services: Services, config: Config, clock: Clock): Ro
     ...trackingWebRoutes(tracking(services), services.partyAccess),
     ...caseGroupRoutes({ groups: services.caseGroups, visible: tracking(services).visible.case }),
     ...partyConsentRoutes({ consents: services.partyConsents, visible: tracking(services).visible }),
+    ...conflictScreeningRoutes(services, clock),
   ];
 }
 

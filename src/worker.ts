@@ -73,6 +73,9 @@ async function workOnJobs(boss: JobBoss, services: Services, logger: Logger, opt
     logger.info({ number: signed.number, chains: signed.checkpoint.chains }, 'audit checkpoint signed');
     return { number: signed.number };
   });
+  await boss.work(queues.screeningMissing.name, polling, async () =>
+    services.screeningMissing.flagEndedPeriod(),
+  );
   await boss.work(queues.uploadSweep.name, polling, async () =>
     services.attachments.sweep(defaults.uploads.orphanAgeMinutes),
   );
@@ -85,6 +88,8 @@ async function scheduleJobs(boss: JobBoss): Promise<void> {
   await boss.schedule(queues.notificationDigest.name, '0 * * * *', {}, tz);
   await boss.schedule(queues.auditCheckpoint.name, defaults.audit.checkpointCron, {}, tz);
   await boss.schedule(queues.uploadSweep.name, defaults.uploads.sweepCron, {}, tz);
+  // daily, early morning: a month gone by without a workstation's screening round is flagged once
+  await boss.schedule(queues.screeningMissing.name, '30 6 * * *', {}, tz);
   await boss.send(queues.deadlineSweep.name, {});
 }
 

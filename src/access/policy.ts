@@ -38,6 +38,8 @@ export const actions = [
   'petition.lookup_code', // the same for a petition (信访事项查询码)
   'case.sms_consent', // record a party's consent to SMS notices, or its withdrawal (个人信息保护法 §15; audited)
   'petition.sms_consent', // the same for a petitioner
+  'screening.file', // file a unit's 矛盾纠纷排查 round (items or a zero report), make an item a case (audited)
+  'screening.list', // the screening rounds of one's unit (a supervisor: of their subtree)
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -138,6 +140,8 @@ const rolesFor: Record<Action, readonly Role[]> = {
   'petition.lookup_code': ['petition_agent', 'supervisor'],
   'case.sms_consent': ['mediator', 'supervisor'],
   'petition.sms_consent': ['petition_agent', 'supervisor'],
+  'screening.file': ['mediator', 'supervisor'],
+  'screening.list': ['mediator', 'supervisor'],
 };
 
 /**
@@ -351,6 +355,25 @@ export const policy = {
   /** The subtree whose units and users an admin manages. */
   managedScopeOf(actor: Actor): string {
     return actor.unitPath;
+  },
+
+  /**
+   * 矛盾纠纷排查 (issue 21): a unit's round is filed by its own mediators (the workstation's, mainly)
+   * or by a supervisor over it; it is read by the unit and the supervisors over it.
+   */
+  canFileScreeningAt(actor: Actor, unit: { id: string; path: string }): boolean {
+    if (!this.can(actor, 'screening.file')) return false;
+    return actor.role === 'supervisor' ? isWithinPath(unit.path, actor.unitPath) : unit.id === actor.unitId;
+  },
+
+  canSeeScreeningOf(actor: Actor, unit: { id: string; path: string }): boolean {
+    if (!this.can(actor, 'screening.list')) return false;
+    return actor.role === 'supervisor' ? isWithinPath(unit.path, actor.unitPath) : unit.id === actor.unitId;
+  },
+
+  /** The rounds a list shows this actor: a supervisor's subtree, a mediator's own unit. */
+  screeningScopeOf(actor: Actor): { subtreePath: string } | { unitId: string } {
+    return actor.role === 'supervisor' ? { subtreePath: actor.unitPath } : { unitId: actor.unitId };
   },
 
   rolesAllowed(action: Action): readonly Role[] {

@@ -36,7 +36,7 @@ export interface RouteSpec {
    */
   record?: {
     param: string;
-    kind: 'unit' | 'user' | 'case' | 'escalation' | 'petition';
+    kind: 'unit' | 'user' | 'case' | 'escalation' | 'petition' | 'screening' | 'screeningItem';
     authorize: (actor: Actor, id: string) => Promise<unknown>;
     /**
      * The handler's own write reads the record under its row lock and answers 404 / 409 /

@@ -122,6 +122,16 @@ export class CaseRegistrationService {
   }
 
   /**
+   * As `register`, inside the caller's transaction: a screened conflict (矛盾纠纷排查 item, issue
+   * 21) made a case, the item remembering it in the same commit.
+   */
+  registerIn(tx: Tx, actor: Actor, input: RegisterCaseInput): Promise<Case> {
+    return this.registerWithin(tx, actor, input, {
+      mayRegisterAt: (unit) => policy.canRegisterAt(actor, unit.path, unit.id),
+    });
+  }
+
+  /**
    * 诉访分离: a dispute opened from a petition (the petition's write path has asked the
    * policy), at the petition's unit, with source `petition`, submitted straight to screening.
    */

@@ -79,6 +79,7 @@ export class MailRenderer {
   /** Where a case or petition opens in the app (a checkpoint: the supervisors' chain check). */
   linkTo(subject: Pick<SubjectSummary, 'type' | 'id'>): string {
     if (subject.type === 'checkpoint') return `${this.publicUrl}/supervision/verify`;
+    if (subject.type === 'screening') return `${this.publicUrl}/screenings/overview`;
     return `${this.publicUrl}/${subject.type === 'case' ? 'cases' : 'petitions'}/${subject.id}`;
   }
 

@@ -16,6 +16,8 @@ export const notificationKinds = [
   'audit.checkpoint_signed',
   'deadline.moved',
   'petition.visit_alert',
+  'screening.high_risk',
+  'screening.missing',
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 
@@ -149,6 +151,20 @@ export const kindRules: Record<NotificationKind, KindRule> = {
     defaultDelivery: 'immediate',
     mandatory: true,
     template: 'petition-visit-alert',
+  },
+  // 矛盾纠纷排查 (issue 21): the nearest supervisors over the unit, at once, of an item of risk grade 3 or 4
+  'screening.high_risk': {
+    unitAudience: 'supervisors',
+    defaultDelivery: 'immediate',
+    mandatory: false,
+    template: 'screening-high-risk',
+  },
+  // the nearest supervisors over a workstation that filed no round (not even a zero report) for a month gone by
+  'screening.missing': {
+    unitAudience: 'supervisors',
+    defaultDelivery: 'immediate',
+    mandatory: false,
+    template: 'screening-missing',
   },
 };
 

@@ -39,7 +39,7 @@ export class OutboxMessage {
 
   @Column({ name: 'subject_type', type: 'varchar', length: 16 })
   /** `user` for a digest (its subject is the person it is for); `checkpoint` for a signed audit checkpoint. */
-  subjectType!: 'case' | 'petition' | 'user' | 'checkpoint';
+  subjectType!: 'case' | 'petition' | 'user' | 'checkpoint' | 'screening';
 
   @Column({ name: 'subject_id', type: 'uuid' })
   subjectId!: string;

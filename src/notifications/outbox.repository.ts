@@ -15,7 +15,7 @@ export interface Recipient {
 
 /** What a notice is about, as a mail names it. */
 export interface SubjectSummary {
-  type: 'case' | 'petition' | 'checkpoint';
+  type: 'case' | 'petition' | 'checkpoint' | 'screening';
   id: string;
   number: string;
   title: string;
@@ -219,31 +219,44 @@ export class OutboxRepository {
     const ids = (type: string) => [
       ...new Set(refs.filter((ref) => ref.subjectType === type).map((ref) => ref.subjectId)),
     ];
-    const [cases, petitions, checkpoints]: [SubjectSummary[], SubjectSummary[], SubjectSummary[]] =
-      await Promise.all([
-        ids('case').length === 0
-          ? []
-          : this.manager(tx).query(
-              `SELECT 'case' AS type, id, number, title FROM cases WHERE id = ANY($1::uuid[])`,
-              [ids('case')],
-            ),
-        ids('petition').length === 0
-          ? []
-          : this.manager(tx).query(
-              `SELECT 'petition' AS type, id, number, subject AS title FROM petitions WHERE id = ANY($1::uuid[])`,
-              [ids('petition')],
-            ),
-        // a signed audit checkpoint: its number, and the root it signed as what it is about
-        ids('checkpoint').length === 0
-          ? []
-          : this.manager(tx).query(
-              `SELECT 'checkpoint' AS type, id, number::text AS number, root AS title
+    const [cases, petitions, checkpoints, screenings]: SubjectSummary[][] = await Promise.all([
+      ids('case').length === 0
+        ? []
+        : this.manager(tx).query(
+            `SELECT 'case' AS type, id, number, title FROM cases WHERE id = ANY($1::uuid[])`,
+            [ids('case')],
+          ),
+      ids('petition').length === 0
+        ? []
+        : this.manager(tx).query(
+            `SELECT 'petition' AS type, id, number, subject AS title FROM petitions WHERE id = ANY($1::uuid[])`,
+            [ids('petition')],
+          ),
+      // a signed audit checkpoint: its number, and the root it signed as what it is about
+      ids('checkpoint').length === 0
+        ? []
+        : this.manager(tx).query(
+            `SELECT 'checkpoint' AS type, id, number::text AS number, root AS title
                FROM audit_checkpoints WHERE id = ANY($1::uuid[])`,
-              [ids('checkpoint')],
-            ),
-      ]);
+            [ids('checkpoint')],
+          ),
+      // 矛盾纠纷排查 (issue 21): a high-risk item (its period and title) or a missing report (period, unit)
+      ids('screening').length === 0
+        ? []
+        : this.manager(tx).query(
+            `SELECT 'screening' AS type, i.id, r.period AS number, i.title
+               FROM screening_items i JOIN screening_rounds r ON r.id = i.round_id WHERE i.id = ANY($1::uuid[])
+               UNION ALL
+               SELECT 'screening' AS type, m.id, m.period AS number, u.name_zh AS title
+               FROM screening_missing_reports m JOIN units u ON u.id = m.unit_id WHERE m.id = ANY($1::uuid[])`,
+            [ids('screening')],
+          ),
+    ]);
     return new Map(
-      [...cases, ...petitions, ...checkpoints].map((subject) => [`${subject.type}:${subject.id}`, subject]),
+      [...cases, ...petitions, ...checkpoints, ...screenings].map((subject) => [
+        `${subject.type}:${subject.id}`,
+        subject,
+      ]),
     );
   }
 

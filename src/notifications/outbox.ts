@@ -13,7 +13,7 @@ export interface Notification {
   recipientUnitId?: string | null;
   /** Who of the unit hears it; default: the kind's rule (src/notifications/notification-kinds.ts). */
   unitAudience?: UnitAudience;
-  subjectType: 'case' | 'petition' | 'checkpoint';
+  subjectType: 'case' | 'petition' | 'checkpoint' | 'screening';
   subjectId: string;
   payload: Record<string, unknown>;
 }

@@ -8,6 +8,7 @@ const entries: Array<{ href: string; label: string; action?: Action }> = [
   { href: '/cases/new', label: 'cases.navNew', action: 'case.register' },
   { href: '/petitions', label: 'nav.petitions', action: 'petition.list' },
   { href: '/escalations', label: 'nav.escalations', action: 'escalation.list' },
+  { href: '/screenings', label: 'screening.nav', action: 'screening.list' },
   { href: '/supervision/overdue', label: 'nav.overdue', action: 'supervision.view' },
   { href: '/stats', label: 'nav.stats', action: 'stats.view' },
   { href: '/admin/units', label: 'nav.units', action: 'unit.manage' },

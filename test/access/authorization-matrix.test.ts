@@ -63,6 +63,9 @@ const rolesAllowed: Record<string, readonly Role[]> = {
   'petition.lookup_code': ['petition_agent', 'supervisor'],
   'case.sms_consent': ['mediator', 'supervisor'],
   'petition.sms_consent': ['petition_agent', 'supervisor'],
+  // issue 21: 矛盾纠纷排查 — a unit's round is filed by its mediators or a supervisor over it, and read by them
+  'screening.file': ['mediator', 'supervisor'],
+  'screening.list': ['mediator', 'supervisor'],
 };
 
 /** Static assets are not routes with access decisions. */
@@ -141,8 +144,28 @@ describe('authorisation matrix (route table × role × scope)', () => {
         { originalName: '证据.txt', content: Buffer.from('借条照片的说明') },
         undefined,
       );
+      // issue 21: a screening round of the district, with one item
+      const round = await testApp.services.screenings.file(
+        registeredBy,
+        {
+          unitId: tree.district.id,
+          period: '2025-06',
+          items: [
+            {
+              title: '排查事项',
+              type: 'neighbourhood',
+              riskGrade: 1,
+              peopleCount: 2,
+              description: '邻里噪音。',
+            },
+          ],
+        },
+        { actor: null, ip: null },
+      );
       return {
         records: {
+          screening: round.round.id,
+          screeningItem: round.items[0].id,
           unit: tree.community.id,
           user: (await createUser(testApp.db, { role: 'mediator', unitId: tree.community.id })).id,
           case: dispute.id,

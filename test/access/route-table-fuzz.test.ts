@@ -69,6 +69,8 @@ const actionsWithoutInput: Record<string, Role[]> = {
   'post /cases/:id/tracking-code': ['anonymous', 'admin'],
   'post /api/v1/petitions/:id/tracking-code': ['anonymous', 'admin', 'mediator'],
   'post /petitions/:id/tracking-code': ['anonymous', 'admin', 'mediator'],
+  // issue 21: a zero report (零报告) is one click, no input (the mediator's workstation may file one)
+  'post /screenings/zero': ['anonymous', 'admin'],
 };
 /** What a failed sign-in may add to the audit log. */
 const signInFailureActions = "'auth.sign_in_failed', 'auth.sign_in_throttled'";
@@ -483,8 +485,29 @@ describe('fuzz walk of the route table: no 5xx, and a request that fails writes 
     const mediator = await createUser(testApp.db, { role: 'mediator', unitId: tree.community.id });
     const agent = await createUser(testApp.db, { role: 'petition_agent', unitId: tree.street.id });
     const dispute = await createCase(testApp.services, mediator.id);
+    // issue 21: the mediator's workstation's screening round, with one item
+    const filedBy = await testApp.services.actors.load(mediator.id);
+    if (!filedBy) throw new Error('no mediator');
+    const round = await testApp.services.screenings.file(
+      filedBy,
+      {
+        period: '2025-06',
+        items: [
+          {
+            title: '排查事项',
+            type: 'neighbourhood',
+            riskGrade: 1,
+            peopleCount: 2,
+            description: '邻里噪音。',
+          },
+        ],
+      },
+      { actor: null, ip: null },
+    );
     fixture = {
       records: {
+        screening: round.round.id,
+        screeningItem: round.items[0].id,
         unit: tree.community.id,
         user: (await createUser(testApp.db, { role: 'mediator', unitId: tree.community.id })).id,
         case: dispute.id,

@@ -38,6 +38,8 @@ export const apiTags = {
   imports: 'Historic cases moved in from an older system (CSV, all rows or none)',
   audit: 'Signed checkpoints of the audit trail, and the public key that checks them',
   calendar: 'The official calendar (holiday notices) that working-day periods are counted on',
+  screenings:
+    'Conflict screening (矛盾纠纷排查): a unit’s monthly round of brewing conflicts with their risk grades, or a zero report',
 } as const;
 export type ApiTag = keyof typeof apiTags;
 

@@ -28,6 +28,11 @@ export const queues = {
     name: 'audit-checkpoint',
     options: { policy: 'singleton', retryLimit: 3, retryDelay: 300, expireInSeconds: 60 * 60 },
   },
+  /** Flags the community workstations that filed no screening round for the month gone by (issue 21). */
+  screeningMissing: {
+    name: 'screening-missing',
+    options: { policy: 'singleton', retryLimit: 2, retryDelay: 300 },
+  },
   /** Removes uploaded files that no row records (issue 17). */
   uploadSweep: {
     name: 'upload-sweep',

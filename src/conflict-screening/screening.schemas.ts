@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { disputeTypes } from '../workflows/rules/dispute-rules.types';
-import { riskGrades } from './risk-grades';
+import { riskGrades } from '../workflows/rules/risk-grade';
 
 const blankToUndefined = (value: unknown) =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;

@@ -8,7 +8,7 @@ import type { Transactions, Tx } from '../shared/db/transactions';
 import { ConflictError, ForbiddenError, NotFoundError, RuleViolationError } from '../shared/errors';
 import type { Unit } from '../units/unit.entity';
 import type { UnitRepository } from '../units/unit.repository';
-import { alertsSupervisors, riskGradeRules } from './risk-grades';
+import { alertsSupervisors } from '../workflows/rules/risk-grade';
 import type { ScreeningItemRow, ScreeningRepository, ScreeningRoundRow } from './screening.repository';
 import type { FileScreeningInput, ScreeningListQuery } from './screening.schemas';
 import { periodOf } from './screening-period';
@@ -167,7 +167,7 @@ export class ScreeningService {
           title: item.title,
           type: item.type,
           riskGrade: item.riskGrade,
-          gradeNameKey: `${riskGradeRules.find((rule) => rule.grade === item.riskGrade)?.key}.name`,
+          gradeNameKey: `riskGrades.label.${item.riskGrade}`,
           peopleCount: item.peopleCount,
         },
       }));

@@ -1,7 +1,7 @@
 import type { TFunction } from 'i18next';
 import type { Grid } from '../units/grid.entity';
 import { disputeTypes } from '../workflows/rules/dispute-rules.types';
-import { riskGradeRules, riskGradeSource } from './risk-grades';
+import { riskGradeRules, riskGradeSource } from '../workflows/rules/risk-grade';
 import type { ScreeningItemRow } from './screening.repository';
 import type { ScreeningRound } from './screening.service';
 import type { ScreeningOverviewService } from './screening-overview.service';
@@ -19,8 +19,8 @@ export function criteriaView({ t, locale }: ViewContext) {
     grades: riskGradeRules.map((rule) => ({
       grade: rule.grade,
       colour: rule.colour,
-      name: t(`${rule.key}.name`),
-      criteria: t(`${rule.key}.criteria`),
+      name: t(`riskGrades.label.${rule.grade}`),
+      criteria: t(`riskGrades.criteria.${rule.grade}`),
     })),
     source: t('screening.criteriaSource', { source: riskGradeSource[locale === 'en' ? 'en' : 'zh'] }),
   };
@@ -32,7 +32,7 @@ function itemView(item: ScreeningItemRow, { t }: ViewContext) {
     title: item.title,
     type: t(`disputeTypes.${item.type}`),
     riskGrade: item.riskGrade,
-    gradeName: t(`screening.grades.${item.riskGrade}.name`),
+    gradeName: t(`riskGrades.label.${item.riskGrade}`),
     highRisk: item.riskGrade >= 3,
     peopleCount: item.peopleCount,
     description: item.description,
@@ -70,7 +70,7 @@ export function workstationView(
     })),
     gradeOptions: riskGradeRules.map((rule) => ({
       value: String(rule.grade),
-      label: `${rule.grade} · ${t(`${rule.key}.name`)}`,
+      label: t(`riskGrades.label.${rule.grade}`),
       selected: String(values.riskGrade) === String(rule.grade),
     })),
     gridOptions: model.grids.map((grid) => ({

@@ -162,7 +162,7 @@ describe('the risk grade of a case (pages)', () => {
     const filtered = await mediator.get('/cases?riskGrade=3');
     expect(filtered.text).toContain('相邻通行纠纷引发冲突');
     expect(filtered.text).toContain('风险 3 级');
-    expect(filtered.text).toMatch(/<option value="3" selected>3 级（较高）<\/option>/);
+    expect(filtered.text).toMatch(/<option value="3" selected>3 级 · 重大（橙色）<\/option>/);
     const other = await mediator.get('/cases?riskGrade=1');
     expect(other.text).not.toContain('相邻通行纠纷引发冲突');
   });
@@ -185,7 +185,7 @@ describe('the risk grade of a case (pages)', () => {
     expect(response.status).toBe(303);
     const after = await mediator.get(`/cases/${row.id}`);
     expect(after.text).toContain('调整风险等级');
-    expect(after.text).toContain('2 级（一般）');
+    expect(after.text).toContain('2 级 · 较大（黄色）');
     // the header's badge follows the new grade
     expect(after.text).toContain('风险 2 级');
     expect(after.text).toContain('经调解员上门疏导，双方情绪缓和。');

@@ -44,7 +44,7 @@ describe('in the browser, on a phone (390×844): the workstation’s screening r
       await page.locator('#field-description').fill('八户村民对补偿款分配有异议，近日多次聚集。');
       await ui.submit(() => page.locator('#add-item-submit').click(), 'item-added');
       const row = page.locator('#round-items article', { hasText: '拆迁补偿分配不均' });
-      expect(await row.textContent()).toContain('3 · 重大（橙色）');
+      expect(await row.textContent()).toContain('3 级 · 重大（橙色）');
       expect(await row.locator('.flag').textContent()).toBe('高风险');
       // with an item filed, no zero report is offered
       expect(await page.locator('#file-zero').count()).toBe(0);

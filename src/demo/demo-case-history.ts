@@ -19,7 +19,7 @@ export const demoCaseCount = 300;
 type DemoEvent = { type: string } & Record<string, unknown>;
 
 /** Who holds a case of each desk: the unit, the registering and mediating account, how it is accepted. */
-const desks = {
+export const desks = {
   community: { unit: 'MH-XZ-XS', mediator: 'mediator', accept: { track: 'people', level: 'community' } },
   street: { unit: 'MH-XZ', mediator: 'mediator.street', accept: { track: 'people', level: 'street' } },
   labour: { unit: 'MH-RSJ', mediator: 'mediator.labour', accept: { track: 'administrative' } },
@@ -74,7 +74,7 @@ class CaseStory extends Story {
   }
 }
 
-function registration(context: HistoryContext, sketch: DisputeSketch, desk: Desk): RegisterCaseInput {
+export function registration(context: HistoryContext, sketch: DisputeSketch, desk: Desk): RegisterCaseInput {
   const { random } = context;
   const today = context.clock.now();
   const occurred = new Date(today.getTime() - random.int(1, 40) * 86_400_000);
@@ -99,6 +99,11 @@ function registration(context: HistoryContext, sketch: DisputeSketch, desk: Desk
       { role: 'respondent', ...(sketch.againstCompany ? demoCompany(random) : demoPerson(random)) },
     ],
   };
+}
+
+/** Whether the clock is in the last six weeks of the year told (the cases still open are mostly these). */
+function isRecent(context: HistoryContext): boolean {
+  return context.until.getTime() - context.clock.now().getTime() < 42 * 86_400_000;
 }
 
 /** Sessions held: each with its minutes, the parties there. */
@@ -161,11 +166,12 @@ async function agreement(story: CaseStory, context: HistoryContext, sketch: Disp
 /** How a mediation ends: agreement, failure with guidance, withdrawal, or (recent cases) not yet. */
 async function ending(story: CaseStory, context: HistoryContext, sketch: DisputeSketch, mediator: string) {
   const { random } = context;
+  // a case of the last weeks may still be in mediation; an old one mostly came to an end
   const end = random.weighted([
     ['agreement', 60],
     ['fail', 15],
     ['withdraw', 10],
-    ['open', 15],
+    ['open', isRecent(context) ? 40 : 4],
   ] as const);
   if (end === 'agreement') return agreement(story, context, sketch, mediator);
   if (end === 'fail')
@@ -254,7 +260,7 @@ async function tellCase(context: HistoryContext, sketch: DisputeSketch): Promise
     return;
   }
   const story = new CaseStory(context, row);
-  if (random.chance(0.05)) return; // registered only, screening not begun
+  if (isRecent(context) && random.chance(0.15)) return; // registered only, screening not begun
   await story.send(desk.mediator, random.int(1, 6), () => ({ type: 'SUBMIT' }));
   if (random.chance(0.06)) {
     await story.send(desk.mediator, random.int(24, 72), () => ({

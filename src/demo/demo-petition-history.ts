@@ -1,6 +1,8 @@
 import type { Petition } from '../petitions/petition.entity';
 import type { PetitionEventInput } from '../petitions/petition.schemas';
+import { desks, registration } from './demo-case-history';
 import { shanghaiDay, shanghaiMoment } from './demo-clock';
+import { disputeSketches } from './demo-disputes';
 import { actorOf, count, type HistoryContext, type HistoryKind, moveOn, Story } from './demo-history-context';
 import { demoPerson } from './demo-people';
 
@@ -92,6 +94,14 @@ async function tellPetition(context: HistoryContext): Promise<void> {
   }
   const story = new PetitionStory(context, row);
   if (!(await story.send('supervisor.street', random.int(4, 48), () => ({ type: 'ACCEPT' })))) return;
+  if (category === 'claim' && random.chance(0.4)) {
+    // a claim that is a dispute: the town opens a case for it at the workstation, linked to the petition
+    const sketch = random.pick(disputeSketches.filter((candidate) => candidate.desk === 'community'));
+    await story.send('supervisor.street', random.int(4, 48), () => {
+      const { source: _source, ...openCase } = registration(context, sketch, desks.community);
+      return { type: 'LINK_CASE', openCase };
+    });
+  }
   for (let visit = random.int(1, 3); visit > 0; visit--) await story.visit(random.int(48, 240));
   if (random.chance(0.2)) return; // still being handled
   const replied = await story.send('supervisor.street', random.int(72, 400), (now) => ({

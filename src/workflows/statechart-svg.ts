@@ -58,8 +58,9 @@ interface Edge {
   steps: number[];
 }
 
-// narrow enough to stay legible on a phone (390 px) and beside the actions on a desk
-const width = 480;
+// narrow enough to sit beside the actions on a desk (the side column: about 450 px at 1280) unscaled
+// (app.css keeps it from being drawn narrower, so no text falls under 12.5 px; a phone scrolls it)
+const width = 440;
 const nodeHeight = 42;
 const rowGap = 42;
 const headerHeight = 24;
@@ -229,7 +230,8 @@ function routeOf(edge: Edge, from: Box, to: Box, routing: Routing): EdgeRoute {
     return {
       d: `M${point(startX, y)} Q${point(midX, y + bend * 1.6)} ${point(endX, y)}`,
       labelAt: { x: midX, y: y + bend * 0.9 },
-      start: { x: startX, y },
+      // on the arc's apex, clear of the boxes' names
+      start: { x: midX, y: y + bend * 0.8 },
     };
   }
   if (to.row === from.row + 1 && !from.compound) {

@@ -21,7 +21,7 @@ describe('the statechart drawn as SVG from the case machine', () => {
     expect(svg).toMatch(/<g class="sc-node sc-current" data-state="mediation\.inProgress">/);
     expect(svg).toMatch(/<g class="sc-node sc-compound sc-active" data-state="mediation">/);
     expect(svg).toMatch(
-      /^<svg class="statechart" xmlns="http:\/\/www\.w3\.org\/2000\/svg" viewBox="0 0 480 \d+" role="img"/,
+      /^<svg class="statechart" xmlns="http:\/\/www\.w3\.org\/2000\/svg" viewBox="0 0 440 \d+" role="img"/,
     );
     expect(svg).toContain('<title id="statechart-title">The case workflow</title>');
   });

@@ -36,6 +36,11 @@ export interface Config {
   defaultLocale: (typeof supportedLocales)[number];
   /** Embedded database with demo data: secrets may be generated, the demo sign-in is shown. */
   demoMode: boolean;
+  /**
+   * What the demo organisation holds besides its units and accounts (DEMO_DATA, demo mode only):
+   * `history`, a year of cases and petitions made on the first start; `none`, nothing.
+   */
+  demoData: 'history' | 'none';
   /** Password of the embedded cluster's superuser (embedded mode only). */
   embeddedDatabasePassword: string | undefined;
   /** Bounds on every wait for PostgreSQL. */
@@ -158,6 +163,10 @@ const environmentSchema = z.object({
       .enum(supportedLocales, { error: `must be one of ${supportedLocales.join(', ')}` })
       .default(defaults.defaultLocale),
   ),
+  DEMO_DATA: z.preprocess(
+    blankToUndefined,
+    z.enum(['history', 'none'], { error: 'must be history or none' }).default('history'),
+  ),
   DATABASE_CONNECT_TIMEOUT_MS: milliseconds(defaults.database.connectTimeoutMs, 100),
   DATABASE_STATEMENT_TIMEOUT_MS: milliseconds(defaults.database.statementTimeoutMs, 100),
   DATABASE_IDLE_TRANSACTION_TIMEOUT_MS: milliseconds(defaults.database.idleInTransactionTimeoutMs, 100),
@@ -250,6 +259,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: values.LOG_LEVEL,
     defaultLocale: values.DEFAULT_LOCALE,
     demoMode: embedded,
+    demoData: values.DEMO_DATA,
     embeddedDatabasePassword,
     database: {
       connectTimeoutMs: values.DATABASE_CONNECT_TIMEOUT_MS,

@@ -6,6 +6,7 @@ import type { Config } from '../config/environment';
 import { createApp } from './app';
 import { buildServices, type Services } from './composition-root';
 import { databaseSchema } from './database-schema';
+import { seedDemoHistory } from './demo/demo-history';
 import { seedDemoOrganisation } from './demo/seed-demo';
 import { systemClock } from './shared/clock';
 import { createDataSource, migrateDatabase } from './shared/db/data-source';
@@ -109,6 +110,16 @@ async function keyAuditChains(services: Services, logger: Logger): Promise<void>
   );
 }
 
+/** A year of cases and petitions at the demo units, on the first start only (src/demo/demo-history.ts). */
+async function tellDemoYear(db: DataSource, config: Config, logger: Logger): Promise<void> {
+  const told = await seedDemoHistory(db, config, systemClock.now());
+  if (!told.seeded) return;
+  const refused = Object.entries(told.tally).filter(([what]) => what.startsWith('refused:'));
+  logger.info({ elapsedMs: told.elapsedMs, made: told.tally }, 'demo history seeded');
+  if (refused.length > 0)
+    logger.warn({ refused: Object.fromEntries(refused) }, 'demo history: steps refused');
+}
+
 function listen(server: http.Server, port: number): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -148,6 +159,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   // the keys (AUDIT_KEY, DATA_KEY) are checked here: a bad one stops the start with nothing left running
   const services = await parts.next(async () => buildServices({ db, config, clock: systemClock }));
   await parts.next(() => keyAuditChains(services, logger));
+  // the demo year (DEMO_DATA=history): told once, after the chains are keyed, before any request
+  if (config.demoMode && config.demoData === 'history')
+    await parts.next(() => tellDemoYear(db, config, logger));
   // who is calling, and the official calendar, kept in memory while the database's change notices arrive
   parts.add(() => services.calendarCache.stop());
   parts.add(() => services.actorCache.stop());

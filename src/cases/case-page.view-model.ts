@@ -2,9 +2,7 @@ import { daysBetween } from '../deadlines/plain-date';
 import { formatAmount, formatBytes, formatMoment, formatPlainDate } from '../shared/format';
 import { inLocale, listSeparator } from '../shared/i18n/bilingual';
 import { unitName } from '../units/unit.presenter';
-import { caseMachine } from '../workflows/case.machine';
 import { notConfirmableReasons } from '../workflows/rules/shared-rules';
-import { renderStatechartSvg } from '../workflows/statechart-svg';
 import { attachmentExtensions, attachmentMaxBytes } from './attachment.rules';
 import { attachmentView } from './attachment.view-model';
 import { type CaseViewDeps, presentCase } from './case.presenter';
@@ -12,6 +10,7 @@ import { deadlineView, eventLabel, riskBadgeView, stateLabel, type ViewContext }
 import { type ActionFailure, actionFormsView } from './case-actions.view-model';
 import { caseClocksView } from './case-clocks.view-model';
 import type { CaseFile } from './case-file.service';
+import { statechartView } from './case-statechart.view-model';
 import { timelineView } from './case-timeline.view-model';
 
 /**
@@ -129,7 +128,7 @@ export function casePageView(file: CaseFile, options: CasePageOptions, context: 
           : null,
     })),
     timeline: timelineView(file, options.timeline, context),
-    statechartSvg: statechartSvgOf(file, context),
+    statechart: statechartView(file, context),
     actions,
     hasActions: actions.length > 0,
     agreementUrl: file.agreement ? `/cases/${row.id}/agreement` : null,
@@ -186,23 +185,6 @@ function caseHeaderView(file: CaseFile, context: ViewContext) {
     breach: breachView(file, context),
     clocks: caseClocksView(file, context),
   };
-}
-
-/** The statechart picture: the current state highlighted, the steps this user may take marked. */
-function statechartSvgOf(file: CaseFile, { t, locale }: ViewContext) {
-  const nextEvents = [...new Set(file.allowedEvents)].map((type) => eventLabel(t, type));
-  return renderStatechartSvg(caseMachine, {
-    current: file.row.state,
-    allowedEvents: file.allowedEvents,
-    stateLabel: (path) => stateLabel(t, path),
-    eventLabel: (type) => eventLabel(t, type),
-    title: t('casePage.statechartTitle'),
-    description: `${t('casePage.statechartNow', { state: stateLabel(t, file.row.state) })} ${
-      nextEvents.length > 0
-        ? t('casePage.statechartNext', { events: nextEvents.join(listSeparator(locale)) })
-        : t('casePage.statechartNone')
-    }`,
-  });
 }
 
 /** The attachments and the upload form (shown again with what failed). */

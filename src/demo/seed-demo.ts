@@ -36,7 +36,7 @@ async function insertUnit(tx: EntityManager, demo: DemoUnit, parentId: string | 
   for (const child of demo.children ?? []) await insertUnit(tx, child, unit.id);
 }
 
-async function insertDemoAccounts(tx: EntityManager): Promise<void> {
+async function insertDemoAccounts(tx: EntityManager, now: Date): Promise<void> {
   // the demo password is deliberately simple and not subject to the password rule
   const passwordHash = await hashPassword(demoPassword);
   for (const account of demoAccounts) {
@@ -52,7 +52,7 @@ async function insertDemoAccounts(tx: EntityManager): Promise<void> {
         locale: 'zh-CN',
         passwordHash,
         mustChangePassword: false,
-        passwordChangedAt: new Date(),
+        passwordChangedAt: now,
       }),
     );
   }
@@ -60,15 +60,16 @@ async function insertDemoAccounts(tx: EntityManager): Promise<void> {
 
 /**
  * Seeds the demo organisation and the demo accounts in one transaction, once:
- * returns false (and writes nothing) when the district is already there.
+ * returns false (and writes nothing) when the district is already there. `now` is the app's
+ * clock (a password set after the clock's now would refuse every sign-in of an app whose clock is pinned).
  */
-export async function seedDemoOrganisation(db: DataSource): Promise<boolean> {
+export async function seedDemoOrganisation(db: DataSource, now: Date = new Date()): Promise<boolean> {
   return db.transaction(async (tx) => {
     // serialise concurrent first starts against one database
     await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['seed-demo']);
     if (await tx.exists(Unit, { where: { code: demoOrganisation.code } })) return false;
     await insertUnit(tx, demoOrganisation, null);
-    await insertDemoAccounts(tx);
+    await insertDemoAccounts(tx, now);
     return true;
   });
 }

@@ -20,6 +20,15 @@ export interface StatechartOptions {
   /** Accessible name and description of the picture. */
   title: string;
   description: string;
+  /** The way the case came (its state-changing events, oldest first): visited states and taken steps drawn, numbered. */
+  path?: readonly PathStep[];
+}
+
+/** One step the case took: the event, and the states before and after it. */
+export interface PathStep {
+  event: string;
+  from: string;
+  to: string;
 }
 
 interface StateNodeLike {
@@ -45,17 +54,26 @@ interface Edge {
   to: string;
   events: string[];
   next: boolean;
+  /** The numbers (1-based, in order) of the case's steps along this edge. */
+  steps: number[];
 }
 
-// narrow enough to stay legible on a phone (390 px) and beside the actions on a desk
-const width = 480;
+// narrow enough to sit beside the actions on a desk (the side column: about 450 px at 1280) unscaled
+// (app.css keeps it from being drawn narrower, so no text falls under 12.5 px; a phone scrolls it)
+const width = 440;
 const nodeHeight = 42;
 const rowGap = 42;
 const headerHeight = 24;
 const padding = 10;
 const laneWidth = 9;
 const sideMargin = 60;
-const nodeFontSize = 13;
+const nodeFontSize = 14;
+/**
+ * No text under 12.5 user units: the picture is never drawn narrower than its own width (app.css:
+ * `min-width` with a scrolling figure), so a unit is at least a CSS pixel at 100 % zoom.
+ */
+const minFontSize = 12.5;
+const labelFontSize = 12.5;
 
 export function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
@@ -87,10 +105,10 @@ function wrap(label: string, maxWidth: number, fontSize: number): string[] {
   return [chars.slice(0, half).join(''), chars.slice(half).join('')];
 }
 
-/** The largest font size (at most the node size, at least 8) at which every line fits. */
+/** The largest font size (at most the node size, never under the legible minimum) at which every line fits. */
 function fitFontSize(lines: string[], maxWidth: number): number {
   const widest = Math.max(...lines.map((line) => textWidth(line, 1)));
-  return Math.max(8, Math.min(nodeFontSize, (maxWidth / Math.max(widest, 1)) * 0.98));
+  return Math.max(minFontSize, Math.min(nodeFontSize, (maxWidth / Math.max(widest, 1)) * 0.98));
 }
 
 function pathOf(node: StateNodeLike, rootId: string): string {
@@ -161,7 +179,7 @@ function collectEdges(root: StateNodeLike, options: StatechartOptions) {
         for (const target of targets) {
           const to = target.id.slice(root.id.length + 1);
           const key = `${from}→${to}`;
-          const edge = edges.get(key) ?? { from, to, events: [], next: false };
+          const edge = edges.get(key) ?? { from, to, events: [], next: false, steps: [] };
           if (!edge.events.includes(eventType)) edge.events.push(eventType);
           edge.next ||= allowedHere;
           edges.set(key, edge);
@@ -182,6 +200,8 @@ function point(x: number, y: number) {
 interface EdgeRoute {
   d: string;
   labelAt: { x: number; y: number };
+  /** Where the line leaves its state: the numbers of the case's steps along it sit there. */
+  start: { x: number; y: number };
 }
 
 /** Counts per box of the edges leaving and entering it, and the lanes taken at the margins. */
@@ -210,6 +230,8 @@ function routeOf(edge: Edge, from: Box, to: Box, routing: Routing): EdgeRoute {
     return {
       d: `M${point(startX, y)} Q${point(midX, y + bend * 1.6)} ${point(endX, y)}`,
       labelAt: { x: midX, y: y + bend * 0.9 },
+      // on the arc's apex, clear of the boxes' names
+      start: { x: midX, y: y + bend * 0.8 },
     };
   }
   if (to.row === from.row + 1 && !from.compound) {
@@ -222,6 +244,7 @@ function routeOf(edge: Edge, from: Box, to: Box, routing: Routing): EdgeRoute {
     return {
       d: `M${point(startX, startY)} L${point(endX, endY)}`,
       labelAt: { x: startX + (endX - startX) * 0.65, y: startY + (endY - startY) * 0.65 },
+      start: { x: startX + (endX - startX) * 0.3, y: startY + (endY - startY) * 0.3 },
     };
   }
   if (to.row > from.row) {
@@ -233,6 +256,7 @@ function routeOf(edge: Edge, from: Box, to: Box, routing: Routing): EdgeRoute {
     return {
       d: `M${point(from.x, startY)} L${point(lane, startY)} L${point(lane, endY)} L${point(to.x, endY)}`,
       labelAt: { x: lane + 44, y: (startY + endY) / 2 },
+      start: { x: lane, y: (startY + endY) / 2 },
     };
   }
   // upwards: out to the right margin, up, and in from above
@@ -245,21 +269,23 @@ function routeOf(edge: Edge, from: Box, to: Box, routing: Routing): EdgeRoute {
   return {
     d: `M${point(from.x + from.width, startY)} L${point(lane, startY)} L${point(lane, approachY)} L${point(endX, approachY)} L${point(endX, endY)}`,
     labelAt: { x: lane - 48, y: (startY + approachY) / 2 },
+    start: { x: lane, y: (startY + approachY) / 2 },
   };
 }
 
 /** An edge's line (with its events as a tooltip) and, for a step the user may take now, its label. */
 function edgeMarkup(edge: Edge, route: EdgeRoute, options: StatechartOptions) {
   const eventNames = edge.events.map(options.eventLabel).join(' / ');
-  const line = `<path class="sc-edge${edge.next ? ' sc-next' : ''}" d="${route.d}" marker-end="url(#sc-arrow${edge.next ? '-next' : ''})"><title>${escapeXml(eventNames)}</title></path>`;
+  const kind = edge.next ? 'next' : edge.steps.length > 0 ? 'taken' : null;
+  const line = `<path class="sc-edge${kind ? ` sc-${kind}` : ''}" d="${route.d}" marker-end="url(#sc-arrow${kind ? `-${kind}` : ''})"><title>${escapeXml(eventNames)}</title></path>`;
   if (!edge.next) return { line, label: null };
   const text = edge.events
     .filter((event) => options.allowedEvents.includes(event))
     .map(options.eventLabel)
     .join(' / ');
-  const textW = textWidth(text, 11) + 8;
+  const textW = textWidth(text, labelFontSize) + 8;
   const x = Math.min(Math.max(route.labelAt.x, textW / 2 + 2), width - textW / 2 - 2);
-  const label = `<g class="sc-edge-label"><rect x="${Math.round(x - textW / 2)}" y="${Math.round(route.labelAt.y - 9)}" width="${Math.round(textW)}" height="16" rx="4"/><text x="${Math.round(x)}" y="${Math.round(route.labelAt.y + 3)}" text-anchor="middle" font-size="11">${escapeXml(text)}</text></g>`;
+  const label = `<g class="sc-edge-label"><rect x="${Math.round(x - textW / 2)}" y="${Math.round(route.labelAt.y - 10)}" width="${Math.round(textW)}" height="18" rx="4"/><text x="${Math.round(x)}" y="${Math.round(route.labelAt.y + 4)}" text-anchor="middle" font-size="${labelFontSize}">${escapeXml(text)}</text></g>`;
   return { line, label };
 }
 
@@ -269,17 +295,19 @@ function nodeMarkup(
   options: StatechartOptions,
   activePaths: Set<string>,
   nextTargets: Set<string>,
+  visited: ReadonlySet<string>,
 ) {
   const label = options.stateLabel(box.path);
   const classes = ['sc-node'];
   if (box.compound) classes.push('sc-compound');
   if (box.path === options.current) classes.push('sc-current');
   else if (activePaths.has(box.path)) classes.push('sc-active');
+  else if (visited.has(box.path)) classes.push('sc-visited');
   if (nextTargets.has(box.path) && box.path !== options.current) classes.push('sc-next');
   const anchor = box.compound ? 'start' : 'middle';
   const textX = box.compound ? box.x + 8 : box.x + box.width / 2;
   const lines = box.compound ? [label] : wrap(label, box.width - 10, nodeFontSize);
-  const fontSize = box.compound ? 12 : fitFontSize(lines, box.width - 8);
+  const fontSize = box.compound ? 13 : fitFontSize(lines, box.width - 8);
   const firstY = box.compound
     ? box.y + 16
     : box.y + box.height / 2 + fontSize * 0.35 - ((lines.length - 1) * fontSize * 1.15) / 2;
@@ -298,9 +326,44 @@ function nodeMarkup(
  */
 function stayingMarkup(stayingEvents: string[], options: StatechartOptions, top: number) {
   const text = `↻ ${options.stateLabel(options.current)}: ${stayingEvents.map(options.eventLabel).join(' / ')}`;
-  const textW = Math.min(textWidth(text, 11) + 8, width - 8);
+  const textW = Math.min(textWidth(text, labelFontSize) + 8, width - 8);
   const y = top + 4;
-  return `<g class="sc-edge-label sc-staying"><rect x="4" y="${Math.round(y - 11)}" width="${Math.round(textW)}" height="18" rx="4"/><text x="8" y="${Math.round(y + 2)}" text-anchor="start" font-size="11">${escapeXml(text)}</text></g>`;
+  return `<g class="sc-edge-label sc-staying"><rect x="4" y="${Math.round(y - 11)}" width="${Math.round(textW)}" height="19" rx="4"/><text x="8" y="${Math.round(y + 3)}" text-anchor="start" font-size="${labelFontSize}">${escapeXml(text)}</text></g>`;
+}
+
+/** `a.b.c` → `a`, `a.b`, `a.b.c`. */
+function withAncestors(path: string): string[] {
+  const parts = path.split('.');
+  return parts.map((_, index) => parts.slice(0, index + 1).join('.'));
+}
+
+/**
+ * The case's steps laid on the drawing: each numbered on the edge that took it (the transition
+ * may be declared on an ancestor of the state it left, and end in a child of its target), and
+ * every state it passed through marked visited.
+ */
+function markPath(edges: Edge[], path: readonly PathStep[]) {
+  const visited = new Set<string>();
+  const within = (state: string, node: string) => state === node || state.startsWith(`${node}.`);
+  path.forEach((step, index) => {
+    for (const state of [step.from, step.to]) for (const node of withAncestors(state)) visited.add(node);
+    const edge = edges.find(
+      (candidate) =>
+        candidate.events.includes(step.event) &&
+        within(step.from, candidate.from) &&
+        within(step.to, candidate.to),
+    );
+    edge?.steps.push(index + 1);
+  });
+  return { visited };
+}
+
+/** The numbers of the case's steps along one edge, in a badge where the line leaves its state. */
+function stepBadge(steps: number[], at: { x: number; y: number }) {
+  const text = steps.join(',');
+  const badgeW = Math.max(20, textWidth(text, labelFontSize) + 10);
+  const x = Math.min(Math.max(at.x, badgeW / 2 + 1), width - badgeW / 2 - 1);
+  return `<g class="sc-step" aria-hidden="true"><rect x="${Math.round(x - badgeW / 2)}" y="${Math.round(at.y - 10)}" width="${Math.round(badgeW)}" height="20" rx="10"/><text x="${Math.round(x)}" y="${Math.round(at.y + 4.5)}" text-anchor="middle" font-size="${labelFontSize}">${escapeXml(text)}</text></g>`;
 }
 
 export function renderStatechartSvg(machine: AnyStateMachine, options: StatechartOptions): string {
@@ -310,18 +373,28 @@ export function renderStatechartSvg(machine: AnyStateMachine, options: Statechar
   const height = Math.max(...[...boxes.values()].map((box) => box.y + box.height)) + 24;
   const nextTargets = new Set(edges.filter((edge) => edge.next).map((edge) => edge.to));
 
+  const path = markPath(edges, options.path ?? []);
   const routing: Routing = { leftLanes: [], rightLanes: [], entries: new Map(), exits: new Map() };
   const lines: string[] = [];
   const labels: string[] = [];
+  const stepBadgeAt = new Map<Edge, { x: number; y: number }>();
   for (const edge of edges) {
     const from = boxes.get(edge.from);
     const to = boxes.get(edge.to);
     if (!from || !to) continue;
-    const { line, label } = edgeMarkup(edge, routeOf(edge, from, to, routing), options);
+    const route = routeOf(edge, from, to, routing);
+    stepBadgeAt.set(edge, route.start);
+    const { line, label } = edgeMarkup(edge, route, options);
     lines.push(line);
     if (label) labels.push(label);
   }
-  const nodes = [...boxes.values()].map((box) => nodeMarkup(box, options, activePaths, nextTargets));
+  for (const edge of edges) {
+    const at = edge.steps.length > 0 ? stepBadgeAt.get(edge) : undefined;
+    if (at) labels.push(stepBadge(edge.steps, at));
+  }
+  const nodes = [...boxes.values()].map((box) =>
+    nodeMarkup(box, options, activePaths, nextTargets, path.visited),
+  );
 
   let pictureHeight = height;
   if (boxes.has(options.current) && stayingEvents.length > 0) {
@@ -336,6 +409,7 @@ export function renderStatechartSvg(machine: AnyStateMachine, options: Statechar
     '<defs>',
     '<marker id="sc-arrow" class="sc-arrowhead" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z"/></marker>',
     '<marker id="sc-arrow-next" class="sc-arrowhead sc-next" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z"/></marker>',
+    '<marker id="sc-arrow-taken" class="sc-arrowhead sc-taken" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z"/></marker>',
     '</defs>',
     // compound boxes first (behind), then edges, then the other boxes and the labels on top
     ...nodes.filter((node) => node.includes('sc-compound')),

@@ -34,6 +34,7 @@ describe('configuration from the environment', () => {
       databaseUrl: undefined,
       port: 3000,
       demoMode: true,
+      demoData: 'history',
       defaultLocale: 'zh-CN',
     });
     expect(first.logLevel).toBe('info');
@@ -95,6 +96,7 @@ describe('configuration from the environment', () => {
     [{ DATABASE_IDLE_TRANSACTION_TIMEOUT_MS: '1.5' }, 'DATABASE_IDLE_TRANSACTION_TIMEOUT_MS', /whole number/],
     [{ MIGRATION_LOCK_TIMEOUT_MS: '3000000000' }, 'MIGRATION_LOCK_TIMEOUT_MS', /2147483647/],
     [{ SHUTDOWN_DRAIN_MS: '-1' }, 'SHUTDOWN_DRAIN_MS', /from 0/],
+    [{ DEMO_DATA: 'all' }, 'DEMO_DATA', /history or none/],
   ])('when %o, then the start stops naming %s', (env, variable, pattern) => {
     expectConfigError({ DATA_DIR: tempDataDir(), ...env }, variable, pattern);
   });

@@ -35,7 +35,8 @@ export interface AppProcess {
 export function startAppProcess(mainJs: string, env: NodeJS.ProcessEnv & { PORT: string }): AppProcess {
   const child = spawn(process.execPath, ['--max-semi-space-size=4', mainJs], {
     cwd: projectRoot,
-    env: { PATH: process.env.PATH, LOG_LEVEL: 'info', ...env },
+    // never the demo year (issue 21), unless a spec asks for it
+    env: { PATH: process.env.PATH, LOG_LEVEL: 'info', DEMO_DATA: 'none', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -56,7 +56,7 @@ export interface RunningApp {
 export async function startBrowserTestApp(options: { startAt?: Date } = {}): Promise<RunningApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gm-browser-'));
   const testApp = await startTestApp({ demoMode: true, dataDir }, { startAt: options.startAt });
-  await seedDemoOrganisation(testApp.db);
+  await seedDemoOrganisation(testApp.db, testApp.clock.now());
   const server = http.createServer(testApp.app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -26,6 +26,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     logLevel: 'silent',
     defaultLocale: 'zh-CN',
     demoMode: false,
+    // a demo-mode test app never tells the demo year (it would slow every browser test): the one test of it asks
+    demoData: 'none',
     embeddedDatabasePassword: undefined,
     database: {
       connectTimeoutMs: defaults.database.connectTimeoutMs,

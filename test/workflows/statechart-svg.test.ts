@@ -21,7 +21,7 @@ describe('the statechart drawn as SVG from the case machine', () => {
     expect(svg).toMatch(/<g class="sc-node sc-current" data-state="mediation\.inProgress">/);
     expect(svg).toMatch(/<g class="sc-node sc-compound sc-active" data-state="mediation">/);
     expect(svg).toMatch(
-      /^<svg class="statechart" xmlns="http:\/\/www\.w3\.org\/2000\/svg" viewBox="0 0 480 \d+" role="img"/,
+      /^<svg class="statechart" xmlns="http:\/\/www\.w3\.org\/2000\/svg" viewBox="0 0 440 \d+" role="img"/,
     );
     expect(svg).toContain('<title id="statechart-title">The case workflow</title>');
   });
@@ -82,5 +82,39 @@ describe('the statechart drawn as SVG from the case machine', () => {
     });
     const node = svg.match(/data-state="agreement\.judicialConfirmation">.*?<\/g>/)?.[0] ?? '';
     expect(node.match(/<tspan/g)).toHaveLength(2);
+  });
+
+  it('numbers the way the case came on the edges it took (a transition declared on the parent state too), and marks the states it passed', () => {
+    const svg = renderStatechartSvg(caseMachine, {
+      ...labels,
+      current: 'closed',
+      allowedEvents: [],
+      path: [
+        { event: 'SUBMIT', from: 'registered', to: 'screening' },
+        { event: 'ACCEPT', from: 'screening', to: 'mediation.awaitingMediator' },
+        { event: 'ASSIGN', from: 'mediation.awaitingMediator', to: 'mediation.inProgress' },
+        // WITHDRAW is declared on `mediation`, left from its child
+        { event: 'WITHDRAW', from: 'mediation.inProgress', to: 'closed' },
+      ],
+    });
+    const badges = [...svg.matchAll(/<g class="sc-step"[^>]*>.*?<text[^>]*>([^<]*)<\/text><\/g>/g)].map(
+      (m) => m[1],
+    );
+    expect(badges.sort()).toEqual(['1', '2', '3', '4']);
+    for (const state of [
+      'registered',
+      'screening',
+      'mediation',
+      'mediation.awaitingMediator',
+      'mediation.inProgress',
+    ])
+      expect(svg).toMatch(
+        new RegExp(`<g class="sc-node[^"]* sc-visited" data-state="${state.replace('.', '\\.')}">`),
+      );
+    expect(svg).not.toMatch(/sc-visited" data-state="agreement/);
+    expect([...svg.matchAll(/<path class="sc-edge sc-taken"/g)]).toHaveLength(4);
+    // no text smaller than the legible minimum
+    const sizes = [...svg.matchAll(/font-size="([\d.]+)"/g)].map((m) => Number(m[1]));
+    expect(Math.min(...sizes)).toBeGreaterThanOrEqual(12.5);
   });
 });

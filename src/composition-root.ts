@@ -51,6 +51,7 @@ import { PetitionPresenter } from './petitions/petition.presenter';
 import { PetitionRepository } from './petitions/petition.repository';
 import { PetitionService } from './petitions/petition.service';
 import { PetitionWorkflowService } from './petitions/petition-workflow.service';
+import { buildAppointmentPlanners, buildSchedule } from './schedule/schedule.services';
 import type { Clock } from './shared/clock';
 import { AuditKeys } from './shared/crypto/audit-keys';
 import { PersonalDataCipher } from './shared/crypto/personal-data';
@@ -125,6 +126,7 @@ function buildFoundation(deps: {
     jobs,
     timers,
     outbox: new OutboxRepository(db),
+    planners: buildAppointmentPlanners({ db, transactions, jobs, clock }),
   };
 }
 
@@ -221,6 +223,7 @@ function buildCases(f: Foundation) {
     timers,
     audit: f.audit,
     lookupCodes: f.lookupCodeIssuer,
+    appointments: f.planners.cases,
     cipher,
   });
   return {
@@ -323,6 +326,7 @@ function buildPetitions(f: Foundation, disputes: ReturnType<typeof buildCases>) 
     audit: f.audit,
     clock,
     calendar,
+    appointments: f.planners.petitions,
   });
   return {
     petitions,
@@ -429,6 +433,7 @@ export function buildServices(deps: {
       cases: (actor, id, tx) => disputes.cases.getVisible(actor, id, tx),
       petitions: (actor, id, tx) => petitions.petitions.getVisible(actor, id, tx),
     }),
+    ...buildSchedule({ ...f, ...disputes, petitions: petitions.petitions }),
     ...buildTracking({
       ...f,
       issuer: f.lookupCodeIssuer,

@@ -59,6 +59,10 @@ async function workOnJobs(boss: JobBoss, services: Services, logger: Logger, opt
         }),
       }) as object,
   );
+  // a planned appointment's reminders (src/schedule): the day before, the morning of
+  await boss.work<{ appointmentId: string }>(queues.appointmentReminder.name, polling, async ([job]) => ({
+    sent: await services.appointmentReminders.remind(job.data.appointmentId, job.id),
+  }));
   await boss.work(queues.deadlineSweep.name, polling, async () => {
     const result = await services.timers.sweep();
     for (const failure of result.failures) logger.error(failure, 'deadline timer could not be reconciled');

@@ -15,6 +15,7 @@ export const notificationKinds = [
   'limitation.warning',
   'audit.checkpoint_signed',
   'deadline.moved',
+  'appointment.reminder',
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 
@@ -139,6 +140,13 @@ export const kindRules: Record<NotificationKind, KindRule> = {
     defaultDelivery: 'immediate',
     mandatory: false,
     template: 'deadline-moved',
+  },
+  // the one who holds a planned session, hearing, visit or follow-up (src/schedule): the day before and the morning of
+  'appointment.reminder': {
+    unitAudience: 'members',
+    defaultDelivery: 'immediate',
+    mandatory: false,
+    template: 'appointment-reminder',
   },
 };
 

@@ -98,12 +98,23 @@ export const caseMachine = setup({
     recordOutcome: assign((_, params: { outcome: CaseOutcome }) => ({ outcome: params.outcome })),
     assignMediator: assign(({ event }) => (event.type === 'ASSIGN' ? { mediatorId: event.mediatorId } : {})),
     releaseMediator: assign({ mediatorId: null }),
-    // a session held is no longer one to come
-    countSession: assign(({ context }) => ({ sessionsHeld: context.sessionsHeld + 1, nextSession: null })),
+    // a session held is no longer one to come: the next one still planned is (the schedule says which)
+    countSession: assign(({ context, event }) => ({
+      sessionsHeld: context.sessionsHeld + 1,
+      nextSession: event.type === 'LOG_SESSION' ? (event.nextSession ?? null) : null,
+    })),
+    // the next one planned, as the schedule read it (issue 21); without it, the one just planned
     scheduleSession: assign(({ event }) =>
       event.type === 'SCHEDULE_SESSION'
-        ? { nextSession: { at: event.at, ...(event.place ? { place: event.place } : {}) } }
-        : {},
+        ? {
+            nextSession:
+              event.nextSession !== undefined
+                ? event.nextSession
+                : { at: event.at, ...(event.place ? { place: event.place } : {}) },
+          }
+        : event.type === 'CANCEL_SESSION'
+          ? { nextSession: event.nextSession ?? null }
+          : {},
     ),
     clearNextSession: assign({ nextSession: null }),
     recordSuspension: assign(({ event }) =>
@@ -252,6 +263,7 @@ export const caseMachine = setup({
           on: {
             LOG_SESSION: { actions: 'countSession' },
             SCHEDULE_SESSION: { actions: 'scheduleSession' },
+            CANCEL_SESSION: { actions: 'scheduleSession' },
             SUSPEND: { target: 'suspended', actions: 'recordSuspension' },
             REACH_AGREEMENT: { target: '#case.agreement', actions: 'recordAgreement' },
             ESCALATE: {

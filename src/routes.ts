@@ -22,6 +22,7 @@ import { renderPetitionAcceptanceNotice } from './petitions/documents/petition-d
 import { petitionRoutes } from './petitions/petition.routes';
 import { petitionWebRoutes } from './petitions/petition.web.routes';
 import type { Clock } from './shared/clock';
+import { scheduleWebRoutes } from './schedule/schedule.web.routes';
 import { statsRoutes } from './stats/stats.routes';
 import { statsWebRoutes } from './stats/stats.web.routes';
 import { supervisionRoutes } from './supervision/supervision.routes';
@@ -102,6 +103,7 @@ export function routeTable(services: Services, config: Config, clock: Clock): Ro
     ...trackingRoutes(tracking(services)),
     ...trackingWebRoutes(tracking(services), services.partyAccess),
     ...partyConsentRoutes({ consents: services.partyConsents, visible: tracking(services).visible }),
+    ...scheduleWebRoutes({ schedule: services.schedule, clock, publicUrl: config.publicUrl }),
   ];
 }
 

@@ -38,6 +38,7 @@ export const actions = [
   'petition.lookup_code', // the same for a petition (信访事项查询码)
   'case.sms_consent', // record a party's consent to SMS notices, or its withdrawal (个人信息保护法 §15; audited)
   'petition.sms_consent', // the same for a petitioner
+  'schedule.view', // one's own and one's unit's calendar, its feed, moving and cancelling what one may act on (issue 21)
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -138,6 +139,7 @@ const rolesFor: Record<Action, readonly Role[]> = {
   'petition.lookup_code': ['petition_agent', 'supervisor'],
   'case.sms_consent': ['mediator', 'supervisor'],
   'petition.sms_consent': ['petition_agent', 'supervisor'],
+  'schedule.view': ['mediator', 'supervisor', 'petition_agent'],
 };
 
 /** Events a supervisor sends: reassigning (ASSIGN) and reopening (REOPEN) — not the mediation itself. */

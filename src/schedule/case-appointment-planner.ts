@@ -174,7 +174,12 @@ export class CaseAppointmentPlanner implements CaseAppointments {
       (plan) => sessionLike.includes(plan.kind) && plan.startsAt.getTime() > step.now.getTime(),
     );
     if (!next) return null;
-    const at = next.id === given?.id ? given.at : next.startsAt.toISOString();
+    const at = next.id === given?.id ? given.at : shanghaiIso(next.startsAt);
     return { at, ...(next.place ? { place: next.place } : {}) };
   }
+}
+
+/** 2026-12-04T14:00:00+08:00: a moment as the parties' lookup and the API write them. */
+function shanghaiIso(moment: Date): string {
+  return `${new Date(moment.getTime() + 8 * 3600_000).toISOString().slice(0, 19)}+08:00`;
 }

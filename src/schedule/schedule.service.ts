@@ -50,9 +50,9 @@ export class ScheduleService {
     },
   ) {}
 
-  /** One person's appointments between two moments (their own calendar). */
+  /** One person's appointments between two moments (their own calendar; cancelled ones shown struck through). */
   mine(actor: Actor, from: Date, to: Date): Promise<CalendarEntry[]> {
-    return this.deps.appointments.between({ ownerUserId: actor.id }, from, to);
+    return this.deps.appointments.between({ ownerUserId: actor.id }, from, to, { includeCancelled: true });
   }
 
   /** The unit's calendar: a supervisor's covers the units under theirs, a mediator's or agent's their own unit. */
@@ -61,6 +61,7 @@ export class ScheduleService {
       actor.role === 'supervisor' ? { unitPath: actor.unitPath } : { unitId: actor.unitId },
       from,
       to,
+      { includeCancelled: true },
     );
   }
 

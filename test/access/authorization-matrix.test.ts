@@ -63,6 +63,8 @@ const rolesAllowed: Record<string, readonly Role[]> = {
   'petition.lookup_code': ['petition_agent', 'supervisor'],
   'case.sms_consent': ['mediator', 'supervisor'],
   'petition.sms_consent': ['petition_agent', 'supervisor'],
+  // issue 21: a calendar of one's own and one's unit's appointments, for those who hold sessions and visits or oversee them
+  'schedule.view': ['mediator', 'supervisor', 'petition_agent'],
 };
 
 /** Static assets are not routes with access decisions. */

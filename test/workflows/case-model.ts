@@ -125,6 +125,9 @@ export function modelEvents(type: DisputeType, today: PlainDate) {
           return [
             { type: 'SCHEDULE_SESSION', at: `${addDays(today, 7)}T09:30:00+08:00`, place: '社区调解室' },
           ];
+        case 'CANCEL_SESSION':
+          // calls off a planned appointment the model does not keep (test/schedule covers it)
+          return [];
         case 'SUSPEND':
           return [{ type: 'SUSPEND', reason: 'appraisal', note: '等待鉴定意见。' }];
         case 'REACH_AGREEMENT':

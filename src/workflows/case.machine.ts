@@ -48,6 +48,8 @@ const clearedAgreement = {
 export const caseMachine = setup({
   types: {} as { context: CaseContext; events: CaseEvent; input: CaseMachineInput },
   guards: {
+    // a planned session can be called off only while one is to come (the schedule keeps which: src/schedule)
+    hasSessionToCome: ({ context }) => Boolean(context.nextSession),
     isPeoplesTrack: ({ context }) => context.track === 'people',
     isBelowDistrictLevel: ({ context }) => context.level !== null && levelAbove(context.level) !== null,
     isAboveCommunityLevel: ({ context }) => context.level !== null && levelBelow(context.level) !== null,
@@ -263,7 +265,7 @@ export const caseMachine = setup({
           on: {
             LOG_SESSION: { actions: 'countSession' },
             SCHEDULE_SESSION: { actions: 'scheduleSession' },
-            CANCEL_SESSION: { actions: 'scheduleSession' },
+            CANCEL_SESSION: { guard: 'hasSessionToCome', actions: 'scheduleSession' },
             SUSPEND: { target: 'suspended', actions: 'recordSuspension' },
             REACH_AGREEMENT: { target: '#case.agreement', actions: 'recordAgreement' },
             ESCALATE: {

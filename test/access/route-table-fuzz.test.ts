@@ -69,6 +69,8 @@ const actionsWithoutInput: Record<string, Role[]> = {
   'post /cases/:id/tracking-code': ['anonymous', 'admin'],
   'post /api/v1/petitions/:id/tracking-code': ['anonymous', 'admin', 'mediator'],
   'post /petitions/:id/tracking-code': ['anonymous', 'admin', 'mediator'],
+  // issue 21: a new calendar feed link needs no input (any mediator may make one for themselves)
+  'post /schedule/feed': ['anonymous', 'admin'],
 };
 /** What a failed sign-in may add to the audit log. */
 const signInFailureActions = "'auth.sign_in_failed', 'auth.sign_in_throttled'";

@@ -126,8 +126,8 @@ export function modelEvents(type: DisputeType, today: PlainDate) {
             { type: 'SCHEDULE_SESSION', at: `${addDays(today, 7)}T09:30:00+08:00`, place: '社区调解室' },
           ];
         case 'CANCEL_SESSION':
-          // calls off a planned appointment the model does not keep (test/schedule covers it)
-          return [];
+          // the replay names the case's planned session (the schedule keeps it: test/schedule)
+          return [{ type: 'CANCEL_SESSION', appointmentId: 'planned-session', reason: '当事人另约时间。' }];
         case 'SUSPEND':
           return [{ type: 'SUSPEND', reason: 'appraisal', note: '等待鉴定意见。' }];
         case 'REACH_AGREEMENT':
@@ -213,6 +213,8 @@ export function modelStateKey(snapshot: CaseSnapshot): string {
     c.judiciallyConfirmed,
     c.confirmationWindowEndsOn !== null,
     c.suspendedReason,
+    // CANCEL_SESSION's guard (hasSessionToCome) reads whether a session is to come
+    Boolean(c.nextSession),
   ]);
 }
 

@@ -66,13 +66,11 @@ export class ScheduleService {
   }
 
   /** What a person has planned from now on, for `days` days (the agent's home page reads it: G2). */
-  upcomingFor(userId: string, days: number): Promise<CalendarEntry[]> {
+  async upcomingFor(userId: string, days: number): Promise<CalendarEntry[]> {
     const now = this.deps.clock.now();
-    return this.deps.appointments.between(
-      { ownerUserId: userId },
-      now,
-      new Date(now.getTime() + days * 86_400_000),
-    );
+    const until = new Date(now.getTime() + days * 86_400_000);
+    const entries = await this.deps.appointments.between({ ownerUserId: userId }, now, until);
+    return entries.filter((entry) => entry.status === 'planned');
   }
 
   /** The appointments of a case or petition the actor may see (its page lists them). */

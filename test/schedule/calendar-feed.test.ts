@@ -148,4 +148,37 @@ describe('the calendar page and feed', () => {
     expect((await request(testApp.app).get(path)).status).toBe(404);
     expect((await request(testApp.app).get('/calendar/not-a-token.ics')).status).toBe(404);
   });
+
+  it('when an agent who reads English plans a visit from the petition page, then it is on their calendar in English, and a visit in the past is refused naming the time', async () => {
+    const tree = await createDistrictTree(testApp.db);
+    const agent = await createUser(testApp.db, {
+      role: 'petition_agent',
+      unitId: tree.street.id,
+      locale: 'en',
+    });
+    const actor = await testApp.services.actors.load(agent.id);
+    if (!actor) throw new Error('no agent');
+    const petition = await testApp.services.petitions.register(actor, {
+      subject: '征地补偿反映',
+      content: '反映补偿标准。',
+      petitioners: [{ kind: 'person', name: '信访人乙' }],
+    } as never);
+    const browser = new Browser(testApp.app);
+    await browser.signIn(agent.username);
+    const page = await browser.get(`/petitions/${petition.id}`);
+    expect(page.text).toContain(`action="/petitions/${petition.id}/appointments"`);
+    const past = await browser.post(`/petitions/${petition.id}/appointments`, { at: '2026-12-01T09:00' });
+    expect(past.status).toBe(422);
+    expect(past.text).toContain('must be a moment still to come');
+    const planned = await browser.post(`/petitions/${petition.id}/appointments`, {
+      at: '2026-12-07T15:00',
+      place: 'Petitioner’s home',
+    });
+    expect(planned.status).toBe(303);
+    const calendar = await browser.get('/schedule?view=list&date=2026-12-07');
+    expect(calendar.text).toContain('<h1>Schedule</h1>');
+    expect(calendar.text).toContain(`Petition ${petition.number}`);
+    expect(calendar.text).toContain('<strong>visit</strong>');
+    expect(calendar.text).toContain('Petitioner’s home');
+  });
 });

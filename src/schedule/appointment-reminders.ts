@@ -39,6 +39,18 @@ export class AppointmentReminders {
     });
   }
 
+  /**
+   * Wakes every planned appointment whose job is missing or late (a job queue reinstalled, a
+   * worker down at the moment): what is due goes, the next job is queued. Run with the hourly
+   * deadline sweep.
+   */
+  async sweep(): Promise<{ checked: number; sent: number }> {
+    const ids = await this.deps.appointments.idsToSweep(this.deps.clock.now());
+    let sent = 0;
+    for (const id of ids) if (await this.remind(id)) sent++;
+    return { checked: ids.length, sent };
+  }
+
   private async schedule(
     tx: Tx,
     row: Appointment,

@@ -165,6 +165,16 @@ export class AppointmentRepository {
     );
   }
 
+  /** Planned appointments still ahead whose job is missing or overdue (the sweep wakes them). */
+  async idsToSweep(now: Date): Promise<string[]> {
+    const rows: Array<{ id: string }> = await this.db.query(
+      `SELECT id FROM appointments WHERE status = 'planned' AND starts_at > $1 AND morning_sent_at IS NULL
+         AND (job_id IS NULL OR fire_at <= $1) ORDER BY starts_at, id`,
+      [now],
+    );
+    return rows.map((row) => row.id);
+  }
+
   // ---------------------------------------------------------------- calendar feeds
 
   async feedOwner(tokenHash: string): Promise<string | undefined> {

@@ -104,4 +104,26 @@ describe('appointment reminders', () => {
     expect((await appointmentsOf(dispute.id))[0]).toMatchObject({ fire_at: null, job_id: null });
     expect(remindersTo(mediator.email as string)).toHaveLength(2);
   });
+
+  it('when a planned appointment’s job is lost, then the sweep queues it again, and a reminder due meanwhile goes once', async () => {
+    const { dispute, mediator } = await caseInMediation();
+    const at = new Date(testApp.clock.now().getTime() + 3 * 86_400_000);
+    await sendEvents(testApp.services, testApp.db, mediator.id, dispute.id, {
+      type: 'SCHEDULE_SESSION',
+      at: at.toISOString(),
+    });
+    const [planned] = await appointmentsOf(dispute.id);
+    await testApp.db.query(`DELETE FROM pgboss.job WHERE singleton_key = $1`, [`appointment:${planned.id}`]);
+    await testApp.db.query('UPDATE appointments SET job_id = NULL WHERE id = $1', [planned.id]);
+
+    const swept = await testApp.services.appointmentReminders.sweep();
+    expect(swept).toEqual({ checked: 1, sent: 0 });
+    expect(await jobStates(planned.id)).toEqual(['created']);
+    expect((await testApp.services.appointmentReminders.sweep()).checked).toBe(0);
+
+    // the worker was down over the day-before moment: the sweep sends it then, once
+    testApp.clock.advanceMinutes(2 * 24 * 60 + 180);
+    expect(await testApp.services.appointmentReminders.sweep()).toEqual({ checked: 1, sent: 1 });
+    expect(await testApp.services.appointmentReminders.sweep()).toEqual({ checked: 0, sent: 0 });
+  });
 });

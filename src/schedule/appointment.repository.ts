@@ -95,6 +95,20 @@ export class AppointmentRepository {
     );
   }
 
+  /** The planned appointments of a subject go to another holder (a case given to another mediator). */
+  async reassignPlanned(
+    tx: EntityManager,
+    subject: { type: AppointmentSubjectType; id: string },
+    ownerUserId: string,
+    now: Date,
+  ): Promise<void> {
+    await tx.query(
+      `UPDATE appointments SET owner_user_id = $3, updated_at = $4
+       WHERE subject_type = $1 AND subject_id = $2 AND status = 'planned'`,
+      [subject.type, subject.id, ownerUserId, now],
+    );
+  }
+
   /** Records a reminder as sent, only if it has not been: the guard two processes meet at. */
   async claimReminder(
     tx: EntityManager,

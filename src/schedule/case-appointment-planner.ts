@@ -91,6 +91,10 @@ export class CaseAppointmentPlanner implements CaseAppointments {
         if (held) await this.close(step, held.id, { status: 'held', heldEventSeq: seq });
         return event;
       }
+      case 'ASSIGN':
+        // the new mediator holds what was planned, and hears its reminders
+        await this.appointments.reassignPlanned(tx, subject, event.mediatorId, now);
+        return event;
       default:
         break;
     }

@@ -74,7 +74,7 @@ describe('the schedule', () => {
       appointmentId: first.id,
     });
     const [held, still] = await appointmentsOf(dispute.id);
-    expect(held).toMatchObject({ status: 'held', job_id: null });
+    expect(held).toMatchObject({ status: 'held', job_id: null, owner_user_id: mediator.id });
     expect(held.held_event_seq).toBeGreaterThan(0);
     expect(await jobState(held.id)).toBe('cancelled');
     expect(still.status).toBe('planned');
@@ -232,6 +232,20 @@ describe('the schedule', () => {
       summary: '送达答复。',
     });
     expect((await appointmentsOf(petition.id))[0]).toMatchObject({ status: 'held', held_visit_id: visit.id });
+  });
+
+  it('when the case is given to another mediator, then its planned sessions go with it, and so do their reminders', async () => {
+    const { tree, dispute, mediator } = await caseInMediation();
+    const colleague = await createUser(testApp.db, { role: 'mediator', unitId: tree.community.id });
+    await sendEvents(testApp.services, testApp.db, mediator.id, dispute.id, {
+      type: 'SCHEDULE_SESSION',
+      at: '2026-12-29T10:00:00+08:00',
+    });
+    await sendEvents(testApp.services, testApp.db, mediator.id, dispute.id, {
+      type: 'ASSIGN',
+      mediatorId: colleague.id,
+    });
+    expect((await appointmentsOf(dispute.id))[0].owner_user_id).toBe(colleague.id);
   });
 
   async function tokenOf(username: string) {

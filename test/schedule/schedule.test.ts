@@ -190,6 +190,19 @@ describe('the schedule', () => {
     expect(plans[1].starts_at).toEqual(due);
     expect(plans[1].owner_user_id).toBe(mediator.id);
 
+    // a follow-up is not a case event: moved from the calendar, audited
+    const actor = await testApp.services.actors.load(mediator.id);
+    if (!actor) throw new Error('no mediator');
+    const origin = { actor: { id: actor.id, username: actor.username }, ip: null };
+    const movedTo = new Date(due.getTime() + 86_400_000);
+    await testApp.services.schedule.move(actor, plans[1].id, { at: movedTo.toISOString() }, origin);
+    expect((await appointmentsOf(dispute.id))[1].starts_at).toEqual(movedTo);
+    const [audit] = await testApp.db.query(
+      `SELECT target_id, details FROM audit_log WHERE action = 'schedule.appointment_moved' AND actor_id = $1`,
+      [mediator.id],
+    );
+    expect(audit).toMatchObject({ target_id: dispute.id, details: { appointmentId: plans[1].id } });
+
     await sendEvents(testApp.services, testApp.db, mediator.id, dispute.id, {
       type: 'RECORD_FOLLOW_UP',
       visitedAt: testApp.clock.now().toISOString(),

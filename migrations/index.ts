@@ -35,6 +35,7 @@ import { LetPartiesWithdrawSmsConsent1764201000000 } from './1764201000000-LetPa
 import { GiveUnitsAPublicContactPhone1764201100000 } from './1764201100000-GiveUnitsAPublicContactPhone';
 import { RecordConflictScreeningRoundsAndTheirItems1764300100000 } from './1764300100000-RecordConflictScreeningRoundsAndTheirItems';
 import { GradeTheRiskOfCases1764300200000 } from './1764300200000-GradeTheRiskOfCases';
+import { PlanAppointmentsWithRemindersAndCalendarFeeds1764300300000 } from './1764300300000-PlanAppointmentsWithRemindersAndCalendarFeeds';
 
 /**
  * Every migration, oldest first. Listed (not globbed) so that the app, the CLI and
@@ -78,4 +79,5 @@ export const migrations = [
   GiveUnitsAPublicContactPhone1764201100000,
   RecordConflictScreeningRoundsAndTheirItems1764300100000,
   GradeTheRiskOfCases1764300200000,
+  PlanAppointmentsWithRemindersAndCalendarFeeds1764300300000,
 ];

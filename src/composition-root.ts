@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config/environment';
+import type { Actor } from './access/actor';
 import { AuditRepository } from './audit/audit.repository';
 import { AuditService } from './audit/audit.service';
 import { ActorCache } from './auth/actor-cache';
@@ -55,10 +56,11 @@ import { PetitionPresenter } from './petitions/petition.presenter';
 import { PetitionRepository } from './petitions/petition.repository';
 import { PetitionService } from './petitions/petition.service';
 import { PetitionWorkflowService } from './petitions/petition-workflow.service';
+import { buildAppointmentPlanners, buildSchedule } from './schedule/schedule.services';
 import type { Clock } from './shared/clock';
 import { AuditKeys } from './shared/crypto/audit-keys';
 import { PersonalDataCipher } from './shared/crypto/personal-data';
-import { Transactions } from './shared/db/transactions';
+import { Transactions, type Tx } from './shared/db/transactions';
 import { JobQueue } from './shared/jobs/job-queue';
 import { StatsRepository } from './stats/stats.repository';
 import { StatsService } from './stats/stats.service';
@@ -129,6 +131,7 @@ function buildFoundation(deps: {
     jobs,
     timers,
     outbox: new OutboxRepository(db),
+    planners: buildAppointmentPlanners({ db, transactions, jobs, clock }),
   };
 }
 
@@ -225,6 +228,7 @@ function buildCases(f: Foundation) {
     timers,
     audit: f.audit,
     lookupCodes: f.lookupCodeIssuer,
+    appointments: f.planners.cases,
     cipher,
   });
   return {
@@ -327,6 +331,7 @@ function buildPetitions(f: Foundation, disputes: ReturnType<typeof buildCases>) 
     audit: f.audit,
     clock,
     calendar,
+    appointments: f.planners.petitions,
   });
   return {
     petitions,
@@ -414,6 +419,11 @@ export function buildServices(deps: {
   const integrity = buildIntegrity(f);
   const disputes = buildCases(f);
   const petitions = buildPetitions(f, disputes);
+  // how the parts that act on a case or a petition read it with its access data (404 when not seen)
+  const visible = {
+    cases: (actor: Actor, id: string, tx?: Tx) => disputes.cases.getVisible(actor, id, tx),
+    petitions: (actor: Actor, id: string, tx?: Tx) => petitions.petitions.getVisible(actor, id, tx),
+  };
   return {
     transactions: f.transactions,
     audit: f.audit,
@@ -429,18 +439,10 @@ export function buildServices(deps: {
     ...petitions,
     ...buildOversight(f, integrity, disputes),
     ...buildCaseGroups({ ...f, ...disputes }),
-    ...buildPartyConsent({
-      ...f,
-      cases: (actor, id, tx) => disputes.cases.getVisible(actor, id, tx),
-      petitions: (actor, id, tx) => petitions.petitions.getVisible(actor, id, tx),
-    }),
+    ...buildPartyConsent({ ...f, ...visible }),
     ...buildAgentHome(petitions, deps.clock),
-    ...buildTracking({
-      ...f,
-      issuer: f.lookupCodeIssuer,
-      cases: (actor, id, tx) => disputes.cases.getVisible(actor, id, tx),
-      petitions: (actor, id, tx) => petitions.petitions.getVisible(actor, id, tx),
-    }),
+    ...buildSchedule({ ...f, ...disputes, petitions: petitions.petitions }),
+    ...buildTracking({ ...f, ...visible, issuer: f.lookupCodeIssuer }),
     ...buildConflictScreening({ ...f, registrar: disputes.caseRegistration }),
   };
 }

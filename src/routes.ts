@@ -24,6 +24,7 @@ import { notificationRoutes } from './notifications/notification.routes';
 import { renderPetitionAcceptanceNotice } from './petitions/documents/petition-document.routes';
 import { petitionRoutes } from './petitions/petition.routes';
 import { petitionWebRoutes } from './petitions/petition.web.routes';
+import { scheduleWebRoutes } from './schedule/schedule.web.routes';
 import type { Clock } from './shared/clock';
 import { statsRoutes } from './stats/stats.routes';
 import { statsWebRoutes } from './stats/stats.web.routes';
@@ -111,6 +112,7 @@ export function routeTable(services: Services, config: Config, clock: Clock): Ro
     ...caseGroupRoutes({ groups: services.caseGroups, visible: tracking(services).visible.case }),
     ...partyConsentRoutes({ consents: services.partyConsents, visible: tracking(services).visible }),
     ...conflictScreeningRoutes(services, clock),
+    ...scheduleWebRoutes({ schedule: services.schedule, clock, publicUrl: config.publicUrl }),
   ];
 }
 

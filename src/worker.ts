@@ -59,7 +59,14 @@ async function workOnJobs(boss: JobBoss, services: Services, logger: Logger, opt
         }),
       }) as object,
   );
+  // a planned appointment's reminders (src/schedule): the day before, the morning of
+  await boss.work<{ appointmentId: string }>(queues.appointmentReminder.name, polling, async ([job]) => ({
+    sent: await services.appointmentReminders.remind(job.data.appointmentId, job.id),
+  }));
   await boss.work(queues.deadlineSweep.name, polling, async () => {
+    // the appointments' reminders too (src/schedule): jobs lost or late are queued again
+    const reminders = await services.appointmentReminders.sweep();
+    if (reminders.checked > 0) logger.info(reminders, 'appointment reminders swept');
     const result = await services.timers.sweep();
     for (const failure of result.failures) logger.error(failure, 'deadline timer could not be reconciled');
     logger.info({ checked: result.checked, raised: result.raised }, 'deadline sweep done');

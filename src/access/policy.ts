@@ -40,6 +40,7 @@ export const actions = [
   'petition.sms_consent', // the same for a petitioner
   'screening.file', // file a unit's 矛盾纠纷排查 round (items or a zero report), make an item a case (audited)
   'screening.list', // the screening rounds of one's unit (a supervisor: of their subtree)
+  'schedule.view', // one's own and one's unit's calendar, its feed, moving and cancelling what one may act on (issue 21)
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -142,6 +143,7 @@ const rolesFor: Record<Action, readonly Role[]> = {
   'petition.sms_consent': ['petition_agent', 'supervisor'],
   'screening.file': ['mediator', 'supervisor'],
   'screening.list': ['mediator', 'supervisor'],
+  'schedule.view': ['mediator', 'supervisor', 'petition_agent'],
 };
 
 /**

@@ -20,6 +20,7 @@ import { rulesFor } from '../workflows/rules';
 import type { Case } from './case.entity';
 import type { CaseRepository, CaseView, HoldingUnit } from './case.repository';
 import type { CaseEventInput } from './case.schemas';
+import type { CaseAppointments } from './case-appointments';
 import { columnsAfter } from './case-event-columns';
 import { deadlineAfter } from './case-event-deadline';
 import { noticesOf } from './case-event-notices';
@@ -103,6 +104,8 @@ export class CaseWorkflowService {
   private readonly audit?: AuditService;
   /** A lookup code for the parties when the case is accepted (issue 20). */
   private readonly lookupCodes?: CaseLookupCodeIssuer;
+  /** The schedule's appointments the event plans, moves, cancels or holds (issue 21). */
+  private readonly appointments?: CaseAppointments;
 
   constructor(deps: {
     transactions: Transactions;
@@ -117,6 +120,7 @@ export class CaseWorkflowService {
     timers?: CaseTimers;
     audit?: AuditService;
     lookupCodes?: CaseLookupCodeIssuer;
+    appointments?: CaseAppointments;
     /** DATA_KEY's cipher: seals a lookup code for its wait in the outbox. */
     cipher: Pick<PersonalDataCipher, 'encrypt'>;
   }) {
@@ -129,6 +133,7 @@ export class CaseWorkflowService {
     this.timers = deps.timers;
     this.audit = deps.audit;
     this.lookupCodes = deps.lookupCodes;
+    this.appointments = deps.appointments;
     this.resolver = new CaseEventResolver(deps.units, deps.users, deps.escalations);
     this.records = new CaseEventRecords(deps.mediationRecords, deps.escalations);
     this.partyNotices = new CasePartyNotices(deps.cases, deps.units, (text) => deps.cipher.encrypt(text));
@@ -162,7 +167,10 @@ export class CaseWorkflowService {
       // a period run out that counts as failed mediation leaves only FAIL and an agreed extension
       assertAdmittedAsPeriodStands(input.type, step.period);
 
-      const event = await this.resolver.resolve(step, input);
+      const resolved = await this.resolver.resolve(step, input);
+      const event = this.appointments
+        ? await this.appointments.applyIn(step, resolved, nextSeq(head))
+        : resolved;
       const machine = applyEvent(caseMachine, row.snapshot, event, {
         candidates: caseEventProbes(step.today, { periodRunOut: step.period.runOut }),
       });

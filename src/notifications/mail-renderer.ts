@@ -3,6 +3,7 @@ import path from 'node:path';
 import Handlebars from 'handlebars';
 import type { i18n as I18n, TFunction } from 'i18next';
 import { provisionalText } from '../deadlines/provisional.presenter';
+import { formatMoment } from '../shared/format';
 import { viewHelpers } from '../shared/http/view-helpers';
 import type { Locale } from '../shared/i18n/i18n';
 import { templatesDir } from '../shared/paths';
@@ -106,6 +107,7 @@ export class MailRenderer {
         url: subject.url,
         label: t('email.open', { what: subject.what, number: subject.number }),
       },
+      appointment: appointmentOf(model.payload, t, locale),
     };
     const mailSubject = oneLine(
       t(`email.${model.kind}.subject`, {
@@ -113,6 +115,8 @@ export class MailRenderer {
         title: subject?.title ?? '',
         due: model.payload.due ?? '',
         from: model.payload.from ?? '',
+        at: context.appointment?.atText ?? '',
+        kind: context.appointment?.kindLabel ?? '',
       }),
     );
     return this.wrap(`kinds/${kindRules[model.kind].template}`, { ...context, mailSubject });
@@ -167,4 +171,14 @@ export class MailRenderer {
 /** A header value on one line (a title may hold line breaks). */
 function oneLine(value: string): string {
   return value.replace(/\s+/g, ' ').trim();
+}
+
+/** A planned appointment's reminder (src/schedule): which one, its kind and moment in the reader's words. */
+function appointmentOf(payload: Record<string, unknown>, t: TFunction, locale: Locale) {
+  if (typeof payload.at !== 'string' || typeof payload.appointmentKind !== 'string') return undefined;
+  return {
+    headlineKey: `email.appointment.reminder.${payload.reminder === 'morning' ? 'morning' : 'dayBefore'}`,
+    kindLabel: t(`schedule.kinds.${payload.appointmentKind}`),
+    atText: formatMoment(new Date(payload.at), locale),
+  };
 }

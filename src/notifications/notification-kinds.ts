@@ -18,6 +18,7 @@ export const notificationKinds = [
   'petition.visit_alert',
   'screening.high_risk',
   'screening.missing',
+  'appointment.reminder',
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 
@@ -165,6 +166,13 @@ export const kindRules: Record<NotificationKind, KindRule> = {
     defaultDelivery: 'immediate',
     mandatory: false,
     template: 'screening-missing',
+  },
+  // the one who holds a planned session, hearing, visit or follow-up (src/schedule): the day before and the morning of
+  'appointment.reminder': {
+    unitAudience: 'members',
+    defaultDelivery: 'immediate',
+    mandatory: false,
+    template: 'appointment-reminder',
   },
 };
 

@@ -130,6 +130,8 @@ export const visitSchema = z
     risk: z.enum(['low', 'medium', 'high'], { error: 'validation.invalid_value' }).optional(),
     promises: optionalText,
     nextVisitOn: date.optional(),
+    /** The planned visit it was (src/schedule); without it, the one planned that day. */
+    appointmentId: z.uuid({ error: 'validation.invalid_value' }).optional(),
   })
   .meta({ id: 'PetitionVisit' });
 export type VisitInput = z.infer<typeof visitSchema>;

@@ -23,6 +23,7 @@ import type { PetitionEventRecord } from '../workflows/workflow-event.entity';
 import type { Petition, PetitionVisit } from './petition.entity';
 import type { PetitionRepository } from './petition.repository';
 import type { PetitionListQuery, RegisterPetitionInput, VisitInput } from './petition.schemas';
+import type { PetitionAppointments } from './petition-appointments';
 import { startPetitionClock } from './petition-clocks';
 import {
   type FinalPetition,
@@ -53,6 +54,7 @@ export class PetitionService {
   private readonly audit: AuditService;
   private readonly clock: Clock;
   private readonly calendar: () => WorkingCalendar;
+  private readonly appointments?: PetitionAppointments;
 
   constructor(deps: {
     transactions: Transactions;
@@ -63,7 +65,10 @@ export class PetitionService {
     audit: AuditService;
     clock: Clock;
     calendar: () => WorkingCalendar;
+    /** The schedule's planned visits (issue 21): held when logged, the next one planned. */
+    appointments?: PetitionAppointments;
   }) {
+    this.appointments = deps.appointments;
     this.transactions = deps.transactions;
     this.petitions = deps.petitions;
     this.units = deps.units;
@@ -305,6 +310,15 @@ export class PetitionService {
           toState: row.state,
         }),
       );
+      await this.appointments?.afterVisitIn(tx, {
+        petitionId,
+        holdingUnitId: row.holdingUnitId,
+        agentId: actor.id,
+        visitId: visit.id,
+        visitedAt: input.visitedAt,
+        appointmentId: input.appointmentId,
+        nextVisitOn: input.nextVisitOn,
+      });
       // a visit is a change to the petition like any other: its version moves on
       await this.petitions.update(
         petitionId,

@@ -7,6 +7,7 @@ const entries: Array<{ href: string; label: string; action?: Action }> = [
   { href: '/cases', label: 'cases.navList', action: 'case.list' },
   { href: '/cases/new', label: 'cases.navNew', action: 'case.register' },
   { href: '/petitions', label: 'nav.petitions', action: 'petition.list' },
+  { href: '/schedule', label: 'nav.schedule', action: 'schedule.view' },
   { href: '/escalations', label: 'nav.escalations', action: 'escalation.list' },
   { href: '/screenings', label: 'screening.nav', action: 'screening.list' },
   { href: '/supervision/overdue', label: 'nav.overdue', action: 'supervision.view' },

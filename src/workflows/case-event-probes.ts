@@ -25,6 +25,7 @@ export function caseEventProbes(
     { type: 'ASSIGN', mediatorId: 'probe-mediator' },
     { type: 'LOG_SESSION', kind: 'session', heldAt: today, minutes: 'probe' },
     { type: 'SCHEDULE_SESSION', at: today },
+    { type: 'CANCEL_SESSION', appointmentId: 'probe-appointment', reason: 'probe' },
     { type: 'SUSPEND', reason: 'other' },
     { type: 'RESUME' },
     {

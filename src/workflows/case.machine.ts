@@ -48,6 +48,8 @@ const clearedAgreement = {
 export const caseMachine = setup({
   types: {} as { context: CaseContext; events: CaseEvent; input: CaseMachineInput },
   guards: {
+    // a planned session can be called off only while one is to come (the schedule keeps which: src/schedule)
+    hasSessionToCome: ({ context }) => Boolean(context.nextSession),
     isPeoplesTrack: ({ context }) => context.track === 'people',
     isBelowDistrictLevel: ({ context }) => context.level !== null && levelAbove(context.level) !== null,
     isAboveCommunityLevel: ({ context }) => context.level !== null && levelBelow(context.level) !== null,
@@ -98,12 +100,23 @@ export const caseMachine = setup({
     recordOutcome: assign((_, params: { outcome: CaseOutcome }) => ({ outcome: params.outcome })),
     assignMediator: assign(({ event }) => (event.type === 'ASSIGN' ? { mediatorId: event.mediatorId } : {})),
     releaseMediator: assign({ mediatorId: null }),
-    // a session held is no longer one to come
-    countSession: assign(({ context }) => ({ sessionsHeld: context.sessionsHeld + 1, nextSession: null })),
+    // a session held is no longer one to come: the next one still planned is (the schedule says which)
+    countSession: assign(({ context, event }) => ({
+      sessionsHeld: context.sessionsHeld + 1,
+      nextSession: event.type === 'LOG_SESSION' ? (event.nextSession ?? null) : null,
+    })),
+    // the next one planned, as the schedule read it (issue 21); without it, the one just planned
     scheduleSession: assign(({ event }) =>
       event.type === 'SCHEDULE_SESSION'
-        ? { nextSession: { at: event.at, ...(event.place ? { place: event.place } : {}) } }
-        : {},
+        ? {
+            nextSession:
+              event.nextSession !== undefined
+                ? event.nextSession
+                : { at: event.at, ...(event.place ? { place: event.place } : {}) },
+          }
+        : event.type === 'CANCEL_SESSION'
+          ? { nextSession: event.nextSession ?? null }
+          : {},
     ),
     clearNextSession: assign({ nextSession: null }),
     gradeRisk: assign(({ event }) => (event.type === 'SET_RISK_GRADE' ? { riskGrade: event.riskGrade } : {})),
@@ -257,6 +270,7 @@ export const caseMachine = setup({
           on: {
             LOG_SESSION: { actions: 'countSession' },
             SCHEDULE_SESSION: { actions: 'scheduleSession' },
+            CANCEL_SESSION: { guard: 'hasSessionToCome', actions: 'scheduleSession' },
             SUSPEND: { target: 'suspended', actions: 'recordSuspension' },
             REACH_AGREEMENT: { target: '#case.agreement', actions: 'recordAgreement' },
             ESCALATE: {

@@ -66,6 +66,8 @@ const rolesAllowed: Record<string, readonly Role[]> = {
   // issue 21: 矛盾纠纷排查 — a unit's round is filed by its mediators or a supervisor over it, and read by them
   'screening.file': ['mediator', 'supervisor'],
   'screening.list': ['mediator', 'supervisor'],
+  // issue 21: a calendar of one's own and one's unit's appointments, for those who hold sessions and visits or oversee them
+  'schedule.view': ['mediator', 'supervisor', 'petition_agent'],
 };
 
 /** Static assets are not routes with access decisions. */

@@ -71,6 +71,8 @@ const actionsWithoutInput: Record<string, Role[]> = {
   'post /petitions/:id/tracking-code': ['anonymous', 'admin', 'mediator'],
   // issue 21: a zero report (零报告) is one click, no input (the mediator's workstation may file one)
   'post /screenings/zero': ['anonymous', 'admin'],
+  // issue 21: a new calendar feed link needs no input (any mediator may make one for themselves)
+  'post /schedule/feed': ['anonymous', 'admin'],
 };
 /** What a failed sign-in may add to the audit log. */
 const signInFailureActions = "'auth.sign_in_failed', 'auth.sign_in_throttled'";

@@ -184,11 +184,25 @@ describe('SMS notices to parties, written as JSON files (SMS_URL unset)', () => 
       `【${tree.community.nameZh}】您的纠纷（案号${dispute.number}）定于2026年12月8日 14:30在莘松居委调解室调解，请准时参加；不能到场请与本单位联系。${stop}`,
     );
 
+    // issue 21: a session held on another day leaves the planned one to come; logged against its plan, it is held
     await sendEvents(testApp.services, testApp.db, mediatorId, dispute.id, {
       type: 'LOG_SESSION',
       kind: 'session',
       heldAt: '2026-12-03T09:00:00+08:00',
       minutes: '双方到场陈述。',
+    });
+    const [other] = await testApp.db.query(`SELECT snapshot FROM cases WHERE id = $1`, [dispute.id]);
+    expect(other.snapshot.context.nextSession).toEqual({
+      at: '2026-12-08T14:30:00+08:00',
+      place: '莘松居委调解室',
+    });
+    const [plan] = await testApp.db.query(`SELECT id FROM appointments WHERE subject_id = $1`, [dispute.id]);
+    await sendEvents(testApp.services, testApp.db, mediatorId, dispute.id, {
+      type: 'LOG_SESSION',
+      kind: 'session',
+      heldAt: '2026-12-03T09:30:00+08:00',
+      minutes: '提前调解，双方到场。',
+      appointmentId: plan.id,
     });
     const [held] = await testApp.db.query(`SELECT snapshot FROM cases WHERE id = $1`, [dispute.id]);
     expect(held.snapshot.context.nextSession).toBeNull();

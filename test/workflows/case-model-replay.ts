@@ -83,7 +83,13 @@ function describePath(path: ModelPath): string {
 function requestBody(
   event: CaseEvent,
   team: CaseTeam,
-  context: { escalatedFrom: Map<ModelUnit, ModelUnit>; holding: ModelUnit; today: string },
+  context: {
+    escalatedFrom: Map<ModelUnit, ModelUnit>;
+    holding: ModelUnit;
+    today: string;
+    /** The case's soonest planned session (CANCEL_SESSION names it). */
+    plannedSession?: string;
+  },
 ): Record<string, unknown> {
   const unitId = (unit: string) => team.units[unit as ModelUnit].id;
   switch (event.type) {
@@ -113,6 +119,8 @@ function requestBody(
         appliedOn: context.today,
         jointlyApplied: true,
       };
+    case 'CANCEL_SESSION':
+      return { type: 'CANCEL_SESSION', appointmentId: context.plannedSession, reason: event.reason };
     case 'BREACHED':
       // the guidance given is the API's to read from the type's rules
       return { type: 'BREACHED', note: event.note };
@@ -320,7 +328,17 @@ export function specifyCaseWorkflowFromModel(type: DisputeType): void {
           if (startsStage.has(step.event.type)) extendedBy = 0;
           if (step.event.type === 'EXTEND_PERIOD') extendedBy += step.event.days;
 
-          const context = { escalatedFrom, holding, today: appToday };
+          const plannedSession =
+            step.event.type === 'CANCEL_SESSION'
+              ? (
+                  await testApp.db.query(
+                    `SELECT id FROM appointments WHERE subject_id = $1 AND status = 'planned'
+                     AND kind <> 'follow_up' ORDER BY starts_at, id LIMIT 1`,
+                    [caseId],
+                  )
+                )[0]?.id
+              : undefined;
+          const context = { escalatedFrom, holding, today: appToday, plannedSession };
           if (rules.administrativeBody && toAdministrativeTrack(step.event)) {
             // the same step to a department that is not the type's competent body is refused, and writes nothing
             const wrong = await api.call(actor, 'POST', `/api/v1/cases/${caseId}/events`, {

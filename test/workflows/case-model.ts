@@ -125,6 +125,9 @@ export function modelEvents(type: DisputeType, today: PlainDate) {
           return [
             { type: 'SCHEDULE_SESSION', at: `${addDays(today, 7)}T09:30:00+08:00`, place: '社区调解室' },
           ];
+        case 'CANCEL_SESSION':
+          // the replay names the case's planned session (the schedule keeps it: test/schedule)
+          return [{ type: 'CANCEL_SESSION', appointmentId: 'planned-session', reason: '当事人另约时间。' }];
         case 'SUSPEND':
           return [{ type: 'SUSPEND', reason: 'appraisal', note: '等待鉴定意见。' }];
         case 'REACH_AGREEMENT':
@@ -210,6 +213,8 @@ export function modelStateKey(snapshot: CaseSnapshot): string {
     c.judiciallyConfirmed,
     c.confirmationWindowEndsOn !== null,
     c.suspendedReason,
+    // CANCEL_SESSION's guard (hasSessionToCome) reads whether a session is to come
+    Boolean(c.nextSession),
   ]);
 }
 

@@ -18,6 +18,11 @@ export const queues = {
     name: 'deadline-sweep',
     options: { policy: 'singleton', retryLimit: 2, retryDelay: 60, expireInSeconds: 30 * 60 },
   },
+  /** One job per planned appointment (singleton key `appointment:<id>`): its next reminder (src/schedule). */
+  appointmentReminder: {
+    name: 'appointment-reminder',
+    options: { policy: 'stately', retryLimit: 5, retryDelay: 30, retryBackoff: true },
+  },
   /** Assembles the daily digests. */
   notificationDigest: {
     name: 'notification-digest',

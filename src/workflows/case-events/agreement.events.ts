@@ -176,6 +176,8 @@ const recordFollowUpSchema = eventSchema('RECORD_FOLLOW_UP', {
   visitedAt: momentOfFact,
   note: text,
   performed: z.enum(performanceLevels, invalidValue),
+  /** The planned follow-up it was (src/schedule); without it, the earliest one still planned. */
+  appointmentId: uuid().optional(),
 });
 export type RecordFollowUpEvent = MachineEvent<typeof recordFollowUpSchema>;
 export const recordFollowUp = declareCaseEvent<RecordFollowUpEvent>()(recordFollowUpSchema, {
@@ -201,6 +203,8 @@ export const recordFollowUp = declareCaseEvent<RecordFollowUpEvent>()(recordFoll
     fact('actionForms.performed', 'performed', { list: 'performance' }),
     note('actionForms.note', 'note'),
   ],
+  apiOnly: ['appointmentId'],
+  notOnTimeline: ['appointmentId'],
 });
 
 // FULFILLED, RESUME_MEDIATION: a note, if the user writes one.

@@ -47,6 +47,8 @@ import {
 import {
   type AssignEvent,
   assign,
+  type CancelSessionEvent,
+  cancelSession,
   type ExtendPeriodEvent,
   extendPeriod,
   type FailEvent,
@@ -99,6 +101,7 @@ export const caseEventSchema = z
       assign.schema,
       logSession.schema,
       scheduleSession.schema,
+      cancelSession.schema,
       suspend.schema,
       resume.schema,
       reachAgreement.schema,
@@ -135,6 +138,7 @@ export type CaseEvent =
   | AssignEvent
   | LogSessionEvent
   | ScheduleSessionEvent
+  | CancelSessionEvent
   | SuspendEvent
   | ResumeEvent
   | ReachAgreementEvent
@@ -165,6 +169,7 @@ const declarations: { [Type in CaseEventType]: CaseEventDeclaration } = {
   ASSIGN: assign,
   LOG_SESSION: logSession,
   SCHEDULE_SESSION: scheduleSession,
+  CANCEL_SESSION: cancelSession,
   SUSPEND: suspend,
   RESUME: resume,
   REACH_AGREEMENT: reachAgreement,

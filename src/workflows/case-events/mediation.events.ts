@@ -70,8 +70,17 @@ const logSessionSchema = eventSchema('LOG_SESSION', {
   minutes: text,
   attendees: optionalText,
   place: z.string().trim().max(500, 'validation.too_big').optional(),
+  /** The planned appointment it was (src/schedule); without it, the one planned of that kind that day. */
+  appointmentId: uuid().optional(),
 });
-export type LogSessionEvent = MachineEvent<typeof logSessionSchema>;
+/**
+ * The session to come for the parties, as the schedule reads it in the event's transaction
+ * (src/cases/case-appointments.ts): the next one still planned, or none.
+ */
+export interface ResolvedNextSession {
+  nextSession?: { at: string; place?: string } | null;
+}
+export type LogSessionEvent = MachineEvent<typeof logSessionSchema> & ResolvedNextSession;
 export const logSession = declareCaseEvent<LogSessionEvent>()(logSessionSchema, {
   forms: ({ t, locale, now, rules }) => {
     const sessionFields = (kind?: 'hearing'): FieldSpec[] => [
@@ -118,20 +127,35 @@ export const logSession = declareCaseEvent<LogSessionEvent>()(logSessionSchema, 
     fact('actionForms.attendees', 'attendees'),
     note('actionForms.minutes', 'minutes'),
   ],
+  apiOnly: ['appointmentId'],
+  notOnTimeline: ['appointmentId'],
 });
 
 /**
  * A session to come (约定调解时间): when and where the parties are to meet the mediator. The
  * moment must lie ahead (the write path checks it against the app's clock: 422 naming `at`);
- * the consenting parties are told by SMS (src/cases/case-party-notices.ts).
+ * the consenting parties are told by SMS (src/cases/case-party-notices.ts). It is planned as an
+ * appointment on the schedule (src/schedule, issue 21), with `kind` (default a session) and the
+ * attendees; with `appointmentId` it moves that planned one instead.
  */
 const scheduleSessionSchema = eventSchema('SCHEDULE_SESSION', {
   at: z.iso.datetime({ offset: true, error: 'validation.datetime' }),
   place: z.string().trim().max(500, 'validation.too_big').optional(),
+  kind: z.enum(sessionKinds, invalidValue).optional(),
+  attendees: optionalText,
+  appointmentId: uuid().optional(),
 });
-export type ScheduleSessionEvent = MachineEvent<typeof scheduleSessionSchema>;
+export type ScheduleSessionEvent = MachineEvent<typeof scheduleSessionSchema> & ResolvedNextSession;
 export const scheduleSession = declareCaseEvent<ScheduleSessionEvent>()(scheduleSessionSchema, {
   fields: ({ t }) => [
+    {
+      kind: 'select',
+      name: 'kind',
+      label: t('actionForms.sessionKind'),
+      noBlank: true,
+      options: optionsOf(t, 'sessionKinds', sessionKinds),
+      initial: 'session',
+    },
     {
       kind: 'datetime-local',
       name: 'at',
@@ -140,8 +164,32 @@ export const scheduleSession = declareCaseEvent<ScheduleSessionEvent>()(schedule
       hint: t('actionForms.sessionAtHint'),
     },
     { kind: 'text', name: 'place', label: t('actionForms.place') },
+    { kind: 'textarea', name: 'attendees', label: t('actionForms.attendees'), rows: 2 },
   ],
-  timeline: ({ fact }) => [fact('actionForms.sessionAt', 'at', 'moment'), fact('actionForms.place', 'place')],
+  apiOnly: ['appointmentId'],
+  timeline: ({ fact }) => [
+    fact('actionForms.sessionKind', 'kind', { list: 'sessionKinds' }),
+    fact('actionForms.sessionAt', 'at', 'moment'),
+    fact('actionForms.place', 'place'),
+    fact('actionForms.attendees', 'attendees'),
+  ],
+  notOnTimeline: ['appointmentId'],
+});
+
+/**
+ * A planned session, hearing or visit called off (取消), with the reason: the schedule's
+ * calendar sends it (no form on the case page); the parties' next session is the next one
+ * still planned.
+ */
+const cancelSessionSchema = eventSchema('CANCEL_SESSION', {
+  appointmentId: uuid(),
+  reason: text,
+});
+export type CancelSessionEvent = MachineEvent<typeof cancelSessionSchema> & ResolvedNextSession;
+export const cancelSession = declareCaseEvent<CancelSessionEvent>()(cancelSessionSchema, {
+  forms: () => [],
+  timeline: ({ note }) => [note('actionForms.reason', 'reason')],
+  notOnTimeline: ['appointmentId'],
 });
 
 const suspendSchema = eventSchema('SUSPEND', {

@@ -12,6 +12,10 @@ import {
   unitIdOf,
 } from './demo-history-context';
 import { demoCompany, demoPerson } from './demo-people';
+import { DemoRiskGrading } from './demo-risk-grades';
+
+/** The seed of the cases' risk grades (their own stream: see DemoRiskGrading). */
+const gradingSeed = 20_261_204;
 
 /** How many cases the demo year holds. */
 export const demoCaseCount = 300;
@@ -28,7 +32,7 @@ export const desks = {
 type Desk = (typeof desks)[keyof typeof desks];
 
 /** One case's story, told through the real write path as the account that would take each step. */
-class CaseStory extends Story {
+export class CaseStory extends Story {
   constructor(
     context: HistoryContext,
     public row: Case,
@@ -56,6 +60,14 @@ class CaseStory extends Story {
       },
     );
     return sent === true;
+  }
+
+  /** The case joins the group of the master case numbered `masterNumber` (群体性纠纷, linked by number). */
+  async joinGroup(username: string, hours: number, masterNumber: string): Promise<boolean> {
+    const linked = await this.step('group:LINKED', hours, () =>
+      this.context.services.caseGroups.link(actorOf(this.context, username), this.row.id, { masterNumber }),
+    );
+    return linked !== null;
   }
 
   /** A supervisor of the unit handed up to reviews the hand-off: endorsed, or questioned with a comment. */
@@ -107,7 +119,7 @@ function isRecent(context: HistoryContext): boolean {
 }
 
 /** Sessions held: each with its minutes, the parties there. */
-async function sessions(story: CaseStory, context: HistoryContext, mediator: string, howMany: number) {
+export async function sessions(story: CaseStory, context: HistoryContext, mediator: string, howMany: number) {
   for (let index = 0; index < howMany; index++) {
     await story.send(mediator, context.random.int(48, 150), (now) => ({
       type: 'LOG_SESSION',
@@ -243,17 +255,23 @@ async function transferred(story: CaseStory, context: HistoryContext, sketch: Di
 }
 
 /** One case from registration to wherever its year took it. */
-async function tellCase(context: HistoryContext, sketch: DisputeSketch): Promise<void> {
+async function tellCase(
+  context: HistoryContext,
+  sketch: DisputeSketch,
+  grading: DemoRiskGrading,
+): Promise<void> {
   const { random, services } = context;
   // a third of the labour disputes come to the workstation first, and are transferred to the bureau
   const transfer = sketch.type === 'labour' && random.chance(0.35);
   const desk = desks[transfer ? 'community' : sketch.desk];
   let row: Case;
   try {
-    row = await services.caseRegistration.register(
-      actorOf(context, desk.mediator),
-      registration(context, sketch, desk),
-    );
+    const input = registration(context, sketch, desk);
+    const riskGrade = grading.atRegistration();
+    row = await services.caseRegistration.register(actorOf(context, desk.mediator), {
+      ...input,
+      ...(riskGrade ? { riskGrade } : {}),
+    });
     count(context, 'case:REGISTER');
   } catch (error) {
     count(context, `refused:case:REGISTER:${(error as { code?: string }).code ?? 'error'}`);
@@ -282,6 +300,8 @@ async function tellCase(context: HistoryContext, sketch: DisputeSketch): Promise
     mediatorUsername: desk.mediator,
   }));
   await sessions(story, context, desk.mediator, random.int(1, 3));
+  const regraded = grading.regrade(story.row.riskGrade);
+  if (regraded) await story.send(desk.mediator, 2, () => ({ type: 'SET_RISK_GRADE', ...regraded }));
   if (transfer) return transferred(story, context, sketch);
   if (sketch.desk === 'community' && random.chance(0.18)) return handedUp(story, context, sketch);
   return ending(story, context, sketch, desk.mediator);
@@ -294,11 +314,36 @@ async function tellCase(context: HistoryContext, sketch: DisputeSketch): Promise
 export const caseHistory: HistoryKind = async (context) => {
   const span = context.until.getTime() - context.from.getTime();
   const weights = disputeSketches.map((sketch) => [sketch, sketch.desk === 'community' ? 3 : 1] as const);
+  const grading = new DemoRiskGrading(gradingSeed);
   for (let index = 0; index < demoCaseCount; index++) {
     // registrations spread evenly over the year, in the order they happened
     const registeredAt = context.from.getTime() + (span * (index + context.random.next())) / demoCaseCount;
     context.clock.set(new Date(Math.min(registeredAt, context.until.getTime() - 3_600_000)));
     moveOn(context, 0);
-    await tellCase(context, context.random.weighted(weights));
+    await tellCase(context, context.random.weighted(weights), grading);
   }
 };
+
+/**
+ * A case registered by another kind of history (an item found by screening, a group's cases)
+ * taken on at the workstation: submitted, accepted, a mediator assigned, a session or two held.
+ */
+export async function startCase(
+  context: HistoryContext,
+  caseId: string,
+  username: string,
+): Promise<CaseStory> {
+  const { row } = await context.services.cases.getVisible(actorOf(context, username), caseId);
+  const story = new CaseStory(context, row);
+  await story.send(username, context.random.int(1, 6), () => ({ type: 'SUBMIT' }));
+  await story.send(username, context.random.int(20, 60), () => ({
+    ...desks.community.accept,
+    type: 'ACCEPT',
+  }));
+  await story.send(username, context.random.int(2, 30), () => ({
+    type: 'ASSIGN',
+    mediatorUsername: username,
+  }));
+  await sessions(story, context, username, context.random.int(1, 2));
+  return story;
+}

@@ -5,17 +5,21 @@ import { buildServices } from '../composition-root';
 import { demoAccounts } from './demo-accounts';
 import { caseHistory } from './demo-case-history';
 import { SeedingClock } from './demo-clock';
+import { groupHistory } from './demo-group-history';
 import type { HistoryContext, HistoryKind } from './demo-history-context';
 import { petitionHistory } from './demo-petition-history';
 import { DemoRandom } from './demo-random';
+import { screeningHistory } from './demo-screening-history';
 
 /**
- * Every kind of demo history, told in this order, each over the same year. A new kind (screening
- * rounds, risk grades, appointments, groups …) is one more `HistoryKind` in its own file, added here.
+ * Every kind of demo history, told in this order, each over the same year (the cases' risk grades
+ * are told with the cases). A new kind (appointments …) is one more `HistoryKind` in its own file, added here.
  */
 export const historyKinds: ReadonlyArray<readonly [string, HistoryKind]> = [
   ['cases', caseHistory],
   ['petitions', petitionHistory],
+  ['screening', screeningHistory],
+  ['groups', groupHistory],
 ];
 
 /** The demo's seed: the same history on every first start. */

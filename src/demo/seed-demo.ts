@@ -14,7 +14,21 @@ function storedPhone(demo: DemoUnit): string {
   return checked.value;
 }
 
-async function insertUnit(tx: EntityManager, demo: DemoUnit, parentId: string | null): Promise<void> {
+/**
+ * When the demo units came into being: before the demo year (a year up to now) began, so every
+ * month of it is one they owed a screening report for (a missing one shows as 缺报, not as a month
+ * before the unit existed).
+ */
+export function demoUnitsSince(now: Date): Date {
+  return new Date(now.getTime() - 400 * 86_400_000);
+}
+
+async function insertUnit(
+  tx: EntityManager,
+  demo: DemoUnit,
+  parentId: string | null,
+  createdAt: Date,
+): Promise<void> {
   const unit = await tx.save(
     Unit,
     tx.create(Unit, {
@@ -25,6 +39,7 @@ async function insertUnit(tx: EntityManager, demo: DemoUnit, parentId: string | 
       departmentKey: demo.departmentKey ?? null,
       phone: storedPhone(demo),
       parentId,
+      createdAt,
     }),
   );
   for (const [suffix, nameZh, nameEn] of demo.grids ?? []) {
@@ -33,7 +48,7 @@ async function insertUnit(tx: EntityManager, demo: DemoUnit, parentId: string | 
       tx.create(Grid, { code: `${demo.code}-${suffix}`, nameZh, nameEn, communityId: unit.id }),
     );
   }
-  for (const child of demo.children ?? []) await insertUnit(tx, child, unit.id);
+  for (const child of demo.children ?? []) await insertUnit(tx, child, unit.id, createdAt);
 }
 
 async function insertDemoAccounts(tx: EntityManager, now: Date): Promise<void> {
@@ -68,7 +83,7 @@ export async function seedDemoOrganisation(db: DataSource, now: Date = new Date(
     // serialise concurrent first starts against one database
     await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['seed-demo']);
     if (await tx.exists(Unit, { where: { code: demoOrganisation.code } })) return false;
-    await insertUnit(tx, demoOrganisation, null);
+    await insertUnit(tx, demoOrganisation, null, demoUnitsSince(now));
     await insertDemoAccounts(tx, now);
     return true;
   });

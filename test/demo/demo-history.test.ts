@@ -60,17 +60,30 @@ describe('the demo year (issue 21): a first start in demo mode tells a year of h
       'petition:REPLY',
       'petition:REVIEW_DECIDED',
       'petition:LINK_CASE',
+      'case:SET_RISK_GRADE',
+      'screening:ZERO_REPORT',
+      'screening:FILED',
+      'screening:ITEM_TO_CASE',
+      'screening:MISSING_FLAGGED',
+      'group:REGISTER',
+      'group:LINKED',
     ]) {
       if (!tally[step]) missing.push(step);
     }
     expect(missing).toEqual([]);
   });
 
-  it('when told, then 300 cases (and those opened from petitions) and 60 petitions were registered over the year, none after today', async () => {
+  it('when told, then 300 cases (and those opened from petitions, screening and the group) and 60 petitions were registered over the year, none after today', async () => {
     const [cases] = await testApp.db.query(
       'SELECT count(*)::int AS n, min(created_at) AS first, max(created_at) AS last FROM cases',
     );
-    expect(cases.n).toBe(300 + (told.find((result) => result.seeded)?.tally['petition:LINK_CASE'] ?? 0));
+    const tally = told.find((result) => result.seeded)?.tally ?? {};
+    expect(cases.n).toBe(
+      300 +
+        (tally['petition:LINK_CASE'] ?? 0) +
+        (tally['screening:ITEM_TO_CASE'] ?? 0) +
+        (tally['group:REGISTER'] ?? 0),
+    );
     expect(new Date(cases.first).getTime()).toBeLessThan(now.getTime() - 330 * 86_400_000);
     expect(new Date(cases.last).getTime()).toBeLessThanOrEqual(now.getTime());
     const [petitions] = await testApp.db.query('SELECT count(*)::int AS n FROM petitions');
@@ -101,6 +114,96 @@ describe('the demo year (issue 21): a first start in demo mode tells a year of h
     expect(figures.size).toBeGreaterThan(0);
     const nonZero = [...figures.values()].filter((value) => /[1-9]/.test(value));
     expect(nonZero.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('when told, then every community workstation screened every month (矛盾纠纷排查), mostly zero reports, some items of grades 1–4, one made a case', async () => {
+    const rounds: Array<{ period: string; units: number; zero: number }> = await testApp.db.query(
+      `SELECT r.period, count(*)::int AS units,
+              count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM screening_items i WHERE i.round_id = r.id))::int AS zero
+       FROM screening_rounds r GROUP BY r.period ORDER BY r.period`,
+    );
+    const [workstations] = await testApp.db.query(
+      "SELECT count(*)::int AS n FROM units WHERE kind = 'community'",
+    );
+    // December 2025 to November 2026 (this month's round is not due yet); one workstation missed one month
+    expect(rounds.map((row) => row.period)).toEqual(
+      Array.from(
+        { length: 12 },
+        (_, index) => `${index === 0 ? 2025 : 2026}-${String(((index + 11) % 12) + 1).padStart(2, '0')}`,
+      ),
+    );
+    expect(rounds.reduce((sum, row) => sum + row.units, 0)).toBe(12 * workstations.n - 1);
+    const zero = rounds.reduce((sum, row) => sum + row.zero, 0);
+    expect(zero).toBeGreaterThan((12 * workstations.n) / 2);
+    const grades: Array<{ grade: number; n: number }> = await testApp.db.query(
+      'SELECT risk_grade AS grade, count(*)::int AS n FROM screening_items GROUP BY risk_grade ORDER BY risk_grade',
+    );
+    expect(grades.map((row) => row.grade)).toEqual([1, 2, 3, 4]);
+    const highRisk = grades.filter((row) => row.grade >= 3).reduce((sum, row) => sum + row.n, 0);
+    expect(highRisk).toBeGreaterThanOrEqual(3);
+    expect(highRisk).toBeLessThan(grades.reduce((sum, row) => sum + row.n, 0) / 3);
+    const [made] = await testApp.db.query(
+      "SELECT count(*)::int AS n FROM screening_items i JOIN cases c ON c.id = i.case_id WHERE c.source = 'grid_patrol'",
+    );
+    expect(made.n).toBe(1);
+  });
+
+  it('when the town supervisor opens the screening overview, then one workstation shows one missing month (缺报), flagged by the daily job, the others filed or zero', async () => {
+    const browser = new Browser(testApp.app);
+    await browser.signIn('supervisor.street', demoPassword);
+    const overview = await browser.get('/screenings/overview');
+    expect(overview.status).toBe(200);
+    const statuses = [...overview.text.matchAll(/data-status="([a-zA-Z]+)"/g)].map(([, status]) => status);
+    // 莘庄镇's three workstations × six months, this month still to come
+    expect(statuses).toHaveLength(18);
+    expect(statuses.filter((status) => status === 'missing')).toHaveLength(1);
+    expect(statuses.filter((status) => status === 'pending')).toHaveLength(3);
+    expect(statuses).toContain('zero');
+    expect(statuses.filter((status) => status === 'notOwed')).toEqual([]);
+    const flags: Array<{ period: string }> = await testApp.db.query(
+      'SELECT period FROM screening_missing_reports',
+    );
+    expect(flags).toEqual([{ period: '2026-09' }]);
+  });
+
+  it('when told, then some cases are risk-graded at registration and a few graded anew with a reason (SET_RISK_GRADE)', async () => {
+    const graded: Array<{ grade: number; n: number }> = await testApp.db.query(
+      'SELECT risk_grade AS grade, count(*)::int AS n FROM cases WHERE risk_grade IS NOT NULL GROUP BY risk_grade ORDER BY risk_grade',
+    );
+    expect(graded.map((row) => row.grade)).toEqual([1, 2, 3, 4]);
+    const [ungraded] = await testApp.db.query(
+      'SELECT count(*)::int AS n FROM cases WHERE risk_grade IS NULL',
+    );
+    expect(ungraded.n).toBeGreaterThan(0);
+    const regraded: Array<{ reason: string }> = await testApp.db.query(
+      "SELECT payload->>'reason' AS reason FROM case_events WHERE type = 'SET_RISK_GRADE'",
+    );
+    expect(regraded.length).toBeGreaterThanOrEqual(3);
+    for (const { reason } of regraded) expect(reason.length).toBeGreaterThan(5);
+  });
+
+  it('when told, then one group dispute (群体性纠纷) has a master case and 3–5 member cases linked by its number', async () => {
+    const groups: Array<{ master: string; number: string; members: number }> = await testApp.db.query(
+      `SELECT m.id AS master, m.number, count(c.id)::int AS members
+       FROM cases c JOIN cases m ON m.id = c.master_case_id GROUP BY m.id, m.number`,
+    );
+    expect(groups).toHaveLength(1);
+    expect(groups[0].members).toBeGreaterThanOrEqual(3);
+    expect(groups[0].members).toBeLessThanOrEqual(5);
+    const links: Array<{ number: string }> = await testApp.db.query(
+      "SELECT payload->>'masterNumber' AS number FROM case_events WHERE type = 'GROUP_LINKED'",
+    );
+    expect(links).toHaveLength(groups[0].members);
+    for (const link of links) expect(link.number).toBe(groups[0].number);
+    // the workstation mediator sees the group's cases on the master's group page
+    const browser = new Browser(testApp.app);
+    await browser.signIn('mediator', demoPassword);
+    const page = await browser.get(`/cases/${groups[0].master}/group`);
+    expect(page.status).toBe(200);
+    for (const member of await testApp.db.query('SELECT number FROM cases WHERE master_case_id = $1', [
+      groups[0].master,
+    ]))
+      expect(page.text).toContain(member.number);
   });
 
   it('when the audit chains are checked (npm run audit:verify), then every case and petition chain is intact', async () => {

@@ -1,4 +1,5 @@
 import { daysBetween } from '../deadlines/plain-date';
+import { questionedHandOffsView } from '../escalations/questioned-hand-off.view-model';
 import { formatAmount, formatBytes, formatMoment, formatPlainDate } from '../shared/format';
 import { inLocale, listSeparator } from '../shared/i18n/bilingual';
 import { unitName } from '../units/unit.presenter';
@@ -129,6 +130,13 @@ export function casePageView(file: CaseFile, options: CasePageOptions, context: 
           : null,
     })),
     timeline: timelineView(file, options.timeline, context),
+    questionedHandOffs: questionedHandOffsView(file.questionedHandOffs, {
+      ...context,
+      unitName: (id) => {
+        const unit = file.units.get(id);
+        return unit ? unitName(unit, context.locale) : '';
+      },
+    }),
     statechartSvg: statechartSvgOf(file, context),
     actions,
     hasActions: actions.length > 0,

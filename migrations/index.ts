@@ -33,6 +33,7 @@ import { KeepPartyLookupCodesHashedAndCountTheirFailures1764200600000 } from './
 import { SendPartiesSmsNoticesWithTheirConsent1764200700000 } from './1764200700000-SendPartiesSmsNoticesWithTheirConsent';
 import { LetPartiesWithdrawSmsConsent1764201000000 } from './1764201000000-LetPartiesWithdrawSmsConsent';
 import { GiveUnitsAPublicContactPhone1764201100000 } from './1764201100000-GiveUnitsAPublicContactPhone';
+import { IndexQuestionedHandOffsByHandingUnit1764300500000 } from './1764300500000-IndexQuestionedHandOffsByHandingUnit';
 
 /**
  * Every migration, oldest first. Listed (not globbed) so that the app, the CLI and
@@ -74,4 +75,5 @@ export const migrations = [
   SendPartiesSmsNoticesWithTheirConsent1764200700000,
   LetPartiesWithdrawSmsConsent1764201000000,
   GiveUnitsAPublicContactPhone1764201100000,
+  IndexQuestionedHandOffsByHandingUnit1764300500000,
 ];

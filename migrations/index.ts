@@ -36,6 +36,7 @@ import { GiveUnitsAPublicContactPhone1764201100000 } from './1764201100000-GiveU
 import { RecordConflictScreeningRoundsAndTheirItems1764300100000 } from './1764300100000-RecordConflictScreeningRoundsAndTheirItems';
 import { GradeTheRiskOfCases1764300200000 } from './1764300200000-GradeTheRiskOfCases';
 import { PlanAppointmentsWithRemindersAndCalendarFeeds1764300300000 } from './1764300300000-PlanAppointmentsWithRemindersAndCalendarFeeds';
+import { IndexQuestionedHandOffsByHandingUnit1764300500000 } from './1764300500000-IndexQuestionedHandOffsByHandingUnit';
 
 /**
  * Every migration, oldest first. Listed (not globbed) so that the app, the CLI and
@@ -80,4 +81,5 @@ export const migrations = [
   RecordConflictScreeningRoundsAndTheirItems1764300100000,
   GradeTheRiskOfCases1764300200000,
   PlanAppointmentsWithRemindersAndCalendarFeeds1764300300000,
+  IndexQuestionedHandOffsByHandingUnit1764300500000,
 ];

@@ -62,8 +62,7 @@ import { AuditKeys } from './shared/crypto/audit-keys';
 import { PersonalDataCipher } from './shared/crypto/personal-data';
 import { Transactions, type Tx } from './shared/db/transactions';
 import { JobQueue } from './shared/jobs/job-queue';
-import { StatsRepository } from './stats/stats.repository';
-import { StatsService } from './stats/stats.service';
+import { buildStats } from './stats/stats.services';
 import { SupervisionRepository } from './supervision/supervision.repository';
 import { SupervisionService } from './supervision/supervision.service';
 import { DeadlineTimerRepository } from './timers/deadline-timer.repository';
@@ -279,6 +278,7 @@ function buildCaseDesk(
       clock,
       calendar,
       mediationRecords: records.mediationRecords,
+      handOffs: records.escalations,
     }),
     caseIntake: new CaseIntakeService({
       cases: caseRepository,
@@ -311,6 +311,7 @@ function buildCaseDesk(
       escalations: records.escalations,
       units,
       cases: caseRepository,
+      followUps: cases,
       audit,
       clock,
     }),
@@ -380,7 +381,7 @@ function buildOversight(
       audit,
       clock,
     ),
-    stats: new StatsService(new StatsRepository(db), f.unitRepository, clock),
+    stats: buildStats({ db, units: f.unitRepository, clock }),
     supervision: new SupervisionService({
       supervision: new SupervisionRepository(db),
       chainAudit: integrity.chainAudit,

@@ -43,7 +43,24 @@
       yAxis: { type: 'category', data: data.byUnit.map((row) => row.name) },
       series: [
         { name: data.labels.escalation, type: 'bar', data: data.byUnit.map((row) => row.escalation) },
+        { name: data.labels.returned, type: 'bar', data: data.byUnit.map((row) => row.returned) },
+        { name: data.labels.transferred, type: 'bar', data: data.byUnit.map((row) => row.transferred) },
         { name: data.labels.questioned, type: 'bar', data: data.byUnit.map((row) => row.questioned) },
+      ],
+    });
+    draw('chart-by-reason', {
+      xAxis: { type: 'value', minInterval: 1 },
+      yAxis: { type: 'category', data: data.byReason.map((row) => row.name) },
+      series: [{ name: data.labels.escalations, type: 'bar', data: data.byReason.map((row) => row.escalations) }],
+    });
+    draw('chart-petitions', {
+      legend: {},
+      xAxis: { type: 'category', data: data.petitionsByCategory.map((row) => row.name) },
+      yAxis: { type: 'value', minInterval: 1 },
+      series: [
+        { name: data.labels.petitionsReceived, type: 'bar', data: data.petitionsByCategory.map((row) => row.received) },
+        { name: data.labels.petitionsAccepted, type: 'bar', data: data.petitionsByCategory.map((row) => row.accepted) },
+        { name: data.labels.petitionsReplied, type: 'bar', data: data.petitionsByCategory.map((row) => row.replied) },
       ],
     });
   }

@@ -1,7 +1,11 @@
 import type { Actor } from '../access/actor';
 import { policy } from '../access/policy';
 import { todayInShanghai, type WorkingCalendar } from '../deadlines/working-calendar';
-import type { EscalationRepository, HandOffIn } from '../escalations/escalation.repository';
+import type {
+  EscalationRepository,
+  HandOffIn,
+  QuestionedHandOff,
+} from '../escalations/escalation.repository';
 import type { Clock } from '../shared/clock';
 import type { Unit } from '../units/unit.entity';
 import type { UnitRepository } from '../units/unit.repository';
@@ -30,6 +34,8 @@ export interface Dashboard {
   mine: { items: Case[]; overdue: number; dueSoon: number; open: number } | null;
   pressing: { items: Case[]; overdue: number; dueSoon: number; open: number } | null;
   handOffs: HandOffIn[];
+  /** Hand-offs from the actor's place that a supervisor questioned (issue 21). */
+  questioned: QuestionedHandOff[];
   recent: Array<{ row: Case; event: CaseEventRecord }>;
   units: Map<string, Unit>;
   users: Map<string, User>;
@@ -45,7 +51,7 @@ export interface Dashboard {
  */
 export class CaseDashboardService {
   private readonly cases: CaseDashboardQueries;
-  private readonly handOffs: Pick<EscalationRepository, 'handOffsInto'>;
+  private readonly handOffs: Pick<EscalationRepository, 'handOffsInto' | 'questionedFrom'>;
   private readonly units: UnitRepository;
   private readonly users: UserRepository;
   private readonly clock: Clock;
@@ -54,7 +60,7 @@ export class CaseDashboardService {
   constructor(deps: {
     cases: CaseDashboardQueries;
     /** Where the hand-offs into the actor's place are read. */
-    handOffs: Pick<EscalationRepository, 'handOffsInto'>;
+    handOffs: Pick<EscalationRepository, 'handOffsInto' | 'questionedFrom'>;
     units: UnitRepository;
     users: UserRepository;
     clock: Clock;
@@ -77,7 +83,7 @@ export class CaseDashboardService {
       act: policy.can(actor, 'case.act'),
     };
     const visibility = policy.caseVisibility(actor);
-    const [waiting, mine, pressing, handOffs, recent] = may.list
+    const [waiting, mine, pressing, handOffs, recent, questioned] = may.list
       ? await Promise.all([
           may.act ? this.cases.waitingIn(visibility, waitingStates, 10) : null,
           may.act
@@ -91,8 +97,9 @@ export class CaseDashboardService {
           may.act ? this.cases.byDeadline(visibility, { today, limit: 10, onlyPressing: true }) : null,
           may.act ? this.handOffs.handOffsInto(visibility, 10) : [],
           this.cases.recentActivity(visibility, 10),
+          may.act ? this.handOffs.questionedFrom(visibility, 10) : [],
         ])
-      : [null, null, null, [], []];
+      : [null, null, null, [], [], []];
 
     const rows = [
       ...(waiting?.items ?? []),
@@ -102,7 +109,7 @@ export class CaseDashboardService {
     ];
     const unitIds = [
       ...rows.map((row) => row.holdingUnitId),
-      ...handOffs.flatMap((handOff) => [handOff.fromUnitId, handOff.toUnitId]),
+      ...[...handOffs, ...questioned].flatMap((handOff) => [handOff.fromUnitId, handOff.toUnitId]),
     ];
     const [units, users] = await Promise.all([
       this.units.findByIds([...new Set(unitIds)]),
@@ -115,6 +122,7 @@ export class CaseDashboardService {
       mine: mine && mine.open > 0 ? mine : null,
       pressing,
       handOffs,
+      questioned,
       recent,
       units: new Map(units.map((unit) => [unit.id, unit])),
       users: new Map(users.map((user) => [user.id, user])),

@@ -2,6 +2,7 @@ import type { Actor } from '../access/actor';
 import { type CaseResource, policy } from '../access/policy';
 import type { AuditService, RequestOrigin } from '../audit/audit.service';
 import { todayInShanghai, type WorkingCalendar } from '../deadlines/working-calendar';
+import type { EscalationRepository, QuestionedHandOff } from '../escalations/escalation.repository';
 import type { Clock } from '../shared/clock';
 import type { PersonalDataCipher } from '../shared/crypto/personal-data';
 import { RuleViolationError } from '../shared/errors';
@@ -52,6 +53,8 @@ export interface CaseFile {
   today: string;
   now: Date;
   calendar: WorkingCalendar;
+  /** Its hand-offs a supervisor questioned, with the comment (the case page's panel). */
+  questionedHandOffs: QuestionedHandOff[];
 }
 
 /** A party on a printed document: personal numbers in full where the policy allows (audited). */
@@ -73,6 +76,7 @@ export class CaseFileService {
   private readonly clock: Clock;
   private readonly calendar: () => WorkingCalendar;
   private readonly mediationRecords: MediationRecordRepository;
+  private readonly handOffs: Pick<EscalationRepository, 'questionedOf'>;
 
   constructor(deps: {
     cases: Pick<CaseService, 'getVisible' | 'allowedEvents'>;
@@ -85,6 +89,7 @@ export class CaseFileService {
     clock: Clock;
     calendar: () => WorkingCalendar;
     mediationRecords: MediationRecordRepository;
+    handOffs: Pick<EscalationRepository, 'questionedOf'>;
   }) {
     this.cases = deps.cases;
     this.caseRepository = deps.caseRepository;
@@ -96,17 +101,19 @@ export class CaseFileService {
     this.clock = deps.clock;
     this.calendar = deps.calendar;
     this.mediationRecords = deps.mediationRecords;
+    this.handOffs = deps.handOffs;
   }
 
   async open(actor: Actor, caseId: string): Promise<CaseFile> {
     const { row, resource } = await this.cases.getVisible(actor, caseId);
-    const [parties, events, attachments, allUnits, agreement, grid] = await Promise.all([
+    const [parties, events, attachments, allUnits, agreement, grid, questionedHandOffs] = await Promise.all([
       this.caseRepository.partiesOf(row.id),
       this.caseRepository.eventsOf(row.id),
       this.attachments.listOfCase(row.id),
       this.units.findAll(),
       this.mediationRecords.latestAgreementOf(row.id),
       row.gridId ? this.units.findGridById(row.gridId) : null,
+      this.handOffs.questionedOf(row.id),
     ]);
     const district = allUnits.find((unit) => unit.id === row.districtId);
     const units = new Map(
@@ -163,6 +170,7 @@ export class CaseFileService {
       today: todayInShanghai(now),
       now,
       calendar,
+      questionedHandOffs,
     };
   }
 

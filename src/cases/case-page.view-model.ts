@@ -1,4 +1,5 @@
 import { daysBetween } from '../deadlines/plain-date';
+import { questionedHandOffsView } from '../escalations/questioned-hand-off.view-model';
 import { formatAmount, formatBytes, formatMoment, formatPlainDate } from '../shared/format';
 import { inLocale, listSeparator } from '../shared/i18n/bilingual';
 import { unitName } from '../units/unit.presenter';
@@ -128,6 +129,13 @@ export function casePageView(file: CaseFile, options: CasePageOptions, context: 
           : null,
     })),
     timeline: timelineView(file, options.timeline, context),
+    questionedHandOffs: questionedHandOffsView(file.questionedHandOffs, {
+      ...context,
+      unitName: (id) => {
+        const unit = file.units.get(id);
+        return unit ? unitName(unit, context.locale) : '';
+      },
+    }),
     statechart: statechartView(file, context),
     actions,
     hasActions: actions.length > 0,

@@ -1,3 +1,4 @@
+import { questionedHandOffsView } from '../escalations/questioned-hand-off.view-model';
 import { formatMoment } from '../shared/format';
 import { unitName } from '../units/unit.presenter';
 import { handOffKindKey } from '../workflows/case-events/hand-off.events';
@@ -74,6 +75,7 @@ export function dashboardView(
       reason: handOff.reasonCode ? t(`escalationReasons.${handOff.reasonCode}`) : null,
       detail: handOff.reason,
       stateLabel: stateLabel(t, handOff.state),
+      reviewStatus: handOff.status,
       review: t(
         handOff.status === 'pending'
           ? 'dashboard.reviewPending'
@@ -83,6 +85,7 @@ export function dashboardView(
       ),
       at: formatMoment(handOff.createdAt, locale),
     })),
+    questioned: questionedHandOffsView(dashboard.questioned, { t, locale, unitName: unitText }),
     recent: dashboard.recent.map(({ row, event }) => ({
       url: `/cases/${row.id}`,
       number: row.number,

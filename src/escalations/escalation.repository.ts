@@ -35,6 +35,25 @@ export interface HandOffIn {
   state: string;
 }
 
+/** A questioned hand-off (被质疑的移交): what was handed, and who questioned it, when and why. */
+export interface QuestionedHandOff {
+  id: string;
+  caseId: string;
+  number: string;
+  title: string;
+  kind: string;
+  fromTrack: string | null;
+  toTrack: string | null;
+  fromUnitId: string;
+  toUnitId: string;
+  reasonCode: string | null;
+  reason: string;
+  reviewComment: string;
+  reviewerName: string | null;
+  reviewedAt: Date;
+  createdAt: Date;
+}
+
 /** What a supervisor's review writes on a hand-off. */
 export type EscalationReview = Pick<Escalation, 'status' | 'reviewerId' | 'reviewComment' | 'reviewedAt'>;
 
@@ -143,6 +162,55 @@ export class EscalationRepository {
       fromUnitId: row.from_unit_id as string,
       toUnitId: row.to_unit_id as string,
       status: row.status as string,
+      createdAt: row.created_at as Date,
+    }));
+  }
+
+  /** The questioned hand-offs of one case, latest review first (the case page's panel). */
+  questionedOf(caseId: string): Promise<QuestionedHandOff[]> {
+    return this.questioned('e.case_id = $1', caseId, 20);
+  }
+
+  /**
+   * The questioned hand-offs made from the actor's place (the unit that handed them, or its
+   * subtree for a supervisor), latest review first: the dashboard's "questioned" panel.
+   */
+  questionedFrom(visibility: CaseVisibility, limit: number): Promise<QuestionedHandOff[]> {
+    if (visibility.kind === 'unit') return this.questioned('e.from_unit_id = $1', visibility.unitId, limit);
+    if (visibility.kind === 'subtree')
+      return this.questioned(
+        'e.from_unit_id IN (SELECT fu.id FROM units fu WHERE fu.path <@ $1::ltree)',
+        visibility.path,
+        limit,
+      );
+    return Promise.resolve([]);
+  }
+
+  private async questioned(scope: string, param: string, limit: number): Promise<QuestionedHandOff[]> {
+    const rows: Array<Record<string, unknown>> = await this.db.manager.query(
+      `SELECT e.id, e.case_id, c.number, c.title, e.kind, e.from_track, e.to_track, e.from_unit_id, e.to_unit_id,
+              e.reason_code, e.reason, e.review_comment, e.reviewed_at, e.created_at, r.display_name AS reviewer_name
+       FROM escalations e JOIN cases c ON c.id = e.case_id LEFT JOIN users r ON r.id = e.reviewer_id
+       WHERE e.status = 'questioned' AND ${scope}
+       ORDER BY e.reviewed_at DESC, e.id
+       LIMIT $2`,
+      [param, limit],
+    );
+    return rows.map((row) => ({
+      id: row.id as string,
+      caseId: row.case_id as string,
+      number: row.number as string,
+      title: row.title as string,
+      kind: row.kind as string,
+      fromTrack: (row.from_track as string | null) ?? null,
+      toTrack: (row.to_track as string | null) ?? null,
+      fromUnitId: row.from_unit_id as string,
+      toUnitId: row.to_unit_id as string,
+      reasonCode: (row.reason_code as string | null) ?? null,
+      reason: row.reason as string,
+      reviewComment: (row.review_comment as string | null) ?? '',
+      reviewerName: (row.reviewer_name as string | null) ?? null,
+      reviewedAt: row.reviewed_at as Date,
       createdAt: row.created_at as Date,
     }));
   }

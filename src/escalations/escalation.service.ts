@@ -21,12 +21,26 @@ export interface CaseSummaries {
   ): Promise<Array<{ id: string; number: string; title: string; type: string; state: string }>>;
 }
 
+/**
+ * What the reviewer may do next on a hand-off's case: the case service's own answer (the
+ * statechart's and the policy's `allowedEvents`), given in the composition root. Methods, so
+ * the case service's narrower row and resource types fit (escalations import nothing from cases).
+ */
+export interface CaseFollowUps {
+  getVisible(actor: Actor, id: string): Promise<{ row: object; resource: object }>;
+  allowedEvents(actor: Actor, row: object, resource: object): string[];
+}
+
+/** The actions the review queue offers after a review, when `allowedEvents` lets this reviewer send them. */
+export const followUpEvents = ['RETURN_DOWN', 'ASSIGN', 'TRANSFER', 'ESCALATE'] as const;
+
 /** Supervisors' review of hand-offs into their subtree: endorsed, or questioned (矛盾上交?). */
 export class EscalationService {
   private readonly transactions: Transactions;
   private readonly escalations: EscalationRepository;
   private readonly units: UnitRepository;
   private readonly cases: CaseSummaries;
+  private readonly followUps: CaseFollowUps;
   private readonly audit: AuditService;
   private readonly clock: Clock;
 
@@ -35,6 +49,7 @@ export class EscalationService {
     escalations: EscalationRepository;
     units: UnitRepository;
     cases: CaseSummaries;
+    followUps: CaseFollowUps;
     audit: AuditService;
     clock: Clock;
   }) {
@@ -42,6 +57,7 @@ export class EscalationService {
     this.escalations = deps.escalations;
     this.units = deps.units;
     this.cases = deps.cases;
+    this.followUps = deps.followUps;
     this.audit = deps.audit;
     this.clock = deps.clock;
   }
@@ -57,10 +73,12 @@ export class EscalationService {
     const { items, total } = await this.list(actor, query);
     const caseIds = [...new Set(items.map((item) => item.caseId))];
     const unitIds = [...new Set(items.flatMap((item) => [item.fromUnitId, item.toUnitId]))];
-    const [cases, units] = await Promise.all([
+    const [cases, units, followUps] = await Promise.all([
       this.cases.summariesOf(caseIds),
       this.units.findByIds(unitIds),
+      Promise.all(caseIds.map(async (id) => [id, await this.followUpsOn(actor, id)] as const)),
     ]);
+    const followUpsOf = new Map(followUps);
     return {
       total,
       items: items.map((item) => ({
@@ -68,8 +86,20 @@ export class EscalationService {
         case: cases.find((row) => row.id === item.caseId) ?? null,
         fromUnit: units.find((unit) => unit.id === item.fromUnitId) ?? null,
         toUnit: units.find((unit) => unit.id === item.toUnitId) ?? null,
+        followUps: followUpsOf.get(item.caseId) ?? [],
       })),
     };
+  }
+
+  /** The follow-up events this reviewer may send on the case now (none where they may not see it). */
+  private async followUpsOn(actor: Actor, caseId: string): Promise<string[]> {
+    const visible = await this.followUps.getVisible(actor, caseId).catch((error: unknown) => {
+      if (error instanceof NotFoundError || error instanceof ForbiddenError) return null;
+      throw error;
+    });
+    if (!visible) return [];
+    const allowed = this.followUps.allowedEvents(actor, visible.row, visible.resource);
+    return followUpEvents.filter((event) => allowed.includes(event));
   }
 
   /** A hand-off the supervisor may review, or 404. */

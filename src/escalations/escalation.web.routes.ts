@@ -84,7 +84,7 @@ export function escalationWebRoutes(
           questioned: percent(unit.questionedRate),
           questionedParts: `${unit.questionedRate.numerator}/${unit.questionedRate.denominator}`,
         })),
-      items: items.map(({ escalation, case: dispute, fromUnit, toUnit }) => ({
+      items: items.map(({ escalation, case: dispute, fromUnit, toUnit, followUps }) => ({
         id: escalation.id,
         kindLabel: t(handOffKindKey(escalation)),
         reasonLabel: escalation.reasonCode ? t(`escalationReasons.${escalation.reasonCode}`) : '',
@@ -101,6 +101,12 @@ export function escalationWebRoutes(
         failed: escalation.id === failedId,
         reviewComment: escalation.reviewComment,
         case: dispute ? { id: dispute.id, number: dispute.number, title: dispute.title } : null,
+        // links to the case page's own forms (`#action-<EVENT>`), only those allowedEvents permits
+        followUps: followUps.map((event) => ({
+          event,
+          label: t(`caseEvents.${event}`, { defaultValue: event }),
+          url: `/cases/${escalation.caseId}#action-${event}`,
+        })),
       })),
     };
   }

@@ -4,7 +4,10 @@ import { todayInShanghai } from '../deadlines/working-calendar';
 import type { Clock } from '../shared/clock';
 import { ForbiddenError, NotFoundError } from '../shared/errors';
 import type { UnitRepository } from '../units/unit.repository';
-import type { StatsRepository } from './stats.repository';
+import { escalationReasonCodes } from '../workflows/case-events/case-events';
+import { petitionCategories } from '../workflows/rules/petition-rules.types';
+import type { PetitionStatsRepository } from './petition-stats.repository';
+import type { ReasonCodeCounts, StatsRepository } from './stats.repository';
 import type { StatsQuery } from './stats.schemas';
 
 /** A figure with what it is made of, so a supervisor can check it. */
@@ -21,6 +24,25 @@ const ratio = (numerator: number, denominator: number): Figure => ({
 });
 
 /**
+ * Escalations by reason code (上报原因), every code listed (none given: `null`, last): how many,
+ * their share of all the escalations, and how many of those reviewed were questioned.
+ */
+function reasonCodeFigures(rows: ReasonCodeCounts[]) {
+  const total = rows.reduce((sum, row) => sum + row.escalations, 0);
+  const codes: Array<string | null> = [...escalationReasonCodes];
+  if (rows.some((row) => row.reasonCode === null)) codes.push(null);
+  return codes.map((reasonCode) => {
+    const row = rows.find((entry) => entry.reasonCode === reasonCode);
+    return {
+      reasonCode,
+      escalations: row?.escalations ?? 0,
+      share: ratio(row?.escalations ?? 0, total),
+      questionedRate: ratio(row?.questioned ?? 0, row?.reviewed ?? 0),
+    };
+  });
+}
+
+/**
  * The figures supervisors watch (DOMAIN.md "Figures supervisors watch"), for a unit
  * subtree, type, level, track and period — the page and `GET /api/v1/stats` alike.
  */
@@ -29,6 +51,7 @@ export class StatsService {
     private readonly stats: StatsRepository,
     private readonly units: UnitRepository,
     private readonly clock: Clock,
+    private readonly petitions: PetitionStatsRepository,
   ) {}
 
   /** The subtree the figures cover: the caller's own, or a unit within it. */
@@ -44,10 +67,11 @@ export class StatsService {
     const scope = await this.scopeOf(actor, query.unitId);
     const scoped = { ...query, scopeUnitIds: await this.stats.unitIdsUnder(scope.path) };
     const today = todayInShanghai(this.clock.now());
-    const [cases, agreements, handOffs] = await Promise.all([
+    const [cases, agreements, handOffs, reasons] = await Promise.all([
       this.stats.caseCounts(scoped),
       this.stats.agreementCounts(scoped, today),
       this.stats.handOffFigures(scoped),
+      this.stats.reasonCodeCounts(scoped),
     ]);
     return {
       scope: {
@@ -70,11 +94,55 @@ export class StatsService {
       overdueCount: cases.overdue,
       medianDaysToClose:
         cases.medianDaysToClose === null ? null : Math.round(cases.medianDaysToClose * 10) / 10,
+      // each rate over the cases the unit held, each case counted once (src/stats/CONTEXT.md)
       byUnit: handOffs.byUnit.map((unit) => ({
         unitId: unit.unitId,
-        escalationRate: ratio(unit.handOffs, unit.held),
+        held: unit.held,
+        handOffs: unit.handOffs,
+        escalationRate: ratio(unit.escalatedCases, unit.held),
+        returnRate: ratio(unit.returnedCases, unit.held),
+        transferRate: ratio(unit.transferredCases, unit.held),
         questionedRate: ratio(unit.questioned, unit.reviewed),
       })),
+      byReasonCode: reasonCodeFigures(reasons),
+    };
+  }
+
+  /**
+   * The petition figures (信访统计) of the subtree's petitions received in the period:
+   * acceptance, on-time reply, 复查 and 复核 rates, by category (信访工作条例 §31) and flag.
+   */
+  async petitionFigures(actor: Actor, query: StatsQuery) {
+    const scope = await this.scopeOf(actor, query.unitId);
+    const counts = await this.petitions.counts({
+      scopeUnitIds: await this.stats.unitIdsUnder(scope.path),
+      from: query.from,
+      to: query.to,
+    });
+    return {
+      scope: { unitId: scope.unitId, from: query.from ?? null, to: query.to ?? null },
+      received: counts.received,
+      accepted: counts.accepted,
+      acceptanceRate: ratio(counts.accepted, counts.decided),
+      onTimeReplyRate: ratio(counts.repliedOnTime, counts.repliedWithPeriod),
+      reviewRate: ratio(counts.reviewRequested, counts.repliedClaims),
+      recheckRate: ratio(counts.recheckRequested, counts.reviewDecided),
+      byCategory: petitionCategories.map((category) => {
+        const row = counts.byCategory.find((entry) => entry.category === category);
+        return {
+          category,
+          received: row?.received ?? 0,
+          accepted: row?.accepted ?? 0,
+          replied: row?.replied ?? 0,
+        };
+      }),
+      byFlag: (
+        [
+          ['repeat', counts.flagRepeat],
+          ['group', counts.flagGroup],
+          ['skipLevel', counts.flagSkipLevel],
+        ] as const
+      ).map(([flag, count]) => ({ flag, count, share: ratio(count, counts.received) })),
     };
   }
 

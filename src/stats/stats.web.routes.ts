@@ -10,6 +10,7 @@ import { unitSelectOptions } from '../units/unit-options';
 import { disputeTypes, tracks } from '../workflows/rules/dispute-rules.types';
 import { statsQuerySchema } from './stats.schemas';
 import type { Figure, StatsService } from './stats.service';
+import { petitionStatsView, reasonCodesView, unitRatesView } from './stats-oversight.view-model';
 
 /** The figures in the order the page and the CSV list them. */
 const rateNames = [
@@ -76,8 +77,15 @@ export function statsWebRoutes(stats: StatsService, units: UnitService): RouteSp
       access: { action: 'stats.view' },
       handler: async (req, res) => {
         const { actor, query, figures, table } = await rows(req);
-        const [series, visible] = await Promise.all([stats.series(actor, query), units.listVisible(actor)]);
+        const [series, visible, petitionFigures] = await Promise.all([
+          stats.series(actor, query),
+          units.listVisible(actor),
+          stats.petitionFigures(actor, query),
+        ]);
         const names = new Map(visible.map((unit) => [unit.id, unitName(unit, req.locale)]));
+        const unitRates = unitRatesView(figures, names);
+        const reasonCodes = reasonCodesView(figures, req.t);
+        const petitions = petitionStatsView(petitionFigures, req.t);
         const chartData = {
           labels: {
             received: req.t('stats.figures.received'),
@@ -85,7 +93,20 @@ export function statsWebRoutes(stats: StatsService, units: UnitService): RouteSp
             resolved: req.t('stats.resolved'),
             escalation: req.t('stats.figures.escalationRate'),
             questioned: req.t('stats.figures.questionedEscalationRate'),
+            returned: req.t('oversight.stats.returnRate'),
+            transferred: req.t('oversight.stats.transferRate'),
+            escalations: req.t('oversight.stats.escalations'),
+            petitionsReceived: req.t('oversight.petitions.received'),
+            petitionsAccepted: req.t('oversight.petitions.accepted'),
+            petitionsReplied: req.t('oversight.petitions.replied'),
           },
+          byReason: reasonCodes.map((row) => ({ name: row.label, escalations: row.escalations })),
+          petitionsByCategory: petitions.byCategory.map((row) => ({
+            name: row.label,
+            received: row.received,
+            accepted: row.accepted,
+            replied: row.replied,
+          })),
           monthly: series.monthly,
           byType: series.byType.map((row) => ({
             name: req.t(`disputeTypes.${row.type}`),
@@ -107,6 +128,8 @@ export function statsWebRoutes(stats: StatsService, units: UnitService): RouteSp
             .map((unit) => ({
               name: names.get(unit.unitId) ?? unit.unitId,
               escalation: unit.escalationRate.value ?? 0,
+              returned: unit.returnRate.value ?? 0,
+              transferred: unit.transferRate.value ?? 0,
               questioned: unit.questionedRate.value ?? 0,
             })),
         };
@@ -139,6 +162,9 @@ export function statsWebRoutes(stats: StatsService, units: UnitService): RouteSp
             selected: track === query.track,
           })),
           chartJson: JSON.stringify(chartData),
+          unitRates,
+          reasonCodes,
+          petitions,
         });
       },
     },

@@ -108,8 +108,7 @@ function buildFoundation(deps: {
     calendar,
   });
   const audit = new AuditService(new AuditRepository(db), clock);
-  // the parties' lookup codes (issue 20), issued on acceptance: kept as keyed hashes (DATA_KEY)
-  const codes = new LookupCodeRepository(db);
+  const codes = new LookupCodeRepository(db); // the parties' lookup codes (issue 20), kept as keyed hashes
   const lookupCodeIssuer = new LookupCodeIssuer({ codes, dataKey: config.dataKey, audit, clock });
   return {
     db,

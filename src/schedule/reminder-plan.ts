@@ -39,7 +39,9 @@ export function reminderMoment(startsAt: Date, reminder: Reminder): Date {
  * - A reminder is due from its moment until the appointment begins. Once the morning's is
  *   due, the day before's is not sent any more (it would say "tomorrow" on the day).
  * - A reminder whose moment had passed when the appointment was planned goes at once (planned
- *   at 20:00 for tomorrow 10:00: the day before's now, the morning's at 07:30).
+ *   at 20:00 for tomorrow 10:00: the day before's now, the morning's at 07:30) — but the day
+ *   before's only while it is still the day before in Shanghai: planned at 02:00 for 15:00 the
+ *   same day, nothing goes until the morning's at 07:30 (a "tomorrow" would be false).
  * - Nothing goes for an appointment that has begun, been held or been cancelled.
  */
 export function planReminders(
@@ -52,20 +54,22 @@ export function planReminders(
   const dayBefore = reminderMoment(startsAt, 'dayBefore');
   const morning = reminderMoment(startsAt, 'morning');
   const morningDue = now.getTime() >= morning.getTime();
+  // the day before's reminder says "tomorrow": it goes only on the day before
+  const stillDayBefore = todayInShanghai(now) < todayInShanghai(startsAt);
   let send: Reminder | null = null;
   let { dayBeforeSentAt, morningSentAt } = flags;
   if (options.raise) {
     if (morningDue && !morningSentAt) {
       send = 'morning';
       morningSentAt = now;
-    } else if (!morningDue && !dayBeforeSentAt && now.getTime() >= dayBefore.getTime()) {
+    } else if (!morningDue && !dayBeforeSentAt && now.getTime() >= dayBefore.getTime() && stillDayBefore) {
       send = 'dayBefore';
       dayBeforeSentAt = now;
     }
   }
   let fireAt: Date | null = null;
   if (!morningSentAt) {
-    const dayBeforePending = !dayBeforeSentAt && !morningDue;
+    const dayBeforePending = !dayBeforeSentAt && !morningDue && stillDayBefore;
     fireAt = dayBeforePending ? dayBefore : morning;
     // a moment already past: at once
     if (fireAt.getTime() < now.getTime()) fireAt = now;

@@ -23,14 +23,16 @@ export function statsExportRoutes(stats: StatsService, units: UnitService, clock
       handler: async (req, res) => {
         const actor = actorOf(req);
         const query = parseFilterQuery(statsQuerySchema, req.query);
-        const [figures, series, visible] = await Promise.all([
+        const [figures, series, petitions, visible] = await Promise.all([
           stats.figures(actor, query),
           stats.series(actor, query),
+          stats.petitionFigures(actor, query),
           units.listVisible(actor),
         ]);
         const now = clock.now();
         const workbook = statsWorkbook(
-          { ...figures, ...series },
+          // the petitions' figures beside the cases' (their own scope sheet is the page's filter again)
+          { ...figures, ...series, petitions: { ...petitions, scope: undefined } },
           { t: req.t, unitNames: new Map(visible.map((unit) => [unit.id, unitName(unit, req.locale)])), now },
         );
         const file = Buffer.from(await workbook.xlsx.writeBuffer());

@@ -41,6 +41,9 @@ const codeLabels: Record<string, string> = {
   track: 'tracks',
   outcome: 'caseOutcomes',
   source: 'sources',
+  reasonCode: 'escalationReasons',
+  category: 'petitions.categories',
+  flag: 'oversight.petitions.flags',
 };
 
 export interface StatsWorkbookContext {

@@ -96,7 +96,18 @@ describe('the statistics as an Excel workbook (GET /stats.xlsx, issue 21)', () =
     const names = workbook.worksheets.map((sheet) => sheet.name);
     expect(names[0]).toBe('指标');
     expect(names.at(-1)).toBe('筛选条件');
-    expect(names).toEqual(expect.arrayContaining(['各单位', '按月', '按纠纷类型', '按结案层级']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        '各单位',
+        '按月',
+        '按纠纷类型',
+        '按结案层级',
+        '按移交理由',
+        '信访',
+        '信访按类别',
+        '信访按标记',
+      ]),
+    );
     expect(names.filter((name) => /[A-Za-z]/.test(name))).toEqual([]);
 
     const figures = workbook.getWorksheet('指标') as ExcelJS.Worksheet;

@@ -110,7 +110,12 @@ describe('in the browser, on a phone: the parties’ progress lookup', () => {
       await ui.goto(`/cases/${row.id}`, 'case');
       const panel = page.locator('#party-access');
       expect(await panel.textContent()).toContain('当前查询码生成于');
-      await ui.submit(() => panel.getByRole('button', { name: '生成新的查询码' }).click(), 'new-code');
+      // the new code's page is the one the form's redirect lands on (…#party-access), not the page it left
+      await Promise.all([
+        page.waitForURL((url) => url.hash === '#party-access'),
+        panel.getByRole('button', { name: '生成新的查询码' }).click(),
+      ]);
+      await ui.checkPage('new-code');
       expect(await panel.locator('.lookup-code').textContent()).toMatch(/^[A-Z0-9]{5}-[A-Z0-9]{5}$/);
       expect(await panel.getByRole('status').textContent()).toContain('该查询码只显示这一次');
       await ui.goto(`/cases/${row.id}`, 'case-again');

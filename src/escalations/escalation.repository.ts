@@ -149,20 +149,9 @@ export class EscalationRepository {
       [param, limit],
     );
     return rows.map((row) => ({
-      id: row.id as string,
-      caseId: row.case_id as string,
-      number: row.number as string,
-      title: row.title as string,
+      ...handOffOf(row),
       state: row.state as string,
-      kind: row.kind as string,
-      fromTrack: (row.from_track as string | null) ?? null,
-      toTrack: (row.to_track as string | null) ?? null,
-      reasonCode: (row.reason_code as string | null) ?? null,
-      reason: row.reason as string,
-      fromUnitId: row.from_unit_id as string,
-      toUnitId: row.to_unit_id as string,
       status: row.status as string,
-      createdAt: row.created_at as Date,
     }));
   }
 
@@ -197,21 +186,28 @@ export class EscalationRepository {
       [param, limit],
     );
     return rows.map((row) => ({
-      id: row.id as string,
-      caseId: row.case_id as string,
-      number: row.number as string,
-      title: row.title as string,
-      kind: row.kind as string,
-      fromTrack: (row.from_track as string | null) ?? null,
-      toTrack: (row.to_track as string | null) ?? null,
-      fromUnitId: row.from_unit_id as string,
-      toUnitId: row.to_unit_id as string,
-      reasonCode: (row.reason_code as string | null) ?? null,
-      reason: row.reason as string,
+      ...handOffOf(row),
       reviewComment: (row.review_comment as string | null) ?? '',
       reviewerName: (row.reviewer_name as string | null) ?? null,
       reviewedAt: row.reviewed_at as Date,
-      createdAt: row.created_at as Date,
     }));
   }
+}
+
+/** What every hand-off row read with its case answers (a hand-off in, a questioned one). */
+function handOffOf(row: Record<string, unknown>) {
+  return {
+    id: row.id as string,
+    caseId: row.case_id as string,
+    number: row.number as string,
+    title: row.title as string,
+    kind: row.kind as string,
+    fromTrack: (row.from_track as string | null) ?? null,
+    toTrack: (row.to_track as string | null) ?? null,
+    fromUnitId: row.from_unit_id as string,
+    toUnitId: row.to_unit_id as string,
+    reasonCode: (row.reason_code as string | null) ?? null,
+    reason: row.reason as string,
+    createdAt: row.created_at as Date,
+  };
 }

@@ -68,6 +68,16 @@ export class CaseGroupRepository {
     );
   }
 
+  /**
+   * Serialises the changes of groups (links and unlinks) until the transaction ends: the rules
+   * of a group read other cases than the one locked (the master's own master, the member's
+   * members), so two links at once — A→M while M→X — could each pass them and nest a group.
+   * Links are rare; one advisory lock is enough and cannot deadlock with the case row locks.
+   */
+  async lockGroupChanges(tx: EntityManager): Promise<void> {
+    await tx.query("SELECT pg_advisory_xact_lock(hashtextextended('case-groups', 0))");
+  }
+
   /** Sets or clears a case's master (the caller holds the case's row lock and records it on its chain). */
   async setMaster(caseId: string, masterId: string | null, tx: EntityManager): Promise<void> {
     await tx.query('UPDATE cases SET master_case_id = $2 WHERE id = $1', [caseId, masterId]);

@@ -149,6 +149,8 @@ export class CaseGroupService {
     { memberId, master, field }: { memberId: string; master: Case; field: string },
     tx: Tx,
   ): Promise<void> {
+    // the rules below read the master and the member's members: no other link may change them meanwhile
+    await this.deps.groups.lockGroupChanges(tx);
     const member = (await this.deps.caseRepository.findWithAccess(memberId, tx))?.row;
     const masterNow = (await this.deps.caseRepository.findWithAccess(master.id, tx))?.row;
     if (!member || !masterNow) refuse(field, 'groups.errors.notFound', { number: master.number });

@@ -31,6 +31,28 @@ describe('group disputes (群体性纠纷): linking by case number, the badge an
       .set(bearer(team.mediators.community))
       .send(body);
 
+  it('two links made at the same moment that would nest a group (A joins M while M joins X): one is refused, the group stays one level deep', async () => {
+    const a = await registered();
+    const m = await registered();
+    const x = await registered();
+    const [first, second] = await Promise.all([
+      linkTo(a.id, { masterNumber: m.number }),
+      linkTo(m.id, { masterNumber: x.number }),
+    ]);
+    // one links; the other is refused — by the group's rule (422), or told to try again (409) when
+    // the case it would change was locked by the first
+    const statuses = [first.status, second.status].sort();
+    expect(statuses[0]).toBe(200);
+    expect([409, 422]).toContain(statuses[1]);
+    const rows: Array<{ id: string; master_case_id: string | null }> = await testApp.db.query(
+      'SELECT id, master_case_id FROM cases WHERE id = ANY($1)',
+      [[a.id, m.id, x.id]],
+    );
+    const masterOf = new Map(rows.map((row) => [row.id, row.master_case_id]));
+    // never both: a member (M in X's group) that leads a group (A in M's)
+    expect(masterOf.get(a.id) !== null && masterOf.get(m.id) !== null).toBe(false);
+  });
+
   it('人民调解工作若干规定 第二十二条: cases join a master case by its number (and gather one by theirs); the master sums people, states and agreements', async () => {
     const master = await registered({ groupSize: 30 });
     const member = await registered({ groupSize: 12 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoDay } from '../shared/http/calendar-fields';
 import { escalationReasonCodes } from './escalation.entity';
 
 export const reviewSchema = z
@@ -17,8 +18,8 @@ export const escalationQuerySchema = z.object({
   unitId: z.uuid().optional(),
   reasonCode: z.enum(escalationReasonCodes).optional(),
   kind: z.enum(['ESCALATE', 'RETURN_DOWN', 'TRANSFER']).optional(),
-  from: z.iso.date().optional(),
-  to: z.iso.date().optional(),
+  from: isoDay().optional(),
+  to: isoDay().optional(),
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(20),
 });

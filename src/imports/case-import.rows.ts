@@ -4,6 +4,7 @@ import { caseSources } from '../cases/case.entity';
 import type { PartyInput } from '../cases/case.schemas';
 import { checkCreditCode, checkResidentId, upgradeFirstGenerationId } from '../cases/party-identifiers';
 import { AppError } from '../shared/errors';
+import { isoDay } from '../shared/http/calendar-fields';
 import { mediationLevels } from '../units/unit.entity';
 import { referralAgencies } from '../workflows/case-events/intake.events';
 import { disputeTypes, tracks } from '../workflows/rules/dispute-rules.types';
@@ -35,7 +36,7 @@ export const importColumns = [
 export const requiredColumns = ['type', 'title', 'source', 'unitCode', 'registeredOn'];
 
 const blank = (value: unknown) => (value === '' ? undefined : value);
-const date = z.preprocess(blank, z.iso.date({ error: 'validation.date' }).optional());
+const date = z.preprocess(blank, isoDay().optional());
 const partyName = z.preprocess(blank, z.string().trim().max(200, 'validation.too_big').optional());
 /**
  * A side's ID number: a person's resident ID (GB 11643-1999) or an organisation's
@@ -79,7 +80,7 @@ export const rowSchema = z
     title: z.string().trim().min(1, 'validation.required').max(200, 'validation.too_big'),
     source: z.enum(caseSources, { error: 'validation.invalid_value' }),
     unitCode: z.string().trim().min(1, 'validation.required'),
-    registeredOn: z.iso.date({ error: 'validation.date' }),
+    registeredOn: isoDay(),
     screenedOn: date,
     screening: z.preprocess(
       blank,

@@ -1,15 +1,16 @@
 import { z } from 'zod';
 import { localDateTimeToIso } from '../cases/case.forms';
+import { isoDay, isoMoment } from '../shared/http/calendar-fields';
 import { calendarViews } from './calendar.view-model';
 
 /** The calendar page's query: which view, whose, around which day (default: this week, mine). */
 export const calendarQuerySchema = z.object({
   view: z.enum(calendarViews, { error: 'validation.invalid_value' }).default('week'),
   scope: z.enum(['mine', 'unit'], { error: 'validation.invalid_value' }).default('mine'),
-  date: z.iso.date({ error: 'validation.date' }).optional(),
+  date: isoDay().optional(),
 });
 
-const moment = z.iso.datetime({ offset: true, error: 'validation.datetime' });
+const moment = isoMoment();
 const place = z.string().trim().max(500, 'validation.too_big').optional();
 const csrf = { _csrf: z.string().optional() };
 

@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { isoDay } from '../shared/http/calendar-fields';
 import { mediationLevels } from '../units/unit.entity';
 import { disputeTypes, tracks } from '../workflows/rules/dispute-rules.types';
 
-const date = z.iso.date({ error: 'validation.date' });
+const date = isoDay();
 
 export const statsQuerySchema = z
   .object({

@@ -45,6 +45,15 @@ describe('no input makes a 500: the eight causes found by the probe', () => {
   describe('(a) JSON nested thousands deep', () => {
     const nested = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
 
+    it('when a date is the year 0 (well-formed ISO, which PostgreSQL refuses), then 400 naming the field, not a database error', async () => {
+      const token = await apiToken(testApp.app, supervisor.username);
+      for (const path of ['/api/v1/stats?from=0000-01-01', '/api/v1/escalations?to=0000-12-31']) {
+        const response = await request(testApp.app).get(path).set('Authorization', `Bearer ${token}`);
+        expect([path, response.status]).toEqual([path, 400]);
+        expect(response.body.error.details[0].field).toMatch(/^(from|to)$/);
+      }
+    });
+
     it('when a body nests 5,000 deep, then sign-in answers 400 body_too_deep, in the caller’s language', async () => {
       const response = await request(testApp.app)
         .post('/api/v1/auth/login')

@@ -1,6 +1,7 @@
 import type { TFunction } from 'i18next';
 import { z } from 'zod';
 import { formatMoment, formatPlainDate } from '../../shared/format';
+import { isoDay, isoMoment } from '../../shared/http/calendar-fields';
 import type { Bilingual } from '../../shared/i18n/bilingual';
 import type { Locale } from '../../shared/i18n/i18n';
 import type { Unit } from '../../units/unit.entity';
@@ -18,8 +19,8 @@ import type { DayBasis, DisputeRules, FailureGuidance, Track } from '../rules/di
 /** Free text: plain text of at most 10,000 characters, rendered escaped everywhere (API.md). */
 export const text = z.string().trim().min(1, 'validation.required').max(10000, 'validation.too_big');
 export const optionalText = z.string().trim().max(10000, 'validation.too_big').optional();
-export const date = z.iso.date({ error: 'validation.date' });
-export const dateTime = z.iso.datetime({ offset: true, error: 'validation.datetime' });
+export const date = isoDay();
+export const dateTime = isoMoment();
 export const invalidValue = { error: 'validation.invalid_value' } as const;
 
 /**
@@ -27,8 +28,8 @@ export const invalidValue = { error: 'validation.invalid_value' } as const;
  * fact, so never after today (Asia/Shanghai, the app's clock). The write path checks every
  * field declared with these (`CaseEventDeclaration.datesOfFact`), answering 422 naming the field.
  */
-export const dayOfFact = z.iso.date({ error: 'validation.date' });
-export const momentOfFact = z.iso.datetime({ offset: true, error: 'validation.datetime' });
+export const dayOfFact = isoDay();
+export const momentOfFact = isoMoment();
 const factSchemas = new Set<z.ZodType>([dayOfFact, momentOfFact]);
 export const uuid = () => z.uuid(invalidValue);
 

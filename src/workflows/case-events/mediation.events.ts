@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoMoment } from '../../shared/http/calendar-fields';
 import { inLocale } from '../../shared/i18n/bilingual';
 import { failureGuidances } from '../rules/dispute-rules.types';
 import {
@@ -139,7 +140,7 @@ export const logSession = declareCaseEvent<LogSessionEvent>()(logSessionSchema, 
  * attendees; with `appointmentId` it moves that planned one instead.
  */
 const scheduleSessionSchema = eventSchema('SCHEDULE_SESSION', {
-  at: z.iso.datetime({ offset: true, error: 'validation.datetime' }),
+  at: isoMoment(),
   place: z.string().trim().max(500, 'validation.too_big').optional(),
   kind: z.enum(sessionKinds, invalidValue).optional(),
   attendees: optionalText,

@@ -3,15 +3,8 @@ import type { TFunction } from 'i18next';
 import { actorOf } from '../access/route-table';
 import { formatMoment } from '../shared/format';
 import type { Locale } from '../shared/i18n/i18n';
-import { toldRoles } from './case-party-notices';
 import type { PartyConsent, PartySubject } from './party-consent.repository';
 import type { PartyConsentService } from './party-consent.service';
-
-/** Who of a subject's people SMS can reach, so whose consent the page shows. */
-const rolesShown: Record<PartySubject['type'], readonly string[]> = {
-  case: toldRoles,
-  petition: ['petitioner'],
-};
 
 /**
  * The "SMS notices" panel of a case's or petition's page: each applicant and respondent (or
@@ -36,29 +29,27 @@ export function smsConsentView(
   const people = subject.type === 'case' ? 'parties' : 'petitioners';
   const base = `/${subject.type === 'case' ? 'cases' : 'petitions'}/${subject.id}/${people}`;
   return {
-    rows: parties
-      .filter((party) => rolesShown[subject.type].includes(party.role))
-      .map((party) => ({
-        id: party.id,
-        name: party.name,
-        roleLabel: t(`partyRoles.${party.role}`),
-        phone: party.phoneMasked,
-        status: party.smsConsent
-          ? t('smsConsent.given', { at: party.smsConsentAt ? formatMoment(party.smsConsentAt, locale) : '' })
-          : party.smsConsentWithdrawnAt
-            ? t('smsConsent.withdrawn', { at: formatMoment(party.smsConsentWithdrawnAt, locale) })
-            : t('smsConsent.never'),
-        consenting: party.smsConsent,
-        url: `${base}/${party.id}/sms-consent`,
-        // the button: a withdrawal, or a consent given (again) — which needs a phone to send to
-        action: !mayChange
-          ? null
-          : party.smsConsent
-            ? { consent: 'false', label: t('smsConsent.recordWithdrawal') }
-            : party.hasMobile
-              ? { consent: 'true', label: t('smsConsent.recordConsent') }
-              : null,
-        needsPhone: mayChange && !party.smsConsent && !party.hasMobile,
-      })),
+    rows: parties.map((party) => ({
+      id: party.id,
+      name: party.name,
+      roleLabel: t(`partyRoles.${party.role}`),
+      phone: party.phoneMasked,
+      status: party.smsConsent
+        ? t('smsConsent.given', { at: party.smsConsentAt ? formatMoment(party.smsConsentAt, locale) : '' })
+        : party.smsConsentWithdrawnAt
+          ? t('smsConsent.withdrawn', { at: formatMoment(party.smsConsentWithdrawnAt, locale) })
+          : t('smsConsent.never'),
+      consenting: party.smsConsent,
+      url: `${base}/${party.id}/sms-consent`,
+      // the button: a withdrawal, or a consent given (again) — which needs a phone to send to
+      action: !mayChange
+        ? null
+        : party.smsConsent
+          ? { consent: 'false', label: t('smsConsent.recordWithdrawal') }
+          : party.hasMobile
+            ? { consent: 'true', label: t('smsConsent.recordConsent') }
+            : null,
+      needsPhone: mayChange && !party.smsConsent && !party.hasMobile,
+    })),
   };
 }

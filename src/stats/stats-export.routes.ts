@@ -29,10 +29,12 @@ export function statsExportRoutes(stats: StatsService, units: UnitService, clock
           stats.petitionFigures(actor, query),
           units.listVisible(actor),
         ]);
+        // the petitions' own scope is the page's filter again, already on its sheet
+        const { scope: _scope, ...petitionsWithoutScope } = petitions;
         const now = clock.now();
         const workbook = statsWorkbook(
           // the petitions' figures beside the cases' (their own scope sheet is the page's filter again)
-          { ...figures, ...series, petitions: { ...petitions, scope: undefined } },
+          { ...figures, ...series, petitions: petitionsWithoutScope },
           { t: req.t, unitNames: new Map(visible.map((unit) => [unit.id, unitName(unit, req.locale)])), now },
         );
         const file = Buffer.from(await workbook.xlsx.writeBuffer());

@@ -1,7 +1,6 @@
 import type { AuditService, RequestOrigin } from '../audit/audit.service';
 import { todayInShanghai, type WorkingCalendar } from '../deadlines/working-calendar';
 import type { Clock } from '../shared/clock';
-import type { Transactions } from '../shared/db/transactions';
 import { NotFoundError } from '../shared/errors';
 import type { LookupCodeHasher } from './lookup-code';
 import { LookupThrottle, lookupAttemptOf } from './lookup-throttle';
@@ -30,7 +29,6 @@ export class ProgressLookupService {
 
   constructor(
     private readonly deps: {
-      transactions: Transactions;
       queries: ProgressLookupQueries;
       hasher: LookupCodeHasher;
       failures: LookupThrottleRepository;

@@ -44,7 +44,9 @@ function deadlineOf({ record, today, calendar }: FoundProgress): TrackAnswer['de
 /** The next session, if one is set (`nextSession` in the case's context: {at, place?}); read defensively. */
 function nextSessionOf(record: ProgressRecord): TrackAnswer['nextSession'] {
   const session = record.context.nextSession as { at?: unknown; place?: unknown } | null | undefined;
+  // a moment that is not one (a snapshot written by hand, an old shape) is no next session, not a 500
   if (record.subjectType !== 'case' || !session || typeof session.at !== 'string') return undefined;
+  if (Number.isNaN(Date.parse(session.at))) return undefined;
   return {
     at: session.at,
     ...(typeof session.place === 'string' && session.place ? { place: session.place } : {}),

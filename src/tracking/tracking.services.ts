@@ -38,7 +38,6 @@ export function buildTracking(deps: {
     clock,
   });
   const progressLookup = new ProgressLookupService({
-    transactions,
     queries: new ProgressLookupQueries(db),
     hasher: issuer.hasher,
     failures: new LookupThrottleRepository(db),

@@ -85,6 +85,27 @@ describe('withdrawing consent to SMS notices (个人信息保护法 第十五条
       () => false,
     );
 
+  it('a third party, whom no SMS reaches, has no consent to record: 404, nothing written or audited', async () => {
+    const { dispute } = await submitted([
+      applicant(),
+      respondent(),
+      { role: 'third_party', kind: 'person', name: `第三人${Date.now()}`, phone: '13900002222' },
+    ]);
+    const [third] = await testApp.db.query(
+      `SELECT id FROM parties WHERE case_id = $1 AND role = 'third_party'`,
+      [dispute.id],
+    );
+    expect((await setConsent(dispute.id, third.id, true)).status).toBe(404);
+    const [party] = await testApp.db.query('SELECT sms_consent FROM parties WHERE id = $1', [third.id]);
+    expect(party.sms_consent).toBe(false);
+    expect(
+      await testApp.db.query(
+        `SELECT 1 FROM audit_log WHERE action = 'party.sms_consent_changed' AND target_id = $1`,
+        [dispute.id],
+      ),
+    ).toEqual([]);
+  });
+
   it('when the mediator records the withdrawal, then it is stored with its moment, the consent’s own moment kept, and audited without the phone', async () => {
     const { dispute, applicantId } = await submitted();
     const [before] = await testApp.db.query(`SELECT sms_consent_at FROM parties WHERE id = $1`, [

@@ -45,11 +45,13 @@ export class AgentHomeService {
     if (!policy.can(actor, 'petition.visit')) return null;
     const today = todayInShanghai(this.deps.clock.now());
     const week = weekOf(today);
-    const { items } = await this.deps.petitions.list(actor, { page: 1, pageSize: openPetitionsRead });
-    const open = await this.deps.presenter.summaries(
-      items.filter((row) => row.state !== 'closed'),
-      locale,
-    );
+    // the open ones read as such: an agent's many closed petitions cannot push an open one out
+    const { items } = await this.deps.petitions.list(actor, {
+      page: 1,
+      pageSize: openPetitionsRead,
+      open: true,
+    });
+    const open = await this.deps.presenter.summaries(items, locale);
     const petitions = [...open].sort(byClock);
     const visitsDue = open
       .filter((row) => row.nextVisitOn !== null && row.nextVisitOn >= week.from && row.nextVisitOn <= week.to)

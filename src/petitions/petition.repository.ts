@@ -113,6 +113,7 @@ export class PetitionRepository {
         });
         break;
     }
+    if (query.open) builder.andWhere("p.state <> 'closed'");
     if (query.state)
       builder.andWhere('(p.state = :state OR p.state LIKE :prefix)', {
         state: query.state,

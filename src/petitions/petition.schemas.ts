@@ -152,4 +152,7 @@ export const petitionListQuerySchema = z.object({
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(20),
 });
-export type PetitionListQuery = z.infer<typeof petitionListQuerySchema>;
+export type PetitionListQuery = z.infer<typeof petitionListQuerySchema> & {
+  /** Only petitions not closed (the agent's home: its open petitions, however many are closed). */
+  open?: boolean;
+};

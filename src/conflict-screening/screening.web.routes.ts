@@ -37,7 +37,13 @@ export function screeningWebRoutes(deps: ScreeningWebDeps): RouteSpec[] {
   async function renderWorkstation(
     req: Request,
     res: Response,
-    form: { values?: Record<string, unknown>; errors?: Record<string, string>; formError?: string } = {},
+    form: {
+      values?: Record<string, unknown>;
+      errors?: Record<string, string>;
+      formError?: string;
+      /** The item whose "make it a case" form failed, with what was typed and why. */
+      itemForm?: { itemId: string; values: Record<string, unknown>; errors: Record<string, string> };
+    } = {},
     status = 200,
   ) {
     const actor = actorOf(req);
@@ -60,6 +66,7 @@ export function screeningWebRoutes(deps: ScreeningWebDeps): RouteSpec[] {
         { t: req.t, locale: req.locale },
       ),
       errors: form.errors ?? {},
+      itemForm: form.itemForm ?? null,
       formError: form.formError,
       saved: req.query.saved === '1',
       mayOverview: actor.role === 'supervisor',
@@ -129,7 +136,15 @@ export function screeningWebRoutes(deps: ScreeningWebDeps): RouteSpec[] {
         } catch (error) {
           if (!(error instanceof AppError)) throw error;
           const failure = formFailure(req, error);
-          await renderWorkstation(req, res, { errors: {}, formError: failure.formError }, failure.status);
+          await renderWorkstation(
+            req,
+            res,
+            {
+              formError: failure.formError,
+              itemForm: { itemId: String(req.params.itemId), values: failure.values, errors: failure.errors },
+            },
+            failure.status,
+          );
         }
       },
     },

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import type { RunningWorker } from '../../src/worker';
-import { apiToken, createUser } from '../support/auth';
+import { apiToken, Browser, createUser } from '../support/auth';
 import { createDistrictTree } from '../support/factories';
 import { SmtpPeer, startTestWorker, waitFor } from '../support/mail';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -177,6 +177,26 @@ describe('conflict screening (矛盾纠纷排查)', () => {
     expect(december(tree.community.id)).toBe('missing');
     expect(december(tree.neighbour.id)).toBe('zero');
     clock.advanceMinutes(-30 * 24 * 60);
+  });
+
+  it('when the page’s "make it a case" form lacks the applicant, then it comes back open on that item, the message by the field, what was typed kept', async () => {
+    const { token, mediator } = await workstation();
+    const filed = await request(testApp.app)
+      .post('/api/v1/screenings')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ period: '2026-12', items: [item()] });
+    const itemId = filed.body.items[0].id;
+    const page = new Browser(testApp.app);
+    await page.signIn(mediator.username);
+    await page.get('/screenings');
+    const refused = await page.post(`/screenings/items/${itemId}/case`, {
+      applicantName: '',
+      respondentName: '某物业公司',
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain(`id="error-applicant-${itemId}"`);
+    expect(refused.text).toContain('value="某物业公司"');
+    expect(refused.text).toMatch(/<details open>/);
   });
 
   it('when an item is made a case, then its fields are carried over and the item remembers the case; a second time is refused', async () => {

@@ -1,14 +1,14 @@
 import { z } from 'zod';
 
 /**
- * The days and moments a request may carry: ISO 8601 as zod reads it, within the years the
- * database stores (PostgreSQL refuses year 0, and nothing here is before 1900 or after 2999).
- * A day outside answers 400 naming its field, never a database error.
+ * The days and moments a request may carry: ISO 8601 as zod reads it, from 1900 on. PostgreSQL
+ * refuses year 0 (zod takes it), and nothing here happened before 1900: a day before answers 400
+ * naming its field, never a database error. Later days are the domain's to judge (a day of fact
+ * after today is a 422 saying so, e.g. 9999-12-31).
  */
 const firstDay = '1900-01-01';
-const lastDay = '2999-12-31';
 
-const withinYears = (value: string) => value.slice(0, 10) >= firstDay && value.slice(0, 10) <= lastDay;
+const withinYears = (value: string) => value.slice(0, 10) >= firstDay;
 
 /** A day, `YYYY-MM-DD`. */
 export const isoDay = () =>

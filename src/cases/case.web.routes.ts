@@ -48,7 +48,11 @@ export interface SmsConsentPanelPort {
 /** What the case page needs of the party access panel (src/tracking's `PartyAccessPanel`). */
 export interface PartyAccessPanelPort {
   panelFor(req: Request, subject: { type: 'case' | 'petition'; id: string }): Promise<unknown>;
-  keepToShowOnce(req: Request, subject: { type: 'case' | 'petition'; id: string }, code: string): void;
+  keepToShowOnce(
+    req: Request,
+    subject: { type: 'case' | 'petition'; id: string },
+    code: string,
+  ): Promise<void>;
 }
 
 /** A list filter from the query string: blank fields (an untouched select) are no filter. */
@@ -234,7 +238,7 @@ export function caseWebRoutes({
           const input = parseOrThrow(caseEventSchema, caseEventFromForm(body));
           const { lookupCode } = await workflow.applyForAnswer(actorOf(req), id, input, originOf(req));
           // accepted: the parties' new lookup code, shown once on the page (issue 20)
-          if (lookupCode) partyAccess?.keepToShowOnce(req, { type: 'case', id }, lookupCode);
+          if (lookupCode) await partyAccess?.keepToShowOnce(req, { type: 'case', id }, lookupCode);
           res.redirect(303, `/cases/${id}?saved=${input.type}`);
         } catch (error) {
           const failure = formFailure(req, error);

@@ -178,7 +178,7 @@ export function petitionWebRoutes({
               originOf(req),
             );
             // accepted: the petitioner's new lookup code, shown once on the page (issue 20)
-            if (lookupCode) partyAccess?.keepToShowOnce(req, { type: 'petition', id }, lookupCode);
+            if (lookupCode) await partyAccess?.keepToShowOnce(req, { type: 'petition', id }, lookupCode);
           },
         );
         if (ok) res.redirect(303, `/petitions/${id}?saved=1`);

@@ -33,9 +33,17 @@ export class PartyAccessPanel {
     private readonly cipher: PersonalDataCipher,
   ) {}
 
-  /** Keeps a newly issued code in the session until the page shows it (once). */
-  keepToShowOnce(req: Request, subject: LookupSubject, code: string): void {
+  /**
+   * Keeps a newly issued code in the session until the page shows it (once), and saves the session
+   * before the caller redirects: a browser follows a redirect as soon as its headers arrive, which
+   * express-session sends before its own save has finished — the page could be read first, without
+   * the code (the browser test saw it under load).
+   */
+  async keepToShowOnce(req: Request, subject: LookupSubject, code: string): Promise<void> {
     req.session.lookupCodeOnce = { subject: keyOf(subject), sealed: this.cipher.encrypt(code) };
+    await new Promise<void>((resolve, reject) =>
+      req.session.save((error) => (error ? reject(error) : resolve())),
+    );
   }
 
   async panelFor(req: Request, subject: LookupSubject) {

@@ -50,7 +50,7 @@ function staffPages(type: LookupSubject['type'], deps: TrackingDeps, panel: Part
       handler: async (req, res) => {
         const subject = subjectOf(req);
         const code = await deps.lookupCodes.issue(actorOf(req), subject, originOf(req));
-        panel.keepToShowOnce(req, subject, code);
+        await panel.keepToShowOnce(req, subject, code);
         res.redirect(303, `/${plural}/${subject.id}#party-access`);
       },
     },

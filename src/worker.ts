@@ -24,6 +24,10 @@ export interface WorkerOptions {
   jobPollingSeconds: number;
   /** From this hour (Asia/Shanghai) the day's digests are made. */
   digestHour: number;
+  /** Mails and SMS in flight at once (MAIL_CONCURRENCY), over as many pooled SMTP connections. */
+  mailConcurrency: number;
+  /** How long a claimed outbox row stays this process's before another takes it over (MAIL_LEASE_SECONDS). */
+  leaseSeconds: number;
 }
 
 export type WorkerState = 'running' | 'stopping' | 'stopped';
@@ -36,7 +40,7 @@ export interface RunningWorker {
   /** Sends what is due now, without waiting for the loop (tests; after an admin's retry). */
   drainNow(): Promise<number>;
   /**
-   * Stops taking work, lets the mail and job in hand finish, then returns. A mail still
+   * Stops taking work, lets the mails and job in hand finish, then returns. A mail still
    * being sent after `graceMs` (a mail server that hangs) is cut off and counted as a failed
    * attempt: sent again later, by any process, with the same Message-ID.
    */
@@ -114,7 +118,10 @@ async function catchUpDataFolder(services: Services, logger: Logger): Promise<vo
     .catch((error: Error) => logger.error({ err: error }, 'uploads could not be swept'));
 }
 
-/** The mail loop: drains the outbox, sleeps, and again, until told to stop; woken early on stop. */
+/**
+ * The mail loop: drains the outbox (`mailConcurrency` messages in flight at once), sleeps, and again,
+ * until told to stop; woken early on stop.
+ */
 class MailLoop {
   state: WorkerState = 'running';
   error: Error | null = null;
@@ -169,7 +176,7 @@ class MailLoop {
  * The background worker of one app process: the mail loop (outbox → mail) and the
  * pg-boss workers for deadline timers, the sweep, the daily digest, the audit
  * checkpoint and the upload sweep. Any number of processes may run it on one
- * database: rows are claimed with SKIP LOCKED, jobs by pg-boss, and every notice is
+ * database: outbox rows are leased to one process at a time (OutboxDispatcher), jobs claimed by pg-boss, and every notice is
  * guarded in the database (see DeadlineTimerService).
  * Started after the migrations, stopped before the database.
  */
@@ -190,6 +197,8 @@ export async function startWorker(deps: {
     cron: true,
     jobPollingSeconds: 2,
     digestHour: defaults.notifications.digestHour,
+    mailConcurrency: config.mailConcurrency ?? defaults.notifications.concurrency,
+    leaseSeconds: config.mailLeaseSeconds ?? defaults.notifications.leaseSeconds,
     ...deps.options,
   };
 
@@ -198,6 +207,7 @@ export async function startWorker(deps: {
     dataDir: config.dataDir,
     mailFrom: config.mailFrom,
     timeoutMs: defaults.notifications.smtpTimeoutMs,
+    maxConnections: options.mailConcurrency,
   });
   // a mail server that hangs must not hold up a shutdown for long
   const stopping = new AbortController();
@@ -215,6 +225,8 @@ export async function startWorker(deps: {
     logger,
     retry: options.retry,
     mailDomain: mailDomainOf(config.mailFrom),
+    concurrency: options.mailConcurrency,
+    leaseSeconds: options.leaseSeconds,
     sms: {
       sender: createSmsSender({
         smsUrl: config.smsUrl,

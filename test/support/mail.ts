@@ -18,6 +18,11 @@ import type { TestApp } from './test-app';
 export class SmtpPeer {
   readonly received: ParsedMail[] = [];
   port = 0;
+  /** Mails whose data has arrived and whose "250 OK" has not yet been said, now and at most so far. */
+  inFlight = 0;
+  maxInFlight = 0;
+  /** SMTP connections opened to it. */
+  connections = 0;
   private server: SMTPServer | undefined;
 
   constructor(private readonly options: { answerDelayMs?: number } = {}) {}
@@ -28,11 +33,20 @@ export class SmtpPeer {
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
+      onConnect: (_session, callback) => {
+        this.connections++;
+        callback();
+      },
       onData: (stream, _session, callback) => {
         simpleParser(stream).then(
           (mail) => {
             this.received.push(mail);
-            setTimeout(() => callback(), this.options.answerDelayMs ?? 0);
+            this.inFlight++;
+            this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+            setTimeout(() => {
+              this.inFlight--;
+              callback();
+            }, this.options.answerDelayMs ?? 0);
           },
           (error: Error) => callback(error),
         );

@@ -173,6 +173,54 @@ class MailLoop {
 }
 
 /**
+ * This process's outbox dispatcher, its mailer (pooled SMTP, or files) and SMS sender, wired from the
+ * configuration: the worker's mail loop, and the benchmark's `mail` phase (test/bench/mail.ts), which
+ * measures it without the rest of the worker. `stopping` aborts the sends in flight.
+ */
+export function createMailDispatch(deps: {
+  config: Config;
+  services: Services;
+  clock: Clock;
+  logger: Logger;
+  i18n: I18n;
+  options: Pick<WorkerOptions, 'retry' | 'mailConcurrency' | 'leaseSeconds'>;
+}) {
+  const { config, services, options } = deps;
+  const mailer = createMailer({
+    smtpUrl: config.smtpUrl,
+    dataDir: config.dataDir,
+    mailFrom: config.mailFrom,
+    timeoutMs: defaults.notifications.smtpTimeoutMs,
+    maxConnections: options.mailConcurrency,
+  });
+  // a mail server that hangs must not hold up a shutdown for long
+  const stopping = new AbortController();
+  const dispatcher = new OutboxDispatcher(services.transactions, {
+    outbox: services.outbox,
+    preferences: services.notificationPreferences,
+    renderer: new MailRenderer(deps.i18n, config.publicUrl),
+    mailer,
+    clock: deps.clock,
+    logger: deps.logger,
+    retry: options.retry,
+    mailDomain: mailDomainOf(config.mailFrom),
+    concurrency: options.mailConcurrency,
+    leaseSeconds: options.leaseSeconds,
+    sms: {
+      sender: createSmsSender({
+        smsUrl: config.smsUrl,
+        dataDir: config.dataDir,
+        timeoutMs: defaults.notifications.smtpTimeoutMs,
+      }),
+      renderer: new SmsRenderer(deps.i18n, config.publicUrl),
+      cipher: new PersonalDataCipher(config.dataKey),
+    },
+    signal: stopping.signal,
+  });
+  return { dispatcher, mailer, stopping };
+}
+
+/**
  * The background worker of one app process: the mail loop (outbox → mail) and the
  * pg-boss workers for deadline timers, the sweep, the daily digest, the audit
  * checkpoint and the upload sweep. Any number of processes may run it on one
@@ -189,7 +237,7 @@ export async function startWorker(deps: {
   i18n: I18n;
   options?: Partial<WorkerOptions>;
 }): Promise<RunningWorker> {
-  const { config, services, clock } = deps;
+  const { config, services } = deps;
   const logger = deps.logger.child({ component: 'worker' });
   const options: WorkerOptions = {
     pollIntervalMs: defaults.notifications.pollIntervalMs,
@@ -202,42 +250,12 @@ export async function startWorker(deps: {
     ...deps.options,
   };
 
-  const mailer = createMailer({
-    smtpUrl: config.smtpUrl,
-    dataDir: config.dataDir,
-    mailFrom: config.mailFrom,
-    timeoutMs: defaults.notifications.smtpTimeoutMs,
-    maxConnections: options.mailConcurrency,
-  });
-  // a mail server that hangs must not hold up a shutdown for long
-  const stopping = new AbortController();
   if (!config.smsUrl && !config.demoMode)
     logger.warn(
       { dir: `${config.dataDir}/sms` },
       'SMS_URL is not set: messages to parties are written as files, not sent (set SMS_URL to your gateway)',
     );
-  const dispatcher = new OutboxDispatcher(services.transactions, {
-    outbox: services.outbox,
-    preferences: services.notificationPreferences,
-    renderer: new MailRenderer(deps.i18n, config.publicUrl),
-    mailer,
-    clock,
-    logger,
-    retry: options.retry,
-    mailDomain: mailDomainOf(config.mailFrom),
-    concurrency: options.mailConcurrency,
-    leaseSeconds: options.leaseSeconds,
-    sms: {
-      sender: createSmsSender({
-        smsUrl: config.smsUrl,
-        dataDir: config.dataDir,
-        timeoutMs: defaults.notifications.smtpTimeoutMs,
-      }),
-      renderer: new SmsRenderer(deps.i18n, config.publicUrl),
-      cipher: new PersonalDataCipher(config.dataKey),
-    },
-    signal: stopping.signal,
-  });
+  const { dispatcher, mailer, stopping } = createMailDispatch({ ...deps, logger, options });
 
   const boss = await services.jobs.start(logger, { cron: options.cron });
   try {

@@ -95,6 +95,21 @@ export class OutboxDispatcher {
     this.workerId = deps.workerId ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   }
 
+  /** The tail of this dispatcher's transactions (see `inTurn`). */
+  private turns: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Runs one of this dispatcher's transactions after the ones before it: many messages wait on their
+   * servers at once, but their claims, preparations and outcomes (a few statements each) take one of
+   * the app's pooled database connections at a time, not `concurrency` of them — the pool (10) serves
+   * the requests too.
+   */
+  private inTurn<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    const turn = this.turns.then(() => this.db.run(work));
+    this.turns = turn.catch(() => undefined);
+    return turn;
+  }
+
   messageIdOf(row: Pick<OutboxMessage, 'id'>): string {
     return `<outbox-${row.id}@${this.deps.mailDomain}>`;
   }
@@ -129,7 +144,7 @@ export class OutboxDispatcher {
 
   private claim(limit: number): Promise<OutboxMessage[]> {
     const { leaseSeconds, clock } = this.deps;
-    return this.db.run((tx) =>
+    return this.inTurn((tx) =>
       this.deps.outbox.claimBatch(tx, { workerId: this.workerId, leaseSeconds, limit, now: clock.now() }),
     );
   }
@@ -138,17 +153,15 @@ export class OutboxDispatcher {
   private async dispatch(row: OutboxMessage): Promise<void> {
     try {
       const now = this.deps.clock.now();
-      const outgoing = await this.db.run((tx) => this.prepare(tx, row, now));
+      const outgoing = await this.inTurn((tx) => this.prepare(tx, row, now));
       if (outgoing) await this.deliver(row, outgoing, now);
     } catch (error) {
       // this row broke its transaction (not a mail server: those are caught in deliver): count the
       // attempt, so that it backs off and, in the end, shows on the admin page instead of blocking the queue
-      await this.db
-        .run((tx) => this.recordFailure(tx, row, error))
-        .catch((failure: Error) =>
-          // the database itself: the lease runs out and the row is taken again then
-          this.deps.logger.error({ outboxId: row.id, err: failure }, 'outbox row could not be recorded'),
-        );
+      await this.inTurn((tx) => this.recordFailure(tx, row, error)).catch((failure: Error) =>
+        // the database itself: the lease runs out and the row is taken again then
+        this.deps.logger.error({ outboxId: row.id, err: failure }, 'outbox row could not be recorded'),
+      );
     }
   }
 
@@ -221,11 +234,11 @@ export class OutboxDispatcher {
       if (outgoing.channel === 'mail') await this.deps.mailer.send({ ...outgoing.mail, signal });
       else if (this.deps.sms) await this.deps.sms.sender.send(outgoing.sms, row.id, signal);
     } catch (error) {
-      await this.db.run((tx) => this.recordFailure(tx, row, error));
+      await this.inTurn((tx) => this.recordFailure(tx, row, error));
       return;
     }
     const by = this.workerId;
-    const recorded = await this.db.run((tx) =>
+    const recorded = await this.inTurn((tx) =>
       outgoing.channel === 'mail'
         ? outbox.markSent(tx, row.id, by, {
             at: now,

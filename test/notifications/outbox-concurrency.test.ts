@@ -88,29 +88,43 @@ describe('the outbox against a slow mail server, with two worker processes', () 
   it('when both drain the same queue at once, then each takes a share and every notice is mailed exactly once', async () => {
     const ids = await queueNotices(testApp, 24);
 
-    const handled = await Promise.all(workers.map((worker) => worker.drainNow()));
+    smtp.hold();
+    const draining = Promise.all(workers.map((worker) => worker.drainNow()));
+    // each process has its four in flight (MAIL_CONCURRENCY 4 each): both take a share
+    await waitFor('the server to hold eight mails at once', () => (smtp.inFlight === 8 ? true : null));
+    smtp.release();
+    const handled = await draining;
 
     expect(handled[0] + handled[1]).toBe(24);
-    expect(handled[0]).toBeGreaterThan(0);
-    expect(handled[1]).toBeGreaterThan(0);
+    expect(handled[0]).toBeGreaterThanOrEqual(4);
+    expect(handled[1]).toBeGreaterThanOrEqual(4);
     const rows = await rowsOf(testApp, ids);
     expect(rows.every((row) => row.sent_at !== null && row.claimed_by === null)).toBe(true);
     for (const row of rows) expect(mailsWith(row.message_id)).toHaveLength(1);
   });
 
-  it('when several mails are due, then several are in flight at once, never more than MAIL_CONCURRENCY, over reused connections', async () => {
+  it('when several mails are due, then MAIL_CONCURRENCY of them are in flight at once, over reused connections, with no row locked meanwhile', async () => {
     const ids = await queueNotices(testApp, 10);
     smtp.maxInFlight = 0;
     smtp.connections = 0;
+    smtp.hold();
 
-    expect(await workers[0].drainNow()).toBe(10);
+    const draining = workers[0].drainNow();
+    await waitFor('the server to hold four mails at once', () => (smtp.inFlight === 4 ? true : null));
+    // while the server holds them, no transaction holds their rows: another locks all ten at once
+    const locked = await testApp.db.transaction((tx) =>
+      tx.query('SELECT id FROM outbox WHERE id = ANY($1::bigint[]) FOR UPDATE NOWAIT', [ids]),
+    );
+    expect(locked).toHaveLength(10);
+    smtp.release();
 
-    expect(smtp.maxInFlight).toBeGreaterThanOrEqual(2);
-    expect(smtp.maxInFlight).toBeLessThanOrEqual(4);
+    expect(await draining).toBe(10);
+    expect(smtp.maxInFlight).toBe(4);
     // the pool keeps its connections: ten mails did not open ten
     expect(smtp.connections).toBeLessThanOrEqual(4);
     const rows = await rowsOf(testApp, ids);
     expect(rows.every((row) => row.sent_at !== null)).toBe(true);
+    for (const row of rows) expect(mailsWith(row.message_id)).toHaveLength(1);
   });
 
   it('when a worker died with rows leased to it, then once the lease has run out another sends them, with their Message-ID; a lease still running is left alone', async () => {
@@ -141,15 +155,15 @@ describe('the outbox against a slow mail server, with two worker processes', () 
 
   it('when another worker took a row over while its mail was going out, then the first does not write over the row', async () => {
     const [id] = await queueNotices(testApp, 1);
+    smtp.hold();
     const draining = workers[0].drainNow();
-    await waitFor('the mail server to have the mail', () =>
-      mailsWith(`<outbox-${id}@test.example>`).length > 0 ? true : null,
-    );
+    await waitFor('the mail server to hold the mail', () => (smtp.inFlight === 1 ? true : null));
     // the lease taken over (as if it had run out) before the server says "250 OK"
     await testApp.db.query(
       `UPDATE outbox SET claimed_by = 'successor:3', claimed_until = now() + interval '1 hour' WHERE id = $1`,
       [id],
     );
+    smtp.release();
 
     await draining;
 

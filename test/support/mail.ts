@@ -23,6 +23,9 @@ export class SmtpPeer {
   maxInFlight = 0;
   /** SMTP connections opened to it. */
   connections = 0;
+  /** While held (`hold()`), every "250 OK" waits for `release()`. */
+  private holding = false;
+  private held: Array<() => void> = [];
   private server: SMTPServer | undefined;
 
   constructor(private readonly options: { answerDelayMs?: number } = {}) {}
@@ -43,10 +46,12 @@ export class SmtpPeer {
             this.received.push(mail);
             this.inFlight++;
             this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
-            setTimeout(() => {
+            const answer = () => {
               this.inFlight--;
               callback();
-            }, this.options.answerDelayMs ?? 0);
+            };
+            if (this.holding) this.held.push(answer);
+            else setTimeout(answer, this.options.answerDelayMs ?? 0);
           },
           (error: Error) => callback(error),
         );
@@ -59,6 +64,17 @@ export class SmtpPeer {
     this.server = server;
     this.port = (server.server.address() as AddressInfo).port;
     return this;
+  }
+
+  /** From now on the server keeps every mail it has without answering, until `release()`. */
+  hold(): void {
+    this.holding = true;
+  }
+
+  /** Answers every mail held, and answers again as usual. */
+  release(): void {
+    this.holding = false;
+    for (const answer of this.held.splice(0)) answer();
   }
 
   get url(): string {

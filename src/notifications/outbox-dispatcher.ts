@@ -89,6 +89,7 @@ export class OutboxDispatcher {
       sms?: SmsChannel;
       /** Aborted when the worker stops: a send still hanging then counts as a failed attempt. */
       signal?: AbortSignal;
+      /** Its name on the rows it claims; default: host, process id and a random part. */
       workerId?: string;
     },
   ) {

@@ -49,6 +49,17 @@ export const defaults = {
     digestHour: 8,
     /** Connection, greeting and socket timeouts towards the SMTP server. */
     smtpTimeoutMs: 15_000,
+    /**
+     * Mails (and SMS) in flight at once per worker process, over as many pooled SMTP connections
+     * (MAIL_CONCURRENCY). A server taking 4 s per mail needs 20 in flight for 5 mails/s; 32 leaves
+     * room and stays under common per-client connection limits (Postfix: 50).
+     */
+    concurrency: 32,
+    /**
+     * How long a claimed outbox row stays its worker's before another may take it over (MAIL_LEASE_SECONDS):
+     * far above the longest send the timeouts allow, so that only a dead worker's rows are taken over.
+     */
+    leaseSeconds: 300,
   },
   /** Deadline timers: the sweep re-reads every open clock from the calendar (holiday changes). */
   timers: { sweepCron: '7 * * * *' },

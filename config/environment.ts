@@ -21,6 +21,10 @@ export interface Config {
   smsUrl?: string;
   /** Sender of every mail (MAIL_FROM). */
   mailFrom: string;
+  /** Mails and SMS in flight at once per process (MAIL_CONCURRENCY; default in config/defaults.ts). */
+  mailConcurrency?: number;
+  /** Seconds a claimed outbox row stays one worker's before another takes it over (MAIL_LEASE_SECONDS). */
+  mailLeaseSeconds?: number;
   /** Where users reach the app: links in mails start here (PUBLIC_URL, default http://localhost:PORT). */
   publicUrl: string;
   sessionSecret: string;
@@ -107,6 +111,15 @@ const secretKey = z
     'must be 32 bytes, as 64 hex digits or base64 (generate one with: openssl rand -hex 32)',
   );
 
+/** A whole number from `min` to `max`. */
+function wholeNumber(fallback: number, min: number, max: number) {
+  const problem = `must be a whole number from ${min} to ${max}`;
+  return z.preprocess(
+    blankToUndefined,
+    z.coerce.number({ error: problem }).int(problem).min(min, problem).max(max, problem).default(fallback),
+  );
+}
+
 /** A duration in whole milliseconds, from `min` up to PostgreSQL's largest (about 24 days). */
 function milliseconds(fallback: number, min: number) {
   const problem = `must be a whole number of milliseconds from ${min} to 2147483647`;
@@ -142,6 +155,8 @@ const environmentSchema = z.object({
       .regex(/@[^\s@>]+>?\s*$/, 'must be an address, e.g. "大调解" <no-reply@minhang.gov.cn>')
       .default(defaults.notifications.mailFrom),
   ),
+  MAIL_CONCURRENCY: wholeNumber(defaults.notifications.concurrency, 1, 256),
+  MAIL_LEASE_SECONDS: wholeNumber(defaults.notifications.leaseSeconds, 30, 86_400),
   PUBLIC_URL: z.preprocess(blankToUndefined, httpUrl.optional()),
   SESSION_SECRET: z.preprocess(
     blankToUndefined,
@@ -252,6 +267,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: values.SMTP_URL,
     smsUrl: values.SMS_URL,
     mailFrom: values.MAIL_FROM,
+    mailConcurrency: values.MAIL_CONCURRENCY,
+    mailLeaseSeconds: values.MAIL_LEASE_SECONDS,
     publicUrl: (values.PUBLIC_URL ?? `http://localhost:${values.PORT}`).replace(/\/+$/, ''),
     sessionSecret: sessionSecret as string,
     dataKey,

@@ -24,6 +24,10 @@ export interface WorkerOptions {
   jobPollingSeconds: number;
   /** From this hour (Asia/Shanghai) the day's digests are made. */
   digestHour: number;
+  /** Mails and SMS in flight at once (MAIL_CONCURRENCY), over as many pooled SMTP connections. */
+  mailConcurrency: number;
+  /** How long a claimed outbox row stays this process's before another takes it over (MAIL_LEASE_SECONDS). */
+  leaseSeconds: number;
 }
 
 export type WorkerState = 'running' | 'stopping' | 'stopped';
@@ -36,7 +40,7 @@ export interface RunningWorker {
   /** Sends what is due now, without waiting for the loop (tests; after an admin's retry). */
   drainNow(): Promise<number>;
   /**
-   * Stops taking work, lets the mail and job in hand finish, then returns. A mail still
+   * Stops taking work, lets the mails and job in hand finish, then returns. A mail still
    * being sent after `graceMs` (a mail server that hangs) is cut off and counted as a failed
    * attempt: sent again later, by any process, with the same Message-ID.
    */
@@ -114,7 +118,10 @@ async function catchUpDataFolder(services: Services, logger: Logger): Promise<vo
     .catch((error: Error) => logger.error({ err: error }, 'uploads could not be swept'));
 }
 
-/** The mail loop: drains the outbox, sleeps, and again, until told to stop; woken early on stop. */
+/**
+ * The mail loop: drains the outbox (`mailConcurrency` messages in flight at once), sleeps, and again,
+ * until told to stop; woken early on stop.
+ */
 class MailLoop {
   state: WorkerState = 'running';
   error: Error | null = null;
@@ -166,10 +173,58 @@ class MailLoop {
 }
 
 /**
+ * This process's outbox dispatcher, its mailer (pooled SMTP, or files) and SMS sender, wired from the
+ * configuration: the worker's mail loop, and the benchmark's `mail` phase (test/bench/mail.ts), which
+ * measures it without the rest of the worker. `stopping` aborts the sends in flight.
+ */
+export function createMailDispatch(deps: {
+  config: Config;
+  services: Services;
+  clock: Clock;
+  logger: Logger;
+  i18n: I18n;
+  options: Pick<WorkerOptions, 'retry' | 'mailConcurrency' | 'leaseSeconds'>;
+}) {
+  const { config, services, options } = deps;
+  const mailer = createMailer({
+    smtpUrl: config.smtpUrl,
+    dataDir: config.dataDir,
+    mailFrom: config.mailFrom,
+    timeoutMs: defaults.notifications.smtpTimeoutMs,
+    maxConnections: options.mailConcurrency,
+  });
+  // a mail server that hangs must not hold up a shutdown for long
+  const stopping = new AbortController();
+  const dispatcher = new OutboxDispatcher(services.transactions, {
+    outbox: services.outbox,
+    preferences: services.notificationPreferences,
+    renderer: new MailRenderer(deps.i18n, config.publicUrl),
+    mailer,
+    clock: deps.clock,
+    logger: deps.logger,
+    retry: options.retry,
+    mailDomain: mailDomainOf(config.mailFrom),
+    concurrency: options.mailConcurrency,
+    leaseSeconds: options.leaseSeconds,
+    sms: {
+      sender: createSmsSender({
+        smsUrl: config.smsUrl,
+        dataDir: config.dataDir,
+        timeoutMs: defaults.notifications.smtpTimeoutMs,
+      }),
+      renderer: new SmsRenderer(deps.i18n, config.publicUrl),
+      cipher: new PersonalDataCipher(config.dataKey),
+    },
+    signal: stopping.signal,
+  });
+  return { dispatcher, mailer, stopping };
+}
+
+/**
  * The background worker of one app process: the mail loop (outbox → mail) and the
  * pg-boss workers for deadline timers, the sweep, the daily digest, the audit
  * checkpoint and the upload sweep. Any number of processes may run it on one
- * database: rows are claimed with SKIP LOCKED, jobs by pg-boss, and every notice is
+ * database: outbox rows are leased to one process at a time (OutboxDispatcher), jobs claimed by pg-boss, and every notice is
  * guarded in the database (see DeadlineTimerService).
  * Started after the migrations, stopped before the database.
  */
@@ -182,7 +237,7 @@ export async function startWorker(deps: {
   i18n: I18n;
   options?: Partial<WorkerOptions>;
 }): Promise<RunningWorker> {
-  const { config, services, clock } = deps;
+  const { config, services } = deps;
   const logger = deps.logger.child({ component: 'worker' });
   const options: WorkerOptions = {
     pollIntervalMs: defaults.notifications.pollIntervalMs,
@@ -190,42 +245,17 @@ export async function startWorker(deps: {
     cron: true,
     jobPollingSeconds: 2,
     digestHour: defaults.notifications.digestHour,
+    mailConcurrency: config.mailConcurrency ?? defaults.notifications.concurrency,
+    leaseSeconds: config.mailLeaseSeconds ?? defaults.notifications.leaseSeconds,
     ...deps.options,
   };
 
-  const mailer = createMailer({
-    smtpUrl: config.smtpUrl,
-    dataDir: config.dataDir,
-    mailFrom: config.mailFrom,
-    timeoutMs: defaults.notifications.smtpTimeoutMs,
-  });
-  // a mail server that hangs must not hold up a shutdown for long
-  const stopping = new AbortController();
   if (!config.smsUrl && !config.demoMode)
     logger.warn(
       { dir: `${config.dataDir}/sms` },
       'SMS_URL is not set: messages to parties are written as files, not sent (set SMS_URL to your gateway)',
     );
-  const dispatcher = new OutboxDispatcher(services.transactions, {
-    outbox: services.outbox,
-    preferences: services.notificationPreferences,
-    renderer: new MailRenderer(deps.i18n, config.publicUrl),
-    mailer,
-    clock,
-    logger,
-    retry: options.retry,
-    mailDomain: mailDomainOf(config.mailFrom),
-    sms: {
-      sender: createSmsSender({
-        smsUrl: config.smsUrl,
-        dataDir: config.dataDir,
-        timeoutMs: defaults.notifications.smtpTimeoutMs,
-      }),
-      renderer: new SmsRenderer(deps.i18n, config.publicUrl),
-      cipher: new PersonalDataCipher(config.dataKey),
-    },
-    signal: stopping.signal,
-  });
+  const { dispatcher, mailer, stopping } = createMailDispatch({ ...deps, logger, options });
 
   const boss = await services.jobs.start(logger, { cron: options.cron });
   try {

@@ -27,6 +27,8 @@ export interface MailerConfig {
   dataDir: string;
   mailFrom: string;
   timeoutMs: number;
+  /** SMTP connections kept open and used at once (the outbox's MAIL_CONCURRENCY); 1 when unset. */
+  maxConnections?: number;
 }
 
 /** The domain of the sender's address: every Message-ID is `<…@domain>`. */
@@ -58,8 +60,13 @@ export function createMailer(config: MailerConfig): Mailer {
   });
 
   if (config.smtpUrl) {
+    // pooled: a connection is reused for the next mail (no new TCP and SMTP greeting per mail) and up
+    // to maxConnections mails go out at once; a reused connection the server dropped meanwhile is
+    // retried on another one by nodemailer (the message had not left)
     const transport = createTransport({
       url: config.smtpUrl,
+      pool: true,
+      maxConnections: Math.max(1, config.maxConnections ?? 1),
       connectionTimeout: config.timeoutMs,
       greetingTimeout: config.timeoutMs,
       socketTimeout: config.timeoutMs * 2,

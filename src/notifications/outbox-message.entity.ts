@@ -91,4 +91,23 @@ export class OutboxMessage {
   /** Not before this (backoff after a failed send). */
   @Column({ name: 'next_attempt_at', type: 'timestamptz', nullable: true })
   nextAttemptAt!: Date | null;
+
+  /**
+   * The worker sending it (`OutboxDispatcher.workerId`), leased until `claimedUntil` (the database's
+   * clock); null when no worker has it in hand. A lease run out is taken over by another worker.
+   */
+  @Column({ name: 'claimed_by', type: 'varchar', length: 100, nullable: true })
+  claimedBy!: string | null;
+
+  @Column({ name: 'claimed_until', type: 'timestamptz', nullable: true })
+  claimedUntil!: Date | null;
 }
+
+/** Every column of a row, named as the entity names it (a claim's RETURNING, mapped without the ORM). */
+export const outboxColumns = `id, kind, channel, party_id AS "partyId", phone_encrypted AS "phoneEncrypted",
+  recipient_user_id AS "recipientUserId", recipient_unit_id AS "recipientUnitId",
+  subject_type AS "subjectType", subject_id AS "subjectId", payload, created_at AS "createdAt",
+  sent_at AS "sentAt", attempts, last_error AS "lastError", failed_at AS "failedAt",
+  unit_audience AS "unitAudience", parent_id AS "parentId", delivery, digest_id AS "digestId",
+  message_id AS "messageId", sent_to AS "sentTo", next_attempt_at AS "nextAttemptAt",
+  claimed_by AS "claimedBy", claimed_until AS "claimedUntil"`;

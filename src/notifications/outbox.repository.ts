@@ -2,6 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { runQuery } from '../shared/db/structured-query';
 import type { UnitAudience } from './notification-kinds';
 import { OutboxMessage } from './outbox';
+import { outboxColumns } from './outbox-message.entity';
 
 /** The person a row is for, as the dispatcher needs them. */
 export interface Recipient {
@@ -56,26 +57,48 @@ export class OutboxRepository {
   }
 
   /**
-   * The oldest row due for handling, locked until the transaction ends; a row another
-   * worker holds is skipped (FOR UPDATE SKIP LOCKED), so each row has one sender at a time.
-   * Digest items wait for their digest; rows in backoff wait for their time.
+   * Leases up to `limit` due rows, oldest first, to `workerId` for `leaseSeconds`, in one short
+   * statement: rows another worker holds (locked now, or leased and not run out) are skipped, so each
+   * row has one sender at a time without a lock held while it is sent. Digest items wait for their
+   * digest; rows in backoff for their time (`now`, the app's clock, as `nextAttemptAt` was set by it);
+   * a lease runs on the database's clock, the one every process shares. Walks `outbox_due_idx`.
    */
-  claimNext(tx: EntityManager, now: Date): Promise<OutboxMessage | null> {
-    return tx
-      .createQueryBuilder(OutboxMessage, 'o')
-      .setLock('pessimistic_write')
-      .setOnLocked('skip_locked')
-      .where('o.sentAt IS NULL AND o.failedAt IS NULL')
-      .andWhere(`(o.delivery IS NULL OR o.delivery <> 'digest')`)
-      .andWhere('(o.nextAttemptAt IS NULL OR o.nextAttemptAt <= :now)', { now })
-      .orderBy('o.id', 'ASC')
-      .limit(1)
-      .getOne();
+  async claimBatch(
+    tx: EntityManager,
+    claim: { workerId: string; leaseSeconds: number; limit: number; now: Date },
+  ): Promise<OutboxMessage[]> {
+    const { rows } = await runQuery<OutboxMessage>(
+      tx,
+      `UPDATE outbox SET claimed_by = $1, claimed_until = now() + make_interval(secs => $2)
+       WHERE id IN (
+         SELECT d.id FROM outbox d
+         WHERE d.sent_at IS NULL AND d.failed_at IS NULL AND (d.delivery IS NULL OR d.delivery <> 'digest')
+           AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= $3)
+           AND (d.claimed_until IS NULL OR d.claimed_until <= now())
+         ORDER BY d.id LIMIT $4
+         FOR UPDATE SKIP LOCKED)
+       RETURNING ${outboxColumns}`,
+      [claim.workerId, claim.leaseSeconds, claim.now, claim.limit],
+    );
+    return rows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
   }
 
   /** One row per person, expanded from `parent`; the parent is done (`fanout`). */
-  async expand(tx: EntityManager, parent: OutboxMessage, userIds: string[], now: Date): Promise<void> {
-    if (userIds.length > 0) {
+  async expand(
+    tx: EntityManager,
+    parent: OutboxMessage,
+    expansion: { userIds: string[]; now: Date; by: string },
+  ): Promise<boolean> {
+    const { userIds, now } = expansion;
+    const done = await this.finish(
+      tx,
+      parent.id,
+      expansion.by,
+      userIds.length > 0
+        ? { delivery: 'fanout', sentAt: now }
+        : { delivery: 'none', sentAt: now, lastError: 'no recipients' },
+    );
+    if (done && userIds.length > 0) {
       await tx.insert(
         OutboxMessage,
         userIds.map((userId) => ({
@@ -90,52 +113,63 @@ export class OutboxRepository {
         })),
       );
     }
-    await tx.update(
+    return done;
+  }
+
+  /**
+   * Writes what became of a row and ends its lease, if `by` still holds it; false when it does not
+   * (its lease ran out and another worker took it over: that one records the outcome).
+   */
+  private async finish(
+    tx: EntityManager,
+    id: string,
+    by: string,
+    outcome: Partial<Omit<OutboxMessage, 'payload'>>,
+  ): Promise<boolean> {
+    const result = await tx.update(
       OutboxMessage,
-      { id: parent.id },
-      userIds.length > 0
-        ? { delivery: 'fanout', sentAt: now }
-        : { delivery: 'none', sentAt: now, lastError: 'no recipients' },
+      { id, claimedBy: by },
+      { ...outcome, claimedBy: null, claimedUntil: null },
     );
+    return (result.affected ?? 0) > 0;
   }
 
   /** The row is done without a mail of its own: turned off, or nobody to send it to. */
-  async markNotMailed(tx: EntityManager, id: string, now: Date, reason: string | null): Promise<void> {
-    await tx.update(OutboxMessage, { id }, { delivery: 'none', sentAt: now, lastError: reason });
+  markNotMailed(tx: EntityManager, id: string, by: string, done: { now: Date; reason: string | null }) {
+    return this.finish(tx, id, by, { delivery: 'none', sentAt: done.now, lastError: done.reason });
   }
 
   /** The row waits for the recipient's next digest. */
-  async markForDigest(tx: EntityManager, id: string): Promise<void> {
-    await tx.update(OutboxMessage, { id }, { delivery: 'digest' });
+  markForDigest(tx: EntityManager, id: string, by: string): Promise<boolean> {
+    return this.finish(tx, id, by, { delivery: 'digest' });
   }
 
-  /** Sent: in the same transaction that held the row while the mail went out. */
-  async markSent(
+  /** Sent: the server accepted it (after the send, in a short transaction of its own). */
+  markSent(
     tx: EntityManager,
     id: string,
+    by: string,
     sent: { at: Date; messageId: string; to: string; attempts: number },
-  ): Promise<void> {
-    await tx.update(
-      OutboxMessage,
-      { id },
-      {
-        delivery: 'mail',
-        sentAt: sent.at,
-        messageId: sent.messageId,
-        sentTo: sent.to,
-        attempts: sent.attempts,
-        nextAttemptAt: null,
-      },
-    );
+  ): Promise<boolean> {
+    return this.finish(tx, id, by, {
+      delivery: 'mail',
+      sentAt: sent.at,
+      messageId: sent.messageId,
+      sentTo: sent.to,
+      attempts: sent.attempts,
+      nextAttemptAt: null,
+    });
   }
 
   /** An SMS sent (the gateway answered 2xx, or its file is written); `to` is the number masked. */
-  async markSmsSent(tx: EntityManager, id: string, sent: { at: Date; to: string; attempts: number }) {
-    await tx.update(
-      OutboxMessage,
-      { id },
-      { delivery: 'sms', sentAt: sent.at, sentTo: sent.to, attempts: sent.attempts, nextAttemptAt: null },
-    );
+  markSmsSent(tx: EntityManager, id: string, by: string, sent: { at: Date; to: string; attempts: number }) {
+    return this.finish(tx, id, by, {
+      delivery: 'sms',
+      sentAt: sent.at,
+      sentTo: sent.to,
+      attempts: sent.attempts,
+      nextAttemptAt: null,
+    });
   }
 
   /**
@@ -152,30 +186,28 @@ export class OutboxRepository {
   }
 
   /** An SMS not sent, and not to be: its party withdrew consent before it went out. Done, not failed. */
-  async markSmsWithheld(tx: EntityManager, id: string, now: Date): Promise<void> {
-    await tx.update(
-      OutboxMessage,
-      { id },
-      { delivery: 'no_consent', sentAt: now, nextAttemptAt: null, lastError: null },
-    );
+  markSmsWithheld(tx: EntityManager, id: string, by: string, now: Date): Promise<boolean> {
+    return this.finish(tx, id, by, {
+      delivery: 'no_consent',
+      sentAt: now,
+      nextAttemptAt: null,
+      lastError: null,
+    });
   }
 
   /** A failed attempt: try again at `retryAt`, or give up (`failedAt`). */
-  async markAttemptFailed(
+  markAttemptFailed(
     tx: EntityManager,
     id: string,
+    by: string,
     failure: { attempts: number; error: string; retryAt: Date | null; failedAt: Date | null },
-  ): Promise<void> {
-    await tx.update(
-      OutboxMessage,
-      { id },
-      {
-        attempts: failure.attempts,
-        lastError: failure.error.slice(0, 2000),
-        nextAttemptAt: failure.retryAt,
-        failedAt: failure.failedAt,
-      },
-    );
+  ): Promise<boolean> {
+    return this.finish(tx, id, by, {
+      attempts: failure.attempts,
+      lastError: failure.error.slice(0, 2000),
+      nextAttemptAt: failure.retryAt,
+      failedAt: failure.failedAt,
+    });
   }
 
   findRecipient(userId: string, tx?: EntityManager): Promise<Recipient | null> {
@@ -369,13 +401,13 @@ export class OutboxRepository {
 
   /** How many rows wait, and how many failed for good (within `scopePath`, or all). */
   async counts(scopePath?: string): Promise<{ pending: number; failed: number }> {
+    // two counts, each on its partial index (outbox_due_idx, outbox_failed_idx)
     const [row]: Array<{ pending: number; failed: number }> = await this.db.query(
-      `SELECT count(*) FILTER (WHERE o.sent_at IS NULL AND o.failed_at IS NULL
-                                 AND (o.delivery IS NULL OR o.delivery <> 'digest'))::int AS pending,
-              count(*) FILTER (WHERE o.failed_at IS NOT NULL)::int AS failed
-       FROM outbox o
-       WHERE (o.sent_at IS NULL OR o.failed_at IS NOT NULL)
-         AND ($1::ltree IS NULL OR ${scopeOf('o')} <@ $1::ltree)`,
+      `SELECT (SELECT count(*) FROM outbox o
+               WHERE o.sent_at IS NULL AND o.failed_at IS NULL AND (o.delivery IS NULL OR o.delivery <> 'digest')
+                 AND ($1::ltree IS NULL OR ${scopeOf('o')} <@ $1::ltree))::int AS pending,
+              (SELECT count(*) FROM outbox o
+               WHERE o.failed_at IS NOT NULL AND ($1::ltree IS NULL OR ${scopeOf('o')} <@ $1::ltree))::int AS failed`,
       [scopePath ?? null],
     );
     return row;

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { MailBenchResult } from './mail';
 
 /** The figures of one run, as written to the JSON file (the keys of issue 8 and more). */
 export interface BenchReport {
@@ -49,6 +50,9 @@ export interface BenchReport {
   peakRssMb: number;
   /** The peak before the historic import: the app under the request load alone. */
   peakRssBeforeImportMb: number;
+  /** Mails per second one process sends to an SMTP server that takes 4 s per mail (the `mail` phase). */
+  mailPerSecond: number | null;
+  mail?: MailBenchResult;
   runSeconds: number;
   phases: Record<string, number>;
   /** The machine's 1-minute load average as each phase started (other work on a shared machine). */
@@ -123,6 +127,12 @@ export function evaluateTargets(report: BenchReport): BenchReport['targets'] {
     measured: `${report.importSeconds} s`,
     met: report.importSeconds <= 10,
   });
+  if (report.mailPerSecond !== null)
+    targets.push({
+      target: 'mails/s per process ≥ 5 against an SMTP server taking 4 s per mail',
+      measured: `${report.mailPerSecond}/s`,
+      met: report.mailPerSecond >= 5,
+    });
   targets.push({
     target: 'app RSS ≤ 250 MB under load',
     measured: `${report.peakRssMb} MB peak (${report.peakRssBeforeImportMb} MB before the import)`,
@@ -184,6 +194,12 @@ export function markdown(report: BenchReport): string {
     ],
     ['bare Express "hello" (helloRps)', `${report.helloRps} req/s`],
     [`historic import, ${report.importRows} rows (importSeconds)`, `${report.importSeconds} s`],
+    [
+      'mails/s, one process, SMTP answering in 4 s (mailPerSecond)',
+      report.mail
+        ? `${report.mail.perSecond} (${report.mail.messages} mails in ${report.mail.seconds} s, ${report.mail.concurrency} at once, at most ${report.mail.maxInFlight} held by the server)`
+        : 'not measured',
+    ],
     [
       'app peak RSS (peakRssMb)',
       `${report.peakRssMb} MB (${report.peakRssBeforeImportMb} MB before the import)`,

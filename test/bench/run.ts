@@ -18,6 +18,7 @@ import { dropSecondaryIndexes, loadCases, loadedTables, rebuildIndexes } from '.
 import { buildCity } from './city';
 import { historicCsv, historicRows } from './import-csv';
 import { closedLoop, type LoadResult, pacedLoop, request, requestJson } from './load';
+import { measureMail } from './mail';
 import { runPgbench } from './pgbench';
 import { startBenchServer } from './postgres';
 import { Rng } from './random';
@@ -35,7 +36,7 @@ interface Options {
   baseline?: string;
   seconds: number;
   seed: number;
-  /** Measure only these phases (events, reads, page, hello, import); all by default. */
+  /** Measure only these phases (events, reads, page, hello, import, mail); all by default. */
   phases: Set<string>;
   /** Stop after starting the app and wait for Ctrl-C, printing where everything is: for investigating. */
   hold: boolean;
@@ -48,7 +49,7 @@ function parseOptions(argv: string[]): Options {
     out: path.join('var', 'bench', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`),
     seconds: 15,
     seed: 20091,
-    phases: new Set(['events', 'reads', 'page', 'hello', 'import']),
+    phases: new Set(['events', 'reads', 'page', 'hello', 'import', 'mail']),
     hold: false,
   };
   for (let index = 0; index < argv.length; index++) {
@@ -87,7 +88,7 @@ function parseOptions(argv: string[]): Options {
         break;
       default:
         throw new Error(
-          `unknown option ${flag} (known: --cases N --clients C --out FILE --baseline FILE --seconds S --seed N --phases events,reads,page,hello,import --hold)`,
+          `unknown option ${flag} (known: --cases N --clients C --out FILE --baseline FILE --seconds S --seed N --phases events,reads,page,hello,import,mail --hold)`,
         );
     }
   }
@@ -537,6 +538,7 @@ async function main() {
       importRows: historicRows,
       peakRssMb: round(usage.maxRssMb),
       peakRssBeforeImportMb: round(beforeImport.maxRssMb),
+      mailPerSecond: null,
       runSeconds: 0,
       phases,
       loadAverages,
@@ -546,6 +548,17 @@ async function main() {
     app.child.send({ kind: 'stop' });
     await new Promise((resolve) => app?.child.once('exit', resolve));
     app = undefined;
+    // mail: once the app has stopped, so that its worker takes no share of the notices (mail.ts)
+    if (options.phases.has('mail'))
+      report.mail = await phase('mail (100 notices, SMTP answering in 4 s)', () =>
+        measureMail({
+          databaseUrl: server.appUrl,
+          env: { ...process.env, SESSION_SECRET: randomBytes(32).toString('hex'), DATA_KEY: dataKey },
+          notices: 100,
+          answerDelayMs: 4000,
+        }),
+      );
+    report.mailPerSecond = report.mail?.perSecond ?? null;
     report.runSeconds = Math.round((Date.now() - runStarted) / 1000);
     report.targets = evaluateTargets(report);
     fs.mkdirSync(path.dirname(options.out), { recursive: true });

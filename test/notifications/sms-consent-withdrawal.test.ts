@@ -46,7 +46,7 @@ describe('withdrawing consent to SMS notices (个人信息保护法 第十五条
     dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'gm-sms-consent-'));
     testApp = await startTestApp({ dataDir }, { startAt });
     // only drainNow sends (its loop sleeps an hour): a message the loop took in hand would be
-    // skipped by drainNow (FOR UPDATE SKIP LOCKED) and read by the test before it is written
+    // skipped by drainNow (leased to the loop) and read by the test before it is written
     worker = await startTestWorker(testApp, { pollIntervalMs: 3_600_000 });
     tree = await createDistrictTree(testApp.db);
     const mediator = await createUser(testApp.db, { role: 'mediator', unitId: tree.community.id });

@@ -57,7 +57,7 @@ describe('SMS notices to parties, written as JSON files (SMS_URL unset)', () => 
     dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'gm-sms-'));
     testApp = await startTestApp({ dataDir }, { startAt });
     // only drainNow sends (its loop sleeps an hour): a message the loop took in hand would be
-    // skipped by drainNow (FOR UPDATE SKIP LOCKED) and read by the test before it is written
+    // skipped by drainNow (leased to the loop) and read by the test before it is written
     worker = await startTestWorker(testApp, { pollIntervalMs: 3_600_000 });
     tree = await createDistrictTree(testApp.db);
     mediatorId = (await createUser(testApp.db, { role: 'mediator', unitId: tree.community.id })).id;

@@ -40,7 +40,7 @@ describe('SMS notices to petitioners (信访工作条例), written as JSON files
     dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'gm-petition-sms-'));
     testApp = await startTestApp({ dataDir }, { startAt });
     // only drainNow sends (its loop sleeps an hour): a message the loop took in hand would be
-    // skipped by drainNow (FOR UPDATE SKIP LOCKED) and read by the test before it is written
+    // skipped by drainNow (leased to the loop) and read by the test before it is written
     worker = await startTestWorker(testApp, { pollIntervalMs: 3_600_000 });
     ({ api, tree } = await reviewLevels(testApp));
   });

@@ -18,6 +18,14 @@ import type { TestApp } from './test-app';
 export class SmtpPeer {
   readonly received: ParsedMail[] = [];
   port = 0;
+  /** Mails whose data has arrived and whose "250 OK" has not yet been said, now and at most so far. */
+  inFlight = 0;
+  maxInFlight = 0;
+  /** SMTP connections opened to it. */
+  connections = 0;
+  /** While held (`hold()`), every "250 OK" waits for `release()`. */
+  private holding = false;
+  private held: Array<() => void> = [];
   private server: SMTPServer | undefined;
 
   constructor(private readonly options: { answerDelayMs?: number } = {}) {}
@@ -28,11 +36,22 @@ export class SmtpPeer {
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
+      onConnect: (_session, callback) => {
+        this.connections++;
+        callback();
+      },
       onData: (stream, _session, callback) => {
         simpleParser(stream).then(
           (mail) => {
             this.received.push(mail);
-            setTimeout(() => callback(), this.options.answerDelayMs ?? 0);
+            this.inFlight++;
+            this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+            const answer = () => {
+              this.inFlight--;
+              callback();
+            };
+            if (this.holding) this.held.push(answer);
+            else setTimeout(answer, this.options.answerDelayMs ?? 0);
           },
           (error: Error) => callback(error),
         );
@@ -45,6 +64,17 @@ export class SmtpPeer {
     this.server = server;
     this.port = (server.server.address() as AddressInfo).port;
     return this;
+  }
+
+  /** From now on the server keeps every mail it has without answering, until `release()`. */
+  hold(): void {
+    this.holding = true;
+  }
+
+  /** Answers every mail held, and answers again as usual. */
+  release(): void {
+    this.holding = false;
+    for (const answer of this.held.splice(0)) answer();
   }
 
   get url(): string {

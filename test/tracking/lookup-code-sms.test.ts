@@ -24,7 +24,7 @@ describe('the lookup code in the acceptance SMS', () => {
     dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'gm-lookup-sms-'));
     testApp = await startTestApp({ dataDir }, { startAt: new Date('2026-12-03T10:00:00+08:00') });
     // only drainNow sends (its loop sleeps an hour): a message the loop took in hand would be
-    // skipped by drainNow (FOR UPDATE SKIP LOCKED) and read by the test before it is written
+    // skipped by drainNow (leased to the loop) and read by the test before it is written
     worker = await startTestWorker(testApp, { pollIntervalMs: 3_600_000 });
     const tree = await createDistrictTree(testApp.db);
     const mediator = await createUser(testApp.db, { role: 'mediator', unitId: tree.community.id });

@@ -48,9 +48,8 @@ function paramsOf(issue: z.core.$ZodIssue & { input?: unknown }, names?: string)
 export function detailMessage(t: TFunction, detail: ErrorDetail): string {
   const params = detail.params ?? {};
   const plain = t(detail.message, { ...params, defaultValue: detail.message });
-  const field = typeof params.field === 'string' ? params.field : '';
-  const label =
-    field && detail.message.startsWith('validation.') ? t(`fieldNames.${field}`, { defaultValue: '' }) : '';
+  const labelKey = typeof params.labelKey === 'string' ? params.labelKey : '';
+  const label = labelKey && detail.message.startsWith('validation.') ? t(labelKey, { defaultValue: '' }) : '';
   if (!label) return plain;
   const named = detail.message.replace(/^validation\./, 'validation.named.');
   return t(named, { ...params, label, defaultValue: plain });

@@ -82,8 +82,8 @@ export function caseClocksView(file: CaseFile, { t, locale }: ViewContext) {
 }
 
 /**
- * A paused deadline in words (issue 24): since when and why, that the paused days do not
- * count, and that the due date shown is the one if the clock ran again today — it moves on
+ * A paused deadline in words (issue 24): that the paused days do not count, since when and
+ * why, and that the due date shown is the one if the clock ran again today — it moves on
  * each day the pause lasts (src/deadlines/clock.ts: an open pause is taken to end today).
  */
 function pausedView(file: CaseFile, { t, locale }: ViewContext) {
@@ -96,6 +96,7 @@ function pausedView(file: CaseFile, { t, locale }: ViewContext) {
       since: open ? formatPlainDate(open.from, locale) : '',
       reason: reason ? t(`suspendReasons.${reason}`) : '',
     }),
+    status: t('casePage.clocks.pausedStatus'),
     dueText: t('casePage.clocks.dueMovesOnResume', { due: formatPlainDate(deadline.due, locale) }),
   };
 }

@@ -203,7 +203,10 @@ function caseHeaderView(file: CaseFile, context: ViewContext) {
     version: row.version,
     grid,
     // paused: the due date is the one if the clock ran again today, and says so
-    deadline: deadline && clocks.paused ? { ...deadline, dueText: clocks.paused.dueText } : deadline,
+    deadline:
+      deadline && clocks.paused
+        ? { ...deadline, status: clocks.paused.status, dueText: clocks.paused.dueText }
+        : deadline,
     confirmation: confirmationView(file, context),
     breach: breachView(file, context),
     clocks,

@@ -96,7 +96,10 @@ describe('in the browser: the case page and its forms (issue 24)', () => {
         const paused = page.locator('#deadline-paused');
         await paused.scrollIntoViewIfNeeded();
         expect(await paused.isVisible()).toBe(true);
-        expect(await paused.textContent()).toMatch(/^已暂停：暂停期间不计入期限（自 .+ 起，原因：鉴定）/);
+        expect(await paused.textContent()).toMatch(
+          /^自 .+ 起暂停，原因：鉴定。恢复计时后，期限从暂停处接着计算。$/,
+        );
+        expect(await page.locator('#overview').textContent()).toContain('已暂停：暂停期间不计入期限');
         expect(await page.locator('#overview').textContent()).toContain('若今天恢复计时');
         expect(ui.problems).toEqual([]);
       } finally {

@@ -119,8 +119,9 @@ describe('the case page and its forms say what to do (issue 24)', () => {
     const row = await caseInState(testApp.services, actor, 'mediation.suspended');
     const page = await mediator.get(`/cases/${row.id}`);
     expect(page.status).toBe(200);
+    expect(page.text).toContain('<strong>已暂停：暂停期间不计入期限</strong>');
     expect(page.text).toMatch(
-      /id="deadline-paused"><small>已暂停：暂停期间不计入期限（自 \d{4}年\d{1,2}月\d{1,2}日 起，原因：鉴定）。恢复计时后，期限接着计算。<\/small>/,
+      /id="deadline-paused"><small>自 \d{4}年\d{1,2}月\d{1,2}日 起暂停，原因：鉴定。恢复计时后，期限从暂停处接着计算。<\/small>/,
     );
     expect(page.text).toMatch(
       /若今天恢复计时，\d{4}年\d{1,2}月\d{1,2}日 到期；仍在暂停的每一天，到期日相应顺延/,

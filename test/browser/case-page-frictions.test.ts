@@ -113,8 +113,9 @@ describe('in the browser: the case page and its forms (issue 24)', () => {
     const page = ui.page;
     try {
       await ui.signIn('mediator');
-      // axe (which ui.goto runs) leaves empty style attributes on the fields it measured, which
-      // htmx's swap would copy and the CSP rightly refuse: the form is checked after the swap
+      // ui.goto's screenshot (Playwright hides the caret with an inline style on each field)
+      // and axe leave style attributes on the fields, which htmx's swap copies and the CSP
+      // rightly refuses; a person's browser leaves none: the form is checked after the swap
       await page.goto(`${app.baseUrl}/cases/new`);
       await page.getByLabel('标题').fill('四十户居民反映拆迁补偿不一');
       // a mark that a full page load would wipe

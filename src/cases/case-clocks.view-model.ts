@@ -1,4 +1,4 @@
-import { formatPlainDate } from '../shared/format';
+import { formatMoment, formatPlainDate } from '../shared/format';
 import { type Bilingual, inLocale } from '../shared/i18n/bilingual';
 import { isSettled, readLimitation } from './arbitration-limitation';
 import type { ViewContext } from './case.view-model';
@@ -62,6 +62,8 @@ export function caseClocksView(file: CaseFile, { t, locale }: ViewContext) {
 
   const deadline = row.deadline;
   return {
+    paused: pausedView(file, { t, locale }),
+    court: courtWithoutClockView(file, { t, locale }),
     receivedOn: day(row.receivedOn),
     /** The due date shown is the department's decision to accept (医疗 §40) or the court's ruling (§187), not a mediation period. */
     deadlineLabel:
@@ -77,4 +79,45 @@ export function caseClocksView(file: CaseFile, { t, locale }: ViewContext) {
     runOut,
     limitation,
   };
+}
+
+/**
+ * A paused deadline in words (issue 24): that the paused days do not count, since when and
+ * why, and that the due date shown is the one if the clock ran again today — it moves on
+ * each day the pause lasts (src/deadlines/clock.ts: an open pause is taken to end today).
+ */
+function pausedView(file: CaseFile, { t, locale }: ViewContext) {
+  const deadline = file.row.deadline;
+  if (!deadline?.paused) return null;
+  const open = [...deadline.pauses].reverse().find((pause) => pause.to === undefined);
+  const reason = file.row.snapshot.context.suspendedReason;
+  return {
+    text: t(reason ? 'casePage.clocks.pausedSince' : 'casePage.clocks.pausedSincePlain', {
+      since: open ? formatPlainDate(open.from, locale) : '',
+      reason: reason ? t(`suspendReasons.${reason}`) : '',
+    }),
+    status: t('casePage.clocks.pausedStatus'),
+    dueText: t('casePage.clocks.dueMovesOnResume', { due: formatPlainDate(deadline.due, locale) }),
+  };
+}
+
+/**
+ * With the court for judicial confirmation but no clock kept (a case that reached the court
+ * before the court's period was counted, or imported so): the period the law gives the court,
+ * with its article, and since when the case waits (the day the application was recorded).
+ */
+function courtWithoutClockView(file: CaseFile, { t, locale }: ViewContext) {
+  if (file.row.state !== 'agreement.judicialConfirmation' || file.row.deadline) return null;
+  const period = file.rules.judicialConfirmation.decisionPeriod;
+  const request = [...file.events].reverse().find((event) => event.type === 'REQUEST_JUDICIAL_CONFIRMATION');
+  return t('casePage.clocks.courtPeriod', {
+    since: request ? formatMoment(request.at, locale) : '',
+    period:
+      period.months !== undefined
+        ? t('deadlines.basisMonths', { count: period.months })
+        : t(period.basis === 'working' ? 'deadlines.basisWorking' : 'deadlines.basisCalendar', {
+            days: period.days,
+          }),
+    source: inLocale(locale, period.source),
+  });
 }

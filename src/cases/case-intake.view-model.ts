@@ -13,6 +13,7 @@ import { option, stateLabel, type ViewContext } from './case.view-model';
 import { type FieldSpec, fieldOf } from './case-actions.view-model';
 import type { IntakeReview } from './case-intake.service';
 import { partyKinds, partyLanguages, partyRoles } from './party.entity';
+import { descriptionMaxLength, textLimitView } from './text-limit.view-model';
 
 /** The intake form (/cases/new): registering a dispute, with the duplicate and forum review before saving. */
 
@@ -46,6 +47,7 @@ export function intakeView(
     values,
     errors: state.errors,
     formError: state.formError,
+    descriptionLimit: textLimitView(descriptionMaxLength, t),
     types: disputeTypes.map((type) => option(type, t(`disputeTypes.${type}`), values.type)),
     sources: caseSources.map((source: CaseSource) => option(source, t(`sources.${source}`), values.source)),
     unitChoices:

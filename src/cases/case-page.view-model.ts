@@ -104,6 +104,8 @@ export interface CasePageOptions {
   saved?: string;
   uploaded?: string;
   stale?: boolean;
+  /** The message after a form too large to read (error-handler.ts sends the browser back here). */
+  tooLarge?: string;
   timeline: 'all' | 'important';
 }
 
@@ -142,11 +144,14 @@ export function casePageView(file: CaseFile, options: CasePageOptions, context: 
     agreementUrl: file.agreement ? `/cases/${row.id}/agreement` : null,
     attachments: attachmentsView(file, options, context),
     flash: options.saved
-      ? t('casePage.changed', { event: eventLabel(t, options.saved) })
+      ? t(`casePage.done.${options.saved}`, {
+          defaultValue: t('casePage.changed', { event: eventLabel(t, options.saved.split('-')[0]) }),
+        })
       : options.uploaded
         ? t('attachments.uploaded', { name: options.uploaded })
         : null,
     stale: options.stale === true,
+    tooLarge: options.tooLarge ?? null,
   };
 }
 
@@ -165,11 +170,20 @@ function caseHeaderView(file: CaseFile, context: ViewContext) {
   const grid = file.grid
     ? `${file.grid.community ? `${unitName(file.grid.community, locale)} · ` : ''}${unitName(file.grid.grid, locale)}`
     : null;
+  const clocks = caseClocksView(file, context);
+  const deadline = deadlineView(
+    presented.deadline,
+    row.snapshot.context.suspendedReason,
+    file.today,
+    context,
+  );
   return {
     id: row.id,
     number: row.number,
     title: row.title,
     description: row.description,
+    descriptionPreview: previewOf(row.description),
+    descriptionLength: row.description.length,
     typeLabel: t(`disputeTypes.${row.type}`),
     sourceLabel: t(`sources.${row.source}`),
     stateLabel: stateLabel(t, row.state),
@@ -188,11 +202,26 @@ function caseHeaderView(file: CaseFile, context: ViewContext) {
     imported: row.imported,
     version: row.version,
     grid,
-    deadline: deadlineView(presented.deadline, row.snapshot.context.suspendedReason, file.today, context),
+    // paused: the due date is the one if the clock ran again today, and says so
+    deadline:
+      deadline && clocks.paused
+        ? { ...deadline, status: clocks.paused.status, dueText: clocks.paused.dueText }
+        : deadline,
     confirmation: confirmationView(file, context),
     breach: breachView(file, context),
-    clocks: caseClocksView(file, context),
+    clocks,
   };
+}
+
+/** Past this many characters a description folds, so the parties are not pages further down. */
+const foldDescriptionOver = 600;
+
+/** The first lines of a long description (shown folded, the whole in a <details>), or null when it is short. */
+function previewOf(description: string): string | null {
+  if (description.length <= foldDescriptionOver) return null;
+  const cut = description.slice(0, 240);
+  const lineEnd = cut.lastIndexOf('\n');
+  return `${(lineEnd > 120 ? cut.slice(0, lineEnd) : cut).trimEnd()}…`;
 }
 
 /** The attachments and the upload form (shown again with what failed). */

@@ -81,6 +81,16 @@ export function caseEventFromForm(body: FormBody): Record<string, unknown> {
   return input;
 }
 
+/**
+ * What the page says was done after an event (`?saved=`): the event, and for a session its kind
+ * (a hearing is recorded as a hearing, not as "a mediation record"; casePage.done.*).
+ */
+export function savedKeyOf(input: { type: string; kind?: unknown }): string {
+  return input.type === 'LOG_SESSION' && typeof input.kind === 'string'
+    ? `${input.type}-${input.kind}`
+    : input.type;
+}
+
 /** The party fields of the intake form, as typed (for showing the rows again). */
 export interface PartyRow {
   role: string;

@@ -7,7 +7,7 @@ import { formFailure } from '../shared/http/forms';
 import { parseFilterQuery, parseOrThrow } from '../shared/http/validate';
 import type { UnitService } from '../units/unit.service';
 import { agreementDocumentView } from './agreement-document.view-model';
-import { caseEventFromForm, partyRowsFromForm, registerCaseFromForm } from './case.forms';
+import { caseEventFromForm, partyRowsFromForm, registerCaseFromForm, savedKeyOf } from './case.forms';
 import type { CasePresenter } from './case.presenter';
 import { caseEventSchema, caseListQuerySchema, registerCaseSchema } from './case.schemas';
 import type { CaseService, VisibleCase } from './case.service';
@@ -22,6 +22,7 @@ import { caseDocumentRoutes } from './documents/case-document.web.routes';
 import { documentsPanelView } from './documents/documents-panel.view-model';
 import type { PartyRevealService } from './party-reveal.service';
 import { revealedPartyView } from './revealed-party.view-model';
+import { tooLargeMessage } from './text-limit.view-model';
 
 export interface CaseWebDeps {
   cases: CaseService;
@@ -161,7 +162,12 @@ export function caseWebRoutes({
       path: '/cases/new',
       access: { action: 'case.register' },
       handler: async (req, res) => {
-        await renderIntake(req, res, { values: {}, rows: blankParties(), errors: {} });
+        await renderIntake(req, res, {
+          values: {},
+          rows: blankParties(),
+          errors: {},
+          formError: tooLargeMessage(req.t, req.query),
+        });
       },
     },
     {
@@ -185,7 +191,9 @@ export function caseWebRoutes({
         }
         const rows = partyRowsFromForm(body);
         try {
-          const input = parseOrThrow(registerCaseSchema, registerCaseFromForm(body, rows));
+          const input = parseOrThrow(registerCaseSchema, registerCaseFromForm(body, rows), {
+            names: 'fieldNames.case',
+          });
           const { registered, review } = await intake.intake(actorOf(req), input, {
             confirmed: intent === 'confirm',
             checkOnly: intent === 'check',
@@ -215,13 +223,14 @@ export function caseWebRoutes({
       record,
       handler: async (req, res) => {
         const saved =
-          typeof req.query.saved === 'string' && /^[A-Z_]{3,40}$/.test(req.query.saved)
+          typeof req.query.saved === 'string' && /^[A-Z_]{3,40}(-[a-z]{3,20})?$/.test(req.query.saved)
             ? req.query.saved
             : undefined;
         await renderCase(req, res, {
           timeline: req.query.timeline === 'important' ? 'important' : 'all',
           saved: req.query.registered === '1' ? 'REGISTERED' : saved,
           uploaded: typeof req.query.uploaded === 'string' ? req.query.uploaded.slice(0, 255) : undefined,
+          tooLarge: tooLargeMessage(req.t, req.query),
         });
       },
     },
@@ -235,11 +244,11 @@ export function caseWebRoutes({
         const body = (req.body ?? {}) as Record<string, unknown>;
         const formKey = typeof body.formKey === 'string' ? body.formKey : String(body.type ?? '');
         try {
-          const input = parseOrThrow(caseEventSchema, caseEventFromForm(body));
+          const input = parseOrThrow(caseEventSchema, caseEventFromForm(body), { names: 'fieldNames.case' });
           const { lookupCode } = await workflow.applyForAnswer(actorOf(req), id, input, originOf(req));
           // accepted: the parties' new lookup code, shown once on the page (issue 20)
           if (lookupCode) await partyAccess?.keepToShowOnce(req, { type: 'case', id }, lookupCode);
-          res.redirect(303, `/cases/${id}?saved=${input.type}`);
+          res.redirect(303, `/cases/${id}?saved=${savedKeyOf(input)}`);
         } catch (error) {
           const failure = formFailure(req, error);
           await renderCase(

@@ -13,14 +13,17 @@ export function revealedPartyView(
   return {
     title: t('casePage.revealTitle'),
     case: { id: caseRow.id, number: caseRow.number, title: caseRow.title, url: `/cases/${caseRow.id}` },
-    party: {
-      id: revealed.party.id,
-      name: revealed.party.name,
-      roleLabel: t(`partyRoles.${revealed.party.role}`),
-      kindLabel: t(`partyKinds.${revealed.party.kind}`),
-      idNumber: revealed.idNumber,
-      phone: revealed.phone,
-      address: revealed.party.address,
-    },
+    parties: [
+      {
+        id: revealed.party.id,
+        name: revealed.party.name,
+        roleLabel: t(`partyRoles.${revealed.party.role}`),
+        kindLabel: t(`partyKinds.${revealed.party.kind}`),
+        idNumber: revealed.idNumber,
+        phone: revealed.phone,
+        address: revealed.party.address,
+        revealed: true,
+      },
+    ],
   };
 }

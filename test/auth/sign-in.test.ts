@@ -284,7 +284,7 @@ describe('signing in', () => {
     expect(response.status).toBe(400);
     expect(response.body.error).toMatchObject({ code: 'validation_failed' });
     expect(response.body.error.details).toEqual([
-      expect.objectContaining({ field: 'password', message: 'is required' }),
+      expect.objectContaining({ field: 'password', message: 'This field is required.' }),
     ]);
   });
 

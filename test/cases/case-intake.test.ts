@@ -59,7 +59,7 @@ describe('intake: registering a dispute in the browser', () => {
     );
     expect(response.status).toBe(400);
     expect(response.text).toContain('提交的内容有误，请检查标出的字段。');
-    expect(response.text).toMatch(/id="error-title" class="field-error">必填/);
+    expect(response.text).toMatch(/id="error-title" class="field-error">请填写标题/);
     expect(response.text).toMatch(
       /id="field-parties\.0\.idNumber-error" class="field-error">身份证号应为 18 位（最后一位可为 X）</,
     );
@@ -77,7 +77,7 @@ describe('intake: registering a dispute in the browser', () => {
     await english.get('/cases/new');
     const response = await english.post('/cases', intakeForm({ title: '' }));
     expect(response.status).toBe(400);
-    expect(response.text).toMatch(/id="error-title" class="field-error">is required/);
+    expect(response.text).toMatch(/id="error-title" class="field-error">Enter the title\./);
     expect(response.text).toContain('Register a dispute');
   });
 
@@ -98,7 +98,7 @@ describe('intake: registering a dispute in the browser', () => {
     const response = await mediator.post('/cases', intakeForm({ title: '一个全新的纠纷：小区停车位被占用' }));
     expect(response.status).toBe(303);
     const page = await mediator.get(response.headers.location);
-    expect(page.text).toContain('已保存：登记。');
+    expect(page.text).toContain('已登记本案。');
     expect(page.text).toContain('一个全新的纠纷：小区停车位被占用');
     expect(page.text).toContain('310***********123X');
     expect(page.text).toContain('137****1111');

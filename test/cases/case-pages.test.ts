@@ -132,7 +132,7 @@ describe('the case page', () => {
     expect(accepted.status).toBe(303);
     expect(accepted.headers.location).toBe(`/cases/${row.id}?saved=ACCEPT`);
     const page = await browser.get(accepted.headers.location);
-    expect(page.text).toContain('已保存：受理。');
+    expect(page.text).toContain('已受理本案。');
     expect(page.text).toContain('待分派调解员');
     // 人民调解工作若干规定 §33: one calendar month (民法典 §202, ending on a working day, 民事诉讼法 §85)
     expect(page.text).toMatch(
@@ -154,7 +154,7 @@ describe('the case page', () => {
     });
     expect(response.status).toBe(400);
     expect(response.text).toMatch(/<details open>\s*<summary[^>]*>上报<\/summary>/);
-    expect(response.text).toMatch(/id="ESCALATE-reasonCode-error" class="field-error">不是允许的取值/);
+    expect(response.text).toMatch(/id="ESCALATE-reasonCode-error" class="field-error">请选择上报原因/);
     expect(response.text).toContain('>双方要求由镇里调解。</textarea>');
     // the page shown again still carries a CSRF token, so the corrected form can be sent
     expect(response.text).toMatch(/name="_csrf" value="[^"]+"/);

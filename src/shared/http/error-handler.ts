@@ -3,6 +3,7 @@ import { defaults } from '../../../config/defaults';
 import { isDatabaseUnavailable } from '../db/database-errors';
 import { isConcurrentWriteFailure } from '../db/write-conflict';
 import { AppError, ConflictError, type ErrorDetail, NotFoundError, ServiceUnavailableError } from '../errors';
+import { detailMessage } from './validate';
 
 /** A call to the JSON API (`/api/…`), wherever the router that sees it is mounted. */
 export function isApiRequest(req: Request): boolean {
@@ -17,9 +18,29 @@ export function wantsJson(req: Request): boolean {
 function translateDetails(req: Request, details: ErrorDetail[] | undefined) {
   return details?.map((detail) => ({
     ...detail,
-    message: req.t(detail.message, { ...detail.params, defaultValue: detail.message }),
+    message: detailMessage(req.t, detail),
     params: undefined,
   }));
+}
+
+/**
+ * A form too large for the body parser was never read, so it cannot be shown again as typed:
+ * a person is sent back to the page the form is on (same origin only), marked `tooLarge=1`,
+ * where the page says what the limit is and the page's draft script puts the text back —
+ * rather than a bare 413 page that loses everything (issue 24).
+ */
+function formPageOf(req: Request): string | null {
+  if (wantsJson(req) || req.method !== 'POST') return null;
+  const referer = req.get('referer');
+  if (!referer) return null;
+  try {
+    const url = new URL(referer);
+    if (url.host !== req.get('host')) return null;
+    url.searchParams.set('tooLarge', '1');
+    return `${url.pathname}${url.search}`;
+  } catch {
+    return null;
+  }
 }
 
 /** Anything no route answered. */
@@ -60,6 +81,8 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
   });
   const details = translateDetails(req, appError.details);
   if (res.headersSent) return;
+  const formPage = error?.type === 'entity.too.large' ? formPageOf(req) : null;
+  if (formPage) return res.redirect(303, formPage);
   res.status(appError.status);
   if (appError instanceof ServiceUnavailableError) res.set('Retry-After', String(appError.retryAfterSeconds));
   if (wantsJson(req)) {

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import { AppError } from '../errors';
+import { detailMessage } from './validate';
 
 /** What a form shows again after a failed submission: what was typed, and each message by its field. */
 export interface FormFailure {
@@ -20,7 +21,7 @@ export function formFailure(req: Request, error: unknown): FormFailure {
   const errors: Record<string, string> = {};
   for (const detail of error.details ?? []) {
     const field = detail.field || '_form';
-    errors[field] ??= req.t(detail.message, { ...detail.params, defaultValue: detail.message });
+    errors[field] ??= detailMessage(req.t, detail);
   }
   const values = Object.fromEntries(
     Object.entries((req.body ?? {}) as Record<string, unknown>).filter(

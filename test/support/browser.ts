@@ -154,7 +154,23 @@ export class UiSession {
           .join('; ')}`,
       );
     }
+    for (const id of await this.duplicateIds())
+      this.problems.push(`duplicate id "${id}" on ${label} (${this.page.url()})`);
     await this.screenshot(label);
+  }
+
+  /**
+   * The ids that more than one element of the page carries: a label's `for`, an
+   * aria-describedby or a fragment link then finds only the first (axe reports these as
+   * minor, which the check above lets through, so every page is counted here).
+   */
+  async duplicateIds(): Promise<string[]> {
+    return this.page.evaluate(() => {
+      const seen = new Map<string, number>();
+      for (const element of document.querySelectorAll('[id]'))
+        seen.set(element.id, (seen.get(element.id) ?? 0) + 1);
+      return [...seen].filter(([, count]) => count > 1).map(([id, count]) => `${id} ×${count}`);
+    });
   }
 
   async axe(): Promise<AxeViolation[]> {

@@ -106,7 +106,7 @@ export class UiSession {
     });
     page.on('response', (response) => {
       const url = new URL(response.url());
-      if (response.status() >= 400 && url.pathname !== '/favicon.ico')
+      if (response.status() >= 400)
         this.problems.push(`${response.status()} for ${url.pathname}${url.search}`);
     });
     page.on('pageerror', (error) => this.problems.push(`script error on ${page.url()}: ${error.message}`));
@@ -154,9 +154,28 @@ export class UiSession {
           .join('; ')}`,
       );
     }
+    await this.checkIcon(label);
     for (const id of await this.duplicateIds())
       this.problems.push(`duplicate id "${id}" on ${label} (${this.page.url()})`);
     await this.screenshot(label);
+  }
+
+  /** Every page links the app's icon (else the browser asks for /favicon.ico, a 404 in its console), and it loads. */
+  private iconChecked = false;
+  async checkIcon(label: string): Promise<void> {
+    const href = await this.page
+      .locator('head link[rel="icon"]')
+      .first()
+      .getAttribute('href', { timeout: 1000 })
+      .catch(() => null);
+    if (!href) {
+      this.problems.push(`no icon linked on ${label} (${this.page.url()})`);
+      return;
+    }
+    if (this.iconChecked) return;
+    this.iconChecked = true;
+    const icon = await this.page.request.get(new URL(href, this.page.url()).toString());
+    if (!icon.ok()) this.problems.push(`${icon.status()} for the icon ${href}`);
   }
 
   /**

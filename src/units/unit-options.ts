@@ -50,6 +50,40 @@ export function departmentOptions(
 }
 
 /**
+ * People's-mediation units as the choices of a hand-off to the people's track: one
+ * <optgroup> per level down to the street — the district centre, the street/town centres —
+ * then one per street of its workstations, under that street's name (41 units in the demo
+ * district, too many to scan as one list). Units keep the order they come in (the tree's).
+ */
+export function mediationUnitOptions(
+  units: Unit[],
+  {
+    locale,
+    groups,
+  }: {
+    locale: Locale;
+    groups: { district: string; street: string; communitiesOf: (street: string) => string };
+  },
+): Array<{ value: string; label: string; group: string }> {
+  const byId = new Map(units.map((unit) => [unit.id, unit]));
+  const option = (unit: Unit, group: string) => ({ value: unit.id, label: unitName(unit, locale), group });
+  const communities = new Map<string, Unit[]>();
+  for (const unit of units.filter((one) => one.kind === 'community')) {
+    const key = unit.parentId ?? '';
+    communities.set(key, [...(communities.get(key) ?? []), unit]);
+  }
+  return [
+    ...units.filter((unit) => unit.kind === 'district').map((unit) => option(unit, groups.district)),
+    ...units.filter((unit) => unit.kind === 'street').map((unit) => option(unit, groups.street)),
+    ...[...communities].flatMap(([parentId, members]) => {
+      const parent = byId.get(parentId);
+      const group = groups.communitiesOf(parent ? unitName(parent, locale) : '');
+      return members.map((unit) => option(unit, group));
+    }),
+  ];
+}
+
+/**
  * Active units as the options of a form's <select> (users, units, statistics, the escalations
  * filter, petitions): the tree indented, with each unit's code, the chosen one selected.
  */

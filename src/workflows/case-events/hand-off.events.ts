@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { type MediationLevel, mediationLevelOf } from '../../units/unit.entity';
 import { unitName } from '../../units/unit.presenter';
-import { departmentOptions, mediationUnitOptions, unitOptions } from '../../units/unit-options';
+import {
+  departmentOptions,
+  groupedUnitOptions,
+  unitGroupLabels,
+  unitOptions,
+} from '../../units/unit-options';
 import { type Track, tracks } from '../rules/dispute-rules.types';
 import {
   declareCaseEvent,
@@ -163,16 +168,9 @@ export const transfer = declareCaseEvent<TransferEvent>()(transferSchema, {
     const targets: readonly Track[] = track ? allowedTransfers[track] : [];
     const unitOptionsFor: Record<Track, () => Array<{ value: string; label: string; group?: string }>> = {
       people: () =>
-        mediationUnitOptions(
+        groupedUnitOptions(
           units.filter((unit) => mediationLevelOf(unit.kind) !== null),
-          {
-            locale,
-            groups: {
-              district: t('actionForms.unitGroups.district'),
-              street: t('actionForms.unitGroups.street'),
-              communitiesOf: (street) => t('actionForms.unitGroups.communities', { street }),
-            },
-          },
+          { locale, groups: unitGroupLabels(t) },
         ),
       administrative: () =>
         departmentOptions(

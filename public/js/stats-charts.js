@@ -15,6 +15,8 @@
     };
     draw('chart-monthly', {
       legend: {},
+      // room on the right for the last month's label, which sits centred under its bar
+      grid: { containLabel: true, left: 8, right: 24 },
       xAxis: { type: 'category', data: data.monthly.map((row) => row.month) },
       yAxis: { type: 'value', minInterval: 1 }, // counts of cases: whole numbers only
       series: [

@@ -119,7 +119,7 @@ export function supervisionRoutes(
           case: { id: row.id, number: row.number, title: row.title },
           result: {
             valid: result.valid,
-            events: result.events,
+            validText: req.t('chainCheck.valid', { count: result.events }),
             firstBrokenSeq: result.firstBrokenSeq,
             mismatches: mismatchTexts(req, result.mismatches),
           },

@@ -84,7 +84,7 @@ export function routeTable(services: Services, config: Config, clock: Clock): Ro
     ...statsRoutes(services.stats),
     ...statsWebRoutes(services.stats, services.units),
     ...statsExportRoutes(services.stats, services.units, clock),
-    ...supervisionRoutes(services.supervision, services.units, services.checkpoints),
+    ...supervisionRoutes(services.supervision, services.units, services.checkpoints, services.cases),
     ...importRoutes(services.imports, config),
     ...notificationRoutes({
       preferences: services.notificationPreferences,

@@ -15,17 +15,29 @@
     };
     draw('chart-monthly', {
       legend: {},
+      // room on the right for the last month's label, which sits centred under its bar
+      grid: { containLabel: true, left: 8, right: 24 },
       xAxis: { type: 'category', data: data.monthly.map((row) => row.month) },
-      yAxis: { type: 'value' },
+      yAxis: { type: 'value', minInterval: 1 }, // counts of cases: whole numbers only
       series: [
         { name: data.labels.received, type: 'bar', data: data.monthly.map((row) => row.received) },
         { name: data.labels.closed, type: 'line', data: data.monthly.map((row) => row.closed) },
       ],
     });
+    // Dispute types as horizontal bars: their names (房屋征收/拆迁纠纷) read level and whole
+    // beside the bars, wrapped if long, where rotated labels under columns were clipped. The
+    // chart grows with the number of types so that each keeps a readable row.
+    const typeChart = document.getElementById('chart-by-type');
+    if (typeChart) typeChart.style.height = `${Math.max(320, 80 + data.byType.length * 36)}px`;
     draw('chart-by-type', {
       legend: {},
-      xAxis: { type: 'category', data: data.byType.map((row) => row.name), axisLabel: { interval: 0, rotate: 30 } },
-      yAxis: { type: 'value' },
+      xAxis: { type: 'value', minInterval: 1 },
+      yAxis: {
+        type: 'category',
+        inverse: true, // the table's order, top to bottom
+        data: data.byType.map((row) => row.name),
+        axisLabel: { interval: 0, width: 112, overflow: 'break', lineHeight: 14 },
+      },
       series: [
         { name: data.labels.received, type: 'bar', data: data.byType.map((row) => row.received) },
         { name: data.labels.closed, type: 'bar', data: data.byType.map((row) => row.closed) },

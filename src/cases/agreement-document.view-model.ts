@@ -2,7 +2,7 @@ import { formatPlainDate } from '../shared/format';
 import { unitName } from '../units/unit.presenter';
 import type { ViewContext } from './case.view-model';
 import type { CaseFile, DocumentParty } from './case-file.service';
-import { partyLines } from './documents/document-parts';
+import { partyLines, signingParties } from './documents/document-parts';
 
 /** The printed agreement (人民调解协议书, templates/documents/agreement.hbs). */
 export function agreementDocumentView(
@@ -37,9 +37,7 @@ export function agreementDocumentView(
       : t('agreementDoc.performAsAgreed'),
     reachedOn: t('agreementDoc.reachedOn', { date: formatPlainDate(agreement.reachedOn, locale) }),
     copies: t('agreementDoc.copies', { n: sides + 1 }),
-    signatures: parties
-      .filter((entry) => entry.party.role !== 'third_party')
-      .map((entry) => ({ label: `${t(`partyRoles.${entry.party.role}`)}：${entry.party.name}` })),
+    signatures: signingParties(parties, t),
     mediator: file.row.mediatorId ? (file.users.get(file.row.mediatorId)?.displayName ?? '') : '',
   };
 }

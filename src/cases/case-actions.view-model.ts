@@ -1,5 +1,6 @@
 import type { TFunction } from 'i18next';
 import { toLocalDateTimeInput } from '../shared/format';
+import { optionGroupsOf } from '../shared/http/forms';
 import type { Locale } from '../shared/i18n/i18n';
 import {
   type EventForm,
@@ -146,24 +147,6 @@ export function fieldOf(id: string, field: FieldSpec, value: string, error: stri
     })),
     optionGroups: optionGroupsOf(field.options ?? [], value),
   };
-}
-
-/** A select's options in runs: the ungrouped ones, then one run per `group` (an <optgroup> labelled so). */
-function optionGroupsOf(options: NonNullable<FieldSpec['options']>, value: string) {
-  const groups: Array<{
-    label: string | null;
-    options: Array<{ value: string; label: string; selected: boolean }>;
-  }> = [];
-  for (const option of options) {
-    const label = option.group ?? null;
-    let group = groups.at(-1);
-    if (!group || group.label !== label) {
-      group = { label, options: [] };
-      groups.push(group);
-    }
-    group.options.push({ value: option.value, label: option.label, selected: option.value === value });
-  }
-  return groups;
 }
 
 function fieldView(form: FormSpec, field: FieldSpec, failure: ActionFailure | undefined) {

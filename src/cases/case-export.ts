@@ -4,7 +4,7 @@ import type { TFunction } from 'i18next';
 import type { Actor } from '../access/actor';
 import { todayInShanghai } from '../deadlines/working-calendar';
 import type { Clock } from '../shared/clock';
-import { formatMoment, formatPlainDate } from '../shared/format';
+import { toLocalDateTimeInput } from '../shared/format';
 import type { Locale } from '../shared/i18n/i18n';
 import { unitName } from '../units/unit.presenter';
 import type { Case } from './case.entity';
@@ -25,10 +25,20 @@ export function neutraliseFormula(value: string): string {
   return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
+/**
+ * A moment in a CSV cell: `2026-12-03 16:15`, Asia/Shanghai (the district's clock, as every
+ * page shows it), in both languages. A spreadsheet reads this form as a date and time and
+ * sorts it; the localised text the pages show (2026年12月3日 16:15) it keeps as text, which
+ * sorts by its characters. A day (the deadline) is its `YYYY-MM-DD` alone.
+ */
+export function csvMoment(date: Date): string {
+  return toLocalDateTimeInput(date).replace('T', ' ');
+}
+
 /** The case list as CSV (Excel-friendly UTF-8 with BOM), headed and labelled in the reader's language. */
 export function casesCsv(
   rows: Array<{ row: Case; presented: ReturnType<typeof presentCase> }>,
-  { t, locale }: { t: TFunction; locale: Locale },
+  { t }: { t: TFunction; locale: Locale },
 ): string {
   const header = [
     t('cases.number'),
@@ -62,12 +72,12 @@ export function casesCsv(
       presented.holdingUnit?.name ?? '',
       presented.registeredUnit?.name ?? '',
       presented.mediator?.displayName ?? '',
-      presented.deadline ? formatPlainDate(presented.deadline.due, locale) : '',
+      presented.deadline ? presented.deadline.due : '',
       presented.deadline ? (presented.overdue ? t('cases.yes') : t('cases.no')) : '',
       presented.amountInDispute === null ? '' : presented.amountInDispute.toFixed(2),
       presented.groupSize === null ? '' : String(presented.groupSize),
-      formatMoment(row.createdAt, locale),
-      row.closedAt ? formatMoment(row.closedAt, locale) : '',
+      csvMoment(row.createdAt),
+      row.closedAt ? csvMoment(row.closedAt) : '',
     ].map(neutraliseFormula),
   );
   return byteOrderMark + stringify([header, ...body], { record_delimiter: 'windows' });

@@ -36,7 +36,7 @@ export interface CaseFile {
   /** The events this actor may send now (the statechart's and the policy's answer). */
   allowedEvents: string[];
   /** What else this actor may do on the case (the policy's answers). */
-  may: { reveal: boolean; attach: boolean };
+  may: { reveal: boolean; attach: boolean; verify: boolean };
   holdingUnit: Unit;
   /** The units of the case's district, by id (names, and the choices the action forms offer). */
   units: Map<string, Unit>;
@@ -158,6 +158,8 @@ export class CaseFileService {
       may: {
         reveal: policy.can(actor, 'party.reveal', resource),
         attach: policy.can(actor, 'attachment.add', resource),
+        // the audit-chain check of this case alone (a supervisor over it)
+        verify: policy.can(actor, 'supervision.view', resource),
       },
       holdingUnit,
       units,

@@ -142,6 +142,7 @@ export function casePageView(file: CaseFile, options: CasePageOptions, context: 
     actions,
     hasActions: actions.length > 0,
     agreementUrl: file.agreement ? `/cases/${row.id}/agreement` : null,
+    chainCheckUrl: file.may.verify ? `/cases/${row.id}/verify` : null,
     attachments: attachmentsView(file, options, context),
     flash: options.saved
       ? t(`casePage.done.${options.saved}`, {

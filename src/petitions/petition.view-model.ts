@@ -4,10 +4,11 @@ import { daysLeftText } from '../deadlines/days-left.presenter';
 import { daysBetween } from '../deadlines/plain-date';
 import { provisionalText } from '../deadlines/provisional.presenter';
 import { formatMoment, formatPlainDate } from '../shared/format';
+import { optionGroupsOf } from '../shared/http/forms';
 import { inLocale } from '../shared/i18n/bilingual';
 import type { Locale } from '../shared/i18n/i18n';
 import type { Unit } from '../units/unit.entity';
-import { unitSelectOptions } from '../units/unit-options';
+import { groupedUnitOptions, unitGroupLabels } from '../units/unit-options';
 import type { User } from '../users/user.entity';
 import { disputeTypes } from '../workflows/rules/dispute-rules.types';
 import type { PetitionEventRecord } from '../workflows/workflow-event.entity';
@@ -194,7 +195,14 @@ export function petitionPageView(page: PetitionPage, { t, locale }: PageContext)
     canVisit: page.mayVisit,
     today: page.today,
     agentOptions: page.agents.map((agent) => ({ value: agent.id, label: agent.displayName })),
-    unitOptions: unitSelectOptions(page.units, locale),
+    // FORWARD's target: grouped by level, street, departments and courts (not one list of every unit)
+    unitGroups: optionGroupsOf(
+      groupedUnitOptions(
+        page.units.filter((unit) => unit.active),
+        { locale, groups: unitGroupLabels(t) },
+      ),
+      '',
+    ),
   };
 }
 

@@ -1,18 +1,35 @@
 import type { RouteSpec } from '../access/route-table';
-import { actorOf, originOf } from '../access/route-table';
+import { actorOf, authorizedRecordOf, originOf } from '../access/route-table';
+import type { CaseService, VisibleCase } from '../cases/case.service';
 import { daysLeftText } from '../deadlines/days-left.presenter';
 import { provisionalText } from '../deadlines/provisional.presenter';
 import type { AuditCheckpointService } from '../integrity/audit-checkpoint.service';
+import type { RecordMismatch } from '../integrity/mirrored-records';
 import { formatDateTime, formatPlainDate } from '../shared/format';
 import { unitName } from '../units/unit.presenter';
 import type { UnitService } from '../units/unit.service';
 import type { SupervisionService } from './supervision.service';
 
-/** The overdue list (by how late, by unit) and the audit-chain check of the whole subtree. */
+/** A record that does not match its chain's events, said in the reader's language. */
+function mismatchTexts(req: import('express').Request, mismatches: RecordMismatch[]): string[] {
+  return mismatches.map((mismatch) =>
+    req.t(`supervision.mismatch.${['event', 'record'].includes(mismatch.field) ? mismatch.field : 'field'}`, {
+      record: req.t(`supervision.records.${mismatch.record}`),
+      field: mismatch.field,
+      seq: mismatch.eventSeq,
+    }),
+  );
+}
+
+/**
+ * The overdue list (by how late, by unit) and the audit-chain check of the whole subtree,
+ * or of one case from its page.
+ */
 export function supervisionRoutes(
   supervision: SupervisionService,
   units: UnitService,
   checkpoints: AuditCheckpointService,
+  cases: Pick<CaseService, 'getVisible'>,
 ): RouteSpec[] {
   /** The signed checkpoints' part of the page: the public key, the latest checkpoint, the button. */
   const checkpointView = async (req: import('express').Request) => {
@@ -79,20 +96,33 @@ export function supervisionRoutes(
             checked: result.checked,
             broken: result.broken.map((row) => ({
               ...row,
-              mismatches: row.mismatches.map((mismatch) =>
-                req.t(
-                  `supervision.mismatch.${['event', 'record'].includes(mismatch.field) ? mismatch.field : 'field'}`,
-                  {
-                    record: req.t(`supervision.records.${mismatch.record}`),
-                    field: mismatch.field,
-                    seq: mismatch.eventSeq,
-                  },
-                ),
-              ),
+              mismatches: mismatchTexts(req, row.mismatches),
             })),
           },
           valid: result.broken.length === 0,
           checkpoints: await checkpointView(req),
+        });
+      },
+    },
+    {
+      // the case page's button: a page with the answer (with htmx, the answer alone is taken
+      // into the case page, under the button)
+      method: 'post',
+      path: '/cases/:id/verify',
+      access: { action: 'supervision.view' },
+      record: { param: 'id', kind: 'case', authorize: (actor, id) => cases.getVisible(actor, id) },
+      handler: async (req, res) => {
+        const { row } = authorizedRecordOf<VisibleCase>(req);
+        const result = await supervision.verifyCase(actorOf(req), row, originOf(req).ip);
+        res.render('cases/chain-check', {
+          title: req.t('chainCheck.title', { number: row.number }),
+          case: { id: row.id, number: row.number, title: row.title },
+          result: {
+            valid: result.valid,
+            validText: req.t('chainCheck.valid', { count: result.events }),
+            firstBrokenSeq: result.firstBrokenSeq,
+            mismatches: mismatchTexts(req, result.mismatches),
+          },
         });
       },
     },

@@ -1,3 +1,4 @@
+import type { TFunction } from 'i18next';
 import type { Locale } from '../shared/i18n/i18n';
 import type { DepartmentKey, Unit } from './unit.entity';
 import { unitName } from './unit.presenter';
@@ -46,6 +47,60 @@ export function departmentOptions(
       ...option,
       group: others,
     })),
+  ];
+}
+
+/** The labels of the groups `groupedUnitOptions` puts units in, in the reader's language. */
+export interface UnitGroupLabels {
+  district: string;
+  street: string;
+  /** The workstations of one street, by the street's name. */
+  communitiesOf: (street: string) => string;
+  department: string;
+  court: string;
+}
+
+/** The groups of a hand-off's unit list, named in the reader's language. */
+export function unitGroupLabels(t: TFunction): UnitGroupLabels {
+  return {
+    district: t('actionForms.unitGroups.district'),
+    street: t('actionForms.unitGroups.street'),
+    communitiesOf: (street) => t('actionForms.unitGroups.communities', { street }),
+    department: t('actionForms.unitGroups.department'),
+    court: t('actionForms.unitGroups.court'),
+  };
+}
+
+/**
+ * Units as the choices of a hand-off (a case's transfer to the people's track, a petition's
+ * forward): one <optgroup> per level down to the street — the district centre, the
+ * street/town centres — then one per street of its workstations, under that street's name,
+ * then the departments and the courts (41 mediation units in the demo district, too many to
+ * scan as one list). Within a group units keep the order they come in (the tree's).
+ */
+export function groupedUnitOptions(
+  units: Unit[],
+  { locale, groups }: { locale: Locale; groups: UnitGroupLabels },
+): Array<{ value: string; label: string; group: string }> {
+  const byId = new Map(units.map((unit) => [unit.id, unit]));
+  const option = (unit: Unit, group: string) => ({ value: unit.id, label: unitName(unit, locale), group });
+  const ofKind = (kind: Unit['kind'], group: string) =>
+    units.filter((unit) => unit.kind === kind).map((unit) => option(unit, group));
+  const communities = new Map<string, Unit[]>();
+  for (const unit of units.filter((one) => one.kind === 'community')) {
+    const key = unit.parentId ?? '';
+    communities.set(key, [...(communities.get(key) ?? []), unit]);
+  }
+  return [
+    ...ofKind('district', groups.district),
+    ...ofKind('street', groups.street),
+    ...[...communities].flatMap(([parentId, members]) => {
+      const parent = byId.get(parentId);
+      const group = groups.communitiesOf(parent ? unitName(parent, locale) : '');
+      return members.map((unit) => option(unit, group));
+    }),
+    ...ofKind('department', groups.department),
+    ...ofKind('court', groups.court),
   ];
 }
 

@@ -304,6 +304,16 @@ export async function supervisorReviewsHandOffs(browser: Browser, app: RunningAp
       /已校验 \d+ 件案件和信访件，审计链全部完好，记录与事件一致。/,
     );
 
+    // one case's chain, from its page: with htmx the answer comes in under the button
+    await ui.goto(`/cases/${justified.id}`, 'case-to-verify');
+    const chainCheck = page.locator('#chain-check');
+    await chainCheck.getByRole('button', { name: '校验本案审计链' }).click();
+    await expect(text(chainCheck.getByRole('status'))).resolves.toMatch(
+      /^本案审计链完好：\d+ 条事件逐一校验通过，记录与事件一致。$/,
+    );
+    expect(new URL(page.url()).pathname).toBe(`/cases/${justified.id}`);
+    expect(await ui.duplicateIds()).toEqual([]);
+
     expect(ui.problems).toEqual([]);
     return ui.visited;
   } finally {

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import type { Browser } from 'playwright-core';
 import { desktop, launchChromium, type RunningApp, startBrowserTestApp, UiSession } from '../support/browser';
@@ -88,6 +89,25 @@ describe('in the browser: the Excel exports of the case list and the statistics'
       expect(row.getCell(column('收到申请日期')).type).toBe(ExcelJS.ValueType.Date);
       expect(row.getCell(column('申请人')).text).toBe('孙丽华 310***********0014 139****1111');
       expect(row.getCell(column('被申请人')).text).toBe('上海某餐饮有限公司 913***********2342');
+
+      // the CSV beside it: its dates in ISO form on the district's clock, which a spreadsheet sorts
+      const [csvDownload] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('link', { name: '导出 CSV' }).click(),
+      ]);
+      const csvFile = await csvDownload.path();
+      if (!csvFile) throw new Error('the CSV was not saved');
+      const [csvHeader, ...csvRows] = parse(
+        fs.readFileSync(csvFile, 'utf8').replace(/^\uFEFF/, ''),
+      ) as string[][];
+      const labourRow = csvRows.find((cells) => cells[csvHeader.indexOf('案号')] === labour.number) ?? [];
+      // Asia/Shanghai has no summer time: its clock is UTC + 8 hours
+      const shanghai = new Date(labour.createdAt.getTime() + 8 * 3600_000).toISOString();
+      expect(labourRow[csvHeader.indexOf('登记时间')]).toBe(
+        `${shanghai.slice(0, 10)} ${shanghai.slice(11, 16)}`,
+      );
+      for (const cells of csvRows)
+        expect(cells[csvHeader.indexOf('登记时间')]).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
       expect(ui.problems).toEqual([]);
     } finally {
       await ui.close();

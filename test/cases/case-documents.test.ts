@@ -325,6 +325,27 @@ describe('the procedure’s printed documents of a case (issue 20)', () => {
     expect(notice.text).not.toContain(creditCode);
   });
 
+  it('the agreement in English punctuates its labels half-width (ID number: …, a role in (…)); in Chinese full-width', async () => {
+    const mediator = await actorNamed(testApp.services, testApp.db, 'mediator');
+    const row = await caseInState(testApp.services, mediator, 'agreement.awaitingFulfilment', {
+      parties: partiesOfNewCase(),
+    });
+    const english = new Browser(testApp.app);
+    await english.signIn('mediator', demoPassword);
+    await english.post('/locale', { locale: 'en', returnTo: '/' });
+    const document = await english.get(`/cases/${row.id}/agreement`);
+    expect(document.status).toBe(200);
+    expect(document.text).toContain(`ID number: ${applicantId}`);
+    expect(document.text).toContain('Applicant: 陈文静');
+    // full-width punctuation next to English words or markup is the template's, not what was
+    // typed (the typed terms may end in 。 before their closing tag)
+    const article = document.text.slice(document.text.indexOf('<article'));
+    expect(article.match(/[A-Za-z>][：（），。]|[：（），][A-Za-z<]/g) ?? []).toEqual([]);
+    const chinese = await browsers.mediator.get(`/cases/${row.id}/agreement`);
+    expect(chinese.text).toContain(`身份证号：${applicantId}`);
+    expect(chinese.text).toContain('申请人：陈文静');
+  });
+
   it('调解笔录 names the case’s mediator, not whoever logged the session; 送达回证 has lines for the place and for who received it on the recipient’s behalf', async () => {
     const mediator = await actorNamed(testApp.services, testApp.db, 'mediator');
     const colleague = await createUser(testApp.db, {

@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import request from 'supertest';
 import { demoPassword } from '../../src/demo/demo-accounts';
 import { apiToken, Browser } from '../support/auth';
@@ -106,6 +107,39 @@ describe('the case list, its CSV export and the dashboard', () => {
     expect(text).not.toContain(neighbour.number);
     expect(text).toContain(`"'=HYPERLINK(""http://x"")"`);
     expect(lines.every((line) => line.includes('劳动争议'))).toBe(true);
+  });
+
+  it('writes the CSV dates in ISO form on the district clock, in both languages, so a spreadsheet sorts them', async () => {
+    const actor = await actorNamed(testApp.services, testApp.db, 'mediator');
+    const open = await caseInState(testApp.services, actor, 'mediation.inProgress', { type: 'family' });
+    const closed = await caseInState(testApp.services, actor, 'closed', { type: 'family' });
+    // Asia/Shanghai has no summer time: a moment there is UTC + 8 hours
+    const shanghai = (moment: Date) =>
+      new Date(moment.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+    const token = await apiToken(testApp.app, 'mediator', demoPassword);
+    for (const language of ['zh-CN', 'en']) {
+      const response = await request(testApp.app)
+        .get('/api/v1/exports/cases.csv?type=family')
+        .set({ Authorization: `Bearer ${token}`, 'Accept-Language': language });
+      expect(response.status).toBe(200);
+      const [header, ...rows] = parse(response.text.replace(/^\uFEFF/, '')) as string[][];
+      const column = (name: string) => header.indexOf(name);
+      const [due, registeredAt, closedAt] =
+        language === 'en'
+          ? [column('Deadline'), column('Registered'), column('Closed')]
+          : [column('期限截止日'), column('登记时间'), column('结案时间')];
+      expect([due, registeredAt, closedAt].every((index) => index >= 0)).toBe(true);
+      const rowOf = (number: string) => rows.find((row) => row[0] === number) ?? [];
+      expect(rowOf(open.number)[registeredAt]).toBe(shanghai(open.createdAt));
+      expect(rowOf(open.number)[due]).toBe(open.deadline?.due);
+      expect(rowOf(open.number)[due]).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      expect(rowOf(closed.number)[closedAt]).toBe(shanghai(closed.closedAt as Date));
+      for (const row of rows) {
+        expect(row[registeredAt]).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+        expect(row[closedAt]).toMatch(/^(\d{4}-\d{2}-\d{2} \d{2}:\d{2})?$/);
+        expect(row[due]).toMatch(/^(\d{4}-\d{2}-\d{2})?$/);
+      }
+    }
   });
 
   it('the API exports the same CSV to a system with a token', async () => {

@@ -75,7 +75,19 @@ describe('the petition pages (agent on a phone, supervisor deciding)', () => {
     expect(list.text).toContain('噪音扰民');
     expect(list.text).toMatch(/现由 莘庄镇[^<]* 办理/);
     const fresh = await testApp.db.getRepository(Petition).findOneOrFail({ where: { id: petition.id } });
-    await supervisor.get(url);
+    const registeredPage = (await supervisor.get(url)).text;
+    // before it is accepted it may be forwarded: to units grouped by level and street, then the
+    // departments and the courts (not one list of every unit)
+    const forward = registeredPage.slice(registeredPage.indexOf('name="toUnitId"'));
+    const targets = forward.slice(0, forward.indexOf('</select>'));
+    const groups = [...targets.matchAll(/<optgroup label="([^"]+)">/g)].map((match) => match[1]);
+    expect(groups.slice(0, 3)).toEqual([
+      '区联动中心',
+      '街镇联动中心',
+      expect.stringMatching(/ · 居村工作站$/),
+    ]);
+    expect(groups).toContain('莘庄镇 · 居村工作站');
+    expect(groups.slice(-2)).toEqual(['行政机关', '人民法院']);
     const accepted = await supervisor.post(`${url}/events`, {
       type: 'ACCEPT',
       expectedVersion: String(fresh.version),

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { AuditEntry } from '../../src/audit/audit-entry.entity';
 import { Case } from '../../src/cases/case.entity';
 import { apiToken, Browser, createUser } from '../support/auth';
 import { createCase, createDistrictTree } from '../support/factories';
@@ -10,14 +11,18 @@ describe('the supervisor’s pages: hand-off review, statistics, overdue list, c
   let supervisor: Browser;
   let mediatorToken: string;
   let mediatorId: string;
+  let mediatorName: string;
+  let supervisorName: string;
 
   beforeAll(async () => {
     testApp = await startTestApp();
     tree = await createDistrictTree(testApp.db);
     const mediator = await createUser(testApp.db, { role: 'mediator', unitId: tree.community.id });
     mediatorId = mediator.id;
+    mediatorName = mediator.username;
     mediatorToken = await apiToken(testApp.app, mediator.username);
     const streetSupervisor = await createUser(testApp.db, { role: 'supervisor', unitId: tree.street.id });
+    supervisorName = streetSupervisor.username;
     supervisor = new Browser(testApp.app);
     await supervisor.signIn(streetSupervisor.username);
   });
@@ -113,6 +118,41 @@ describe('the supervisor’s pages: hand-off review, statistics, overdue list, c
     await supervisor.get('/supervision/verify');
     const broken = await supervisor.post('/supervision/verify');
     expect(broken.text).toContain(late.number);
+    expect(broken.text).toContain('自第 1 条事件起不一致');
+  });
+
+  it('a supervisor checks one case’s chain from its page: the answer on the page, the check audited, a tampered case named broken', async () => {
+    const kept = await createCase(testApp.services, mediatorId, { title: '只校验这一件' });
+    const casePage = await supervisor.get(`/cases/${kept.id}`);
+    expect(casePage.text).toContain(`action="/cases/${kept.id}/verify"`);
+    const mediator = new Browser(testApp.app);
+    await mediator.signIn(mediatorName);
+    expect((await mediator.get(`/cases/${kept.id}`)).text).not.toContain(`/cases/${kept.id}/verify`);
+    expect((await mediator.post(`/cases/${kept.id}/verify`)).status).toBe(403);
+
+    await supervisor.get(`/cases/${kept.id}`);
+    const intact = await supervisor.post(`/cases/${kept.id}/verify`);
+    expect(intact.status).toBe(200);
+    expect(intact.text).toContain('本案审计链完好：1 条事件逐一校验通过');
+    expect(intact.text).toContain('id="chain-check-result"');
+    const audited = await testApp.db
+      .getRepository(AuditEntry)
+      .findBy({ action: 'chains.verified', actorUsername: supervisorName });
+    expect(audited.map((entry) => entry.details)).toContainEqual({
+      case: kept.number,
+      checked: 1,
+      broken: [],
+    });
+
+    await testApp.db.query('ALTER TABLE case_events DISABLE TRIGGER case_events_append_only');
+    await testApp.db.query(
+      `UPDATE case_events SET payload = '{"tampered": true}' WHERE case_id = $1 AND seq = 1`,
+      [kept.id],
+    );
+    await testApp.db.query('ALTER TABLE case_events ENABLE TRIGGER case_events_append_only');
+    await supervisor.get(`/cases/${kept.id}`);
+    const broken = await supervisor.post(`/cases/${kept.id}/verify`);
+    expect(broken.text).toContain('本案审计链不完好');
     expect(broken.text).toContain('自第 1 条事件起不一致');
   });
 });

@@ -106,7 +106,7 @@ export class UiSession {
     });
     page.on('response', (response) => {
       const url = new URL(response.url());
-      if (response.status() >= 400 && url.pathname !== '/favicon.ico')
+      if (response.status() >= 400)
         this.problems.push(`${response.status()} for ${url.pathname}${url.search}`);
     });
     page.on('pageerror', (error) => this.problems.push(`script error on ${page.url()}: ${error.message}`));
@@ -154,7 +154,42 @@ export class UiSession {
           .join('; ')}`,
       );
     }
+    await this.checkIcon(label);
+    for (const id of await this.duplicateIds())
+      this.problems.push(`duplicate id "${id}" on ${label} (${this.page.url()})`);
     await this.screenshot(label);
+  }
+
+  /** Every page links the app's icon (else the browser asks for /favicon.ico, a 404 in its console), and it loads. */
+  private iconChecked = false;
+  async checkIcon(label: string): Promise<void> {
+    const href = await this.page
+      .locator('head link[rel="icon"]')
+      .first()
+      .getAttribute('href', { timeout: 1000 })
+      .catch(() => null);
+    if (!href) {
+      this.problems.push(`no icon linked on ${label} (${this.page.url()})`);
+      return;
+    }
+    if (this.iconChecked) return;
+    this.iconChecked = true;
+    const icon = await this.page.request.get(new URL(href, this.page.url()).toString());
+    if (!icon.ok()) this.problems.push(`${icon.status()} for the icon ${href}`);
+  }
+
+  /**
+   * The ids that more than one element of the page carries: a label's `for`, an
+   * aria-describedby or a fragment link then finds only the first (axe reports these as
+   * minor, which the check above lets through, so every page is counted here).
+   */
+  async duplicateIds(): Promise<string[]> {
+    return this.page.evaluate(() => {
+      const seen = new Map<string, number>();
+      for (const element of document.querySelectorAll('[id]'))
+        seen.set(element.id, (seen.get(element.id) ?? 0) + 1);
+      return [...seen].filter(([, count]) => count > 1).map(([id, count]) => `${id} ×${count}`);
+    });
   }
 
   async axe(): Promise<AxeViolation[]> {

@@ -59,3 +59,27 @@ export async function submitForm(
     return false;
   }
 }
+
+/**
+ * A select's options in runs, as a template draws them: each run of options with the same
+ * `group` under one <optgroup> labelled so, those with none outside any; `value` is selected.
+ */
+export function optionGroupsOf(
+  options: ReadonlyArray<{ value: string; label: string; group?: string }>,
+  value: string,
+) {
+  const groups: Array<{
+    label: string | null;
+    options: Array<{ value: string; label: string; selected: boolean }>;
+  }> = [];
+  for (const option of options) {
+    const label = option.group ?? null;
+    let group = groups.at(-1);
+    if (!group || group.label !== label) {
+      group = { label, options: [] };
+      groups.push(group);
+    }
+    group.options.push({ value: option.value, label: option.label, selected: option.value === value });
+  }
+  return groups;
+}

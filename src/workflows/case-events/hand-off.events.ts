@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { type MediationLevel, mediationLevelOf } from '../../units/unit.entity';
 import { unitName } from '../../units/unit.presenter';
-import { departmentOptions, unitOptions } from '../../units/unit-options';
+import {
+  departmentOptions,
+  groupedUnitOptions,
+  unitGroupLabels,
+  unitOptions,
+} from '../../units/unit-options';
 import { type Track, tracks } from '../rules/dispute-rules.types';
 import {
   declareCaseEvent,
@@ -161,12 +166,11 @@ export const transfer = declareCaseEvent<TransferEvent>()(transferSchema, {
   asks: ['departmentOverrideReason'],
   forms: ({ t, locale, units, track, rules }) => {
     const targets: readonly Track[] = track ? allowedTransfers[track] : [];
-    const unitOptionsFor: Record<Track, () => ReturnType<typeof unitOptions>> = {
+    const unitOptionsFor: Record<Track, () => Array<{ value: string; label: string; group?: string }>> = {
       people: () =>
-        unitOptions(
+        groupedUnitOptions(
           units.filter((unit) => mediationLevelOf(unit.kind) !== null),
-          locale,
-          { indent: true },
+          { locale, groups: unitGroupLabels(t) },
         ),
       administrative: () =>
         departmentOptions(

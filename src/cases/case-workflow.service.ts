@@ -156,8 +156,9 @@ export class CaseWorkflowService {
     origin: RequestOrigin = { actor: { id: actor.id, username: actor.username }, ip: null },
   ): Promise<AppliedCaseEvent> {
     if (!isUuid(caseId)) throw new NotFoundError();
-    return this.transactions.run(async (tx) => {
-      const locked = await this.cases.lockForEvent(caseId, tx);
+    // BEGIN goes with the locked read, COMMIT with the event's writes: two round trips for a session logged
+    return this.transactions.runBracketed(this.cases.lockForEventStatement(caseId), async (tx, bracket) => {
+      const locked = await this.cases.lockedForEvent(tx, caseId, bracket.rows);
       admitEvent(actor, locked, input.expectedVersion, (resource) =>
         policy.canSendCaseEvent(actor, input.type, resource),
       );
@@ -172,7 +173,7 @@ export class CaseWorkflowService {
         ? await this.appointments.applyIn(step, resolved, nextSeq(head))
         : resolved;
       const machine = applyEvent(caseMachine, row.snapshot, event, {
-        candidates: caseEventProbes(step.today, { periodRunOut: step.period.runOut }),
+        candidates: () => caseEventProbes(step.today, { periodRunOut: step.period.runOut }),
       });
       const stepped: SteppedCaseEvent = {
         ...step,
@@ -203,8 +204,10 @@ export class CaseWorkflowService {
         noticesOf(stepped, deadline?.due),
         await this.partyNotices.of(stepped, { lookupCode }),
       );
-      // the event, the case's new columns and the rows the event adds: one statement
-      await this.cases.recordEvent(
+      const updated = { ...row, ...changes } as Case;
+      // the timers first: the event's one statement (the event, the case's new columns, the rows it adds) goes with COMMIT
+      await this.timers?.reconcileCaseIn(tx, updated, locked.timers);
+      const { statement } = this.cases.eventWrites(
         tx,
         {
           caseId: row.id,
@@ -219,8 +222,7 @@ export class CaseWorkflowService {
         changes,
         notices ? [...sideRecords, notices] : sideRecords,
       );
-      const updated = { ...row, ...changes } as Case;
-      await this.timers?.reconcileCaseIn(tx, updated, locked.timers);
+      await bracket.commitWith(statement);
       const shownAsBefore =
         updated.holdingUnitId === row.holdingUnitId &&
         updated.registeredUnitId === row.registeredUnitId &&

@@ -155,9 +155,38 @@ export function allowedEvents<TMachine extends AnyStateMachine>(
   candidates: readonly EventOf<TMachine>[],
 ): EventTypeOf<TMachine>[] {
   const snapshot = machine.resolveState(persisted);
+  const taken = typesTakenIn(machine, snapshot);
   const allowed: EventTypeOf<TMachine>[] = [];
   for (const candidate of candidates) {
-    if (!allowed.includes(candidate.type) && snapshot.can(candidate)) allowed.push(candidate.type);
+    if (allowed.includes(candidate.type) || (taken && !taken.has(candidate.type))) continue;
+    if (snapshot.can(candidate)) allowed.push(candidate.type);
   }
   return allowed;
+}
+
+/** Per machine and state path: the event types some transition of the active states names (null: a wildcard). */
+const typesByState = new WeakMap<AnyStateMachine, Map<string, ReadonlySet<string> | null>>();
+
+/**
+ * The event types the active states have a transition for, so that `allowedEvents` asks the
+ * guards (`snapshot.can`) only about those: every case answer lists the allowed events, and
+ * asking each of the ≈ 40 probes was ≈ 1.5 % of the app's CPU under the event load (issue 22).
+ * The same for every snapshot in one state, so kept per state path.
+ */
+function typesTakenIn(
+  machine: AnyStateMachine,
+  snapshot: { value: StateValue; _nodes: ReadonlyArray<{ ownEvents: string[] }> },
+): ReadonlySet<string> | null {
+  let known = typesByState.get(machine);
+  if (!known) {
+    known = new Map();
+    typesByState.set(machine, known);
+  }
+  const path = statePathOf(snapshot.value);
+  if (known.has(path)) return known.get(path) ?? null;
+  const types = new Set<string>();
+  for (const node of snapshot._nodes) for (const type of node.ownEvents) types.add(type);
+  const taken = [...types].some((type) => type.includes('*')) ? null : types;
+  known.set(path, taken);
+  return taken;
 }

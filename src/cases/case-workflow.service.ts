@@ -157,7 +157,13 @@ export class CaseWorkflowService {
   ): Promise<AppliedCaseEvent> {
     if (!isUuid(caseId)) throw new NotFoundError();
     // BEGIN goes with the locked read, COMMIT with the event's writes: two round trips for a session logged
-    return this.transactions.runBracketed(this.cases.lockForEventStatement(caseId), async (tx, bracket) => {
+    const plannedRead = this.appointments?.plannedRead(
+      caseId,
+      input.type,
+      'appointmentId' in input ? input.appointmentId : undefined,
+    );
+    const opening = [this.cases.lockForEventStatement(caseId), ...(plannedRead ? [plannedRead] : [])];
+    return this.transactions.runBracketed(opening, async (tx, bracket) => {
       const locked = await this.cases.lockedForEvent(tx, caseId, bracket.rows);
       admitEvent(actor, locked, input.expectedVersion, (resource) =>
         policy.canSendCaseEvent(actor, input.type, resource),
@@ -170,7 +176,12 @@ export class CaseWorkflowService {
 
       const resolved = await this.resolver.resolve(step, input);
       const event = this.appointments
-        ? await this.appointments.applyIn(step, resolved, nextSeq(head))
+        ? await this.appointments.applyIn(
+            step,
+            resolved,
+            nextSeq(head),
+            plannedRead ? bracket.results[1] : undefined,
+          )
         : resolved;
       const machine = applyEvent(caseMachine, row.snapshot, event, {
         candidates: () => caseEventProbes(step.today, { periodRunOut: step.period.runOut }),

@@ -99,7 +99,11 @@ const preparedOn = new WeakMap<object, Set<string>>();
  * `PREPARE` before it the first time. Named by the text, like `runPrepared`'s, in a
  * namespace of their own (protocol-level and SQL-level names share one in PostgreSQL).
  */
-export function executeText(client: object, text: string, values: unknown[]): { sql: string; name: string } {
+export function executeText(
+  client: object,
+  text: string,
+  values: unknown[],
+): { sql: string; name: string; prepares: boolean } {
   const name = `gms_${nameOf(text).slice(3)}`;
   let names = preparedOn.get(client);
   if (!names) {
@@ -108,9 +112,9 @@ export function executeText(client: object, text: string, values: unknown[]): { 
   }
   const execute =
     values.length === 0 ? `EXECUTE ${name}` : `EXECUTE ${name}(${values.map(literalOf).join(', ')})`;
-  if (names.has(name)) return { sql: execute, name };
+  if (names.has(name)) return { sql: execute, name, prepares: false };
   names.add(name);
-  return { sql: `PREPARE ${name} AS ${text};\n${execute}`, name };
+  return { sql: `PREPARE ${name} AS ${text};\n${execute}`, name, prepares: true };
 }
 
 /**

@@ -16,9 +16,12 @@ export interface Statement {
   values: unknown[];
 }
 
-/** What `runBracketed` hands its work besides the transaction: the opening statement's rows, and its way out. */
+/** What `runBracketed` hands its work besides the transaction: the opening statements' rows, and its way out. */
 export interface Bracket {
+  /** The rows of the first opening statement. */
   rows: Record<string, unknown>[];
+  /** The rows of each opening statement, in order. */
+  results: Record<string, unknown>[][];
   /** Sends `last` with the COMMIT, in one round trip: the transaction ends with it (nothing may follow). */
   commitWith(last: Statement): Promise<void>;
 }
@@ -36,12 +39,9 @@ interface PgSimpleClient {
   query(text: string): Promise<unknown>;
 }
 
-/** The rows of the last statement of a simple-query message (node-postgres answers an array when there were several). */
-function lastRows(result: unknown): Record<string, unknown>[] {
-  const last = (Array.isArray(result) ? result[result.length - 1] : result) as {
-    rows?: Record<string, unknown>[];
-  };
-  return last?.rows ?? [];
+/** The results of a simple-query message, one per statement (node-postgres answers an array when there were several). */
+function resultsOf(answer: unknown): Array<{ rows?: Record<string, unknown>[] }> {
+  return (Array.isArray(answer) ? answer : [answer]) as Array<{ rows?: Record<string, unknown>[] }>;
 }
 
 /** The unit of work: how services open a transaction without holding the ORM's data source. */
@@ -63,33 +63,51 @@ export class Transactions {
    * these machines every round trip to PostgreSQL costs the app a `writev` and a wake-up
    * — 40 % of its CPU under the event load in issue 22's profile — and BEGIN and COMMIT
    * alone were two of an event's six. Any failure rolls everything back, as `run` does.
+   *
+   * `first` may be several statements: they run one after the other in that message, each
+   * on a snapshot of its own (READ COMMITTED), so one after a locking read sees the database
+   * as it is once the lock was granted, as a statement sent after it would.
    */
-  async runBracketed<T>(first: Statement, work: (tx: Tx, bracket: Bracket) => Promise<T>): Promise<T> {
+  async runBracketed<T>(
+    first: Statement | readonly Statement[],
+    work: (tx: Tx, bracket: Bracket) => Promise<T>,
+  ): Promise<T> {
     const runner = this.db.createQueryRunner() as unknown as BracketRunner;
     let open = false;
     try {
       const client = await runner.connect();
-      const send = async (statement: Statement, around: (sql: string) => string) => {
-        const { sql, name } = executeText(client, statement.text, statement.values);
+      /** Sends `before`, then each statement (its PREPARE first, the first time), then `after`: its rows, one list per statement. */
+      const send = async (statements: readonly Statement[], before: string[], after: string[]) => {
+        const texts = statements.map((statement) => executeText(client, statement.text, statement.values));
+        const sql = [...before, ...texts.map((text) => text.sql), ...after].join(';\n');
+        let answer: unknown;
         try {
-          return lastRows(await client.query(around(sql)));
+          answer = await client.query(sql);
         } catch (error) {
-          forgetUnprepared(client, name, error);
-          throw new QueryFailedError(statement.text, statement.values, error as Error);
+          for (const text of texts) forgetUnprepared(client, text.name, error);
+          throw new QueryFailedError(statements[0].text, statements[0].values, error as Error);
         }
+        const results = resultsOf(answer);
+        let at = before.length;
+        return texts.map((text) => {
+          at += text.prepares ? 2 : 1;
+          return results[at - 1]?.rows ?? [];
+        });
       };
       open = true;
       // TypeORM's own calls on this transaction's manager must not open (and commit) one of their own
       runner.isTransactionActive = true;
       runner.transactionDepth = 1;
-      const rows = await send(first, (sql) => `BEGIN;\n${sql}`);
+      const opening = Array.isArray(first) ? (first as readonly Statement[]) : [first as Statement];
+      const results = await send(opening, ['BEGIN'], []);
       let committed = false;
       const result = await work(runner.manager, {
-        rows,
+        rows: results[0] ?? [],
+        results,
         commitWith: async (last) => {
           if (committed) throw new Error('runBracketed: the transaction has already committed');
           committed = true;
-          await send(last, (sql) => `${sql};\nCOMMIT`);
+          await send([last], [], ['COMMIT']);
           open = false;
         },
       });

@@ -11,7 +11,13 @@ import { ForbiddenError, NotFoundError } from '../shared/errors';
 import { isUuid } from '../shared/ids';
 import type { UnitRepository } from '../units/unit.repository';
 import type { UserRepository } from '../users/user.repository';
-import { type CaseContext, caseEventProbes, caseMachine, caseStatePath } from '../workflows/case.machine';
+import {
+  type CaseContext,
+  type CaseEvent,
+  caseEventProbes,
+  caseMachine,
+  caseStatePath,
+} from '../workflows/case.machine';
 import { admitEvent } from '../workflows/event-admission';
 import { nextSeq } from '../workflows/event-chain';
 import { eventBy } from '../workflows/event-log.repository';
@@ -164,6 +170,7 @@ export class CaseWorkflowService {
     );
     const opening = [this.cases.lockForEventStatement(caseId), ...(plannedRead ? [plannedRead] : [])];
     return this.transactions.runBracketed(opening, async (tx, bracket) => {
+      const planned = plannedRead ? bracket.results[1] : undefined;
       const locked = await this.cases.lockedForEvent(tx, caseId, bracket.rows);
       admitEvent(actor, locked, input.expectedVersion, (resource) =>
         policy.canSendCaseEvent(actor, input.type, resource),
@@ -197,11 +204,7 @@ export class CaseWorkflowService {
       };
       if (input.type === 'ACCEPT') await this.assertOneActiveForum(stepped, input);
 
-      const { expectedVersion: _version, ...submitted } = input;
-      // an agreement is stored as resolved: what the resolver dropped (a reason on a confirmable one) is not kept
-      const payload: Record<string, unknown> = definedOnly(
-        event.type === 'REACH_AGREEMENT' ? event : { ...submitted, ...event },
-      );
+      const payload = payloadOf(input, event);
       await this.auditDepartmentOverride(origin, stepped, tx);
       const deadline = await deadlineAfter(stepped, this.units);
       const changes = columnsAfter(stepped, deadline);
@@ -340,6 +343,13 @@ export class CaseWorkflowService {
       { acknowledged: input.type === 'ACCEPT' && input.forumAcknowledged === true },
     );
   }
+}
+
+/** The event's payload as recorded: as submitted (less its version) with what the resolution added. */
+function payloadOf(input: CaseEventInput, event: CaseEvent): Record<string, unknown> {
+  const { expectedVersion: _version, ...submitted } = input;
+  // an agreement is stored as resolved: what the resolver dropped (a reason on a confirmable one) is not kept
+  return definedOnly(event.type === 'REACH_AGREEMENT' ? event : { ...submitted, ...event });
 }
 
 /** The payload as recorded: fields the resolution left undefined (an override not used) are not kept. */

@@ -183,12 +183,7 @@ export class CaseWorkflowService {
 
       const resolved = await this.resolver.resolve(step, input);
       const event = this.appointments
-        ? await this.appointments.applyIn(
-            step,
-            resolved,
-            nextSeq(head),
-            plannedRead ? bracket.results[1] : undefined,
-          )
+        ? await this.appointments.applyIn(step, resolved, nextSeq(head), planned)
         : resolved;
       const machine = applyEvent(caseMachine, row.snapshot, event, {
         candidates: () => caseEventProbes(step.today, { periodRunOut: step.period.runOut }),

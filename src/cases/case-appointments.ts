@@ -1,3 +1,4 @@
+import type { Statement } from '../shared/db/transactions';
 import type { CaseEvent } from '../workflows/case.machine';
 import type { CaseEventStep } from './case-event-step';
 
@@ -11,5 +12,17 @@ import type { CaseEventStep } from './case-event-step';
  * the schedule now stands (`nextSession`), for the statechart to keep.
  */
 export interface CaseAppointments {
-  applyIn(step: CaseEventStep, event: CaseEvent, seq: number): Promise<CaseEvent>;
+  /**
+   * `planned`: the rows of `plannedRead(case)` read in the event's transaction once the case was
+   * locked (sent with its BEGIN, `Transactions.runBracketed`), when the event is one whose
+   * plans `applyIn` reads before it changes any.
+   */
+  applyIn(
+    step: CaseEventStep,
+    event: CaseEvent,
+    seq: number,
+    planned?: Record<string, unknown>[],
+  ): Promise<CaseEvent>;
+  /** The statement reading the case's planned appointments, for the events `applyIn` can take them for (else null). */
+  plannedRead(caseId: string, eventType: string, appointmentId?: string): Statement | null;
 }

@@ -7,8 +7,32 @@ export type ColumnsSource = Pick<SteppedCaseEvent, 'row' | 'snapshot' | 'toState
   event: { type: string };
 };
 
+/** The columns every event writes: the snapshot and the queryable columns beside it (`CaseRepository.recordEvent`). */
+export type CaseEventColumns = Pick<
+  Case,
+  | 'snapshot'
+  | 'version'
+  | 'state'
+  | 'outcome'
+  | 'track'
+  | 'level'
+  | 'holdingUnitId'
+  | 'heldUnitIds'
+  | 'mediatorId'
+  | 'riskGrade'
+  | 'deadline'
+  | 'deadlineDue'
+  | 'overdue'
+  | 'screenedAt'
+  | 'acceptedAt'
+  | 'closedAt'
+  | 'closedOnTime'
+  | 'resolvedLevel'
+  | 'updatedAt'
+>;
+
 /** The queryable columns, in step with the new snapshot. */
-export function columnsAfter(stepped: ColumnsSource, deadline: CaseDeadline | null): Partial<Case> {
+export function columnsAfter(stepped: ColumnsSource, deadline: CaseDeadline | null): CaseEventColumns {
   const { row, snapshot, toState, today, now } = stepped;
   const eventType = stepped.event.type;
   const next = snapshot.context;

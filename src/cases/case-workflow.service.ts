@@ -11,7 +11,13 @@ import { ForbiddenError, NotFoundError } from '../shared/errors';
 import { isUuid } from '../shared/ids';
 import type { UnitRepository } from '../units/unit.repository';
 import type { UserRepository } from '../users/user.repository';
-import { type CaseContext, caseEventProbes, caseMachine, caseStatePath } from '../workflows/case.machine';
+import {
+  type CaseContext,
+  type CaseEvent,
+  caseEventProbes,
+  caseMachine,
+  caseStatePath,
+} from '../workflows/case.machine';
 import { admitEvent } from '../workflows/event-admission';
 import { nextSeq } from '../workflows/event-chain';
 import { eventBy } from '../workflows/event-log.repository';
@@ -156,8 +162,16 @@ export class CaseWorkflowService {
     origin: RequestOrigin = { actor: { id: actor.id, username: actor.username }, ip: null },
   ): Promise<AppliedCaseEvent> {
     if (!isUuid(caseId)) throw new NotFoundError();
-    return this.transactions.run(async (tx) => {
-      const locked = await this.cases.lockForEvent(caseId, tx);
+    // BEGIN goes with the locked read, COMMIT with the event's writes: two round trips for a session logged
+    const plannedRead = this.appointments?.plannedRead(
+      caseId,
+      input.type,
+      'appointmentId' in input ? input.appointmentId : undefined,
+    );
+    const opening = [this.cases.lockForEventStatement(caseId), ...(plannedRead ? [plannedRead] : [])];
+    return this.transactions.runBracketed(opening, async (tx, bracket) => {
+      const planned = plannedRead ? bracket.results[1] : undefined;
+      const locked = await this.cases.lockedForEvent(tx, caseId, bracket.rows);
       admitEvent(actor, locked, input.expectedVersion, (resource) =>
         policy.canSendCaseEvent(actor, input.type, resource),
       );
@@ -169,10 +183,10 @@ export class CaseWorkflowService {
 
       const resolved = await this.resolver.resolve(step, input);
       const event = this.appointments
-        ? await this.appointments.applyIn(step, resolved, nextSeq(head))
+        ? await this.appointments.applyIn(step, resolved, nextSeq(head), planned)
         : resolved;
       const machine = applyEvent(caseMachine, row.snapshot, event, {
-        candidates: caseEventProbes(step.today, { periodRunOut: step.period.runOut }),
+        candidates: () => caseEventProbes(step.today, { periodRunOut: step.period.runOut }),
       });
       const stepped: SteppedCaseEvent = {
         ...step,
@@ -185,11 +199,7 @@ export class CaseWorkflowService {
       };
       if (input.type === 'ACCEPT') await this.assertOneActiveForum(stepped, input);
 
-      const { expectedVersion: _version, ...submitted } = input;
-      // an agreement is stored as resolved: what the resolver dropped (a reason on a confirmable one) is not kept
-      const payload: Record<string, unknown> = definedOnly(
-        event.type === 'REACH_AGREEMENT' ? event : { ...submitted, ...event },
-      );
+      const payload = payloadOf(input, event);
       await this.auditDepartmentOverride(origin, stepped, tx);
       const deadline = await deadlineAfter(stepped, this.units);
       const changes = columnsAfter(stepped, deadline);
@@ -203,8 +213,10 @@ export class CaseWorkflowService {
         noticesOf(stepped, deadline?.due),
         await this.partyNotices.of(stepped, { lookupCode }),
       );
-      // the event, the case's new columns and the rows the event adds: one statement
-      await this.cases.recordEvent(
+      const updated = { ...row, ...changes } as Case;
+      // the timers first: the event's one statement (the event, the case's new columns, the rows it adds) goes with COMMIT
+      await this.timers?.reconcileCaseIn(tx, updated, locked.timers);
+      const { statement } = this.cases.eventWrites(
         tx,
         {
           caseId: row.id,
@@ -219,8 +231,7 @@ export class CaseWorkflowService {
         changes,
         notices ? [...sideRecords, notices] : sideRecords,
       );
-      const updated = { ...row, ...changes } as Case;
-      await this.timers?.reconcileCaseIn(tx, updated, locked.timers);
+      await bracket.commitWith(statement);
       const shownAsBefore =
         updated.holdingUnitId === row.holdingUnitId &&
         updated.registeredUnitId === row.registeredUnitId &&
@@ -327,6 +338,13 @@ export class CaseWorkflowService {
       { acknowledged: input.type === 'ACCEPT' && input.forumAcknowledged === true },
     );
   }
+}
+
+/** The event's payload as recorded: as submitted (less its version) with what the resolution added. */
+function payloadOf(input: CaseEventInput, event: CaseEvent): Record<string, unknown> {
+  const { expectedVersion: _version, ...submitted } = input;
+  // an agreement is stored as resolved: what the resolver dropped (a reason on a confirmable one) is not kept
+  return definedOnly(event.type === 'REACH_AGREEMENT' ? event : { ...submitted, ...event });
 }
 
 /** The payload as recorded: fields the resolution left undefined (an override not used) are not kept. */

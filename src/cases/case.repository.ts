@@ -1,5 +1,7 @@
-import type { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { CaseResource } from '../access/policy';
+import { runPrepared } from '../shared/db/prepared';
+import type { Statement } from '../shared/db/transactions';
 import { type PendingInsert, WriteBatch } from '../shared/db/write-batch';
 import type { Unit } from '../units/unit.entity';
 import type { User } from '../users/user.entity';
@@ -8,7 +10,18 @@ import type { EventLog, NewWorkflowEvent } from '../workflows/event-log.reposito
 import { CaseEventRecord } from '../workflows/workflow-event.entity';
 import { Case } from './case.entity';
 import type { ShownParty } from './case.presenter';
-import { caseTimersColumn, type TimerRow, timersFromJson } from './case-timers';
+import type { CaseEventColumns } from './case-event-columns';
+import {
+  accessOfSql,
+  caseEventUpdateSql,
+  caseEventValues,
+  caseFromRow,
+  forViewSql,
+  lockForEventSql,
+  viewOfSql,
+  withAccessSql,
+} from './case-row';
+import { type TimerRow, timersFromJson } from './case-timers';
 import { Party } from './party.entity';
 
 /** One entry of a case's event log, named by its case. */
@@ -21,6 +34,14 @@ export type { ChainHead };
 
 /** The unit holding a case, as an event needs it (its line upwards, whether it still works). */
 export type HoldingUnit = Pick<Unit, 'id' | 'nameZh' | 'nameEn' | 'kind' | 'path' | 'parentId' | 'active'>;
+
+/** A case locked for an event, with what deciding and answering it needs (`lockForEvent`). */
+export type LockedForEvent = CaseWithAccess & {
+  head: ChainHead | null;
+  holdingUnit: HoldingUnit | null;
+  view: CaseView;
+  timers: TimerRow[];
+};
 
 /** A case with what the policy needs to decide about it. */
 export interface CaseWithAccess {
@@ -126,10 +147,8 @@ export class CaseRepository {
    * read and every event asks this first (the route guard), so it is one query, not two.
    */
   async findWithAccess(id: string, tx?: EntityManager): Promise<CaseWithAccess | null> {
-    const { entities, raw } = await this.withAccessColumns(this.manager(tx).createQueryBuilder(Case, 'c'))
-      .where('c.id = :id', { id })
-      .getRawAndEntities();
-    return entities[0] ? withAccess(entities[0], raw[0]) : null;
+    const { rows } = await runPrepared(this.manager(tx), withAccessSql, [id]);
+    return rows[0] ? withAccess(caseFromRow(rows[0]), rows[0] as unknown as AccessRow) : null;
   }
 
   /**
@@ -138,51 +157,38 @@ export class CaseRepository {
    * granted: `EventLog.headAfterLock`), its deadline timers (safe
    * to read under the case's lock: see `caseTimersColumn`) and what its body shows:
    * what an event needs before it can be decided and appended, and what the answer
-   * shows when the event leaves units and mediator as they were, in one round trip.
+   * shows when the event leaves units and mediator as they were, in one round trip
+   * (a named statement, mapped without TypeORM: `case-row.ts`).
    */
-  async lockForEvent(
-    id: string,
+  async lockForEvent(id: string, tx: EntityManager): Promise<LockedForEvent | null> {
+    const { rows } = await runPrepared(tx, lockForEventSql, [id]);
+    return this.lockedForEvent(tx, id, rows);
+  }
+
+  /** `lockForEvent`'s statement, for a transaction that sends it with its BEGIN (`Transactions.runBracketed`). */
+  lockForEventStatement(id: string): Statement {
+    return { text: lockForEventSql, values: [id] };
+  }
+
+  /** The locked case of `lockForEventStatement`'s rows (null: no such case). */
+  async lockedForEvent(
     tx: EntityManager,
-  ): Promise<
-    | (CaseWithAccess & {
-        head: ChainHead | null;
-        holdingUnit: HoldingUnit | null;
-        view: CaseView;
-        timers: TimerRow[];
-      })
-    | null
-  > {
-    const { entities, raw } = await this.withViewColumns(
-      this.withAccessColumns(tx.createQueryBuilder(Case, 'c')),
-    )
-      .addSelect(
-        // read on the statement's snapshot, so possibly stale once the lock is granted: `headAfterLock` decides
-        `(SELECT json_build_object('seq', e.seq, 'hash', e.hash, 'digest', coalesce(e.digest, e.hash))
-            FROM case_events e WHERE e.case_id = c.id ORDER BY e.seq DESC LIMIT 1)`,
-        'chain_head',
-      )
-      .addSelect(
-        `(SELECT json_build_object('id', hu.id, 'nameZh', hu.name_zh, 'nameEn', hu.name_en, 'kind', hu.kind,
-                                   'path', hu.path::text, 'parentId', hu.parent_id, 'active', hu.active)
-            FROM units hu WHERE hu.id = c.holding_unit_id)`,
-        'holding_unit',
-      )
-      .addSelect(caseTimersColumn, 'case_timers')
-      .setLock('pessimistic_write')
-      .where('c.id = :id', { id })
-      .getRawAndEntities();
-    if (!entities[0]) return null;
+    id: string,
+    rows: Record<string, unknown>[],
+  ): Promise<LockedForEvent | null> {
+    const raw = rows[0];
+    if (!raw) return null;
+    const row = caseFromRow(raw);
     const head = await this.log.headAfterLock(tx, 'case', id, {
-      head: raw[0].chain_head as ChainHead | null,
-      events: entities[0].version + 1,
+      head: raw.chain_head as ChainHead | null,
+      events: row.version + 1,
     });
-    const holdingUnit = raw[0].holding_unit as HoldingUnit | null;
     return {
-      ...withAccess(entities[0], raw[0]),
+      ...withAccess(row, raw as unknown as AccessRow),
       head,
-      holdingUnit,
-      view: caseView(raw[0]),
-      timers: timersFromJson(raw[0].case_timers),
+      holdingUnit: raw.holding_unit as HoldingUnit | null,
+      view: caseView(raw),
+      timers: timersFromJson(raw.case_timers as Parameters<typeof timersFromJson>[0]),
     };
   }
 
@@ -191,67 +197,23 @@ export class CaseRepository {
    * parties), in one round trip: the case read of `GET /api/v1/cases/:id`.
    */
   async findForView(id: string): Promise<(CaseWithAccess & { view: CaseView }) | null> {
-    const { entities, raw } = await this.withViewColumns(
-      this.withAccessColumns(this.manager().createQueryBuilder(Case, 'c')),
-    )
-      .where('c.id = :id', { id })
-      .getRawAndEntities();
-    return entities[0] ? { ...withAccess(entities[0], raw[0]), view: caseView(raw[0]) } : null;
+    const { rows } = await runPrepared(this.manager(), forViewSql, [id]);
+    const raw = rows[0];
+    return raw ? { ...withAccess(caseFromRow(raw), raw as unknown as AccessRow), view: caseView(raw) } : null;
   }
 
   /** What a case's body shows besides its own row (units, mediator, masked parties): one query. */
   async viewOf(row: Pick<Case, 'id'>, tx?: EntityManager): Promise<CaseView> {
-    const { raw } = await this.withViewColumns(this.manager(tx).createQueryBuilder(Case, 'c').select('c.id'))
-      .where('c.id = :id', { id: row.id })
-      .getRawAndEntities();
-    return caseView(raw[0] ?? {});
-  }
-
-  private withViewColumns(builder: SelectQueryBuilder<Case>): SelectQueryBuilder<Case> {
-    return builder
-      .addSelect(
-        `(SELECT json_agg(json_build_object('id', u.id, 'code', u.code, 'nameZh', u.name_zh,
-                                            'nameEn', u.name_en, 'kind', u.kind))
-            FROM units u WHERE u.id IN (c.holding_unit_id, c.registered_unit_id))`,
-        'view_units',
-      )
-      .addSelect(
-        `(SELECT json_build_object('id', m.id, 'displayName', m.display_name) FROM users m WHERE m.id = c.mediator_id)`,
-        'view_mediator',
-      )
-      .addSelect(
-        `(SELECT json_agg(json_build_object('id', p.id, 'role', p.role, 'kind', p.kind, 'name', p.name,
-                                            'idNumberMasked', p.id_number_masked, 'phoneMasked', p.phone_masked,
-                                            'address', p.address, 'representative', p.representative)
-                          ORDER BY p.position)
-            FROM parties p WHERE p.case_id = c.id)`,
-        'view_parties',
-      );
-  }
-
-  /** The unit paths (now and before) and the linked petitions' agents, as selected columns. */
-  private withAccessColumns(builder: SelectQueryBuilder<Case>): SelectQueryBuilder<Case> {
-    return builder
-      .addSelect(
-        `(SELECT json_agg(json_build_object('id', u.id, 'path', u.path::text))
-            FROM units u WHERE u.id = ANY(c.held_unit_ids))`,
-        'access_paths',
-      )
-      .addSelect(
-        `ARRAY(SELECT DISTINCT p.agent_id::text FROM petition_case_links l JOIN petitions p ON p.id = l.petition_id
-                WHERE l.case_id = c.id AND p.agent_id IS NOT NULL)`,
-        'access_agents',
-      );
+    const { rows } = await runPrepared(this.manager(tx), viewOfSql, [row.id]);
+    return caseView(rows[0] ?? {});
   }
 
   /** What the policy needs to decide about a case as it stands: unit paths now and before, linked agents. */
   async accessResource(
     row: Pick<Case, 'id' | 'holdingUnitId' | 'heldUnitIds'> & Partial<Pick<Case, 'state' | 'snapshot'>>,
   ): Promise<CaseResource> {
-    const { raw } = await this.withAccessColumns(this.manager().createQueryBuilder(Case, 'c').select('c.id'))
-      .where('c.id = :id', { id: row.id })
-      .getRawAndEntities();
-    return caseResource(row, raw[0] ?? { access_paths: null, access_agents: null });
+    const { rows } = await runPrepared<AccessRow>(this.manager(), accessOfSql, [row.id]);
+    return caseResource(row, rows[0] ?? { access_paths: null, access_agents: null });
   }
 
   /** The group marks (群体性纠纷) of the cases listed; those in no group are absent. */
@@ -302,26 +264,26 @@ export class CaseRepository {
   }
 
   /**
-   * A workflow event's writes in one statement (`WriteBatch`): the event appended after
-   * `head` (the chain's last link, read under the case's row lock by `lockForEvent`), the
-   * case's columns as the event left them, and the rows the event adds besides (a session,
-   * a hand-off, notices to send: numbered `nextSeq(head)` of event-chain.ts). Answers the appended event.
+   * A workflow event's writes as one statement (`WriteBatch`), for the caller to send with
+   * its COMMIT: the event appended after `head` (the chain's last link, read under the
+   * case's row lock by `lockForEvent`), the case's columns as the event left them (both
+   * fixed statements, planned once per connection), and the rows the event adds besides (a
+   * session, a hand-off, notices to send: numbered `nextSeq(head)` of event-chain.ts).
    */
-  async recordEvent(
+  eventWrites(
     tx: EntityManager,
     event: NewCaseEvent,
     head: ChainHead | null,
-    changes: Partial<Case>,
+    changes: CaseEventColumns,
     alsoInsert: PendingInsert[],
-  ): Promise<CaseEventRecord> {
+  ): { record: CaseEventRecord; statement: Statement } {
     const { caseId, ...entry } = event;
-    const record = this.log.link('case', caseId, entry, head);
+    const { record, sql, values } = this.log.linkedInsert('case', caseId, entry, head);
     const batch = new WriteBatch(tx)
-      .insert({ into: CaseEventRecord, values: record })
-      .update(Case, { id: event.caseId }, changes);
+      .sql(sql, values)
+      .sql(caseEventUpdateSql, caseEventValues(caseId, changes));
     for (const row of alsoInsert) batch.insert(row);
-    await batch.run();
-    return record;
+    return { record, statement: batch.statement() as Statement };
   }
 
   /** The case's chain checked with the chain key, against the count of events its row keeps (version + 1). */

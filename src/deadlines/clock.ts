@@ -59,7 +59,34 @@ export function warningDayCount(days: number): number {
   return Math.ceil((days * warningShare.numerator) / warningShare.denominator);
 }
 
+/**
+ * Readings already computed, per calendar (a calendar never changes: a new holiday table is a
+ * new `WorkingCalendar`, so its readings start afresh). An event read the same clock three times
+ * — the period as it stands, the clock after the event, its timer — each walking the period's
+ * days on the calendar (issue 22's profile); a clock, a day and a calendar give one reading.
+ */
+const readings = new WeakMap<WorkingCalendar, Map<string, ClockReading>>();
+/** Enough for every open clock a sweep reads in a day; dropped whole when full. */
+const mostReadings = 20_000;
+
 export function readClock(clock: DeadlineClock, today: PlainDate, calendar: WorkingCalendar): ClockReading {
+  let known = readings.get(calendar);
+  if (!known) {
+    known = new Map();
+    readings.set(calendar, known);
+  }
+  let key = `${clock.startedOn}|${clock.days}|${clock.basis}|${today}`;
+  for (const pause of clock.pauses) key += `|${pause.from}~${pause.to ?? ''}`;
+  let reading = known.get(key);
+  if (!reading) {
+    reading = Object.freeze(computeReading(clock, today, calendar));
+    if (known.size >= mostReadings) known.clear();
+    known.set(key, reading);
+  }
+  return reading;
+}
+
+function computeReading(clock: DeadlineClock, today: PlainDate, calendar: WorkingCalendar): ClockReading {
   assertPlainDate(today, 'today');
   const pauses = closedPauses(clock, today);
   const isPaused: NotCounted | undefined =

@@ -14,6 +14,9 @@ const columns = `a.id, a.subject_type AS "subjectType", a.subject_id AS "subject
   a.planned_by AS "plannedBy", a.day_before_sent_at AS "dayBeforeSentAt", a.morning_sent_at AS "morningSentAt",
   a.fire_at AS "fireAt", a.job_id AS "jobId", a.created_at AS "createdAt", a.updated_at AS "updatedAt"`;
 
+const plannedOfSql = `SELECT ${columns} FROM appointments a
+  WHERE a.subject_type = $1 AND a.subject_id = $2 AND a.status = 'planned' ORDER BY a.starts_at, a.id`;
+
 /** The subject's number and title (a case's or a petition's), and the owner's name: what a calendar shows. */
 const entryColumns = `${columns},
   COALESCE(c.number, p.number) AS "subjectNumber", COALESCE(c.title, p.subject) AS "subjectTitle",
@@ -142,11 +145,16 @@ export class AppointmentRepository {
     tx: EntityManager,
     subject: { type: AppointmentSubjectType; id: string },
   ): Promise<Appointment[]> {
-    return tx.query(
-      `SELECT ${columns} FROM appointments a WHERE a.subject_type = $1 AND a.subject_id = $2 AND a.status = 'planned'
-       ORDER BY a.starts_at, a.id`,
-      [subject.type, subject.id],
-    );
+    const { text, values } = this.plannedStatement(subject);
+    return tx.query(text, values);
+  }
+
+  /** `plannedOf`'s statement, for a caller that sends it along with others (the case write path's BEGIN). */
+  plannedStatement(subject: { type: AppointmentSubjectType; id: string }): {
+    text: string;
+    values: unknown[];
+  } {
+    return { text: plannedOfSql, values: [subject.type, subject.id] };
   }
 
   /** Every appointment of a subject (its page lists them), soonest first. */

@@ -37,7 +37,19 @@ export class CaseAppointmentPlanner implements CaseAppointments {
     private readonly reminders: AppointmentReminders,
   ) {}
 
-  async applyIn(step: CaseEventStep, event: CaseEvent, seq: number): Promise<CaseEvent> {
+  plannedRead(caseId: string, eventType: string, appointmentId?: string) {
+    // a session logged without naming its plan: the plans as the case's lock found them serve (one round trip less)
+    return eventType === 'LOG_SESSION' && !appointmentId
+      ? this.appointments.plannedStatement({ type: 'case', id: caseId })
+      : null;
+  }
+
+  async applyIn(
+    step: CaseEventStep,
+    event: CaseEvent,
+    seq: number,
+    read?: Record<string, unknown>[],
+  ): Promise<CaseEvent> {
     const { tx, row, now } = step;
     const subject = { type: 'case' as const, id: row.id };
     switch (event.type) {
@@ -78,11 +90,21 @@ export class CaseAppointmentPlanner implements CaseAppointments {
         return { ...event, nextSession: await this.nextSession(step) };
       }
       case 'LOG_SESSION': {
-        const held = event.appointmentId
-          ? await this.plannedOne(step, event.appointmentId, sessionLike)
-          : await this.plannedThatDay(step, [event.kind], event.heldAt);
+        if (event.appointmentId) {
+          const named = await this.plannedOne(step, event.appointmentId, sessionLike);
+          await this.close(step, named.id, { status: 'held', heldEventSeq: seq });
+          return { ...event, nextSession: await this.nextSession(step) };
+        }
+        // one read of the plans serves both questions: this transaction only marks the one held (issue 22)
+        const planned =
+          (read as Appointment[] | undefined) ?? (await this.appointments.plannedOf(tx, subject));
+        const day = todayInShanghai(new Date(event.heldAt));
+        const held = planned.find(
+          (plan) => plan.kind === event.kind && todayInShanghai(plan.startsAt) === day,
+        );
         if (held) await this.close(step, held.id, { status: 'held', heldEventSeq: seq });
-        return { ...event, nextSession: await this.nextSession(step) };
+        const left = planned.filter((plan) => plan.id !== held?.id);
+        return { ...event, nextSession: nextSessionOf(left, step.now) };
       }
       case 'RECORD_FOLLOW_UP': {
         const held = event.appointmentId
@@ -158,29 +180,28 @@ export class CaseAppointmentPlanner implements CaseAppointments {
     return plan;
   }
 
-  private async plannedThatDay(
-    step: CaseEventStep,
-    kinds: readonly AppointmentKind[],
-    at: string,
-  ): Promise<Appointment | undefined> {
-    const day = todayInShanghai(new Date(at));
-    const planned = await this.appointments.plannedOf(step.tx, { type: 'case', id: step.row.id });
-    return planned.find((plan) => kinds.includes(plan.kind) && todayInShanghai(plan.startsAt) === day);
-  }
-
   /** The parties' next session: the soonest session, hearing or visit still planned and ahead. */
   private async nextSession(
     step: CaseEventStep,
     given?: { id: string; at: string },
   ): Promise<{ at: string; place?: string } | null> {
     const planned = await this.appointments.plannedOf(step.tx, { type: 'case', id: step.row.id });
-    const next = planned.find(
-      (plan) => sessionLike.includes(plan.kind) && plan.startsAt.getTime() > step.now.getTime(),
-    );
-    if (!next) return null;
-    const at = next.id === given?.id ? given.at : shanghaiIso(next.startsAt);
-    return { at, ...(next.place ? { place: next.place } : {}) };
+    return nextSessionOf(planned, step.now, given);
   }
+}
+
+/** The soonest session, hearing or visit of `planned` (soonest first) still ahead of `now`. */
+function nextSessionOf(
+  planned: Appointment[],
+  now: Date,
+  given?: { id: string; at: string },
+): { at: string; place?: string } | null {
+  const next = planned.find(
+    (plan) => sessionLike.includes(plan.kind) && plan.startsAt.getTime() > now.getTime(),
+  );
+  if (!next) return null;
+  const at = next.id === given?.id ? given.at : shanghaiIso(next.startsAt);
+  return { at, ...(next.place ? { place: next.place } : {}) };
 }
 
 /** 2026-12-04T14:00:00+08:00: a moment as the parties' lookup and the API write them. */

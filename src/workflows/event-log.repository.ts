@@ -106,6 +106,41 @@ export class EventLog {
   }
 
   /**
+   * The entry that links `event` after `head`, with the plain SQL that writes it (a part of
+   * the write path's one statement, `WriteBatch.sql`): a fixed text, so that it is planned
+   * once per connection, with no TypeORM insert built for it each time.
+   */
+  linkedInsert<K extends LogKind>(
+    kind: K,
+    ownerId: string,
+    event: NewWorkflowEvent,
+    head: ChainHead | null,
+  ): { record: RecordOf<K>; sql: string; values: unknown[] } {
+    const record = this.link(kind, ownerId, event, head);
+    const { table, ownerColumn } = logs[kind];
+    return {
+      record,
+      sql: `INSERT INTO ${table} (${ownerColumn}, seq, type, actor_id, actor_name, unit_id, at, payload, from_state, to_state, prev_hash, hash, digest)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12, $13)`,
+      values: [
+        ownerId,
+        record.seq,
+        record.type,
+        record.actorId,
+        record.actorName,
+        record.unitId,
+        record.at,
+        JSON.stringify(record.payload),
+        record.fromState,
+        record.toState,
+        record.prevHash,
+        record.hash,
+        record.digest,
+      ],
+    };
+  }
+
+  /**
    * Appends one event to the owner's chain. The caller holds the owner's row lock; `head`
    * is what `headAfterLock` answered under it, else the head is read here.
    */

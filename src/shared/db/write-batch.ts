@@ -1,5 +1,7 @@
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { runPrepared } from './prepared';
+import type { Statement } from './transactions';
 
 /** A row to insert, named by its entity (so TypeORM maps its columns and values as `insert` does). */
 export interface PendingInsert<T extends ObjectLiteral = ObjectLiteral> {
@@ -38,6 +40,15 @@ export class WriteBatch {
     return this;
   }
 
+  /**
+   * A part written as plain SQL with its own `$1…` parameters: the hot path's fixed
+   * statements (an event and its case's columns), which TypeORM need not build each time.
+   */
+  sql(text: string, values: unknown[]): this {
+    this.parts.push([text, values]);
+    return this;
+  }
+
   update<T extends ObjectLiteral>(
     entity: EntityTarget<T>,
     where: Record<string, unknown>,
@@ -54,14 +65,20 @@ export class WriteBatch {
     return this;
   }
 
-  /** Sends what was added, as one statement in the caller's transaction. */
+  /**
+   * Sends what was added, as one statement in the caller's transaction: a named one
+   * (`prepared.ts`), since a write path sends the same few shapes again and again.
+   */
   async run(): Promise<void> {
+    const statement = this.statement();
+    if (statement) await runPrepared(this.tx, statement.text, statement.values);
+  }
+
+  /** What was added as one statement, not sent (for `Transactions.runBracketed`'s COMMIT); null when nothing was. */
+  statement(): Statement | null {
     const parts = this.parts.splice(0);
-    if (parts.length === 0) return;
-    if (parts.length === 1) {
-      await this.tx.query(parts[0][0], parts[0][1]);
-      return;
-    }
+    if (parts.length === 0) return null;
+    if (parts.length === 1) return { text: parts[0][0], values: parts[0][1] };
     const parameters: unknown[] = [];
     const withs = parts.map(([sql, values], index) => {
       const offset = parameters.length;
@@ -69,6 +86,6 @@ export class WriteBatch {
       // TypeORM numbers each part's parameters from $1; in one statement they follow on
       return `w${index} AS (${sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`)})`;
     });
-    await this.tx.query(`WITH ${withs.join(', ')} SELECT 1`, parameters);
+    return { text: `WITH ${withs.join(', ')} SELECT 1`, values: parameters };
   }
 }

@@ -1,0 +1,140 @@
+import { Case } from './case.entity';
+import type { CaseEventColumns } from './case-event-columns';
+import { caseTimersColumn } from './case-timers';
+
+/**
+ * A case row read with plain SQL and mapped by a plain function, for the hot reads (an
+ * event's locked read, the case page, the route guard's access read): TypeORM building
+ * the query and hydrating the entity was ≈ 15 % of the app's CPU per event (issue 22's
+ * profile, `test/bench/README.md`). The result is what TypeORM would hydrate: dates as
+ * `YYYY-MM-DD` text, timestamps as `Date`, `numeric` as text, json as objects.
+ */
+
+/** Each property of `Case` and the SQL that reads it from `cases c`. */
+const columns: ReadonlyArray<readonly [keyof Case, string]> = [
+  ['id', 'c.id'],
+  ['number', 'c.number'],
+  ['districtId', 'c.district_id'],
+  ['type', 'c.type'],
+  ['title', 'c.title'],
+  ['description', 'c.description'],
+  ['source', 'c.source'],
+  ['registeredUnitId', 'c.registered_unit_id'],
+  ['registeredBy', 'c.registered_by'],
+  ['holdingUnitId', 'c.holding_unit_id'],
+  ['heldUnitIds', 'c.held_unit_ids'],
+  ['gridId', 'c.grid_id'],
+  ['occurredOn', `to_char(c.occurred_on, 'YYYY-MM-DD')`],
+  ['receivedOn', `to_char(c.received_on, 'YYYY-MM-DD')`],
+  ['knewOn', `to_char(c.knew_on, 'YYYY-MM-DD')`],
+  ['amountInDispute', 'c.amount_in_dispute'],
+  ['groupSize', 'c.group_size'],
+  ['masterCaseId', 'c.master_case_id'],
+  ['sameMatterCaseId', 'c.same_matter_case_id'],
+  ['riskGrade', 'c.risk_grade'],
+  ['state', 'c.state'],
+  ['outcome', 'c.outcome'],
+  ['track', 'c.track'],
+  ['level', 'c.level'],
+  ['registeredLevel', 'c.registered_level'],
+  ['resolvedLevel', 'c.resolved_level'],
+  ['mediatorId', 'c.mediator_id'],
+  ['rulesVersion', 'c.rules_version'],
+  ['machineVersion', 'c.machine_version'],
+  ['snapshot', 'c.snapshot'],
+  ['version', 'c.version'],
+  ['deadline', 'c.deadline'],
+  ['deadlineDue', `to_char(c.deadline_due, 'YYYY-MM-DD')`],
+  ['overdue', 'c.overdue'],
+  ['imported', 'c.imported'],
+  ['screenedAt', 'c.screened_at'],
+  ['acceptedAt', 'c.accepted_at'],
+  ['closedAt', 'c.closed_at'],
+  ['closedOnTime', 'c.closed_on_time'],
+  ['createdAt', 'c.created_at'],
+  ['updatedAt', 'c.updated_at'],
+];
+
+/** The select list of a whole case row from `cases c`, each column named by its property. */
+export const caseColumnsSql = columns.map(([property, sql]) => `${sql} AS "${property}"`).join(', ');
+
+/** The case of a row selected with `caseColumnsSql` (other columns of the row are left out). */
+export function caseFromRow(raw: Record<string, unknown>): Case {
+  const row = new Case();
+  const target = row as unknown as Record<string, unknown>;
+  for (const [property] of columns) target[property] = raw[property];
+  return row;
+}
+
+/** The unit paths (now and before) and the linked petitions' agents, as selected columns. */
+const accessColumnsSql = `(SELECT json_agg(json_build_object('id', u.id, 'path', u.path::text))
+     FROM units u WHERE u.id = ANY(c.held_unit_ids)) AS access_paths,
+  ARRAY(SELECT DISTINCT p.agent_id::text FROM petition_case_links l JOIN petitions p ON p.id = l.petition_id
+         WHERE l.case_id = c.id AND p.agent_id IS NOT NULL) AS access_agents`;
+
+/** What a case's body shows besides its own row: its units, its mediator, its masked parties. */
+const viewColumnsSql = `(SELECT json_agg(json_build_object('id', u.id, 'code', u.code, 'nameZh', u.name_zh,
+                                     'nameEn', u.name_en, 'kind', u.kind))
+     FROM units u WHERE u.id IN (c.holding_unit_id, c.registered_unit_id)) AS view_units,
+  (SELECT json_build_object('id', m.id, 'displayName', m.display_name) FROM users m WHERE m.id = c.mediator_id) AS view_mediator,
+  (SELECT json_agg(json_build_object('id', p.id, 'role', p.role, 'kind', p.kind, 'name', p.name,
+                                     'idNumberMasked', p.id_number_masked, 'phoneMasked', p.phone_masked,
+                                     'address', p.address, 'representative', p.representative)
+                   ORDER BY p.position)
+     FROM parties p WHERE p.case_id = c.id) AS view_parties`;
+
+/** The case with what the policy needs (the route guard's read). */
+export const withAccessSql = `SELECT ${caseColumnsSql}, ${accessColumnsSql} FROM cases c WHERE c.id = $1`;
+
+/** The case with its access data and what its body shows (`GET /api/v1/cases/:id`). */
+export const forViewSql = `SELECT ${caseColumnsSql}, ${accessColumnsSql}, ${viewColumnsSql} FROM cases c WHERE c.id = $1`;
+
+export const viewOfSql = `SELECT ${viewColumnsSql} FROM cases c WHERE c.id = $1`;
+
+export const accessOfSql = `SELECT ${accessColumnsSql} FROM cases c WHERE c.id = $1`;
+
+/**
+ * An event's read of its case, locked: the row, its access data and body, the head of its
+ * chain (read on the statement's snapshot, so possibly stale once the lock is granted:
+ * `EventLog.headAfterLock` decides), the unit holding it and its deadline timers.
+ */
+export const lockForEventSql = `SELECT ${caseColumnsSql}, ${accessColumnsSql}, ${viewColumnsSql},
+  (SELECT json_build_object('seq', e.seq, 'hash', e.hash, 'digest', coalesce(e.digest, e.hash))
+     FROM case_events e WHERE e.case_id = c.id ORDER BY e.seq DESC LIMIT 1) AS chain_head,
+  (SELECT json_build_object('id', hu.id, 'nameZh', hu.name_zh, 'nameEn', hu.name_en, 'kind', hu.kind,
+                            'path', hu.path::text, 'parentId', hu.parent_id, 'active', hu.active)
+     FROM units hu WHERE hu.id = c.holding_unit_id) AS holding_unit,
+  ${caseTimersColumn} AS case_timers
+FROM cases c WHERE c.id = $1 FOR UPDATE OF c`;
+
+/** An event's write of its case's columns (`CaseEventColumns`), one fixed statement with `caseEventValues`. */
+export const caseEventUpdateSql = `UPDATE cases SET snapshot = $2::jsonb, version = $3, state = $4, outcome = $5,
+  track = $6, level = $7, holding_unit_id = $8, held_unit_ids = $9::uuid[], mediator_id = $10, risk_grade = $11,
+  deadline = $12::jsonb, deadline_due = $13::date, overdue = $14, screened_at = $15, accepted_at = $16,
+  closed_at = $17, closed_on_time = $18, resolved_level = $19, updated_at = $20
+WHERE id = $1`;
+
+export function caseEventValues(id: string, columns: CaseEventColumns): unknown[] {
+  return [
+    id,
+    JSON.stringify(columns.snapshot),
+    columns.version,
+    columns.state,
+    columns.outcome,
+    columns.track,
+    columns.level,
+    columns.holdingUnitId,
+    columns.heldUnitIds,
+    columns.mediatorId,
+    columns.riskGrade,
+    columns.deadline === null ? null : JSON.stringify(columns.deadline),
+    columns.deadlineDue,
+    columns.overdue,
+    columns.screenedAt,
+    columns.acceptedAt,
+    columns.closedAt,
+    columns.closedOnTime,
+    columns.resolvedLevel,
+    columns.updatedAt,
+  ];
+}

@@ -118,12 +118,31 @@ export function executeText(
 }
 
 /**
- * After a message with `executeText`'s SQL failed: a statement PostgreSQL refused to prepare
- * (class 42: bad SQL) does not exist on the connection; one that exists already (42P05) does;
- * any other error came from running it, after it was prepared.
+ * After a message with `executeText`'s SQL failed, which of its PREPAREs ran is not known: the
+ * statements after the failing one were skipped (a lock timeout in the first EXECUTE leaves the
+ * second PREPARE unsent), and one that did run stays prepared through the ROLLBACK (PREPARE is not
+ * transactional). So the connection's list is dropped and `preparedStatementsOf` reads it again
+ * from PostgreSQL before the next message on it: guessing wrong either way would fail every later
+ * event on that connection ("does not exist", or "already exists").
  */
-export function forgetUnprepared(client: object, name: string, error: unknown): void {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && code.startsWith('42') && code !== '42P05')
-    preparedOn.get(client)?.delete(name);
+export function forgetPreparedOf(client: object): void {
+  preparedOn.delete(client);
+  unsure.add(client);
+}
+
+/** Connections whose list of prepared statements must be read again before use (`forgetPreparedOf`). */
+const unsure = new WeakSet<object>();
+
+/**
+ * Before a message on `client`: when a failure left its prepared statements unknown, reads them
+ * from `pg_prepared_statements` (one round trip, only after a failure). Outside a failed
+ * transaction only: the caller runs it before BEGIN or in a transaction still usable.
+ */
+export async function preparedStatementsOf(client: { query(text: string): Promise<unknown> }): Promise<void> {
+  if (!unsure.has(client)) return;
+  const answer = (await client.query('SELECT name FROM pg_prepared_statements')) as {
+    rows: Array<{ name: string }>;
+  };
+  preparedOn.set(client, new Set(answer.rows.map((row) => row.name)));
+  unsure.delete(client);
 }

@@ -1,5 +1,5 @@
 import { type DataSource, type EntityManager, QueryFailedError } from 'typeorm';
-import { executeText, forgetUnprepared } from './prepared';
+import { executeText, forgetPreparedOf, preparedStatementsOf } from './prepared';
 
 /**
  * One transaction's handle. A service opens it (`transactions.run`) and passes it to the
@@ -78,13 +78,14 @@ export class Transactions {
       const client = await runner.connect();
       /** Sends `before`, then each statement (its PREPARE first, the first time), then `after`: its rows, one list per statement. */
       const send = async (statements: readonly Statement[], before: string[], after: string[]) => {
+        await preparedStatementsOf(client);
         const texts = statements.map((statement) => executeText(client, statement.text, statement.values));
         const sql = [...before, ...texts.map((text) => text.sql), ...after].join(';\n');
         let answer: unknown;
         try {
           answer = await client.query(sql);
         } catch (error) {
-          for (const text of texts) forgetUnprepared(client, text.name, error);
+          if (texts.some((text) => text.prepares)) forgetPreparedOf(client);
           throw new QueryFailedError(statements[0].text, statements[0].values, error as Error);
         }
         const results = resultsOf(answer);

@@ -1,0 +1,72 @@
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { Transactions } from '../../src/shared/db/transactions';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+/*
+ * `Transactions.runBracketed`: the event path's transaction, whose statements are prepared once
+ * per connection and sent beside BEGIN and COMMIT. One connection only here, so that every
+ * transaction meets what the one before it left on the connection.
+ */
+describe('bracketed transactions (prepared statements sent with BEGIN and COMMIT)', () => {
+  let testApp: TestApp;
+  let single: DataSource;
+  let transactions: Transactions;
+  beforeAll(async () => {
+    testApp = await startTestApp();
+    const options = testApp.db.options as DataSourceOptions & { extra?: Record<string, unknown> };
+    single = new DataSource({
+      ...options,
+      migrationsRun: false,
+      synchronize: false,
+      extra: { ...options.extra, max: 1 },
+    } as DataSourceOptions);
+    await single.initialize();
+    transactions = new Transactions(single);
+  });
+  afterAll(async () => {
+    await single?.destroy();
+    await testApp.close();
+  });
+
+  const divide = { text: 'SELECT 10 / $1::int AS quotient', values: [0] as unknown[] };
+  const echo = { text: 'SELECT $1::text AS said, $2::text[] AS list', values: [] as unknown[] };
+
+  it('keeps working on a connection where a failed statement left the next one unprepared', async () => {
+    // the first EXECUTE fails (division by zero): PostgreSQL skips the rest of the message, the
+    // second PREPARE among it, while the first one stays prepared through the ROLLBACK
+    await expect(
+      transactions.runBracketed([divide, { ...echo, values: ['a', ['b']] }], async () => undefined),
+    ).rejects.toThrow(/division by zero/);
+    // the same two statements on the same connection: both must run (neither "does not exist" nor "already exists")
+    const answered = await transactions.runBracketed(
+      [
+        { ...divide, values: [5] },
+        { ...echo, values: ['a', ['b']] },
+      ],
+      async (_tx, bracket) => bracket.results,
+    );
+    expect(answered).toEqual([[{ quotient: 2 }], [{ said: 'a', list: ['b'] }]]);
+  });
+
+  it('sends text with quotes, backslashes and braces as it was typed', async () => {
+    const typed = `O'Brien \\ "引号" {a,b} ; DROP TABLE cases; --`;
+    const [said] = await transactions.runBracketed(
+      { ...echo, values: [typed, [typed, 'NULL', '']] },
+      async (_tx, bracket) => bracket.rows,
+    );
+    expect(said).toEqual({ said: typed, list: [typed, 'NULL', ''] });
+  });
+
+  it('writes nothing when the statement sent with COMMIT fails, and the connection serves the next one', async () => {
+    await single.query('CREATE TEMP TABLE IF NOT EXISTS bracket_probe (n int CHECK (n > 0))');
+    await expect(
+      transactions.runBracketed({ text: 'SELECT 1 AS one', values: [] }, async (_tx, bracket) => {
+        await bracket.commitWith({ text: 'INSERT INTO bracket_probe (n) VALUES ($1::int)', values: [-1] });
+      }),
+    ).rejects.toThrow(/bracket_probe/);
+    await transactions.runBracketed({ text: 'SELECT 1 AS one', values: [] }, async (_tx, bracket) => {
+      await bracket.commitWith({ text: 'INSERT INTO bracket_probe (n) VALUES ($1::int)', values: [3] });
+    });
+    expect(await single.query('SELECT n FROM bracket_probe')).toEqual([{ n: 3 }]);
+  });
+});

@@ -1,8 +1,15 @@
 import type { Writable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import type { TFunction } from 'i18next';
 import type { Locale } from '../shared/i18n/i18n';
-import { cellFormats, columnLetter, dayCell, momentCell, sheetName } from '../shared/spreadsheet';
+import {
+  cellFormats,
+  columnLetter,
+  dayCell,
+  loadExcelJS,
+  momentCell,
+  sheetName,
+} from '../shared/spreadsheet';
 import type { Case } from './case.entity';
 import type { presentCase } from './case.presenter';
 import type { CaseListQuery } from './case.schemas';
@@ -169,10 +176,11 @@ export async function writeCaseWorkbook(
   onStart: () => void = () => {},
 ): Promise<void> {
   const { t } = context;
+  const { stream } = await loadExcelJS();
   const iterator = pages[Symbol.asyncIterator]();
   let page = await iterator.next();
   onStart();
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+  const workbook = new stream.xlsx.WorkbookWriter({
     stream: out,
     useStyles: true,
     useSharedStrings: false,

@@ -32,7 +32,7 @@ export function statsExportRoutes(stats: StatsService, units: UnitService, clock
         // the petitions' own scope is the page's filter again, already on its sheet
         const { scope: _scope, ...petitionsWithoutScope } = petitions;
         const now = clock.now();
-        const workbook = statsWorkbook(
+        const workbook = await statsWorkbook(
           // the petitions' figures beside the cases' (their own scope sheet is the page's filter again)
           { ...figures, ...series, petitions: petitionsWithoutScope },
           { t: req.t, unitNames: new Map(visible.map((unit) => [unit.id, unitName(unit, req.locale)])), now },

@@ -1,6 +1,14 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import type { TFunction } from 'i18next';
-import { cellFormats, columnLetter, dayCell, momentCell, monthCell, sheetName } from '../shared/spreadsheet';
+import {
+  cellFormats,
+  columnLetter,
+  dayCell,
+  loadExcelJS,
+  momentCell,
+  monthCell,
+  sheetName,
+} from '../shared/spreadsheet';
 
 /*
  * The statistics as an Excel workbook (issue 21), written from what the stats service answers,
@@ -201,11 +209,12 @@ function writeScope(
  * The statistics workbook: `report` is what the stats service answers (its figures, with the
  * series beside them), `scope` the filter they were taken with.
  */
-export function statsWorkbook(
+export async function statsWorkbook(
   report: Record<string, unknown> & { scope?: Record<string, unknown> },
   context: StatsWorkbookContext,
-): ExcelJS.Workbook {
-  const workbook = new ExcelJS.Workbook();
+): Promise<ExcelJS.Workbook> {
+  const { Workbook } = await loadExcelJS();
+  const workbook = new Workbook();
   workbook.created = context.now;
   const names = new Set<string>();
   const { scope, ...sections } = report;

@@ -31,9 +31,9 @@ export interface AppProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts the built app on the project's Node.js with `--max-semi-space-size=4`, as `npm start` does. */
+/** Starts the built app on the project's Node.js with the heap flags `npm start` uses (package.json). */
 export function startAppProcess(mainJs: string, env: NodeJS.ProcessEnv & { PORT: string }): AppProcess {
-  const child = spawn(process.execPath, ['--max-semi-space-size=4', mainJs], {
+  const child = spawn(process.execPath, ['--max-semi-space-size=4', '--heap-growing-percent=50', mainJs], {
     cwd: projectRoot,
     // never the demo year (issue 21), unless a spec asks for it
     env: { PATH: process.env.PATH, LOG_LEVEL: 'info', DEMO_DATA: 'none', ...env },

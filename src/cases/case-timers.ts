@@ -1,3 +1,4 @@
+import type { WorkingCalendar } from '../deadlines/working-calendar';
 import type { Tx } from '../shared/db/transactions';
 import type { Case } from './case.entity';
 
@@ -67,5 +68,11 @@ export function timersFromJson(rows: TimerJson[] | null): TimerRow[] {
  * and its timers as the lock read them (so neither is read again).
  */
 export interface CaseTimers {
-  reconcileCaseIn(tx: Tx, current: Case, timers?: TimerRow[]): Promise<unknown>;
+  /** `at`: the moment and calendar the event's own columns were computed with. */
+  reconcileCaseIn(
+    tx: Tx,
+    current: Case,
+    timers?: TimerRow[],
+    at?: { now: Date; calendar: WorkingCalendar },
+  ): Promise<unknown>;
 }

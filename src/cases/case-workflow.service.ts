@@ -215,7 +215,10 @@ export class CaseWorkflowService {
       );
       const updated = { ...row, ...changes } as Case;
       // the timers first: the event's one statement (the event, the case's new columns, the rows it adds) goes with COMMIT
-      await this.timers?.reconcileCaseIn(tx, updated, locked.timers);
+      await this.timers?.reconcileCaseIn(tx, updated, locked.timers, {
+        now: step.now,
+        calendar: step.calendar,
+      });
       const { statement } = this.cases.eventWrites(
         tx,
         {

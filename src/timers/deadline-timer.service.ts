@@ -39,6 +39,12 @@ export type TimerOutcome = 'warned' | 'overdue' | 'scheduled' | 'removed' | 'non
  *   petitions, whose write path does not call here), and raises anything a lost or late
  *   job missed.
  */
+/** The moment and the calendar a write path's event was decided with (`reconcileCaseIn`). */
+export interface EventMoment {
+  now: Date;
+  calendar: WorkingCalendar;
+}
+
 export class DeadlineTimerService implements DeadlinesOnCalendarChange {
   private readonly transactions: Transactions;
   private readonly timers: DeadlineTimerRepository;
@@ -60,17 +66,29 @@ export class DeadlineTimerService implements DeadlinesOnCalendarChange {
     this.calendar = deps.calendar;
   }
 
-  private subjectDeps(): SubjectDeps {
-    return { timers: this.timers, today: todayInShanghai(this.clock.now()), calendar: this.calendar() };
+  private subjectDeps(at?: EventMoment): SubjectDeps {
+    return {
+      timers: this.timers,
+      today: todayInShanghai(at?.now ?? this.clock.now()),
+      calendar: at?.calendar ?? this.calendar(),
+    };
   }
 
   /**
    * Brings a case's timer in line with its clock, inside the write path's transaction (no
    * notices raised). The write path holds the case's row lock and passes the case as it
-   * now stands, so it is not read again.
+   * now stands, so it is not read again. `at`: the event's moment and calendar, so that the timer
+   * reads the clock on the day the event's own columns were computed for (the event's UPDATE is
+   * sent after this, with its COMMIT: a reading here for the next day, across midnight, would be
+   * overwritten on the case row and kept on the timer's).
    */
-  async reconcileCaseIn(tx: Tx, current: CaseClockRow, timers?: TimerRow[]): Promise<TimerOutcome> {
-    return this.reconcileLocked(tx, 'case', current.id, { raise: false, current, timers });
+  async reconcileCaseIn(
+    tx: Tx,
+    current: CaseClockRow,
+    timers?: TimerRow[],
+    at?: EventMoment,
+  ): Promise<TimerOutcome> {
+    return this.reconcileLocked(tx, 'case', current.id, { raise: false, current, timers, at });
   }
 
   /** Wakes a subject's timer: re-reads its clock, raises what is due, schedules the next wake-up. */
@@ -153,12 +171,16 @@ export class DeadlineTimerService implements DeadlinesOnCalendarChange {
       current?: CaseClockRow;
       timers?: TimerRow[];
       calendarChange?: CalendarChange & { moved: MovedDeadline[] };
+      at?: EventMoment;
     },
   ): Promise<TimerOutcome> {
     // the subject first, then its timers: the same order as the write path
     const subject =
       subjectType === 'case'
-        ? caseSubjectOf(options.current ?? (await this.timers.lockCase(tx, subjectId)), this.subjectDeps())
+        ? caseSubjectOf(
+            options.current ?? (await this.timers.lockCase(tx, subjectId)),
+            this.subjectDeps(options.at),
+          )
         : petitionSubjectOf(await this.timers.lockPetition(tx, subjectId), this.subjectDeps());
     const existing = options.timers ?? (await this.timers.lockTimersOf(tx, subjectType, subjectId));
     const open = subject?.open ?? [];
@@ -189,15 +211,16 @@ export class DeadlineTimerService implements DeadlinesOnCalendarChange {
       raise: boolean;
       currentJobId?: string;
       calendarChange?: CalendarChange & { moved: MovedDeadline[] };
+      at?: EventMoment;
     },
   ): Promise<TimerOutcome> {
     const subjectType = subject.type;
     const subjectId = subject.id;
     let outcome: TimerOutcome = 'none';
-    const now = this.clock.now();
+    const now = options.at?.now ?? this.clock.now();
     const today = todayInShanghai(now);
     const change = options.calendarChange;
-    const calendar = change?.after ?? this.calendar();
+    const calendar = change?.after ?? options.at?.calendar ?? this.calendar();
     const reading = open.read(today, calendar);
     const stored = open.stored;
     if (change) {

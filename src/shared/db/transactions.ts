@@ -79,13 +79,24 @@ export class Transactions {
       /** Sends `before`, then each statement (its PREPARE first, the first time), then `after`: its rows, one list per statement. */
       const send = async (statements: readonly Statement[], before: string[], after: string[]) => {
         await preparedStatementsOf(client);
-        const texts = statements.map((statement) => executeText(client, statement.text, statement.values));
+        let texts: ReturnType<typeof executeText>[];
+        try {
+          texts = statements.map((statement) => executeText(client, statement.text, statement.values));
+        } catch (error) {
+          // a value that cannot be sent as a literal: the statements before it were counted as prepared, unsent
+          forgetPreparedOf(client);
+          throw error;
+        }
         const sql = [...before, ...texts.map((text) => text.sql), ...after].join(';\n');
         let answer: unknown;
         try {
           answer = await client.query(sql);
         } catch (error) {
-          if (texts.some((text) => text.prepares)) forgetPreparedOf(client);
+          // a PREPARE in the message may or may not have run; and a statement the connection was thought to
+          // hold ("does not exist", 26000) or not to hold ("already exists", 42P05) means the list is wrong
+          const code = (error as { code?: unknown } | null)?.code;
+          if (texts.some((text) => text.prepares) || code === '26000' || code === '42P05')
+            forgetPreparedOf(client);
           throw new QueryFailedError(statements[0].text, statements[0].values, error as Error);
         }
         const results = resultsOf(answer);

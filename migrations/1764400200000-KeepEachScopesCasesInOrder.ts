@@ -77,8 +77,9 @@ export class KeepEachScopesCasesInOrder1764400200000 implements MigrationInterfa
       FOR EACH ROW WHEN (OLD.held_unit_ids IS DISTINCT FROM NEW.held_unit_ids
         OR OLD.created_at IS DISTINCT FROM NEW.created_at OR OLD.number IS DISTINCT FROM NEW.number)
       EXECUTE FUNCTION cases_refresh_scopes()`);
+    // parent_id too: the path a BEFORE trigger (units_set_path) sets is not a column the UPDATE names
     await db.query(`
-      CREATE TRIGGER units_move_case_scopes AFTER UPDATE OF path ON units
+      CREATE TRIGGER units_move_case_scopes AFTER UPDATE OF parent_id, path ON units
       FOR EACH ROW WHEN (OLD.path IS DISTINCT FROM NEW.path)
       EXECUTE FUNCTION units_refresh_case_scopes()`);
   }

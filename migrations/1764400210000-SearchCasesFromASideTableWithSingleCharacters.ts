@@ -57,7 +57,7 @@ export class SearchCasesFromASideTableWithSingleCharacters1764400210000 implemen
         SELECT c.id, t.body, text_grams(t.body), ARRAY(SELECT s.unit_id FROM case_scopes s WHERE s.case_id = c.id ORDER BY s.unit_id)
         FROM cases c
         CROSS JOIN LATERAL (SELECT c.number || ' ' || c.title || ' ' || c.description
-          || coalesce((SELECT string_agg(chr(31) || p.name, '' ORDER BY p.created_at, p.id)
+          || coalesce((SELECT string_agg(chr(31) || p.name, '' ORDER BY p.position, p.id)
                        FROM parties p WHERE p.case_id = c.id), '') AS body) t
         WHERE c.id = ANY(case_ids)
         ON CONFLICT (case_id) DO UPDATE SET body = EXCLUDED.body, grams = EXCLUDED.grams, scopes = EXCLUDED.scopes
@@ -113,8 +113,9 @@ export class SearchCasesFromASideTableWithSingleCharacters1764400210000 implemen
       CREATE TRIGGER parties_update_case_search AFTER UPDATE OF name, case_id ON parties
       FOR EACH ROW WHEN (OLD.name IS DISTINCT FROM NEW.name OR OLD.case_id IS DISTINCT FROM NEW.case_id)
       EXECUTE FUNCTION parties_refresh_case_search()`);
+    // parent_id too: the path a BEFORE trigger (units_set_path) sets is not a column the UPDATE names
     await db.query(`
-      CREATE TRIGGER units_move_case_search AFTER UPDATE OF path ON units
+      CREATE TRIGGER units_move_case_search AFTER UPDATE OF parent_id, path ON units
       FOR EACH ROW WHEN (OLD.path IS DISTINCT FROM NEW.path)
       EXECUTE FUNCTION units_refresh_case_search()`);
 
@@ -159,7 +160,7 @@ export const fillCaseSearchSql = `
   INSERT INTO case_search (case_id, body, grams, scopes)
   SELECT c.id, t.body, text_grams(t.body), coalesce(s.scopes, '{}')
   FROM cases c
-  LEFT JOIN (SELECT p.case_id, string_agg(chr(31) || p.name, '' ORDER BY p.created_at, p.id) AS names
+  LEFT JOIN (SELECT p.case_id, string_agg(chr(31) || p.name, '' ORDER BY p.position, p.id) AS names
              FROM parties p WHERE p.case_id IS NOT NULL GROUP BY p.case_id) n ON n.case_id = c.id
   LEFT JOIN (SELECT cs.case_id, array_agg(cs.unit_id ORDER BY cs.unit_id) AS scopes
              FROM case_scopes cs GROUP BY cs.case_id) s ON s.case_id = c.id

@@ -4,7 +4,7 @@ import { CaseListQueries, caseListLimits } from '../../src/cases/case-list.queri
 import { caseListView } from '../../src/cases/case-list.view-model';
 import { createI18n } from '../../src/shared/i18n/i18n';
 import { Browser, createUser } from '../support/auth';
-import { actorNamed } from '../support/case-steps';
+import { actorNamed, caseInState, send } from '../support/case-steps';
 import { startDemoApp } from '../support/demo-app';
 import { createCase, createDistrictTree } from '../support/factories';
 import type { TestApp } from '../support/test-app';
@@ -245,6 +245,67 @@ describe('the case list: capped totals and search by character bigrams', () => {
       expect(ids).toContain(inOurs.id);
       expect(ids).not.toContain(inTheirs.id);
     }
+  });
+
+  it("a case transferred to a department enters its supervisor's list and search, and stays in the sub-centre's that held it", async () => {
+    const mediatorActor = await actorNamed(testApp.services, testApp.db, 'mediator');
+    const term = `移送${Date.now().toString(36)}`;
+    const running = await caseInState(testApp.services, mediatorActor, 'mediation.inProgress', {
+      type: 'labour',
+      title: `${term}劳动报酬纠纷`,
+    });
+    const [bureau] = await testApp.db.query(`SELECT id FROM units WHERE code = 'MH-RSJ'`);
+    const bureauSupervisor = await createUser(testApp.db, { role: 'supervisor', unitId: bureau.id });
+    const repository = new CaseListQueries(testApp.db, testApp.services.cipher);
+    const seenBy = async (username: string) => {
+      const visibility = policy.caseVisibility(await actorNamed(testApp.services, testApp.db, username));
+      const listed = await repository.list(
+        visibility,
+        query({ type: 'labour', pageSize: '200' }),
+        '2026-01-01',
+      );
+      const found = await repository.list(visibility, query({ q: term }), '2026-01-01');
+      return [
+        listed.items.some((row) => row.id === running.id),
+        found.items.some((row) => row.id === running.id),
+      ];
+    };
+    expect(await seenBy(bureauSupervisor.username)).toEqual([false, false]);
+    expect(await seenBy('supervisor.street')).toEqual([true, true]);
+
+    await send(testApp.services, mediatorActor, running, {
+      type: 'TRANSFER',
+      toTrack: 'administrative',
+      unitId: bureau.id,
+      reason: '劳动者申请人社局调解。',
+    });
+    expect(await seenBy(bureauSupervisor.username)).toEqual([true, true]);
+    expect(await seenBy('supervisor.street')).toEqual([true, true]);
+  });
+
+  it("when a workstation moves to another sub-centre, its cases move to that sub-centre's list and search", async () => {
+    const tree = await createDistrictTree(testApp.db);
+    const mediatorUser = await createUser(testApp.db, { role: 'mediator', unitId: tree.community.id });
+    const here = await createUser(testApp.db, { role: 'supervisor', unitId: tree.street.id });
+    const there = await createUser(testApp.db, { role: 'supervisor', unitId: tree.otherStreet.id });
+    const term = `搬迁${Date.now().toString(36)}`;
+    const row = await createCase(testApp.services, mediatorUser.id, { title: `${term}纠纷` });
+    const repository = new CaseListQueries(testApp.db, testApp.services.cipher);
+    const seenBy = async (username: string) => {
+      const visibility = policy.caseVisibility(await actorNamed(testApp.services, testApp.db, username));
+      const listed = await repository.list(visibility, query({}), '2026-01-01');
+      const found = await repository.list(visibility, query({ q: term }), '2026-01-01');
+      return [listed.items.map((item) => item.id), found.items.map((item) => item.id)];
+    };
+    expect(await seenBy(here.username)).toEqual([[row.id], [row.id]]);
+    expect(await seenBy(there.username)).toEqual([[], []]);
+
+    await testApp.db.query('UPDATE units SET parent_id = $1 WHERE id = $2', [
+      tree.otherStreet.id,
+      tree.community.id,
+    ]);
+    expect(await seenBy(here.username)).toEqual([[], []]);
+    expect(await seenBy(there.username)).toEqual([[row.id], [row.id]]);
   });
 
   it('matches Latin letters regardless of case, and LIKE wildcards only literally', async () => {

@@ -8,8 +8,10 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *   `cases_search_trgm` a trigram GIN index over the same text. Every event updates its case
  *   (a non-HOT update: `updated_at` is indexed), so each one recomputed the bigrams and wrote
  *   both GIN entry sets anew though the text had not changed. `case_search` holds the searched
- *   text (number, title, facts, then each party's name after a U+001F separator, which no
- *   term contains, so no match spans two of them) and its grams; triggers write it only when
+ *   text, lower-cased (number, title, facts, then each party's name after a U+001F separator,
+ *   which no term contains, so no match spans two of them) and its grams; lower-cased once
+ *   here, the search's exact test is `body LIKE lower(pattern)`, which is what ILIKE computes
+ *   on every row it tests; triggers write it only when
  *   one of those changes (cases: UPDATE OF number, title, description; parties: insert,
  *   delete, UPDATE OF name or case_id). Neither index on `cases` is read any more: dropped.
  * - One character: `text_grams` is the characters and the pairs of adjacent characters
@@ -56,9 +58,9 @@ export class SearchCasesFromASideTableWithSingleCharacters1764400210000 implemen
         INSERT INTO case_search (case_id, body, grams, scopes)
         SELECT c.id, t.body, text_grams(t.body), ARRAY(SELECT s.unit_id FROM case_scopes s WHERE s.case_id = c.id ORDER BY s.unit_id)
         FROM cases c
-        CROSS JOIN LATERAL (SELECT c.number || ' ' || c.title || ' ' || c.description
+        CROSS JOIN LATERAL (SELECT lower(c.number || ' ' || c.title || ' ' || c.description
           || coalesce((SELECT string_agg(chr(31) || p.name, '' ORDER BY p.position, p.id)
-                       FROM parties p WHERE p.case_id = c.id), '') AS body) t
+                       FROM parties p WHERE p.case_id = c.id), '')) AS body) t
         WHERE c.id = ANY(case_ids)
         ON CONFLICT (case_id) DO UPDATE SET body = EXCLUDED.body, grams = EXCLUDED.grams, scopes = EXCLUDED.scopes
           WHERE (case_search.body, case_search.scopes) IS DISTINCT FROM (EXCLUDED.body, EXCLUDED.scopes)
@@ -164,7 +166,7 @@ export const fillCaseSearchSql = `
              FROM parties p WHERE p.case_id IS NOT NULL GROUP BY p.case_id) n ON n.case_id = c.id
   LEFT JOIN (SELECT cs.case_id, array_agg(cs.unit_id ORDER BY cs.unit_id) AS scopes
              FROM case_scopes cs GROUP BY cs.case_id) s ON s.case_id = c.id
-  CROSS JOIN LATERAL (SELECT c.number || ' ' || c.title || ' ' || c.description || coalesce(n.names, '') AS body) t`;
+  CROSS JOIN LATERAL (SELECT lower(c.number || ' ' || c.title || ' ' || c.description || coalesce(n.names, '')) AS body) t`;
 
 export const createCaseSearchIndexSql =
   'CREATE INDEX case_search_gin ON case_search USING gin (grams, scopes)';

@@ -40,7 +40,7 @@ export const caseListLimits: CaseListLimits = { count: 1000 };
 const walkedRowsAtMost = 100;
 
 /**
- * A search term, its ILIKE pattern, and the unit whose scope the gram index intersects it
+ * A search term, its LIKE pattern (`containsPattern`), and the unit whose scope the gram index intersects it
  * with (`case_search.scopes`: a workstation, a sub-centre; none for a district or an agent).
  */
 interface CaseSearch {
@@ -302,8 +302,8 @@ export class CaseListQueries {
   }
 
   /**
-   * Matches `q` anywhere in the case's number, title and facts or in a party's name (ILIKE,
-   * so case-insensitive), all in `case_search.body` (migration
+   * Matches `q` anywhere in the case's number, title and facts or in a party's name
+   * (case-insensitive: `case_search.body` is lower-cased, migration
    * SearchCasesFromASideTableWithSingleCharacters). `byIndex`: the cases are found by the gram
    * index — every pair of the term's characters (or the one character) is among the text's
    * grams, which GIN answers where pg_trgm cannot (two Chinese characters: 工资; 张) —
@@ -313,7 +313,7 @@ export class CaseListQueries {
     const { q, like, scopeUnitId } = search;
     if (!byIndex) {
       builder.andWhere(
-        'EXISTS (SELECT 1 FROM case_search cs WHERE cs.case_id = c.id AND cs.body ILIKE :like)',
+        'EXISTS (SELECT 1 FROM case_search cs WHERE cs.case_id = c.id AND cs.body LIKE lower(:like))',
         { like },
       );
       return;
@@ -321,7 +321,7 @@ export class CaseListQueries {
     const inScope = scopeUnitId ? 'AND cs.scopes @> ARRAY[:searchUnitId]::uuid[]' : '';
     builder.andWhere(
       `c.id IN (SELECT cs.case_id FROM case_search cs
-                WHERE cs.grams @> term_grams(:term) ${inScope} AND cs.body ILIKE :like)`,
+                WHERE cs.grams @> term_grams(:term) ${inScope} AND cs.body LIKE lower(:like))`,
       { like, term: q, searchUnitId: scopeUnitId },
     );
   }

@@ -51,11 +51,10 @@ interface CaseSearch {
 
 /**
  * How `scoped` narrowed a query: `scopeUnitId`, the unit below the district whose held cases
- * are the scope (a supervisor's subtree root: its `case_scopes` rows; a mediator's unit).
+ * are the scope (a supervisor's subtree root; a mediator's unit), as `case_search.scopes` keys it.
  */
 interface Narrowing {
   scopeUnitId?: string;
-  subtree: boolean;
 }
 
 /** One page of the case list; `totalIsLowerBound`: more than `total` cases match. */
@@ -86,7 +85,7 @@ async function narrowed(
     case 'unit':
       // `@>` and `&&` (not `= ANY`, not EXISTS over the array) so that cases_scope_state_type_gin can serve it
       builder.where('c.held_unit_ids @> ARRAY[:unitId]::uuid[]', { unitId: visibility.unitId });
-      return { scopeUnitId: visibility.unitId, subtree: false };
+      return { scopeUnitId: visibility.unitId };
     case 'subtree': {
       // the subtree's ids as a value, not a subquery: the planner then sees how much of the table
       // they cover (a workstation: the GIN index; a sub-centre: its newest cases first)
@@ -107,11 +106,11 @@ async function narrowed(
       // the whole district's scope is that equality alone: its units' ids would be all of
       // them, which the planner took for a narrow filter and read from the GIN index for
       // every case (a district supervisor's search for 漏水 at 1,000,000 cases: 7.6 s)
-      if (visibility.path === units[0].district_path) return { subtree: true };
+      if (visibility.path === units[0].district_path) return {};
       builder.andWhere('c.held_unit_ids && :scopeIds::uuid[]', {
         scopeIds: units.map((unit) => unit.id),
       });
-      return { scopeUnitId: units.find((unit) => unit.root)?.id, subtree: true };
+      return { scopeUnitId: units.find((unit) => unit.root)?.id };
     }
     case 'agent':
       builder.where(
@@ -119,7 +118,7 @@ async function narrowed(
                    WHERE l.case_id = c.id AND p.agent_id = :agentId)`,
         { agentId: visibility.agentId },
       );
-      return { subtree: false };
+      return {};
   }
 }
 
@@ -188,10 +187,8 @@ export class CaseListQueries {
     const walked = search ? builder.clone() : undefined;
     if (search) this.searched(builder, search, true);
     if (search && walked) this.searched(walked, search, false);
-    // a sub-centre's page in its own order (case_scopes), the count by the indexes on cases
-    const order = narrowing.subtree ? narrowing.scopeUnitId : undefined;
-    const page = (from: SelectQueryBuilder<Case>, scopeOrder = order) =>
-      this.sorted(from.clone(), query.sort, scopeOrder)
+    const page = (from: SelectQueryBuilder<Case>) =>
+      this.sorted(from.clone(), query.sort)
         .offset((query.page - 1) * query.pageSize)
         .limit(query.pageSize)
         .getMany();
@@ -212,7 +209,6 @@ export class CaseListQueries {
         // a thousand rows at most, sorted by their own keys
         items = await page(
           this.manager().createQueryBuilder(Case, 'c').where('c.id = ANY(:ids::uuid[])', { ids }),
-          undefined,
         );
       else items = await page(shallow ? walked : builder);
     } else [items, counted] = await Promise.all([page(builder), this.countUpTo(builder, limits.count)]);
@@ -254,26 +250,11 @@ export class CaseListQueries {
     if (query.to) builder.andWhere(`c.created_at < ${dayStartsAt(':to', 1)}`, { to: query.to });
   }
 
-  /**
-   * The list's order: newest first unless the query names another; the case number breaks
-   * ties. Given a sub-centre's unit (`scopeUnitId`), newest and oldest first walk its
-   * `case_scopes` rows (the same created_at and number as the case's) in the index's order,
-   * instead of the whole district's cases (migration KeepEachScopesCasesInOrder).
-   */
-  private sorted(
-    builder: SelectQueryBuilder<Case>,
-    sort: CaseListQuery['sort'],
-    scopeUnitId?: string,
-  ): SelectQueryBuilder<Case> {
-    const inScope = scopeUnitId && (sort === 'newest' || sort === 'oldest');
-    if (inScope)
-      builder.innerJoin('case_scopes', 's', 's.case_id = c.id AND s.unit_id = :orderUnitId', {
-        orderUnitId: scopeUnitId,
-      });
-    const key = inScope ? 's' : 'c';
+  /** The list's order: newest first unless the query names another; the case number breaks ties. */
+  private sorted(builder: SelectQueryBuilder<Case>, sort: CaseListQuery['sort']): SelectQueryBuilder<Case> {
     switch (sort) {
       case 'oldest':
-        return builder.orderBy(`${key}.created_at`, 'ASC').addOrderBy(`${key}.number`, 'ASC');
+        return builder.orderBy('c.created_at', 'ASC').addOrderBy('c.number', 'ASC');
       case 'due':
         return builder
           .orderBy('c.deadline_due', 'ASC', 'NULLS LAST')
@@ -282,7 +263,7 @@ export class CaseListQueries {
       case 'updated':
         return builder.orderBy('c.updated_at', 'DESC').addOrderBy('c.number', 'DESC');
       default:
-        return builder.orderBy(`${key}.created_at`, 'DESC').addOrderBy(`${key}.number`, 'DESC');
+        return builder.orderBy('c.created_at', 'DESC').addOrderBy('c.number', 'DESC');
     }
   }
 

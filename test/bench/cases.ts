@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { Client } from 'pg';
-import { fillCaseScopesSql } from '../../migrations/1764400200000-KeepEachScopesCasesInOrder';
 import { fillCaseSearchSql } from '../../migrations/1764400210000-SearchCasesFromASideTableWithSingleCharacters';
 import type { CaseDeadline } from '../../src/cases/case.entity';
 import { startMediationClock, withReading } from '../../src/cases/case-deadline';
@@ -179,7 +178,7 @@ const escalationColumns = [
 
 /**
  * Tables the generator fills; their secondary indexes are dropped for the load and rebuilt after.
- * case_scopes and case_search are kept by triggers, off during the load: `fillScopesAndSearch`.
+ * case_search is kept by triggers, off during the load: `fillSearch`.
  */
 export const loadedTables = [
   'cases',
@@ -188,30 +187,28 @@ export const loadedTables = [
   'mediation_sessions',
   'agreements',
   'escalations',
-  'case_scopes',
   'case_search',
 ];
 
-/** The triggers that keep case_scopes and case_search (migrations KeepEachScopesCasesInOrder and the next). */
-const sideTableTriggers: Record<string, string[]> = {
-  cases: ['cases_insert_scopes', 'cases_update_scopes', 'cases_insert_search', 'cases_update_search'],
+/** The triggers that keep case_search (migration SearchCasesFromASideTableWithSingleCharacters). */
+const searchTriggerNames: Record<string, string[]> = {
+  cases: ['cases_insert_search', 'cases_update_search'],
   parties: ['parties_insert_case_search', 'parties_delete_case_search', 'parties_update_case_search'],
 };
 
-export async function scopeAndSearchTriggers(client: Client, action: 'ENABLE' | 'DISABLE'): Promise<void> {
-  for (const [table, triggers] of Object.entries(sideTableTriggers))
+export async function searchTriggers(client: Client, action: 'ENABLE' | 'DISABLE'): Promise<void> {
+  for (const [table, triggers] of Object.entries(searchTriggerNames))
     await client.query(
       `ALTER TABLE ${table} ${triggers.map((name) => `${action} TRIGGER ${name}`).join(', ')}`,
     );
 }
 
 /**
- * Fills case_scopes, then case_search, set-based as the migrations' backfills do; the search
- * rows' grams (a PL/pgSQL loop per case, most of the fill's time) in two halves of the cases
- * at once, on a second connection, as the machine has two cores.
+ * Fills case_search set-based as the migration's backfill does, its grams (a PL/pgSQL loop per
+ * case, most of the fill's time) in two halves of the cases at once, on a second connection,
+ * as the machine has two cores.
  */
-export async function fillScopesAndSearch(client: Client, url: string): Promise<void> {
-  await client.query(fillCaseScopesSql);
+export async function fillSearch(client: Client, url: string): Promise<void> {
   const second = new Client({ connectionString: url, application_name: 'bench-loader' });
   await second.connect();
   try {

@@ -16,11 +16,11 @@ import { jobSchema, queues } from '../../src/shared/jobs/job-queue';
 import type { AppMessage } from './app-process';
 import {
   dropSecondaryIndexes,
-  fillScopesAndSearch,
+  fillSearch,
   loadCases,
   loadedTables,
   rebuildIndexes,
-  scopeAndSearchTriggers,
+  searchTriggers,
 } from './cases';
 import { buildCity } from './city';
 import { historicCsv, historicRows } from './import-csv';
@@ -221,8 +221,8 @@ async function main() {
       .query(`SET session_replication_role = replica`)
       .catch(() => log('(foreign keys stay checked during the load)'));
     const indexes = await dropSecondaryIndexes(client);
-    // case_scopes and case_search are filled in one pass each after the load, not row by row
-    await scopeAndSearchTriggers(client, 'DISABLE');
+    // case_search is filled in one pass after the load, not row by row
+    await searchTriggers(client, 'DISABLE');
     const benchCases = Math.max(64, 1 + options.clients + 32);
     const loaded = await phase(`generate and load ${options.cases} cases`, () =>
       loadCases(client, city, cipher, rng, {
@@ -241,8 +241,8 @@ async function main() {
     );
     await client.query('SET session_replication_role = DEFAULT').catch(() => undefined);
     const indexStarted = Date.now();
-    await phase('fill case scopes and search', () => fillScopesAndSearch(client, server.appUrl));
-    await scopeAndSearchTriggers(client, 'ENABLE');
+    await phase('fill case search', () => fillSearch(client, server.appUrl));
+    await searchTriggers(client, 'ENABLE');
     await phase('rebuild indexes', () => rebuildIndexes(client, indexes));
     loaded.indexSeconds = (Date.now() - indexStarted) / 1000;
     const vacuumStarted = Date.now();

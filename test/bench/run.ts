@@ -437,7 +437,7 @@ async function main() {
       tokens.street,
       [`/api/v1/cases?q=${encodeURIComponent('工资')}&page=1&pageSize=20`],
     );
-    // a surname: in the names of about one case in five, and a single character (no pair to index)
+    // a surname, a single character: in 3 % of the generated cases (29,684 of 1,000,000)
     await extraRead(
       'oneCharSearch',
       'search q=张, one character (street sub-centre supervisor; oneCharSearchP95Ms)',

@@ -37,6 +37,7 @@ import { RecordConflictScreeningRoundsAndTheirItems1764300100000 } from './17643
 import { GradeTheRiskOfCases1764300200000 } from './1764300200000-GradeTheRiskOfCases';
 import { PlanAppointmentsWithRemindersAndCalendarFeeds1764300300000 } from './1764300300000-PlanAppointmentsWithRemindersAndCalendarFeeds';
 import { IndexQuestionedHandOffsByHandingUnit1764300500000 } from './1764300500000-IndexQuestionedHandOffsByHandingUnit';
+import { SearchCasesFromASideTableWithSingleCharacters1764400210000 } from './1764400210000-SearchCasesFromASideTableWithSingleCharacters';
 import { LeaseOutboxRowsToTheWorkerSendingThem1764400300000 } from './1764400300000-LeaseOutboxRowsToTheWorkerSendingThem';
 
 /**
@@ -83,5 +84,6 @@ export const migrations = [
   GradeTheRiskOfCases1764300200000,
   PlanAppointmentsWithRemindersAndCalendarFeeds1764300300000,
   IndexQuestionedHandOffsByHandingUnit1764300500000,
+  SearchCasesFromASideTableWithSingleCharacters1764400210000,
   LeaseOutboxRowsToTheWorkerSendingThem1764400300000,
 ];

@@ -23,29 +23,38 @@ export const dueSoonSql = `(c.deadline_due >= :today::date AND (c.deadline->>'wa
 export interface CaseListLimits {
   /** matches counted exactly up to this many; beyond it the total is a lower bound */
   count: number;
-  /** a search term in more party names than this is matched case by case, not by a list of ids */
-  partyMatches: number;
 }
 /**
  * 1,000: a list counts its matches exactly while that is cheap. Beyond a thousand matches
  * nobody pages through them (they narrow the filter), and counting a sub-centre's
  * 10,000 took 0.4–0.5 s at 1,000,000 cases against 35–55 ms for 1,000 (test/bench).
  */
-export const caseListLimits: CaseListLimits = { count: 1000, partyMatches: 1000 };
+export const caseListLimits: CaseListLimits = { count: 1000 };
 
 /**
  * How deep into a search's results the list walks in its own order instead of asking the
- * bigram index (`CaseListQueries.list`): with more than `caseListLimits.count` matches among
+ * gram index (`CaseListQueries.list`): with more than `caseListLimits.count` matches among
  * a million cases, the walk to row 100 tests about 100,000 cases at worst (≈ 0.3–0.8 s), while
  * the index fetches every match (72,000 for 拖欠工资: 1.3 s).
  */
 const walkedRowsAtMost = 100;
 
-/** A search term, its ILIKE pattern and the cases whose parties' names match (or 'probe': too many to list). */
+/**
+ * A search term, its LIKE pattern (`containsPattern`), and the unit whose scope the gram index intersects it
+ * with (`case_search.scopes`: a workstation, a sub-centre; none for a district or an agent).
+ */
 interface CaseSearch {
   q: string;
   like: string;
-  byName: string[] | 'probe';
+  scopeUnitId?: string;
+}
+
+/**
+ * How `scoped` narrowed a query: `scopeUnitId`, the unit below the district whose held cases
+ * are the scope (a supervisor's subtree root; a mediator's unit), as `case_search.scopes` keys it.
+ */
+interface Narrowing {
+  scopeUnitId?: string;
 }
 
 /** One page of the case list; `totalIsLowerBound`: more than `total` cases match. */
@@ -61,22 +70,32 @@ export async function scoped(
   visibility: CaseVisibility,
   builder: SelectQueryBuilder<Case>,
 ): Promise<boolean> {
+  return (await narrowed(manager, visibility, builder)) !== false;
+}
+
+/** `scoped`, telling which unit's scope it narrowed to. */
+async function narrowed(
+  manager: EntityManager,
+  visibility: CaseVisibility,
+  builder: SelectQueryBuilder<Case>,
+): Promise<Narrowing | false> {
   switch (visibility.kind) {
     case 'none':
       return false;
     case 'unit':
       // `@>` and `&&` (not `= ANY`, not EXISTS over the array) so that cases_scope_state_type_gin can serve it
       builder.where('c.held_unit_ids @> ARRAY[:unitId]::uuid[]', { unitId: visibility.unitId });
-      return true;
+      return { scopeUnitId: visibility.unitId };
     case 'subtree': {
       // the subtree's ids as a value, not a subquery: the planner then sees how much of the table
       // they cover (a workstation: the GIN index; a sub-centre: its newest cases first)
-      const units: Array<{ id: string; district_id: string; district_path: string }> = await manager.query(
-        `SELECT u.id, d.id AS district_id, d.path::text AS district_path
-           FROM units u JOIN units d ON d.path = subpath(u.path, 0, 1)
-           WHERE u.path <@ $1::ltree`,
-        [visibility.path],
-      );
+      const units: Array<{ id: string; district_id: string; district_path: string; root: boolean }> =
+        await manager.query(
+          `SELECT u.id, d.id AS district_id, d.path::text AS district_path, u.path = $1::ltree AS root
+             FROM units u JOIN units d ON d.path = subpath(u.path, 0, 1)
+             WHERE u.path <@ $1::ltree`,
+          [visibility.path],
+        );
       if (!units[0]) return false;
       // a case stays in its district whoever holds it (hand-offs and transfers never leave it),
       // and a subtree lies in one district (the root of its paths), so this narrows nothing; it
@@ -87,11 +106,11 @@ export async function scoped(
       // the whole district's scope is that equality alone: its units' ids would be all of
       // them, which the planner took for a narrow filter and read from the GIN index for
       // every case (a district supervisor's search for 漏水 at 1,000,000 cases: 7.6 s)
-      if (visibility.path !== units[0].district_path)
-        builder.andWhere('c.held_unit_ids && :scopeIds::uuid[]', {
-          scopeIds: units.map((unit) => unit.id),
-        });
-      return true;
+      if (visibility.path === units[0].district_path) return {};
+      builder.andWhere('c.held_unit_ids && :scopeIds::uuid[]', {
+        scopeIds: units.map((unit) => unit.id),
+      });
+      return { scopeUnitId: units.find((unit) => unit.root)?.id };
     }
     case 'agent':
       builder.where(
@@ -99,7 +118,7 @@ export async function scoped(
                    WHERE l.case_id = c.id AND p.agent_id = :agentId)`,
         { agentId: visibility.agentId },
       );
-      return true;
+      return {};
   }
 }
 
@@ -149,8 +168,59 @@ export class CaseListQueries {
     limits: CaseListLimits = caseListLimits,
   ): Promise<CaseListPage> {
     const builder = this.manager().createQueryBuilder(Case, 'c');
-    if (!(await scoped(this.manager(), visibility, builder)))
-      return { items: [], total: 0, totalIsLowerBound: false };
+    const narrowing = await narrowed(this.manager(), visibility, builder);
+    if (!narrowing) return { items: [], total: 0, totalIsLowerBound: false };
+    await this.filtered(builder, query, today);
+    // a whole ID, credit code or phone number is looked up by its keyed hash, exactly; any
+    // other term (a part of a number too) is text, in which no party's number is written
+    const identifier = query.q ? identifierSearchOf(query.q) : undefined;
+    if (identifier)
+      builder.andWhere('c.id = ANY(:identifierCaseIds::uuid[])', {
+        identifierCaseIds: await this.casesWithIdentifier(identifier),
+      });
+    const search =
+      query.q && !identifier
+        ? { q: query.q, like: containsPattern(query.q), scopeUnitId: narrowing.scopeUnitId }
+        : undefined;
+    // the same filter with each case's text tested one by one, for a page walked to in the
+    // list's order (below)
+    const walked = search ? builder.clone() : undefined;
+    if (search) this.searched(builder, search, true);
+    if (search && walked) this.searched(walked, search, false);
+    const page = (from: SelectQueryBuilder<Case>) =>
+      this.sorted(from.clone(), query.sort)
+        .offset((query.page - 1) * query.pageSize)
+        .limit(query.pageSize)
+        .getMany();
+    let items: Case[];
+    let counted: number;
+    if (walked) {
+      // A term is in the cases that have all its grams, which the planner takes for
+      // independent: 拖欠工资 (拖欠, 欠工, 工资) it expects in 31 of a million cases, and
+      // fetches and sorts all 72,000 that match (1.3 s). So the capped count comes first,
+      // reading the matches' ids: when it read them all, the page is sorted from those; when
+      // there are more, they are found soonest by walking the list's order and testing each
+      // case (2 ms for that page). The walk tests about (rows to the page's end) × (cases ÷
+      // matches) cases, so past `walkedRowsAtMost` the index serves.
+      const ids = await this.matchingIdsUpTo(builder, limits.count);
+      counted = ids.length;
+      const shallow = query.page * query.pageSize <= walkedRowsAtMost;
+      if (counted <= limits.count)
+        // a thousand rows at most, sorted by their own keys
+        items = await page(
+          this.manager().createQueryBuilder(Case, 'c').where('c.id = ANY(:ids::uuid[])', { ids }),
+        );
+      else items = await page(shallow ? walked : builder);
+    } else [items, counted] = await Promise.all([page(builder), this.countUpTo(builder, limits.count)]);
+    return { items, total: Math.min(counted, limits.count), totalIsLowerBound: counted > limits.count };
+  }
+
+  /** The list's filters besides the scope and the search term. */
+  private async filtered(
+    builder: SelectQueryBuilder<Case>,
+    query: CaseListQuery,
+    today: string,
+  ): Promise<void> {
     if (query.state) {
       // the statechart's states the filter names (itself, or a stage's sub-states) as an `= ANY`,
       // which cases_scope_state_type_gin intersects with the scope; `LIKE 'mediation.%'` it cannot
@@ -176,84 +246,32 @@ export class CaseListQueries {
         unitIds: units.map((unit) => unit.id),
       });
     }
-    if (query.from)
-      builder.andWhere(`c.created_at >= ${dayStartsAt(':from')}`, {
-        from: query.from,
-      });
-    if (query.to)
-      builder.andWhere(`c.created_at < ${dayStartsAt(':to', 1)}`, {
-        to: query.to,
-      });
-    // a whole ID, credit code or phone number is looked up by its keyed hash, exactly; any
-    // other term (a part of a number too) is text, in which no party's number is written
-    const identifier = query.q ? identifierSearchOf(query.q) : undefined;
-    if (identifier)
-      builder.andWhere('c.id = ANY(:identifierCaseIds::uuid[])', {
-        identifierCaseIds: await this.casesWithIdentifier(identifier),
-      });
-    const search = query.q && !identifier ? await this.searchOf(query.q, limits.partyMatches) : undefined;
-    // one unit's own cases are few enough to match one by one; asking the bigram index
-    // as well costs more there (工资 is in 144,000 of 1,000,000 cases: 60 ms to read)
-    const byIndex = visibility.kind !== 'unit';
-    // the same filter with each case's text tested one by one, for a page walked to in the
-    // list's order (below)
-    const walked = search && byIndex && [...search.q].length >= 2 ? builder.clone() : undefined;
-    if (search) this.searched(builder, search, byIndex);
-    if (search && walked) this.searched(walked, search, false);
-    for (const sorted of walked ? [builder, walked] : [builder]) this.sorted(sorted, query.sort);
-    const page = (from: SelectQueryBuilder<Case>) =>
-      from
-        .clone()
-        .offset((query.page - 1) * query.pageSize)
-        .limit(query.pageSize)
-        .getMany();
-    let items: Case[];
-    let counted: number;
-    if (walked) {
-      // A term of several characters is in the cases that have all its bigrams, which the
-      // planner takes for independent: 拖欠工资 (拖欠, 欠工, 工资) it expects in 31 of a
-      // million cases, and fetches and sorts all 72,000 that match (1.3 s). So the capped
-      // count comes first, reading the matches' ids: when it read them all, the page is
-      // sorted from those; when there are more, they are found soonest by walking the list's
-      // order and testing each case (2 ms for that page). The walk tests about (rows to the
-      // page's end) × (cases ÷ matches) cases, so past `walkedRowsAtMost` the index serves.
-      const ids = await this.matchingIdsUpTo(builder, limits.count);
-      counted = ids.length;
-      const shallow = query.page * query.pageSize <= walkedRowsAtMost;
-      if (counted <= limits.count) {
-        const among = this.manager().createQueryBuilder(Case, 'c').where('c.id = ANY(:ids::uuid[])', { ids });
-        this.sorted(among, query.sort);
-        items = await page(among);
-      } else items = await page(shallow ? walked : builder);
-    } else [items, counted] = await Promise.all([page(builder), this.countUpTo(builder, limits.count)]);
-    return { items, total: Math.min(counted, limits.count), totalIsLowerBound: counted > limits.count };
+    if (query.from) builder.andWhere(`c.created_at >= ${dayStartsAt(':from')}`, { from: query.from });
+    if (query.to) builder.andWhere(`c.created_at < ${dayStartsAt(':to', 1)}`, { to: query.to });
   }
 
   /** The list's order: newest first unless the query names another; the case number breaks ties. */
-  private sorted(builder: SelectQueryBuilder<Case>, sort: CaseListQuery['sort']): void {
+  private sorted(builder: SelectQueryBuilder<Case>, sort: CaseListQuery['sort']): SelectQueryBuilder<Case> {
     switch (sort) {
       case 'oldest':
-        builder.orderBy('c.created_at', 'ASC').addOrderBy('c.number', 'ASC');
-        break;
+        return builder.orderBy('c.created_at', 'ASC').addOrderBy('c.number', 'ASC');
       case 'due':
-        builder
+        return builder
           .orderBy('c.deadline_due', 'ASC', 'NULLS LAST')
           .addOrderBy('c.created_at', 'ASC')
           .addOrderBy('c.number', 'ASC');
-        break;
       case 'updated':
-        builder.orderBy('c.updated_at', 'DESC').addOrderBy('c.number', 'DESC');
-        break;
+        return builder.orderBy('c.updated_at', 'DESC').addOrderBy('c.number', 'DESC');
       default:
-        builder.orderBy('c.created_at', 'DESC').addOrderBy('c.number', 'DESC');
+        return builder.orderBy('c.created_at', 'DESC').addOrderBy('c.number', 'DESC');
     }
   }
 
   /**
    * The cases with a party whose ID (or phone) number is this one: its keyed hash as stored,
    * read first through `parties_id_number_hash_idx` / `parties_phone_hash_idx` (a handful of
-   * rows), then a value the list narrows to within the caller's scope — as `searchOf` does
-   * for names, so the planner never walks the scope's cases probing each one's parties.
+   * rows), then a value the list narrows to within the caller's scope, so the planner never
+   * walks the scope's cases probing each one's parties.
    */
   private async casesWithIdentifier(identifier: IdentifierSearch): Promise<string[]> {
     const column = identifier.kind === 'id' ? 'id_number_hash' : 'phone_hash';
@@ -265,49 +283,28 @@ export class CaseListQueries {
   }
 
   /**
-   * What `q` needs besides the case row: the cases whose parties' names match, read first
-   * (`text_bigrams` over names, then ILIKE), up to `partyMatchLimit` + 1.
-   */
-  private async searchOf(q: string, partyMatchLimit: number): Promise<CaseSearch> {
-    const like = containsPattern(q);
-    if ([...q].length < 2) return { q, like, byName: 'probe' };
-    const byName: Array<{ case_id: string }> = await this.manager().query(
-      `SELECT DISTINCT case_id FROM parties
-       WHERE text_bigrams(name) @> text_bigrams($1) AND name ILIKE $2 AND case_id IS NOT NULL
-       LIMIT ${partyMatchLimit + 1}`,
-      [q, like],
-    );
-    return {
-      q,
-      like,
-      byName: byName.length > partyMatchLimit ? 'probe' : byName.map((row) => row.case_id),
-    };
-  }
-
-  /**
    * Matches `q` anywhere in the case's number, title and facts or in a party's name
-   * (ILIKE, so case-insensitive). Terms of two or more characters can also ask the bigram
-   * index (`text_bigrams`, migration IndexCaseSearchByCharacterBigrams): every bigram of
-   * the term is one of the text's, which GIN answers where pg_trgm cannot (two Chinese
-   * characters: 工资). The cases whose parties match are a value when there are few, so
-   * that both halves of the OR are index scans the planner can intersect with the
-   * caller's scope; many (公司 is in 280,000 names) stay a probe per case.
+   * (case-insensitive: `case_search.body` is lower-cased, migration
+   * SearchCasesFromASideTableWithSingleCharacters). `byIndex`: the cases are found by the gram
+   * index — every pair of the term's characters (or the one character) is among the text's
+   * grams, which GIN answers where pg_trgm cannot (two Chinese characters: 工资; 张) —
+   * intersected there with the caller's scope unit; otherwise each case's row is tested.
    */
-  private searched(builder: SelectQueryBuilder<Case>, search: CaseSearch, useCaseBigrams: boolean): void {
-    const { q, like, byName } = search;
-    const caseText = `(c.number || ' ' || c.title || ' ' || c.description)`;
-    const byText =
-      useCaseBigrams && [...q].length >= 2
-        ? `(c.search_bigrams @> text_bigrams(:term) AND ${caseText} ILIKE :like)`
-        : `${caseText} ILIKE :like`;
-    if (byName === 'probe')
+  private searched(builder: SelectQueryBuilder<Case>, search: CaseSearch, byIndex: boolean): void {
+    const { q, like, scopeUnitId } = search;
+    if (!byIndex) {
       builder.andWhere(
-        `(${byText} OR EXISTS (SELECT 1 FROM parties sp WHERE sp.case_id = c.id AND sp.name ILIKE :like))`,
-        { like, term: q },
+        'EXISTS (SELECT 1 FROM case_search cs WHERE cs.case_id = c.id AND cs.body LIKE lower(:like))',
+        { like },
       );
-    else if (byName.length > 0)
-      builder.andWhere(`(${byText} OR c.id = ANY(:byName::uuid[]))`, { like, term: q, byName });
-    else builder.andWhere(byText, { like, term: q });
+      return;
+    }
+    const inScope = scopeUnitId ? 'AND cs.scopes @> ARRAY[:searchUnitId]::uuid[]' : '';
+    builder.andWhere(
+      `c.id IN (SELECT cs.case_id FROM case_search cs
+                WHERE cs.grams @> term_grams(:term) ${inScope} AND cs.body LIKE lower(:like))`,
+      { like, term: q, searchUnitId: scopeUnitId },
+    );
   }
 
   /**

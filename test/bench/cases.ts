@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import type { Client } from 'pg';
+import { Client } from 'pg';
+import { fillCaseSearchSql } from '../../migrations/1764400210000-SearchCasesFromASideTableWithSingleCharacters';
 import type { CaseDeadline } from '../../src/cases/case.entity';
 import { startMediationClock, withReading } from '../../src/cases/case-deadline';
 import { addDays } from '../../src/deadlines/plain-date';
@@ -175,7 +176,10 @@ const escalationColumns = [
   'created_at',
 ] as const;
 
-/** Tables the generator fills; their secondary indexes are dropped for the load and rebuilt after. */
+/**
+ * Tables the generator fills; their secondary indexes are dropped for the load and rebuilt after.
+ * case_search is kept by triggers, off during the load: `fillSearch`.
+ */
 export const loadedTables = [
   'cases',
   'parties',
@@ -183,7 +187,40 @@ export const loadedTables = [
   'mediation_sessions',
   'agreements',
   'escalations',
+  'case_search',
 ];
+
+/** The triggers that keep case_search (migration SearchCasesFromASideTableWithSingleCharacters). */
+const searchTriggerNames: Record<string, string[]> = {
+  cases: ['cases_insert_search', 'cases_update_search'],
+  parties: ['parties_insert_case_search', 'parties_delete_case_search', 'parties_update_case_search'],
+};
+
+export async function searchTriggers(client: Client, action: 'ENABLE' | 'DISABLE'): Promise<void> {
+  for (const [table, triggers] of Object.entries(searchTriggerNames))
+    await client.query(
+      `ALTER TABLE ${table} ${triggers.map((name) => `${action} TRIGGER ${name}`).join(', ')}`,
+    );
+}
+
+/**
+ * Fills case_search set-based as the migration's backfill does, its grams (a PL/pgSQL loop per
+ * case, most of the fill's time) in two halves of the cases at once, on a second connection,
+ * as the machine has two cores.
+ */
+export async function fillSearch(client: Client, url: string): Promise<void> {
+  const second = new Client({ connectionString: url, application_name: 'bench-loader' });
+  await second.connect();
+  try {
+    const half = `'80000000-0000-0000-0000-000000000000'::uuid`;
+    await Promise.all([
+      client.query(`${fillCaseSearchSql} WHERE c.id < ${half}`),
+      second.query(`${fillCaseSearchSql} WHERE c.id >= ${half}`),
+    ]);
+  } finally {
+    await second.end();
+  }
+}
 
 export interface LoadSummary {
   cases: number;

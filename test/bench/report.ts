@@ -38,6 +38,12 @@ export interface BenchReport {
   listP95Ms: number;
   searchP50Ms: number;
   searchP95Ms: number;
+  /** The street sub-centre supervisor's list with filters (= extra.streetList.p95). */
+  subcentreListP95Ms: number;
+  /** The street sub-centre supervisor's search q=工资 (= extra.streetSearch.p95). */
+  subcentreSearchP95Ms: number;
+  /** A one-character search, q=张 (a surname), by the street sub-centre supervisor (= extra.oneCharSearch.p95). */
+  oneCharSearchP95Ms: number;
   statsP50Ms: number;
   statsP95Ms: number;
   statsYear: string;
@@ -89,12 +95,22 @@ export function evaluateTargets(report: BenchReport): BenchReport['targets'] {
     measured: `${report.searchP95Ms} ms`,
     met: report.searchP95Ms <= 50,
   });
-  for (const [key, label] of [
-    ['streetList', 'list p95 ≤ 50 ms (street sub-centre supervisor)'],
-    ['streetSearch', 'search p95 ≤ 50 ms (street sub-centre supervisor)'],
+  for (const [figure, label, limit] of [
+    [report.subcentreListP95Ms, 'list p95 ≤ 50 ms (street sub-centre supervisor: subcentreListP95Ms)', 50],
+    [
+      report.subcentreSearchP95Ms,
+      'search p95 ≤ 50 ms (street sub-centre supervisor: subcentreSearchP95Ms)',
+      50,
+    ],
+    [
+      report.oneCharSearchP95Ms,
+      'one-character search q=张 p95 ≤ 200 ms (sub-centre: oneCharSearchP95Ms)',
+      200,
+    ],
   ] as const) {
-    const figure = report.extra[key];
-    if (figure) targets.push({ target: label, measured: `${figure.p95} ms`, met: figure.p95 <= 50 });
+    // NaN (or absent in an older report): the reads phase did not run
+    if (Number.isFinite(figure))
+      targets.push({ target: label, measured: `${figure} ms`, met: figure <= limit });
   }
   const base = report.baseline;
   if (base && report.cases > base.cases) {

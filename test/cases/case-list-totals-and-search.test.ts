@@ -4,7 +4,7 @@ import { CaseListQueries, caseListLimits } from '../../src/cases/case-list.queri
 import { caseListView } from '../../src/cases/case-list.view-model';
 import { createI18n } from '../../src/shared/i18n/i18n';
 import { Browser, createUser } from '../support/auth';
-import { actorNamed } from '../support/case-steps';
+import { actorNamed, caseInState, send } from '../support/case-steps';
 import { startDemoApp } from '../support/demo-app';
 import { createCase, createDistrictTree } from '../support/factories';
 import type { TestApp } from '../support/test-app';
@@ -118,12 +118,12 @@ describe('the case list: capped totals and search by character bigrams', () => {
     expect(wideIds).toEqual(expect.arrayContaining([inTitle.id, inFacts.id, inParty.id]));
     expect(wideIds).not.toContain(apart.id);
 
-    // one character: no index, the same answer as before
+    // one character: its own key in the index, the same answer
     const one = await mediator.get(`/api/v1/cases?q=${encodeURIComponent('丙')}&pageSize=200`);
     expect(one.body.items.map((item: { number: string }) => item.number)).toContain(inParty.number);
   });
 
-  it('a term in more party names than the list reads as ids is matched case by case, with the same answer', async () => {
+  it("finds a term in party names whether the index finds the cases or each case is tested, in a mediator's and a supervisor's scope", async () => {
     const actor = await actorNamed(testApp.services, testApp.db, 'mediator');
     const named = async (name: string) =>
       createCase(testApp.services, actor.id, {
@@ -137,18 +137,54 @@ describe('the case list: capped totals and search by character bigrams', () => {
     const second = await named('上官明月');
     const neither = await named('欧阳明月');
     const repository = new CaseListQueries(testApp.db, testApp.services.cipher);
-    const visibility = policy.caseVisibility(actor);
-    const search = query({ q: '上官', pageSize: '200' });
-    for (const partyMatches of [1, 1000]) {
-      const found = await repository.list(visibility, search, '2026-01-01', {
-        ...caseListLimits,
-        partyMatches,
-      });
-      const ids = found.items.map((row) => row.id);
-      expect(ids).toEqual(expect.arrayContaining([first.id, second.id]));
-      expect(ids).not.toContain(neither.id);
-      expect(found).toMatchObject({ total: found.items.length, totalIsLowerBound: false });
+    const street = await actorNamed(testApp.services, testApp.db, 'supervisor.street');
+    for (const who of [actor, street])
+      for (const count of [1, 1000]) {
+        // counted in full: the index; beyond the count (1): each case tested in the list's order
+        const found = await repository.list(
+          policy.caseVisibility(who),
+          query({ q: '上官', pageSize: '200' }),
+          '2026-01-01',
+          {
+            ...caseListLimits,
+            count,
+          },
+        );
+        const ids = found.items.map((row) => row.id);
+        expect(ids).toEqual(expect.arrayContaining([first.id, second.id]));
+        expect(ids).not.toContain(neither.id);
+        expect(found.totalIsLowerBound).toBe(count < found.items.length);
+      }
+  });
+
+  it('finds one character (a surname) in names and text from the index, for a sub-centre supervisor, newest first and the same when walked', async () => {
+    const actor = await actorNamed(testApp.services, testApp.db, 'mediator');
+    const surname = String.fromCodePoint(0x9fa0 - (Date.now() % 200)); // a rare character, fresh per run
+    const inName = await createCase(testApp.services, actor.id, {
+      title: '相邻关系纠纷',
+      parties: [
+        { role: 'applicant', kind: 'person', name: `${surname}某某` },
+        { role: 'respondent', kind: 'person', name: '李某' },
+      ],
+    });
+    const inTitle = await createCase(testApp.services, actor.id, { title: `${surname}家漏水纠纷` });
+    const street = await actorNamed(testApp.services, testApp.db, 'supervisor.street');
+    const repository = new CaseListQueries(testApp.db, testApp.services.cipher);
+    const newestFirst = [inTitle.id, inName.id];
+    for (const count of [1000, 1]) {
+      const found = await repository.list(
+        policy.caseVisibility(street),
+        query({ q: surname, pageSize: '20' }),
+        '2026-01-01',
+        { ...caseListLimits, count },
+      );
+      expect(found.items.map((row) => row.id)).toEqual(newestFirst);
     }
+    const viaApi = await mediator.get(`/api/v1/cases?q=${encodeURIComponent(surname)}&pageSize=20`);
+    expect(viaApi.body.items.map((item: { number: string }) => item.number)).toEqual([
+      inTitle.number,
+      inName.number,
+    ]);
   });
 
   it('a term in more cases than the count reads is found by walking the list in its order: the same pages, newest first', async () => {
@@ -209,6 +245,67 @@ describe('the case list: capped totals and search by character bigrams', () => {
       expect(ids).toContain(inOurs.id);
       expect(ids).not.toContain(inTheirs.id);
     }
+  });
+
+  it("a case transferred to a department enters its supervisor's list and search, and stays in the sub-centre's that held it", async () => {
+    const mediatorActor = await actorNamed(testApp.services, testApp.db, 'mediator');
+    const term = `移送${Date.now().toString(36)}`;
+    const running = await caseInState(testApp.services, mediatorActor, 'mediation.inProgress', {
+      type: 'labour',
+      title: `${term}劳动报酬纠纷`,
+    });
+    const [bureau] = await testApp.db.query(`SELECT id FROM units WHERE code = 'MH-RSJ'`);
+    const bureauSupervisor = await createUser(testApp.db, { role: 'supervisor', unitId: bureau.id });
+    const repository = new CaseListQueries(testApp.db, testApp.services.cipher);
+    const seenBy = async (username: string) => {
+      const visibility = policy.caseVisibility(await actorNamed(testApp.services, testApp.db, username));
+      const listed = await repository.list(
+        visibility,
+        query({ type: 'labour', pageSize: '200' }),
+        '2026-01-01',
+      );
+      const found = await repository.list(visibility, query({ q: term }), '2026-01-01');
+      return [
+        listed.items.some((row) => row.id === running.id),
+        found.items.some((row) => row.id === running.id),
+      ];
+    };
+    expect(await seenBy(bureauSupervisor.username)).toEqual([false, false]);
+    expect(await seenBy('supervisor.street')).toEqual([true, true]);
+
+    await send(testApp.services, mediatorActor, running, {
+      type: 'TRANSFER',
+      toTrack: 'administrative',
+      unitId: bureau.id,
+      reason: '劳动者申请人社局调解。',
+    });
+    expect(await seenBy(bureauSupervisor.username)).toEqual([true, true]);
+    expect(await seenBy('supervisor.street')).toEqual([true, true]);
+  });
+
+  it("when a workstation moves to another sub-centre, its cases move to that sub-centre's list and search", async () => {
+    const tree = await createDistrictTree(testApp.db);
+    const mediatorUser = await createUser(testApp.db, { role: 'mediator', unitId: tree.community.id });
+    const here = await createUser(testApp.db, { role: 'supervisor', unitId: tree.street.id });
+    const there = await createUser(testApp.db, { role: 'supervisor', unitId: tree.otherStreet.id });
+    const term = `搬迁${Date.now().toString(36)}`;
+    const row = await createCase(testApp.services, mediatorUser.id, { title: `${term}纠纷` });
+    const repository = new CaseListQueries(testApp.db, testApp.services.cipher);
+    const seenBy = async (username: string) => {
+      const visibility = policy.caseVisibility(await actorNamed(testApp.services, testApp.db, username));
+      const listed = await repository.list(visibility, query({}), '2026-01-01');
+      const found = await repository.list(visibility, query({ q: term }), '2026-01-01');
+      return [listed.items.map((item) => item.id), found.items.map((item) => item.id)];
+    };
+    expect(await seenBy(here.username)).toEqual([[row.id], [row.id]]);
+    expect(await seenBy(there.username)).toEqual([[], []]);
+
+    await testApp.db.query('UPDATE units SET parent_id = $1 WHERE id = $2', [
+      tree.otherStreet.id,
+      tree.community.id,
+    ]);
+    expect(await seenBy(here.username)).toEqual([[], []]);
+    expect(await seenBy(there.username)).toEqual([[row.id], [row.id]]);
   });
 
   it('matches Latin letters regardless of case, and LIKE wildcards only literally', async () => {

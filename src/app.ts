@@ -129,6 +129,25 @@ function pageLocals(config: Config): RequestHandler {
   };
 }
 
+/**
+ * The routes in two routers, the API's (`/api/…`) and the pages', each request walking only
+ * its own: an API call no longer tries every page route's pattern first (test/bench/README.md,
+ * "The request pipeline"). A path matches routes of one kind only, so nothing else changes;
+ * the test is case-insensitive, as Express's routing is.
+ */
+function routersByAudience(routes: RouteSpec[]): RequestHandler {
+  const isApiPath = (path: string) => /^\/api\//i.test(path);
+  const api = mountRoutes(
+    Router(),
+    routes.filter((spec) => isApiPath(spec.path)),
+  );
+  const pages = mountRoutes(
+    Router(),
+    routes.filter((spec) => !isApiPath(spec.path)),
+  );
+  return (req, res, next) => (isApiPath(req.url) ? api : pages)(req, res, next);
+}
+
 /** `middleware`, except for an API call with a bearer token. */
 function unlessBearerApi(middleware: RequestHandler): RequestHandler {
   return (req, res, next) =>
@@ -170,7 +189,7 @@ export function createApp(deps: AppDependencies): Express & { routes: RouteSpec[
   app.use(mountRoutes(Router(), early));
   useSessionAndIdentity(app, deps, routes);
   app.use(pageLocals(config));
-  app.use(mountRoutes(Router(), routes));
+  app.use(routersByAudience(routes));
 
   app.use(notFoundHandler);
   // a bearer API call that failed before its language was settled (its actor's lookup, its body): settle it now

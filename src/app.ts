@@ -131,21 +131,25 @@ function pageLocals(config: Config): RequestHandler {
 
 /**
  * The routes in two routers, the API's (`/api/…`) and the pages', each request walking only
- * its own: an API call no longer tries every page route's pattern first (test/bench/README.md,
- * "The request pipeline"). A path matches routes of one kind only, so nothing else changes;
- * the test is case-insensitive, as Express's routing is.
+ * its own (`next('router')` leaves the other at its first layer): an API call no longer tries
+ * every page route's pattern first (test/bench/README.md, "The request pipeline"). A path
+ * matches routes of one kind only, so nothing else changes; the test is case-insensitive, as
+ * Express's routing is.
  */
-function routersByAudience(routes: RouteSpec[]): RequestHandler {
+function routersByAudience(routes: RouteSpec[]): Router[] {
   const isApiPath = (path: string) => /^\/api\//i.test(path);
-  const api = mountRoutes(
-    Router(),
-    routes.filter((spec) => isApiPath(spec.path)),
-  );
-  const pages = mountRoutes(
-    Router(),
-    routes.filter((spec) => !isApiPath(spec.path)),
-  );
-  return (req, res, next) => (isApiPath(req.url) ? api : pages)(req, res, next);
+  const api = Router().use((req, _res, next) => next(isApiPath(req.url) ? undefined : 'router'));
+  const pages = Router().use((req, _res, next) => next(isApiPath(req.url) ? 'router' : undefined));
+  return [
+    mountRoutes(
+      api,
+      routes.filter((spec) => isApiPath(spec.path)),
+    ),
+    mountRoutes(
+      pages,
+      routes.filter((spec) => !isApiPath(spec.path)),
+    ),
+  ];
 }
 
 /** `middleware`, except for an API call with a bearer token. */
@@ -189,7 +193,7 @@ export function createApp(deps: AppDependencies): Express & { routes: RouteSpec[
   app.use(mountRoutes(Router(), early));
   useSessionAndIdentity(app, deps, routes);
   app.use(pageLocals(config));
-  app.use(routersByAudience(routes));
+  app.use(...routersByAudience(routes));
 
   app.use(notFoundHandler);
   // a bearer API call that failed before its language was settled (its actor's lookup, its body): settle it now

@@ -9,6 +9,11 @@ export const defaults = {
   defaultLocale: 'zh-CN',
   /** Asia/Shanghai is the legal time zone for every date and period in this product. */
   timeZone: 'Asia/Shanghai',
+  /**
+   * The request log (src/shared/http/request-log.ts): a request slower than `slowMs` is always
+   * logged (at warn), as is every 5xx; of the others, the share `sampleRate` (1: every request).
+   */
+  requestLog: { slowMs: 1000, sampleRate: 1 },
   session: {
     idleTimeoutMinutes: 30,
     absoluteTimeoutHours: 12,

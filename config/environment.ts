@@ -37,6 +37,8 @@ export interface Config {
    */
   auditKey: Buffer;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Which requests get a log line (LOG_SLOW_MS, LOG_SAMPLE_RATE); absent: config/defaults.ts. */
+  requestLog?: { slowMs: number; sampleRate: number };
   defaultLocale: (typeof supportedLocales)[number];
   /** Embedded database with demo data: secrets may be generated, the demo sign-in is shown. */
   demoMode: boolean;
@@ -172,6 +174,15 @@ const environmentSchema = z.object({
       })
       .default(defaults.logLevel),
   ),
+  LOG_SLOW_MS: milliseconds(defaults.requestLog.slowMs, 0),
+  LOG_SAMPLE_RATE: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ error: 'must be a number from 0 to 1' })
+      .min(0, 'must be a number from 0 to 1')
+      .max(1, 'must be a number from 0 to 1')
+      .default(defaults.requestLog.sampleRate),
+  ),
   DEFAULT_LOCALE: z.preprocess(
     blankToUndefined,
     z
@@ -274,6 +285,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataKey,
     auditKey: auditKey ? parseSecretKey(auditKey) : auditKeyFromDataKey(dataKey),
     logLevel: values.LOG_LEVEL,
+    requestLog: { slowMs: values.LOG_SLOW_MS, sampleRate: values.LOG_SAMPLE_RATE },
     defaultLocale: values.DEFAULT_LOCALE,
     demoMode: embedded,
     demoData: values.DEMO_DATA,

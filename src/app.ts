@@ -1,11 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import cookieParser from 'cookie-parser';
-import express, { type Express, type RequestHandler, Router } from 'express';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler, Router } from 'express';
 import { engine } from 'express-handlebars';
-import helmet from 'helmet';
 import type { i18n as I18n } from 'i18next';
-import { pinoHttp } from 'pino-http';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config/environment';
 import { apiOperations, mountRoutes, type RouteSpec } from './access/route-table';
@@ -20,9 +17,12 @@ import { databaseHealth, poolOf } from './shared/db/database-health';
 import { errorHandler, isApiRequest, notFoundHandler } from './shared/http/error-handler';
 import { localeMiddleware } from './shared/http/locale.middleware';
 import { buildOpenApiDocument } from './shared/http/openapi';
-import { requestLogSerializers } from './shared/http/request-log';
+import { provideRequestLog, requestLogger } from './shared/http/request-log';
 import { refuseDeepJson, rejectUnstorableInput } from './shared/http/storable-input.middleware';
 import './shared/http/request-context';
+import { defaults } from '../config/defaults';
+import { securityHeaders } from './shared/http/security-headers';
+import { filesUnder, type StaticAsset, serveStaticAssets } from './shared/http/static-assets';
 import { viewHelpers } from './shared/http/view-helpers';
 import type { Logger } from './shared/logger';
 import { publicDir, templatesDir } from './shared/paths';
@@ -42,11 +42,12 @@ export interface AppDependencies {
   stopping?: () => boolean;
 }
 
-const vendorAssets: Record<string, string> = {
-  'pico.min.css': require.resolve('@picocss/pico/css/pico.min.css'),
-  'htmx.min.js': require.resolve('htmx.org/dist/htmx.min.js'),
-  'echarts.min.js': require.resolve('echarts/dist/echarts.min.js'),
-};
+/** The vendored assets (Pico, htmx, ECharts from node_modules), served under /static/vendor/. */
+const vendorAssets: StaticAsset[] = [
+  { name: 'vendor/pico.min.css', file: require.resolve('@picocss/pico/css/pico.min.css') },
+  { name: 'vendor/htmx.min.js', file: require.resolve('htmx.org/dist/htmx.min.js') },
+  { name: 'vendor/echarts.min.js', file: require.resolve('echarts/dist/echarts.min.js') },
+];
 
 /** Routes mounted before sessions (probes and documents must not create sessions). */
 function sessionlessRoutes(db: DataSource, apiRoutes: RouteSpec[], readiness: ReadinessOptions): RouteSpec[] {
@@ -65,7 +66,7 @@ function sessionlessRoutes(db: DataSource, apiRoutes: RouteSpec[], readiness: Re
 }
 
 /** Handlebars pages, layouts and partials, compiled once per process. */
-function useViews(app: Express): void {
+function useViews(app: Express, assetUrl: (name: string) => string): void {
   app.engine(
     'hbs',
     engine({
@@ -73,7 +74,8 @@ function useViews(app: Express): void {
       defaultLayout: 'main',
       layoutsDir: path.join(templatesDir, 'layouts'),
       partialsDir: path.join(templatesDir, 'partials'),
-      helpers: viewHelpers,
+      // {{asset "app.css"}}: the asset's URL with its content hash (shared/http/static-assets.ts)
+      helpers: { ...viewHelpers, asset: assetUrl },
     }),
   );
   app.set('view engine', 'hbs');
@@ -81,52 +83,6 @@ function useViews(app: Express): void {
   // (Express turns this on only under NODE_ENV=production; nothing here reloads templates live)
   app.enable('view cache');
   app.set('views', path.join(templatesDir, 'pages'));
-}
-
-/** One log line per request, with its id (echoed as X-Request-Id); no personal data reaches the log. */
-function requestLog(logger: Logger) {
-  return pinoHttp({
-    logger,
-    genReqId: (req, res) => {
-      const incoming = req.headers['x-request-id'];
-      const id = typeof incoming === 'string' && /^[\w-]{1,64}$/.test(incoming) ? incoming : randomUUID();
-      res.setHeader('X-Request-Id', id);
-      return id;
-    },
-    autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
-    // no search term, typed value or personal number reaches the log (request-log.ts)
-    serializers: requestLogSerializers,
-  });
-}
-
-/** Security headers: a strict CSP (nothing from outside the app: it runs on an intranet). */
-function securityHeaders() {
-  return helmet({
-    contentSecurityPolicy: {
-      useDefaults: true,
-      directives: {
-        'script-src': ["'self'"],
-        'style-src': ["'self'"],
-        'img-src': ["'self'", 'data:'],
-        'font-src': ["'self'", 'data:'],
-        'connect-src': ["'self'"],
-        'form-action': ["'self'"],
-        'frame-ancestors': ["'none'"],
-        'upgrade-insecure-requests': null,
-      },
-    },
-    strictTransportSecurity: false,
-  });
-}
-
-/** The vendored assets (Pico, htmx, ECharts from node_modules) and the app's own, served from this process. */
-function useStaticAssets(app: Express): void {
-  for (const [file, source] of Object.entries(vendorAssets)) {
-    app.get(`/static/vendor/${file}`, (_req, res) => {
-      res.sendFile(source, { maxAge: '7d' });
-    });
-  }
-  app.use('/static', express.static(publicDir, { maxAge: '1h', index: false }));
 }
 
 /**
@@ -173,6 +129,35 @@ function pageLocals(config: Config): RequestHandler {
   };
 }
 
+/**
+ * The routes in two routers, the API's (`/api/…`) and the pages', each request walking only
+ * its own (`next('router')` leaves the other at its first layer): an API call no longer tries
+ * every page route's pattern first (test/bench/README.md, "The request pipeline"). A path
+ * matches routes of one kind only, so nothing else changes; the test is case-insensitive, as
+ * Express's routing is.
+ */
+function routersByAudience(routes: RouteSpec[]): Router[] {
+  const isApiPath = (path: string) => /^\/api\//i.test(path);
+  const api = Router().use((req, _res, next) => next(isApiPath(req.url) ? undefined : 'router'));
+  const pages = Router().use((req, _res, next) => next(isApiPath(req.url) ? 'router' : undefined));
+  return [
+    mountRoutes(
+      api,
+      routes.filter((spec) => isApiPath(spec.path)),
+    ),
+    mountRoutes(
+      pages,
+      routes.filter((spec) => !isApiPath(spec.path)),
+    ),
+  ];
+}
+
+/** `middleware`, except for an API call with a bearer token. */
+function unlessBearerApi(middleware: RequestHandler): RequestHandler {
+  return (req, res, next) =>
+    isBearerRequest(req) && isApiRequest(req) ? next() : middleware(req, res, next);
+}
+
 /** The Express app, without listen(): the server and the tests both build it here. */
 export function createApp(deps: AppDependencies): Express & { routes: RouteSpec[] } {
   const { config, db, logger, i18n, services, clock, stopping } = deps;
@@ -186,21 +171,35 @@ export function createApp(deps: AppDependencies): Express & { routes: RouteSpec[
       next();
     });
   }
-  useViews(app);
-  app.use(requestLog(logger));
+  app.use(requestLogger(logger, config.requestLog ?? defaults.requestLog));
+  provideRequestLog(app.request, logger);
   app.use(securityHeaders());
-  app.use(cookieParser());
-  app.use(localeMiddleware(i18n, config.defaultLocale));
-  useStaticAssets(app);
+  // what a bearer API call does not need: it carries no cookie (no locale, session or CSRF
+  // cookie; API.md), and its language is settled once it is authenticated, below
+  app.use(unlessBearerApi(cookieParser()));
+  app.use(unlessBearerApi(localeMiddleware(i18n, config.defaultLocale)));
+  const assets = serveStaticAssets(app, [...filesUnder(publicDir), ...vendorAssets]);
+  useViews(app, (name) => assets.urlOf(name));
+  // every answer after the static files is the app's own, most of them personal data: kept by
+  // no cache (so an ETag, hashing every body, would never be asked for)
+  app.set('etag', false);
+  app.use((_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
 
   const routes = routeTable(services, config, clock);
   const early = sessionlessRoutes(db, routes, { checks: deps.readinessChecks, stopping });
   app.use(mountRoutes(Router(), early));
   useSessionAndIdentity(app, deps, routes);
   app.use(pageLocals(config));
-  app.use(mountRoutes(Router(), routes));
+  app.use(...routersByAudience(routes));
 
   app.use(notFoundHandler);
+  // a bearer API call that failed before its language was settled (its actor's lookup, its body): settle it now
+  const localize = localeMiddleware(i18n, config.defaultLocale);
+  app.use(((error, req, res, next) =>
+    't' in req ? next(error) : localize(req, res, () => next(error))) satisfies ErrorRequestHandler);
   app.use(errorHandler);
   return Object.assign(app, { routes: [...early, ...routes] });
 }

@@ -18,7 +18,8 @@ export type AppMessage =
 
 async function main() {
   const config = loadConfig(process.env);
-  const server = await startServer(config, createLogger('silent', { pretty: false }));
+  // LOG_LEVEL is the run's (run.ts passes silent; an investigation may pass info to measure the request log)
+  const server = await startServer(config, createLogger(config.logLevel, { pretty: false }));
 
   const hello = express();
   hello.get('/hello', (_req, res) => {

@@ -73,7 +73,7 @@ describe('the procedure’s printed documents of a case (issue 20)', () => {
     const notice = await browsers.mediator.get(`/cases/${row.id}/documents/acceptance-notice`);
     expect(notice.status).toBe(200);
     expect(notice.headers['cache-control']).toBe('no-store');
-    expect(notice.text).toContain('<link rel="stylesheet" href="/static/print.css">');
+    expect(notice.text).toMatch(/<link rel="stylesheet" href="\/static\/print\.[0-9a-f]{10}\.css">/);
     expect(notice.text).toContain('受理通知书');
     expect(notice.text).toContain('莘松居委工作站人民调解委员会');
     expect(notice.text).toContain('人民调解');

@@ -222,7 +222,7 @@ describe('the case page', () => {
     expect(page.text).toMatch(/司法确认申请期限[\s\S]*还剩 \d+ 天/);
     const document = await browsers.mediator.get(`/cases/${row.id}/agreement`);
     expect(document.status).toBe(200);
-    expect(document.text).toContain('<link rel="stylesheet" href="/static/print.css">');
+    expect(document.text).toMatch(/<link rel="stylesheet" href="\/static\/print\.[0-9a-f]{10}\.css">/);
     expect(document.text).toContain('人民调解协议书');
     expect(document.text).toContain('莘松居委工作站人民调解委员会');
     expect(document.text).toContain('被申请人于月底前赔偿维修费 3,000 元。');

@@ -1,4 +1,5 @@
 import type { TFunction } from 'i18next';
+import type { Logger } from 'pino';
 import type { Locale } from '../i18n/i18n';
 
 declare global {
@@ -6,6 +7,8 @@ declare global {
     interface Request {
       /** Correlates the request's log lines; echoed as X-Request-Id. */
       id: string;
+      /** A logger whose lines carry the request (request-log.ts `provideRequestLog`). */
+      log: Logger;
       locale: Locale;
       /** Translate in the request's language. */
       t: TFunction;

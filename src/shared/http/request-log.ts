@@ -1,5 +1,7 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import pino from 'pino';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { RequestHandler } from 'express';
+import pino, { type Level, type Logger } from 'pino';
 
 /**
  * The request log says which page or call was asked for, never what a person searched for
@@ -113,13 +115,84 @@ function scrubbed(serialized: Record<string, unknown>, depth = 0): Record<string
   return kept;
 }
 
-/** pino-http's serializers: the request by id, method and redacted URL; the response by status. */
-export const requestLogSerializers = {
-  req: (req: IncomingMessage & { id?: unknown }) => ({
-    id: req.id,
-    method: req.method,
-    url: redactedUrl(req.url ?? ''),
-  }),
-  res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
-  err: safeErrorSerializer,
-};
+/** The request as its log line keeps it: id, method and redacted URL. */
+export function loggedRequest(req: IncomingMessage & { id?: unknown; originalUrl?: string }) {
+  return { id: req.id, method: req.method, url: redactedUrl(req.originalUrl ?? req.url ?? '') };
+}
+
+export interface RequestLogOptions {
+  /** A request slower than this (ms) is always logged, at `warn` (LOG_SLOW_MS). */
+  slowMs: number;
+  /**
+   * The share of other requests (under `slowMs`, status below 500) that get a line (LOG_SAMPLE_RATE):
+   * 1 logs every request, 0.1 one in ten, 0 none of them. 5xx answers and slow requests always do.
+   */
+  sampleRate: number;
+}
+
+/** An incoming X-Request-Id is kept (a load balancer's), when it is a plain token; else a new one. */
+function requestIdOf(req: IncomingMessage): string {
+  const incoming = req.headers['x-request-id'];
+  return typeof incoming === 'string' && /^[\w-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+}
+
+/** The level of a finished request's line, or null when it goes unlogged. */
+function lineLevel(status: number, slow: boolean, sampleRate: number): Level | null {
+  if (status >= 500) return 'error';
+  if (slow) return 'warn';
+  if (sampleRate < 1 && Math.random() >= sampleRate) return null;
+  return 'info';
+}
+
+/**
+ * One line per finished request (the shape pino-http wrote: `req` {id, method, url}, `res`
+ * {statusCode}, `responseTime`), written by the app's own pino logger when the response
+ * closes, and its id echoed as X-Request-Id. Replaces pino-http, which built a child logger
+ * and wrapped every request's response whether or not a line would be written; here nothing
+ * is serialised for a line the logger's level drops (`LOG_LEVEL=warn` keeps only 5xx and
+ * slow requests), and `req.log` (a child logger carrying the request id) is only made
+ * when something logs through it (the error handler). Measured in test/bench/README.md
+ * ("The request pipeline"). Probes (/healthz, /readyz) are not logged.
+ */
+export function requestLogger(logger: Logger, options: RequestLogOptions): RequestHandler {
+  return (req, res, next) => {
+    const id = requestIdOf(req);
+    req.id = id;
+    res.setHeader('X-Request-Id', id);
+    if (req.url === '/healthz' || req.url === '/readyz') return next();
+    const started = performance.now();
+    res.once('close', () => {
+      const responseTime = Math.round(performance.now() - started);
+      const finished = res.writableFinished;
+      const level = finished
+        ? lineLevel(res.statusCode, responseTime >= options.slowMs, options.sampleRate)
+        : 'warn';
+      if (!level || !logger.isLevelEnabled(level)) return;
+      logger[level](
+        { req: loggedRequest(req), res: { statusCode: res.statusCode }, responseTime },
+        finished ? 'request completed' : 'request aborted',
+      );
+    });
+    next();
+  };
+}
+
+/**
+ * `req.log`: a child of the app's logger carrying the request's id, made on first use and
+ * kept on the request (defined once on the app's request prototype, so a request that logs
+ * nothing costs nothing).
+ */
+export function provideRequestLog(requestPrototype: object, logger: Logger): void {
+  const made = new WeakMap<object, Logger>();
+  Object.defineProperty(requestPrototype, 'log', {
+    configurable: true,
+    get(this: IncomingMessage & { id?: string }) {
+      let child = made.get(this);
+      if (!child) {
+        child = logger.child({ req: loggedRequest(this) });
+        made.set(this, child);
+      }
+      return child;
+    },
+  });
+}

@@ -100,7 +100,7 @@ describe('historic import (POST /api/v1/imports/cases)', () => {
     expect(response.status).toBe(422);
     expect(response.body.error.code).toBe('import_rejected');
     expect(response.body.error.details).toEqual([
-      { row: 3, column: 'type', message: 'is not one of the allowed values' },
+      { row: 3, column: 'type', message: 'This is not one of the allowed values.' },
       { row: 4, column: 'unitCode', message: 'choose an active unit you manage' },
       { row: 5, column: 'outcome', message: 'closing date and outcome go together' },
     ]);

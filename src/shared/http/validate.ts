@@ -51,7 +51,10 @@ export function detailMessage(t: TFunction, detail: ErrorDetail): string {
   const labelKey = typeof params.labelKey === 'string' ? params.labelKey : '';
   const label = labelKey && detail.message.startsWith('validation.') ? t(labelKey, { defaultValue: '' }) : '';
   if (!label) return plain;
-  const named = detail.message.replace(/^validation\./, 'validation.named.');
+  const named = detail.message.replace(
+    /^validation\.(.*)$/,
+    (_whole, key: string) => `validation.named.${key}`,
+  );
   return t(named, { ...params, label, defaultValue: plain });
 }
 

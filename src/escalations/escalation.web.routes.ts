@@ -52,6 +52,8 @@ export function escalationWebRoutes(
       title: t('escalations.title'),
       total,
       filters: { ...query, status: query.status ?? '' },
+      // the narrower filters fold away (a phone saw five fields before the first hand-off) unless one is in use
+      narrowed: Boolean(query.reasonCode || query.unitId || query.from || query.to),
       statusOptions: [
         { value: '', label: t('escalations.allStatuses'), selected: query.status === undefined },
         ...['pending', 'endorsed', 'questioned'].map((status) => ({

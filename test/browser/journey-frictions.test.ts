@@ -34,7 +34,9 @@ describe('in the browser: the journeys in both languages (issue 24)', () => {
     await ui.context.addCookies([{ name: 'lang', value: 'en', url: app.baseUrl }]);
   }
 
-  it('on a phone in English, every link and button of a supervisor’s header is on the screen', async () => {
+  it('on a phone in English, every link and button of a supervisor’s header is on the screen, and the case list is a card per case', async () => {
+    const { services, db } = app.testApp;
+    await createCase(services, (await actorNamed(services, db, 'mediator')).id);
     const ui = await UiSession.open(browser, app.baseUrl, phone, 'i24-header');
     const page = ui.page;
     try {
@@ -53,6 +55,15 @@ describe('in the browser: the journeys in both languages (issue 24)', () => {
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
         phone.width,
       );
+
+      // the case list is a card per case: its state, deadline and unit on the screen, not off to the right
+      await ui.goto('/cases', 'cases-en');
+      const cells = page.locator('.case-table td[data-label]');
+      expect(await cells.count()).toBeGreaterThanOrEqual(3);
+      for (const cell of (await cells.all()).slice(0, 6)) {
+        const box = await cell.boundingBox();
+        expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(phone.width);
+      }
       expect(ui.problems).toEqual([]);
     } finally {
       await ui.context.close();

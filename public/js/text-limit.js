@@ -8,7 +8,8 @@
 // server's own message says the limit.
 (() => {
   const fields = () => document.querySelectorAll('textarea[data-max-length]');
-  const draftKey = (field) => `draft:${location.pathname}:${field.name}`;
+  // by id, not name: the case page has several action forms with a field named `reason`
+  const draftKey = (field) => `draft:${location.pathname}:${field.id || field.name}`;
   const fill = (template, values) =>
     (template || '').replace(/%(n|max|over)/g, (_, name) => String(values[name]));
 

@@ -1,4 +1,5 @@
 import type { TFunction } from 'i18next';
+import { z } from 'zod';
 import { toLocalDateTimeInput } from '../shared/format';
 import { optionGroupsOf } from '../shared/http/forms';
 import type { Locale } from '../shared/i18n/i18n';
@@ -9,6 +10,7 @@ import {
 } from '../workflows/case-events/case-event-declaration';
 import { caseEventDeclaration } from '../workflows/case-events/case-events';
 import type { CaseFile } from './case-file.service';
+import { type TextLimitView, textLimitView } from './text-limit.view-model';
 
 export type { FieldSpec };
 
@@ -32,6 +34,8 @@ export interface ActionFailure {
 interface FormSpec {
   key: string;
   event: string;
+  /** The event's payload schema: what a text field may hold is read from it, not restated. */
+  schema: z.ZodObject;
   title: string;
   description?: string;
   notes?: string[];
@@ -111,13 +115,27 @@ function formsFor(event: string, context: EventFormContext): FormSpec[] {
     ...form,
     key: form.key ?? event,
     event,
+    schema: declaration.schema,
     title: form.title ?? context.t(`caseEvents.${event}`),
     tone: form.tone ?? tone,
   }));
 }
 
-/** One field as the `cases/field` partial renders it. */
-export function fieldOf(id: string, field: FieldSpec, value: string, error: string | undefined) {
+/** The most a payload's text field may hold, as its schema says (undefined: no limit or not text). */
+function maxLengthIn(schema: z.ZodObject, name: string): number | undefined {
+  let field: unknown = schema.shape[name];
+  while (field instanceof z.ZodOptional || field instanceof z.ZodNullable) field = field.unwrap();
+  return field instanceof z.ZodString ? (field.maxLength ?? undefined) : undefined;
+}
+
+/** One field as the `cases/field` partial renders it; a textarea with a `limit` gets the live counter. */
+export function fieldOf(
+  id: string,
+  field: FieldSpec,
+  value: string,
+  error: string | undefined,
+  limit?: TextLimitView,
+) {
   return {
     id,
     name: field.name,
@@ -146,10 +164,11 @@ export function fieldOf(id: string, field: FieldSpec, value: string, error: stri
         field.kind === 'checkboxes' ? value.split(',').includes(option.value) : option.value === value,
     })),
     optionGroups: optionGroupsOf(field.options ?? [], value),
+    limit: field.kind === 'textarea' ? limit : undefined,
   };
 }
 
-function fieldView(form: FormSpec, field: FieldSpec, failure: ActionFailure | undefined) {
+function fieldView(form: FormSpec, field: FieldSpec, failure: ActionFailure | undefined, t: TFunction) {
   const failed = failure?.formKey === form.key;
   const typed = failed ? failure?.values[field.name] : undefined;
   const value =
@@ -162,7 +181,14 @@ function fieldView(form: FormSpec, field: FieldSpec, failure: ActionFailure | un
             ? typed.join(',')
             : ''
         : (field.initial ?? '');
-  return fieldOf(`${form.key}-${field.name}`, field, value, failed ? failure?.errors[field.name] : undefined);
+  const max = field.kind === 'textarea' ? maxLengthIn(form.schema, field.name) : undefined;
+  return fieldOf(
+    `${form.key}-${field.name}`,
+    field,
+    value,
+    failed ? failure?.errors[field.name] : undefined,
+    max === undefined ? undefined : textLimitView(max, t),
+  );
 }
 
 /** The forms of the actions this user may take now, in the order a mediator would look for them. */
@@ -180,7 +206,7 @@ export function actionFormsView(
   return events.flatMap((event) =>
     formsFor(event, context).map((form) => {
       const failed = options.failure?.formKey === form.key;
-      const fields = form.fields.map((field) => fieldView(form, field, options.failure));
+      const fields = form.fields.map((field) => fieldView(form, field, options.failure, t));
       // an error on a field the form does not show (e.g. expectedVersion) is said at the top of the form
       const unplaced = failed
         ? Object.entries(options.failure?.errors ?? {})

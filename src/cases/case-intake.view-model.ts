@@ -1,6 +1,6 @@
 import type { TFunction } from 'i18next';
 import { formatMoment } from '../shared/format';
-import { inLocale } from '../shared/i18n/bilingual';
+import { inLocale, listSeparator } from '../shared/i18n/bilingual';
 import type { Grid } from '../units/grid.entity';
 import type { Unit } from '../units/unit.entity';
 import { unitName } from '../units/unit.presenter';
@@ -199,7 +199,7 @@ function reviewView(review: IntakeReview, { t, locale }: ViewContext) {
         ...(duplicate.sameIdNumber ? [t('intake.sameIdNumber')] : []),
         ...(duplicate.samePhone ? [t('intake.samePhone')] : []),
         ...(duplicate.similarTitle ? [t('intake.similarTitle')] : []),
-      ].join('、'),
+      ].join(listSeparator(locale)),
     })),
     // the unit always; the number and the link only to whom the policy lets see that case
     forums: review.forums.map((forum) => ({

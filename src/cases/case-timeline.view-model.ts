@@ -1,3 +1,4 @@
+import { listSeparator, withNote } from '../shared/i18n/bilingual';
 import { unitName } from '../units/unit.presenter';
 import {
   type TimelineContext,
@@ -34,11 +35,11 @@ const recordedActionLines: Record<string, TimelineEntry[]> = {
   REGISTERED: [
     lines.fact('cases.type', 'type', { list: 'disputeTypes' }),
     lines.fact('cases.source', 'source', { list: 'sources' }),
-    lines.factOf('casePage.parties', ['parties'], ({ parties }, { t }) =>
+    lines.factOf('casePage.parties', ['parties'], ({ parties }, { t, locale }) =>
       Array.isArray(parties)
         ? (parties as Array<{ name: string; role: string }>)
-            .map((party) => `${party.name}（${t(`partyRoles.${party.role}`)}）`)
-            .join('、')
+            .map((party) => withNote(locale, party.name, t(`partyRoles.${party.role}`)))
+            .join(listSeparator(locale))
         : undefined,
     ),
   ],

@@ -9,6 +9,8 @@ export const descriptionMaxLength = registerCaseSchema.shape.description.maxLeng
  * the page's words for the count, for being over, for a form not sent, for a draft put back
  * (%n, %max and %over are the script's to fill).
  */
+export type TextLimitView = ReturnType<typeof textLimitView>;
+
 export function textLimitView(max: number, t: TFunction) {
   return {
     max,

@@ -7,6 +7,7 @@ import { formatMoment } from '../shared/format';
 import { submitForm } from '../shared/http/forms';
 import { parseOrThrow } from '../shared/http/validate';
 import type { Locale } from '../shared/i18n/i18n';
+import { tooLargeIn } from '../shared/too-large-flash';
 import type { StatsService } from '../stats/stats.service';
 import { unitName } from '../units/unit.presenter';
 import type { UnitService } from '../units/unit.service';
@@ -51,6 +52,8 @@ export function escalationWebRoutes(
       title: t('escalations.title'),
       total,
       filters: { ...query, status: query.status ?? '' },
+      // the narrower filters fold away (a phone saw five fields before the first hand-off) unless one is in use
+      narrowed: Boolean(query.reasonCode || query.unitId || query.from || query.to),
       statusOptions: [
         { value: '', label: t('escalations.allStatuses'), selected: query.status === undefined },
         ...['pending', 'endorsed', 'questioned'].map((status) => ({
@@ -120,6 +123,7 @@ export function escalationWebRoutes(
         res.render('supervision/escalations', {
           ...(await pageModel(actorOf(req), req.query, req.locale, req.t)),
           saved: req.query.saved === '1',
+          tooLargeFlash: tooLargeIn(req),
         });
       },
     },

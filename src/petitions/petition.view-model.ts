@@ -1,5 +1,6 @@
 import type { TFunction } from 'i18next';
 import { partyLanguages } from '../cases/party.entity';
+import { textLimitView } from '../cases/text-limit.view-model';
 import { daysLeftText } from '../deadlines/days-left.presenter';
 import { daysBetween } from '../deadlines/plain-date';
 import { provisionalText } from '../deadlines/provisional.presenter';
@@ -14,7 +15,7 @@ import { disputeTypes } from '../workflows/rules/dispute-rules.types';
 import type { PetitionEventRecord } from '../workflows/workflow-event.entity';
 import type { Petition, PetitionDueDate, PetitionVisit } from './petition.entity';
 import type { PetitionPresenter, PetitionSummary } from './petition.presenter';
-import { type PetitionFlag, petitionFlags } from './petition.schemas';
+import { type PetitionFlag, petitionFlags, registerPetitionSchema, visitSchema } from './petition.schemas';
 import { petitionTimelineView } from './petition-timeline.view-model';
 
 /** What the pages are given besides their data: the reader's language. */
@@ -210,6 +211,7 @@ export function petitionPageView(page: PetitionPage, { t, locale }: PageContext)
 export function newPetitionView({ t }: PageContext, typed: Record<string, unknown> = {}) {
   return {
     title: t('petitions.new'),
+    contentLimit: textLimitView(registerPetitionSchema.shape.content.maxLength ?? 10000, t),
     rows: petitionerRowsOf(typed, t),
     categories: ['claim', 'proposal', 'complaint'].map((value) => ({
       value,
@@ -260,6 +262,7 @@ export function visitPageView(row: Petition, { t }: PageContext) {
   return {
     title: t('petitions.logVisit'),
     petition: { id: row.id, number: row.number, subject: row.subject },
+    summaryLimit: textLimitView(visitSchema.shape.summary.maxLength ?? 10000, t),
   };
 }
 

@@ -6,8 +6,10 @@ import { actorOf, authorizedRecordOf, originOf } from '../access/route-table';
 import type { PartyAccessPanelPort, SmsConsentPanelPort } from '../cases/case.web.routes';
 import { todayInShanghai } from '../deadlines/working-calendar';
 import type { Clock } from '../shared/clock';
+import { toLocalDateTimeInput } from '../shared/format';
 import { submitForm } from '../shared/http/forms';
 import { parseFilterQuery, parseOrThrow } from '../shared/http/validate';
+import { tooLargeIn } from '../shared/too-large-flash';
 import type { UnitService } from '../units/unit.service';
 import { petitionDocumentRoutes } from './documents/petition-document.routes';
 import type { PetitionDocumentService } from './documents/petition-document.service';
@@ -123,7 +125,11 @@ export function petitionWebRoutes({
       path: '/petitions/new',
       access: { action: 'petition.register' },
       handler: (req, res) => {
-        res.render('petitions/new', { ...newPetitionView(context(req)), values: {} });
+        res.render('petitions/new', {
+          ...newPetitionView(context(req)),
+          values: {},
+          tooLargeFlash: tooLargeIn(req),
+        });
       },
     },
     {
@@ -153,6 +159,7 @@ export function petitionWebRoutes({
         const id = String(req.params.id);
         res.render('petitions/show', {
           ...(await pageModel(req, id)),
+          tooLargeFlash: tooLargeIn(req),
           partyAccess: await partyAccess?.panelFor(req, { type: 'petition', id }),
           smsConsent: await smsConsent?.panelFor(req, { type: 'petition', id }),
           saved: req.query.saved === '1',
@@ -191,7 +198,12 @@ export function petitionWebRoutes({
       record,
       handler: async (req, res) => {
         const { row } = authorizedRecordOf<VisiblePetition>(req);
-        res.render('petitions/visit', { ...visitPageView(row, context(req)), values: {} });
+        res.render('petitions/visit', {
+          ...visitPageView(row, context(req)),
+          // most visits are logged on the spot: the time starts at now (Asia/Shanghai), as a session's does
+          values: { visitedAt: toLocalDateTimeInput(clock.now()) },
+          tooLargeFlash: tooLargeIn(req),
+        });
       },
     },
     {
@@ -220,6 +232,7 @@ export function petitionWebRoutes({
         res.render('petitions/link', {
           ...linkPageView(row, context(req)),
           values: { title: row.subject, description: row.content },
+          tooLargeFlash: tooLargeIn(req),
         });
       },
     },

@@ -174,7 +174,9 @@ export async function escalationToTheTownCentre(browser: Browser, app: RunningAp
     const escalate = await openAction(ui, 'ESCALATE');
     await expect(escalate.textContent()).resolves.toContain('上报至：莘庄镇');
     await escalate.getByLabel('上报原因').selectOption('cross_area');
-    await escalate.getByLabel('理由').fill('漏水源头在相邻小区的共用管道，需镇里协调两个居委和物业公司。');
+    await escalate
+      .getByLabel('情况说明')
+      .fill('漏水源头在相邻小区的共用管道，需镇里协调两个居委和物业公司。');
     await ui.submit(() => escalate.getByRole('button', { name: '上报' }).click(), 'escalated');
     await expect(headerState(ui)).resolves.toBe('待分派调解员');
     await expect(page.locator('#overview').textContent()).resolves.toContain('莘庄镇');

@@ -64,6 +64,9 @@ describe('in the browser: the calendar', () => {
       const page = ui.page;
       try {
         await ui.signIn('mediator');
+        // on a phone the header's links are under its menu button
+        const menu = page.locator('header label.nav-menu-button');
+        if (await menu.isVisible()) await menu.click();
         await ui.submit(() => page.getByRole('link', { name: '日程' }).first().click(), 'week');
         const friday = page.getByRole('listitem', { name: '周五 2026年12月4日' });
         expect(await friday.textContent()).toContain(row.number);

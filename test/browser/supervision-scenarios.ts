@@ -22,9 +22,17 @@ function shanghaiDate(offsetDays = 0): string {
 
 const text = async (locator: Locator) => ((await locator.textContent()) ?? '').replace(/\s+/g, ' ').trim();
 
-/** The main navigation's link to a page (it wraps on a phone; there is no menu to open). */
-const navLink = (ui: UiSession, name: string) =>
-  ui.page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name, exact: true });
+/** The main navigation's link to a page; on a phone the links are under the header's menu button, opened first. */
+const navLink = (ui: UiSession, name: string) => ({
+  async click() {
+    const menu = ui.page.locator('header label.nav-menu-button');
+    if (await menu.isVisible()) await menu.click();
+    await ui.page
+      .getByRole('navigation', { name: '主导航' })
+      .getByRole('link', { name, exact: true })
+      .click();
+  },
+});
 
 /**
  * `agent` on a phone: registers a petition, logs a visit from the field in well under a

@@ -15,3 +15,13 @@ export function inLocale(locale: Locale, text: Bilingual): string {
 export function listSeparator(locale: Locale): string {
   return locale === 'en' ? ', ' : '、';
 }
+
+/** How longer items (each with its own commas) are joined: "a; b" in English, "a；b" in Chinese. */
+export function clauseSeparator(locale: Locale): string {
+  return locale === 'en' ? '; ' : '；';
+}
+
+/** A text with a note after it in brackets: "Wang (Applicant)" in English, "王建国（申请人）" in Chinese. */
+export function withNote(locale: Locale, text: string, note: string): string {
+  return locale === 'en' ? `${text} (${note})` : `${text}（${note}）`;
+}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { clauseSeparator, inLocale, listSeparator, withNote } from '../../shared/i18n/bilingual';
 import { unitOptions } from '../../units/unit-options';
 import { type FailureGuidance, type LegalSource, paymentOrderMatters } from '../rules/dispute-rules.types';
 import { notConfirmableReasonList } from '../rules/shared-rules';
@@ -248,19 +249,18 @@ export const breached = declareCaseEvent<BreachedEvent>()(breachedSchema, {
     noteField(t),
   ],
   timeline: ({ factOf, note }) => [
-    factOf('breach.concerns', ['concerns'], (payload, { t }) =>
+    factOf('breach.concerns', ['concerns'], (payload, { t, locale }) =>
       Array.isArray(payload.concerns) && payload.concerns.length > 0
-        ? payload.concerns.map((matter) => t(`breach.matters.${matter}`)).join('、')
+        ? payload.concerns.map((matter) => t(`breach.matters.${matter}`)).join(listSeparator(locale))
         : undefined,
     ),
     factOf('breach.guidance', ['guidance'], (payload, { t, locale }) =>
       Array.isArray(payload.guidance) && payload.guidance.length > 0
         ? (payload.guidance as BreachedEvent['guidance'])
-            .map(
-              ({ guidance, source }) =>
-                `${t(`guidances.${guidance}`)}（${source[locale === 'en' ? 'en' : 'zh']}）`,
+            .map(({ guidance, source }) =>
+              withNote(locale, t(`guidances.${guidance}`), inLocale(locale, source)),
             )
-            .join('；')
+            .join(clauseSeparator(locale))
         : undefined,
     ),
     note('actionForms.note', 'note'),

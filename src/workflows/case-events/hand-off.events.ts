@@ -70,7 +70,8 @@ export const escalate = declareCaseEvent<EscalateEvent>()(escalateSchema, {
             required: true,
             options: optionsOf(t, 'escalationReasons', escalationReasonCodes),
           },
-          reasonField(t),
+          // not a second "reason" under "reason for escalating": the free text is what was tried and why
+          reasonField(t, 'actionForms.escalationDetails'),
         ],
       },
     ];
@@ -78,7 +79,7 @@ export const escalate = declareCaseEvent<EscalateEvent>()(escalateSchema, {
   timeline: ({ fact, note }) => [
     fact('actionForms.reasonCode', 'reasonCode', { list: 'escalationReasons' }),
     fact('actionForms.targetUnit', 'unitId', 'unit'),
-    note('actionForms.reason', 'reason'),
+    note('actionForms.escalationDetails', 'reason'),
   ],
 });
 

@@ -52,8 +52,9 @@ export class KeepEachCaseScopesOnItsRow1764400220000 implements MigrationInterfa
       END $$`);
 
     await db.query(`SET LOCAL maintenance_work_mem = '512MB'`);
-    await db.query(fillScopeIdsSql);
+    // the old index dropped first: the backfill then writes no GIN entries, the new index is built once
     await db.query('DROP INDEX cases_scope_state_type_gin');
+    await db.query(fillScopeIdsSql);
     await db.query(createScopeIndexSql);
 
     await db.query(`

@@ -22,8 +22,15 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *   a case's update still writes one GIN entry set (a workstation's `held_unit_ids @>` is
  *   served by its first column as before).
  *
- * Measured at 1,000,000 cases on the benchmark's held database (a copy of the scope columns,
- * the machine shared, load 3–7): see the class's commit message and test/bench/README.md.
+ * Measured at 1,000,000 cases on the benchmark's held database (the sub-centre 莘庄镇 (MH-XZ) of
+ * test/bench/run.ts, its five `streetList` queries as the list runs them, page and capped
+ * count, median of 5, before on `cases`, after on a full-width copy with this column and
+ * index; the machine shared, load 10–12): state=mediation page 90 → 4 ms, count 53 → 3 ms;
+ * type=labour&state=closed count 162 → 47 ms; type=neighbourhood&sort=updated count
+ * 139 → 28 ms; track=people&type=family count 329 → 20 ms (its GIN scan 323 → 13 ms); a
+ * filter by a workstation's unitId 3 → 3.5 ms. The backfill of a 100,000-case sample with
+ * main's indexes on `cases`: 16 s (20.7 s with the old GIN index kept during it), so about
+ * 3 minutes at 1,000,000; the index 0.9 s there, 5.5 s at 1,000,000.
  */
 export class KeepEachCaseScopesOnItsRow1764400220000 implements MigrationInterface {
   name = 'KeepEachCaseScopesOnItsRow1764400220000';

@@ -332,15 +332,25 @@ describe('the case list: capped totals and search by character bigrams', () => {
     expect(await listedFor(there.username)).toEqual([inFar]);
     expect(await listedFor(here.username)).not.toContain(inDepartment);
 
+    // a case handed into the sub-centre (its units written as a hand-off writes them): now in
+    // both sub-centres' lists, as the one it came from held it
+    const handedIn = await registered(tree.farCommunity.id, 'family');
+    await testApp.db.query(
+      'UPDATE cases SET holding_unit_id = $1, held_unit_ids = held_unit_ids || $1::uuid WHERE id = $2',
+      [tree.community.id, handedIn],
+    );
+    expect(await listedFor(here.username, { type: 'family' })).toEqual([inNeighbour, handedIn].sort());
+    expect(await listedFor(there.username, { type: 'family' })).toEqual([handedIn]);
+
     // the sub-centre and its two workstations move under the other: their paths all change,
     // the workstations' before the sub-centre's own row has its new one
     await testApp.db.query('UPDATE units SET parent_id = $1 WHERE id = $2', [
       tree.otherStreet.id,
       tree.street.id,
     ]);
-    expect(await listedFor(there.username)).toEqual([inCommunity, inNeighbour, inFar].sort());
-    expect(await listedFor(there.username, { type: 'family' })).toEqual([inNeighbour]);
-    expect(await listedFor(here.username)).toEqual([inCommunity, inNeighbour].sort());
+    expect(await listedFor(there.username)).toEqual([inCommunity, inNeighbour, inFar, handedIn].sort());
+    expect(await listedFor(there.username, { type: 'neighbourhood' })).toEqual([inCommunity, inFar].sort());
+    expect(await listedFor(here.username)).toEqual([inCommunity, inNeighbour, handedIn].sort());
   });
 
   it('matches Latin letters regardless of case, and LIKE wildcards only literally', async () => {

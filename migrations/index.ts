@@ -38,6 +38,7 @@ import { GradeTheRiskOfCases1764300200000 } from './1764300200000-GradeTheRiskOf
 import { PlanAppointmentsWithRemindersAndCalendarFeeds1764300300000 } from './1764300300000-PlanAppointmentsWithRemindersAndCalendarFeeds';
 import { IndexQuestionedHandOffsByHandingUnit1764300500000 } from './1764300500000-IndexQuestionedHandOffsByHandingUnit';
 import { SearchCasesFromASideTableWithSingleCharacters1764400210000 } from './1764400210000-SearchCasesFromASideTableWithSingleCharacters';
+import { KeepEachCaseScopesOnItsRow1764400220000 } from './1764400220000-KeepEachCaseScopesOnItsRow';
 import { LeaseOutboxRowsToTheWorkerSendingThem1764400300000 } from './1764400300000-LeaseOutboxRowsToTheWorkerSendingThem';
 
 /**
@@ -85,5 +86,6 @@ export const migrations = [
   PlanAppointmentsWithRemindersAndCalendarFeeds1764300300000,
   IndexQuestionedHandOffsByHandingUnit1764300500000,
   SearchCasesFromASideTableWithSingleCharacters1764400210000,
+  KeepEachCaseScopesOnItsRow1764400220000,
   LeaseOutboxRowsToTheWorkerSendingThem1764400300000,
 ];

@@ -97,6 +97,7 @@ const caseColumns = [
   'created_at',
   'updated_at',
   'received_on',
+  'scope_ids',
 ] as const;
 const partyColumns = [
   'id',
@@ -190,9 +191,13 @@ export const loadedTables = [
   'case_search',
 ];
 
-/** The triggers that keep case_search (migration SearchCasesFromASideTableWithSingleCharacters). */
+/**
+ * The triggers that keep case_search (migration SearchCasesFromASideTableWithSingleCharacters),
+ * and cases.scope_ids' (migration KeepEachCaseScopesOnItsRow), which the loader writes itself
+ * (`scopeIdsOf`): a SQL function per row would join the units for each of the million cases.
+ */
 const searchTriggerNames: Record<string, string[]> = {
-  cases: ['cases_insert_search', 'cases_update_search'],
+  cases: ['cases_insert_search', 'cases_update_search', 'cases_insert_scope_ids'],
   parties: ['parties_insert_case_search', 'parties_delete_case_search', 'parties_update_case_search'],
 };
 
@@ -240,6 +245,21 @@ interface Plan {
   createdMs: number;
   community: CityUnit;
   bench: boolean;
+}
+
+/** A unit's id from its path's label (units_set_path: the id without its hyphens). */
+const unitIdOfLabel = (label: string): string =>
+  `${label.slice(0, 8)}-${label.slice(8, 12)}-${label.slice(12, 16)}-${label.slice(16, 20)}-${label.slice(20)}`;
+
+/**
+ * cases.scope_ids for the units that held a case: each of them and their ancestors below the
+ * district (nlevel(path) >= 2), sorted as the migration's `unit_scopes` sorts them, read off the
+ * units' paths instead of computed by a trigger per row at load time.
+ */
+function scopeIdsOf(held: CityUnit[]): string[] {
+  const ids = new Set<string>();
+  for (const unit of held) for (const label of unit.path.split('.').slice(1)) ids.add(unitIdOfLabel(label));
+  return [...ids].sort();
 }
 
 /** Template day offsets → their sentinel date text, so that a date in a template is shifted by lookup. */
@@ -586,6 +606,7 @@ class Instantiator {
         new Date(createdMs).toISOString(),
         new Date(lastMs).toISOString(),
         dayOfMs(createdMs), // applications are registered the day they come in
+        `{${scopeIdsOf(template.held.map((name) => units[name] as CityUnit)).join(',')}}`,
       ]),
     );
     if (plan.bench) this.benchIds.push(caseId);

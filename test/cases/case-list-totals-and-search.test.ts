@@ -308,6 +308,51 @@ describe('the case list: capped totals and search by character bigrams', () => {
     expect(await seenBy(there.username)).toEqual([[row.id], [row.id]]);
   });
 
+  it("a sub-centre's list is exactly the cases its units held, filtered or not, and follows a whole sub-centre moved under another", async () => {
+    const tree = await createDistrictTree(testApp.db);
+    const registered = async (unitId: string, type: 'neighbourhood' | 'family') => {
+      const mediatorUser = await createUser(testApp.db, { role: 'mediator', unitId });
+      return (await createCase(testApp.services, mediatorUser.id, { type })).id;
+    };
+    const inCommunity = await registered(tree.community.id, 'neighbourhood');
+    const inNeighbour = await registered(tree.neighbour.id, 'family');
+    const inFar = await registered(tree.farCommunity.id, 'neighbourhood');
+    const inDepartment = await registered(tree.department.id, 'neighbourhood');
+    const here = await createUser(testApp.db, { role: 'supervisor', unitId: tree.street.id });
+    const there = await createUser(testApp.db, { role: 'supervisor', unitId: tree.otherStreet.id });
+    const repository = new CaseListQueries(testApp.db, testApp.services.cipher);
+    const listedFor = async (username: string, fields: Record<string, string> = {}) => {
+      const visibility = policy.caseVisibility(await actorNamed(testApp.services, testApp.db, username));
+      const page = await repository.list(visibility, query({ pageSize: '200', ...fields }), '2026-01-01');
+      return page.items.map((item) => item.id).sort();
+    };
+    expect(await listedFor(here.username)).toEqual([inCommunity, inNeighbour].sort());
+    expect(await listedFor(here.username, { type: 'neighbourhood' })).toEqual([inCommunity]);
+    expect(await listedFor(here.username, { state: 'registered', type: 'family' })).toEqual([inNeighbour]);
+    expect(await listedFor(there.username)).toEqual([inFar]);
+    expect(await listedFor(here.username)).not.toContain(inDepartment);
+
+    // a case handed into the sub-centre (its units written as a hand-off writes them): now in
+    // both sub-centres' lists, as the one it came from held it
+    const handedIn = await registered(tree.farCommunity.id, 'family');
+    await testApp.db.query(
+      'UPDATE cases SET holding_unit_id = $1, held_unit_ids = held_unit_ids || $1::uuid WHERE id = $2',
+      [tree.community.id, handedIn],
+    );
+    expect(await listedFor(here.username, { type: 'family' })).toEqual([inNeighbour, handedIn].sort());
+    expect(await listedFor(there.username, { type: 'family' })).toEqual([handedIn]);
+
+    // the sub-centre and its two workstations move under the other: their paths all change,
+    // the workstations' before the sub-centre's own row has its new one
+    await testApp.db.query('UPDATE units SET parent_id = $1 WHERE id = $2', [
+      tree.otherStreet.id,
+      tree.street.id,
+    ]);
+    expect(await listedFor(there.username)).toEqual([inCommunity, inNeighbour, inFar, handedIn].sort());
+    expect(await listedFor(there.username, { type: 'neighbourhood' })).toEqual([inCommunity, inFar].sort());
+    expect(await listedFor(here.username)).toEqual([inCommunity, inNeighbour, handedIn].sort());
+  });
+
   it('matches Latin letters regardless of case, and LIKE wildcards only literally', async () => {
     const actor = await actorNamed(testApp.services, testApp.db, 'mediator');
     const upper = await createCase(testApp.services, actor.id, { title: 'KTV噪音扰民' });

@@ -96,7 +96,12 @@ export class SearchCasesFromASideTableWithSingleCharacters1764400210000 implemen
     await db.query(`
       CREATE FUNCTION units_refresh_case_search() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
-        PERFORM refresh_case_search(ARRAY(SELECT c.id FROM cases c WHERE c.held_unit_ids @> ARRAY[NEW.id]));
+        -- every case held anywhere in the moved unit's subtree: a sub-centre moved with its workstations
+        -- changes their cases' ancestors too, and only this unit's own trigger (the last to fire, after
+        -- its descendants' paths were rewritten) sees the finished tree
+        PERFORM refresh_case_search(ARRAY(
+          SELECT c.id FROM cases c
+          WHERE c.held_unit_ids && ARRAY(SELECT u.id FROM units u WHERE u.path <@ NEW.path)));
         RETURN NULL;
       END $$`);
 

@@ -351,6 +351,10 @@ describe('the case list: capped totals and search by character bigrams', () => {
     expect(await listedFor(there.username)).toEqual([inCommunity, inNeighbour, inFar, handedIn].sort());
     expect(await listedFor(there.username, { type: 'neighbourhood' })).toEqual([inCommunity, inFar].sort());
     expect(await listedFor(here.username)).toEqual([inCommunity, inNeighbour, handedIn].sort());
+    // and the search follows it too: the search rows' scopes were rewritten for the whole moved subtree
+    const [{ number }] = await testApp.db.query('SELECT number FROM cases WHERE id = $1', [inNeighbour]);
+    expect(await listedFor(there.username, { q: number })).toEqual([inNeighbour]);
+    expect(await listedFor(here.username, { q: number })).toEqual([inNeighbour]);
   });
 
   it('matches Latin letters regardless of case, and LIKE wildcards only literally', async () => {

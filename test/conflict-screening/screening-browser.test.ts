@@ -26,6 +26,8 @@ describe('in the browser, on a phone (390×844): the workstation’s screening r
     const page = ui.page;
     try {
       await ui.signIn('mediator');
+      // on a phone the header's links are under its menu button
+      await page.locator('header label.nav-menu-button').click();
       await ui.submit(() => page.getByRole('link', { name: '矛盾纠纷排查' }).first().click(), 'screening');
       expect(await page.locator('#round-status').textContent()).toContain('本月尚未上报');
       // the criteria (local practice, said so) are on the form

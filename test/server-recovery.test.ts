@@ -4,11 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { migrations } from '../migrations';
-import { findFreePort } from '../src/shared/db/embedded-database';
 import {
   type AppProcess,
   buildAppApart,
   childrenOf,
+  freeListenPort,
   isRunning,
   postmasterOf,
   startAppProcess,
@@ -80,7 +80,7 @@ describe('a service that recovers by itself', () => {
       DATA_DIR: dataDir,
       SHUTDOWN_DRAIN_MS: '0',
       ...env,
-      PORT: String(await findFreePort()),
+      PORT: String(await freeListenPort()),
     });
     running.add(app);
     void app.exited.then(() => running.delete(app));

@@ -4,10 +4,9 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { startServer } from '../src/server';
-import { findFreePort } from '../src/shared/db/embedded-database';
 import { createLogger } from '../src/shared/logger';
 import { projectRoot } from '../src/shared/paths';
-import { childrenOf, isRunning } from './support/app-process';
+import { childrenOf, freeListenPort, isRunning } from './support/app-process';
 import { testConfig } from './support/test-app';
 import { createTestDatabase } from './support/test-database';
 
@@ -58,7 +57,7 @@ describe('the server (npm start)', () => {
     fs.chmodSync(dataDir, 0o755);
     try {
       for (const run of ['first', 'second']) {
-        const port = await findFreePort();
+        const port = await freeListenPort();
         const app = startBuiltApp({ DATA_DIR: dataDir, PORT: String(port) });
         await waitFor(
           () => app.output().includes(`http://localhost:${port}`),
@@ -91,7 +90,7 @@ describe('the server (npm start)', () => {
   it('SIGTERM to `npm start` (what `docker stop` sends) reaches the app: node and its PostgreSQL stop, and npm exits 0', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gm-npm-start-'));
     fs.chmodSync(dataDir, 0o755);
-    const port = await findFreePort();
+    const port = await freeListenPort();
     const npm = spawn('npm', ['start'], {
       cwd: projectRoot,
       env: {

@@ -1,5 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { projectRoot } from '../../src/shared/paths';
 
@@ -20,6 +21,27 @@ export function buildAppApart(name: string): { mainJs: string; remove(): void } 
     mainJs: path.join(buildDir, 'src', 'main.js'),
     remove: () => fs.rmSync(buildDir, { recursive: true, force: true }),
   };
+}
+
+/**
+ * A port for an app process to listen on, below the kernel's range of ephemeral ports
+ * (32768–60999 on Linux): a port the kernel hands out as free (`listen(0)`) comes from that
+ * range, and in the second or two before the app binds it an outgoing connection (a test's
+ * database pool, another spec's) may take it as its own end: EADDRINUSE, seen in CI. Below the
+ * range only another listener can hold a port, and the check binds as the app does (every
+ * interface).
+ */
+export async function freeListenPort(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const probe = net.createServer();
+      probe.unref();
+      probe.once('error', () => resolve(false));
+      probe.listen({ port }, () => probe.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
 }
 
 export interface AppProcess {

@@ -3,6 +3,7 @@ import { caseListQuerySchema } from '../../src/cases/case.schemas';
 import { CaseListQueries, caseListLimits } from '../../src/cases/case-list.queries';
 import { caseListView } from '../../src/cases/case-list.view-model';
 import { createI18n } from '../../src/shared/i18n/i18n';
+import { waitUntil } from '../support/app-process';
 import { Browser, createUser } from '../support/auth';
 import { actorNamed, caseInState, send } from '../support/case-steps';
 import { startDemoApp } from '../support/demo-app';
@@ -344,10 +345,18 @@ describe('the case list: capped totals and search by character bigrams', () => {
 
     // the sub-centre and its two workstations move under the other: their paths all change,
     // the workstations' before the sub-centre's own row has its new one
+    const pathBefore = (await actorNamed(testApp.services, testApp.db, here.username)).unitPath;
     await testApp.db.query('UPDATE units SET parent_id = $1 WHERE id = $2', [
       tree.otherStreet.id,
       tree.street.id,
     ]);
+    // the supervisor's unit path is read from the in-memory actors, which the units' NOTIFY
+    // refreshes after the commit: the list follows once this app has heard of the move
+    await waitUntil(
+      'the moved supervisor to carry the new unit path',
+      async () => (await actorNamed(testApp.services, testApp.db, here.username)).unitPath !== pathBefore,
+      20_000,
+    );
     expect(await listedFor(there.username)).toEqual([inCommunity, inNeighbour, inFar, handedIn].sort());
     expect(await listedFor(there.username, { type: 'neighbourhood' })).toEqual([inCommunity, inFar].sort());
     expect(await listedFor(here.username)).toEqual([inCommunity, inNeighbour, handedIn].sort());

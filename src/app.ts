@@ -26,6 +26,7 @@ import { filesUnder, type StaticAsset, serveStaticAssets } from './shared/http/s
 import { viewHelpers } from './shared/http/view-helpers';
 import type { Logger } from './shared/logger';
 import { publicDir, templatesDir } from './shared/paths';
+import { tooLargeIn } from './shared/too-large-flash';
 import { unitName } from './units/unit.presenter';
 import { navigationFor } from './web/navigation';
 
@@ -117,6 +118,8 @@ function pageLocals(config: Config): RequestHandler {
     if (isApiRequest(req)) return next(); // no page is rendered for the API
     res.locals.currentPath = req.originalUrl;
     res.locals.demoMode = config.demoMode;
+    // back after a form too large to read: every page says so (the intake and case pages, beside their form)
+    res.locals.tooLargeFlash = tooLargeIn(req);
     res.locals.navigation = navigationFor(req.actor, req.path, req.t);
     if (req.actor) {
       res.locals.currentUser = {

@@ -162,6 +162,7 @@ export function caseWebRoutes({
       path: '/cases/new',
       access: { action: 'case.register' },
       handler: async (req, res) => {
+        res.locals.tooLargeFlash = false; // said beside the form instead
         await renderIntake(req, res, {
           values: {},
           rows: blankParties(),
@@ -226,6 +227,7 @@ export function caseWebRoutes({
           typeof req.query.saved === 'string' && /^[A-Z_]{3,40}(-[a-z]{3,20})?$/.test(req.query.saved)
             ? req.query.saved
             : undefined;
+        res.locals.tooLargeFlash = false; // said beside the form instead
         await renderCase(req, res, {
           timeline: req.query.timeline === 'important' ? 'important' : 'all',
           saved: req.query.registered === '1' ? 'REGISTERED' : saved,

@@ -6,7 +6,6 @@ import type { Clock } from '../shared/clock';
 import { AppError } from '../shared/errors';
 import { formFailure } from '../shared/http/forms';
 import { parseOrThrow } from '../shared/http/validate';
-import { tooLargeIn } from '../shared/too-large-flash';
 import type { UnitRepository } from '../units/unit.repository';
 import { itemRecord } from './screening.routes';
 import { itemToCaseSchema, screeningItemInputSchema } from './screening.schemas';
@@ -69,7 +68,6 @@ export function screeningWebRoutes(deps: ScreeningWebDeps): RouteSpec[] {
       errors: form.errors ?? {},
       itemForm: form.itemForm ?? null,
       formError: form.formError,
-      tooLargeFlash: tooLargeIn(req),
       saved: req.query.saved === '1',
       mayOverview: actor.role === 'supervisor',
     });

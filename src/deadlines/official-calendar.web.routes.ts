@@ -5,7 +5,6 @@ import type { Clock } from '../shared/clock';
 import { AppError, type ErrorDetail } from '../shared/errors';
 import { submitForm } from '../shared/http/forms';
 import { parseOrThrow } from '../shared/http/validate';
-import { tooLargeIn } from '../shared/too-large-flash';
 import { datesFromText } from './official-calendar.forms';
 import { calendarYearBodySchema, calendarYearParamsSchema } from './official-calendar.schemas';
 import type { OfficialCalendarService } from './official-calendar.service';
@@ -65,7 +64,6 @@ export function officialCalendarWebRoutes(calendar: OfficialCalendarService, clo
         res.render('admin/calendar-year', {
           ...(await yearView(req, year, null)),
           saved: req.query.saved === '1' ? { count: Number.isInteger(moved) ? moved : 0 } : null,
-          tooLargeFlash: tooLargeIn(req),
         });
       },
     },

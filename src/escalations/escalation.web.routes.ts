@@ -7,7 +7,6 @@ import { formatMoment } from '../shared/format';
 import { submitForm } from '../shared/http/forms';
 import { parseOrThrow } from '../shared/http/validate';
 import type { Locale } from '../shared/i18n/i18n';
-import { tooLargeIn } from '../shared/too-large-flash';
 import type { StatsService } from '../stats/stats.service';
 import { unitName } from '../units/unit.presenter';
 import type { UnitService } from '../units/unit.service';
@@ -123,7 +122,6 @@ export function escalationWebRoutes(
         res.render('supervision/escalations', {
           ...(await pageModel(actorOf(req), req.query, req.locale, req.t)),
           saved: req.query.saved === '1',
-          tooLargeFlash: tooLargeIn(req),
         });
       },
     },

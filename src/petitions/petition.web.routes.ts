@@ -9,7 +9,6 @@ import type { Clock } from '../shared/clock';
 import { toLocalDateTimeInput } from '../shared/format';
 import { submitForm } from '../shared/http/forms';
 import { parseFilterQuery, parseOrThrow } from '../shared/http/validate';
-import { tooLargeIn } from '../shared/too-large-flash';
 import type { UnitService } from '../units/unit.service';
 import { petitionDocumentRoutes } from './documents/petition-document.routes';
 import type { PetitionDocumentService } from './documents/petition-document.service';
@@ -128,7 +127,6 @@ export function petitionWebRoutes({
         res.render('petitions/new', {
           ...newPetitionView(context(req)),
           values: {},
-          tooLargeFlash: tooLargeIn(req),
         });
       },
     },
@@ -159,7 +157,6 @@ export function petitionWebRoutes({
         const id = String(req.params.id);
         res.render('petitions/show', {
           ...(await pageModel(req, id)),
-          tooLargeFlash: tooLargeIn(req),
           partyAccess: await partyAccess?.panelFor(req, { type: 'petition', id }),
           smsConsent: await smsConsent?.panelFor(req, { type: 'petition', id }),
           saved: req.query.saved === '1',
@@ -202,7 +199,6 @@ export function petitionWebRoutes({
           ...visitPageView(row, context(req)),
           // most visits are logged on the spot: the time starts at now (Asia/Shanghai), as a session's does
           values: { visitedAt: toLocalDateTimeInput(clock.now()) },
-          tooLargeFlash: tooLargeIn(req),
         });
       },
     },
@@ -232,7 +228,6 @@ export function petitionWebRoutes({
         res.render('petitions/link', {
           ...linkPageView(row, context(req)),
           values: { title: row.subject, description: row.content },
-          tooLargeFlash: tooLargeIn(req),
         });
       },
     },

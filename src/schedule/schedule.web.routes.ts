@@ -6,7 +6,6 @@ import { todayInShanghai } from '../deadlines/working-calendar';
 import type { Clock } from '../shared/clock';
 import { formFailure } from '../shared/http/forms';
 import { parseFilterQuery, parseOrThrow } from '../shared/http/validate';
-import { tooLargeIn } from '../shared/too-large-flash';
 import type { CalendarEntry } from './appointment';
 import { calendarPageView, momentsOf, rangeOf } from './calendar.view-model';
 import { icalendarOf } from './icalendar';
@@ -88,7 +87,6 @@ export function scheduleWebRoutes({ schedule, clock, publicUrl }: ScheduleWebDep
           'schedule/calendar',
           await calendarModel(req, {
             done: done && ['cancelled', 'moved'].includes(done) ? req.t(`schedule.${done}`) : null,
-            tooLargeFlash: tooLargeIn(req),
           }),
         );
       },

@@ -2,6 +2,7 @@ import { hkdfSync, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { DatabaseAddressError, parseDatabaseAddress } from '../src/shared/db/database-address';
 import { defaults, supportedLocales } from './defaults';
 
 /**
@@ -79,14 +80,31 @@ export class ConfigError extends Error {
 
 const blankToUndefined = (value: unknown) => (value === '' ? undefined : value);
 
-const postgresUrl = z.string().refine((value) => {
+const postgresUrlExample =
+  'must be a postgres:// or postgresql:// URL, e.g. postgres://user:pass@127.0.0.1:5432/mediation';
+
+/** A postgres:// URL naming one server, or several (`h1:5432,h2:5433`) with libpq's `target_session_attrs`. */
+const postgresUrl = z.string().superRefine((value, context) => {
   try {
-    const url = new URL(value);
-    return url.protocol === 'postgres:' || url.protocol === 'postgresql:';
-  } catch {
-    return false;
+    const address = parseDatabaseAddress(value);
+    // what pg opens: each server's own URL
+    for (const host of address.hosts) new URL(address.urlFor(host));
+  } catch (error) {
+    const why = error instanceof DatabaseAddressError ? ` (${error.message})` : '';
+    context.addIssue({ code: 'custom', message: `${postgresUrlExample}${why}` });
   }
-}, 'must be a postgres:// or postgresql:// URL, e.g. postgres://user:pass@127.0.0.1:5432/mediation');
+});
+
+/** The app's own database: when it names several servers, the app must be told to write to the primary. */
+const writableDatabaseUrl = postgresUrl.refine((value) => {
+  let address: ReturnType<typeof parseDatabaseAddress>;
+  try {
+    address = parseDatabaseAddress(value);
+  } catch {
+    return true; // said above
+  }
+  return address.hosts.length === 1 || address.target === 'read-write' || address.target === 'primary';
+}, 'names several servers: add target_session_attrs=read-write (as in a pg_auto_failover formation URI), so that the app connects to the primary');
 
 const smtpUrl = z.string().refine((value) => {
   try {
@@ -137,7 +155,7 @@ function milliseconds(fallback: number, min: number) {
 }
 
 const environmentSchema = z.object({
-  DATABASE_URL: z.preprocess(blankToUndefined, postgresUrl.optional()),
+  DATABASE_URL: z.preprocess(blankToUndefined, writableDatabaseUrl.optional()),
   PORT: z.preprocess(
     blankToUndefined,
     z.coerce

@@ -69,6 +69,13 @@ describe('configuration from the environment', () => {
     expect(config.dataKey.equals(Buffer.from(hexKey, 'hex'))).toBe(true);
   });
 
+  it('accepts a DATABASE_URL naming several servers with target_session_attrs, as a pg_auto_failover formation URI does', () => {
+    const url =
+      'postgres://app:pw@10.0.0.1:5432,10.0.0.2:5433/mediation?target_session_attrs=read-write&sslmode=disable';
+    const config = loadConfig({ DATABASE_URL: url, SESSION_SECRET: secret, DATA_KEY: hexKey });
+    expect(config.databaseUrl).toBe(url);
+  });
+
   it('accepts a base64 DATA_KEY', () => {
     const key = Buffer.alloc(32, 9);
     const config = loadConfig({
@@ -82,6 +89,14 @@ describe('configuration from the environment', () => {
   it.each([
     [{ DATABASE_URL: 'not-a-url' }, 'DATABASE_URL', /postgres:\/\//],
     [{ DATABASE_URL: 'mysql://x@h/db' }, 'DATABASE_URL', /postgres/],
+    [{ DATABASE_URL: 'postgres://x@h1:5432,h2:5433/db' }, 'DATABASE_URL', /target_session_attrs=read-write/],
+    [{ DATABASE_URL: 'postgres://x@h1,h2/db?target_session_attrs=standby' }, 'DATABASE_URL', /read-write/],
+    [{ DATABASE_URL: 'postgres://x@h1:99999/db' }, 'DATABASE_URL', /out of range/],
+    [
+      { DATABASE_URL: 'postgres://x@h1/db?target_session_attrs=rw' },
+      'DATABASE_URL',
+      /one of any, read-write/,
+    ],
     [{ PORT: 'eighty' }, 'PORT', /whole number/],
     [{ PORT: '70000' }, 'PORT', /65535/],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', /one of/],

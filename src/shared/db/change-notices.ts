@@ -1,5 +1,5 @@
-import { Client } from 'pg';
 import type { Logger } from '../logger';
+import { DatabaseClient } from './database-client';
 
 /** What a listener does with the notices of one channel, and how it names itself. */
 export interface ChangeNoticeHandlers {
@@ -23,7 +23,7 @@ export interface ChangeNoticeHandlers {
  * connection cannot be had or drops, it says so and tries again every `retryMs`.
  */
 export class ChangeNoticeListener {
-  private listener: Client | undefined;
+  private listener: DatabaseClient | undefined;
   private reconnect: NodeJS.Timeout | undefined;
   private stopped = false;
 
@@ -47,7 +47,7 @@ export class ChangeNoticeListener {
         );
       }, retryMs);
     };
-    const client = new Client({
+    const client = new DatabaseClient({
       connectionString: databaseUrl,
       application_name: this.handlers.applicationName,
     });

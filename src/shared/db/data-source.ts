@@ -1,7 +1,7 @@
-import pg from 'pg';
 import { DataSource, type DataSourceOptions, MigrationExecutor } from 'typeorm';
 import { defaults } from '../../../config/defaults';
 import type { DatabaseTimeouts } from '../../../config/environment';
+import { DatabaseClient } from './database-client';
 
 /** What a pool waits for at most. `statementTimeoutMs: 0`: a statement may run as long as it takes. */
 export type PoolTimeouts = Pick<
@@ -11,39 +11,6 @@ export type PoolTimeouts = Pick<
 
 /** The client gives up on an answer this long after the server should have cancelled the statement. */
 const answerMarginMs = 2000;
-
-/** pg's error when no answer came within `query_timeout`. */
-const unansweredQueryMessage = 'Query read timeout';
-
-/**
- * A pg client that gives its connection up when an answer does not come in time. pg's
- * `query_timeout` only stops waiting: the statement stays on the wire and every later
- * statement on the connection (a transaction's ROLLBACK too) queues behind it. Ending the
- * client closes the connection at once; the pool drops it and opens a fresh one.
- */
-class ClientDroppingUnansweredConnections extends pg.Client {
-  // biome-ignore lint/suspicious/noExplicitAny: pg's query() has a dozen overloads; every one passes through
-  override query(...args: any[]): any {
-    const query = super.query as unknown as (...passed: unknown[]) => unknown;
-    const callbackAt = args.findIndex((arg) => typeof arg === 'function');
-    if (callbackAt >= 0) {
-      const callback = args[callbackAt] as (error: Error | undefined, result: unknown) => void;
-      args[callbackAt] = (error: Error | undefined, result: unknown) => {
-        this.dropIfUnanswered(error);
-        callback(error, result);
-      };
-      return query.apply(this, args);
-    }
-    const result = query.apply(this, args);
-    if (result instanceof Promise) result.then(undefined, (error: Error) => this.dropIfUnanswered(error));
-    return result;
-  }
-
-  private dropIfUnanswered(error: Error | undefined) {
-    // ending a client with a statement still on the wire destroys its socket; the pool drops an ended client
-    if (error?.message === unansweredQueryMessage) this.end().catch(() => undefined);
-  }
-}
 
 /**
  * The one place a TypeORM DataSource is configured. `synchronize` is off: the
@@ -80,7 +47,8 @@ export function createDataSource(
     extra: {
       max: options.poolSize ?? 10,
       application_name: options.applicationName ?? 'grand-mediation',
-      Client: ClientDroppingUnansweredConnections,
+      // follows the primary of a several-server URL; drops a connection whose answer does not come
+      Client: DatabaseClient,
       connectionTimeoutMillis: timeouts.connectTimeoutMs,
       // sent at connect: PostgreSQL cancels a statement running longer, and ends a session idle in a transaction
       statement_timeout: statementTimeout,

@@ -25,6 +25,7 @@ const unavailableStates = new Set([
   '53300', // too_many_connections
   '57014', // query_canceled: statement_timeout
   '25P03', // idle_in_transaction_session_timeout
+  '25006', // read_only_sql_transaction: a write reached a primary demoted to standby (a failover)
 ]);
 
 /** Socket errors of a server that cannot be reached. */

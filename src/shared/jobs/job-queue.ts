@@ -1,5 +1,6 @@
 import { type Db, PgBoss, type Queue, type SendOptions, type UpdateQueueOptions } from 'pg-boss';
 import type { DataSource, EntityManager } from 'typeorm';
+import { DatabaseClient } from '../db/database-client';
 import type { Logger } from '../logger';
 
 /** pg-boss's tables live here (installed by migration 1764140420000). */
@@ -110,6 +111,9 @@ export class JobQueue {
   async start(logger: Logger, options: { cron: boolean }): Promise<PgBoss> {
     const boss = new PgBoss({
       connectionString: this.connectionString,
+      // pg-boss hands its options to pg's Pool, which takes the app's client: it follows the
+      // primary of a several-server URL (pg-boss's own LISTEN client is not used: useListenNotify is off)
+      ...({ Client: DatabaseClient } as object),
       schema: jobSchema,
       max: 4,
       application_name: 'grand-mediation-jobs',

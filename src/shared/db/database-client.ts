@@ -33,6 +33,7 @@ const readOnlyTransaction = '25006';
  */
 export class DatabaseClient extends pg.Client {
   private readonly locator: HostLocator | undefined;
+  private readonly connectTimeoutMs: number;
   private server: DatabaseHost | undefined;
 
   constructor(config: pg.ClientConfig) {
@@ -44,6 +45,7 @@ export class DatabaseClient extends pg.Client {
         : config,
     );
     this.locator = locator;
+    this.connectTimeoutMs = config.connectionTimeoutMillis || defaults.database.connectTimeoutMs;
     if (locator) this.on('error', () => this.giveServerUp());
   }
 
@@ -56,7 +58,15 @@ export class DatabaseClient extends pg.Client {
   }
 
   private async connectToChosenServer(locator: HostLocator): Promise<this> {
-    const server = await locator.choose();
+    const timeoutMs = this.connectTimeoutMs;
+    const server = await withinMs(
+      timeoutMs,
+      `no server of ${locator.address.described} was found within ${timeoutMs} ms`,
+      () => locator.choose(),
+    );
+    // the pool gave up on this connection meanwhile (its connect timeout destroys the socket)
+    if (this.connection.stream.destroyed)
+      throw Object.assign(new Error('Connection terminated due to connection timeout'), { code: '08001' });
     this.server = server;
     // pg reads these when it opens the socket (Client#_connect)
     const self = this as unknown as { host: string; port: number; connectionParameters: DatabaseHost };
@@ -70,14 +80,17 @@ export class DatabaseClient extends pg.Client {
       this.giveServerUp();
       throw error;
     }
-    const state = await this.readState().catch(async (error: Error) => {
+    let state: ServerState;
+    try {
+      state = await this.readState();
+    } catch (error) {
       this.giveServerUp();
-      await this.end().catch(() => undefined);
+      this.end().catch(() => undefined);
       throw error;
-    });
+    }
     if (!locator.suits(state)) {
       this.giveServerUp();
-      await this.end().catch(() => undefined);
+      this.end().catch(() => undefined);
       throw new NoSuitableServerError(locator.address, [
         `${server.host}:${server.port} became ${state.standby ? 'a standby' : 'read-only'}`,
       ]);
@@ -136,22 +149,35 @@ function locatorFor(address: DatabaseAddress, config: pg.ClientConfig): HostLoca
   return locator;
 }
 
-/** A short connection of its own to `host`: what kind of server is it? */
+/** A short connection of its own to `host`: what kind of server is it? Settles within the connect timeout (twice: connect, then ask). */
 async function askServer(address: DatabaseAddress, host: DatabaseHost, config: pg.ClientConfig) {
+  const timeoutMs = config.connectionTimeoutMillis || defaults.database.connectTimeoutMs;
   const client = new pg.Client({
     connectionString: address.urlFor(host),
-    connectionTimeoutMillis: config.connectionTimeoutMillis || defaults.database.connectTimeoutMs,
-    query_timeout: config.connectionTimeoutMillis || defaults.database.connectTimeoutMs,
+    connectionTimeoutMillis: timeoutMs,
+    query_timeout: timeoutMs,
     application_name: `${config.application_name ?? 'grand-mediation'} (finding the server)`,
   });
   // an error after the answer (the server going away) must not be an unhandled 'error' event
   client.on('error', () => undefined);
   try {
-    await client.connect();
-    const result = await client.query<{ standby: boolean; read_only: boolean }>(serverStateQuery);
-    const row = result.rows[0];
-    return { standby: row?.standby === true, readOnly: row?.read_only === true };
+    return await withinMs(2 * timeoutMs, `${host.host}:${host.port} did not answer`, async () => {
+      await client.connect();
+      const result = await client.query<{ standby: boolean; read_only: boolean }>(serverStateQuery);
+      const row = result.rows[0];
+      return { standby: row?.standby === true, readOnly: row?.read_only === true };
+    });
   } finally {
-    await client.end().catch(() => undefined);
+    // not awaited: after a refused connect pg's end() may wait for an 'end' that has already passed
+    client.end().catch(() => undefined);
   }
+}
+
+/** `work`, or a rejection (SQLSTATE 08001) once `ms` have passed. */
+function withinMs<T>(ms: number, message: string, work: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error(message), { code: '08001' })), ms);
+  });
+  return Promise.race([work(), timeout]).finally(() => clearTimeout(timer));
 }

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../shared/clock';
 import type { PersonalDataCipher } from '../shared/crypto/personal-data';
 import { maskPhone } from '../shared/crypto/personal-data';
+import { isDatabaseUnavailable } from '../shared/db/database-errors';
 import type { Transactions, Tx } from '../shared/db/transactions';
 import type { Locale } from '../shared/i18n/i18n';
 import type { Logger } from '../shared/logger';
@@ -239,21 +241,56 @@ export class OutboxDispatcher {
       return;
     }
     const by = this.workerId;
-    const recorded = await this.inTurn((tx) =>
-      outgoing.channel === 'mail'
-        ? outbox.markSent(tx, row.id, by, {
-            at: now,
-            messageId: outgoing.mail.messageId,
-            to: outgoing.mail.to,
-            attempts,
-          })
-        : outbox.markSmsSent(tx, row.id, by, { at: now, to: outgoing.maskedTo, attempts }),
-    );
+    const record = () =>
+      this.inTurn((tx) =>
+        outgoing.channel === 'mail'
+          ? outbox.markSent(tx, row.id, by, {
+              at: now,
+              messageId: outgoing.mail.messageId,
+              to: outgoing.mail.to,
+              attempts,
+            })
+          : outbox.markSmsSent(tx, row.id, by, { at: now, to: outgoing.maskedTo, attempts }),
+      );
+    let recorded: boolean;
+    try {
+      recorded = await this.whileLeased(row, record);
+    } catch (error) {
+      // it went out: never recorded as a failure (that would send it again at once)
+      this.deps.logger.error(
+        { outboxId: row.id, workerId: by, err: error },
+        'sent, but the database could not record it before the lease ran out: it goes out again with the same Message-ID',
+      );
+      return;
+    }
     if (!recorded)
       this.deps.logger.warn(
         { outboxId: row.id, workerId: by },
         'sent after its lease ran out and another worker took it over: it goes out again with the same Message-ID',
       );
+  }
+
+  /**
+   * Writes the outcome of a message that went out, trying again while the database is out of
+   * reach (a restart, a failover: typically seconds) until the row's lease is nearly over. Only
+   * then may another worker take the row and send it again; until then, none can.
+   */
+  private async whileLeased(row: OutboxMessage, write: () => Promise<boolean>): Promise<boolean> {
+    const leaseEnds =
+      row.claimedUntil?.getTime() ?? this.deps.clock.now().getTime() + this.deps.leaseSeconds * 1000;
+    for (let waitMs = 250; ; waitMs = Math.min(2 * waitMs, 5000)) {
+      try {
+        return await write();
+      } catch (error) {
+        if (!isDatabaseUnavailable(error) || this.deps.clock.now().getTime() + waitMs + 1000 >= leaseEnds)
+          throw error;
+        this.deps.logger.warn(
+          { outboxId: row.id, retryInMs: waitMs, err: error },
+          'sent; the database is out of reach: recording it again shortly',
+        );
+        await sleep(waitMs);
+      }
+    }
   }
 
   /** One more failed attempt: back off exponentially, or give up after `maxAttempts`. */

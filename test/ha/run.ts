@@ -163,6 +163,40 @@ async function call(
   return answer;
 }
 
+/** Parties of their own for each case: one active forum per dispute (the same parties twice would be refused, 422). */
+const surnames = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗';
+const givenNames = [
+  '伟',
+  '芳',
+  '娜',
+  '敏',
+  '静',
+  '丽',
+  '强',
+  '磊',
+  '军',
+  '洋',
+  '勇',
+  '艳',
+  '杰',
+  '娟',
+  '涛',
+  '明',
+  '超',
+  '秀英',
+  '霞',
+  '平',
+];
+let partySerial = 0;
+function partiesOfANewCase() {
+  const n = partySerial++;
+  const name = `${surnames[n % surnames.length]}${givenNames[Math.floor(n / surnames.length) % givenNames.length]}${n >= 400 ? n : ''}`;
+  return [
+    { role: 'applicant', kind: 'person', name },
+    { role: 'respondent', kind: 'organisation', name: `莘庄第${n + 1}机械制造有限公司` },
+  ];
+}
+
 const daysAgo = (days: number) => {
   const date = new Date(Date.now() + 8 * 3600_000 - days * 86_400_000);
   return date.toISOString().slice(0, 10);
@@ -210,10 +244,7 @@ async function client(
         source: 'walk_in',
         occurredOn: daysAgo(40),
         receivedOn: daysAgo(received),
-        parties: [
-          { role: 'applicant', kind: 'person', name: '韩梅' },
-          { role: 'respondent', kind: 'organisation', name: '莘庄某机械有限公司' },
-        ],
+        parties: partiesOfANewCase(),
       });
       if (answer.status === 201) {
         const body = answer.body as { id: string; version: number };
@@ -249,8 +280,7 @@ async function client(
       await refresh(); // a write whose answer was lost may have committed: the case moved on
     } else if (answer.status === 422) {
       unexpected.push(`${event.type} answered 422: ${JSON.stringify(answer.body).slice(0, 200)}`);
-      await refresh();
-      if (steps.length === 0) caseId = undefined;
+      caseId = undefined; // a new case: this one cannot go on as planned
     } else await backOff(answer);
   }
 }
@@ -313,7 +343,8 @@ async function main() {
       AUDIT_KEY: randomBytes(32).toString('hex'),
       SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
       DEMO_DATA: 'none',
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: process.env.HA_LOG_LEVEL ?? 'warn',
+      LOG_SAMPLE_RATE: process.env.HA_LOG_LEVEL ? '1' : undefined,
       PORT: '0',
     };
     const seeded = spawnSync(process.execPath, [path.resolve('dist/src/cli/seed-demo.js')], {
@@ -444,6 +475,26 @@ async function main() {
       instances: apps.length,
       clients: settings.clients,
     };
+    const byStatus: Record<string, number> = {};
+    for (const o of outcomes)
+      byStatus[`${o.kind} ${o.status}`] = (byStatus[`${o.kind} ${o.status}`] ?? 0) + 1;
+    log(`answers by kind and status: ${JSON.stringify(byStatus)}`);
+    const perSecond = new Map<number, number>();
+    for (const o of outcomes)
+      if (o.status >= 200 && o.status < 300) {
+        const second = Math.floor((o.endedAt - killedAt) / 1000);
+        perSecond.set(second, (perSecond.get(second) ?? 0) + 1);
+      }
+    log(
+      `acknowledged writes per second from the kill: ${[...perSecond.entries()]
+        .sort((a, b) => a[0] - b[0])
+        .map(([second, n]) => `${second}:${n}`)
+        .join(' ')}`,
+    );
+    if (lostEvents.length > 0)
+      log(
+        `lost events (first 5): ${JSON.stringify(lostEvents.slice(0, 5))}; stored for their cases: ${JSON.stringify(checks.events.filter((e) => e.case_id === lostEvents[0]?.caseId))}`,
+      );
     if (unexpected.length > 0)
       log(`unexpected answers (${unexpected.length}), the first: ${unexpected.slice(0, 5).join(' | ')}`);
     if (chains.broken !== 0) log(`audit:verify said:\n${chains.output}`);

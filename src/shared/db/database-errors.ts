@@ -48,7 +48,15 @@ const unansweredMessages = [
   /is not queryable$/, // pg: the connection broke earlier
 ];
 
+/**
+ * TypeORM releases a transaction's query runner when its connection fails
+ * (PostgresQueryRunner's 'error' handler); the transaction's next statement then fails
+ * with this, whose cause is the connection that died (a failover, a restart).
+ */
+const releasedByAFailedConnection = 'QueryRunnerAlreadyReleasedError';
+
 function isUnavailableHere(error: DriverError): boolean {
+  if ((error as { name?: unknown }).name === releasedByAFailedConnection) return true;
   if (typeof error.code === 'string') {
     if (error.code.startsWith('08') || unavailableStates.has(error.code)) return true; // 08: connection_exception
     if (unreachableCodes.has(error.code)) return true;

@@ -39,12 +39,7 @@ import { EscalationRepository } from './escalations/escalation.repository';
 import { EscalationService } from './escalations/escalation.service';
 import { CaseImportRepository } from './imports/case-import.repository';
 import { CaseImportService } from './imports/case-import.service';
-import { AuditCheckpointRepository } from './integrity/audit-checkpoint.repository';
-import { AuditCheckpointService } from './integrity/audit-checkpoint.service';
-import { ChainAuditRepository } from './integrity/chain-audit.repository';
-import { ChainAuditService } from './integrity/chain-audit.service';
-import { ChainKeyingRepository } from './integrity/chain-keying.repository';
-import { ChainKeyingService } from './integrity/chain-keying.service';
+import { buildIntegrity } from './integrity/integrity.services';
 import { NotificationDigestService } from './notifications/notification-digest.service';
 import { NotificationPreferenceRepository } from './notifications/notification-preference.repository';
 import { NotificationPreferenceService } from './notifications/notification-preference.service';
@@ -164,23 +159,6 @@ function buildIdentity(f: Foundation) {
       audit,
       clock,
     }),
-  };
-}
-
-/** The audit trail anchored outside the database: the chain check, the re-keying, the checkpoints. */
-function buildIntegrity(f: Foundation) {
-  const { db, auditKeys, audit, clock, config } = f;
-  return {
-    auditKeys,
-    chainAudit: new ChainAuditService(new ChainAuditRepository(db), f.eventLog),
-    chainKeying: new ChainKeyingService(new ChainKeyingRepository(db), auditKeys, clock),
-    checkpoints: new AuditCheckpointService(
-      new AuditCheckpointRepository(db),
-      auditKeys,
-      audit,
-      clock,
-      config.dataDir,
-    ),
   };
 }
 

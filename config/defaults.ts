@@ -35,6 +35,13 @@ export const defaults = {
     migrationLockTimeoutMs: 120_000,
     /** The `Retry-After` hint of a 503 answered while the database does not answer. */
     retryAfterSeconds: 5,
+    /**
+     * A standby (DATABASE_READ_URL) further behind than this serves no read: the statistics and
+     * exports read from the primary until it has caught up (DATABASE_READ_MAX_LAG_SECONDS).
+     */
+    readMaxLagSeconds: 60,
+    /** Connections of the standby's pool: the statistics and the exports only. */
+    readPoolSize: 3,
   },
   /** SIGTERM: readiness fails at once, requests are still served for `drainMs`, then the listener closes. */
   shutdown: {

@@ -12,6 +12,12 @@ import { defaults, supportedLocales } from './defaults';
 export interface Config {
   /** `undefined` means: run an embedded PostgreSQL under `dataDir/pg`. */
   databaseUrl: string | undefined;
+  /**
+   * A standby the statistics and the exports read from (DATABASE_READ_URL), and how far behind
+   * the primary it may be before they read from the primary instead (DATABASE_READ_MAX_LAG_SECONDS).
+   * Unset (always with the embedded database): everything reads from the primary.
+   */
+  databaseRead?: { url: string; maxLagSeconds: number };
   port: number;
   dataDir: string;
   smtpUrl: string | undefined;
@@ -156,6 +162,8 @@ function milliseconds(fallback: number, min: number) {
 
 const environmentSchema = z.object({
   DATABASE_URL: z.preprocess(blankToUndefined, writableDatabaseUrl.optional()),
+  DATABASE_READ_URL: z.preprocess(blankToUndefined, postgresUrl.optional()),
+  DATABASE_READ_MAX_LAG_SECONDS: wholeNumber(defaults.database.readMaxLagSeconds, 1, 86_400),
   PORT: z.preprocess(
     blankToUndefined,
     z.coerce
@@ -277,6 +285,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   let key = values.DATA_KEY;
   let auditKey = values.AUDIT_KEY;
   let embeddedDatabasePassword: string | undefined;
+  if (embedded && values.DATABASE_READ_URL)
+    throw new ConfigError(
+      'DATABASE_READ_URL',
+      'is read only with DATABASE_URL (the embedded database has no standby)',
+    );
   if (!embedded) {
     if (!sessionSecret) throw new ConfigError('SESSION_SECRET', 'is required when DATABASE_URL is set');
     if (!key) throw new ConfigError('DATA_KEY', 'is required when DATABASE_URL is set');
@@ -291,6 +304,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   return {
     databaseUrl: values.DATABASE_URL,
+    databaseRead: values.DATABASE_READ_URL
+      ? { url: values.DATABASE_READ_URL, maxLagSeconds: values.DATABASE_READ_MAX_LAG_SECONDS }
+      : undefined,
     port: values.PORT,
     dataDir,
     smtpUrl: values.SMTP_URL,

@@ -39,12 +39,7 @@ import { EscalationRepository } from './escalations/escalation.repository';
 import { EscalationService } from './escalations/escalation.service';
 import { CaseImportRepository } from './imports/case-import.repository';
 import { CaseImportService } from './imports/case-import.service';
-import { AuditCheckpointRepository } from './integrity/audit-checkpoint.repository';
-import { AuditCheckpointService } from './integrity/audit-checkpoint.service';
-import { ChainAuditRepository } from './integrity/chain-audit.repository';
-import { ChainAuditService } from './integrity/chain-audit.service';
-import { ChainKeyingRepository } from './integrity/chain-keying.repository';
-import { ChainKeyingService } from './integrity/chain-keying.service';
+import { buildIntegrity } from './integrity/integrity.services';
 import { NotificationDigestService } from './notifications/notification-digest.service';
 import { NotificationPreferenceRepository } from './notifications/notification-preference.repository';
 import { NotificationPreferenceService } from './notifications/notification-preference.service';
@@ -60,6 +55,7 @@ import { buildAppointmentPlanners, buildSchedule } from './schedule/schedule.ser
 import type { Clock } from './shared/clock';
 import { AuditKeys } from './shared/crypto/audit-keys';
 import { PersonalDataCipher } from './shared/crypto/personal-data';
+import { primaryReads, type Reads, readsOf } from './shared/db/read-replica';
 import { Transactions, type Tx } from './shared/db/transactions';
 import { JobQueue } from './shared/jobs/job-queue';
 import { buildStats } from './stats/stats.services';
@@ -87,6 +83,7 @@ function buildFoundation(deps: {
   config: Config;
   clock: Clock;
   calendar?: () => WorkingCalendar;
+  reads?: Reads;
 }) {
   const { db, clock, config } = deps;
   const transactions = new Transactions(db);
@@ -112,6 +109,8 @@ function buildFoundation(deps: {
   const lookupCodeIssuer = new LookupCodeIssuer({ codes, dataKey: config.dataKey, audit, clock });
   return {
     db,
+    // where the statistics and the exports read: a standby (DATABASE_READ_URL) or the primary
+    reads: deps.reads ?? primaryReads(db, clock),
     config,
     clock,
     transactions,
@@ -164,23 +163,6 @@ function buildIdentity(f: Foundation) {
       audit,
       clock,
     }),
-  };
-}
-
-/** The audit trail anchored outside the database: the chain check, the re-keying, the checkpoints. */
-function buildIntegrity(f: Foundation) {
-  const { db, auditKeys, audit, clock, config } = f;
-  return {
-    auditKeys,
-    chainAudit: new ChainAuditService(new ChainAuditRepository(db), f.eventLog),
-    chainKeying: new ChainKeyingService(new ChainKeyingRepository(db), auditKeys, clock),
-    checkpoints: new AuditCheckpointService(
-      new AuditCheckpointRepository(db),
-      auditKeys,
-      audit,
-      clock,
-      config.dataDir,
-    ),
   };
 }
 
@@ -289,7 +271,15 @@ function buildCaseDesk(
       clock,
     }),
     partyReveal: new PartyRevealService(cases, caseRepository, cipher, audit),
-    caseExport: new CaseExport(cases, core.casePresenter, new CaseExportQueries(db), clock),
+    caseExport: new CaseExport(
+      cases,
+      core.casePresenter,
+      readsOf(f.reads, (on) => ({
+        lists: new CaseListQueries(on, cipher),
+        queries: new CaseExportQueries(on),
+      })),
+      clock,
+    ),
     caseDashboard: new CaseDashboardService({
       cases: new CaseDashboardQueries(db),
       handOffs: records.escalations,
@@ -380,7 +370,7 @@ function buildOversight(
       audit,
       clock,
     ),
-    stats: buildStats({ db, units: f.unitRepository, clock }),
+    stats: buildStats({ reads: f.reads, units: f.unitRepository, clock }),
     supervision: new SupervisionService({
       supervision: new SupervisionRepository(db),
       chainAudit: integrity.chainAudit,
@@ -414,6 +404,8 @@ export function buildServices(deps: {
   config: Config;
   clock: Clock;
   calendar?: () => WorkingCalendar;
+  /** Where the statistics and the exports read (src/shared/db/read-replica.ts); absent: the primary. */
+  reads?: Reads;
 }) {
   const f = buildFoundation(deps);
   const integrity = buildIntegrity(f);

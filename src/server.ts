@@ -8,9 +8,11 @@ import { buildServices, type Services } from './composition-root';
 import { databaseSchema } from './database-schema';
 import { seedDemoHistory } from './demo/demo-history';
 import { seedDemoOrganisation } from './demo/seed-demo';
+import type { Clock } from './shared/clock';
 import { systemClock } from './shared/clock';
 import { createDataSource, migrateDatabase } from './shared/db/data-source';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from './shared/db/embedded-database';
+import { ReadReplica, readPoolApplicationName } from './shared/db/read-replica';
 import { createI18n } from './shared/i18n/i18n';
 import type { Logger } from './shared/logger';
 import { type RunningWorker, startWorker } from './worker';
@@ -99,6 +101,34 @@ async function openDatabase(config: Config, logger: Logger, parts: StartedParts)
   return { db, databaseUrl: url, embedded };
 }
 
+/**
+ * The standby the statistics and the exports read from (DATABASE_READ_URL): a small pool of its
+ * own, opened on first use, so that a standby down at start stops nothing (src/shared/db/read-replica.ts).
+ * None configured: undefined, and they read from the primary.
+ */
+export function openReadReplica(
+  db: DataSource,
+  config: Pick<Config, 'databaseRead' | 'database'>,
+  clock: Clock,
+  logger: Logger,
+): ReadReplica | undefined {
+  if (!config.databaseRead) return undefined;
+  const { url, maxLagSeconds } = config.databaseRead;
+  return new ReadReplica({
+    primary: db,
+    openStandby: () =>
+      createDataSource(url, {
+        ...databaseSchema,
+        poolSize: defaults.database.readPoolSize,
+        applicationName: readPoolApplicationName,
+        timeouts: config.database,
+      }),
+    maxLagSeconds,
+    clock,
+    logger,
+  });
+}
+
 /** The audit chains keyed with AUDIT_KEY once (issue 17), before any request or job appends to them. */
 async function keyAuditChains(services: Services, logger: Logger): Promise<void> {
   const keyed = await services.chainKeying.ensureKeyed();
@@ -155,9 +185,11 @@ async function drain(server: http.Server, worker: RunningWorker, drainMs: number
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   const parts = new StartedParts();
   const { db, databaseUrl, embedded } = await openDatabase(config, logger, parts);
+  const reads = openReadReplica(db, config, systemClock, logger);
+  if (reads) parts.add(() => reads.close());
   const i18n = await parts.next(() => createI18n(config.defaultLocale));
   // the keys (AUDIT_KEY, DATA_KEY) are checked here: a bad one stops the start with nothing left running
-  const services = await parts.next(async () => buildServices({ db, config, clock: systemClock }));
+  const services = await parts.next(async () => buildServices({ db, config, clock: systemClock, reads }));
   await parts.next(() => keyAuditChains(services, logger));
   // the demo year (DEMO_DATA=history): told once, after the chains are keyed, before any request
   if (config.demoMode && config.demoData === 'history')

@@ -140,6 +140,8 @@ export interface CaseWorkbookContext {
   t: TFunction;
   locale: Locale;
   now: Date;
+  /** When the cases were read from the standby (DATABASE_READ_URL): the moment they are true of. */
+  dataAsOf?: Date;
   filter: ExportedFilter;
   /** The most cases a workbook holds; past it the "about" sheet says the list was cut. */
   max: number;
@@ -227,18 +229,30 @@ function writeAboutSheet(
 ): void {
   const { t } = context;
   sheet.columns = [{ width: 22 }, { width: 40 }];
+  const exportedAt = momentCell(context.now);
+  const dataAsOf = context.dataAsOf ? momentCell(context.dataAsOf) : undefined;
   const lines: Array<[string, Cell]> = [
-    [t('caseWorkbook.exportedAt'), momentCell(context.now)],
+    [t('caseWorkbook.exportedAt'), exportedAt],
+    ...(dataAsOf ? [[t('caseWorkbook.dataAsOf'), dataAsOf] as [string, Cell]] : []),
     [t('caseWorkbook.caseCount'), written],
-    ...filterLines(context.filter, t),
   ];
-  if (lines.length === 2) lines.push([t('caseWorkbook.filter'), t('caseWorkbook.noFilter')]);
+  const filter = filterLines(context.filter, t);
+  lines.push(
+    ...(filter.length > 0
+      ? filter
+      : [[t('caseWorkbook.filter'), t('caseWorkbook.noFilter')] as [string, Cell]]),
+  );
   if (cut) lines.push([t('caseWorkbook.cut'), t('caseWorkbook.cutAt', { max: context.max })]);
   for (const [label, value] of lines) {
     const row = sheet.addRow([label, value]);
     row.getCell(1).font = { bold: true };
     if (value instanceof Date)
-      row.getCell(2).numFmt = value === lines[0][1] ? cellFormats.moment : cellFormats.day;
+      row.getCell(2).numFmt =
+        value === exportedAt
+          ? cellFormats.moment
+          : value === dataAsOf
+            ? cellFormats.momentWithSeconds
+            : cellFormats.day;
     row.commit();
   }
   sheet.commit();

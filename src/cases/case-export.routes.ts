@@ -14,11 +14,10 @@ import type { CaseExport } from './case-export';
 export function caseExportRoutes(exports: CaseExport): RouteSpec[] {
   async function sendWorkbook(req: Request, res: Response) {
     const query = parseFilterQuery(caseListQuerySchema, req.query);
-    const name = exports.fileName('xlsx');
     try {
-      await exports.xlsx(actorOf(req), query, { t: req.t, locale: req.locale }, res, () => {
+      await exports.xlsx(actorOf(req), query, { t: req.t, locale: req.locale }, res, (freshness) => {
         res.setHeader('Content-Type', xlsxMediaType);
-        res.setHeader('Content-Disposition', `attachment; filename="${name}"`);
+        res.setHeader('Content-Disposition', `attachment; filename="${exports.fileName('xlsx', freshness)}"`);
         res.setHeader('Cache-Control', 'no-store');
       });
     } catch (error) {

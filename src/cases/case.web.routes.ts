@@ -89,10 +89,9 @@ export function caseWebRoutes({
   };
 
   async function renderCsv(req: Request, res: Response) {
-    const csv = await exports.csv(actorOf(req), listQuery(req), context(req));
-    const name = `cases-${new Date().toISOString().slice(0, 10)}.csv`;
+    const { csv, ...freshness } = await exports.csv(actorOf(req), listQuery(req), context(req));
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-    res.setHeader('Content-Disposition', `attachment; filename="${name}"`);
+    res.setHeader('Content-Disposition', `attachment; filename="${exports.fileName('csv', freshness)}"`);
     res.send(csv);
   }
 

@@ -4,6 +4,7 @@ import { isWithinPath } from '../access/policy';
 import type { RouteSpec } from '../access/route-table';
 import { actorOf } from '../access/route-table';
 import { formatMoment } from '../shared/format';
+import { asOfNote } from '../shared/freshness.view-model';
 import { submitForm } from '../shared/http/forms';
 import { parseOrThrow } from '../shared/http/validate';
 import type { Locale } from '../shared/i18n/i18n';
@@ -71,6 +72,8 @@ export function escalationWebRoutes(
         locale,
         query.unitId,
       ),
+      // the rates read from the standby (DATABASE_READ_URL) say as of when; the list below is current
+      ratesAsOf: asOfNote(figures, t),
       rates: {
         escalation: percent(figures.escalationRate),
         escalationParts: `${figures.escalationRate.numerator}/${figures.escalationRate.denominator}`,

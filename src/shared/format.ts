@@ -16,6 +16,22 @@ export function formatDateTime(date: Date, locale: Locale): string {
   }).format(date);
 }
 
+/** A moment's time of day, to the second, in Asia/Shanghai: `14:05:31` (both languages write it so). */
+export function formatTimeOfDay(date: Date): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hour12: false,
+    })
+      .formatToParts(date)
+      .map((part) => [part.type, part.value]),
+  );
+  return `${parts.hour === '24' ? '00' : parts.hour}:${parts.minute}:${parts.second}`;
+}
+
 /**
  * A plain date (`YYYY-MM-DD`, a day in Asia/Shanghai) as a mediator writes it:
  * 2026年11月26日, or 26 Nov 2026 in English.

@@ -23,6 +23,8 @@ const shanghaiOffsetMs = 8 * 60 * 60 * 1000;
 /** Number formats of the exports' cells (Excel's own codes, the same in every language). */
 export const cellFormats = {
   moment: 'yyyy-mm-dd hh:mm',
+  /** A moment to the second: the "data as of" of what was read from the standby. */
+  momentWithSeconds: 'yyyy-mm-dd hh:mm:ss',
   day: 'yyyy-mm-dd',
   month: 'yyyy-mm',
   percent: '0.0%',

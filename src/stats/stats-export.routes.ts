@@ -23,19 +23,20 @@ export function statsExportRoutes(stats: StatsService, units: UnitService, clock
       handler: async (req, res) => {
         const actor = actorOf(req);
         const query = parseFilterQuery(statsQuerySchema, req.query);
-        const [figures, series, petitions, visible] = await Promise.all([
-          stats.figures(actor, query),
-          stats.series(actor, query),
-          stats.petitionFigures(actor, query),
-          units.listVisible(actor),
-        ]);
+        const [report, visible] = await Promise.all([stats.report(actor, query), units.listVisible(actor)]);
         // the petitions' own scope is the page's filter again, already on its sheet
-        const { scope: _scope, ...petitionsWithoutScope } = petitions;
+        const { scope: _scope, ...petitionsWithoutScope } = report.petitions;
         const now = clock.now();
         const workbook = await statsWorkbook(
           // the petitions' figures beside the cases' (their own scope sheet is the page's filter again)
-          { ...figures, ...series, petitions: petitionsWithoutScope },
-          { t: req.t, unitNames: new Map(visible.map((unit) => [unit.id, unitName(unit, req.locale)])), now },
+          { ...report.figures, ...report.series, petitions: petitionsWithoutScope },
+          {
+            t: req.t,
+            unitNames: new Map(visible.map((unit) => [unit.id, unitName(unit, req.locale)])),
+            now,
+            // read from the standby: the filter sheet says as of when, under the moment of the export
+            dataAsOf: report.readFrom === 'standby' ? report.asOf : undefined,
+          },
         );
         const file = Buffer.from(await workbook.xlsx.writeBuffer());
         res.setHeader('Content-Type', xlsxMediaType);

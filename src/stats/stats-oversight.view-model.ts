@@ -1,8 +1,5 @@
 import type { TFunction } from 'i18next';
-import type { Figure, StatsService } from './stats.service';
-
-type CaseFigures = Awaited<ReturnType<StatsService['figures']>>;
-type PetitionFigures = Awaited<ReturnType<StatsService['petitionFigures']>>;
+import type { CaseFigures, Figure, PetitionFigures } from './stats.service';
 
 const percent = (figure: Figure) => (figure.value === null ? '—' : `${(figure.value * 100).toFixed(1)}%`);
 const cell = (figure: Figure) => ({

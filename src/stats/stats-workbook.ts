@@ -59,6 +59,8 @@ export interface StatsWorkbookContext {
   /** The units' names in the reader's language, by id (`unitId` fields are shown by name). */
   unitNames: Map<string, string>;
   now: Date;
+  /** When the figures were read from the standby (DATABASE_READ_URL): the moment they are true of. */
+  dataAsOf?: Date;
 }
 
 /** A leaf's label: the figure's name on the statistics page, else the workbook's own, else the key. */
@@ -197,6 +199,11 @@ function writeScope(
     { value: t('caseWorkbook.exportedAt') },
     { value: momentCell(context.now), format: cellFormats.moment },
   ]);
+  if (context.dataAsOf)
+    addCells(sheet, [
+      { value: t('caseWorkbook.dataAsOf') },
+      { value: momentCell(context.dataAsOf), format: cellFormats.momentWithSeconds },
+    ]);
   for (const [key, value] of Object.entries(scope)) {
     if (value === null || value === undefined) continue;
     const label = t([`statsWorkbook.scope.${key}`, `stats.${key}`], { defaultValue: key });

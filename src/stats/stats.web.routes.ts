@@ -1,7 +1,9 @@
 import { stringify } from 'csv-stringify/sync';
 import type { Request } from 'express';
+import type { TFunction } from 'i18next';
 import type { RouteSpec } from '../access/route-table';
 import { actorOf } from '../access/route-table';
+import { asOfFileSuffix, asOfNote } from '../shared/freshness.view-model';
 import { parseOrThrow } from '../shared/http/validate';
 import { mediationLevels } from '../units/unit.entity';
 import { unitName } from '../units/unit.presenter';
@@ -9,7 +11,7 @@ import type { UnitService } from '../units/unit.service';
 import { unitSelectOptions } from '../units/unit-options';
 import { disputeTypes, tracks } from '../workflows/rules/dispute-rules.types';
 import { statsQuerySchema } from './stats.schemas';
-import type { Figure, StatsService } from './stats.service';
+import type { CaseFigures, Figure, StatsService } from './stats.service';
 import { petitionStatsView, reasonCodesView, unitRatesView } from './stats-oversight.view-model';
 
 /** The figures in the order the page and the CSV list them. */
@@ -33,41 +35,41 @@ export function statsWebRoutes(stats: StatsService, units: UnitService): RouteSp
       Object.entries(query).filter(([, value]) => typeof value === 'string' && value !== ''),
     );
 
-  async function rows(req: Request) {
-    const actor = actorOf(req);
-    const query = parseOrThrow(statsQuerySchema, emptyToUndefined(req.query));
-    const figures = await stats.figures(actor, query);
-    const table = [
+  function parsedQuery(req: Request) {
+    return parseOrThrow(statsQuerySchema, emptyToUndefined(req.query));
+  }
+
+  function tableOf(figures: CaseFigures, t: TFunction) {
+    return [
       {
         key: 'received',
-        label: req.t('stats.figures.received'),
+        label: t('stats.figures.received'),
         value: String(figures.received),
         numerator: '',
         denominator: '',
       },
       ...rateNames.map((name) => ({
         key: name,
-        label: req.t(`stats.figures.${name}`),
+        label: t(`stats.figures.${name}`),
         value: percent(figures[name]),
         numerator: String(figures[name].numerator),
         denominator: String(figures[name].denominator),
       })),
       {
         key: 'overdueCount',
-        label: req.t('stats.figures.overdueCount'),
+        label: t('stats.figures.overdueCount'),
         value: String(figures.overdueCount),
         numerator: '',
         denominator: '',
       },
       {
         key: 'medianDaysToClose',
-        label: req.t('stats.figures.medianDaysToClose'),
+        label: t('stats.figures.medianDaysToClose'),
         value: figures.medianDaysToClose === null ? '—' : String(figures.medianDaysToClose),
         numerator: '',
         denominator: '',
       },
     ];
-    return { actor, query, figures, table };
   }
 
   return [
@@ -76,12 +78,11 @@ export function statsWebRoutes(stats: StatsService, units: UnitService): RouteSp
       path: '/stats',
       access: { action: 'stats.view' },
       handler: async (req, res) => {
-        const { actor, query, figures, table } = await rows(req);
-        const [series, visible, petitionFigures] = await Promise.all([
-          stats.series(actor, query),
-          units.listVisible(actor),
-          stats.petitionFigures(actor, query),
-        ]);
+        const actor = actorOf(req);
+        const query = parsedQuery(req);
+        const [report, visible] = await Promise.all([stats.report(actor, query), units.listVisible(actor)]);
+        const { figures, series, petitions: petitionFigures } = report;
+        const table = tableOf(figures, req.t);
         const names = new Map(visible.map((unit) => [unit.id, unitName(unit, req.locale)]));
         const unitRates = unitRatesView(figures, names);
         const reasonCodes = reasonCodesView(figures, req.t);
@@ -138,6 +139,7 @@ export function statsWebRoutes(stats: StatsService, units: UnitService): RouteSp
         ).toString();
         res.render('stats/index', {
           title: req.t('stats.title'),
+          asOf: asOfNote(report, req.t),
           table,
           filters: query,
           csvHref: `/stats.csv${csvQuery ? `?${csvQuery}` : ''}`,
@@ -173,9 +175,9 @@ export function statsWebRoutes(stats: StatsService, units: UnitService): RouteSp
       path: '/stats.csv',
       access: { action: 'stats.view' },
       handler: async (req, res) => {
-        const { table } = await rows(req);
+        const figures = await stats.figures(actorOf(req), parsedQuery(req));
         const csv = stringify(
-          table.map((row) => [row.label, row.value, row.numerator, row.denominator]),
+          tableOf(figures, req.t).map((row) => [row.label, row.value, row.numerator, row.denominator]),
           {
             header: true,
             columns: [
@@ -187,7 +189,10 @@ export function statsWebRoutes(stats: StatsService, units: UnitService): RouteSp
           },
         );
         res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-        res.setHeader('Content-Disposition', 'attachment; filename="statistics.csv"');
+        res.setHeader(
+          'Content-Disposition',
+          `attachment; filename="statistics${asOfFileSuffix(figures)}.csv"`,
+        );
         res.send(`\uFEFF${csv}`); // Excel opens UTF-8 CSV correctly only with a BOM
       },
     },

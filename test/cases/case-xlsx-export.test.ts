@@ -5,8 +5,10 @@ import type { Actor } from '../../src/access/actor';
 import type { CaseService } from '../../src/cases/case.service';
 import { CaseExport } from '../../src/cases/case-export';
 import { CaseExportQueries } from '../../src/cases/case-export.queries';
+import { CaseListQueries } from '../../src/cases/case-list.queries';
 import { demoPassword } from '../../src/demo/demo-accounts';
 import { seedDemoOrganisation } from '../../src/demo/seed-demo';
+import { primaryReads, readsOf } from '../../src/shared/db/read-replica';
 import { createI18n } from '../../src/shared/i18n/i18n';
 import { apiToken, Browser } from '../support/auth';
 import { actorNamed, caseInState } from '../support/case-steps';
@@ -267,7 +269,10 @@ describe('the case list as an Excel workbook (GET /cases.xlsx, issue 21)', () =>
       const exporter = new CaseExport(
         cases,
         testApp.services.casePresenter,
-        new CaseExportQueries(testApp.db),
+        readsOf(primaryReads(testApp.db, testApp.clock), (db) => ({
+          lists: new CaseListQueries(db, testApp.services.cipher),
+          queries: new CaseExportQueries(db),
+        })),
         { now: () => startAt },
         { pageSize: 3, max },
       );

@@ -156,6 +156,48 @@ describe('configuration from the environment', () => {
     expect(set.shutdownDrainMs).toBe(0);
   });
 
+  it('DATABASE_READ_URL: a standby for the statistics and exports, with DATABASE_URL only; unset, none', () => {
+    const server = {
+      DATABASE_URL: 'postgres://app:pw@db1:5432/mediation',
+      SESSION_SECRET: secret,
+      DATA_KEY: hexKey,
+    };
+    expect(loadConfig({ DATA_DIR: tempDataDir(), ...server }).databaseRead).toBeUndefined();
+    expect(
+      loadConfig({ DATA_DIR: tempDataDir(), ...server, DATABASE_READ_URL: '' }).databaseRead,
+    ).toBeUndefined();
+    expect(
+      loadConfig({
+        DATA_DIR: tempDataDir(),
+        ...server,
+        DATABASE_READ_URL: 'postgres://app:pw@db2:5432/mediation',
+      }).databaseRead,
+    ).toEqual({ url: 'postgres://app:pw@db2:5432/mediation', maxLagSeconds: 60 });
+    expect(
+      loadConfig({
+        DATA_DIR: tempDataDir(),
+        ...server,
+        DATABASE_READ_URL: 'postgres://app:pw@db2:5432/mediation',
+        DATABASE_READ_MAX_LAG_SECONDS: '5',
+      }).databaseRead?.maxLagSeconds,
+    ).toBe(5);
+    expectConfigError(
+      { DATA_DIR: tempDataDir(), ...server, DATABASE_READ_URL: 'mysql://db2/mediation' },
+      'DATABASE_READ_URL',
+      /postgres:\/\//,
+    );
+    expectConfigError(
+      { DATA_DIR: tempDataDir(), ...server, DATABASE_READ_MAX_LAG_SECONDS: '0' },
+      'DATABASE_READ_MAX_LAG_SECONDS',
+    );
+    // the embedded database has no standby: a read URL without DATABASE_URL is a mistake, said at start
+    expectConfigError(
+      { DATA_DIR: tempDataDir(), DATABASE_READ_URL: 'postgres://app:pw@db2:5432/mediation' },
+      'DATABASE_READ_URL',
+      /DATABASE_URL/,
+    );
+  });
+
   it('treats blank values as unset', () => {
     const config = loadConfig({ DATA_DIR: tempDataDir(), PORT: '', DATABASE_URL: '' });
     expect(config.port).toBe(3000);

@@ -4,8 +4,10 @@ import type { Config } from '../../config/environment';
 import { createApp } from '../../src/app';
 import { CaseRepository } from '../../src/cases/case.repository';
 import { buildServices, type Services } from '../../src/composition-root';
+import { openReadReplica } from '../../src/server';
 import type { Clock } from '../../src/shared/clock';
 import { AuditKeys } from '../../src/shared/crypto/audit-keys';
+import type { ReadReplica } from '../../src/shared/db/read-replica';
 import { createI18n } from '../../src/shared/i18n/i18n';
 import { createLogger, type Logger } from '../../src/shared/logger';
 import { EventLog } from '../../src/workflows/event-log.repository';
@@ -64,33 +66,46 @@ export interface TestApp {
   config: Config;
   clock: TestClock;
   services: Services;
+  /** The standby reads, when the configuration names one (`databaseRead`). */
+  reads?: ReadReplica;
   close(): Promise<void>;
 }
 
 /** The real app on a database of its own (cloned from the migrated template); `logger` to read what it logs. */
 export async function startTestApp(
   overrides: Partial<Config> = {},
-  options: { logger?: Logger; startAt?: Date } = {},
+  options: {
+    logger?: Logger;
+    startAt?: Date;
+    /** A standby for the statistics and exports (DATABASE_READ_URL); no `url`: the test's own database. */
+    standby?: { url?: string; maxLagSeconds?: number };
+  } = {},
 ): Promise<TestApp> {
   const { db, url, close } = await openTestDataSource();
-  const config = testConfig({ databaseUrl: url, ...overrides });
+  const databaseRead = options.standby
+    ? { url: options.standby.url ?? url, maxLagSeconds: options.standby.maxLagSeconds ?? 60 }
+    : undefined;
+  const config = testConfig({ databaseUrl: url, databaseRead, ...overrides });
   const clock = new TestClock(options.startAt);
   const i18n = await createI18n(config.defaultLocale);
-  const services = buildServices({ db, config, clock });
+  const logger = options.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', { pretty: false });
+  // a standby to read the statistics and exports from, as the server opens it (config.databaseRead)
+  const reads = openReadReplica(db, config, clock, logger);
+  const services = buildServices({ db, config, clock, reads });
   // as the server starts: the audit chains keyed once (nothing to re-key in a fresh database)
   await services.chainKeying.ensureKeyed();
-  const logger = options.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', { pretty: false });
   // as the server runs it: who is calling kept in memory, the database's change notices keeping it true
   await services.actorCache.listen(url, logger);
   // the official calendar read from the table, kept true by its change notices
   await services.calendarCache.start(url, logger);
   const app = createApp({ config, db, logger, i18n, services, clock });
   const closeAll = async () => {
+    await reads?.close();
     await services.actorCache.stop();
     await services.calendarCache.stop();
     await close();
   };
-  return { app, db, config, clock, services, close: closeAll };
+  return { app, db, config, clock, services, reads, close: closeAll };
 }
 
 /** A fresh app (new services, nothing in memory) on the same database: what a restart leaves. */

@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { Services } from '../../src/composition-root';
 import { databaseSchema } from '../../src/database-schema';
@@ -170,6 +171,45 @@ describe('the outbox against a slow mail server, with two worker processes', () 
     const [row] = await rowsOf(testApp, [id]);
     expect(row).toMatchObject({ claimed_by: 'successor:3', sent_at: null, message_id: null });
     await testApp.db.query(`UPDATE outbox SET sent_at = now(), delivery = 'none' WHERE id = $1`, [id]);
+  });
+
+  it('when the database is out of reach between a send and its record (a failover), then the row is recorded as sent once it is back: one attempt, no failure, one mail', async () => {
+    const [id] = await queueNotices(testApp, 1);
+    const database = new URL(testApp.config.databaseUrl as string).pathname.slice(1);
+    const admin = new Client({ connectionString: testApp.config.databaseUrl });
+    await admin.connect();
+    try {
+      smtp.hold();
+      const draining = workers[0].drainNow();
+      await waitFor('the mail server to hold the mail', () => (smtp.inFlight === 1 ? true : null));
+      // the primary goes: every connection is cut, and the server that answers takes no writes
+      await admin.query(`ALTER DATABASE ${database} SET default_transaction_read_only = on`);
+      await admin.query(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+        [database],
+      );
+      smtp.release();
+      await waitFor('the mail to be accepted', () => (smtp.inFlight === 0 ? true : null));
+      // a few of the dispatcher's tries find no writable server; then a primary is back
+      await new Promise((resolve) => setTimeout(resolve, 1200));
+      await admin.query(`ALTER DATABASE ${database} SET default_transaction_read_only = off`);
+      await admin.query(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+        [database],
+      );
+      await draining;
+    } finally {
+      await admin.query(`ALTER DATABASE ${database} SET default_transaction_read_only = off`);
+      await admin.end();
+    }
+
+    const [row] = await testApp.db.query(
+      'SELECT sent_at, failed_at, attempts, last_error, claimed_by, message_id FROM outbox WHERE id = $1',
+      [id],
+    );
+    expect(row).toMatchObject({ failed_at: null, attempts: 1, last_error: null, claimed_by: null });
+    expect(row.sent_at).not.toBeNull();
+    expect(mailsWith(row.message_id)).toHaveLength(1);
   });
 });
 

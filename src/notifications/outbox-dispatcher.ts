@@ -156,14 +156,15 @@ export class OutboxDispatcher {
   private async dispatch(row: OutboxMessage): Promise<void> {
     try {
       const now = this.deps.clock.now();
-      const outgoing = await this.inTurn((tx) => this.prepare(tx, row, now));
+      const outgoing = await this.whileLeased(row, () => this.inTurn((tx) => this.prepare(tx, row, now)));
       if (outgoing) await this.deliver(row, outgoing, now);
     } catch (error) {
       // this row broke its transaction (not a mail server: those are caught in deliver): count the
       // attempt, so that it backs off and, in the end, shows on the admin page instead of blocking the queue
-      await this.inTurn((tx) => this.recordFailure(tx, row, error)).catch((failure: Error) =>
-        // the database itself: the lease runs out and the row is taken again then
-        this.deps.logger.error({ outboxId: row.id, err: failure }, 'outbox row could not be recorded'),
+      await this.whileLeased(row, () => this.inTurn((tx) => this.recordFailure(tx, row, error))).catch(
+        (failure: Error) =>
+          // the database itself: the lease runs out and the row is taken again then
+          this.deps.logger.error({ outboxId: row.id, err: failure }, 'outbox row could not be recorded'),
       );
     }
   }
@@ -237,7 +238,7 @@ export class OutboxDispatcher {
       if (outgoing.channel === 'mail') await this.deps.mailer.send({ ...outgoing.mail, signal });
       else if (this.deps.sms) await this.deps.sms.sender.send(outgoing.sms, row.id, signal);
     } catch (error) {
-      await this.inTurn((tx) => this.recordFailure(tx, row, error));
+      await this.whileLeased(row, () => this.inTurn((tx) => this.recordFailure(tx, row, error)));
       return;
     }
     const by = this.workerId;
@@ -271,11 +272,13 @@ export class OutboxDispatcher {
   }
 
   /**
-   * Writes the outcome of a message that went out, trying again while the database is out of
-   * reach (a restart, a failover: typically seconds) until the row's lease is nearly over. Only
-   * then may another worker take the row and send it again; until then, none can.
+   * One of a claimed row's transactions (its preparation, its outcome), tried again while the
+   * database is out of reach (a restart, a failover: typically seconds) until the row's lease is
+   * nearly over: the row is this worker's until then, and goes out as soon as the database is
+   * back instead of when the lease runs out. A message that went out is thus recorded as sent,
+   * never as a failure that would send it again.
    */
-  private async whileLeased(row: OutboxMessage, write: () => Promise<boolean>): Promise<boolean> {
+  private async whileLeased<T>(row: OutboxMessage, write: () => Promise<T>): Promise<T> {
     const leaseEnds =
       row.claimedUntil?.getTime() ?? this.deps.clock.now().getTime() + this.deps.leaseSeconds * 1000;
     for (let waitMs = 250; ; waitMs = Math.min(2 * waitMs, 5000)) {
@@ -286,7 +289,7 @@ export class OutboxDispatcher {
           throw error;
         this.deps.logger.warn(
           { outboxId: row.id, retryInMs: waitMs, err: error },
-          'sent; the database is out of reach: recording it again shortly',
+          'the database is out of reach: trying the outbox row again shortly',
         );
         await sleep(waitMs);
       }

@@ -405,7 +405,8 @@ async function main() {
         Number(
           (
             await db.query(
-              `SELECT count(*) AS n FROM outbox WHERE channel = 'mail' AND sent_at IS NULL AND failed_at IS NULL AND digest_id IS NULL`,
+              `SELECT count(*) AS n FROM outbox WHERE channel = 'mail' AND sent_at IS NULL AND failed_at IS NULL
+                AND delivery IS DISTINCT FROM 'digest'`,
             )
           ).rows[0].n,
         ),
@@ -429,7 +430,7 @@ async function main() {
         [caseIds],
       );
       const sent = await db.query<{ message_id: string; kind: string }>(
-        `SELECT message_id, kind FROM outbox WHERE channel = 'mail' AND sent_at IS NOT NULL`,
+        `SELECT message_id, kind FROM outbox WHERE channel = 'mail' AND delivery = 'mail' AND sent_at IS NOT NULL`,
       );
       return {
         foundCases: new Set(foundCases.rows.map((r) => r.id)),
@@ -443,7 +444,7 @@ async function main() {
     const stored = new Map(checks.events.map((e) => [eventKey(e.case_id, e.seq), e.type]));
     const lostCases = [...acknowledged.cases].filter((id) => !checks.foundCases.has(id));
     const lostEvents = acknowledged.events.filter(
-      (e) => stored.get(eventKey(e.caseId, e.version)) !== e.type,
+      (e) => stored.get(eventKey(e.caseId, e.version + 1)) !== e.type,
     );
     const received = new Map<string, number>();
     for (const id of smtp.received) received.set(id, (received.get(id) ?? 0) + 1);
@@ -516,17 +517,26 @@ async function main() {
   } finally {
     for (const app of apps) await stopApp(app).catch(() => undefined);
     if (process.exitCode !== 0)
-      for (const app of apps) log(`${app.name} log (last lines):\n${tail(app.logFile, 20)}`);
+      for (const app of apps) log(`${app.name}'s errors (the first 10):\n${errorsIn(app.logFile, 10)}`);
     await formation?.stop().catch(() => undefined);
     await smtp.close().catch(() => undefined);
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
-function tail(file: string, lines: number): string {
-  return fs.existsSync(file)
-    ? fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n')
-    : '(no log)';
+/** The log lines of level error (50) and above that are not a request's "completed" line. */
+function errorsIn(file: string, count: number): string {
+  if (!fs.existsSync(file)) return '(no log)';
+  const lines = fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => /"level":(5|6)0/.test(line) && !line.includes('"request completed"'));
+  return (
+    lines
+      .slice(0, count)
+      .map((line) => line.slice(0, 1500))
+      .join('\n') || '(none)'
+  );
 }
 
 main().catch((error: Error) => {

@@ -291,6 +291,37 @@ async function backOff(answer: Answer): Promise<void> {
   await sleep(Math.min(1000, (answer.retryAfter ?? 1) * 1000) / 2);
 }
 
+/** Asks each instance's /readyz every 250 ms until the load stops. */
+async function watchReadiness(
+  apps: AppInstance[],
+  samples: Array<{ instance: string; at: number; ready: boolean }>,
+  stopAt: () => number,
+): Promise<void> {
+  while (Date.now() < stopAt()) {
+    await Promise.all(
+      apps.map(async (app) => {
+        const ready = await fetch(`${app.url}/readyz`, { signal: AbortSignal.timeout(5000) }).then(
+          (response) => response.status === 200,
+          () => false,
+        );
+        samples.push({ instance: app.name, at: Date.now(), ready });
+      }),
+    );
+    await sleep(250);
+  }
+}
+
+/** Seconds from the first not-ready answer after the kill to the last (0 if it never said so). */
+function notReadyAfter(
+  samples: Array<{ instance: string; at: number; ready: boolean }>,
+  instance: string,
+  killedAt: number,
+): number {
+  const notReady = samples.filter((s) => s.instance === instance && s.at >= killedAt && !s.ready);
+  if (notReady.length === 0) return 0;
+  return Number((((notReady.at(-1)?.at ?? 0) - (notReady[0]?.at ?? 0)) / 1000).toFixed(1));
+}
+
 // ---- the checks -------------------------------------------------------------------------
 
 async function onPrimary<T>(formation: Formation, work: (client: Client) => Promise<T>): Promise<T> {
@@ -366,6 +397,8 @@ async function main() {
     const { token, user } = (await login.json()) as { token: string; user: { id: string } };
 
     let stopAt = Number.POSITIVE_INFINITY;
+    const readiness: Array<{ instance: string; at: number; ready: boolean }> = [];
+    const watching = watchReadiness(apps, readiness, () => stopAt);
     const clients = Array.from({ length: settings.clients }, (_, i) =>
       client(i, apps, token, user.id, () => stopAt),
     );
@@ -393,6 +426,7 @@ async function main() {
     else log('writes were not served again');
     await sleep(settings.after * 1000);
     stopAt = Date.now();
+    await watching;
     await Promise.all(clients);
     const newPrimary = await formation.primary();
     log(`load stopped; ${newPrimary.name} is primary`);
@@ -429,6 +463,11 @@ async function main() {
         'SELECT id, version FROM cases WHERE id = ANY($1::uuid[])',
         [caseIds],
       );
+      // each instance LISTENs for the users' and the calendar's changes again, on the new primary
+      const listeners = await db.query<{ n: string }>(
+        `SELECT count(*) AS n FROM pg_stat_activity
+          WHERE application_name IN ('grand-mediation actors', 'grand-mediation calendar') AND query LIKE 'LISTEN%'`,
+      );
       const sent = await db.query<{ message_id: string; kind: string }>(
         `SELECT message_id, kind FROM outbox WHERE channel = 'mail' AND delivery = 'mail' AND sent_at IS NOT NULL`,
       );
@@ -437,6 +476,7 @@ async function main() {
         events: events.rows,
         versions: versions.rows,
         sent: sent.rows,
+        listeners: Number(listeners.rows[0]?.n ?? 0),
       };
     });
     // an event acknowledged with version v is the case's event of seq v (the chain's position), of that type
@@ -471,6 +511,13 @@ async function main() {
       chainsChecked: chains.checked,
       mailsSent: checks.sent.length,
       deadlineMailsSent: deadlineMails.length,
+      listenersBack: checks.listeners === 2 * apps.length,
+      notReadySeconds: Object.fromEntries(
+        apps.map((app) => [app.name, notReadyAfter(readiness, app.name, killedAt)]),
+      ),
+      readyAtTheEnd: apps.every(
+        (app) => readiness.filter((r) => r.instance === app.name).at(-1)?.ready === true,
+      ),
       killed: { node: victim.name, postmasterPid },
       newPrimary: newPrimary.name,
       instances: apps.length,
@@ -510,7 +557,9 @@ async function main() {
       report.duplicateMails === 0 &&
       report.missingMails === 0 &&
       report.unsentMails === 0 &&
-      report.chainsChecked > 0;
+      report.chainsChecked > 0 &&
+      report.listenersBack &&
+      report.readyAtTheEnd;
     log(holds ? 'the figures hold' : 'the figures do NOT hold');
     process.stdout.write(`${JSON.stringify(report)}\n`);
     process.exitCode = holds ? 0 : 1;

@@ -127,6 +127,27 @@ describe('which database errors mean "not answering now" (503) rather than a fau
     }
   });
 
+  it('a transaction whose connection died mid-way (TypeORM released its runner): its next statement is unavailable, by either way in', async () => {
+    const db = createDataSource(testDb.url, { ...databaseSchema, poolSize: 1 });
+    await db.initialize();
+    try {
+      const runner = db.createQueryRunner();
+      await runner.startTransaction();
+      // the server ends the session under the transaction, as a dying primary does
+      const killed = await failureOf(() => runner.query('SELECT pg_terminate_backend(pg_backend_pid())'));
+      expect(isDatabaseUnavailable(killed)).toBe(true);
+      await runner.release().catch(() => undefined);
+      const throughRunner = await failureOf(() => runner.query('SELECT 1'));
+      const throughManager = await failureOf(() => runner.manager.query('SELECT 1'));
+      expect((throughRunner as Error).name).toBe('QueryRunnerAlreadyReleasedError');
+      expect((throughManager as Error).name).toBe('QueryRunnerProviderAlreadyReleasedError');
+      expect(isDatabaseUnavailable(throughRunner)).toBe(true);
+      expect(isDatabaseUnavailable(throughManager)).toBe(true);
+    } finally {
+      await db.destroy();
+    }
+  });
+
   it('a wrong statement or a broken constraint: a fault, not unavailability', async () => {
     expect(isDatabaseUnavailable(await failureOf(() => testDb.db.query('SELEC 1')))).toBe(false);
     await testDb.db.query('CREATE TEMP TABLE once (id int PRIMARY KEY)');

@@ -51,12 +51,16 @@ const unansweredMessages = [
 /**
  * TypeORM releases a transaction's query runner when its connection fails
  * (PostgresQueryRunner's 'error' handler); the transaction's next statement then fails
- * with this, whose cause is the connection that died (a failover, a restart).
+ * with one of these (through the runner, or through its manager), whose cause is the
+ * connection that died (a failover, a restart). Seen in `npm run ha:test`.
  */
-const releasedByAFailedConnection = 'QueryRunnerAlreadyReleasedError';
+const releasedByAFailedConnection = new Set([
+  'QueryRunnerAlreadyReleasedError',
+  'QueryRunnerProviderAlreadyReleasedError',
+]);
 
 function isUnavailableHere(error: DriverError): boolean {
-  if ((error as { name?: unknown }).name === releasedByAFailedConnection) return true;
+  if (releasedByAFailedConnection.has(String((error as { name?: unknown }).name))) return true;
   if (typeof error.code === 'string') {
     if (error.code.startsWith('08') || unavailableStates.has(error.code)) return true; // 08: connection_exception
     if (unreachableCodes.has(error.code)) return true;

@@ -93,7 +93,8 @@ const postgresUrlExample =
 const postgresUrl = z.string().superRefine((value, context) => {
   try {
     const address = parseDatabaseAddress(value);
-    // what pg opens: each server's own URL
+    // what pg opens: each server's own URL (or the URL as written, for a Unix socket)
+    if (address.hosts.length === 0) new URL(value);
     for (const host of address.hosts) new URL(address.urlFor(host));
   } catch (error) {
     const why = error instanceof DatabaseAddressError ? ` (${error.message})` : '';
@@ -109,7 +110,7 @@ const writableDatabaseUrl = postgresUrl.refine((value) => {
   } catch {
     return true; // said above
   }
-  return address.hosts.length === 1 || address.target === 'read-write' || address.target === 'primary';
+  return address.hosts.length <= 1 || address.target === 'read-write' || address.target === 'primary';
 }, 'names several servers: add target_session_attrs=read-write (as in a pg_auto_failover formation URI), so that the app connects to the primary');
 
 const smtpUrl = z.string().refine((value) => {

@@ -267,7 +267,7 @@ export class OutboxDispatcher {
     if (!recorded)
       this.deps.logger.warn(
         { outboxId: row.id, workerId: by },
-        'sent after its lease ran out and another worker took it over: it goes out again with the same Message-ID',
+        "sent, but the row was no longer this worker's when recorded: another worker took it over after its lease ran out (it goes out again with the same Message-ID), or an earlier try recorded it as the database went away",
       );
   }
 
@@ -276,7 +276,10 @@ export class OutboxDispatcher {
    * database is out of reach (a restart, a failover: typically seconds) until the row's lease is
    * nearly over: the row is this worker's until then, and goes out as soon as the database is
    * back instead of when the lease runs out. A message that went out is thus recorded as sent,
-   * never as a failure that would send it again.
+   * never as a failure that would send it again. The lease is the database's clock against this
+   * one, and a try may itself take up to a statement timeout: past the lease, another worker may
+   * send the row again, with the same Message-ID (at least once at the SMTP boundary, as ever).
+   * A stopping worker (its signal aborted) gives up at once.
    */
   private async whileLeased<T>(row: OutboxMessage, write: () => Promise<T>): Promise<T> {
     const leaseEnds =
@@ -285,13 +288,18 @@ export class OutboxDispatcher {
       try {
         return await write();
       } catch (error) {
-        if (!isDatabaseUnavailable(error) || this.deps.clock.now().getTime() + waitMs + 1000 >= leaseEnds)
+        // not the database's absence, the lease nearly over, or the worker stopping: as the outage found it
+        if (
+          !isDatabaseUnavailable(error) ||
+          this.deps.clock.now().getTime() + waitMs + 1000 >= leaseEnds ||
+          this.deps.signal?.aborted
+        )
           throw error;
         this.deps.logger.warn(
           { outboxId: row.id, retryInMs: waitMs, err: error },
           'the database is out of reach: trying the outbox row again shortly',
         );
-        await sleep(waitMs);
+        await sleep(waitMs, undefined, { signal: this.deps.signal }).catch(() => undefined);
       }
     }
   }

@@ -76,6 +76,11 @@ describe('configuration from the environment', () => {
     expect(config.databaseUrl).toBe(url);
   });
 
+  it('accepts a DATABASE_URL over a Unix socket, as pg opens it', () => {
+    const url = 'postgres:///mediation?host=/var/run/postgresql';
+    expect(loadConfig({ DATABASE_URL: url, SESSION_SECRET: secret, DATA_KEY: hexKey }).databaseUrl).toBe(url);
+  });
+
   it('accepts a base64 DATA_KEY', () => {
     const key = Buffer.alloc(32, 9);
     const config = loadConfig({

@@ -311,6 +311,32 @@ async function watchReadiness(
   }
 }
 
+/** A supervisor's statistics (GET /api/v1/stats), every 500 ms, through each instance in turn: where each was read. */
+async function readStatistics(
+  apps: AppInstance[],
+  token: string,
+  samples: Array<{ at: number; status: number; readFrom?: string }>,
+  stopAt: () => number,
+): Promise<void> {
+  const year = new Date().getFullYear();
+  for (let turn = 0; Date.now() < stopAt(); turn++) {
+    const app = apps[turn % apps.length] as AppInstance;
+    const answer = await call(
+      app,
+      'statistics',
+      'GET',
+      `/api/v1/stats?from=${year}-01-01&to=${year}-12-31`,
+      token,
+    );
+    samples.push({
+      at: Date.now(),
+      status: answer.status,
+      readFrom: (answer.body as { readFrom?: string })?.readFrom,
+    });
+    await sleep(500);
+  }
+}
+
 /** Seconds from the first not-ready answer after the kill to the last (0 if it never said so). */
 function notReadyAfter(
   samples: Array<{ instance: string; at: number; ready: boolean }>,
@@ -369,6 +395,11 @@ async function main() {
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       DATABASE_URL: formation.databaseUrl,
+      // the statistics read from the standby (issue 23 item 3): whichever server is one, else the primary
+      DATABASE_READ_URL: formation.databaseUrl.replace(
+        'target_session_attrs=read-write',
+        'target_session_attrs=prefer-standby',
+      ),
       SESSION_SECRET: randomBytes(32).toString('hex'),
       DATA_KEY: randomBytes(32).toString('hex'),
       AUDIT_KEY: randomBytes(32).toString('hex'),
@@ -395,10 +426,18 @@ async function main() {
       body: JSON.stringify({ username: 'mediator', password: 'demo12345' }),
     });
     const { token, user } = (await login.json()) as { token: string; user: { id: string } };
+    const supervisor = await fetch(`${apps[0]?.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ username: 'supervisor', password: 'demo12345' }),
+    });
+    const supervisorToken = ((await supervisor.json()) as { token: string }).token;
 
     let stopAt = Number.POSITIVE_INFINITY;
     const readiness: Array<{ instance: string; at: number; ready: boolean }> = [];
     const watching = watchReadiness(apps, readiness, () => stopAt);
+    const statistics: Array<{ at: number; status: number; readFrom?: string }> = [];
+    const readingStatistics = readStatistics(apps, supervisorToken, statistics, () => stopAt);
     const clients = Array.from({ length: settings.clients }, (_, i) =>
       client(i, apps, token, user.id, () => stopAt),
     );
@@ -427,6 +466,7 @@ async function main() {
     await sleep(settings.after * 1000);
     stopAt = Date.now();
     await watching;
+    await readingStatistics;
     await Promise.all(clients);
     const newPrimary = await formation.primary();
     log(`load stopped; ${newPrimary.name} is primary`);
@@ -512,6 +552,12 @@ async function main() {
       mailsSent: checks.sent.length,
       deadlineMailsSent: deadlineMails.length,
       listenersBack: checks.listeners === 2 * apps.length,
+      statistics: {
+        read: statistics.length,
+        fromStandby: statistics.filter((r) => r.readFrom === 'standby').length,
+        fromPrimary: statistics.filter((r) => r.readFrom === 'primary').length,
+        responses500: statistics.filter((r) => r.status >= 500 && r.status !== 503).length,
+      },
       notReadySeconds: Object.fromEntries(
         apps.map((app) => [app.name, notReadyAfter(readiness, app.name, killedAt)]),
       ),
@@ -553,6 +599,7 @@ async function main() {
       report.unavailableSeconds <= settings.recoverWithinSeconds &&
       report.lostWrites === 0 &&
       report.responses500 === 0 &&
+      report.statistics.responses500 === 0 &&
       report.chainsBroken === 0 &&
       report.duplicateMails === 0 &&
       report.missingMails === 0 &&

@@ -1,4 +1,4 @@
-import { parseDatabaseAddress } from '../../src/shared/db/database-address';
+import { needsServerCheck, parseDatabaseAddress } from '../../src/shared/db/database-address';
 import { HostLocator, NoSuitableServerError, type ServerState } from '../../src/shared/db/host-locator';
 
 describe('a DATABASE_URL naming several servers (libpq multi-host, as pg_auto_failover writes it)', () => {
@@ -26,6 +26,14 @@ describe('a DATABASE_URL naming several servers (libpq multi-host, as pg_auto_fa
     expect(address.hosts).toEqual([{ host: 'db.internal', port: 5432 }]);
     expect(address.target).toBe('any');
     expect(address.urlFor(address.hosts[0] as never)).toBe('postgresql://u@db.internal:5432/mediation');
+  });
+
+  it('leaves a Unix-socket URL (no host, or ?host=) to pg, unchecked', () => {
+    for (const url of ['postgres:///mediation?host=/var/run/postgresql', 'postgres://u@/mediation']) {
+      const address = parseDatabaseAddress(url);
+      expect(address.hosts).toEqual([]);
+      expect(needsServerCheck(address)).toBe(false);
+    }
   });
 
   it.each([

@@ -27,11 +27,11 @@ describe('a DATABASE_URL naming several servers', () => {
     await database.drop();
   });
 
-  /** The test database's URL with `servers` in place of its one host, asking for the primary. */
-  function urlOver(servers: string[]): string {
+  /** The test database's URL with `servers` in place of its one host, asking for the primary (or `target`). */
+  function urlOver(servers: string[], target = 'read-write'): string {
     const one = parseDatabaseAddress(database.url);
     const [head, tail] = one.urlFor(real).split(`${real.host}:${real.port}`) as [string, string];
-    return `${head}${servers.join(',')}${tail}${tail.includes('?') ? '&' : '?'}target_session_attrs=read-write`;
+    return `${head}${servers.join(',')}${tail}${tail.includes('?') ? '&' : '?'}target_session_attrs=${target}`;
   }
 
   async function open(url: string, poolSize = 4) {
@@ -65,6 +65,20 @@ describe('a DATABASE_URL naming several servers', () => {
     await writeOnce(db);
     const [{ port }] = await db.query('SELECT inet_server_port() AS port');
     expect(Number(port)).toBe(real.port);
+  });
+
+  it('prefer-standby (as for the statistics’ DATABASE_READ_URL) reads from the primary when no standby answers, and keeps its connections', async () => {
+    const dead = await findFreePort();
+    const db = await open(urlOver([`127.0.0.1:${dead}`, `${real.host}:${real.port}`], 'prefer-standby'), 2);
+    for (let read = 0; read < 3; read++) {
+      const [{ standby }] = await db.query('SELECT pg_is_in_recovery() AS standby');
+      expect(standby).toBe(false);
+    }
+    const [{ connections }] = await db.query(
+      `SELECT count(*)::int AS connections FROM pg_stat_activity WHERE datname = $1 AND application_name = 'grand-mediation'`,
+      [database.name],
+    );
+    expect(connections).toBeLessThanOrEqual(2);
   });
 
   it('past a frozen one listed first too: every server is asked at once, not one after another', async () => {

@@ -1,3 +1,4 @@
+import { defaults } from '../../../config/defaults';
 import type { Logger } from '../logger';
 import { DatabaseClient } from './database-client';
 
@@ -50,6 +51,12 @@ export class ChangeNoticeListener {
     const client = new DatabaseClient({
       connectionString: databaseUrl,
       application_name: this.handlers.applicationName,
+      // bounded: a server that stops answering must not hold the listener for good
+      connectionTimeoutMillis: defaults.database.connectTimeoutMs,
+      query_timeout: defaults.database.connectTimeoutMs,
+      // a connection to a host that vanished (not a closed socket) errors within minutes, not never
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
     });
     const lost = (error?: Error) => {
       if (this.listener !== client) return;

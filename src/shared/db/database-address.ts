@@ -23,7 +23,7 @@ export const targetSessionAttrs = [
 export type TargetSessionAttrs = (typeof targetSessionAttrs)[number];
 
 export interface DatabaseAddress {
-  /** The servers, in the order written. */
+  /** The servers, in the order written; none when pg is to find them (a Unix socket, `?host=`). */
   hosts: DatabaseHost[];
   /** Which kind of server to use (`any` when the URL does not say). */
   target: TargetSessionAttrs;
@@ -46,8 +46,9 @@ export function parseDatabaseAddress(url: string): DatabaseAddress {
   const match = /^(postgres(?:ql)?:\/\/)(?:([^@/?#]*)@)?([^/?#]*)([^?#]*)(\?[^#]*)?(#.*)?$/.exec(url);
   if (!match) throw new DatabaseAddressError('must be a postgres:// or postgresql:// URL');
   const [, scheme, credentials, hostList, path, query = ''] = match as unknown as string[];
-  const hosts = (hostList ?? '').split(',').map(parseHost);
   const params = new URLSearchParams(query.slice(1));
+  // a Unix socket (`postgres:///db?host=/var/run/postgresql`) or hosts given as a parameter: pg's own, untouched
+  const hosts = hostList === '' || params.has('host') ? [] : (hostList ?? '').split(',').map(parseHost);
   const target = params.get('target_session_attrs') ?? 'any';
   if (!(targetSessionAttrs as readonly string[]).includes(target))
     throw new DatabaseAddressError(
@@ -77,7 +78,10 @@ function formatHost({ host, port }: DatabaseHost): string {
   return `${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
-/** Whether a connection must be checked for the kind of server it reached (several hosts, or a target). */
+/**
+ * Whether a connection must be checked for the kind of server it reached (several hosts, or a
+ * target). Not for a URL whose servers pg finds itself (a Unix socket, `?host=`): it is opened as written.
+ */
 export function needsServerCheck(address: DatabaseAddress): boolean {
-  return address.hosts.length > 1 || address.target !== 'any';
+  return address.hosts.length > 0 && (address.hosts.length > 1 || address.target !== 'any');
 }

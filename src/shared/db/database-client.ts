@@ -6,7 +6,13 @@ import {
   needsServerCheck,
   parseDatabaseAddress,
 } from './database-address';
-import { HostLocator, NoSuitableServerError, type ServerState, serverStateQuery } from './host-locator';
+import {
+  describeState,
+  HostLocator,
+  NoSuitableServerError,
+  type ServerState,
+  serverStateQuery,
+} from './host-locator';
 
 /** pg's error when no answer came within `query_timeout`. */
 const unansweredQueryMessage = 'Query read timeout';
@@ -46,7 +52,10 @@ export class DatabaseClient extends pg.Client {
     );
     this.locator = locator;
     this.connectTimeoutMs = config.connectionTimeoutMillis || defaults.database.connectTimeoutMs;
-    if (locator) this.on('error', () => this.giveServerUp());
+    if (locator)
+      this.on('error', (error: Error & { code?: unknown }) => {
+        if (meansServerGone(error)) this.giveServerUp();
+      });
   }
 
   // biome-ignore lint/suspicious/noExplicitAny: pg's connect() is overloaded (callback or promise)
@@ -77,22 +86,22 @@ export class DatabaseClient extends pg.Client {
     try {
       await super.connect();
     } catch (error) {
-      this.giveServerUp();
+      if (meansServerGone(error as Error)) this.giveServerUp();
       throw error;
     }
     let state: ServerState;
     try {
       state = await this.readState();
     } catch (error) {
-      this.giveServerUp();
+      if (meansServerGone(error as Error)) this.giveServerUp();
       this.end().catch(() => undefined);
       throw error;
     }
-    if (!locator.suits(state)) {
+    if (!locator.keeps(state)) {
       this.giveServerUp();
       this.end().catch(() => undefined);
       throw new NoSuitableServerError(locator.address, [
-        `${server.host}:${server.port} became ${state.standby ? 'a standby' : 'read-only'}`,
+        `${server.host}:${server.port} became ${describeState(state)}`,
       ]);
     }
     return this;
@@ -134,6 +143,24 @@ export class DatabaseClient extends pg.Client {
       this.end().catch(() => undefined);
     }
   }
+}
+
+/**
+ * Whether an error says the server itself is gone or going (refused, reset, shut down, a
+ * connection cut by the server), as opposed to a wait this side gave up on (the pool's connect
+ * timeout under load, a statement timeout): only then is the server given up and every server
+ * asked again.
+ */
+function meansServerGone(error: Error & { code?: unknown }): boolean {
+  const code = typeof error.code === 'string' ? error.code : '';
+  if (code.startsWith('08') || code.startsWith('57P') || code === readOnlyTransaction) return true;
+  if (
+    ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN'].includes(
+      code,
+    )
+  )
+    return true;
+  return /^Connection terminated unexpectedly/.test(error.message);
 }
 
 /** One locator per URL in this process, so that every pool learns of a failover together. */

@@ -25,7 +25,9 @@ const unavailableStates = new Set([
   '53300', // too_many_connections
   '57014', // query_canceled: statement_timeout
   '25P03', // idle_in_transaction_session_timeout
-  '25006', // read_only_sql_transaction: a write reached a primary demoted to standby (a failover)
+  // read_only_sql_transaction: a write reached a primary demoted to standby (a failover). The app
+  // opens no READ ONLY transaction on its write pool, so nothing else says this there.
+  '25006',
 ]);
 
 /** Socket errors of a server that cannot be reached. */
@@ -51,8 +53,9 @@ const unansweredMessages = [
 /**
  * TypeORM releases a transaction's query runner when its connection fails
  * (PostgresQueryRunner's 'error' handler); the transaction's next statement then fails
- * with one of these (through the runner, or through its manager), whose cause is the
- * connection that died (a failover, a restart). Seen in `npm run ha:test`.
+ * with one of these (through the runner, or through its manager). TypeORM gives them no cause;
+ * the app releases no runner it still uses, so what released it was the connection that died
+ * (a failover, a restart). Seen in `npm run ha:test`.
  */
 const releasedByAFailedConnection = new Set([
   'QueryRunnerAlreadyReleasedError',

@@ -12,7 +12,7 @@ export interface ServerState {
 export const serverStateQuery =
   "SELECT pg_is_in_recovery() AS standby, current_setting('transaction_read_only') = 'on' AS read_only";
 
-/** Whether a server in `state` is what `target` asks for (libpq's rules; `prefer-standby` prefers, here it asks). */
+/** Whether a server in `state` is what `target` asks for (libpq's rules; for `prefer-standby`, the preferred kind). */
 export function serverSuits(target: TargetSessionAttrs, state: ServerState): boolean {
   switch (target) {
     case 'any':
@@ -46,9 +46,10 @@ export class NoSuitableServerError extends Error {
 
 /**
  * Which server of a DATABASE_URL's list to open connections to: the one last found suitable,
- * or, when there is none yet or it failed, the first suitable one of the list asked anew. Every
- * server is asked at once (a frozen one costs one connect timeout, not one per server before
- * it), and the connections opening together share one round of asking. One locator per URL
+ * or, when there is none yet or it failed, the first suitable one to answer when all are asked
+ * anew. Every server is asked at once (a frozen one costs one connect timeout, not one per
+ * server before it; unlike libpq, the list's order does not decide between two that suit), and
+ * the connections opening together share one round of asking. One locator per URL
  * per process: every pool, and the change-notice listeners, learn of a failover together.
  */
 export class HostLocator {
@@ -75,9 +76,14 @@ export class HostLocator {
     if (this.known === host) this.known = undefined;
   }
 
-  /** Whether a server in `state` may be used. */
+  /** Whether a server in `state` is the kind asked for. */
   suits(state: ServerState): boolean {
     return serverSuits(this.address.target, state);
+  }
+
+  /** Whether a fresh connection to a server in `state` may be kept: `prefer-standby` keeps whatever it was given. */
+  keeps(state: ServerState): boolean {
+    return this.address.target === 'prefer-standby' || this.suits(state);
   }
 
   private async askEveryServer(): Promise<DatabaseHost> {
@@ -116,6 +122,12 @@ export class HostLocator {
     this.known = chosen;
     return chosen;
   }
+}
+
+/** What kind of server a state says it is, in a message's words. */
+export function describeState(state: ServerState): string {
+  if (state.standby) return 'a standby';
+  return state.readOnly ? 'read-only' : 'a writable primary';
 }
 
 function hostText({ host, port }: DatabaseHost): string {

@@ -557,6 +557,7 @@ async function main() {
         fromStandby: statistics.filter((r) => r.readFrom === 'standby').length,
         fromPrimary: statistics.filter((r) => r.readFrom === 'primary').length,
         responses500: statistics.filter((r) => r.status >= 500 && r.status !== 503).length,
+        responses503: statistics.filter((r) => r.status === 503).length,
       },
       notReadySeconds: Object.fromEntries(
         apps.map((app) => [app.name, notReadyAfter(readiness, app.name, killedAt)]),

@@ -16,20 +16,21 @@ export function formatDateTime(date: Date, locale: Locale): string {
   }).format(date);
 }
 
-/** A moment's time of day, to the second, in Asia/Shanghai: `14:05:31` (both languages write it so). */
-export function formatTimeOfDay(date: Date): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hour12: false,
-    })
+/** The fields of a moment in Asia/Shanghai, by name (`hour` from 00 to 23). */
+function shanghaiParts(date: Date, fields: Intl.DateTimeFormatOptions): Record<string, string> {
+  const parts: Record<string, string> = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', { timeZone, hour12: false, ...fields })
       .formatToParts(date)
       .map((part) => [part.type, part.value]),
   );
-  return `${parts.hour === '24' ? '00' : parts.hour}:${parts.minute}:${parts.second}`;
+  if (parts.hour === '24') parts.hour = '00';
+  return parts;
+}
+
+/** A moment's time of day, to the second, in Asia/Shanghai: `14:05:31` (both languages write it so). */
+export function formatTimeOfDay(date: Date): string {
+  const parts = shanghaiParts(date, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  return `${parts.hour}:${parts.minute}:${parts.second}`;
 }
 
 /**
@@ -73,20 +74,14 @@ export function formatMoment(date: Date, locale: Locale): string {
 
 /** `2026-11-20T10:00` (what `<input type="datetime-local">` shows) for a moment, in Asia/Shanghai. */
 export function toLocalDateTimeInput(date: Date): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hour12: false,
-    })
-      .formatToParts(date)
-      .map((part) => [part.type, part.value]),
-  );
-  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour === '24' ? '00' : parts.hour}:${parts.minute}`;
+  const parts = shanghaiParts(date, {
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
 }
 
 /** An amount of money in yuan: ¥42,000.00. */

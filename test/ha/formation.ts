@@ -122,8 +122,9 @@ export async function buildFormation(options: {
   };
   // initdb's superuser: the account pg_autoctl runs as
   const superuser = asRoot ? 'postgres' : os.userInfo().username;
-  const pgautoctl = (args: string[], logFile?: string): ChildProcess => {
-    const command = asRoot
+  /** pg_autoctl with `args`, as the `postgres` account when this runs as root. */
+  const pgautoctlCommand = (args: string[]): [string, string[]] =>
+    asRoot
       ? [
           'runuser',
           [
@@ -137,30 +138,20 @@ export async function buildFormation(options: {
           ],
         ]
       : ['pg_autoctl', args];
+  const pgautoctl = (args: string[], logFile?: string): ChildProcess => {
+    const [command, argv] = pgautoctlCommand(args);
     const out = logFile ? fs.openSync(logFile, 'a') : 'ignore';
-    return spawn(command[0] as string, command[1] as string[], {
+    return spawn(command, argv, {
       env: { ...process.env, ...env },
       // a process group of its own: a node is killed whole, as a server dies
       detached: true,
       stdio: ['ignore', out, out],
     });
   };
-  const pgautoctlOutput = (args: string[]): string =>
-    asRoot
-      ? execFileSync(
-          'runuser',
-          [
-            '-u',
-            'postgres',
-            '--',
-            'env',
-            ...Object.entries(env).map(([k, v]) => `${k}=${v}`),
-            'pg_autoctl',
-            ...args,
-          ],
-          { encoding: 'utf8' },
-        )
-      : execFileSync('pg_autoctl', args, { encoding: 'utf8', env: { ...process.env, ...env } });
+  const pgautoctlOutput = (args: string[]): string => {
+    const [command, argv] = pgautoctlCommand(args);
+    return execFileSync(command, argv, { encoding: 'utf8', env: { ...process.env, ...env } });
+  };
 
   const taken = new Set<number>();
   const monitorPort = await freePort(taken);

@@ -4,17 +4,8 @@ import { databaseSchema } from '../../src/database-schema';
 import { createDataSource } from '../../src/shared/db/data-source';
 import { isDatabaseUnavailable } from '../../src/shared/db/database-errors';
 import { findFreePort } from '../../src/shared/db/embedded-database';
+import { failureOf } from '../support/failure';
 import { openTestDataSource } from '../support/test-database';
-
-/** What a call fails with (the real error from pg, pg-pool or TypeORM). */
-async function failureOf(work: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await work();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a failure');
-}
 
 /** Takes connections and never answers, as a frozen PostgreSQL does. */
 async function silentServer(): Promise<{ port: number; close(): Promise<void> }> {

@@ -5,6 +5,7 @@ import { createDataSource } from '../../src/shared/db/data-source';
 import { parseDatabaseAddress } from '../../src/shared/db/database-address';
 import { isDatabaseUnavailable } from '../../src/shared/db/database-errors';
 import { findFreePort } from '../../src/shared/db/embedded-database';
+import { failureOf } from '../support/failure';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 /**
@@ -48,15 +49,6 @@ describe('a DATABASE_URL naming several servers', () => {
   async function writeOnce(db: DataSource): Promise<void> {
     await db.query('CREATE TABLE IF NOT EXISTS failover_probe (at timestamptz NOT NULL DEFAULT now())');
     await db.query('INSERT INTO failover_probe DEFAULT VALUES');
-  }
-
-  async function failureOf(work: () => Promise<unknown>): Promise<unknown> {
-    try {
-      await work();
-    } catch (error) {
-      return error;
-    }
-    throw new Error('expected a failure');
   }
 
   it('connects to the server that takes writes, past a dead one listed first', async () => {

@@ -106,7 +106,7 @@ export class HostLocator {
       Promise.any(
         answers.map((answer) =>
           answer.then(({ host, state }) =>
-            preferred(state) ? host : Promise.reject(new Error('unsuitable')),
+            preferred(state) ? host : Promise.reject(new Error('not the kind asked for')),
           ),
         ),
       );

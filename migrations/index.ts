@@ -40,6 +40,7 @@ import { IndexQuestionedHandOffsByHandingUnit1764300500000 } from './17643005000
 import { SearchCasesFromASideTableWithSingleCharacters1764400210000 } from './1764400210000-SearchCasesFromASideTableWithSingleCharacters';
 import { KeepEachCaseScopesOnItsRow1764400220000 } from './1764400220000-KeepEachCaseScopesOnItsRow';
 import { LeaseOutboxRowsToTheWorkerSendingThem1764400300000 } from './1764400300000-LeaseOutboxRowsToTheWorkerSendingThem';
+import { WriteAnImportedCaseSearchRowOnceWithItsParties1764500200000 } from './1764500200000-WriteAnImportedCaseSearchRowOnceWithItsParties';
 
 /**
  * Every migration, oldest first. Listed (not globbed) so that the app, the CLI and
@@ -88,4 +89,5 @@ export const migrations = [
   SearchCasesFromASideTableWithSingleCharacters1764400210000,
   KeepEachCaseScopesOnItsRow1764400220000,
   LeaseOutboxRowsToTheWorkerSendingThem1764400300000,
+  WriteAnImportedCaseSearchRowOnceWithItsParties1764500200000,
 ];

@@ -79,20 +79,30 @@ export class CaseImportRepository {
     return new Set(rows.map((row) => row.key));
   }
 
-  /** The imported cases' parties (sealed as registration seals them), in one insert. */
-  async insertParties(tx: Tx, parties: Array<Partial<Party>>): Promise<void> {
-    if (parties.length > 0) await tx.insert(Party, parties);
-  }
-
   /**
-   * Writes imported cases in one statement: the rows go as one JSON value, which
-   * PostgreSQL unpacks (`jsonb_to_recordset`), instead of a parameter per cell.
+   * Writes imported cases in one statement, then their parties (sealed as registration seals
+   * them) in one more. The rows go as one JSON value, which PostgreSQL unpacks
+   * (`jsonb_to_recordset`), instead of a parameter per cell. Each case's search row is written
+   * once, with its parties' names, by the parties' trigger (migration 1764500200000): the
+   * cases' trigger is told the parties follow, and the rows of cases without a party are
+   * written here.
    */
-  async insertCases(tx: Tx, cases: ImportedCase[]): Promise<void> {
+  async insertCasesWithParties(tx: Tx, cases: ImportedCase[], parties: Array<Partial<Party>>): Promise<void> {
     if (cases.length === 0) return;
     const records = cases.map((row) =>
       Object.fromEntries(importedColumns.map(([property], index) => [columnNames[index], row[property]])),
     );
-    await tx.query(insertImportedSql, [JSON.stringify(records)]);
+    await tx.query(`SELECT set_config('grand_mediation.parties_follow', 'on', true)`);
+    try {
+      await tx.query(insertImportedSql, [JSON.stringify(records)]);
+    } finally {
+      await tx.query(`SELECT set_config('grand_mediation.parties_follow', 'off', true)`);
+    }
+    if (parties.length > 0) await tx.insert(Party, parties);
+    await tx.query(
+      `SELECT refresh_case_search(ARRAY(
+         SELECT id FROM unnest($1::uuid[]) AS id WHERE NOT EXISTS (SELECT 1 FROM case_search s WHERE s.case_id = id)))`,
+      [cases.map((row) => row.id)],
+    );
   }
 }

@@ -174,9 +174,9 @@ export class CaseImportService {
           run,
         ),
       );
-      await this.imports.insertCases(tx, cases);
-      await this.imports.insertParties(
+      await this.imports.insertCasesWithParties(
         tx,
+        cases,
         batch.flatMap(({ data }, index) =>
           this.sealParties(partiesOf(data)).map((party) => ({ ...party, caseId: cases[index].id })),
         ),

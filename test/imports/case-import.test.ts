@@ -83,6 +83,11 @@ describe('historic import (POST /api/v1/imports/cases)', () => {
     expect(stats.body.handlingRate).toEqual({ value: 0.75, numerator: 3, denominator: 4 });
     expect(stats.body.mediationSuccessRate).toEqual({ value: 0.5, numerator: 1, denominator: 2 });
     expect(stats.body.lowestLevelResolutionRate).toEqual({ value: 1, numerator: 1, denominator: 1 });
+    // a row without parties is found by its title: its search row is written though no party's is
+    const found = await request(testApp.app)
+      .get(`/api/v1/cases?q=${encodeURIComponent('预付卡退费')}`)
+      .set('Authorization', `Bearer ${token}`);
+    expect(found.body.items.map((item: { id: string }) => item.id)).toEqual([byTitle.预付卡退费.id]);
   });
 
   it('imports nothing when any row is wrong, and names each row and column, in the caller’s language', async () => {
@@ -250,5 +255,12 @@ describe('historic import (POST /api/v1/imports/cases)', () => {
        WHERE c.imported AND c.type = 'property_management' AND p.id_number_hash IS NOT NULL`,
     );
     expect(parties).toBe(1);
+    // each imported case's search row is written with its parties' names (once, by their insert)
+    const rows: Array<{ title: string; body: string }> = await testApp.db.query(
+      `SELECT c.title, s.body FROM cases c JOIN case_search s ON s.case_id = c.id
+       WHERE c.imported AND c.title IN ('旧的噪音纠纷', '楼道噪音') ORDER BY c.title`,
+    );
+    expect(rows).toHaveLength(2);
+    for (const row of rows) expect(row.body).toMatch(/葛二娃.*柳一鸣|柳一鸣.*葛二娃/);
   });
 });

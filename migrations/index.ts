@@ -41,6 +41,7 @@ import { SearchCasesFromASideTableWithSingleCharacters1764400210000 } from './17
 import { KeepEachCaseScopesOnItsRow1764400220000 } from './1764400220000-KeepEachCaseScopesOnItsRow';
 import { LeaseOutboxRowsToTheWorkerSendingThem1764400300000 } from './1764400300000-LeaseOutboxRowsToTheWorkerSendingThem';
 import { WriteAnImportedCaseSearchRowOnceWithItsParties1764500200000 } from './1764500200000-WriteAnImportedCaseSearchRowOnceWithItsParties';
+import { TakeEachSearchRowsScopesFromItsCase1764500210000 } from './1764500210000-TakeEachSearchRowsScopesFromItsCase';
 
 /**
  * Every migration, oldest first. Listed (not globbed) so that the app, the CLI and
@@ -90,4 +91,5 @@ export const migrations = [
   KeepEachCaseScopesOnItsRow1764400220000,
   LeaseOutboxRowsToTheWorkerSendingThem1764400300000,
   WriteAnImportedCaseSearchRowOnceWithItsParties1764500200000,
+  TakeEachSearchRowsScopesFromItsCase1764500210000,
 ];

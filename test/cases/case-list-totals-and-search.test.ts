@@ -364,6 +364,14 @@ describe('the case list: capped totals and search by character bigrams', () => {
     const [{ number }] = await testApp.db.query('SELECT number FROM cases WHERE id = $1', [inNeighbour]);
     expect(await listedFor(there.username, { q: number })).toEqual([inNeighbour]);
     expect(await listedFor(here.username, { q: number })).toEqual([inNeighbour]);
+    // each search row carries its case's scopes (copied from cases.scope_ids, rewritten first on a move)
+    const [{ differing }] = await testApp.db.query(
+      `SELECT count(*)::int AS differing FROM cases c JOIN case_search s ON s.case_id = c.id
+       WHERE c.id = ANY($1::uuid[]) AND (s.scopes IS DISTINCT FROM c.scope_ids
+         OR c.scope_ids IS DISTINCT FROM coalesce(unit_scopes(c.held_unit_ids), '{}'))`,
+      [[inCommunity, inNeighbour, inFar, handedIn, inDepartment]],
+    );
+    expect(differing).toBe(0);
   });
 
   it('matches Latin letters regardless of case, and LIKE wildcards only literally', async () => {

@@ -35,8 +35,12 @@ export interface Formation {
   settled(timeoutMs: number): Promise<{ primary: FormationNode; secondary: FormationNode }>;
   /** The monitor's event log (what it decided, when), for the report. */
   events(): Promise<Array<{ at: string; node: string; state: string; comment: string }>>;
-  /** Every process of `node` — pg_autoctl, the postmaster, its backends — killed with SIGKILL at once, as a dead server. */
-  kill(node: FormationNode): { postmasterPid: number | undefined };
+  /**
+   * Every process of `node` — pg_autoctl, the postmaster, its backends — killed with SIGKILL at
+   * once, as a dead server; or, with `SIGSTOP`, frozen, as a server that hangs (its sockets stay
+   * open and say nothing).
+   */
+  kill(node: FormationNode, signal?: 'SIGKILL' | 'SIGSTOP'): { postmasterPid: number | undefined };
   stop(): Promise<void>;
 }
 
@@ -160,7 +164,14 @@ export async function buildFormation(options: {
   const monitorUrl = `postgres://autoctl_node@127.0.0.1:${monitorPort}/pg_auto_failover?sslmode=disable`;
   const common = ['--hostname', '127.0.0.1', '--auth', 'trust', '--no-ssl', '--run'];
 
+  const frozen: Array<{ node: FormationNode; postmasterPid: number | undefined }> = [];
   const stop = async () => {
+    // a frozen node takes no SIGTERM, and its backends outlive a killed postmaster while stopped: kill them all
+    for (const { node, postmasterPid } of frozen) {
+      if (postmasterPid) signalChildren(postmasterPid, 'SIGKILL');
+      if (node.process.pid) killGroup(node.process.pid, 'SIGKILL');
+      if (postmasterPid) killPid(postmasterPid, 'SIGKILL');
+    }
     for (const child of started.reverse())
       if (child.pid && child.exitCode === null) killGroup(child.pid, 'SIGTERM');
     await sleep(2000);
@@ -293,12 +304,17 @@ export async function buildFormation(options: {
           );
           return rows;
         }),
-      kill: (node) => {
+      kill: (node, signal = 'SIGKILL') => {
         const postmasterPid =
           Number(fs.readFileSync(path.join(node.pgdata, 'postmaster.pid'), 'utf8').split('\n')[0]) ||
           undefined;
-        if (node.process.pid) killGroup(node.process.pid, 'SIGKILL');
-        if (postmasterPid) killPid(postmasterPid, 'SIGKILL');
+        if (node.process.pid) killGroup(node.process.pid, signal);
+        if (postmasterPid) {
+          // its backends too, wherever pg_autoctl started it
+          signalChildren(postmasterPid, signal);
+          killPid(postmasterPid, signal);
+        }
+        if (signal === 'SIGSTOP') frozen.push({ node, postmasterPid });
         return { postmasterPid };
       },
       stop,
@@ -320,6 +336,15 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
     process.kill(-pid, signal);
   } catch {
     // already gone
+  }
+}
+
+/** `signal` to every child of `pid` (none left is fine: pkill then exits 1). */
+function signalChildren(pid: number, signal: NodeJS.Signals): void {
+  try {
+    execFileSync('pkill', [`-${signal.slice(3)}`, '-P', String(pid)], { stdio: 'ignore' });
+  } catch {
+    // no process matched
   }
 }
 

@@ -33,6 +33,8 @@ const settings = {
   after: option('after', 15),
   /** Writes must be served again within this many seconds of the kill (issue 23: 30). */
   recoverWithinSeconds: option('recover-within', 30),
+  /** `--freeze`: the primary's node is frozen (SIGSTOP: it hangs, its sockets stay open) instead of killed. */
+  freeze: args.includes('--freeze'),
 };
 
 const started = Date.now();
@@ -377,6 +379,8 @@ async function main() {
   const smtp = await startSmtp();
   let formation: Formation | undefined;
   const apps: AppInstance[] = [];
+  // the clients drive until this moment (set when the run is over, or fails)
+  let stopAt = Number.POSITIVE_INFINITY;
   try {
     formation = await buildFormation({
       log,
@@ -433,7 +437,6 @@ async function main() {
     });
     const supervisorToken = ((await supervisor.json()) as { token: string }).token;
 
-    let stopAt = Number.POSITIVE_INFINITY;
     const readiness: Array<{ instance: string; at: number; ready: boolean }> = [];
     const watching = watchReadiness(apps, readiness, () => stopAt);
     const statistics: Array<{ at: number; status: number; readFrom?: string }> = [];
@@ -446,19 +449,25 @@ async function main() {
     const victim = await formation.primary();
     const acknowledgedBefore = outcomes.filter((o) => o.status >= 200 && o.status < 300).length;
     const killedAt = Date.now();
-    const { postmasterPid } = formation.kill(victim);
+    const { postmasterPid } = formation.kill(victim, settings.freeze ? 'SIGSTOP' : 'SIGKILL');
     log(
-      `killed ${victim.name} (postmaster ${postmasterPid}, with its pg_autoctl and backends) after ${acknowledgedBefore} acknowledged writes`,
+      `${settings.freeze ? 'froze' : 'killed'} ${victim.name} (postmaster ${postmasterPid}, with its pg_autoctl and backends) after ${acknowledgedBefore} acknowledged writes`,
     );
 
     // drive on until writes are served again, then `after` seconds more
+    // served again: the first write acknowledged after a gap of a second or more with none (a frozen
+    // server may still finish a few writes after the signal); unavailable from the kill until then
     let recoveredAt: number | undefined;
     const giveUpAt = killedAt + (settings.recoverWithinSeconds + 60) * 1000;
     while (recoveredAt === undefined && Date.now() < giveUpAt) {
       await sleep(200);
-      recoveredAt = outcomes.find(
-        (o) => o.startedAt > killedAt && o.status >= 200 && o.status < 300,
-      )?.endedAt;
+      const acks = outcomes
+        .filter((o) => o.status >= 200 && o.status < 300 && o.endedAt > killedAt)
+        .map((o) => o.endedAt)
+        .sort((x, y) => x - y);
+      recoveredAt = acks.find(
+        (at, index) => at - (index === 0 ? killedAt : (acks[index - 1] as number)) >= 1000,
+      );
     }
     if (recoveredAt !== undefined)
       log(`writes served again ${((recoveredAt - killedAt) / 1000).toFixed(1)} s after the kill`);
@@ -565,7 +574,7 @@ async function main() {
       readyAtTheEnd: apps.every(
         (app) => readiness.filter((r) => r.instance === app.name).at(-1)?.ready === true,
       ),
-      killed: { node: victim.name, postmasterPid },
+      killed: { node: victim.name, postmasterPid, how: settings.freeze ? 'SIGSTOP' : 'SIGKILL' },
       newPrimary: newPrimary.name,
       instances: apps.length,
       clients: settings.clients,
@@ -612,12 +621,14 @@ async function main() {
     process.stdout.write(`${JSON.stringify(report)}\n`);
     process.exitCode = holds ? 0 : 1;
   } finally {
+    stopAt = Math.min(stopAt, Date.now());
     for (const app of apps) await stopApp(app).catch(() => undefined);
     if (process.exitCode !== 0)
       for (const app of apps) log(`${app.name}'s errors (the first 10):\n${errorsIn(app.logFile, 10)}`);
     await formation?.stop().catch(() => undefined);
     await smtp.close().catch(() => undefined);
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (process.env.HA_KEEP_LOGS) log(`the apps' logs are kept in ${dir}`);
+    else fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -106,4 +106,39 @@ describe('choosing the server to connect to', () => {
     });
     await expect(onlyPrimary.choose()).resolves.toMatchObject({ host: 'a' });
   });
+
+  it('a primary that froze and was failed over: its stalled connections (and its idle ones) are cut, and the new primary chosen; a primary merely slow keeps them', async () => {
+    const states: Record<string, ServerState | Error> = { a: primary, b: standby, c: standby };
+    const locator = new HostLocator(
+      address,
+      async (host) => {
+        const state = states[host.host];
+        if (state instanceof Error) throw state;
+        return state as ServerState;
+      },
+      { stallMs: 20, intervalMs: 5 },
+    );
+    const a = await locator.choose();
+    const cut: string[] = [];
+    const connection = (name: string, waitingSince: number | undefined) => ({
+      server: a,
+      waitingSince: () => waitingSince,
+      cut: () => cut.push(name),
+    });
+    const unwatch = [
+      locator.watch(connection('stalled', Date.now() - 60_000)),
+      locator.watch(connection('idle', undefined)),
+    ];
+    // slow, not moved: asked again, still the primary
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(cut).toEqual([]);
+    // frozen, and b promoted
+    states.a = new Error('timeout');
+    states.b = primary;
+    for (let waited = 0; cut.length < 2 && waited < 2000; waited += 10)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(cut.sort()).toEqual(['idle', 'stalled']);
+    await expect(locator.choose()).resolves.toMatchObject({ host: 'b' });
+    for (const stop of unwatch) stop();
+  });
 });

@@ -41,6 +41,8 @@ export class DatabaseClient extends pg.Client {
   private readonly locator: HostLocator | undefined;
   private readonly connectTimeoutMs: number;
   private server: DatabaseHost | undefined;
+  /** When each statement now waiting for its answer was sent (for the locator's watch). */
+  private readonly waiting = new Set<{ since: number }>();
 
   constructor(config: pg.ClientConfig) {
     const address = config.connectionString ? parseDatabaseAddress(config.connectionString) : undefined;
@@ -87,6 +89,8 @@ export class DatabaseClient extends pg.Client {
       await super.connect();
     } catch (error) {
       if (meansServerGone(error as Error)) this.giveServerUp();
+      // not answering in time: frozen, or only busy — the locator asks whether the primary moved
+      else locator.suspect(server);
       throw error;
     }
     let state: ServerState;
@@ -94,10 +98,23 @@ export class DatabaseClient extends pg.Client {
       state = await this.readState();
     } catch (error) {
       if (meansServerGone(error as Error)) this.giveServerUp();
+      else locator.suspect(server);
       this.end().catch(() => undefined);
       throw error;
     }
-    if (!locator.keeps(state)) {
+    if (locator.keeps(state)) {
+      const unwatch = locator.watch({
+        server,
+        waitingSince: () => {
+          let oldest: number | undefined;
+          for (const entry of this.waiting)
+            if (oldest === undefined || entry.since < oldest) oldest = entry.since;
+          return oldest;
+        },
+        cut: () => this.connection.stream.destroy(),
+      });
+      this.once('end', unwatch);
+    } else {
       this.giveServerUp();
       this.end().catch(() => undefined);
       throw new NoSuitableServerError(locator.address, [
@@ -120,17 +137,29 @@ export class DatabaseClient extends pg.Client {
   // biome-ignore lint/suspicious/noExplicitAny: pg's query() has a dozen overloads; every one passes through
   override query(...args: any[]): any {
     const query = super.query as unknown as (...passed: unknown[]) => unknown;
+    const entry = { since: Date.now() };
     const callbackAt = args.findIndex((arg) => typeof arg === 'function');
     if (callbackAt >= 0) {
       const callback = args[callbackAt] as (error: Error | undefined, result: unknown) => void;
+      this.waiting.add(entry);
       args[callbackAt] = (error: Error | undefined, result: unknown) => {
+        this.waiting.delete(entry);
         this.afterFailure(error);
         callback(error, result);
       };
       return query.apply(this, args);
     }
     const result = query.apply(this, args);
-    if (result instanceof Promise) result.then(undefined, (error: Error) => this.afterFailure(error));
+    if (result instanceof Promise) {
+      this.waiting.add(entry);
+      result.then(
+        () => this.waiting.delete(entry),
+        (error: Error) => {
+          this.waiting.delete(entry);
+          this.afterFailure(error);
+        },
+      );
+    }
     return result;
   }
 

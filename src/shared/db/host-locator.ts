@@ -55,11 +55,16 @@ export class NoSuitableServerError extends Error {
 export class HostLocator {
   private known: DatabaseHost | undefined;
   private asking: Promise<DatabaseHost> | undefined;
+  private readonly watched = new Set<WatchedConnection>();
+  private watchdog: NodeJS.Timeout | undefined;
+  private checking = false;
 
   constructor(
     readonly address: DatabaseAddress,
     /** Opens a connection to `host`, reads its state, closes it. */
     private readonly ask: (host: DatabaseHost) => Promise<ServerState>,
+    /** The watch's stall threshold and period (`watch`); tests shorten them. */
+    private readonly watching: { stallMs: number; intervalMs: number } = defaultWatch,
   ) {}
 
   /** The server to connect to now. Rejects with NoSuitableServerError when none suits. */
@@ -86,14 +91,15 @@ export class HostLocator {
     return this.address.target === 'prefer-standby' || this.suits(state);
   }
 
-  private async askEveryServer(): Promise<DatabaseHost> {
+  private async askEveryServer(withinMs?: number): Promise<DatabaseHost> {
     const { hosts, target } = this.address;
     const reasons: string[] = [];
+    const asked = (host: DatabaseHost) =>
+      withinMs === undefined ? this.ask(host) : bounded(this.ask(host), withinMs);
     const answers = hosts.map((host) =>
-      this.ask(host).then(
+      asked(host).then(
         (state) => {
-          if (!this.suits(state))
-            reasons.push(`${hostText(host)} is ${state.standby ? 'a standby' : 'read-only'}`);
+          if (!this.suits(state)) reasons.push(`${hostText(host)} is ${describeState(state)}`);
           return { host, state };
         },
         (error: Error) => {
@@ -122,12 +128,98 @@ export class HostLocator {
     this.known = chosen;
     return chosen;
   }
+
+  /**
+   * Watches a connection to the chosen server (for a primary-following URL only). While one has
+   * had a statement waiting for `stallMs`, every server is asked again, once a second at most:
+   * if another is the primary now (the chosen one froze, and was failed over), it becomes the
+   * choice and every connection to the old one is cut — their statements fail as "unavailable"
+   * (503) at once, instead of when the statement timeout ends them, and the pool opens new ones
+   * to the new primary. A primary merely slow is still the primary: nothing is cut.
+   */
+  watch(connection: WatchedConnection): () => void {
+    if (this.address.target !== 'read-write' && this.address.target !== 'primary') return () => undefined;
+    this.watched.add(connection);
+    this.watchdog ??= setInterval(() => {
+      this.checkStalls().catch(() => undefined);
+    }, this.watching.intervalMs).unref();
+    return () => this.unwatch(connection);
+  }
+
+  private unwatch(connection: WatchedConnection): void {
+    this.watched.delete(connection);
+    if (this.watched.size === 0 && this.watchdog) {
+      clearInterval(this.watchdog);
+      this.watchdog = undefined;
+    }
+  }
+
+  /**
+   * A connection to the chosen server could not be opened in time (frozen, or only busy): the
+   * servers are asked, as for a stalled statement, whether another is the primary now.
+   */
+  suspect(server: DatabaseHost): void {
+    this.recheck(server).catch(() => undefined);
+  }
+
+  private async checkStalls(): Promise<void> {
+    const now = Date.now();
+    // the server of a connection whose statement has waited too long (the chosen one may have been
+    // given up meanwhile: its connections are still open, and still waiting)
+    const stalled = [...this.watched].find((connection) => {
+      const since = connection.waitingSince();
+      return since !== undefined && now - since >= this.watching.stallMs;
+    });
+    if (stalled) await this.recheck(stalled.server);
+  }
+
+  /** Asks every server (a frozen one for a second at most): another primary now becomes the choice, and `known`'s connections are cut. */
+  private async recheck(suspected: DatabaseHost): Promise<void> {
+    if (this.checking) return;
+    this.checking = true;
+    try {
+      const primary = await this.askEveryServer(this.watching.intervalMs);
+      if (primary.host === suspected.host && primary.port === suspected.port) {
+        this.known = suspected;
+        return;
+      }
+      for (const connection of this.watched)
+        if (connection.server === suspected) {
+          this.unwatch(connection);
+          connection.cut();
+        }
+    } finally {
+      this.checking = false;
+    }
+  }
 }
+
+/** A connection a locator watches (`HostLocator.watch`). */
+export interface WatchedConnection {
+  /** The server it is connected to (the locator's chosen one when it connected). */
+  server: DatabaseHost;
+  /** Since when its oldest statement has been waiting for an answer, if one is. */
+  waitingSince(): number | undefined;
+  /** Closes its socket: its statements fail at once, and the pool drops it. */
+  cut(): void;
+}
+
+/** How long a statement waits before the servers are asked whether the primary moved, and how often. */
+const defaultWatch = { stallMs: 3000, intervalMs: 1000 };
 
 /** What kind of server a state says it is, in a message's words. */
 export function describeState(state: ServerState): string {
   if (state.standby) return 'a standby';
   return state.readOnly ? 'read-only' : 'a writable primary';
+}
+
+/** `answer`, or a rejection once `ms` have passed. */
+function bounded<T>(answer: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([answer, late]).finally(() => clearTimeout(timer));
 }
 
 function hostText({ host, port }: DatabaseHost): string {

@@ -12,22 +12,11 @@ import { primaryReads, readsOf } from '../../src/shared/db/read-replica';
 import { createI18n } from '../../src/shared/i18n/i18n';
 import { apiToken, Browser } from '../support/auth';
 import { actorNamed, caseInState } from '../support/case-steps';
+import { download } from '../support/download';
 import { createCase } from '../support/factories';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const startAt = new Date('2026-12-03T10:00:00+08:00');
-
-/** A download's bytes, whatever its media type. */
-async function download(agent: ReturnType<typeof request.agent> | ReturnType<typeof request>, path: string) {
-  return (agent as ReturnType<typeof request.agent>)
-    .get(path)
-    .buffer(true)
-    .parse((res, done) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => done(null, Buffer.concat(chunks)));
-    });
-}
 
 /** The workbook as Excel would open it, read by the library itself. */
 async function open(bytes: Buffer | Uint8Array): Promise<ExcelJS.Workbook> {

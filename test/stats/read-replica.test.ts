@@ -6,6 +6,7 @@ import request from 'supertest';
 import { readPoolApplicationName } from '../../src/shared/db/read-replica';
 import { apiToken, Browser, createUser } from '../support/auth';
 import { testEnv } from '../support/database-names';
+import { download } from '../support/download';
 import { createCase, createDistrictTree } from '../support/factories';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -34,17 +35,6 @@ function recordingLogger(lines: Array<Record<string, unknown>>) {
     },
   });
   return pino({ level: 'info', base: undefined }, sink);
-}
-
-async function download(browser: Browser, path: string) {
-  return browser.agent
-    .get(path)
-    .buffer(true)
-    .parse((res, done) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => done(null, Buffer.concat(chunks)));
-    });
 }
 
 async function workbookOf(body: unknown): Promise<ExcelJS.Workbook> {
@@ -150,7 +140,7 @@ describe('statistics and exports read from a standby (DATABASE_READ_URL)', () =>
       for (const number of district.numbers) expect(csv.text).toContain(number);
       expect(reads().standby).toBe(before.standby + 1);
 
-      const xlsx = await download(district.browser, '/cases.xlsx?type=labour');
+      const xlsx = await download(district.browser.agent, '/cases.xlsx?type=labour');
       expect(xlsx.status).toBe(200);
       expect(xlsx.headers['content-disposition']).toMatch(
         /filename="cases-\d{4}-\d{2}-\d{2}-asof-\d{6}\.xlsx"/,
@@ -164,7 +154,7 @@ describe('statistics and exports read from a standby (DATABASE_READ_URL)', () =>
       const statsCsv = await district.browser.get('/stats.csv?type=labour');
       expect(statsCsv.headers['content-disposition']).toMatch(/filename="statistics-asof-\d{6}\.csv"/);
       expect(statsCsv.text).toContain('收案数,3');
-      const statsXlsx = await download(district.browser, '/stats.xlsx?type=labour');
+      const statsXlsx = await download(district.browser.agent, '/stats.xlsx?type=labour');
       expect(statsXlsx.status).toBe(200);
       const figures = await workbookOf(statsXlsx.body);
       const scope = linesOf(figures.getWorksheet('筛选条件') as ExcelJS.Worksheet);
@@ -211,7 +201,7 @@ describe('statistics and exports read from a standby (DATABASE_READ_URL)', () =>
         /^attachment; filename="cases-\d{4}-\d{2}-\d{2}\.csv"$/,
       );
       for (const number of district.numbers) expect(csv.text).toContain(number);
-      const xlsx = await download(district.browser, '/cases.xlsx?type=labour');
+      const xlsx = await download(district.browser.agent, '/cases.xlsx?type=labour');
       expect(xlsx.status).toBe(200);
       const about = linesOf((await workbookOf(xlsx.body)).getWorksheet('导出说明') as ExcelJS.Worksheet);
       expect(about.has('数据截至')).toBe(false);

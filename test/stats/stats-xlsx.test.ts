@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs';
 import type { Actor } from '../../src/access/actor';
 import { Browser, createUser } from '../support/auth';
 import { send } from '../support/case-steps';
+import { download } from '../support/download';
 import { createCase, createDistrictTree } from '../support/factories';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -9,14 +10,7 @@ const startAt = new Date('2026-12-03T10:00:00+08:00');
 
 /** The workbook a signed-in browser downloads, read by the library itself. */
 async function workbookAt(browser: Browser, path: string) {
-  const response = await browser.agent
-    .get(path)
-    .buffer(true)
-    .parse((res, done) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => done(null, Buffer.concat(chunks)));
-    });
+  const response = await download(browser.agent, path);
   if (response.status !== 200) return { response, workbook: null };
   const workbook = new ExcelJS.Workbook();
   await workbook.xlsx.load(response.body as unknown as ArrayBuffer);

@@ -32,6 +32,8 @@ async function main() {
 
   const send = (message: AppMessage) => process.send?.(message);
   send({ kind: 'ready', url: `http://127.0.0.1:${server.port}`, helloUrl: `http://127.0.0.1:${helloPort}` });
+  // the run that started it is gone (killed, interrupted): so is this app, not left behind
+  process.on('disconnect', () => process.exit(1));
   process.on('message', (message: { kind: string }) => {
     if (message.kind === 'usage') {
       send({

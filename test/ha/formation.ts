@@ -115,6 +115,7 @@ export async function buildFormation(options: {
   const major = ensurePgAutoFailover(log);
   const bin = `/usr/lib/postgresql/${major}/bin`;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gm-ha-'));
+  leftBehind.dirs.add(dir);
   if (asRoot) execFileSync('chown', ['-R', 'postgres:postgres', dir]);
   const env = {
     PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}`,
@@ -161,6 +162,7 @@ export async function buildFormation(options: {
   const monitorPort = await freePort(taken);
   const monitorData = path.join(dir, 'monitor');
   const started: ChildProcess[] = [];
+  leftBehind.groups.push(started);
   const monitorUrl = `postgres://autoctl_node@127.0.0.1:${monitorPort}/pg_auto_failover?sslmode=disable`;
   const common = ['--hostname', '127.0.0.1', '--auth', 'trust', '--no-ssl', '--run'];
 
@@ -329,6 +331,30 @@ export async function buildFormation(options: {
     await stop();
     throw error;
   }
+}
+
+/** Every formation's processes and folder, for `killEverything` (an interrupted run). */
+const leftBehind = { groups: [] as ChildProcess[][], dirs: new Set<string>() };
+
+/**
+ * Kills every process any formation of this run started (SIGKILL to each group, a frozen one
+ * included) and removes their folders, at once: for a run interrupted (Ctrl-C, SIGTERM), whose
+ * detached formation would otherwise outlive it. Synchronous, so it can run in a signal handler.
+ */
+export function killEverything(): void {
+  for (const group of leftBehind.groups)
+    for (const child of group) if (child.pid && child.exitCode === null) killGroup(child.pid, 'SIGKILL');
+  // a frozen postmaster's backends are not in its group: every process working in a formation's folder
+  for (const entry of fs.readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    let cwd = '';
+    try {
+      cwd = fs.readlinkSync(`/proc/${entry}/cwd`);
+    } catch {
+      continue; // gone, or not ours to read
+    }
+    if ([...leftBehind.dirs].some((dir) => cwd.startsWith(dir))) killPid(Number(entry), 'SIGKILL');
+  }
+  for (const dir of leftBehind.dirs) fs.rmSync(dir, { recursive: true, force: true });
 }
 
 function killGroup(pid: number, signal: NodeJS.Signals): void {

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { SMTPServer } from 'smtp-server';
 import type { AppMessage } from '../bench/app-process';
-import { buildFormation, type Formation } from './formation';
+import { buildFormation, type Formation, killEverything } from './formation';
 
 /**
  * `npm run ha:test`: a failover, measured. Builds a pg_auto_failover formation here
@@ -374,11 +374,18 @@ function verifyChains(env: NodeJS.ProcessEnv): { checked: number; broken: number
   return { checked: Number(summary[2]) + Number(summary[3]), broken: Number(summary[3]), output };
 }
 
+/** What an interrupted run removes (the app instances and their folder; `killEverything` the formation). */
+const onInterrupt: Array<() => void> = [];
+
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gm-ha-apps-'));
   const smtp = await startSmtp();
   let formation: Formation | undefined;
   const apps: AppInstance[] = [];
+  onInterrupt.push(() => {
+    for (const app of apps) app.child.kill('SIGKILL');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
   // the clients drive until this moment (set when the run is over, or fails)
   let stopAt = Number.POSITIVE_INFINITY;
   try {
@@ -646,6 +653,15 @@ function errorsIn(file: string, count: number): string {
       .join('\n') || '(none)'
   );
 }
+
+// interrupted: the formation runs detached and would outlive this process, and its folder with it
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => {
+    log(`${signal}: stopping the formation and the apps`);
+    for (const cleanUp of onInterrupt) cleanUp();
+    killEverything();
+    process.exit(130);
+  });
 
 main().catch((error: Error) => {
   log(`failed: ${error.stack ?? error.message}`);

@@ -174,11 +174,7 @@ export class CaseRegistrationService {
       { acknowledged: true },
     );
     const submit = options.submit === true;
-    const row = await this.saveCase(tx, registration, place, submit);
-    await this.cases.insertParties(
-      sealed.map((party) => ({ ...party, caseId: row.id })),
-      tx,
-    );
+    const row = await this.saveCase(tx, registration, place, submit, sealed);
     await this.appendFirstEvents(tx, registration, row, { unit: place.unit, submitted: submit });
     if (row.deadline) await this.timers?.reconcileCaseIn(tx, row);
     return row;
@@ -213,12 +209,16 @@ export class CaseRegistrationService {
     return { unit, district };
   }
 
-  /** The case's row: numbered, its statechart started (and submitted, from a petition), its acceptance clock if any. */
+  /**
+   * The case's row: numbered, its statechart started (and submitted, from a petition), its
+   * acceptance clock if any; with its parties (its search row written once, with their names).
+   */
   private async saveCase(
     tx: Tx,
     { actor, input, rules, now, today }: Registration,
     { unit, district }: RegistrationPlace,
     submit: boolean,
+    parties: Array<Partial<Party>>,
   ): Promise<Case> {
     const year = Number(today.slice(0, 4));
     const number = await nextRecordNumber(tx, { name: 'case', prefix: district.code }, district.id, year);
@@ -233,7 +233,7 @@ export class CaseRegistrationService {
     // registered at the type's administrative body: it decides within its period whether it accepts (医疗 §40)
     const acceptance = acceptancePeriodAt(rules, unit);
     const deadline = acceptance ? startAcceptanceClock(acceptance, receivedOn, today, this.calendar()) : null;
-    return this.cases.saveCase(
+    return this.cases.saveCaseWithParties(
       {
         number,
         districtId: district.id,
@@ -264,6 +264,7 @@ export class CaseRegistrationService {
         createdAt: now,
         updatedAt: now,
       },
+      (saved) => parties.map((party) => ({ ...party, caseId: saved.id })),
       tx,
     );
   }

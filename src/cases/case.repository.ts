@@ -237,12 +237,32 @@ export class CaseRepository {
     return tx.save(Case, tx.create(Case, row));
   }
 
-  async updateCase(id: string, changes: Partial<Case>, tx: EntityManager): Promise<void> {
-    await tx.update(Case, { id }, changes as object);
+  /**
+   * A new case and its parties. Its search row (`case_search`) is written once, with the
+   * parties' names, by the parties' trigger: the cases' trigger is told the parties follow
+   * (migration 1764500200000, as the historic import does); a case without parties gets
+   * its row here.
+   */
+  async saveCaseWithParties(
+    row: Partial<Case>,
+    parties: (saved: Case) => Array<Partial<Party>>,
+    tx: EntityManager,
+  ): Promise<Case> {
+    await tx.query(`SELECT set_config('grand_mediation.parties_follow', 'on', true)`);
+    let saved: Case;
+    try {
+      saved = await this.saveCase(row, tx);
+    } finally {
+      await tx.query(`SELECT set_config('grand_mediation.parties_follow', 'off', true)`);
+    }
+    const rows = parties(saved);
+    if (rows.length > 0) await tx.insert(Party, rows);
+    else await tx.query('SELECT refresh_case_search(ARRAY[$1::uuid])', [saved.id]);
+    return saved;
   }
 
-  async insertParties(parties: Array<Partial<Party>>, tx: EntityManager): Promise<void> {
-    if (parties.length > 0) await tx.insert(Party, parties);
+  async updateCase(id: string, changes: Partial<Case>, tx: EntityManager): Promise<void> {
+    await tx.update(Case, { id }, changes as object);
   }
 
   partiesOf(caseId: string, tx?: EntityManager): Promise<Party[]> {

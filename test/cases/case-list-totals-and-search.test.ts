@@ -374,6 +374,35 @@ describe('the case list: capped totals and search by character bigrams', () => {
     expect(differing).toBe(0);
   });
 
+  it("a registration writes its case's search row once, with the parties' names in it", async () => {
+    // every write to case_search, seen by a trigger of this test's own
+    await testApp.db.query('CREATE TABLE search_writes_seen (case_id uuid, operation text)');
+    await testApp.db.query(`CREATE FUNCTION note_search_write() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN INSERT INTO search_writes_seen VALUES (NEW.case_id, TG_OP); RETURN NULL; END $$`);
+    await testApp.db.query(
+      'CREATE TRIGGER note_search_write AFTER INSERT OR UPDATE ON case_search FOR EACH ROW EXECUTE FUNCTION note_search_write()',
+    );
+    try {
+      const actor = await actorNamed(testApp.services, testApp.db, 'mediator');
+      const registered = await createCase(testApp.services, actor.id, {
+        parties: [
+          { role: 'applicant', kind: 'person', name: '欧阳娜娜' },
+          { role: 'respondent', kind: 'organisation', name: '莘庄物业公司' },
+        ],
+      });
+      const writes = await testApp.db.query('SELECT operation FROM search_writes_seen WHERE case_id = $1', [
+        registered.id,
+      ]);
+      expect(writes).toEqual([{ operation: 'INSERT' }]);
+      const found = await mediator.get(`/api/v1/cases?q=${encodeURIComponent('欧阳娜')}&pageSize=200`);
+      expect(found.body.items.map((item: { number: string }) => item.number)).toContain(registered.number);
+    } finally {
+      await testApp.db.query('DROP TRIGGER note_search_write ON case_search');
+      await testApp.db.query('DROP FUNCTION note_search_write()');
+      await testApp.db.query('DROP TABLE search_writes_seen');
+    }
+  });
+
   it('matches Latin letters regardless of case, and LIKE wildcards only literally', async () => {
     const actor = await actorNamed(testApp.services, testApp.db, 'mediator');
     const upper = await createCase(testApp.services, actor.id, { title: 'KTV噪音扰民' });

@@ -42,6 +42,7 @@ import { KeepEachCaseScopesOnItsRow1764400220000 } from './1764400220000-KeepEac
 import { LeaseOutboxRowsToTheWorkerSendingThem1764400300000 } from './1764400300000-LeaseOutboxRowsToTheWorkerSendingThem';
 import { WriteAnImportedCaseSearchRowOnceWithItsParties1764500200000 } from './1764500200000-WriteAnImportedCaseSearchRowOnceWithItsParties';
 import { TakeEachSearchRowsScopesFromItsCase1764500210000 } from './1764500210000-TakeEachSearchRowsScopesFromItsCase';
+import { KeepNoPlannerStatisticsOfCaseTexts1764500300000 } from './1764500300000-KeepNoPlannerStatisticsOfCaseTexts';
 
 /**
  * Every migration, oldest first. Listed (not globbed) so that the app, the CLI and
@@ -92,4 +93,5 @@ export const migrations = [
   LeaseOutboxRowsToTheWorkerSendingThem1764400300000,
   WriteAnImportedCaseSearchRowOnceWithItsParties1764500200000,
   TakeEachSearchRowsScopesFromItsCase1764500210000,
+  KeepNoPlannerStatisticsOfCaseTexts1764500300000,
 ];

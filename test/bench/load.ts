@@ -50,7 +50,16 @@ export async function requestJson<T>(url: string, options: Parameters<typeof req
   return JSON.parse(answer.body) as T;
 }
 
+/** One request of an open-loop run: who sent it, when it was due (ms from the start), how long it took. */
+export interface TimedRequest {
+  client: number;
+  dueMs: number;
+  latencyMs: number;
+}
+
 export interface LoadResult {
+  /** Each request (open loop only): for `stallsOf`. */
+  timeline?: TimedRequest[];
   requests: number;
   errors: number;
   seconds: number;
@@ -120,6 +129,7 @@ export async function pacedLoop(
   operation: Operation,
 ): Promise<LoadResult> {
   const latencies: number[] = [];
+  const timeline: TimedRequest[] = [];
   let errors = 0;
   const interval = (1000 * clients) / ratePerSecond;
   const started = performance.now();
@@ -132,10 +142,49 @@ export async function pacedLoop(
         const wait = scheduled - performance.now();
         if (wait > 0) await sleep(wait);
         const ok = await operation(client).catch(() => false);
-        if (ok) latencies.push(performance.now() - scheduled);
-        else errors++;
+        if (ok) {
+          const latencyMs = performance.now() - scheduled;
+          latencies.push(latencyMs);
+          timeline.push({ client, dueMs: scheduled - started, latencyMs });
+        } else errors++;
       }
     }),
   );
-  return summarise(latencies, errors, (performance.now() - started) / 1000);
+  return { ...summarise(latencies, errors, (performance.now() - started) / 1000), timeline };
+}
+
+/**
+ * Where an open-loop run's slow requests (over `slowMs`) came from: a stall is a stretch
+ * of time in which requests were late one after another (each slow request due within
+ * `gapMs` of the last); `shared` counts the slow requests of stalls that caught most of
+ * the clients at once (something all of them wait on: the server's commit, the app's event
+ * loop, the machine), as against one client's request being slow on its own.
+ */
+export function stallsOf(
+  timeline: TimedRequest[],
+  clients: number,
+  slowMs: number,
+  gapMs = 50,
+): { slow: number; stalls: number; shared: number; longestMs: number; worstMs: number } {
+  const slow = timeline.filter((request) => request.latencyMs > slowMs).sort((a, b) => a.dueMs - b.dueMs);
+  const groups: TimedRequest[][] = [];
+  for (const request of slow) {
+    const last = groups.at(-1);
+    const previous = last?.at(-1);
+    if (last && previous && request.dueMs - previous.dueMs <= gapMs) last.push(request);
+    else groups.push([request]);
+  }
+  const manyClients = Math.max(2, Math.ceil(clients * 0.75));
+  const shared = groups
+    .filter((group) => new Set(group.map((request) => request.client)).size >= manyClients)
+    .reduce((sum, group) => sum + group.length, 0);
+  const spanOf = (group: TimedRequest[]) =>
+    (group.at(-1)?.dueMs ?? 0) + (group.at(-1)?.latencyMs ?? 0) - (group[0]?.dueMs ?? 0);
+  return {
+    slow: slow.length,
+    stalls: groups.length,
+    shared,
+    longestMs: Math.round(Math.max(0, ...groups.map(spanOf))),
+    worstMs: Math.round(Math.max(0, ...slow.map((request) => request.latencyMs))),
+  };
 }

@@ -33,6 +33,23 @@ export interface BenchReport {
   eventLatencyMs: Record<'c1' | 'c8' | 'c32' | 'paced8', { p50: number; p95: number; p99: number }>;
   eventPacedRate: number;
   eventP99Ms8: number;
+  /**
+   * Where the paced phase's slow events (over `slowOverMs`) came from: `stalls` stretches of
+   * late requests, `shared` of them in stretches that caught most clients at once, and what
+   * PostgreSQL ran by itself meanwhile (autovacuum, autoanalyze, checkpoints). Null: no events phase.
+   */
+  eventPacedStalls: {
+    slowOverMs: number;
+    slow: number;
+    stalls: number;
+    shared: number;
+    longestMs: number;
+    worstMs: number;
+    autovacuum: string[];
+    autoanalyze: string[];
+    checkpoints: number;
+    walFilesAdded: number;
+  } | null;
   eventErrors: number;
   listP50Ms: number;
   listP95Ms: number;
@@ -68,6 +85,20 @@ export interface BenchReport {
 }
 
 const round1 = (value: number) => Math.round(value * 10) / 10;
+
+/** The paced phase's slow events, and what PostgreSQL ran by itself meanwhile, as one table row. */
+function pacedStallsRow(stalls: NonNullable<BenchReport['eventPacedStalls']>): [string, string] {
+  const background = [
+    stalls.autovacuum.length > 0 ? `autovacuum of ${stalls.autovacuum.join(', ')}` : '',
+    stalls.autoanalyze.length > 0 ? `autoanalyze of ${stalls.autoanalyze.join(', ')}` : '',
+    stalls.checkpoints > 0 ? `${stalls.checkpoints} checkpoint(s)` : '',
+    stalls.walFilesAdded > 0 ? `${stalls.walFilesAdded} new WAL file(s)` : '',
+  ].filter(Boolean);
+  return [
+    `…events over ${stalls.slowOverMs} ms at that rate (eventPacedStalls)`,
+    `${stalls.slow} in ${stalls.stalls} stretch(es), ${stalls.shared} of them in stretches that caught most clients at once; longest ${stalls.longestMs} ms, worst ${stalls.worstMs} ms; meanwhile ${background.length > 0 ? background.join('; ') : 'no autovacuum, autoanalyze, checkpoint or new WAL file'}`,
+  ];
+}
 
 /** The issue's targets, each checked against this run (and the 100k baseline for growth). */
 export function evaluateTargets(report: BenchReport): BenchReport['targets'] {
@@ -188,6 +219,7 @@ export function markdown(report: BenchReport): string {
       `event latency at ${report.eventPacedRate}/s, ${report.clients} clients (eventP99Ms8)`,
       `${fmt(report.eventLatencyMs.paced8)} ms`,
     ],
+    ...(report.eventPacedStalls ? [pacedStallsRow(report.eventPacedStalls)] : []),
     [
       'case list with filters, workstation mediator p50/p95 (listP95Ms)',
       `${report.listP50Ms} / ${report.listP95Ms} ms`,

@@ -1,0 +1,66 @@
+import { Client } from 'pg';
+
+/** PostgreSQL's own work counters at one moment: autovacuum and autoanalyze runs per table, checkpoints. */
+export interface BackgroundCounters {
+  tables: Map<string, { vacuums: number; analyzes: number }>;
+  checkpoints: number;
+  /** Files in pg_wal: a new one is created (zero-filled, fsynced) when no old one can be recycled. */
+  walFiles: number;
+}
+
+/** What PostgreSQL did by itself between two readings, beside the measured load. */
+export interface BackgroundWork {
+  /** Tables autovacuum vacuumed. */
+  autovacuum: string[];
+  /** Tables autovacuum analysed. */
+  autoanalyze: string[];
+  checkpoints: number;
+  /** WAL files created: each a stall of every commit while it is zero-filled and fsynced (WALInitSync). */
+  walFilesAdded: number;
+}
+
+export async function backgroundCounters(databaseUrl: string): Promise<BackgroundCounters> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const tables = await client.query<{ relname: string; vacuums: string; analyzes: string }>(
+      'SELECT relname, autovacuum_count AS vacuums, autoanalyze_count AS analyzes FROM pg_stat_user_tables',
+    );
+    const [{ version }] = (
+      await client.query<{ version: number }>("SELECT current_setting('server_version_num')::int AS version")
+    ).rows;
+    // PostgreSQL 17 moved the checkpoint counters to pg_stat_checkpointer
+    const checkpoints = await client.query<{ count: string }>(
+      version >= 170000
+        ? 'SELECT num_timed + num_requested AS count FROM pg_stat_checkpointer'
+        : 'SELECT checkpoints_timed + checkpoints_req AS count FROM pg_stat_bgwriter',
+    );
+    const wal = await client.query<{ files: number }>('SELECT count(*)::int AS files FROM pg_ls_waldir()');
+    return {
+      walFiles: wal.rows[0]?.files ?? 0,
+      tables: new Map(
+        tables.rows.map((row) => [
+          row.relname,
+          { vacuums: Number(row.vacuums), analyzes: Number(row.analyzes) },
+        ]),
+      ),
+      checkpoints: Number(checkpoints.rows[0]?.count ?? 0),
+    };
+  } finally {
+    await client.end();
+  }
+}
+
+export function backgroundWorkBetween(before: BackgroundCounters, after: BackgroundCounters): BackgroundWork {
+  const grew = (key: 'vacuums' | 'analyzes') =>
+    [...after.tables]
+      .filter(([table, counts]) => counts[key] > (before.tables.get(table)?.[key] ?? 0))
+      .map(([table]) => table)
+      .sort();
+  return {
+    autovacuum: grew('vacuums'),
+    autoanalyze: grew('analyzes'),
+    checkpoints: after.checkpoints - before.checkpoints,
+    walFilesAdded: Math.max(0, after.walFiles - before.walFiles),
+  };
+}

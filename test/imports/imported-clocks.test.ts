@@ -1,7 +1,8 @@
 import request from 'supertest';
-import { dueDate } from '../../src/deadlines/period';
+import { dueDate, dueDateOf } from '../../src/deadlines/period';
 import { addDays } from '../../src/deadlines/plain-date';
 import { officialCalendar, todayInShanghai } from '../../src/deadlines/working-calendar';
+import { generalPeopleMediation } from '../../src/workflows/rules/shared-rules';
 import { apiToken, createUser } from '../support/auth';
 import { createDistrictTree, createUnit } from '../support/factories';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -70,8 +71,10 @@ describe('imported open cases get their clocks', () => {
     });
     expect(labour.deadline).toMatchObject({ startedOn: registeredOn, days: 15, clock: 'mediation' });
     const noise = await caseByTitle('导入-噪音纠纷');
+    // one calendar month (人民调解工作若干规定 第三十三条; 民法典 第二百零二条), not 30 days: started on
+    // 1 December, for one, it ends on 1 January, New Year's Day, and rolls to the next working day
     expect(noise).toMatchObject({
-      deadlineDue: dueDate(addDays(today, -5), 30, 'calendar', officialCalendar),
+      deadlineDue: dueDateOf(addDays(today, -5), generalPeopleMediation, officialCalendar),
       overdue: false,
     });
     const medical = await caseByTitle('导入-医疗纠纷');

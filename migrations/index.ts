@@ -43,6 +43,7 @@ import { LeaseOutboxRowsToTheWorkerSendingThem1764400300000 } from './1764400300
 import { WriteAnImportedCaseSearchRowOnceWithItsParties1764500200000 } from './1764500200000-WriteAnImportedCaseSearchRowOnceWithItsParties';
 import { TakeEachSearchRowsScopesFromItsCase1764500210000 } from './1764500210000-TakeEachSearchRowsScopesFromItsCase';
 import { KeepNoPlannerStatisticsOfCaseTexts1764500300000 } from './1764500300000-KeepNoPlannerStatisticsOfCaseTexts';
+import { WalkUpTheUnitTreeForANewCasesScopes1764500310000 } from './1764500310000-WalkUpTheUnitTreeForANewCasesScopes';
 
 /**
  * Every migration, oldest first. Listed (not globbed) so that the app, the CLI and
@@ -94,4 +95,5 @@ export const migrations = [
   WriteAnImportedCaseSearchRowOnceWithItsParties1764500200000,
   TakeEachSearchRowsScopesFromItsCase1764500210000,
   KeepNoPlannerStatisticsOfCaseTexts1764500300000,
+  WalkUpTheUnitTreeForANewCasesScopes1764500310000,
 ];

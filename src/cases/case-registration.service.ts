@@ -264,7 +264,7 @@ export class CaseRegistrationService {
         createdAt: now,
         updatedAt: now,
       },
-      (saved) => parties.map((party) => ({ ...party, caseId: saved.id })),
+      parties,
       tx,
     );
   }

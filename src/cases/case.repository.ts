@@ -21,6 +21,7 @@ import {
   viewOfSql,
   withAccessSql,
 } from './case-row';
+import { insertingCasesBeforeTheirParties, writeMissingSearchRows } from './case-search.repository';
 import { type TimerRow, timersFromJson } from './case-timers';
 import { Party } from './party.entity';
 
@@ -237,27 +238,19 @@ export class CaseRepository {
     return tx.save(Case, tx.create(Case, row));
   }
 
-  /**
-   * A new case and its parties. Its search row (`case_search`) is written once, with the
-   * parties' names, by the parties' trigger: the cases' trigger is told the parties follow
-   * (migration 1764500200000, as the historic import does); a case without parties gets
-   * its row here.
-   */
+  /** A new case and its parties, its search row written once, with their names (`case-search.repository.ts`). */
   async saveCaseWithParties(
     row: Partial<Case>,
-    parties: (saved: Case) => Array<Partial<Party>>,
+    parties: Array<Omit<Partial<Party>, 'caseId'>>,
     tx: EntityManager,
   ): Promise<Case> {
-    await tx.query(`SELECT set_config('grand_mediation.parties_follow', 'on', true)`);
-    let saved: Case;
-    try {
-      saved = await this.saveCase(row, tx);
-    } finally {
-      await tx.query(`SELECT set_config('grand_mediation.parties_follow', 'off', true)`);
-    }
-    const rows = parties(saved);
-    if (rows.length > 0) await tx.insert(Party, rows);
-    else await tx.query('SELECT refresh_case_search(ARRAY[$1::uuid])', [saved.id]);
+    const saved = await insertingCasesBeforeTheirParties(tx, () => this.saveCase(row, tx));
+    if (parties.length > 0)
+      await tx.insert(
+        Party,
+        parties.map((party) => ({ ...party, caseId: saved.id })),
+      );
+    else await writeMissingSearchRows(tx, [saved.id]);
     return saved;
   }
 

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Case } from '../cases/case.entity';
+import { insertingCasesBeforeTheirParties, writeMissingSearchRows } from '../cases/case-search.repository';
 import { Party } from '../cases/party.entity';
 import { partyKeySql } from '../cases/party-key';
 import type { Tx } from '../shared/db/transactions';
@@ -83,26 +84,18 @@ export class CaseImportRepository {
    * Writes imported cases in one statement, then their parties (sealed as registration seals
    * them) in one more. The rows go as one JSON value, which PostgreSQL unpacks
    * (`jsonb_to_recordset`), instead of a parameter per cell. Each case's search row is written
-   * once, with its parties' names, by the parties' trigger (migration 1764500200000): the
-   * cases' trigger is told the parties follow, and the rows of cases without a party are
-   * written here.
+   * once, with its parties' names (`case-search.repository.ts`).
    */
   async insertCasesWithParties(tx: Tx, cases: ImportedCase[], parties: Array<Partial<Party>>): Promise<void> {
     if (cases.length === 0) return;
     const records = cases.map((row) =>
       Object.fromEntries(importedColumns.map(([property], index) => [columnNames[index], row[property]])),
     );
-    await tx.query(`SELECT set_config('grand_mediation.parties_follow', 'on', true)`);
-    try {
-      await tx.query(insertImportedSql, [JSON.stringify(records)]);
-    } finally {
-      await tx.query(`SELECT set_config('grand_mediation.parties_follow', 'off', true)`);
-    }
+    await insertingCasesBeforeTheirParties(tx, () => tx.query(insertImportedSql, [JSON.stringify(records)]));
     if (parties.length > 0) await tx.insert(Party, parties);
-    await tx.query(
-      `SELECT refresh_case_search(ARRAY(
-         SELECT id FROM unnest($1::uuid[]) AS id WHERE NOT EXISTS (SELECT 1 FROM case_search s WHERE s.case_id = id)))`,
-      [cases.map((row) => row.id)],
+    await writeMissingSearchRows(
+      tx,
+      cases.map((row) => row.id),
     );
   }
 }

@@ -15,7 +15,10 @@ export interface BackgroundWork {
   /** Tables autovacuum analysed. */
   autoanalyze: string[];
   checkpoints: number;
-  /** WAL files created: each a stall of every commit while it is zero-filled and fsynced (WALInitSync). */
+  /**
+   * WAL files created, net (a file removed meanwhile hides one added): each new one a stall of
+   * every commit while it is zero-filled and fsynced (WALInitSync).
+   */
   walFilesAdded: number;
 }
 

@@ -79,6 +79,14 @@ describe('counting a period in months per 民法典 §202 and 民事诉讼法 §
     expect(dueDateOf('2026-09-01', oneMonth, officialCalendar)).toBe('2026-10-08');
   });
 
+  it('人民调解工作若干规定 第三十三条, accepted 2026-12-01: the month ends on 1 January 2027, New Year’s Day by law (全国年节及纪念日放假办法 第二条) though 2027’s notice is not out, and rolls past the weekend to Monday 4 January', () => {
+    expect(officialCalendar.coversYear(2027)).toBe(false);
+    expect(officialCalendar.isWorkingDay('2027-01-01')).toBe(false);
+
+    expect(countedDaysOf(oneMonth, '2026-12-01')).toBe(31);
+    expect(dueDateOf('2026-12-01', oneMonth, officialCalendar)).toBe('2027-01-04');
+  });
+
   it('民事诉讼法 第八十五条: a month from 2026-02-01 ends on Sunday 1 March and rolls to Monday 2 March', () => {
     expect(dueDateOf('2026-02-01', oneMonth, officialCalendar)).toBe('2026-03-02');
   });

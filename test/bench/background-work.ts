@@ -4,8 +4,11 @@ import { Client } from 'pg';
 export interface BackgroundCounters {
   tables: Map<string, { vacuums: number; analyzes: number }>;
   checkpoints: number;
-  /** Files in pg_wal: a new one is created (zero-filled, fsynced) when no old one can be recycled. */
-  walFiles: number;
+  /**
+   * Files in pg_wal: a new one is created (zero-filled, fsynced) when no old one can be recycled.
+   * Null: the role may not list them (pg_ls_waldir needs a superuser or pg_monitor).
+   */
+  walFiles: number | null;
 }
 
 /** What PostgreSQL did by itself between two readings, beside the measured load. */
@@ -19,7 +22,7 @@ export interface BackgroundWork {
    * WAL files created, net (a file removed meanwhile hides one added): each new one a stall of
    * every commit while it is zero-filled and fsynced (WALInitSync).
    */
-  walFilesAdded: number;
+  walFilesAdded: number | null;
 }
 
 export async function backgroundCounters(databaseUrl: string): Promise<BackgroundCounters> {
@@ -38,9 +41,12 @@ export async function backgroundCounters(databaseUrl: string): Promise<Backgroun
         ? 'SELECT num_timed + num_requested AS count FROM pg_stat_checkpointer'
         : 'SELECT checkpoints_timed + checkpoints_req AS count FROM pg_stat_bgwriter',
     );
-    const wal = await client.query<{ files: number }>('SELECT count(*)::int AS files FROM pg_ls_waldir()');
+    const wal = await client
+      .query<{ files: number }>('SELECT count(*)::int AS files FROM pg_ls_waldir()')
+      .then((answer) => answer.rows[0]?.files ?? 0)
+      .catch(() => null);
     return {
-      walFiles: wal.rows[0]?.files ?? 0,
+      walFiles: wal,
       tables: new Map(
         tables.rows.map((row) => [
           row.relname,
@@ -64,6 +70,9 @@ export function backgroundWorkBetween(before: BackgroundCounters, after: Backgro
     autovacuum: grew('vacuums'),
     autoanalyze: grew('analyzes'),
     checkpoints: after.checkpoints - before.checkpoints,
-    walFilesAdded: Math.max(0, after.walFiles - before.walFiles),
+    walFilesAdded:
+      after.walFiles === null || before.walFiles === null
+        ? null
+        : Math.max(0, after.walFiles - before.walFiles),
   };
 }

@@ -48,7 +48,8 @@ export interface BenchReport {
     autovacuum: string[];
     autoanalyze: string[];
     checkpoints: number;
-    walFilesAdded: number;
+    /** Null: the benchmark's role may not list pg_wal. */
+    walFilesAdded: number | null;
   } | null;
   eventErrors: number;
   listP50Ms: number;
@@ -92,7 +93,11 @@ function pacedStallsRow(stalls: NonNullable<BenchReport['eventPacedStalls']>): [
     stalls.autovacuum.length > 0 ? `autovacuum of ${stalls.autovacuum.join(', ')}` : '',
     stalls.autoanalyze.length > 0 ? `autoanalyze of ${stalls.autoanalyze.join(', ')}` : '',
     stalls.checkpoints > 0 ? `${stalls.checkpoints} checkpoint(s)` : '',
-    stalls.walFilesAdded > 0 ? `${stalls.walFilesAdded} new WAL file(s)` : '',
+    stalls.walFilesAdded === null
+      ? 'new WAL files not counted (the role may not list pg_wal)'
+      : stalls.walFilesAdded > 0
+        ? `${stalls.walFilesAdded} new WAL file(s)`
+        : '',
   ].filter(Boolean);
   return [
     `…events over ${stalls.slowOverMs} ms at that rate (eventPacedStalls)`,

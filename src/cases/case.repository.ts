@@ -18,6 +18,7 @@ import {
   caseFromRow,
   forViewSql,
   lockForEventSql,
+  rowOfJson,
   viewOfSql,
   withAccessSql,
 } from './case-row';
@@ -149,7 +150,8 @@ export class CaseRepository {
    */
   async findWithAccess(id: string, tx?: EntityManager): Promise<CaseWithAccess | null> {
     const { rows } = await runPrepared(this.manager(tx), withAccessSql, [id]);
-    return rows[0] ? withAccess(caseFromRow(rows[0]), rows[0] as unknown as AccessRow) : null;
+    const raw = rowOfJson(rows[0]);
+    return raw ? withAccess(caseFromRow(raw), raw as unknown as AccessRow) : null;
   }
 
   /**
@@ -177,7 +179,7 @@ export class CaseRepository {
     id: string,
     rows: Record<string, unknown>[],
   ): Promise<LockedForEvent | null> {
-    const raw = rows[0];
+    const raw = rowOfJson(rows[0]);
     if (!raw) return null;
     const row = caseFromRow(raw);
     const head = await this.log.headAfterLock(tx, 'case', id, {
@@ -199,7 +201,7 @@ export class CaseRepository {
    */
   async findForView(id: string): Promise<(CaseWithAccess & { view: CaseView }) | null> {
     const { rows } = await runPrepared(this.manager(), forViewSql, [id]);
-    const raw = rows[0];
+    const raw = rowOfJson(rows[0]);
     return raw ? { ...withAccess(caseFromRow(raw), raw as unknown as AccessRow), view: caseView(raw) } : null;
   }
 

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Tx } from '../shared/db/transactions';
-import type { PendingInsert } from '../shared/db/write-batch';
+import type { PlainInsert } from '../shared/db/write-batch';
 import { Agreement, MediationSession } from './mediation-record.entity';
 
 /** What an agreement's row may change to after it was reached (the event's own columns stay). */
@@ -17,9 +17,28 @@ type AgreementChange = Partial<
 export class MediationRecordRepository {
   constructor(private readonly db: DataSource) {}
 
-  /** A logged session, as a row of the event's one statement (`CaseRepository.recordEvent`). */
-  sessionInsert(values: Partial<MediationSession>): PendingInsert<MediationSession> {
-    return { into: MediationSession, values };
+  /**
+   * A logged session, as a row of the event's one statement (`CaseRepository.eventWrites`):
+   * a fixed text, planned once per connection (its id and `created_at` are the table's defaults).
+   */
+  sessionInsert(
+    values: Pick<MediationSession, 'caseId' | 'eventSeq' | 'kind' | 'heldAt' | 'minutes'> &
+      Partial<Pick<MediationSession, 'place' | 'attendees' | 'recordedBy'>>,
+  ): PlainInsert {
+    return {
+      sql: `INSERT INTO mediation_sessions (case_id, event_seq, kind, held_at, place, attendees, minutes, recorded_by)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      values: [
+        values.caseId,
+        values.eventSeq,
+        values.kind,
+        values.heldAt,
+        values.place ?? null,
+        values.attendees ?? null,
+        values.minutes,
+        values.recordedBy ?? null,
+      ],
+    };
   }
 
   /** How many sessions, hearings and visits were logged on the case (what a hand-off says was done). */

@@ -57,6 +57,21 @@ describe('bracketed transactions (prepared statements sent with BEGIN and COMMIT
     expect(said).toEqual({ said: typed, list: [typed, 'NULL', ''] });
   });
 
+  it.each([
+    ['', 'empty'],
+    ["''", 'quotes only'],
+    ['\\', 'one backslash'],
+    ['ends with a backslash \\', 'a backslash last'],
+    ["\\'", 'a backslash before a quote'],
+    ['line\nbreak\ttab 调解员 😀', 'control characters and astral characters'],
+  ])('sends %j (%s) back unchanged', async (typed) => {
+    const [said] = await transactions.runBracketed(
+      { ...echo, values: [typed, [typed]] },
+      async (_tx, bracket) => bracket.rows,
+    );
+    expect(said).toEqual({ said: typed, list: [typed] });
+  });
+
   it('writes nothing when the statement sent with COMMIT fails, and the connection serves the next one', async () => {
     await single.query('CREATE TEMP TABLE IF NOT EXISTS bracket_probe (n int CHECK (n > 0))');
     await expect(

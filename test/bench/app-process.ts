@@ -1,15 +1,20 @@
 import 'reflect-metadata';
 import http from 'node:http';
 import express from 'express';
+import { Pool } from 'pg';
 import { loadConfig } from '../../config/environment';
+import { forViewSql } from '../../src/cases/case-row';
 import { startServer } from '../../src/server';
 import { createLogger } from '../../src/shared/logger';
 
 /**
  * The app under test, in a process of its own (forked by run.ts), so that the load
  * generator does not share its event loop and its RSS is its own: `startServer` as
- * `npm start` runs it (DATABASE_URL, PORT 0, LOG_LEVEL silent), plus a bare Express
- * "hello" route on a second port of the same process, the baseline for the case page.
+ * `npm start` runs it (DATABASE_URL, PORT 0, LOG_LEVEL silent), plus, on a second port of
+ * the same process, the case page's two baselines: a bare Express "hello", and the page's floor —
+ * bare Express and node-postgres answering the page's own read of the case (`forViewSql`, a
+ * named statement, ten connections as the app's pool has) with no middleware, policy or
+ * presentation: what the page would cost on this machine if the app did nothing but read.
  */
 export type AppMessage =
   | { kind: 'ready'; url: string; helloUrl: string }
@@ -24,6 +29,12 @@ async function main() {
   const hello = express();
   hello.get('/hello', (_req, res) => {
     res.send('hello');
+  });
+  const floorPool = new Pool({ connectionString: config.databaseUrl, max: 10 });
+  hello.get('/case/:id', (req, res, next) => {
+    floorPool
+      .query({ name: 'page-floor', text: forViewSql, values: [req.params.id] })
+      .then(({ rows }) => res.json(rows[0]?.r ?? null), next);
   });
   const helloServer = http.createServer(hello);
   await new Promise<void>((resolve) => helloServer.listen(0, '127.0.0.1', resolve));
@@ -43,6 +54,7 @@ async function main() {
       });
     } else if (message.kind === 'stop') {
       helloServer.close();
+      void floorPool.end();
       server.stop().then(
         () => process.exit(0),
         () => process.exit(1),

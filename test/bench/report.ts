@@ -68,6 +68,12 @@ export interface BenchReport {
   extra: Record<string, { p50: number; p95: number; what: string }>;
   pageRps: number;
   helloRps: number;
+  /**
+   * The page's floor: bare Express and node-postgres answering the page's own read of the case
+   * (`forViewSql`) on the same 2,000 cases, same process, no middleware (absent in runs before
+   * issue 22's fourth round).
+   */
+  pageFloorRps?: number;
   pageLatencyP99Ms: number;
   importSeconds: number;
   importRows: number;
@@ -246,6 +252,14 @@ export function markdown(report: BenchReport): string {
       `${report.pageRps} req/s (p99 ${report.pageLatencyP99Ms} ms)`,
     ],
     ['bare Express "hello" (helloRps)', `${report.helloRps} req/s`],
+    ...(report.pageFloorRps === undefined
+      ? []
+      : [
+          [
+            "…the page's floor: bare Express + node-postgres, the page's own read, no middleware (pageFloorRps)",
+            `${report.pageFloorRps} req/s (${(report.pageFloorRps / report.helloRps).toFixed(2)}× hello; the page is ${(report.pageRps / report.pageFloorRps).toFixed(2)}× its floor)`,
+          ] as [string, string],
+        ]),
     [`historic import, ${report.importRows} rows (importSeconds)`, `${report.importSeconds} s`],
     [
       'mails/s, one process, SMTP answering in 4 s (mailPerSecond)',

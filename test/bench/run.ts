@@ -504,8 +504,25 @@ async function main() {
             duration: options.seconds,
           }),
         );
+    // the page's floor: the same reads of the same cases, answered by bare Express and node-postgres
+    let nextFloor = 0;
+    const floor = !options.phases.has('page')
+      ? noLoad
+      : await phase('page floor: the case read alone (autocannon)', () =>
+          autocannon({
+            url: app?.helloUrl ?? '',
+            connections: options.clients,
+            duration: options.seconds,
+            requests: [
+              {
+                method: 'GET',
+                setupRequest: (req) => ({ ...req, path: `/case/${pageIds[nextFloor++ % pageIds.length]}` }),
+              },
+            ],
+          }),
+        );
     log(
-      `page ${page.requests.average} req/s (${page.non2xx} non-2xx), hello ${hello.requests.average} req/s`,
+      `page ${page.requests.average} req/s (${page.non2xx} non-2xx), its floor ${floor.requests.average} req/s (${floor.non2xx} non-2xx), hello ${hello.requests.average} req/s`,
     );
 
     // the historic import, as the demo admin
@@ -580,6 +597,7 @@ async function main() {
       extra,
       pageRps: round(page.requests.average),
       helloRps: round(hello.requests.average),
+      pageFloorRps: round(floor.requests.average),
       pageLatencyP99Ms: page.latency.p99,
       importSeconds,
       importRows: historicRows,

@@ -62,7 +62,7 @@ export async function runPrepared<Row = Record<string, unknown>>(
  * Text as an SQL string literal, as node-postgres' `escapeLiteral` writes it (quotes doubled;
  * with a backslash, an `E''` literal with backslashes doubled) without its loop over every
  * character: an event's snapshot, payload and minutes are a few kilobytes, and that loop was
- * ≈ 1.5 % of the app's CPU per `LOG_SESSION` (issue 22, fourth round).
+ * ≈ 1.5 % of the app's busy time per `LOG_SESSION` in a CPU profile (issue 22, fourth round).
  */
 function quoted(text: string): string {
   const inner = text.includes("'") ? text.replaceAll("'", "''") : text;

@@ -28,7 +28,7 @@ const renumberedTexts = new Map<string, string>();
 /**
  * `sql` with each `$n` moved on by `offset`: each part numbers its parameters from $1, and in
  * one statement they follow on. Kept per shape (rewriting a statement of a few kilobytes with a
- * regular expression was ≈ 1.5 % of the app's CPU per event, issue 22's fourth round). TypeORM's
+ * regular expression was ≈ 1.5 % of the app's busy time per event in a CPU profile, issue 22's fourth round). TypeORM's
  * insert of several rows makes a shape per row count, so the map is bounded.
  */
 function renumbered(sql: string, offset: number): string {

@@ -12,7 +12,7 @@ export interface EntityInsert<T extends ObjectLiteral = ObjectLiteral> {
 /**
  * A row to insert as a fixed text with its own `$1…` values: for the rows the hot path adds
  * with nearly every event (a logged session), which TypeORM need not build each time — its
- * query builder was ≈ 5 % of the app's CPU per `LOG_SESSION` (issue 22, fourth round).
+ * query builder was ≈ 5 % of the app's busy time per `LOG_SESSION` in a CPU profile (issue 22, fourth round).
  */
 export interface PlainInsert {
   sql: string;

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { Client } from 'pg';
 
 /** PostgreSQL's own work counters at one moment: autovacuum and autoanalyze runs per table, checkpoints. */
@@ -74,5 +75,55 @@ export function backgroundWorkBetween(before: BackgroundCounters, after: Backgro
       after.walFiles === null || before.walFiles === null
         ? null
         : Math.max(0, after.walFiles - before.walFiles),
+  };
+}
+
+/**
+ * This machine's stall counters at one moment (Linux): the kernel's pressure-stall totals for
+ * I/O (`/proc/pressure/io`: time some task, and time every non-idle task, waited on I/O) and the
+ * CPU time the hypervisor gave to others (`steal` in `/proc/stat`). Null where they cannot be read.
+ */
+export interface HostCounters {
+  ioSomeUs: number;
+  ioFullUs: number;
+  stealTicks: number;
+}
+
+export function hostCounters(): HostCounters | null {
+  try {
+    const pressure = fs.readFileSync('/proc/pressure/io', 'utf8');
+    const total = (kind: 'some' | 'full') =>
+      Number(new RegExp(`^${kind} .*total=(\\d+)`, 'm').exec(pressure)?.[1] ?? Number.NaN);
+    const cpu = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+    const counters = { ioSomeUs: total('some'), ioFullUs: total('full'), stealTicks: Number(cpu[8]) };
+    return Object.values(counters).every(Number.isFinite) ? counters : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * What this machine went through between two readings, beside the measured load: milliseconds
+ * in which some task, and every non-idle task, waited on I/O (a commit's fsync stalled by the
+ * disk: every client late at once, with nothing in PostgreSQL's own counters), and CPU
+ * milliseconds stolen by the hypervisor. Of the benchmark's machine: with `BENCH_DATABASE_URL`
+ * on another host, not the database's.
+ */
+export interface HostStalls {
+  ioSomeMs: number;
+  ioFullMs: number;
+  stealMs: number;
+}
+
+export function hostStallsBetween(
+  before: HostCounters | null,
+  after: HostCounters | null,
+): HostStalls | null {
+  if (!before || !after) return null;
+  const tickMs = 10; // USER_HZ is 100 on Linux
+  return {
+    ioSomeMs: Math.round((after.ioSomeUs - before.ioSomeUs) / 1000),
+    ioFullMs: Math.round((after.ioFullUs - before.ioFullUs) / 1000),
+    stealMs: (after.stealTicks - before.stealTicks) * tickMs,
   };
 }

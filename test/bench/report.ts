@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { HostStalls } from './background-work';
 import type { MailBenchResult } from './mail';
 
 /** The figures of one run, as written to the JSON file (the keys of issue 8 and more). */
@@ -50,6 +51,11 @@ export interface BenchReport {
     checkpoints: number;
     /** Null: the benchmark's role may not list pg_wal. */
     walFilesAdded: number | null;
+    /**
+     * This machine meanwhile: ms in which some / every non-idle task waited on I/O, CPU ms stolen
+     * by the hypervisor (`hostStallsBetween`). Null: not Linux, or runs before issue 22's fourth round.
+     */
+    host?: HostStalls | null;
   } | null;
   eventErrors: number;
   listP50Ms: number;
@@ -105,6 +111,10 @@ function pacedStallsRow(stalls: NonNullable<BenchReport['eventPacedStalls']>): [
         ? `${stalls.walFilesAdded} new WAL file(s)`
         : '',
   ].filter(Boolean);
+  if (stalls.host)
+    background.push(
+      `the machine waited on I/O ${stalls.host.ioSomeMs} ms (every task ${stalls.host.ioFullMs} ms), ${stalls.host.stealMs} CPU ms stolen`,
+    );
   return [
     `…events over ${stalls.slowOverMs} ms at that rate (eventPacedStalls)`,
     `${stalls.slow} in ${stalls.stalls} stretch(es), ${stalls.shared} of them in stretches that caught most clients at once; longest ${stalls.longestMs} ms, worst ${stalls.worstMs} ms; meanwhile ${background.length > 0 ? background.join('; ') : 'no autovacuum, autoanalyze, checkpoint or new WAL file'}`,

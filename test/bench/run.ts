@@ -14,7 +14,12 @@ import { PersonalDataCipher } from '../../src/shared/crypto/personal-data';
 import { createDataSource, runPendingMigrations } from '../../src/shared/db/data-source';
 import { jobSchema, queues } from '../../src/shared/jobs/job-queue';
 import type { AppMessage } from './app-process';
-import { backgroundCounters, backgroundWorkBetween } from './background-work';
+import {
+  backgroundCounters,
+  backgroundWorkBetween,
+  hostCounters,
+  hostStallsBetween,
+} from './background-work';
 import {
   dropSecondaryIndexes,
   fillSearch,
@@ -392,6 +397,7 @@ async function main() {
       );
       pacedRate = Math.max(1, Math.round(events.c8.perSecond / 2));
       const before = await backgroundCounters(server.appUrl);
+      const hostBefore = hostCounters();
       events.paced8 = await phase(`events at ${pacedRate}/s, ${options.clients} clients`, () =>
         pacedLoop(options.clients, options.seconds, pacedRate, logSession(sets.c8)),
       );
@@ -399,6 +405,7 @@ async function main() {
         ...stallsOf(events.paced8.timeline ?? [], options.clients, pacedSlowMs),
         slowOverMs: pacedSlowMs,
         ...backgroundWorkBetween(before, await backgroundCounters(server.appUrl)),
+        host: hostStallsBetween(hostBefore, hostCounters()),
       };
       log(`events at ${pacedRate}/s, requests over ${pacedSlowMs} ms: ${JSON.stringify(pacedStalls)}`);
     }

@@ -11,8 +11,9 @@ export interface EntityInsert<T extends ObjectLiteral = ObjectLiteral> {
 
 /**
  * A row to insert as a fixed text with its own `$1…` values: for the rows the hot path adds
- * with nearly every event (a logged session), which TypeORM need not build each time — its
- * query builder was ≈ 5 % of the app's busy time per `LOG_SESSION` in a CPU profile (issue 22, fourth round).
+ * with nearly every event (a logged session), which TypeORM need not build each time: its
+ * query builder was ≈ 5 % of the app's busy time per `LOG_SESSION` in a CPU profile (issue 22,
+ * fourth round).
  */
 export interface PlainInsert {
   sql: string;
@@ -22,14 +23,15 @@ export interface PlainInsert {
 /** A row an event's one statement adds. */
 export type PendingInsert<T extends ObjectLiteral = ObjectLiteral> = EntityInsert<T> | PlainInsert;
 
-/** Texts with their parameters renumbered, by offset and text: the write path sends the same few shapes again and again. */
+/** Texts with their parameters renumbered, by offset and text: a write path sends the same few shapes. */
 const renumberedTexts = new Map<string, string>();
 
 /**
  * `sql` with each `$n` moved on by `offset`: each part numbers its parameters from $1, and in
- * one statement they follow on. Kept per shape (rewriting a statement of a few kilobytes with a
- * regular expression was ≈ 1.5 % of the app's busy time per event in a CPU profile, issue 22's fourth round). TypeORM's
- * insert of several rows makes a shape per row count, so the map is bounded.
+ * one statement they follow on. Kept per shape: rewriting a statement of a few kilobytes with a
+ * regular expression was ≈ 1.5 % of the app's busy time per event in a CPU profile (issue 22,
+ * fourth round). TypeORM's insert of several rows makes a shape per row count, so the map is
+ * bounded.
  */
 function renumbered(sql: string, offset: number): string {
   if (offset === 0) return sql;

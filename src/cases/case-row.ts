@@ -10,8 +10,11 @@ import { caseTimersColumn } from './case-timers';
  * `YYYY-MM-DD` text, timestamps as `Date`, `numeric` as text, json as objects.
  */
 
-/** Each property of `Case` and the SQL that reads it from `cases c`. */
-const columns: ReadonlyArray<readonly [keyof Case, string]> = [
+/**
+ * Each property of `Case` and the SQL that reads it from `cases c`; `timestamp` marks the
+ * `timestamptz` columns, which a row read as json (`oneJsonColumn`) has as text.
+ */
+const columns: ReadonlyArray<readonly [keyof Case, string, 'timestamp'?]> = [
   ['id', 'c.id'],
   ['number', 'c.number'],
   ['districtId', 'c.district_id'],
@@ -47,19 +50,21 @@ const columns: ReadonlyArray<readonly [keyof Case, string]> = [
   ['deadlineDue', `to_char(c.deadline_due, 'YYYY-MM-DD')`],
   ['overdue', 'c.overdue'],
   ['imported', 'c.imported'],
-  ['screenedAt', 'c.screened_at'],
-  ['acceptedAt', 'c.accepted_at'],
-  ['closedAt', 'c.closed_at'],
+  ['screenedAt', 'c.screened_at', 'timestamp'],
+  ['acceptedAt', 'c.accepted_at', 'timestamp'],
+  ['closedAt', 'c.closed_at', 'timestamp'],
   ['closedOnTime', 'c.closed_on_time'],
-  ['createdAt', 'c.created_at'],
-  ['updatedAt', 'c.updated_at'],
+  ['createdAt', 'c.created_at', 'timestamp'],
+  ['updatedAt', 'c.updated_at', 'timestamp'],
 ];
 
 /** The select list of a whole case row from `cases c`, each column named by its property. */
 export const caseColumnsSql = columns.map(([property, sql]) => `${sql} AS "${property}"`).join(', ');
 
-/** The timestamps among a case's properties: what a row read as json (`oneJsonColumn`) has as text. */
-const timestampProperties = ['screenedAt', 'acceptedAt', 'closedAt', 'createdAt', 'updatedAt'] as const;
+/** The timestamps among a case's properties (`columns`). */
+const timestampProperties = columns
+  .filter(([, , kind]) => kind === 'timestamp')
+  .map(([property]) => property);
 
 /**
  * `select` answered as one json column: the hot reads (the case page, the guard's read, an

@@ -54,6 +54,29 @@ describe('WriteBatch: several writes as one statement', () => {
     ]);
   });
 
+  it('sends a fixed text at whatever place it takes in the batch, batch after batch (its renumbered text kept per place)', async () => {
+    const subject = randomUUID();
+    const plain = (n: number) => ({
+      sql: `INSERT INTO outbox (kind, subject_type, subject_id, payload) VALUES ('escalation.questioned', 'case', $1, $2::jsonb)`,
+      values: [subject, JSON.stringify({ n })],
+    });
+    await testApp.db.transaction(async (tx) => {
+      await new WriteBatch(tx).insert(plain(1)).insert(plain(2)).insert(plain(3)).run();
+      // the same text again, now after an entity's insert: other places, and places it had before
+      await new WriteBatch(tx)
+        .insert(message(subject, { n: 4 }))
+        .insert(plain(5))
+        .insert(plain(6))
+        .run();
+      await new WriteBatch(tx).insert(plain(7)).insert(plain(8)).run();
+    });
+    const rows: Array<{ n: number }> = await testApp.db.query(
+      "SELECT (payload->>'n')::int AS n FROM outbox WHERE subject_id = $1 ORDER BY 1",
+      [subject],
+    );
+    expect(rows.map((row) => row.n)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+
   it('writes nothing when one part fails, even a check made at the end of the statement (a foreign key)', async () => {
     const subject = randomUUID();
     await expect(

@@ -23,8 +23,8 @@ export interface PlainInsert {
 /** A row an event's one statement adds. */
 export type PendingInsert<T extends ObjectLiteral = ObjectLiteral> = EntityInsert<T> | PlainInsert;
 
-/** Texts with their parameters renumbered, by offset and text: a write path sends the same few shapes. */
-const renumberedTexts = new Map<string, string>();
+/** Texts with their parameters renumbered, by text, then offset: a write path sends the same few shapes. */
+const renumberedTexts = new Map<string, Map<number, string>>();
 
 /**
  * `sql` with each `$n` moved on by `offset`: each part numbers its parameters from $1, and in
@@ -35,12 +35,17 @@ const renumberedTexts = new Map<string, string>();
  */
 function renumbered(sql: string, offset: number): string {
   if (offset === 0) return sql;
-  const key = `${offset}:${sql}`;
-  let text = renumberedTexts.get(key);
+  // keyed by the text itself: a fixed text (the case's update) keeps its hash, a joined key would be copied each time
+  let byOffset = renumberedTexts.get(sql);
+  if (byOffset === undefined) {
+    if (renumberedTexts.size >= 500) renumberedTexts.clear();
+    byOffset = new Map();
+    renumberedTexts.set(sql, byOffset);
+  }
+  let text = byOffset.get(offset);
   if (text === undefined) {
     text = sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
-    if (renumberedTexts.size >= 500) renumberedTexts.clear();
-    renumberedTexts.set(key, text);
+    byOffset.set(offset, text);
   }
   return text;
 }

@@ -68,6 +68,7 @@ import { LookupCodeIssuer } from './tracking/lookup-code.service';
 import { buildTracking } from './tracking/tracking.services';
 import { UnitRepository } from './units/unit.repository';
 import { UnitService } from './units/unit.service';
+import { UnitDirectory } from './units/unit-directory';
 import { UserRepository } from './users/user.repository';
 import { UserService } from './users/user.service';
 import { EventLog } from './workflows/event-log.repository';
@@ -93,6 +94,9 @@ function buildFoundation(deps: {
   const calendar = deps.calendar ?? (() => calendarCache.current());
   // who is calling, kept between requests while the database's change notices arrive (ActorCache)
   const actorCache = new ActorCache(clock);
+  const unitRepository = new UnitRepository(db, actorCache);
+  // the units, kept in memory for the hot reads of a case while their change notices arrive (UnitDirectory)
+  const unitDirectory = new UnitDirectory(() => unitRepository.keptUnits());
   // the audit trail's keys (AUDIT_KEY): the one event log links every chain with them
   const auditKeys = new AuditKeys(config.auditKey);
   // pg-boss on the app's database: the write path queues timer jobs in its own transactions
@@ -118,7 +122,8 @@ function buildFoundation(deps: {
     calendarCache,
     calendar,
     actorCache,
-    unitRepository: new UnitRepository(db, actorCache),
+    unitRepository,
+    unitDirectory,
     userRepository: new UserRepository(db, actorCache),
     auditKeys,
     eventLog: new EventLog(auditKeys.chainKey),
@@ -171,7 +176,7 @@ function buildCases(f: Foundation) {
   const { db, transactions, clock, calendar, cipher, timers } = f;
   const units = f.unitRepository;
   const users = f.userRepository;
-  const caseRepository = new CaseRepository(db, f.eventLog);
+  const caseRepository = new CaseRepository(db, f.eventLog, f.unitDirectory);
   const partyMatching = new PartyMatchingRepository(db);
   const oneForum = new OneForum({ partyMatching, units, cases: caseRepository });
   const mediationRecords = new MediationRecordRepository(db);
@@ -422,6 +427,7 @@ export function buildServices(deps: {
     cipher: f.cipher,
     calendar: f.calendar,
     calendarCache: f.calendarCache,
+    unitDirectory: f.unitDirectory,
     jobs: f.jobs,
     timers: f.timers,
     outbox: f.outbox,

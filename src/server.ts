@@ -197,8 +197,10 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   // who is calling, and the official calendar, kept in memory while the database's change notices arrive
   parts.add(() => services.calendarCache.stop());
   parts.add(() => services.actorCache.stop());
+  parts.add(() => services.unitDirectory.stop());
   await parts.next(async () => {
     await services.actorCache.listen(databaseUrl, logger);
+    await services.unitDirectory.listen(databaseUrl, logger);
     await services.calendarCache.start(databaseUrl, logger);
   });
   // the background worker (outbox → mail, deadline timers, digests): after the migrations

@@ -1,3 +1,4 @@
+import type { UnitDirectory } from '../units/unit-directory';
 import type { EventLog } from '../workflows/event-log.repository';
 import { CaseRepository } from './case.repository';
 import type { CaseService } from './case.service';
@@ -12,6 +13,8 @@ export function buildCaseGroups(deps: {
   /** The app's data source, as the group and case repositories take it. */
   db: ConstructorParameters<typeof CaseGroupRepository>[0] & ConstructorParameters<typeof CaseRepository>[0];
   eventLog: EventLog;
+  /** The units kept in memory, as the app's other case repository has them. */
+  unitDirectory?: UnitDirectory;
   cases: CaseService;
   caseWorkflow: CaseWorkflowService;
   oneForum: OneForum;
@@ -19,7 +22,7 @@ export function buildCaseGroups(deps: {
   const caseGroups = new CaseGroupService({
     groups: new CaseGroupRepository(deps.db),
     cases: deps.cases,
-    caseRepository: new CaseRepository(deps.db, deps.eventLog),
+    caseRepository: new CaseRepository(deps.db, deps.eventLog, deps.unitDirectory),
     workflow: deps.caseWorkflow,
     oneForum: deps.oneForum,
   });

@@ -4,6 +4,7 @@ import { runPrepared } from '../shared/db/prepared';
 import type { Statement } from '../shared/db/transactions';
 import { type PendingInsert, WriteBatch } from '../shared/db/write-batch';
 import type { Unit } from '../units/unit.entity';
+import { type KeptUnit, keptUnitsByIdsSql, type UnitDirectory } from '../units/unit-directory';
 import type { User } from '../users/user.entity';
 import type { ChainHead, ChainVerification } from '../workflows/event-chain';
 import type { EventLog, NewWorkflowEvent } from '../workflows/event-log.repository';
@@ -16,11 +17,14 @@ import {
   caseEventUpdateSql,
   caseEventValues,
   caseFromRow,
-  forViewSql,
-  lockForEventSql,
+  forViewRead,
+  type HotRead,
+  lockForEventRead,
   rowOfJson,
+  unitIdsOf,
   viewOfSql,
-  withAccessSql,
+  withAccessRead,
+  withKeptUnits,
 } from './case-row';
 import { insertingCasesBeforeTheirParties, writeMissingSearchRows } from './case-search.repository';
 import { type TimerRow, timersFromJson } from './case-timers';
@@ -118,13 +122,42 @@ function withAccess(row: Case, raw: AccessRow): CaseWithAccess {
  * (`party-matching.repository.ts`).
  */
 export class CaseRepository {
+  /** `units`: the units kept in memory, which the hot reads then leave out (`HotRead`). */
   constructor(
     private readonly db: DataSource,
     private readonly log: EventLog,
+    private readonly units?: UnitDirectory,
   ) {}
 
   private manager(tx?: EntityManager) {
     return tx ?? this.db.manager;
+  }
+
+  /** A hot read's statement: without its units while this process keeps them. */
+  private textOf(read: HotRead): string {
+    return this.units?.kept() ? read.unitsKept : read.withUnits;
+  }
+
+  /**
+   * A hot read's row (from `rowOfJson`) with its units' columns: as read, or from the units
+   * kept, or — a unit not kept (created since they were read) or none kept any longer —
+   * from `units` in the same transaction.
+   */
+  private async withUnits(
+    manager: EntityManager,
+    read: HotRead,
+    raw: Record<string, unknown>,
+  ): Promise<Record<string, unknown>> {
+    if ('access_paths' in raw) return raw;
+    const ids = unitIdsOf(raw, read.units);
+    let units = this.units?.kept();
+    if (!units || ids.some((id) => !units?.has(id))) {
+      if (units) this.units?.missed();
+      const { rows } = await runPrepared<KeptUnit>(manager, keptUnitsByIdsSql, [ids]);
+      units = new Map(rows.map((unit) => [unit.id, unit]));
+    }
+    withKeptUnits(raw, units, read.units);
+    return raw;
   }
 
   findById(id: string, tx?: EntityManager): Promise<Case | null> {
@@ -149,9 +182,12 @@ export class CaseRepository {
    * read and every event asks this first (the route guard), so it is one query, not two.
    */
   async findWithAccess(id: string, tx?: EntityManager): Promise<CaseWithAccess | null> {
-    const { rows } = await runPrepared(this.manager(tx), withAccessSql, [id]);
-    const raw = rowOfJson(rows[0]);
-    return raw ? withAccess(caseFromRow(raw), raw as unknown as AccessRow) : null;
+    const manager = this.manager(tx);
+    const { rows } = await runPrepared(manager, this.textOf(withAccessRead), [id]);
+    const read = rowOfJson(rows[0]);
+    if (!read) return null;
+    const raw = await this.withUnits(manager, withAccessRead, read);
+    return withAccess(caseFromRow(raw), raw as unknown as AccessRow);
   }
 
   /**
@@ -164,13 +200,13 @@ export class CaseRepository {
    * (a named statement, mapped without TypeORM: `case-row.ts`).
    */
   async lockForEvent(id: string, tx: EntityManager): Promise<LockedForEvent | null> {
-    const { rows } = await runPrepared(tx, lockForEventSql, [id]);
+    const { rows } = await runPrepared(tx, this.textOf(lockForEventRead), [id]);
     return this.lockedForEvent(tx, id, rows);
   }
 
   /** `lockForEvent`'s statement, for a transaction that sends it with its BEGIN (`Transactions.runBracketed`). */
   lockForEventStatement(id: string): Statement {
-    return { text: lockForEventSql, values: [id] };
+    return { text: this.textOf(lockForEventRead), values: [id] };
   }
 
   /** The locked case of `lockForEventStatement`'s rows (null: no such case). */
@@ -179,8 +215,9 @@ export class CaseRepository {
     id: string,
     rows: Record<string, unknown>[],
   ): Promise<LockedForEvent | null> {
-    const raw = rowOfJson(rows[0]);
-    if (!raw) return null;
+    const read = rowOfJson(rows[0]);
+    if (!read) return null;
+    const raw = await this.withUnits(tx, lockForEventRead, read);
     const row = caseFromRow(raw);
     const head = await this.log.headAfterLock(tx, 'case', id, {
       head: raw.chain_head as ChainHead | null,
@@ -200,9 +237,12 @@ export class CaseRepository {
    * parties), in one round trip: the case read of `GET /api/v1/cases/:id`.
    */
   async findForView(id: string): Promise<(CaseWithAccess & { view: CaseView }) | null> {
-    const { rows } = await runPrepared(this.manager(), forViewSql, [id]);
-    const raw = rowOfJson(rows[0]);
-    return raw ? { ...withAccess(caseFromRow(raw), raw as unknown as AccessRow), view: caseView(raw) } : null;
+    const manager = this.manager();
+    const { rows } = await runPrepared(manager, this.textOf(forViewRead), [id]);
+    const read = rowOfJson(rows[0]);
+    if (!read) return null;
+    const raw = await this.withUnits(manager, forViewRead, read);
+    return { ...withAccess(caseFromRow(raw), raw as unknown as AccessRow), view: caseView(raw) };
   }
 
   /** What a case's body shows besides its own row (units, mediator, masked parties): one query. */

@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { Grid } from './grid.entity';
 import { Unit } from './unit.entity';
+import { type KeptUnit, keptUnitColumnsSql } from './unit-directory';
 
 /** The only code that queries units and grid blocks. */
 export class UnitRepository {
@@ -12,6 +13,11 @@ export class UnitRepository {
 
   private manager(tx?: EntityManager) {
     return tx ?? this.db.manager;
+  }
+
+  /** Every unit as the hot reads of a case show it (`UnitDirectory`). */
+  keptUnits(): Promise<KeptUnit[]> {
+    return this.manager().query(`SELECT ${keptUnitColumnsSql} FROM units u`);
   }
 
   findById(id: string, tx?: EntityManager): Promise<Unit | null> {

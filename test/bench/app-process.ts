@@ -3,7 +3,7 @@ import http from 'node:http';
 import express from 'express';
 import { Pool } from 'pg';
 import { loadConfig } from '../../config/environment';
-import { forViewSql } from '../../src/cases/case-row';
+import { forViewRead } from '../../src/cases/case-row';
 import { startServer } from '../../src/server';
 import { createLogger } from '../../src/shared/logger';
 
@@ -12,7 +12,7 @@ import { createLogger } from '../../src/shared/logger';
  * generator does not share its event loop and its RSS is its own: `startServer` as
  * `npm start` runs it (DATABASE_URL, PORT 0, LOG_LEVEL silent), plus, on a second port of
  * the same process, the case page's two baselines: a bare Express "hello", and the page's floor —
- * bare Express and node-postgres answering the page's own read of the case (`forViewSql`, a
+ * bare Express and node-postgres answering the page's own read of the case (`forViewRead.withUnits`: with its units, a
  * named statement, ten connections as the app's pool has) with no middleware, policy or
  * presentation: what the page would cost on this machine if the app did nothing but read.
  */
@@ -35,7 +35,7 @@ async function main() {
   floorPool.on('error', () => undefined);
   hello.get('/case/:id', (req, res, next) => {
     floorPool
-      .query({ name: 'page-floor', text: forViewSql, values: [req.params.id] })
+      .query({ name: 'page-floor', text: forViewRead.withUnits, values: [req.params.id] })
       .then(({ rows }) => res.json(rows[0]?.r ?? null), next);
   });
   const helloServer = http.createServer(hello);

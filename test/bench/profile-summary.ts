@@ -6,10 +6,12 @@ import fs from 'node:fs';
  * self time by package or `src/` folder, self time by function, and the inclusive time of
  * the app's own functions (`dist/src`), each as a share of the busy (not idle) time.
  *
- *   npx node dist/test/bench/profile-summary.js DIR/CPU….cpuprofile [top=40] [lastSeconds]
+ *   npx node dist/test/bench/profile-summary.js DIR/CPU….cpuprofile [top=40] [lastSeconds] [butTheLast]
  *
  * `lastSeconds` keeps only the profile's last seconds: the load phases, without the app's
- * start-up and its deadline sweep (the bench's log says how long the phases took).
+ * start-up and its deadline sweep (the bench's log says how long the phases took);
+ * `butTheLast` leaves out that many seconds at the very end, so that one phase can be taken
+ * alone (the case page's, without the "hello" and floor phases after it).
  */
 
 interface ProfileNode {
@@ -24,11 +26,12 @@ interface Profile {
 }
 
 function main() {
-  const [file, topArg, lastArg] = process.argv.slice(2);
-  if (!file) throw new Error('usage: profile-summary FILE.cpuprofile [top] [lastSeconds]');
+  const [file, topArg, lastArg, skipArg] = process.argv.slice(2);
+  if (!file)
+    throw new Error('usage: profile-summary FILE.cpuprofile [top] [lastSeconds] [butTheLastSeconds]');
   const top = Number(topArg ?? 40);
   const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as Profile;
-  const { samples, deltas } = window(profile, Number(lastArg ?? 0));
+  const { samples, deltas } = window(profile, Number(lastArg ?? 0), Number(skipArg ?? 0));
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parentOf = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
@@ -73,16 +76,21 @@ function main() {
   print('inclusive time of our own functions (dist/src)', inclusive);
 }
 
-function window(profile: Profile, lastSeconds: number): { samples: number[]; deltas: number[] } {
+function window(
+  profile: Profile,
+  lastSeconds: number,
+  skipSeconds: number,
+): { samples: number[]; deltas: number[] } {
   if (!(lastSeconds > 0)) return { samples: profile.samples, deltas: profile.timeDeltas };
   const end = profile.timeDeltas.reduce((sum, delta) => sum + delta, 0);
   const from = end - lastSeconds * 1e6;
+  const to = end - Math.max(0, skipSeconds) * 1e6;
   const samples: number[] = [];
   const deltas: number[] = [];
   let at = 0;
   profile.samples.forEach((id, index) => {
     at += profile.timeDeltas[index];
-    if (at >= from) {
+    if (at >= from && at <= to) {
       samples.push(id);
       deltas.push(profile.timeDeltas[index]);
     }

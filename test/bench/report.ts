@@ -76,7 +76,7 @@ export interface BenchReport {
   helloRps: number;
   /**
    * The page's floor: bare Express and node-postgres answering the page's own read of the case
-   * (`forViewSql`) on the same 2,000 cases, same process, no middleware (absent in runs before
+   * (`forViewRead.withUnits`) on the same 2,000 cases, same process, no middleware (absent in runs before
    * issue 22's fourth round).
    */
   pageFloorRps?: number;

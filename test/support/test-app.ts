@@ -96,12 +96,15 @@ export async function startTestApp(
   await services.chainKeying.ensureKeyed();
   // as the server runs it: who is calling kept in memory, the database's change notices keeping it true
   await services.actorCache.listen(url, logger);
+  // and the units the hot reads of a case name, kept true the same way
+  await services.unitDirectory.listen(url, logger);
   // the official calendar read from the table, kept true by its change notices
   await services.calendarCache.start(url, logger);
   const app = createApp({ config, db, logger, i18n, services, clock });
   const closeAll = async () => {
     await reads?.close();
     await services.actorCache.stop();
+    await services.unitDirectory.stop();
     await services.calendarCache.stop();
     await close();
   };

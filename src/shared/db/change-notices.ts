@@ -9,8 +9,8 @@ export interface ChangeNoticeHandlers {
   applicationName: string;
   /** Prefix of its log lines, and what happens meanwhile (e.g. "reading every request from the database"). */
   logAs: { name: string; meanwhile: string };
-  /** A notice arrived: something the process keeps may have changed. */
-  onNotice(): void;
+  /** A notice arrived: something the process keeps may have changed (`payload`: what its trigger said). */
+  onNotice(payload: string): void;
   /** Listening (again): whatever changed while not listening was not seen. */
   onListening(): Promise<void> | void;
   /** The connection was lost: notices may be missed until it is back. */
@@ -67,7 +67,7 @@ export class ChangeNoticeListener {
     };
     try {
       await client.connect();
-      client.on('notification', () => this.handlers.onNotice());
+      client.on('notification', (notice) => this.handlers.onNotice(notice.payload ?? ''));
       client.on('error', lost);
       client.on('end', () => lost());
       await client.query(`LISTEN ${this.handlers.channel}`);

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { HostStalls } from './background-work';
+import type { CpuSplit } from './cpu-split';
 import type { MailBenchResult } from './mail';
 
 /** The figures of one run, as written to the JSON file (the keys of issue 8 and more). */
@@ -80,6 +81,12 @@ export interface BenchReport {
    * issue 22's fourth round).
    */
   pageFloorRps?: number;
+  /**
+   * CPU milliseconds per request over the 8-client events phase and the case page's phase: the
+   * app's process, PostgreSQL's (null: its server is not on this machine), the load generator's,
+   * and how many cores the three kept busy (`cpu-split.ts`; absent in runs before issue 22's fifth round).
+   */
+  cpuPerRequest?: { events8: CpuSplit | null; page: CpuSplit | null };
   pageLatencyP99Ms: number;
   importSeconds: number;
   importRows: number;
@@ -98,6 +105,34 @@ export interface BenchReport {
 }
 
 const round1 = (value: number) => Math.round(value * 10) / 10;
+
+/**
+ * Where a phase's CPU went per request, and the rate that the three processes' sum allows on
+ * this machine's cores, as one table row (none when not measured).
+ */
+function cpuRow(
+  title: string,
+  report: Pick<BenchReport, 'cpus'>,
+  split: CpuSplit | null | undefined,
+): Array<[string, string]> {
+  if (!split) return [];
+  const ms = (value: number | null) => (value === null ? 'not measured' : `${value.toFixed(2)} ms`);
+  const sum =
+    split.appMs === null || split.postgresMs === null
+      ? null
+      : split.appMs + split.postgresMs + split.loadgenMs;
+  const bound =
+    sum === null
+      ? ''
+      : `; ${sum.toFixed(2)} ms in all: at most ≈ ${Math.round((report.cpus * 1000) / sum)}/s on ${report.cpus} cores`;
+  const busy = split.busyCores === null ? '' : `; ${split.busyCores} cores busy`;
+  return [
+    [
+      title,
+      `app ${ms(split.appMs)}, PostgreSQL ${ms(split.postgresMs)}, load generator ${ms(split.loadgenMs)}${bound}${busy}`,
+    ],
+  ];
+}
 
 /** The paced phase's slow events, and what PostgreSQL ran by itself meanwhile, as one table row. */
 function pacedStallsRow(stalls: NonNullable<BenchReport['eventPacedStalls']>): [string, string] {
@@ -241,6 +276,11 @@ export function markdown(report: BenchReport): string {
       `${fmt(report.eventLatencyMs.paced8)} ms`,
     ],
     ...(report.eventPacedStalls ? [pacedStallsRow(report.eventPacedStalls)] : []),
+    ...cpuRow(
+      `…CPU per event at ${report.clients} clients (cpuPerRequest.events8)`,
+      report,
+      report.cpuPerRequest?.events8,
+    ),
     [
       'case list with filters, workstation mediator p50/p95 (listP95Ms)',
       `${report.listP50Ms} / ${report.listP95Ms} ms`,
@@ -270,6 +310,7 @@ export function markdown(report: BenchReport): string {
             `${report.pageFloorRps} req/s (${(report.pageFloorRps / report.helloRps).toFixed(2)}× hello; the page is ${(report.pageRps / report.pageFloorRps).toFixed(2)}× its floor)`,
           ] as [string, string],
         ]),
+    ...cpuRow('…CPU per case page (cpuPerRequest.page)', report, report.cpuPerRequest?.page),
     [`historic import, ${report.importRows} rows (importSeconds)`, `${report.importSeconds} s`],
     [
       'mails/s, one process, SMTP answering in 4 s (mailPerSecond)',

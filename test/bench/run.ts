@@ -29,6 +29,7 @@ import {
   searchTriggers,
 } from './cases';
 import { buildCity } from './city';
+import { type CpuSplit, cpuCounters, cpuSplitBetween, postmasterPidOf } from './cpu-split';
 import { historicCsv, historicRows } from './import-csv';
 import { closedLoop, type LoadResult, pacedLoop, request, requestJson, stallsOf } from './load';
 import { measureMail } from './mail';
@@ -303,6 +304,9 @@ async function main() {
     // were partly the sweep's; what is measured here is the app in its steady state.
     await phase("the app's start-up deadline sweep", () => startUpSweepDone(server.appUrl));
     const base = app.url;
+    // whose CPU each request costs (cpuPerRequest): the app's process, PostgreSQL's, this one's
+    const pids = { app: app.child.pid, postmaster: await postmasterPidOf(server.appUrl) };
+    const cpuPerRequest: { events8: CpuSplit | null; page: CpuSplit | null } = { events8: null, page: null };
     const login = async (username: string) =>
       (
         await requestJson<{ token: string }>(`${base}/api/v1/auth/login`, {
@@ -389,8 +393,14 @@ async function main() {
     if (options.phases.has('events')) {
       for (const id of ids) await refresh(id);
       events.c1 = await phase('events, 1 client', () => closedLoop(1, options.seconds, logSession(sets.c1)));
+      const cpuBefore = cpuCounters(pids);
       events.c8 = await phase(`events, ${options.clients} clients`, () =>
         closedLoop(options.clients, options.seconds, logSession(sets.c8)),
+      );
+      cpuPerRequest.events8 = cpuSplitBetween(
+        cpuBefore,
+        cpuCounters(pids),
+        events.c8.requests + events.c8.errors,
       );
       events.c32 = await phase('events, 32 clients', () =>
         closedLoop(32, options.seconds, logSession(sets.c32)),
@@ -482,7 +492,8 @@ async function main() {
 
     // the case page against a bare "hello", same process, same connections
     let nextPage = 0;
-    const noLoad = { requests: { average: NaN }, latency: { p99: NaN }, non2xx: 0 };
+    const noLoad = { requests: { average: NaN, total: 0 }, latency: { p99: NaN }, non2xx: 0 };
+    const pageCpuBefore = cpuCounters(pids);
     const page = !options.phases.has('page')
       ? noLoad
       : await phase('case page (autocannon)', () =>
@@ -502,6 +513,8 @@ async function main() {
             ],
           }),
         );
+    if (options.phases.has('page'))
+      cpuPerRequest.page = cpuSplitBetween(pageCpuBefore, cpuCounters(pids), page.requests.total);
     const hello = !options.phases.has('hello')
       ? noLoad
       : await phase('bare hello (autocannon)', () =>
@@ -605,6 +618,7 @@ async function main() {
       pageRps: round(page.requests.average),
       helloRps: round(hello.requests.average),
       pageFloorRps: round(floor.requests.average),
+      cpuPerRequest,
       pageLatencyP99Ms: page.latency.p99,
       importSeconds,
       importRows: historicRows,

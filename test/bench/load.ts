@@ -55,6 +55,8 @@ export interface TimedRequest {
   client: number;
   dueMs: number;
   latencyMs: number;
+  /** How late it left this process: its own event loop's delay (a GC pause, a busy turn), not the server's. */
+  sentLateMs: number;
 }
 
 export interface LoadResult {
@@ -141,11 +143,12 @@ export async function pacedLoop(
         if (scheduled >= end) break;
         const wait = scheduled - performance.now();
         if (wait > 0) await sleep(wait);
+        const sentLateMs = performance.now() - scheduled;
         const ok = await operation(client).catch(() => false);
         if (ok) {
           const latencyMs = performance.now() - scheduled;
           latencies.push(latencyMs);
-          timeline.push({ client, dueMs: scheduled - started, latencyMs });
+          timeline.push({ client, dueMs: scheduled - started, latencyMs, sentLateMs });
         } else errors++;
       }
     }),
@@ -165,7 +168,14 @@ export function stallsOf(
   clients: number,
   slowMs: number,
   gapMs = 50,
-): { slow: number; stalls: number; shared: number; longestMs: number; worstMs: number } {
+): {
+  slow: number;
+  stalls: number;
+  shared: number;
+  longestMs: number;
+  worstMs: number;
+  sentLate: number;
+} {
   const slow = timeline.filter((request) => request.latencyMs > slowMs).sort((a, b) => a.dueMs - b.dueMs);
   const groups: TimedRequest[][] = [];
   for (const request of slow) {
@@ -186,5 +196,7 @@ export function stallsOf(
     shared,
     longestMs: Math.round(Math.max(0, ...groups.map(spanOf))),
     worstMs: Math.round(Math.max(0, ...slow.map((request) => request.latencyMs))),
+    // slow before they were sent: the load generator's own delay, whatever the app did
+    sentLate: slow.filter((request) => request.sentLateMs > slowMs).length,
   };
 }

@@ -66,6 +66,14 @@ export async function startBenchServer(log: (line: string) => void): Promise<Ben
   });
   // a bulk load of a million cases writes several GB of WAL: fewer forced checkpoints
   await adminQuery(embedded.adminUrl, `ALTER SYSTEM SET max_wal_size = '8GB'`);
+  // for investigating: BENCH_POSTGRES_SETTINGS="wal_compression=lz4,autovacuum=off" (reloadable settings only)
+  for (const setting of (process.env.BENCH_POSTGRES_SETTINGS ?? '').split(',').filter(Boolean)) {
+    const [name, value] = setting.split('=');
+    if (!/^[a-z_.]+$/.test(name ?? '') || value === undefined)
+      throw new Error(`BENCH_POSTGRES_SETTINGS: ${setting}?`);
+    await adminQuery(embedded.adminUrl, `ALTER SYSTEM SET ${name} = '${value.replaceAll("'", "''")}'`);
+    log(`PostgreSQL setting ${name} = ${value}`);
+  }
   await adminQuery(embedded.adminUrl, 'SELECT pg_reload_conf()');
   await adminQuery(embedded.adminUrl, 'CREATE DATABASE gm_pgbench');
   log(`embedded PostgreSQL started in ${dir}`);

@@ -12,6 +12,8 @@ export interface BenchReport {
   memoryGb: number;
   node: string;
   postgres: string;
+  /** Settings given through BENCH_POSTGRES_SETTINGS (a diagnostic run; absent normally). */
+  postgresSettings?: string;
   database: 'embedded' | 'external';
   cases: number;
   clients: number;
@@ -47,6 +49,13 @@ export interface BenchReport {
     shared: number;
     longestMs: number;
     worstMs: number;
+    /**
+     * Of the slow events, those that left the load generator over `slowOverMs` late (its own
+     * pause, not the app's), and its event loop's delay over the phase (absent in runs before
+     * issue 22's fifth round).
+     */
+    sentLate?: number;
+    loadgenLoopDelayMs?: { p99: number; max: number };
     autovacuum: string[];
     autoanalyze: string[];
     checkpoints: number;
@@ -146,6 +155,10 @@ function pacedStallsRow(stalls: NonNullable<BenchReport['eventPacedStalls']>): [
         ? `${stalls.walFilesAdded} new WAL file(s)`
         : '',
   ].filter(Boolean);
+  if (stalls.sentLate !== undefined && stalls.loadgenLoopDelayMs)
+    background.push(
+      `${stalls.sentLate} of the slow events left the load generator late (its event loop's delay p99 ${stalls.loadgenLoopDelayMs.p99} ms, max ${stalls.loadgenLoopDelayMs.max} ms)`,
+    );
   if (stalls.host)
     background.push(
       `the machine waited on I/O ${stalls.host.ioSomeMs} ms (every task ${stalls.host.ioFullMs} ms), ${stalls.host.stealMs} CPU ms stolen`,
@@ -249,7 +262,10 @@ const mark = (met: boolean | null) => (met === null ? 'n/a' : met ? 'met' : '**n
 export function markdown(report: BenchReport): string {
   const rows: Array<[string, string]> = [
     ['machine', `${report.cpus} CPUs (${report.cpuModel}), ${report.memoryGb} GB, Node ${report.node}`],
-    ['PostgreSQL', `${report.postgres} (${report.database})`],
+    [
+      'PostgreSQL',
+      `${report.postgres} (${report.database})${report.postgresSettings ? `, set for diagnosis: ${report.postgresSettings}` : ''}`,
+    ],
     [
       'city',
       `${report.city.units} units (${report.city.communities} workstations), ${report.city.grids} grid blocks, ${report.city.users} users`,

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
 import { demoPassword } from '../../src/demo/demo-accounts';
@@ -408,11 +409,19 @@ async function main() {
       pacedRate = Math.max(1, Math.round(events.c8.perSecond / 2));
       const before = await backgroundCounters(server.appUrl);
       const hostBefore = hostCounters();
+      // this process's own event loop meanwhile: a pause here makes every client late at once
+      const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+      loopDelay.enable();
       events.paced8 = await phase(`events at ${pacedRate}/s, ${options.clients} clients`, () =>
         pacedLoop(options.clients, options.seconds, pacedRate, logSession(sets.c8)),
       );
+      loopDelay.disable();
       pacedStalls = {
         ...stallsOf(events.paced8.timeline ?? [], options.clients, pacedSlowMs),
+        loadgenLoopDelayMs: {
+          p99: Math.round(loopDelay.percentile(99) / 1e5) / 10,
+          max: Math.round(loopDelay.max / 1e5) / 10,
+        },
         slowOverMs: pacedSlowMs,
         ...backgroundWorkBetween(before, await backgroundCounters(server.appUrl)),
         host: hostStallsBetween(hostBefore, hostCounters()),
@@ -575,6 +584,9 @@ async function main() {
       node: process.version,
       postgres,
       database: server.kind,
+      ...(process.env.BENCH_POSTGRES_SETTINGS
+        ? { postgresSettings: process.env.BENCH_POSTGRES_SETTINGS }
+        : {}),
       cases: options.cases,
       clients: options.clients,
       city: city.counts,

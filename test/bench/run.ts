@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
 import { demoPassword } from '../../src/demo/demo-accounts';
@@ -31,9 +31,11 @@ import {
 } from './cases';
 import { buildCity } from './city';
 import { type CpuSplit, cpuCounters, cpuSplitBetween, postmasterPidOf } from './cpu-split';
+import { logSession, refreshVersion } from './event-load';
 import { historicCsv, historicRows } from './import-csv';
-import { closedLoop, type LoadResult, pacedLoop, request, requestJson, stallsOf } from './load';
+import { closedLoop, type LoadResult, request, requestJson, stallsOf } from './load';
 import { measureMail } from './mail';
+import type { PacedAnswer, PacedWork } from './paced-worker';
 import { runPgbench } from './pgbench';
 import { startBenchServer } from './postgres';
 import { Rng } from './random';
@@ -129,6 +131,16 @@ function startNodeOptions(): string[] {
   };
   const flags = /\bnode((?:\s+--\S+)*)\s+dist\/src\/main\.js/.exec(packageJson.scripts.start)?.[1] ?? '';
   return flags.split(/\s+/).filter(Boolean);
+}
+
+/** The paced events phase, run in a worker thread (`paced-worker.ts`). */
+function pacedInWorker(work: PacedWork): Promise<PacedAnswer> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(path.join(__dirname, 'paced-worker.js'), { workerData: work });
+    worker.once('message', (answer: PacedAnswer) => resolve(answer));
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the paced load's thread exited with code ${code}`)));
+  });
 }
 
 function startApp(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string; helloUrl: string }> {
@@ -342,36 +354,18 @@ async function main() {
 
     // events: LOG_SESSION on the bench mediator's own cases, one case per client
     const versions = new Map<string, number>();
-    const refresh = async (id: string) => {
-      const body = await requestJson<{ version: number }>(`${base}/api/v1/cases/${id}`, {
-        token: tokens.mediator,
-      });
-      versions.set(id, body.version);
-    };
     let eventErrors = 0;
-    const logSession = (ids: string[]) => async (client: number) => {
-      const id = ids[client];
-      const answer = await request(`${base}/api/v1/cases/${id}/events`, {
-        method: 'POST',
-        token: tokens.mediator,
-        json: {
-          type: 'LOG_SESSION',
-          expectedVersion: versions.get(id),
-          kind: 'session',
-          heldAt: new Date().toISOString(),
-          minutes: '双方当事人到场，调解员听取陈述并释法说理，约定下次调解时间。',
-          place: '莘松居委人民调解室',
-        },
-      });
-      if (answer.status === 200) {
-        versions.set(id, (JSON.parse(answer.body) as { version: number }).version);
-        return true;
-      }
-      eventErrors++;
-      if (eventErrors <= 3) log(`event answered ${answer.status}: ${answer.body.slice(0, 200)}`);
-      await refresh(id);
-      return false;
+    const eventTarget = {
+      base,
+      token: tokens.mediator,
+      versions,
+      onRefused: (status: number, body: string) => {
+        eventErrors++;
+        if (eventErrors <= 3) log(`event answered ${status}: ${body.slice(0, 200)}`);
+      },
     };
+    const logSessionOn = (ids: string[]) => logSession(eventTarget, ids);
+    const refresh = (id: string) => refreshVersion(eventTarget, id);
     const ids = loaded.benchCaseIds;
     const sets = {
       c1: ids.slice(0, 1),
@@ -393,10 +387,12 @@ async function main() {
     let pacedStalls: BenchReport['eventPacedStalls'] = null;
     if (options.phases.has('events')) {
       for (const id of ids) await refresh(id);
-      events.c1 = await phase('events, 1 client', () => closedLoop(1, options.seconds, logSession(sets.c1)));
+      events.c1 = await phase('events, 1 client', () =>
+        closedLoop(1, options.seconds, logSessionOn(sets.c1)),
+      );
       const cpuBefore = cpuCounters(pids);
       events.c8 = await phase(`events, ${options.clients} clients`, () =>
-        closedLoop(options.clients, options.seconds, logSession(sets.c8)),
+        closedLoop(options.clients, options.seconds, logSessionOn(sets.c8)),
       );
       cpuPerRequest.events8 = cpuSplitBetween(
         cpuBefore,
@@ -404,24 +400,30 @@ async function main() {
         events.c8.requests + events.c8.errors,
       );
       events.c32 = await phase('events, 32 clients', () =>
-        closedLoop(32, options.seconds, logSession(sets.c32)),
+        closedLoop(32, options.seconds, logSessionOn(sets.c32)),
       );
       pacedRate = Math.max(1, Math.round(events.c8.perSecond / 2));
       const before = await backgroundCounters(server.appUrl);
       const hostBefore = hostCounters();
-      // this process's own event loop meanwhile: a pause here makes every client late at once
-      const loopDelay = monitorEventLoopDelay({ resolution: 5 });
-      loopDelay.enable();
-      events.paced8 = await phase(`events at ${pacedRate}/s, ${options.clients} clients`, () =>
-        pacedLoop(options.clients, options.seconds, pacedRate, logSession(sets.c8)),
+      // in a thread of its own, away from this one's heap (paced-worker.ts); its event loop's delay measured there
+      const paced = await phase(`events at ${pacedRate}/s, ${options.clients} clients`, () =>
+        pacedInWorker({
+          base,
+          token: tokens.mediator,
+          ids: sets.c8,
+          versions: Object.fromEntries(versions),
+          clients: options.clients,
+          seconds: options.seconds,
+          rate: pacedRate,
+        }),
       );
-      loopDelay.disable();
+      events.paced8 = paced.result;
+      for (const [id, version] of Object.entries(paced.versions)) versions.set(id, version);
+      for (const { status, body } of paced.refused) eventTarget.onRefused(status, body);
+      eventErrors += paced.refusedCount - paced.refused.length;
       pacedStalls = {
         ...stallsOf(events.paced8.timeline ?? [], options.clients, pacedSlowMs),
-        loadgenLoopDelayMs: {
-          p99: Math.round(loopDelay.percentile(99) / 1e5) / 10,
-          max: Math.round(loopDelay.max / 1e5) / 10,
-        },
+        loadgenLoopDelayMs: paced.loopDelayMs,
         slowOverMs: pacedSlowMs,
         ...backgroundWorkBetween(before, await backgroundCounters(server.appUrl)),
         host: hostStallsBetween(hostBefore, hostCounters()),

@@ -163,10 +163,12 @@ export class UiSession {
   /** Every page links the app's icon (else the browser asks for /favicon.ico, a 404 in its console), and it loads. */
   private iconChecked = false;
   async checkIcon(label: string): Promise<void> {
+    // read from the loaded page (checkPage waited for it); the timeout is only for a browser slowed by a busy
+    // machine (1 s failed once on CI with the link there), not for the link to appear
     const href = await this.page
       .locator('head link[rel="icon"]')
       .first()
-      .getAttribute('href', { timeout: 1000 })
+      .getAttribute('href', { timeout: 5000 })
       .catch(() => null);
     if (!href) {
       this.problems.push(`no icon linked on ${label} (${this.page.url()})`);

@@ -31,9 +31,9 @@ export const keptUnitsByIdsSql = `SELECT ${keptUnitColumnsSql} FROM units u WHER
  * `actors_changed` (payload `units`) at the commit of any UPDATE, DELETE or TRUNCATE, and
  * each app process LISTENs, drops what it keeps at once and reads the table again. A new
  * unit says nothing: a read that meets a unit not kept reads it from the database and has
- * the table read again. While the listening connection is down, or while the table is
- * being read again, nothing is kept (`kept()` is undefined) and the reads ask PostgreSQL
- * for their units as before. What the policy decides by (a unit's path) is therefore
+ * the table read again, the units kept answering meanwhile. While the listening connection
+ * is down, or after a notice until the table is read again, nothing is kept (`kept()` is
+ * undefined) and the reads ask PostgreSQL for their units as before. What the policy decides by (a unit's path) is therefore
  * exactly as fresh as the actor's own unit is in the ActorCache.
  */
 export class UnitDirectory {
@@ -75,12 +75,16 @@ export class UnitDirectory {
     const now = this.now();
     if (now - this.lastMissAt < 1000) return;
     this.lastMissAt = now;
-    this.readAgain();
+    // what is kept is still true (nothing said it changed): it answers meanwhile
+    this.readAgain({ keepMeanwhile: true });
   }
 
-  /** Drops what is kept (a change made through this process, or a notice) and reads the table again. */
-  readAgain(): void {
-    this.forget();
+  /**
+   * Reads the table again. After a notice (or a change made through this process) what is
+   * kept is dropped at once; after a miss it answers until the new read replaces it.
+   */
+  readAgain(options: { keepMeanwhile?: boolean } = {}): void {
+    if (!options.keepMeanwhile) this.forget();
     clearTimeout(this.retry);
     if (!this.notices.listening || this.reading) return;
     const generation = this.generation;
@@ -93,7 +97,7 @@ export class UnitDirectory {
       })
       .catch((error) => {
         this.logger?.warn({ err: error }, 'unit directory: reading the units failed; trying again shortly');
-        this.retry = setTimeout(() => this.readAgain(), this.retryMs);
+        this.retry = setTimeout(() => this.readAgain(options), this.retryMs);
         this.retry.unref();
       })
       .finally(() => {

@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { createLogger } from '../../src/shared/logger';
 import { UnitRepository } from '../../src/units/unit.repository';
 import { UnitDirectory } from '../../src/units/unit-directory';
-import { createDistrictTree } from '../support/factories';
+import { createDistrictTree, createUnit } from '../support/factories';
 import { waitFor } from '../support/mail';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -63,6 +63,19 @@ describe('the units kept in memory', () => {
     await elsewhere(`UPDATE units SET name_en = 'Renamed street' WHERE id = $1`, [tree.street.id]);
     const back = await waitFor('the units to be read again', () => directory.kept());
     expect(back.get(tree.street.id)?.nameEn).toBe('Renamed street');
+  });
+
+  it('meeting a unit it does not keep, it reads the table again and keeps answering meanwhile', async () => {
+    const before = await waitFor('the units to be read', () => directory.kept());
+    const added = await createUnit(testApp.db, { kind: 'community', parentId: tree.street.id });
+    expect(before.has(added.id)).toBe(false);
+    directory.missed();
+    // nothing said the units kept changed: they still answer while the table is read
+    expect(directory.kept()).toBe(before);
+    const after = await waitFor('the new unit to be kept', () =>
+      directory.kept()?.has(added.id) ? directory.kept() : undefined,
+    );
+    expect(after?.get(added.id)).toMatchObject({ kind: 'community', parentId: tree.street.id });
   });
 
   it('stops keeping anything when stopped', async () => {

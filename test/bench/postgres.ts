@@ -39,6 +39,10 @@ async function adminQuery(adminUrl: string, sql: string): Promise<void> {
 export async function startBenchServer(log: (line: string) => void): Promise<BenchServer> {
   const suffix = `${Date.now().toString(36)}${process.pid.toString(36)}`;
   const external = process.env.BENCH_DATABASE_URL;
+  if (external && process.env.BENCH_POSTGRES_SETTINGS)
+    throw new Error(
+      'BENCH_POSTGRES_SETTINGS is for the embedded server: set them on your own server yourself',
+    );
   if (external) {
     const appDb = `gm_bench_${suffix}`;
     const pgbenchDb = `gm_pgbench_${suffix}`;

@@ -44,6 +44,7 @@ import { WriteAnImportedCaseSearchRowOnceWithItsParties1764500200000 } from './1
 import { TakeEachSearchRowsScopesFromItsCase1764500210000 } from './1764500210000-TakeEachSearchRowsScopesFromItsCase';
 import { KeepNoPlannerStatisticsOfCaseTexts1764500300000 } from './1764500300000-KeepNoPlannerStatisticsOfCaseTexts';
 import { WalkUpTheUnitTreeForANewCasesScopes1764500310000 } from './1764500310000-WalkUpTheUnitTreeForANewCasesScopes';
+import { NotifyWhenCaseViewsChange1764600100000 } from './1764600100000-NotifyWhenCaseViewsChange';
 
 /**
  * Every migration, oldest first. Listed (not globbed) so that the app, the CLI and
@@ -96,4 +97,5 @@ export const migrations = [
   TakeEachSearchRowsScopesFromItsCase1764500210000,
   KeepNoPlannerStatisticsOfCaseTexts1764500300000,
   WalkUpTheUnitTreeForANewCasesScopes1764500310000,
+  NotifyWhenCaseViewsChange1764600100000,
 ];

@@ -24,6 +24,7 @@ import { buildCaseGroups } from './cases/case-group.services';
 import { CaseIntakeService } from './cases/case-intake.service';
 import { CaseListQueries } from './cases/case-list.queries';
 import { CaseRegistrationService } from './cases/case-registration.service';
+import { CaseViewCache } from './cases/case-view-cache';
 import { CaseWorkflowService } from './cases/case-workflow.service';
 import { MediationRecordRepository } from './cases/mediation-record.repository';
 import { OneForum } from './cases/one-forum';
@@ -97,13 +98,15 @@ function buildFoundation(deps: {
   const unitRepository = new UnitRepository(db, actorCache);
   // the units, kept in memory for the hot reads of a case while their change notices arrive (UnitDirectory)
   const unitDirectory = new UnitDirectory(() => unitRepository.keptUnits());
+  // the cases last shown, kept in memory for the case page while their change notices arrive (CaseViewCache)
+  const caseViews = new CaseViewCache();
   // the audit trail's keys (AUDIT_KEY): the one event log links every chain with them
   const auditKeys = new AuditKeys(config.auditKey);
   // pg-boss on the app's database: the write path queues timer jobs in its own transactions
   const jobs = new JobQueue(JobQueue.connectionStringOf(db));
   const timers = new DeadlineTimerService({
     transactions,
-    timers: new DeadlineTimerRepository(db),
+    timers: new DeadlineTimerRepository(db, caseViews),
     jobs,
     clock,
     calendar,
@@ -124,6 +127,7 @@ function buildFoundation(deps: {
     actorCache,
     unitRepository,
     unitDirectory,
+    caseViews,
     userRepository: new UserRepository(db, actorCache),
     auditKeys,
     eventLog: new EventLog(auditKeys.chainKey),
@@ -176,7 +180,7 @@ function buildCases(f: Foundation) {
   const { db, transactions, clock, calendar, cipher, timers } = f;
   const units = f.unitRepository;
   const users = f.userRepository;
-  const caseRepository = new CaseRepository(db, f.eventLog, f.unitDirectory);
+  const caseRepository = new CaseRepository(db, f.eventLog, f.unitDirectory, f.caseViews);
   const partyMatching = new PartyMatchingRepository(db);
   const oneForum = new OneForum({ partyMatching, units, cases: caseRepository });
   const mediationRecords = new MediationRecordRepository(db);
@@ -316,7 +320,7 @@ function buildCaseDesk(
 function buildPetitions(f: Foundation, disputes: ReturnType<typeof buildCases>) {
   const { db, transactions, clock, calendar } = f;
   const units = f.unitRepository;
-  const petitionRepository = new PetitionRepository(db, f.eventLog, f.cipher);
+  const petitionRepository = new PetitionRepository(db, f.eventLog, f.cipher, f.caseViews);
   const petitions = new PetitionService({
     transactions,
     petitions: petitionRepository,
@@ -428,6 +432,7 @@ export function buildServices(deps: {
     calendar: f.calendar,
     calendarCache: f.calendarCache,
     unitDirectory: f.unitDirectory,
+    caseViews: f.caseViews,
     jobs: f.jobs,
     timers: f.timers,
     outbox: f.outbox,

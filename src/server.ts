@@ -198,9 +198,11 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   parts.add(() => services.calendarCache.stop());
   parts.add(() => services.actorCache.stop());
   parts.add(() => services.unitDirectory.stop());
+  parts.add(() => services.caseViews.stop());
   await parts.next(async () => {
     await services.actorCache.listen(databaseUrl, logger);
     await services.unitDirectory.listen(databaseUrl, logger);
+    await services.caseViews.listen(databaseUrl, logger);
     await services.calendarCache.start(databaseUrl, logger);
   });
   // the background worker (outbox → mail, deadline timers, digests): after the migrations

@@ -5,6 +5,7 @@ import type { CaseService } from './case.service';
 import { CaseGroupRepository } from './case-group.repository';
 import { CaseGroupService } from './case-group.service';
 import { CaseGroupPanel } from './case-group.view-model';
+import type { CaseViewCache } from './case-view-cache';
 import type { CaseWorkflowService } from './case-workflow.service';
 import type { OneForum } from './one-forum';
 
@@ -15,6 +16,8 @@ export function buildCaseGroups(deps: {
   eventLog: EventLog;
   /** The units kept in memory, as the app's other case repository has them. */
   unitDirectory?: UnitDirectory;
+  /** The cases last shown, kept in memory, which its writes mark as changing. */
+  caseViews?: CaseViewCache;
   cases: CaseService;
   caseWorkflow: CaseWorkflowService;
   oneForum: OneForum;
@@ -22,7 +25,7 @@ export function buildCaseGroups(deps: {
   const caseGroups = new CaseGroupService({
     groups: new CaseGroupRepository(deps.db),
     cases: deps.cases,
-    caseRepository: new CaseRepository(deps.db, deps.eventLog, deps.unitDirectory),
+    caseRepository: new CaseRepository(deps.db, deps.eventLog, deps.unitDirectory, deps.caseViews),
     workflow: deps.caseWorkflow,
     oneForum: deps.oneForum,
   });

@@ -36,6 +36,7 @@ import type { CaseEventStep, SteppedCaseEvent } from './case-event-step';
 import { CasePartyNotices } from './case-party-notices';
 import { assertAdmittedAsPeriodStands, stagePeriodToday } from './case-period';
 import type { CaseTimers } from './case-timers';
+import { caseViewNoticeAfterCommit } from './case-view-cache';
 import type { MediationRecordRepository } from './mediation-record.repository';
 import type { OneForum } from './one-forum';
 
@@ -163,14 +164,9 @@ export class CaseWorkflowService {
   ): Promise<AppliedCaseEvent> {
     if (!isUuid(caseId)) throw new NotFoundError();
     // BEGIN goes with the locked read, COMMIT with the event's writes: two round trips for a session logged
-    const plannedRead = this.appointments?.plannedRead(
-      caseId,
-      input.type,
-      'appointmentId' in input ? input.appointmentId : undefined,
-    );
-    const opening = [this.cases.lockForEventStatement(caseId), ...(plannedRead ? [plannedRead] : [])];
-    return this.transactions.runBracketed(opening, async (tx, bracket) => {
-      const planned = plannedRead ? bracket.results[1] : undefined;
+    const opening = this.openingOf(caseId, input);
+    return this.transactions.runBracketed(opening.statements, async (tx, bracket) => {
+      const planned = opening.planned ? bracket.results[1] : undefined;
       const locked = await this.cases.lockedForEvent(tx, caseId, bracket.rows);
       admitEvent(actor, locked, input.expectedVersion, (resource) =>
         policy.canSendCaseEvent(actor, input.type, resource),
@@ -234,7 +230,7 @@ export class CaseWorkflowService {
         changes,
         notices ? [...sideRecords, notices] : sideRecords,
       );
-      await bracket.commitWith(statement);
+      await bracket.commitWith(statement, [opening.notice]);
       const shownAsBefore =
         updated.holdingUnitId === row.holdingUnitId &&
         updated.registeredUnitId === row.registeredUnitId &&
@@ -246,6 +242,29 @@ export class CaseWorkflowService {
         ...(lookupCode ? { lookupCode } : {}),
       };
     });
+  }
+
+  /**
+   * What an event's transaction sends with its BEGIN: the case's locked read, the planned
+   * read of the appointment it concerns (if any: then second), and the setting by which the
+   * case's change notice (`CaseViewCache`) is said after the commit, not by the trigger inside it.
+   */
+  private openingOf(caseId: string, input: CaseEventInput) {
+    const plannedRead = this.appointments?.plannedRead(
+      caseId,
+      input.type,
+      'appointmentId' in input ? input.appointmentId : undefined,
+    );
+    const viewNotice = caseViewNoticeAfterCommit(caseId);
+    return {
+      statements: [
+        this.cases.lockForEventStatement(caseId),
+        ...(plannedRead ? [plannedRead] : []),
+        viewNotice.opening,
+      ],
+      planned: Boolean(plannedRead),
+      notice: viewNotice.notice,
+    };
   }
 
   /** The step object of an event on the locked case: the moment, the day, the rules and the period as it stands. */

@@ -28,6 +28,7 @@ import {
 } from './case-row';
 import { insertingCasesBeforeTheirParties, writeMissingSearchRows } from './case-search.repository';
 import { type TimerRow, timersFromJson } from './case-timers';
+import type { CaseViewCache } from './case-view-cache';
 import { Party } from './party.entity';
 
 /** One entry of a case's event log, named by its case. */
@@ -122,11 +123,16 @@ function withAccess(row: Case, raw: AccessRow): CaseWithAccess {
  * (`party-matching.repository.ts`).
  */
 export class CaseRepository {
-  /** `units`: the units kept in memory, which the hot reads then leave out (`HotRead`). */
+  /**
+   * `units`: the units kept in memory, which the hot reads then leave out (`HotRead`);
+   * `views`: the cases last shown, kept in memory (the case page's read), which this
+   * repository's writes mark as changing.
+   */
   constructor(
     private readonly db: DataSource,
     private readonly log: EventLog,
     private readonly units?: UnitDirectory,
+    private readonly views?: CaseViewCache,
   ) {}
 
   private manager(tx?: EntityManager) {
@@ -238,10 +244,13 @@ export class CaseRepository {
    */
   async findForView(id: string): Promise<(CaseWithAccess & { view: CaseView }) | null> {
     const manager = this.manager();
-    const { rows } = await runPrepared(manager, this.textOf(forViewRead), [id]);
-    const read = rowOfJson(rows[0]);
-    if (!read) return null;
-    const raw = await this.withUnits(manager, forViewRead, read);
+    const text = this.textOf(forViewRead);
+    const read = async () => rowOfJson((await runPrepared(manager, text, [id])).rows[0]);
+    // kept only as read without its units, which come from the units kept at every answer
+    const found =
+      this.views && text === forViewRead.unitsKept ? await this.views.lookup(id, read) : await read();
+    if (!found) return null;
+    const raw = await this.withUnits(manager, forViewRead, { ...found });
     return { ...withAccess(caseFromRow(raw), raw as unknown as AccessRow), view: caseView(raw) };
   }
 
@@ -277,6 +286,7 @@ export class CaseRepository {
   }
 
   saveCase(row: Partial<Case>, tx: EntityManager): Promise<Case> {
+    if (row.id) this.views?.writing(row.id);
     return tx.save(Case, tx.create(Case, row));
   }
 
@@ -297,6 +307,7 @@ export class CaseRepository {
   }
 
   async updateCase(id: string, changes: Partial<Case>, tx: EntityManager): Promise<void> {
+    this.views?.writing(id);
     await tx.update(Case, { id }, changes as object);
   }
 
@@ -315,6 +326,7 @@ export class CaseRepository {
    */
   appendEvent(event: NewCaseEvent, tx: EntityManager, head?: ChainHead | null): Promise<CaseEventRecord> {
     const { caseId, ...entry } = event;
+    this.views?.writing(caseId);
     return this.log.append(tx, 'case', caseId, entry, head);
   }
 
@@ -333,6 +345,7 @@ export class CaseRepository {
     alsoInsert: PendingInsert[],
   ): { record: CaseEventRecord; statement: Statement } {
     const { caseId, ...entry } = event;
+    this.views?.writing(caseId);
     const { record, sql, values } = this.log.linkedInsert('case', caseId, entry, head);
     const batch = new WriteBatch(tx)
       .sql(sql, values)

@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { PetitionResource, PetitionVisibility } from '../access/policy';
+import type { CaseViewCache } from '../cases/case-view-cache';
 import { Party } from '../cases/party.entity';
 import { identifierSearchOf } from '../cases/party-identifiers';
 import { partyKeySql } from '../cases/party-key';
@@ -36,6 +37,8 @@ export class PetitionRepository {
     private readonly db: DataSource,
     private readonly log: EventLog,
     private readonly cipher: Pick<PersonalDataCipher, 'hash'>,
+    /** The cases last shown, kept in memory: a link changes who may see the case. */
+    private readonly caseViews?: Pick<CaseViewCache, 'writing'>,
   ) {}
 
   private manager(tx?: EntityManager) {
@@ -230,6 +233,7 @@ export class PetitionRepository {
   }
 
   async linkCase(petitionId: string, caseId: string, tx: EntityManager): Promise<void> {
+    this.caseViews?.writing(caseId);
     await tx.query(
       'INSERT INTO petition_case_links (petition_id, case_id) VALUES ($1, $2) ON CONFLICT DO NOTHING',
       [petitionId, caseId],

@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { CaseDeadline } from '../cases/case.entity';
 import type { TimedSubjectType, TimerKey, TimerRow } from '../cases/case-timers';
+import type { CaseViewCache } from '../cases/case-view-cache';
 import type { PetitionDueDates } from '../petitions/petition.entity';
 import { runQuery } from '../shared/db/structured-query';
 import type { CaseOutcome } from '../workflows/case.machine';
@@ -51,7 +52,11 @@ const timerColumns = `subject_type AS "subjectType", subject_id AS "subjectId", 
  * (the write path's order too), so a timer and an event on its case never deadlock.
  */
 export class DeadlineTimerRepository {
-  constructor(private readonly db: DataSource) {}
+  /** `caseViews`: the cases last shown, kept in memory, which its writes to a case mark as changing. */
+  constructor(
+    private readonly db: DataSource,
+    private readonly caseViews?: Pick<CaseViewCache, 'writing'>,
+  ) {}
 
   /** Every timer of a subject, locked. */
   lockTimersOf(tx: EntityManager, subjectType: TimedSubjectType, subjectId: string): Promise<TimerRow[]> {
@@ -159,6 +164,7 @@ export class DeadlineTimerRepository {
     overdue: boolean,
   ): Promise<boolean> {
     const table = subjectType === 'case' ? 'cases' : 'petitions';
+    if (subjectType === 'case') this.caseViews?.writing(id);
     const { affected } = await runQuery(
       tx,
       `UPDATE ${table} SET overdue = $2 WHERE id = $1 AND overdue IS DISTINCT FROM $2`,
@@ -169,6 +175,7 @@ export class DeadlineTimerRepository {
 
   /** The case's stored reading, moved by a calendar change (lists and figures query these columns). */
   async setCaseDeadline(tx: EntityManager, id: string, deadline: CaseDeadline): Promise<void> {
+    this.caseViews?.writing(id);
     await tx.query('UPDATE cases SET deadline = $2, deadline_due = $3 WHERE id = $1', [
       id,
       deadline,

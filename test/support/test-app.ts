@@ -98,6 +98,7 @@ export async function startTestApp(
   await services.actorCache.listen(url, logger);
   // and the units the hot reads of a case name, kept true the same way
   await services.unitDirectory.listen(url, logger);
+  await services.caseViews.listen(url, logger);
   // the official calendar read from the table, kept true by its change notices
   await services.calendarCache.start(url, logger);
   const app = createApp({ config, db, logger, i18n, services, clock });
@@ -105,6 +106,7 @@ export async function startTestApp(
     await reads?.close();
     await services.actorCache.stop();
     await services.unitDirectory.stop();
+    await services.caseViews.stop();
     await services.calendarCache.stop();
     await close();
   };

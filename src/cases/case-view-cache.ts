@@ -1,0 +1,215 @@
+import { ChangeNoticeListener } from '../shared/db/change-notices';
+import type { ChangeNotice, Statement } from '../shared/db/transactions';
+import type { Logger } from '../shared/logger';
+
+/** The channel the triggers of migration NotifyWhenCaseViewsChange speak on: a case's id, or `*` for all. */
+export const caseViewsChangedChannel = 'case_views_changed';
+
+/**
+ * A workflow event's transaction notifies for its case after its commit, not inside it
+ * (`Transactions.runBracketed`): `opening` (sent with its BEGIN) tells the `cases` trigger
+ * not to, `notice` goes with `commitWith`.
+ */
+export function caseViewNoticeAfterCommit(caseId: string): { opening: Statement; notice: ChangeNotice } {
+  return {
+    opening: { text: "SELECT set_config('gm.case_view_notice_after_commit', $1, true)", values: [caseId] },
+    notice: { channel: caseViewsChangedChannel, payload: caseId },
+  };
+}
+
+/** A row as the case page's read answers it (`forViewRead.unitsKept`, through `rowOfJson`). */
+export type KeptCaseRow = Readonly<Record<string, unknown>>;
+
+/** A case kept, and until when (clock ms). */
+interface Entry {
+  row: KeptCaseRow;
+  until: number;
+}
+
+/** The reads of one case in flight: whether something changed the case meanwhile. */
+interface InFlight {
+  count: number;
+  changed: boolean;
+}
+
+/** This process's writes to one case not yet confirmed by their notice. */
+interface Writing {
+  count: number;
+  /** Clock time (ms) after which the mark lapses (a transaction rolled back sends no notice). */
+  until: number;
+}
+
+/** Deep-freezes a row's plain objects and arrays: one kept row answers many requests. */
+function frozen<T>(value: T): T {
+  if (value && typeof value === 'object' && !(value instanceof Date) && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) frozen(inner);
+  }
+  return value;
+}
+
+/**
+ * The cases this process last showed, kept in memory between requests: the case page's read
+ * (the row, its parties, its linked petitions' agents, its mediator's name; its units come
+ * from the `UnitDirectory` at every answer) without its round trip to PostgreSQL. That trip
+ * held the case page to the "floor" of bare Express reading the same row (0.11–0.18× of a
+ * "hello", issue 22); a kept case is answered without it.
+ *
+ * Kept true by the database, as `ActorCache` is: triggers on `cases`, `parties`,
+ * `petition_case_links`, `petitions` and `users` say NOTIFY `case_views_changed` with the
+ * case's id at the commit of whatever may change what is kept (every case event, sweep,
+ * correction by hand), and each app process LISTENs and forgets that case. While the
+ * listening connection is down nothing is kept: every read goes to the database.
+ *
+ * No read keeps what may already be old:
+ * - a read during which a notice for its case arrived is not kept (it may hold the old row);
+ * - this process's own writes mark the case before their commit (`writing`), and until the
+ *   notice of that commit arrives the case is read from the database and not kept: a user
+ *   who sent an event reads its outcome on the next request here, whenever the notice lands.
+ *
+ * At most `maxEntries` cases are kept; past that the longest kept goes first. A case is
+ * kept at most `maxAgeMs`: a notice that could not be said (the connection of a transaction
+ * that had committed dropped before its after-commit notice, `Transactions.runBracketed`)
+ * leaves another process's page old that long at most.
+ */
+export class CaseViewCache {
+  private readonly entries = new Map<string, Entry>();
+  private readonly inFlight = new Map<string, InFlight>();
+  private readonly writes = new Map<string, Writing>();
+  /** Moves on when everything is forgotten: a read that began before it is not kept. */
+  private generation = 0;
+  private readonly notices = new ChangeNoticeListener({
+    channel: caseViewsChangedChannel,
+    applicationName: 'grand-mediation case views',
+    logAs: { name: 'case view cache', meanwhile: 'reading every case from the database' },
+    onNotice: (payload) => this.changed(payload),
+    // whatever changed before now was not seen (nothing is kept while not listening)
+    onListening: () => this.forgetAll(),
+    onLost: () => this.forgetAll(),
+  });
+
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly options: { maxEntries: number; maxAgeMs: number; writeMarkMs: number } = {
+      maxEntries: 5_000,
+      maxAgeMs: 60_000,
+      writeMarkMs: 30_000,
+    },
+  ) {}
+
+  /** True while the database's change notices reach this process: only then is anything kept. */
+  get live(): boolean {
+    return this.notices.listening;
+  }
+
+  /** How many cases are kept (for the benchmark and the tests). */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /**
+   * The row of case `id`, kept when it is there, else from `read` (kept for next time when
+   * the cache is live and nothing changed the case meanwhile). No row (no such case) is not kept.
+   */
+  async lookup(
+    id: string,
+    read: () => Promise<Record<string, unknown> | undefined>,
+  ): Promise<KeptCaseRow | undefined> {
+    const writing = this.isWriting(id);
+    if (this.live && !writing) {
+      const kept = this.entries.get(id);
+      if (kept && kept.until > this.now()) return kept.row;
+    }
+    const generation = this.generation;
+    let flight = this.inFlight.get(id);
+    if (!flight) {
+      flight = { count: 0, changed: false };
+      this.inFlight.set(id, flight);
+    }
+    flight.count++;
+    let row: Record<string, unknown> | undefined;
+    try {
+      row = await read();
+    } finally {
+      flight.count--;
+      if (flight.count === 0) this.inFlight.delete(id);
+    }
+    if (!row || !this.live || generation !== this.generation || flight.changed || this.isWriting(id))
+      return row;
+    if (this.entries.size >= this.options.maxEntries) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+    this.entries.delete(id); // kept anew: last in the order of going
+    this.entries.set(id, { row: frozen(row), until: this.now() + this.options.maxAgeMs });
+    return row;
+  }
+
+  /**
+   * This process is about to change case `id` (called inside the writing transaction, before
+   * its commit): forgotten now, and neither answered from memory nor kept until the notice of
+   * that commit arrives (or the mark lapses: a transaction that rolled back sends none).
+   */
+  writing(id: string): void {
+    if (!this.live) return;
+    const until = this.now() + this.options.writeMarkMs;
+    // marks whose notice never came (rolled back), swept now and then
+    if (this.writes.size >= 1_000)
+      for (const [marked, { until: lapses }] of this.writes)
+        if (lapses <= until - this.options.writeMarkMs) this.writes.delete(marked);
+    const mark = this.writes.get(id);
+    if (mark) {
+      mark.count++;
+      mark.until = until;
+    } else this.writes.set(id, { count: 1, until });
+    this.forget(id);
+  }
+
+  /** Forgets every case kept. */
+  forgetAll(): void {
+    this.generation++;
+    this.entries.clear();
+  }
+
+  /**
+   * Starts listening for the database's change notices on a connection of its own; if it
+   * drops, the cache stops keeping anything and reconnects every few seconds.
+   */
+  listen(databaseUrl: string, logger: Logger, retryMs = 5000): Promise<void> {
+    return this.notices.start(databaseUrl, logger, retryMs);
+  }
+
+  /** Stops listening (and keeping anything). */
+  async stop(): Promise<void> {
+    await this.notices.stop();
+    this.forgetAll();
+    this.writes.clear();
+  }
+
+  /** A notice: case `payload` (or, `*`, any case) may have changed, by a commit of any process. */
+  private changed(payload: string): void {
+    if (payload === '*') {
+      this.forgetAll();
+      for (const flight of this.inFlight.values()) flight.changed = true;
+      return;
+    }
+    this.forget(payload);
+    const mark = this.writes.get(payload);
+    if (mark && --mark.count <= 0) this.writes.delete(payload);
+  }
+
+  private forget(id: string): void {
+    this.entries.delete(id);
+    const flight = this.inFlight.get(id);
+    if (flight) flight.changed = true;
+  }
+
+  private isWriting(id: string): boolean {
+    if (this.writes.size === 0) return false;
+    const mark = this.writes.get(id);
+    if (!mark) return false;
+    if (mark.until > this.now()) return true;
+    this.writes.delete(id);
+    return false;
+  }
+}

@@ -1,0 +1,165 @@
+import { Client } from 'pg';
+import request from 'supertest';
+import { CaseRepository } from '../../src/cases/case.repository';
+import { CaseViewCache } from '../../src/cases/case-view-cache';
+import { createLogger } from '../../src/shared/logger';
+import { waitFor } from '../support/mail';
+import { eventLogOf, startTestApp, type TestApp } from '../support/test-app';
+import { bearer, type CaseTeam, createCaseTeam, registerCase, sendEvent, sendEvents } from './case-api';
+
+/**
+ * The cases last shown, kept in memory by each app process (src/cases/case-view-cache.ts):
+ * the case page (`GET /api/v1/cases/:id`) answered without its read of PostgreSQL. What a
+ * mediator relies on: the page shows every change — theirs at once, anyone else's once its
+ * notice arrives — and nothing is kept while the notices cannot reach the process.
+ */
+describe('the cases kept in memory for the case page', () => {
+  let testApp: TestApp;
+  let team: CaseTeam;
+  const databaseUrl = () => testApp.config.databaseUrl ?? '';
+  const silent = createLogger('silent', { pretty: false });
+
+  beforeAll(async () => {
+    testApp = await startTestApp();
+    team = await createCaseTeam(testApp);
+  });
+  afterAll(async () => {
+    await testApp.close();
+  });
+
+  /** Another process on the same database: a connection of its own (`quietly`: no trigger fires, as no notice is said). */
+  async function elsewhere(sql: string, params: unknown[] = [], { quietly = false } = {}) {
+    const client = new Client({ connectionString: databaseUrl() });
+    await client.connect();
+    try {
+      if (quietly) await client.query('SET session_replication_role = replica');
+      return await client.query(sql, params);
+    } finally {
+      await client.end();
+    }
+  }
+
+  async function newCase(): Promise<{ id: string; title: string }> {
+    const registered = await registerCase(testApp, team.mediators.community);
+    expect(registered.status).toBe(201);
+    return { id: registered.body.id, title: registered.body.title };
+  }
+
+  const page = async (id: string) => {
+    const response = await request(testApp.app)
+      .get(`/api/v1/cases/${id}`)
+      .set(bearer(team.mediators.community));
+    expect(response.status).toBe(200);
+    return response.body;
+  };
+
+  it('answers a case read before from memory', async () => {
+    const { id, title } = await newCase();
+    await page(id);
+    // changed behind the cache's back: no trigger fires, so no notice says so
+    await elsewhere('UPDATE cases SET title = $2 WHERE id = $1', [id, '无人告知的新标题'], { quietly: true });
+    expect((await page(id)).title).toBe(title);
+  });
+
+  it('shows a change made by another process once its notice arrives', async () => {
+    const { id } = await newCase();
+    await page(id);
+    await elsewhere('UPDATE cases SET title = $2 WHERE id = $1', [id, '另一进程改过的标题']);
+    await waitFor('the new title', async () => (await page(id)).title === '另一进程改过的标题');
+  });
+
+  it("shows the mediator's own event on the very next read, without waiting for any notice", async () => {
+    const { id } = await newCase();
+    expect((await page(id)).version).toBe(0);
+    const sent = await sendEvent(testApp, team.mediators.community, id, 0, { type: 'SUBMIT' });
+    expect(sent.status).toBe(200);
+    const next = await page(id);
+    expect(next.version).toBe(1);
+    expect(next.state).toBe(sent.body.state);
+  });
+
+  it("tells other processes of an event after its commit (the event's own notice, not the trigger's)", async () => {
+    const { id } = await newCase();
+    const other = new CaseViewCache();
+    await other.listen(databaseUrl(), silent, 100);
+    try {
+      await waitFor('the other process to listen', () => other.live);
+      let reads = 0;
+      const read = async () => {
+        reads++;
+        return { id };
+      };
+      await other.lookup(id, read);
+      await other.lookup(id, read);
+      expect(reads).toBe(1);
+      const sent = await sendEvent(testApp, team.mediators.community, id, 0, { type: 'SUBMIT' });
+      expect(sent.status).toBe(200);
+      await waitFor('the other process to forget the case', async () => {
+        await other.lookup(id, read);
+        return reads > 1;
+      });
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it("forgets a case when its parties change, and every case when a mediator's name does", async () => {
+    const first = await newCase();
+    const second = await newCase();
+    const before = await page(first.id);
+    await page(second.id);
+    const party = before.parties[0];
+    await elsewhere('UPDATE parties SET name = $2 WHERE id = $1', [party.id, '改名的申请人']);
+    await waitFor('the party renamed', async () =>
+      (await page(first.id)).parties.some((shown: { name: string }) => shown.name === '改名的申请人'),
+    );
+    // the second case's mediator shown as renamed: every case kept is forgotten
+    const community = team.mediators.community;
+    const assigned = await sendEvents(testApp, second.id, 0, [
+      [community, { type: 'SUBMIT' }],
+      [community, { type: 'ACCEPT', track: 'people', level: 'community' }],
+      [community, { type: 'ASSIGN', mediatorUsername: community.user.username }],
+    ]);
+    const mediatorId = assigned.mediator?.id as string;
+    expect(mediatorId).toBe(community.user.id);
+    await page(second.id);
+    await elsewhere('UPDATE users SET display_name = $2 WHERE id = $1', [mediatorId, '改名后的调解员']);
+    await waitFor(
+      'the mediator renamed',
+      async () => (await page(second.id)).mediator?.displayName === '改名后的调解员',
+    );
+  });
+
+  it("does not keep a read made while the process's own write to the case is uncommitted", async () => {
+    const { id } = await newCase();
+    const { unitDirectory, caseViews } = testApp.services;
+    // as the app's own repository writes: marking the case it changes
+    const cases = new CaseRepository(testApp.db, eventLogOf(testApp), unitDirectory, caseViews);
+    await testApp.db.transaction(async (tx) => {
+      await cases.updateCase(id, { title: '事务中的新标题' }, tx);
+      // read meanwhile, on another connection: the title as committed, not kept
+      expect((await page(id)).title).not.toBe('事务中的新标题');
+    });
+    // committed: the very next read shows it, whenever the notice lands
+    expect((await page(id)).title).toBe('事务中的新标题');
+  });
+
+  it('keeps nothing while its listening connection is gone, and keeps again once it is back', async () => {
+    const { id } = await newCase();
+    const views = testApp.services.caseViews;
+    await page(id);
+    await elsewhere(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'grand-mediation case views'
+         AND datname = current_database()`,
+    );
+    await waitFor('the cache to stop keeping', () => !views.live);
+    expect(views.size).toBe(0);
+    // changed without a notice while nothing listens: read from the database
+    await elsewhere('UPDATE cases SET title = $2 WHERE id = $1', [id, '断开时改的标题'], { quietly: true });
+    expect((await page(id)).title).toBe('断开时改的标题');
+    expect(views.size).toBe(0);
+    await waitFor('the cache to listen again', () => views.live);
+    await page(id);
+    expect(views.size).toBeGreaterThan(0);
+  });
+});

@@ -85,6 +85,9 @@ function caseResource(
   };
 }
 
+/** A case with what the policy needs and what its body shows (`findForView`): frozen, answered to many requests. */
+export type CaseForView = Readonly<CaseWithAccess & { view: CaseView }>;
+
 /** What a list shows of a case's group (群体性纠纷): the master's member count, or a member's master. */
 export interface GroupMark {
   memberCount: number;
@@ -123,6 +126,17 @@ function withAccess(row: Case, raw: AccessRow): CaseWithAccess {
  * (`party-matching.repository.ts`).
  */
 export class CaseRepository {
+  /**
+   * What `findForView` made of a case's row kept in memory (`CaseViewCache`) with the units
+   * kept (`UnitDirectory`): the same frozen answer for every request until either changes,
+   * so that a case page asked again builds nothing again (and its presenter may keep what it
+   * made of it: `CasePresenter.presentJson`).
+   */
+  private readonly madeFromKept = new WeakMap<
+    object,
+    { units: ReadonlyMap<string, KeptUnit>; value: CaseForView }
+  >();
+
   /**
    * `units`: the units kept in memory, which the hot reads then leave out (`HotRead`);
    * `views`: the cases last shown, kept in memory (the case page's read), which this
@@ -242,16 +256,28 @@ export class CaseRepository {
    * A case with its access data and what its body shows (units, mediator, masked
    * parties), in one round trip: the case read of `GET /api/v1/cases/:id`.
    */
-  async findForView(id: string): Promise<(CaseWithAccess & { view: CaseView }) | null> {
+  async findForView(id: string): Promise<CaseForView | null> {
     const manager = this.manager();
-    const text = this.textOf(forViewRead);
-    const read = async () => rowOfJson((await runPrepared(manager, text, [id])).rows[0]);
+    const units = this.units?.kept();
+    const read = async () =>
+      rowOfJson(
+        (await runPrepared(manager, units ? forViewRead.unitsKept : forViewRead.withUnits, [id])).rows[0],
+      );
     // kept only as read without its units, which come from the units kept at every answer
-    const found =
-      this.views && text === forViewRead.unitsKept ? await this.views.lookup(id, read) : await read();
+    const found = this.views && units ? await this.views.lookup(id, read) : await read();
     if (!found) return null;
+    const made = units && this.madeFromKept.get(found);
+    if (made && made.units === units) return made.value;
     const raw = await this.withUnits(manager, forViewRead, { ...found });
-    return { ...withAccess(caseFromRow(raw), raw as unknown as AccessRow), view: caseView(raw) };
+    const row = Object.freeze(caseFromRow(raw));
+    const value: CaseForView = Object.freeze({
+      ...withAccess(row, raw as unknown as AccessRow),
+      view: caseView(raw),
+    });
+    // its units all among those kept (none read for it alone): the same again while they are
+    if (units && unitIdsOf(found, forViewRead.units).every((unitId) => units.has(unitId)))
+      this.madeFromKept.set(found, { units, value });
+    return value;
   }
 
   /** What a case's body shows besides its own row (units, mediator, masked parties): one query. */

@@ -78,7 +78,9 @@ export function caseRoutes({ cases, registration, reveal, presenter, workflow }:
       },
       handler: async (req, res) => {
         const { row, resource, view } = authorizedRecordOf<VisibleCaseView>(req);
-        res.json(await presenter.present(actorOf(req), row, req.locale, resource, view));
+        res
+          .set('Content-Type', 'application/json; charset=utf-8')
+          .send(await presenter.presentJson(actorOf(req), row, req.locale, resource, view));
       },
     },
     apiRoute({

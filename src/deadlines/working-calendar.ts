@@ -170,6 +170,9 @@ const shanghaiDay = new Intl.DateTimeFormat('en-CA', {
 /** From this instant on (1992-01-01 in Shanghai) the zone has been UTC+8 all year: no summer time since 1991. */
 const fixedOffsetSince = Date.UTC(1991, 11, 31, 16);
 const eightHoursMs = 8 * 60 * 60 * 1000;
+const dayMs = 24 * 60 * 60 * 1000;
+/** The Shanghai day last answered, as the instants [from, until) it spans. */
+let lastDay = { from: 0, until: 0, date: '' };
 
 /**
  * The date it is in Asia/Shanghai at `now`, whatever the machine's time zone. Every
@@ -178,7 +181,13 @@ const eightHoursMs = 8 * 60 * 60 * 1000;
  */
 export function todayInShanghai(now: Date): PlainDate {
   const ms = now.getTime();
-  if (ms >= fixedOffsetSince) return new Date(ms + eightHoursMs).toISOString().slice(0, 10);
+  if (ms >= lastDay.from && ms < lastDay.until) return lastDay.date;
+  if (ms >= fixedOffsetSince) {
+    // the day asked last, kept with its bounds: a case page asks several times (≈ 2 % of its CPU, issue 22)
+    const from = Math.floor((ms + eightHoursMs) / dayMs) * dayMs - eightHoursMs;
+    lastDay = { from, until: from + dayMs, date: new Date(from + eightHoursMs).toISOString().slice(0, 10) };
+    return lastDay.date;
+  }
   const parts = Object.fromEntries(shanghaiDay.formatToParts(now).map((part) => [part.type, part.value]));
   return `${parts.year}-${parts.month}-${parts.day}`;
 }

@@ -3,6 +3,7 @@ import request from 'supertest';
 import { CaseRepository } from '../../src/cases/case.repository';
 import { CaseViewCache } from '../../src/cases/case-view-cache';
 import { createLogger } from '../../src/shared/logger';
+import { apiToken } from '../support/auth';
 import { waitFor } from '../support/mail';
 import { eventLogOf, startTestApp, type TestApp } from '../support/test-app';
 import { bearer, type CaseTeam, createCaseTeam, registerCase, sendEvent, sendEvents } from './case-api';
@@ -161,5 +162,28 @@ describe('the cases kept in memory for the case page', () => {
     await waitFor('the cache to listen again', () => views.live);
     await page(id);
     expect(views.size).toBeGreaterThan(0);
+  });
+
+  // last: it moves the clock a day on
+  it('answers each reader the events they may send, and reads the deadline as of today, however often the case was shown', async () => {
+    const { id } = await newCase();
+    const community = team.mediators.community;
+    await sendEvents(testApp, id, 0, [
+      [community, { type: 'SUBMIT' }],
+      [community, { type: 'ACCEPT', track: 'people', level: 'community' }],
+    ]);
+    const asMediator = await page(id);
+    expect((await page(id)).allowedEvents).toEqual(asMediator.allowedEvents);
+    // another reader of the same kept case: what they may send, not what the mediator may
+    const asOther = await request(testApp.app).get(`/api/v1/cases/${id}`).set(bearer(team.supervisor));
+    expect(asOther.status).toBe(200);
+    expect(asMediator.allowedEvents).toEqual(['ASSIGN', 'FAIL', 'WITHDRAW', 'SET_RISK_GRADE']);
+    expect(asOther.body.allowedEvents).toEqual(['ASSIGN', 'SET_RISK_GRADE']);
+    // a day later (signed in again: the token has lapsed) the same case's deadline has a day less left
+    testApp.clock.advanceMinutes(24 * 60);
+    const token = await apiToken(testApp.app, community.user.username);
+    const tomorrow = (await request(testApp.app).get(`/api/v1/cases/${id}`).set(bearer(token))).body;
+    expect(tomorrow.deadline.daysLeft).toBe(asMediator.deadline.daysLeft - 1);
+    expect(tomorrow.version).toBe(asMediator.version);
   });
 });

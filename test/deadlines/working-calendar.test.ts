@@ -136,6 +136,21 @@ describe('the working calendar (the State Council’s notices; the statutory hol
     expect(todayInShanghai(new Date('2026-12-31T16:30:00Z'))).toBe('2027-01-01');
   });
 
+  it('asked back and forth across midnight, answers each instant its own day (the day asked last is kept)', () => {
+    const before = new Date('2026-09-30T15:59:59.999Z');
+    const midnight = new Date('2026-09-30T16:00:00.000Z');
+    for (const [at, day] of [
+      [before, '2026-09-30'],
+      [midnight, '2026-10-01'],
+      [before, '2026-09-30'],
+      [new Date('2026-10-01T15:59:59.999Z'), '2026-10-01'],
+      [new Date('2026-10-01T16:00:00.000Z'), '2026-10-02'],
+      [new Date('1991-07-01T15:30:00Z'), '1991-07-02'],
+      [midnight, '2026-10-01'],
+    ] as const)
+      expect({ at: at.toISOString(), day: todayInShanghai(at) }).toEqual({ at: at.toISOString(), day });
+  });
+
   it('answers the date the time-zone database gives, in the summer-time years (1986–1991) and since', () => {
     const zone = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', dateStyle: 'short' });
     const step = (7 * 60 + 13) * 60 * 1000; // 7 h 13 min: every hour of the day, over the years

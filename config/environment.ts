@@ -28,6 +28,8 @@ export interface Config {
   smsUrl?: string;
   /** Sender of every mail (MAIL_FROM). */
   mailFrom: string;
+  /** Cases kept in memory per process for the case page (CASE_VIEW_CACHE_SIZE; default in config/defaults.ts). */
+  caseViewCacheSize?: number;
   /** Mails and SMS in flight at once per process (MAIL_CONCURRENCY; default in config/defaults.ts). */
   mailConcurrency?: number;
   /** Seconds a claimed outbox row stays one worker's before another takes it over (MAIL_LEASE_SECONDS). */
@@ -185,6 +187,7 @@ const environmentSchema = z.object({
       .default(defaults.notifications.mailFrom),
   ),
   MAIL_CONCURRENCY: wholeNumber(defaults.notifications.concurrency, 1, 256),
+  CASE_VIEW_CACHE_SIZE: wholeNumber(defaults.caseViewCacheSize, 0, 1_000_000),
   MAIL_LEASE_SECONDS: wholeNumber(defaults.notifications.leaseSeconds, 30, 86_400),
   PUBLIC_URL: z.preprocess(blankToUndefined, httpUrl.optional()),
   SESSION_SECRET: z.preprocess(
@@ -314,6 +317,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smsUrl: values.SMS_URL,
     mailFrom: values.MAIL_FROM,
     mailConcurrency: values.MAIL_CONCURRENCY,
+    caseViewCacheSize: values.CASE_VIEW_CACHE_SIZE,
     mailLeaseSeconds: values.MAIL_LEASE_SECONDS,
     publicUrl: (values.PUBLIC_URL ?? `http://localhost:${values.PORT}`).replace(/\/+$/, ''),
     sessionSecret: sessionSecret as string,

@@ -99,7 +99,7 @@ function buildFoundation(deps: {
   // the units, kept in memory for the hot reads of a case while their change notices arrive (UnitDirectory)
   const unitDirectory = new UnitDirectory(() => unitRepository.keptUnits());
   // the cases last shown, kept in memory for the case page while their change notices arrive (CaseViewCache)
-  const caseViews = new CaseViewCache();
+  const caseViews = new CaseViewCache(Date.now, { maxEntries: config.caseViewCacheSize });
   // the audit trail's keys (AUDIT_KEY): the one event log links every chain with them
   const auditKeys = new AuditKeys(config.auditKey);
   // pg-boss on the app's database: the write path queues timer jobs in its own transactions

@@ -1,3 +1,4 @@
+import { defaults } from '../../config/defaults';
 import { ChangeNoticeListener } from '../shared/db/change-notices';
 import type { ChangeNotice, Statement } from '../shared/db/transactions';
 import type { Logger } from '../shared/logger';
@@ -19,6 +20,21 @@ export function caseViewNoticeAfterCommit(caseId: string): { opening: Statement;
 
 /** A row as the case page's read answers it (`forViewRead.unitsKept`, through `rowOfJson`). */
 export type KeptCaseRow = Readonly<Record<string, unknown>>;
+
+export interface CaseViewCacheOptions {
+  /** Cases kept at most (0: none; CASE_VIEW_CACHE_SIZE). */
+  maxEntries: number;
+  /** How long a case is kept at most. */
+  maxAgeMs: number;
+  /** How long this process's write marks a case at most (its notice never came: rolled back). */
+  writeMarkMs: number;
+}
+
+export const caseViewCacheDefaults: CaseViewCacheOptions = {
+  maxEntries: defaults.caseViewCacheSize,
+  maxAgeMs: 60_000,
+  writeMarkMs: 30_000,
+};
 
 /** A case kept, and until when (clock ms). */
 interface Entry {
@@ -76,6 +92,7 @@ export class CaseViewCache {
   private readonly entries = new Map<string, Entry>();
   private readonly inFlight = new Map<string, InFlight>();
   private readonly writes = new Map<string, Writing>();
+  private readonly options: CaseViewCacheOptions;
   /** Moves on when everything is forgotten: a read that began before it is not kept. */
   private generation = 0;
   private readonly notices = new ChangeNoticeListener({
@@ -90,12 +107,14 @@ export class CaseViewCache {
 
   constructor(
     private readonly now: () => number = Date.now,
-    private readonly options: { maxEntries: number; maxAgeMs: number; writeMarkMs: number } = {
-      maxEntries: 5_000,
-      maxAgeMs: 60_000,
-      writeMarkMs: 30_000,
-    },
-  ) {}
+    options: Partial<CaseViewCacheOptions> = {},
+  ) {
+    this.options = {
+      maxEntries: options.maxEntries ?? caseViewCacheDefaults.maxEntries,
+      maxAgeMs: options.maxAgeMs ?? caseViewCacheDefaults.maxAgeMs,
+      writeMarkMs: options.writeMarkMs ?? caseViewCacheDefaults.writeMarkMs,
+    };
+  }
 
   /** True while the database's change notices reach this process: only then is anything kept. */
   get live(): boolean {
@@ -134,8 +153,8 @@ export class CaseViewCache {
       flight.count--;
       if (flight.count === 0) this.inFlight.delete(id);
     }
-    if (!row || !this.live || generation !== this.generation || flight.changed || this.isWriting(id))
-      return row;
+    const keep = row && this.options.maxEntries > 0 && this.live && generation === this.generation;
+    if (!row || !keep || flight.changed || this.isWriting(id)) return row;
     if (this.entries.size >= this.options.maxEntries) {
       const oldest = this.entries.keys().next().value;
       if (oldest !== undefined) this.entries.delete(oldest);

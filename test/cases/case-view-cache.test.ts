@@ -164,6 +164,30 @@ describe('the cases kept in memory for the case page', () => {
     expect(views.size).toBeGreaterThan(0);
   });
 
+  it('keeps at most its size, the longest kept going first; a size of 0 keeps nothing', async () => {
+    const reads: string[] = [];
+    const read = (id: string) => async () => {
+      reads.push(id);
+      return { id };
+    };
+    for (const [size, asked, readAgain] of [
+      [2, ['a', 'b', 'c', 'c', 'b', 'a'], ['a', 'b', 'c', 'a']],
+      [0, ['a', 'a'], ['a', 'a']],
+    ] as const) {
+      const cache = new CaseViewCache(Date.now, { maxEntries: size });
+      await cache.listen(databaseUrl(), silent, 100);
+      try {
+        await waitFor('the cache to listen', () => cache.live);
+        reads.length = 0;
+        for (const id of asked) await cache.lookup(id, read(id));
+        expect({ size, reads }).toEqual({ size, reads: readAgain });
+        expect(cache.size).toBe(Math.min(size, 3));
+      } finally {
+        await cache.stop();
+      }
+    }
+  });
+
   // last: it moves the clock a day on
   it('answers each reader the events they may send, and reads the deadline as of today, however often the case was shown', async () => {
     const { id } = await newCase();

@@ -38,6 +38,8 @@ describe('configuration from the environment', () => {
       defaultLocale: 'zh-CN',
     });
     expect(first.logLevel).toBe('info');
+    expect(first.caseViewCacheSize).toBe(2000);
+    expect(loadConfig({ DATA_DIR: dataDir, CASE_VIEW_CACHE_SIZE: '0' }).caseViewCacheSize).toBe(0);
     expect(first.dataKey).toHaveLength(32);
     expect(first.sessionSecret.length).toBeGreaterThanOrEqual(32);
     expect(second.sessionSecret).toBe(first.sessionSecret);
@@ -117,6 +119,8 @@ describe('configuration from the environment', () => {
     [{ MIGRATION_LOCK_TIMEOUT_MS: '3000000000' }, 'MIGRATION_LOCK_TIMEOUT_MS', /2147483647/],
     [{ SHUTDOWN_DRAIN_MS: '-1' }, 'SHUTDOWN_DRAIN_MS', /from 0/],
     [{ DEMO_DATA: 'all' }, 'DEMO_DATA', /history or none/],
+    [{ CASE_VIEW_CACHE_SIZE: 'many' }, 'CASE_VIEW_CACHE_SIZE', /whole number from 0/],
+    [{ CASE_VIEW_CACHE_SIZE: '-5' }, 'CASE_VIEW_CACHE_SIZE', /from 0 to 1000000/],
   ])('when %o, then the start stops naming %s', (env, variable, pattern) => {
     expectConfigError({ DATA_DIR: tempDataDir(), ...env }, variable, pattern);
   });

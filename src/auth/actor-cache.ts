@@ -33,7 +33,6 @@ export class ActorCache {
   private generation = 0;
   private readonly notices = new ChangeNoticeListener({
     channel: actorsChangedChannel,
-    applicationName: 'grand-mediation actors',
     logAs: { name: 'actor cache', meanwhile: 'reading every request from the database' },
     onNotice: () => this.forgetAll(),
     // whatever changed before now was not kept (nothing is kept while not listening)

@@ -97,7 +97,6 @@ export class CaseViewCache {
   private generation = 0;
   private readonly notices = new ChangeNoticeListener({
     channel: caseViewsChangedChannel,
-    applicationName: 'grand-mediation case views',
     logAs: { name: 'case view cache', meanwhile: 'reading every case from the database' },
     onNotice: (payload) => this.changed(payload),
     // whatever changed before now was not seen (nothing is kept while not listening)

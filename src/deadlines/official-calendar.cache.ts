@@ -25,7 +25,6 @@ export class OfficialCalendarCache {
   private logger: Logger | undefined;
   private readonly notices = new ChangeNoticeListener({
     channel: calendarChangedChannel,
-    applicationName: 'grand-mediation calendar',
     logAs: { name: 'official calendar', meanwhile: 'keeping the calendar last read' },
     onNotice: () => {
       this.load().catch((error) => this.logger?.warn({ err: error }, 'official calendar: reading it failed'));

@@ -47,7 +47,6 @@ export class UnitDirectory {
   private logger: Logger | undefined;
   private readonly notices = new ChangeNoticeListener({
     channel: unitsChangedNotice.channel,
-    applicationName: 'grand-mediation units',
     logAs: { name: 'unit directory', meanwhile: 'reading units from the database' },
     onNotice: (table) => {
       if (table === unitsChangedNotice.payload) this.readAgain();

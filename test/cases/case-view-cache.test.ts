@@ -150,7 +150,7 @@ describe('the cases kept in memory for the case page', () => {
     const views = testApp.services.caseViews;
     await page(id);
     await elsewhere(
-      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'grand-mediation case views'
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'grand-mediation notices'
          AND datname = current_database()`,
     );
     await waitFor('the cache to stop keeping', () => !views.live);

@@ -519,10 +519,10 @@ async function main() {
         'SELECT id, version FROM cases WHERE id = ANY($1::uuid[])',
         [caseIds],
       );
-      // each instance LISTENs for the users' and the calendar's changes again, on the new primary
+      // each instance LISTENs for the users', units', cases' and calendar's changes again (one connection), on the new primary
       const listeners = await db.query<{ n: string }>(
         `SELECT count(*) AS n FROM pg_stat_activity
-          WHERE application_name IN ('grand-mediation actors', 'grand-mediation calendar') AND query LIKE 'LISTEN%'`,
+          WHERE application_name = 'grand-mediation notices' AND query LIKE 'LISTEN%'`,
       );
       const sent = await db.query<{ message_id: string; kind: string }>(
         `SELECT message_id, kind FROM outbox WHERE channel = 'mail' AND delivery = 'mail' AND sent_at IS NOT NULL`,
@@ -567,7 +567,7 @@ async function main() {
       chainsChecked: chains.checked,
       mailsSent: checks.sent.length,
       deadlineMailsSent: deadlineMails.length,
-      listenersBack: checks.listeners === 2 * apps.length,
+      listenersBack: checks.listeners === apps.length,
       statistics: {
         read: statistics.length,
         fromStandby: statistics.filter((r) => r.readFrom === 'standby').length,

@@ -55,7 +55,7 @@ describe('the units kept in memory', () => {
   it('keeps nothing while its listening connection is gone, and reads the units again once it is back', async () => {
     await waitFor('the units to be read', () => directory.kept());
     await elsewhere(
-      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'grand-mediation units'
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'grand-mediation notices'
          AND datname = current_database()`,
     );
     await waitFor('nothing to be kept', () => directory.kept() === undefined);

@@ -228,7 +228,7 @@ export class CasePresenter {
     shown?: CaseView,
   ): Promise<Buffer> {
     const made = () =>
-      this.present(actor, row, locale, known, shown).then((body) => Buffer.from(JSON.stringify(body)));
+      this.present(actor, row, locale, known, shown).then((body) => bytesOf(JSON.stringify(body)));
     if (!known || !shown || !Object.isFrozen(row) || !Object.isFrozen(actor)) return made();
     const today = todayInShanghai(this.clock.now());
     const calendar = this.calendar();
@@ -259,6 +259,16 @@ export class CasePresenter {
     const units = await this.units.mapByIds(events.flatMap((event) => (event.unitId ? [event.unitId] : [])));
     return events.map((event) => presentCaseEvent(event, { units, locale }));
   }
+}
+
+/**
+ * A text's UTF-8 bytes in a buffer of their own: `Buffer.from` cuts a short one out of an 8 KB
+ * slab shared with whatever else was allocated meanwhile, which a kept buffer would hold alive.
+ */
+function bytesOf(text: string): Buffer {
+  const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
+  bytes.write(text);
+  return bytes;
 }
 
 function sameMembers(a: readonly string[], b: readonly string[]): boolean {

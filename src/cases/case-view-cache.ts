@@ -9,12 +9,13 @@ export const caseViewsChangedChannel = 'case_views_changed';
 /**
  * A workflow event's transaction notifies for its case after its commit, not inside it
  * (`Transactions.runBracketed`): `opening` (sent with its BEGIN) tells the `cases` trigger
- * not to, `notice` goes with `commitWith`.
+ * not to, `notice` is its `thenNotify`.
  */
 export function caseViewNoticeAfterCommit(caseId: string): { opening: Statement; notice: ChangeNotice } {
+  const id = caseId.toLowerCase(); // as PostgreSQL writes a uuid: the trigger compares it with `OLD.id::text`
   return {
-    opening: { text: "SELECT set_config('gm.case_view_notice_after_commit', $1, true)", values: [caseId] },
-    notice: { channel: caseViewsChangedChannel, payload: caseId },
+    opening: { text: "SELECT set_config('gm.case_view_notice_after_commit', $1, true)", values: [id] },
+    notice: { channel: caseViewsChangedChannel, payload: id },
   };
 }
 
@@ -46,13 +47,6 @@ interface Entry {
 interface InFlight {
   count: number;
   changed: boolean;
-}
-
-/** This process's writes to one case not yet confirmed by their notice. */
-interface Writing {
-  count: number;
-  /** Clock time (ms) after which the mark lapses (a transaction rolled back sends no notice). */
-  until: number;
 }
 
 /** Deep-freezes a row's plain objects and arrays: one kept row answers many requests. */
@@ -91,7 +85,8 @@ function frozen<T>(value: T): T {
 export class CaseViewCache {
   private readonly entries = new Map<string, Entry>();
   private readonly inFlight = new Map<string, InFlight>();
-  private readonly writes = new Map<string, Writing>();
+  /** This process's writes not yet confirmed by a notice: case id → clock time (ms) the mark lapses (a rollback sends none). */
+  private readonly writes = new Map<string, number>();
   private readonly options: CaseViewCacheOptions;
   /** Moves on when everything is forgotten: a read that began before it is not kept. */
   private generation = 0;
@@ -130,9 +125,11 @@ export class CaseViewCache {
    * the cache is live and nothing changed the case meanwhile). No row (no such case) is not kept.
    */
   async lookup(
-    id: string,
+    caseId: string,
     read: () => Promise<Record<string, unknown> | undefined>,
   ): Promise<KeptCaseRow | undefined> {
+    // as the notices name it: a path may name a case in capitals (`isUuid` allows them)
+    const id = caseId.toLowerCase();
     const writing = this.isWriting(id);
     if (this.live && !writing) {
       const kept = this.entries.get(id);
@@ -168,18 +165,14 @@ export class CaseViewCache {
    * its commit): forgotten now, and neither answered from memory nor kept until the notice of
    * that commit arrives (or the mark lapses: a transaction that rolled back sends none).
    */
-  writing(id: string): void {
+  writing(caseId: string): void {
     if (!this.live) return;
-    const until = this.now() + this.options.writeMarkMs;
+    const id = caseId.toLowerCase();
+    const now = this.now();
     // marks whose notice never came (rolled back), swept now and then
     if (this.writes.size >= 1_000)
-      for (const [marked, { until: lapses }] of this.writes)
-        if (lapses <= until - this.options.writeMarkMs) this.writes.delete(marked);
-    const mark = this.writes.get(id);
-    if (mark) {
-      mark.count++;
-      mark.until = until;
-    } else this.writes.set(id, { count: 1, until });
+      for (const [marked, until] of this.writes) if (until <= now) this.writes.delete(marked);
+    this.writes.set(id, now + this.options.writeMarkMs);
     this.forget(id);
   }
 
@@ -211,9 +204,10 @@ export class CaseViewCache {
       for (const flight of this.inFlight.values()) flight.changed = true;
       return;
     }
-    this.forget(payload);
-    const mark = this.writes.get(payload);
-    if (mark && --mark.count <= 0) this.writes.delete(payload);
+    // PostgreSQL says one notice per case per transaction, however many writes marked it
+    const id = payload.toLowerCase();
+    this.forget(id);
+    this.writes.delete(id);
   }
 
   private forget(id: string): void {
@@ -224,9 +218,9 @@ export class CaseViewCache {
 
   private isWriting(id: string): boolean {
     if (this.writes.size === 0) return false;
-    const mark = this.writes.get(id);
-    if (!mark) return false;
-    if (mark.until > this.now()) return true;
+    const until = this.writes.get(id);
+    if (until === undefined) return false;
+    if (until > this.now()) return true;
     this.writes.delete(id);
     return false;
   }

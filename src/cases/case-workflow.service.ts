@@ -165,83 +165,87 @@ export class CaseWorkflowService {
     if (!isUuid(caseId)) throw new NotFoundError();
     // BEGIN goes with the locked read, COMMIT with the event's writes: two round trips for a session logged
     const opening = this.openingOf(caseId, input);
-    return this.transactions.runBracketed(opening.statements, async (tx, bracket) => {
-      const planned = opening.planned ? bracket.results[1] : undefined;
-      const locked = await this.cases.lockedForEvent(tx, caseId, bracket.rows);
-      admitEvent(actor, locked, input.expectedVersion, (resource) =>
-        policy.canSendCaseEvent(actor, input.type, resource),
-      );
-      const { row, head, holdingUnit } = locked;
-      if (!holdingUnit) throw new Error(`case ${row.id} is held by a missing unit`);
-      const step = this.stepOf(actor, row, holdingUnit, tx);
-      // a period run out that counts as failed mediation leaves only FAIL and an agreed extension
-      assertAdmittedAsPeriodStands(input.type, step.period);
+    return this.transactions.runBracketed(
+      opening.statements,
+      async (tx, bracket) => {
+        const planned = opening.planned ? bracket.results[1] : undefined;
+        const locked = await this.cases.lockedForEvent(tx, caseId, bracket.rows);
+        admitEvent(actor, locked, input.expectedVersion, (resource) =>
+          policy.canSendCaseEvent(actor, input.type, resource),
+        );
+        const { row, head, holdingUnit } = locked;
+        if (!holdingUnit) throw new Error(`case ${row.id} is held by a missing unit`);
+        const step = this.stepOf(actor, row, holdingUnit, tx);
+        // a period run out that counts as failed mediation leaves only FAIL and an agreed extension
+        assertAdmittedAsPeriodStands(input.type, step.period);
 
-      const resolved = await this.resolver.resolve(step, input);
-      const event = this.appointments
-        ? await this.appointments.applyIn(step, resolved, nextSeq(head), planned)
-        : resolved;
-      const machine = applyEvent(caseMachine, row.snapshot, event, {
-        candidates: () => caseEventProbes(step.today, { periodRunOut: step.period.runOut }),
-      });
-      const stepped: SteppedCaseEvent = {
-        ...step,
-        event,
-        snapshot: machine.next,
-        after: machine.next.context as CaseContext,
-        fromState: machine.from,
-        toState: caseStatePath(machine.next.value),
-        seq: nextSeq(head),
-      };
-      if (input.type === 'ACCEPT') await this.assertOneActiveForum(stepped, input);
+        const resolved = await this.resolver.resolve(step, input);
+        const event = this.appointments
+          ? await this.appointments.applyIn(step, resolved, nextSeq(head), planned)
+          : resolved;
+        const machine = applyEvent(caseMachine, row.snapshot, event, {
+          candidates: () => caseEventProbes(step.today, { periodRunOut: step.period.runOut }),
+        });
+        const stepped: SteppedCaseEvent = {
+          ...step,
+          event,
+          snapshot: machine.next,
+          after: machine.next.context as CaseContext,
+          fromState: machine.from,
+          toState: caseStatePath(machine.next.value),
+          seq: nextSeq(head),
+        };
+        if (input.type === 'ACCEPT') await this.assertOneActiveForum(stepped, input);
 
-      const payload = payloadOf(input, event);
-      await this.auditDepartmentOverride(origin, stepped, tx);
-      const deadline = await deadlineAfter(stepped, this.units);
-      const changes = columnsAfter(stepped, deadline);
-      const sideRecords = await this.records.sideRecords(stepped);
-      // accepted: the parties get a lookup code, in their acceptance SMS and answered once in clear (issue 20)
-      const lookupCode =
-        input.type === 'ACCEPT'
-          ? await this.lookupCodes?.issueIn(tx, { type: 'case', id: row.id }, origin, 'accept')
-          : undefined;
-      const notices = outboxRows(
-        noticesOf(stepped, deadline?.due),
-        await this.partyNotices.of(stepped, { lookupCode }),
-      );
-      const updated = { ...row, ...changes } as Case;
-      // the timers first: the event's one statement (the event, the case's new columns, the rows it adds) goes with COMMIT
-      await this.timers?.reconcileCaseIn(tx, updated, locked.timers, {
-        now: step.now,
-        calendar: step.calendar,
-      });
-      const { statement } = this.cases.eventWrites(
-        tx,
-        {
-          caseId: row.id,
-          ...eventBy(actor, step.now, {
-            type: input.type,
-            payload,
-            fromState: stepped.fromState,
-            toState: stepped.toState,
-          }),
-        },
-        head,
-        changes,
-        notices ? [...sideRecords, notices] : sideRecords,
-      );
-      await bracket.commitWith(statement, [opening.notice]);
-      const shownAsBefore =
-        updated.holdingUnitId === row.holdingUnitId &&
-        updated.registeredUnitId === row.registeredUnitId &&
-        updated.mediatorId === row.mediatorId;
-      return {
-        row: updated,
-        resource: locked.resource,
-        view: shownAsBefore ? locked.view : undefined,
-        ...(lookupCode ? { lookupCode } : {}),
-      };
-    });
+        const payload = payloadOf(input, event);
+        await this.auditDepartmentOverride(origin, stepped, tx);
+        const deadline = await deadlineAfter(stepped, this.units);
+        const changes = columnsAfter(stepped, deadline);
+        const sideRecords = await this.records.sideRecords(stepped);
+        // accepted: the parties get a lookup code, in their acceptance SMS and answered once in clear (issue 20)
+        const lookupCode =
+          input.type === 'ACCEPT'
+            ? await this.lookupCodes?.issueIn(tx, { type: 'case', id: row.id }, origin, 'accept')
+            : undefined;
+        const notices = outboxRows(
+          noticesOf(stepped, deadline?.due),
+          await this.partyNotices.of(stepped, { lookupCode }),
+        );
+        const updated = { ...row, ...changes } as Case;
+        // the timers first: the event's one statement (the event, the case's new columns, the rows it adds) goes with COMMIT
+        await this.timers?.reconcileCaseIn(tx, updated, locked.timers, {
+          now: step.now,
+          calendar: step.calendar,
+        });
+        const { statement } = this.cases.eventWrites(
+          tx,
+          {
+            caseId: row.id,
+            ...eventBy(actor, step.now, {
+              type: input.type,
+              payload,
+              fromState: stepped.fromState,
+              toState: stepped.toState,
+            }),
+          },
+          head,
+          changes,
+          notices ? [...sideRecords, notices] : sideRecords,
+        );
+        await bracket.commitWith(statement);
+        const shownAsBefore =
+          updated.holdingUnitId === row.holdingUnitId &&
+          updated.registeredUnitId === row.registeredUnitId &&
+          updated.mediatorId === row.mediatorId;
+        return {
+          row: updated,
+          resource: locked.resource,
+          view: shownAsBefore ? locked.view : undefined,
+          ...(lookupCode ? { lookupCode } : {}),
+        };
+      },
+      { thenNotify: [opening.notice] },
+    );
   }
 
   /**

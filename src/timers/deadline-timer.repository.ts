@@ -164,12 +164,12 @@ export class DeadlineTimerRepository {
     overdue: boolean,
   ): Promise<boolean> {
     const table = subjectType === 'case' ? 'cases' : 'petitions';
-    if (subjectType === 'case') this.caseViews?.writing(id);
     const { affected } = await runQuery(
       tx,
       `UPDATE ${table} SET overdue = $2 WHERE id = $1 AND overdue IS DISTINCT FROM $2`,
       [id, overdue],
     );
+    if (affected === 1 && subjectType === 'case') this.caseViews?.writing(id);
     return affected === 1;
   }
 

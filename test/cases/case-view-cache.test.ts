@@ -69,6 +69,21 @@ describe('the cases kept in memory for the case page', () => {
     await waitFor('the new title', async () => (await page(id)).title === '另一进程改过的标题');
   });
 
+  it('keeps a case asked for with its id in capitals as it keeps it in small letters, so that its notices reach it', async () => {
+    const { id } = await newCase();
+    const shouted = id.toUpperCase();
+    await page(shouted);
+    await elsewhere('UPDATE cases SET title = $2 WHERE id = $1', [id, '大写编号也看得到的新标题']);
+    await waitFor(
+      'the new title under the capitals',
+      async () => (await page(shouted)).title === '大写编号也看得到的新标题',
+    );
+    // and this process's own event marks it under either spelling
+    const sent = await sendEvent(testApp, team.mediators.community, shouted, 0, { type: 'SUBMIT' });
+    expect(sent.status).toBe(200);
+    expect((await page(shouted)).version).toBe(1);
+  });
+
   it("shows the mediator's own event on the very next read, without waiting for any notice", async () => {
     const { id } = await newCase();
     expect((await page(id)).version).toBe(0);

@@ -1,5 +1,7 @@
+import { Client } from 'pg';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { Transactions } from '../../src/shared/db/transactions';
+import { waitFor } from '../support/mail';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /*
@@ -83,5 +85,60 @@ describe('bracketed transactions (prepared statements sent with BEGIN and COMMIT
       await bracket.commitWith({ text: 'INSERT INTO bracket_probe (n) VALUES ($1::int)', values: [3] });
     });
     expect(await single.query('SELECT n FROM bracket_probe')).toEqual([{ n: 3 }]);
+  });
+
+  it('says its notices once the transaction has committed, and only then', async () => {
+    await single.query('CREATE TEMP TABLE IF NOT EXISTS bracket_probe (n int CHECK (n > 0))');
+    const listener = new Client({ connectionString: testApp.config.databaseUrl });
+    await listener.connect();
+    const heard: string[] = [];
+    listener.on('notification', (notice) => heard.push(notice.payload ?? ''));
+    await listener.query('LISTEN bracket_probe_changed');
+    try {
+      const thenNotify = [{ channel: 'bracket_probe_changed', payload: 'seven' }];
+      // a transaction that fails says nothing
+      await expect(
+        transactions.runBracketed(
+          { text: 'SELECT 1 AS one', values: [] },
+          async (_tx, bracket) => {
+            await bracket.commitWith({
+              text: 'INSERT INTO bracket_probe (n) VALUES ($1::int)',
+              values: [-7],
+            });
+          },
+          { thenNotify },
+        ),
+      ).rejects.toThrow(/bracket_probe/);
+      await transactions.runBracketed(
+        { text: 'SELECT 1 AS one', values: [] },
+        async (_tx, bracket) => {
+          await bracket.commitWith({ text: 'INSERT INTO bracket_probe (n) VALUES ($1::int)', values: [7] });
+        },
+        { thenNotify },
+      );
+      await waitFor('the notice', () => heard.length > 0);
+      expect(heard).toEqual(['seven']);
+    } finally {
+      await listener.end();
+    }
+  });
+
+  it('answers a transaction as committed when only the notices after its COMMIT failed', async () => {
+    await single.query('CREATE TEMP TABLE IF NOT EXISTS bracket_probe (n int CHECK (n > 0))');
+    // PostgreSQL refuses a notice on no channel: the notifying transaction fails after the COMMIT
+    await transactions.runBracketed(
+      { text: 'SELECT 1 AS one', values: [] },
+      async (_tx, bracket) => {
+        await bracket.commitWith({ text: 'INSERT INTO bracket_probe (n) VALUES ($1::int)', values: [11] });
+      },
+      { thenNotify: [{ channel: '', payload: 'lost' }] },
+    );
+    expect(await single.query('SELECT n FROM bracket_probe WHERE n = 11')).toEqual([{ n: 11 }]);
+    // and the connection serves the next transaction
+    const [one] = await transactions.runBracketed(
+      { text: 'SELECT 1 AS one', values: [] },
+      async (_tx, bracket) => bracket.rows,
+    );
+    expect(one).toEqual({ one: 1 });
   });
 });

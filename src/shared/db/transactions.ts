@@ -48,11 +48,8 @@ export interface Bracket {
   rows: Record<string, unknown>[];
   /** The rows of each opening statement, in order. */
   results: Record<string, unknown>[][];
-  /**
-   * Sends `last` with the COMMIT, in one round trip: the transaction ends with it (nothing may
-   * follow); `thenNotify`, once it has committed, in the same message (`noticesAfterCommit`).
-   */
-  commitWith(last: Statement, thenNotify?: readonly ChangeNotice[]): Promise<void>;
+  /** Sends `last` with the COMMIT, in one round trip: the transaction ends with it (nothing may follow). */
+  commitWith(last: Statement): Promise<void>;
 }
 
 /** TypeORM's query runner, as far as `runBracketed` drives it (its transaction flags are public but untyped here). */
@@ -65,7 +62,7 @@ interface BracketRunner {
 }
 
 interface PgSimpleClient {
-  query(text: string): Promise<unknown>;
+  query(text: string, values?: unknown[]): Promise<unknown>;
 }
 
 /** The results of a simple-query message, one per statement (node-postgres answers an array when there were several). */
@@ -100,6 +97,7 @@ export class Transactions {
   async runBracketed<T>(
     first: Statement | readonly Statement[],
     work: (tx: Tx, bracket: Bracket) => Promise<T>,
+    { thenNotify = [] }: { thenNotify?: readonly ChangeNotice[] } = {},
   ): Promise<T> {
     const runner = this.db.createQueryRunner() as unknown as BracketRunner;
     let open = false;
@@ -140,20 +138,37 @@ export class Transactions {
       runner.isTransactionActive = true;
       runner.transactionDepth = 1;
       const opening = Array.isArray(first) ? (first as readonly Statement[]) : [first as Statement];
-      const results = await send(opening, ['BEGIN'], []);
+      // with notices to say after the commit: the transaction's id, to learn whether it committed if they fail
+      const results = await send(
+        thenNotify.length > 0 ? [...opening, transactionIdRead] : opening,
+        ['BEGIN'],
+        [],
+      );
+      const xid = thenNotify.length > 0 ? String(results.pop()?.[0]?.xid) : undefined;
+      /** COMMIT (with `last`), then the notices in the same message; a failure after the COMMIT is not the transaction's. */
+      const commit = async (last?: Statement) => {
+        const after = ['COMMIT', ...noticesAfterCommit(thenNotify)];
+        try {
+          if (last) await send([last], [], after);
+          else await client.query(after.join(';\n'));
+        } catch (error) {
+          if (!xid || !(await this.committed(client, xid))) throw error;
+          // committed, its notices not said: said once more, on another connection
+          await this.notify(thenNotify).catch(() => undefined);
+        }
+        open = false;
+      };
       let committed = false;
       const result = await work(runner.manager, {
         rows: results[0] ?? [],
         results,
-        commitWith: async (last, thenNotify = []) => {
+        commitWith: async (last) => {
           if (committed) throw new Error('runBracketed: the transaction has already committed');
           committed = true;
-          await send([last], [], ['COMMIT', ...noticesAfterCommit(thenNotify)]);
-          open = false;
+          await commit(last);
         },
       });
-      if (!committed) await client.query('COMMIT');
-      open = false;
+      if (!committed) await commit();
       return result;
     } catch (error) {
       if (open) await (await runner.connect()).query('ROLLBACK').catch(() => undefined);
@@ -164,4 +179,30 @@ export class Transactions {
       await runner.release();
     }
   }
+
+  /**
+   * Whether transaction `xid` committed, after a message that held its COMMIT failed: asked on
+   * its own connection (the failed notifying transaction rolled back first), or on another if
+   * that one is gone; false if nobody can say.
+   */
+  private async committed(client: PgSimpleClient, xid: string): Promise<boolean> {
+    const statusOf = 'SELECT pg_xact_status($1::xid8) AS status';
+    let rows: Array<{ status: string | null }>;
+    try {
+      await client.query('ROLLBACK');
+      rows = ((await client.query(statusOf, [xid])) as { rows: Array<{ status: string | null }> }).rows;
+    } catch {
+      rows = await this.db.query(statusOf, [xid]).catch(() => []);
+    }
+    return rows[0]?.status === 'committed';
+  }
+
+  /** Says notices on a pooled connection, in a transaction of its own. */
+  private async notify(notices: readonly ChangeNotice[]): Promise<void> {
+    for (const notice of notices)
+      await this.db.query('SELECT pg_notify($1, $2)', [notice.channel, notice.payload]);
+  }
 }
+
+/** The transaction's id, read with its opening statements (`runBracketed` with notices). */
+const transactionIdRead: Statement = { text: 'SELECT pg_current_xact_id()::text AS xid', values: [] };

@@ -118,6 +118,8 @@ describe('bracketed transactions (prepared statements sent with BEGIN and COMMIT
       );
       await waitFor('the notice', () => heard.length > 0);
       expect(heard).toEqual(['seven']);
+      // the notices' transaction skipped waiting for its flush; the connection's next ones still wait
+      expect(await single.query('SHOW synchronous_commit')).toEqual([{ synchronous_commit: 'on' }]);
     } finally {
       await listener.end();
     }

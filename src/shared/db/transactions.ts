@@ -28,18 +28,15 @@ export interface ChangeNotice {
  * inside a write path's transaction it serialises every such commit with its WAL flush (≈ 15 %
  * of the events per second at 8 and 32 clients here, issue 22). Here the notifying
  * transaction writes nothing and does not wait for its flush; the notices reach the listeners
- * after the write they tell of has committed, as a trigger's would.
+ * after the write they tell of has committed, as a trigger's would. One statement: what follows
+ * a COMMIT in a message is a transaction of its own, which `set_config(…, true)` sets alone.
  */
 function noticesAfterCommit(notices: readonly ChangeNotice[]): string[] {
   if (notices.length === 0) return [];
-  return [
-    'BEGIN',
-    'SET LOCAL synchronous_commit = off',
-    ...notices.map(
-      (notice) => `SELECT pg_notify(${literalOf(notice.channel)}, ${literalOf(notice.payload)})`,
-    ),
-    'COMMIT',
-  ];
+  const said = notices.map(
+    (notice) => `pg_notify(${literalOf(notice.channel)}, ${literalOf(notice.payload)})`,
+  );
+  return [`SELECT set_config('synchronous_commit', 'off', true), ${said.join(', ')}`];
 }
 
 /** What `runBracketed` hands its work besides the transaction: the opening statements' rows, and its way out. */

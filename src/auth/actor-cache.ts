@@ -86,7 +86,7 @@ export class ActorCache {
   }
 
   /**
-   * Starts listening for the database's change notices on a connection of its own; if it
+   * Starts listening for the database's change notices on the process's one listening connection; if it
    * drops, the cache stops keeping anything and reconnects every few seconds.
    */
   listen(databaseUrl: string, logger: Logger, retryMs = 5000): Promise<void> {

@@ -151,11 +151,11 @@ export class CaseViewCache {
     }
     const keep = row && this.options.maxEntries > 0 && this.live && generation === this.generation;
     if (!row || !keep || flight.changed || this.isWriting(id)) return row;
+    this.entries.delete(id); // kept anew: last in the order of going
     if (this.entries.size >= this.options.maxEntries) {
       const oldest = this.entries.keys().next().value;
       if (oldest !== undefined) this.entries.delete(oldest);
     }
-    this.entries.delete(id); // kept anew: last in the order of going
     this.entries.set(id, { row: frozen(row), until: this.now() + this.options.maxAgeMs });
     return row;
   }
@@ -183,8 +183,9 @@ export class CaseViewCache {
   }
 
   /**
-   * Starts listening for the database's change notices on a connection of its own; if it
-   * drops, the cache stops keeping anything and reconnects every few seconds.
+   * Starts listening for the database's change notices (on the process's one listening
+   * connection, `ChangeNoticeListener`); if it drops, the cache stops keeping anything until
+   * it is back, tried again every few seconds.
    */
   listen(databaseUrl: string, logger: Logger, retryMs = 5000): Promise<void> {
     return this.notices.start(databaseUrl, logger, retryMs);

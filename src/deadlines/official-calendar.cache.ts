@@ -62,7 +62,7 @@ export class OfficialCalendarCache {
   }
 
   /**
-   * Listens for the table's change notices on a connection of its own, then reads the
+   * Listens for the table's change notices on the process's one listening connection, then reads the
    * table (so no change made in between is missed). The first read must succeed; if the
    * listening connection cannot be had or drops, it is tried again every few seconds.
    */

@@ -25,8 +25,8 @@ export interface ChangeNotice {
 /**
  * The notices as a transaction of their own, sent after a COMMIT in the same message. NOTIFY
  * holds a database-wide lock from its transaction's commit until that commit is flushed: said
- * inside a write path's transaction it serialises every such commit with its WAL flush (≈ 15 %
- * of the events per second at 8 and 32 clients here, issue 22). Here the notifying
+ * inside a write path's transaction it serialises every such commit with its WAL flush (one
+ * pair of runs: −14 % events per second at 8 clients, issue 22). Here the notifying
  * transaction writes nothing and does not wait for its flush; the notices reach the listeners
  * after the write they tell of has committed, as a trigger's would. One statement: what follows
  * a COMMIT in a message is a transaction of its own, which `set_config(…, true)` sets alone.

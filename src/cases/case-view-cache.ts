@@ -120,6 +120,12 @@ export class CaseViewCache {
     return this.entries.size;
   }
 
+  /** Whether case `caseId` is kept now, to be answered from memory (for the tests). */
+  keeps(caseId: string): boolean {
+    const id = caseId.toLowerCase();
+    return this.live && !this.isWriting(id) && (this.entries.get(id)?.until ?? 0) > this.now();
+  }
+
   /**
    * The row of case `id`, kept when it is there, else from `read` (kept for next time when
    * the cache is live and nothing changed the case meanwhile). No row (no such case) is not kept.

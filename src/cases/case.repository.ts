@@ -312,7 +312,6 @@ export class CaseRepository {
   }
 
   saveCase(row: Partial<Case>, tx: EntityManager): Promise<Case> {
-    if (row.id) this.views?.writing(row.id);
     return tx.save(Case, tx.create(Case, row));
   }
 
@@ -352,7 +351,6 @@ export class CaseRepository {
    */
   appendEvent(event: NewCaseEvent, tx: EntityManager, head?: ChainHead | null): Promise<CaseEventRecord> {
     const { caseId, ...entry } = event;
-    this.views?.writing(caseId);
     return this.log.append(tx, 'case', caseId, entry, head);
   }
 

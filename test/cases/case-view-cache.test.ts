@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import request from 'supertest';
 import { CaseRepository } from '../../src/cases/case.repository';
-import { CaseViewCache } from '../../src/cases/case-view-cache';
+import { CaseViewCache, caseViewsChangedChannel } from '../../src/cases/case-view-cache';
+import { ChangeNoticeListener } from '../../src/shared/db/change-notices';
 import { createLogger } from '../../src/shared/logger';
 import { apiToken } from '../support/auth';
 import { waitFor } from '../support/mail';
@@ -54,9 +56,40 @@ describe('the cases kept in memory for the case page', () => {
     return response.body;
   };
 
+  /**
+   * Until every notice said so far has reached the app's cache: they arrive in commit order on the
+   * process's one listening connection, so a sentinel said now, heard here, comes after them all.
+   */
+  async function noticesSettled() {
+    const sentinel = `settled-${randomUUID()}`;
+    let heard = false;
+    const probe = new ChangeNoticeListener({
+      channel: caseViewsChangedChannel,
+      logAs: { name: 'test probe', meanwhile: 'waiting' },
+      onNotice: (payload) => {
+        if (payload === sentinel) heard = true;
+      },
+      onListening: () => undefined,
+      onLost: () => undefined,
+    });
+    await probe.start(databaseUrl(), silent, 100);
+    try {
+      await waitFor('the probe to listen', () => probe.listening);
+      await elsewhere('SELECT pg_notify($1, $2)', [caseViewsChangedChannel, sentinel]);
+      await waitFor('the sentinel notice', () => heard);
+    } finally {
+      await probe.stop();
+    }
+  }
+
   it('answers a case read before from memory', async () => {
     const { id, title } = await newCase();
-    await page(id);
+    // the registration's own notices (its parties) heard, then the page read until its case is kept
+    await noticesSettled();
+    await waitFor('the case to be kept', async () => {
+      await page(id);
+      return testApp.services.caseViews.keeps(id);
+    });
     // changed behind the cache's back: no trigger fires, so no notice says so
     await elsewhere('UPDATE cases SET title = $2 WHERE id = $1', [id, '无人告知的新标题'], { quietly: true });
     expect((await page(id)).title).toBe(title);
@@ -100,6 +133,7 @@ describe('the cases kept in memory for the case page', () => {
     await other.listen(databaseUrl(), silent, 100);
     try {
       await waitFor('the other process to listen', () => other.live);
+      await noticesSettled(); // the registration's own notices are behind it
       let reads = 0;
       const read = async () => {
         reads++;
@@ -175,8 +209,10 @@ describe('the cases kept in memory for the case page', () => {
     expect((await page(id)).title).toBe('断开时改的标题');
     expect(views.size).toBe(0);
     await waitFor('the cache to listen again', () => views.live);
-    await page(id);
-    expect(views.size).toBeGreaterThan(0);
+    await waitFor('the case to be kept again', async () => {
+      await page(id);
+      return views.keeps(id);
+    });
   });
 
   it('keeps at most its size, the longest kept going first; a size of 0 keeps nothing', async () => {

@@ -8,7 +8,7 @@
  */
 const dataAccess = '(\\.repository|\\.queries|\\.entity)\\.ts$|^src/shared/(db|jobs)/|^migrations/';
 /** Where the app is put together or run from the command line: they build the data source and hand it out. */
-const wiring = '^src/(app|composition-root|database-schema|main|routes|server|worker)\\.ts$|^src/cli/|^src/demo/';
+const wiring = '^src/(app|composition-root|database-schema|kept-in-memory|main|routes|server|worker)\\.ts$|^src/cli/|^src/demo/';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

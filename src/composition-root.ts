@@ -3,7 +3,6 @@ import type { Config } from '../config/environment';
 import type { Actor } from './access/actor';
 import { AuditRepository } from './audit/audit.repository';
 import { AuditService } from './audit/audit.service';
-import { ActorCache } from './auth/actor-cache';
 import { ActorLoader } from './auth/actor-loader';
 import { ApiTokenRepository } from './auth/api-token.repository';
 import { ApiTokenService } from './auth/api-token.service';
@@ -24,7 +23,6 @@ import { buildCaseGroups } from './cases/case-group.services';
 import { CaseIntakeService } from './cases/case-intake.service';
 import { CaseListQueries } from './cases/case-list.queries';
 import { CaseRegistrationService } from './cases/case-registration.service';
-import { CaseViewCache } from './cases/case-view-cache';
 import { CaseWorkflowService } from './cases/case-workflow.service';
 import { MediationRecordRepository } from './cases/mediation-record.repository';
 import { OneForum } from './cases/one-forum';
@@ -32,8 +30,6 @@ import { buildPartyConsent } from './cases/party-consent.services';
 import { PartyMatchingRepository } from './cases/party-matching.repository';
 import { PartyRevealService } from './cases/party-reveal.service';
 import { buildConflictScreening } from './conflict-screening/conflict-screening.services';
-import { OfficialCalendarCache } from './deadlines/official-calendar.cache';
-import { OfficialCalendarRepository } from './deadlines/official-calendar.repository';
 import { OfficialCalendarService } from './deadlines/official-calendar.service';
 import type { WorkingCalendar } from './deadlines/working-calendar';
 import { EscalationRepository } from './escalations/escalation.repository';
@@ -41,6 +37,7 @@ import { EscalationService } from './escalations/escalation.service';
 import { CaseImportRepository } from './imports/case-import.repository';
 import { CaseImportService } from './imports/case-import.service';
 import { buildIntegrity } from './integrity/integrity.services';
+import { buildKeptInMemory } from './kept-in-memory';
 import { NotificationDigestService } from './notifications/notification-digest.service';
 import { NotificationPreferenceRepository } from './notifications/notification-preference.repository';
 import { NotificationPreferenceService } from './notifications/notification-preference.service';
@@ -67,10 +64,7 @@ import { DeadlineTimerService } from './timers/deadline-timer.service';
 import { LookupCodeRepository } from './tracking/lookup-code.repository';
 import { LookupCodeIssuer } from './tracking/lookup-code.service';
 import { buildTracking } from './tracking/tracking.services';
-import { UnitRepository } from './units/unit.repository';
 import { UnitService } from './units/unit.service';
-import { UnitDirectory } from './units/unit-directory';
-import { UserRepository } from './users/user.repository';
 import { UserService } from './users/user.service';
 import { EventLog } from './workflows/event-log.repository';
 
@@ -89,17 +83,9 @@ function buildFoundation(deps: {
 }) {
   const { db, clock, config } = deps;
   const transactions = new Transactions(db);
-  // the official calendar, kept in memory while the database's change notices arrive (OfficialCalendarCache)
-  const calendarRepository = new OfficialCalendarRepository(db);
-  const calendarCache = new OfficialCalendarCache(calendarRepository);
-  const calendar = deps.calendar ?? (() => calendarCache.current());
-  // who is calling, kept between requests while the database's change notices arrive (ActorCache)
-  const actorCache = new ActorCache(clock);
-  const unitRepository = new UnitRepository(db, actorCache);
-  // the units, kept in memory for the hot reads of a case while their change notices arrive (UnitDirectory)
-  const unitDirectory = new UnitDirectory(() => unitRepository.keptUnits());
-  // the cases last shown, kept in memory for the case page while their change notices arrive (CaseViewCache)
-  const caseViews = new CaseViewCache(Date.now, { maxEntries: config.caseViewCacheSize });
+  // what each process keeps in memory, kept true by the database's change notices
+  const kept = buildKeptInMemory(deps);
+  const { calendar, caseViews } = kept;
   // the audit trail's keys (AUDIT_KEY): the one event log links every chain with them
   const auditKeys = new AuditKeys(config.auditKey);
   // pg-boss on the app's database: the write path queues timer jobs in its own transactions
@@ -121,14 +107,7 @@ function buildFoundation(deps: {
     config,
     clock,
     transactions,
-    calendarRepository,
-    calendarCache,
-    calendar,
-    actorCache,
-    unitRepository,
-    unitDirectory,
-    caseViews,
-    userRepository: new UserRepository(db, actorCache),
+    ...kept,
     auditKeys,
     eventLog: new EventLog(auditKeys.chainKey),
     cipher: new PersonalDataCipher(config.dataKey),

@@ -6,6 +6,7 @@ import { OfficialCalendarCache } from './deadlines/official-calendar.cache';
 import { OfficialCalendarRepository } from './deadlines/official-calendar.repository';
 import type { WorkingCalendar } from './deadlines/working-calendar';
 import type { Clock } from './shared/clock';
+import type { Logger } from './shared/logger';
 import { UnitRepository } from './units/unit.repository';
 import { UnitDirectory } from './units/unit-directory';
 import { UserRepository } from './users/user.repository';
@@ -42,4 +43,33 @@ export function buildKeptInMemory(deps: {
     // the cases last shown, for the case page (CaseViewCache)
     caseViews: new CaseViewCache(Date.now, { maxEntries: config.caseViewCacheSize }),
   };
+}
+
+/** The parts of them that listen for change notices. */
+export type KeptInMemory = Pick<
+  ReturnType<typeof buildKeptInMemory>,
+  'actorCache' | 'unitDirectory' | 'caseViews' | 'calendarCache'
+>;
+
+/**
+ * Starts every one of them listening for its change notices, then reads the calendar (the server
+ * and the tests alike: a cache added here is started wherever the app runs).
+ */
+export async function listenKeptInMemory(
+  kept: KeptInMemory,
+  databaseUrl: string,
+  logger: Logger,
+): Promise<void> {
+  await kept.actorCache.listen(databaseUrl, logger);
+  await kept.unitDirectory.listen(databaseUrl, logger);
+  await kept.caseViews.listen(databaseUrl, logger);
+  await kept.calendarCache.start(databaseUrl, logger);
+}
+
+/** Stops their listening (the process's listening connection closes with the last). */
+export async function stopKeptInMemory(kept: KeptInMemory): Promise<void> {
+  await kept.calendarCache.stop();
+  await kept.actorCache.stop();
+  await kept.unitDirectory.stop();
+  await kept.caseViews.stop();
 }

@@ -8,6 +8,7 @@ import { buildServices, type Services } from './composition-root';
 import { databaseSchema } from './database-schema';
 import { seedDemoHistory } from './demo/demo-history';
 import { seedDemoOrganisation } from './demo/seed-demo';
+import { listenKeptInMemory, stopKeptInMemory } from './kept-in-memory';
 import type { Clock } from './shared/clock';
 import { systemClock } from './shared/clock';
 import { createDataSource, migrateDatabase } from './shared/db/data-source';
@@ -194,17 +195,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   // the demo year (DEMO_DATA=history): told once, after the chains are keyed, before any request
   if (config.demoMode && config.demoData === 'history')
     await parts.next(() => tellDemoYear(db, config, logger));
-  // who is calling, and the official calendar, kept in memory while the database's change notices arrive
-  parts.add(() => services.calendarCache.stop());
-  parts.add(() => services.actorCache.stop());
-  parts.add(() => services.unitDirectory.stop());
-  parts.add(() => services.caseViews.stop());
-  await parts.next(async () => {
-    await services.actorCache.listen(databaseUrl, logger);
-    await services.unitDirectory.listen(databaseUrl, logger);
-    await services.caseViews.listen(databaseUrl, logger);
-    await services.calendarCache.start(databaseUrl, logger);
-  });
+  // who is calling, the units, the cases last shown and the official calendar, kept in memory while the database's change notices arrive
+  parts.add(() => stopKeptInMemory(services));
+  await parts.next(() => listenKeptInMemory(services, databaseUrl, logger));
   // the background worker (outbox → mail, deadline timers, digests): after the migrations
   const worker = await parts.next(() =>
     startWorker({ db, config, logger, clock: systemClock, services, i18n }),

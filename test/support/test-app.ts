@@ -4,6 +4,7 @@ import type { Config } from '../../config/environment';
 import { createApp } from '../../src/app';
 import { CaseRepository } from '../../src/cases/case.repository';
 import { buildServices, type Services } from '../../src/composition-root';
+import { listenKeptInMemory, stopKeptInMemory } from '../../src/kept-in-memory';
 import { openReadReplica } from '../../src/server';
 import type { Clock } from '../../src/shared/clock';
 import { AuditKeys } from '../../src/shared/crypto/audit-keys';
@@ -94,20 +95,13 @@ export async function startTestApp(
   const services = buildServices({ db, config, clock, reads });
   // as the server starts: the audit chains keyed once (nothing to re-key in a fresh database)
   await services.chainKeying.ensureKeyed();
-  // as the server runs it: who is calling kept in memory, the database's change notices keeping it true
-  await services.actorCache.listen(url, logger);
-  // and the units the hot reads of a case name, kept true the same way
-  await services.unitDirectory.listen(url, logger);
-  await services.caseViews.listen(url, logger);
-  // the official calendar read from the table, kept true by its change notices
-  await services.calendarCache.start(url, logger);
+  // as the server runs it: who is calling, the units, the cases last shown and the calendar kept in
+  // memory, the database's change notices keeping them true
+  await listenKeptInMemory(services, url, logger);
   const app = createApp({ config, db, logger, i18n, services, clock });
   const closeAll = async () => {
     await reads?.close();
-    await services.actorCache.stop();
-    await services.unitDirectory.stop();
-    await services.caseViews.stop();
-    await services.calendarCache.stop();
+    await stopKeptInMemory(services);
     await close();
   };
   return { app, db, config, clock, services, reads, close: closeAll };

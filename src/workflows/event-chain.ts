@@ -45,15 +45,25 @@ export interface ChainHead {
   digest: string;
 }
 
-/** JSON with object keys sorted at every depth and no insignificant space: one text per value. */
+/**
+ * JSON with object keys sorted at every depth and no insignificant space: one text per value.
+ * An object's own enumerable keys, those whose value is not `undefined`, in code-unit order
+ * (the default `sort`); a `Date` as its ISO string. Every stored hash was computed over this
+ * text: it must not change (test/workflows/event-chain.property.test.ts holds it to its spec).
+ */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
   if (value instanceof Date) return JSON.stringify(value.toISOString());
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, item]) => item !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+  const object = value as Record<string, unknown>;
+  const keys = Object.keys(object).sort();
+  let text = '{';
+  for (const key of keys) {
+    const item = object[key];
+    if (item === undefined) continue;
+    text += `${text.length > 1 ? ',' : ''}${JSON.stringify(key)}:${canonicalJson(item)}`;
+  }
+  return `${text}}`;
 }
 
 function contentJson(event: EventContent): string {
@@ -74,13 +84,19 @@ function contentJson(event: EventContent): string {
 
 /** The public digest of an event after `prevDigest`: SHA-256, no key (the chain's hash before issue 17). */
 export function digestEvent(event: EventContent, prevDigest: string): string {
-  return createHash('sha256').update(prevDigest).update(contentJson(event)).digest('hex');
+  return digestOf(contentJson(event), prevDigest);
 }
 
 /** The keyed hash of an event after `prevHash`: HMAC-SHA-256 under the chain key. */
 export function sealEvent(chainKey: Buffer, event: EventContent, prevHash: string): string {
-  return createHmac('sha256', chainKey).update(prevHash).update(contentJson(event)).digest('hex');
+  return sealOf(chainKey, contentJson(event), prevHash);
 }
+
+// the two links over an event's canonical JSON, computed once for both
+const digestOf = (content: string, prevDigest: string) =>
+  createHash('sha256').update(prevDigest).update(content).digest('hex');
+const sealOf = (chainKey: Buffer, content: string, prevHash: string) =>
+  createHmac('sha256', chainKey).update(prevHash).update(content).digest('hex');
 
 /** The number the next event of a chain takes: one after its last link (`head`), or 1. */
 export function nextSeq(head: ChainHead | null): number {
@@ -95,12 +111,12 @@ export function linkAfter(
 ): { seq: number; prevHash: string; hash: string; digest: string } {
   const seq = nextSeq(head);
   const prevHash = head?.hash ?? genesisHash;
-  const content = { ...event, seq };
+  const content = contentJson({ ...event, seq });
   return {
     seq,
     prevHash,
-    hash: sealEvent(chainKey, content, prevHash),
-    digest: digestEvent(content, head?.digest ?? genesisHash),
+    hash: sealOf(chainKey, content, prevHash),
+    digest: digestOf(content, head?.digest ?? genesisHash),
   };
 }
 
@@ -129,14 +145,18 @@ export function verifyChain(
   for (let index = 0; index < events.length; index++) {
     const event = events[index];
     const expectedSeq = index + 1;
+    const broken = () => ({
+      valid: false,
+      events: events.length,
+      firstBrokenSeq: Math.min(event.seq, expectedSeq),
+    });
+    if (event.seq !== expectedSeq || event.prevHash !== previousHash) return broken();
+    const content = contentJson(event);
     if (
-      event.seq !== expectedSeq ||
-      event.prevHash !== previousHash ||
-      sealEvent(chainKey, event, previousHash) !== event.hash ||
-      digestEvent(event, previousDigest) !== event.digest
-    ) {
-      return { valid: false, events: events.length, firstBrokenSeq: Math.min(event.seq, expectedSeq) };
-    }
+      sealOf(chainKey, content, previousHash) !== event.hash ||
+      digestOf(content, previousDigest) !== event.digest
+    )
+      return broken();
     previousHash = event.hash;
     previousDigest = event.digest;
   }

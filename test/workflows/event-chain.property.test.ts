@@ -369,4 +369,64 @@ describe('the audit chain, for any history', () => {
       runs,
     );
   });
+
+  it('the canonical JSON is the text every stored hash was computed over, for any value', () => {
+    // the specification: the first implementation, kept here as it was (stored chains were sealed with it)
+    const specified = (value: unknown): string => {
+      if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
+      if (value instanceof Date) return JSON.stringify(value.toISOString());
+      if (Array.isArray(value)) return `[${value.map(specified).join(',')}]`;
+      const entries = Object.entries(value as Record<string, unknown>)
+        .filter(([, item]) => item !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${specified(item)}`).join(',')}}`;
+    };
+    const valueArb = fc.letrec((tie) => ({
+      value: fc.oneof(
+        { depthSize: 'small' },
+        fc.jsonValue({ maxDepth: 1 }),
+        fc.constant(undefined),
+        instantArb,
+        fc.array(tie('value'), { maxLength: 4 }),
+        fc.dictionary(fc.oneof(fc.string({ maxLength: 4 }), fc.nat({ max: 20 }).map(String)), tie('value'), {
+          maxKeys: 5,
+          noNullPrototype: true,
+        }),
+      ),
+    })).value;
+    fc.assert(
+      fc.property(valueArb, (value) => {
+        expect(canonicalJson(value)).toBe(specified(value));
+      }),
+      runs,
+    );
+  });
+
+  it('an event sealed before this code was written keeps its hash and digest', () => {
+    // computed by the implementation every stored chain was sealed with: a change of the text breaks them all
+    const event = {
+      ownerId: '6f1c1f0e-8a5b-4c1e-9a43-0d8f3f1b2c44',
+      type: 'LOG_SESSION',
+      actorId: '0b7f5e7c-2d1a-4f7e-8c3b-5a9e1d2c3b4a',
+      actorName: '王调解员',
+      unitId: null,
+      at: new Date('2026-05-01T02:03:04.005Z'),
+      payload: {
+        summary: '双方同意分期支付工资',
+        b: [1, '二', null, { z: 1, a: undefined, '10': true, '2': false }],
+        a: { when: new Date('2026-04-30T16:00:00Z'), é: 'x', '': 0 },
+      },
+      fromState: 'mediation.inSession',
+      toState: 'mediation.inSession',
+    };
+
+    const links = linkAfter(chainKey, event, { seq: 3, hash: 'a'.repeat(64), digest: 'b'.repeat(64) });
+
+    expect(links).toEqual({
+      seq: 4,
+      prevHash: 'a'.repeat(64),
+      hash: '28c1ffe07e77441320dded47f92acdc457a4d3b61e6bb21651a84dbf75edf023',
+      digest: '3ccafbc6562901a9ec44c11af19eaf75dda4ad8d1c709b862f93a419cd5627ac',
+    });
+  });
 });

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import http from 'node:http';
+import v8 from 'node:v8';
 import express from 'express';
 import { Pool } from 'pg';
 import { loadConfig } from '../../config/environment';
@@ -18,10 +19,52 @@ import { createLogger } from '../../src/shared/logger';
  */
 export type AppMessage =
   | { kind: 'ready'; url: string; helloUrl: string }
-  | { kind: 'usage'; maxRssMb: number; rssMb: number }
+  | { kind: 'usage'; maxRssMb: number; rssMb: number; atPeak: MemoryAtPeak }
   | { kind: 'error'; message: string };
 
+/**
+ * Where the memory was when the sampled RSS was highest (every 50 ms): the V8 heap by
+ * space, and what lies outside it (buffers, code, the runtime). The peak itself
+ * (`maxRssMb`) is the kernel's and can fall between two samples.
+ */
+export interface MemoryAtPeak {
+  rssMb: number;
+  heapUsedMb: number;
+  heapTotalMb: number;
+  externalMb: number;
+  arrayBuffersMb: number;
+  /** V8's spaces, MB committed (used) each. */
+  spaces: Record<string, { committedMb: number; usedMb: number }>;
+}
+
+const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
+
+function memoryNow(): MemoryAtPeak {
+  const usage = process.memoryUsage();
+  return {
+    rssMb: mb(usage.rss),
+    heapUsedMb: mb(usage.heapUsed),
+    heapTotalMb: mb(usage.heapTotal),
+    externalMb: mb(usage.external),
+    arrayBuffersMb: mb(usage.arrayBuffers),
+    spaces: Object.fromEntries(
+      v8
+        .getHeapSpaceStatistics()
+        .map((space) => [
+          space.space_name,
+          { committedMb: mb(space.physical_space_size), usedMb: mb(space.space_used_size) },
+        ]),
+    ),
+  };
+}
+
 async function main() {
+  let atPeak = memoryNow();
+  const sampler = setInterval(() => {
+    const now = memoryNow();
+    if (now.rssMb > atPeak.rssMb) atPeak = now;
+  }, 50);
+  sampler.unref();
   const config = loadConfig(process.env);
   // LOG_LEVEL is the run's (run.ts passes silent; an investigation may pass info to measure the request log)
   const server = await startServer(config, createLogger(config.logLevel, { pretty: false }));
@@ -53,6 +96,7 @@ async function main() {
         kind: 'usage',
         maxRssMb: process.resourceUsage().maxRSS / 1024,
         rssMb: process.memoryUsage.rss() / 1024 / 1024,
+        atPeak,
       });
     } else if (message.kind === 'stop') {
       helloServer.close();

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { MemoryAtPeak } from './app-process';
 import type { HostStalls } from './background-work';
 import type { CpuSplit } from './cpu-split';
 import type { MailBenchResult } from './mail';
@@ -102,6 +103,8 @@ export interface BenchReport {
   peakRssMb: number;
   /** The peak before the historic import: the app under the request load alone. */
   peakRssBeforeImportMb: number;
+  /** Where the memory was at the highest sampled RSS, before the import and in the whole run (absent before issue 22's seventh round). */
+  memoryAtPeak?: { beforeImport: MemoryAtPeak; all: MemoryAtPeak };
   /** Mails per second one process sends to an SMTP server that takes 4 s per mail (the `mail` phase). */
   mailPerSecond: number | null;
   mail?: MailBenchResult;

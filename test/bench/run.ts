@@ -14,7 +14,7 @@ import { AuditKeys } from '../../src/shared/crypto/audit-keys';
 import { PersonalDataCipher } from '../../src/shared/crypto/personal-data';
 import { createDataSource, runPendingMigrations } from '../../src/shared/db/data-source';
 import { jobSchema, queues } from '../../src/shared/jobs/job-queue';
-import type { AppMessage } from './app-process';
+import type { AppMessage, MemoryAtPeak } from './app-process';
 import {
   backgroundCounters,
   backgroundWorkBetween,
@@ -182,12 +182,12 @@ async function startUpSweepDone(databaseUrl: string): Promise<void> {
   }
 }
 
-function appUsage(child: ChildProcess): Promise<{ maxRssMb: number; rssMb: number }> {
+function appUsage(child: ChildProcess): Promise<{ maxRssMb: number; rssMb: number; atPeak: MemoryAtPeak }> {
   return new Promise((resolve) => {
     const onMessage = (message: AppMessage) => {
       if (message.kind !== 'usage') return;
       child.off('message', onMessage);
-      resolve({ maxRssMb: message.maxRssMb, rssMb: message.rssMb });
+      resolve({ maxRssMb: message.maxRssMb, rssMb: message.rssMb, atPeak: message.atPeak });
     };
     child.on('message', onMessage);
     child.send({ kind: 'usage' });
@@ -638,6 +638,7 @@ async function main() {
       importRows: historicRows,
       peakRssMb: round(usage.maxRssMb),
       peakRssBeforeImportMb: round(beforeImport.maxRssMb),
+      memoryAtPeak: { beforeImport: beforeImport.atPeak, all: usage.atPeak },
       mailPerSecond: null,
       runSeconds: 0,
       phases,

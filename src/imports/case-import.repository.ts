@@ -3,6 +3,7 @@ import type { Case } from '../cases/case.entity';
 import { insertingCasesBeforeTheirParties, writeMissingSearchRows } from '../cases/case-search.repository';
 import { Party } from '../cases/party.entity';
 import { partyKeySql } from '../cases/party-key';
+import type { JsonRows } from '../shared/db/json-rows';
 import type { Tx } from '../shared/db/transactions';
 
 /** The columns an imported case is written with, in the order of its INSERT, and their SQL types. */
@@ -49,7 +50,7 @@ const columnOf = (property: string) => property.replace(/[A-Z]/g, (letter) => `_
 
 const columnNames = importedColumns.map(([property]) => columnOf(property));
 const insertImportedSql = `INSERT INTO cases (${columnNames.join(', ')})
-  SELECT * FROM jsonb_to_recordset($1::jsonb)
+  SELECT * FROM jsonb_to_recordset($1::text::jsonb)
     AS r(${importedColumns.map(([property, type]) => `${columnOf(property)} ${type}`).join(', ')})`;
 
 /** What the historic import reads and writes about cases besides their chains. */
@@ -83,15 +84,21 @@ export class CaseImportRepository {
   /**
    * Writes imported cases in one statement, then their parties (sealed as registration seals
    * them) in one more. The rows go as one JSON value, which PostgreSQL unpacks
-   * (`jsonb_to_recordset`), instead of a parameter per cell. Each case's search row is written
-   * once, with its parties' names (`case-search.repository.ts`).
+   * (`jsonb_to_recordset`), instead of a parameter per cell; `json` writes that value
+   * (`JsonRows`). Each case's search row is written once, with its parties' names
+   * (`case-search.repository.ts`).
    */
-  async insertCasesWithParties(tx: Tx, cases: ImportedCase[], parties: Array<Partial<Party>>): Promise<void> {
+  async insertCasesWithParties(
+    tx: Tx,
+    cases: ImportedCase[],
+    parties: Array<Partial<Party>>,
+    json: JsonRows,
+  ): Promise<void> {
     if (cases.length === 0) return;
     const records = cases.map((row) =>
       Object.fromEntries(importedColumns.map(([property], index) => [columnNames[index], row[property]])),
     );
-    await insertingCasesBeforeTheirParties(tx, () => tx.query(insertImportedSql, [JSON.stringify(records)]));
+    await insertingCasesBeforeTheirParties(tx, () => tx.query(insertImportedSql, [json.of(records)]));
     if (parties.length > 0) await tx.insert(Party, parties);
     await writeMissingSearchRows(
       tx,

@@ -143,13 +143,16 @@ export class ImportRejectedError extends AppError {
   }
 }
 
-/** Parses and validates every row; unknown or missing columns are reported on the header row (1). */
-export function parseImportCsv(csv: string): {
+/**
+ * Parses and validates every row; unknown or missing columns are reported on the header row (1).
+ * A `Buffer` is read as UTF-8.
+ */
+export function parseImportCsv(csv: string | Buffer): {
   rows: Array<{ line: number; data?: ImportRow }>;
   errors: ImportRowError[];
 } {
   const errors: ImportRowError[] = [];
-  if (csv.includes('\u0000'))
+  if (typeof csv === 'string' ? csv.includes('\u0000') : csv.includes(0))
     throw new ImportRejectedError([{ row: 1, column: '', message: 'validation.nul_character' }]);
   // each record is checked as it is parsed (on_record), so the file's cells are never all
   // held twice over — as strings and as rows — in a big import (memory, test/bench)
@@ -158,6 +161,7 @@ export function parseImportCsv(csv: string): {
   let headerIsWrong = false;
   try {
     rows = parse<{ line: number; data?: ImportRow }, Record<string, string>>(csv, {
+      encoding: 'utf8',
       bom: true,
       skip_empty_lines: true,
       relax_column_count: false,

@@ -6,6 +6,7 @@ import type { OneForum } from '../cases/one-forum';
 import type { Party } from '../cases/party.entity';
 import { todayInShanghai, type WorkingCalendar } from '../deadlines/working-calendar';
 import type { Clock } from '../shared/clock';
+import { JsonRows } from '../shared/db/json-rows';
 import { formatRecordNumber, reserveRecordNumbers } from '../shared/db/record-numbers';
 import type { Transactions, Tx } from '../shared/db/transactions';
 import { ForbiddenError } from '../shared/errors';
@@ -85,7 +86,8 @@ export class CaseImportService {
     this.sealParties = deps.sealParties;
   }
 
-  async importCsv(actor: Actor, ip: string | null, csv: string): Promise<{ imported: number }> {
+  /** `csv`: the file's text, or its bytes in UTF-8. */
+  async importCsv(actor: Actor, ip: string | null, csv: string | Buffer): Promise<{ imported: number }> {
     if (!policy.can(actor, 'import.cases')) throw new ForbiddenError();
     const { rows, errors } = parseImportCsv(csv);
     const unitsByCode = new Map(
@@ -163,6 +165,8 @@ export class CaseImportService {
       today: todayInShanghai(now),
       memo: newRowMemo(),
     };
+    // one buffer for every batch's JSON: no batch-sized string (`JsonRows`)
+    const json = new JsonRows();
     // the rows and their chained events are built and written 500 at a time, so that a
     // big file's derived rows (snapshots, payloads) are never all in memory at once
     for (let from = 0; from < valid.length; from += importBatchSize) {
@@ -180,8 +184,9 @@ export class CaseImportService {
         batch.flatMap(({ data }, index) =>
           this.sealParties(partiesOf(data)).map((party) => ({ ...party, caseId: cases[index].id })),
         ),
+        json,
       );
-      await this.startChains(tx, actor, batch, cases, now);
+      await this.startChains(tx, actor, batch, cases, now, json);
     }
   }
 
@@ -192,6 +197,7 @@ export class CaseImportService {
     batch: PlacedRow[],
     cases: ImportedCase[],
     now: Date,
+    json: JsonRows,
   ): Promise<void> {
     await this.log.startChains(
       tx,
@@ -205,6 +211,7 @@ export class CaseImportService {
           toState: row.state,
         }),
       })),
+      json,
     );
   }
 

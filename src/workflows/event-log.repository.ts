@@ -1,4 +1,5 @@
 import type { Actor } from '../access/actor';
+import type { JsonRows } from '../shared/db/json-rows';
 import type { Tx } from '../shared/db/transactions';
 import {
   type ChainedEvent,
@@ -160,12 +161,13 @@ export class EventLog {
   /**
    * Starts the chains of owners written in the same transaction, one first link each, in
    * one statement (the historic import, 500 new cases at a time): a new owner has no head
-   * to read and no other writer to wait for.
+   * to read and no other writer to wait for. The rows go as one JSON value written by `json`.
    */
   async startChains<K extends LogKind>(
     tx: Tx,
     kind: K,
     entries: Array<{ ownerId: string; event: NewWorkflowEvent }>,
+    json: JsonRows,
   ): Promise<RecordOf<K>[]> {
     const { table, ownerColumn } = logs[kind];
     const records = entries.map(({ ownerId, event }) => this.link(kind, ownerId, event, null));
@@ -187,9 +189,9 @@ export class EventLog {
     await tx.query(
       `INSERT INTO ${table} (${ownerColumn}, seq, type, actor_id, actor_name, unit_id, at, payload, from_state, to_state, prev_hash, hash, digest)
        SELECT r.owner_id, r.seq, r.type, r.actor_id, r.actor_name, r.unit_id, r.at, r.payload, r.from_state, r.to_state, r.prev_hash, r.hash, r.digest
-       FROM jsonb_to_recordset($1::jsonb) AS r(owner_id uuid, seq int, type varchar, actor_id uuid, actor_name varchar, unit_id uuid,
+       FROM jsonb_to_recordset($1::text::jsonb) AS r(owner_id uuid, seq int, type varchar, actor_id uuid, actor_name varchar, unit_id uuid,
          at timestamptz, payload jsonb, from_state varchar, to_state varchar, prev_hash char(64), hash char(64), digest char(64))`,
-      [JSON.stringify(rows)],
+      [json.of(rows)],
     );
     return records;
   }

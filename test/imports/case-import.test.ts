@@ -175,6 +175,39 @@ describe('historic import (POST /api/v1/imports/cases)', () => {
     expect(broken.body.error.details[0]).toMatchObject({ row: 3, column: '' });
   });
 
+  it('reads a file in the charset its request names (GB 18030 from an older Excel), refuses one it does not know, and an empty body', async () => {
+    const row = `,other,国标编码的一件,walk_in,${tree.community.code},2012-02-01,,,,,,`;
+    // 国标编码的一件 in GB 18030: two bytes a character, not UTF-8
+    const title = Buffer.from('b9fab1eab1e0c2ebb5c4d2bbbcfe', 'hex');
+    const [before, after] = [`${header}\n,other,`, `,walk_in,${tree.community.code},2012-02-01,,,,,,`];
+    const body = Buffer.concat([Buffer.from(before), title, Buffer.from(after)]);
+    expect(new TextDecoder('gb18030').decode(body)).toBe(`${header}\n${row}`);
+
+    const read = await request(testApp.app)
+      .post('/api/v1/imports/cases')
+      .set('Authorization', `Bearer ${adminToken}`)
+      .set('Content-Type', 'text/csv; charset=GB18030')
+      .send(body);
+    expect(read.status).toBe(201);
+    expect(await testApp.db.getRepository(Case).count({ where: { title: '国标编码的一件' } })).toBe(1);
+
+    const unknown = await request(testApp.app)
+      .post('/api/v1/imports/cases')
+      .set('Authorization', `Bearer ${adminToken}`)
+      .set('Content-Type', 'text/csv; charset=x-no-such-charset')
+      .send(Buffer.from(`${header}\n,other,未知编码,walk_in,${tree.community.code},2012-02-01,,,,,,`));
+    expect(unknown.status).toBe(415);
+
+    const empty = await request(testApp.app)
+      .post('/api/v1/imports/cases')
+      .set('Authorization', `Bearer ${adminToken}`)
+      .set('Content-Type', 'text/csv')
+      .send('');
+    expect(empty.status).toBe(400);
+    expect(empty.body.error.details).toEqual([expect.objectContaining({ field: 'body' })]);
+    expect(await testApp.db.getRepository(Case).count({ where: { title: '未知编码' } })).toBe(0);
+  });
+
   it('refuses a unit outside the admin’s subtree', async () => {
     const elsewhere = await createDistrictTree(testApp.db);
     const response = await importCsv(

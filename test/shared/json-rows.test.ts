@@ -1,0 +1,35 @@
+import { JsonRows } from '../../src/shared/db/json-rows';
+
+/** The import's batches as one JSON parameter (`JsonRows`): the same text `JSON.stringify` gives, in UTF-8. */
+describe('JsonRows', () => {
+  const rows = [
+    { id: 1, title: '工资支付争议（白强霞）', note: 'a "quoted" \\ line\nnext', none: null },
+    {
+      id: 2,
+      title: 'emoji 😀 and a lone surrogate \ud800',
+      nested: { at: new Date('2026-05-01T00:00:00Z') },
+    },
+    { id: 3, skipped: undefined, list: [1, 'two', null] },
+  ];
+
+  it('writes the rows as the JSON array JSON.stringify makes of them', () => {
+    const json = new JsonRows();
+
+    const bytes = json.of(rows);
+
+    expect(bytes.toString('utf8')).toBe(JSON.stringify(rows));
+    expect(JSON.parse(bytes.toString('utf8'))).toEqual(JSON.parse(JSON.stringify(rows)));
+  });
+
+  it('writes no rows as an empty array', () => {
+    expect(new JsonRows().of([]).toString('utf8')).toBe('[]');
+  });
+
+  it('grows past its first size, and the next batch reuses the buffer', () => {
+    const json = new JsonRows(16);
+    const many = Array.from({ length: 2_000 }, (_, index) => ({ index, title: `调解${index}` }));
+
+    expect(json.of(many).toString('utf8')).toBe(JSON.stringify(many));
+    expect(json.of(rows.slice(0, 1)).toString('utf8')).toBe(JSON.stringify(rows.slice(0, 1)));
+  });
+});

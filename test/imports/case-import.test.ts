@@ -208,6 +208,49 @@ describe('historic import (POST /api/v1/imports/cases)', () => {
     expect(await testApp.db.getRepository(Case).count({ where: { title: '未知编码' } })).toBe(0);
   });
 
+  it('imports a file of several batches whole, each row once with its chained event and its search row; a batch failing in the database leaves nothing', async () => {
+    // 1,234 rows: three batches of 500, each built while the one before it is written
+    const rows = (prefix: string, count: number) =>
+      Array.from(
+        { length: count },
+        (_, index) => `,other,${prefix}${index},walk_in,${tree.community.code},2012-03-01,,,,,,`,
+      );
+    const imported = await importCsv([header, ...rows('分批', 1234)].join('\n'));
+    expect(imported.status).toBe(201);
+    expect(imported.body).toEqual({ imported: 1234 });
+    const [written] = await testApp.db.query(
+      `SELECT count(*)::int AS cases, count(DISTINCT c.number)::int AS numbers,
+              count(e.id)::int AS events, count(s.case_id)::int AS searchable
+         FROM cases c
+         LEFT JOIN case_events e ON e.case_id = c.id AND e.seq = 1 AND e.type = 'IMPORTED' AND e.payload->>'title' = c.title
+         LEFT JOIN case_search s ON s.case_id = c.id
+        WHERE c.title LIKE '分批%'`,
+    );
+    expect(written).toEqual({ cases: 1234, numbers: 1234, events: 1234, searchable: 1234 });
+
+    // the third batch fails in PostgreSQL (a trigger stands in for a fault): the first two are not kept
+    await testApp.db.query(`
+      CREATE FUNCTION test_refuse_third_batch() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.title = '失败1100' THEN RAISE EXCEPTION 'a fault in the third batch'; END IF;
+        RETURN NEW;
+      END $$;
+      CREATE TRIGGER test_refuse_third_batch BEFORE INSERT ON cases FOR EACH ROW EXECUTE FUNCTION test_refuse_third_batch();`);
+    try {
+      const failed = await importCsv([header, ...rows('失败', 1234)].join('\n'));
+      expect(failed.status).toBe(500);
+    } finally {
+      await testApp.db.query(
+        'DROP TRIGGER test_refuse_third_batch ON cases; DROP FUNCTION test_refuse_third_batch()',
+      );
+    }
+    const [left] = await testApp.db.query(`SELECT count(*)::int AS n FROM cases WHERE title LIKE '失败%'`);
+    expect(left.n).toBe(0);
+    // and the next import goes through
+    const again = await importCsv([header, ...rows('再来', 3)].join('\n'));
+    expect(again.status).toBe(201);
+  });
+
   it('refuses a unit outside the admin’s subtree', async () => {
     const elsewhere = await createDistrictTree(testApp.db);
     const response = await importCsv(

@@ -82,27 +82,27 @@ export class CaseImportRepository {
   }
 
   /**
-   * Imported cases written in one statement, then their parties (sealed as registration seals
+   * Writes imported cases in one statement, then their parties (sealed as registration seals
    * them) in one more. The rows go as one JSON value, which PostgreSQL unpacks
-   * (`jsonb_to_recordset`), instead of a parameter per cell: written into `json` now, sent by
-   * the function returned, and `json` must be left alone until it has run. Each case's search
-   * row is written once, with its parties' names (`case-search.repository.ts`).
+   * (`jsonb_to_recordset`), instead of a parameter per cell; `json` writes that value
+   * (`JsonRows`). Each case's search row is written once, with its parties' names
+   * (`case-search.repository.ts`).
    */
-  insertingCasesWithParties(
+  async insertCasesWithParties(
+    tx: Tx,
     cases: ImportedCase[],
     parties: Array<Partial<Party>>,
     json: JsonRows,
-  ): (tx: Tx) => Promise<void> {
+  ): Promise<void> {
+    if (cases.length === 0) return;
     const records = cases.map((row) =>
       Object.fromEntries(importedColumns.map(([property], index) => [columnNames[index], row[property]])),
     );
-    const value = json.of(records);
-    const ids = cases.map((row) => row.id);
-    return async (tx) => {
-      if (cases.length === 0) return;
-      await insertingCasesBeforeTheirParties(tx, () => tx.query(insertImportedSql, [value]));
-      if (parties.length > 0) await tx.insert(Party, parties);
-      await writeMissingSearchRows(tx, ids);
-    };
+    await insertingCasesBeforeTheirParties(tx, () => tx.query(insertImportedSql, [json.of(records)]));
+    if (parties.length > 0) await tx.insert(Party, parties);
+    await writeMissingSearchRows(
+      tx,
+      cases.map((row) => row.id),
+    );
   }
 }

@@ -13,7 +13,7 @@ import { ForbiddenError } from '../shared/errors';
 import type { Unit } from '../units/unit.entity';
 import type { UnitRepository } from '../units/unit.repository';
 import { type EventLog, eventBy } from '../workflows/event-log.repository';
-import type { CaseImportRepository } from './case-import.repository';
+import type { CaseImportRepository, ImportedCase } from './case-import.repository';
 import {
   ImportRejectedError,
   type ImportRow,
@@ -165,83 +165,54 @@ export class CaseImportService {
       today: todayInShanghai(now),
       memo: newRowMemo(),
     };
+    // one buffer for every batch's JSON: no batch-sized string (`JsonRows`)
+    const json = new JsonRows();
     // the rows and their chained events are built and written 500 at a time, so that a
-    // big file's derived rows (snapshots, payloads) are never all in memory at once; each
-    // batch is built while the one before it is written (PostgreSQL's time is most of an
-    // import's, and the app's own — the rows, their links, their JSON — need not wait for it)
-    const buffers = [0, 1].map(() => ({ cases: new JsonRows(), events: new JsonRows() }));
-    let writing: Promise<void> | null = null;
-    try {
-      for (let from = 0, turn = 0; from < valid.length; from += importBatchSize, turn = 1 - turn) {
-        // this turn's buffers were last the batch before the one being written, which is done
-        const write = this.batchWrite(actor, valid.slice(from, from + importBatchSize), {
-          numbers: numbers.slice(from, from + importBatchSize),
-          districts,
+    // big file's derived rows (snapshots, payloads) are never all in memory at once
+    for (let from = 0; from < valid.length; from += importBatchSize) {
+      const batch = valid.slice(from, from + importBatchSize);
+      const cases = batch.map(({ data, unit }, index) =>
+        importedCase(
+          data,
+          { unit, district: districts.get(districtKeyOf(unit)) as Unit, number: numbers[from + index] },
           run,
-          json: buffers[turn],
-        });
-        if (writing) await writing;
-        writing = write(tx);
-      }
-      if (writing) await writing;
-    } catch (error) {
-      // nothing is left running on the transaction's connection when it rolls back
-      await writing?.catch(() => undefined);
-      throw error;
+        ),
+      );
+      await this.imports.insertCasesWithParties(
+        tx,
+        cases,
+        batch.flatMap(({ data }, index) =>
+          this.sealParties(partiesOf(data)).map((party) => ({ ...party, caseId: cases[index].id })),
+        ),
+        json,
+      );
+      await this.startChains(tx, actor, batch, cases, now, json);
     }
   }
 
-  /**
-   * A batch of rows built as cases, with their parties and the first link of each chain
-   * (`IMPORTED`: a new case has no head to read and takes no lock), and their JSON written
-   * into `json`; the function returned writes them all.
-   */
-  private batchWrite(
+  /** Each case is new: its chain starts here (no lock, no head to read), with its `IMPORTED` event. */
+  private async startChains(
+    tx: Tx,
     actor: Actor,
     batch: PlacedRow[],
-    {
-      numbers,
-      districts,
-      run,
-      json,
-    }: {
-      numbers: string[];
-      districts: Map<string, Unit>;
-      run: ImportRun;
-      json: { cases: JsonRows; events: JsonRows };
-    },
-  ): (tx: Tx) => Promise<void> {
-    const cases = batch.map(({ data, unit }, index) =>
-      importedCase(
-        data,
-        { unit, district: districts.get(districtKeyOf(unit)) as Unit, number: numbers[index] },
-        run,
-      ),
-    );
-    const writeCases = this.imports.insertingCasesWithParties(
-      cases,
-      batch.flatMap(({ data }, index) =>
-        this.sealParties(partiesOf(data)).map((party) => ({ ...party, caseId: cases[index].id })),
-      ),
-      json.cases,
-    );
-    const chains = this.log.startingChains(
+    cases: ImportedCase[],
+    now: Date,
+    json: JsonRows,
+  ): Promise<void> {
+    await this.log.startChains(
+      tx,
       'case',
       cases.map((row, index) => ({
         ownerId: row.id,
-        event: eventBy(actor, run.now, {
+        event: eventBy(actor, now, {
           type: 'IMPORTED',
           payload: eventPayloadOf(batch[index].data, row.number),
           fromState: null,
           toState: row.state,
         }),
       })),
-      json.events,
+      json,
     );
-    return async (tx) => {
-      await writeCases(tx);
-      await chains.write(tx);
-    };
   }
 
   /** Numbers for rows without one: a block per district and year, from the same gap-free counter. */

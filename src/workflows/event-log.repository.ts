@@ -159,17 +159,16 @@ export class EventLog {
   }
 
   /**
-   * The chains of owners written in the same transaction, one first link each, and the one
-   * statement that writes them (the historic import, 500 new cases at a time): a new owner
-   * has no head to read and no other writer to wait for. The links are computed and the rows
-   * written as one JSON value into `json` now; `write` sends them, and `json` must be left
-   * alone until it has.
+   * Starts the chains of owners written in the same transaction, one first link each, in
+   * one statement (the historic import, 500 new cases at a time): a new owner has no head
+   * to read and no other writer to wait for. The rows go as one JSON value written by `json`.
    */
-  startingChains<K extends LogKind>(
+  async startChains<K extends LogKind>(
+    tx: Tx,
     kind: K,
     entries: Array<{ ownerId: string; event: NewWorkflowEvent }>,
     json: JsonRows,
-  ): { records: RecordOf<K>[]; write: (tx: Tx) => Promise<void> } {
+  ): Promise<RecordOf<K>[]> {
     const { table, ownerColumn } = logs[kind];
     const records = entries.map(({ ownerId, event }) => this.link(kind, ownerId, event, null));
     const rows = records.map((record, index) => ({
@@ -187,17 +186,14 @@ export class EventLog {
       hash: record.hash,
       digest: record.digest,
     }));
-    const value = json.of(rows);
-    const write = async (tx: Tx) => {
-      await tx.query(
-        `INSERT INTO ${table} (${ownerColumn}, seq, type, actor_id, actor_name, unit_id, at, payload, from_state, to_state, prev_hash, hash, digest)
-         SELECT r.owner_id, r.seq, r.type, r.actor_id, r.actor_name, r.unit_id, r.at, r.payload, r.from_state, r.to_state, r.prev_hash, r.hash, r.digest
-         FROM jsonb_to_recordset($1::text::jsonb) AS r(owner_id uuid, seq int, type varchar, actor_id uuid, actor_name varchar, unit_id uuid,
-           at timestamptz, payload jsonb, from_state varchar, to_state varchar, prev_hash char(64), hash char(64), digest char(64))`,
-        [value],
-      );
-    };
-    return { records, write };
+    await tx.query(
+      `INSERT INTO ${table} (${ownerColumn}, seq, type, actor_id, actor_name, unit_id, at, payload, from_state, to_state, prev_hash, hash, digest)
+       SELECT r.owner_id, r.seq, r.type, r.actor_id, r.actor_name, r.unit_id, r.at, r.payload, r.from_state, r.to_state, r.prev_hash, r.hash, r.digest
+       FROM jsonb_to_recordset($1::text::jsonb) AS r(owner_id uuid, seq int, type varchar, actor_id uuid, actor_name varchar, unit_id uuid,
+         at timestamptz, payload jsonb, from_state varchar, to_state varchar, prev_hash char(64), hash char(64), digest char(64))`,
+      [json.of(rows)],
+    );
+    return records;
   }
 
   async read<K extends LogKind>(tx: Tx, kind: K, ownerId: string): Promise<RecordOf<K>[]> {

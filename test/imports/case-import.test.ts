@@ -209,7 +209,7 @@ describe('historic import (POST /api/v1/imports/cases)', () => {
   });
 
   it('imports a file of several batches whole, each row once with its chained event and its search row; a batch failing in the database leaves nothing', async () => {
-    // 1,234 rows: three batches of 500, each built while the one before it is written
+    // 1,234 rows: three batches of 500, one buffer reused by each
     const rows = (prefix: string, count: number) =>
       Array.from(
         { length: count },

@@ -1,4 +1,5 @@
 import express, { type Request } from 'express';
+import iconv from 'iconv-lite';
 import multer from 'multer';
 import type { Config } from '../../config/environment';
 import type { RouteSpec } from '../access/route-table';
@@ -17,8 +18,9 @@ const csvMediaTypes = ['text/csv', 'application/csv', 'text/plain'];
 /**
  * The CSV of an API request. UTF-8 (the contract, API.md) stays the bytes it came as, which
  * the parser reads: no string of the whole file (two bytes a character once one is Chinese)
- * is made. A request that names another charset, say GB 18030 from an older Excel, is
- * decoded from it; one the runtime does not know is refused with 415, as before.
+ * is made. A request that names another charset, say GB 18030 or cp936 from an older Excel,
+ * is decoded from it by iconv-lite, as `express.text` decoded it before (a byte-order mark
+ * choosing UTF-16's order); one it does not know is refused with 415, as before.
  */
 function csvOf(req: Request): Buffer | string {
   const body: unknown = req.body;
@@ -29,13 +31,8 @@ function csvOf(req: Request): Buffer | string {
     .exec(req.headers['content-type'] ?? '')?.[1]
     .toLowerCase();
   if (!charset || charset === 'utf-8' || charset === 'utf8') return body;
-  let decoder: TextDecoder;
-  try {
-    decoder = new TextDecoder(charset);
-  } catch {
-    throw new AppError('bad_request', 415);
-  }
-  return decoder.decode(body);
+  if (!iconv.encodingExists(charset)) throw new AppError('bad_request', 415);
+  return iconv.decode(body, charset);
 }
 const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: maxCsvBytes, files: 1 } });
 

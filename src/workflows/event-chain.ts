@@ -48,7 +48,7 @@ export interface ChainHead {
 /**
  * JSON with object keys sorted at every depth and no insignificant space: one text per value.
  * An object's own enumerable keys, those whose value is not `undefined`, in code-unit order
- * (the default `sort`); a `Date` as its ISO string. Every stored hash was computed over this
+ * (the default `sort`), each read once in that order; a `Date` as its ISO string. Every stored hash was computed over this
  * text: it must not change (test/workflows/event-chain.property.test.ts holds it to its spec).
  */
 export function canonicalJson(value: unknown): string {

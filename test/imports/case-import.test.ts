@@ -175,7 +175,7 @@ describe('historic import (POST /api/v1/imports/cases)', () => {
     expect(broken.body.error.details[0]).toMatchObject({ row: 3, column: '' });
   });
 
-  it('reads a file in the charset its request names (GB 18030 from an older Excel), refuses one it does not know, and an empty body', async () => {
+  it('reads a file in the charset its request names (GB 18030 or cp936 from an older Excel, UTF-16 by its byte-order mark), refuses one it does not know, and an empty body', async () => {
     const row = `,other,国标编码的一件,walk_in,${tree.community.code},2012-02-01,,,,,,`;
     // 国标编码的一件 in GB 18030: two bytes a character, not UTF-8
     const title = Buffer.from('b9fab1eab1e0c2ebb5c4d2bbbcfe', 'hex');
@@ -190,6 +190,26 @@ describe('historic import (POST /api/v1/imports/cases)', () => {
       .send(body);
     expect(read.status).toBe(201);
     expect(await testApp.db.getRepository(Case).count({ where: { title: '国标编码的一件' } })).toBe(1);
+
+    // cp936 (GBK, which the same bytes are), a quoted "UTF-8", and UTF-16 whose byte-order mark says big-endian
+    const sent = (contentType: string, bytes: Buffer) =>
+      request(testApp.app)
+        .post('/api/v1/imports/cases')
+        .set('Authorization', `Bearer ${adminToken}`)
+        .set('Content-Type', contentType)
+        .send(bytes);
+    expect((await sent('text/csv; charset=cp936', body)).status).toBe(201);
+    const quoted = `${header}\n,other,带引号的编码名,walk_in,${tree.community.code},2012-02-01,,,,,,`;
+    expect((await sent('text/csv; charset="UTF-8"', Buffer.from(quoted))).status).toBe(201);
+    const utf16 = `\uFEFF${header}\n,other,大端序的一件,walk_in,${tree.community.code},2012-02-01,,,,,,`;
+    const bigEndian = Buffer.from(utf16, 'utf16le').swap16();
+    expect((await sent('text/csv; charset=utf-16', bigEndian)).status).toBe(201);
+    for (const [name, count] of [
+      ['国标编码的一件', 2],
+      ['带引号的编码名', 1],
+      ['大端序的一件', 1],
+    ] as const)
+      expect(await testApp.db.getRepository(Case).count({ where: { title: name } })).toBe(count);
 
     const unknown = await request(testApp.app)
       .post('/api/v1/imports/cases')
@@ -227,6 +247,16 @@ describe('historic import (POST /api/v1/imports/cases)', () => {
         WHERE c.title LIKE '分批%'`,
     );
     expect(written).toEqual({ cases: 1234, numbers: 1234, events: 1234, searchable: 1234 });
+    // a case of each batch verifies: its one event chained under the app's key
+    const supervisor = await createUser(testApp.db, { role: 'supervisor', unitId: tree.district.id });
+    const token = await apiToken(testApp.app, supervisor.username);
+    for (const title of ['分批0', '分批600', '分批1233']) {
+      const [row] = await testApp.db.query('SELECT id FROM cases WHERE title = $1', [title]);
+      const verify = await request(testApp.app)
+        .get(`/api/v1/cases/${row.id}/verify`)
+        .set('Authorization', `Bearer ${token}`);
+      expect(verify.body).toEqual({ valid: true, events: 1 });
+    }
 
     // the third batch fails in PostgreSQL (a trigger stands in for a fault): the first two are not kept
     await testApp.db.query(`

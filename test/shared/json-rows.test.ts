@@ -21,15 +21,23 @@ describe('JsonRows', () => {
     expect(JSON.parse(bytes.toString('utf8'))).toEqual(JSON.parse(JSON.stringify(rows)));
   });
 
-  it('writes no rows as an empty array', () => {
-    expect(new JsonRows().of([]).toString('utf8')).toBe('[]');
+  it('writes no rows as an empty array, and an undefined row as null, from any first size', () => {
+    for (const size of [0, 1, 2, 64]) {
+      expect(new JsonRows(size).of([]).toString('utf8')).toBe('[]');
+      expect(new JsonRows(size).of([{ a: 1 }, undefined]).toString('utf8')).toBe('[{"a":1},null]');
+    }
   });
 
   it('grows past its first size, and the next batch reuses the buffer', () => {
     const json = new JsonRows(16);
     const many = Array.from({ length: 2_000 }, (_, index) => ({ index, title: `调解${index}` }));
 
-    expect(json.of(many).toString('utf8')).toBe(JSON.stringify(many));
-    expect(json.of(rows.slice(0, 1)).toString('utf8')).toBe(JSON.stringify(rows.slice(0, 1)));
+    const first = json.of(many);
+    expect(first.toString('utf8')).toBe(JSON.stringify(many));
+    const next = json.of(rows.slice(0, 1));
+    expect(next.toString('utf8')).toBe(JSON.stringify(rows.slice(0, 1)));
+    // the same memory: no new buffer a batch
+    expect(next.buffer).toBe(first.buffer);
+    expect(next.byteOffset).toBe(first.byteOffset);
   });
 });

@@ -388,10 +388,19 @@ describe('the audit chain, for any history', () => {
         fc.constant(undefined),
         instantArb,
         fc.array(tie('value'), { maxLength: 4 }),
-        fc.dictionary(fc.oneof(fc.string({ maxLength: 4 }), fc.nat({ max: 20 }).map(String)), tie('value'), {
-          maxKeys: 5,
-          noNullPrototype: true,
-        }),
+        // keys: ASCII, any code point (astral ones sort by their UTF-16 units), and integer-like
+        fc.dictionary(
+          fc.oneof(
+            fc.string({ maxLength: 4 }),
+            fc.string({ unit: 'binary', maxLength: 3 }),
+            fc.nat({ max: 20 }).map(String),
+          ),
+          tie('value'),
+          {
+            maxKeys: 5,
+            noNullPrototype: true,
+          },
+        ),
       ),
     })).value;
     fc.assert(

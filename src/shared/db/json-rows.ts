@@ -22,11 +22,13 @@ export class JsonRows {
     this.buffer = Buffer.allocUnsafe(initialBytes);
   }
 
-  /** `rows` as one JSON array in UTF-8, valid until the next call. */
+  /** `rows` as one JSON array in UTF-8 (as `JSON.stringify(rows)` writes it), valid until the next call. */
   of(rows: readonly unknown[]): Buffer {
+    this.ensure(2);
     let length = this.buffer.write('[', 0);
     for (let index = 0; index < rows.length; index++) {
-      const text = JSON.stringify(rows[index]);
+      // an array's undefined (or function) element is `null`, as `JSON.stringify` writes it
+      const text = JSON.stringify(rows[index]) ?? 'null';
       // at most three bytes a UTF-16 unit, and the comma or bracket after it
       this.ensure(length + text.length * 3 + 1);
       length += this.buffer.write(text, length);

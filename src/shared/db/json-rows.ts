@@ -24,17 +24,18 @@ export class JsonRows {
 
   /** `rows` as one JSON array in UTF-8 (as `JSON.stringify(rows)` writes it), valid until the next call. */
   of(rows: readonly unknown[]): Buffer {
-    this.ensure(2);
+    this.ensure(1);
     let length = this.buffer.write('[', 0);
     for (let index = 0; index < rows.length; index++) {
       // an array's undefined (or function) element is `null`, as `JSON.stringify` writes it
       const text = JSON.stringify(rows[index]) ?? 'null';
-      // at most three bytes a UTF-16 unit, and the comma or bracket after it
-      this.ensure(length + text.length * 3 + 1);
+      // a comma, then at most three bytes a UTF-16 unit
+      this.ensure(length + 1 + text.length * 3);
+      if (index > 0) length += this.buffer.write(',', length);
       length += this.buffer.write(text, length);
-      length += this.buffer.write(index < rows.length - 1 ? ',' : ']', length);
     }
-    if (rows.length === 0) length += this.buffer.write(']', length);
+    this.ensure(length + 1);
+    length += this.buffer.write(']', length);
     return this.buffer.subarray(0, length);
   }
 

@@ -1,6 +1,7 @@
 import { defaults } from '../../config/defaults';
 import { ChangeNoticeListener } from '../shared/db/change-notices';
-import type { ChangeNotice, Statement } from '../shared/db/transactions';
+import { whenTransactionEnds } from '../shared/db/transaction-end';
+import type { ChangeNotice, Statement, Tx } from '../shared/db/transactions';
 import type { Logger } from '../shared/logger';
 
 /** The channel the triggers of migration NotifyWhenCaseViewsChange speak on: a case's id, or `*` for all. */
@@ -27,7 +28,7 @@ export interface CaseViewCacheOptions {
   maxEntries: number;
   /** How long a case is kept at most. */
   maxAgeMs: number;
-  /** How long this process's write marks a case at most (its notice never came: rolled back). */
+  /** How long this process's write marks a case at most (its transaction's end was never seen). */
   writeMarkMs: number;
 }
 
@@ -40,6 +41,12 @@ export const caseViewCacheDefaults: CaseViewCacheOptions = {
 /** A case kept, and until when (clock ms). */
 interface Entry {
   row: KeptCaseRow;
+  until: number;
+}
+
+/** This process's transactions writing one case: how many are open, and when the mark lapses all the same (clock ms). */
+interface WriteMark {
+  open: number;
   until: number;
 }
 
@@ -73,9 +80,12 @@ function frozen<T>(value: T): T {
  *
  * No read keeps what may already be old:
  * - a read during which a notice for its case arrived is not kept (it may hold the old row);
- * - this process's own writes mark the case before their commit (`writing`), and until the
- *   notice of that commit arrives the case is read from the database and not kept: a user
- *   who sent an event reads its outcome on the next request here, whenever the notice lands.
+ * - this process's own writes mark the case before their commit (`writing`), and until that
+ *   transaction has ended the case is read from the database and not kept; at its end the
+ *   case is forgotten, and a read still in flight then is not kept (it may hold the row as
+ *   it was before). A user who sent an event reads its outcome on the next request here,
+ *   whenever the notice lands. Not the notice: one for an earlier commit of the same case
+ *   may land while the transaction is still open.
  *
  * At most `maxEntries` cases are kept; past that the longest kept goes first. A case is
  * kept at most `maxAgeMs`: a notice that could not be said (the connection of a transaction
@@ -85,8 +95,8 @@ function frozen<T>(value: T): T {
 export class CaseViewCache {
   private readonly entries = new Map<string, Entry>();
   private readonly inFlight = new Map<string, InFlight>();
-  /** This process's writes not yet confirmed by a notice: case id → clock time (ms) the mark lapses (a rollback sends none). */
-  private readonly writes = new Map<string, number>();
+  /** The cases this process's open transactions are writing. */
+  private readonly writes = new Map<string, WriteMark>();
   private readonly options: CaseViewCacheOptions;
   /** Moves on when everything is forgotten: a read that began before it is not kept. */
   private generation = 0;
@@ -167,19 +177,25 @@ export class CaseViewCache {
   }
 
   /**
-   * This process is about to change case `id` (called inside the writing transaction, before
-   * its commit): forgotten now, and neither answered from memory nor kept until the notice of
-   * that commit arrives (or the mark lapses: a transaction that rolled back sends none).
+   * Transaction `tx` of this process changes case `id` (called inside it, before its commit):
+   * forgotten now, and neither answered from memory nor kept until `tx` has ended (committed
+   * or rolled back, `whenTransactionEnds`); forgotten again then. A mark whose transaction's
+   * end is never seen (or a write in no transaction) lapses after `writeMarkMs`.
    */
-  writing(caseId: string): void {
-    if (!this.live) return;
+  writing(caseId: string, tx: Tx): void {
     const id = caseId.toLowerCase();
     const now = this.now();
-    // marks whose notice never came (rolled back), swept now and then
+    // marks whose transaction's end was never seen, swept now and then
     if (this.writes.size >= 1_000)
-      for (const [marked, until] of this.writes) if (until <= now) this.writes.delete(marked);
-    this.writes.set(id, now + this.options.writeMarkMs);
+      for (const [marked, mark] of this.writes) if (mark.until <= now) this.writes.delete(marked);
+    const until = now + this.options.writeMarkMs;
+    const mark = this.writes.get(id);
+    if (mark && mark.until > now) {
+      mark.open++;
+      mark.until = until;
+    } else this.writes.set(id, { open: 1, until });
     this.forget(id);
+    if (!whenTransactionEnds(tx, () => this.written(id))) this.written(id, { lapsing: true });
   }
 
   /** Forgets every case kept. */
@@ -211,10 +227,21 @@ export class CaseViewCache {
       for (const flight of this.inFlight.values()) flight.changed = true;
       return;
     }
-    // PostgreSQL says one notice per case per transaction, however many writes marked it
-    const id = payload.toLowerCase();
+    // a write mark stays: the notice may be of an earlier commit, the marking transaction still open
+    this.forget(payload.toLowerCase());
+  }
+
+  /**
+   * A transaction that marked case `id` has ended: the case is forgotten (a read in flight may
+   * hold it as it was), and read and kept afresh once no other is open. `lapsing`: a write in
+   * no transaction, whose end nobody tells: its mark stays until it lapses.
+   */
+  private written(id: string, { lapsing = false } = {}): void {
     this.forget(id);
-    this.writes.delete(id);
+    const mark = this.writes.get(id);
+    if (!mark || lapsing) return;
+    mark.open--;
+    if (mark.open <= 0) this.writes.delete(id);
   }
 
   private forget(id: string): void {
@@ -225,9 +252,9 @@ export class CaseViewCache {
 
   private isWriting(id: string): boolean {
     if (this.writes.size === 0) return false;
-    const until = this.writes.get(id);
-    if (until === undefined) return false;
-    if (until > this.now()) return true;
+    const mark = this.writes.get(id);
+    if (mark === undefined) return false;
+    if (mark.until > this.now()) return true;
     this.writes.delete(id);
     return false;
   }

@@ -332,7 +332,7 @@ export class CaseRepository {
   }
 
   async updateCase(id: string, changes: Partial<Case>, tx: EntityManager): Promise<void> {
-    this.views?.writing(id);
+    this.views?.writing(id, tx);
     await tx.update(Case, { id }, changes as object);
   }
 
@@ -369,7 +369,7 @@ export class CaseRepository {
     alsoInsert: PendingInsert[],
   ): { record: CaseEventRecord; statement: Statement } {
     const { caseId, ...entry } = event;
-    this.views?.writing(caseId);
+    this.views?.writing(caseId, tx);
     const { record, sql, values } = this.log.linkedInsert('case', caseId, entry, head);
     const batch = new WriteBatch(tx)
       .sql(sql, values)

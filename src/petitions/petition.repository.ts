@@ -233,7 +233,7 @@ export class PetitionRepository {
   }
 
   async linkCase(petitionId: string, caseId: string, tx: EntityManager): Promise<void> {
-    this.caseViews?.writing(caseId);
+    this.caseViews?.writing(caseId, tx);
     await tx.query(
       'INSERT INTO petition_case_links (petition_id, case_id) VALUES ($1, $2) ON CONFLICT DO NOTHING',
       [petitionId, caseId],

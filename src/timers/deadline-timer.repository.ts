@@ -169,13 +169,13 @@ export class DeadlineTimerRepository {
       `UPDATE ${table} SET overdue = $2 WHERE id = $1 AND overdue IS DISTINCT FROM $2`,
       [id, overdue],
     );
-    if (affected === 1 && subjectType === 'case') this.caseViews?.writing(id);
+    if (affected === 1 && subjectType === 'case') this.caseViews?.writing(id, tx);
     return affected === 1;
   }
 
   /** The case's stored reading, moved by a calendar change (lists and figures query these columns). */
   async setCaseDeadline(tx: EntityManager, id: string, deadline: CaseDeadline): Promise<void> {
-    this.caseViews?.writing(id);
+    this.caseViews?.writing(id, tx);
     await tx.query('UPDATE cases SET deadline = $2, deadline_due = $3 WHERE id = $1', [
       id,
       deadline,

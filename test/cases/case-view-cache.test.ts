@@ -194,6 +194,38 @@ describe('the cases kept in memory for the case page', () => {
     expect((await page(id)).title).toBe('事务中的新标题');
   });
 
+  it("keeps no read while its own write is uncommitted, though a notice of the case's earlier commit lands meanwhile", async () => {
+    const { id } = await newCase();
+    const { unitDirectory, caseViews } = testApp.services;
+    const cases = new CaseRepository(testApp.db, eventLogOf(testApp), unitDirectory, caseViews);
+    await noticesSettled();
+    await testApp.db.transaction(async (tx) => {
+      await cases.updateCase(id, { title: '通知之后提交的标题' }, tx);
+      // a notice of an earlier commit of this case (another process's, or this one's late) heard now
+      await elsewhere('SELECT pg_notify($1, $2)', [caseViewsChangedChannel, id]);
+      await noticesSettled();
+      expect((await page(id)).title).not.toBe('通知之后提交的标题');
+      expect(caseViews.keeps(id)).toBe(false);
+    });
+    // the transaction's own end, not a notice, lets the case be read afresh: as committed
+    expect((await page(id)).title).toBe('通知之后提交的标题');
+  });
+
+  it('keeps a case again once a transaction that marked it rolls back, as it was', async () => {
+    const { id, title } = await newCase();
+    const { unitDirectory, caseViews } = testApp.services;
+    const cases = new CaseRepository(testApp.db, eventLogOf(testApp), unitDirectory, caseViews);
+    await noticesSettled();
+    await expect(
+      testApp.db.transaction(async (tx) => {
+        await cases.updateCase(id, { title: '回滚掉的标题' }, tx);
+        throw new Error('rolled back on purpose');
+      }),
+    ).rejects.toThrow('rolled back on purpose');
+    expect((await page(id)).title).toBe(title);
+    expect(caseViews.keeps(id)).toBe(true);
+  });
+
   it('keeps nothing while its listening connection is gone, and keeps again once it is back', async () => {
     const { id } = await newCase();
     const views = testApp.services.caseViews;

@@ -2,6 +2,7 @@ import { DataSource, type DataSourceOptions, MigrationExecutor } from 'typeorm';
 import { defaults } from '../../../config/defaults';
 import type { DatabaseTimeouts } from '../../../config/environment';
 import { DatabaseClient } from './database-client';
+import { TransactionEndSubscriber } from './transaction-end';
 
 /** What a pool waits for at most. `statementTimeoutMs: 0`: a statement may run as long as it takes. */
 export type PoolTimeouts = Pick<
@@ -38,6 +39,8 @@ export function createDataSource(
     url,
     entities: options.entities,
     migrations: options.migrations,
+    // tells `whenTransactionEnds` (the case view cache's marks) that a transaction has ended
+    subscribers: [TransactionEndSubscriber],
     synchronize: false,
     migrationsRun: false,
     migrationsTransactionMode: 'each',

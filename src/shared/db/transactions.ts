@@ -1,5 +1,6 @@
 import { type DataSource, type EntityManager, QueryFailedError } from 'typeorm';
 import { executeText, forgetPreparedOf, literalOf, preparedStatementsOf } from './prepared';
+import { transactionEnded } from './transaction-end';
 
 /**
  * One transaction's handle. A service opens it (`transactions.run`) and passes it to the
@@ -154,6 +155,7 @@ export class Transactions {
           await this.notify(thenNotify).catch(() => undefined);
         }
         open = false;
+        transactionEnded(runner);
       };
       let committed = false;
       const result = await work(runner.manager, {
@@ -173,6 +175,8 @@ export class Transactions {
     } finally {
       runner.isTransactionActive = false;
       runner.transactionDepth = 0;
+      // rolled back, or its end unknown (a ROLLBACK that failed): ended all the same for this process
+      transactionEnded(runner);
       await runner.release();
     }
   }

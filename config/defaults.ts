@@ -23,6 +23,8 @@ export const defaults = {
   session: {
     idleTimeoutMinutes: 30,
     absoluteTimeoutHours: 12,
+    /** When the worker removes expired browser sessions (`session-prune`). */
+    pruneCron: '7,22,37,52 * * * *',
   },
   /** Name of the database the embedded PostgreSQL cluster serves the app from. */
   embeddedDatabaseName: 'mediation',

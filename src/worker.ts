@@ -90,6 +90,9 @@ async function workOnJobs(boss: JobBoss, services: Services, logger: Logger, opt
   await boss.work(queues.uploadSweep.name, polling, async () =>
     services.attachments.sweep(defaults.uploads.orphanAgeMinutes),
   );
+  await boss.work(queues.sessionPrune.name, polling, async () => ({
+    pruned: await services.signIn.pruneExpiredSessions(),
+  }));
 }
 
 /** The schedules (Asia/Shanghai), and one sweep now: whatever came due while no worker ran. */
@@ -99,6 +102,7 @@ async function scheduleJobs(boss: JobBoss): Promise<void> {
   await boss.schedule(queues.notificationDigest.name, '0 * * * *', {}, tz);
   await boss.schedule(queues.auditCheckpoint.name, defaults.audit.checkpointCron, {}, tz);
   await boss.schedule(queues.uploadSweep.name, defaults.uploads.sweepCron, {}, tz);
+  await boss.schedule(queues.sessionPrune.name, defaults.session.pruneCron, {}, tz);
   // daily, early morning: a month gone by without a workstation's screening round is flagged once
   await boss.schedule(queues.screeningMissing.name, '30 6 * * *', {}, tz);
   await boss.send(queues.deadlineSweep.name, {});

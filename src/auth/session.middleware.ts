@@ -24,7 +24,8 @@ export function sessionMiddleware(config: Config, pool: Pool) {
       pool,
       tableName: 'user_sessions',
       createTableIfMissing: false,
-      pruneSessionInterval: 15 * 60,
+      // expired rows are removed by the worker's `session-prune` job (SignInService.pruneExpiredSessions)
+      pruneSessionInterval: false,
     }),
     resave: false,
     rolling: true,

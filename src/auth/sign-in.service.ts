@@ -56,6 +56,15 @@ export class SignInService {
     dummyPasswordHash().catch(() => undefined);
   }
 
+  /**
+   * Removes the browser sessions past their expiry, once for all instances (the worker's
+   * `session-prune` job): each instance's session store pruning on a timer of its own
+   * outlived its pool when the app closed.
+   */
+  async pruneExpiredSessions(): Promise<number> {
+    return this.users.deleteExpiredSessions(this.clock.now());
+  }
+
   async signIn(
     username: string,
     password: string,

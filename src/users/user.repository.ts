@@ -100,6 +100,15 @@ export class UserRepository {
     );
   }
 
+  /** Removes the browser sessions past their expiry (the session store's own pruning is off); how many. */
+  async deleteExpiredSessions(now: Date): Promise<number> {
+    const [{ count }] = await this.manager().query(
+      'WITH gone AS (DELETE FROM user_sessions WHERE expire < $1 RETURNING 1) SELECT count(*)::int AS count FROM gone',
+      [now],
+    );
+    return count;
+  }
+
   async update(id: string, changes: Partial<User>, tx?: EntityManager): Promise<void> {
     await this.manager(tx).update(User, { id }, changes);
     this.actors?.forgetAll();

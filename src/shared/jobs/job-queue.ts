@@ -44,6 +44,11 @@ export const queues = {
     name: 'upload-sweep',
     options: { policy: 'singleton', retryLimit: 1, retryDelay: 60 },
   },
+  /** Removes the browser sessions past their expiry. */
+  sessionPrune: {
+    name: 'session-prune',
+    options: { policy: 'singleton', retryLimit: 1, retryDelay: 60 },
+  },
 } satisfies Record<string, { name: string; options: Omit<Queue, 'name'> }>;
 
 /**

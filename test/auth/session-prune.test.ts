@@ -1,0 +1,47 @@
+import { Browser, createUser } from '../support/auth';
+import { createDistrictTree } from '../support/factories';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+/*
+ * Expired browser sessions are removed by the worker's `session-prune` job
+ * (SignInService.pruneExpiredSessions), once for all instances: the session store's own
+ * timer, one per app, outlived the app's pool when it closed.
+ */
+describe('removing expired browser sessions', () => {
+  let testApp: TestApp;
+  beforeAll(async () => {
+    testApp = await startTestApp();
+  });
+  afterAll(async () => {
+    await testApp.close();
+  });
+
+  const sessionsOf = async (userId: string): Promise<string[]> =>
+    (
+      await testApp.db.query(`SELECT sid FROM user_sessions WHERE sess->>'userId' = $1 ORDER BY sid`, [
+        userId,
+      ])
+    ).map((row: { sid: string }) => row.sid);
+
+  it('removes the sessions past their expiry and keeps the live ones signed in', async () => {
+    const tree = await createDistrictTree(testApp.db);
+    const user = await createUser(testApp.db, { role: 'mediator', unitId: tree.community.id });
+    const live = new Browser(testApp.app);
+    const lapsed = new Browser(testApp.app);
+    await live.signIn(user.username);
+    await lapsed.signIn(user.username);
+    const [first, second] = await sessionsOf(user.id);
+    expect(second).toBeDefined();
+    // one of them idle past its expiry (as the store wrote it: the cookie's last roll plus the idle limit)
+    await testApp.db.query(`UPDATE user_sessions SET expire = now() - interval '1 minute' WHERE sid = $1`, [
+      first,
+    ]);
+
+    expect(await testApp.services.signIn.pruneExpiredSessions()).toBeGreaterThanOrEqual(1);
+    expect(await sessionsOf(user.id)).toEqual([second]);
+    expect(await testApp.services.signIn.pruneExpiredSessions()).toBe(0);
+    // whichever browser held the live one is still signed in; the other is sent to sign in
+    const statuses = [(await live.get('/')).status, (await lapsed.get('/')).status].sort();
+    expect(statuses).toEqual([200, 303]);
+  });
+});

@@ -1,6 +1,6 @@
 import { policy } from '../../src/access/policy';
 import { caseListQuerySchema } from '../../src/cases/case.schemas';
-import { CaseListQueries, caseListLimits } from '../../src/cases/case-list.queries';
+import { CaseListQueries, CaseStateShares, caseListLimits } from '../../src/cases/case-list.queries';
 import { caseListView } from '../../src/cases/case-list.view-model';
 import { createI18n } from '../../src/shared/i18n/i18n';
 import { waitUntil } from '../support/app-process';
@@ -427,5 +427,54 @@ describe('the case list: capped totals and search by character bigrams', () => {
     expect([...row.pairs].sort()).toEqual([' a', 'ab', '工资', '拖欠', '欠工', '资 '].sort());
     expect(row.single).toEqual([]);
     expect(row.empty).toEqual([]);
+  });
+  it('a state held by most cases is counted on each row, not in the index: the same totals and pages either way', async () => {
+    const mediatorActor = await actorNamed(testApp.services, testApp.db, 'mediator');
+    for (const state of ['closed', 'closed', 'screening', 'mediation.inProgress'] as const)
+      await caseInState(testApp.services, mediatorActor, state, { type: 'labour' });
+    /** The share every state is told to hold: all the cases, or none. */
+    class Told extends CaseStateShares {
+      constructor(private readonly share: number) {
+        super(testApp.db);
+      }
+      override async of(): Promise<number> {
+        return this.share;
+      }
+    }
+    const common = new CaseListQueries(testApp.db, testApp.services.cipher, new Told(1));
+    const rare = new CaseListQueries(testApp.db, testApp.services.cipher, new Told(0));
+    for (const username of ['mediator', 'supervisor.street', 'supervisor']) {
+      const visibility = policy.caseVisibility(await actorNamed(testApp.services, testApp.db, username));
+      const filters: Array<Record<string, string>> = [
+        { state: 'closed' },
+        { state: 'closed', type: 'labour', pageSize: '2' },
+        { state: 'mediation' },
+        { state: 'screening', type: 'labour' },
+        { state: 'no-such-state' },
+      ];
+      for (const fields of filters)
+        for (const count of [1000, 2]) {
+          const limits = { ...caseListLimits, count };
+          const [byRow, byIndex] = await Promise.all(
+            [common, rare].map((lists) => lists.list(visibility, query(fields), '2026-01-01', limits)),
+          );
+          expect(byRow.items.map((row) => row.id)).toEqual(byIndex.items.map((row) => row.id));
+          expect([byRow.total, byRow.totalIsLowerBound]).toEqual([byIndex.total, byIndex.totalIsLowerBound]);
+          if (fields.state === 'closed' && count === 1000) expect(byRow.total).toBeGreaterThanOrEqual(2);
+        }
+    }
+  });
+
+  it("the states' shares are read from PostgreSQL's statistics once ANALYZE has sampled the cases", async () => {
+    const mediatorActor = await actorNamed(testApp.services, testApp.db, 'mediator');
+    await caseInState(testApp.services, mediatorActor, 'closed');
+    await testApp.db.query('ANALYZE cases');
+    const [{ closed, all }] = await testApp.db.query(
+      `SELECT count(*) FILTER (WHERE state = 'closed')::int AS closed, count(*)::int AS all FROM cases`,
+    );
+    const shares = new CaseStateShares(testApp.db);
+    // every case sampled (fewer than ANALYZE's 30,000-row sample): the share is the count's
+    expect(await shares.of(['closed'])).toBeCloseTo(closed / all, 3);
+    expect(await shares.of(['no-such-state'])).toBe(0);
   });
 });

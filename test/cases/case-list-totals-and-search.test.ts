@@ -477,4 +477,26 @@ describe('the case list: capped totals and search by character bigrams', () => {
     expect(await shares.of(['closed'])).toBeCloseTo(closed / all, 3);
     expect(await shares.of(['no-such-state'])).toBe(0);
   });
+  it("every case's scopes, as its trigger wrote them, are the units that held it and their ancestors below the district", async () => {
+    const tree = await createDistrictTree(testApp.db);
+    const mediatorUser = await createUser(testApp.db, { role: 'mediator', unitId: tree.community.id });
+    const row = await createCase(testApp.services, mediatorUser.id, { type: 'family' });
+    // held by its workstation, then by a department and the district itself (no scope of its own)
+    await testApp.db.query(
+      'UPDATE cases SET held_unit_ids = held_unit_ids || $1::uuid || $2::uuid WHERE id = $3',
+      [tree.department.id, tree.district.id, row.id],
+    );
+    const [{ scopes }] = await testApp.db.query(
+      'SELECT scope_ids::text[] AS scopes FROM cases WHERE id = $1',
+      [row.id],
+    );
+    expect(scopes).toEqual([tree.community.id, tree.street.id, tree.department.id].sort());
+    // and every case of this database, handed on or not
+    const [{ differing, all }] = await testApp.db.query(
+      `SELECT count(*) FILTER (WHERE scope_ids IS DISTINCT FROM coalesce(unit_scopes(held_unit_ids), '{}'))::int AS differing,
+              count(*)::int AS all FROM cases`,
+    );
+    expect(all).toBeGreaterThan(0);
+    expect(differing).toBe(0);
+  });
 });

@@ -100,13 +100,19 @@ export class CaseStateShares {
     return states.reduce((sum, state) => sum + (this.shares.get(state) ?? 0), 0);
   }
 
+  /** Reads the shares; if they cannot be read, the last ones stay (none at first): they choose a plan, and fail no list. */
   private async read(): Promise<void> {
-    const rows: Array<{ states: string[] | null; shares: number[] | null }> = await this.db.query(
-      `SELECT most_common_vals::text::text[] AS states, most_common_freqs AS shares
-         FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'cases' AND attname = 'state'`,
-    );
-    const [row] = rows;
-    this.shares = new Map((row?.states ?? []).map((state, at) => [state, row?.shares?.[at] ?? 0]));
+    try {
+      const rows: Array<{ states: string[] | null; shares: number[] | null }> = await this.db.query(
+        `SELECT most_common_vals::text::text[] AS states, most_common_freqs AS shares
+           FROM pg_stats
+          WHERE schemaname = current_schema() AND tablename = 'cases' AND attname = 'state' AND NOT inherited`,
+      );
+      const [row] = rows;
+      this.shares = new Map((row?.states ?? []).map((state, at) => [state, row?.shares?.[at] ?? 0]));
+    } catch {
+      // tried again at the next read after `maxAgeMs`; the list's own query says whether the database is there
+    }
     this.readAt = this.now();
   }
 }

@@ -44,9 +44,14 @@ interface Entry {
   until: number;
 }
 
-/** This process's transactions writing one case: how many are open, and when the mark lapses all the same (clock ms). */
+/**
+ * This process's transactions writing one case (by their query runners) that have not ended;
+ * whether a write in no transaction marked it too (it lapses, nobody tells its end); and when
+ * the mark lapses all the same (clock ms).
+ */
 interface WriteMark {
-  open: number;
+  open: Set<object>;
+  untold: boolean;
   until: number;
 }
 
@@ -189,13 +194,18 @@ export class CaseViewCache {
     if (this.writes.size >= 1_000)
       for (const [marked, mark] of this.writes) if (mark.until <= now) this.writes.delete(marked);
     const until = now + this.options.writeMarkMs;
-    const mark = this.writes.get(id);
-    if (mark && mark.until > now) {
-      mark.open++;
-      mark.until = until;
-    } else this.writes.set(id, { open: 1, until });
+    let mark = this.writes.get(id);
+    if (mark && mark.until > now) mark.until = until;
+    else {
+      // a lapsed mark's transactions, if any are still open, are forgotten with it: their end releases nothing
+      mark = { open: new Set(), untold: false, until };
+      this.writes.set(id, mark);
+    }
     this.forget(id);
-    if (!whenTransactionEnds(tx, () => this.written(id))) this.written(id, { lapsing: true });
+    const runner = tx.queryRunner;
+    if (runner && mark.open.has(runner)) return; // this transaction marked it already: its end is awaited
+    if (runner && whenTransactionEnds(tx, () => this.written(id, runner))) mark.open.add(runner);
+    else mark.untold = true;
   }
 
   /** Forgets every case kept. */
@@ -232,16 +242,15 @@ export class CaseViewCache {
   }
 
   /**
-   * A transaction that marked case `id` has ended: the case is forgotten (a read in flight may
-   * hold it as it was), and read and kept afresh once no other is open. `lapsing`: a write in
-   * no transaction, whose end nobody tells: its mark stays until it lapses.
+   * Transaction `runner` that marked case `id` has ended: the case is forgotten (a read in flight
+   * may hold it as it was), and read and kept afresh once no other that marked it is open (and
+   * no write in no transaction marked it: that mark stays until it lapses).
    */
-  private written(id: string, { lapsing = false } = {}): void {
+  private written(id: string, runner: object): void {
     this.forget(id);
     const mark = this.writes.get(id);
-    if (!mark || lapsing) return;
-    mark.open--;
-    if (mark.open <= 0) this.writes.delete(id);
+    if (!mark?.open.delete(runner)) return;
+    if (mark.open.size === 0 && !mark.untold) this.writes.delete(id);
   }
 
   private forget(id: string): void {

@@ -100,11 +100,17 @@ export class UserRepository {
     );
   }
 
-  /** Removes the browser sessions past their expiry (the session store's own pruning is off); how many. */
+  /**
+   * Removes the browser sessions past their expiry (the session store's own pruning is off); how
+   * many. `expire` is a timestamp without time zone, which the store writes as
+   * `to_timestamp(seconds)` in the connection's TimeZone: compared the same way, whatever zone
+   * this process runs in (a `Date` parameter would be read as this process's local time).
+   */
   async deleteExpiredSessions(now: Date): Promise<number> {
     const [{ count }] = await this.manager().query(
-      'WITH gone AS (DELETE FROM user_sessions WHERE expire < $1 RETURNING 1) SELECT count(*)::int AS count FROM gone',
-      [now],
+      `WITH gone AS (DELETE FROM user_sessions WHERE expire < to_timestamp($1) RETURNING 1)
+       SELECT count(*)::int AS count FROM gone`,
+      [now.getTime() / 1000],
     );
     return count;
   }

@@ -498,5 +498,11 @@ describe('the case list: capped totals and search by character bigrams', () => {
     );
     expect(all).toBeGreaterThan(0);
     expect(differing).toBe(0);
+    // and each has its search row with the same scopes, which a sub-centre's search reads alone
+    const [{ unlike }] = await testApp.db.query(
+      `SELECT count(*)::int AS unlike FROM cases c LEFT JOIN case_search cs ON cs.case_id = c.id
+        WHERE cs.scopes IS DISTINCT FROM c.scope_ids`,
+    );
+    expect(unlike).toBe(0);
   });
 });

@@ -211,6 +211,40 @@ describe('the cases kept in memory for the case page', () => {
     expect((await page(id)).title).toBe('通知之后提交的标题');
   });
 
+  it('keeps a case only once every transaction of this process that marked it has ended', async () => {
+    const { id } = await newCase();
+    const views = testApp.services.caseViews;
+    await noticesSettled();
+    /** A transaction that marks the case and stays open until `end` is called. */
+    const opened = () => {
+      let end = () => {};
+      const ended = new Promise<void>((resolve) => {
+        end = resolve;
+      });
+      let marked = () => {};
+      const marking = new Promise<void>((resolve) => {
+        marked = resolve;
+      });
+      const done = testApp.db.transaction(async (tx) => {
+        views.writing(id, tx);
+        marked();
+        await ended;
+      });
+      return { marking, end, done };
+    };
+    const first = opened();
+    const second = opened();
+    await Promise.all([first.marking, second.marking]);
+    first.end();
+    await first.done;
+    await page(id);
+    expect(views.keeps(id)).toBe(false); // the second is still open
+    second.end();
+    await second.done;
+    await page(id);
+    expect(views.keeps(id)).toBe(true);
+  });
+
   it('keeps a case again once a transaction that marked it rolls back, as it was', async () => {
     const { id, title } = await newCase();
     const { unitDirectory, caseViews } = testApp.services;

@@ -29,12 +29,25 @@ export function whenTransactionEnds(tx: Tx, then: () => void): boolean {
   return true;
 }
 
-/** Transaction of `runner` ended: runs what waited for it, once. */
+/**
+ * Transaction of `runner` ended: runs what waited for it, once. One that throws stops neither the
+ * others nor the transaction's own end (its COMMIT has been answered: that is the outcome).
+ */
 export function transactionEnded(runner: object): void {
   const waiting = endings.get(runner);
   if (!waiting) return;
   endings.delete(runner);
-  for (const then of waiting) then();
+  for (const then of waiting)
+    try {
+      then();
+    } catch {
+      // what waited keeps its own fallback (a case view cache's mark lapses)
+    }
+}
+
+/** Forgets what waited for the end of `runner`'s transaction, never to be told (its end is unknown). */
+export function transactionEndUnknown(runner: object): void {
+  endings.delete(runner);
 }
 
 /**

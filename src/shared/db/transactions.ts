@@ -1,6 +1,6 @@
 import { type DataSource, type EntityManager, QueryFailedError } from 'typeorm';
 import { executeText, forgetPreparedOf, literalOf, preparedStatementsOf } from './prepared';
-import { transactionEnded } from './transaction-end';
+import { transactionEnded, transactionEndUnknown } from './transaction-end';
 
 /**
  * One transaction's handle. A service opens it (`transactions.run`) and passes it to the
@@ -170,13 +170,20 @@ export class Transactions {
       if (!committed) await commit();
       return result;
     } catch (error) {
-      if (open) await (await runner.connect()).query('ROLLBACK').catch(() => undefined);
+      if (open) {
+        const client = await runner.connect();
+        const rolledBack = await client.query('ROLLBACK').then(
+          () => true,
+          () => false,
+        );
+        // a ROLLBACK that failed (the connection gone) leaves its COMMIT's outcome unknown: nobody is told it ended
+        if (rolledBack) transactionEnded(runner);
+        else transactionEndUnknown(runner);
+      }
       throw error;
     } finally {
       runner.isTransactionActive = false;
       runner.transactionDepth = 0;
-      // rolled back, or its end unknown (a ROLLBACK that failed): ended all the same for this process
-      transactionEnded(runner);
       await runner.release();
     }
   }

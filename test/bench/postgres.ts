@@ -62,8 +62,18 @@ export async function startBenchServer(log: (line: string) => void): Promise<Ben
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gm-bench-'));
   fs.chmodSync(dir, 0o755); // the cluster runs as the `postgres` user when the benchmark runs as root
+  const clusterDir = path.join(dir, 'pg');
+  // for investigating: BENCH_POSTGRES_PRELOAD=pg_stat_statements (a restart's setting: the cluster is made, set, restarted)
+  const preload = process.env.BENCH_POSTGRES_PRELOAD;
+  if (preload) {
+    if (!/^[a-z_,]+$/.test(preload)) throw new Error(`BENCH_POSTGRES_PRELOAD: ${preload}?`);
+    const first = await startEmbeddedDatabase({ clusterDir, databaseName: 'gm_bench', password: 'bench' });
+    await adminQuery(first.adminUrl, `ALTER SYSTEM SET shared_preload_libraries = '${preload}'`);
+    await first.stop();
+    log(`PostgreSQL preloads ${preload}`);
+  }
   const embedded = await startEmbeddedDatabase({
-    clusterDir: path.join(dir, 'pg'),
+    clusterDir,
     databaseName: 'gm_bench',
     password: 'bench',
     persistent: false,

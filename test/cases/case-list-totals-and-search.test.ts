@@ -12,6 +12,15 @@ import type { TestApp } from '../support/test-app';
 
 const query = (fields: Record<string, string> = {}) => caseListQuerySchema.parse(fields);
 
+/**
+ * A search row (`s`) that is not as its case (`c`) makes it (migration
+ * KeepEachSearchRowsHoldersAndOrder): scopes = the case's scope_ids with the units that held it,
+ * and the holders and the list's order copied.
+ */
+const searchRowUnlikeItsCase = `(s.scopes IS DISTINCT FROM ARRAY(SELECT DISTINCT u FROM unnest(c.scope_ids || c.held_unit_ids) AS u ORDER BY u)
+  OR s.held_unit_ids IS DISTINCT FROM c.held_unit_ids OR s.created_at IS DISTINCT FROM c.created_at
+  OR s.number IS DISTINCT FROM c.number)`;
+
 describe('the case list: capped totals and search by character bigrams', () => {
   let testApp: TestApp;
   let mediator: Browser;
@@ -364,10 +373,11 @@ describe('the case list: capped totals and search by character bigrams', () => {
     const [{ number }] = await testApp.db.query('SELECT number FROM cases WHERE id = $1', [inNeighbour]);
     expect(await listedFor(there.username, { q: number })).toEqual([inNeighbour]);
     expect(await listedFor(here.username, { q: number })).toEqual([inNeighbour]);
-    // each search row carries its case's scopes (copied from cases.scope_ids, rewritten first on a move)
+    // each search row carries its case's scopes, holders and order (from cases.scope_ids,
+    // rewritten first on a move; the hand-off above rewrote the holders)
     const [{ differing }] = await testApp.db.query(
       `SELECT count(*)::int AS differing FROM cases c JOIN case_search s ON s.case_id = c.id
-       WHERE c.id = ANY($1::uuid[]) AND (s.scopes IS DISTINCT FROM c.scope_ids
+       WHERE c.id = ANY($1::uuid[]) AND (${searchRowUnlikeItsCase}
          OR c.scope_ids IS DISTINCT FROM coalesce(unit_scopes(c.held_unit_ids), '{}'))`,
       [[inCommunity, inNeighbour, inFar, handedIn, inDepartment]],
     );
@@ -498,12 +508,20 @@ describe('the case list: capped totals and search by character bigrams', () => {
     );
     expect(all).toBeGreaterThan(0);
     expect(differing).toBe(0);
-    // and each has its search row with the same scopes, which a sub-centre's search reads alone
+    // and each has its search row with the same scopes and the units that held it (the district
+    // too), its holders and its order, which a mediator's and a sub-centre's search read alone
     const [{ unlike }] = await testApp.db.query(
-      `SELECT count(*)::int AS unlike FROM cases c LEFT JOIN case_search cs ON cs.case_id = c.id
-        WHERE cs.scopes IS DISTINCT FROM c.scope_ids`,
+      `SELECT count(*)::int AS unlike FROM cases c LEFT JOIN case_search s ON s.case_id = c.id
+        WHERE ${searchRowUnlikeItsCase}`,
     );
     expect(unlike).toBe(0);
+    const [{ searchScopes }] = await testApp.db.query(
+      'SELECT scopes::text[] AS "searchScopes" FROM case_search WHERE case_id = $1',
+      [row.id],
+    );
+    expect(searchScopes).toEqual(
+      [tree.community.id, tree.street.id, tree.department.id, tree.district.id].sort(),
+    );
   });
   it("a sub-centre's search with another filter keeps that filter (only a bare search is answered from the search rows)", async () => {
     const tree = await createDistrictTree(testApp.db);
@@ -533,5 +551,82 @@ describe('the case list: capped totals and search by character bigrams', () => {
       [{ q: term, state: 'registered', type: 'family' }, family.id],
     ] as const)
       expect(await found(fields)).toEqual({ ids: [expected], total: 1 });
+  });
+  it("a mediator of the district's own centre finds the cases their unit held by search, with or without another filter", async () => {
+    // the district is in no case's scope_ids (every case is in it); its centre holds cases of its own
+    const tree = await createDistrictTree(testApp.db);
+    const centre = await createUser(testApp.db, { role: 'mediator', unitId: tree.district.id });
+    const workstation = await createUser(testApp.db, { role: 'mediator', unitId: tree.community.id });
+    const term = `欠租${Date.now().toString(36)}`;
+    const ours = await createCase(testApp.services, centre.id, { type: 'family', title: `${term}纠纷` });
+    const theirs = await createCase(testApp.services, workstation.id, {
+      type: 'family',
+      title: `${term}纠纷`,
+    });
+    const visibility = policy.caseVisibility(await actorNamed(testApp.services, testApp.db, centre.username));
+    const repository = new CaseListQueries(testApp.db, testApp.services.cipher);
+    for (const fields of [{ q: term }, { q: term, type: 'family' }, { q: term, sort: 'updated' }] as Array<
+      Record<string, string>
+    >)
+      for (const count of [1000, 1]) {
+        const found = await repository.list(visibility, query(fields), '2026-01-01', {
+          ...caseListLimits,
+          count,
+        });
+        expect(found.items.map((row) => row.id)).toEqual([ours.id]);
+      }
+    expect(theirs.id).not.toBe(ours.id);
+  });
+
+  it("a mediator's search holds exactly the cases their unit held, not those of the units below it, in every order and page, as when each case is tested", async () => {
+    const tree = await createDistrictTree(testApp.db);
+    const streetMediator = await createUser(testApp.db, { role: 'mediator', unitId: tree.street.id });
+    const workstation = await createUser(testApp.db, { role: 'mediator', unitId: tree.community.id });
+    const term = `噪音${Date.now().toString(36)}`;
+    const registered = [];
+    for (let i = 0; i < 3; i++)
+      registered.push(await createCase(testApp.services, streetMediator.id, { title: `${term}纠纷${i}` }));
+    const below = await createCase(testApp.services, workstation.id, { title: `${term}纠纷` });
+    // handed up from the workstation to the street centre, as a hand-off writes its units
+    const handedUp = await createCase(testApp.services, workstation.id, { title: `${term}纠纷` });
+    await testApp.db.query(
+      'UPDATE cases SET holding_unit_id = $1, held_unit_ids = held_unit_ids || $1::uuid WHERE id = $2',
+      [tree.street.id, handedUp.id],
+    );
+    const held = [...registered, handedUp];
+    const visibility = policy.caseVisibility(
+      await actorNamed(testApp.services, testApp.db, streetMediator.username),
+    );
+    const repository = new CaseListQueries(testApp.db, testApp.services.cipher);
+    const pages = async (sort: string, count: number) => {
+      const seen: string[] = [];
+      for (let page = 1; page <= 3; page++) {
+        const found = await repository.list(
+          visibility,
+          query({ q: term, sort, pageSize: '2', page: String(page) }),
+          '2026-01-01',
+          { ...caseListLimits, count },
+        );
+        expect(found.total).toBe(Math.min(count, held.length));
+        seen.push(...found.items.map((row) => row.id));
+      }
+      return seen;
+    };
+    const newestFirst = [...held].sort(
+      (a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.number.localeCompare(a.number),
+    );
+    // from the search rows alone (counted in full) and walked in the list's order (beyond the count): the same pages
+    for (const count of [1000, 2]) {
+      expect(await pages('newest', count)).toEqual(newestFirst.map((row) => row.id));
+      expect(await pages('oldest', count)).toEqual([...newestFirst].reverse().map((row) => row.id));
+      expect((await pages('updated', count)).sort()).toEqual(held.map((row) => row.id).sort());
+    }
+    // the workstation's mediator sees its two, and not the street centre's own
+    const fromBelow = await repository.list(
+      policy.caseVisibility(await actorNamed(testApp.services, testApp.db, workstation.username)),
+      query({ q: term }),
+      '2026-01-01',
+    );
+    expect(fromBelow.items.map((row) => row.id).sort()).toEqual([below.id, handedUp.id].sort());
   });
 });

@@ -17,8 +17,10 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *   are read from `cases`, not every match: a workstation's search for 工资 at 1,000,000 cases
  *   read its 276 matches' case rows to sort them (test/bench/README).
  *
- * Every writer of a search row goes through `refresh_case_search`, which now writes the new
- * columns; the cases' trigger also fires when `created_at` changes (no path does today).
+ * The triggers' writer of a search row, `refresh_case_search`, writes the new columns, as do this
+ * backfill and the benchmark's load (`fillCaseSearchSql`); the cases' trigger also fires when
+ * `created_at` changes (no path does today). A search row's scopes are no longer equal to its case's
+ * `scope_ids` (as migration 1764500210000 had them): they hold its holders too.
  */
 export class KeepEachSearchRowsHoldersAndOrder1764700100000 implements MigrationInterface {
   name = 'KeepEachSearchRowsHoldersAndOrder1764700100000';
@@ -80,7 +82,9 @@ export class KeepEachSearchRowsHoldersAndOrder1764700100000 implements Migration
         ON CONFLICT (case_id) DO UPDATE SET body = EXCLUDED.body, grams = EXCLUDED.grams, scopes = EXCLUDED.scopes
           WHERE (case_search.body, case_search.scopes) IS DISTINCT FROM (EXCLUDED.body, EXCLUDED.scopes)
       $$`);
-    await db.query('UPDATE case_search s SET scopes = c.scope_ids FROM cases c WHERE c.id = s.case_id');
+    // only the rows of cases a district's centre held differ
+    await db.query(`UPDATE case_search s SET scopes = c.scope_ids FROM cases c
+      WHERE c.id = s.case_id AND s.scopes IS DISTINCT FROM c.scope_ids`);
     await db.query(
       'ALTER TABLE case_search DROP COLUMN held_unit_ids, DROP COLUMN created_at, DROP COLUMN number',
     );

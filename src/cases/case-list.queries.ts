@@ -41,7 +41,7 @@ const walkedRowsAtMost = 100;
 
 /**
  * A search term, its LIKE pattern (`containsPattern`), and the unit whose scope the gram index intersects it
- * with (`case_search.scopes`: a workstation, a sub-centre; none for a district or an agent).
+ * with (`case_search.scopes`: a mediator's unit, a sub-centre; none for a district supervisor or an agent).
  */
 interface CaseSearch {
   q: string;
@@ -260,6 +260,8 @@ export class CaseListQueries {
     const builder = this.manager().createQueryBuilder(Case, 'c');
     const narrowing = await narrowed(this.manager(), visibility, builder);
     if (!narrowing) return { items: [], total: 0, totalIsLowerBound: false };
+    // the scope alone: a page read by its ids is narrowed again on the cases themselves
+    const scope = builder.clone();
     const filteredBy = await this.filtered(builder, query, today);
     // a whole ID, credit code or phone number is looked up by its keyed hash, exactly; any
     // other term (a part of a number too) is text, in which no party's number is written
@@ -301,6 +303,7 @@ export class CaseListQueries {
           : undefined;
       ({ items, counted } = await this.searchedPage({
         search,
+        scope,
         rows,
         builder,
         walked,
@@ -329,6 +332,7 @@ export class CaseListQueries {
    */
   private async searchedPage(search: {
     search: CaseSearch;
+    scope: SelectQueryBuilder<Case>;
     rows: SearchRows | undefined;
     builder: SelectQueryBuilder<Case>;
     walked: SelectQueryBuilder<Case>;
@@ -336,9 +340,17 @@ export class CaseListQueries {
     limit: number;
     page: (from: SelectQueryBuilder<Case>) => Promise<Case[]>;
   }): Promise<{ items: Case[]; counted: number }> {
-    const { rows, builder, walked, query, limit, page } = search;
+    const { scope, rows, builder, walked, query, limit, page } = search;
+    // ids found in the search rows, whose scopes and holders are copies kept by triggers: the
+    // cases' own columns decide visibility again (a row gone stale could otherwise show a case);
+    // ids found by `builder` were narrowed on the cases already
     const byIds = (ids: string[]) =>
-      this.manager().createQueryBuilder(Case, 'c').where('c.id = ANY(:ids::uuid[])', { ids });
+      (rows ? scope.clone() : this.manager().createQueryBuilder(Case, 'c')).andWhere(
+        'c.id = ANY(:ids::uuid[])',
+        {
+          ids,
+        },
+      );
     const beyondCount = () => page(query.page * query.pageSize <= walkedRowsAtMost ? walked : builder);
     if (rows && (query.sort === 'newest' || query.sort === 'oldest')) {
       const { counted, pageIds } = await this.searchPageUpTo(search.search, rows, limit, query);

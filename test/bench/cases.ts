@@ -209,7 +209,7 @@ export async function searchTriggers(client: Client, action: 'ENABLE' | 'DISABLE
 }
 
 /**
- * Fills case_search set-based as the migration's backfill does, its grams (a PL/pgSQL loop per
+ * Fills case_search set-based (`fillCaseSearchSql`, as `refresh_case_search` writes a row), its grams (a PL/pgSQL loop per
  * case, most of the fill's time) in two halves of the cases at once, on a second connection,
  * as the machine has two cores.
  */

@@ -612,8 +612,10 @@ describe('the case list: capped totals and search by character bigrams', () => {
       }
       return seen;
     };
-    const newestFirst = [...held].sort(
-      (a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.number.localeCompare(a.number),
+    // the list's order as PostgreSQL sorts it (microseconds, its collation)
+    const newestFirst: Array<{ id: string }> = await testApp.db.query(
+      'SELECT id FROM cases WHERE id = ANY($1::uuid[]) ORDER BY created_at DESC, number DESC',
+      [held.map((row) => row.id)],
     );
     // from the search rows alone (counted in full) and walked in the list's order (beyond the count): the same pages
     for (const count of [1000, 2]) {
@@ -628,5 +630,15 @@ describe('the case list: capped totals and search by character bigrams', () => {
       '2026-01-01',
     );
     expect(fromBelow.items.map((row) => row.id).sort()).toEqual([below.id, handedUp.id].sort());
+    // a search row gone stale (as if written with its triggers off) naming the street centre among
+    // its case's holders: the case's own holders decide, and the case is not shown
+    await testApp.db.query(
+      'UPDATE case_search SET scopes = scopes || $1::uuid, held_unit_ids = held_unit_ids || $1::uuid WHERE case_id = $2',
+      [tree.street.id, below.id],
+    );
+    for (const sort of ['newest', 'updated']) {
+      const found = await repository.list(visibility, query({ q: term, sort, pageSize: '20' }), '2026-01-01');
+      expect(found.items.map((row) => row.id)).not.toContain(below.id);
+    }
   });
 });

@@ -99,7 +99,8 @@ describe('the OpenAPI document, complete by construction', () => {
   });
 
   it('then Redocly’s recommended rules pass with no warning (as npm run lint checks)', () => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'openapi-')), 'openapi.json');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'openapi-'));
+    const file = path.join(dir, 'openapi.json');
     fs.writeFileSync(file, JSON.stringify(served));
     const root = path.resolve(__dirname, '..');
     const cli = require.resolve('@redocly/cli/bin/cli.js', { paths: [root] });
@@ -121,6 +122,10 @@ describe('the OpenAPI document, complete by construction', () => {
     delete me.operationId;
     delete me.responses['401'];
     fs.writeFileSync(file, JSON.stringify(broken));
-    expect(run).toThrow();
+    try {
+      expect(run).toThrow();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,10 +1,18 @@
 import type { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
+
 import type { CaseVisibility } from '../access/policy';
 import type { PersonalDataCipher } from '../shared/crypto/personal-data';
 import { containsPattern, dayStartsAt } from '../shared/db/sql-text';
 import { caseStatePaths } from '../workflows/case.machine';
 import { Case } from './case.entity';
 import type { CaseListQuery } from './case.schemas';
+import {
+  type CaseSearch,
+  type SearchRows,
+  searchMatchesUpTo,
+  searchPageUpTo,
+} from './case-search-rows.queries';
+import { CaseStateShares, commonStatesShare } from './case-state-shares.queries';
 import { type IdentifierSearch, identifierSearchOf } from './party-identifiers';
 
 /*
@@ -40,16 +48,6 @@ export const caseListLimits: CaseListLimits = { count: 1000 };
 const walkedRowsAtMost = 100;
 
 /**
- * A search term, its LIKE pattern (`containsPattern`), and the unit whose scope the gram index intersects it
- * with (`case_search.scopes`: a mediator's unit, a sub-centre; none for a district supervisor or an agent).
- */
-interface CaseSearch {
-  q: string;
-  like: string;
-  scopeUnitId?: string;
-}
-
-/**
  * How `scoped` narrowed a query: `scopeUnitId`, the unit whose held cases are the scope (a
  * supervisor's subtree root below the district; a mediator's unit, the district's centre too),
  * as `case_search.scopes` keys it (migration KeepEachSearchRowsHoldersAndOrder).
@@ -63,74 +61,6 @@ interface Narrowing {
   searchRowsSuffice?: boolean;
   heldUnitId?: string;
 }
-
-/** The search rows that are a scope's (`Narrowing.searchRowsSuffice`). */
-interface SearchRows {
-  scopeUnitId: string;
-  heldUnitId?: string;
-}
-
-/**
- * A state filter whose states hold at least this share of all cases is tested on each row of
- * the capped count, not intersected in cases_scope_state_type_gin: `closed` holds 98.5 % of the
- * benchmark's million cases, and the index read its posting list whole to intersect it with a
- * sub-centre's (a count of `type=labour&state=closed`: 39 ms, 34 of them in the GIN scan; with
- * the state tested on the row, 26 ms). The count stops at its cap, so a state held by half the
- * cases costs it about twice the rows it reads.
- */
-export const commonStatesShare = 0.5;
-
-/**
- * The share of all cases in each state, as PostgreSQL's statistics last sampled them
- * (`pg_stats`, kept by ANALYZE and autovacuum), read again every `maxAgeMs`. None before the
- * first ANALYZE: every state is then intersected in the index.
- */
-export class CaseStateShares {
-  private shares = new Map<string, number>();
-  private readAt = Number.NEGATIVE_INFINITY;
-  private reading: Promise<void> | undefined;
-
-  constructor(
-    private readonly db: DataSource,
-    private readonly now: () => number = Date.now,
-    private readonly maxAgeMs = 10 * 60_000,
-  ) {}
-
-  /** The share of all cases in any of `states` (0–1). */
-  async of(states: readonly string[]): Promise<number> {
-    if (this.now() - this.readAt >= this.maxAgeMs) {
-      this.reading ??= this.read().finally(() => {
-        this.reading = undefined;
-      });
-      await this.reading;
-    }
-    return states.reduce((sum, state) => sum + (this.shares.get(state) ?? 0), 0);
-  }
-
-  /** Reads the shares; if they cannot be read, the last ones stay (none at first): they choose a plan, and fail no list. */
-  private async read(): Promise<void> {
-    try {
-      const rows: Array<{ states: string[] | null; shares: number[] | null }> = await this.db.query(
-        `SELECT most_common_vals::text::text[] AS states, most_common_freqs AS shares
-           FROM pg_stats
-          WHERE schemaname = current_schema() AND tablename = 'cases' AND attname = 'state' AND NOT inherited`,
-      );
-      const [row] = rows;
-      this.shares = new Map((row?.states ?? []).map((state, at) => [state, row?.shares?.[at] ?? 0]));
-    } catch {
-      // tried again at the next read after `maxAgeMs`; the list's own query says whether the database is there
-    }
-    this.readAt = this.now();
-  }
-}
-
-/**
- * A search row matching the term ($1 its text, $4 its LIKE pattern) in a scope ($2 the unit its
- * scopes hold; $3, if not null, the unit its case's holders include): the GIN index intersects
- * the term's grams with the scope, each row found is tested for the whole term (and its holder).
- */
-const searchRowsMatch = `cs.grams @> term_grams($1) AND cs.scopes @> ARRAY[$2]::uuid[]
-  AND ($3::uuid IS NULL OR cs.held_unit_ids @> ARRAY[$3]::uuid[]) AND cs.body LIKE lower($4)`;
 
 /** One page of the case list; `totalIsLowerBound`: more than `total` cases match. */
 export interface CaseListPage {
@@ -353,13 +283,13 @@ export class CaseListQueries {
       );
     const beyondCount = () => page(query.page * query.pageSize <= walkedRowsAtMost ? walked : builder);
     if (rows && (query.sort === 'newest' || query.sort === 'oldest')) {
-      const { counted, pageIds } = await this.searchPageUpTo(search.search, rows, limit, query);
+      const { counted, pageIds } = await searchPageUpTo(this.manager(), search.search, rows, limit, query);
       if (counted > limit) return { counted, items: await beyondCount() };
       const items = pageIds.length === 0 ? [] : await this.sorted(byIds(pageIds), query.sort).getMany();
       return { counted, items };
     }
     const ids = rows
-      ? await this.searchMatchesUpTo(search.search, rows, limit)
+      ? await searchMatchesUpTo(this.manager(), search.search, rows, limit)
       : await this.matchingIdsUpTo(builder, limit);
     // a thousand rows at most, sorted by their own keys
     return { counted: ids.length, items: await (ids.length > limit ? beyondCount() : page(byIds(ids))) };
@@ -474,55 +404,6 @@ export class CaseListQueries {
       parameters,
     );
     return row?.n ?? 0;
-  }
-
-  /**
-   * The ids of the cases of a scope whose text holds the term, no more than `limit` + 1, from
-   * their search rows alone (`Narrowing.searchRowsSuffice`): the capped count of a sub-centre's
-   * search for 工资 at 1,000,000 cases had looked up each of its 1,001 matches in `cases` to test
-   * the scope and district its search row already held (78 ms cold).
-   */
-  private async searchMatchesUpTo(search: CaseSearch, rows: SearchRows, limit: number): Promise<string[]> {
-    const found: Array<{ id: string }> = await this.manager().query(
-      `SELECT cs.case_id AS id FROM case_search cs WHERE ${searchRowsMatch} LIMIT $5`,
-      [search.q, rows.scopeUnitId, rows.heldUnitId ?? null, search.like, limit + 1],
-    );
-    return found.map((row) => row.id);
-  }
-
-  /**
-   * `searchMatchesUpTo`'s count, with the ids of the page asked for in the list's order by
-   * creation (newest or oldest first), which the search rows keep (`created_at`, `number`):
-   * one read of the matches, and only the page's cases read from `cases` after it. A
-   * workstation's search for 工资 at 1,000,000 cases had read its 276 matches' case rows to
-   * sort them (test/bench/README). The ids are meaningful only when `counted` ≤ `limit`.
-   */
-  private async searchPageUpTo(
-    search: CaseSearch,
-    rows: SearchRows,
-    limit: number,
-    query: Pick<CaseListQuery, 'sort' | 'page' | 'pageSize'>,
-  ): Promise<{ counted: number; pageIds: string[] }> {
-    const order = query.sort === 'oldest' ? 'created_at ASC, number ASC' : 'created_at DESC, number DESC';
-    // planned for its term each time, not a named statement (`runPrepared`): sent as one, a sub-centre's
-    // search for 张 took 1.1 s (p50) at 1,000,000 cases, ≈ 30 ms before — most likely the generic plan
-    // PostgreSQL switches to after five runs, which cannot see how common the term's grams are
-    const answer: Array<{ counted: number; page_ids: string[] }> = await this.manager().query(
-      `WITH matching AS (SELECT cs.case_id, cs.created_at, cs.number FROM case_search cs WHERE ${searchRowsMatch} LIMIT $5)
-       SELECT (SELECT count(*)::int FROM matching) AS counted,
-              ARRAY(SELECT case_id FROM matching ORDER BY ${order} OFFSET $6 LIMIT $7) AS page_ids`,
-      [
-        search.q,
-        rows.scopeUnitId,
-        rows.heldUnitId ?? null,
-        search.like,
-        limit + 1,
-        (query.page - 1) * query.pageSize,
-        query.pageSize,
-      ],
-    );
-    const [found] = answer;
-    return { counted: found?.counted ?? 0, pageIds: found?.page_ids ?? [] };
   }
 
   /** The ids of the cases the list's filter matches, no more than `limit` + 1. */

@@ -1,7 +1,8 @@
 import { policy } from '../../src/access/policy';
 import { caseListQuerySchema } from '../../src/cases/case.schemas';
-import { CaseListQueries, CaseStateShares, caseListLimits } from '../../src/cases/case-list.queries';
+import { CaseListQueries, caseListLimits } from '../../src/cases/case-list.queries';
 import { caseListView } from '../../src/cases/case-list.view-model';
+import { CaseStateShares } from '../../src/cases/case-state-shares.queries';
 import { createI18n } from '../../src/shared/i18n/i18n';
 import { waitUntil } from '../support/app-process';
 import { Browser, createUser } from '../support/auth';

@@ -191,6 +191,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const i18n = await parts.next(() => createI18n(config.defaultLocale));
   // the keys (AUDIT_KEY, DATA_KEY) are checked here: a bad one stops the start with nothing left running
   const services = await parts.next(async () => buildServices({ db, config, clock: systemClock, reads }));
+  // the change notices committed transactions leave to say (`AfterCommitNotices`): said before the database closes
+  parts.add(() => services.transactions.notices.flush());
   await parts.next(() => keyAuditChains(services, logger));
   // the demo year (DEMO_DATA=history): told once, after the chains are keyed, before any request
   if (config.demoMode && config.demoData === 'history')

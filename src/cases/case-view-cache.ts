@@ -9,8 +9,9 @@ export const caseViewsChangedChannel = 'case_views_changed';
 
 /**
  * A workflow event's transaction notifies for its case after its commit, not inside it
- * (`Transactions.runBracketed`): `opening` (sent with its BEGIN) tells the `cases` trigger
- * not to, `notice` is its `thenNotify`.
+ * (`Transactions.runBracketed`), with the notices of the commits around it
+ * (`AfterCommitNotices`: within a few milliseconds): `opening` (sent with its BEGIN) tells
+ * the `cases` trigger not to, `notice` is its `thenNotify`.
  */
 export function caseViewNoticeAfterCommit(caseId: string): { opening: Statement; notice: ChangeNotice } {
   const id = caseId.toLowerCase(); // as PostgreSQL writes a uuid: the trigger compares it with `OLD.id::text`
@@ -93,9 +94,9 @@ function frozen<T>(value: T): T {
  *   may land while the transaction is still open.
  *
  * At most `maxEntries` cases are kept; past that the longest kept goes first. A case is
- * kept at most `maxAgeMs`: a notice that could not be said (the connection of a transaction
- * that had committed dropped before its after-commit notice, `Transactions.runBracketed`)
- * leaves another process's page old that long at most.
+ * kept at most `maxAgeMs`: a notice that could not be said (a process that stopped dead
+ * between a commit and its notice, or one the database refused three times:
+ * `AfterCommitNotices`) leaves another process's page old that long at most.
  */
 export class CaseViewCache {
   private readonly entries = new Map<string, Entry>();

@@ -118,16 +118,14 @@ describe('bracketed transactions (prepared statements sent with BEGIN and COMMIT
       );
       await waitFor('the notice', () => heard.length > 0);
       expect(heard).toEqual(['seven']);
-      // the notices' transaction skipped waiting for its flush; the connection's next ones still wait
-      expect(await single.query('SHOW synchronous_commit')).toEqual([{ synchronous_commit: 'on' }]);
     } finally {
       await listener.end();
     }
   });
 
-  it('answers a transaction as committed when only the notices after its COMMIT failed', async () => {
+  it('answers a transaction as committed whatever becomes of its notices', async () => {
     await single.query('CREATE TEMP TABLE IF NOT EXISTS bracket_probe (n int CHECK (n > 0))');
-    // PostgreSQL refuses a notice on no channel: the notifying transaction fails after the COMMIT
+    // PostgreSQL refuses a notice on no channel: said after the COMMIT, it fails on its own
     await transactions.runBracketed(
       { text: 'SELECT 1 AS one', values: [] },
       async (_tx, bracket) => {

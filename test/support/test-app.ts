@@ -102,6 +102,7 @@ export async function startTestApp(
   const closeAll = async () => {
     await reads?.close();
     await stopKeptInMemory(services);
+    await services.transactions.notices.flush();
     await close();
   };
   return { app, db, config, clock, services, reads, close: closeAll };

@@ -1,5 +1,7 @@
+import { DatabaseError } from 'pg';
 import { type DataSource, type EntityManager, QueryFailedError } from 'typeorm';
-import { executeText, forgetPreparedOf, literalOf, preparedStatementsOf } from './prepared';
+import { AfterCommitNotices, type ChangeNotice } from './after-commit-notices';
+import { executeText, forgetPreparedOf, preparedStatementsOf } from './prepared';
 import { transactionEnded, transactionEndUnknown } from './transaction-end';
 
 /**
@@ -17,28 +19,7 @@ export interface Statement {
   values: unknown[];
 }
 
-/** A change notice (NOTIFY): its channel, and what it says. */
-export interface ChangeNotice {
-  channel: string;
-  payload: string;
-}
-
-/**
- * The notices as a transaction of their own, sent after a COMMIT in the same message. NOTIFY
- * holds a database-wide lock from its transaction's commit until that commit is flushed: said
- * inside a write path's transaction it serialises every such commit with its WAL flush (one
- * pair of runs: −14 % events per second at 8 clients, issue 22). Here the notifying
- * transaction writes nothing and does not wait for its flush; the notices reach the listeners
- * after the write they tell of has committed, as a trigger's would. One statement: what follows
- * a COMMIT in a message is a transaction of its own, which `set_config(…, true)` sets alone.
- */
-function noticesAfterCommit(notices: readonly ChangeNotice[]): string[] {
-  if (notices.length === 0) return [];
-  const said = notices.map(
-    (notice) => `pg_notify(${literalOf(notice.channel)}, ${literalOf(notice.payload)})`,
-  );
-  return [`SELECT set_config('synchronous_commit', 'off', true), ${said.join(', ')}`];
-}
+export type { ChangeNotice };
 
 /** What `runBracketed` hands its work besides the transaction: the opening statements' rows, and its way out. */
 export interface Bracket {
@@ -63,6 +44,12 @@ interface PgSimpleClient {
   query(text: string, values?: unknown[]): Promise<unknown>;
 }
 
+/** An error the server answered (the transaction did not commit), not a connection lost on the way. */
+function refusedByServer(error: unknown): boolean {
+  const driverError = (error as { driverError?: unknown } | null)?.driverError ?? error;
+  return driverError instanceof DatabaseError;
+}
+
 /** The results of a simple-query message, one per statement (node-postgres answers an array when there were several). */
 function resultsOf(answer: unknown): Array<{ rows?: Record<string, unknown>[] }> {
   return (Array.isArray(answer) ? answer : [answer]) as Array<{ rows?: Record<string, unknown>[] }>;
@@ -70,7 +57,14 @@ function resultsOf(answer: unknown): Array<{ rows?: Record<string, unknown>[] }>
 
 /** The unit of work: how services open a transaction without holding the ORM's data source. */
 export class Transactions {
-  constructor(private readonly db: DataSource) {}
+  /**
+   * `db`: the connections; `notices`: how the notices said after a commit (`runBracketed`'s
+   * `thenNotify`) are said — together with those of the commits around them.
+   */
+  constructor(
+    private readonly db: DataSource,
+    readonly notices: AfterCommitNotices = new AfterCommitNotices(db),
+  ) {}
 
   run<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
   run<T>(isolation: IsolationLevel, work: (tx: Tx) => Promise<T>): Promise<T>;
@@ -91,6 +85,11 @@ export class Transactions {
    * `first` may be several statements: they run one after the other in that message, each
    * on a snapshot of its own (READ COMMITTED), so one after a locking read sees the database
    * as it is once the lock was granted, as a statement sent after it would.
+   *
+   * `thenNotify`: notices said once the transaction has committed (`AfterCommitNotices`), not
+   * inside it. NOTIFY holds a database-wide lock from its transaction's commit until that commit
+   * is flushed: said inside a write path's transaction it serialises every such commit with its
+   * WAL flush (one pair of runs: −14 % events per second at 8 clients, issue 22).
    */
   async runBracketed<T>(
     first: Statement | readonly Statement[],
@@ -136,26 +135,24 @@ export class Transactions {
       runner.isTransactionActive = true;
       runner.transactionDepth = 1;
       const opening = Array.isArray(first) ? (first as readonly Statement[]) : [first as Statement];
-      // with notices to say after the commit: the transaction's id, to learn whether it committed if they fail
-      const results = await send(
-        thenNotify.length > 0 ? [...opening, transactionIdRead] : opening,
-        ['BEGIN'],
-        [],
-      );
-      const xid = thenNotify.length > 0 ? String(results.pop()?.[0]?.xid) : undefined;
-      /** COMMIT (with `last`), then the notices in the same message; a failure after the COMMIT is not the transaction's. */
+      const results = await send(opening, ['BEGIN'], []);
+      /**
+       * COMMIT (with `last`), then the notices, said with those of the commits around it
+       * (`AfterCommitNotices`). Also when the message's answer was lost (not refused): it may
+       * have committed, and a notice for a transaction that did not costs each listener one read.
+       */
       const commit = async (last?: Statement) => {
-        const after = ['COMMIT', ...noticesAfterCommit(thenNotify)];
         try {
-          if (last) await send([last], [], after);
-          else await client.query(after.join(';\n'));
+          if (last) await send([last], [], ['COMMIT']);
+          else await client.query('COMMIT');
         } catch (error) {
-          if (!xid || !(await this.committed(client, xid))) throw error;
-          // committed, its notices not said: said once more, on another connection
-          await this.notify(thenNotify).catch(() => undefined);
+          // refused by the server, it wrote nothing; lost on the way, it may have committed
+          if (!refusedByServer(error)) this.notices.say(thenNotify);
+          throw error;
         }
         open = false;
         transactionEnded(runner);
+        this.notices.say(thenNotify);
       };
       let committed = false;
       const result = await work(runner.manager, {
@@ -187,30 +184,4 @@ export class Transactions {
       await runner.release();
     }
   }
-
-  /**
-   * Whether transaction `xid` committed, after a message that held its COMMIT failed: asked on
-   * its own connection (the failed notifying transaction rolled back first), or on another if
-   * that one is gone; false if nobody can say.
-   */
-  private async committed(client: PgSimpleClient, xid: string): Promise<boolean> {
-    const statusOf = 'SELECT pg_xact_status($1::xid8) AS status';
-    let rows: Array<{ status: string | null }>;
-    try {
-      await client.query('ROLLBACK');
-      rows = ((await client.query(statusOf, [xid])) as { rows: Array<{ status: string | null }> }).rows;
-    } catch {
-      rows = await this.db.query(statusOf, [xid]).catch(() => []);
-    }
-    return rows[0]?.status === 'committed';
-  }
-
-  /** Says notices on a pooled connection, in a transaction of its own. */
-  private async notify(notices: readonly ChangeNotice[]): Promise<void> {
-    for (const notice of notices)
-      await this.db.query('SELECT pg_notify($1, $2)', [notice.channel, notice.payload]);
-  }
 }
-
-/** The transaction's id, read with its opening statements (`runBracketed` with notices). */
-const transactionIdRead: Statement = { text: 'SELECT pg_current_xact_id()::text AS xid', values: [] };

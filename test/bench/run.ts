@@ -373,7 +373,7 @@ async function main() {
 
     if (options.hold) {
       process.stdout.write(
-        `${JSON.stringify({ app: base, hello: app.helloUrl, database: server.appUrl, tokens, benchCases: loaded.benchCaseIds.slice(0, 3), pageIds: pageIds.slice(0, 3) }, null, 2)}\nkill -INT ${process.pid} to stop\n`,
+        `${JSON.stringify({ app: base, hello: app.helloUrl, database: server.appUrl, tokens, benchCases: loaded.benchCaseIds, pageIds: pageIds.slice(0, 3) }, null, 2)}\nkill -INT ${process.pid} to stop\n`,
       );
       await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
       // a graceful stop, so that a profiler in the app (BENCH_APP_NODE_OPTIONS) writes its file

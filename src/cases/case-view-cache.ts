@@ -1,7 +1,7 @@
 import { defaults } from '../../config/defaults';
 import { ChangeNoticeListener } from '../shared/db/change-notices';
 import { whenTransactionEnds } from '../shared/db/transaction-end';
-import type { ChangeNotice, Statement, Tx } from '../shared/db/transactions';
+import type { ChangeNotice, Tx } from '../shared/db/transactions';
 import type { Logger } from '../shared/logger';
 
 /** The channel the triggers of migration NotifyWhenCaseViewsChange speak on: a case's id, or `*` for all. */
@@ -10,15 +10,17 @@ export const caseViewsChangedChannel = 'case_views_changed';
 /**
  * A workflow event's transaction notifies for its case after its commit, not inside it
  * (`Transactions.runBracketed`), with the notices of the commits around it
- * (`AfterCommitNotices`: within a few milliseconds): `opening` (sent with its BEGIN) tells
- * the `cases` trigger not to, `notice` is its `thenNotify`.
+ * (`AfterCommitNotices`: within a few milliseconds). Its locked read of the case selects this
+ * column, which tells the `cases` trigger (migration NotifyWhenCaseViewsChange) not to notify
+ * for that case in this transaction; `caseViewNoticeAfterCommit` is its `thenNotify`.
  */
-export function caseViewNoticeAfterCommit(caseId: string): { opening: Statement; notice: ChangeNotice } {
-  const id = caseId.toLowerCase(); // as PostgreSQL writes a uuid: the trigger compares it with `OLD.id::text`
-  return {
-    opening: { text: "SELECT set_config('gm.case_view_notice_after_commit', $1, true)", values: [id] },
-    notice: { channel: caseViewsChangedChannel, payload: id },
-  };
+export const caseViewNoticeAfterCommitColumn =
+  "set_config('gm.case_view_notice_after_commit', c.id::text, true) AS case_view_notice_after_commit";
+
+/** The notice a workflow event on case `caseId` says after its commit. */
+export function caseViewNoticeAfterCommit(caseId: string): ChangeNotice {
+  // as PostgreSQL writes a uuid: the listeners compare it with the ids they keep, and the trigger with `OLD.id::text`
+  return { channel: caseViewsChangedChannel, payload: caseId.toLowerCase() };
 }
 
 /** A row as the case page's read answers it (`forViewRead.unitsKept`, through `rowOfJson`). */

@@ -249,9 +249,9 @@ export class CaseWorkflowService {
   }
 
   /**
-   * What an event's transaction sends with its BEGIN: the case's locked read, the planned
-   * read of the appointment it concerns (if any: then second), and the setting by which the
-   * case's change notice (`CaseViewCache`) is said after the commit, not by the trigger inside it.
+   * What an event's transaction sends with its BEGIN: the case's locked read (which also tells
+   * the trigger that the case's change notice, `CaseViewCache`, is said after the commit), and
+   * the planned read of the appointment it concerns (if any: then second).
    */
   private openingOf(caseId: string, input: CaseEventInput) {
     const plannedRead = this.appointments?.plannedRead(
@@ -259,15 +259,10 @@ export class CaseWorkflowService {
       input.type,
       'appointmentId' in input ? input.appointmentId : undefined,
     );
-    const viewNotice = caseViewNoticeAfterCommit(caseId);
     return {
-      statements: [
-        this.cases.lockForEventStatement(caseId),
-        ...(plannedRead ? [plannedRead] : []),
-        viewNotice.opening,
-      ],
+      statements: [this.cases.lockForEventStatement(caseId), ...(plannedRead ? [plannedRead] : [])],
       planned: Boolean(plannedRead),
-      notice: viewNotice.notice,
+      notice: caseViewNoticeAfterCommit(caseId),
     };
   }
 

@@ -20,6 +20,7 @@ import {
   forViewRead,
   type HotRead,
   lockForEventRead,
+  lockForWorkflowEventRead,
   rowOfJson,
   unitIdsOf,
   viewOfSql,
@@ -224,9 +225,13 @@ export class CaseRepository {
     return this.lockedForEvent(tx, id, rows);
   }
 
-  /** `lockForEvent`'s statement, for a transaction that sends it with its BEGIN (`Transactions.runBracketed`). */
+  /**
+   * `lockForEvent`'s statement for a workflow event, whose transaction sends it with its BEGIN
+   * and says the case's change notice after its COMMIT (`Transactions.runBracketed`,
+   * `caseViewNoticeAfterCommit`): the read also tells the `cases` trigger to keep quiet.
+   */
   lockForEventStatement(id: string): Statement {
-    return { text: this.textOf(lockForEventRead), values: [id] };
+    return { text: this.textOf(lockForWorkflowEventRead), values: [id] };
   }
 
   /** The locked case of `lockForEventStatement`'s rows (null: no such case). */

@@ -153,6 +153,34 @@ describe('the cases kept in memory for the case page', () => {
     }
   });
 
+  it('says one notice per event, after its commit: its locked read keeps the trigger quiet', async () => {
+    const { id } = await newCase();
+    const listener = new Client({ connectionString: databaseUrl() });
+    await listener.connect();
+    const heard: string[] = [];
+    listener.on('notification', (notice) => heard.push(notice.payload ?? ''));
+    // the registration committed before this LISTEN: none of its notices comes here
+    await listener.query(`LISTEN ${caseViewsChangedChannel}`);
+    try {
+      const community = team.mediators.community;
+      await sendEvents(testApp, id, 0, [
+        [community, { type: 'SUBMIT' }],
+        [community, { type: 'ACCEPT', track: 'people', level: 'community' }],
+      ]);
+      await testApp.services.transactions.notices.flush();
+      // notices arrive in commit order: a sentinel said now comes after every notice of the two events
+      const sentinel = `settled-${randomUUID()}`;
+      await elsewhere('SELECT pg_notify($1, $2)', [caseViewsChangedChannel, sentinel]);
+      await waitFor('the sentinel notice', () => heard.includes(sentinel));
+      // the trigger's notice inside the transaction would be a second one per event
+      expect(heard.filter((payload) => payload === id).length).toBeLessThanOrEqual(2);
+      expect(heard.filter((payload) => payload === id).length).toBeGreaterThanOrEqual(1);
+      expect(heard.filter((payload) => payload !== sentinel && payload !== id)).toEqual([]);
+    } finally {
+      await listener.end();
+    }
+  });
+
   it("forgets a case when its parties change, and every case when a mediator's name does", async () => {
     const first = await newCase();
     const second = await newCase();

@@ -1,7 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Client } from 'pg';
 import { AfterCommitNotices } from '../../src/shared/db/after-commit-notices';
-import { Transactions } from '../../src/shared/db/transactions';
 import { waitFor } from '../support/mail';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -53,40 +52,19 @@ describe('notices said after their commits, together', () => {
     }
   });
 
-  it('says the notices due in front of the next transaction that opens, and by themselves when none opens', async () => {
+  it('says a notice at once when none went out lately, and holds the next ones until the window ends', async () => {
     const notices = new AfterCommitNotices(testApp.db, { windowMs: 60_000 });
-    const transactions = new Transactions(testApp.db, notices);
-    const one = { text: 'SELECT 1 AS one', values: [] };
     notices.say([{ channel, payload: 'first' }]);
-    expect(notices.pending).toBe(1);
-    // none went out yet: the next transaction carries it, in front of its BEGIN
-    const [answer] = await transactions.runBracketed(one, async (_tx, bracket) => bracket.rows);
-    expect(answer).toEqual({ one: 1 });
-    expect(notices.pending).toBe(0);
     await waitFor('the first notice', () => heard.includes('first'));
-    // within the window: waiting, with the one said twice in it said once, and no transaction carries it
+    // within the window: waiting, with the one said twice in it said once
     notices.say([{ channel, payload: 'second' }]);
     notices.say([{ channel, payload: 'second' }]);
     expect(notices.pending).toBe(1);
-    await transactions.runBracketed(one, async () => undefined);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(heard).toEqual(['first']);
     await notices.flush();
     await waitFor('the second notice', () => heard.includes('second'));
     expect(heard).toEqual(['first', 'second']);
-  });
-
-  it('does not fail a transaction that carries a notice the database refuses: the notice waits for another try', async () => {
-    const notices = new AfterCommitNotices(testApp.db, { windowMs: 1 });
-    const transactions = new Transactions(testApp.db, notices);
-    // PostgreSQL refuses a notice on no channel
-    notices.say([{ channel: '', payload: 'refused' }]);
-    const [answer] = await transactions.runBracketed(
-      { text: 'SELECT 2 AS two', values: [] },
-      async (_tx, bracket) => bracket.rows,
-    );
-    expect(answer).toEqual({ two: 2 });
-    expect(notices.pending).toBe(1);
   });
 
   it('tries a batch the database refuses three times, then drops it, and says the next ones', async () => {

@@ -1,5 +1,4 @@
 import type { DataSource } from 'typeorm';
-import { literalOf } from './prepared';
 
 /** A change notice (NOTIFY): its channel, and what it says. */
 export interface ChangeNotice {
@@ -8,21 +7,11 @@ export interface ChangeNotice {
 }
 
 /**
- * The statement that says notices: a transaction of its own that does not wait for its WAL flush
- * (it writes nothing but its notices, which need a transaction id and so a commit record).
+ * The statement that says a batch of notices: one transaction, whatever their number, that does not
+ * wait for its WAL flush (it writes nothing, but its notices need a transaction id, so a commit record).
  */
-export function sayingStatement(notices: readonly ChangeNotice[]): string {
-  const said = notices.map(
-    (notice) => `pg_notify(${literalOf(notice.channel)}, ${literalOf(notice.payload)})`,
-  );
-  return `SELECT set_config('synchronous_commit', 'off', true), ${said.join(', ')}`;
-}
-
-/** A notice on its way, and how often it was tried. */
-export interface CarriedNotice {
-  notice: ChangeNotice;
-  tries: number;
-}
+const sayAllSql = `SELECT set_config('synchronous_commit', 'off', true) AS quiet,
+  (SELECT count(pg_notify(n.channel, n.payload)) FROM unnest($1::text[], $2::text[]) AS n(channel, payload)) AS said`;
 
 /** How often a notice that could not be said is tried again before it is dropped. */
 const triesPerNotice = 3;
@@ -34,34 +23,32 @@ const retryMs = 1_000;
 const mostWaiting = 10_000;
 
 export interface AfterCommitNoticesOptions {
-  /** Batches go out at least this long apart, and a notice waits at most this long for a transaction to carry it. */
+  /** Batches start at least this long apart: the notices of the commits in between wait for the next. */
   windowMs: number;
 }
 
 /**
  * The change notices that committed transactions say after their COMMIT (`Transactions.runBracketed`'s
- * `thenNotify`: a case event's notice for the case views), said together: the notices of every
- * commit since the last batch go out with the next bracketed transaction that opens once
- * `windowMs` have passed, in front of its BEGIN in the same message (`carry`); if none opens
- * within `windowMs`, they go out by themselves on a pooled connection.
+ * `thenNotify`: a case event's notice for the case views), said together: every commit within
+ * `windowMs` of the last batch goes in the next one, one transaction, one statement.
  *
- * Why (issue 22, tenth round): a notice is a transaction of its own, and every one of them wakes
- * every listening backend, which wakes its app process. Said in a COMMIT's own message (as
- * before), every event paid for that; said together, under load, the notices of many events
- * wake each listener once, and riding in front of another transaction's BEGIN they cost no
- * round trip of their own.
+ * Why (issue 22, tenth round): a notice is a transaction of its own, and on these machines
+ * every one of them wakes every listening backend, which wakes its app process: under the
+ * event load that was as costly as the event's own write for PostgreSQL. Said together, the
+ * notices of many events wake each listener once. Alone (no batch in the last `windowMs`)
+ * a notice is said at once, on the next turn of the event loop.
  *
  * A notice only tells other processes to read a case again (`CaseViewCache`), so one said
- * twice, or said for a transaction whose COMMIT's outcome is unknown, costs a read; one never
- * said leaves another process's kept case old until its entry lapses (a minute at most). A
- * batch that fails is tried again (three times, a second apart) and then dropped.
+ * twice, or said for a transaction whose COMMIT's outcome is unknown, costs a read; one
+ * never said leaves another process's kept case old until its entry lapses (a minute at
+ * most). A batch that fails is tried again (three times, a second apart) and then dropped.
  */
 export class AfterCommitNotices {
   /** Waiting to be said, by channel and payload (PostgreSQL says a repeated one once per transaction anyway). */
-  private readonly waiting = new Map<string, CarriedNotice>();
+  private readonly waiting = new Map<string, { notice: ChangeNotice; tries: number }>();
   private timer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> | undefined;
-  /** When the last batch went out (ms, `performance.now`). */
+  /** When the last batch was sent (ms, `performance.now`). */
   private lastSentAt = Number.NEGATIVE_INFINITY;
   private nextWaitMs = 0;
 
@@ -75,29 +62,9 @@ export class AfterCommitNotices {
     return this.waiting.size;
   }
 
-  /** Queues `notices` of a commit, to be said with those of the commits around it. */
+  /** Queues `notices`, to be said with those of the commits around them. */
   say(notices: readonly ChangeNotice[]): void {
     for (const notice of notices) this.queue(notice, 0);
-    this.plan();
-  }
-
-  /**
-   * The notices a transaction opening now is to say in front of its BEGIN (`sayingStatement` of
-   * their `notice`s), if the last batch went out at least `windowMs` ago; none otherwise. They
-   * count as said unless `returned`.
-   */
-  carry(): CarriedNotice[] {
-    if (this.waiting.size === 0 || this.inFlight) return [];
-    if (performance.now() < this.lastSentAt + Math.max(this.options.windowMs, this.nextWaitMs)) return [];
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    return this.take();
-  }
-
-  /** Notices `carry` handed out whose message failed: queued again, a try used up (dropped after three). */
-  returned(carried: readonly CarriedNotice[]): void {
-    for (const { notice, tries } of carried) if (tries + 1 < triesPerNotice) this.queue(notice, tries + 1);
-    this.nextWaitMs = retryMs;
     this.plan();
   }
 
@@ -119,17 +86,10 @@ export class AfterCommitNotices {
     }
   }
 
-  private take(): CarriedNotice[] {
-    const batch = [...this.waiting.values()];
-    this.waiting.clear();
-    this.lastSentAt = performance.now();
-    return batch;
-  }
-
-  /** Said by themselves once the window ends, unless a transaction carries them first. */
+  /** A batch at once if none went out in the last window (nor is on its way), else when the window ends. */
   private plan(): void {
     if (this.timer || this.inFlight || this.waiting.size === 0) return;
-    const wait = Math.max(this.options.windowMs, this.nextWaitMs);
+    const wait = Math.max(this.nextWaitMs, this.lastSentAt + this.options.windowMs - performance.now(), 0);
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.send();
@@ -139,7 +99,9 @@ export class AfterCommitNotices {
   }
 
   private send(): Promise<void> {
-    const batch = this.take();
+    const batch = [...this.waiting.values()];
+    this.waiting.clear();
+    this.lastSentAt = performance.now();
     const sent = this.sayAll(batch.map(({ notice }) => notice)).then(
       () => {
         this.nextWaitMs = 0;
@@ -159,7 +121,10 @@ export class AfterCommitNotices {
   }
 
   private async sayAll(notices: ChangeNotice[]): Promise<void> {
-    if (!this.db.isInitialized || notices.length === 0) return;
-    await this.db.query(sayingStatement(notices));
+    if (!this.db.isInitialized) return;
+    await this.db.query(sayAllSql, [
+      notices.map((notice) => notice.channel),
+      notices.map((notice) => notice.payload),
+    ]);
   }
 }

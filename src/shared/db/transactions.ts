@@ -1,6 +1,6 @@
 import { DatabaseError } from 'pg';
 import { type DataSource, type EntityManager, QueryFailedError } from 'typeorm';
-import { AfterCommitNotices, type ChangeNotice, sayingStatement } from './after-commit-notices';
+import { AfterCommitNotices, type ChangeNotice } from './after-commit-notices';
 import { executeText, forgetPreparedOf, preparedStatementsOf } from './prepared';
 import { transactionEnded, transactionEndUnknown } from './transaction-end';
 
@@ -135,7 +135,7 @@ export class Transactions {
       runner.isTransactionActive = true;
       runner.transactionDepth = 1;
       const opening = Array.isArray(first) ? (first as readonly Statement[]) : [first as Statement];
-      const results = await this.open(client, opening, send);
+      const results = await send(opening, ['BEGIN'], []);
       /**
        * COMMIT (with `last`), then the notices, said with those of the commits around it
        * (`AfterCommitNotices`). Also when the message's answer was lost (not refused): it may
@@ -182,34 +182,6 @@ export class Transactions {
       runner.isTransactionActive = false;
       runner.transactionDepth = 0;
       await runner.release();
-    }
-  }
-
-  /**
-   * Sends BEGIN with `opening`, and in front of them, in the same message, the notices of earlier
-   * commits that are due to be said (`AfterCommitNotices.carry`). If that message fails with
-   * notices in it, they are queued again and the opening is sent once more without them: a
-   * notice's failure is not this transaction's (PostgreSQL skips the rest of a message after
-   * an error, so nothing of it ran; a ROLLBACK first, in case the error came after its BEGIN).
-   */
-  private async open(
-    client: PgSimpleClient,
-    opening: readonly Statement[],
-    send: (
-      statements: readonly Statement[],
-      before: string[],
-      after: string[],
-    ) => Promise<Record<string, unknown>[][]>,
-  ): Promise<Record<string, unknown>[][]> {
-    const carried = this.notices.carry();
-    if (carried.length === 0) return send(opening, ['BEGIN'], []);
-    try {
-      return await send(opening, [sayingStatement(carried.map(({ notice }) => notice)), 'BEGIN'], []);
-    } catch (error) {
-      this.notices.returned(carried);
-      if (!refusedByServer(error)) throw error;
-      await client.query('ROLLBACK');
-      return send(opening, ['BEGIN'], []);
     }
   }
 }

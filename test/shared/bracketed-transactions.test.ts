@@ -118,6 +118,14 @@ describe('bracketed transactions (prepared statements sent with BEGIN and COMMIT
       );
       await waitFor('the notice', () => heard.length > 0);
       expect(heard).toEqual(['seven']);
+      // said on this one connection, in a transaction of its own that skipped waiting for its flush: the
+      // connection's next transactions still wait for theirs
+      await transactions.notices.flush();
+      const [setting] = await transactions.runBracketed(
+        { text: "SELECT current_setting('synchronous_commit') AS synchronous_commit", values: [] },
+        async (_tx, bracket) => bracket.rows,
+      );
+      expect(setting).toEqual({ synchronous_commit: 'on' });
     } finally {
       await listener.end();
     }

@@ -118,14 +118,17 @@ describe('bracketed transactions (prepared statements sent with BEGIN and COMMIT
       );
       await waitFor('the notice', () => heard.length > 0);
       expect(heard).toEqual(['seven']);
-      // said on this one connection, in a transaction of its own that skipped waiting for its flush: the
-      // connection's next transactions still wait for theirs
-      await transactions.notices.flush();
+      // notices waiting while a transaction runs on this one connection: said in a transaction of their
+      // own that skips waiting for its flush, never in one that writes (whose COMMIT must wait for it)
+      transactions.notices.say([{ channel: 'bracket_probe_changed', payload: 'eight' }]);
       const [setting] = await transactions.runBracketed(
         { text: "SELECT current_setting('synchronous_commit') AS synchronous_commit", values: [] },
         async (_tx, bracket) => bracket.rows,
       );
       expect(setting).toEqual({ synchronous_commit: 'on' });
+      await transactions.notices.flush();
+      await waitFor('the next notice', () => heard.includes('eight'));
+      expect(await single.query('SHOW synchronous_commit')).toEqual([{ synchronous_commit: 'on' }]);
     } finally {
       await listener.end();
     }

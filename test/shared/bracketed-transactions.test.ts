@@ -134,6 +134,43 @@ describe('bracketed transactions (prepared statements sent with BEGIN and COMMIT
     }
   });
 
+  it('says its notices when its connection is lost at the COMMIT, whose outcome nobody can tell', async () => {
+    const listener = new Client({ connectionString: testApp.config.databaseUrl });
+    await listener.connect();
+    const heard: string[] = [];
+    listener.on('notification', (notice) => heard.push(notice.payload ?? ''));
+    await listener.query('LISTEN bracket_probe_changed');
+    try {
+      await expect(
+        transactions.runBracketed(
+          { text: 'SELECT pg_backend_pid() AS pid', values: [] },
+          async (_tx, bracket) => {
+            // the server ends this connection while it runs the COMMIT's message (57P01, as a restart would)
+            const ended = new Promise((resolve) => setTimeout(resolve, 200)).then(() =>
+              testApp.db.query('SELECT pg_terminate_backend($1)', [bracket.rows[0].pid]),
+            );
+            try {
+              await bracket.commitWith({ text: 'SELECT pg_sleep(5) AS slept', values: [] });
+            } finally {
+              await ended;
+            }
+          },
+          { thenNotify: [{ channel: 'bracket_probe_changed', payload: 'lost' }] },
+        ),
+      ).rejects.toMatchObject({ code: '57P01' });
+      await transactions.notices.flush();
+      await waitFor('the notice of the lost COMMIT', () => heard.includes('lost'));
+      // and the next transaction gets a working connection
+      const [one] = await transactions.runBracketed(
+        { text: 'SELECT 1 AS one', values: [] },
+        async (_tx, bracket) => bracket.rows,
+      );
+      expect(one).toEqual({ one: 1 });
+    } finally {
+      await listener.end();
+    }
+  });
+
   it('answers a transaction as committed whatever becomes of its notices', async () => {
     await single.query('CREATE TEMP TABLE IF NOT EXISTS bracket_probe (n int CHECK (n > 0))');
     // PostgreSQL refuses a notice on no channel: said after the COMMIT, it fails on its own

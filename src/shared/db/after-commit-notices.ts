@@ -69,12 +69,17 @@ export class AfterCommitNotices {
     this.plan();
   }
 
-  /** Says whatever waits now, and waits for it (the app's stop; the tests). */
+  /** Says whatever waits now, and waits for it (the app's stop; the tests): none is left waiting unless refused. */
   async flush(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    while (this.inFlight) await this.inFlight;
-    if (this.waiting.size > 0) await this.send();
+    for (;;) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      if (this.inFlight) await this.inFlight;
+      else if (this.waiting.size > 0) await this.send();
+      else return;
+      // refused: one try per flush, the next one planned a second later as usual
+      if (this.nextWaitMs > 0) return;
+    }
   }
 
   private queue(notice: ChangeNotice, tries: number): void {

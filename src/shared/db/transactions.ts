@@ -1,6 +1,7 @@
 import { DatabaseError } from 'pg';
 import { type DataSource, type EntityManager, QueryFailedError } from 'typeorm';
 import { AfterCommitNotices, type ChangeNotice } from './after-commit-notices';
+import { isDatabaseUnavailable } from './database-errors';
 import { executeText, forgetPreparedOf, preparedStatementsOf } from './prepared';
 import { transactionEnded, transactionEndUnknown } from './transaction-end';
 
@@ -44,10 +45,14 @@ interface PgSimpleClient {
   query(text: string, values?: unknown[]): Promise<unknown>;
 }
 
-/** An error the server answered (the transaction did not commit), not a connection lost on the way. */
+/**
+ * An error the server answered for a statement it refused, so the transaction did not commit: not
+ * a connection lost on the way, nor a server going away or past a timeout (`isDatabaseUnavailable`),
+ * after which the COMMIT may or may not have run.
+ */
 function refusedByServer(error: unknown): boolean {
   const driverError = (error as { driverError?: unknown } | null)?.driverError ?? error;
-  return driverError instanceof DatabaseError;
+  return driverError instanceof DatabaseError && !isDatabaseUnavailable(error);
 }
 
 /** The results of a simple-query message, one per statement (node-postgres answers an array when there were several). */

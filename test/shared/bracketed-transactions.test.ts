@@ -30,6 +30,16 @@ describe('bracketed transactions (prepared statements sent with BEGIN and COMMIT
     await testApp.close();
   });
 
+  /** Another process listening on the probe's channel, with what it has heard. */
+  async function listening(): Promise<{ listener: Client; heard: string[] }> {
+    const listener = new Client({ connectionString: testApp.config.databaseUrl });
+    await listener.connect();
+    const heard: string[] = [];
+    listener.on('notification', (notice) => heard.push(notice.payload ?? ''));
+    await listener.query('LISTEN bracket_probe_changed');
+    return { listener, heard };
+  }
+
   const divide = { text: 'SELECT 10 / $1::int AS quotient', values: [0] as unknown[] };
   const echo = { text: 'SELECT $1::text AS said, $2::text[] AS list', values: [] as unknown[] };
 
@@ -89,11 +99,7 @@ describe('bracketed transactions (prepared statements sent with BEGIN and COMMIT
 
   it('says its notices once the transaction has committed, and only then', async () => {
     await single.query('CREATE TEMP TABLE IF NOT EXISTS bracket_probe (n int CHECK (n > 0))');
-    const listener = new Client({ connectionString: testApp.config.databaseUrl });
-    await listener.connect();
-    const heard: string[] = [];
-    listener.on('notification', (notice) => heard.push(notice.payload ?? ''));
-    await listener.query('LISTEN bracket_probe_changed');
+    const { listener, heard } = await listening();
     try {
       const thenNotify = [{ channel: 'bracket_probe_changed', payload: 'seven' }];
       // a transaction that fails says nothing
@@ -135,11 +141,7 @@ describe('bracketed transactions (prepared statements sent with BEGIN and COMMIT
   });
 
   it('says its notices when its connection is lost at the COMMIT, whose outcome nobody can tell', async () => {
-    const listener = new Client({ connectionString: testApp.config.databaseUrl });
-    await listener.connect();
-    const heard: string[] = [];
-    listener.on('notification', (notice) => heard.push(notice.payload ?? ''));
-    await listener.query('LISTEN bracket_probe_changed');
+    const { listener, heard } = await listening();
     try {
       await expect(
         transactions.runBracketed(

@@ -1,7 +1,17 @@
+import fs from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import { logSession } from './event-load';
 import { type LoadResult, pacedLoop } from './load';
+
+/**
+ * Paced events sent before the measured ones, and not counted: this thread starts cold (its
+ * code not yet compiled, its eight connections to the app not yet open). Without it, the first
+ * ≈ 100 ms of the phase were 40–55 ms each, up to 30 ms of which the request left this thread
+ * late: 31 of a run's 68 events over 15 ms, enough on their own to put the p99 over 15 ms
+ * (issue 22, eleventh round).
+ */
+const warmUpSeconds = 1;
 
 /**
  * The paced events phase in a thread of its own (`pacedInWorker`), whose heap holds only
@@ -46,10 +56,20 @@ async function main() {
     },
     work.ids,
   );
+  await pacedLoop(work.clients, warmUpSeconds, work.rate, operation);
   const loopDelay = monitorEventLoopDelay({ resolution: 5 });
   loopDelay.enable();
+  const startedAt = Date.now();
+  const startedHr = process.hrtime.bigint();
   const result = await pacedLoop(work.clients, work.seconds, work.rate, operation);
   loopDelay.disable();
+  // for investigating (BENCH_PACED_TIMELINE=FILE): each measured event, with the phase's start as epoch ms and
+  // on `process.hrtime`'s clock (CLOCK_MONOTONIC, as V8's CPU profiles: BENCH_APP_NODE_OPTIONS=--cpu-prof)
+  if (process.env.BENCH_PACED_TIMELINE)
+    fs.writeFileSync(
+      process.env.BENCH_PACED_TIMELINE,
+      JSON.stringify({ startedAt, startedHr: String(startedHr), timeline: result.timeline }),
+    );
   const answer: PacedAnswer = {
     result,
     versions: Object.fromEntries(versions),

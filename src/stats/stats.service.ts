@@ -62,11 +62,10 @@ async function scoped(on: StatsReaders, scope: StatsScope, query: StatsQuery): P
 /** The case figures of DOMAIN.md for the subtree and filter. */
 async function caseFigures(on: StatsReaders, scope: StatsScope, query: StatsQuery, today: string) {
   const filter = await scoped(on, scope, query);
-  const [cases, agreements, handOffs, reasons] = await Promise.all([
+  const [cases, agreements, handOffs] = await Promise.all([
     on.stats.caseCounts(filter),
     on.stats.agreementCounts(filter, today),
     on.stats.handOffFigures(filter),
-    on.stats.reasonCodeCounts(filter),
   ]);
   return {
     scope: {
@@ -99,7 +98,7 @@ async function caseFigures(on: StatsReaders, scope: StatsScope, query: StatsQuer
       transferRate: ratio(unit.transferredCases, unit.held),
       questionedRate: ratio(unit.questioned, unit.reviewed),
     })),
-    byReasonCode: reasonCodeFigures(reasons),
+    byReasonCode: reasonCodeFigures(handOffs.byReasonCode),
   };
 }
 

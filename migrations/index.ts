@@ -46,6 +46,7 @@ import { KeepNoPlannerStatisticsOfCaseTexts1764500300000 } from './1764500300000
 import { WalkUpTheUnitTreeForANewCasesScopes1764500310000 } from './1764500310000-WalkUpTheUnitTreeForANewCasesScopes';
 import { NotifyWhenCaseViewsChange1764600100000 } from './1764600100000-NotifyWhenCaseViewsChange';
 import { KeepEachSearchRowsHoldersAndOrder1764700100000 } from './1764700100000-KeepEachSearchRowsHoldersAndOrder';
+import { IncludeReasonCodesInTheHandOffIndex1764800100000 } from './1764800100000-IncludeReasonCodesInTheHandOffIndex';
 
 /**
  * Every migration, oldest first. Listed (not globbed) so that the app, the CLI and
@@ -100,4 +101,5 @@ export const migrations = [
   WalkUpTheUnitTreeForANewCasesScopes1764500310000,
   NotifyWhenCaseViewsChange1764600100000,
   KeepEachSearchRowsHoldersAndOrder1764700100000,
+  IncludeReasonCodesInTheHandOffIndex1764800100000,
 ];

@@ -190,9 +190,10 @@ export class StatsRepository {
   /**
    * The selected cases' hand-offs: overall, per unit that handed them off beside how many
    * of the cases each unit held, how many of the cases were escalated, and the escalations
-   * by reason code. The period's hand-offs are matched by hash against the selected cases once
-   * and read three times (per unit; escalated cases; reason codes: until issue 22's eleventh
-   * round a query of its own, which hashed the 91,000 cases of a district-year at 1M again).
+   * by reason code. The period's hand-offs are matched by hash against the selected cases once,
+   * from the index that includes what the figures need, and read three times (per unit; escalated
+   * cases; reason codes, until issue 22's eleventh round a query of its own that hashed the
+   * selected cases again: test/bench/README item 31).
    * The units that held each case are `unnest` in the select list, not a LATERAL function scan,
    * which built a set per case (94 → 56 ms for 90,000 cases at 1M). A unit's escalated,
    * returned and transferred cases are distinct cases of the ones it held (a hand-off from a
@@ -231,7 +232,7 @@ export class StatsRepository {
                 e.from_unit_id = ANY(c.held_unit_ids) AS by_holder
          FROM escalations e JOIN cases c ON c.id = e.case_id
          WHERE ${since} AND ${where}),
-       hand_offs AS (SELECT * FROM period_hand_offs x WHERE x.by_holder),
+       hand_offs AS NOT MATERIALIZED (SELECT * FROM period_hand_offs x WHERE x.by_holder),
        handed AS (
          SELECT x.from_unit_id AS unit_id, count(*)::int AS hand_offs,
                 count(*) FILTER (WHERE x.status <> 'pending')::int AS reviewed,
@@ -240,7 +241,7 @@ export class StatsRepository {
                 count(DISTINCT x.case_id) FILTER (WHERE x.kind = 'RETURN_DOWN')::int AS returned,
                 count(DISTINCT x.case_id) FILTER (WHERE x.kind = 'TRANSFER')::int AS transferred
          FROM hand_offs x GROUP BY x.from_unit_id),
-       units AS (
+       per_unit AS (
          SELECT h.unit_id, h.held, COALESCE(x.hand_offs, 0) AS hand_offs, COALESCE(x.reviewed, 0) AS reviewed,
                 COALESCE(x.questioned, 0) AS questioned, COALESCE(x.escalated, 0) AS escalated,
                 COALESCE(x.returned, 0) AS returned, COALESCE(x.transferred, 0) AS transferred
@@ -250,7 +251,7 @@ export class StatsRepository {
                 count(*) FILTER (WHERE x.status <> 'pending')::int AS reviewed,
                 count(*) FILTER (WHERE x.status = 'questioned')::int AS questioned
          FROM period_hand_offs x WHERE x.kind = 'ESCALATE' GROUP BY x.reason_code)
-       SELECT (SELECT json_agg(u ORDER BY u.hand_offs DESC, u.held DESC, u.unit_id) FROM units u) AS units,
+       SELECT (SELECT json_agg(u ORDER BY u.hand_offs DESC, u.held DESC, u.unit_id) FROM per_unit u) AS units,
               (SELECT count(DISTINCT x.case_id)::int FROM hand_offs x WHERE x.kind = 'ESCALATE') AS escalated_cases,
               (SELECT json_agg(r) FROM reasons r) AS reason_codes`,
       params,

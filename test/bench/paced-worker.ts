@@ -5,11 +5,10 @@ import { logSession } from './event-load';
 import { type LoadResult, pacedLoop } from './load';
 
 /**
- * Paced events sent before the measured ones, and not counted: this thread starts cold (its
- * code not yet compiled, its eight connections to the app not yet open). Without it, the first
- * ≈ 100 ms of the phase were 40–55 ms each, up to 30 ms of which the request left this thread
- * late: 31 of a run's 68 events over 15 ms, enough on their own to put the p99 over 15 ms
- * (issue 22, eleventh round).
+ * Paced events sent before the measured ones, and not counted (neither their latency nor their
+ * refusals): this thread starts cold, its code not yet compiled and its connections to the app
+ * not yet open, and the first ≈ 100 ms of a phase without it were the slowest of the run
+ * (test/bench/README item 31).
  */
 const warmUpSeconds = 1;
 
@@ -57,18 +56,20 @@ async function main() {
     work.ids,
   );
   await pacedLoop(work.clients, warmUpSeconds, work.rate, operation);
+  refusedCount = 0;
+  refused.length = 0;
   const loopDelay = monitorEventLoopDelay({ resolution: 5 });
   loopDelay.enable();
   const startedAt = Date.now();
-  const startedHr = process.hrtime.bigint();
+  const startedHrNs = process.hrtime.bigint();
   const result = await pacedLoop(work.clients, work.seconds, work.rate, operation);
   loopDelay.disable();
-  // for investigating (BENCH_PACED_TIMELINE=FILE): each measured event, with the phase's start as epoch ms and
-  // on `process.hrtime`'s clock (CLOCK_MONOTONIC, as V8's CPU profiles: BENCH_APP_NODE_OPTIONS=--cpu-prof)
+  // for investigating (BENCH_PACED_TIMELINE=FILE): each measured event answered, with the phase's start as epoch
+  // ms and in ns on `process.hrtime`'s clock (CLOCK_MONOTONIC, which V8's CPU profiles count in µs)
   if (process.env.BENCH_PACED_TIMELINE)
     fs.writeFileSync(
       process.env.BENCH_PACED_TIMELINE,
-      JSON.stringify({ startedAt, startedHr: String(startedHr), timeline: result.timeline }),
+      JSON.stringify({ startedAt, startedHrNs: String(startedHrNs), timeline: result.timeline }),
     );
   const answer: PacedAnswer = {
     result,

@@ -139,6 +139,57 @@ describe('questioned hand-offs, review-queue follow-ups and per-unit hand-off ra
     expect(page.text).toMatch(/data-reason="beyond_authority"><th scope="row">超出本级职权<\/th><td>1<\/td>/);
   });
 
+  it("reason codes count every escalation of the selected cases, whichever unit made it; a unit's hand-offs are only of the cases it held", async () => {
+    // environmental disputes: none of this file's other cases
+    const escalated = await createCase(testApp.services, ids.community, { type: 'environmental' });
+    const kept = await createCase(testApp.services, ids.community, { type: 'environmental' });
+    for (const row of [escalated, kept]) {
+      await send('community', row.id, { type: 'SUBMIT' });
+      await send('community', row.id, { type: 'ACCEPT', track: 'people', level: 'community' });
+      await send('community', row.id, { type: 'ASSIGN', mediatorId: ids.community });
+    }
+    await send('community', escalated.id, {
+      type: 'ESCALATE',
+      reasonCode: 'multi_party',
+      reason: '涉及多家单位',
+    });
+    // hand-offs of the kept case recorded from the street, which never held it (one with no reason code):
+    // no event makes such a row, but the figures must not count it as the street's
+    for (const reasonCode of ['high_risk', null])
+      await testApp.db.query(
+        `INSERT INTO escalations (case_id, event_seq, kind, from_unit_id, to_unit_id, reason_code, reason,
+           sessions_held, days_held, created_at)
+         SELECT c.id, c.version, 'ESCALATE', $2, $3, $4, '补录的上报', 0, 0, c.created_at + interval '1 minute'
+         FROM cases c WHERE c.id = $1`,
+        [kept.id, tree.street.id, tree.district.id, reasonCode],
+      );
+
+    const figures = await request(testApp.app)
+      .get(`/api/v1/stats?unitId=${tree.street.id}&type=environmental&from=2026-12-01`)
+      .set(as('districtSupervisor'));
+    expect(figures.status).toBe(200);
+    const unit = (id: string) => figures.body.byUnit.find((row: { unitId: string }) => row.unitId === id);
+    expect(unit(tree.street.id)).toMatchObject({
+      held: 1,
+      handOffs: 0,
+      escalationRate: { numerator: 0, denominator: 1 },
+    });
+    expect(unit(tree.community.id)).toMatchObject({
+      held: 2,
+      handOffs: 1,
+      escalationRate: { numerator: 1, denominator: 2 },
+    });
+    // the cases escalated are those a holder escalated
+    expect(figures.body.escalationRate).toMatchObject({ numerator: 1, denominator: 2 });
+    const reasons = figures.body.byReasonCode as Array<{ reasonCode: string | null; escalations: number }>;
+    expect(reasons.find((row) => row.reasonCode === 'multi_party')).toMatchObject({
+      escalations: 1,
+      share: { numerator: 1, denominator: 3 },
+    });
+    expect(reasons.find((row) => row.reasonCode === 'high_risk')).toMatchObject({ escalations: 1 });
+    expect(reasons.at(-1)).toMatchObject({ reasonCode: null, escalations: 1 });
+  });
+
   it('a questioned hand-off shows on the case page and on the dashboard of the unit that handed it, with the comment, who and when', async () => {
     const { caseId } = await backAndForth('被质疑后重新上报的纠纷');
 

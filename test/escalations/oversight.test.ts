@@ -57,12 +57,18 @@ describe('questioned hand-offs, review-queue follow-ups and per-unit hand-off ra
     return handOff.id as string;
   }
 
-  /** Escalated by the community, returned by the street, escalated again, then handed up by the street. */
-  async function backAndForth(title: string) {
-    const row = await createCase(testApp.services, ids.community, { title });
+  /** A case registered, accepted and assigned at the community, on the people's track. */
+  async function mediatedAtCommunity(fields: Parameters<typeof createCase>[2]) {
+    const row = await createCase(testApp.services, ids.community, fields);
     await send('community', row.id, { type: 'SUBMIT' });
     await send('community', row.id, { type: 'ACCEPT', track: 'people', level: 'community' });
     await send('community', row.id, { type: 'ASSIGN', mediatorId: ids.community });
+    return row;
+  }
+
+  /** Escalated by the community, returned by the street, escalated again, then handed up by the street. */
+  async function backAndForth(title: string) {
+    const row = await mediatedAtCommunity({ title });
     await send('community', row.id, {
       type: 'ESCALATE',
       reasonCode: 'beyond_authority',
@@ -141,13 +147,8 @@ describe('questioned hand-offs, review-queue follow-ups and per-unit hand-off ra
 
   it("reason codes count every escalation of the selected cases, whichever unit made it; a unit's hand-offs are only of the cases it held", async () => {
     // environmental disputes: none of this file's other cases
-    const escalated = await createCase(testApp.services, ids.community, { type: 'environmental' });
-    const kept = await createCase(testApp.services, ids.community, { type: 'environmental' });
-    for (const row of [escalated, kept]) {
-      await send('community', row.id, { type: 'SUBMIT' });
-      await send('community', row.id, { type: 'ACCEPT', track: 'people', level: 'community' });
-      await send('community', row.id, { type: 'ASSIGN', mediatorId: ids.community });
-    }
+    const escalated = await mediatedAtCommunity({ type: 'environmental' });
+    const kept = await mediatedAtCommunity({ type: 'environmental' });
     await send('community', escalated.id, {
       type: 'ESCALATE',
       reasonCode: 'multi_party',

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { defaults } from '../../config/defaults';
 import type { Config } from '../../config/environment';
@@ -72,7 +75,11 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The real app on a database of its own (cloned from the migrated template); `logger` to read what it logs. */
+/**
+ * The real app on a database of its own (cloned from the migrated template); `logger` to read what it logs.
+ * Its data folder (uploads, mail and SMS files, audit checkpoints) is a temp folder of its own, removed on
+ * `close`, unless `overrides.dataDir` names one (which the test then owns).
+ */
 export async function startTestApp(
   overrides: Partial<Config> = {},
   options: {
@@ -83,10 +90,17 @@ export async function startTestApp(
   } = {},
 ): Promise<TestApp> {
   const { db, url, close } = await openTestDataSource();
+  const ownDataDir =
+    overrides.dataDir === undefined ? fs.mkdtempSync(path.join(os.tmpdir(), 'gm-test-app-')) : undefined;
   const databaseRead = options.standby
     ? { url: options.standby.url ?? url, maxLagSeconds: options.standby.maxLagSeconds ?? 60 }
     : undefined;
-  const config = testConfig({ databaseUrl: url, databaseRead, ...overrides });
+  const config = testConfig({
+    databaseUrl: url,
+    databaseRead,
+    ...(ownDataDir ? { dataDir: ownDataDir } : {}),
+    ...overrides,
+  });
   const clock = new TestClock(options.startAt);
   const i18n = await createI18n(config.defaultLocale);
   const logger = options.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', { pretty: false });
@@ -104,6 +118,7 @@ export async function startTestApp(
     await stopKeptInMemory(services);
     await services.transactions.notices.flush();
     await close();
+    if (ownDataDir) fs.rmSync(ownDataDir, { recursive: true, force: true });
   };
   return { app, db, config, clock, services, reads, close: closeAll };
 }

@@ -40,7 +40,16 @@ function run(binary: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ 
   });
 }
 
-export async function runPgbench(url: string, clients: number, seconds: number): Promise<PgbenchResult> {
+/**
+ * `initialise: false` runs the transactions again on the tables a first run initialised (the
+ * measurement after the app's event phases: the same limit, read a few minutes later).
+ */
+export async function runPgbench(
+  url: string,
+  clients: number,
+  seconds: number,
+  { initialise = true }: { initialise?: boolean } = {},
+): Promise<PgbenchResult> {
   const binary = findPgbench();
   const scale = Math.max(10, clients);
   if (!binary)
@@ -64,8 +73,10 @@ export async function runPgbench(url: string, clients: number, seconds: number):
     decodeURIComponent(parsed.username),
   ];
   const database = parsed.pathname.slice(1);
-  const init = await run(binary, ['-i', '-q', '-s', String(scale), ...connection, database], env);
-  if (init.code !== 0) throw new Error(`pgbench -i failed:\n${init.out}`);
+  if (initialise) {
+    const init = await run(binary, ['-i', '-q', '-s', String(scale), ...connection, database], env);
+    if (init.code !== 0) throw new Error(`pgbench -i failed:\n${init.out}`);
+  }
   const bench = await run(
     binary,
     [

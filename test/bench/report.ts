@@ -34,6 +34,12 @@ export interface BenchReport {
   };
   pgbench: { available: boolean; note: string; latencyMs: number | null };
   pgbenchTps8: number | null;
+  /**
+   * pgbench again, on its tables as the first run left them, right after the event phases (absent in
+   * runs before issue 22's twelfth round; null: no events phase, or no pgbench): how far the host's
+   * speed moved between the first pgbench and the events. The target keeps `pgbenchTps8`.
+   */
+  pgbenchTps8AfterEvents?: number | null;
   eventsPerSec: { c1: number; c8: number; c32: number };
   eventLatencyMs: Record<'c1' | 'c8' | 'c32' | 'paced8', { p50: number; p95: number; p99: number }>;
   eventPacedRate: number;
@@ -281,6 +287,14 @@ export function markdown(report: BenchReport): string {
       `pgbench tpcb-like, ${report.clients} clients (pgbenchTps8)`,
       report.pgbenchTps8 === null ? report.pgbench.note : `${round1(report.pgbenchTps8)} TPS`,
     ],
+    ...(typeof report.pgbenchTps8AfterEvents === 'number'
+      ? [
+          [
+            '…pgbench again, after the event phases (pgbenchTps8AfterEvents)',
+            `${round1(report.pgbenchTps8AfterEvents)} TPS (events/s at ${report.clients} clients ÷ it: ${(report.eventsPerSec.c8 / report.pgbenchTps8AfterEvents).toFixed(2)}×)`,
+          ] as [string, string],
+        ]
+      : []),
     ['events/s, 1 client (p50/p95/p99 ms)', `${report.eventsPerSec.c1} (${fmt(report.eventLatencyMs.c1)})`],
     [
       `events/s, ${report.clients} clients (p50/p95/p99 ms)`,

@@ -42,7 +42,8 @@ function run(binary: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ 
 
 /**
  * `initialise: false` runs the transactions again on the tables a first run initialised (the
- * measurement after the app's event phases: the same limit, read a few minutes later).
+ * measurement after the app's phases: the same limit, read a few minutes later); pgbench still
+ * vacuums its branch and teller tables and empties its history table first, as before any run.
  */
 export async function runPgbench(
   url: string,

@@ -35,9 +35,9 @@ export interface BenchReport {
   pgbench: { available: boolean; note: string; latencyMs: number | null };
   pgbenchTps8: number | null;
   /**
-   * pgbench again, on its tables as the first run left them, right after the event phases (absent in
-   * runs before issue 22's twelfth round; null: no events phase, or no pgbench): how far the host's
-   * speed moved between the first pgbench and the events. The target keeps `pgbenchTps8`.
+   * pgbench again, on the tables its first run initialised, after the event, read and page phases and
+   * before the import (absent in older JSON files; null: no events phase, no pgbench, or it failed): how
+   * far the host's speed moved while the app was measured. The target keeps `pgbenchTps8`.
    */
   pgbenchTps8AfterEvents?: number | null;
   eventsPerSec: { c1: number; c8: number; c32: number };
@@ -290,7 +290,7 @@ export function markdown(report: BenchReport): string {
     ...(typeof report.pgbenchTps8AfterEvents === 'number'
       ? [
           [
-            '…pgbench again, after the event phases (pgbenchTps8AfterEvents)',
+            '…pgbench again, after the event, read and page phases (pgbenchTps8AfterEvents)',
             `${round1(report.pgbenchTps8AfterEvents)} TPS (events/s at ${report.clients} clients ÷ it: ${(report.eventsPerSec.c8 / report.pgbenchTps8AfterEvents).toFixed(2)}×)`,
           ] as [string, string],
         ]

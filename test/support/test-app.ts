@@ -98,8 +98,8 @@ export async function startTestApp(
   const config = testConfig({
     databaseUrl: url,
     databaseRead,
-    ...(ownDataDir ? { dataDir: ownDataDir } : {}),
     ...overrides,
+    dataDir: overrides.dataDir ?? ownDataDir,
   });
   const clock = new TestClock(options.startAt);
   const i18n = await createI18n(config.defaultLocale);
@@ -114,11 +114,14 @@ export async function startTestApp(
   await listenKeptInMemory(services, url, logger);
   const app = createApp({ config, db, logger, i18n, services, clock });
   const closeAll = async () => {
-    await reads?.close();
-    await stopKeptInMemory(services);
-    await services.transactions.notices.flush();
-    await close();
-    if (ownDataDir) fs.rmSync(ownDataDir, { recursive: true, force: true });
+    try {
+      await reads?.close();
+      await stopKeptInMemory(services);
+      await services.transactions.notices.flush();
+      await close();
+    } finally {
+      if (ownDataDir) fs.rmSync(ownDataDir, { recursive: true, force: true });
+    }
   };
   return { app, db, config, clock, services, reads, close: closeAll };
 }

@@ -157,7 +157,9 @@ describe('the server (npm start)', () => {
 
   it('when a request is in flight at shutdown, then it is answered before the server stops', async () => {
     const database = await createTestDatabase();
-    const config = testConfig({ databaseUrl: database.url, port: 0 });
+    // its own data folder, as the test app has: the server's worker writes mail, SMS and audit checkpoints there
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gm-test-server-'));
+    const config = testConfig({ databaseUrl: database.url, port: 0, dataDir });
     const server = await startServer(config, createLogger('silent', { pretty: false }));
     try {
       // a request whose body is still arriving when the shutdown begins
@@ -182,6 +184,7 @@ describe('the server (npm start)', () => {
       await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
     } finally {
       await database.drop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });

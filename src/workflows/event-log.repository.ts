@@ -159,20 +159,28 @@ export class EventLog {
   }
 
   /**
-   * Starts the chains of owners written in the same transaction, one first link each, in
-   * one statement (the historic import, 500 new cases at a time): a new owner has no head
-   * to read and no other writer to wait for. The rows go as one JSON value written by `json`.
+   * The first link of each owner's chain, not yet written: owners new in this transaction (the
+   * historic import, 500 new cases at a time) have no head to read and no other writer to wait
+   * for. Computed apart from `writeFirstLinks` so that the import links one batch while
+   * PostgreSQL writes the one before.
    */
-  async startChains<K extends LogKind>(
-    tx: Tx,
+  firstLinks<K extends LogKind>(
     kind: K,
     entries: Array<{ ownerId: string; event: NewWorkflowEvent }>,
+  ): RecordOf<K>[] {
+    return entries.map(({ ownerId, event }) => this.link(kind, ownerId, event, null));
+  }
+
+  /** Writes `firstLinks`'s records in one statement; the rows go as one JSON value written by `json`. */
+  async writeFirstLinks<K extends LogKind>(
+    tx: Tx,
+    kind: K,
+    records: RecordOf<K>[],
     json: JsonRows,
-  ): Promise<RecordOf<K>[]> {
-    const { table, ownerColumn } = logs[kind];
-    const records = entries.map(({ ownerId, event }) => this.link(kind, ownerId, event, null));
-    const rows = records.map((record, index) => ({
-      owner_id: entries[index].ownerId,
+  ): Promise<void> {
+    const { table, ownerColumn, owner } = logs[kind];
+    const rows = records.map((record) => ({
+      owner_id: (record as Partial<Record<typeof owner, string>>)[owner],
       seq: record.seq,
       type: record.type,
       actor_id: record.actorId,
@@ -193,7 +201,6 @@ export class EventLog {
          at timestamptz, payload jsonb, from_state varchar, to_state varchar, prev_hash char(64), hash char(64), digest char(64))`,
       [json.of(rows)],
     );
-    return records;
   }
 
   async read<K extends LogKind>(tx: Tx, kind: K, ownerId: string): Promise<RecordOf<K>[]> {

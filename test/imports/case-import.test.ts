@@ -258,24 +258,28 @@ describe('historic import (POST /api/v1/imports/cases)', () => {
       expect(verify.body).toEqual({ valid: true, events: 1 });
     }
 
-    // the third batch fails in PostgreSQL (a trigger stands in for a fault): the first two are not kept
-    await testApp.db.query(`
-      CREATE FUNCTION test_refuse_third_batch() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        IF NEW.title = '失败1100' THEN RAISE EXCEPTION 'a fault in the third batch'; END IF;
-        RETURN NEW;
-      END $$;
-      CREATE TRIGGER test_refuse_third_batch BEFORE INSERT ON cases FOR EACH ROW EXECUTE FUNCTION test_refuse_third_batch();`);
-    try {
-      const failed = await importCsv([header, ...rows('失败', 1234)].join('\n'));
-      expect(failed.status).toBe(500);
-    } finally {
-      await testApp.db.query(
-        'DROP TRIGGER test_refuse_third_batch ON cases; DROP FUNCTION test_refuse_third_batch()',
-      );
+    // a batch fails in PostgreSQL (a trigger stands in for a fault): the batches before it are not kept.
+    // The second fails on its first row while the app builds the third (which overlaps its writing), the
+    // third when none is left to build
+    for (const failing of ['失败500', '失败1100']) {
+      await testApp.db.query(`
+        CREATE FUNCTION test_refuse_a_batch() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF NEW.title = '${failing}' THEN RAISE EXCEPTION 'a fault in a batch'; END IF;
+          RETURN NEW;
+        END $$;
+        CREATE TRIGGER test_refuse_a_batch BEFORE INSERT ON cases FOR EACH ROW EXECUTE FUNCTION test_refuse_a_batch();`);
+      try {
+        const failed = await importCsv([header, ...rows('失败', 1500)].join('\n'));
+        expect(failed.status).toBe(500);
+      } finally {
+        await testApp.db.query(
+          'DROP TRIGGER test_refuse_a_batch ON cases; DROP FUNCTION test_refuse_a_batch()',
+        );
+      }
+      const [left] = await testApp.db.query(`SELECT count(*)::int AS n FROM cases WHERE title LIKE '失败%'`);
+      expect(left.n).toBe(0);
     }
-    const [left] = await testApp.db.query(`SELECT count(*)::int AS n FROM cases WHERE title LIKE '失败%'`);
-    expect(left.n).toBe(0);
     // and the next import goes through
     const again = await importCsv([header, ...rows('再来', 3)].join('\n'));
     expect(again.status).toBe(201);

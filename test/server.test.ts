@@ -183,8 +183,13 @@ describe('the server (npm start)', () => {
       expect(status).toBeGreaterThanOrEqual(200); // answered (403: it carries no CSRF token), not dropped
       await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
     } finally {
-      await database.drop();
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      // stopped here too if the test failed before (a second stop is the first's): its worker writes in dataDir
+      await server.stop().catch(() => undefined);
+      try {
+        await database.drop();
+      } finally {
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      }
     }
   });
 });

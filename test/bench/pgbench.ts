@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 
 /**
@@ -25,9 +25,19 @@ function findPgbench(): string | null {
   return null;
 }
 
+/** The pgbench processes running now: an interrupted benchmark stops them (`stopPgbench`). */
+const running = new Set<ChildProcess>();
+
+/** Stops any pgbench still running (an interrupted benchmark: otherwise it runs on to its -T). */
+export function stopPgbench(): void {
+  for (const child of running) child.kill('SIGTERM');
+}
+
 function run(binary: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; out: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(binary, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    running.add(child);
+    child.once('close', () => running.delete(child));
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();

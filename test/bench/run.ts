@@ -36,7 +36,7 @@ import { historicCsv, historicRows } from './import-csv';
 import { closedLoop, type LoadResult, request, requestJson, stallsOf } from './load';
 import { measureMail } from './mail';
 import type { PacedAnswer, PacedWork } from './paced-worker';
-import { runPgbench } from './pgbench';
+import { runPgbench, stopPgbench } from './pgbench';
 import { startBenchServer } from './postgres';
 import { Rng } from './random';
 import { type BenchReport, evaluateTargets, findBaseline, markdown } from './report';
@@ -234,7 +234,10 @@ async function main() {
   const options = parseOptions(process.argv.slice(2));
   const phases: Record<string, number> = {};
   const loadAverages: Record<string, number> = {};
+  /** The signal that interrupted the run (Ctrl-C, SIGTERM): no phase starts after it. */
+  let interrupted: NodeJS.Signals | undefined;
   const phase = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    if (interrupted) throw new Error(`interrupted by ${interrupted} before ${name}`);
     const started = Date.now();
     // other work on the machine shows here: the 1-minute load average as each phase starts
     loadAverages[name] = Math.round(os.loadavg()[0] * 100) / 100;
@@ -254,9 +257,50 @@ async function main() {
   const auditKeys = new AuditKeys(auditKey);
   const nowMs = Date.now();
 
-  const server = await phase('start PostgreSQL', () => startBenchServer(log));
   let app: { child: ChildProcess; url: string; helloUrl: string } | undefined;
   let dataDir: string | undefined;
+  /** Waiting, with --hold, for the SIGINT that ends the run (its own listener takes it). */
+  let holding = false;
+  const serverStarting = startBenchServer(log);
+  /**
+   * Stops what the run started, once: the app (before its data folder goes), pgbench, PostgreSQL —
+   * at the run's end, after a failure, or on a signal (then whatever the run was doing).
+   */
+  let stopped: Promise<void> | undefined;
+  const stopEverything = () => {
+    stopped ??= (async () => {
+      stopPgbench();
+      const running = app?.child;
+      if (running && running.exitCode === null && running.signalCode === null) {
+        const exited = new Promise((resolve) => running.once('exit', resolve));
+        running.kill('SIGTERM');
+        await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
+      }
+      try {
+        if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+      } finally {
+        // a PostgreSQL still starting is stopped once it has
+        const server = await serverStarting.catch(() => undefined);
+        await server?.stop().catch((error: Error) => log(`stopping PostgreSQL: ${error.message}`));
+      }
+    })();
+    return stopped;
+  };
+  // `kill <pid>` (or Ctrl-C) mid-run: PostgreSQL runs in a process group of its own, and pgbench and
+  // the app would outlive the benchmark too when the signal reaches it alone. A second signal exits at once
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.on(signal, () => {
+      const code = 128 + os.constants.signals[signal];
+      if (holding && signal === 'SIGINT') {
+        holding = false; // the awaited one: the run ends by itself; another is an interruption
+        return;
+      }
+      if (interrupted) process.exit(code);
+      interrupted = signal;
+      log(`${signal}: stopping the app, pgbench and PostgreSQL (again to exit at once)`);
+      void stopEverything().finally(() => process.exit(code));
+    });
+  const server = await phase('start PostgreSQL', () => serverStarting);
   try {
     // ---- the city --------------------------------------------------------------------
     const dataSource = createDataSource(server.appUrl, {
@@ -372,14 +416,21 @@ async function main() {
     };
 
     if (options.hold) {
+      holding = true;
       process.stdout.write(
         `${JSON.stringify({ app: base, hello: app.helloUrl, database: server.appUrl, tokens, benchCases: loaded.benchCaseIds, pageIds: pageIds.slice(0, 3) }, null, 2)}\nkill -INT ${process.pid} to stop\n`,
       );
       await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
-      // a graceful stop, so that a profiler in the app (BENCH_APP_NODE_OPTIONS) writes its file
-      app.child.send({ kind: 'stop' });
-      await new Promise((resolve) => app?.child.once('exit', resolve));
-      app = undefined;
+      // a graceful stop, so that a profiler in the app (BENCH_APP_NODE_OPTIONS) writes its file; an app
+      // the Ctrl-C reached too (it shares the terminal's process group) has stopped already
+      const child = app.child;
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.send({ kind: 'stop' }, (error) => {
+          if (error) child.kill('SIGTERM');
+        });
+        await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 30_000).unref())]);
+      }
       return;
     }
 
@@ -721,15 +772,7 @@ async function main() {
     fs.writeFileSync(options.out, `${JSON.stringify(report, null, 2)}\n`);
     process.stdout.write(`\n${markdown(report)}\nJSON: ${options.out}\n`);
   } finally {
-    const running = app?.child;
-    if (running && running.exitCode === null && running.signalCode === null) {
-      // stopped before its data folder goes (a failed run: the normal end has stopped it already)
-      const exited = new Promise((resolve) => running.once('exit', resolve));
-      running.kill('SIGTERM');
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
-    }
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-    await server.stop().catch((error: Error) => log(`stopping PostgreSQL: ${error.message}`));
+    await stopEverything();
   }
 }
 

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Actor } from '../access/actor';
 import { policy } from '../access/policy';
 import type { AuditService } from '../audit/audit.service';
@@ -33,9 +34,6 @@ const importBatchSize = 500;
  * app's CPU here): at most the wait before that batch's next statement is sent.
  */
 const buildSliceRows = 50;
-
-/** A turn of the event loop: answers that came in are handled (and the next statements sent). */
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** A batch as built, before it is written. */
 interface BuiltBatch {
@@ -229,6 +227,7 @@ export class CaseImportService {
   ): Promise<BuiltBatch> {
     const built: BuiltBatch = { cases: [], parties: [], links: [] };
     for (let at = 0; at < batch.length && !failed.write; at += buildSliceRows) {
+      // a turn of the event loop: answers that came in are handled, and the next statements sent
       if (at > 0) await nextTurn();
       const slice = batch.slice(at, at + buildSliceRows);
       const cases = slice.map(({ data, unit }, index) =>

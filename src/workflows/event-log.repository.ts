@@ -48,6 +48,11 @@ export const logs = {
 export type LogKind = keyof typeof logs;
 export type RecordOf<K extends LogKind> = K extends 'case' ? CaseEventRecord : PetitionEventRecord;
 
+/** The case or petition an event's record belongs to. */
+function ownerIdOf(record: CaseEventRecord | PetitionEventRecord): string {
+  return 'caseId' in record ? record.caseId : record.petitionId;
+}
+
 /** A head as stored (the digest is null only after a break a re-keying found). */
 function headOf(row: { seq: number; hash: string; digest: string | null } | undefined): ChainHead | null {
   return row ? { seq: Number(row.seq), hash: row.hash, digest: row.digest ?? row.hash } : null;
@@ -178,9 +183,9 @@ export class EventLog {
     records: RecordOf<K>[],
     json: JsonRows,
   ): Promise<void> {
-    const { table, ownerColumn, owner } = logs[kind];
+    const { table, ownerColumn } = logs[kind];
     const rows = records.map((record) => ({
-      owner_id: (record as Partial<Record<typeof owner, string>>)[owner],
+      owner_id: ownerIdOf(record),
       seq: record.seq,
       type: record.type,
       actor_id: record.actorId,

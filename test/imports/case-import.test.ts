@@ -259,8 +259,8 @@ describe('historic import (POST /api/v1/imports/cases)', () => {
     }
 
     // a batch fails in PostgreSQL (a trigger stands in for a fault): the batches before it are not kept.
-    // The second fails on its first row while the app builds the third (which overlaps its writing), the
-    // third when none is left to build
+    // The second fails on its first row, most likely while the app builds the third (which overlaps its
+    // writing); the third when none is left to build
     for (const failing of ['失败500', '失败1100']) {
       await testApp.db.query(`
         CREATE FUNCTION test_refuse_a_batch() RETURNS trigger LANGUAGE plpgsql AS $$

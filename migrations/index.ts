@@ -47,6 +47,7 @@ import { WalkUpTheUnitTreeForANewCasesScopes1764500310000 } from './176450031000
 import { NotifyWhenCaseViewsChange1764600100000 } from './1764600100000-NotifyWhenCaseViewsChange';
 import { KeepEachSearchRowsHoldersAndOrder1764700100000 } from './1764700100000-KeepEachSearchRowsHoldersAndOrder';
 import { IncludeReasonCodesInTheHandOffIndex1764800100000 } from './1764800100000-IncludeReasonCodesInTheHandOffIndex';
+import { KeepTheCaseClocksLastDayWithItsClock1764900100000 } from './1764900100000-KeepTheCaseClocksLastDayWithItsClock';
 
 /**
  * Every migration, oldest first. Listed (not globbed) so that the app, the CLI and
@@ -102,4 +103,5 @@ export const migrations = [
   NotifyWhenCaseViewsChange1764600100000,
   KeepEachSearchRowsHoldersAndOrder1764700100000,
   IncludeReasonCodesInTheHandOffIndex1764800100000,
+  KeepTheCaseClocksLastDayWithItsClock1764900100000,
 ];

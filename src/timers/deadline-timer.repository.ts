@@ -46,6 +46,14 @@ const timerColumns = `subject_type AS "subjectType", subject_id AS "subjectId", 
   to_char(due_on, 'YYYY-MM-DD') AS "dueOn", paused, warned_at AS "warnedAt", overdue_at AS "overdueAt",
   fire_at AS "fireAt", job_id AS "jobId"`;
 
+const caseClockColumns = `id, number, title, type, rules_version AS "rulesVersion", state, track, outcome, deadline,
+  mediator_id AS "mediatorId", holding_unit_id AS "holdingUnitId", overdue,
+  to_char(received_on, 'YYYY-MM-DD') AS "receivedOn", to_char(knew_on, 'YYYY-MM-DD') AS "knewOn",
+  closed_at AS "closedAt"`;
+
+const petitionClockColumns = `id, number, subject, state, due_dates AS "dueDates", agent_id AS "agentId",
+  holding_unit_id AS "holdingUnitId", overdue, rules_version AS "rulesVersion"`;
+
 /**
  * The only code that queries deadline timers, and the few columns of cases and
  * petitions a timer reads and flags. Subjects are always locked before their timers
@@ -131,26 +139,53 @@ export class DeadlineTimerRepository {
 
   lockCase(tx: EntityManager, id: string): Promise<CaseClockRow | null> {
     return tx
-      .query(
-        `SELECT id, number, title, type, rules_version AS "rulesVersion", state, track, outcome, deadline,
-                mediator_id AS "mediatorId", holding_unit_id AS "holdingUnitId", overdue,
-                to_char(received_on, 'YYYY-MM-DD') AS "receivedOn", to_char(knew_on, 'YYYY-MM-DD') AS "knewOn",
-                closed_at AS "closedAt"
-         FROM cases WHERE id = $1 FOR UPDATE`,
-        [id],
-      )
+      .query(`SELECT ${caseClockColumns} FROM cases WHERE id = $1 FOR UPDATE`, [id])
       .then((rows: CaseClockRow[]) => rows[0] ?? null);
   }
 
   lockPetition(tx: EntityManager, id: string): Promise<PetitionClockRow | null> {
     return tx
-      .query(
-        `SELECT id, number, subject, state, due_dates AS "dueDates", agent_id AS "agentId",
-                holding_unit_id AS "holdingUnitId", overdue, rules_version AS "rulesVersion"
-         FROM petitions WHERE id = $1 FOR UPDATE`,
-        [id],
-      )
+      .query(`SELECT ${petitionClockColumns} FROM petitions WHERE id = $1 FOR UPDATE`, [id])
       .then((rows: PetitionClockRow[]) => rows[0] ?? null);
+  }
+
+  /**
+   * The sweep's batch: those of `ids` no other transaction holds, locked in id order, and the
+   * timers of those. A case an event holds is skipped, not waited for: the sweep reconciles
+   * it alone afterwards. Its timers cannot be held by anyone else once it is locked (subjects
+   * are locked before their timers).
+   */
+  async lockFree(
+    tx: EntityManager,
+    subjectType: TimedSubjectType,
+    ids: string[],
+  ): Promise<{ cases: CaseClockRow[]; petitions: PetitionClockRow[]; timers: TimerRow[] }> {
+    const [cases, petitions]: [CaseClockRow[], PetitionClockRow[]] =
+      subjectType === 'case'
+        ? [
+            await tx.query(
+              `SELECT ${caseClockColumns} FROM cases WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE SKIP LOCKED`,
+              [ids],
+            ),
+            [],
+          ]
+        : [
+            [],
+            await tx.query(
+              `SELECT ${petitionClockColumns} FROM petitions WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE SKIP LOCKED`,
+              [ids],
+            ),
+          ];
+    const locked = [...cases, ...petitions].map((row) => row.id);
+    const timers: TimerRow[] =
+      locked.length === 0
+        ? []
+        : await tx.query(
+            `SELECT ${timerColumns} FROM deadline_timers WHERE subject_type = $1 AND subject_id = ANY($2::uuid[])
+             ORDER BY subject_id, clock FOR UPDATE`,
+            [subjectType, locked],
+          );
+    return { cases, petitions, timers };
   }
 
   /**
@@ -194,12 +229,15 @@ export class DeadlineTimerRepository {
   /**
    * Open cases with a running clock (a mediation stage, or a department deciding whether it
    * accepts), or with a timer (a labour limitation's is made by the event that closes the
-   * case): what the sweep looks at.
+   * case): what the sweep looks at, in id order (the order its batches lock them in).
    */
   async caseIdsToSweep(): Promise<string[]> {
+    // deadline_due is set exactly when deadline is (a CHECK since migration 1764900100000): the
+    // partial index on it holds the cases with a clock, a few in a hundred, not the whole table
     const rows: Array<{ id: string }> = await this.db.query(
-      `SELECT id FROM cases WHERE deadline IS NOT NULL AND state <> 'closed'
-       UNION SELECT subject_id FROM deadline_timers WHERE subject_type = 'case'`,
+      `SELECT id FROM cases WHERE deadline_due IS NOT NULL AND state <> 'closed'
+       UNION SELECT subject_id FROM deadline_timers WHERE subject_type = 'case'
+       ORDER BY 1`,
     );
     return rows.map((row) => row.id);
   }
@@ -233,11 +271,12 @@ export class DeadlineTimerRepository {
     return rows.map((row) => row.id);
   }
 
-  /** Petitions still being handled, or with a timer left over. */
+  /** Petitions still being handled, or with a timer left over, in id order. */
   async petitionIdsToSweep(): Promise<string[]> {
     const rows: Array<{ id: string }> = await this.db.query(
       `SELECT id FROM petitions WHERE state NOT IN ('notAccepted', 'forwarded', 'closed') AND due_dates <> '{}'::jsonb
-       UNION SELECT subject_id FROM deadline_timers WHERE subject_type = 'petition'`,
+       UNION SELECT subject_id FROM deadline_timers WHERE subject_type = 'petition'
+       ORDER BY 1`,
     );
     return rows.map((row) => row.id);
   }

@@ -140,7 +140,9 @@ describe('the case page and its forms say what to do (issue 24)', () => {
     } as never);
     expect(atCourt.state).toBe('agreement.judicialConfirmation');
     // a case that reached the court before its period was counted (or imported so)
-    await testApp.db.query('UPDATE cases SET deadline = NULL WHERE id = $1', [atCourt.id]);
+    await testApp.db.query('UPDATE cases SET deadline = NULL, deadline_due = NULL WHERE id = $1', [
+      atCourt.id,
+    ]);
     const page = await mediator.get(`/cases/${atCourt.id}`);
     expect(page.text).toMatch(
       /id="court-period"><strong>由人民法院审查，自 \d{4}年[^<]+起等待法院决定：法院应在 30日内作出裁定（民事诉讼法[^）]*）<\/strong>/,

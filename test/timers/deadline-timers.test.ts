@@ -113,6 +113,29 @@ describe('deadline timers of cases and petitions', () => {
     expect(await jobsOf(dispute.id)).toEqual(jobsBefore);
   });
 
+  it('when a case’s overdue notice has gone out, then later sweeps write nothing to its timer: it has no job and needs none', async () => {
+    const { dispute } = await acceptedCase();
+    const timerRow = (id: string) =>
+      testApp.db.query(
+        'SELECT updated_at, overdue_at, fire_at, job_id FROM deadline_timers WHERE subject_id = $1',
+        [id],
+      );
+    testApp.clock.advanceMinutes(120 * 24 * 60);
+    try {
+      await services.timers.sweep();
+      const [raised] = await timerRow(dispute.id);
+      expect(raised).toMatchObject({ fire_at: null, job_id: null });
+      expect(raised.overdue_at).not.toBeNull();
+
+      testApp.clock.advanceMinutes(60);
+      const result = await services.timers.sweep();
+      expect(result.failures).toEqual([]);
+      expect(await timerRow(dispute.id)).toEqual([raised]);
+    } finally {
+      testApp.clock.advanceMinutes(-(120 * 24 * 60 + 60));
+    }
+  });
+
   it('when the holiday table changes, then the sweep moves the open deadline of the case with it', async () => {
     const { dispute } = await acceptedCase();
     const before = (await timerOf(dispute.id)) as TimerRow;
@@ -202,5 +225,76 @@ describe('deadline timers of cases and petitions', () => {
     const timer = await timerOf(dispute.id);
     expect(timer?.job_id).toBeTruthy();
     expect((await jobsOf(dispute.id)).filter((job) => job.state === 'created')).toHaveLength(1);
+  });
+
+  /** A case with a clock and no timer yet (as imports leave them): the sweep must give it one. */
+  async function caseWithoutTimer() {
+    const { dispute } = await acceptedCase();
+    await testApp.db.query(`DELETE FROM deadline_timers WHERE subject_id = $1`, [dispute.id]);
+    await testApp.db.query(`UPDATE pgboss.job SET state = 'cancelled' WHERE singleton_key = $1`, [
+      `case:${dispute.id}:mediation`,
+    ]);
+    return dispute;
+  }
+
+  it('when one case’s clock cannot be read, then the sweep reports that case alone and still gives the others swept with it their timers', async () => {
+    const first = await caseWithoutTimer();
+    const broken = await caseWithoutTimer();
+    const last = await caseWithoutTimer();
+    const [{ deadline }] = await testApp.db.query('SELECT deadline FROM cases WHERE id = $1', [broken.id]);
+    // a pause before the clock started: reading it throws (src/deadlines/clock.ts)
+    await testApp.db.query('UPDATE cases SET deadline = $2 WHERE id = $1', [
+      broken.id,
+      { ...deadline, pauses: [{ from: '2000-01-03', to: '2000-01-04' }] },
+    ]);
+    try {
+      const result = await services.timers.sweep();
+
+      expect(result.failures.map((failure) => [failure.subjectId, (failure.err as Error).name])).toEqual([
+        [broken.id, 'RangeError'],
+      ]);
+      expect((await timerOf(first.id))?.job_id).toBeTruthy();
+      expect((await timerOf(last.id))?.job_id).toBeTruthy();
+      expect(await timerOf(broken.id)).toBeUndefined();
+    } finally {
+      await testApp.db.query('UPDATE cases SET deadline = $2 WHERE id = $1', [broken.id, deadline]);
+    }
+  });
+
+  it('when an event holds a case while the sweep runs, then the sweep does not wait for it to reconcile the others, and gives the held case its timer once the event commits', async () => {
+    // the held case comes first in the sweep's order (id order; this file's cases are swept in one batch)
+    const [held, free] = [await caseWithoutTimer(), await caseWithoutTimer()].sort((a, b) =>
+      a.id < b.id ? -1 : 1,
+    );
+    // the event's transaction: the case's row lock, as the write path takes it
+    const event = testApp.db.createQueryRunner();
+    await event.connect();
+    await event.startTransaction();
+    let sweeping: ReturnType<Services['timers']['sweep']> | undefined;
+    try {
+      await event.query('SELECT id FROM cases WHERE id = $1 FOR UPDATE', [held.id]);
+      sweeping = services.timers.sweep();
+      // the free case gets its timer while the event still runs
+      for (let waited = 0; !(await timerOf(free.id)) && waited < 30_000; waited += 50)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      expect((await timerOf(free.id))?.job_id).toBeTruthy();
+      expect(await timerOf(held.id)).toBeUndefined();
+    } finally {
+      await event.commitTransaction();
+      await event.release();
+    }
+    const result = await sweeping;
+    expect(result?.failures).toEqual([]);
+    expect((await timerOf(held.id))?.job_id).toBeTruthy();
+  });
+
+  it('when a case’s clock is written without its last day (or the other way round), then the database refuses it', async () => {
+    const { dispute } = await acceptedCase();
+    await expect(
+      testApp.db.query('UPDATE cases SET deadline_due = NULL WHERE id = $1', [dispute.id]),
+    ).rejects.toMatchObject({ code: '23514', constraint: 'cases_deadline_due_with_deadline' });
+    await expect(
+      testApp.db.query('UPDATE cases SET deadline = NULL WHERE id = $1', [dispute.id]),
+    ).rejects.toMatchObject({ code: '23514' });
   });
 });

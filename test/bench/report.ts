@@ -104,6 +104,17 @@ export interface BenchReport {
    */
   cpuPerRequest?: { events8: CpuSplit | null; page: CpuSplit | null };
   pageLatencyP99Ms: number;
+  /**
+   * An hourly deadline sweep once the start-up one has given every open clock its timer (the steady
+   * state: most clocks unchanged): how many subjects it checked, its run's wall time, the app's and
+   * PostgreSQL's CPU seconds meanwhile (absent in runs before issue 22's fourteenth round).
+   */
+  deadlineSweep?: {
+    checked: number;
+    seconds: number;
+    appCpuSeconds: number | null;
+    postgresCpuSeconds: number | null;
+  };
   importSeconds: number;
   importRows: number;
   peakRssMb: number;
@@ -344,6 +355,14 @@ export function markdown(report: BenchReport): string {
           ] as [string, string],
         ]),
     ...cpuRow('…CPU per case page (cpuPerRequest.page)', report, report.cpuPerRequest?.page),
+    ...(report.deadlineSweep
+      ? [
+          [
+            'an hourly deadline sweep, every open clock (deadlineSweep)',
+            `${report.deadlineSweep.seconds} s for ${report.deadlineSweep.checked} clocks (CPU: app ${report.deadlineSweep.appCpuSeconds ?? 'n/a'} s, PostgreSQL ${report.deadlineSweep.postgresCpuSeconds ?? 'n/a'} s)`,
+          ] as [string, string],
+        ]
+      : []),
     [`historic import, ${report.importRows} rows (importSeconds)`, `${report.importSeconds} s`],
     [
       'mails/s, one process, SMTP answering in 4 s (mailPerSecond)',

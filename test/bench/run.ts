@@ -218,6 +218,50 @@ async function startUpSweepDone(databaseUrl: string): Promise<void> {
   }
 }
 
+/**
+ * One hourly deadline sweep, sent now as the schedule sends it, timed from the job's start to its
+ * end (src/worker.ts): how many clocks it checked, and the app's and PostgreSQL's CPU meanwhile.
+ */
+async function timedSweep(
+  databaseUrl: string,
+  pids: { app: number | undefined; postmaster: number | null },
+): Promise<NonNullable<BenchReport['deadlineSweep']>> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const before = cpuCounters(pids);
+    const { rows } = await client.query<{ id: string }>(
+      `INSERT INTO ${jobSchema}.job (name, data) VALUES ($1, '{}') RETURNING id`,
+      [queues.deadlineSweep.name],
+    );
+    for (const started = Date.now(); Date.now() - started < 10 * 60_000; ) {
+      const job = (
+        await client.query<{ state: string; ms: number; output: { checked?: number } | null }>(
+          `SELECT state::text AS state, extract(epoch FROM completed_on - started_on) * 1000 AS ms, output
+           FROM ${jobSchema}.job WHERE id = $1`,
+          [rows[0].id],
+        )
+      ).rows[0];
+      if (job.state === 'failed') throw new Error('the hourly deadline sweep failed');
+      if (job.state === 'completed') {
+        const after = cpuCounters(pids);
+        const seconds = (from: number | null, to: number | null) =>
+          from === null || to === null ? null : Math.round(to - from) / 1000;
+        return {
+          checked: job.output?.checked ?? 0,
+          seconds: Math.round(Number(job.ms)) / 1000,
+          appCpuSeconds: seconds(before.appMs, after.appMs),
+          postgresCpuSeconds: seconds(before.postgresMs, after.postgresMs),
+        };
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error('the hourly deadline sweep did not finish within 10 minutes');
+  } finally {
+    await client.end();
+  }
+}
+
 function appUsage(child: ChildProcess): Promise<{ maxRssMb: number; rssMb: number; atPeak: MemoryAtPeak }> {
   return new Promise((resolve) => {
     const onMessage = (message: AppMessage) => {
@@ -401,6 +445,11 @@ async function main() {
     // whose CPU each request costs (cpuPerRequest): the app's process, PostgreSQL's, this one's
     const pids = { app: app.child.pid, postmaster: await postmasterPidOf(server.appUrl) };
     const cpuPerRequest: { events8: CpuSplit | null; page: CpuSplit | null } = { events8: null, page: null };
+    // what the hourly sweep costs in the steady state (the start-up one above gave clocks their timers)
+    const deadlineSweep = await phase('an hourly deadline sweep', () => timedSweep(server.appUrl, pids));
+    log(
+      `hourly deadline sweep: ${deadlineSweep.seconds} s for ${deadlineSweep.checked} clocks (CPU: app ${deadlineSweep.appCpuSeconds} s, PostgreSQL ${deadlineSweep.postgresCpuSeconds} s)`,
+    );
     const login = async (username: string) =>
       (
         await requestJson<{ token: string }>(`${base}/api/v1/auth/login`, {
@@ -740,6 +789,7 @@ async function main() {
       pageFloorRps: round(floor.requests.average),
       cpuPerRequest,
       pageLatencyP99Ms: page.latency.p99,
+      deadlineSweep,
       importSeconds,
       importRows: historicRows,
       peakRssMb: round(usage.maxRssMb),

@@ -102,7 +102,27 @@ describe('the supervisor’s pages: hand-off review, statistics, overdue list, c
     await testApp.db
       .getRepository(Case)
       // (the state stays registered, as its chain says: a state set behind the chain's back is a finding of the check below)
-      .update({ id: late.id }, { overdue: true, deadlineDue: '2026-01-05' });
+      .update(
+        { id: late.id },
+        {
+          overdue: true,
+          // a clock and its last day are stored together (the CHECK cases_deadline_due_with_deadline)
+          deadline: {
+            startedOn: '2025-12-06',
+            days: 30,
+            basis: 'calendar',
+            due: '2026-01-05',
+            warningOn: '2025-12-30',
+            paused: false,
+            pauses: [],
+            source: {
+              zh: '人民调解工作若干规定 第三十三条',
+              en: 'Provisions on People’s Mediation Work, Art. 33',
+            },
+          },
+          deadlineDue: '2026-01-05',
+        },
+      );
     const overdue = await supervisor.get('/supervision/overdue');
     expect(overdue.text).toContain('拖了很久的案子');
     expect(overdue.text).toMatch(/已超期 \d+ 天/);

@@ -48,6 +48,7 @@ import { NotifyWhenCaseViewsChange1764600100000 } from './1764600100000-NotifyWh
 import { KeepEachSearchRowsHoldersAndOrder1764700100000 } from './1764700100000-KeepEachSearchRowsHoldersAndOrder';
 import { IncludeReasonCodesInTheHandOffIndex1764800100000 } from './1764800100000-IncludeReasonCodesInTheHandOffIndex';
 import { KeepTheCaseClocksLastDayWithItsClock1764900100000 } from './1764900100000-KeepTheCaseClocksLastDayWithItsClock';
+import { CheckEveryCasesClockHasItsLastDay1764900110000 } from './1764900110000-CheckEveryCasesClockHasItsLastDay';
 
 /**
  * Every migration, oldest first. Listed (not globbed) so that the app, the CLI and
@@ -104,4 +105,5 @@ export const migrations = [
   KeepEachSearchRowsHoldersAndOrder1764700100000,
   IncludeReasonCodesInTheHandOffIndex1764800100000,
   KeepTheCaseClocksLastDayWithItsClock1764900100000,
+  CheckEveryCasesClockHasItsLastDay1764900110000,
 ];

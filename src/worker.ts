@@ -73,6 +73,11 @@ async function workOnJobs(boss: JobBoss, services: Services, logger: Logger, opt
     if (reminders.checked > 0) logger.info(reminders, 'appointment reminders swept');
     const result = await services.timers.sweep();
     for (const failure of result.failures) logger.error(failure, 'deadline timer could not be reconciled');
+    if (result.sweptAlone.batches > 0)
+      logger.warn(
+        { batches: result.sweptAlone.batches, err: result.sweptAlone.firstError },
+        'deadline sweep batches failed and were swept again one case at a time',
+      );
     logger.info({ checked: result.checked, raised: result.raised }, 'deadline sweep done');
     return { checked: result.checked, raised: result.raised };
   });

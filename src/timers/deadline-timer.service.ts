@@ -34,10 +34,10 @@ export type TimerOutcome = 'warned' | 'overdue' | 'scheduled' | 'removed' | 'non
  *   clock from today's calendar, raises what is due (guarded: `claimNotice` updates the
  *   row only if that notice has not gone out, so two processes raise it once), queues
  *   the notices in the outbox in the same transaction, and schedules its next wake-up.
- * - The sweep (hourly, and at start) reconciles every open clock: it moves deadlines a
- *   holiday-table change moved, creates timers for clocks that have none (imports,
- *   petitions, whose write path does not call here), and raises anything a lost or late
- *   job missed.
+ * - The sweep (hourly, and at start) reconciles every open clock, fifty cases (or petitions)
+ *   to a transaction (`sweepTogether`): it moves deadlines a holiday-table change moved, creates timers for
+ *   clocks that have none (imports, petitions, whose write path does not call here), and
+ *   raises anything a lost or late job missed.
  */
 /** The moment and the calendar a write path's event was decided with (`reconcileCaseIn`). */
 export interface EventMoment {
@@ -100,15 +100,22 @@ export class DeadlineTimerService implements DeadlinesOnCalendarChange {
     return this.transactions.run((tx) => this.reconcileLocked(tx, subjectType, subjectId, options));
   }
 
-  /** Every open clock, reconciled and raised: how many it checked, how many notices it raised, what failed. */
+  /**
+   * Every open clock, reconciled and raised: how many cases and petitions it checked, how many
+   * notices it raised, what failed; and how many batches failed as a whole and were swept again one
+   * subject at a time, with the first one's error (a broken clock, or something wrong with every
+   * batch, which would otherwise only show as a slower sweep).
+   */
   async sweep(): Promise<{
     checked: number;
     raised: number;
     failures: Array<{ subjectType: TimedSubjectType; subjectId: string; err: unknown }>;
+    sweptAlone: { batches: number; firstError: unknown };
   }> {
     let checked = 0;
     let raised = 0;
     const failures: Array<{ subjectType: TimedSubjectType; subjectId: string; err: unknown }> = [];
+    const sweptAlone: { batches: number; firstError: unknown } = { batches: 0, firstError: null };
     const subjects: Array<[TimedSubjectType, string[]]> = [
       ['case', await this.timers.caseIdsToSweep()],
       ['petition', await this.timers.petitionIdsToSweep()],
@@ -122,9 +129,10 @@ export class DeadlineTimerService implements DeadlinesOnCalendarChange {
           const swept = await this.sweepTogether(type, batch);
           raised += swept.raised;
           alone = swept.skipped;
-        } catch {
+        } catch (error) {
           // the batch rolled back as one: each of it again on its own, so that only a broken
           // clock (e.g. a malformed pause) fails, and it does not stop the others
+          if (sweptAlone.batches++ === 0) sweptAlone.firstError = error;
         }
         for (const id of alone) {
           try {
@@ -136,7 +144,7 @@ export class DeadlineTimerService implements DeadlinesOnCalendarChange {
         }
       }
     }
-    return { checked, raised, failures };
+    return { checked, raised, failures, sweptAlone };
   }
 
   /**
@@ -345,7 +353,7 @@ export class DeadlineTimerService implements DeadlinesOnCalendarChange {
 
   /**
    * Points the timer's job at `fireAt`: unchanged if its waiting job already does, or if it has
-   * none and needs none (an overdue notice raised: nothing left to wake it for); otherwise the old
+   * none and needs none (its overdue notice raised, or its clock paused: nothing to wake it for); otherwise the old
    * job is cancelled and a new one queued, in this transaction.
    */
   private async schedule(tx: Tx, timer: TimerRow, fireAt: Date | null, currentJobId?: string) {
@@ -443,9 +451,12 @@ export class DeadlineTimerService implements DeadlinesOnCalendarChange {
 }
 
 /**
- * How many subjects the sweep locks and reconciles in one transaction. Its reconciles between two
- * statements run on the event loop without a pause (≈ 0.1 ms each when nothing changed), so a batch
- * holds requests up for a few milliseconds at most; the two statements cost what one subject's did.
+ * How many cases (or petitions) the sweep locks and reconciles in one transaction: two statements
+ * for the batch where one subject alone took four. A subject whose timer is as it should be (most,
+ * each hour) is reconciled in memory, ≈ 0.1 ms of the event loop. One with work due (its first timer
+ * after an import, a notice to raise, a date moved) sends its writes one by one, and the batch's rows
+ * stay locked until its commit: an event on one of them waits for it, as it would for the sweep of
+ * that subject alone, only longer.
  */
 const sweepBatchSize = 50;
 

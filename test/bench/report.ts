@@ -106,8 +106,8 @@ export interface BenchReport {
   pageLatencyP99Ms: number;
   /**
    * An hourly deadline sweep once the start-up one has given every open clock its timer (the steady
-   * state: most clocks unchanged): how many subjects it checked, its run's wall time, the app's and
-   * PostgreSQL's CPU seconds meanwhile (absent in runs before issue 22's fourteenth round).
+   * state: most clocks unchanged): how many cases and petitions it checked, its run's wall time, the
+   * app's and PostgreSQL's CPU seconds meanwhile (absent in runs before issue 22's fourteenth round).
    */
   deadlineSweep?: {
     checked: number;
@@ -359,7 +359,7 @@ export function markdown(report: BenchReport): string {
       ? [
           [
             'an hourly deadline sweep, every open clock (deadlineSweep)',
-            `${report.deadlineSweep.seconds} s for ${report.deadlineSweep.checked} clocks (CPU: app ${report.deadlineSweep.appCpuSeconds ?? 'n/a'} s, PostgreSQL ${report.deadlineSweep.postgresCpuSeconds ?? 'n/a'} s)`,
+            `${report.deadlineSweep.seconds} s for ${report.deadlineSweep.checked} cases and petitions (CPU: app ${report.deadlineSweep.appCpuSeconds ?? 'n/a'} s, PostgreSQL ${report.deadlineSweep.postgresCpuSeconds ?? 'n/a'} s)`,
           ] as [string, string],
         ]
       : []),

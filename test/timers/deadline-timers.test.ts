@@ -253,6 +253,7 @@ describe('deadline timers of cases and petitions', () => {
       expect(result.failures.map((failure) => [failure.subjectId, (failure.err as Error).name])).toEqual([
         [broken.id, 'RangeError'],
       ]);
+      expect(result.sweptAlone).toMatchObject({ batches: 1, firstError: expect.any(RangeError) });
       expect((await timerOf(first.id))?.job_id).toBeTruthy();
       expect((await timerOf(last.id))?.job_id).toBeTruthy();
       expect(await timerOf(broken.id)).toBeUndefined();

@@ -34,10 +34,10 @@ export type TimerOutcome = 'warned' | 'overdue' | 'scheduled' | 'removed' | 'non
  *   clock from today's calendar, raises what is due (guarded: `claimNotice` updates the
  *   row only if that notice has not gone out, so two processes raise it once), queues
  *   the notices in the outbox in the same transaction, and schedules its next wake-up.
- * - The sweep (hourly, and at start) reconciles every open clock, fifty cases (or petitions)
- *   to a transaction (`sweepTogether`): it moves deadlines a holiday-table change moved, creates timers for
- *   clocks that have none (imports, petitions, whose write path does not call here), and
- *   raises anything a lost or late job missed.
+ * - The sweep (hourly, and at start) reconciles every open clock, fifty cases (or
+ *   petitions) to a transaction (`sweepTogether`): it moves deadlines a holiday-table
+ *   change moved, creates timers for clocks that have none (imports, petitions, whose
+ *   write path does not call here), and raises anything a lost or late job missed.
  */
 /** The moment and the calendar a write path's event was decided with (`reconcileCaseIn`). */
 export interface EventMoment {
@@ -352,9 +352,9 @@ export class DeadlineTimerService implements DeadlinesOnCalendarChange {
   }
 
   /**
-   * Points the timer's job at `fireAt`: unchanged if its waiting job already does, or if it has
-   * none and needs none (its overdue notice raised, or its clock paused: nothing to wake it for); otherwise the old
-   * job is cancelled and a new one queued, in this transaction.
+   * Points the timer's job at `fireAt`: unchanged if its waiting job already does, or if it
+   * has none and needs none (its overdue notice raised, or its clock paused: nothing to wake
+   * it for); otherwise the old job is cancelled and a new one queued, in this transaction.
    */
   private async schedule(tx: Tx, timer: TimerRow, fireAt: Date | null, currentJobId?: string) {
     const unchanged =

@@ -39,6 +39,18 @@ export type TimerOutcome = 'warned' | 'overdue' | 'scheduled' | 'removed' | 'non
  *   change moved, creates timers for clocks that have none (imports, petitions, whose
  *   write path does not call here), and raises anything a lost or late job missed.
  */
+/**
+ * How a reconcile runs: whether it raises what is due; the timer job waking it (`currentJobId`, whose
+ * own job is not "unchanged"); a calendar change it reads with (`calendarChange`: tell the holder if the
+ * due date moved); the moment and calendar of the event it runs in (`at`).
+ */
+interface ReconcileOptions {
+  raise: boolean;
+  currentJobId?: string;
+  calendarChange?: CalendarChange & { moved: MovedDeadline[] };
+  at?: EventMoment;
+}
+
 /** The moment and the calendar a write path's event was decided with (`reconcileCaseIn`). */
 export interface EventMoment {
   now: Date;
@@ -210,18 +222,8 @@ export class DeadlineTimerService implements DeadlinesOnCalendarChange {
     tx: Tx,
     subjectType: TimedSubjectType,
     subjectId: string,
-    /**
-     * `current` and `timers`: the case and its timers as the caller read them under the case's row lock.
-     * `calendarChange`: read with the changed calendar, and tell the holder if the due date moved.
-     */
-    options: {
-      raise: boolean;
-      currentJobId?: string;
-      current?: CaseClockRow;
-      timers?: TimerRow[];
-      calendarChange?: CalendarChange & { moved: MovedDeadline[] };
-      at?: EventMoment;
-    },
+    /** `current` and `timers`: the case and its timers as the caller read them under the case's row lock. */
+    options: ReconcileOptions & { current?: CaseClockRow; timers?: TimerRow[] },
   ): Promise<TimerOutcome> {
     // the subject first, then its timers: the same order as the write path
     const subject =
@@ -240,12 +242,7 @@ export class DeadlineTimerService implements DeadlinesOnCalendarChange {
     tx: Tx,
     subject: LockedSubject | null,
     existing: TimerRow[],
-    options: {
-      raise: boolean;
-      currentJobId?: string;
-      calendarChange?: CalendarChange & { moved: MovedDeadline[] };
-      at?: EventMoment;
-    },
+    options: ReconcileOptions,
   ): Promise<TimerOutcome> {
     const open = subject?.open ?? [];
 
@@ -271,12 +268,7 @@ export class DeadlineTimerService implements DeadlinesOnCalendarChange {
     subject: LockedSubject,
     open: OpenClock,
     existing: TimerRow[],
-    options: {
-      raise: boolean;
-      currentJobId?: string;
-      calendarChange?: CalendarChange & { moved: MovedDeadline[] };
-      at?: EventMoment;
-    },
+    options: ReconcileOptions,
   ): Promise<TimerOutcome> {
     const subjectType = subject.type;
     const subjectId = subject.id;

@@ -1,8 +1,7 @@
 import { KeepTheCaseClocksLastDayWithItsClock1764900100000 as AddCheck } from '../../migrations/1764900100000-KeepTheCaseClocksLastDayWithItsClock';
 import { CheckEveryCasesClockHasItsLastDay1764900110000 as ValidateCheck } from '../../migrations/1764900110000-CheckEveryCasesClockHasItsLastDay';
-import { createUser } from '../support/auth';
-import { createCase, createDistrictTree } from '../support/factories';
-import { sendEvents } from '../support/mail';
+import { acceptedCase } from '../support/accepted-case';
+import { createCase } from '../support/factories';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /** Issue 22, fourteenth round: the deadline sweep finds the cases with a clock by their last day. */
@@ -15,17 +14,7 @@ describe('a case’s clock and its last day kept together (migrations 1764900100
   afterAll(() => testApp.close());
 
   it('when rows written before the constraint disagree, then the last day is set from the clock, and the constraint is validated', async () => {
-    const tree = await createDistrictTree(testApp.db);
-    const mediator = await createUser(testApp.db, { role: 'mediator', unitId: tree.community.id });
-    const withClock = await createCase(testApp.services, mediator.id);
-    await sendEvents(
-      testApp.services,
-      testApp.db,
-      mediator.id,
-      withClock.id,
-      { type: 'SUBMIT' },
-      { type: 'ACCEPT', track: 'people', level: 'community' },
-    );
+    const { dispute: withClock, mediator } = await acceptedCase(testApp.services, testApp.db);
     const withoutClock = await createCase(testApp.services, mediator.id);
 
     const runner = testApp.db.createQueryRunner();

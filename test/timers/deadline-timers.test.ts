@@ -2,8 +2,9 @@ import { buildServices, type Services } from '../../src/composition-root';
 import { readClock } from '../../src/deadlines/clock';
 import { startOfShanghaiDay } from '../../src/deadlines/plain-date';
 import { officialCalendar, type WorkingCalendar } from '../../src/deadlines/working-calendar';
+import { acceptedCase as acceptedCaseIn } from '../support/accepted-case';
 import { createUser } from '../support/auth';
-import { createCase, createDistrictTree } from '../support/factories';
+import { createDistrictTree } from '../support/factories';
 import { sendEvents } from '../support/mail';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -54,21 +55,7 @@ describe('deadline timers of cases and petitions', () => {
       )
     )[0];
 
-  async function acceptedCase() {
-    const tree = await createDistrictTree(testApp.db);
-    const mediator = await createUser(testApp.db, { role: 'mediator', unitId: tree.community.id });
-    const dispute = await createCase(services, mediator.id);
-    await sendEvents(
-      services,
-      testApp.db,
-      mediator.id,
-      dispute.id,
-      { type: 'SUBMIT' },
-      { type: 'ACCEPT', track: 'people', level: 'community' },
-      { type: 'ASSIGN', mediatorId: mediator.id },
-    );
-    return { dispute, mediator };
-  }
+  const acceptedCase = () => acceptedCaseIn(services, testApp.db);
 
   it('when a stage starts, then one job keyed by case and clock waits for the warning day; suspending cancels it, resuming queues it again, closing cancels it', async () => {
     const { dispute, mediator } = await acceptedCase();

@@ -1,10 +1,10 @@
 import type { CalendarChange, DeadlinesOnCalendarChange, MovedDeadline } from '../deadlines/calendar-change';
-import { type ClockReading, yearsWithoutNotice } from '../deadlines/clock';
 import { todayInShanghai, type WorkingCalendar } from '../deadlines/working-calendar';
-import { enqueueNotifications, type Notification } from '../notifications/outbox';
+import { enqueueNotifications } from '../notifications/outbox';
 import type { Clock } from '../shared/clock';
 import type { Transactions, Tx } from '../shared/db/transactions';
 import { JobQueue, queues } from '../shared/jobs/job-queue';
+import { movedNoticeFor, noticesFor } from './deadline-notices';
 import type {
   CaseClockRow,
   DeadlineTimerRepository,
@@ -19,7 +19,7 @@ import {
   petitionSubjectOf,
   type SubjectDeps,
 } from './open-clocks';
-import { planTimer } from './timer-plan';
+import { planTimer, sameTimer } from './timer-plan';
 
 export type TimerOutcome = 'warned' | 'overdue' | 'scheduled' | 'removed' | 'none';
 
@@ -282,7 +282,7 @@ export class DeadlineTimerService implements DeadlinesOnCalendarChange {
     if (change) {
       const before = open.read(today, change.before).due;
       if (before !== reading.due) {
-        await enqueueNotifications(tx, [this.movedNoticeFor(subject, open, before, reading, change.after)]);
+        await enqueueNotifications(tx, [movedNoticeFor(subject, open, before, reading, change.after)]);
         change.moved.push({
           subjectType,
           subjectId,
@@ -331,7 +331,7 @@ export class DeadlineTimerService implements DeadlinesOnCalendarChange {
           await this.timers.setOverdue(tx, subjectType, subjectId, true);
         // the notice: only if this period's has not gone out (the guard two processes meet at)
         if (await this.timers.claimNotice(tx, key, raised.raise, now)) {
-          await enqueueNotifications(tx, this.noticesFor(subject, open, reading, raised.raise, calendar));
+          await enqueueNotifications(tx, noticesFor(subject, open, reading, raised.raise, calendar));
           outcome = raised.raise === 'overdue' ? 'overdue' : 'warned';
         }
         const stored = await this.timers.findTimer(key, tx);
@@ -379,67 +379,6 @@ export class DeadlineTimerService implements DeadlinesOnCalendarChange {
     const ahead = moment.getTime() - this.clock.now().getTime();
     return new Date(Date.now() + Math.max(0, ahead));
   }
-
-  /** To the holder (a case with no mediator yet: the holding unit's mediators): the due date moved, from when to when. */
-  private movedNoticeFor(
-    subject: LockedSubject,
-    open: OpenClock,
-    from: string,
-    reading: ClockReading,
-    calendar: WorkingCalendar,
-  ): Notification {
-    return {
-      kind: 'deadline.moved',
-      recipientUserId: subject.holderId,
-      recipientUnitId: subject.holderId ? null : subject.holdingUnitId,
-      unitAudience: 'members',
-      subjectType: subject.type,
-      subjectId: subject.id,
-      payload: {
-        number: subject.number,
-        title: subject.title,
-        clock: open.clock,
-        from,
-        due: reading.due,
-        provisional: reading.provisional,
-        yearsWithoutNotice: yearsWithoutNotice(calendar, open.deadline.startedOn, reading.due),
-        source: open.source,
-      },
-    };
-  }
-
-  /** The holder and the supervisor(s) over the holding unit; a case with no mediator yet: the unit's mediators too. */
-  private noticesFor(
-    subject: LockedSubject,
-    open: OpenClock,
-    reading: ClockReading,
-    notice: 'warning' | 'overdue',
-    calendar: WorkingCalendar,
-  ): Notification[] {
-    const kind = open.notices[notice];
-    if (!kind) return [];
-    return [
-      {
-        kind,
-        recipientUserId: subject.holderId,
-        recipientUnitId: subject.holdingUnitId,
-        unitAudience: subject.type === 'case' && !subject.holderId ? 'members' : 'supervisors',
-        subjectType: subject.type,
-        subjectId: subject.id,
-        payload: {
-          number: subject.number,
-          title: subject.title,
-          clock: open.clock,
-          due: reading.due,
-          warningOn: reading.warningOn,
-          provisional: reading.provisional,
-          yearsWithoutNotice: yearsWithoutNotice(calendar, open.deadline.startedOn, reading.due),
-          source: open.source,
-          ...open.payload,
-        },
-      },
-    ];
-  }
 }
 
 /**
@@ -455,18 +394,4 @@ const sweepBatchSize = 50;
 /** One waiting job per subject and clock. */
 export function singletonKeyOf(key: TimerKey): string {
   return `${key.subjectType}:${key.subjectId}:${key.clock}`;
-}
-
-function sameTimer(a: TimerRow, b: TimerRow): boolean {
-  const time = (date: Date | null) => date?.getTime() ?? null;
-  return (
-    a.startedOn === b.startedOn &&
-    a.warningOn === b.warningOn &&
-    a.dueOn === b.dueOn &&
-    a.paused === b.paused &&
-    time(a.warnedAt) === time(b.warnedAt) &&
-    time(a.overdueAt) === time(b.overdueAt) &&
-    time(a.fireAt) === time(b.fireAt) &&
-    a.jobId === b.jobId
-  );
 }

@@ -1,5 +1,6 @@
 import type { ClockReading } from '../deadlines/clock';
 import { addDays, type PlainDate, startOfShanghaiDay } from '../deadlines/plain-date';
+import type { TimerRow } from './deadline-timer.repository';
 
 /** What a timer has already said for the clock's current period. */
 export interface TimerFlags {
@@ -51,4 +52,19 @@ export function planTimer(
   else if (!reading.paused)
     fireAt = warnedAt ? startOfShanghaiDay(addDays(reading.due, 1)) : startOfShanghaiDay(reading.warningOn);
   return { warnedAt, overdueAt, raise, fireAt };
+}
+
+/** Whether two rows of a timer say the same: its dates, its flags and its job. */
+export function sameTimer(a: TimerRow, b: TimerRow): boolean {
+  const time = (date: Date | null) => date?.getTime() ?? null;
+  return (
+    a.startedOn === b.startedOn &&
+    a.warningOn === b.warningOn &&
+    a.dueOn === b.dueOn &&
+    a.paused === b.paused &&
+    time(a.warnedAt) === time(b.warnedAt) &&
+    time(a.overdueAt) === time(b.overdueAt) &&
+    time(a.fireAt) === time(b.fireAt) &&
+    a.jobId === b.jobId
+  );
 }

@@ -1,6 +1,7 @@
 import request from 'supertest';
+import { acceptedCase } from '../support/accepted-case';
 import { Browser, createUser } from '../support/auth';
-import { createCase, createDistrictTree } from '../support/factories';
+import { createDistrictTree } from '../support/factories';
 import { sendEvents } from '../support/mail';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -17,21 +18,7 @@ describe('the schedule', () => {
   });
   afterAll(() => testApp.close());
 
-  async function caseInMediation() {
-    const tree = await createDistrictTree(testApp.db);
-    const mediator = await createUser(testApp.db, { role: 'mediator', unitId: tree.community.id });
-    const dispute = await createCase(testApp.services, mediator.id);
-    await sendEvents(
-      testApp.services,
-      testApp.db,
-      mediator.id,
-      dispute.id,
-      { type: 'SUBMIT' },
-      { type: 'ACCEPT', track: 'people', level: 'community' },
-      { type: 'ASSIGN', mediatorId: mediator.id },
-    );
-    return { tree, dispute, mediator };
-  }
+  const caseInMediation = () => acceptedCase(testApp.services, testApp.db);
   const appointmentsOf = (subjectId: string) =>
     testApp.db.query(
       `SELECT id, kind, status, starts_at, place, cancel_reason, held_event_seq, held_visit_id, job_id, owner_user_id

@@ -317,8 +317,9 @@ export class DeadlineTimerService implements DeadlinesOnCalendarChange {
       fireAt: previous?.fireAt ?? null,
       jobId: previous?.jobId ?? null,
     };
-    // most events leave the timer as it was (a session logged): nothing to write then
-    if (!previous || !sameTimer(previous, row)) await this.timers.saveTimer(tx, row, now);
+    // most events leave the timer as it was (a session logged): nothing to write then; a timer
+    // whose job moves too is written once, with its job (`schedule`)
+    let unsaved = !previous || !sameTimer(previous, row);
     if (open.flagsOverdue && !reading.overdue && subject.overdue)
       await this.timers.setOverdue(tx, subjectType, subjectId, false);
 
@@ -326,6 +327,9 @@ export class DeadlineTimerService implements DeadlinesOnCalendarChange {
     if (options.raise) {
       const raised = planTimer(settled, reading, today, now, { raise: true });
       if (raised.raise) {
+        // the notice's claim is a mark on the timer's row: the row first
+        if (unsaved) await this.timers.saveTimer(tx, row, now);
+        unsaved = false;
         // the flag: set only where it is not set yet
         if (raised.raise === 'overdue' && open.flagsOverdue)
           await this.timers.setOverdue(tx, subjectType, subjectId, true);
@@ -339,7 +343,7 @@ export class DeadlineTimerService implements DeadlinesOnCalendarChange {
         fireAt = planTimer(row, reading, today, now, { raise: false }).fireAt;
       }
     }
-    await this.schedule(tx, row, fireAt, options.currentJobId);
+    await this.schedule(tx, row, fireAt, { currentJobId: options.currentJobId, unsaved });
     return outcome;
   }
 
@@ -347,12 +351,21 @@ export class DeadlineTimerService implements DeadlinesOnCalendarChange {
    * Points the timer's job at `fireAt`: unchanged if its waiting job already does, or if it
    * has none and needs none (its overdue notice raised, or its clock paused: nothing to wake
    * it for); otherwise the old job is cancelled and a new one queued, in this transaction.
+   * `unsaved`: the timer's row as given is not written yet (it is then, with its job).
    */
-  private async schedule(tx: Tx, timer: TimerRow, fireAt: Date | null, currentJobId?: string) {
+  private async schedule(
+    tx: Tx,
+    timer: TimerRow,
+    fireAt: Date | null,
+    { currentJobId, unsaved }: { currentJobId?: string; unsaved: boolean },
+  ) {
     const unchanged =
       (timer.fireAt?.getTime() ?? null) === (fireAt?.getTime() ?? null) &&
       (timer.jobId === null ? fireAt === null : timer.jobId !== currentJobId);
-    if (unchanged) return;
+    if (unchanged) {
+      if (unsaved) await this.timers.saveTimer(tx, timer, this.clock.now());
+      return;
+    }
     await this.cancelJob(tx, timer, currentJobId);
     let jobId: string | null = null;
     if (fireAt) {

@@ -49,7 +49,6 @@ import { KeepEachSearchRowsHoldersAndOrder1764700100000 } from './1764700100000-
 import { IncludeReasonCodesInTheHandOffIndex1764800100000 } from './1764800100000-IncludeReasonCodesInTheHandOffIndex';
 import { KeepTheCaseClocksLastDayWithItsClock1764900100000 } from './1764900100000-KeepTheCaseClocksLastDayWithItsClock';
 import { CheckEveryCasesClockHasItsLastDay1764900110000 } from './1764900110000-CheckEveryCasesClockHasItsLastDay';
-import { KeepEachCasesLastChangeBesideIt1765000100000 } from './1765000100000-KeepEachCasesLastChangeBesideIt';
 
 /**
  * Every migration, oldest first. Listed (not globbed) so that the app, the CLI and
@@ -107,5 +106,4 @@ export const migrations = [
   IncludeReasonCodesInTheHandOffIndex1764800100000,
   KeepTheCaseClocksLastDayWithItsClock1764900100000,
   CheckEveryCasesClockHasItsLastDay1764900110000,
-  KeepEachCasesLastChangeBesideIt1765000100000,
 ];

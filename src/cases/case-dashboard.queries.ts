@@ -2,7 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { CaseVisibility } from '../access/policy';
 import { CaseEventRecord } from '../workflows/workflow-event.entity';
 import { Case } from './case.entity';
-import { byLastChange, dueSoonSql, heldNow, overdueSql, scoped } from './case-list.queries';
+import { dueSoonSql, heldNow, overdueSql, scoped } from './case-list.queries';
 
 /** What the dashboard (我的工作台) asks about cases: what waits, deadlines, recent activity. */
 export class CaseDashboardQueries {
@@ -69,7 +69,7 @@ export class CaseDashboardQueries {
   ): Promise<Array<{ row: Case; event: CaseEventRecord }>> {
     const builder = this.manager().createQueryBuilder(Case, 'c');
     if (!(await scoped(this.manager(), visibility, builder))) return [];
-    const rows = await byLastChange(builder).limit(limit).getMany();
+    const rows = await builder.orderBy('c.updated_at', 'DESC').limit(limit).getMany();
     if (rows.length === 0) return [];
     const events: CaseEventRecord[] = await this.manager()
       .createQueryBuilder(CaseEventRecord, 'e')

@@ -69,19 +69,6 @@ export interface CaseListPage {
   totalIsLowerBound: boolean;
 }
 
-/**
- * Orders a case query by last change, newest first: by the cases' rows of `case_last_changes`
- * (migration KeepEachCasesLastChangeBesideIt), whose (district, last change) index a district's
- * or a sub-centre's scope walks to its page, and which triggers keep equal to `cases.updated_at`.
- * The order is not indexed on `cases` itself, so that an event's UPDATE can stay on its page.
- */
-export function byLastChange(builder: SelectQueryBuilder<Case>): SelectQueryBuilder<Case> {
-  // the district equality lets the planner carry a scope's `c.district_id = :id` over to the index
-  return builder
-    .innerJoin('case_last_changes', 'lc', 'lc.case_id = c.id AND lc.district_id = c.district_id')
-    .orderBy('lc.changed_at', 'DESC');
-}
-
 /** Narrows a query to the cases the visibility allows (false: none at all); `manager` reads a subtree's units. */
 export async function scoped(
   manager: EntityManager,
@@ -351,7 +338,7 @@ export class CaseListQueries {
           .addOrderBy('c.created_at', 'ASC')
           .addOrderBy('c.number', 'ASC');
       case 'updated':
-        return byLastChange(builder).addOrderBy('c.number', 'DESC');
+        return builder.orderBy('c.updated_at', 'DESC').addOrderBy('c.number', 'DESC');
       default:
         return builder.orderBy('c.created_at', 'DESC').addOrderBy('c.number', 'DESC');
     }

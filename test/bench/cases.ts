@@ -179,8 +179,7 @@ const escalationColumns = [
 
 /**
  * Tables the generator fills; their secondary indexes are dropped for the load and rebuilt after.
- * case_search and case_last_changes are kept by triggers, off during the load: `fillSearch`,
- * `fillCaseLastChangesSql`.
+ * case_search is kept by triggers, off during the load: `fillSearch`.
  */
 export const loadedTables = [
   'cases',
@@ -190,17 +189,15 @@ export const loadedTables = [
   'agreements',
   'escalations',
   'case_search',
-  'case_last_changes',
 ];
 
 /**
  * The triggers that keep case_search (migration SearchCasesFromASideTableWithSingleCharacters),
- * a new case's row of case_last_changes (migration KeepEachCasesLastChangeBesideIt), filled after
- * the load, and cases.scope_ids' (migration KeepEachCaseScopesOnItsRow), which the loader writes
- * itself (`scopeIdsOf`): a SQL function per row would join the units for each of the million cases.
+ * and cases.scope_ids' (migration KeepEachCaseScopesOnItsRow), which the loader writes itself
+ * (`scopeIdsOf`): a SQL function per row would join the units for each of the million cases.
  */
 const searchTriggerNames: Record<string, string[]> = {
-  cases: ['cases_insert_search', 'cases_update_search', 'cases_insert_scope_ids', 'cases_insert_last_change'],
+  cases: ['cases_insert_search', 'cases_update_search', 'cases_insert_scope_ids'],
   parties: ['parties_insert_case_search', 'parties_delete_case_search', 'parties_update_case_search'],
 };
 

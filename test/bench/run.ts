@@ -10,7 +10,6 @@ import { Worker } from 'node:worker_threads';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
 import { PgBoss } from 'pg-boss';
-import { fillCaseLastChangesSql } from '../../migrations/1765000100000-KeepEachCasesLastChangeBesideIt';
 import { demoPassword } from '../../src/demo/demo-accounts';
 import { AuditKeys } from '../../src/shared/crypto/audit-keys';
 import { PersonalDataCipher } from '../../src/shared/crypto/personal-data';
@@ -412,7 +411,6 @@ async function main() {
     await client.query('SET session_replication_role = DEFAULT').catch(() => undefined);
     const indexStarted = Date.now();
     await phase('fill case search', () => fillSearch(client, server.appUrl));
-    await client.query(fillCaseLastChangesSql);
     await searchTriggers(client, 'ENABLE');
     await phase('rebuild indexes', () => rebuildIndexes(client, indexes));
     loaded.indexSeconds = (Date.now() - indexStarted) / 1000;

@@ -69,7 +69,12 @@ export class CaseDashboardQueries {
   ): Promise<Array<{ row: Case; event: CaseEventRecord }>> {
     const builder = this.manager().createQueryBuilder(Case, 'c');
     if (!(await scoped(this.manager(), visibility, builder))) return [];
-    const rows = await builder.orderBy('c.updated_at', 'DESC').limit(limit).getMany();
+    // the case number breaks ties, as in the list by last change
+    const rows = await builder
+      .orderBy('c.updated_at', 'DESC')
+      .addOrderBy('c.number', 'DESC')
+      .limit(limit)
+      .getMany();
     if (rows.length === 0) return [];
     const events: CaseEventRecord[] = await this.manager()
       .createQueryBuilder(CaseEventRecord, 'e')

@@ -343,7 +343,10 @@ export class DeadlineTimerService implements DeadlinesOnCalendarChange {
         fireAt = planTimer(row, reading, today, now, { raise: false }).fireAt;
       }
     }
-    await this.schedule(tx, row, fireAt, { currentJobId: options.currentJobId, unsaved });
+    await this.schedule(tx, row, fireAt, {
+      currentJobId: options.currentJobId,
+      unsaved: unsaved ? now : null,
+    });
     return outcome;
   }
 
@@ -351,19 +354,20 @@ export class DeadlineTimerService implements DeadlinesOnCalendarChange {
    * Points the timer's job at `fireAt`: unchanged if its waiting job already does, or if it
    * has none and needs none (its overdue notice raised, or its clock paused: nothing to wake
    * it for); otherwise the old job is cancelled and a new one queued, in this transaction.
-   * `unsaved`: the timer's row as given is not written yet (it is then, with its job).
+   * `unsaved`: the moment of the change when the timer's row as given is not written yet (it is
+   * then, with its job, or alone at that moment if its job stays).
    */
   private async schedule(
     tx: Tx,
     timer: TimerRow,
     fireAt: Date | null,
-    { currentJobId, unsaved }: { currentJobId?: string; unsaved: boolean },
+    { currentJobId, unsaved }: { currentJobId?: string; unsaved: Date | null },
   ) {
     const unchanged =
       (timer.fireAt?.getTime() ?? null) === (fireAt?.getTime() ?? null) &&
       (timer.jobId === null ? fireAt === null : timer.jobId !== currentJobId);
     if (unchanged) {
-      if (unsaved) await this.timers.saveTimer(tx, timer, this.clock.now());
+      if (unsaved) await this.timers.saveTimer(tx, timer, unsaved);
       return;
     }
     await this.cancelJob(tx, timer, currentJobId);

@@ -343,10 +343,7 @@ export class DeadlineTimerService implements DeadlinesOnCalendarChange {
         fireAt = planTimer(row, reading, today, now, { raise: false }).fireAt;
       }
     }
-    await this.schedule(tx, row, fireAt, {
-      currentJobId: options.currentJobId,
-      unsaved: unsaved ? now : null,
-    });
+    await this.schedule(tx, row, fireAt, { currentJobId: options.currentJobId, unsaved, now });
     return outcome;
   }
 
@@ -354,20 +351,20 @@ export class DeadlineTimerService implements DeadlinesOnCalendarChange {
    * Points the timer's job at `fireAt`: unchanged if its waiting job already does, or if it
    * has none and needs none (its overdue notice raised, or its clock paused: nothing to wake
    * it for); otherwise the old job is cancelled and a new one queued, in this transaction.
-   * `unsaved`: the moment of the change when the timer's row as given is not written yet (it is
-   * then, with its job, or alone at that moment if its job stays).
+   * `unsaved`: the timer's row as given is not written yet (it is then, with its job, or alone
+   * if its job stays); `now`: the moment of the change, which the row is stamped with.
    */
   private async schedule(
     tx: Tx,
     timer: TimerRow,
     fireAt: Date | null,
-    { currentJobId, unsaved }: { currentJobId?: string; unsaved: Date | null },
+    { currentJobId, unsaved, now }: { currentJobId?: string; unsaved: boolean; now: Date },
   ) {
     const unchanged =
       (timer.fireAt?.getTime() ?? null) === (fireAt?.getTime() ?? null) &&
       (timer.jobId === null ? fireAt === null : timer.jobId !== currentJobId);
     if (unchanged) {
-      if (unsaved) await this.timers.saveTimer(tx, timer, unsaved);
+      if (unsaved) await this.timers.saveTimer(tx, timer, now);
       return;
     }
     await this.cancelJob(tx, timer, currentJobId);
@@ -380,7 +377,7 @@ export class DeadlineTimerService implements DeadlinesOnCalendarChange {
         { singletonKey: singletonKeyOf(timer), startAfter: this.realTimeOf(fireAt) },
       );
     }
-    await this.timers.saveTimer(tx, { ...timer, fireAt, jobId }, this.clock.now());
+    await this.timers.saveTimer(tx, { ...timer, fireAt, jobId }, now);
   }
 
   private async cancelJob(tx: Tx, timer: TimerRow, currentJobId?: string) {

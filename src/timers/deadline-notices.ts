@@ -23,16 +23,7 @@ export function movedNoticeFor(
     unitAudience: 'members',
     subjectType: subject.type,
     subjectId: subject.id,
-    payload: {
-      number: subject.number,
-      title: subject.title,
-      clock: open.clock,
-      from,
-      due: reading.due,
-      provisional: reading.provisional,
-      yearsWithoutNotice: yearsWithoutNotice(calendar, open.deadline.startedOn, reading.due),
-      source: open.source,
-    },
+    payload: { ...clockPayload(subject, open, reading, calendar), from },
   };
 }
 
@@ -55,16 +46,31 @@ export function noticesFor(
       subjectType: subject.type,
       subjectId: subject.id,
       payload: {
-        number: subject.number,
-        title: subject.title,
-        clock: open.clock,
-        due: reading.due,
+        ...clockPayload(subject, open, reading, calendar),
         warningOn: reading.warningOn,
-        provisional: reading.provisional,
-        yearsWithoutNotice: yearsWithoutNotice(calendar, open.deadline.startedOn, reading.due),
-        source: open.source,
         ...open.payload,
       },
     },
   ];
+}
+
+/**
+ * What every deadline notice says of its clock: whose, which, when it is due, whether that day is
+ * provisional (a year whose holiday notice is not out counted as weekdays) and where the rule stands.
+ */
+function clockPayload(
+  subject: LockedSubject,
+  open: OpenClock,
+  reading: ClockReading,
+  calendar: WorkingCalendar,
+) {
+  return {
+    number: subject.number,
+    title: subject.title,
+    clock: open.clock,
+    due: reading.due,
+    provisional: reading.provisional,
+    yearsWithoutNotice: yearsWithoutNotice(calendar, open.deadline.startedOn, reading.due),
+    source: open.source,
+  };
 }

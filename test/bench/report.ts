@@ -41,6 +41,12 @@ export interface BenchReport {
    */
   pgbenchTps8AfterEvents?: number | null;
   eventsPerSec: { c1: number; c8: number; c32: number };
+  /**
+   * The untimed 8-client events run just before the timed one (`--warm-up`, on eight cases of
+   * their own): its rate and CPU per event show the app still cold (null: none; absent in runs before issue
+   * 22's sixteenth round, whose 8-client phase followed the 1-client one directly).
+   */
+  eventWarmUp?: { seconds: number; perSecond: number; errors: number; cpu: CpuSplit | null } | null;
   eventLatencyMs: Record<'c1' | 'c8' | 'c32' | 'paced8', { p50: number; p95: number; p99: number }>;
   eventPacedRate: number;
   eventP99Ms8: number;
@@ -160,6 +166,21 @@ function cpuRow(
       title,
       `app ${ms(split.appMs)}, PostgreSQL ${ms(split.postgresMs)}, load generator ${ms(split.loadgenMs)}${bound}${busy}`,
     ],
+  ];
+}
+
+/** The untimed warm-up before the timed 8-client events: its rate (and its ratio to pgbench) and its CPU per event. */
+function warmUpRows(
+  report: Pick<BenchReport, 'cpus' | 'clients' | 'pgbenchTps8'>,
+  warmUp: NonNullable<BenchReport['eventWarmUp']>,
+): Array<[string, string]> {
+  const ratio = report.pgbenchTps8 ? ` (${(warmUp.perSecond / report.pgbenchTps8).toFixed(2)}× pgbench)` : '';
+  return [
+    [
+      `…events/s, ${report.clients} clients, the ${warmUp.seconds} s warm-up before (untimed: eventWarmUp)`,
+      `${warmUp.perSecond}${ratio}, ${warmUp.errors} errors`,
+    ],
+    ...cpuRow('…CPU per event in that warm-up (eventWarmUp.cpu)', report, warmUp.cpu),
   ];
 }
 
@@ -307,6 +328,7 @@ export function markdown(report: BenchReport): string {
         ]
       : []),
     ['events/s, 1 client (p50/p95/p99 ms)', `${report.eventsPerSec.c1} (${fmt(report.eventLatencyMs.c1)})`],
+    ...(report.eventWarmUp ? warmUpRows(report, report.eventWarmUp) : []),
     [
       `events/s, ${report.clients} clients (p50/p95/p99 ms)`,
       `${report.eventsPerSec.c8} (${fmt(report.eventLatencyMs.c8)})`,

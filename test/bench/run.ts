@@ -53,6 +53,12 @@ interface Options {
   out: string;
   baseline?: string;
   seconds: number;
+  /**
+   * Seconds of untimed 8-client events before the timed 8-client phase (0: none): the app's
+   * process and PostgreSQL's reach their steady CPU per event only after a minute or so of that
+   * load (issue 22, sixteenth round; test/bench/README item 36), where a server runs for days.
+   */
+  warmUpSeconds: number;
   seed: number;
   /** Measure only these phases (events, reads, page, hello, import, mail); all by default. */
   phases: Set<string>;
@@ -66,6 +72,7 @@ function parseOptions(argv: string[]): Options {
     clients: 8,
     out: path.join('var', 'bench', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`),
     seconds: 15,
+    warmUpSeconds: 45,
     seed: 20091,
     phases: new Set(['events', 'reads', 'page', 'hello', 'import', 'mail']),
     hold: false,
@@ -95,6 +102,14 @@ function parseOptions(argv: string[]): Options {
       case '--seconds':
         options.seconds = count(value());
         break;
+      case '--warm-up': {
+        const text = value();
+        const seconds = Number(text);
+        if (!Number.isInteger(seconds) || seconds < 0)
+          throw new Error(`${flag}: a whole number ≥ 0, not "${text}"`);
+        options.warmUpSeconds = seconds;
+        break;
+      }
       case '--seed':
         options.seed = count(value());
         break;
@@ -106,7 +121,7 @@ function parseOptions(argv: string[]): Options {
         break;
       default:
         throw new Error(
-          `unknown option ${flag} (known: --cases N --clients C --out FILE --baseline FILE --seconds S --seed N --phases events,reads,page,hello,import,mail --hold)`,
+          `unknown option ${flag} (known: --cases N --clients C --out FILE --baseline FILE --seconds S --warm-up S --seed N --phases events,reads,page,hello,import,mail --hold)`,
         );
     }
   }
@@ -529,6 +544,9 @@ async function main() {
       c8: ids.slice(1, 1 + options.clients),
       c32: ids.slice(1 + options.clients, 1 + options.clients + 32),
     };
+    // the warm-up's own cases where the working set (64) has enough: the timed phases' cases start as they did without one
+    const warmUpIds = ids.slice(1 + options.clients + 32, 1 + 2 * options.clients + 32);
+    const warmUpSet = warmUpIds.length === options.clients ? warmUpIds : sets.c8;
     const skipped: LoadResult = {
       requests: 0,
       errors: 0,
@@ -543,11 +561,24 @@ async function main() {
     let pacedRate = 0;
     let pacedStalls: BenchReport['eventPacedStalls'] = null;
     let pgbenchAfterEvents: number | null = null;
+    let eventWarmUp: BenchReport['eventWarmUp'] = null;
     if (options.phases.has('events')) {
       for (const id of ids) await refresh(id);
       events.c1 = await phase('events, 1 client', () =>
         closedLoop(1, options.seconds, logSessionOn(sets.c1)),
       );
+      if (options.warmUpSeconds > 0) {
+        const warmUpCpuBefore = cpuCounters(pids);
+        const warmUp = await phase(`events, ${options.clients} clients, warming up (untimed)`, () =>
+          closedLoop(options.clients, options.warmUpSeconds, logSessionOn(warmUpSet)),
+        );
+        eventWarmUp = {
+          seconds: options.warmUpSeconds,
+          perSecond: warmUp.perSecond,
+          errors: warmUp.errors,
+          cpu: cpuSplitBetween(warmUpCpuBefore, cpuCounters(pids), warmUp.requests + warmUp.errors),
+        };
+      }
       const statements = await statementStats(server.appUrl);
       const cpuBefore = cpuCounters(pids);
       events.c8 = await phase(`events, ${options.clients} clients`, () =>
@@ -783,6 +814,7 @@ async function main() {
       pgbenchTps8: pgbench.tps,
       pgbenchTps8AfterEvents: pgbenchAfterEvents,
       eventsPerSec: { c1: events.c1.perSecond, c8: events.c8.perSecond, c32: events.c32.perSecond },
+      eventWarmUp,
       eventLatencyMs: {
         c1: { p50: events.c1.p50, p95: events.c1.p95, p99: events.c1.p99 },
         c8: { p50: events.c8.p50, p95: events.c8.p95, p99: events.c8.p99 },

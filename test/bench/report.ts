@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { MemoryAtPeak } from './app-process';
-import type { HostStalls } from './background-work';
+import type { BackgroundWork, HostStalls } from './background-work';
 import type { CpuSplit } from './cpu-split';
 import type { MailBenchResult } from './mail';
 
@@ -47,6 +47,13 @@ export interface BenchReport {
    * 22's sixteenth round, whose 8-client phase followed the 1-client one directly).
    */
   eventWarmUp?: { seconds: number; perSecond: number; errors: number; cpu: CpuSplit | null } | null;
+  /**
+   * What PostgreSQL ran by itself during the timed `--clients` events phase (autovacuum, autoanalyze,
+   * checkpoints, new WAL files): at 100k, a table's autovacuum and autoanalyze come every few
+   * thousand events and cost the phase's events their CPU (item 36). Null: no events phase;
+   * absent before issue 22's sixteenth round.
+   */
+  eventsBackground8?: BackgroundWork | null;
   eventLatencyMs: Record<'c1' | 'c8' | 'c32' | 'paced8', { p50: number; p95: number; p99: number }>;
   eventPacedRate: number;
   eventP99Ms8: number;
@@ -184,18 +191,25 @@ function warmUpRows(
   ];
 }
 
-/** The paced phase's slow events, and what PostgreSQL ran by itself meanwhile, as one table row. */
-function pacedStallsRow(stalls: NonNullable<BenchReport['eventPacedStalls']>): [string, string] {
-  const background = [
-    stalls.autovacuum.length > 0 ? `autovacuum of ${stalls.autovacuum.join(', ')}` : '',
-    stalls.autoanalyze.length > 0 ? `autoanalyze of ${stalls.autoanalyze.join(', ')}` : '',
-    stalls.checkpoints > 0 ? `${stalls.checkpoints} checkpoint(s)` : '',
-    stalls.walFilesAdded === null
+/** What PostgreSQL ran by itself over a phase, as phrases (none: nothing). */
+function backgroundPhrases(work: BackgroundWork): string[] {
+  return [
+    work.autovacuum.length > 0 ? `autovacuum of ${work.autovacuum.join(', ')}` : '',
+    work.autoanalyze.length > 0 ? `autoanalyze of ${work.autoanalyze.join(', ')}` : '',
+    work.checkpoints > 0 ? `${work.checkpoints} checkpoint(s)` : '',
+    work.walFilesAdded === null
       ? 'new WAL files not counted (the role may not list pg_wal)'
-      : stalls.walFilesAdded > 0
-        ? `${stalls.walFilesAdded} new WAL file(s)`
+      : work.walFilesAdded > 0
+        ? `${work.walFilesAdded} new WAL file(s)`
         : '',
   ].filter(Boolean);
+}
+
+const nothingInTheBackground = 'no autovacuum, autoanalyze, checkpoint or new WAL file';
+
+/** The paced phase's slow events, and what PostgreSQL ran by itself meanwhile, as one table row. */
+function pacedStallsRow(stalls: NonNullable<BenchReport['eventPacedStalls']>): [string, string] {
+  const background = backgroundPhrases(stalls);
   if (stalls.sentLate !== undefined && stalls.loadgenLoopDelayMs)
     background.push(
       `${stalls.sentLate} of the slow events left the load generator late (its event loop's delay p99 ${stalls.loadgenLoopDelayMs.p99} ms, max ${stalls.loadgenLoopDelayMs.max} ms)`,
@@ -206,7 +220,7 @@ function pacedStallsRow(stalls: NonNullable<BenchReport['eventPacedStalls']>): [
     );
   return [
     `…events over ${stalls.slowOverMs} ms at that rate (eventPacedStalls)`,
-    `${stalls.slow} in ${stalls.stalls} stretch(es), ${stalls.shared} of them in stretches that caught most clients at once; longest ${stalls.longestMs} ms, worst ${stalls.worstMs} ms; meanwhile ${background.length > 0 ? background.join('; ') : 'no autovacuum, autoanalyze, checkpoint or new WAL file'}`,
+    `${stalls.slow} in ${stalls.stalls} stretch(es), ${stalls.shared} of them in stretches that caught most clients at once; longest ${stalls.longestMs} ms, worst ${stalls.worstMs} ms; meanwhile ${background.length > 0 ? background.join('; ') : nothingInTheBackground}`,
   ];
 }
 
@@ -342,6 +356,14 @@ export function markdown(report: BenchReport): string {
       `${fmt(report.eventLatencyMs.paced8)} ms`,
     ],
     ...(report.eventPacedStalls ? [pacedStallsRow(report.eventPacedStalls)] : []),
+    ...(report.eventsBackground8
+      ? [
+          [
+            `…what PostgreSQL ran by itself meanwhile (eventsBackground8)`,
+            backgroundPhrases(report.eventsBackground8).join('; ') || nothingInTheBackground,
+          ] as [string, string],
+        ]
+      : []),
     ...cpuRow(
       `…CPU per event at ${report.clients} clients (cpuPerRequest.events8)`,
       report,

@@ -562,6 +562,7 @@ async function main() {
     let pacedStalls: BenchReport['eventPacedStalls'] = null;
     let pgbenchAfterEvents: number | null = null;
     let eventWarmUp: BenchReport['eventWarmUp'] = null;
+    let eventsBackground8: BenchReport['eventsBackground8'] = null;
     if (options.phases.has('events')) {
       for (const id of ids) await refresh(id);
       events.c1 = await phase('events, 1 client', () =>
@@ -580,16 +581,15 @@ async function main() {
         };
       }
       const statements = await statementStats(server.appUrl);
+      const backgroundBefore = await backgroundCounters(server.appUrl);
       const cpuBefore = cpuCounters(pids);
       events.c8 = await phase(`events, ${options.clients} clients`, () =>
         closedLoop(options.clients, options.seconds, logSessionOn(sets.c8)),
       );
+      const cpuAfter = cpuCounters(pids);
+      eventsBackground8 = backgroundWorkBetween(backgroundBefore, await backgroundCounters(server.appUrl));
       await statements?.report(events.c8.requests);
-      cpuPerRequest.events8 = cpuSplitBetween(
-        cpuBefore,
-        cpuCounters(pids),
-        events.c8.requests + events.c8.errors,
-      );
+      cpuPerRequest.events8 = cpuSplitBetween(cpuBefore, cpuAfter, events.c8.requests + events.c8.errors);
       events.c32 = await phase('events, 32 clients', () =>
         closedLoop(32, options.seconds, logSessionOn(sets.c32)),
       );
@@ -815,6 +815,7 @@ async function main() {
       pgbenchTps8AfterEvents: pgbenchAfterEvents,
       eventsPerSec: { c1: events.c1.perSecond, c8: events.c8.perSecond, c32: events.c32.perSecond },
       eventWarmUp,
+      eventsBackground8,
       eventLatencyMs: {
         c1: { p50: events.c1.p50, p95: events.c1.p95, p99: events.c1.p99 },
         c8: { p50: events.c8.p50, p95: events.c8.p95, p99: events.c8.p99 },

@@ -42,16 +42,17 @@ export interface BenchReport {
   pgbenchTps8AfterEvents?: number | null;
   eventsPerSec: { c1: number; c8: number; c32: number };
   /**
-   * The untimed 8-client events run just before the timed one (`--warm-up`, on eight cases of
-   * their own): its rate and CPU per event show the app still cold (null: none; absent in runs before issue
-   * 22's sixteenth round, whose 8-client phase followed the 1-client one directly).
+   * The untimed `--clients` events run just before the timed one (`--warm-up`, on as many cases of
+   * their own where the working set has them): its rate and CPU per event show the app still cold
+   * (null: none, or no events phase; absent in runs before issue 22's sixteenth round, whose
+   * 8-client phase followed the 1-client one directly).
    */
   eventWarmUp?: { seconds: number; perSecond: number; errors: number; cpu: CpuSplit | null } | null;
   /**
    * What PostgreSQL ran by itself during the timed `--clients` events phase (autovacuum, autoanalyze,
    * checkpoints, new WAL files): at 100k, a table's autovacuum and autoanalyze come every few
    * thousand events and cost the phase's events their CPU (item 36). Null: no events phase;
-   * absent before issue 22's sixteenth round.
+   * absent in runs before the sixteenth round's fourth 100k run.
    */
   eventsBackground8?: BackgroundWork | null;
   eventLatencyMs: Record<'c1' | 'c8' | 'c32' | 'paced8', { p50: number; p95: number; p99: number }>;
@@ -176,7 +177,7 @@ function cpuRow(
   ];
 }
 
-/** The untimed warm-up before the timed 8-client events: its rate (and its ratio to pgbench) and its CPU per event. */
+/** The untimed warm-up before the timed `--clients` events: its rate (and its ratio to pgbench) and its CPU per event. */
 function warmUpRows(
   report: Pick<BenchReport, 'cpus' | 'clients' | 'pgbenchTps8'>,
   warmUp: NonNullable<BenchReport['eventWarmUp']>,
@@ -347,6 +348,14 @@ export function markdown(report: BenchReport): string {
       `events/s, ${report.clients} clients (p50/p95/p99 ms)`,
       `${report.eventsPerSec.c8} (${fmt(report.eventLatencyMs.c8)})`,
     ],
+    ...(report.eventsBackground8
+      ? [
+          [
+            `…what PostgreSQL ran by itself during those ${report.clients} clients' events (eventsBackground8)`,
+            backgroundPhrases(report.eventsBackground8).join('; ') || nothingInTheBackground,
+          ] as [string, string],
+        ]
+      : []),
     [
       'events/s, 32 clients (p50/p95/p99 ms)',
       `${report.eventsPerSec.c32} (${fmt(report.eventLatencyMs.c32)})`,
@@ -356,14 +365,6 @@ export function markdown(report: BenchReport): string {
       `${fmt(report.eventLatencyMs.paced8)} ms`,
     ],
     ...(report.eventPacedStalls ? [pacedStallsRow(report.eventPacedStalls)] : []),
-    ...(report.eventsBackground8
-      ? [
-          [
-            `…what PostgreSQL ran by itself meanwhile (eventsBackground8)`,
-            backgroundPhrases(report.eventsBackground8).join('; ') || nothingInTheBackground,
-          ] as [string, string],
-        ]
-      : []),
     ...cpuRow(
       `…CPU per event at ${report.clients} clients (cpuPerRequest.events8)`,
       report,

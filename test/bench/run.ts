@@ -54,7 +54,7 @@ interface Options {
   baseline?: string;
   seconds: number;
   /**
-   * Seconds of untimed 8-client events before the timed 8-client phase (0: none): the app's
+   * Seconds of untimed `--clients` events before the timed `--clients` phase (0: none): the app's
    * process and PostgreSQL's reach their steady CPU per event only after a minute or so of that
    * load (issue 22, sixteenth round; test/bench/README item 36), where a server runs for days.
    */
@@ -80,10 +80,10 @@ function parseOptions(argv: string[]): Options {
   for (let index = 0; index < argv.length; index++) {
     const [flag, inline] = argv[index].split('=', 2);
     const value = () => inline ?? argv[++index];
-    const count = (text: string) => {
-      const number = Number(text.replace(/[_,]/g, ''));
-      if (!Number.isInteger(number) || number < 1)
-        throw new Error(`${flag}: a whole number ≥ 1, not "${text}"`);
+    const count = (text: string, least = 1) => {
+      const number = text.trim() === '' ? Number.NaN : Number(text.replace(/[_,]/g, ''));
+      if (!Number.isInteger(number) || number < least)
+        throw new Error(`${flag}: a whole number ≥ ${least}, not "${text}"`);
       return number;
     };
     switch (flag) {
@@ -102,14 +102,9 @@ function parseOptions(argv: string[]): Options {
       case '--seconds':
         options.seconds = count(value());
         break;
-      case '--warm-up': {
-        const text = value();
-        const seconds = Number(text);
-        if (!Number.isInteger(seconds) || seconds < 0)
-          throw new Error(`${flag}: a whole number ≥ 0, not "${text}"`);
-        options.warmUpSeconds = seconds;
+      case '--warm-up':
+        options.warmUpSeconds = count(value(), 0);
         break;
-      }
       case '--seed':
         options.seed = count(value());
         break;
@@ -537,6 +532,15 @@ async function main() {
       },
     };
     const logSessionOn = (ids: string[]) => logSession(eventTarget, ids);
+    // the warm-up's refusals are its own (`eventWarmUp.errors`), as the paced thread's untimed second's are not counted
+    const warmUpOn = (ids: string[]) =>
+      logSession(
+        {
+          ...eventTarget,
+          onRefused: (status, body) => log(`event answered ${status} in the warm-up: ${body.slice(0, 200)}`),
+        },
+        ids,
+      );
     const refresh = (id: string) => refreshVersion(eventTarget, id);
     const ids = loaded.benchCaseIds;
     const sets = {
@@ -571,7 +575,7 @@ async function main() {
       if (options.warmUpSeconds > 0) {
         const warmUpCpuBefore = cpuCounters(pids);
         const warmUp = await phase(`events, ${options.clients} clients, warming up (untimed)`, () =>
-          closedLoop(options.clients, options.warmUpSeconds, logSessionOn(warmUpSet)),
+          closedLoop(options.clients, options.warmUpSeconds, warmUpOn(warmUpSet)),
         );
         eventWarmUp = {
           seconds: options.warmUpSeconds,
@@ -580,15 +584,16 @@ async function main() {
           cpu: cpuSplitBetween(warmUpCpuBefore, cpuCounters(pids), warmUp.requests + warmUp.errors),
         };
       }
-      const statements = await statementStats(server.appUrl);
+      // the background's readings outside the statements' window: their queries are not the events'
       const backgroundBefore = await backgroundCounters(server.appUrl);
+      const statements = await statementStats(server.appUrl);
       const cpuBefore = cpuCounters(pids);
       events.c8 = await phase(`events, ${options.clients} clients`, () =>
         closedLoop(options.clients, options.seconds, logSessionOn(sets.c8)),
       );
       const cpuAfter = cpuCounters(pids);
-      eventsBackground8 = backgroundWorkBetween(backgroundBefore, await backgroundCounters(server.appUrl));
       await statements?.report(events.c8.requests);
+      eventsBackground8 = backgroundWorkBetween(backgroundBefore, await backgroundCounters(server.appUrl));
       cpuPerRequest.events8 = cpuSplitBetween(cpuBefore, cpuAfter, events.c8.requests + events.c8.errors);
       events.c32 = await phase('events, 32 clients', () =>
         closedLoop(32, options.seconds, logSessionOn(sets.c32)),

@@ -4,6 +4,7 @@ import type { MemoryAtPeak } from './app-process';
 import type { BackgroundWork, HostStalls } from './background-work';
 import type { CpuSplit } from './cpu-split';
 import type { MailBenchResult } from './mail';
+import { backgroundPhrases, cpuRow, nothingInTheBackground, pacedStallsRow, warmUpRows } from './report-rows';
 
 /** The figures of one run, as written to the JSON file (the keys of issue 8 and more). */
 export interface BenchReport {
@@ -149,83 +150,6 @@ export interface BenchReport {
 
 const round1 = (value: number) => Math.round(value * 10) / 10;
 
-/**
- * Where a phase's CPU went per request, and the rate that the three processes' sum allows on
- * this machine's cores, as one table row (none when not measured).
- */
-function cpuRow(
-  title: string,
-  report: Pick<BenchReport, 'cpus'>,
-  split: CpuSplit | null | undefined,
-): Array<[string, string]> {
-  if (!split) return [];
-  const ms = (value: number | null) => (value === null ? 'not measured' : `${value.toFixed(2)} ms`);
-  const sum =
-    split.appMs === null || split.postgresMs === null
-      ? null
-      : split.appMs + split.postgresMs + split.loadgenMs;
-  const bound =
-    sum === null
-      ? ''
-      : `; ${sum.toFixed(2)} ms in all: at most ≈ ${Math.round((report.cpus * 1000) / sum)}/s on ${report.cpus} cores`;
-  const busy = split.busyCores === null ? '' : `; ${split.busyCores} cores busy`;
-  return [
-    [
-      title,
-      `app ${ms(split.appMs)}, PostgreSQL ${ms(split.postgresMs)}, load generator ${ms(split.loadgenMs)}${bound}${busy}`,
-    ],
-  ];
-}
-
-/** The untimed warm-up before the timed `--clients` events: its rate (and its ratio to pgbench) and its CPU per event. */
-function warmUpRows(
-  report: Pick<BenchReport, 'cpus' | 'clients' | 'pgbenchTps8'>,
-  warmUp: NonNullable<BenchReport['eventWarmUp']>,
-): Array<[string, string]> {
-  const ratio = report.pgbenchTps8 ? ` (${(warmUp.perSecond / report.pgbenchTps8).toFixed(2)}× pgbench)` : '';
-  return [
-    [
-      `…events/s, ${report.clients} clients, the ${warmUp.seconds} s warm-up before (untimed: eventWarmUp)`,
-      `${warmUp.perSecond}${ratio}, ${warmUp.errors} errors`,
-    ],
-    ...cpuRow('…CPU per event in that warm-up (eventWarmUp.cpu)', report, warmUp.cpu),
-  ];
-}
-
-/** What PostgreSQL ran by itself over a phase, as phrases (none: nothing). */
-function backgroundPhrases(work: BackgroundWork): string[] {
-  return [
-    work.autovacuum.length > 0 ? `autovacuum of ${work.autovacuum.join(', ')}` : '',
-    work.autoanalyze.length > 0 ? `autoanalyze of ${work.autoanalyze.join(', ')}` : '',
-    work.checkpoints > 0 ? `${work.checkpoints} checkpoint(s)` : '',
-    work.walFilesAdded === null
-      ? 'new WAL files not counted (the role may not list pg_wal)'
-      : work.walFilesAdded > 0
-        ? `${work.walFilesAdded} new WAL file(s)`
-        : '',
-  ].filter(Boolean);
-}
-
-const nothingInTheBackground = 'no autovacuum, autoanalyze, checkpoint or new WAL file';
-
-/** The paced phase's slow events, and what PostgreSQL ran by itself meanwhile, as one table row. */
-function pacedStallsRow(stalls: NonNullable<BenchReport['eventPacedStalls']>): [string, string] {
-  const background = backgroundPhrases(stalls);
-  if (stalls.sentLate !== undefined && stalls.loadgenLoopDelayMs)
-    background.push(
-      `${stalls.sentLate} of the slow events left the load generator late (its event loop's delay p99 ${stalls.loadgenLoopDelayMs.p99} ms, max ${stalls.loadgenLoopDelayMs.max} ms)`,
-    );
-  if (stalls.host)
-    background.push(
-      `the machine waited on I/O ${stalls.host.ioSomeMs} ms (every task ${stalls.host.ioFullMs} ms), ${stalls.host.stealMs} CPU ms stolen`,
-    );
-  return [
-    `…events over ${stalls.slowOverMs} ms at that rate (eventPacedStalls)`,
-    `${stalls.slow} in ${stalls.stalls} stretch(es), ${stalls.shared} of them in stretches that caught most clients at once; longest ${stalls.longestMs} ms, worst ${stalls.worstMs} ms; meanwhile ${background.length > 0 ? background.join('; ') : nothingInTheBackground}`,
-  ];
-}
-
-/** The issue's targets, each checked against this run (and the 100k baseline for growth). */
 export function evaluateTargets(report: BenchReport): BenchReport['targets'] {
   const targets: BenchReport['targets'] = [];
   const tps = report.pgbenchTps8;

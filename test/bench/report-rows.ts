@@ -49,7 +49,7 @@ export function warmUpRows(
 }
 
 /** What PostgreSQL ran by itself over a phase, as phrases (none: nothing). */
-export function backgroundPhrases(work: BackgroundWork): string[] {
+function backgroundPhrases(work: BackgroundWork): string[] {
   return [
     work.autovacuum.length > 0 ? `autovacuum of ${work.autovacuum.join(', ')}` : '',
     work.autoanalyze.length > 0 ? `autoanalyze of ${work.autoanalyze.join(', ')}` : '',
@@ -62,7 +62,16 @@ export function backgroundPhrases(work: BackgroundWork): string[] {
   ].filter(Boolean);
 }
 
-export const nothingInTheBackground = 'no autovacuum, autoanalyze, checkpoint or new WAL file';
+const nothingInTheBackground = 'no autovacuum, autoanalyze, checkpoint or new WAL file';
+
+/** What PostgreSQL ran by itself during the timed `--clients` events, as one table row. */
+export function backgroundRow(clients: number, work: BackgroundWork): [string, string] {
+  const phrases = backgroundPhrases(work);
+  return [
+    `…what PostgreSQL ran by itself during those ${clients} clients' events (eventsBackground8)`,
+    phrases.length > 0 ? phrases.join('; ') : nothingInTheBackground,
+  ];
+}
 
 /** The paced phase's slow events, and what PostgreSQL ran by itself meanwhile, as one table row. */
 export function pacedStallsRow(stalls: NonNullable<BenchReport['eventPacedStalls']>): [string, string] {
@@ -80,5 +89,3 @@ export function pacedStallsRow(stalls: NonNullable<BenchReport['eventPacedStalls
     `${stalls.slow} in ${stalls.stalls} stretch(es), ${stalls.shared} of them in stretches that caught most clients at once; longest ${stalls.longestMs} ms, worst ${stalls.worstMs} ms; meanwhile ${background.length > 0 ? background.join('; ') : nothingInTheBackground}`,
   ];
 }
-
-/** The issue's targets, each checked against this run (and the 100k baseline for growth). */

@@ -4,7 +4,7 @@ import type { MemoryAtPeak } from './app-process';
 import type { BackgroundWork, HostStalls } from './background-work';
 import type { CpuSplit } from './cpu-split';
 import type { MailBenchResult } from './mail';
-import { backgroundPhrases, cpuRow, nothingInTheBackground, pacedStallsRow, warmUpRows } from './report-rows';
+import { backgroundRow, cpuRow, pacedStallsRow, warmUpRows } from './report-rows';
 
 /** The figures of one run, as written to the JSON file (the keys of issue 8 and more). */
 export interface BenchReport {
@@ -52,7 +52,7 @@ export interface BenchReport {
   /**
    * What PostgreSQL ran by itself during the timed `--clients` events phase (autovacuum, autoanalyze,
    * checkpoints, new WAL files): at 100k, a table's autovacuum and autoanalyze come every few
-   * thousand events and cost the phase's events their CPU (item 36). Null: no events phase;
+   * thousand events and, landing in the phase, take part of its CPU (item 36). Null: no events phase;
    * absent in runs before the sixteenth round's fourth 100k run.
    */
   eventsBackground8?: BackgroundWork | null;
@@ -150,6 +150,7 @@ export interface BenchReport {
 
 const round1 = (value: number) => Math.round(value * 10) / 10;
 
+/** The issue's targets, each checked against this run (and the 100k baseline for growth). */
 export function evaluateTargets(report: BenchReport): BenchReport['targets'] {
   const targets: BenchReport['targets'] = [];
   const tps = report.pgbenchTps8;
@@ -272,14 +273,7 @@ export function markdown(report: BenchReport): string {
       `events/s, ${report.clients} clients (p50/p95/p99 ms)`,
       `${report.eventsPerSec.c8} (${fmt(report.eventLatencyMs.c8)})`,
     ],
-    ...(report.eventsBackground8
-      ? [
-          [
-            `…what PostgreSQL ran by itself during those ${report.clients} clients' events (eventsBackground8)`,
-            backgroundPhrases(report.eventsBackground8).join('; ') || nothingInTheBackground,
-          ] as [string, string],
-        ]
-      : []),
+    ...(report.eventsBackground8 ? [backgroundRow(report.clients, report.eventsBackground8)] : []),
     [
       'events/s, 32 clients (p50/p95/p99 ms)',
       `${report.eventsPerSec.c32} (${fmt(report.eventLatencyMs.c32)})`,

@@ -49,6 +49,7 @@ import { KeepEachSearchRowsHoldersAndOrder1764700100000 } from './1764700100000-
 import { IncludeReasonCodesInTheHandOffIndex1764800100000 } from './1764800100000-IncludeReasonCodesInTheHandOffIndex';
 import { KeepTheCaseClocksLastDayWithItsClock1764900100000 } from './1764900100000-KeepTheCaseClocksLastDayWithItsClock';
 import { CheckEveryCasesClockHasItsLastDay1764900110000 } from './1764900110000-CheckEveryCasesClockHasItsLastDay';
+import { GuardTheCaseAnEventDecidedFromMemory1765000100000 } from './1765000100000-GuardTheCaseAnEventDecidedFromMemory';
 
 /**
  * Every migration, oldest first. Listed (not globbed) so that the app, the CLI and
@@ -106,4 +107,5 @@ export const migrations = [
   IncludeReasonCodesInTheHandOffIndex1764800100000,
   KeepTheCaseClocksLastDayWithItsClock1764900100000,
   CheckEveryCasesClockHasItsLastDay1764900110000,
+  GuardTheCaseAnEventDecidedFromMemory1765000100000,
 ];

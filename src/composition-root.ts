@@ -24,6 +24,7 @@ import { CaseIntakeService } from './cases/case-intake.service';
 import { CaseListQueries } from './cases/case-list.queries';
 import { CaseRegistrationService } from './cases/case-registration.service';
 import { CaseWorkflowService } from './cases/case-workflow.service';
+import { CasesKeptForEvents } from './cases/cases-kept-for-events';
 import { MediationRecordRepository } from './cases/mediation-record.repository';
 import { OneForum } from './cases/one-forum';
 import { buildPartyConsent } from './cases/party-consent.services';
@@ -183,6 +184,7 @@ function buildCases(f: Foundation) {
     timers,
   });
   const casePresenter = new CasePresenter({ cases, caseRepository, units, users, clock, calendar });
+  const casesKeptForEvents = new CasesKeptForEvents();
   const caseWorkflow = new CaseWorkflowService({
     transactions,
     cases: caseRepository,
@@ -197,6 +199,7 @@ function buildCases(f: Foundation) {
     audit: f.audit,
     lookupCodes: f.lookupCodeIssuer,
     appointments: f.planners.cases,
+    kept: casesKeptForEvents,
     cipher,
   });
   return {
@@ -204,6 +207,7 @@ function buildCases(f: Foundation) {
     caseRegistration,
     casePresenter,
     caseWorkflow,
+    casesKeptForEvents,
     oneForum,
     ...buildCaseDesk(
       f,

@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { defaults } from '../config/defaults';
 import type { Config } from '../config/environment';
 import { createApp } from './app';
+import type { KeptCaseCounts } from './cases/cases-kept-for-events';
 import { buildServices, type Services } from './composition-root';
 import { databaseSchema } from './database-schema';
 import { seedDemoHistory } from './demo/demo-history';
@@ -22,6 +23,8 @@ export interface RunningServer {
   url: string;
   port: number;
   db: DataSource;
+  /** How this process's events went: in one message, or read again (`CasesKeptForEvents`); the benchmark reports it. */
+  eventsInOneMessage: Readonly<KeptCaseCounts>;
   /**
    * Settles when something the process cannot live without is gone — its embedded
    * PostgreSQL stopped by itself — with what happened: the process should exit non-zero,
@@ -236,5 +239,12 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   };
   const lost = embedded ? embedded.exited : new Promise<Error>(() => undefined);
 
-  return { url: `http://localhost:${port}`, port, db, lost, stop };
+  return {
+    url: `http://localhost:${port}`,
+    port,
+    db,
+    eventsInOneMessage: services.casesKeptForEvents.counts,
+    lost,
+    stop,
+  };
 }

@@ -197,9 +197,13 @@ export const lockForEventRead = lockForEventReading('');
 /**
  * `lockForEventRead` for a workflow event, whose transaction says its case's change notice
  * after its commit (`caseViewNoticeAfterCommitColumn`): the same read, telling the `cases`
- * trigger to keep quiet, with no statement of its own for that (issue 22, tenth round).
+ * trigger to keep quiet, with no statement of its own for that (issue 22, tenth round); and
+ * with the digest of what it read besides the case's row (`kept_digest`), which the next
+ * event on the case, decided from memory, is guarded by (`CasesKeptForEvents`).
  */
-export const lockForWorkflowEventRead = lockForEventReading(`,\n  ${caseViewNoticeAfterCommitColumn}`);
+export const lockForWorkflowEventRead = lockForEventReading(
+  `,\n  ${caseViewNoticeAfterCommitColumn},\n  case_event_digest(c.id, c.mediator_id) AS kept_digest`,
+);
 
 /** The ids of the units a hot read's row names: those it held, and the registering unit for its body. */
 export function unitIdsOf(raw: Record<string, unknown>, units: UnitColumns): string[] {

@@ -64,8 +64,8 @@ interface InFlight {
   changed: boolean;
 }
 
-/** Deep-freezes a row's plain objects and arrays: one kept row answers many requests. */
-function frozen<T>(value: T): T {
+/** Deep-freezes a row's plain objects and arrays: one kept row answers many requests (also `CasesKeptForEvents`). */
+export function frozen<T>(value: T): T {
   if (value && typeof value === 'object' && !(value instanceof Date) && !Object.isFrozen(value)) {
     Object.freeze(value);
     for (const inner of Object.values(value)) frozen(inner);

@@ -30,6 +30,7 @@ import {
 import { insertingCasesBeforeTheirParties, writeMissingSearchRows } from './case-search.repository';
 import { type TimerRow, timersFromJson } from './case-timers';
 import type { CaseViewCache } from './case-view-cache';
+import { transactionIdAnswer } from './cases-kept-for-events';
 import { Party } from './party.entity';
 
 /** One entry of a case's event log, named by its case. */
@@ -49,6 +50,11 @@ export type LockedForEvent = CaseWithAccess & {
   holdingUnit: HoldingUnit | null;
   view: CaseView;
   timers: TimerRow[];
+  /**
+   * The read as it came, before the units were put in: what `CasesKeptForEvents` keeps after the
+   * event. Absent when the read brought its units itself (this process keeps none).
+   */
+  read?: Record<string, unknown>;
 };
 
 /** A case with what the policy needs to decide about it. */
@@ -242,6 +248,7 @@ export class CaseRepository {
   ): Promise<LockedForEvent | null> {
     const read = rowOfJson(rows[0]);
     if (!read) return null;
+    const asRead = 'access_paths' in read ? undefined : { ...read };
     const raw = await this.withUnits(tx, lockForEventRead, read);
     const row = caseFromRow(raw);
     const head = await this.log.headAfterLock(tx, 'case', id, {
@@ -254,6 +261,7 @@ export class CaseRepository {
       holdingUnit: raw.holding_unit as HoldingUnit | null,
       view: caseView(raw),
       timers: timersFromJson(raw.case_timers as Parameters<typeof timersFromJson>[0]),
+      ...(asRead ? { read: asRead } : {}),
     };
   }
 
@@ -364,7 +372,9 @@ export class CaseRepository {
    * its COMMIT: the event appended after `head` (the chain's last link, read under the
    * case's row lock by `lockForEvent`), the case's columns as the event left them (both
    * fixed statements, planned once per connection), and the rows the event adds besides (a
-   * session, a hand-off, notices to send: numbered `nextSeq(head)` of event-chain.ts).
+   * session, a hand-off, notices to send: numbered `nextSeq(head)` of event-chain.ts). It
+   * answers the transaction's id, which the case's new row carries as its `xmin`
+   * (`CasesKeptForEvents`).
    */
   eventWrites(
     tx: EntityManager,
@@ -380,7 +390,7 @@ export class CaseRepository {
       .sql(sql, values)
       .sql(caseEventUpdateSql, caseEventValues(caseId, changes));
     for (const row of alsoInsert) batch.insert(row);
-    return { record, statement: batch.statement() as Statement };
+    return { record, statement: batch.statement(transactionIdAnswer) as Statement };
   }
 
   /** The case's chain checked with the chain key, against the count of events its row keeps (version + 1). */

@@ -5,6 +5,7 @@ import express from 'express';
 import { Pool } from 'pg';
 import { loadConfig } from '../../config/environment';
 import { forViewRead } from '../../src/cases/case-row';
+import type { KeptCaseCounts } from '../../src/cases/cases-kept-for-events';
 import { startServer } from '../../src/server';
 import { createLogger } from '../../src/shared/logger';
 
@@ -19,7 +20,14 @@ import { createLogger } from '../../src/shared/logger';
  */
 export type AppMessage =
   | { kind: 'ready'; url: string; helloUrl: string }
-  | { kind: 'usage'; maxRssMb: number; rssMb: number; atPeak: MemoryAtPeak }
+  | {
+      kind: 'usage';
+      maxRssMb: number;
+      rssMb: number;
+      atPeak: MemoryAtPeak;
+      /** How the events so far went: in one message, or read again (`CasesKeptForEvents`). */
+      eventsInOneMessage: KeptCaseCounts;
+    }
   | { kind: 'error'; message: string };
 
 /**
@@ -97,6 +105,7 @@ async function main() {
         maxRssMb: process.resourceUsage().maxRSS / 1024,
         rssMb: process.memoryUsage.rss() / 1024 / 1024,
         atPeak,
+        eventsInOneMessage: server.eventsInOneMessage,
       });
     } else if (message.kind === 'stop') {
       helloServer.close();

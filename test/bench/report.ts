@@ -50,6 +50,13 @@ export interface BenchReport {
    */
   eventWarmUp?: { seconds: number; perSecond: number; errors: number; cpu: CpuSplit | null } | null;
   /**
+   * Over the whole run, the events the app decided from the case as its last event on it left it and
+   * sent in one message (`sentAlone`), and those it had to read again (`readAgain`: the case had
+   * changed, or deciding needed the database): `CasesKeptForEvents`. Absent before issue 22's
+   * seventeenth round.
+   */
+  eventsInOneMessage?: { sentAlone: number; readAgain: number };
+  /**
    * What PostgreSQL ran by itself during the timed `--clients` events phase (autovacuum, autoanalyze,
    * checkpoints, new WAL files): at 100k, a table's autovacuum and autoanalyze come every few
    * thousand events and, landing in the phase, take part of its CPU (item 36). Null: no events phase;
@@ -274,6 +281,14 @@ export function markdown(report: BenchReport): string {
       `${report.eventsPerSec.c8} (${fmt(report.eventLatencyMs.c8)})`,
     ],
     ...(report.eventsBackground8 ? [backgroundRow(report.clients, report.eventsBackground8)] : []),
+    ...(report.eventsInOneMessage
+      ? [
+          [
+            '…events sent in one message, the whole run (eventsInOneMessage)',
+            `${report.eventsInOneMessage.sentAlone} (read again: ${report.eventsInOneMessage.readAgain})`,
+          ] as [string, string],
+        ]
+      : []),
     [
       'events/s, 32 clients (p50/p95/p99 ms)',
       `${report.eventsPerSec.c32} (${fmt(report.eventLatencyMs.c32)})`,

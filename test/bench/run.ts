@@ -292,12 +292,13 @@ async function oneSweep(
   }
 }
 
-function appUsage(child: ChildProcess): Promise<{ maxRssMb: number; rssMb: number; atPeak: MemoryAtPeak }> {
+function appUsage(child: ChildProcess): Promise<Omit<Extract<AppMessage, { kind: 'usage' }>, 'kind'>> {
   return new Promise((resolve) => {
     const onMessage = (message: AppMessage) => {
       if (message.kind !== 'usage') return;
       child.off('message', onMessage);
-      resolve({ maxRssMb: message.maxRssMb, rssMb: message.rssMb, atPeak: message.atPeak });
+      const { kind: _kind, ...usage } = message;
+      resolve(usage);
     };
     child.on('message', onMessage);
     child.send({ kind: 'usage' });
@@ -853,6 +854,7 @@ async function main() {
       peakRssMb: round(usage.maxRssMb),
       peakRssBeforeImportMb: round(beforeImport.maxRssMb),
       memoryAtPeak: { beforeImport: beforeImport.atPeak, all: usage.atPeak },
+      eventsInOneMessage: { ...usage.eventsInOneMessage },
       mailPerSecond: null,
       runSeconds: 0,
       phases,

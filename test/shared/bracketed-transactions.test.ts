@@ -1,7 +1,8 @@
 import { Client } from 'pg';
-import { DataSource, type DataSourceOptions } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { Transactions } from '../../src/shared/db/transactions';
 import { waitFor } from '../support/mail';
+import { openSingleConnection } from '../support/single-connection';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /*
@@ -15,14 +16,7 @@ describe('bracketed transactions (prepared statements sent with BEGIN and COMMIT
   let transactions: Transactions;
   beforeAll(async () => {
     testApp = await startTestApp();
-    const options = testApp.db.options as DataSourceOptions & { extra?: Record<string, unknown> };
-    single = new DataSource({
-      ...options,
-      migrationsRun: false,
-      synchronize: false,
-      extra: { ...options.extra, max: 1 },
-    } as DataSourceOptions);
-    await single.initialize();
+    single = await openSingleConnection(testApp);
     transactions = new Transactions(single);
   });
   afterAll(async () => {

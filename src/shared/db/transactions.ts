@@ -28,8 +28,11 @@ export interface Bracket {
   rows: Record<string, unknown>[];
   /** The rows of each opening statement, in order. */
   results: Record<string, unknown>[][];
-  /** Sends `last` with the COMMIT, in one round trip: the transaction ends with it (nothing may follow). */
-  commitWith(last: Statement): Promise<void>;
+  /**
+   * Sends `last` with the COMMIT, in one round trip: the transaction ends with it (nothing may
+   * follow). Answers `last`'s rows.
+   */
+  commitWith(last: Statement): Promise<Record<string, unknown>[]>;
 }
 
 /** TypeORM's query runner, as far as `runBracketed` drives it (its transaction flags are public but untyped here). */
@@ -105,50 +108,21 @@ export class Transactions {
     let open = false;
     try {
       const client = await runner.connect();
-      /** Sends `before`, then each statement (its PREPARE first, the first time), then `after`: its rows, one list per statement. */
-      const send = async (statements: readonly Statement[], before: string[], after: string[]) => {
-        await preparedStatementsOf(client);
-        let texts: ReturnType<typeof executeText>[];
-        try {
-          texts = statements.map((statement) => executeText(client, statement.text, statement.values));
-        } catch (error) {
-          // a value that cannot be sent as a literal: the statements before it were counted as prepared, unsent
-          forgetPreparedOf(client);
-          throw error;
-        }
-        const sql = [...before, ...texts.map((text) => text.sql), ...after].join(';\n');
-        let answer: unknown;
-        try {
-          answer = await client.query(sql);
-        } catch (error) {
-          // a PREPARE in the message may or may not have run; and a statement the connection was thought to
-          // hold ("does not exist", 26000) or not to hold ("already exists", 42P05) means the list is wrong
-          const code = (error as { code?: unknown } | null)?.code;
-          if (texts.some((text) => text.prepares) || code === '26000' || code === '42P05')
-            forgetPreparedOf(client);
-          throw new QueryFailedError(statements[0].text, statements[0].values, error as Error);
-        }
-        const results = resultsOf(answer);
-        let at = before.length;
-        return texts.map((text) => {
-          at += text.prepares ? 2 : 1;
-          return results[at - 1]?.rows ?? [];
-        });
-      };
       open = true;
       // TypeORM's own calls on this transaction's manager must not open (and commit) one of their own
       runner.isTransactionActive = true;
       runner.transactionDepth = 1;
       const opening = Array.isArray(first) ? (first as readonly Statement[]) : [first as Statement];
-      const results = await send(opening, ['BEGIN'], []);
+      const results = await sendIn(client, opening, ['BEGIN'], []);
       /**
        * COMMIT (with `last`), then the notices, said with those of the commits around it
        * (`AfterCommitNotices`). Also when the message's answer was lost (not refused): it may
        * have committed, and a notice for a transaction that did not costs each listener one read.
        */
       const commit = async (last?: Statement) => {
+        let rows: Record<string, unknown>[] = [];
         try {
-          if (last) await send([last], [], ['COMMIT']);
+          if (last) [rows] = await sendIn(client, [last], [], ['COMMIT']);
           else await client.query('COMMIT');
         } catch (error) {
           // refused by the server, it wrote nothing; lost on the way, it may have committed
@@ -158,6 +132,7 @@ export class Transactions {
         open = false;
         transactionEnded(runner);
         this.notices.say(thenNotify);
+        return rows;
       };
       let committed = false;
       const result = await work(runner.manager, {
@@ -166,22 +141,13 @@ export class Transactions {
         commitWith: async (last) => {
           if (committed) throw new Error('runBracketed: the transaction has already committed');
           committed = true;
-          await commit(last);
+          return commit(last);
         },
       });
       if (!committed) await commit();
       return result;
     } catch (error) {
-      if (open) {
-        const client = await runner.connect();
-        const rolledBack = await client.query('ROLLBACK').then(
-          () => true,
-          () => false,
-        );
-        // a ROLLBACK that failed (the connection gone) leaves its COMMIT's outcome unknown: nobody is told it ended
-        if (rolledBack) transactionEnded(runner);
-        else transactionEndUnknown(runner);
-      }
+      if (open) await rollBack(runner);
       throw error;
     } finally {
       runner.isTransactionActive = false;
@@ -189,4 +155,127 @@ export class Transactions {
       await runner.release();
     }
   }
+
+  /**
+   * A transaction sent whole in ONE message — BEGIN, `guard`, the work's last statement
+   * (`commitWith`), COMMIT — for work that decides from what this process kept rather than
+   * from reads of its own (the case write path's `CasesKeptForEvents`): one round trip where
+   * `runBracketed` takes two. `guard` must refuse (raise) unless what the work decided from
+   * is still so, once it has locked what it needs.
+   *
+   * The work's manager reaches no database: a query on it fails, and so does the attempt. The
+   * answer is `undefined` when nothing was written, for the caller to run the transaction as
+   * usual: the work threw, or asked the database something, before its message went out; or
+   * the server refused the message (the guard, or anything else: it is rolled back). It throws
+   * only when the message's fate is unknown (the connection lost on the way: it may have
+   * committed, and its notices are said as if it had) or when the work throws after its commit.
+   */
+  async runInOneMessage<T>(
+    guard: readonly Statement[],
+    work: (tx: Tx, message: Pick<Bracket, 'commitWith'>) => Promise<T>,
+    { thenNotify = [] }: { thenNotify?: readonly ChangeNotice[] } = {},
+  ): Promise<{ value: T } | undefined> {
+    const runner = this.db.createQueryRunner() as unknown as BracketRunner;
+    let asked = false;
+    // until its message goes out, the work's queries (TypeORM's, `runPrepared`'s) find no connection
+    runner.connect = () => {
+      asked = true;
+      return Promise.reject(new Error('runInOneMessage: the work asked the database before its message'));
+    };
+    runner.isTransactionActive = true;
+    runner.transactionDepth = 1;
+    // set inside `commitWith`, which the compiler does not follow
+    let stage = 'deciding' as 'deciding' | 'sent' | 'committed';
+    let refused = false;
+    let open = false;
+    try {
+      const value = await work(runner.manager, {
+        commitWith: async (last) => {
+          if (stage !== 'deciding' || asked) throw new Error('runInOneMessage: not sent');
+          stage = 'sent';
+          delete (runner as Partial<BracketRunner>).connect;
+          const client = await runner.connect();
+          open = true;
+          let results: Record<string, unknown>[][];
+          try {
+            results = await sendIn(client, [...guard, last], ['BEGIN'], ['COMMIT']);
+          } catch (error) {
+            refused = refusedByServer(error);
+            if (!refused) this.notices.say(thenNotify);
+            throw error;
+          }
+          open = false;
+          stage = 'committed';
+          transactionEnded(runner);
+          this.notices.say(thenNotify);
+          return results[guard.length] ?? [];
+        },
+      });
+      if (stage === 'committed') return { value };
+      transactionEnded(runner);
+      return undefined;
+    } catch (error) {
+      if (stage === 'committed') throw error;
+      if (open) await rollBack(runner);
+      if (stage === 'deciding' || refused) {
+        if (!open) transactionEnded(runner);
+        return undefined;
+      }
+      throw error;
+    } finally {
+      runner.isTransactionActive = false;
+      runner.transactionDepth = 0;
+      if (stage !== 'deciding') await runner.release();
+    }
+  }
+}
+
+/**
+ * Sends `before`, then each statement (its PREPARE first, the first time), then `after`, as
+ * one simple-query message on `client`: the rows of each statement, one list per statement.
+ */
+async function sendIn(
+  client: PgSimpleClient,
+  statements: readonly Statement[],
+  before: string[],
+  after: string[],
+): Promise<Record<string, unknown>[][]> {
+  await preparedStatementsOf(client);
+  let texts: ReturnType<typeof executeText>[];
+  try {
+    texts = statements.map((statement) => executeText(client, statement.text, statement.values));
+  } catch (error) {
+    // a value that cannot be sent as a literal: the statements before it were counted as prepared, unsent
+    forgetPreparedOf(client);
+    throw error;
+  }
+  const sql = [...before, ...texts.map((text) => text.sql), ...after].join(';\n');
+  let answer: unknown;
+  try {
+    answer = await client.query(sql);
+  } catch (error) {
+    // a PREPARE in the message may or may not have run; and a statement the connection was thought to
+    // hold ("does not exist", 26000) or not to hold ("already exists", 42P05) means the list is wrong
+    const code = (error as { code?: unknown } | null)?.code;
+    if (texts.some((text) => text.prepares) || code === '26000' || code === '42P05') forgetPreparedOf(client);
+    throw new QueryFailedError(statements[0].text, statements[0].values, error as Error);
+  }
+  const results = resultsOf(answer);
+  let at = before.length;
+  return texts.map((text) => {
+    at += text.prepares ? 2 : 1;
+    return results[at - 1]?.rows ?? [];
+  });
+}
+
+/** Rolls back the transaction open on `runner`: told as ended, or — the ROLLBACK failed, the connection gone — as unknown. */
+async function rollBack(runner: BracketRunner): Promise<void> {
+  const client = await runner.connect();
+  const rolledBack = await client.query('ROLLBACK').then(
+    () => true,
+    () => false,
+  );
+  // a ROLLBACK that failed (the connection gone) leaves its COMMIT's outcome unknown: nobody is told it ended
+  if (rolledBack) transactionEnded(runner);
+  else transactionEndUnknown(runner);
 }

@@ -116,17 +116,22 @@ export class WriteBatch {
     if (statement) await runPrepared(this.tx, statement.text, statement.values);
   }
 
-  /** What was added as one statement, not sent (for `Transactions.runBracketed`'s COMMIT); null when nothing was. */
-  statement(): Statement | null {
+  /**
+   * What was added as one statement, not sent (for `Transactions.runBracketed`'s COMMIT); null
+   * when nothing was. `answer`: the statement's own select after its parts (`SELECT 1` by
+   * default), which sees none of their rows — e.g. the transaction's id, which every row they
+   * write carries as its `xmin`; given, a single part is sent as a `WITH` too.
+   */
+  statement(answer?: string): Statement | null {
     const parts = this.parts.splice(0);
     if (parts.length === 0) return null;
-    if (parts.length === 1) return { text: parts[0][0], values: parts[0][1] };
+    if (parts.length === 1 && answer === undefined) return { text: parts[0][0], values: parts[0][1] };
     const parameters: unknown[] = [];
     const withs = parts.map(([sql, values], index) => {
       const offset = parameters.length;
       parameters.push(...values);
       return `w${index} AS (${renumbered(sql, offset)})`;
     });
-    return { text: `WITH ${withs.join(', ')} SELECT 1`, values: parameters };
+    return { text: `WITH ${withs.join(', ')} ${answer ?? 'SELECT 1'}`, values: parameters };
   }
 }

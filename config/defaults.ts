@@ -20,6 +20,12 @@ export const defaults = {
    * (measured at 100,000 cases, issue 22), so 2,000 hold ≈ 25 MB.
    */
   caseViewCacheSize: 2000,
+  /**
+   * Cases each app process keeps as its last event on them left them, for the next event on one
+   * to go to PostgreSQL in one message (src/cases/cases-kept-for-events.ts, CASE_EVENT_KEEP_SIZE;
+   * 0: none): a few KB each.
+   */
+  caseEventKeepSize: 500,
   session: {
     idleTimeoutMinutes: 30,
     absoluteTimeoutHours: 12,

@@ -30,6 +30,8 @@ export interface Config {
   mailFrom: string;
   /** Cases kept in memory per process for the case page (CASE_VIEW_CACHE_SIZE; default in config/defaults.ts). */
   caseViewCacheSize?: number;
+  /** Cases kept per process for the next event on them (CASE_EVENT_KEEP_SIZE; default in config/defaults.ts). */
+  caseEventKeepSize?: number;
   /** Mails and SMS in flight at once per process (MAIL_CONCURRENCY; default in config/defaults.ts). */
   mailConcurrency?: number;
   /** Seconds a claimed outbox row stays one worker's before another takes it over (MAIL_LEASE_SECONDS). */
@@ -188,6 +190,7 @@ const environmentSchema = z.object({
   ),
   MAIL_CONCURRENCY: wholeNumber(defaults.notifications.concurrency, 1, 256),
   CASE_VIEW_CACHE_SIZE: wholeNumber(defaults.caseViewCacheSize, 0, 1_000_000),
+  CASE_EVENT_KEEP_SIZE: wholeNumber(defaults.caseEventKeepSize, 0, 1_000_000),
   MAIL_LEASE_SECONDS: wholeNumber(defaults.notifications.leaseSeconds, 30, 86_400),
   PUBLIC_URL: z.preprocess(blankToUndefined, httpUrl.optional()),
   SESSION_SECRET: z.preprocess(
@@ -318,6 +321,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: values.MAIL_FROM,
     mailConcurrency: values.MAIL_CONCURRENCY,
     caseViewCacheSize: values.CASE_VIEW_CACHE_SIZE,
+    caseEventKeepSize: values.CASE_EVENT_KEEP_SIZE,
     mailLeaseSeconds: values.MAIL_LEASE_SECONDS,
     publicUrl: (values.PUBLIC_URL ?? `http://localhost:${values.PORT}`).replace(/\/+$/, ''),
     sessionSecret: sessionSecret as string,

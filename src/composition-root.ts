@@ -184,7 +184,7 @@ function buildCases(f: Foundation) {
     timers,
   });
   const casePresenter = new CasePresenter({ cases, caseRepository, units, users, clock, calendar });
-  const casesKeptForEvents = new CasesKeptForEvents();
+  const casesKeptForEvents = new CasesKeptForEvents({ maxEntries: f.config.caseEventKeepSize });
   const caseWorkflow = new CaseWorkflowService({
     transactions,
     cases: caseRepository,

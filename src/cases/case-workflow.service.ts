@@ -116,8 +116,9 @@ export class CaseWorkflowService {
         const locked = await this.cases.lockedForEvent(tx, caseId, bracket.rows);
         const decided = await this.decision.decide(actor, input, origin, locked, tx, planned);
         const [written] = await bracket.commitWith(decided.statement);
+        // kept only if the transaction sent nothing else: a timer re-planned, a session marked held change what it read
         const digest = locked?.read?.kept_digest;
-        if (locked?.read && typeof digest === 'string')
+        if (locked?.read && typeof digest === 'string' && !bracket.sentMore())
           this.keepAfter(caseId, { read: locked.read, planned, digest }, decided, written);
         return decided.answer;
       },
@@ -160,7 +161,7 @@ export class CaseWorkflowService {
       if (this.kept) this.kept.counts.sentAlone++;
       return sent.value;
     }
-    this.kept?.forget(caseId);
+    this.kept?.forget(caseId, kept);
     if (this.kept) this.kept.counts.readAgain++;
     return undefined;
   }

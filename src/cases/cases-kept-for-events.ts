@@ -1,3 +1,4 @@
+import { defaults } from '../../config/defaults';
 import type { Statement } from '../shared/db/transactions';
 import type { ChainHead } from '../workflows/event-chain';
 import type { CaseEventColumns } from './case-event-columns';
@@ -15,6 +16,8 @@ export interface KeptCase {
   planned?: readonly Record<string, unknown>[];
   xmin: string;
   digest: string;
+  /** Kept until then (clock ms). */
+  until: number;
 }
 
 /** How often the next event on a case was decided from memory, and how often that had to be read again. */
@@ -38,28 +41,46 @@ function asStoredJson<T>(value: T): T {
  *
  * Nothing kept is trusted: the message's guard (`case_event_guard`) locks the case and refuses
  * unless its row is the version kept (its `xmin`: any update of the case, by anyone, makes a new
- * one) and nothing else the read brought changed (`case_event_digest`: parties, linked petitions,
- * the mediator's user row, deadline timers, planned appointments). Refused, nothing is written and
- * the event is read and decided again as usual (`CaseWorkflowService`). A mediator who logs
- * several sessions on a case, or acts on it again within the hour, costs one round trip less
- * each time; another process's event on the case only makes the next one here read it again.
+ * one; and its `version` and the chain's last link), and nothing else the read brought changed
+ * (`case_event_digest`: parties, linked petitions, the mediator's user row, deadline timers,
+ * planned appointments). Refused, nothing is written and the event is read and decided again as
+ * usual (`CaseWorkflowService`). A mediator who logs several sessions on a case, or acts on it again
+ * within `maxAgeMs`, costs one round trip less each time; another process's event on the case only
+ * makes the next one here read it again. An event whose transaction read or wrote anything besides
+ * its one statement (a timer re-planned, a session marked held) is not kept: what its read found
+ * has changed.
  *
- * At most `maxEntries` cases are kept; past that, the longest unused goes first.
+ * At most `maxEntries` cases are kept (CASE_EVENT_KEEP_SIZE; 0: none); past that, the longest
+ * unused goes first. A case is kept at most `maxAgeMs`: it holds what the case page shows of the
+ * parties (names masked as there), which is not kept longer than it serves.
  */
 export class CasesKeptForEvents {
   private readonly entries = new Map<string, KeptCase>();
   readonly counts: KeptCaseCounts = { sentAlone: 0, readAgain: 0 };
+  private readonly maxEntries: number;
+  private readonly maxAgeMs: number;
 
-  constructor(private readonly maxEntries = 500) {}
+  constructor(
+    options: { maxEntries?: number; maxAgeMs?: number } = {},
+    private readonly now: () => number = Date.now,
+  ) {
+    this.maxEntries = options.maxEntries ?? defaults.caseEventKeepSize;
+    this.maxAgeMs = options.maxAgeMs ?? 10 * 60_000;
+  }
 
   /** The kept case for an event that expects `expectedVersion` (undefined: none kept at that version). */
   take(caseId: string, expectedVersion?: number): KeptCase | undefined {
-    const kept = this.entries.get(caseId);
+    const id = caseId.toLowerCase();
+    const kept = this.entries.get(id);
     if (!kept) return undefined;
+    if (kept.until <= this.now()) {
+      this.entries.delete(id);
+      return undefined;
+    }
     if (expectedVersion !== undefined && kept.read.version !== expectedVersion) return undefined;
     // the most recently used last: the first is the first to go
-    this.entries.delete(caseId);
-    this.entries.set(caseId, kept);
+    this.entries.delete(id);
+    this.entries.set(id, kept);
     return kept;
   }
 
@@ -74,8 +95,9 @@ export class CasesKeptForEvents {
     after: { changes: CaseEventColumns; head: ChainHead; xmin: string },
   ): void {
     if (this.maxEntries <= 0) return;
+    const id = caseId.toLowerCase();
     const { changes, head, xmin } = after;
-    const there = this.entries.get(caseId);
+    const there = this.entries.get(id);
     if (there && Number(there.read.version) > changes.version) return;
     // frozen: handed to every event on the case after this one
     const read = frozen({
@@ -85,12 +107,13 @@ export class CasesKeptForEvents {
       deadline: asStoredJson(changes.deadline),
       chain_head: { seq: head.seq, hash: head.hash, digest: head.digest },
     });
-    this.entries.delete(caseId);
-    this.entries.set(caseId, {
+    this.entries.delete(id);
+    this.entries.set(id, {
       read,
       planned: from.planned && frozen(from.planned),
       xmin,
       digest: from.digest,
+      until: this.now() + this.maxAgeMs,
     });
     if (this.entries.size > this.maxEntries) {
       const oldest = this.entries.keys().next().value;
@@ -98,16 +121,18 @@ export class CasesKeptForEvents {
     }
   }
 
-  /** The case is no longer as kept (its message was refused). */
-  forget(caseId: string): void {
-    this.entries.delete(caseId);
+  /** The case is no longer as kept: its message was refused (`kept`: only if that is what is still kept), or it changes. */
+  forget(caseId: string, kept?: KeptCase): void {
+    const id = caseId.toLowerCase();
+    if (kept === undefined || this.entries.get(id) === kept) this.entries.delete(id);
   }
 
   /** The guard sent before an event decided from `kept`: it locks the case and refuses unless it is as kept. */
   static guard(caseId: string, kept: KeptCase): Statement {
+    const head = kept.read.chain_head as { seq: number; hash: string };
     return {
-      text: 'SELECT case_event_guard($1::uuid, $2::xid, $3::text)',
-      values: [caseId, kept.xmin, kept.digest],
+      text: 'SELECT case_event_guard($1::uuid, $2::xid, $3::int, $4::int, $5::text, $6::text)',
+      values: [caseId, kept.xmin, kept.read.version, head.seq, head.hash, kept.digest],
     };
   }
 }

@@ -15,7 +15,7 @@ import { AuditKeys } from '../../src/shared/crypto/audit-keys';
 import { PersonalDataCipher } from '../../src/shared/crypto/personal-data';
 import { createDataSource, runPendingMigrations } from '../../src/shared/db/data-source';
 import { jobSchema, queues } from '../../src/shared/jobs/job-queue';
-import type { AppMessage, MemoryAtPeak } from './app-process';
+import type { AppMessage } from './app-process';
 import {
   backgroundCounters,
   backgroundWorkBetween,

@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import request from 'supertest';
 import type { LockedForEvent } from '../../src/cases/case.repository';
 import type { CasesKeptForEvents } from '../../src/cases/cases-kept-for-events';
@@ -99,6 +100,26 @@ describe('the next event on a case, decided from what this process kept', () => 
     expect(fromKept.view).toEqual(fresh.view);
     expect(fromKept.resource).toEqual(fresh.resource);
     expect(fromKept.holdingUnit).toEqual(fresh.holdingUnit);
+    // and the guard's terms are the database's: the row's version, the chain's last link, the digest
+    const entry = kept.take(id);
+    if (!entry) throw new Error('nothing kept for the case');
+    const head = entry.read.chain_head as { seq: number; hash: string };
+    const [stored] = await testApp.db.query(
+      `SELECT c.xmin::text AS xmin, c.version, case_event_digest(c.id, c.mediator_id) AS digest,
+              (SELECT json_build_object('seq', e.seq, 'hash', e.hash) FROM case_events e
+                WHERE e.case_id = c.id ORDER BY e.seq DESC LIMIT 1) AS head
+       FROM cases c WHERE c.id = $1`,
+      [id],
+    );
+    expect({
+      xmin: entry.xmin,
+      version: entry.read.version,
+      digest: entry.digest,
+      head: {
+        seq: head.seq,
+        hash: head.hash,
+      },
+    }).toEqual(stored);
     // both sessions are on the record, and the chain verifies
     const sessions = await testApp.db.query(
       'SELECT count(*)::int AS n FROM mediation_sessions WHERE case_id = $1',
@@ -109,7 +130,7 @@ describe('the next event on a case, decided from what this process kept', () => 
   });
 
   // `readKept`: the event read again leaves what it read as it was, so the next one goes in one message
-  // (the event re-plans a timer marked out of turn, which the next one must then read again)
+  // (the event re-plans a timer marked out of turn: then it is not kept)
   it.each([
     ['its title, changed by someone else', `UPDATE cases SET title = '改过的标题' WHERE id = $1`, true],
     [
@@ -137,9 +158,10 @@ describe('the next event on a case, decided from what this process kept', () => 
     const page = await request(testApp.app).get(`/api/v1/cases/${id}`).set(bearer(mediator()));
     expect(page.body).toEqual(second.body);
     expect((await verifyCase(testApp, mediator(), id)).body).toMatchObject({ valid: true });
-    // read again, it is kept as read: the next session goes in one message
+    // read again, it is kept as read: the next session goes in one message; unless the event
+    // changed what it read (a timer re-planned), when it is not kept and the next one reads it
     const third = await logSession(id, second.body.version);
-    expect(third).toMatchObject(readKept ? { sentAlone: 1, readAgain: 0 } : { sentAlone: 0, readAgain: 1 });
+    expect(third).toMatchObject(readKept ? { sentAlone: 1, readAgain: 0 } : { sentAlone: 0, readAgain: 0 });
   });
 
   it('marks held a session planned since by someone else, reading the plans again', async () => {
@@ -180,14 +202,48 @@ describe('the next event on a case, decided from what this process kept', () => 
   it('takes one of two sessions sent at one version at once, and tells the other the case changed', async () => {
     const { id, version } = await caseInMediation();
     const first = await logSession(id, version);
+    const before = { ...kept.counts };
     const answers = await Promise.all(
       [0, 1].map(() => sendEvent(testApp, mediator(), id, first.body.version, session())),
     );
     expect(answers.map((answer) => answer.status).sort()).toEqual([200, 409]);
+    // both were decided from the kept case: one went in one message, the other's guard refused it
+    expect({
+      sentAlone: kept.counts.sentAlone - before.sentAlone,
+      readAgain: kept.counts.readAgain - before.readAgain,
+    }).toEqual({
+      sentAlone: 1,
+      readAgain: 1,
+    });
     const [events] = await testApp.db.query('SELECT count(*)::int AS n FROM case_events WHERE case_id = $1', [
       id,
     ]);
     expect(events.n).toBe(version + 3);
+    expect((await verifyCase(testApp, mediator(), id)).body).toMatchObject({ valid: true });
+  });
+
+  it('reads the case again when a timer changed under the case lock while the event waited for it', async () => {
+    const { id, version } = await caseInMediation();
+    const first = await logSession(id, version);
+    // the worker's way: the case locked, its timer marked, committed while the event waits for the lock
+    const blocker = new Client({ connectionString: testApp.config.databaseUrl });
+    await blocker.connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('SELECT 1 FROM cases WHERE id = $1 FOR UPDATE', [id]);
+      await blocker.query(
+        `UPDATE deadline_timers SET warned_at = now() WHERE subject_type = 'case' AND subject_id = $1`,
+        [id],
+      );
+      const waiting = logSession(id, first.body.version);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await blocker.query('COMMIT');
+      const second = await waiting;
+      expect(second).toMatchObject({ sentAlone: 0, readAgain: 1 });
+      expect(second.body.version).toBe(version + 2);
+    } finally {
+      await blocker.end();
+    }
     expect((await verifyCase(testApp, mediator(), id)).body).toMatchObject({ valid: true });
   });
 });

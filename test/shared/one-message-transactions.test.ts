@@ -1,5 +1,7 @@
+import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { Transactions } from '../../src/shared/db/transactions';
+import { waitFor } from '../support/mail';
 import { openSingleConnection } from '../support/single-connection';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -96,5 +98,33 @@ describe('transactions sent in one message', () => {
       }),
     ).rejects.toThrow('after the commit');
     expect(await stored()).toEqual([...before, 13].sort((a, b) => a - b));
+  });
+
+  // last: it ends this file's one connection, and its temporary table with it
+  it('throws, and says its notices, when its connection is lost with the message: it may have committed', async () => {
+    const heard: string[] = [];
+    const listener = new Client({ connectionString: testApp.config.databaseUrl });
+    await listener.connect();
+    try {
+      listener.on('notification', (notice) => heard.push(notice.payload ?? ''));
+      await listener.query('LISTEN one_message_probe_changed');
+      const [{ pid }] = await single.query('SELECT pg_backend_pid() AS pid');
+      // the server ends the connection while it runs the message (57P01, as a restart would)
+      const ended = new Promise((resolve) => setTimeout(resolve, 200)).then(() =>
+        testApp.db.query('SELECT pg_terminate_backend($1)', [pid]),
+      );
+      await expect(
+        transactions.runInOneMessage(
+          [{ text: 'SELECT pg_sleep(5) AS slept', values: [] }],
+          async (_tx, message) => message.commitWith(insert(17)),
+          { thenNotify: [{ channel: 'one_message_probe_changed', payload: 'lost' }] },
+        ),
+      ).rejects.toMatchObject({ code: '57P01' });
+      await ended;
+      await transactions.notices.flush();
+      await waitFor('the notice of the lost message', () => heard.includes('lost'));
+    } finally {
+      await listener.end();
+    }
   });
 });

@@ -33,6 +33,8 @@ export interface Bracket {
    * follow). Answers `last`'s rows.
    */
   commitWith(last: Statement): Promise<Record<string, unknown>[]>;
+  /** Whether the work sent statements of its own on the transaction (besides the opening and `last`). */
+  sentMore(): boolean;
 }
 
 /** TypeORM's query runner, as far as `runBracketed` drives it (its transaction flags are public but untyped here). */
@@ -114,6 +116,12 @@ export class Transactions {
       runner.transactionDepth = 1;
       const opening = Array.isArray(first) ? (first as readonly Statement[]) : [first as Statement];
       const results = await sendIn(client, opening, ['BEGIN'], []);
+      // every statement of the work's own (TypeORM's, `runPrepared`'s) asks the runner for its connection
+      let sentMore = false;
+      runner.connect = () => {
+        sentMore = true;
+        return Promise.resolve(client);
+      };
       /**
        * COMMIT (with `last`), then the notices, said with those of the commits around it
        * (`AfterCommitNotices`). Also when the message's answer was lost (not refused): it may
@@ -143,6 +151,7 @@ export class Transactions {
           committed = true;
           return commit(last);
         },
+        sentMore: () => sentMore,
       });
       if (!committed) await commit();
       return result;
@@ -150,6 +159,7 @@ export class Transactions {
       if (open) await rollBack(runner);
       throw error;
     } finally {
+      delete (runner as Partial<BracketRunner>).connect;
       runner.isTransactionActive = false;
       runner.transactionDepth = 0;
       await runner.release();
@@ -192,14 +202,17 @@ export class Transactions {
       const value = await work(runner.manager, {
         commitWith: async (last) => {
           if (stage !== 'deciding' || asked) throw new Error('runInOneMessage: not sent');
-          stage = 'sent';
           delete (runner as Partial<BracketRunner>).connect;
+          // a connection not had, a value that cannot be sent: nothing went, the caller goes the usual way
           const client = await runner.connect();
-          open = true;
           let results: Record<string, unknown>[][];
           try {
-            results = await sendIn(client, [...guard, last], ['BEGIN'], ['COMMIT']);
+            results = await sendIn(client, [...guard, last], ['BEGIN'], ['COMMIT'], () => {
+              stage = 'sent';
+              open = true;
+            });
           } catch (error) {
+            if (stage === 'deciding') throw error;
             refused = refusedByServer(error);
             if (!refused) this.notices.say(thenNotify);
             throw error;
@@ -223,9 +236,10 @@ export class Transactions {
       }
       throw error;
     } finally {
+      delete (runner as Partial<BracketRunner>).connect;
       runner.isTransactionActive = false;
       runner.transactionDepth = 0;
-      if (stage !== 'deciding') await runner.release();
+      await runner.release();
     }
   }
 }
@@ -233,12 +247,14 @@ export class Transactions {
 /**
  * Sends `before`, then each statement (its PREPARE first, the first time), then `after`, as
  * one simple-query message on `client`: the rows of each statement, one list per statement.
+ * `sending` is called just before the message goes (what fails before it sent nothing).
  */
 async function sendIn(
   client: PgSimpleClient,
   statements: readonly Statement[],
   before: string[],
   after: string[],
+  sending?: () => void,
 ): Promise<Record<string, unknown>[][]> {
   await preparedStatementsOf(client);
   let texts: ReturnType<typeof executeText>[];
@@ -251,6 +267,7 @@ async function sendIn(
   }
   const sql = [...before, ...texts.map((text) => text.sql), ...after].join(';\n');
   let answer: unknown;
+  sending?.();
   try {
     answer = await client.query(sql);
   } catch (error) {

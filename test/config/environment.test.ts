@@ -49,6 +49,8 @@ describe('configuration from the environment', () => {
     expect(first.logLevel).toBe('info');
     expect(first.caseViewCacheSize).toBe(2000);
     expect(loadConfig({ DATA_DIR: dataDir, CASE_VIEW_CACHE_SIZE: '0' }).caseViewCacheSize).toBe(0);
+    expect(first.caseEventKeepSize).toBe(500);
+    expect(loadConfig({ DATA_DIR: dataDir, CASE_EVENT_KEEP_SIZE: '0' }).caseEventKeepSize).toBe(0);
     expect(first.dataKey).toHaveLength(32);
     expect(first.sessionSecret.length).toBeGreaterThanOrEqual(32);
     expect(second.sessionSecret).toBe(first.sessionSecret);
@@ -130,6 +132,7 @@ describe('configuration from the environment', () => {
     [{ DEMO_DATA: 'all' }, 'DEMO_DATA', /history or none/],
     [{ CASE_VIEW_CACHE_SIZE: 'many' }, 'CASE_VIEW_CACHE_SIZE', /whole number from 0/],
     [{ CASE_VIEW_CACHE_SIZE: '-5' }, 'CASE_VIEW_CACHE_SIZE', /from 0 to 1000000/],
+    [{ CASE_EVENT_KEEP_SIZE: 'all' }, 'CASE_EVENT_KEEP_SIZE', /whole number from 0/],
   ])('when %o, then the start stops naming %s', (env, variable, pattern) => {
     expectConfigError({ DATA_DIR: tempDataDir(), ...env }, variable, pattern);
   });

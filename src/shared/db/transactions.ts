@@ -159,10 +159,7 @@ export class Transactions {
       if (open) await rollBack(runner);
       throw error;
     } finally {
-      delete (runner as Partial<BracketRunner>).connect;
-      runner.isTransactionActive = false;
-      runner.transactionDepth = 0;
-      await runner.release();
+      await release(runner);
     }
   }
 
@@ -236,10 +233,7 @@ export class Transactions {
       }
       throw error;
     } finally {
-      delete (runner as Partial<BracketRunner>).connect;
-      runner.isTransactionActive = false;
-      runner.transactionDepth = 0;
-      await runner.release();
+      await release(runner);
     }
   }
 }
@@ -283,6 +277,14 @@ async function sendIn(
     at += text.prepares ? 2 : 1;
     return results[at - 1]?.rows ?? [];
   });
+}
+
+/** Gives `runner` back to the pool as `createQueryRunner` made it: its own `connect` undone, no transaction flagged. */
+async function release(runner: BracketRunner): Promise<void> {
+  delete (runner as Partial<BracketRunner>).connect;
+  runner.isTransactionActive = false;
+  runner.transactionDepth = 0;
+  await runner.release();
 }
 
 /** Rolls back the transaction open on `runner`: told as ended, or — the ROLLBACK failed, the connection gone — as unknown. */

@@ -140,30 +140,21 @@ export class CaseWorkflowService {
     kept: KeptCase,
   ): Promise<AppliedCaseEvent | undefined> {
     const opening = this.openingOf(caseId, input);
-    const planned = opening.planned ? kept.planned : undefined;
+    const planned = opening.planned && kept.planned ? [...kept.planned] : undefined;
     const sent = await this.transactions.runInOneMessage(
       [CasesKeptForEvents.guard(caseId, kept)],
       async (tx, message) => {
         const locked = await this.cases.lockedForEvent(tx, caseId, [{ r: { ...kept.read } }]);
-        const decided = await this.decision.decide(actor, input, origin, locked, tx, planned && [...planned]);
+        const decided = await this.decision.decide(actor, input, origin, locked, tx, planned);
         const [written] = await message.commitWith(decided.statement);
-        this.keepAfter(
-          caseId,
-          { read: kept.read, planned: planned && [...planned], digest: kept.digest },
-          decided,
-          written,
-        );
+        this.keepAfter(caseId, { read: kept.read, planned, digest: kept.digest }, decided, written);
         return decided.answer;
       },
       { thenNotify: [opening.notice] },
     );
-    if (sent) {
-      if (this.kept) this.kept.counts.sentAlone++;
-      return sent.value;
-    }
-    this.kept?.forget(caseId, kept);
-    if (this.kept) this.kept.counts.readAgain++;
-    return undefined;
+    if (sent) this.kept?.sent();
+    else this.kept?.refused(caseId, kept);
+    return sent?.value;
   }
 
   /** Keeps the case as the event left it, for the next event on it (`CasesKeptForEvents`). */

@@ -56,7 +56,7 @@ function asStoredJson<T>(value: T): T {
  */
 export class CasesKeptForEvents {
   private readonly entries = new Map<string, KeptCase>();
-  readonly counts: KeptCaseCounts = { sentAlone: 0, readAgain: 0 };
+  private readonly counted: KeptCaseCounts = { sentAlone: 0, readAgain: 0 };
   private readonly maxEntries: number;
   private readonly maxAgeMs: number;
 
@@ -121,10 +121,29 @@ export class CasesKeptForEvents {
     }
   }
 
-  /** The case is no longer as kept: its message was refused (`kept`: only if that is what is still kept), or it changes. */
-  forget(caseId: string, kept?: KeptCase): void {
+  /** The case changes otherwise than by a workflow event: the next event on it reads it. */
+  forget(caseId: string): void {
+    this.entries.delete(caseId.toLowerCase());
+  }
+
+  /** An event decided from `kept` went in one message. */
+  sent(): void {
+    this.counted.sentAlone++;
+  }
+
+  /**
+   * An event decided from `kept` did not go, or its guard refused it: the case is no longer as
+   * kept, and forgotten — unless a later event on it has kept it again meanwhile.
+   */
+  refused(caseId: string, kept: KeptCase): void {
+    this.counted.readAgain++;
     const id = caseId.toLowerCase();
-    if (kept === undefined || this.entries.get(id) === kept) this.entries.delete(id);
+    if (this.entries.get(id) === kept) this.entries.delete(id);
+  }
+
+  /** How the events decided from kept cases went (the benchmark reports it). */
+  get counts(): Readonly<KeptCaseCounts> {
+    return this.counted;
   }
 
   /** The guard sent before an event decided from `kept`: it locks the case and refuses unless it is as kept. */

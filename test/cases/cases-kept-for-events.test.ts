@@ -49,10 +49,11 @@ describe('the cases kept for the next event on them', () => {
     kept.keep(id, { read, digest: 'x' }, leftBy(4));
     const newest = kept.take(id);
     expect(newest?.read.version).toBe(5);
-    // a refusal of what was kept before leaves what a later event kept since
+    // a refusal of what was kept before leaves what a later event kept since, and is counted
     const older = { ...newest, until: 0 } as NonNullable<typeof newest>;
-    kept.forget(id, older);
+    kept.refused(id, older);
     expect(kept.take(id)).toBe(newest);
+    expect(kept.counts).toEqual({ sentAlone: 0, readAgain: 1 });
     kept.forget(id.toUpperCase());
     expect(kept.take(id)).toBeUndefined();
   });

@@ -52,7 +52,7 @@ function asStoredJson<T>(value: T): T {
  *
  * At most `maxEntries` cases are kept (CASE_EVENT_KEEP_SIZE; 0: none); past that, the longest
  * unused goes first. A case is kept at most `maxAgeMs`: it holds what the case page shows of the
- * parties (names masked as there), which is not kept longer than it serves.
+ * parties (their names and addresses, identity and phone numbers masked), not kept longer than it serves.
  */
 export class CasesKeptForEvents {
   private readonly entries = new Map<string, KeptCase>();

@@ -50,6 +50,7 @@ import { IncludeReasonCodesInTheHandOffIndex1764800100000 } from './176480010000
 import { KeepTheCaseClocksLastDayWithItsClock1764900100000 } from './1764900100000-KeepTheCaseClocksLastDayWithItsClock';
 import { CheckEveryCasesClockHasItsLastDay1764900110000 } from './1764900110000-CheckEveryCasesClockHasItsLastDay';
 import { GuardTheCaseAnEventDecidedFromMemory1765000100000 } from './1765000100000-GuardTheCaseAnEventDecidedFromMemory';
+import { OrderCasesByLastChangeBesideTheirRows1765000200000 } from './1765000200000-OrderCasesByLastChangeBesideTheirRows';
 
 /**
  * Every migration, oldest first. Listed (not globbed) so that the app, the CLI and
@@ -108,4 +109,5 @@ export const migrations = [
   KeepTheCaseClocksLastDayWithItsClock1764900100000,
   CheckEveryCasesClockHasItsLastDay1764900110000,
   GuardTheCaseAnEventDecidedFromMemory1765000100000,
+  OrderCasesByLastChangeBesideTheirRows1765000200000,
 ];

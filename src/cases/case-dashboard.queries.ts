@@ -2,7 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { CaseVisibility } from '../access/policy';
 import { CaseEventRecord } from '../workflows/workflow-event.entity';
 import { Case } from './case.entity';
-import { dueSoonSql, heldNow, overdueSql, scoped } from './case-list.queries';
+import { byLastChange, dueSoonSql, heldNow, overdueSql, scoped } from './case-list.queries';
 
 /** What the dashboard (我的工作台) asks about cases: what waits, deadlines, recent activity. */
 export class CaseDashboardQueries {
@@ -69,12 +69,7 @@ export class CaseDashboardQueries {
   ): Promise<Array<{ row: Case; event: CaseEventRecord }>> {
     const builder = this.manager().createQueryBuilder(Case, 'c');
     if (!(await scoped(this.manager(), visibility, builder))) return [];
-    // the case number breaks ties, as in the list by last change
-    const rows = await builder
-      .orderBy('c.updated_at', 'DESC')
-      .addOrderBy('c.number', 'DESC')
-      .limit(limit)
-      .getMany();
+    const rows = await byLastChange(builder).limit(limit).getMany();
     if (rows.length === 0) return [];
     const events: CaseEventRecord[] = await this.manager()
       .createQueryBuilder(CaseEventRecord, 'e')

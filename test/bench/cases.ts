@@ -227,6 +227,19 @@ export async function fillSearch(client: Client, url: string): Promise<void> {
   }
 }
 
+/**
+ * Fills `case_last_changes` (the list by last change, migration OrderCasesByLastChangeBesideTheirRows)
+ * set-based after the load, as the trigger that keeps it does not fire while the loader writes as a replica.
+ */
+export async function fillLastChanges(client: Client): Promise<void> {
+  await client.query(
+    'INSERT INTO case_last_changes (case_id, district_id, updated_at) SELECT id, district_id, updated_at FROM cases',
+  );
+}
+
+/** The tables filled after the load from the loaded ones (their secondary indexes rebuilt after it too). */
+export const filledTables = ['case_last_changes'];
+
 export interface LoadSummary {
   cases: number;
   events: number;
@@ -744,7 +757,7 @@ export async function loadCases(
 }
 
 /**
- * Drops the secondary indexes of the loaded tables (primary keys stay) and returns
+ * Drops the secondary indexes of the loaded and filled tables (primary keys stay) and returns
  * their definitions, to be rebuilt after the load in one pass each: much faster than
  * maintaining a trigram GIN index row by row.
  */
@@ -754,7 +767,7 @@ export async function dropSecondaryIndexes(client: Client): Promise<string[]> {
      FROM pg_indexes i
      WHERE i.schemaname = current_schema() AND i.tablename = ANY($1::text[])
        AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)`,
-    [loadedTables],
+    [[...loadedTables, ...filledTables]],
   );
   for (const row of rows) await client.query(`DROP INDEX "${row.name}"`);
   return rows.map((row) => row.definition);

@@ -24,6 +24,8 @@ import {
 } from './background-work';
 import {
   dropSecondaryIndexes,
+  filledTables,
+  fillLastChanges,
   fillSearch,
   loadCases,
   loadedTables,
@@ -423,11 +425,12 @@ async function main() {
     const indexStarted = Date.now();
     await phase('fill case search', () => fillSearch(client, server.appUrl));
     await searchTriggers(client, 'ENABLE');
+    await phase('fill case last changes', () => fillLastChanges(client));
     await phase('rebuild indexes', () => rebuildIndexes(client, indexes));
     loaded.indexSeconds = (Date.now() - indexStarted) / 1000;
     const vacuumStarted = Date.now();
     await phase('vacuum analyze', async () => {
-      for (const table of [...loadedTables, 'units', 'grids', 'users', 'record_numbers'])
+      for (const table of [...loadedTables, ...filledTables, 'units', 'grids', 'users', 'record_numbers'])
         await client.query(`VACUUM (ANALYZE) ${table}`);
     });
     const vacuumSeconds = (Date.now() - vacuumStarted) / 1000;

@@ -21,28 +21,30 @@ const addSql = `
   $$`;
 
 /**
- * Issue 22 (an event's cost, and the stalls at half the event rate): the list by last change
- * (`sort=updated`) and the dashboard's recent activity walk `case_last_changes (district_id,
- * updated_at DESC)`, a row per case beside `cases`, instead of an index on `cases` itself.
+ * Issue 22 (the stalls at half the event rate): the list by last change (`sort=updated`) and the
+ * dashboard's recent activity walk `case_last_changes (district_id, updated_at DESC)`, a row per
+ * case beside `cases`, instead of an index of `cases` itself.
  *
  * Every event sets `updated_at`. While an index of `cases` held it, no event's update of its case
- * could be HOT (heap-only): each wrote a new entry in all fourteen of the table's indexes, whatever
- * else it changed. A logged session now changes no column an index of `cases` covers (a test holds
- * this: test/cases/case-last-changes.test.ts), so PostgreSQL keeps its update on the page, and:
+ * could be HOT (heap-only): each wrote a new entry into all fourteen of the table's indexes, moved
+ * the row to another page, and left vacuum fourteen indexes to clean. A logged session now changes
+ * no column an index of `cases` covers (test/cases/case-list-by-last-change.test.ts holds this), so
+ * PostgreSQL keeps the new version on the row's page. Measured on a held 100,000-case database
+ * (test/bench/README, item 38): every event's update HOT, less WAL per event, `cases` no longer
+ * growing with events, and at half the event rate half as many slow events (four interleaved pairs).
+ * Round fifteen built the same and reverted it, finding whole events no faster; what it did not
+ * measure was their tail.
  *
- * - an event writes its case's one new row version instead of fifteen entries (≈ 25 % less WAL
- *   per event, measured on a held 100,000-case database);
- * - vacuuming `cases` no longer scans fourteen indexes for the versions events left;
- * - `cases` no longer grows with every event moved to a new page (22 MB in a minute of events);
- * - at half the event rate, fewer events were slow: 163 against 276 over 15 ms, in four pairs.
+ * The row beside costs one narrow update (two index entries) per event, by trigger, so that no
+ * writer of `cases` — an event, a hand-off, an edit, an import, a DBA's fix — can leave it behind.
+ * Its `district_id` is the case's (a case never leaves its district): the lists join on both
+ * columns, and the planner carries their scope's `c.district_id = …` over to the index.
  *
- * The row kept beside costs one narrow update (two index entries) per event, by trigger, so that
- * no writer of `cases` — an event, a hand-off, an edit, an import — can leave it behind. Its
- * `district_id` is the case's (a case never leaves its district), so the lists join on both
- * columns and the planner walks the index for the district their scope names.
- *
- * `fillfactor = 80`: a page of cases (≈ 1.4 kB a row) keeps room for one more version of a row on
- * it, which a HOT update needs; it applies to pages written from now on.
+ * `cases` keeps PostgreSQL's fill factor (100). At 80, so that every page kept room for one more
+ * version of a row, the table was a quarter larger at 1,000,000 cases, and that tipped the plan of
+ * a district's capped count (`type=labour&state=closed`) from a parallel scan (9.6 ms) to a bitmap
+ * scan of the GIN index (59.5 ms). Without it, an event's first update of a case after the load
+ * moves the row to a page with room, and the updates after it find room there.
  */
 export class OrderCasesByLastChangeBesideTheirRows1765000200000 implements MigrationInterface {
   name = 'OrderCasesByLastChangeBesideTheirRows1765000200000';
@@ -70,11 +72,9 @@ export class OrderCasesByLastChangeBesideTheirRows1765000200000 implements Migra
       CREATE TRIGGER cases_add_last_changes AFTER INSERT ON cases
       REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION cases_add_last_changes()`);
     await db.query('DROP INDEX cases_district_updated_idx');
-    await db.query('ALTER TABLE cases SET (fillfactor = 80)');
   }
 
   async down(db: QueryRunner): Promise<void> {
-    await db.query('ALTER TABLE cases RESET (fillfactor)');
     await db.query('CREATE INDEX cases_district_updated_idx ON cases (district_id, updated_at DESC)');
     await db.query('DROP TRIGGER cases_add_last_changes ON cases');
     await db.query('DROP FUNCTION cases_add_last_changes()');

@@ -219,7 +219,8 @@ export class CaseListQueries {
         ? { q: query.q, like: containsPattern(query.q), scopeUnitId: narrowing.scopeUnitId }
         : undefined;
     // the capped count's own copy of the filter (no search): its states tested on each row when
-    // they hold most cases (`commonStatesShare`); `state || ''` is the same test, which the index cannot serve
+    // they hold most cases (`commonStatesShare`); `state || ''` is the same test, which the index cannot serve,
+    // and whose share of the cases the planner knows from `cases_state_tested_alone` (migration 1765000200000)
     const states = statesNamed(query.state);
     const counting = search ? undefined : builder.clone();
     if (states) {

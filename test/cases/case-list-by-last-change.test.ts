@@ -102,6 +102,9 @@ describe('cases by their last change', () => {
     );
     expect(indexed).toEqual(expect.arrayContaining(['id', 'district_id', 'held_unit_ids', 'mediator_id']));
     expect(changed.filter((column) => indexed.includes(column))).toEqual([]);
+    // and its pages keep room for the new version (migration OrderCasesByLastChangeBesideTheirRows)
+    const [table] = await testApp.db.query(`SELECT reloptions FROM pg_class WHERE oid = 'cases'::regclass`);
+    expect(table.reloptions).toContain('fillfactor=80');
   });
 
   it('every way a case is written keeps its last-change row: registered, imported, an event, a write outside the workflow', async () => {

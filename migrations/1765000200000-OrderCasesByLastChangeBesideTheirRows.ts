@@ -30,8 +30,9 @@ const addSql = `
  * the row to another page, and left vacuum fourteen indexes to clean. A logged session now changes
  * no column an index of `cases` covers (test/cases/case-list-by-last-change.test.ts holds this), so
  * PostgreSQL keeps the new version on the row's page. Measured on a held 100,000-case database
- * (test/bench/README, item 38): every event's update HOT, less WAL per event, `cases` no longer
- * growing with events, and at half the event rate half as many slow events (four interleaved pairs).
+ * (test/bench/README, item 38): 97–100 % of the events' case updates HOT, less WAL per event, `cases`
+ * no longer growing with events, and at half the event rate half as many slow events (four
+ * interleaved pairs).
  * Round fifteen built the same and reverted it, finding whole events no faster; what it did not
  * measure was their tail.
  *

@@ -40,6 +40,16 @@ describe('cases by their last change', () => {
   });
   afterAll(() => testApp.close());
 
+  /** A mediation session logged on the case now, by its mediator. */
+  const logSession = (mediatorId: string, caseId: string) =>
+    sendEvents(testApp.services, testApp.db, mediatorId, caseId, {
+      type: 'LOG_SESSION',
+      kind: 'session',
+      heldAt: testApp.clock.now().toISOString(),
+      minutes: '双方到场，调解员释法说理。',
+      place: '调解室',
+    });
+
   it('when an older case gets an event, then a supervisor’s list by last change and the dashboard’s recent activity show it first', async () => {
     const { dispute: older, mediator, tree } = await acceptedCase(testApp.services, testApp.db);
     testApp.clock.advanceMinutes(5);
@@ -57,13 +67,7 @@ describe('cases by their last change', () => {
     expect(await byLastChange()).toEqual([newest.id, newer.id, older.id]);
 
     testApp.clock.advanceMinutes(5);
-    await sendEvents(testApp.services, testApp.db, mediator.id, older.id, {
-      type: 'LOG_SESSION',
-      kind: 'session',
-      heldAt: testApp.clock.now().toISOString(),
-      minutes: '双方到场，调解员释法说理。',
-      place: '调解室',
-    });
+    await logSession(mediator.id, older.id);
     expect(await byLastChange()).toEqual([older.id, newest.id, newer.id]);
     const recent = await dashboard.recentActivity(visibility, 10);
     expect(recent.map((entry) => entry.row.id)).toEqual([older.id, newest.id, newer.id]);
@@ -84,13 +88,7 @@ describe('cases by their last change', () => {
         .row as Record<string, unknown>;
     const before = await rowOf();
     testApp.clock.advanceMinutes(5);
-    await sendEvents(testApp.services, testApp.db, mediator.id, dispute.id, {
-      type: 'LOG_SESSION',
-      kind: 'session',
-      heldAt: testApp.clock.now().toISOString(),
-      minutes: '双方到场，调解员释法说理。',
-      place: '调解室',
-    });
+    await logSession(mediator.id, dispute.id);
     const after = await rowOf();
     const changed = Object.keys(after).filter(
       (column) => JSON.stringify(after[column]) !== JSON.stringify(before[column]),
@@ -123,13 +121,7 @@ describe('cases by their last change', () => {
       );
     expect(imported.status).toBe(201);
     testApp.clock.advanceMinutes(5);
-    await sendEvents(testApp.services, testApp.db, mediator.id, dispute.id, {
-      type: 'LOG_SESSION',
-      kind: 'session',
-      heldAt: testApp.clock.now().toISOString(),
-      minutes: '双方到场。',
-      place: '调解室',
-    });
+    await logSession(mediator.id, dispute.id);
     testApp.clock.advanceMinutes(5);
     // a write outside the workflow, as a data fix would be: the trigger follows it too
     await testApp.db.query(`UPDATE cases SET updated_at = updated_at + interval '1 minute' WHERE id = $1`, [

@@ -4,8 +4,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 const keepSql = `
   CREATE FUNCTION cases_keep_last_change() RETURNS trigger LANGUAGE plpgsql AS $$
   BEGIN
-    UPDATE case_last_changes SET updated_at = NEW.updated_at, district_id = NEW.district_id
-      WHERE case_id = NEW.id;
+    -- an upsert: a case whose row went missing (a restore without it) gets it back at its next change
+    INSERT INTO case_last_changes (case_id, district_id, updated_at) VALUES (NEW.id, NEW.district_id, NEW.updated_at)
+      ON CONFLICT (case_id) DO UPDATE SET updated_at = EXCLUDED.updated_at, district_id = EXCLUDED.district_id;
     RETURN NULL;
   END
   $$`;
@@ -54,6 +55,8 @@ export class OrderCasesByLastChangeBesideTheirRows1765000200000 implements Migra
   name = 'OrderCasesByLastChangeBesideTheirRows1765000200000';
 
   async up(db: QueryRunner): Promise<void> {
+    // no case written by another instance between the backfill and the triggers (released at the commit)
+    await db.query('LOCK TABLE cases IN SHARE ROW EXCLUSIVE MODE');
     await db.query(`
       CREATE TABLE case_last_changes (
         case_id uuid PRIMARY KEY REFERENCES cases (id) ON DELETE CASCADE,
@@ -79,6 +82,7 @@ export class OrderCasesByLastChangeBesideTheirRows1765000200000 implements Migra
     await db.query('ALTER TABLE cases SET (fillfactor = 80)');
     await db.query(`CREATE STATISTICS cases_state_tested_alone ON (state || '') FROM cases`);
     await db.query('ANALYZE cases');
+    await db.query('ANALYZE case_last_changes');
   }
 
   async down(db: QueryRunner): Promise<void> {

@@ -233,7 +233,8 @@ export async function fillSearch(client: Client, url: string): Promise<void> {
  */
 export async function fillLastChanges(client: Client): Promise<void> {
   await client.query(
-    'INSERT INTO case_last_changes (case_id, district_id, updated_at) SELECT id, district_id, updated_at FROM cases',
+    `INSERT INTO case_last_changes (case_id, district_id, updated_at) SELECT id, district_id, updated_at FROM cases
+     ON CONFLICT (case_id) DO NOTHING`, // written already if the server refused the replica role (triggers on)
   );
 }
 

@@ -98,14 +98,17 @@ describe('cases by their last change', () => {
     const indexed = ((await testApp.db.query(indexedColumnsSql)) as Array<{ name: string }>).map(
       (row) => row.name,
     );
-    expect(indexed).toEqual(expect.arrayContaining(['id', 'district_id', 'held_unit_ids', 'mediator_id']));
+    // keys, and an INCLUDE column of cases_registered_unit_created_idx
+    expect(indexed).toEqual(
+      expect.arrayContaining(['id', 'district_id', 'held_unit_ids', 'mediator_id', 'closed_on_time']),
+    );
     expect(changed.filter((column) => indexed.includes(column))).toEqual([]);
     // and its pages keep room for the new version (migration OrderCasesByLastChangeBesideTheirRows)
     const [table] = await testApp.db.query(`SELECT reloptions FROM pg_class WHERE oid = 'cases'::regclass`);
     expect(table.reloptions).toContain('fillfactor=80');
   });
 
-  it('every way a case is written keeps its last-change row: registered, imported, an event, a write outside the workflow', async () => {
+  it('every way a case is written keeps its last-change row — registered, imported, an event, a write outside the workflow — and a missing one comes back', async () => {
     const { dispute, mediator, tree } = await acceptedCase(testApp.services, testApp.db);
     const admin = await createUser(testApp.db, { role: 'admin', unitId: tree.district.id });
     const imported = await request(testApp.app)
@@ -127,6 +130,11 @@ describe('cases by their last change', () => {
     await testApp.db.query(`UPDATE cases SET updated_at = updated_at + interval '1 minute' WHERE id = $1`, [
       dispute.id,
     ]);
+    expect(await testApp.db.query(strayLastChangesSql)).toEqual([]);
+    // a case whose row went missing (a restore without it) gets it back at its next change
+    await testApp.db.query('DELETE FROM case_last_changes WHERE case_id = $1', [dispute.id]);
+    testApp.clock.advanceMinutes(5);
+    await logSession(mediator.id, dispute.id);
     expect(await testApp.db.query(strayLastChangesSql)).toEqual([]);
     const [{ count }] = await testApp.db.query('SELECT count(*)::int AS count FROM case_last_changes');
     const [{ cases }] = await testApp.db.query('SELECT count(*)::int AS cases FROM cases');

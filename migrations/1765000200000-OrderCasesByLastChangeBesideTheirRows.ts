@@ -37,7 +37,7 @@ const addSql = `
  * Round fifteen built the same and reverted it, finding whole events no faster; what it did not
  * measure was their tail.
  *
- * The row beside costs one narrow update (two index entries) per event, by trigger, so that no
+ * The row beside costs one narrow upsert (two index entries) per event, by trigger, so that no
  * writer of `cases` — an event, a hand-off, an edit, an import, a DBA's fix — can leave it behind.
  * Its `district_id` is the case's (a case never leaves its district): the lists join on both
  * columns, and the planner carries their scope's `c.district_id = …` over to the index.

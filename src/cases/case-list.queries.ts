@@ -82,8 +82,9 @@ export async function scoped(
  * The cases newest change first (the case number breaks ties), walked in `case_last_changes`
  * (district_id, updated_at DESC): a row per case kept beside `cases` by trigger, so that no index
  * of `cases` holds `updated_at` and an event that changes no indexed column (a logged session)
- * updates its case on its page (HOT; migration OrderCasesByLastChangeBesideTheirRows). Joined on the district too, which is the case's: the
- * planner carries a scope's `c.district_id = …` over to the index.
+ * updates its case on its page (HOT; migration OrderCasesByLastChangeBesideTheirRows). Joined on
+ * the district too, which is the case's: the planner carries a scope's `c.district_id = …` over to
+ * the index.
  */
 export function byLastChange(builder: SelectQueryBuilder<Case>): SelectQueryBuilder<Case> {
   return builder

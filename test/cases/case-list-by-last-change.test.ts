@@ -30,7 +30,7 @@ const strayLastChangesSql = `
  * A supervisor's list sorted by last change (`sort=updated`, walked in the order of
  * `case_last_changes`, kept beside the cases by trigger) and the dashboard's recent activity: the
  * case that changed last comes first, whenever it was registered. And why that order is kept
- * beside them: an event's update of its case changes no indexed column, so it stays on its page.
+ * beside them: a logged session changes no indexed column of its case, so its update stays on the page.
  */
 describe('cases by their last change', () => {
   let testApp: TestApp;

@@ -5,20 +5,42 @@
  */
 export type PlainDate = string;
 
-const plainDatePattern = /^(\d{4})-(\d{2})-(\d{2})$/;
 const dayMs = 86_400_000;
+/** The character code of `0` and of `-`. */
+const zeroCode = 48;
+const dashCode = 45;
 
-/** The UTC midnight of a plain date, or NaN when the text is not a real calendar day. */
+/** The number the digits of `text` from `start` to `end` write, or -1 when one is not an ASCII digit. */
+function digitsOf(text: string, start: number, end: number): number {
+  let value = 0;
+  for (let index = start; index < end; index++) {
+    const digit = text.charCodeAt(index) - zeroCode;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+/** Days in a month (1–12) of the proleptic Gregorian calendar. */
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/**
+ * The UTC midnight of a plain date, or NaN when the text is not a real calendar day. Read
+ * character by character, with no match or `Date` made: every deadline walks its period
+ * a day at a time through here (issue 22, nineteenth round).
+ */
 function toUtcMs(date: string): number {
-  const match = plainDatePattern.exec(date);
-  if (!match) return Number.NaN;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const ms = Date.UTC(year, month - 1, day);
-  // Date.UTC rolls 2026-02-30 over to March: reject instead of guessing.
-  const back = new Date(ms);
-  return back.getUTCFullYear() === year && back.getUTCMonth() === month - 1 && back.getUTCDate() === day
-    ? ms
-    : Number.NaN;
+  if (date.length !== 10 || date.charCodeAt(4) !== dashCode || date.charCodeAt(7) !== dashCode)
+    return Number.NaN;
+  const year = digitsOf(date, 0, 4);
+  const month = digitsOf(date, 5, 7);
+  const day = digitsOf(date, 8, 10);
+  // years 0–99 are refused: `Date.UTC` would read them as 1900–1999
+  if (year < 100 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return Number.NaN;
+  return Date.UTC(year, month - 1, day);
 }
 
 function fromUtcMs(ms: number): PlainDate {
@@ -45,9 +67,10 @@ export function daysBetween(from: PlainDate, to: PlainDate): number {
   return Math.round((toUtcMs(to) - toUtcMs(from)) / dayMs);
 }
 
-/** 0 = Sunday … 6 = Saturday. */
+/** 0 = Sunday … 6 = Saturday (1970-01-01 was a Thursday); NaN when the text is not a real day. */
 export function weekdayOf(date: PlainDate): number {
-  return new Date(toUtcMs(date)).getUTCDay();
+  const days = toUtcMs(date) / dayMs;
+  return (((days + 4) % 7) + 7) % 7;
 }
 
 export function yearOf(date: PlainDate): number {

@@ -154,6 +154,47 @@ describe('historic import (POST /api/v1/imports/cases)', () => {
     expect(response.body.error.details).toEqual([expect.objectContaining({ row: 1, column: 'colour' })]);
   });
 
+  it('reads a blank cell as no value: a blank required cell is named as required, a blank optional one is absent', async () => {
+    const before = await testApp.db.getRepository(Case).count();
+    const blanks = await importCsv(
+      [
+        header,
+        `,neighbourhood,,walk_in,${tree.community.code},2011-03-01,,,,,,`,
+        `,neighbourhood,无单位,walk_in, ,2011-03-01,,,,,,`,
+        `,neighbourhood,无日期,walk_in,${tree.community.code},,,,,,,`,
+      ].join('\n'),
+    ).set('Accept-Language', 'en');
+    expect(blanks.status).toBe(422);
+    expect(blanks.body.error.details).toEqual([
+      { row: 2, column: 'title', message: 'This field is required.' },
+      { row: 3, column: 'unitCode', message: 'This field is required.' },
+      { row: 4, column: 'registeredOn', message: 'Enter a date (YYYY-MM-DD).' },
+    ]);
+    expect(await testApp.db.getRepository(Case).count()).toBe(before);
+
+    // a column stated twice is read from its last place, blank or not
+    const twice = await importCsv(
+      `${header},title\n,neighbourhood,先写的标题,walk_in,${tree.community.code},2011-03-01,,,,,,,后写的标题\n,neighbourhood,只有前一个,walk_in,${tree.community.code},2011-03-01,,,,,,,`,
+    ).set('Accept-Language', 'en');
+    expect(twice.status).toBe(422);
+    expect(twice.body.error.details).toEqual([
+      { row: 3, column: 'title', message: 'This field is required.' },
+    ]);
+
+    const open = await importCsv(
+      `${header}\n,neighbourhood,空白的可选列,walk_in,${tree.community.code},2011-03-01,,,,,,`,
+    );
+    expect(open.status).toBe(201);
+    const row = await testApp.db.getRepository(Case).findOneByOrFail({ title: '空白的可选列' });
+    expect(row).toMatchObject({
+      state: 'screening',
+      track: null,
+      level: null,
+      outcome: null,
+      closedAt: null,
+    });
+  });
+
   it('refuses a missing column, a file with no rows and broken quoting, each on the row it lies in', async () => {
     const withoutTitle = header.replace(',title', '');
     const missing = await importCsv(

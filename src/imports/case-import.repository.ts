@@ -82,27 +82,31 @@ export class CaseImportRepository {
   }
 
   /**
-   * Writes imported cases in one statement, then their parties (sealed as registration seals
-   * them) in one more. The rows go as one JSON value, which PostgreSQL unpacks
-   * (`jsonb_to_recordset`), instead of a parameter per cell; `json` writes that value
-   * (`JsonRows`). Each case's search row is written once, with its parties' names
+   * Adds an imported case to `json`, the batch being made of them, as its row of the INSERT
+   * (`insertCasesWithParties`): written at once, so that no batch of case objects is held
+   * until it is sent.
+   */
+  addCase(json: JsonRows, row: ImportedCase): void {
+    const record: Record<string, unknown> = {};
+    for (let index = 0; index < importedColumns.length; index++)
+      record[columnNames[index]] = row[importedColumns[index][0]];
+    json.add(record);
+  }
+
+  /**
+   * Writes a batch of imported cases in one statement, then their parties (sealed as
+   * registration seals them) in one more. The rows go as one JSON value (`addCase`, then
+   * `JsonRows.end`), which PostgreSQL unpacks (`jsonb_to_recordset`), instead of a parameter
+   * per cell. Each case's search row is written once, with its parties' names
    * (`case-search.repository.ts`).
    */
   async insertCasesWithParties(
     tx: Tx,
-    cases: ImportedCase[],
-    parties: Array<Partial<Party>>,
-    json: JsonRows,
+    batch: { cases: Buffer; caseIds: string[]; parties: Array<Partial<Party>> },
   ): Promise<void> {
-    if (cases.length === 0) return;
-    const records = cases.map((row) =>
-      Object.fromEntries(importedColumns.map(([property], index) => [columnNames[index], row[property]])),
-    );
-    await insertingCasesBeforeTheirParties(tx, () => tx.query(insertImportedSql, [json.of(records)]));
-    if (parties.length > 0) await tx.insert(Party, parties);
-    await writeMissingSearchRows(
-      tx,
-      cases.map((row) => row.id),
-    );
+    if (batch.caseIds.length === 0) return;
+    await insertingCasesBeforeTheirParties(tx, () => tx.query(insertImportedSql, [batch.cases]));
+    if (batch.parties.length > 0) await tx.insert(Party, batch.parties);
+    await writeMissingSearchRows(tx, batch.caseIds);
   }
 }

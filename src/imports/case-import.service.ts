@@ -14,8 +14,7 @@ import { ForbiddenError } from '../shared/errors';
 import type { Unit } from '../units/unit.entity';
 import type { UnitRepository } from '../units/unit.repository';
 import { type EventLog, eventBy } from '../workflows/event-log.repository';
-import type { CaseEventRecord } from '../workflows/workflow-event.entity';
-import type { CaseImportRepository, ImportedCase } from './case-import.repository';
+import type { CaseImportRepository } from './case-import.repository';
 import {
   ImportRejectedError,
   type ImportRow,
@@ -35,11 +34,21 @@ const importBatchSize = 500;
  */
 const buildSliceRows = 50;
 
-/** A batch as built, before it is written. */
+/**
+ * The buffers a batch is written into as it is built: its cases' rows and their first links,
+ * as JSON (`JsonRows`). Two take turns, one built while the other's batch is written.
+ */
+interface BatchBuffers {
+  cases: JsonRows;
+  links: JsonRows;
+}
+
+/** A batch as built, before it is written: its rows already as JSON, its cases' ids, their parties. */
 interface BuiltBatch {
-  cases: ImportedCase[];
+  cases: Buffer;
+  links: Buffer;
+  caseIds: string[];
   parties: Array<Partial<Party>>;
-  links: CaseEventRecord[];
 }
 
 /** A valid row with the unit it goes to. */
@@ -179,8 +188,9 @@ export class CaseImportService {
       today: todayInShanghai(now),
       memo: newRowMemo(),
     };
-    // one buffer for every batch's JSON: no batch-sized string (`JsonRows`)
-    const json = new JsonRows();
+    // two sets of buffers, one for the batch being built and one for the batch being written:
+    // a batch's rows are JSON from the moment they are made, not objects held until it is sent
+    const buffers: BatchBuffers[] = [0, 1].map(() => ({ cases: new JsonRows(), links: new JsonRows() }));
     const place = (unit: Unit, index: number): RowPlace => ({
       unit,
       district: districts.get(districtKeyOf(unit)) as Unit,
@@ -188,7 +198,7 @@ export class CaseImportService {
     });
     // the rows and their chained events are built and written 500 at a time, so that a big file's
     // derived rows (snapshots, payloads) are never all in memory at once; and each batch is built
-    // while PostgreSQL writes the one before (`BuiltBatch`): two batches at most are held
+    // while PostgreSQL writes the one before (`BuiltBatch`): two batches at most are held, as JSON
     const failed = { write: false };
     let writing: Promise<void> = Promise.resolve();
     try {
@@ -196,8 +206,13 @@ export class CaseImportService {
         const batch = valid.slice(from, from + importBatchSize);
         // the batch is built while the one before is written, both awaited together (no promise is
         // ever left without a handler); a failed write ends the build at its next slice
-        const [built] = await Promise.all([this.build(actor, batch, from, place, run, failed), writing]);
-        writing = this.writeBatch(tx, built, json).catch((error: unknown) => {
+        // the buffers of the batch two before, whose write has ended (awaited on the turn before)
+        const into = buffers[(from / importBatchSize) % 2];
+        const [built] = await Promise.all([
+          this.build(actor, batch, from, place, run, failed, into),
+          writing,
+        ]);
+        writing = this.writeBatch(tx, built).catch((error: unknown) => {
           failed.write = true;
           throw error;
         });
@@ -211,11 +226,13 @@ export class CaseImportService {
   }
 
   /**
-   * One batch's rows as the app makes them: the cases, their parties sealed, each case's first link.
-   * Built in slices with a turn of the event loop between them, so that each statement of the batch
-   * before, which PostgreSQL is writing meanwhile, is sent at most a slice after the last one was
-   * answered: the app's CPU and PostgreSQL's overlap (issue 22, thirteenth round). Stops early, with
-   * what it has, once a write has failed (`failed`): the import is lost anyway.
+   * One batch's rows as the app makes them: the cases, their parties sealed, each case's first link,
+   * each case and link written as JSON into `into` as it is made, so that the batch is held as two
+   * buffers and its cases' ids until it is sent, not as objects. Built in slices with a turn of the
+   * event loop between them, so that each statement of the batch before, which PostgreSQL is
+   * writing meanwhile, is sent at most a slice after the last one was answered: the app's CPU and
+   * PostgreSQL's overlap (issue 22, thirteenth round). Stops early, with what it has, once a write
+   * has failed (`failed`): the import is lost anyway.
    */
   private async build(
     actor: Actor,
@@ -224,43 +241,38 @@ export class CaseImportService {
     place: (unit: Unit, index: number) => RowPlace,
     run: ImportRun,
     failed: { write: boolean },
+    into: BatchBuffers,
   ): Promise<BuiltBatch> {
-    const built: BuiltBatch = { cases: [], parties: [], links: [] };
-    for (let at = 0; at < batch.length && !failed.write; at += buildSliceRows) {
-      // a turn of the event loop: answers that came in are handled, and the next statements sent
-      if (at > 0) await nextTurn();
-      const slice = batch.slice(at, at + buildSliceRows);
-      const cases = slice.map(({ data, unit }, index) =>
-        importedCase(data, place(unit, from + at + index), run),
-      );
-      built.cases.push(...cases);
-      slice.forEach(({ data }, index) => {
-        for (const party of this.sealParties(partiesOf(data)))
-          built.parties.push({ ...party, caseId: cases[index].id });
-      });
+    const caseIds: string[] = [];
+    const parties: Array<Partial<Party>> = [];
+    for (let at = 0; at < batch.length && !failed.write; at++) {
+      // a turn of the event loop a slice: answers that came in are handled, and the next statements sent
+      if (at > 0 && at % buildSliceRows === 0) await nextTurn();
+      const { data, unit } = batch[at];
+      const row = importedCase(data, place(unit, from + at), run);
+      this.imports.addCase(into.cases, row);
+      caseIds.push(row.id);
+      for (const party of this.sealParties(partiesOf(data))) parties.push({ ...party, caseId: row.id });
       // each case is new: its chain starts here (no lock, no head to read), with its `IMPORTED` event
-      built.links.push(
-        ...this.log.firstLinks(
-          'case',
-          cases.map((row, index) => ({
-            ownerId: row.id,
-            event: eventBy(actor, run.now, {
-              type: 'IMPORTED',
-              payload: eventPayloadOf(slice[index].data, row.number),
-              fromState: null,
-              toState: row.state,
-            }),
-          })),
-        ),
+      this.log.addFirstLink(
+        into.links,
+        'case',
+        row.id,
+        eventBy(actor, run.now, {
+          type: 'IMPORTED',
+          payload: eventPayloadOf(data, row.number),
+          fromState: null,
+          toState: row.state,
+        }),
       );
     }
-    return built;
+    return { cases: into.cases.end(), links: into.links.end(), caseIds, parties };
   }
 
   /** One batch's statements, one after the other on the import's transaction. */
-  private async writeBatch(tx: Tx, built: BuiltBatch, json: JsonRows): Promise<void> {
-    await this.imports.insertCasesWithParties(tx, built.cases, built.parties, json);
-    await this.log.writeFirstLinks(tx, 'case', built.links, json);
+  private async writeBatch(tx: Tx, built: BuiltBatch): Promise<void> {
+    await this.imports.insertCasesWithParties(tx, built);
+    await this.log.writeFirstLinks(tx, 'case', built.links);
   }
 
   /** Numbers for rows without one: a block per district and year, from the same gap-free counter. */

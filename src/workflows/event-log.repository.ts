@@ -48,11 +48,6 @@ export const logs = {
 export type LogKind = keyof typeof logs;
 export type RecordOf<K extends LogKind> = K extends 'case' ? CaseEventRecord : PetitionEventRecord;
 
-/** The case or petition an event's record belongs to. */
-function ownerIdOf(record: CaseEventRecord | PetitionEventRecord): string {
-  return 'caseId' in record ? record.caseId : record.petitionId;
-}
-
 /** A head as stored (the digest is null only after a break a re-keying found). */
 function headOf(row: { seq: number; hash: string; digest: string | null } | undefined): ChainHead | null {
   return row ? { seq: Number(row.seq), hash: row.hash, digest: row.digest ?? row.hash } : null;
@@ -164,47 +159,40 @@ export class EventLog {
   }
 
   /**
-   * The first link of each owner's chain, not yet written: owners new in this transaction (the
-   * historic import, 500 new cases at a time) have no head to read and no other writer to wait
-   * for. Computed apart from `writeFirstLinks` so that the import links one batch while
-   * PostgreSQL writes the one before.
+   * Adds the first link of an owner's chain to `json`, the batch being made of them: owners new
+   * in this transaction (the historic import, 500 new cases at a time) have no head to read and
+   * no other writer to wait for. Apart from `writeFirstLinks`, so that the import links one
+   * batch while PostgreSQL writes the one before; written as its row at once, so that no batch
+   * of records is held until it is sent.
    */
-  firstLinks<K extends LogKind>(
-    kind: K,
-    entries: Array<{ ownerId: string; event: NewWorkflowEvent }>,
-  ): RecordOf<K>[] {
-    return entries.map(({ ownerId, event }) => this.link(kind, ownerId, event, null));
+  addFirstLink(json: JsonRows, kind: LogKind, ownerId: string, event: NewWorkflowEvent): void {
+    const links = linkAfter(this.chainKey, { ...event, ownerId }, null);
+    json.add({
+      owner_id: ownerId,
+      seq: links.seq,
+      type: event.type,
+      actor_id: event.actorId,
+      actor_name: event.actorName,
+      unit_id: event.unitId,
+      at: event.at.toISOString(),
+      payload: event.payload,
+      from_state: event.fromState,
+      to_state: event.toState,
+      prev_hash: links.prevHash,
+      hash: links.hash,
+      digest: links.digest,
+    });
   }
 
-  /** Writes `firstLinks`'s records in one statement; the rows go as one JSON value written by `json`. */
-  async writeFirstLinks<K extends LogKind>(
-    tx: Tx,
-    kind: K,
-    records: RecordOf<K>[],
-    json: JsonRows,
-  ): Promise<void> {
+  /** Writes the first links `addFirstLink` added, as one JSON value (`JsonRows.end`), in one statement. */
+  async writeFirstLinks(tx: Tx, kind: LogKind, rows: Buffer): Promise<void> {
     const { table, ownerColumn } = logs[kind];
-    const rows = records.map((record) => ({
-      owner_id: ownerIdOf(record),
-      seq: record.seq,
-      type: record.type,
-      actor_id: record.actorId,
-      actor_name: record.actorName,
-      unit_id: record.unitId,
-      at: record.at.toISOString(),
-      payload: record.payload,
-      from_state: record.fromState,
-      to_state: record.toState,
-      prev_hash: record.prevHash,
-      hash: record.hash,
-      digest: record.digest,
-    }));
     await tx.query(
       `INSERT INTO ${table} (${ownerColumn}, seq, type, actor_id, actor_name, unit_id, at, payload, from_state, to_state, prev_hash, hash, digest)
        SELECT r.owner_id, r.seq, r.type, r.actor_id, r.actor_name, r.unit_id, r.at, r.payload, r.from_state, r.to_state, r.prev_hash, r.hash, r.digest
        FROM jsonb_to_recordset($1::text::jsonb) AS r(owner_id uuid, seq int, type varchar, actor_id uuid, actor_name varchar, unit_id uuid,
          at timestamptz, payload jsonb, from_state varchar, to_state varchar, prev_hash char(64), hash char(64), digest char(64))`,
-      [json.of(rows)],
+      [rows],
     );
   }
 

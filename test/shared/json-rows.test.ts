@@ -28,6 +28,19 @@ describe('JsonRows', () => {
     }
   });
 
+  it('writes a batch row by row as it is made (the import), each batch starting afresh after the last ended', () => {
+    const json = new JsonRows(8);
+    for (const row of rows) json.add(row);
+    expect(json.count).toBe(3);
+
+    expect(json.end().toString('utf8')).toBe(JSON.stringify(rows));
+    expect(json.count).toBe(0);
+    expect(json.end().toString('utf8')).toBe('[]');
+    json.add(undefined);
+    json.add({ a: '调解' });
+    expect(json.end().toString('utf8')).toBe('[null,{"a":"调解"}]');
+  });
+
   it('grows past its first size, and the next batch reuses the buffer', () => {
     const json = new JsonRows(16);
     const many = Array.from({ length: 2_000 }, (_, index) => ({ index, title: `调解${index}` }));

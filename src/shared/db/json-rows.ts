@@ -10,39 +10,59 @@
  * stringified alone (a small string the young generation collects) and written as UTF-8
  * into one buffer that the next batch reuses.
  *
- * The buffer is the caller's until the statement has been sent: one instance per import,
- * whose statements are awaited one after the other. node-postgres sends a `Buffer`
- * parameter as binary, which PostgreSQL takes for a `text` parameter as the text itself —
- * hence the `::text` before the `::jsonb`.
+ * The buffer is the caller's until the statement has been sent: one instance per batch
+ * in flight, whose statement is awaited before the instance takes the next batch. A batch
+ * can be written row by row as it is made (`add`, then `end`), so that its rows need not
+ * be kept as objects until it is sent (the import); `of` writes a whole array at once. node-postgres sends a `Buffer` parameter as binary, which
+ * PostgreSQL takes for a `text` parameter as the text itself — hence the `::text` before
+ * the `::jsonb`.
  */
 export class JsonRows {
   private buffer: Buffer;
+  private length = 0;
+  private rows = 0;
 
   constructor(initialBytes = 64 * 1024) {
     this.buffer = Buffer.allocUnsafe(initialBytes);
   }
 
-  /** `rows` as one JSON array in UTF-8 (as `JSON.stringify(rows)` writes it), valid until the next call. */
+  /** How many rows the batch being written has so far. */
+  get count(): number {
+    return this.rows;
+  }
+
+  /** `rows` as one JSON array in UTF-8 (as `JSON.stringify(rows)` writes it), valid until the next batch. */
   of(rows: readonly unknown[]): Buffer {
-    this.ensure(1);
-    let length = this.buffer.write('[', 0);
-    for (let index = 0; index < rows.length; index++) {
-      // an array's undefined (or function) element is `null`, as `JSON.stringify` writes it
-      const text = JSON.stringify(rows[index]) ?? 'null';
-      // a comma, then at most three bytes a UTF-16 unit
-      this.ensure(length + 1 + text.length * 3);
-      if (index > 0) length += this.buffer.write(',', length);
-      length += this.buffer.write(text, length);
-    }
-    this.ensure(length + 1);
-    length += this.buffer.write(']', length);
-    return this.buffer.subarray(0, length);
+    for (const row of rows) this.add(row);
+    return this.end();
+  }
+
+  /** Appends one row to the batch being written (the first after `end` starts a new one). */
+  add(row: unknown): void {
+    // an array's undefined (or function) element is `null`, as `JSON.stringify` writes it
+    const text = JSON.stringify(row) ?? 'null';
+    // the bracket or a comma, then at most three bytes a UTF-16 unit
+    this.ensure(this.length + 1 + text.length * 3);
+    this.length += this.buffer.write(this.rows === 0 ? '[' : ',', this.length);
+    this.length += this.buffer.write(text, this.length);
+    this.rows += 1;
+  }
+
+  /** The batch's rows as one JSON array, valid until the next batch is written; the next `add` starts it. */
+  end(): Buffer {
+    this.ensure(this.length + 2);
+    if (this.rows === 0) this.length += this.buffer.write('[', this.length);
+    this.length += this.buffer.write(']', this.length);
+    const bytes = this.buffer.subarray(0, this.length);
+    this.length = 0;
+    this.rows = 0;
+    return bytes;
   }
 
   private ensure(bytes: number): void {
     if (bytes <= this.buffer.length) return;
     const grown = Buffer.allocUnsafe(Math.max(bytes, this.buffer.length * 2));
-    this.buffer.copy(grown);
+    this.buffer.copy(grown, 0, 0, this.length);
     this.buffer = grown;
   }
 }

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import fs from 'node:fs';
 import http from 'node:http';
 import v8 from 'node:v8';
 import express from 'express';
@@ -37,6 +38,15 @@ export type AppMessage =
  */
 export interface MemoryAtPeak {
   rssMb: number;
+  /**
+   * The RSS the kernel splits (/proc/self/status): anonymous memory (the heap, buffers, malloc's
+   * arenas, V8's pooled pages) and file pages (the node binary's code and ICU data as touched).
+   * Absent before issue 22's nineteenth round.
+   */
+  rssAnonMb?: number;
+  rssFileMb?: number;
+  /** What V8 itself has malloc'ed outside its heap (zones, the compiler). */
+  v8MallocedMb?: number;
   heapUsedMb: number;
   heapTotalMb: number;
   externalMb: number;
@@ -47,10 +57,26 @@ export interface MemoryAtPeak {
 
 const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
+/** The kernel's split of the RSS, in kB by line (`RssAnon`, `RssFile`), or {} where there is no /proc. */
+function rssSplit(): Record<string, number> {
+  try {
+    const status = fs.readFileSync('/proc/self/status', 'utf8');
+    return Object.fromEntries(
+      [...status.matchAll(/^(RssAnon|RssFile):\s+(\d+) kB/gm)].map((match) => [match[1], Number(match[2])]),
+    );
+  } catch {
+    return {};
+  }
+}
+
 function memoryNow(): MemoryAtPeak {
   const usage = process.memoryUsage();
+  const split = rssSplit();
   return {
     rssMb: mb(usage.rss),
+    rssAnonMb: mb((split.RssAnon ?? Number.NaN) * 1024),
+    rssFileMb: mb((split.RssFile ?? Number.NaN) * 1024),
+    v8MallocedMb: mb(v8.getHeapStatistics().malloced_memory),
     heapUsedMb: mb(usage.heapUsed),
     heapTotalMb: mb(usage.heapTotal),
     externalMb: mb(usage.external),
@@ -71,6 +97,11 @@ async function main() {
   const sampler = setInterval(() => {
     const now = memoryNow();
     if (now.rssMb > atPeak.rssMb) atPeak = now;
+    // for investigating (BENCH_MEMORY_TRACE=1): every sample on stderr, to see which phase holds what
+    if (process.env.BENCH_MEMORY_TRACE)
+      process.stderr.write(
+        `memory ${new Date().toISOString()} rss ${now.rssMb} anon ${now.rssAnonMb} file ${now.rssFileMb} heapTotal ${now.heapTotalMb} used ${now.heapUsedMb} ext ${now.externalMb} ab ${now.arrayBuffersMb} malloced ${now.v8MallocedMb} lo ${now.spaces.large_object_space?.committedMb}\n`,
+      );
   }, 50);
   sampler.unref();
   const config = loadConfig(process.env);

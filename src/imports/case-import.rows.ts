@@ -78,9 +78,9 @@ export const rowSchema = z
   .object({
     number: z.string().trim().max(48, 'validation.too_big').optional(),
     type: z.enum(disputeTypes, { error: 'validation.invalid_value' }),
-    title: z.string(required).trim().min(1, 'validation.required').max(200, 'validation.too_big'),
+    title: z.string().trim().min(1, 'validation.required').max(200, 'validation.too_big'),
     source: z.enum(caseSources, { error: 'validation.invalid_value' }),
-    unitCode: z.string(required).trim().min(1, 'validation.required'),
+    unitCode: z.string().trim().min(1, 'validation.required'),
     registeredOn: isoDay(),
     screenedOn: date,
     screening: z
@@ -148,17 +148,28 @@ type ParsedRecord = { line: number; data?: ImportRow };
  */
 const parseRecords = parse as unknown as (
   input: string | Buffer,
-  options: Omit<Options, 'on_record' | 'columns'> & { on_record: (cells: string[]) => ParsedRecord | null },
+  options: Options<ParsedRecord, string[]> & {
+    columns?: false;
+    on_record: (cells: string[]) => ParsedRecord | null;
+  },
 ) => ParsedRecord[];
 
-/** The header's columns, and which of them a row is read from: a name stated twice is read from its last place. */
+/**
+ * The header's columns: which of them a row is read from (a name stated twice is read from its last
+ * place), and which keep a blank cell (a required column's blank is its own error: "required").
+ */
 interface ColumnsRead {
   names: readonly string[];
   read: readonly boolean[];
+  keepBlank: readonly boolean[];
 }
 
 function columnsRead(names: string[]): ColumnsRead {
-  return { names, read: names.map((name, index) => names.lastIndexOf(name) === index) };
+  return {
+    names,
+    read: names.map((name, index) => names.lastIndexOf(name) === index),
+    keepBlank: names.map((name) => requiredColumns.includes(name)),
+  };
 }
 
 /** A header's unknown and missing columns, reported on row 1. */
@@ -174,11 +185,12 @@ function headerErrorsOf(header: string[]): ImportRowError[] {
   return errors;
 }
 
-/** A row as the schema reads it: its cells by column, a blank cell left out (an optional column is then absent). */
+/** A row as the schema reads it: its cells by column, an optional column's blank cell left out (absent). */
 function rowOf(columns: ColumnsRead, cells: string[]): Record<string, string> {
   const row: Record<string, string> = {};
   for (let index = 0; index < cells.length; index++) {
-    if (columns.read[index] && cells[index] !== '') row[columns.names[index]] = cells[index];
+    if (columns.read[index] && (cells[index] !== '' || columns.keepBlank[index]))
+      row[columns.names[index]] = cells[index];
   }
   return row;
 }
@@ -196,9 +208,9 @@ export function parseImportCsv(csv: string | Buffer): {
     throw new ImportRejectedError([{ row: 1, column: '', message: 'validation.nul_character' }]);
   // each record is checked as it is parsed (on_record), so the file's cells are never all
   // held twice over — as strings and as rows — in a big import (memory, test/bench). Records
-  // come as arrays, the first the header, and each row is read from its cells without the blank
-  // ones (`rowOf`): no object of every cell, no wrapper a cell to make '' absent (issue 22,
-  // nineteenth round: the parse allocated 8 kB a row, half of it so)
+  // come as arrays, the first the header, and each row is read from its cells without the
+  // optional columns' blank ones (`rowOf`): no object of every cell, no wrapper a cell to make
+  // '' absent (issue 22, nineteenth round: the parse allocated 7–8 kB a row, half of it so)
   let line = 0;
   let rows: ParsedRecord[];
   let columns: ColumnsRead | null = null;

@@ -205,7 +205,7 @@ export class CaseImportService {
       for (let from = 0; from < valid.length; from += importBatchSize) {
         const batch = valid.slice(from, from + importBatchSize);
         // the batch is built while the one before is written, both awaited together (no promise is
-        // ever left without a handler); a failed write ends the build at its next slice
+        // ever left without a handler); a failed write ends the build at its next row
         // the buffers of the batch two before, whose write has ended (awaited on the turn before)
         const into = buffers[(from / importBatchSize) % 2];
         const [built] = await Promise.all([
@@ -256,7 +256,6 @@ export class CaseImportService {
       // each case is new: its chain starts here (no lock, no head to read), with its `IMPORTED` event
       this.log.addFirstLink(
         into.links,
-        'case',
         row.id,
         eventBy(actor, run.now, {
           type: 'IMPORTED',

@@ -165,7 +165,7 @@ export class EventLog {
    * batch while PostgreSQL writes the one before; written as its row at once, so that no batch
    * of records is held until it is sent.
    */
-  addFirstLink(json: JsonRows, kind: LogKind, ownerId: string, event: NewWorkflowEvent): void {
+  addFirstLink(json: JsonRows, ownerId: string, event: NewWorkflowEvent): void {
     const links = linkAfter(this.chainKey, { ...event, ownerId }, null);
     json.add({
       owner_id: ownerId,

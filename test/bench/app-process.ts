@@ -74,8 +74,9 @@ function memoryNow(): MemoryAtPeak {
   const split = rssSplit();
   return {
     rssMb: mb(usage.rss),
-    rssAnonMb: mb((split.RssAnon ?? Number.NaN) * 1024),
-    rssFileMb: mb((split.RssFile ?? Number.NaN) * 1024),
+    // left out where there is no /proc
+    ...(split.RssAnon === undefined ? {} : { rssAnonMb: mb(split.RssAnon * 1024) }),
+    ...(split.RssFile === undefined ? {} : { rssFileMb: mb(split.RssFile * 1024) }),
     v8MallocedMb: mb(v8.getHeapStatistics().malloced_memory),
     heapUsedMb: mb(usage.heapUsed),
     heapTotalMb: mb(usage.heapTotal),
@@ -98,7 +99,7 @@ async function main() {
     const now = memoryNow();
     if (now.rssMb > atPeak.rssMb) atPeak = now;
     // for investigating (BENCH_MEMORY_TRACE=1): every sample on stderr, to see which phase holds what
-    if (process.env.BENCH_MEMORY_TRACE)
+    if (process.env.BENCH_MEMORY_TRACE === '1')
       process.stderr.write(
         `memory ${new Date().toISOString()} rss ${now.rssMb} anon ${now.rssAnonMb} file ${now.rssFileMb} heapTotal ${now.heapTotalMb} used ${now.heapUsedMb} ext ${now.externalMb} ab ${now.arrayBuffersMb} malloced ${now.v8MallocedMb} lo ${now.spaces.large_object_space?.committedMb}\n`,
       );

@@ -7,13 +7,13 @@
  * character as soon as one title is Chinese). V8 puts a string that big straight into its
  * large-object space, where only a full collection frees it: over a 20,000-row import those
  * strings held ≈ 20 MB at the process's peak (issue 22, seventh round). Here each row is
- * stringified alone (a small string the young generation collects) and written as UTF-8
- * into one buffer that the next batch reuses.
+ * stringified alone (a small string the young generation collects) as it is made (`add`),
+ * and written as UTF-8 into a buffer that a later batch reuses (`end` closes the batch), so
+ * that a batch's rows need not be kept as objects until it is sent.
  *
- * The buffer is the caller's until the statement has been sent: one instance per batch
- * in flight, whose statement is awaited before the instance takes the next batch. A batch
- * can be written row by row as it is made (`add`, then `end`), so that its rows need not
- * be kept as objects until it is sent (the import); `of` writes a whole array at once. node-postgres sends a `Buffer` parameter as binary, which
+ * The buffer is the caller's until the statement has been sent: one instance per batch in
+ * flight, whose statement is awaited before the instance takes another batch (the import
+ * has two, taking turns). node-postgres sends a `Buffer` parameter as binary, which
  * PostgreSQL takes for a `text` parameter as the text itself — hence the `::text` before
  * the `::jsonb`.
  */
@@ -24,17 +24,6 @@ export class JsonRows {
 
   constructor(initialBytes = 64 * 1024) {
     this.buffer = Buffer.allocUnsafe(initialBytes);
-  }
-
-  /** How many rows the batch being written has so far. */
-  get count(): number {
-    return this.rows;
-  }
-
-  /** `rows` as one JSON array in UTF-8 (as `JSON.stringify(rows)` writes it), valid until the next batch. */
-  of(rows: readonly unknown[]): Buffer {
-    for (const row of rows) this.add(row);
-    return this.end();
   }
 
   /** Appends one row to the batch being written (the first after `end` starts a new one). */
@@ -48,7 +37,10 @@ export class JsonRows {
     this.rows += 1;
   }
 
-  /** The batch's rows as one JSON array, valid until the next batch is written; the next `add` starts it. */
+  /**
+   * The batch's rows as one JSON array in UTF-8 (as `JSON.stringify` of them writes it), valid until
+   * the next batch is written; the next `add` starts that one.
+   */
   end(): Buffer {
     this.ensure(this.length + 2);
     if (this.rows === 0) this.length += this.buffer.write('[', this.length);

@@ -35,11 +35,7 @@ export const importColumns = [
 ] as const;
 export const requiredColumns = ['type', 'title', 'source', 'unitCode', 'registeredOn'];
 
-// a blank cell is not in the row the schema reads (`rowOf`): an optional column is `.optional()`, and a
-// required one says so when it is missing
-const required = {
-  error: (issue: { input?: unknown }) => (issue.input === undefined ? 'validation.required' : undefined),
-};
+// a blank cell of an optional column is not in the row the schema reads (`rowOf`): the column is `.optional()`
 const date = isoDay().optional();
 const partyName = z.string().trim().max(200, 'validation.too_big').optional();
 /**

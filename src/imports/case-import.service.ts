@@ -204,10 +204,10 @@ export class CaseImportService {
     try {
       for (let from = 0; from < valid.length; from += importBatchSize) {
         const batch = valid.slice(from, from + importBatchSize);
-        // the batch is built while the one before is written, both awaited together (no promise is
-        // ever left without a handler); a failed write ends the build at its next row
         // the buffers of the batch two before, whose write has ended (awaited on the turn before)
         const into = buffers[(from / importBatchSize) % 2];
+        // the batch is built while the one before is written, both awaited together (no promise is
+        // ever left without a handler); a failed write ends the build at its next row
         const [built] = await Promise.all([
           this.build(actor, batch, from, place, run, failed, into),
           writing,

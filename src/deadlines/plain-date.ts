@@ -33,7 +33,13 @@ function daysInMonth(year: number, month: number): number {
  * a day at a time through here (issue 22, nineteenth round).
  */
 function toUtcMs(date: string): number {
-  if (date.length !== 10 || date.charCodeAt(4) !== dashCode || date.charCodeAt(7) !== dashCode)
+  // not a string (a null read from a column, an undefined field): no day, as the pattern answered, not a TypeError
+  if (
+    typeof date !== 'string' ||
+    date.length !== 10 ||
+    date.charCodeAt(4) !== dashCode ||
+    date.charCodeAt(7) !== dashCode
+  )
     return Number.NaN;
   const year = digitsOf(date, 0, 4);
   const month = digitsOf(date, 5, 7);

@@ -72,5 +72,11 @@ describe('plain dates, read without a pattern', () => {
     // 1970-01-01 was a Thursday, 1969-12-31 a Wednesday; 2026-10-10 (a 调休 Saturday) a Saturday
     expect([weekdayOf('1970-01-01'), weekdayOf('1969-12-31'), weekdayOf('2026-10-10')]).toEqual([4, 3, 6]);
     expect(weekdayOf('2026-02-30')).toBeNaN();
+    // what is not a string at all (a null column, a missing field) is no day either: NaN, not a TypeError
+    for (const notText of [null, undefined, 20260101, new Date('2026-01-01')] as unknown as string[]) {
+      expect(isPlainDate(notText)).toBe(false);
+      expect(weekdayOf(notText)).toBeNaN();
+      expect(daysBetween('2026-01-01', notText)).toBeNaN();
+    }
   });
 });
